@@ -1,0 +1,82 @@
+# Finestreta — plain Make + pkg-config.  `make` builds build/finestreta.
+# `make demo` and `make check` are the two set-up commands the README gives.
+
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium inih
+CC       ?= cc
+CSTD     := -std=c17 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+OPT      ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(EXTRA_LDFLAGS)
+
+# BUILD selects an output tree: build/ (default), build/asan (sanitizers), build/fuzz.
+BUILD    ?= build
+SRCS     := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
+OBJS     := $(SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all deps demo check test-unit test-api test-e2e test-asan fuzz fuzz-short lint bench clean format
+
+all: $(BUILD)/finestreta
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libfinestreta.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/finestreta: $(BUILD)/obj/src/cli/main.o $(BUILD)/libfinestreta.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libfinestreta.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libfinestreta.a \
+		$(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+
+units: $(UNIT_BINS)
+
+-include $(OBJS:.o=.d) $(BUILD)/obj/src/cli/main.d
+
+deps:
+	@scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./build/finestreta demo --db sqlite:data/demo.db --listen 127.0.0.1:8080
+
+check: deps
+	@scripts/check.sh
+
+test-unit: all units
+	@scripts/run-unit.sh $(BUILD)
+
+test-api: all
+	@scripts/run-api.sh $(BUILD) sqlite
+
+test-e2e: all
+	@scripts/run-e2e.sh
+
+fuzz:
+	@scripts/run-fuzz.sh long
+
+fuzz-short:
+	@scripts/run-fuzz.sh short
+
+lint:
+	@scripts/check-banned.sh
+	@scripts/check-po.sh
+
+bench: all
+	@scripts/run-bench.sh
+
+format:
+	clang-format -i $(shell find src tests/unit tests/fuzz -name '*.[ch]')
+
+clean:
+	rm -rf build

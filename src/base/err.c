@@ -1,0 +1,18 @@
+#include "base/err.h"
+
+const char *err_name(int code)
+{
+	switch (code) {
+	case ERR_OK: return "ok";
+	case ERR_INVALID: return "invalid";
+	case ERR_TOO_BIG: return "too_big";
+	case ERR_NOT_FOUND: return "not_found";
+	case ERR_IO: return "io";
+	case ERR_DB: return "db";
+	case ERR_CONFLICT: return "conflict";
+	case ERR_PERM: return "forbidden";
+	case ERR_BUSY: return "busy";
+	case ERR_UNAVAILABLE: return "unavailable";
+	default: return "error";
+	}
+}
