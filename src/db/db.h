@@ -1,0 +1,112 @@
+/* db.h — one storage interface over SQLite and PostgreSQL.
+ *
+ * Ownership: db_open returns a new db_t (db_close frees it). Connections come from a pool owned by
+ * the db_t: db_acquire lends one, db_release gives it back (rolling back any open transaction).
+ * A db_res_t is new, owned by the caller, freed with db_res_free; the strings it returns are
+ * borrowed and valid until the next db_res_next or db_res_free. Parameters are borrowed for the
+ * duration of the call.
+ *
+ * SQL: one dialect for both backends, with $1..$N placeholders (rewritten to ?N for SQLite), and
+ * only the portable subset: INTEGER/BIGINT, TEXT, REAL, booleans as 0/1 integers, times as Unix
+ * seconds (BIGINT), `RETURNING`, `ON CONFLICT`. Statements are prepared once per connection and
+ * cached by their SQL text.
+ *
+ * Errors: negative codes from base/err.h — ERR_CONFLICT for a unique/foreign key violation,
+ * ERR_BUSY when the database stayed locked past the busy timeout, ERR_DB otherwise. The last
+ * error message of a connection is kept for logging (db_errmsg). */
+#ifndef FIN_DB_H
+#define FIN_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db_t;
+typedef struct db_conn db_conn_t;
+typedef struct db_res db_res_t;
+
+typedef enum { DB_SQLITE, DB_POSTGRES } db_kind_t;
+
+typedef enum { DBP_NULL, DBP_INT, DBP_TEXT, DBP_REAL, DBP_BLOB } db_ptype_t;
+typedef struct {
+	db_ptype_t type;
+	int64_t i;
+	double d;
+	const char *s; /* TEXT (NUL-terminated) or BLOB */
+	size_t len;    /* BLOB length */
+} db_param_t;
+
+#define DB_INT(x) ((db_param_t){.type = DBP_INT, .i = (int64_t)(x)})
+#define DB_TEXT(x) ((db_param_t){.type = (x) ? DBP_TEXT : DBP_NULL, .s = (x)})
+#define DB_REAL(x) ((db_param_t){.type = DBP_REAL, .d = (x)})
+#define DB_BLOB(p, n) ((db_param_t){.type = DBP_BLOB, .s = (const char *)(p), .len = (n)})
+#define DB_NULLP ((db_param_t){.type = DBP_NULL})
+
+/* url: "sqlite:PATH" (file created if missing; "sqlite::memory:" for tests) or
+ * "postgresql://..." / "postgres://...". pool_size connections are opened lazily (the first one
+ * at once, so a bad path or an unreachable server fails here). "sqlite::memory:" is a private
+ * database inside one connection, so its pool size is always 1.
+ * On failure returns NULL and writes a message into err. */
+db_t *db_open(const char *url, int pool_size, char *err, size_t errlen);
+void db_close(db_t *db);
+db_kind_t db_kind(const db_t *db);
+/* True when a trivial query succeeds now (used by /healthz). */
+bool db_ping(db_t *db);
+/* Count of storage errors since start (for /metrics). */
+uint64_t db_error_count(const db_t *db);
+
+/* Blocks until a connection is free. NULL when the database cannot be reached, or (logged as an
+ * error) when the calling thread already holds every connection of the pool and would wait
+ * forever. */
+db_conn_t *db_acquire(db_t *db);
+void db_release(db_conn_t *c);
+const char *db_errmsg(const db_conn_t *c);
+
+/* Transactions behave as on PostgreSQL on both backends: after a statement fails inside one,
+ * every further statement fails (ERR_DB) until db_rollback, and db_commit rolls back and returns
+ * ERR_DB. db_begin inside a transaction and db_commit outside one are ERR_DB; db_rollback
+ * outside one is a no-op returning 0. */
+int db_begin(db_conn_t *c);  /* BEGIN IMMEDIATE on SQLite: writers serialize at the start */
+int db_commit(db_conn_t *c);
+int db_rollback(db_conn_t *c);
+
+/* Runs a statement; returns the number of rows changed (>= 0) or an error. */
+int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n);
+/* Runs a query; on success *out is a result to walk with db_res_next. */
+int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t **out);
+/* 1 when positioned on a row, 0 at the end, or an error. */
+int db_res_next(db_res_t *r);
+int db_res_ncols(const db_res_t *r);
+bool db_res_null(const db_res_t *r, int col);
+int64_t db_res_int(const db_res_t *r, int col);
+double db_res_real(const db_res_t *r, int col);
+const char *db_res_text(const db_res_t *r, int col); /* "" for NULL */
+const void *db_res_blob(const db_res_t *r, int col, size_t *len);
+void db_res_free(db_res_t *r);
+
+/* Convenience: the first column of the first row as an integer (ERR_NOT_FOUND when no row). */
+int db_query_int(db_conn_t *c, const char *sql, const db_param_t *p, int n, int64_t *out);
+
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec_script(db_conn_t *c, const char *sql);
+
+/* Applies the migrations in dir (files NNN_name.sql, in order) that have not run yet, each in a
+ * transaction, recording them in schema_migrations. Text between "-- sqlite:" / "-- postgresql:"
+ * and "-- end" applies to that backend only. Returns the number applied, or an error with a
+ * message in err. */
+int db_migrate(db_t *db, const char *dir, char *err, size_t errlen);
+
+/* Cross-node notifications (PostgreSQL LISTEN/NOTIFY). db_notify sends payload on channel (on
+ * SQLite it is a no-op returning 0: one node only). db_listen starts a thread holding its own
+ * connection that calls cb for each notification on channel, reconnecting when the link drops;
+ * returns 0, or ERR_UNAVAILABLE on SQLite. The thread stops in db_close. */
+typedef void (*db_notify_fn)(void *ud, const char *channel, const char *payload);
+int db_notify(db_conn_t *c, const char *channel, const char *payload);
+int db_listen(db_t *db, const char *channel, db_notify_fn cb, void *ud);
+
+/* Drops every table (and view) of the database: on SQLite all of sqlite_master but sqlite_*, on
+ * PostgreSQL DROP SCHEMA public CASCADE + CREATE SCHEMA public. Used by `finestreta demo` to start
+ * from scratch; run db_migrate afterwards. 0, or an error with a message in err. */
+int db_reset(db_t *db, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,133 @@
+#include "http/core.h"
+
+#include "app.h"
+#include "auth/auth.h"
+#include "base/err.h"
+#include "base/str.h"
+#include "bus/bus.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/statics.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void healthz(http_req_t *r)
+{
+	db_t *db = r->app->db;
+	bool ok = db_ping(db);
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_reply_json(r, ok ? 200 : 503,
+			json_pack("{s:s,s:{s:s,s:b}}", "status", ok ? "ok" : "unavailable", "storage",
+				  "backend", db_kind(db) == DB_POSTGRES ? "postgresql" : "sqlite", "ok", ok));
+}
+
+static void metrics(http_req_t *r)
+{
+	buf_t b;
+	buf_init(&b, 16 << 20);
+	metrics_write(&b, db_error_count(r->app->db));
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_str(&b), b.len);
+	buf_free(&b);
+}
+
+static void static_file(http_req_t *r)
+{
+	const char *name = http_param(r, "*");
+	static_file_t f;
+	/* Only names loaded at start exist, so "..", "%2e%2e" or NUL can never reach the disk. */
+	if (!name || !statics_find(r->app->statics, name, &f)) {
+		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+		return;
+	}
+	char lm[64];
+	struct tm tm;
+	gmtime_r(&f.mtime, &tm);
+	strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	http_add_header(r, MHD_HTTP_HEADER_ETAG, f.etag);
+	http_add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+			f.fingerprinted ? "public, max-age=31536000, immutable" : "no-cache");
+	const char *inm = http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims = http_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	bool fresh = false;
+	if (inm)
+		fresh = strstr(inm, f.etag) != NULL || strcmp(inm, "*") == 0;
+	else if (ims) {
+		struct tm t2 = {0};
+		const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &t2);
+		fresh = end && timegm(&t2) >= f.mtime;
+	}
+	if (fresh) {
+		http_reply_bytes(r, 304, NULL, "", 0);
+		return;
+	}
+	http_reply_bytes(r, 200, f.ctype, f.data, f.size);
+}
+
+static void events(http_req_t *r)
+{
+	const char *topic = http_query(r, "topic");
+	if (!topic || !bus_topic_valid(topic)) {
+		http_reply_error(r, 400, "bad_topic", "err_bad_topic", NULL);
+		return;
+	}
+	if (str_starts(topic, "staff.")) {
+		if (!r->user) {
+			http_reply_error(r, 401, "unauthorized", "err_unauthorized", NULL);
+			return;
+		}
+		if (!(r->user->role & ROLE_ANY)) {
+			http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
+			return;
+		}
+	}
+	http_reply_events(r, topic);
+}
+
+static void publish(http_req_t *r)
+{
+	const char *topic = NULL, *type = NULL;
+	json_t *data = NULL;
+	if (!json_is_object(r->json) ||
+	    json_unpack(r->json, "{s:s,s:s,s?o}", "topic", &topic, "type", &type, "data", &data) ||
+	    !bus_topic_valid(topic) || !bus_topic_valid(type)) {
+		http_reply_error(r, 422, "invalid", "err_bad_event", NULL);
+		return;
+	}
+	int64_t id = 0;
+	int rc = bus_publish(r->app->bus, topic, type, data, &id);
+	if (rc == ERR_TOO_BIG) {
+		http_reply_error(r, 413, "too_big", "err_too_big", NULL);
+		return;
+	}
+	if (rc && rc != ERR_DB) {
+		http_reply_error(r, 422, "invalid", "err_bad_event", NULL);
+		return;
+	}
+	http_reply_json(r, 202, json_pack("{s:I,s:b}", "id", (json_int_t)id, "relayed", rc == 0));
+}
+
+static void home(http_req_t *r)
+{
+	http_reply_page(r, 200, "home/index", NULL);
+}
+
+static const http_route_t routes[] = {
+	{HTTP_GET, "/", home, 0, 0},
+	{HTTP_GET, "/healthz", healthz, RT_API | RT_NO_SESSION, 0},
+	{HTTP_GET, "/metrics", metrics, RT_NO_SESSION, 0},
+	{HTTP_GET, "/static/{*}", static_file, RT_NO_SESSION, 0},
+	{HTTP_GET, "/events", events, 0, 0},
+	{HTTP_POST, "/api/v1/events", publish, RT_JSON, ROLE_ADMIN | ROLE_COORDINATOR},
+};
+
+void core_routes(void)
+{
+	router_add(routes, sizeof routes / sizeof routes[0]);
+}

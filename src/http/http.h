@@ -1,0 +1,149 @@
+/* http.h — the request/response contract between the HTTP core and capability handlers.
+ *
+ * A request lives in its own arena (r->arena): every string below is borrowed from it and lives
+ * until the response has been sent. Handlers are thin: parse → call the capability → build a view
+ * model → one of the http_reply_* calls. A handler must produce exactly one reply; if it returns
+ * without one, the core answers 500.
+ *
+ * The core has already done, before a handler runs: routing (404/405), body size caps (413),
+ * body parsing by the route's declared kind (400 when malformed), language negotiation, session
+ * lookup, the role check (303 to /login or 401/403), and the CSRF check on state-changing
+ * methods (403). */
+#ifndef FIN_HTTP_H
+#define FIN_HTTP_H
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "http/parse.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct MHD_Connection;
+struct app;
+
+typedef enum {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+	HTTP_PUT = 1 << 3,
+	HTTP_DELETE = 1 << 4,
+	HTTP_PATCH = 1 << 5,
+	HTTP_OPTIONS = 1 << 6,
+} http_method_t;
+
+/* Roles as bits, so a route names the set it admits. Display and kiosk are device accounts. */
+typedef enum {
+	ROLE_ADMIN = 1 << 0,
+	ROLE_COORDINATOR = 1 << 1,
+	ROLE_INFORMER = 1 << 2,
+	ROLE_ICT_AGENT = 1 << 3,
+	ROLE_WELCOME = 1 << 4,
+	ROLE_DISPLAY = 1 << 5,
+	ROLE_KIOSK = 1 << 6,
+} role_t;
+#define ROLE_PEOPLE (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_INFORMER | ROLE_ICT_AGENT | ROLE_WELCOME)
+#define ROLE_ANY (ROLE_PEOPLE | ROLE_DISPLAY | ROLE_KIOSK)
+
+/* The signed-in account of a request (NULL user when anonymous). */
+typedef struct {
+	int64_t id;
+	const char *email;
+	const char *name;
+	role_t role;
+	const char *office; /* office code or "" */
+	const char *csrf;   /* the session's CSRF token ("" for bearer tokens) */
+	bool bearer;        /* authenticated by an API token, not a cookie */
+} http_user_t;
+
+/* Route flags: the body the route accepts and how it is guarded. */
+enum {
+	RT_FORM = 1 << 0,      /* application/x-www-form-urlencoded body → r->form */
+	RT_JSON = 1 << 1,      /* application/json body → r->json */
+	RT_MULTIPART = 1 << 2, /* multipart/form-data body → r->form + r->files */
+	RT_NO_CSRF = 1 << 3,   /* exempt (login form checks its own pre-session token) */
+	RT_API = 1 << 4,       /* errors as JSON (set automatically for /api/ paths) */
+	RT_NO_SESSION = 1 << 5,/* skip the session lookup (static files, probes) */
+};
+
+typedef struct http_req http_req_t;
+typedef void (*http_handler_fn)(http_req_t *r);
+
+typedef struct {
+	unsigned methods;    /* http_method_t bits */
+	const char *pattern; /* "/admin/users", "/api/v1/offices/{code}", "/static/{*}" */
+	http_handler_fn fn;
+	unsigned flags;      /* RT_* */
+	unsigned roles;      /* 0 = public; otherwise the role_t bits admitted */
+} http_route_t;
+
+struct http_req {
+	arena_t *arena;
+	struct app *app;
+	struct MHD_Connection *conn;
+	http_method_t method;
+	const char *path;    /* decoded, without the query */
+	const char *route;   /* the matched pattern (metrics label) or "other" */
+	const http_route_t *rt;
+	kv_list_t query;     /* decoded query string */
+	kv_list_t params;    /* path parameters by name; "*" for a tail */
+	kv_list_t cookies;
+	kv_list_t form;      /* form fields (url-encoded or multipart) */
+	const multipart_file_t *files;
+	json_t *json;        /* parsed JSON body, owned by the request */
+	const char *lang;    /* "ca" | "es" | "en" */
+	json_t *t;           /* translations for lang (borrowed, shared) */
+	const char *client_ip;
+	http_user_t *user;   /* NULL when anonymous */
+	bool api;            /* JSON errors */
+	bool replied;
+};
+
+/* Request headers (case-insensitive name). NULL when absent. */
+const char *http_header(http_req_t *r, const char *name);
+/* A query parameter, form field or path parameter, or NULL. */
+const char *http_query(http_req_t *r, const char *name);
+const char *http_form(http_req_t *r, const char *name);
+const char *http_param(http_req_t *r, const char *name);
+/* One message in the request's language. */
+const char *http_t(http_req_t *r, const char *key);
+
+/* Response decoration, before the reply. Values are copied. */
+void http_add_header(http_req_t *r, const char *name, const char *value);
+enum { COOKIE_HTTPONLY = 1, COOKIE_STRICT = 2, COOKIE_DELETE = 4 };
+void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age,
+		     unsigned flags);
+
+/* Replies. Each takes what it is given: json_t references are stolen. */
+/* A page: template name under templates/ without extension ("home/index"), rendered inside the
+ * base layout with the common view model (lang, t, user, csrf, city, assets). */
+void http_reply_page(http_req_t *r, int status, const char *tpl, json_t *model);
+void http_reply_json(http_req_t *r, int status, json_t *body);
+void http_reply_text(http_req_t *r, int status, const char *ctype, const char *body, size_t len);
+/* Copies data. */
+void http_reply_bytes(http_req_t *r, int status, const char *ctype, const void *data, size_t len);
+void http_reply_redirect(http_req_t *r, const char *location);
+/* An error in the request's language: a page, or {"error":code,"message":…} for API requests.
+ * msg_key is an i18n key; extra (may be NULL) is merged into the JSON body. */
+void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key,
+		      json_t *extra);
+/* Streams Server-Sent Events of topic to the client until it leaves or the server stops. */
+void http_reply_events(http_req_t *r, const char *topic);
+
+/* Registers routes (the table must outlive the server). Call before http_serve. */
+void http_routes_add(const http_route_t *routes, size_t n);
+
+#endif
+
+#ifndef FIN_HTTP_H_EXTRA
+#define FIN_HTTP_H_EXTRA
+struct db_conn;
+/* The request's storage connection, acquired on first use and released when the reply is
+ * queued. NULL when the database cannot be reached (reply 503). */
+struct db_conn *http_db(http_req_t *r);
+/* Starts the server on app's settings and blocks until SIGTERM or SIGINT, then shuts down
+ * gracefully: stop accepting, end event streams, let in-flight requests finish. 0 or an error.
+ * on_ready (may be NULL) is called once the socket listens, with the bound address. */
+int http_serve(struct app *app, void (*on_ready)(const char *url));
+#endif

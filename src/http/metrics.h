@@ -1,0 +1,16 @@
+/* metrics.h — request counters and latency histograms in Prometheus text format.
+ * Route labels are route patterns (a bounded set), never raw paths. Thread-safe. */
+#ifndef FIN_METRICS_H
+#define FIN_METRICS_H
+
+#include "base/buf.h"
+
+#include <stdint.h>
+
+void metrics_request(const char *route, const char *method, int status, double seconds);
+void metrics_sse_open(int delta);
+int64_t metrics_sse_count(void);
+/* Appends the whole exposition; db_errors comes from the storage layer. */
+void metrics_write(buf_t *out, uint64_t db_errors);
+
+#endif

@@ -1,0 +1,833 @@
+/* server.c — the HTTP core on libmicrohttpd: request lifecycle, body intake with caps, the
+ * guards every route gets (language, session, roles, CSRF), replies with security headers,
+ * Server-Sent Events with suspend/resume, the access log, and graceful shutdown. */
+#include "http/http.h"
+
+#include "app.h"
+#include "auth/auth.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "bus/bus.h"
+#include "db/db.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/statics.h"
+#include "view/i18n.h"
+#include "view/view.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CSP                                                                                        \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
+	"media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "                \
+	"form-action 'self'; frame-ancestors 'none'"
+
+#define SSE_QUEUE_MAX (256 * 1024)
+
+typedef struct {
+	const char *name, *value;
+} hdr_t;
+
+typedef struct ctx {
+	http_req_t r;
+	buf_t body;
+	multipart_t *mp;
+	int body_status;          /* 0, or 400/413/415 decided while the body arrived */
+	const char *body_code;    /* error code for body_status */
+	const char *body_msg;
+	struct timespec t0;
+	int status;
+	struct MHD_Response *resp;
+	size_t resp_bytes;
+	hdr_t *hdrs;
+	size_t nhdrs, caphdrs;
+	struct db_conn *dbc;
+	const char *method_name;
+	bool counted;
+} ctx_t;
+
+/* The one running server (a process serves once). */
+static app_t *g_app;
+static struct MHD_Daemon *g_daemon;
+static atomic_int g_inflight;
+static bool g_access_log;
+static bool g_trust_proxy;
+static bool g_secure_cookies;
+static size_t g_max_body, g_max_upload, g_max_fields;
+static int64_t g_max_sse;
+
+static ctx_t *ctx_of(http_req_t *r)
+{
+	return (ctx_t *)r; /* r is the first member */
+}
+
+/* ---------------------------------------------------------------- request accessors */
+
+const char *http_header(http_req_t *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(http_req_t *r, const char *name)
+{
+	return kv_get(&r->query, name);
+}
+
+const char *http_form(http_req_t *r, const char *name)
+{
+	return kv_get(&r->form, name);
+}
+
+const char *http_param(http_req_t *r, const char *name)
+{
+	return kv_get(&r->params, name);
+}
+
+const char *http_t(http_req_t *r, const char *key)
+{
+	return i18n_get(r->lang, key);
+}
+
+struct db_conn *http_db(http_req_t *r)
+{
+	ctx_t *x = ctx_of(r);
+	if (!x->dbc)
+		x->dbc = db_acquire(r->app->db);
+	return x->dbc;
+}
+
+static void release_db(ctx_t *x)
+{
+	if (x->dbc) {
+		db_release(x->dbc);
+		x->dbc = NULL;
+	}
+}
+
+/* ---------------------------------------------------------------- response decoration */
+
+void http_add_header(http_req_t *r, const char *name, const char *value)
+{
+	ctx_t *x = ctx_of(r);
+	if (x->nhdrs == x->caphdrs) {
+		size_t cap = x->caphdrs ? x->caphdrs * 2 : 8;
+		hdr_t *n = arena_alloc(r->arena, cap * sizeof *n);
+		if (x->nhdrs)
+			memcpy(n, x->hdrs, x->nhdrs * sizeof *n);
+		x->hdrs = n;
+		x->caphdrs = cap;
+	}
+	x->hdrs[x->nhdrs++] = (hdr_t){arena_strdup(r->arena, name), arena_strdup(r->arena, value)};
+}
+
+void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age,
+		     unsigned flags)
+{
+	char *v = arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%lld; SameSite=%s%s%s", name,
+			       (flags & COOKIE_DELETE) ? "" : value,
+			       (long long)((flags & COOKIE_DELETE) ? 0 : max_age),
+			       (flags & COOKIE_STRICT) ? "Strict" : "Lax",
+			       (flags & COOKIE_HTTPONLY) ? "; HttpOnly" : "",
+			       g_secure_cookies ? "; Secure" : "");
+	http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
+}
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Permissions-Policy",
+				"camera=(self), microphone=(self), geolocation=()");
+}
+
+static void set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype)
+{
+	http_req_t *r = &x->r;
+	if (r->replied) {
+		/* A second reply is a programming error; keep the first. */
+		log_error("double reply on %s", r->path);
+		MHD_destroy_response(resp);
+		return;
+	}
+	r->replied = true;
+	x->status = status;
+	x->resp = resp;
+	add_security_headers(resp);
+	if (ctype)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	for (size_t i = 0; i < x->nhdrs; i++)
+		MHD_add_response_header(resp, x->hdrs[i].name, x->hdrs[i].value);
+	release_db(x);
+}
+
+void http_reply_bytes(http_req_t *r, int status, const char *ctype, const void *data, size_t len)
+{
+	void *copy = xmalloc(len ? len : 1);
+	if (len)
+		memcpy(copy, data, len);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
+	ctx_of(r)->resp_bytes = len;
+	set_response(ctx_of(r), status, resp, ctype);
+}
+
+void http_reply_text(http_req_t *r, int status, const char *ctype, const char *body, size_t len)
+{
+	http_reply_bytes(r, status, ctype, body, len);
+}
+
+static void reply_buf(http_req_t *r, int status, const char *ctype, buf_t *b)
+{
+	size_t len;
+	char *data = buf_detach(b, &len);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	ctx_of(r)->resp_bytes = len;
+	set_response(ctx_of(r), status, resp, ctype);
+}
+
+void http_reply_json(http_req_t *r, int status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(body);
+	size_t len = strlen(s);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
+	ctx_of(r)->resp_bytes = len;
+	set_response(ctx_of(r), status, resp, "application/json; charset=utf-8");
+}
+
+void http_reply_redirect(http_req_t *r, const char *location)
+{
+	http_add_header(r, MHD_HTTP_HEADER_LOCATION, location);
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	http_reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+/* The language switcher: the current path with ?lang=xx. */
+static json_t *lang_links(http_req_t *r)
+{
+	static const char *labels[] = {"Català", "Español", "English"};
+	json_t *a = json_array();
+	for (int i = 0; i < I18N_NLANGS; i++) {
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label",
+						   labels[i], "url",
+						   arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]),
+						   "current", strcmp(r->lang, i18n_langs[i]) == 0));
+	}
+	return a;
+}
+
+static json_t *common_model(http_req_t *r)
+{
+	json_t *m = json_object();
+	json_object_set_new(m, "lang", json_string(r->lang));
+	json_object_set_new(m, "langs", lang_links(r));
+	json_object_set_new(m, "path", json_string(r->path));
+	auth_branding(r, m);
+	json_object_set(m, "assets", statics_assets(r->app->statics));
+	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+	if (r->user) {
+		role_t role = r->user->role;
+		json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s,s:s}", "email", r->user->email,
+							 "name", r->user->name, "role", auth_role_name(role),
+							 "office", r->user->office));
+		json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
+		json_object_set_new(m, "is_staff", json_true());
+	}
+	return m;
+}
+
+void http_reply_page(http_req_t *r, int status, const char *tpl, json_t *model)
+{
+	json_t *common = common_model(r);
+	json_t *tctx = json_pack("{s:O}", "t", r->t);
+	json_t *ctx[3] = {tctx, common, model ? model : json_object()};
+	buf_t out;
+	buf_init(&out, 8 << 20);
+	int rc = view_render(r->app->view, tpl, ctx, 3, &out);
+	json_decref(ctx[2]);
+	json_decref(common);
+	json_decref(tctx);
+	if (rc) {
+		log_error("render %s: %s", tpl, err_name(rc));
+		buf_free(&out);
+		http_reply_bytes(r, 500, "text/plain; charset=utf-8", "500", 3);
+		return;
+	}
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	reply_buf(r, status, "text/html; charset=utf-8", &out);
+}
+
+void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key, json_t *extra)
+{
+	const char *msg = http_t(r, msg_key);
+	if (r->api) {
+		json_t *b = json_pack("{s:s,s:s}", "error", code, "message", msg);
+		if (extra)
+			json_object_update(b, extra);
+		json_decref(extra);
+		http_reply_json(r, status, b);
+		return;
+	}
+	json_decref(extra);
+	json_t *m = json_pack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", msg, "title",
+			      http_t(r, status == 404 ? "err_not_found_title" : "err_title"));
+	http_reply_page(r, status, "errors/error", m);
+}
+
+/* ---------------------------------------------------------------- Server-Sent Events */
+
+typedef struct stream {
+	pthread_mutex_t mu;
+	buf_t q;          /* bytes waiting to be written */
+	size_t off;       /* already written from q */
+	bool suspended;   /* we suspended the connection and nobody resumed it yet */
+	bool closing;     /* end the stream after the queue drains */
+	struct MHD_Connection *conn;
+	bus_sub_t *sub;
+	bus_t *bus;
+} stream_t;
+
+static void stream_wake(stream_t *s)
+{
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	}
+}
+
+static void on_bus(void *ud, const bus_event_t *ev)
+{
+	stream_t *s = ud;
+	pthread_mutex_lock(&s->mu);
+	if (!s->closing) {
+		int rc = 0;
+		if (ev->kind == BUS_EVENT)
+			rc = buf_append(&s->q, ev->frame, ev->frame_len);
+		else if (ev->kind == BUS_PING)
+			rc = buf_puts(&s->q, ": ping\n\n");
+		else
+			s->closing = true;
+		if (rc) /* a client that reads nothing while events pile up is dropped */
+			s->closing = true;
+		stream_wake(s);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	stream_t *s = cls;
+	ssize_t n = 0;
+	pthread_mutex_lock(&s->mu);
+	size_t avail = s->q.len - s->off;
+	if (avail) {
+		n = (ssize_t)(avail < max ? avail : max);
+		memcpy(out, s->q.data + s->off, (size_t)n);
+		s->off += (size_t)n;
+		if (s->off == s->q.len) {
+			buf_reset(&s->q);
+			s->off = 0;
+		}
+	} else if (s->closing) {
+		n = MHD_CONTENT_READER_END_OF_STREAM;
+	} else {
+		/* Nothing to send: park the connection; on_bus resumes it. It costs no thread. */
+		s->suspended = true;
+		MHD_suspend_connection(s->conn);
+		n = 0;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+static void stream_free(void *cls)
+{
+	stream_t *s = cls;
+	bus_unsubscribe(s->bus, s->sub);
+	buf_free(&s->q);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	metrics_sse_open(-1);
+}
+
+void http_reply_events(http_req_t *r, const char *topic)
+{
+	if (g_max_sse >= 0 && metrics_sse_count() >= g_max_sse) {
+		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	stream_t *s = xcalloc(1, sizeof *s);
+	pthread_mutex_init(&s->mu, NULL);
+	buf_init(&s->q, SSE_QUEUE_MAX);
+	buf_puts(&s->q, "retry: 3000\n: connected\n\n");
+	s->conn = r->conn;
+	s->bus = r->app->bus;
+	metrics_sse_open(1);
+	s->sub = bus_subscribe(s->bus, topic, on_bus, s);
+	struct MHD_Response *resp =
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	set_response(ctx_of(r), 200, resp, "text/event-stream; charset=utf-8");
+}
+
+/* ---------------------------------------------------------------- request intake */
+
+static http_method_t parse_method(const char *m)
+{
+	static const struct {
+		const char *name;
+		http_method_t m;
+	} ms[] = {{"GET", HTTP_GET},       {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
+		  {"PUT", HTTP_PUT},       {"DELETE", HTTP_DELETE}, {"PATCH", HTTP_PATCH},
+		  {"OPTIONS", HTTP_OPTIONS}};
+	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+		if (strcmp(m, ms[i].name) == 0)
+			return ms[i].m;
+	return 0;
+}
+
+static const char *method_label(http_method_t m)
+{
+	switch (m) {
+	case HTTP_GET: return "GET";
+	case HTTP_HEAD: return "HEAD";
+	case HTTP_POST: return "POST";
+	case HTTP_PUT: return "PUT";
+	case HTTP_DELETE: return "DELETE";
+	case HTTP_PATCH: return "PATCH";
+	case HTTP_OPTIONS: return "OPTIONS";
+	}
+	return "OTHER";
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	http_req_t *r = cls;
+	const char *v = value ? value : "";
+	if (r->query.n >= g_max_fields)
+		return MHD_NO;
+	kv_add(r->arena, &r->query, arena_strdup(r->arena, key), arena_strdup(r->arena, v), strlen(v));
+	return MHD_YES;
+}
+
+static const char *client_ip(struct MHD_Connection *c, http_req_t *r)
+{
+	if (g_trust_proxy) {
+		const char *xff = http_header(r, "X-Forwarded-For");
+		if (xff && *xff) {
+			const char *last = strrchr(xff, ',');
+			char *ip = arena_strdup(r->arena, last ? last + 1 : xff);
+			return str_trim(ip);
+		}
+	}
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
+	}
+	return arena_strdup(r->arena, buf);
+}
+
+static bool ctype_is(const char *ct, const char *want)
+{
+	if (!ct)
+		return false;
+	size_t n = strlen(want);
+	return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static void body_fail(ctx_t *x, int status, const char *code, const char *msg)
+{
+	if (!x->body_status) {
+		x->body_status = status;
+		x->body_code = code;
+		x->body_msg = msg;
+	}
+}
+
+/* Decides how the body will be taken in; called once before the first byte arrives. */
+static void body_setup(ctx_t *x)
+{
+	http_req_t *r = &x->r;
+	const http_route_t *rt = r->rt;
+	const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	size_t cap = g_max_body;
+	if (rt && (rt->flags & RT_MULTIPART) && ctype_is(ct, "multipart/form-data")) {
+		cap = g_max_upload;
+		multipart_limits_t lim = {.max_parts = g_max_fields,
+					  .max_field_bytes = g_max_body,
+					  .max_file_bytes = g_max_upload,
+					  .max_total_bytes = g_max_upload,
+					  .max_header_bytes = 8192};
+		x->mp = multipart_new(r->arena, ct, &lim);
+		if (!x->mp)
+			body_fail(x, 400, "bad_multipart", "err_bad_multipart");
+	}
+	int64_t len;
+	if (cl && str_to_i64(cl, 0, INT64_MAX, &len) == 0 && (uint64_t)len > cap)
+		body_fail(x, 413, "too_big", "err_too_big");
+	buf_init(&x->body, cap);
+}
+
+static void body_feed(ctx_t *x, const char *data, size_t n)
+{
+	if (x->body_status)
+		return;
+	if (x->mp) {
+		int rc = multipart_feed(x->mp, data, n);
+		if (rc == ERR_TOO_BIG)
+			body_fail(x, 413, "too_big", "err_too_big");
+		else if (rc)
+			body_fail(x, 400, "bad_multipart", "err_bad_multipart");
+		return;
+	}
+	if (buf_append(&x->body, data, n))
+		body_fail(x, 413, "too_big", "err_too_big");
+}
+
+/* Parses the complete body by the route's declared kind. */
+static void body_finish(ctx_t *x)
+{
+	http_req_t *r = &x->r;
+	const http_route_t *rt = r->rt;
+	if (x->body_status || !rt)
+		return;
+	const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (x->mp) {
+		int rc = multipart_finish(x->mp);
+		if (rc) {
+			body_fail(x, rc == ERR_TOO_BIG ? 413 : 400, rc == ERR_TOO_BIG ? "too_big" : "bad_multipart",
+				  rc == ERR_TOO_BIG ? "err_too_big" : "err_bad_multipart");
+			return;
+		}
+		r->form = *multipart_fields(x->mp);
+		r->files = multipart_files(x->mp);
+		return;
+	}
+	if (x->body.len == 0 && !(rt->flags & RT_JSON))
+		return;
+	if (x->body.len == 0 && (rt->flags & RT_JSON) && !(r->method & (HTTP_POST | HTTP_PUT | HTTP_PATCH)))
+		return;
+	if ((rt->flags & RT_JSON) && (ctype_is(ct, "application/json") || !(rt->flags & (RT_FORM | RT_MULTIPART)))) {
+		if (!ctype_is(ct, "application/json")) {
+			body_fail(x, 415, "unsupported_media_type", "err_media_type");
+			return;
+		}
+		json_error_t e;
+		r->json = json_loadb(x->body.data ? x->body.data : "", x->body.len, JSON_REJECT_DUPLICATES, &e);
+		if (!r->json)
+			body_fail(x, 400, "bad_json", "err_bad_json");
+		return;
+	}
+	if (rt->flags & (RT_FORM | RT_MULTIPART)) {
+		if (!ctype_is(ct, "application/x-www-form-urlencoded")) {
+			body_fail(x, 415, "unsupported_media_type", "err_media_type");
+			return;
+		}
+		int rc = parse_urlencoded(r->arena, buf_str(&x->body), x->body.len, g_max_fields, &r->form);
+		if (rc == ERR_TOO_BIG)
+			body_fail(x, 413, "too_big", "err_too_big");
+		else if (rc)
+			body_fail(x, 400, "bad_form", "err_bad_form");
+	}
+	/* Bodies sent to routes that take none are ignored. */
+}
+
+static void negotiate_language(http_req_t *r)
+{
+	const char *q = http_query(r, "lang");
+	const char *c = kv_get(&r->cookies, "lang");
+	r->lang = i18n_negotiate(q, c, http_header(r, "Accept-Language"), r->arena);
+	r->t = i18n_catalog(r->lang);
+	if (q && i18n_supported(q) && !str_eq(q, c))
+		http_set_cookie(r, "lang", q, 31536000, 0);
+}
+
+/* The guards and the handler; always ends with a reply. */
+static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
+{
+	http_req_t *r = &x->r;
+	if (rr == ROUTE_NO_PATH) {
+		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+		return;
+	}
+	if (rr == ROUTE_NO_METHOD) {
+		char allow[96];
+		router_allow_header(allowed, allow, sizeof allow);
+		http_add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+		http_reply_error(r, 405, "method_not_allowed", "err_method", NULL);
+		return;
+	}
+	if (x->body_status) {
+		http_reply_error(r, x->body_status, x->body_code, x->body_msg, NULL);
+		return;
+	}
+	const http_route_t *rt = r->rt;
+	if (!(rt->flags & RT_NO_SESSION) && auth_identify(r) == ERR_UNAVAILABLE) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	if (rt->roles) {
+		if (!r->user) {
+			if (r->api) {
+				http_reply_error(r, 401, "unauthorized", "err_unauthorized", NULL);
+			} else {
+				char *next = arena_printf(r->arena, "/login?next=%s", r->path);
+				http_reply_redirect(r, next);
+			}
+			return;
+		}
+		if (!(r->user->role & rt->roles)) {
+			http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
+			return;
+		}
+	}
+	bool unsafe = !(r->method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS));
+	if (unsafe && !(rt->flags & RT_NO_CSRF) && !(r->user && r->user->bearer) && !auth_csrf_ok(r)) {
+		http_reply_error(r, 403, "csrf", "err_csrf", NULL);
+		return;
+	}
+	rt->fn(r);
+	if (!r->replied) {
+		log_error("handler for %s %s gave no reply", method_label(r->method), r->rt->pattern);
+		http_reply_error(r, 500, "internal", "err_internal", NULL);
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	ctx_t *x = *con_cls;
+	if (!x) {
+		arena_t *a = arena_new();
+		x = arena_alloc(a, sizeof *x);
+		*con_cls = x;
+		atomic_fetch_add(&g_inflight, 1);
+		clock_gettime(CLOCK_MONOTONIC, &x->t0);
+		http_req_t *r = &x->r;
+		r->arena = a;
+		r->app = g_app;
+		r->conn = c;
+		r->method = parse_method(method);
+		x->method_name = method_label(r->method);
+		r->route = "other";
+		r->path = arena_strdup(a, url);
+		r->api = str_starts(url, "/api/");
+		r->client_ip = client_ip(c, r);
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
+		const char *cookie = http_header(r, MHD_HTTP_HEADER_COOKIE);
+		if (cookie)
+			parse_cookies(a, cookie, strlen(cookie), 64, &r->cookies);
+		negotiate_language(r);
+		unsigned allowed = 0;
+		route_result_t rr = ROUTE_NO_PATH;
+		if (!str_valid_utf8(url, strlen(url))) {
+			rr = ROUTE_NO_PATH;
+		} else if (r->method) {
+			rr = router_match(a, r->method, url, &r->rt, &r->params, &allowed);
+		} else {
+			rr = ROUTE_NO_METHOD;
+			allowed = HTTP_GET | HTTP_HEAD;
+			router_match(a, HTTP_GET, url, &r->rt, &r->params, &allowed);
+		}
+		if (rr == ROUTE_FOUND) {
+			r->route = r->rt->pattern;
+			if (r->rt->flags & RT_API)
+				r->api = true;
+			body_setup(x);
+			if (!x->body_status)
+				return MHD_YES; /* wait for the body (or its absence) */
+		}
+		/* Answer now without reading the body. */
+		if (rr != ROUTE_FOUND)
+			x->r.rt = NULL;
+		dispatch(x, rr, allowed);
+		return MHD_queue_response(c, (unsigned)x->status, x->resp) == MHD_YES ? MHD_YES : MHD_NO;
+	}
+	if (x->r.replied) {
+		/* Discard what a client still sends after we answered early. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		body_feed(x, upload, *upload_size);
+		*upload_size = 0;
+		if (x->body_status == 413) {
+			/* Stop reading: answer now and let MHD close the connection. */
+			dispatch(x, ROUTE_FOUND, 0);
+			return MHD_queue_response(c, (unsigned)x->status, x->resp);
+		}
+		return MHD_YES;
+	}
+	body_finish(x);
+	dispatch(x, ROUTE_FOUND, 0);
+	return MHD_queue_response(c, (unsigned)x->status, x->resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	ctx_t *x = *con_cls;
+	if (!x)
+		return;
+	*con_cls = NULL;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - x->t0.tv_sec) + (double)(t1.tv_nsec - x->t0.tv_nsec) / 1e9;
+	http_req_t *r = &x->r;
+	int status = x->status ? x->status : 499;
+	metrics_request(r->route, x->method_name, status, secs);
+	if (g_access_log)
+		log_info("access %s \"%s %s\" %d %zu %.1fms%s%s", r->client_ip, x->method_name, r->path,
+			 status, x->resp_bytes, secs * 1000.0, r->user ? " user=" : "",
+			 r->user ? r->user->email : "");
+	release_db(x);
+	if (x->resp)
+		MHD_destroy_response(x->resp);
+	json_decref(r->json);
+	buf_free(&x->body);
+	arena_free(r->arena);
+	atomic_fetch_sub(&g_inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("httpd: %s", msg);
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080" → sockaddr. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof *ss);
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return ERR_INVALID;
+	int64_t port;
+	if (str_to_i64(colon + 1, 1, 65535, &port))
+		return ERR_INVALID;
+	char host[64];
+	size_t hl = (size_t)(colon - s);
+	if (hl >= sizeof host)
+		return ERR_INVALID;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (host[0] == '[' && hl >= 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			return ERR_INVALID;
+		*len = sizeof *a6;
+		return AF_INET6;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+		return ERR_INVALID;
+	*len = sizeof *a4;
+	return AF_INET;
+}
+
+int http_serve(app_t *app, void (*on_ready)(const char *url))
+{
+	g_app = app;
+	config_t *cfg = app->cfg;
+	g_access_log = config_bool(cfg, "log.access");
+	g_trust_proxy = config_bool(cfg, "server.trust_proxy");
+	g_secure_cookies = config_bool(cfg, "server.secure_cookies");
+	g_max_body = (size_t)config_int(cfg, "limits.max_body");
+	g_max_upload = (size_t)config_int(cfg, "limits.max_upload");
+	g_max_fields = (size_t)config_int(cfg, "limits.max_fields");
+	g_max_sse = config_int(cfg, "limits.max_sse");
+
+	const char *listen = config_str(cfg, "server.listen");
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fam = parse_listen(listen, &ss, &sl);
+	if (fam < 0) {
+		log_error("server.listen: cannot use '%s'", listen);
+		return ERR_INVALID;
+	}
+	unsigned threads = (unsigned)config_int(cfg, "server.threads");
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 2;
+	}
+
+	/* Signals are taken by sigwait below; every thread started from here inherits the mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ERROR_LOG;
+	if (fam == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	g_daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)config_int(cfg, "server.connection_timeout"), MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)config_int(cfg, "server.connection_limit"), MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+	if (!g_daemon) {
+		log_error("cannot listen on %s: %s", listen, strerror(errno));
+		return ERR_IO;
+	}
+	bus_start_heartbeat(app->bus, (int)config_int(cfg, "events.heartbeat"));
+	char url[128];
+	snprintf(url, sizeof url, "http://%s", listen);
+	log_info("listening on %s with %u worker threads", url, threads);
+	if (on_ready)
+		on_ready(url);
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: shutting down", sig);
+	MHD_socket lfd = MHD_quiesce_daemon(g_daemon);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	bus_close_all(app->bus);
+	for (int i = 0; i < 100 && atomic_load(&g_inflight) > 0; i++)
+		usleep(100 * 1000);
+	if (atomic_load(&g_inflight) > 0)
+		log_warn("%d requests still open after 10 s; closing them", atomic_load(&g_inflight));
+	MHD_stop_daemon(g_daemon);
+	g_daemon = NULL;
+	log_info("stopped");
+	return 0;
+}

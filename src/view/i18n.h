@@ -1,0 +1,48 @@
+/* i18n.h — translations from gettext .po files: Catalan (default), Spanish, English.
+ *
+ * msgids are stable keys in snake_case ("nav_login", "err_not_found") so that templates can
+ * use them as Mustache names: {{t.nav_login}}. Each language's catalogue is loaded once at start
+ * into a jansson object that is read-only afterwards and shared by all threads (borrowed). */
+#ifndef FIN_I18N_H
+#define FIN_I18N_H
+
+#include "base/arena.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define I18N_NLANGS 3
+extern const char *const i18n_langs[I18N_NLANGS]; /* "ca", "es", "en"; [0] is the default */
+
+/* Loads DIR/ca.po, DIR/es.po, DIR/en.po. 0, or an error with "FILE:LINE: message" in err.
+ * A key present in ca.po but missing or empty in another language is an error too. */
+int i18n_load(const char *dir, char *err, size_t errlen);
+void i18n_unload(void);
+/* Whether lang is one of ours. */
+int i18n_supported(const char *lang);
+/* The catalogue object for lang (falls back to the default). Borrowed; NULL before i18n_load. */
+json_t *i18n_catalog(const char *lang);
+/* One message; the key itself when unknown (so a missing string is visible, never a crash). */
+const char *i18n_get(const char *lang, const char *key);
+
+/* The .po parser on its own (fuzz target and tests): parses src into a new object key → msgstr.
+ * Handles comments, msgctxt (rejected), multi-line strings, escapes \n \t \" \\; skips the header
+ * entry (msgid ""). Returns NULL with "line N: message" in err for malformed input. */
+json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen);
+
+/* Additions. */
+
+/* The language for a request: ?lang= when it is one of ours, else the language cookie when it
+ * is, else the first of ours in Accept-Language (by q-value), else the default. Tags match
+ * without regard to case. Returns one of i18n_langs (static storage); a is the request's arena,
+ * used while parsing Accept-Language. */
+const char *i18n_negotiate(const char *query_lang, const char *cookie_lang,
+			   const char *accept_language, arena_t *a);
+
+/* Fills {name} placeholders of msg (as in "Hola, {name}") from vars, a NULL-terminated list of
+ * name, value pairs. Values are inserted as given (escape them when rendering, as for any
+ * text); placeholders without a value are left as they are. Returns arena memory. The .po
+ * loader checks that every language uses the same placeholders as Catalan. */
+const char *i18n_subst(arena_t *a, const char *msg, const char *const *vars);
+
+#endif

@@ -1,0 +1,134 @@
+#include "view/view.h"
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "view/mustache.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+	char *name;
+	mustache_tpl *tpl;
+} entry_t;
+
+struct view {
+	entry_t *e;
+	size_t n, cap;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const entry_t *)a)->name, ((const entry_t *)b)->name);
+}
+
+static const mustache_tpl *lookup(void *ud, const char *name)
+{
+	const view_t *v = ud;
+	entry_t key = {.name = (char *)name};
+	const entry_t *e = bsearch(&key, v->e, v->n, sizeof *v->e, cmp_entry);
+	return e ? e->tpl : NULL;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	buf_t b;
+	buf_init(&b, 4 << 20);
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && rc == 0)
+		rc = buf_append(&b, chunk, n);
+	fclose(f);
+	if (rc) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, len);
+}
+
+static int scan(view_t *v, const char *dir, const char *prefix, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: cannot open template folder", dir);
+		return ERR_IO;
+	}
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			char *sub = xasprintf("%s%s/", prefix, de->d_name);
+			rc = scan(v, path, sub, err, errlen);
+			free(sub);
+		} else if (str_ends(de->d_name, ".html")) {
+			size_t len;
+			char *src = slurp(path, &len);
+			char msg[256];
+			mustache_tpl *t = src ? mustache_compile(src, len, msg, sizeof msg) : NULL;
+			free(src);
+			if (!t) {
+				snprintf(err, errlen, "%s: %s", path, src ? msg : "cannot read");
+				rc = ERR_INVALID;
+			} else {
+				if (v->n == v->cap) {
+					v->cap = v->cap ? v->cap * 2 : 32;
+					v->e = xrealloc(v->e, v->cap * sizeof *v->e);
+				}
+				size_t nl = strlen(de->d_name) - 5;
+				char *name = xasprintf("%s%.*s", prefix, (int)nl, de->d_name);
+				v->e[v->n++] = (entry_t){name, t};
+			}
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+view_t *view_new(const char *dir, char *err, size_t errlen)
+{
+	view_t *v = xcalloc(1, sizeof *v);
+	if (scan(v, dir, "", err, errlen)) {
+		view_free(v);
+		return NULL;
+	}
+	qsort(v->e, v->n, sizeof *v->e, cmp_entry);
+	return v;
+}
+
+void view_free(view_t *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->e[i].name);
+		mustache_free(v->e[i].tpl);
+	}
+	free(v->e);
+	free(v);
+}
+
+size_t view_count(const view_t *v)
+{
+	return v->n;
+}
+
+int view_render(const view_t *v, const char *name, json_t *const *ctx, size_t n, buf_t *out)
+{
+	const mustache_tpl *t = lookup((void *)v, name);
+	if (!t)
+		return ERR_NOT_FOUND;
+	return mustache_render(t, ctx, n, lookup, (void *)v, out);
+}
