@@ -1,0 +1,202 @@
+#include "auth/auth.h"
+
+#include "app.h"
+#include "auth/store.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/rand.h"
+#include "base/str.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+static const struct {
+	role_t role;
+	const char *name;
+} roles[] = {
+	{ROLE_ADMIN, "admin"},         {ROLE_COORDINATOR, "coordinator"}, {ROLE_INFORMER, "informer"},
+	{ROLE_ICT_AGENT, "ict_agent"}, {ROLE_WELCOME, "welcome"},         {ROLE_DISPLAY, "display"},
+	{ROLE_KIOSK, "kiosk"},
+};
+
+role_t auth_role_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (str_eq(name, roles[i].name))
+			return roles[i].role;
+	return 0;
+}
+
+const char *auth_role_name(role_t role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (role == roles[i].role)
+			return roles[i].name;
+	return "";
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---------------------------------------------------------------- identity */
+
+static http_user_t *user_from_row(http_req_t *r, const auth_row_t *row, bool bearer)
+{
+	http_user_t *u = arena_alloc(r->arena, sizeof *u);
+	u->id = row->id;
+	u->email = row->email;
+	u->name = row->name;
+	u->role = auth_role_from_name(row->role);
+	u->office = row->office;
+	u->csrf = row->csrf;
+	u->bearer = bearer;
+	return u->role ? u : NULL;
+}
+
+int auth_identify(http_req_t *r)
+{
+	const char *authz = http_header(r, "Authorization");
+	const char *cookie = kv_get(&r->cookies, "fin_session");
+	bool bearer = authz && strncasecmp(authz, "Bearer ", 7) == 0;
+	if (!bearer && !cookie)
+		return 0;
+	db_conn_t *c = http_db(r);
+	if (!c)
+		return ERR_UNAVAILABLE;
+	char hash[RAND_TOKEN_HEX_LEN];
+	auth_row_t row;
+	int64_t now = now_s();
+	if (bearer) {
+		const char *tok = authz + 7;
+		while (*tok == ' ')
+			tok++;
+		rand_token_hash(tok, hash);
+		int rc = store_token_get(c, r->arena, hash, &row);
+		if (rc == ERR_NOT_FOUND)
+			return 0;
+		if (rc)
+			return ERR_UNAVAILABLE;
+		r->user = user_from_row(r, &row, true);
+		if (row.last_seen < now - 60)
+			store_token_touch(c, hash, now);
+		return 0;
+	}
+	rand_token_hash(cookie, hash);
+	int rc = store_session_get(c, r->arena, hash, &row);
+	if (rc == ERR_NOT_FOUND)
+		return 0;
+	if (rc)
+		return ERR_UNAVAILABLE;
+	int64_t idle = config_int(r->app->cfg, "session.idle");
+	if (row.expires_at <= now || row.last_seen + idle <= now) {
+		store_session_delete(c, hash);
+		return 0;
+	}
+	r->user = user_from_row(r, &row, false);
+	/* Sliding idle expiry, written at most once a minute rather than on every request. */
+	if (row.last_seen < now - 60)
+		store_session_touch(c, hash, now);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- CSRF */
+
+const char *auth_csrf_token(http_req_t *r)
+{
+	if (r->user && !r->user->bearer)
+		return r->user->csrf;
+	const char *t = kv_get(&r->cookies, "fin_csrf");
+	if (t && strlen(t) == 64)
+		return t;
+	char *fresh = arena_alloc(r->arena, RAND_TOKEN_HEX_LEN);
+	rand_token_hex(fresh);
+	http_set_cookie(r, "fin_csrf", fresh, 86400, COOKIE_HTTPONLY | COOKIE_STRICT);
+	/* Later calls in this request must see the same token. */
+	kv_add(r->arena, &r->cookies, "fin_csrf", fresh, 64);
+	return fresh;
+}
+
+static bool token_eq(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return n == 64 && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
+}
+
+bool auth_csrf_ok(http_req_t *r)
+{
+	const char *sent = http_form(r, "_csrf");
+	if (!sent)
+		sent = http_header(r, "X-CSRF-Token");
+	if (!sent)
+		return false;
+	const char *want = (r->user && !r->user->bearer) ? r->user->csrf : kv_get(&r->cookies, "fin_csrf");
+	return want && token_eq(want, sent);
+}
+
+/* ---------------------------------------------------------------- audit */
+
+void auth_audit(http_req_t *r, const char *action, const char *target, const char *detail)
+{
+	db_conn_t *c = http_db(r);
+	if (!c ||
+	    store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system", action,
+			    target ? target : "", detail ? detail : "", r->client_ip)) {
+		log_error("audit: could not record %s on %s", action, target ? target : "");
+	}
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+_Static_assert(AUTH_HASH_LEN == crypto_pwhash_STRBYTES, "hash size");
+
+int auth_hash_password(const char *password, char out[AUTH_HASH_LEN])
+{
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return ERR_UNAVAILABLE;
+	return 0;
+}
+
+int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+		  const char *password, int64_t *id_out)
+{
+	if (!auth_role_from_name(role))
+		return ERR_INVALID;
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = auth_hash_password(password, hash);
+	if (rc)
+		return rc;
+	char lower[256];
+	size_t n = strlen(email);
+	if (n >= sizeof lower)
+		return ERR_INVALID;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	return store_user_insert(c, lower, name, role, office ? office : "", hash, now_s(), id_out);
+}
+
+int auth_token_create(db_conn_t *c, const char *email, const char *label, char out[65])
+{
+	arena_t *a = arena_new();
+	auth_row_t row;
+	int rc = store_user_by_email(c, a, email, &row);
+	if (rc == 0) {
+		char hash[RAND_TOKEN_HEX_LEN];
+		rand_token_hex(out);
+		rand_token_hash(out, hash);
+		rc = store_token_insert(c, hash, row.id, label ? label : "", now_s());
+	}
+	arena_free(a);
+	return rc;
+}
+
+int auth_purge(db_conn_t *c)
+{
+	int64_t now = now_s();
+	return store_purge(c, now, now - 7 * 86400);
+}

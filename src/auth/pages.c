@@ -1,0 +1,437 @@
+/* pages.c — the staff pages and API of the auth capability: sign in and out, staff home,
+ * accounts, settings (city name and logo), audit log, /api/v1/me. */
+#include "app.h"
+#include "auth/auth.h"
+#include "auth/store.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/rand.h"
+#include "base/str.h"
+#include "http/router.h"
+
+#include <ctype.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MIN_PASSWORD 12
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Replaces "{name}" in a translated message. Arena memory. */
+static const char *subst(http_req_t *r, const char *msg, const char *name, const char *value)
+{
+	char *key = arena_printf(r->arena, "{%s}", name);
+	const char *at = strstr(msg, key);
+	if (!at)
+		return msg;
+	return arena_printf(r->arena, "%.*s%s%s", (int)(at - msg), msg, value, at + strlen(key));
+}
+
+/* Only local paths: "/x" but not "//host" or "/\host". */
+static const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return "/staff";
+	for (const char *p = next; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return "/staff";
+	return next;
+}
+
+static char *lower_dup(arena_t *a, const char *s)
+{
+	char *o = arena_strdup(a, s);
+	for (char *p = o; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return o;
+}
+
+/* ---------------------------------------------------------------- sign in */
+
+static void login_page(http_req_t *r, int status, const char *error, const char *email)
+{
+	json_t *m = json_object();
+	if (error)
+		json_object_set_new(m, "error", json_string(error));
+	json_object_set_new(m, "email", json_string(email ? email : ""));
+	json_object_set_new(m, "next", json_string(safe_next(http_query(r, "next") ? http_query(r, "next")
+										   : http_form(r, "next"))));
+	http_reply_page(r, status, "auth/login", m);
+}
+
+static void login_get(http_req_t *r)
+{
+	if (r->user && !r->user->bearer) {
+		http_reply_redirect(r, "/staff");
+		return;
+	}
+	login_page(r, 200, NULL, NULL);
+}
+
+static void login_post(http_req_t *r)
+{
+	const char *email_in = http_form(r, "email");
+	const char *password = http_form(r, "password");
+	if (!email_in || !password || !*email_in || !*password) {
+		login_page(r, 400, http_t(r, "login_failed"), email_in);
+		return;
+	}
+	db_conn_t *c = http_db(r);
+	if (!c) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	config_t *cfg = r->app->cfg;
+	const char *email = lower_dup(r->arena, email_in);
+	int64_t now = now_s();
+	int64_t window = config_int(cfg, "login.window"), lockout = config_int(cfg, "login.lockout");
+	int64_t by_email = 0, by_ip = 0, last = 0;
+	int64_t since = now - (window > lockout ? window : lockout);
+	if (store_attempt_failures(c, email, r->client_ip, since, &by_email, &by_ip, &last)) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	if ((by_email >= config_int(cfg, "login.max_attempts") ||
+	     by_ip >= config_int(cfg, "login.max_attempts_per_ip")) &&
+	    last + lockout > now) {
+		int64_t wait = last + lockout - now;
+		char secs[32], mins[32];
+		snprintf(secs, sizeof secs, "%lld", (long long)wait);
+		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59) / 60));
+		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+		login_page(r, 429, subst(r, http_t(r, "login_locked"), "minutes", mins), email_in);
+		return;
+	}
+
+	auth_row_t row;
+	int rc = store_user_by_email(c, r->arena, email, &row);
+	bool ok;
+	if (rc == 0) {
+		ok = crypto_pwhash_str_verify(row.password_hash, password, strlen(password)) == 0;
+	} else {
+		/* Spend the same time on unknown accounts, so timing does not reveal which exist. */
+		static char dummy[AUTH_HASH_LEN];
+		if (!dummy[0])
+			auth_hash_password("not-a-real-password", dummy);
+		int spent = crypto_pwhash_str_verify(dummy, password, strlen(password));
+		(void)spent;
+		ok = false;
+	}
+	store_attempt_add(c, email, r->client_ip, now, ok);
+	if (!ok) {
+		login_page(r, 401, http_t(r, "login_failed"), email_in);
+		return;
+	}
+	char token[RAND_TOKEN_HEX_LEN], hash[RAND_TOKEN_HEX_LEN], csrf[RAND_TOKEN_HEX_LEN];
+	rand_token_hex(token);
+	rand_token_hash(token, hash);
+	rand_token_hex(csrf);
+	int64_t ttl = config_int(cfg, "session.ttl");
+	if (store_session_insert(c, hash, row.id, csrf, now, now + ttl, r->client_ip)) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	http_set_cookie(r, "fin_session", token, ttl, COOKIE_HTTPONLY);
+	http_set_cookie(r, "fin_csrf", "", 0, COOKIE_DELETE | COOKIE_HTTPONLY | COOKIE_STRICT);
+	http_reply_redirect(r, safe_next(http_form(r, "next")));
+}
+
+static void logout_post(http_req_t *r)
+{
+	const char *cookie = kv_get(&r->cookies, "fin_session");
+	if (cookie) {
+		char hash[RAND_TOKEN_HEX_LEN];
+		rand_token_hash(cookie, hash);
+		db_conn_t *c = http_db(r);
+		if (!c || store_session_delete(c, hash)) {
+			http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+			return;
+		}
+	}
+	http_set_cookie(r, "fin_session", "", 0, COOKIE_DELETE | COOKIE_HTTPONLY);
+	http_reply_redirect(r, "/");
+}
+
+/* ---------------------------------------------------------------- staff home */
+
+static void staff_home(http_req_t *r)
+{
+	role_t role = r->user->role;
+	json_t *m = json_object();
+	json_object_set_new(m, "welcome", json_string(subst(r, http_t(r, "staff_welcome"), "name", r->user->name)));
+	json_object_set_new(m, "role_label",
+			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
+	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
+	http_reply_page(r, 200, "staff/home", m);
+}
+
+static void me(http_req_t *r)
+{
+	http_reply_json(r, 200,
+			json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->user->id, "email", r->user->email,
+				  "name", r->user->name, "role", auth_role_name(r->user->role), "office",
+				  r->user->office));
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+static json_t *role_options(http_req_t *r, const char *selected)
+{
+	static const char *names[] = {"admin", "coordinator", "informer", "ict_agent", "welcome", "display", "kiosk"};
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", names[i], "label",
+						   http_t(r, arena_printf(r->arena, "role_%s", names[i])),
+						   "selected", str_eq(selected, names[i])));
+	return a;
+}
+
+static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *notice)
+{
+	json_t *users = NULL;
+	db_conn_t *c = http_db(r);
+	if (!c || store_user_list(c, &users)) {
+		json_decref(form_errors);
+		json_decref(notice);
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u)
+	{
+		const char *role = json_string_value(json_object_get(u, "role"));
+		json_object_set_new(u, "role_label", json_string(http_t(r, arena_printf(r->arena, "role_%s", role))));
+	}
+	auth_audit(r, "users.list", "users", "");
+	json_t *m = json_object();
+	json_object_set_new(m, "users", users);
+	json_object_set_new(m, "roles", role_options(r, http_form(r, "role")));
+	json_object_set_new(m, "form", json_pack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "",
+						 "name", http_form(r, "name") ? http_form(r, "name") : "", "office",
+						 http_form(r, "office") ? http_form(r, "office") : ""));
+	if (form_errors)
+		json_object_set_new(m, "errors", form_errors);
+	if (notice)
+		json_object_set_new(m, "notice", notice);
+	http_reply_page(r, status, "admin/users", m);
+}
+
+static void users_get(http_req_t *r)
+{
+	users_page(r, 200, NULL, NULL);
+}
+
+static bool email_valid(const char *e)
+{
+	const char *at = strchr(e, '@');
+	size_t n = strlen(e);
+	if (!at || at == e || n > 254 || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
+	    e[n - 1] == '.')
+		return false;
+	for (const char *p = e; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',')
+			return false;
+	return true;
+}
+
+static void users_post(http_req_t *r)
+{
+	const char *email = http_form(r, "email"), *name = http_form(r, "name"), *role = http_form(r, "role"),
+		   *office = http_form(r, "office"), *password = http_form(r, "password");
+	json_t *errs = json_array();
+	if (!email || !email_valid(email))
+		json_array_append_new(errs, json_string(http_t(r, "err_invalid_email")));
+	if (!name || !*str_trim(arena_strdup(r->arena, name)))
+		json_array_append_new(errs, json_string(http_t(r, "err_invalid_name")));
+	if (!role || !auth_role_from_name(role))
+		json_array_append_new(errs, json_string(http_t(r, "err_invalid_role")));
+	if (!password || strlen(password) < MIN_PASSWORD)
+		json_array_append_new(errs, json_string(http_t(r, "err_password_short")));
+	if (json_array_size(errs)) {
+		users_page(r, 422, errs, NULL);
+		return;
+	}
+	json_decref(errs);
+	db_conn_t *c = http_db(r);
+	int64_t id = 0;
+	int rc = c ? auth_user_add(c, email, name, role, office ? office : "", password, &id) : ERR_UNAVAILABLE;
+	if (rc == ERR_CONFLICT) {
+		users_page(r, 409, json_pack("[s]", http_t(r, "err_email_taken")), NULL);
+		return;
+	}
+	if (rc) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	auth_audit(r, "user.create", arena_printf(r->arena, "user:%lld", (long long)id),
+		   arena_printf(r->arena, "%s role=%s", email, role));
+	/* Post/redirect/get would lose the notice without a flash store; render the list directly. */
+	r->form.n = 0;
+	users_page(r, 201, NULL, json_string(http_t(r, "user_created")));
+}
+
+/* ---------------------------------------------------------------- settings and logo */
+
+static const char *city_name(http_req_t *r)
+{
+	const char *v = NULL;
+	db_conn_t *c = http_db(r);
+	if (c && store_setting_get(c, r->arena, "city.name", &v) == 0)
+		return v;
+	return config_str(r->app->cfg, "city.name");
+}
+
+void auth_branding(http_req_t *r, json_t *model)
+{
+	const char *logo = NULL;
+	db_conn_t *c = http_db(r);
+	json_object_set_new(model, "city_name", json_string(city_name(r)));
+	if (c && store_setting_get(c, r->arena, "logo.version", &logo) == 0)
+		json_object_set_new(model, "logo_url", json_string(arena_printf(r->arena, "/media/logo?v=%s", logo)));
+}
+
+static void settings_page(http_req_t *r, int status, json_t *errs, json_t *notice)
+{
+	json_t *m = json_pack("{s:s}", "city_name_value", city_name(r));
+	if (errs)
+		json_object_set_new(m, "errors", errs);
+	if (notice)
+		json_object_set_new(m, "notice", notice);
+	http_reply_page(r, status, "admin/settings", m);
+}
+
+static void settings_get(http_req_t *r)
+{
+	settings_page(r, 200, NULL, NULL);
+}
+
+/* The logo's type from its first bytes, not from what the browser claims. */
+static const char *sniff_image(const unsigned char *d, size_t n)
+{
+	if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return "image/jpeg";
+	return NULL;
+}
+
+static void settings_post(http_req_t *r)
+{
+	const char *name = http_form(r, "city_name");
+	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200) {
+		settings_page(r, 422, json_pack("[s]", http_t(r, "err_invalid_name")), NULL);
+		return;
+	}
+	const multipart_file_t *logo = NULL;
+	for (const multipart_file_t *f = r->files; f; f = f->next)
+		if (str_eq(f->field, "logo") && f->size > 0)
+			logo = f;
+	const char *ctype = logo ? sniff_image(logo->data, logo->size) : NULL;
+	if (logo && !ctype) {
+		settings_page(r, 422, json_pack("[s]", http_t(r, "err_logo_type")), NULL);
+		return;
+	}
+	db_conn_t *c = http_db(r);
+	int64_t now = now_s();
+	if (!c || db_begin(c)) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	int rc = store_setting_set(c, "city.name", name, now);
+	if (!rc && logo) {
+		rc = store_media_put(c, "logo", ctype, logo->data, logo->size, now);
+		if (!rc)
+			rc = store_setting_set(c, "logo.version", arena_printf(r->arena, "%lld", (long long)now), now);
+	}
+	if (!rc)
+		rc = db_commit(c);
+	if (rc) {
+		db_rollback(c);
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	auth_audit(r, "settings.update", "settings", logo ? "city.name logo" : "city.name");
+	settings_page(r, 200, NULL, json_string(http_t(r, "saved")));
+}
+
+static void media_logo(http_req_t *r)
+{
+	db_conn_t *c = http_db(r);
+	char *ctype = NULL;
+	void *data = NULL;
+	size_t len = 0;
+	int64_t updated = 0;
+	int rc = c ? store_media_get(c, "logo", &ctype, &data, &len, &updated) : ERR_UNAVAILABLE;
+	if (rc == ERR_NOT_FOUND) {
+		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+		return;
+	}
+	if (rc) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	char etag[48];
+	snprintf(etag, sizeof etag, "\"logo-%lld\"", (long long)updated);
+	http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	const char *inm = http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm && strstr(inm, etag))
+		http_reply_bytes(r, 304, NULL, "", 0);
+	else
+		http_reply_bytes(r, 200, ctype, data, len);
+	free(ctype);
+	free(data);
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static void audit_get(http_req_t *r)
+{
+	json_t *rows = NULL;
+	db_conn_t *c = http_db(r);
+	if (!c || store_audit_list(c, 200, &rows)) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		return;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		time_t at = (time_t)json_integer_value(json_object_get(row, "at"));
+		struct tm tm;
+		char when[32];
+		gmtime_r(&at, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+		json_object_set_new(row, "when", json_string(when));
+	}
+	http_reply_page(r, 200, "admin/audit", json_pack("{s:o}", "rows", rows));
+}
+
+static const http_route_t routes[] = {
+	{HTTP_GET, "/login", login_get, 0, 0},
+	{HTTP_POST, "/login", login_post, RT_FORM, 0},
+	{HTTP_POST, "/logout", logout_post, RT_FORM, 0},
+	{HTTP_GET, "/staff", staff_home, 0, ROLE_ANY},
+	{HTTP_GET, "/admin/users", users_get, 0, ROLE_ADMIN},
+	{HTTP_POST, "/admin/users", users_post, RT_FORM, ROLE_ADMIN},
+	{HTTP_GET, "/admin/settings", settings_get, 0, ROLE_ADMIN},
+	{HTTP_POST, "/admin/settings", settings_post, RT_FORM | RT_MULTIPART, ROLE_ADMIN},
+	{HTTP_GET, "/admin/audit", audit_get, 0, ROLE_ADMIN},
+	{HTTP_GET, "/media/logo", media_logo, RT_NO_SESSION, 0},
+	{HTTP_GET, "/api/v1/me", me, 0, ROLE_ANY},
+};
+
+void auth_routes(void)
+{
+	router_add(routes, sizeof routes / sizeof routes[0]);
+}

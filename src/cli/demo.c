@@ -1,0 +1,44 @@
+#include "cli/demo.h"
+
+#include "auth/auth.h"
+#include "base/err.h"
+#include "base/log.h"
+
+#define DEMO_PASSWORD "vilamar-demo-2026"
+
+static const struct {
+	const char *email, *name, *role, *office;
+} staff[] = {
+	{"admin@vilamar.example", "Núria Puig", "admin", ""},
+	{"coordinacio@vilamar.example", "Jordi Soler", "coordinator", "centre"},
+	{"informador@vilamar.example", "Marta Vidal", "informer", "centre"},
+	{"agent.tic@vilamar.example", "Aleix Ferrer", "ict_agent", "la-riera"},
+	{"acollida@vilamar.example", "Laia Serra", "welcome", "centre"},
+	{"pantalla.centre@vilamar.example", "Pantalla OAC Centre", "display", "centre"},
+	{"quiosc.centre@vilamar.example", "Quiosc OAC Centre", "kiosk", "centre"},
+};
+
+int demo_seed(db_t *db, config_t *cfg, FILE *out)
+{
+	(void)cfg;
+	db_conn_t *c = db_acquire(db);
+	if (!c)
+		return ERR_UNAVAILABLE;
+	int rc = db_begin(c);
+	for (size_t i = 0; rc == 0 && i < sizeof staff / sizeof staff[0]; i++)
+		rc = auth_user_add(c, staff[i].email, staff[i].name, staff[i].role, staff[i].office, DEMO_PASSWORD, NULL);
+	if (rc == 0)
+		rc = db_commit(c);
+	if (rc) {
+		log_error("demo: %s", db_errmsg(c));
+		db_rollback(c);
+	}
+	db_release(c);
+	if (rc)
+		return rc;
+	fprintf(out, "Demo data created. Staff logins (password: %s):\n", DEMO_PASSWORD);
+	for (size_t i = 0; i < sizeof staff / sizeof staff[0]; i++)
+		fprintf(out, "  %-34s %s\n", staff[i].email, staff[i].role);
+	fflush(out);
+	return 0;
+}

@@ -1,0 +1,550 @@
+/* main.c — the finestreta command: serve, demo, migrate, user, token, render. */
+#include "app.h"
+#include "auth/auth.h"
+#include "base/buf.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "bus/bus.h"
+#include "cli/demo.h"
+#include "db/db.h"
+#include "http/core.h"
+#include "http/http.h"
+#include "http/statics.h"
+#include "jobs/jobs.h"
+#include "view/i18n.h"
+#include "view/mustache.h"
+#include "view/view.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef FINESTRETA_VERSION
+#define FINESTRETA_VERSION "0.1.0"
+#endif
+
+extern char **environ;
+
+static const char *usage_main =
+	"Usage: finestreta COMMAND [OPTIONS]\n"
+	"\n"
+	"Omnichannel citizen attention for city halls.\n"
+	"\n"
+	"Commands:\n"
+	"  serve     Run the server\n"
+	"  demo      Recreate the database with demo data, then serve\n"
+	"  migrate   Apply pending database migrations\n"
+	"  user      Manage staff accounts (user add)\n"
+	"  token     Manage API tokens (token create)\n"
+	"  render    Render a Mustache template with JSON data to stdout\n"
+	"  help      Show help for a command\n"
+	"\n"
+	"Options:\n"
+	"  --version  Print the version\n"
+	"  --help     Print this help\n"
+	"\n"
+	"Run 'finestreta help COMMAND' for a command's options.\n";
+
+static const struct {
+	const char *name, *text;
+} helps[] = {
+	{"serve", "Usage: finestreta serve [--config FILE] [--db URL] [--listen ADDR:PORT]\n\n"
+		  "Runs the server until SIGTERM or SIGINT. Settings come from FILE, then from\n"
+		  "FINESTRETA_SECTION_KEY environment variables, then from these flags.\n"
+		  "Database URLs: sqlite:PATH (default sqlite:data/finestreta.db) or postgresql://...\n"},
+	{"demo", "Usage: finestreta demo [--config FILE] [--db URL] [--listen ADDR:PORT]\n\n"
+		 "Erases the database, fills it with demo data (the city of Vilamar and its staff),\n"
+		 "prints the demo logins, and serves.\n"},
+	{"migrate", "Usage: finestreta migrate [--config FILE] [--db URL]\n\n"
+		    "Applies the migrations that have not run yet. The server also does this at start.\n"},
+	{"user", "Usage: finestreta user add --email E --role R [--name N] [--office CODE]\n"
+		 "                           [--config FILE] [--db URL]\n\n"
+		 "Creates a staff account. Roles: admin, coordinator, informer, ict_agent, welcome,\n"
+		 "display, kiosk. The password is read from standard input when it is not a terminal;\n"
+		 "otherwise a random one is generated and printed.\n"},
+	{"token", "Usage: finestreta token create --user EMAIL [--label TEXT] [--config FILE] [--db URL]\n\n"
+		  "Prints a new bearer token for the staff API (Authorization: Bearer TOKEN).\n"},
+	{"render", "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
+		   "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
+		   "named x is read from DIR/x.mustache.\n"},
+};
+
+static int help(const char *cmd)
+{
+	if (!cmd) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+		if (strcmp(cmd, helps[i].name) == 0) {
+			fputs(helps[i].text, stdout);
+			return 0;
+		}
+	fprintf(stderr, "finestreta: unknown command '%s'\n", cmd);
+	return 2;
+}
+
+/* ---------------------------------------------------------------- options */
+
+typedef struct {
+	const char *config, *db, *listen, *email, *role, *name, *office, *user, *label;
+	const char *tpl, *data, *partials;
+} opts_t;
+
+static int parse_opts(int argc, char **argv, int start, opts_t *o, const char *cmd)
+{
+	static const struct {
+		const char *flag;
+		size_t off;
+	} flags[] = {
+		{"--config", offsetof(opts_t, config)},     {"--db", offsetof(opts_t, db)},
+		{"--listen", offsetof(opts_t, listen)},     {"--email", offsetof(opts_t, email)},
+		{"--role", offsetof(opts_t, role)},         {"--name", offsetof(opts_t, name)},
+		{"--office", offsetof(opts_t, office)},     {"--user", offsetof(opts_t, user)},
+		{"--label", offsetof(opts_t, label)},       {"--template", offsetof(opts_t, tpl)},
+		{"--data", offsetof(opts_t, data)},         {"--partials", offsetof(opts_t, partials)},
+	};
+	for (int i = start; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			help(cmd);
+			exit(0);
+		}
+		const char *arg = argv[i], *val = NULL;
+		const char *eq = strchr(arg, '=');
+		size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+		size_t k;
+		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
+			if (strlen(flags[k].flag) == n && strncmp(arg, flags[k].flag, n) == 0)
+				break;
+		if (k == sizeof flags / sizeof flags[0]) {
+			fprintf(stderr, "finestreta %s: unknown option '%s' (see 'finestreta help %s')\n", cmd, arg, cmd);
+			return ERR_INVALID;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else {
+			fprintf(stderr, "finestreta %s: %s needs a value\n", cmd, arg);
+			return ERR_INVALID;
+		}
+		*(const char **)((char *)o + flags[k].off) = val;
+	}
+	return 0;
+}
+
+static config_t *load_config(const opts_t *o)
+{
+	char err[512];
+	config_t *cfg = config_new();
+	const char *file = o->config ? o->config : getenv("FINESTRETA_CONFIG");
+	if ((file && config_load_file(cfg, file, err, sizeof err)) ||
+	    config_load_env(cfg, environ, err, sizeof err) ||
+	    (o->db && config_set(cfg, "database.url", o->db, err, sizeof err)) ||
+	    (o->listen && config_set(cfg, "server.listen", o->listen, err, sizeof err))) {
+		fprintf(stderr, "finestreta: %s\n", err);
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* mkdir -p: creates each missing folder of path. */
+static int mkdir_p(char *path)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			int rc = mkdir(path, 0755);
+			*p = c;
+			if (rc && errno != EEXIST)
+				return -1;
+			if (!c)
+				return 0;
+		}
+	}
+}
+
+static char *path_in(const char *root, const char *sub)
+{
+	return xasprintf("%s/%s", root, sub);
+}
+
+/* Opens and migrates the database. */
+static db_t *open_db(config_t *cfg, const char *root, bool reset)
+{
+	char err[512];
+	const char *url = config_str(cfg, "database.url");
+	if (str_starts(url, "sqlite:") && strcmp(url, "sqlite::memory:") != 0) {
+		/* Create the folder of the default data/ path so a first run just works. */
+		const char *path = url + 7;
+		const char *slash = strrchr(path, '/');
+		if (slash) {
+			char *dir = xstrndup(path, (size_t)(slash - path));
+			if (*dir && mkdir_p(dir))
+				log_warn("could not create %s", dir);
+			free(dir);
+		}
+	}
+	db_t *db = db_open(url, (int)config_int(cfg, "database.pool"), err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "finestreta: database: %s\n", err);
+		return NULL;
+	}
+	if (reset && db_reset(db, err, sizeof err)) {
+		fprintf(stderr, "finestreta: database reset: %s\n", err);
+		db_close(db);
+		return NULL;
+	}
+	char *mdir = path_in(root, "migrations");
+	int n = db_migrate(db, mdir, err, sizeof err);
+	free(mdir);
+	if (n < 0) {
+		fprintf(stderr, "finestreta: migrate: %s\n", err);
+		db_close(db);
+		return NULL;
+	}
+	if (n > 0)
+		log_info("applied %d migration(s)", n);
+	return db;
+}
+
+static void announce(const char *url)
+{
+	printf("Finestreta listening on %s\n", url);
+	fflush(stdout);
+}
+
+static int run_server(const opts_t *o, bool demo)
+{
+	config_t *cfg = load_config(o);
+	if (!cfg)
+		return 1;
+	const char *root = config_str(cfg, "server.root");
+	char err[512];
+	app_t app = {.cfg = cfg, .root = root, .started_at = (int64_t)time(NULL)};
+	int rc = 1;
+	char *locale = path_in(root, "locale"), *templates = path_in(root, "templates"),
+	     *statics = path_in(root, "static");
+	if (i18n_load(locale, err, sizeof err)) {
+		fprintf(stderr, "finestreta: translations: %s\n", err);
+		goto out;
+	}
+	app.view = view_new(templates, err, sizeof err);
+	if (!app.view) {
+		fprintf(stderr, "finestreta: templates: %s\n", err);
+		goto out;
+	}
+	app.statics = statics_load(statics, err, sizeof err);
+	if (!app.statics) {
+		fprintf(stderr, "finestreta: static files: %s\n", err);
+		goto out;
+	}
+	app.db = open_db(cfg, root, demo);
+	if (!app.db)
+		goto out;
+	if (demo) {
+		if (demo_seed(app.db, cfg, stdout)) {
+			fprintf(stderr, "finestreta: could not create the demo data\n");
+			goto out;
+		}
+	}
+	app.bus = bus_new();
+	if (bus_start_relay(app.bus, app.db)) {
+		fprintf(stderr, "finestreta: cannot listen for events from other nodes\n");
+		goto out;
+	}
+	core_routes();
+	auth_routes();
+	jobs_t *jobs = jobs_start(&app);
+	rc = http_serve(&app, announce) ? 1 : 0;
+	jobs_stop(jobs);
+out:
+	if (app.db)
+		db_close(app.db);
+	bus_free(app.bus);
+	statics_free(app.statics);
+	view_free(app.view);
+	i18n_unload();
+	config_free(cfg);
+	free(locale);
+	free(templates);
+	free(statics);
+	return rc;
+}
+
+static int cmd_migrate(const opts_t *o)
+{
+	config_t *cfg = load_config(o);
+	if (!cfg)
+		return 1;
+	log_set_quiet(0);
+	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
+	int rc = db ? 0 : 1;
+	if (db) {
+		printf("database is up to date\n");
+		db_close(db);
+	}
+	config_free(cfg);
+	return rc;
+}
+
+static int read_password(char *out, size_t n)
+{
+	if (isatty(STDIN_FILENO)) {
+		unsigned char raw[15];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(out, n, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		return 1;
+	}
+	if (!fgets(out, (int)n, stdin))
+		return -1;
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[2], "add") != 0) {
+		fprintf(stderr, "finestreta user: expected 'add' (see 'finestreta help user')\n");
+		return 2;
+	}
+	opts_t o = {0};
+	if (parse_opts(argc, argv, 3, &o, "user"))
+		return 2;
+	if (!o.email || !o.role) {
+		fprintf(stderr, "finestreta user add: --email and --role are required\n");
+		return 2;
+	}
+	if (!auth_role_from_name(o.role)) {
+		fprintf(stderr, "finestreta user add: unknown role '%s'\n", o.role);
+		return 2;
+	}
+	char password[256];
+	int generated = read_password(password, sizeof password);
+	if (generated < 0 || strlen(password) < 12) {
+		fprintf(stderr, "finestreta user add: the password must have at least 12 characters\n");
+		return 2;
+	}
+	config_t *cfg = load_config(&o);
+	if (!cfg)
+		return 1;
+	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
+	int rc = 1;
+	if (db) {
+		db_conn_t *c = db_acquire(db);
+		int64_t id = 0;
+		int r = c ? auth_user_add(c, o.email, o.name ? o.name : o.email, o.role, o.office ? o.office : "",
+					  password, &id)
+			  : ERR_UNAVAILABLE;
+		if (r == ERR_CONFLICT)
+			fprintf(stderr, "finestreta user add: %s already exists\n", o.email);
+		else if (r)
+			fprintf(stderr, "finestreta user add: %s\n", c ? db_errmsg(c) : "database unavailable");
+		else {
+			printf("created user %lld: %s (%s)\n", (long long)id, o.email, o.role);
+			if (generated == 1)
+				printf("password: %s\n", password);
+			rc = 0;
+		}
+		if (c)
+			db_release(c);
+		db_close(db);
+	}
+	sodium_memzero(password, sizeof password);
+	config_free(cfg);
+	return rc;
+}
+
+static int cmd_token(int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[2], "create") != 0) {
+		fprintf(stderr, "finestreta token: expected 'create' (see 'finestreta help token')\n");
+		return 2;
+	}
+	opts_t o = {0};
+	if (parse_opts(argc, argv, 3, &o, "token"))
+		return 2;
+	if (!o.user) {
+		fprintf(stderr, "finestreta token create: --user is required\n");
+		return 2;
+	}
+	config_t *cfg = load_config(&o);
+	if (!cfg)
+		return 1;
+	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
+	int rc = 1;
+	if (db) {
+		db_conn_t *c = db_acquire(db);
+		char tok[65];
+		int r = c ? auth_token_create(c, o.user, o.label, tok) : ERR_UNAVAILABLE;
+		if (r == ERR_NOT_FOUND)
+			fprintf(stderr, "finestreta token create: no active user %s\n", o.user);
+		else if (r)
+			fprintf(stderr, "finestreta token create: storage error\n");
+		else {
+			printf("%s\n", tok);
+			rc = 0;
+		}
+		if (c)
+			db_release(c);
+		db_close(db);
+	}
+	config_free(cfg);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- render */
+
+typedef struct {
+	const char *dir;
+	struct {
+		char *name;
+		mustache_tpl *tpl;
+	} cache[256];
+	int n;
+} partials_t;
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	buf_t b;
+	buf_init(&b, 64 << 20);
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = buf_append(&b, chunk, n);
+	fclose(f);
+	if (rc) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, len);
+}
+
+static const mustache_tpl *load_partial(void *ud, const char *name)
+{
+	partials_t *p = ud;
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->cache[i].name, name) == 0)
+			return p->cache[i].tpl;
+	if (!p->dir || strstr(name, "..") || p->n == 256)
+		return NULL;
+	char *path = xasprintf("%s/%s.mustache", p->dir, name);
+	size_t len;
+	char *src = read_file(path, &len);
+	free(path);
+	mustache_tpl *t = NULL;
+	if (src) {
+		char err[256];
+		t = mustache_compile(src, len, err, sizeof err);
+		if (!t)
+			fprintf(stderr, "finestreta render: partial %s: %s\n", name, err);
+		free(src);
+	}
+	p->cache[p->n].name = xstrdup(name);
+	p->cache[p->n].tpl = t;
+	p->n++;
+	return t;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	opts_t o = {0};
+	if (parse_opts(argc, argv, 2, &o, "render"))
+		return 2;
+	if (!o.tpl || !o.data) {
+		fprintf(stderr, "finestreta render: --template and --data are required\n");
+		return 2;
+	}
+	size_t len;
+	char *src = read_file(o.tpl, &len);
+	if (!src) {
+		fprintf(stderr, "finestreta render: cannot read %s\n", o.tpl);
+		return 1;
+	}
+	json_error_t je;
+	json_t *data = json_load_file(o.data, JSON_DECODE_ANY, &je);
+	if (!data) {
+		fprintf(stderr, "finestreta render: %s:%d: %s\n", o.data, je.line, je.text);
+		free(src);
+		return 1;
+	}
+	char err[256];
+	mustache_tpl *t = mustache_compile(src, len, err, sizeof err);
+	free(src);
+	int rc = 1;
+	if (!t) {
+		fprintf(stderr, "finestreta render: %s: %s\n", o.tpl, err);
+	} else {
+		partials_t p = {.dir = o.partials};
+		buf_t out;
+		buf_init(&out, (size_t)1 << 30);
+		int r = mustache_render(t, &data, 1, load_partial, &p, &out);
+		if (r)
+			fprintf(stderr, "finestreta render: %s\n", err_name(r));
+		else if (fwrite(out.data ? out.data : "", 1, out.len, stdout) == out.len)
+			rc = 0;
+		buf_free(&out);
+		for (int i = 0; i < p.n; i++) {
+			free(p.cache[i].name);
+			mustache_free(p.cache[i].tpl);
+		}
+		mustache_free(t);
+	}
+	json_decref(data);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "finestreta: libsodium failed to start\n");
+		return 1;
+	}
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("finestreta %s\n", FINESTRETA_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+		return help(NULL);
+	if (strcmp(cmd, "help") == 0)
+		return help(argc > 2 ? argv[2] : NULL);
+	opts_t o = {0};
+	if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "demo") == 0) {
+		if (parse_opts(argc, argv, 2, &o, cmd))
+			return 2;
+		return run_server(&o, strcmp(cmd, "demo") == 0);
+	}
+	if (strcmp(cmd, "migrate") == 0) {
+		if (parse_opts(argc, argv, 2, &o, cmd))
+			return 2;
+		return cmd_migrate(&o);
+	}
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc, argv);
+	if (strcmp(cmd, "token") == 0)
+		return cmd_token(argc, argv);
+	if (strcmp(cmd, "render") == 0)
+		return cmd_render(argc, argv);
+	fprintf(stderr, "finestreta: unknown command '%s'\n\n%s", cmd, usage_main);
+	return 2;
+}

@@ -1,0 +1,80 @@
+#include "jobs/jobs.h"
+
+#include "app.h"
+#include "auth/auth.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <time.h>
+
+#define PERIOD_S 60
+
+struct jobs {
+	app_t *app;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+};
+
+static void run_once(app_t *app)
+{
+	db_conn_t *c = db_acquire(app->db);
+	if (!c)
+		return;
+	if (auth_purge(c))
+		log_warn("jobs: purge of expired sessions failed: %s", db_errmsg(c));
+	db_release(c);
+}
+
+static void *loop(void *arg)
+{
+	jobs_t *j = arg;
+	pthread_mutex_lock(&j->mu);
+	while (!j->stop) {
+		pthread_mutex_unlock(&j->mu);
+		run_once(j->app);
+		pthread_mutex_lock(&j->mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += PERIOD_S;
+		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+jobs_t *jobs_start(app_t *app)
+{
+	jobs_t *j = xcalloc(1, sizeof *j);
+	j->app = app;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	if (pthread_create(&j->thread, NULL, loop, j) != 0) {
+		log_error("jobs: cannot start the background thread");
+		pthread_mutex_destroy(&j->mu);
+		pthread_cond_destroy(&j->cv);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void jobs_stop(jobs_t *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->stop = true;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	pthread_join(j->thread, NULL);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+}
