@@ -27,7 +27,10 @@ const char *i18n_get(const char *lang, const char *key);
 
 /* The .po parser on its own (fuzz target and tests): parses src into a new object key → msgstr.
  * Handles comments, msgctxt (rejected), multi-line strings, escapes \n \t \" \\; skips the header
- * entry (msgid ""). Returns NULL with "line N: message" in err for malformed input. */
+ * entry (msgid ""). Returns NULL with "line N: message" in err for malformed input.
+ * Also: msgid_plural/msgstr[n] are rejected; a msgid must be a snake_case key; msgstr must be
+ * UTF-8; entries flagged "#, fuzzy" are left out (as msgfmt does); an empty msgstr is kept as ""
+ * (i18n_load reports it); strings are capped at 64 KiB. */
 json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen);
 
 /* Additions. */

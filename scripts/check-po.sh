@@ -1,0 +1,145 @@
+#!/bin/sh
+# check-po.sh — checks the translations in locale/*.po:
+#   1. msgfmt --check accepts each file (syntax, header, charset);
+#   2. every file has the same msgids as ca.po (the source language), each with a non-empty,
+#      non-fuzzy msgstr that uses the same {placeholders} as the Catalan one.
+# The server runs the same checks when it loads the files (src/view/i18n.c); this catches a
+# mistake before it gets that far. Exit 1 with one line per problem.
+set -eu
+
+cd "$(dirname "$0")/.."
+dir=${1:-locale}
+
+if ! command -v msgfmt >/dev/null 2>&1; then
+	echo "check-po: msgfmt not found; installing gettext" >&2
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		apt-get install -y gettext >/dev/null
+	else
+		echo "check-po: install the gettext package (apt-get install gettext)" >&2
+		exit 1
+	fi
+fi
+
+set -- "$dir"/*.po
+if [ ! -e "$1" ]; then
+	echo "check-po: no .po files in $dir/" >&2
+	exit 1
+fi
+
+status=0
+for f in "$@"; do
+	if ! msgfmt --check -o /dev/null "$f"; then
+		echo "check-po: $f: msgfmt --check failed" >&2
+		status=1
+	fi
+done
+
+python3 - "$dir" "$@" <<'EOF' || status=1
+import re, sys
+
+def unquote(s, where):
+    s = s.strip()
+    if len(s) < 2 or s[0] != '"' or s[-1] != '"':
+        raise ValueError("%s: expected a quoted string" % where)
+    out, i, body = [], 0, s[1:-1]
+    esc = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', '\\': '\\'}
+    while i < len(body):
+        c = body[i]
+        if c == '\\':
+            i += 1
+            if i >= len(body) or body[i] not in esc:
+                raise ValueError("%s: bad escape" % where)
+            c = esc[body[i]]
+        out.append(c)
+        i += 1
+    return ''.join(out)
+
+def parse(path):
+    """msgid -> (msgstr, fuzzy, line); enough of the format for what msgfmt already accepted."""
+    entries, cur, fuzzy_next = {}, None, False
+    def flush():
+        if cur and cur['id'] is not None and cur['id'] != '':
+            if cur['id'] in entries:
+                raise ValueError("%s:%d: duplicate msgid '%s'" % (path, cur['line'], cur['id']))
+            entries[cur['id']] = (cur['str'], cur['fuzzy'], cur['line'])
+    with open(path, encoding='utf-8') as fh:
+        for n, raw in enumerate(fh, 1):
+            line = raw.strip()
+            where = "%s:%d" % (path, n)
+            if not line:
+                continue
+            if line.startswith('#'):
+                if line.startswith('#,') and 'fuzzy' in [x.strip() for x in line[2:].split(',')]:
+                    fuzzy_next = True
+                continue
+            m = re.match(r'(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)\s*(".*)$', line)
+            if m:
+                kw, rest = m.group(1), m.group(2)
+                if kw in ('msgctxt', 'msgid_plural') or kw.startswith('msgstr['):
+                    raise ValueError("%s: %s is not used in Finestreta's catalogues" % (where, kw))
+                if kw == 'msgid':
+                    flush()
+                    cur = {'id': unquote(rest, where), 'str': None, 'fuzzy': fuzzy_next,
+                           'line': n, 'field': 'id'}
+                    fuzzy_next = False
+                else:
+                    if cur is None or cur['str'] is not None:
+                        raise ValueError("%s: msgstr without msgid" % where)
+                    cur['str'] = unquote(rest, where)
+                    cur['field'] = 'str'
+                continue
+            if line.startswith('"') and cur:
+                cur[cur['field']] += unquote(line, where)
+                continue
+            raise ValueError("%s: unexpected line" % where)
+    flush()
+    return entries
+
+def placeholders(s):
+    return sorted(set(re.findall(r'\{([a-z_]+)\}', s)))
+
+dirname, files = sys.argv[1], sys.argv[2:]
+problems = []
+cats = {}
+for f in files:
+    try:
+        cats[f] = parse(f)
+    except (ValueError, UnicodeDecodeError) as e:
+        problems.append(str(e))
+src = dirname + '/ca.po'
+if src not in cats and not problems:
+    problems.append("%s: missing (Catalan is the source language)" % src)
+if src in cats:
+    ca = cats[src]
+    for key, (text, fuzzy, line) in ca.items():
+        if not re.fullmatch(r'[a-z][a-z0-9_]*', key):
+            problems.append("%s:%d: msgid '%s' is not a snake_case key" % (src, line, key))
+        if not text or fuzzy:
+            problems.append("%s:%d: '%s' is %s" % (src, line, key, 'fuzzy' if fuzzy else 'empty'))
+    for f, cat in cats.items():
+        if f == src:
+            continue
+        for key in ca:
+            if key not in cat:
+                problems.append("%s: missing translation for '%s'" % (f, key))
+                continue
+            text, fuzzy, line = cat[key]
+            if not text:
+                problems.append("%s:%d: empty translation for '%s'" % (f, line, key))
+            elif fuzzy:
+                problems.append("%s:%d: '%s' is marked fuzzy (review it, then remove the flag)"
+                                % (f, line, key))
+            elif placeholders(text) != placeholders(ca[key][0]):
+                problems.append("%s:%d: '%s' uses placeholders %s but ca.po uses %s"
+                                % (f, line, key, placeholders(text), placeholders(ca[key][0])))
+        for key, (_, _, line) in cat.items():
+            if key not in ca:
+                problems.append("%s:%d: '%s' is not in ca.po" % (f, line, key))
+for p in problems:
+    print("check-po: " + p, file=sys.stderr)
+if problems:
+    sys.exit(1)
+print("check-po: %d files, %d keys each" % (len(cats), len(cats.get(src, {}))))
+EOF
+
+exit $status

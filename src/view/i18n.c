@@ -1,0 +1,513 @@
+#include "view/i18n.h"
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "http/parse.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const i18n_langs[I18N_NLANGS] = { "ca", "es", "en" };
+
+static json_t *catalogs[I18N_NLANGS];
+
+#define MAX_PO_FILE (4 * 1024 * 1024)
+#define MAX_PO_STRING (64 * 1024)
+#define MAX_KEY 128
+
+/* ---- the .po parser ---- */
+
+struct po {
+	const char *name; /* file name for messages, or NULL for "line N: " */
+	char *err;
+	size_t errlen;
+	json_t *out;
+	int line;
+	/* the entry being read */
+	enum { K_NONE, K_ID, K_STR } cur;
+	buf_t id, str;
+	int id_line;
+	bool have_id, have_str, fuzzy, next_fuzzy;
+};
+
+static int po_fail(struct po *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int po_fail(struct po *p, int line, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (p->err && p->errlen) {
+		if (p->name)
+			snprintf(p->err, p->errlen, "%s:%d: %s", p->name, line, msg);
+		else
+			snprintf(p->err, p->errlen, "line %d: %s", line, msg);
+	}
+	return ERR_INVALID;
+}
+
+/* msgids are template names ({{t.nav_login}}), so they must be plain snake_case. */
+static bool key_ok(const char *k, size_t n)
+{
+	if (n == 0 || n > MAX_KEY || !(k[0] >= 'a' && k[0] <= 'z'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Shows a key in a message: printable ASCII only, cut short. */
+static void show(const char *s, size_t n, char *out, size_t outn)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 4 < outn; i++) {
+		if (i == 40) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		unsigned char c = (unsigned char)s[i];
+		out[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	out[o] = '\0';
+}
+
+/* Ends the entry being read, adding it to the catalogue. */
+static int po_flush(struct po *p)
+{
+	char shown[64];
+	int rc = 0;
+	if (!p->have_id)
+		return 0;
+	if (!p->have_str)
+		return po_fail(p, p->id_line, "msgid without msgstr");
+	const char *id = buf_str(&p->id), *str = buf_str(&p->str);
+	size_t idn = p->id.len, strn = p->str.len;
+	if (idn == 0)
+		goto done; /* the header entry: metadata, not a message */
+	if (!key_ok(id, idn)) {
+		show(id, idn, shown, sizeof shown);
+		rc = po_fail(p, p->id_line,
+			     "msgid '%s' is not a key (lower-case letters, digits and '_', starting "
+			     "with a letter)",
+			     shown);
+		goto done;
+	}
+	if (!str_valid_utf8(str, strn)) {
+		rc = po_fail(p, p->id_line, "msgstr of '%s' is not valid UTF-8", id);
+		goto done;
+	}
+	if (json_object_get(p->out, id)) {
+		rc = po_fail(p, p->id_line, "duplicate msgid '%s'", id);
+		goto done;
+	}
+	/* fuzzy translations are guesses waiting for review: gettext does not use them either */
+	if (!p->fuzzy)
+		json_object_set_new(p->out, id, json_stringn(str, strn));
+done:
+	p->have_id = p->have_str = p->fuzzy = false;
+	p->cur = K_NONE;
+	buf_reset(&p->id);
+	buf_reset(&p->str);
+	return rc;
+}
+
+/* Appends the quoted string at s[0..n) (leading blanks skipped) to b. */
+static int po_string(struct po *p, const char *s, size_t n, buf_t *b)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || s[i] != '"')
+		return po_fail(p, p->line, "expected a string in double quotes");
+	for (i++; i < n; i++) {
+		char c = s[i];
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			if (++i >= n)
+				break;
+			switch (s[i]) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case '"': c = '"'; break;
+			case '\\': c = '\\'; break;
+			default:
+				if (s[i] >= 0x20 && s[i] < 0x7f)
+					return po_fail(p, p->line, "unknown escape '\\%c'", s[i]);
+				return po_fail(p, p->line, "unknown escape");
+			}
+		}
+		if (buf_putc(b, c))
+			return po_fail(p, p->line, "string too long (at most %d bytes)", MAX_PO_STRING);
+	}
+	if (i >= n)
+		return po_fail(p, p->line, "unterminated string");
+	for (i++; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return po_fail(p, p->line, "unexpected text after the closing quote");
+	return 0;
+}
+
+static bool word_is(const char *s, size_t n, const char *w)
+{
+	size_t wn = strlen(w);
+	return n == wn && memcmp(s, w, n) == 0;
+}
+
+static int po_line(struct po *p, const char *s, size_t n)
+{
+	int rc;
+	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (n == 0)
+		return 0;
+	if (s[0] == '#') {
+		/* a comment ends an entry that already has its msgstr */
+		if (p->have_str && (rc = po_flush(p)))
+			return rc;
+		if (p->have_id)
+			return po_fail(p, p->id_line, "msgid without msgstr");
+		if (n >= 2 && s[1] == ',') {
+			/* flags: "#, fuzzy, c-format" */
+			for (size_t i = 2; i < n;) {
+				while (i < n && (s[i] == ' ' || s[i] == ','))
+					i++;
+				size_t st = i;
+				while (i < n && s[i] != ' ' && s[i] != ',')
+					i++;
+				if (word_is(s + st, i - st, "fuzzy"))
+					p->next_fuzzy = true;
+			}
+		}
+		return 0;
+	}
+	if (s[0] == '"') {
+		if (p->cur == K_NONE)
+			return po_fail(p, p->line, "string outside an entry");
+		return po_string(p, s, n, p->cur == K_ID ? &p->id : &p->str);
+	}
+	size_t w = 0;
+	while (w < n && s[w] != ' ' && s[w] != '\t' && s[w] != '"')
+		w++;
+	if (word_is(s, w, "msgid")) {
+		if ((rc = po_flush(p)))
+			return rc;
+		p->have_id = true;
+		p->id_line = p->line;
+		p->fuzzy = p->next_fuzzy;
+		p->next_fuzzy = false;
+		p->cur = K_ID;
+		return po_string(p, s + w, n - w, &p->id);
+	}
+	if (word_is(s, w, "msgstr")) {
+		if (!p->have_id)
+			return po_fail(p, p->line, "msgstr without msgid");
+		if (p->have_str)
+			return po_fail(p, p->line, "second msgstr for one msgid");
+		p->have_str = true;
+		p->cur = K_STR;
+		return po_string(p, s + w, n - w, &p->str);
+	}
+	if (word_is(s, w, "msgctxt"))
+		return po_fail(p, p->line,
+			       "msgctxt is not supported (keys are unique, so no context is needed)");
+	if (word_is(s, w, "msgid_plural") || (w > 7 && memcmp(s, "msgstr[", 7) == 0))
+		return po_fail(p, p->line, "plural forms are not supported (use one key per form)");
+	return po_fail(p, p->line, "expected msgid, msgstr, a string or a # comment");
+}
+
+static json_t *parse_po(const char *name, const char *src, size_t len, char *err, size_t errlen)
+{
+	struct po p = { .name = name, .err = err, .errlen = errlen, .out = json_object() };
+	buf_init(&p.id, MAX_PO_STRING);
+	buf_init(&p.str, MAX_PO_STRING);
+	int rc = 0;
+	size_t pos = 0;
+	if (err && errlen)
+		err[0] = '\0';
+	while (pos < len) {
+		const char *s = src + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		pos += n + (nl ? 1 : 0);
+		p.line++;
+		if (memchr(s, '\0', n)) {
+			rc = po_fail(&p, p.line, "NUL byte in the line");
+			goto cleanup;
+		}
+		if ((rc = po_line(&p, s, n)))
+			goto cleanup;
+	}
+	rc = po_flush(&p);
+cleanup:
+	buf_free(&p.id);
+	buf_free(&p.str);
+	if (rc) {
+		json_decref(p.out);
+		return NULL;
+	}
+	return p.out;
+}
+
+json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen)
+{
+	return parse_po(NULL, src, len, err, errlen);
+}
+
+/* ---- loading ---- */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static json_t *load_po(const char *path, char *err, size_t errlen)
+{
+	json_t *out = NULL;
+	buf_t b;
+	buf_init(&b, MAX_PO_FILE);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (buf_append(&b, chunk, n)) {
+			set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_PO_FILE);
+			goto cleanup;
+		}
+	}
+	if (ferror(f)) {
+		set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	out = parse_po(path, buf_str(&b), b.len, err, errlen);
+cleanup:
+	fclose(f);
+	buf_free(&b);
+	return out;
+}
+
+/* The {placeholders} of s, sorted and joined, so two messages can be compared. */
+static void placeholders(const char *s, char *out, size_t n)
+{
+	const char *names[32];
+	size_t lens[32], count = 0;
+	for (const char *p = s; (p = strchr(p, '{')) && count < 32; p++) {
+		size_t k = 1;
+		while ((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_')
+			k++;
+		if (k > 1 && p[k] == '}') {
+			names[count] = p + 1;
+			lens[count++] = k - 1;
+		}
+	}
+	/* insertion sort: a message has a handful at most */
+	for (size_t i = 1; i < count; i++)
+		for (size_t j = i; j > 0; j--) {
+			size_t m = lens[j] < lens[j - 1] ? lens[j] : lens[j - 1];
+			int c = memcmp(names[j], names[j - 1], m);
+			if (c > 0 || (c == 0 && lens[j] >= lens[j - 1]))
+				break;
+			const char *tn = names[j];
+			size_t tl = lens[j];
+			names[j] = names[j - 1];
+			lens[j] = lens[j - 1];
+			names[j - 1] = tn;
+			lens[j - 1] = tl;
+		}
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		int w = snprintf(out + o, n - o, "%s{%.*s}", i ? " " : "", (int)lens[i], names[i]);
+		if (w < 0 || (size_t)w >= n - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
+/* Every language must translate every key of the default one, with the same placeholders, and
+ * nothing else: a missing string is caught at start, not by a citizen. */
+static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N_NLANGS],
+			  char *err, size_t errlen)
+{
+	const char *key;
+	json_t *val;
+	json_object_foreach(cat[0], key, val) {
+		const char *ca = json_string_value(val);
+		if (!*ca) {
+			set_err(err, errlen, "%s: empty translation for '%s'", paths[0], key);
+			return ERR_INVALID;
+		}
+		char want[256], got[256];
+		placeholders(ca, want, sizeof want);
+		for (int l = 1; l < I18N_NLANGS; l++) {
+			json_t *other = json_object_get(cat[l], key);
+			if (!other) {
+				set_err(err, errlen, "%s: missing translation for '%s' (it is in %s)",
+					paths[l], key, paths[0]);
+				return ERR_INVALID;
+			}
+			const char *tr = json_string_value(other);
+			if (!*tr) {
+				set_err(err, errlen, "%s: empty translation for '%s'", paths[l], key);
+				return ERR_INVALID;
+			}
+			placeholders(tr, got, sizeof got);
+			if (strcmp(want, got) != 0) {
+				set_err(err, errlen,
+					"%s: '%s' has placeholders '%s' but %s has '%s'", paths[l],
+					key, got, paths[0], want);
+				return ERR_INVALID;
+			}
+		}
+	}
+	for (int l = 1; l < I18N_NLANGS; l++)
+		json_object_foreach(cat[l], key, val) {
+			if (!json_object_get(cat[0], key)) {
+				set_err(err, errlen, "%s: '%s' is not in %s", paths[l], key, paths[0]);
+				return ERR_INVALID;
+			}
+		}
+	return 0;
+}
+
+int i18n_load(const char *dir, char *err, size_t errlen)
+{
+	json_t *cat[I18N_NLANGS] = { 0 };
+	char *paths[I18N_NLANGS] = { 0 };
+	int rc = ERR_INVALID;
+	for (int l = 0; l < I18N_NLANGS; l++) {
+		paths[l] = xasprintf("%s/%s.po", dir, i18n_langs[l]);
+		cat[l] = load_po(paths[l], err, errlen);
+		if (!cat[l])
+			goto cleanup;
+	}
+	if ((rc = check_catalogs(cat, paths, err, errlen)))
+		goto cleanup;
+	i18n_unload();
+	for (int l = 0; l < I18N_NLANGS; l++) {
+		catalogs[l] = cat[l];
+		cat[l] = NULL;
+	}
+cleanup:
+	for (int l = 0; l < I18N_NLANGS; l++) {
+		json_decref(cat[l]);
+		free(paths[l]);
+	}
+	return rc;
+}
+
+void i18n_unload(void)
+{
+	for (int l = 0; l < I18N_NLANGS; l++) {
+		json_decref(catalogs[l]);
+		catalogs[l] = NULL;
+	}
+}
+
+/* ---- lookups ---- */
+
+static int lang_index(const char *lang)
+{
+	if (!lang)
+		return -1;
+	for (int l = 0; l < I18N_NLANGS; l++)
+		if (strcmp(lang, i18n_langs[l]) == 0)
+			return l;
+	return -1;
+}
+
+int i18n_supported(const char *lang)
+{
+	return lang_index(lang) >= 0;
+}
+
+json_t *i18n_catalog(const char *lang)
+{
+	int l = lang_index(lang);
+	return catalogs[l < 0 ? 0 : l];
+}
+
+const char *i18n_get(const char *lang, const char *key)
+{
+	json_t *v = json_object_get(i18n_catalog(lang), key);
+	return v ? json_string_value(v) : key;
+}
+
+/* A language tag from a query string or cookie, matched without regard to case ("CA"). */
+static const char *canonical(const char *lang)
+{
+	if (!lang)
+		return NULL;
+	for (int l = 0; l < I18N_NLANGS; l++)
+		if (strcasecmp(lang, i18n_langs[l]) == 0)
+			return i18n_langs[l];
+	return NULL;
+}
+
+const char *i18n_negotiate(const char *query_lang, const char *cookie_lang,
+			   const char *accept_language, arena_t *a)
+{
+	const char *l;
+	if ((l = canonical(query_lang)) || (l = canonical(cookie_lang)))
+		return l;
+	if (accept_language && a) {
+		const char *tags[16];
+		int n = parse_accept_language(accept_language, tags, 16, a);
+		for (int i = 0; i < n; i++)
+			if ((l = canonical(tags[i])))
+				return l;
+	}
+	return i18n_langs[0];
+}
+
+const char *i18n_subst(arena_t *a, const char *msg, const char *const *vars)
+{
+	buf_t b;
+	buf_init(&b, SIZE_MAX / 2);
+	for (const char *p = msg; *p;) {
+		const char *close = p[0] == '{' ? strchr(p + 1, '}') : NULL;
+		const char *val = NULL;
+		if (close && vars)
+			for (size_t i = 0; vars[i] && vars[i + 1]; i += 2)
+				if (strlen(vars[i]) == (size_t)(close - p - 1) &&
+				    memcmp(vars[i], p + 1, (size_t)(close - p - 1)) == 0) {
+					val = vars[i + 1];
+					break;
+				}
+		if (val) {
+			buf_puts(&b, val);
+			p = close + 1;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	const char *out = arena_strndup(a, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
