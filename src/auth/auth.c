@@ -162,15 +162,11 @@ int auth_hash_password(const char *password, char out[AUTH_HASH_LEN])
 	return 0;
 }
 
-int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
-		  const char *password, int64_t *id_out)
+int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role,
+			 const char *office, const char *hash, int64_t *id_out)
 {
 	if (!auth_role_from_name(role))
 		return ERR_INVALID;
-	char hash[crypto_pwhash_STRBYTES];
-	int rc = auth_hash_password(password, hash);
-	if (rc)
-		return rc;
 	char lower[256];
 	size_t n = strlen(email);
 	if (n >= sizeof lower)
@@ -178,6 +174,18 @@ int auth_user_add(db_conn_t *c, const char *email, const char *name, const char 
 	for (size_t i = 0; i <= n; i++)
 		lower[i] = (char)tolower((unsigned char)email[i]);
 	return store_user_insert(c, lower, name, role, office ? office : "", hash, now_s(), id_out);
+}
+
+int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+		  const char *password, int64_t *id_out)
+{
+	if (!auth_role_from_name(role))
+		return ERR_INVALID;
+	char hash[AUTH_HASH_LEN];
+	int rc = auth_hash_password(password, hash);
+	if (rc)
+		return rc;
+	return auth_user_add_hashed(c, email, name, role, office, hash, id_out);
 }
 
 int auth_token_create(db_conn_t *c, const char *email, const char *label, char out[65])

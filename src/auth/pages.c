@@ -63,6 +63,7 @@ static void login_page(http_req_t *r, int status, const char *error, const char 
 	if (error)
 		json_object_set_new(m, "error", json_string(error));
 	json_object_set_new(m, "email", json_string(email ? email : ""));
+	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
 	json_object_set_new(m, "next", json_string(safe_next(http_query(r, "next") ? http_query(r, "next")
 										   : http_form(r, "next"))));
 	http_reply_page(r, status, "auth/login", m);
@@ -219,8 +220,10 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	json_object_set_new(m, "form", json_pack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "",
 						 "name", http_form(r, "name") ? http_form(r, "name") : "", "office",
 						 http_form(r, "office") ? http_form(r, "office") : ""));
-	if (form_errors)
+	if (form_errors) {
+		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors", form_errors);
+	}
 	if (notice)
 		json_object_set_new(m, "notice", notice);
 	http_reply_page(r, status, "admin/users", m);
@@ -303,8 +306,10 @@ void auth_branding(http_req_t *r, json_t *model)
 static void settings_page(http_req_t *r, int status, json_t *errs, json_t *notice)
 {
 	json_t *m = json_pack("{s:s}", "city_name_value", city_name(r));
-	if (errs)
+	if (errs) {
+		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors", errs);
+	}
 	if (notice)
 		json_object_set_new(m, "notice", notice);
 	http_reply_page(r, status, "admin/settings", m);
@@ -414,7 +419,7 @@ static void audit_get(http_req_t *r)
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
 		json_object_set_new(row, "when", json_string(when));
 	}
-	http_reply_page(r, 200, "admin/audit", json_pack("{s:o}", "rows", rows));
+	http_reply_page(r, 200, "admin/audit", json_pack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
 }
 
 static const http_route_t routes[] = {

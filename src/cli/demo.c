@@ -24,9 +24,12 @@ int demo_seed(db_t *db, config_t *cfg, FILE *out)
 	db_conn_t *c = db_acquire(db);
 	if (!c)
 		return ERR_UNAVAILABLE;
-	int rc = db_begin(c);
+	char hash[AUTH_HASH_LEN];
+	int rc = auth_hash_password(DEMO_PASSWORD, hash);
+	if (rc == 0)
+		rc = db_begin(c);
 	for (size_t i = 0; rc == 0 && i < sizeof staff / sizeof staff[0]; i++)
-		rc = auth_user_add(c, staff[i].email, staff[i].name, staff[i].role, staff[i].office, DEMO_PASSWORD, NULL);
+		rc = auth_user_add_hashed(c, staff[i].email, staff[i].name, staff[i].role, staff[i].office, hash, NULL);
 	if (rc == 0)
 		rc = db_commit(c);
 	if (rc) {

@@ -37,6 +37,7 @@
 	"form-action 'self'; frame-ancestors 'none'"
 
 #define SSE_QUEUE_MAX (256 * 1024)
+#define DISCARD_MAX ((size_t)16 << 20)
 
 typedef struct {
 	const char *name, *value;
@@ -57,7 +58,7 @@ typedef struct ctx {
 	size_t nhdrs, caphdrs;
 	struct db_conn *dbc;
 	const char *method_name;
-	bool counted;
+	size_t discarded;          /* body bytes dropped after an error */
 } ctx_t;
 
 /* The one running server (a process serves once). */
@@ -239,8 +240,8 @@ static json_t *common_model(http_req_t *r)
 	json_object_set_new(m, "path", json_string(r->path));
 	auth_branding(r, m);
 	json_object_set(m, "assets", statics_assets(r->app->statics));
-	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
 	if (r->user) {
+		json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
 		role_t role = r->user->role;
 		json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s,s:s}", "email", r->user->email,
 							 "name", r->user->name, "role", auth_role_name(role),
@@ -581,7 +582,8 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 		http_reply_error(r, 405, "method_not_allowed", "err_method", NULL);
 		return;
 	}
-	if (x->body_status) {
+	/* A body past its cap stopped being read: answer that before anything else. */
+	if (x->body_status == 413) {
 		http_reply_error(r, x->body_status, x->body_code, x->body_msg, NULL);
 		return;
 	}
@@ -604,6 +606,10 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 			http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
 			return;
 		}
+	}
+	if (x->body_status) {
+		http_reply_error(r, x->body_status, x->body_code, x->body_msg, NULL);
+		return;
 	}
 	bool unsafe = !(r->method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS));
 	if (unsafe && !(rt->flags & RT_NO_CSRF) && !(r->user && r->user->bearer) && !auth_csrf_ok(r)) {
@@ -674,13 +680,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		if (x->body_status) {
+			/* libmicrohttpd cannot answer in the middle of a body: drain it (bounded) and
+			 * answer at its end; a client that keeps sending past the bound is cut off. */
+			x->discarded += *upload_size;
+			*upload_size = 0;
+			return x->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
+		}
 		body_feed(x, upload, *upload_size);
 		*upload_size = 0;
-		if (x->body_status == 413) {
-			/* Stop reading: answer now and let MHD close the connection. */
-			dispatch(x, ROUTE_FOUND, 0);
-			return MHD_queue_response(c, (unsigned)x->status, x->resp);
-		}
 		return MHD_YES;
 	}
 	body_finish(x);
@@ -798,12 +806,12 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 	if (fam == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	g_daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)config_int(cfg, "server.connection_timeout"), MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)config_int(cfg, "server.connection_limit"), MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_EXTERNAL_LOGGER,
-		mhd_log, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+		on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
 	if (!g_daemon) {
 		log_error("cannot listen on %s: %s", listen, strerror(errno));
 		return ERR_IO;
