@@ -82,7 +82,8 @@ int buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	char probe[1];
+	int n = vsnprintf(probe, sizeof probe, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return ERR_INVALID;

@@ -37,7 +37,12 @@ typedef struct {
 } db_param_t;
 
 #define DB_INT(x) ((db_param_t){.type = DBP_INT, .i = (int64_t)(x)})
-#define DB_TEXT(x) ((db_param_t){.type = (x) ? DBP_TEXT : DBP_NULL, .s = (x)})
+/* The NULL test goes through a function so DB_TEXT(char_array) does not trip GCC's -Waddress. */
+static inline db_ptype_t db_text_type_(const char *s)
+{
+	return s ? DBP_TEXT : DBP_NULL;
+}
+#define DB_TEXT(x) ((db_param_t){.type = db_text_type_(x), .s = (x)})
 #define DB_REAL(x) ((db_param_t){.type = DBP_REAL, .d = (x)})
 #define DB_BLOB(p, n) ((db_param_t){.type = DBP_BLOB, .s = (const char *)(p), .len = (n)})
 #define DB_NULLP ((db_param_t){.type = DBP_NULL})

@@ -63,7 +63,8 @@ typedef struct {
 typedef struct multipart_file {
 	const char *field;
 	const char *filename;     /* as sent, without any directory part ("." and ".." become "") */
-	const char *content_type; /* "application/octet-stream" when absent */
+	const char *content_type; /* the part's header value as sent (parameters included);
+	                           * "application/octet-stream" when absent */
 	const unsigned char *data;/* arena memory */
 	size_t size;
 	struct multipart_file *next;

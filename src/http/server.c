@@ -18,6 +18,7 @@
 #include "view/view.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -33,8 +34,7 @@
 
 #define CSP                                                                                        \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
-	"media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "                \
-	"form-action 'self'; frame-ancestors 'none'"
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 #define SSE_QUEUE_MAX (256 * 1024)
 #define DISCARD_MAX ((size_t)16 << 20)
@@ -722,6 +722,25 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&g_inflight, 1);
 }
 
+/* Decodes %XX in the path and query, except %00: a NUL would cut the C string short and make
+ * "/static/a.css%00.png" look like "/static/a.css". Left encoded, it matches nothing. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *o = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
+		    !(p[1] == '0' && p[2] == '0')) {
+			char hex[3] = {p[1], p[2], 0};
+			*o++ = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return (size_t)(o - s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -807,7 +826,7 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 		flags |= MHD_USE_IPv6;
 	g_daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)config_int(cfg, "server.connection_timeout"), MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)config_int(cfg, "server.connection_limit"), MHD_OPTION_NOTIFY_COMPLETED,

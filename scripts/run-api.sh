@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the API suite (tests/api, node:test) against BUILD/finestreta.
+# Usage: scripts/run-api.sh BUILD sqlite|postgresql [URL]
+# Each test file starts its own server on a free loopback port; files run one
+# at a time so that two servers never reset the same PostgreSQL database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${1:?usage: run-api.sh BUILD sqlite|postgresql [URL]}
+backend=${2:?usage: run-api.sh BUILD sqlite|postgresql [URL]}
+
+case "$backend" in
+sqlite) db=sqlite ;;
+postgresql)
+	db=${3:?run-api.sh: postgresql needs a URL (see scripts/pg-test.sh start DIR)}
+	;;
+*)
+	echo "run-api.sh: backend must be sqlite or postgresql, not '$backend'" >&2
+	exit 2
+	;;
+esac
+
+if [[ ! -x "$build/finestreta" ]]; then
+	echo "run-api.sh: $build/finestreta not found; run 'make BUILD=$build all' first" >&2
+	exit 1
+fi
+
+export FINESTRETA_BIN="$build/finestreta"
+export FINESTRETA_TEST_DB="$db"
+echo "run-api: $FINESTRETA_BIN on $backend"
+exec node --test --test-concurrency=1 tests/api/

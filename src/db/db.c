@@ -1,0 +1,788 @@
+/* db.c — URL dispatch, the connection pool, transaction bookkeeping and the migration runner.
+ * The backends (db_sqlite.c, db_pg.c) sit behind db_ops_t; see db_internal.h. */
+#include "db/db_internal.h"
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MIGRATION_MAX_BYTES (4u << 20)
+
+/* ---- statement cache ---- */
+
+static unsigned sql_hash(const char *s)
+{
+	unsigned h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % DB_STMT_BUCKETS;
+}
+
+db_stmt_t *db_stmt_find(db_stmt_cache_t *sc, const char *sql)
+{
+	for (db_stmt_t *e = sc->buckets[sql_hash(sql)]; e; e = e->next)
+		if (strcmp(e->sql, sql) == 0)
+			return e;
+	return NULL;
+}
+
+bool db_stmt_full(const db_stmt_cache_t *sc)
+{
+	return sc->count >= DB_STMT_MAX;
+}
+
+db_stmt_t *db_stmt_add(db_stmt_cache_t *sc, const char *sql, void *handle)
+{
+	if (db_stmt_full(sc))
+		return NULL;
+	unsigned h = sql_hash(sql);
+	db_stmt_t *e = xcalloc(1, sizeof *e);
+	e->sql = xstrdup(sql);
+	e->handle = handle;
+	e->next = sc->buckets[h];
+	sc->buckets[h] = e;
+	sc->count++;
+	return e;
+}
+
+void db_stmt_clear(db_stmt_cache_t *sc, void (*drop)(void *handle, void *ctx), void *ctx)
+{
+	for (int i = 0; i < DB_STMT_BUCKETS; i++) {
+		db_stmt_t *e = sc->buckets[i];
+		while (e) {
+			db_stmt_t *next = e->next;
+			drop(e->handle, ctx);
+			free(e->sql);
+			free(e);
+			e = next;
+		}
+		sc->buckets[i] = NULL;
+	}
+	sc->count = 0;
+}
+
+/* ---- errors ---- */
+
+int db_fail(db_conn_t *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+	va_end(ap);
+	/* Conflicts are the expected outcome of racing for a slot or a unique name, not a fault. */
+	if (code != ERR_CONFLICT)
+		atomic_fetch_add(&c->db->errors, 1);
+	return code;
+}
+
+/* After any failure inside a transaction, the transaction is dead until rolled back. */
+static void note_failure(db_conn_t *c)
+{
+	if (c->db->ops->in_tx(c))
+		c->tx_aborted = true;
+}
+
+static int check_usable(db_conn_t *c)
+{
+	if (c->tx_aborted && c->db->ops->in_tx(c))
+		return db_fail(c, ERR_DB, "current transaction is aborted by an earlier error; roll it back");
+	return 0;
+}
+
+/* ---- SQL text helpers ---- */
+
+char *db_sql_to_sqlite(const char *sql)
+{
+	char *out = xstrdup(sql);
+	char *p = out;
+	while (*p) {
+		if (*p == '\'' || *p == '"') {
+			/* A doubled quote inside is an escaped quote: the loop simply re-enters. */
+			char q = *p++;
+			while (*p && *p != q)
+				p++;
+			if (*p)
+				p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			char *end = strstr(p + 2, "*/");
+			p = end ? end + 2 : p + strlen(p);
+		} else if (p[0] == '$' && isdigit((unsigned char)p[1]) &&
+			   (p == out || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$'))) {
+			/* PostgreSQL allows $ inside identifiers (col$1): only a free-standing $N is a
+			 * parameter. */
+			*p++ = '?';
+		} else {
+			p++;
+		}
+	}
+	return out;
+}
+
+enum { REGION_NONE, REGION_SQLITE, REGION_PG, REGION_END, REGION_TEXT };
+
+/* Classifies one line (without its newline) as a region marker or ordinary text. */
+static int marker_of(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	if (n - i < 2 || s[i] != '-' || s[i + 1] != '-')
+		return REGION_TEXT;
+	i += 2;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	while (n > i && isspace((unsigned char)s[n - 1]))
+		n--;
+	size_t len = n - i;
+	const char *w = s + i;
+	if (len == 7 && memcmp(w, "sqlite:", 7) == 0)
+		return REGION_SQLITE;
+	if (len == 11 && memcmp(w, "postgresql:", 11) == 0)
+		return REGION_PG;
+	if (len == 3 && memcmp(w, "end", 3) == 0)
+		return REGION_END;
+	return REGION_TEXT;
+}
+
+int db_filter_regions(const char *src, db_kind_t kind, char **out, char *err, size_t errlen)
+{
+	buf_t b;
+	buf_init(&b, MIGRATION_MAX_BYTES);
+	int region = REGION_NONE, start_line = 0, line = 0, rc = 0;
+	const char *p = src;
+	*out = NULL;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		line++;
+		int m = marker_of(p, n);
+		bool keep = false;
+		if (m == REGION_SQLITE || m == REGION_PG) {
+			if (region != REGION_NONE) {
+				snprintf(err, errlen, "line %d: region opened inside the region of line %d",
+					 line, start_line);
+				rc = ERR_INVALID;
+				goto cleanup;
+			}
+			region = m;
+			start_line = line;
+		} else if (m == REGION_END) {
+			if (region == REGION_NONE) {
+				snprintf(err, errlen, "line %d: \"-- end\" without an open region", line);
+				rc = ERR_INVALID;
+				goto cleanup;
+			}
+			region = REGION_NONE;
+		} else {
+			keep = region == REGION_NONE || (region == REGION_SQLITE && kind == DB_SQLITE) ||
+			       (region == REGION_PG && kind == DB_POSTGRES);
+		}
+		if ((keep && buf_append(&b, p, n)) || buf_putc(&b, '\n')) {
+			snprintf(err, errlen, "migration larger than %u bytes", MIGRATION_MAX_BYTES);
+			rc = ERR_TOO_BIG;
+			goto cleanup;
+		}
+		p = nl ? nl + 1 : p + n;
+	}
+	if (region != REGION_NONE) {
+		snprintf(err, errlen, "line %d: region not closed with \"-- end\"", start_line);
+		rc = ERR_INVALID;
+		goto cleanup;
+	}
+	*out = buf_detach(&b, NULL);
+cleanup:
+	buf_free(&b);
+	return rc;
+}
+
+/* ---- open, close, pool ---- */
+
+db_t *db_open(const char *url, int pool_size, char *err, size_t errlen)
+{
+	const db_ops_t *ops;
+	db_kind_t kind;
+	const char *target;
+	if (!url)
+		url = "";
+	if (str_starts(url, "sqlite:")) {
+		kind = DB_SQLITE;
+		ops = &db_sqlite_ops;
+		target = url + strlen("sqlite:");
+		if (!*target) {
+			snprintf(err, errlen, "database URL \"sqlite:\" needs a path");
+			return NULL;
+		}
+	} else if (str_starts(url, "postgresql://") || str_starts(url, "postgres://")) {
+		kind = DB_POSTGRES;
+		ops = &db_pg_ops;
+		target = url;
+	} else {
+		snprintf(err, errlen, "unsupported database URL (use sqlite:PATH or postgresql://...)");
+		return NULL;
+	}
+	if (pool_size < 1)
+		pool_size = 1;
+	/* A private in-memory database lives inside one connection; one connection is the pool. */
+	if (kind == DB_SQLITE && strcmp(target, ":memory:") == 0)
+		pool_size = 1;
+
+	db_t *db = xcalloc(1, sizeof *db);
+	db->kind = kind;
+	db->ops = ops;
+	db->target = xstrdup(target);
+	db->pool_size = pool_size;
+	db->conns = xcalloc((size_t)pool_size, sizeof *db->conns);
+	pthread_mutex_init(&db->mu, NULL);
+	pthread_cond_init(&db->cv, NULL);
+	atomic_init(&db->errors, 0);
+	atomic_init(&db->generation, 0);
+
+	/* Open the first connection now: a wrong path or an unreachable server should stop the
+	 * program at start, not at the first request. */
+	db_conn_t *c = xcalloc(1, sizeof *c);
+	c->db = db;
+	if (ops->connect(c, err, errlen)) {
+		free(c);
+		db_close(db);
+		return NULL;
+	}
+	db->conns[db->nopen++] = c;
+	db->free = c;
+	return db;
+}
+
+void db_close(db_t *db)
+{
+	if (!db)
+		return;
+	db->ops->stop_listeners(db);
+	for (int i = 0; i < db->nopen; i++) {
+		db_conn_t *c = db->conns[i];
+		if (!c)
+			continue;
+		if (c->lent)
+			log_warn("db_close: a connection is still lent; closing it anyway");
+		if (c->impl)
+			db->ops->disconnect(c);
+		free(c);
+	}
+	free(db->conns);
+	pthread_mutex_destroy(&db->mu);
+	pthread_cond_destroy(&db->cv);
+	free(db->target);
+	free(db);
+}
+
+db_kind_t db_kind(const db_t *db)
+{
+	return db->kind;
+}
+
+uint64_t db_error_count(const db_t *db)
+{
+	return atomic_load(&((db_t *)db)->errors);
+}
+
+static void give_back(db_conn_t *c)
+{
+	db_t *db = c->db;
+	pthread_mutex_lock(&db->mu);
+	c->lent = false;
+	c->next_free = db->free;
+	db->free = c;
+	pthread_cond_signal(&db->cv);
+	pthread_mutex_unlock(&db->mu);
+}
+
+/* Whether every connection of the pool is lent to this thread (so waiting would never end). */
+static bool all_held_by(db_t *db, pthread_t self)
+{
+	if (db->nopen < db->pool_size)
+		return false;
+	for (int i = 0; i < db->nopen; i++)
+		if (!db->conns[i]->lent || !pthread_equal(db->conns[i]->owner, self))
+			return false;
+	return true;
+}
+
+db_conn_t *db_acquire(db_t *db)
+{
+	pthread_t self = pthread_self();
+	db_conn_t *c;
+	pthread_mutex_lock(&db->mu);
+	for (;;) {
+		if (db->free) {
+			c = db->free;
+			db->free = c->next_free;
+			break;
+		}
+		if (db->nopen < db->pool_size) {
+			c = xcalloc(1, sizeof *c);
+			c->db = db;
+			db->conns[db->nopen++] = c;
+			break;
+		}
+		if (all_held_by(db, self)) {
+			pthread_mutex_unlock(&db->mu);
+			log_error("db_acquire: this thread already holds all %d pool connections; "
+				  "waiting would deadlock",
+				  db->pool_size);
+			return NULL;
+		}
+		pthread_cond_wait(&db->cv, &db->mu);
+	}
+	c->lent = true;
+	c->owner = self;
+	c->next_free = NULL;
+	pthread_mutex_unlock(&db->mu);
+
+	/* Opening and repairing happen outside the lock: they can take seconds. */
+	int rc;
+	if (!c->impl) {
+		char msg[DB_ERRMSG_MAX];
+		rc = db->ops->connect(c, msg, sizeof msg);
+		if (rc) {
+			snprintf(c->errmsg, sizeof c->errmsg, "%s", msg);
+			atomic_fetch_add(&db->errors, 1);
+		}
+	} else {
+		rc = db->ops->heal(c);
+	}
+	if (rc) {
+		log_error("db_acquire: %s", c->errmsg);
+		give_back(c);
+		return NULL;
+	}
+	unsigned gen = atomic_load(&db->generation);
+	if (c->generation != gen) {
+		db->ops->forget(c);
+		c->generation = gen;
+	}
+	c->tx_aborted = false;
+	return c;
+}
+
+void db_release(db_conn_t *c)
+{
+	if (!c)
+		return;
+	if (c->db->ops->in_tx(c)) {
+		log_warn("db_release: rolling back a transaction left open");
+		db_rollback(c);
+	}
+	c->tx_aborted = false;
+	give_back(c);
+}
+
+const char *db_errmsg(const db_conn_t *c)
+{
+	return c ? c->errmsg : "no connection";
+}
+
+bool db_ping(db_t *db)
+{
+	db_conn_t *c = db_acquire(db);
+	if (!c)
+		return false;
+	int64_t one = 0;
+	int rc = db_query_int(c, "SELECT 1", NULL, 0, &one);
+	db_release(c);
+	return rc == 0 && one == 1;
+}
+
+/* ---- transactions and statements ---- */
+
+int db_begin(db_conn_t *c)
+{
+	if (!c)
+		return ERR_UNAVAILABLE;
+	if (c->db->ops->in_tx(c))
+		return db_fail(c, ERR_DB, "a transaction is already open");
+	c->tx_aborted = false;
+	int rc = c->db->ops->begin(c);
+	return rc;
+}
+
+int db_commit(db_conn_t *c)
+{
+	if (!c)
+		return ERR_UNAVAILABLE;
+	const db_ops_t *ops = c->db->ops;
+	if (!ops->in_tx(c))
+		return db_fail(c, ERR_DB, "commit without an open transaction");
+	if (c->tx_aborted) {
+		char why[DB_ERRMSG_MAX];
+		snprintf(why, sizeof why, "%s", c->errmsg);
+		ops->rollback(c);
+		c->tx_aborted = false;
+		return db_fail(c, ERR_DB, "transaction rolled back after an earlier error: %s", why);
+	}
+	int rc = ops->commit(c);
+	if (rc)
+		note_failure(c);
+	return rc;
+}
+
+int db_rollback(db_conn_t *c)
+{
+	if (!c)
+		return ERR_UNAVAILABLE;
+	c->tx_aborted = false;
+	if (!c->db->ops->in_tx(c))
+		return 0;
+	return c->db->ops->rollback(c);
+}
+
+static int check_params(db_conn_t *c, const char *sql, const db_param_t *p, int n)
+{
+	if (!sql || n < 0 || (n > 0 && !p))
+		return db_fail(c, ERR_DB, "bad statement arguments");
+	return 0;
+}
+
+int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n)
+{
+	if (!c)
+		return ERR_UNAVAILABLE;
+	int rc = check_params(c, sql, p, n);
+	if (!rc)
+		rc = check_usable(c);
+	if (rc)
+		return rc;
+	int64_t r = c->db->ops->exec(c, sql, p, n);
+	if (r < 0)
+		note_failure(c);
+	return r;
+}
+
+int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t **out)
+{
+	*out = NULL;
+	if (!c)
+		return ERR_UNAVAILABLE;
+	int rc = check_params(c, sql, p, n);
+	if (!rc)
+		rc = check_usable(c);
+	if (rc)
+		return rc;
+	rc = c->db->ops->query(c, sql, p, n, out);
+	if (rc < 0)
+		note_failure(c);
+	return rc;
+}
+
+int db_exec_script(db_conn_t *c, const char *sql)
+{
+	if (!c)
+		return ERR_UNAVAILABLE;
+	int rc = check_usable(c);
+	if (rc)
+		return rc;
+	rc = c->db->ops->script(c, sql);
+	if (rc < 0)
+		note_failure(c);
+	return rc;
+}
+
+int db_res_next(db_res_t *r)
+{
+	if (!r)
+		return 0;
+	int rc = r->ops->res_next(r);
+	if (rc < 0)
+		note_failure(r->conn);
+	return rc;
+}
+
+int db_res_ncols(const db_res_t *r)
+{
+	return r ? r->ops->res_ncols(r) : 0;
+}
+
+static bool col_ok(const db_res_t *r, int col)
+{
+	return r && col >= 0 && col < r->ops->res_ncols(r);
+}
+
+bool db_res_null(const db_res_t *r, int col)
+{
+	return col_ok(r, col) ? r->ops->res_null(r, col) : true;
+}
+
+int64_t db_res_int(const db_res_t *r, int col)
+{
+	return col_ok(r, col) ? r->ops->res_int(r, col) : 0;
+}
+
+double db_res_real(const db_res_t *r, int col)
+{
+	return col_ok(r, col) ? r->ops->res_real(r, col) : 0.0;
+}
+
+const char *db_res_text(const db_res_t *r, int col)
+{
+	return col_ok(r, col) ? r->ops->res_text(r, col) : "";
+}
+
+const void *db_res_blob(const db_res_t *r, int col, size_t *len)
+{
+	if (!col_ok(r, col)) {
+		*len = 0;
+		return NULL;
+	}
+	return r->ops->res_blob(r, col, len);
+}
+
+void db_res_free(db_res_t *r)
+{
+	if (r)
+		r->ops->res_free(r);
+}
+
+int db_query_int(db_conn_t *c, const char *sql, const db_param_t *p, int n, int64_t *out)
+{
+	db_res_t *r;
+	int rc = db_query(c, sql, p, n, &r);
+	if (rc)
+		return rc;
+	rc = db_res_next(r);
+	if (rc == 1) {
+		*out = db_res_int(r, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = ERR_NOT_FOUND;
+	}
+	db_res_free(r);
+	return rc;
+}
+
+int db_notify(db_conn_t *c, const char *channel, const char *payload)
+{
+	if (!c)
+		return ERR_UNAVAILABLE;
+	int rc = check_usable(c);
+	if (rc)
+		return rc;
+	rc = c->db->ops->notify(c, channel, payload ? payload : "");
+	if (rc < 0)
+		note_failure(c);
+	return rc;
+}
+
+int db_listen(db_t *db, const char *channel, db_notify_fn cb, void *ud)
+{
+	if (!channel || !*channel || !cb)
+		return ERR_INVALID;
+	return db->ops->listen(db, channel, cb, ud);
+}
+
+int db_reset(db_t *db, char *err, size_t errlen)
+{
+	db_conn_t *c = db_acquire(db);
+	if (!c) {
+		snprintf(err, errlen, "cannot reach the database");
+		return ERR_UNAVAILABLE;
+	}
+	int rc = db->ops->reset(c);
+	if (rc)
+		snprintf(err, errlen, "reset: %s", c->errmsg);
+	atomic_fetch_add(&db->generation, 1);
+	db_release(c);
+	return rc;
+}
+
+/* ---- migrations ---- */
+
+static bool is_migration_name(const char *name)
+{
+	const char *p = name;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return p != name && *p == '_' && str_ends(name, ".sql") && strlen(name) > (size_t)(p - name) + 5;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted migration file names in dir (new array of new strings). */
+static int list_migrations(const char *dir, char ***names, int *count, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return ERR_IO;
+	}
+	char **v = NULL;
+	int n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!is_migration_name(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		v[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(v, (size_t)n, sizeof *v, cmp_names);
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+static int read_file(const char *path, char **out, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	buf_t b;
+	buf_init(&b, MIGRATION_MAX_BYTES);
+	char chunk[8192];
+	size_t got;
+	int rc = 0;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (buf_append(&b, chunk, got)) {
+			snprintf(err, errlen, "%s: larger than %u bytes", path, MIGRATION_MAX_BYTES);
+			rc = ERR_TOO_BIG;
+			break;
+		}
+	}
+	if (!rc && ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		rc = ERR_IO;
+	}
+	fclose(f);
+	if (!rc && memchr(buf_str(&b), '\0', b.len)) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		rc = ERR_INVALID;
+	}
+	if (rc)
+		buf_free(&b);
+	else
+		*out = buf_detach(&b, NULL);
+	return rc;
+}
+
+/* Applies one file unless schema_migrations already names it. 1 applied, 0 skipped, or error. */
+static int apply_one(db_conn_t *c, const char *dir, const char *name, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *version = xstrndup(name, strlen(name) - 4);
+	char *text = NULL, *script = NULL, why[256];
+	int64_t seen = 0;
+	int rc = read_file(path, &text, err, errlen);
+	if (rc)
+		goto cleanup;
+	rc = db_filter_regions(text, c->db->kind, &script, why, sizeof why);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		goto cleanup;
+	}
+	/* The check runs inside the transaction: on SQLite BEGIN IMMEDIATE already excludes a
+	 * second process; on PostgreSQL the advisory lock does. */
+	rc = db_begin(c);
+	if (!rc)
+		rc = db_query_int(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+				  (db_param_t[]){DB_TEXT(version)}, 1, &seen);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, db_errmsg(c));
+		goto rollback;
+	}
+	if (seen) {
+		db_rollback(c);
+		rc = 0;
+		goto cleanup;
+	}
+	rc = db_exec_script(c, script);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, db_errmsg(c));
+		goto rollback;
+	}
+	int64_t n = db_exec(c, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+			    (db_param_t[]){DB_TEXT(version), DB_INT(time(NULL))}, 2);
+	rc = n < 0 ? (int)n : db_commit(c);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, db_errmsg(c));
+		goto rollback;
+	}
+	rc = 1;
+	goto cleanup;
+rollback:
+	db_rollback(c);
+cleanup:
+	free(script);
+	free(text);
+	free(version);
+	free(path);
+	return rc;
+}
+
+int db_migrate(db_t *db, const char *dir, char *err, size_t errlen)
+{
+	char **names = NULL;
+	int count = 0, applied = 0;
+	bool locked = false;
+	int rc = list_migrations(dir, &names, &count, err, errlen);
+	if (rc)
+		return rc;
+	db_conn_t *c = db_acquire(db);
+	if (!c) {
+		snprintf(err, errlen, "cannot reach the database");
+		rc = ERR_UNAVAILABLE;
+		goto cleanup;
+	}
+	rc = db->ops->migrate_lock(c, true);
+	if (rc) {
+		snprintf(err, errlen, "migration lock: %s", db_errmsg(c));
+		goto cleanup;
+	}
+	locked = true;
+	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		       "version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+		    NULL, 0) < 0) {
+		snprintf(err, errlen, "schema_migrations: %s", db_errmsg(c));
+		rc = ERR_DB;
+		goto cleanup;
+	}
+	for (int i = 0; i < count; i++) {
+		rc = apply_one(c, dir, names[i], err, errlen);
+		if (rc < 0)
+			goto cleanup;
+		if (rc == 1)
+			log_info("db: applied migration %s", names[i]);
+		applied += rc;
+	}
+	rc = 0;
+cleanup:
+	if (applied)
+		atomic_fetch_add(&db->generation, 1);
+	if (c) {
+		if (locked)
+			db->ops->migrate_lock(c, false);
+		db_release(c);
+	}
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return rc < 0 ? rc : applied;
+}

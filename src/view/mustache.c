@@ -1,0 +1,1086 @@
+/* mustache.c — the Mustache engine; the design is explained in docs/internals/mustache.md.
+ *
+ * Compiling settles every whitespace rule: standalone lines are cut out of the text, and each
+ * place where a source line starts right after such a cut gets a BOL node. Rendering then only
+ * needs the indentation in force (a chain of strings on the C stack) and whether a line start
+ * is pending, so one compiled tree serves every indentation it is expanded with. */
+#include "view/mustache.h"
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/mem.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sections, parents and blocks nested deeper than this are rejected at compile time. */
+#define MAX_NEST 100
+/* Partials, parents and block overrides expanded inside each other: the recursion guard. */
+#define MAX_EXPAND 100
+/* Node lists rendered inside each other, whatever the reason; bounds the C stack. */
+#define MAX_FRAMES 2000
+/* How much of a name an error message quotes. */
+#define SHOWN 40
+
+enum ntype { N_TEXT, N_BOL, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
+
+struct node {
+	enum ntype type;
+	bool standalone;          /* partial, parent, block: expanded as whole lines */
+	const char *s;            /* text bytes; or the name, NUL-terminated */
+	size_t len;
+	const char *const *parts; /* dotted name of a variable or section; none for "." */
+	size_t nparts;
+	const char *ind;          /* indentation a standalone partial, parent or block adds */
+	size_t ind_len;
+	const struct node *kids;  /* section body, block default, or a parent's blocks */
+	size_t nkids;
+};
+
+struct mustache_tpl {
+	arena_t *arena;
+	const struct node *nodes;
+	size_t n;
+};
+
+/* ---- compiling --------------------------------------------------------------------------- */
+
+struct vec {
+	struct node *v;
+	size_t n, cap;
+};
+
+struct parser {
+	arena_t *arena;
+	const char *src;
+	size_t len, pos;
+	const char *ot, *ct; /* current delimiters */
+	size_t otl, ctl;
+	int line_base;       /* line number of src[0] */
+	bool eof_is_eol;     /* the end of src ends a line (not so for a block body cut mid-line) */
+	bool skim;           /* only find where things end; build nothing */
+	int depth;
+	char *err;
+	size_t errlen;
+};
+
+struct tag {
+	size_t ts, te; /* from the opening delimiter to just past the closing one */
+	char sigil;    /* one of # ^ / > < $ ! = { &, or 0 for a plain variable */
+	size_t ns, nl; /* the content, trimmed */
+};
+
+/* An open section, parent or block while its body is parsed. */
+struct open {
+	struct open *up;
+	enum ntype type;
+	const char *name;
+	size_t nlen, ts;
+	size_t fb_at;    /* parent: a block opening here pairs with the parent's opening tag */
+	size_t force_at; /* a closing tag here ends an inheritance pair and takes its line */
+	bool keep_nl;    /* ...but leaves the newline (a block's {{$b}}{{/b}} pair) */
+};
+
+struct closed {
+	size_t ce;    /* where the body ends */
+	bool took_nl; /* the closing tag's line was cut, newline included */
+};
+
+/* Where a tag sits on its line. */
+struct line {
+	bool lok, rok; /* only blanks before it since the line start / after it up to the line end */
+	size_t ls;     /* start of the blanks before the tag */
+	size_t nl;     /* end of the blanks after it: the newline, or the end of the source */
+	size_t le;     /* just past that newline */
+};
+
+static int parse_list(struct parser *P, struct vec *out, struct open *op, struct closed *cl);
+
+static int line_at(const struct parser *P, size_t at)
+{
+	int line = P->line_base;
+	for (size_t i = 0; i < at && i < P->len; i++)
+		line += P->src[i] == '\n';
+	return line;
+}
+
+static int fail(struct parser *P, size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct parser *P, size_t at, const char *fmt, ...)
+{
+	if (P->err && P->errlen) {
+		char msg[256];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		snprintf(P->err, P->errlen, "line %d: %s", line_at(P, at), msg);
+	}
+	return ERR_INVALID;
+}
+
+static struct node *vec_push(struct vec *v)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 8;
+		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+	}
+	struct node *n = &v->v[v->n++];
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+static void vec_free(struct vec *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+/* Moves the list into the arena, keeping only the blocks when only_blocks (a parent's body). */
+static void vec_take(struct parser *P, struct vec *v, bool only_blocks, const struct node **out,
+		     size_t *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < v->n; i++)
+		k += !only_blocks || v->v[i].type == N_BLOCK;
+	*out = NULL;
+	*n = k;
+	if (k) {
+		struct node *a = arena_alloc(P->arena, k * sizeof(*a));
+		size_t j = 0;
+		for (size_t i = 0; i < v->n; i++)
+			if (!only_blocks || v->v[i].type == N_BLOCK)
+				a[j++] = v->v[i];
+		*out = a;
+	}
+	vec_free(v);
+}
+
+static void add_text(struct parser *P, struct vec *out, size_t from, size_t to)
+{
+	if (P->skim || to <= from)
+		return;
+	if (out->n) {
+		struct node *last = &out->v[out->n - 1];
+		if (last->type == N_TEXT && last->s + last->len == P->src + from) {
+			last->len += to - from;
+			return;
+		}
+	}
+	struct node *n = vec_push(out);
+	n->type = N_TEXT;
+	n->s = P->src + from;
+	n->len = to - from;
+}
+
+/* A source line starts here, after a cut standalone line. Text that ends with a newline already
+ * marks the line start, so a BOL after it would change nothing. */
+static void add_bol(struct parser *P, struct vec *out)
+{
+	if (P->skim)
+		return;
+	if (out->n) {
+		const struct node *last = &out->v[out->n - 1];
+		if (last->type == N_BOL || (last->type == N_TEXT && last->s[last->len - 1] == '\n'))
+			return;
+	}
+	vec_push(out)->type = N_BOL;
+}
+
+static bool tag_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *find(const struct parser *P, size_t from, const char *pat, size_t pl)
+{
+	if (from >= P->len)
+		return NULL;
+	return memmem(P->src + from, P->len - from, pat, pl);
+}
+
+/* Reads the tag whose opening delimiter is at ts; false when it is never closed. */
+static bool scan_tag(const struct parser *P, size_t ts, struct tag *t)
+{
+	const char *s = P->src;
+	size_t p = ts + P->otl, cs, ce;
+	t->ts = ts;
+	t->sigil = 0;
+	if (p < P->len && s[p] && strchr("#^/><$!={&", s[p]))
+		t->sigil = s[p++];
+	cs = p;
+	/* A triple mustache ends with "}" and a set-delimiters tag with "=" before the delimiter. */
+	char pre = t->sigil == '{' ? '}' : t->sigil == '=' ? '=' : 0;
+	for (;;) {
+		const char *hit = find(P, p, P->ct, P->ctl);
+		if (!hit)
+			return false;
+		size_t q = (size_t)(hit - s);
+		if (!pre || (q > cs && s[q - 1] == pre)) {
+			ce = pre ? q - 1 : q;
+			t->te = q + P->ctl;
+			break;
+		}
+		p = q + 1;
+	}
+	while (cs < ce && tag_ws(s[cs]))
+		cs++;
+	while (ce > cs && tag_ws(s[ce - 1]))
+		ce--;
+	t->ns = cs;
+	t->nl = ce - cs;
+	return true;
+}
+
+/* A tag right at `at`, if there is one. */
+static bool peek_tag(const struct parser *P, size_t at, struct tag *t)
+{
+	if (at >= P->len || P->len - at < P->otl || memcmp(P->src + at, P->ot, P->otl))
+		return false;
+	return scan_tag(P, at, t);
+}
+
+static bool same_name(const struct parser *P, const struct tag *t, const char *name, size_t n)
+{
+	return t->nl == n && !memcmp(P->src + t->ns, name, n);
+}
+
+static void locate(const struct parser *P, const struct tag *t, struct line *L)
+{
+	const char *s = P->src;
+	size_t i = t->ts, j = t->te;
+	/* Only blanks since P->pos: anything before it on the line was a tag. */
+	while (i > P->pos && blank(s[i - 1]))
+		i--;
+	L->ls = i;
+	L->lok = i == 0 || s[i - 1] == '\n';
+	while (j < P->len && blank(s[j]))
+		j++;
+	L->nl = j;
+	if (j == P->len) {
+		L->le = j;
+		L->rok = P->eof_is_eol;
+	} else if (s[j] == '\n') {
+		L->le = j + 1;
+		L->rok = true;
+	} else if (s[j] == '\r' && j + 1 < P->len && s[j + 1] == '\n') {
+		L->le = j + 2;
+		L->rok = true;
+	} else {
+		L->le = j;
+		L->rok = false;
+	}
+}
+
+/* Only blanks follow the tag up to the end of its line. */
+static bool rest_blank(const struct parser *P, const struct tag *t)
+{
+	struct line L;
+	struct parser Q = *P;
+	Q.pos = t->ts;
+	locate(&Q, t, &L);
+	return L.rok;
+}
+
+static bool name_ok(const struct parser *P, const struct tag *t)
+{
+	if (!t->nl)
+		return false;
+	for (size_t i = 0; i < t->nl; i++)
+		if ((unsigned char)P->src[t->ns + i] <= ' ')
+			return false;
+	return true;
+}
+
+/* "." alone, or parts separated by single dots. */
+static bool dotted_ok(const struct parser *P, const struct tag *t)
+{
+	const char *s = P->src + t->ns;
+	size_t n = t->nl;
+	if (n == 1 && s[0] == '.')
+		return true;
+	if (s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == '.' && s[i - 1] == '.')
+			return false;
+	return true;
+}
+
+static int bad_name(struct parser *P, const struct tag *t)
+{
+	if (!t->nl)
+		return fail(P, t->ts, "empty tag");
+	return fail(P, t->ts, "invalid name '%.*s'", (int)(t->nl < SHOWN ? t->nl : SHOWN),
+		    P->src + t->ns);
+}
+
+static void set_name(struct parser *P, struct node *n, const struct tag *t, bool dotted)
+{
+	n->s = arena_strndup(P->arena, P->src + t->ns, t->nl);
+	n->len = t->nl;
+	if (!dotted || (t->nl == 1 && n->s[0] == '.'))
+		return;
+	size_t k = 1;
+	for (size_t i = 0; i < t->nl; i++)
+		k += n->s[i] == '.';
+	char *copy = arena_strndup(P->arena, n->s, t->nl);
+	const char **parts = arena_alloc(P->arena, k * sizeof(*parts));
+	size_t j = 0;
+	parts[j++] = copy;
+	for (size_t i = 0; i < t->nl; i++) {
+		if (copy[i] == '.') {
+			copy[i] = '\0';
+			parts[j++] = copy + i + 1;
+		}
+	}
+	n->parts = parts;
+	n->nparts = k;
+}
+
+static int set_delims(struct parser *P, const struct tag *t)
+{
+	const char *s = P->src + t->ns;
+	size_t n = t->nl, i = 0, a, b;
+	while (i < n && !tag_ws(s[i]))
+		i++;
+	a = i;
+	while (i < n && tag_ws(s[i]))
+		i++;
+	b = i;
+	while (i < n && !tag_ws(s[i]))
+		i++;
+	if (a == 0 || b == a || b == n || i != n)
+		return fail(P, t->ts, "invalid set-delimiters tag");
+	P->ot = s;
+	P->otl = a;
+	P->ct = s + b;
+	P->ctl = n - b;
+	return 0;
+}
+
+static void open_init(struct open *o, struct open *up, enum ntype type, const struct parser *P,
+		      const struct tag *t)
+{
+	o->up = up;
+	o->type = type;
+	o->name = P->src + t->ns;
+	o->nlen = t->nl;
+	o->ts = t->ts;
+	o->fb_at = SIZE_MAX;
+	o->force_at = SIZE_MAX;
+	o->keep_nl = false;
+}
+
+static int close_tag(struct parser *P, struct vec *out, struct open *op, struct closed *cl,
+		     const struct tag *t, const struct line *L)
+{
+	if (!name_ok(P, t))
+		return bad_name(P, t);
+	int shown = (int)(t->nl < SHOWN ? t->nl : SHOWN);
+	if (!op)
+		return fail(P, t->ts, "closing tag '%.*s' has no opening tag", shown,
+			    P->src + t->ns);
+	if (!same_name(P, t, op->name, op->nlen))
+		return fail(P, t->ts, "closing tag '%.*s' does not match '%.*s' opened on line %d",
+			    shown, P->src + t->ns, (int)(op->nlen < SHOWN ? op->nlen : SHOWN),
+			    op->name, line_at(P, op->ts));
+
+	struct tag nx;
+	if (t->ts == op->force_at && L->rok) {
+		add_text(P, out, P->pos, t->ts);
+		cl->ce = t->ts;
+		cl->took_nl = !op->keep_nl && L->le > L->nl;
+		P->pos = op->keep_nl ? L->nl : L->le;
+	} else if (op->type == N_BLOCK && op->up && op->up->type == N_PARENT && L->lok &&
+		   peek_tag(P, t->te, &nx) && nx.sigil == '/' &&
+		   same_name(P, &nx, op->up->name, op->up->nlen) && rest_blank(P, &nx)) {
+		/* "{{/block}}{{/parent}}" on a line of its own: the parent's closing tag takes the
+		 * line, the block's body ends before the blanks. */
+		add_text(P, out, P->pos, L->ls);
+		cl->ce = L->ls;
+		cl->took_nl = false;
+		P->pos = t->te;
+		op->up->force_at = t->te;
+	} else if (L->lok && L->rok) {
+		add_text(P, out, P->pos, L->ls);
+		cl->ce = L->ls;
+		cl->took_nl = L->le > L->nl;
+		P->pos = L->le;
+	} else {
+		add_text(P, out, P->pos, t->ts);
+		cl->ce = t->ts;
+		cl->took_nl = false;
+		P->pos = t->te;
+	}
+	return 0;
+}
+
+static int parse_section(struct parser *P, struct vec *out, struct open *op, const struct tag *t,
+			 const struct line *L, bool sa)
+{
+	if (!name_ok(P, t) || !dotted_ok(P, t))
+		return bad_name(P, t);
+	if (P->depth >= MAX_NEST)
+		return fail(P, t->ts, "sections nested too deeply");
+	add_text(P, out, P->pos, sa ? L->ls : t->ts);
+	P->pos = sa ? L->le : t->te;
+
+	struct open o;
+	struct vec kids = { 0 };
+	struct closed c;
+	open_init(&o, op, t->sigil == '#' ? N_SECTION : N_INVERTED, P, t);
+	if (sa && L->le > L->nl)
+		add_bol(P, &kids);
+	P->depth++;
+	int rc = parse_list(P, &kids, &o, &c);
+	P->depth--;
+	if (rc || P->skim) {
+		vec_free(&kids);
+		return rc;
+	}
+	struct node *n = vec_push(out);
+	n->type = o.type;
+	set_name(P, n, t, true);
+	vec_take(P, &kids, false, &n->kids, &n->nkids);
+	if (c.took_nl)
+		add_bol(P, out);
+	return 0;
+}
+
+static int parse_partial(struct parser *P, struct vec *out, const struct tag *t,
+			 const struct line *L, bool sa)
+{
+	if (!name_ok(P, t))
+		return bad_name(P, t);
+	add_text(P, out, P->pos, sa ? L->ls : t->ts);
+	P->pos = sa ? L->le : t->te;
+	if (P->skim)
+		return 0;
+	struct node *n = vec_push(out);
+	n->type = N_PARTIAL;
+	set_name(P, n, t, false);
+	n->standalone = sa;
+	if (sa) {
+		n->ind = P->src + L->ls;
+		n->ind_len = t->ts - L->ls;
+	}
+	if (sa && L->le > L->nl)
+		add_bol(P, out);
+	return 0;
+}
+
+static int parse_parent(struct parser *P, struct vec *out, struct open *op, const struct tag *t,
+			const struct line *L, bool std)
+{
+	if (!name_ok(P, t))
+		return bad_name(P, t);
+	if (P->depth >= MAX_NEST)
+		return fail(P, t->ts, "sections nested too deeply");
+	/* Besides a line of its own, a parent is standalone as "{{<p}}{{/p}}" or "{{<p}}{{$b}}"
+	 * with only blanks around the pair. */
+	struct tag nx;
+	bool have = peek_tag(P, t->te, &nx);
+	bool pair = have && L->lok && nx.sigil == '/' && same_name(P, &nx, P->src + t->ns, t->nl) &&
+		    rest_blank(P, &nx);
+	bool fb = have && L->lok && nx.sigil == '$' && rest_blank(P, &nx);
+	bool sa = std || pair || fb;
+	add_text(P, out, P->pos, sa ? L->ls : t->ts);
+	P->pos = std ? L->le : t->te;
+
+	struct open o;
+	struct vec kids = { 0 };
+	struct closed c;
+	open_init(&o, op, N_PARENT, P, t);
+	if (fb)
+		o.fb_at = t->te;
+	if (pair)
+		o.force_at = t->te;
+	P->depth++;
+	int rc = parse_list(P, &kids, &o, &c);
+	P->depth--;
+	if (rc || P->skim) {
+		vec_free(&kids);
+		return rc;
+	}
+	/* Only the blocks of a parent's body count: they are its arguments. */
+	struct node *n = vec_push(out);
+	n->type = N_PARENT;
+	set_name(P, n, t, false);
+	n->standalone = sa;
+	if (sa) {
+		n->ind = P->src + L->ls;
+		n->ind_len = t->ts - L->ls;
+	}
+	vec_take(P, &kids, true, &n->kids, &n->nkids);
+	if (c.took_nl)
+		add_bol(P, out);
+	return 0;
+}
+
+/* The longest run of blanks every non-blank line of src[from, to) starts with. */
+static size_t common_indent(const char *s, size_t from, size_t to, const char **prefix)
+{
+	size_t d = 0;
+	bool seen = false;
+	*prefix = NULL;
+	for (size_t a = from; a < to;) {
+		const char *nl = memchr(s + a, '\n', to - a);
+		size_t b = nl ? (size_t)(nl - s) : to, w = a;
+		while (w < b && blank(s[w]))
+			w++;
+		if (!(w == b || (w + 1 == b && s[w] == '\r'))) {
+			if (!seen) {
+				*prefix = s + a;
+				d = w - a;
+				seen = true;
+			} else {
+				size_t k = 0;
+				while (k < d && a + k < w && s[a + k] == (*prefix)[k])
+					k++;
+				d = k;
+			}
+		}
+		a = b + 1;
+	}
+	return d;
+}
+
+/* The body of a standalone block loses its common indentation (the expansion site adds its
+ * own back). Its extent is found by a skimming pass first; a body that needs dedenting is then
+ * parsed from a dedented copy, so its standalone tags and nested blocks see the text exactly as
+ * if it had been written that way. */
+static int parse_block_body(struct parser *P, struct open *o, struct vec *kids, struct closed *c,
+			    const char **prefix, size_t *plen)
+{
+	size_t cs = P->pos;
+	struct parser S = *P;
+	struct vec tmp = { 0 };
+	S.skim = true;
+	int rc = parse_list(&S, &tmp, o, c);
+	vec_free(&tmp);
+	if (rc)
+		return rc;
+	size_t d = common_indent(P->src, cs, c->ce, prefix);
+	*plen = d;
+	if (!d)
+		return parse_list(P, kids, o, c);
+
+	char *buf = arena_alloc(P->arena, c->ce - cs + 1);
+	size_t bl = 0;
+	for (size_t a = cs; a < c->ce;) {
+		const char *nl = memchr(P->src + a, '\n', c->ce - a);
+		size_t b = nl ? (size_t)(nl - P->src) + 1 : c->ce, w = a;
+		while (w < b && w - a < d && blank(P->src[w]))
+			w++;
+		memcpy(buf + bl, P->src + w, b - w);
+		bl += b - w;
+		a = b;
+	}
+	struct parser Q = *P;
+	Q.src = buf;
+	Q.len = bl;
+	Q.pos = 0;
+	Q.line_base = line_at(P, cs);
+	Q.eof_is_eol = P->src[c->ce - 1] == '\n';
+	rc = parse_list(&Q, kids, NULL, NULL);
+	if (rc)
+		return rc;
+	/* Carry on after the closing tag, with the delimiters the body left in force. */
+	P->pos = S.pos;
+	P->ot = S.ot;
+	P->otl = S.otl;
+	P->ct = S.ct;
+	P->ctl = S.ctl;
+	return 0;
+}
+
+static int parse_block(struct parser *P, struct vec *out, struct open *op, const struct tag *t,
+		       const struct line *L, bool std)
+{
+	if (!name_ok(P, t))
+		return bad_name(P, t);
+	if (P->depth >= MAX_NEST)
+		return fail(P, t->ts, "sections nested too deeply");
+	/* "{{<parent}}{{$block}}" pairs: the block's body starts on the next line. */
+	bool forced = op && op->type == N_PARENT && t->ts == op->fb_at && L->rok;
+	/* "{{$block}}{{/block}}" with only blanks around is standalone but keeps its newline. */
+	struct tag nx;
+	bool pair = !std && !forced && L->lok && peek_tag(P, t->te, &nx) && nx.sigil == '/' &&
+		    same_name(P, &nx, P->src + t->ns, t->nl) && rest_blank(P, &nx);
+	bool body_next_line = std || forced;
+	bool sa = body_next_line || pair;
+	size_t before = (std || pair) ? t->ts - L->ls : 0;
+	add_text(P, out, P->pos, (std || pair) ? L->ls : t->ts);
+	P->pos = body_next_line ? L->le : t->te;
+
+	struct open o;
+	struct vec kids = { 0 };
+	struct closed c;
+	const char *prefix = NULL;
+	size_t plen = 0;
+	open_init(&o, op, N_BLOCK, P, t);
+	if (pair) {
+		o.force_at = t->te;
+		o.keep_nl = true;
+	}
+	P->depth++;
+	int rc = sa && !P->skim ? parse_block_body(P, &o, &kids, &c, &prefix, &plen)
+				: parse_list(P, &kids, &o, &c);
+	P->depth--;
+	if (rc || P->skim) {
+		vec_free(&kids);
+		return rc;
+	}
+	struct node *n = vec_push(out);
+	n->type = N_BLOCK;
+	set_name(P, n, t, false);
+	n->standalone = sa;
+	if (sa && plen) {
+		n->ind = prefix;
+		n->ind_len = plen;
+	} else if (sa) {
+		n->ind = P->src + L->ls;
+		n->ind_len = before;
+	}
+	vec_take(P, &kids, false, &n->kids, &n->nkids);
+	if (c.took_nl)
+		add_bol(P, out);
+	return 0;
+}
+
+static int parse_list(struct parser *P, struct vec *out, struct open *op, struct closed *cl)
+{
+	for (;;) {
+		const char *hit = find(P, P->pos, P->ot, P->otl);
+		if (!hit) {
+			add_text(P, out, P->pos, P->len);
+			P->pos = P->len;
+			if (op)
+				return fail(P, op->ts, "unclosed section '%.*s'",
+					    (int)(op->nlen < SHOWN ? op->nlen : SHOWN), op->name);
+			return 0;
+		}
+		struct tag t;
+		struct line L;
+		size_t ts = (size_t)(hit - P->src);
+		if (!scan_tag(P, ts, &t))
+			return fail(P, ts, "unclosed tag");
+		locate(P, &t, &L);
+		bool std = L.lok && L.rok && t.sigil && t.sigil != '{' && t.sigil != '&';
+		int rc = 0;
+		switch (t.sigil) {
+		case '!':
+		case '=':
+			add_text(P, out, P->pos, std ? L.ls : ts);
+			P->pos = std ? L.le : t.te;
+			if (t.sigil == '=')
+				rc = set_delims(P, &t);
+			if (std && L.le > L.nl)
+				add_bol(P, out);
+			break;
+		case '/':
+			return close_tag(P, out, op, cl, &t, &L);
+		case '#':
+		case '^':
+			rc = parse_section(P, out, op, &t, &L, std);
+			break;
+		case '>':
+			rc = parse_partial(P, out, &t, &L, std);
+			break;
+		case '<':
+			rc = parse_parent(P, out, op, &t, &L, std);
+			break;
+		case '$':
+			rc = parse_block(P, out, op, &t, &L, std);
+			break;
+		default:
+			if (!name_ok(P, &t) || !dotted_ok(P, &t))
+				return bad_name(P, &t);
+			add_text(P, out, P->pos, ts);
+			P->pos = t.te;
+			if (!P->skim) {
+				struct node *n = vec_push(out);
+				n->type = t.sigil ? N_RAW : N_VAR;
+				set_name(P, n, &t, true);
+			}
+			break;
+		}
+		if (rc)
+			return rc;
+	}
+}
+
+mustache_tpl *mustache_compile(const char *src, size_t len, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = '\0';
+	mustache_tpl *t = xcalloc(1, sizeof(*t));
+	t->arena = arena_new();
+	char *copy = arena_alloc(t->arena, len + 1);
+	if (len)
+		memcpy(copy, src, len);
+	struct parser P = {
+		.arena = t->arena,
+		.src = copy,
+		.len = len,
+		.ot = "{{",
+		.otl = 2,
+		.ct = "}}",
+		.ctl = 2,
+		.line_base = 1,
+		.eof_is_eol = true,
+		.err = err,
+		.errlen = errlen,
+	};
+	struct vec root = { 0 };
+	if (parse_list(&P, &root, NULL, NULL)) {
+		vec_free(&root);
+		mustache_free(t);
+		return NULL;
+	}
+	vec_take(&P, &root, false, &t->nodes, &t->n);
+	return t;
+}
+
+void mustache_free(mustache_tpl *t)
+{
+	if (!t)
+		return;
+	arena_free(t->arena);
+	free(t);
+}
+
+/* ---- rendering --------------------------------------------------------------------------- */
+
+/* The context stack above the caller's array, one frame per section entered. */
+struct ctxf {
+	json_t *v;
+	const struct ctxf *up;
+};
+
+/* How much indentation is kept flat, in one piece, so a line costs one append. */
+#define IND_FLAT 120
+
+/* Indentation in force: this link's string after all of up's. */
+struct ind {
+	const char *s;
+	size_t n;
+	const struct ind *up;
+	size_t total;     /* the whole indentation's length */
+	const char *flat; /* the whole indentation in one piece (buf), or NULL when too long */
+	char buf[IND_FLAT];
+};
+
+/* The parents being expanded, innermost first; the outermost override of a block wins. */
+struct ovf {
+	const struct node *parent;
+	const struct ovf *up;
+};
+
+struct rstate {
+	json_t *const *base;
+	size_t nbase;
+	mustache_loader_fn loader;
+	void *ud;
+	buf_t *out;
+	const struct ind *pend; /* a line started: this indentation goes before its first byte */
+	int expand;
+	int frames;
+};
+
+static int render_list(struct rstate *st, const struct node *nodes, size_t cnt,
+		       const struct ctxf *ctx, const struct ind *chain, const struct ovf *ov);
+
+static int put_ind(buf_t *b, const struct ind *i)
+{
+	if (!i)
+		return 0;
+	if (i->flat)
+		return buf_append(b, i->flat, i->total);
+	int rc = put_ind(b, i->up);
+	return rc ? rc : buf_append(b, i->s, i->n);
+}
+
+/* Pushes s[0..n) onto chain as `in` and returns it; nothing when n == 0. */
+static const struct ind *push_ind(struct ind *in, const char *s, size_t n, const struct ind *chain)
+{
+	if (!n)
+		return chain;
+	size_t up = chain ? chain->total : 0;
+	in->s = s;
+	in->n = n;
+	in->up = chain;
+	in->total = up + n;
+	in->flat = NULL;
+	if (in->total <= IND_FLAT && (!chain || chain->flat)) {
+		if (up)
+			memcpy(in->buf, chain->flat, up);
+		memcpy(in->buf + up, s, n);
+		in->flat = in->buf;
+	}
+	return in;
+}
+
+/* Writes p[0..n), indenting first when a line is pending. An empty line stays empty,
+ * so indentation never leaves trailing blanks. */
+static int emit(struct rstate *st, const char *p, size_t n, bool esc)
+{
+	if (!n)
+		return 0;
+	if (st->pend) {
+		const struct ind *i = st->pend;
+		st->pend = NULL;
+		if (p[0] != '\n' && !(p[0] == '\r' && n > 1 && p[1] == '\n') && put_ind(st->out, i))
+			return ERR_TOO_BIG;
+	}
+	return esc ? buf_put_html(st->out, p, n) : buf_append(st->out, p, n);
+}
+
+static int emit_text(struct rstate *st, const char *p, size_t n, const struct ind *chain)
+{
+	if (!chain)
+		return emit(st, p, n, false);
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) + 1 : n;
+		int rc = emit(st, p, k, false);
+		if (rc)
+			return rc;
+		if (nl)
+			st->pend = chain;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* The shortest of %.15g..%.17g that reads back as the same double, so 1.21 stays "1.21". */
+static size_t fmt_real(double d, char *b, size_t bn)
+{
+	int n = 0;
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(b, bn, "%.*g", prec, d);
+		if (strtod(b, NULL) == d)
+			break;
+	}
+	if (n < 0)
+		return 0;
+	/* A locale with a decimal comma must not leak into the page. */
+	for (int i = 0; i < n; i++)
+		if (b[i] == ',')
+			b[i] = '.';
+	return (size_t)n;
+}
+
+static int emit_int(struct rstate *st, json_int_t v)
+{
+	char b[24], *p = b + sizeof(b);
+	/* Through unsigned, so the most negative value has a magnitude too. */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return emit(st, p, (size_t)(b + sizeof(b) - p), false);
+}
+
+static int emit_value(struct rstate *st, json_t *v, bool esc)
+{
+	char num[64];
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return emit(st, json_string_value(v), json_string_length(v), esc);
+	case JSON_INTEGER:
+		return emit_int(st, json_integer_value(v));
+	case JSON_REAL:
+		return emit(st, num, fmt_real(json_real_value(v), num, sizeof(num)), false);
+	case JSON_TRUE:
+		return emit(st, "true", 4, false);
+	case JSON_FALSE:
+		return emit(st, "false", 5, false);
+	default:
+		return 0;
+	}
+}
+
+static bool truthy(const json_t *v)
+{
+	if (!v || json_is_false(v) || json_is_null(v))
+		return false;
+	if (json_is_array(v))
+		return json_array_size(v) > 0;
+	if (json_is_string(v))
+		return json_string_length(v) > 0;
+	return true;
+}
+
+static json_t *lookup(const struct rstate *st, const struct ctxf *c, const struct node *n)
+{
+	if (!n->nparts)
+		return c ? c->v : st->nbase ? st->base[st->nbase - 1] : NULL;
+	const char *k = n->parts[0];
+	json_t *v = NULL;
+	for (; c && !v; c = c->up)
+		if (json_is_object(c->v))
+			v = json_object_get(c->v, k);
+	for (size_t i = st->nbase; !v && i-- > 0;)
+		if (json_is_object(st->base[i]))
+			v = json_object_get(st->base[i], k);
+	for (size_t i = 1; v && i < n->nparts; i++)
+		v = json_is_object(v) ? json_object_get(v, n->parts[i]) : NULL;
+	return v;
+}
+
+static int render_section(struct rstate *st, const struct node *n, const struct ctxf *ctx,
+			  const struct ind *chain, const struct ovf *ov)
+{
+	json_t *v = lookup(st, ctx, n);
+	if (n->type == N_INVERTED)
+		return truthy(v) ? 0 : render_list(st, n->kids, n->nkids, ctx, chain, ov);
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			struct ctxf f = { e, ctx };
+			int rc = render_list(st, n->kids, n->nkids, &f, chain, ov);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	if (!truthy(v))
+		return 0;
+	struct ctxf f = { v, ctx };
+	return render_list(st, n->kids, n->nkids, &f, chain, ov);
+}
+
+/* A partial or a parent: the named template, expanded in place. Standalone, every line of it
+ * gets the tag's indentation; inline, none of its lines after the first do. */
+static int render_partial(struct rstate *st, const struct node *n, const struct ctxf *ctx,
+			  const struct ind *chain, const struct ovf *ov)
+{
+	const mustache_tpl *t = st->loader ? st->loader(st->ud, n->s) : NULL;
+	if (!t)
+		return 0;
+	if (st->expand >= MAX_EXPAND)
+		return ERR_INVALID;
+	struct ind in;
+	const struct ind *c2 = NULL;
+	if (n->standalone) {
+		c2 = push_ind(&in, n->ind, n->ind_len, chain);
+		st->pend = c2;
+	}
+	struct ovf f = { n, ov };
+	st->expand++;
+	int rc = render_list(st, t->nodes, t->n, ctx, c2, n->type == N_PARENT ? &f : ov);
+	st->expand--;
+	/* A line start pending with our own indentation must not outlive `in`. The text after a
+	 * standalone tag starts with a BOL or a newline anyway, or comes after an enclosing tag,
+	 * mid-line, where no indentation belongs. */
+	if (st->pend == &in)
+		st->pend = NULL;
+	return rc;
+}
+
+static int render_block(struct rstate *st, const struct node *n, const struct ctxf *ctx,
+			const struct ind *chain, const struct ovf *ov)
+{
+	const struct node *body = n->kids;
+	size_t nb = n->nkids;
+	const struct ovf *scope = ov;
+	bool over = false;
+	for (const struct ovf *f = ov; f; f = f->up) {
+		const struct node *p = f->parent;
+		for (size_t i = 0; i < p->nkids; i++) {
+			if (!strcmp(p->kids[i].s, n->s)) {
+				body = p->kids[i].kids;
+				nb = p->kids[i].nkids;
+				scope = f;
+				over = true;
+				break;
+			}
+		}
+	}
+	/* An override may hold the very block it overrides. */
+	if (over && st->expand >= MAX_EXPAND)
+		return ERR_INVALID;
+	struct ind in;
+	const struct ind *c2 = chain;
+	if (n->standalone) {
+		c2 = push_ind(&in, n->ind, n->ind_len, chain);
+		st->pend = c2;
+	}
+	st->expand += over;
+	int rc = render_list(st, body, nb, ctx, c2, scope);
+	st->expand -= over;
+	if (st->pend == &in) /* as in render_partial */
+		st->pend = NULL;
+	return rc;
+}
+
+static int render_list(struct rstate *st, const struct node *nodes, size_t cnt,
+		       const struct ctxf *ctx, const struct ind *chain, const struct ovf *ov)
+{
+	if (st->frames >= MAX_FRAMES)
+		return ERR_INVALID;
+	st->frames++;
+	int rc = 0;
+	for (size_t i = 0; i < cnt && !rc; i++) {
+		const struct node *n = &nodes[i];
+		json_t *v;
+		switch (n->type) {
+		case N_TEXT:
+			rc = emit_text(st, n->s, n->len, chain);
+			break;
+		case N_BOL:
+			st->pend = chain;
+			break;
+		case N_VAR:
+		case N_RAW:
+			v = lookup(st, ctx, n);
+			if (v)
+				rc = emit_value(st, v, n->type == N_VAR);
+			break;
+		case N_SECTION:
+		case N_INVERTED:
+			rc = render_section(st, n, ctx, chain, ov);
+			break;
+		case N_PARTIAL:
+		case N_PARENT:
+			rc = render_partial(st, n, ctx, chain, ov);
+			break;
+		case N_BLOCK:
+			rc = render_block(st, n, ctx, chain, ov);
+			break;
+		}
+	}
+	st->frames--;
+	return rc;
+}
+
+int mustache_render(const mustache_tpl *t, json_t *const *ctx, size_t n, mustache_loader_fn loader,
+		    void *ud, buf_t *out)
+{
+	if (!t || !out)
+		return ERR_INVALID;
+	struct rstate st = {
+		.base = ctx,
+		.nbase = ctx ? n : 0,
+		.loader = loader,
+		.ud = ud,
+		.out = out,
+	};
+	return render_list(&st, t->nodes, t->n, NULL, NULL, NULL);
+}

@@ -1,0 +1,802 @@
+'use strict';
+// Test harness for Finestreta's HTTP interface (docs/api.md).
+//
+// Each test file starts its own server process on a free loopback port:
+//   const srv = useServer({ env: { FINESTRETA_LOGIN_MAX_ATTEMPTS: '3' } });
+//   test('…', async () => { const res = await srv.request('GET', '/'); … });
+//   test('graceful shutdown', () => srv.stop());
+// useServer() registers before/after hooks; the after hook only kills a server that
+// is still running (a failed test), the graceful-shutdown assertion is srv.stop().
+// Top-level before() hooks run concurrently: one that needs the server awaits
+// srv.ready() first.
+//
+// Environment: FINESTRETA_BIN (default build/finestreta), FINESTRETA_TEST_DB = "sqlite"
+// (a fresh temporary file per server) or a postgresql:// URL (`demo` recreates it).
+//
+// HTTP goes through node's http module rather than fetch so that tests can send raw
+// bodies, odd headers and unnormalised paths exactly as written.
+
+const { spawn, execFile } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { before, after } = require('node:test');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.resolve(ROOT, process.env.FINESTRETA_BIN || 'build/finestreta');
+const TEST_DB = process.env.FINESTRETA_TEST_DB || 'sqlite';
+const IS_PG = /^postgres(ql)?:\/\//.test(TEST_DB);
+const BACKEND = IS_PG ? 'postgresql' : 'sqlite';
+
+// The demo data every `finestreta demo` creates.
+const DEMO_PASSWORD = 'vilamar-demo-2026';
+const DEMO_CITY = 'Ajuntament de Vilamar';
+const DEMO_USERS = {
+	admin: 'admin@vilamar.example',
+	coordinator: 'coordinacio@vilamar.example',
+	informer: 'informador@vilamar.example',
+	ict_agent: 'agent.tic@vilamar.example',
+	welcome: 'acollida@vilamar.example',
+	display: 'pantalla.centre@vilamar.example',
+	kiosk: 'quiosc.centre@vilamar.example',
+};
+
+const STARTUP_TIMEOUT_MS = 20000;
+const SHUTDOWN_TIMEOUT_MS = 10000;
+const LOG_CAP = 256 * 1024;
+
+// The harness's own variables share the FINESTRETA_ prefix with the server's settings,
+// and the server refuses FINESTRETA_* names it does not know: keep them from it.
+const HARNESS_VARS = ['FINESTRETA_BIN', 'FINESTRETA_TEST_DB', 'FINESTRETA_CHROMIUM'];
+
+function serverEnv(extra = {}) {
+	const env = { ...process.env };
+	for (const k of HARNESS_VARS) delete env[k];
+	return { ...env, ...extra };
+}
+
+function sleep(ms) {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+// Resolves to the promise's value, or to `fallback` after ms (the timer is cleared
+// either way, so that it does not keep the test process alive).
+function withTimeout(promise, ms, fallback) {
+	let timer;
+	return Promise.race([promise, new Promise((r) => (timer = setTimeout(() => r(fallback), ms)))]).finally(() =>
+		clearTimeout(timer)
+	);
+}
+
+// A port nobody listens on right now (the kernel picks it; a tiny race remains,
+// which startup detects as an early exit).
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.unref();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+// Keeps the last LOG_CAP bytes of a stream, for diagnostics.
+class Tail {
+	constructor() {
+		this.chunks = [];
+		this.size = 0;
+	}
+	push(b) {
+		this.chunks.push(b);
+		this.size += b.length;
+		while (this.size > LOG_CAP && this.chunks.length > 1) this.size -= this.chunks.shift().length;
+	}
+	text() {
+		return Buffer.concat(this.chunks).toString('utf8');
+	}
+}
+
+// ---------------------------------------------------------------- cookies
+
+class CookieJar {
+	constructor(init) {
+		this.map = new Map();
+		if (init) for (const [k, v] of Object.entries(init)) this.map.set(k, v);
+	}
+	get(name) {
+		return this.map.get(name);
+	}
+	set(name, value) {
+		this.map.set(name, value);
+	}
+	delete(name) {
+		this.map.delete(name);
+	}
+	// Applies Set-Cookie headers (deletions included: Max-Age<=0 or Expires in the past).
+	update(setCookies) {
+		for (const sc of setCookies || []) {
+			const c = parseSetCookie(sc);
+			if (!c) continue;
+			const expired =
+				(c.attrs['max-age'] !== undefined && Number(c.attrs['max-age']) <= 0) ||
+				(c.attrs.expires !== undefined && Date.parse(c.attrs.expires) < Date.now());
+			if (expired || c.value === '') this.map.delete(c.name);
+			else this.map.set(c.name, c.value);
+		}
+	}
+	header() {
+		return [...this.map].map(([k, v]) => `${k}=${v}`).join('; ');
+	}
+	clone() {
+		const j = new CookieJar();
+		for (const [k, v] of this.map) j.map.set(k, v);
+		return j;
+	}
+}
+
+// "name=value; Path=/; HttpOnly" → { name, value, attrs: { path: '/', httponly: true } }
+function parseSetCookie(s) {
+	const parts = s.split(';');
+	const first = parts.shift();
+	const eq = first.indexOf('=');
+	if (eq < 0) return null;
+	const c = { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim(), attrs: {}, raw: s };
+	for (const p of parts) {
+		const i = p.indexOf('=');
+		const k = (i < 0 ? p : p.slice(0, i)).trim().toLowerCase();
+		if (!k) continue;
+		c.attrs[k] = i < 0 ? true : p.slice(i + 1).trim();
+	}
+	return c;
+}
+
+// ---------------------------------------------------------------- bodies
+
+function formBody(fields) {
+	const p = new URLSearchParams();
+	for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) p.append(k, String(v));
+	return p.toString();
+}
+
+// fields: { name: value }, files: [{ name, filename, type, data: Buffer|string }]
+function multipartBody(fields = {}, files = [], boundary = '----finestreta' + Math.random().toString(16).slice(2)) {
+	const parts = [];
+	for (const [k, v] of Object.entries(fields)) {
+		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n`));
+		parts.push(Buffer.from(String(v)));
+		parts.push(Buffer.from('\r\n'));
+	}
+	for (const f of files) {
+		parts.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\n` +
+					`Content-Type: ${f.type || 'application/octet-stream'}\r\n\r\n`
+			)
+		);
+		parts.push(Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data));
+		parts.push(Buffer.from('\r\n'));
+	}
+	parts.push(Buffer.from(`--${boundary}--\r\n`));
+	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+// ---------------------------------------------------------------- HTML scraping
+
+function decodeEntities(s) {
+	return s
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;|&#x27;|&apos;/g, "'")
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&#x2F;|&#47;/gi, '/')
+		.replace(/&#x3D;|&#61;/gi, '=')
+		.replace(/&amp;/g, '&');
+}
+
+// Attributes of every <TAG …> in html, as objects.
+function tags(html, tag) {
+	const out = [];
+	const re = new RegExp(`<${tag}\\b([^>]*)>`, 'gi');
+	let m;
+	while ((m = re.exec(html))) {
+		const attrs = {};
+		const are = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+		let a;
+		while ((a = are.exec(m[1]))) {
+			const v = a[2] ?? a[3] ?? a[4];
+			attrs[a[1].toLowerCase()] = v === undefined ? '' : decodeEntities(v);
+		}
+		out.push(attrs);
+	}
+	return out;
+}
+
+// The CSRF token of a page: the `_csrf` hidden field, else <meta name="csrf-token">.
+function csrfFrom(html) {
+	const input = tags(html, 'input').find((a) => a.name === '_csrf');
+	if (input && input.value) return input.value;
+	const meta = tags(html, 'meta').find((a) => a.name === 'csrf-token');
+	if (meta && meta.content) return meta.content;
+	return null;
+}
+
+function htmlLang(html) {
+	const h = tags(html, 'html')[0];
+	return h ? h.lang : undefined;
+}
+
+function textOf(html, tag) {
+	const m = new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'i').exec(html);
+	return m ? decodeEntities(m[1].replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim() : null;
+}
+
+// ---------------------------------------------------------------- HTTP
+
+// request(port, method, path, { headers, body, cookies|jar, timeout, chunks })
+//   body: string | Buffer | plain object (sent as JSON)
+//   chunks: array of Buffers/strings sent with chunked transfer encoding instead of body
+// Resolves { status, headers, rawHeaders, body: Buffer, text, json(), setCookies, cookies }.
+// Cookies the response sets are applied to the jar when one is given.
+function request(port, method, urlPath, opts = {}) {
+	const headers = { ...(opts.headers || {}) };
+	let body = opts.body;
+	if (body !== undefined && body !== null && !Buffer.isBuffer(body) && typeof body === 'object') {
+		body = JSON.stringify(body);
+		if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json';
+	}
+	if (typeof body === 'string') body = Buffer.from(body);
+	if (body && !hasHeader(headers, 'content-length')) headers['Content-Length'] = String(body.length);
+	const jar = opts.jar;
+	let cookieHeader = '';
+	if (jar) cookieHeader = jar.header();
+	if (opts.cookies) {
+		const extra = typeof opts.cookies === 'string' ? opts.cookies : new CookieJar(opts.cookies).header();
+		cookieHeader = cookieHeader ? `${cookieHeader}; ${extra}` : extra;
+	}
+	if (cookieHeader && !hasHeader(headers, 'cookie')) headers.Cookie = cookieHeader;
+	const timeout = opts.timeout ?? 15000;
+
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			{ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false, insecureHTTPParser: false },
+			(res) => {
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('error', reject);
+				res.on('end', () => {
+					clearTimeout(timer);
+					const buf = Buffer.concat(chunks);
+					const setCookies = res.headers['set-cookie'] || [];
+					if (jar) jar.update(setCookies);
+					resolve({
+						status: res.statusCode,
+						headers: res.headers,
+						rawHeaders: res.rawHeaders,
+						body: buf,
+						text: buf.toString('utf8'),
+						json() {
+							return JSON.parse(buf.toString('utf8'));
+						},
+						setCookies,
+						cookies: Object.fromEntries(setCookies.map(parseSetCookie).filter(Boolean).map((c) => [c.name, c])),
+					});
+				});
+			}
+		);
+		const timer = setTimeout(() => {
+			req.destroy(new Error(`${method} ${urlPath}: no complete response within ${timeout} ms`));
+		}, timeout);
+		req.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
+		if (opts.chunks) {
+			for (const c of opts.chunks) req.write(c);
+			req.end();
+		} else {
+			req.end(body);
+		}
+	});
+}
+
+function hasHeader(h, name) {
+	return Object.keys(h).some((k) => k.toLowerCase() === name);
+}
+
+// Sends bytes over a plain TCP connection and collects whatever comes back until the
+// server closes the connection or `timeout` ms pass. Never rejects on resets: a server
+// may legitimately drop a malformed connection.
+function rawSend(port, data, { timeout = 3000, endAfterWrite = false } = {}) {
+	return new Promise((resolve) => {
+		const chunks = [];
+		let done = false;
+		const sock = net.connect(port, '127.0.0.1');
+		const finish = (how) => {
+			if (done) return;
+			done = true;
+			clearTimeout(timer);
+			sock.destroy();
+			resolve({ data: Buffer.concat(chunks).toString('latin1'), how });
+		};
+		const timer = setTimeout(() => finish('timeout'), timeout);
+		sock.on('connect', () => {
+			const parts = Array.isArray(data) ? data : [data];
+			for (const p of parts) sock.write(p);
+			if (endAfterWrite) sock.end();
+		});
+		sock.on('data', (c) => chunks.push(c));
+		sock.on('end', () => finish('end'));
+		sock.on('close', () => finish('close'));
+		sock.on('error', (e) => finish('error:' + e.code));
+	});
+}
+
+// ---------------------------------------------------------------- SSE
+
+// Opens GET path as an event stream. Resolves once the response head arrives:
+//   { status, headers, events: [{id, event, data}], comments: [text], retry,
+//     waitFor(pred, ms) → the first event (or {comment}) matching pred,
+//     waitForComment(text, ms), ended: Promise (stream closed by the server),
+//     close(), body (for a non-stream answer, once ended) }
+function openSSE(port, urlPath, { jar, headers = {}, timeout = 10000 } = {}) {
+	return new Promise((resolve, reject) => {
+		const h = { Accept: 'text/event-stream', ...headers };
+		if (jar && jar.header()) h.Cookie = jar.header();
+		const req = http.request({ host: '127.0.0.1', port, method: 'GET', path: urlPath, headers: h, agent: false });
+		const timer = setTimeout(() => req.destroy(new Error(`SSE ${urlPath}: no response head within ${timeout} ms`)), timeout);
+		req.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
+		req.on('response', (res) => {
+			clearTimeout(timer);
+			const stream = {
+				status: res.statusCode,
+				headers: res.headers,
+				events: [],
+				comments: [],
+				retry: undefined,
+				raw: '',
+				closedByUs: false,
+				waiters: [],
+			};
+			let buf = '';
+			let cur = { data: [] };
+			const notify = (item) => {
+				stream.waiters = stream.waiters.filter((w) => {
+					if (w.pred(item)) {
+						clearTimeout(w.timer);
+						w.resolve(item);
+						return false;
+					}
+					return true;
+				});
+			};
+			const line = (l) => {
+				if (l === '') {
+					if (cur.data.length || cur.event || cur.id !== undefined) {
+						const ev = { id: cur.id, event: cur.event || 'message', data: cur.data.join('\n') };
+						stream.events.push(ev);
+						notify(ev);
+					}
+					cur = { data: [] };
+					return;
+				}
+				if (l.startsWith(':')) {
+					const c = l.slice(1).replace(/^ /, '');
+					stream.comments.push(c);
+					notify({ comment: c });
+					return;
+				}
+				const i = l.indexOf(':');
+				const field = i < 0 ? l : l.slice(0, i);
+				const value = i < 0 ? '' : l.slice(i + 1).replace(/^ /, '');
+				if (field === 'data') cur.data.push(value);
+				else if (field === 'event') cur.event = value;
+				else if (field === 'id') cur.id = value;
+				else if (field === 'retry') stream.retry = Number(value);
+			};
+			res.setEncoding('utf8');
+			res.on('data', (chunk) => {
+				stream.raw += chunk;
+				buf += chunk;
+				let m;
+				while ((m = /\r\n|\r|\n/.exec(buf))) {
+					// A lone \r at the end may be half of \r\n: wait for more.
+					if (m[0] === '\r' && m.index === buf.length - 1) break;
+					line(buf.slice(0, m.index));
+					buf = buf.slice(m.index + m[0].length);
+				}
+			});
+			stream.ended = new Promise((res2) => {
+				res.on('end', () => res2('end'));
+				res.on('close', () => res2('close'));
+				res.on('error', () => res2('error'));
+			});
+			stream.waitFor = (pred, ms = 5000) => {
+				const seen = [...stream.events, ...stream.comments.map((c) => ({ comment: c }))].find(pred);
+				if (seen) return Promise.resolve(seen);
+				return new Promise((res2, rej2) => {
+					const w = { pred, resolve: res2 };
+					w.timer = setTimeout(() => {
+						stream.waiters = stream.waiters.filter((x) => x !== w);
+						rej2(new Error(`SSE ${urlPath}: nothing matching within ${ms} ms; received:\n${stream.raw.slice(-2000)}`));
+					}, ms);
+					stream.waiters.push(w);
+				});
+			};
+			stream.waitForEvent = (pred, ms) => stream.waitFor((x) => !x.comment && pred(x), ms);
+			stream.waitForComment = (text, ms) => stream.waitFor((x) => x.comment === text, ms);
+			stream.close = () => {
+				stream.closedByUs = true;
+				req.destroy();
+				res.destroy();
+			};
+			resolve(stream);
+		});
+		req.end();
+	});
+}
+
+// ---------------------------------------------------------------- Prometheus
+
+// Parses the text format into [{ name, labels: {…}, value }].
+function parseMetrics(text) {
+	const out = [];
+	for (const l of text.split('\n')) {
+		if (!l || l.startsWith('#')) continue;
+		const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\S+)?$/.exec(l);
+		if (!m) {
+			out.push({ name: null, bad: l });
+			continue;
+		}
+		const labels = {};
+		if (m[2]) {
+			const lre = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?\s*/g;
+			let a;
+			while ((a = lre.exec(m[2]))) labels[a[1]] = a[2].replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+		}
+		out.push({ name: m[1], labels, value: Number(m[3]) });
+	}
+	return out;
+}
+
+// Sum of the values of series `name` whose labels include `match`.
+function metricValue(series, name, match = {}) {
+	return series
+		.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
+		.reduce((a, s) => a + s.value, 0);
+}
+
+// ---------------------------------------------------------------- contract checks
+
+// docs/api.md: the security headers every response carries.
+const CSP =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// Directives compared as a set, so that order and spacing do not matter but every
+// directive and every source does.
+function cspDirectives(v) {
+	return String(v || '')
+		.split(';')
+		.map((d) => d.trim().replace(/\s+/g, ' '))
+		.filter(Boolean)
+		.sort();
+}
+
+function assertSecurityHeaders(res, what) {
+	const assert = require('node:assert/strict');
+	const h = res.headers;
+	assert.ok(h['content-security-policy'], `${what}: no Content-Security-Policy header`);
+	assert.deepEqual(cspDirectives(h['content-security-policy']), cspDirectives(CSP), `${what}: Content-Security-Policy`);
+	assert.equal(h['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
+	assert.equal(h['referrer-policy'], 'same-origin', `${what}: Referrer-Policy`);
+	assert.equal(h['x-frame-options'], 'DENY', `${what}: X-Frame-Options`);
+}
+
+// docs/api.md JSON error shape: {"error": CODE, "message": TEXT}.
+function assertJsonError(res, status, code, what = '') {
+	const assert = require('node:assert/strict');
+	const label = `${what} ${res.status} ${res.text.slice(0, 300)}`;
+	assert.equal(res.status, status, `status (${label})`);
+	assert.match(String(res.headers['content-type']), /^application\/json\b/, `content-type (${label})`);
+	let j;
+	assert.doesNotThrow(() => (j = res.json()), `body is JSON (${label})`);
+	assert.equal(j.error, code, `error code (${label})`);
+	assert.equal(typeof j.message, 'string', `message is a string (${label})`);
+	assert.ok(j.message.length > 0, `message is not empty (${label})`);
+	return j;
+}
+
+function assertHtml(res, status, what = '') {
+	const assert = require('node:assert/strict');
+	const label = `${what} ${res.status} ${res.text.slice(0, 300)}`;
+	assert.equal(res.status, status, `status (${label})`);
+	assert.match(String(res.headers['content-type']), /^text\/html\b/, `content-type (${label})`);
+	assert.match(res.text, /<html\b/i, `an HTML page (${label})`);
+}
+
+// A redirect's target resolved against the server, as a URL.
+function location(res, base) {
+	const assert = require('node:assert/strict');
+	assert.ok(res.headers.location, `no Location header (status ${res.status})`);
+	return new URL(res.headers.location, base);
+}
+
+// ---------------------------------------------------------------- the server
+
+class Server {
+	constructor({ env = {}, command = 'demo', db, args = [], name = 'server' } = {}) {
+		this.extraEnv = env;
+		this.command = command;
+		this.name = name;
+		this.args = args;
+		this.dbArg = db;
+		this.proc = null;
+		this.stdout = new Tail();
+		this.stderr = new Tail();
+		this.exit = null;
+		this.tmpdir = null;
+	}
+
+	// Starts the server once; every caller gets the same promise. (node:test runs a
+	// file's top-level before() hooks concurrently, so a hook that needs the server
+	// awaits this rather than relying on hook order.)
+	ready() {
+		if (!this.startPromise) this.startPromise = this.start();
+		return this.startPromise;
+	}
+
+	get base() {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	async start() {
+		if (!fs.existsSync(BIN)) throw new Error(`${BIN} not found: run make first (or set FINESTRETA_BIN)`);
+		if (this.dbArg) {
+			this.db = this.dbArg;
+		} else if (IS_PG) {
+			this.db = TEST_DB;
+		} else {
+			this.tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-test-'));
+			this.db = 'sqlite:' + path.join(this.tmpdir, 'test.db');
+		}
+		let lastErr;
+		// Retry once or twice on a port race (another process grabbed the port).
+		for (let attempt = 0; attempt < 3; attempt++) {
+			this.port = await freePort();
+			try {
+				await this._spawnAndWait();
+				return this;
+			} catch (e) {
+				lastErr = e;
+				if (!/address already in use|EADDRINUSE|bind/i.test(this.stderr.text())) break;
+			}
+		}
+		throw lastErr;
+	}
+
+	_spawnAndWait() {
+		const argv = [this.command, ...this.args, '--db', this.db, '--listen', `127.0.0.1:${this.port}`];
+		this.argv = argv;
+		this.stdout = new Tail();
+		this.stderr = new Tail();
+		this.exit = null;
+		const env = serverEnv(this.extraEnv);
+		this.proc = spawn(BIN, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.proc.stdout.on('data', (b) => this.stdout.push(b));
+		this.proc.stderr.on('data', (b) => this.stderr.push(b));
+		this.exited = new Promise((resolve) => {
+			this.proc.on('exit', (code, signal) => {
+				this.exit = { code, signal };
+				resolve(this.exit);
+			});
+		});
+		return this._waitHealthy();
+	}
+
+	async _waitHealthy() {
+		const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+		let last = 'no answer';
+		while (Date.now() < deadline) {
+			if (this.exit) {
+				throw new Error(
+					`${this.name}: ${BIN} ${this.argv.join(' ')} exited early (${JSON.stringify(this.exit)}).\n` +
+						`stdout:\n${this.stdout.text()}\nstderr:\n${this.stderr.text()}`
+				);
+			}
+			try {
+				const r = await request(this.port, 'GET', '/healthz', { timeout: 2000 });
+				if (r.status === 200) return;
+				last = `status ${r.status}: ${r.text.slice(0, 200)}`;
+			} catch (e) {
+				last = e.code || e.message;
+			}
+			await sleep(100);
+		}
+		this.kill();
+		throw new Error(
+			`${this.name}: GET /healthz did not answer 200 within ${STARTUP_TIMEOUT_MS} ms (last: ${last}).\n` +
+				`command: ${BIN} ${this.argv.join(' ')}\nstdout:\n${this.stdout.text()}\nstderr:\n${this.stderr.text()}`
+		);
+	}
+
+	get running() {
+		return this.proc && !this.exit;
+	}
+
+	// Sends SIGTERM and checks a graceful shutdown: exit code 0 within `timeout` ms.
+	// Throws (with the server's stderr tail, where ASan reports land) otherwise.
+	async stop(timeout = SHUTDOWN_TIMEOUT_MS) {
+		if (!this.proc) throw new Error(`${this.name}: never started`);
+		if (this.exit) {
+			throw new Error(`${this.name}: had already exited (${JSON.stringify(this.exit)}) before SIGTERM.\nstderr:\n${this.stderr.text()}`);
+		}
+		const t0 = Date.now();
+		this.proc.kill('SIGTERM');
+		let timer;
+		const res = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(() => r(null), timeout)))]);
+		clearTimeout(timer);
+		const ms = Date.now() - t0;
+		if (!res) {
+			this.proc.kill('SIGKILL');
+			await this.exited;
+			this._cleanup();
+			throw new Error(`${this.name}: still running ${timeout} ms after SIGTERM (killed).\nstderr:\n${this.stderr.text().slice(-8000)}`);
+		}
+		this._cleanup();
+		if (res.code !== 0) {
+			throw new Error(
+				`${this.name}: exit ${JSON.stringify(res)} after SIGTERM (expected code 0).\nstderr:\n${this.stderr.text().slice(-16000)}`
+			);
+		}
+		return { ms };
+	}
+
+	// Hard stop for hooks after a failure; no assertions.
+	kill() {
+		if (this.proc && !this.exit) this.proc.kill('SIGKILL');
+		return (this.exited || Promise.resolve()).then(() => this._cleanup());
+	}
+
+	_cleanup() {
+		if (this.tmpdir) {
+			fs.rmSync(this.tmpdir, { recursive: true, force: true });
+			this.tmpdir = null;
+		}
+	}
+
+	request(method, urlPath, opts) {
+		return request(this.port, method, urlPath, opts);
+	}
+	get(urlPath, opts) {
+		return request(this.port, 'GET', urlPath, opts);
+	}
+	rawSend(data, opts) {
+		return rawSend(this.port, data, opts);
+	}
+	openSSE(urlPath, opts) {
+		return openSSE(this.port, urlPath, opts);
+	}
+
+	// Logs in through the real form: GET /login for the cookies and `_csrf`, then POST.
+	// Returns { jar, res, csrf } where csrf is the token of the login page; the jar
+	// holds whatever cookies the server set (fin_session on success).
+	async login(email, password = DEMO_PASSWORD, { next, jar = new CookieJar(), headers = {}, query = '' } = {}) {
+		const page = await this.request('GET', '/login' + query, { jar, headers });
+		if (page.status !== 200) throw new Error(`GET /login: status ${page.status}`);
+		const csrf = csrfFrom(page.text);
+		if (!csrf) throw new Error('GET /login: no _csrf field in the form');
+		const res = await this.request('POST', '/login' + query, {
+			jar,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+			body: formBody({ email, password, _csrf: csrf, next }),
+		});
+		return { jar, res, csrf };
+	}
+
+	// Logs in and insists on success; returns { jar, csrf } with the CSRF token of /staff.
+	async loginOk(email, password = DEMO_PASSWORD) {
+		const { jar, res } = await this.login(email, password);
+		if (res.status !== 303 || !jar.get('fin_session')) {
+			throw new Error(`login ${email}: expected 303 with fin_session, got ${res.status}: ${res.text.slice(0, 500)}`);
+		}
+		const staff = await this.request('GET', '/staff', { jar });
+		if (staff.status !== 200) throw new Error(`GET /staff after login ${email}: ${staff.status}`);
+		return { jar, csrf: csrfFrom(staff.text), staff };
+	}
+
+	// POSTs a form with the page's CSRF token, fetched from `formPage` with the jar.
+	async postForm(urlPath, fields, { jar, formPage = urlPath, csrf } = {}) {
+		if (csrf === undefined) {
+			const page = await this.request('GET', formPage, { jar });
+			csrf = csrfFrom(page.text);
+		}
+		return this.request('POST', urlPath, {
+			jar,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: formBody({ ...fields, _csrf: csrf }),
+		});
+	}
+
+	// `finestreta token create --user EMAIL --db DB` against this server's database.
+	token(email) {
+		return runCli(['token', 'create', '--user', email, '--db', this.db]).then(({ stdout }) => {
+			const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+			const tok = lines[lines.length - 1];
+			if (!tok || /\s/.test(tok)) throw new Error(`token create: unexpected output ${JSON.stringify(stdout)}`);
+			return tok;
+		});
+	}
+
+	async metrics() {
+		const r = await this.request('GET', '/metrics');
+		if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
+		return parseMetrics(r.text);
+	}
+}
+
+function runCli(args, { env = {}, timeout = 30000 } = {}) {
+	return new Promise((resolve, reject) => {
+		execFile(BIN, args, { cwd: ROOT, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
+			if (err) {
+				err.message += `\ncommand: ${BIN} ${args.join(' ')}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
+				reject(err);
+			} else resolve({ stdout, stderr });
+		});
+	});
+}
+
+function startServer(opts) {
+	return new Server(opts).start();
+}
+
+// Registers before/after hooks for one server per test file; the returned object is
+// the Server (usable once `before` has run; another before() hook awaits srv.ready()).
+function useServer(opts) {
+	const srv = new Server(opts);
+	before(() => srv.ready(), { timeout: STARTUP_TIMEOUT_MS * 3 + 10000 });
+	after(() => srv.kill());
+	return srv;
+}
+
+module.exports = {
+	ROOT,
+	BIN,
+	TEST_DB,
+	IS_PG,
+	BACKEND,
+	DEMO_PASSWORD,
+	DEMO_CITY,
+	DEMO_USERS,
+	Server,
+	startServer,
+	useServer,
+	CookieJar,
+	parseSetCookie,
+	formBody,
+	multipartBody,
+	tags,
+	csrfFrom,
+	htmlLang,
+	textOf,
+	request,
+	rawSend,
+	openSSE,
+	parseMetrics,
+	metricValue,
+	CSP,
+	assertSecurityHeaders,
+	assertJsonError,
+	assertHtml,
+	location,
+	runCli,
+	freePort,
+	sleep,
+	withTimeout,
+};

@@ -1,0 +1,114 @@
+'use strict';
+// Browser harness: Debian's chromium driven by playwright-core (no browser download),
+// axe-core for WCAG 2.1 A/AA checks, and the API suite's server harness.
+//   const srv = useServer();  const br = useBrowser();
+//   const page = await br.page(srv);  await checkA11y(page, 'home');
+const fs = require('node:fs');
+const path = require('node:path');
+const assert = require('node:assert/strict');
+const { before, after } = require('node:test');
+const { chromium } = require('playwright-core');
+const server = require('../../api/lib/server.js');
+
+const CHROMIUM = process.env.FINESTRETA_CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+	'--no-sandbox',
+	'--headless',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+];
+const SHOTS = path.join(server.ROOT, 'build', 'e2e');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+function launch() {
+	return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30000 });
+}
+
+// One browser per test file. contexts: `page(srv)` opens a page in a fresh context with
+// the site's CSP enforced (and console errors collected); `page(srv, { axe: true })`
+// bypasses the CSP, which only the axe injection needs.
+function useBrowser() {
+	const h = { browser: null, contexts: [] };
+	before(async () => {
+		h.browser = await launch();
+	});
+	after(async () => {
+		if (h.browser) await h.browser.close();
+	});
+	h.page = async (srv, { axe = false, locale = 'ca-ES' } = {}) => {
+		const ctx = await h.browser.newContext({ baseURL: srv.base, bypassCSP: axe, locale, viewport: { width: 1280, height: 900 } });
+		h.contexts.push(ctx);
+		const page = await ctx.newPage();
+		page.setDefaultTimeout(15000);
+		page.consoleErrors = [];
+		page.on('console', (m) => {
+			if (m.type() === 'error') page.consoleErrors.push(m.text());
+		});
+		page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+		return page;
+	};
+	h.closeContexts = async () => {
+		while (h.contexts.length) await h.contexts.pop().close();
+	};
+	return h;
+}
+
+function formatViolations(violations) {
+	return violations
+		.map((v) => {
+			const nodes = v.nodes
+				.slice(0, 5)
+				.map((n) => `      ${n.target.join(' ')}\n        ${(n.failureSummary || '').replace(/\n/g, '\n        ')}`)
+				.join('\n');
+			return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
+		})
+		.join('\n');
+}
+
+// Runs axe-core on the page (WCAG 2.1 A and AA) and fails with a readable list.
+async function checkA11y(page, label) {
+	const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+	if (!has) await page.addScriptTag({ content: AXE_SOURCE });
+	const result = await page.evaluate(async (tags) => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			help: v.help,
+			helpUrl: v.helpUrl,
+			nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+		}));
+	}, AXE_TAGS);
+	if (result.length) {
+		const text = formatViolations(result);
+		console.log(`axe violations on ${label} (${page.url()}):\n${text}`);
+		assert.fail(`${result.length} axe-core WCAG 2.1 A/AA violation(s) on ${label}:\n${text}`);
+	}
+}
+
+async function screenshot(page, name) {
+	fs.mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// Logs in through the real form, as a person would.
+async function loginViaForm(page, email, password = server.DEMO_PASSWORD) {
+	await page.goto('/login');
+	await page.fill('input[name="email"]', email);
+	await page.fill('input[name="password"]', password);
+	await Promise.all([
+		page.waitForNavigation({ waitUntil: 'load' }),
+		page.locator('form:has(input[name="password"]) [type="submit"]').first().click(),
+	]);
+}
+
+async function htmlLang(page) {
+	return page.evaluate(() => document.documentElement.lang);
+}
+
+module.exports = { ...server, server, launch, useBrowser, checkA11y, screenshot, loginViaForm, htmlLang, AXE_TAGS, SHOTS };
