@@ -70,6 +70,18 @@ static void static_file(http_req_t *r)
 	http_reply_bytes(r, 200, f.ctype, f.data, f.size);
 }
 
+/* Browsers ask for /favicon.ico on their own; answer with the icon rather than a 404. */
+static void favicon(http_req_t *r)
+{
+	static_file_t f;
+	if (!statics_find(r->app->statics, "favicon.svg", &f)) {
+		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+		return;
+	}
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+	http_reply_bytes(r, 200, f.ctype, f.data, f.size);
+}
+
 static void events(http_req_t *r)
 {
 	const char *topic = http_query(r, "topic");
@@ -123,6 +135,7 @@ static const http_route_t routes[] = {
 	{HTTP_GET, "/healthz", healthz, RT_API | RT_NO_SESSION, 0},
 	{HTTP_GET, "/metrics", metrics, RT_NO_SESSION, 0},
 	{HTTP_GET, "/static/{*}", static_file, RT_NO_SESSION, 0},
+	{HTTP_GET, "/favicon.ico", favicon, RT_NO_SESSION, 0},
 	{HTTP_GET, "/events", events, 0, 0},
 	{HTTP_POST, "/api/v1/events", publish, RT_JSON, ROLE_ADMIN | ROLE_COORDINATOR},
 };
