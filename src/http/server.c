@@ -451,6 +451,22 @@ static const char *client_ip(struct MHD_Connection *c, http_req_t *r)
 	return arena_strdup(r->arena, buf);
 }
 
+/* Another application on the same host may set a cookie we would call malformed; the browser
+ * sends it to us too. Rather than lose our own cookies with it, keep every pair that parses. */
+static void take_cookies(http_req_t *r, const char *header)
+{
+	size_t n = strlen(header);
+	if (parse_cookies(r->arena, header, n, 64, &r->cookies) != ERR_INVALID)
+		return;
+	const char *p = header, *end = header + n;
+	while (p < end && r->cookies.n < 64) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		size_t len = semi ? (size_t)(semi - p) : (size_t)(end - p);
+		parse_cookies(r->arena, p, len, 64 - r->cookies.n, &r->cookies);
+		p += len + 1;
+	}
+}
+
 static bool ctype_is(const char *ct, const char *want)
 {
 	if (!ct)
@@ -647,7 +663,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
 		const char *cookie = http_header(r, MHD_HTTP_HEADER_COOKIE);
 		if (cookie)
-			parse_cookies(a, cookie, strlen(cookie), 64, &r->cookies);
+			take_cookies(r, cookie);
 		negotiate_language(r);
 		unsigned allowed = 0;
 		route_result_t rr = ROUTE_NO_PATH;
