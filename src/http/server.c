@@ -59,6 +59,8 @@ typedef struct ctx {
 	struct db_conn *dbc;
 	const char *method_name;
 	size_t discarded;          /* body bytes dropped after an error */
+	route_result_t early;      /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
+	unsigned early_allowed;
 } ctx_t;
 
 /* The one running server (a process serves once). */
@@ -684,9 +686,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			if (!x->body_status)
 				return MHD_YES; /* wait for the body (or its absence) */
 		}
-		/* Answer now without reading the body. */
-		if (rr != ROUTE_FOUND)
+		if (rr != ROUTE_FOUND) {
+			/* 404 and 405 are answered after the (discarded) body, not now: a reply queued
+			 * before libmicrohttpd has read the body forces it to close the connection. */
 			x->r.rt = NULL;
+			x->early = rr;
+			x->early_allowed = allowed;
+			body_fail(x, rr == ROUTE_NO_METHOD ? 405 : 404, "", "");
+			return MHD_YES;
+		}
+		/* The declared length is past the cap: answer now without reading the body. */
 		dispatch(x, rr, allowed);
 		return MHD_queue_response(c, (unsigned)x->status, x->resp) == MHD_YES ? MHD_YES : MHD_NO;
 	}
@@ -707,8 +716,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	body_finish(x);
-	dispatch(x, ROUTE_FOUND, 0);
+	if (x->early) {
+		dispatch(x, x->early, x->early_allowed);
+	} else {
+		body_finish(x);
+		dispatch(x, ROUTE_FOUND, 0);
+	}
 	return MHD_queue_response(c, (unsigned)x->status, x->resp);
 }
 
@@ -846,7 +859,7 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)config_int(cfg, "server.connection_timeout"), MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)config_int(cfg, "server.connection_limit"), MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+		on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
 	if (!g_daemon) {
 		log_error("cannot listen on %s: %s", listen, strerror(errno));
 		return ERR_IO;
