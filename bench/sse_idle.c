@@ -3,10 +3,10 @@
  * Opens N concurrent GET /events?topic=T streams with non-blocking sockets and epoll, then reads
  * the server's memory (VmRSS) and CPU time (utime + stime) from /proc/PID, leaves the streams
  * idle for a while, publishes one event with POST /api/v1/events and times how long it takes to
- * reach every stream. Finally it closes the streams, opens and closes them once more, and reads
- * VmRSS again, so memory that is not given back shows up.
+ * reach every stream. Finally it closes the streams, opens and closes them ROUNDS more times
+ * (default 3), and reads VmRSS after each round, so memory that is not given back shows up.
  *
- * usage: sse_idle PORT N SERVER_PID TOKEN [IDLE_SECONDS] [TOPIC]
+ * usage: sse_idle PORT N SERVER_PID TOKEN [IDLE_SECONDS] [TOPIC] [ROUNDS]
  * Output: one "key=value" line per measurement on stdout (scripts/run-bench.sh parses them);
  * progress and errors on stderr. Exit status 0 only when every stream connected and got the event.
  * Loopback only; every wait is bounded. */
@@ -50,6 +50,14 @@ static uint16_t port;
 static char topic[80] = "bench.idle";
 static uint64_t idle_bytes; /* bytes that arrived while the streams should have been idle */
 static bool count_idle;
+static int counts[ST_DEAD + 1]; /* clients in each state */
+
+static void set_state(struct client *c, enum state st)
+{
+	counts[c->st]--;
+	counts[st]++;
+	c->st = st;
+}
 
 static double now(void)
 {
@@ -152,10 +160,10 @@ static int start_client(int i)
 	struct client *c = &cl[i];
 	c->fd = connect_nb();
 	if (c->fd < 0) {
-		c->st = ST_DEAD;
+		set_state(c, ST_DEAD);
 		return -1;
 	}
-	c->st = ST_CONNECTING;
+	set_state(c, ST_CONNECTING);
 	c->tail_len = 0;
 	c->t_event = -1;
 	struct epoll_event ev = {.events = EPOLLOUT | EPOLLIN | EPOLLRDHUP, .data.u32 = (uint32_t)i};
@@ -170,7 +178,7 @@ static void kill_client(struct client *c)
 		close(c->fd);
 	}
 	c->fd = -1;
-	c->st = ST_DEAD;
+	set_state(c, ST_DEAD);
 }
 
 /* Looks for marker in tail + data, then keeps the last bytes as the new tail. */
@@ -215,7 +223,7 @@ static void on_client(int i, uint32_t events, double t0)
 			kill_client(c);
 			return;
 		}
-		c->st = ST_WAITING;
+		set_state(c, ST_WAITING);
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.u32 = (uint32_t)i};
 		epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
 	}
@@ -229,10 +237,10 @@ static void on_client(int i, uint32_t events, double t0)
 				if (c->st == ST_WAITING) {
 					/* A refused stream (503) never says ": connected". */
 					if (scan(c, buf, (size_t)n, ": connected\n"))
-						c->st = ST_OPEN;
+						set_state(c, ST_OPEN);
 				} else if (c->st == ST_OPEN) {
 					if (scan(c, buf, (size_t)n, "event: tick\n")) {
-						c->st = ST_GOT_EVENT;
+						set_state(c, ST_GOT_EVENT);
 						c->t_event = now() - t0;
 					}
 				}
@@ -249,10 +257,7 @@ static void on_client(int i, uint32_t events, double t0)
 
 static int count(enum state s)
 {
-	int k = 0;
-	for (int i = 0; i < n_clients; i++)
-		k += cl[i].st == s;
-	return k;
+	return counts[s];
 }
 
 /* One pass of epoll_wait over the clients (and the publish socket, via handler). */
@@ -286,10 +291,12 @@ static int open_all(double limit_s)
 {
 	double t_end = now() + limit_s;
 	int next = 0;
+	memset(counts, 0, sizeof counts);
 	for (int i = 0; i < n_clients; i++) {
 		cl[i].st = ST_FREE;
 		cl[i].fd = -1;
 	}
+	counts[ST_FREE] = n_clients;
 	while (now() < t_end) {
 		int inflight = count(ST_CONNECTING) + count(ST_WAITING);
 		while (next < n_clients && inflight < MAX_INFLIGHT) {
@@ -346,10 +353,83 @@ static int publish(const char *token)
 	return fd;
 }
 
+/* A blocking request with Connection: close; the answer (cut to outlen - 1) goes to out.
+ * Returns the status code or -1. Reads time out after 5 s. */
+static int http_simple(const char *method, const char *path, const char *token, const char *body,
+		       char *out, size_t outlen)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct timeval tv = {.tv_sec = 5};
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		return -1;
+	}
+	char req[1024], auth[256] = "", clen[128] = "";
+	if (token)
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", token);
+	if (body)
+		snprintf(clen, sizeof clen, "Content-Type: application/json\r\nContent-Length: %zu\r\n",
+			 strlen(body));
+	int rl = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s\r\n%s",
+			  method, path, auth, clen, body ? body : "");
+	if (rl <= 0 || (size_t)rl >= sizeof req || write(fd, req, (size_t)rl) != rl) {
+		close(fd);
+		return -1;
+	}
+	size_t got = 0;
+	for (int rounds = 0; rounds < 1024 && got + 1 < outlen; rounds++) {
+		ssize_t n = read(fd, out + got, outlen - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	out[got] = '\0';
+	close(fd);
+	int code = -1;
+	if (sscanf(out, "HTTP/1.%*d %d", &code) != 1)
+		code = -1;
+	return code;
+}
+
+/* The server's gauge of open streams, or -1. */
+static long server_streams(void)
+{
+	static char page[1 << 16];
+	if (http_simple("GET", "/metrics", NULL, NULL, page, sizeof page) != 200)
+		return -1;
+	const char *p = strstr(page, "\nfinestreta_sse_streams_open ");
+	return p ? strtol(p + strlen("\nfinestreta_sse_streams_open "), NULL, 10) : -1;
+}
+
+/* A suspended stream is not watched by the server, so one whose client went away lingers until
+ * something is written to it (an event or the heartbeat). Publishing an event makes the server
+ * notice the closed sockets within a write or two, so it is published again every half second.
+ * Returns the streams still open after at most ~5 s. */
+static long reap(const char *token)
+{
+	char body[160], resp[1024];
+	snprintf(body, sizeof body, "{\"topic\":\"%s\",\"type\":\"reap\",\"data\":{}}", topic);
+	long open = -1;
+	for (int i = 0; i < 50; i++) {
+		if (i % 5 == 0)
+			http_simple("POST", "/api/v1/events", token, body, resp, sizeof resp);
+		sleep_s(0.1);
+		open = server_streams();
+		if (open == 0)
+			break;
+	}
+	return open;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 5) {
-		fprintf(stderr, "usage: %s PORT N SERVER_PID TOKEN [IDLE_SECONDS] [TOPIC]\n", argv[0]);
+		fprintf(stderr, "usage: %s PORT N SERVER_PID TOKEN [IDLE_SECONDS] [TOPIC] [ROUNDS]\n", argv[0]);
 		return 2;
 	}
 	port = (uint16_t)strtol(argv[1], NULL, 10);
@@ -359,7 +439,9 @@ int main(int argc, char **argv)
 	double idle = argc > 5 ? strtod(argv[5], NULL) : 10.0;
 	if (argc > 6)
 		snprintf(topic, sizeof topic, "%s", argv[6]);
-	if (n_clients < 1 || n_clients > 100000 || idle < 0 || idle > 600) {
+	int rounds = argc > 7 ? (int)strtol(argv[7], NULL, 10) : 3;
+	if (n_clients < 1 || n_clients > 100000 || idle < 0 || idle > 600 || rounds < 0 ||
+	    rounds > 100) {
 		fprintf(stderr, "sse_idle: bad arguments\n");
 		return 2;
 	}
@@ -369,6 +451,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sse_idle: ulimit -n is %ld, need %d\n", (long)rl.rlim_cur, n_clients + 16);
 		return 2;
 	}
+	if (pid <= 0 || proc_rss_kib(pid) < 0 || proc_cpu_s(pid) < 0) {
+		fprintf(stderr, "sse_idle: no process %d to measure\n", pid);
+		return 2;
+	}
 	cl = calloc((size_t)n_clients, sizeof *cl);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (!cl || ep < 0)
@@ -376,12 +462,17 @@ int main(int argc, char **argv)
 
 	long rss0 = proc_rss_kib(pid);
 	long thr0 = proc_threads(pid);
+	double cpu_o0 = proc_cpu_s(pid);
 	double t_open = now();
 	int open = open_all(60);
 	t_open = now() - t_open;
-	printf("streams=%d\nopen=%d\nopen_seconds=%.2f\n", n_clients, open, t_open);
+	double cpu_o1 = proc_cpu_s(pid);
+	printf("streams=%d\nopen=%d\nopen_seconds=%.2f\nopen_cpu_ms=%.1f\n", n_clients, open, t_open,
+	       (cpu_o1 - cpu_o0) * 1000.0);
 	if (open < n_clients)
 		fprintf(stderr, "sse_idle: only %d of %d streams opened\n", open, n_clients);
+	if (open == 0)
+		return 1;
 
 	/* Let the server settle (the last handshakes' replies are out), then measure idleness. */
 	double t_settle = now() + 1.0;
@@ -437,15 +528,23 @@ int main(int argc, char **argv)
 	printf("fanout_cpu_ms=%.1f\n", (cpu_f1 - cpu_f0) * 1000.0);
 	free(ts);
 
-	/* Memory given back: close, open and close again; RSS should not climb. */
+	/* Memory given back: close (and let the server notice), then open and close again a few
+	 * times. A leak climbs with every round; allocator high-water marks level off. */
+	double t_phase = now();
 	close_all();
-	sleep_s(1.0);
-	long rss2 = proc_rss_kib(pid);
-	int reopened = open_all(60);
-	close_all();
-	sleep_s(1.0);
-	long rss3 = proc_rss_kib(pid);
-	printf("rss_closed_kib=%ld\nreopened=%d\nrss_closed_again_kib=%ld\n", rss2, reopened, rss3);
+	long left = reap(token);
+	printf("rss_closed_kib=%ld\nstreams_left=%ld\n", proc_rss_kib(pid), left);
+	printf("rss_rounds_kib=");
+	for (int round = 0; round < rounds; round++) {
+		int reopened = open_all(60);
+		close_all();
+		left = reap(token);
+		printf("%s%ld", round ? "," : "", proc_rss_kib(pid));
+		if (reopened < n_clients || left != 0)
+			fprintf(stderr, "sse_idle: round %d: %d reopened, %ld left\n", round + 1, reopened, left);
+	}
+	printf("\n");
+	fprintf(stderr, "sse_idle: close and %d open/close rounds took %.2f s\n", rounds, now() - t_phase);
 	fflush(stdout);
 	free(cl);
 	close(ep);

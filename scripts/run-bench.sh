@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# Speed and memory of BUILD/finestreta, measured on this machine (`make bench`).
+#
+#   1. render  bench/bench_render.c: the home page rendered in-process (Mustache + layout + i18n)
+#   2. HTTP    wrk against a demo server: /healthz, /, a fingerprinted static file, /api/v1/me
+#              with a bearer token, a 404 page
+#   3. SSE     bench/sse_idle.c: thousands of idle /events streams, the server's memory and CPU
+#              while they idle, and how long one published event takes to reach all of them
+#
+# Prints a results table and rewrites the "Latest results" section of docs/benchmarks.md
+# (between the bench:begin / bench:end markers). Raw outputs stay in BUILD/bench/.
+# Loopback only; every process it starts is stopped on exit; every wait is bounded.
+#
+# Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 5000"),
+# BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+BIN=$BUILD/finestreta
+OUT=$BUILD/bench
+DOC=${BENCH_DOC:-docs/benchmarks.md}
+SECS=${BENCH_SECONDS:-10}
+WARM=${BENCH_WARMUP:-2}
+SSE_COUNTS=${BENCH_SSE:-2000 5000}
+SSE_IDLE=${BENCH_SSE_IDLE:-10}
+RENDER_ITERS=${BENCH_RENDER_ITERS:-50000}
+WRK_THREADS=2
+WRK_CONNS=64
+PKGS="libmicrohttpd jansson sqlite3 libpq libsodium inih"
+
+say() { printf 'run-bench: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+# ---------------------------------------------------------------- tools
+
+need_pkg() { # command debian-package
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+		say "installing $2 (apt-get install -y $2)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null ||
+			{ apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null; } ||
+			die "could not install $2"
+	else
+		die "$1 is missing: run 'sudo apt-get install -y $2'"
+	fi
+}
+need_pkg wrk wrk
+need_pkg curl curl
+need_pkg pkg-config pkg-config
+need_pkg cc gcc
+[[ -x $BIN && -f $BUILD/libfinestreta.a ]] || die "$BIN not built: run 'make' (or 'make bench')"
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.txt "$OUT"/*.err "$OUT"/*.log "$OUT"/results.md # no stale outputs from an earlier run
+CFLAGS=(-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -O2 -g -Isrc)
+cc "${CFLAGS[@]}" -o "$OUT/sse_idle" bench/sse_idle.c
+# shellcheck disable=SC2086,SC2046
+cc "${CFLAGS[@]}" $(pkg-config --cflags $PKGS) -o "$OUT/bench_render" bench/bench_render.c \
+	"$BUILD/libfinestreta.a" $(pkg-config --libs $PKGS) -lpthread -lm
+
+# ---------------------------------------------------------------- processes
+
+TMP=$(mktemp -d /tmp/finestreta-bench.XXXXXX)
+PIDS=()
+stop_pid() {
+	local pid=$1
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 1 50); do # up to 5 s, then force
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+	wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# More descriptors for thousands of streams: the server and the client inherit this limit.
+hard=$(ulimit -Hn)
+[[ $hard == unlimited ]] && hard=65536
+((hard > 65536)) && hard=65536
+ulimit -n "$hard" 2>/dev/null || true
+NOFILE=$(ulimit -n)
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_server NAME SUBCOMMAND [VAR=VALUE ...]: sets SERVER_PID and PORT.
+start_server() {
+	local name=$1 sub=$2
+	shift 2
+	local try
+	for try in 1 2 3 4 5; do
+		PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range the client ports come from
+		port_free "$PORT" || continue
+		env FINESTRETA_LOG_ACCESS=false "$@" \
+			"$BIN" "$sub" --db "sqlite:$TMP/bench.db" --listen "127.0.0.1:$PORT" \
+			>"$OUT/server-$name.log" 2>&1 &
+		SERVER_PID=$!
+		PIDS+=("$SERVER_PID")
+		local _
+		for _ in $(seq 1 150); do # up to 15 s (demo hashes the demo passwords first)
+			if curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz"; then
+				[[ $(cat "/proc/$SERVER_PID/comm" 2>/dev/null) == finestreta ]] ||
+					die "pid $SERVER_PID is not the server"
+				return 0
+			fi
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		stop_pid "$SERVER_PID"
+		say "server did not start on port $PORT (try $try); log: $OUT/server-$name.log"
+	done
+	die "could not start the server"
+}
+
+alive() { # PID WHEN
+	[[ -r /proc/$1/stat ]] || die "the server (pid $1) exited during $2; see $OUT/server-*.log"
+}
+rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; } # utime + stime
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------- machine
+
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && COMMIT="$COMMIT (with uncommitted changes)"
+CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
+NPROC=$(nproc)
+DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+MHD_VERSION=$(pkg-config --modversion libmicrohttpd 2>/dev/null || echo '?')
+WRK_VERSION=$( (wrk -v 2>&1 || true) | awk 'NR==1{print $2}')
+KERNEL=$(uname -r)
+
+# ---------------------------------------------------------------- 1. render
+
+say "render: home page, $RENDER_ITERS renders x 5 rounds"
+"$OUT/bench_render" "$RENDER_ITERS" . >"$OUT/render.txt" || die "bench_render failed"
+rv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/render.txt"; }
+
+# ---------------------------------------------------------------- 2. HTTP with wrk
+
+start_server http demo
+HTTP_PID=$SERVER_PID
+BASE=http://127.0.0.1:$PORT
+TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$TMP/bench.db" | tail -n1)
+[[ $TOKEN =~ ^[0-9a-f]{32,}$ ]] || die "token create gave '$TOKEN'"
+CSS=$(curl -fs "$BASE/" | grep -o '/static/style\.[0-9a-f]*\.css' | head -n1)
+[[ -n $CSS ]] || die "no fingerprinted stylesheet in the home page"
+RSS_HTTP_START=$(rss_kib "$HTTP_PID")
+
+# to_ms VALUE-WITH-UNIT (wrk prints 812.00us, 1.20ms, 1.01s)
+to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0;
+	else if (v ~ /s$/) printf "%.2f", v*1000; else printf "%s", v }'; }
+
+HTTP_ROWS=()
+# bench_http LABEL PATH EXPECTED-STATUS [wrk args...]
+bench_http() {
+	local label=$1 path=$2 want=$3
+	shift 3
+	local hdr=() a
+	for a in "$@"; do hdr+=(-H "$a"); done
+	local got
+	got=$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$BASE$path")
+	[[ $got == "$want" ]] || die "$path answered $got, expected $want"
+	say "wrk $label: $path ($WARM s warm-up, $SECS s)"
+	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARM}s" "${hdr[@]}" "$BASE$path" >/dev/null
+	alive "$HTTP_PID" "the $label warm-up"
+	local c0 c1 f="$OUT/wrk-$label.txt"
+	c0=$(cpu_ticks "$HTTP_PID")
+	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${SECS}s" --latency "${hdr[@]}" "$BASE$path" >"$f"
+	alive "$HTTP_PID" "the $label run"
+	c1=$(cpu_ticks "$HTTP_PID")
+	local rps p50 p99 errs bad cpu reqs us
+	rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")
+	reqs=$(awk '/ requests in /{print $1; exit}' "$f")
+	p50=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="50%"{print $2; exit}' "$f")")
+	p99=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="99%"{print $2; exit}' "$f")")
+	errs=$(awk '/Socket errors:/{gsub(/,/,""); print $4+$6+$8+$10}' "$f")
+	bad=$(awk '/Non-2xx or 3xx responses:/{print $5}' "$f")
+	cpu=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v s="$SECS" 'BEGIN{printf "%.0f", t/hz/s*100}')
+	us=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="${reqs:-0}" 'BEGIN{if (n > 0) printf "%.0f", t/hz/n*1e6; else print "?"}')
+	HTTP_ROWS+=("$label|$path|$want|$rps|$p50|$p99|$cpu|$us|${errs:-0}|${bad:-0}")
+}
+
+bench_http healthz /healthz 200
+bench_http home / 200
+bench_http static "$CSS" 200
+bench_http api-me /api/v1/me 200 "Authorization: Bearer $TOKEN"
+bench_http not-found /no/such/page 404
+RSS_HTTP_END=$(rss_kib "$HTTP_PID")
+stop_pid "$HTTP_PID"
+
+# ---------------------------------------------------------------- 3. idle SSE streams
+
+SSE_ROWS=()
+SSE_SKIPPED=""
+for n in $SSE_COUNTS; do
+	if ((NOFILE < n + 200)); then
+		SSE_SKIPPED="$SSE_SKIPPED $n (ulimit -n is $NOFILE)"
+		say "sse: skipping $n streams, ulimit -n is $NOFILE"
+		continue
+	fi
+	# A fresh server per count: its memory before the streams is a clean baseline. The heartbeat
+	# is pushed out so the idle window measures idleness alone. The connection limit is shared
+	# out between the worker threads, hence the head-room.
+	start_server "sse-$n" serve FINESTRETA_SERVER_CONNECTION_LIMIT=$((2 * n + 1000)) \
+		FINESTRETA_LIMITS_MAX_SSE=$((n + 1000)) FINESTRETA_EVENTS_HEARTBEAT=300
+	say "sse: $n idle streams, $SSE_IDLE s idle, one event"
+	f="$OUT/sse-$n.txt"
+	rc=0
+	timeout 180 "$OUT/sse_idle" "$PORT" "$n" "$SERVER_PID" "$TOKEN" "$SSE_IDLE" bench.idle \
+		>"$f" 2>"$OUT/sse-$n.err" || rc=$?
+	stop_pid "$SERVER_PID"
+	((rc == 0)) || { cat "$OUT/sse-$n.err" >&2; die "sse_idle $n failed (exit $rc); see $f"; }
+	SSE_ROWS+=("$n")
+done
+sv() { awk -F= -v k="$2" '$1==k{print $2}' "$OUT/sse-$1.txt"; }
+mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
+
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- results
+
+{
+	echo "Measured $DATE on commit $COMMIT."
+	echo
+	echo "Machine: $NPROC × $CPU_MODEL, Linux $KERNEL; libmicrohttpd $MHD_VERSION, wrk $WRK_VERSION."
+	echo "Load average (1, 5, 15 min) at start: $LOAD_START; at end: $LOAD_END."
+	echo
+	echo "### HTTP (wrk, $WRK_THREADS threads, $WRK_CONNS connections, $SECS s after a $WARM s warm-up)"
+	echo
+	echo "| request | status | requests/s | p50 ms | p99 ms | server CPU | server CPU µs/request | socket errors |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|"
+	for row in "${HTTP_ROWS[@]}"; do
+		IFS='|' read -r label path want rps p50 p99 cpu us errs bad <<<"$row"
+		case $label in
+		api-me) path="/api/v1/me (bearer)" ;;
+		not-found) path="/no/such/page (404 page)" ;;
+		static) path="/static/style.‹fingerprint›.css" ;;
+		esac
+		echo "| \`GET $path\` | $want | $rps | $p50 | $p99 | ${cpu}% | $us | $errs |"
+	done
+	echo
+	echo "Server CPU: its user + system time over the run, as a share of one core (200% = both),"
+	echo "and per request. Server memory (VmRSS): $(mib "$RSS_HTTP_START") MiB before the runs,"
+	echo "$(mib "$RSS_HTTP_END") MiB after them."
+	echo
+	if ((${#SSE_ROWS[@]})); then
+		echo "### Idle Server-Sent Event streams (bench/sse_idle.c, one client process)"
+		echo
+		printf '| | %s |\n' "$(printf '%s streams | ' "${SSE_ROWS[@]}" | sed 's/ | $//')"
+		printf '|---|%s\n' "$(printf -- '---:|%.0s' "${SSE_ROWS[@]}")"
+		line() { # title key-or-function...
+			local title=$1 fn=$2 n
+			local out="| $title |"
+			for n in "${SSE_ROWS[@]}"; do out="$out $($fn "$n") |"; done
+			echo "$out"
+		}
+		c_open() { echo "$(sv "$1" open) in $(sv "$1" open_seconds) s"; }
+		c_rss0() { echo "$(mib "$(sv "$1" rss_before_kib)") MiB"; }
+		c_rss1() { echo "$(mib "$(sv "$1" rss_open_kib)") MiB"; }
+		c_per() { awk -v b="$(sv "$1" rss_per_stream_bytes)" 'BEGIN{printf "%.1f KiB", b/1024}'; }
+		c_thr() { echo "$(sv "$1" threads_before) → $(sv "$1" threads_open)"; }
+		c_idle() { echo "$(sv "$1" idle_cpu_ms) ms over $(sv "$1" idle_seconds) s"; }
+		c_ibytes() { sv "$1" idle_bytes; }
+		c_fan() { echo "$(sv "$1" fanout_first_ms) / $(sv "$1" fanout_p50_ms) / $(sv "$1" fanout_all_ms) ms"; }
+		c_fcpu() { echo "$(sv "$1" fanout_cpu_ms) ms"; }
+		c_ocpu() { awk -v c="$(sv "$1" open_cpu_ms)" -v n="$1" 'BEGIN{printf "%.0f µs", c*1000/n}'; }
+		c_back() {
+			local r out
+			out=$(mib "$(sv "$1" rss_closed_kib)")
+			for r in $(sv "$1" rss_rounds_kib | tr ',' ' '); do out="$out → $(mib "$r")"; done
+			echo "$out MiB"
+		}
+		line "streams open" c_open
+		line "server CPU per stream opened" c_ocpu
+		line "server RSS before" c_rss0
+		line "server RSS with the streams open" c_rss1
+		line "RSS per stream" c_per
+		line "server threads" c_thr
+		line "server CPU while idle" c_idle
+		line "bytes received while idle" c_ibytes
+		line "one event: first / median / last stream" c_fan
+		line "server CPU for that event" c_fcpu
+		line "RSS after closing; after each further open/close round" c_back
+		echo
+		[[ -n $SSE_SKIPPED ]] && echo "Skipped:$SSE_SKIPPED." && echo
+	fi
+	echo "### Mustache render (bench/bench_render.c, in-process)"
+	echo
+	echo "| loop | renders/s | ns/render (median of 5 rounds) | best round | wall-clock ns |"
+	echo "|---|---:|---:|---:|---:|"
+	echo "| render only | $(rv render_per_s) | $(rv render_ns) | $(rv render_best_ns) | $(rv render_wall_ns) |"
+	echo "| model + render (as per request) | $(rv page_per_s) | $(rv page_ns) | $(rv page_best_ns) | $(rv page_wall_ns) |"
+	echo
+	echo "$(rv iterations) renders per round of \`home/index\` in the layout ($(rv bytes) bytes of HTML, Catalan); timed by the thread's CPU clock."
+} >"$OUT/results.md"
+
+echo
+cat "$OUT/results.md"
+
+# ---------------------------------------------------------------- docs/benchmarks.md
+
+if [[ $DOC != - ]]; then
+	[[ -f $DOC ]] || printf '# Benchmarks\n\n## Latest results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n' >"$DOC"
+	if ! grep -q '^<!-- bench:begin -->$' "$DOC" || ! grep -q '^<!-- bench:end -->$' "$DOC"; then
+		printf '\n## Latest results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n' >>"$DOC"
+	fi
+	awk -v res="$OUT/results.md" '
+		/^<!-- bench:begin -->$/ { print; while ((getline l < res) > 0) print l; skip = 1; next }
+		/^<!-- bench:end -->$/ { skip = 0 }
+		!skip { print }
+	' "$DOC" >"$TMP/doc.md"
+	cat "$TMP/doc.md" >"$DOC"
+	say "wrote the results into $DOC"
+fi
