@@ -33,8 +33,16 @@ async function loginForm() {
 }
 
 async function assertHealthy(what) {
-	assert.ok(srv.running, `server died after ${what}:\n${srv.stderr.text().slice(-4000)}`);
-	const h = await srv.get('/healthz', { timeout: 10000 });
+	let h;
+	try {
+		h = await srv.get('/healthz', { timeout: 10000 });
+	} catch (e) {
+		await L.sleep(200); // let the exit status arrive
+		assert.fail(
+			`GET /healthz after ${what}: ${e.code || e.message}; server ${srv.running ? 'running' : `exited ${JSON.stringify(srv.exit)}`}\n` +
+				`stderr:\n${srv.stderr.text().slice(-6000)}`
+		);
+	}
 	assert.equal(h.status, 200, `GET /healthz after ${what}`);
 }
 

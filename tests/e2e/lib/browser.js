@@ -44,17 +44,46 @@ function useBrowser() {
 		h.contexts.push(ctx);
 		const page = await ctx.newPage();
 		page.setDefaultTimeout(15000);
-		page.consoleErrors = [];
-		page.on('console', (m) => {
-			if (m.type() === 'error') page.consoleErrors.push(m.text());
-		});
-		page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+		watch(page);
+		return page;
+	};
+	// Adds a signed-in session (made over HTTP by srv.loginOk) to a context, for pages
+	// whose test is not about logging in.
+	h.signedInPage = async (srv, email, opts) => {
+		const page = await h.page(srv, opts);
+		const { jar } = await srv.loginOk(email);
+		await page.context().addCookies(
+			[...jar.map].map(([name, value]) => ({ name, value, url: srv.base }))
+		);
 		return page;
 	};
 	h.closeContexts = async () => {
 		while (h.contexts.length) await h.contexts.pop().close();
 	};
 	return h;
+}
+
+// Collects what a person would see go wrong: script errors, CSP violations, and
+// sub-resources (stylesheets, images, scripts) that fail to load. The document's own
+// status (a 401 or 404 page) is the test's business, not an error here.
+function watch(page) {
+	page.consoleErrors = [];
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.consoleErrors.push(m.text());
+	});
+	page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+	page.on('response', (r) => {
+		if (r.status() >= 400 && r.request().resourceType() !== 'document') {
+			page.consoleErrors.push(`${r.status()} ${r.request().resourceType()} ${r.url()}`);
+		}
+	});
+	page.on('requestfailed', (r) => {
+		// ERR_ABORTED: a request cut short by the next navigation, not a failure.
+		const err = r.failure()?.errorText || '';
+		if (r.resourceType() !== 'document' && !/ERR_ABORTED/.test(err)) {
+			page.consoleErrors.push(`failed ${r.resourceType()} ${r.url()}: ${err}`);
+		}
+	});
 }
 
 function formatViolations(violations) {
