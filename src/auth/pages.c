@@ -55,6 +55,17 @@ static char *lower_dup(arena_t *a, const char *s)
 	return o;
 }
 
+/* The model of templates/layout/form_messages.html; takes both references (either may be NULL). */
+static void add_messages(json_t *m, json_t *errs, json_t *notice)
+{
+	if (errs) {
+		json_object_set_new(m, "has_errors", json_true());
+		json_object_set_new(m, "errors", errs);
+	}
+	if (notice)
+		json_object_set_new(m, "notice", notice);
+}
+
 /* ---------------------------------------------------------------- sign in */
 
 static void login_page(http_req_t *r, int status, const char *error, const char *email)
@@ -220,12 +231,7 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	json_object_set_new(m, "form", json_pack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "",
 						 "name", http_form(r, "name") ? http_form(r, "name") : "", "office",
 						 http_form(r, "office") ? http_form(r, "office") : ""));
-	if (form_errors) {
-		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", form_errors);
-	}
-	if (notice)
-		json_object_set_new(m, "notice", notice);
+	add_messages(m, form_errors, notice);
 	http_reply_page(r, status, "admin/users", m);
 }
 
@@ -306,12 +312,7 @@ void auth_branding(http_req_t *r, json_t *model)
 static void settings_page(http_req_t *r, int status, json_t *errs, json_t *notice)
 {
 	json_t *m = json_pack("{s:s}", "city_name_value", city_name(r));
-	if (errs) {
-		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", errs);
-	}
-	if (notice)
-		json_object_set_new(m, "notice", notice);
+	add_messages(m, errs, notice);
 	http_reply_page(r, status, "admin/settings", m);
 }
 

@@ -3,6 +3,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,24 @@ int buf_put_html(buf_t *b, const char *s, size_t n)
 		start = i + 1;
 	}
 	return buf_append(b, s + start, n - start);
+}
+
+int buf_read_file(buf_t *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ERR_NOT_FOUND;
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = buf_append(b, chunk, n);
+	if (rc == 0 && ferror(f))
+		rc = ERR_IO;
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return rc;
 }
 
 const char *buf_str(const buf_t *b)

@@ -30,6 +30,9 @@ int buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 
 int buf_vprintf(buf_t *b, const char *fmt, va_list ap);
 /* Appends s with HTML escaping of & < > " ' (attribute values are always quoted). */
 int buf_put_html(buf_t *b, const char *s, size_t n);
+/* Appends the whole file at path. 0, ERR_NOT_FOUND (cannot open), ERR_IO (cannot read) — errno
+ * says why — or ERR_TOO_BIG (past the cap). */
+int buf_read_file(buf_t *b, const char *path);
 /* The data as a C string; "" when empty. Borrowed. */
 const char *buf_str(const buf_t *b);
 

@@ -540,31 +540,19 @@ cleanup:
 
 int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
 {
-	int rc;
 	buf_t b;
 	buf_init(&b, MAX_FILE);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return ERR_IO;
-	}
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (buf_append(&b, chunk, n)) {
-			set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_FILE);
-			rc = ERR_INVALID;
-			goto cleanup;
-		}
-	}
-	if (ferror(f)) {
-		set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	int rc = buf_read_file(&b, path);
+	if (rc == ERR_TOO_BIG)
+		set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_FILE);
+	else if (rc)
+		set_err(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
+	else
+		rc = config_load_string(c, path, buf_str(&b), b.len, err, errlen);
+	if (rc == ERR_TOO_BIG)
+		rc = ERR_INVALID;
+	else if (rc == ERR_NOT_FOUND)
 		rc = ERR_IO;
-		goto cleanup;
-	}
-	rc = config_load_string(c, path, buf_str(&b), b.len, err, errlen);
-cleanup:
-	fclose(f);
 	buf_free(&b);
 	return rc;
 }

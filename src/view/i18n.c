@@ -288,26 +288,13 @@ static json_t *load_po(const char *path, char *err, size_t errlen)
 	json_t *out = NULL;
 	buf_t b;
 	buf_init(&b, MAX_PO_FILE);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (buf_append(&b, chunk, n)) {
-			set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_PO_FILE);
-			goto cleanup;
-		}
-	}
-	if (ferror(f)) {
-		set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		goto cleanup;
-	}
-	out = parse_po(path, buf_str(&b), b.len, err, errlen);
-cleanup:
-	fclose(f);
+	int rc = buf_read_file(&b, path);
+	if (rc == ERR_TOO_BIG)
+		set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_PO_FILE);
+	else if (rc)
+		set_err(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
+	else
+		out = parse_po(path, buf_str(&b), b.len, err, errlen);
 	buf_free(&b);
 	return out;
 }

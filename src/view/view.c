@@ -34,26 +34,6 @@ static const mustache_tpl *lookup(void *ud, const char *name)
 	return e ? e->tpl : NULL;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	buf_t b;
-	buf_init(&b, 4 << 20);
-	char chunk[8192];
-	size_t n;
-	int rc = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && rc == 0)
-		rc = buf_append(&b, chunk, n);
-	fclose(f);
-	if (rc) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b, len);
-}
-
 static int scan(view_t *v, const char *dir, const char *prefix, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
@@ -73,13 +53,14 @@ static int scan(view_t *v, const char *dir, const char *prefix, char *err, size_
 			rc = scan(v, path, sub, err, errlen);
 			free(sub);
 		} else if (str_ends(de->d_name, ".html")) {
-			size_t len;
-			char *src = slurp(path, &len);
+			buf_t src;
+			buf_init(&src, 4 << 20);
+			int read_rc = buf_read_file(&src, path);
 			char msg[256];
-			mustache_tpl *t = src ? mustache_compile(src, len, msg, sizeof msg) : NULL;
-			free(src);
+			mustache_tpl *t = read_rc ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
+			buf_free(&src);
 			if (!t) {
-				snprintf(err, errlen, "%s: %s", path, src ? msg : "cannot read");
+				snprintf(err, errlen, "%s: %s", path, read_rc ? "cannot read" : msg);
 				rc = ERR_INVALID;
 			} else {
 				if (v->n == v->cap) {
