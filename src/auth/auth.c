@@ -208,3 +208,43 @@ int auth_purge(db_conn_t *c)
 	int64_t now = now_s();
 	return store_purge(c, now, now - 7 * 86400);
 }
+
+/* ---------------------------------------------------------------- additions (schedule) */
+
+int auth_people(db_conn_t *c, arena_t *a, auth_person_t **out, size_t *n)
+{
+	json_t *list = NULL;
+	int rc = store_user_list(c, &list);
+	if (rc)
+		return rc;
+	size_t cap = json_array_size(list), k = 0, i;
+	auth_person_t *p = arena_alloc(a, (cap ? cap : 1) * sizeof *p);
+	json_t *u;
+	json_array_foreach(list, i, u)
+	{
+		const char *role = json_string_value(json_object_get(u, "role"));
+		if (!json_is_true(json_object_get(u, "active")) || !(auth_role_from_name(role) & ROLE_PEOPLE))
+			continue;
+		p[k].id = (int64_t)json_integer_value(json_object_get(u, "id"));
+		p[k].email = arena_strdup(a, json_string_value(json_object_get(u, "email")));
+		p[k].name = arena_strdup(a, json_string_value(json_object_get(u, "name")));
+		p[k].role = arena_strdup(a, role);
+		p[k].office = arena_strdup(a, json_string_value(json_object_get(u, "office")));
+		k++;
+	}
+	json_decref(list);
+	*out = p;
+	*n = k;
+	return 0;
+}
+
+int auth_user_id_by_email(db_conn_t *c, const char *email, int64_t *id)
+{
+	arena_t *a = arena_new();
+	auth_row_t row;
+	int rc = store_user_by_email(c, a, email, &row);
+	if (rc == 0)
+		*id = row.id;
+	arena_free(a);
+	return rc;
+}

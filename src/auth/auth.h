@@ -46,4 +46,17 @@ int auth_hash_password(const char *password, char out[AUTH_HASH_LEN]);
 /* Removes expired sessions and old login attempts (jobs). */
 int auth_purge(db_conn_t *c);
 
+/* ---- Additions for other capabilities (schedule: staff pickers and demo shifts). */
+
+/* A staff account as pickers show it. */
+typedef struct {
+	int64_t id;
+	const char *email, *name, *role, *office;
+} auth_person_t;
+/* Active accounts of people (not display or kiosk devices), ordered by role then e-mail, as an
+ * arena array. 0 or a storage error. */
+int auth_people(db_conn_t *c, arena_t *a, auth_person_t **out, size_t *n);
+/* The id of the active account with this e-mail. ERR_NOT_FOUND when there is none. */
+int auth_user_id_by_email(db_conn_t *c, const char *email, int64_t *id);
+
 #endif

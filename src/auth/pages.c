@@ -183,6 +183,7 @@ static void staff_home(http_req_t *r)
 	json_object_set_new(m, "role_label",
 			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
+	json_object_set_new(m, "can_manage", json_boolean(role & (ROLE_ADMIN | ROLE_COORDINATOR)));
 	http_reply_page(r, 200, "staff/home", m);
 }
 

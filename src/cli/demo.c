@@ -3,6 +3,10 @@
 #include "auth/auth.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "catalog/catalog.h"
+#include "schedule/schedule.h"
+
+#include <time.h>
 
 #define DEMO_PASSWORD "vilamar-demo-2026"
 
@@ -20,7 +24,6 @@ static const struct {
 
 int demo_seed(db_t *db, config_t *cfg, FILE *out)
 {
-	(void)cfg;
 	db_conn_t *c = db_acquire(db);
 	if (!c)
 		return ERR_UNAVAILABLE;
@@ -36,6 +39,12 @@ int demo_seed(db_t *db, config_t *cfg, FILE *out)
 		log_error("demo: %s", db_errmsg(c));
 		db_rollback(c);
 	}
+	/* catalog: the city's offices, zones, desks and procedures (deploy/demo/catalogue.json). */
+	if (rc == 0)
+		rc = catalog_demo_seed_root(c, config_str(cfg, "server.root"));
+	/* schedule: opening hours, holidays, closures, shifts, skills, rules and their slots. */
+	if (rc == 0)
+		rc = schedule_demo_seed_root(c, config_str(cfg, "server.root"), (int64_t)time(NULL));
 	db_release(c);
 	if (rc)
 		return rc;

@@ -8,6 +8,8 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "bus/bus.h"
+#include "catalog/catalog.h"
+#include "schedule/schedule.h"
 #include "cli/demo.h"
 #include "db/db.h"
 #include "http/core.h"
@@ -46,6 +48,9 @@ static const char *usage_main =
 	"  user      Manage staff accounts (user add)\n"
 	"  token     Manage API tokens (token create)\n"
 	"  render    Render a Mustache template with JSON data to stdout\n"
+	/* catalog: */
+	"  import    Import data (import catalogue FILE..., import holidays FILE)\n"
+	"  export    Export data to stdout (export catalogue)\n"
 	"  help      Show help for a command\n"
 	"\n"
 	"Options:\n"
@@ -73,6 +78,27 @@ static const struct {
 		 "otherwise a random one is generated and printed.\n"},
 	{"token", "Usage: finestreta token create --user EMAIL [--label TEXT] [--config FILE] [--db URL]\n\n"
 		  "Prints a new bearer token for the staff API (Authorization: Bearer TOKEN).\n"},
+	/* catalog: import and export of the catalogue (docs/catalogue-format.md) */
+	{"import", "Usage: finestreta import catalogue FILE... [--dry-run] [--config FILE] [--db URL]\n\n"
+		   "Loads offices (with zones and desks), organisations and procedures from FILE: one\n"
+		   "JSON document, or CSV tables (a name ending in .csv) told apart by their header:\n"
+		   "organisations, offices, zones, desks, procedures. Several files are applied\n"
+		   "together in that order, in one transaction. Items are matched by code: new ones are\n"
+		   "created, changed ones updated, nothing is deleted; importing the same file twice\n"
+		   "changes nothing. Any error (named by file, row or JSON path, and field) leaves the\n"
+		   "database as it was. --dry-run checks everything and writes nothing.\n"
+		   "Format: docs/catalogue-format.md\n"
+		   /* schedule: */
+		   "\nUsage: finestreta import holidays FILE [--config FILE] [--db URL]\n\n"
+		   "Loads public holidays from a CSV file (date,scope,name_ca,name_es,name_en; scope is\n"
+		   "national, catalonia or city), updating days already there, then recomputes every\n"
+		   "office's slots. Booked slots that fall on a new holiday are left as they are and\n"
+		   "listed. Any error (named by line and field) leaves the database as it was.\n"
+		   "Calendars for Catalonia: deploy/holidays/.\n"},
+	{"export", "Usage: finestreta export catalogue [--format json|csv] [--table T] [--config FILE] [--db URL]\n\n"
+		   "Writes the catalogue to standard output: the whole JSON document (default), or one\n"
+		   "CSV table with --format csv: --table organisations, offices, zones, desks or\n"
+		   "procedures (default procedures). The output imports back as it is.\n"},
 	{"render", "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
 		   "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
 		   "named x is read from DIR/x.mustache.\n"},
@@ -98,6 +124,7 @@ static int help(const char *cmd)
 typedef struct {
 	const char *config, *db, *listen, *email, *role, *name, *office, *user, *label;
 	const char *tpl, *data, *partials;
+	const char *format, *table; /* catalog: export */
 } opts_t;
 
 static int parse_opts(int argc, char **argv, int start, opts_t *o, const char *cmd)
@@ -112,6 +139,7 @@ static int parse_opts(int argc, char **argv, int start, opts_t *o, const char *c
 		{"--office", offsetof(opts_t, office)},     {"--user", offsetof(opts_t, user)},
 		{"--label", offsetof(opts_t, label)},       {"--template", offsetof(opts_t, tpl)},
 		{"--data", offsetof(opts_t, data)},         {"--partials", offsetof(opts_t, partials)},
+		{"--format", offsetof(opts_t, format)},     {"--table", offsetof(opts_t, table)},
 	};
 	for (int i = start; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -219,6 +247,42 @@ static db_t *open_db(config_t *cfg, const char *root, bool reset)
 	return db;
 }
 
+/* What a one-shot command needs: settings, a migrated database, one connection. */
+typedef struct {
+	config_t *cfg;
+	db_t *db;
+	db_conn_t *c;
+} cli_db_t;
+
+/* 0, or 1 with the reason printed. */
+static int cli_db_open(const opts_t *o, cli_db_t *d)
+{
+	memset(d, 0, sizeof *d);
+	log_set_quiet(1); /* stdout is the command's answer; only warnings go to stderr */
+	d->cfg = load_config(o);
+	if (!d->cfg)
+		return 1;
+	d->db = open_db(d->cfg, config_str(d->cfg, "server.root"), false);
+	if (d->db)
+		d->c = db_acquire(d->db);
+	if (!d->c) {
+		if (d->db)
+			fprintf(stderr, "finestreta: database unavailable\n");
+		return 1;
+	}
+	return 0;
+}
+
+static void cli_db_close(cli_db_t *d)
+{
+	if (d->c)
+		db_release(d->c);
+	if (d->db)
+		db_close(d->db);
+	config_free(d->cfg);
+	memset(d, 0, sizeof *d);
+}
+
 static void announce(const char *url)
 {
 	printf("Finestreta listening on %s\n", url);
@@ -266,6 +330,9 @@ static int run_server(const opts_t *o, bool demo)
 	}
 	core_routes();
 	auth_routes();
+	catalog_routes();
+	catalog_start(&app);
+	schedule_routes();
 	jobs_t *jobs = jobs_start(&app);
 	rc = http_serve(&app, announce) ? 1 : 0;
 	jobs_stop(jobs);
@@ -336,33 +403,25 @@ static int cmd_user(int argc, char **argv)
 		fprintf(stderr, "finestreta user add: the password must have at least 12 characters\n");
 		return 2;
 	}
-	config_t *cfg = load_config(&o);
-	if (!cfg)
-		return 1;
-	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
+	cli_db_t d;
 	int rc = 1;
-	if (db) {
-		db_conn_t *c = db_acquire(db);
+	if (cli_db_open(&o, &d) == 0) {
 		int64_t id = 0;
-		int r = c ? auth_user_add(c, o.email, o.name ? o.name : o.email, o.role, o.office ? o.office : "",
-					  password, &id)
-			  : ERR_UNAVAILABLE;
+		int r = auth_user_add(d.c, o.email, o.name ? o.name : o.email, o.role, o.office ? o.office : "",
+				      password, &id);
 		if (r == ERR_CONFLICT)
 			fprintf(stderr, "finestreta user add: %s already exists\n", o.email);
 		else if (r)
-			fprintf(stderr, "finestreta user add: %s\n", c ? db_errmsg(c) : "database unavailable");
+			fprintf(stderr, "finestreta user add: %s\n", db_errmsg(d.c));
 		else {
 			printf("created user %lld: %s (%s)\n", (long long)id, o.email, o.role);
 			if (generated == 1)
 				printf("password: %s\n", password);
 			rc = 0;
 		}
-		if (c)
-			db_release(c);
-		db_close(db);
 	}
+	cli_db_close(&d);
 	sodium_memzero(password, sizeof password);
-	config_free(cfg);
 	return rc;
 }
 
@@ -379,28 +438,93 @@ static int cmd_token(int argc, char **argv)
 		fprintf(stderr, "finestreta token create: --user is required\n");
 		return 2;
 	}
-	config_t *cfg = load_config(&o);
-	if (!cfg)
-		return 1;
-	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
+	cli_db_t d;
 	int rc = 1;
-	if (db) {
-		db_conn_t *c = db_acquire(db);
+	if (cli_db_open(&o, &d) == 0) {
 		char tok[65];
-		int r = c ? auth_token_create(c, o.user, o.label, tok) : ERR_UNAVAILABLE;
+		int r = auth_token_create(d.c, o.user, o.label, tok);
 		if (r == ERR_NOT_FOUND)
 			fprintf(stderr, "finestreta token create: no active user %s\n", o.user);
 		else if (r)
-			fprintf(stderr, "finestreta token create: storage error\n");
+			fprintf(stderr, "finestreta token create: %s\n", db_errmsg(d.c));
 		else {
 			printf("%s\n", tok);
 			rc = 0;
 		}
-		if (c)
-			db_release(c);
-		db_close(db);
 	}
-	config_free(cfg);
+	cli_db_close(&d);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- catalog: import, export */
+
+/* `import catalogue FILE... [--dry-run]` and `export catalogue`: the files and --dry-run are
+ * taken out before the usual options are parsed. */
+static int cmd_catalogue(int argc, char **argv, bool import)
+{
+	const char *cmd = import ? "import" : "export";
+	if (argc < 3 || strcmp(argv[2], "catalogue") != 0) {
+		fprintf(stderr, "finestreta %s: expected 'catalogue' (see 'finestreta help %s')\n", cmd, cmd);
+		return 2;
+	}
+	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
+	int nrest = 0;
+	size_t nfiles = 0;
+	bool dry_run = false;
+	for (int i = 3; i < argc; i++) {
+		if (import && strcmp(argv[i], "--dry-run") == 0)
+			dry_run = true;
+		else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			rest[nrest++] = argv[i];
+			if (!strchr(argv[i], '=') && i + 1 < argc && strcmp(argv[i], "--help") != 0)
+				rest[nrest++] = argv[++i];
+		} else if (import && argv[i][0] != '-')
+			files[nfiles++] = argv[i];
+		else
+			rest[nrest++] = argv[i];
+	}
+	opts_t o = {0};
+	int rc = 2;
+	if (parse_opts(nrest, rest, 0, &o, cmd))
+		goto out;
+	if (import && nfiles == 0) {
+		fprintf(stderr, "finestreta import catalogue: no FILE given\n");
+		goto out;
+	}
+	cli_db_t d;
+	rc = 1;
+	if (cli_db_open(&o, &d) == 0) {
+		if (import)
+			rc = catalog_cli_import(d.c, files, nfiles, dry_run, stdout, stderr) ? 1 : 0;
+		else
+			rc = catalog_cli_export(d.c, o.format, o.table, stdout, stderr) ? 1 : 0;
+	}
+	cli_db_close(&d);
+out:
+	free(rest);
+	free(files);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- schedule: import holidays */
+
+static int cmd_import_holidays(int argc, char **argv)
+{
+	if (argc < 4 || argv[3][0] == '-') {
+		fprintf(stderr, "finestreta import holidays: FILE is required (see 'finestreta help import')\n");
+		return 2;
+	}
+	opts_t o = {0};
+	if (parse_opts(argc, argv, 4, &o, "import"))
+		return 2;
+	cli_db_t d;
+	int rc = 1;
+	if (cli_db_open(&o, &d) == 0) {
+		int r = schedule_import_holidays_file(d.db, argv[3], stdout, stderr);
+		rc = r == 0 ? 0 : r == ERR_INVALID ? 2 : 1;
+	}
+	cli_db_close(&d);
 	return rc;
 }
 
@@ -415,20 +539,12 @@ typedef struct {
 	int n;
 } partials_t;
 
+/* The whole file as a new string, or NULL. */
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	buf_t b;
 	buf_init(&b, 64 << 20);
-	char chunk[8192];
-	size_t n;
-	int rc = 0;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = buf_append(&b, chunk, n);
-	fclose(f);
-	if (rc) {
+	if (buf_read_file(&b, path)) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -545,6 +661,10 @@ int main(int argc, char **argv)
 		return cmd_token(argc, argv);
 	if (strcmp(cmd, "render") == 0)
 		return cmd_render(argc, argv);
+	if (strcmp(cmd, "import") == 0 && argc > 2 && strcmp(argv[2], "holidays") == 0) /* schedule */
+		return cmd_import_holidays(argc, argv);
+	if (strcmp(cmd, "import") == 0 || strcmp(cmd, "export") == 0) /* catalog */
+		return cmd_catalogue(argc, argv, strcmp(cmd, "import") == 0);
 	fprintf(stderr, "finestreta: unknown command '%s'\n\n%s", cmd, usage_main);
 	return 2;
 }

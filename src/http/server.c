@@ -581,7 +581,11 @@ static void negotiate_language(http_req_t *r)
 	const char *c = kv_get(&r->cookies, "lang");
 	r->lang = i18n_negotiate(q, c, http_header(r, "Accept-Language"), r->arena);
 	r->t = i18n_catalog(r->lang);
-	if (q && i18n_supported(q) && !str_eq(q, c))
+	/* Pages remember the choice; API answers may be cached by shared proxies, which do not
+	 * store responses that set cookies, so they say what they vary on instead. */
+	if (r->api)
+		http_add_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+	else if (q && i18n_supported(q) && !str_eq(q, c))
 		http_set_cookie(r, "lang", q, 31536000, 0);
 }
 

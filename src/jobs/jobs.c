@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "db/db.h"
+#include "schedule/schedule.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,6 +22,11 @@ struct jobs {
 	bool stop;
 };
 
+/* schedule: the slots' horizon moves a day at local midnight; once an hour is plenty. Only the
+ * jobs thread reads or writes this. */
+#define SCHEDULE_PERIOD_S 3600
+static int64_t schedule_last_run;
+
 static void run_once(app_t *app)
 {
 	db_conn_t *c = db_acquire(app->db);
@@ -28,6 +34,12 @@ static void run_once(app_t *app)
 		return;
 	if (auth_purge(c))
 		log_warn("jobs: purge of expired sessions failed: %s", db_errmsg(c));
+	int64_t now = (int64_t)time(NULL);
+	if (now - schedule_last_run >= SCHEDULE_PERIOD_S) {
+		schedule_last_run = now;
+		if (schedule_job(c, now))
+			log_warn("jobs: slot materialisation failed for some office (see above)");
+	}
 	db_release(c);
 }
 

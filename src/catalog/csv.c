@@ -1,0 +1,224 @@
+/* csv.c — RFC 4180 parser and writer (see csv.h). One pass over the input, one field buffer with
+ * the field cap, rows and fields kept in arena arrays that double as they grow. */
+#include "catalog/csv.h"
+
+#include "base/err.h"
+#include "base/str.h"
+
+#include <string.h>
+
+typedef struct {
+	arena_t *a;
+	const cat_csv_limits_t *lim;
+	cat_csv_row_t *rows;
+	size_t nrows, caprows;
+	const char **fields;
+	size_t nfields, capfields;
+	buf_t field;
+	cat_csv_error_t *err;
+	size_t line, row_line;
+} parser_t;
+
+static int fail(parser_t *p, int rc, const char *reason)
+{
+	p->err->line = p->line;
+	p->err->field = p->nfields + 1;
+	p->err->reason = reason;
+	return rc;
+}
+
+static int end_field(parser_t *p)
+{
+	if (!str_valid_utf8(buf_str(&p->field), p->field.len))
+		return fail(p, ERR_INVALID, "invalid UTF-8 or a NUL byte");
+	if (p->nfields == p->lim->max_fields)
+		return fail(p, ERR_TOO_BIG, "too many fields in a record");
+	if (p->nfields == p->capfields) {
+		size_t cap = p->capfields ? p->capfields * 2 : 16;
+		if (cap > p->lim->max_fields)
+			cap = p->lim->max_fields;
+		const char **n = arena_alloc(p->a, cap * sizeof *n);
+		if (p->nfields)
+			memcpy(n, p->fields, p->nfields * sizeof *n);
+		p->fields = n;
+		p->capfields = cap;
+	}
+	p->fields[p->nfields++] = arena_strndup(p->a, buf_str(&p->field), p->field.len);
+	buf_reset(&p->field);
+	return 0;
+}
+
+static int end_record(parser_t *p)
+{
+	if (p->nrows == p->lim->max_rows)
+		return fail(p, ERR_TOO_BIG, "too many records");
+	if (p->nrows == p->caprows) {
+		size_t cap = p->caprows ? p->caprows * 2 : 64;
+		if (cap > p->lim->max_rows)
+			cap = p->lim->max_rows;
+		cat_csv_row_t *n = arena_alloc(p->a, cap * sizeof *n);
+		if (p->nrows)
+			memcpy(n, p->rows, p->nrows * sizeof *n);
+		p->rows = n;
+		p->caprows = cap;
+	}
+	cat_csv_row_t *r = &p->rows[p->nrows++];
+	r->f = arena_alloc(p->a, p->nfields * sizeof *r->f + 1);
+	memcpy(r->f, p->fields, p->nfields * sizeof *r->f);
+	r->n = p->nfields;
+	r->line = p->row_line;
+	p->nfields = 0;
+	return 0;
+}
+
+static int add_byte(parser_t *p, char c)
+{
+	if (buf_putc(&p->field, c))
+		return fail(p, ERR_TOO_BIG, "a field is too long");
+	return 0;
+}
+
+int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits_t *lim, cat_csv_t *out,
+		  cat_csv_error_t *err)
+{
+	parser_t p = {.a = a, .lim = lim, .err = err, .line = 1, .row_line = 1};
+	buf_init(&p.field, lim->max_field_bytes);
+	*out = (cat_csv_t){0};
+	*err = (cat_csv_error_t){0};
+	size_t i = 0;
+	int rc = 0;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	if (lim->max_rows == 0 || lim->max_fields == 0) {
+		rc = len > i ? fail(&p, ERR_TOO_BIG, "too many records") : 0;
+		goto done;
+	}
+	/* One iteration per field. At the top we are at the start of a field; record_start says
+	 * whether it is also the start of a record (for blank-line skipping). */
+	bool record_start = true;
+	while (i < len) {
+		if (record_start) {
+			p.row_line = p.line;
+			/* A line with nothing on it is skipped, not read as a record of one empty field. */
+			if (data[i] == '\n' || data[i] == '\r') {
+				if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+					i++;
+				i++;
+				p.line++;
+				continue;
+			}
+		}
+		record_start = false;
+		if (data[i] == '"') {
+			size_t opened = p.line;
+			i++;
+			for (;;) {
+				if (i >= len) {
+					/* Name the line where the quote opened: the end of the file says little. */
+					p.line = opened;
+					rc = fail(&p, ERR_INVALID, "a quoted field is not closed");
+					goto done;
+				}
+				char c = data[i++];
+				if (c == '"') {
+					if (i < len && data[i] == '"') {
+						i++;
+						if ((rc = add_byte(&p, '"')))
+							goto done;
+						continue;
+					}
+					break;
+				}
+				if (c == '\n' || (c == '\r' && !(i < len && data[i] == '\n')))
+					p.line++;
+				if ((rc = add_byte(&p, c)))
+					goto done;
+			}
+			if (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+				rc = fail(&p, ERR_INVALID, "text after a closing quote");
+				goto done;
+			}
+		} else {
+			while (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
+				if (data[i] == '"') {
+					rc = fail(&p, ERR_INVALID, "a quote inside an unquoted field");
+					goto done;
+				}
+				if ((rc = add_byte(&p, data[i++])))
+					goto done;
+			}
+		}
+		if ((rc = end_field(&p)))
+			goto done;
+		if (i >= len)
+			break;
+		if (data[i] == ',') {
+			i++;
+			if (i >= len) {
+				/* "a," at the very end: the record ends with an empty field. */
+				if ((rc = end_field(&p)))
+					goto done;
+			}
+			continue;
+		}
+		/* A line end. */
+		if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
+			i++;
+		i++;
+		if ((rc = end_record(&p)))
+			goto done;
+		p.line++;
+		record_start = true;
+	}
+	if (p.nfields && (rc = end_record(&p)))
+		goto done;
+	out->rows = p.rows;
+	out->n = p.nrows;
+done:
+	buf_free(&p.field);
+	if (rc)
+		*out = (cat_csv_t){0};
+	return rc;
+}
+
+int cat_csv_put_field(buf_t *b, const char *s)
+{
+	size_t n = strlen(s);
+	/* Blanks at the ends survive spreadsheets only when quoted; a leading byte-order mark
+	 * would be taken for the file's own at the start of the file. */
+	bool quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
+			   (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0));
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote)
+		return buf_append(b, s, n);
+	size_t mark = b->len;
+	int rc = buf_putc(b, '"');
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = s[i] == '"' ? buf_append(b, "\"\"", 2) : buf_putc(b, s[i]);
+	if (!rc)
+		rc = buf_putc(b, '"');
+	if (rc) {
+		b->len = mark;
+		if (b->data)
+			b->data[mark] = '\0';
+	}
+	return rc;
+}
+
+int cat_csv_put_row(buf_t *b, const char *const *fields, size_t n)
+{
+	/* A record of one empty field would be an empty line, which readers skip. */
+	if (n == 1 && (!fields[0] || !*fields[0]))
+		return buf_append(b, "\"\"\r\n", 4);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (i)
+			rc = buf_putc(b, ',');
+		if (!rc)
+			rc = cat_csv_put_field(b, fields[i] ? fields[i] : "");
+	}
+	if (!rc)
+		rc = buf_append(b, "\r\n", 2);
+	return rc;
+}
