@@ -184,6 +184,7 @@ static void staff_home(http_req_t *r)
 			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "can_manage", json_boolean(role & (ROLE_ADMIN | ROLE_COORDINATOR)));
+	json_object_set_new(m, "can_book", json_boolean(role & ROLE_PEOPLE)); /* booking pages */
 	http_reply_page(r, 200, "staff/home", m);
 }
 

@@ -36,6 +36,9 @@ static bool check_listen(const char *v);
 static bool check_nonempty(const char *v);
 static bool check_public_url(const char *v);
 static bool check_db_url(const char *v);
+static bool check_smtp_url(const char *v);     /* notify */
+static bool check_http_url_opt(const char *v); /* notify */
+static bool check_mail_from(const char *v);    /* notify */
 
 #define STR(s, k, d, chk, exp, doc) { s, k, T_STR, d, 0, 0, chk, exp, doc }
 #define INT(s, k, d, lo, hi, doc) { s, k, T_INT, d, lo, hi, NULL, NULL, doc }
@@ -96,6 +99,68 @@ static const struct key keys[] = {
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
 	BOOL("log", "access", "true",
 	     "Write one line per request to the log."),
+	/* notify: e-mail and SMS to citizens (src/notify, docs/internals/notify.md) */
+	STR("mail", "smtp_url", "", check_smtp_url, "empty, smtp://HOST[:PORT] or smtps://HOST[:PORT]",
+	    "SMTP server that sends mail to citizens: smtp://host:587 (add starttls = true) or\n"
+	    "smtps://host:465. Empty: mails are written as .eml files to outbox_dir instead."),
+	STR("mail", "from", "noreply@localhost", check_mail_from, "an address, or Name <address>",
+	    "Sender of the mails: an address, or \"Name <address>\" (the city's name when none)."),
+	STR("mail", "username", "", NULL, NULL,
+	    "User name for the SMTP server; empty for none."),
+	STR("mail", "password", "", NULL, NULL,
+	    "Password for the SMTP server; better given as FINESTRETA_MAIL_PASSWORD."),
+	BOOL("mail", "starttls", "false",
+	     "Require STARTTLS on an smtp:// server (smtps:// is always encrypted)."),
+	STR("mail", "outbox_dir", "data/outbox", check_nonempty, "a directory",
+	    "Without an SMTP server, mails are written here as .eml files and count as sent."),
+	INT("mail", "batch", "20", 1, 1000,
+	    "Most messages one delivery round sends (a round runs every few seconds)."),
+	INT("mail", "max_attempts", "10", 1, 100,
+	    "Attempts before a message is given up as dead (shown on the outbox page)."),
+	INT("mail", "retry_base", "30", 1, 3600,
+	    "Seconds before the first retry of a failed message; each retry waits twice as long\n"
+	    "as the one before, up to an hour."),
+	INT("mail", "timeout", "30", 1, 600,
+	    "Seconds one exchange with the SMTP server or the SMS gateway may take."),
+	INT("mail", "keep_days", "90", 1, 3650,
+	    "Days sent and dead messages are kept (they hold personal data), then deleted."),
+	STR("sms", "gateway_url", "", check_http_url_opt, "empty or an http:// or https:// URL",
+	    "SMS gateway: each message is POSTed there as JSON {\"to\": PHONE, \"text\": TEXT}.\n"
+	    "Empty: no SMS."),
+	STR("sms", "gateway_token", "", NULL, NULL,
+	    "Bearer token sent to the SMS gateway; better given as FINESTRETA_SMS_GATEWAY_TOKEN."),
+	/* booking: appointments and the rules against hoarding (src/booking, docs/internals/booking.md) */
+	INT("booking", "max_active_per_id", "2", 0, 1000,
+	    "Most active future appointments one ID document may hold; 0 for no limit."),
+	INT("booking", "max_active_per_email", "2", 0, 1000,
+	    "Most active future appointments one e-mail address may hold; 0 for no limit."),
+	INT("booking", "max_active_per_phone", "2", 0, 1000,
+	    "Most active future appointments one phone number may hold; 0 for no limit."),
+	INT("booking", "cancel_return_delay", "3600", 0, 604800,
+	    "Seconds before a cancelled (or moved-away-from) seat is offered again, so a seat\n"
+	    "cannot be handed to a buyer by cancelling at an agreed moment; 0 returns it at once."),
+	INT("booking", "hold_seconds", "300", 10, 3600,
+	    "Seconds a seat stays held while the citizen types their details."),
+	INT("booking", "rate_availability", "60", 0, 1000000,
+	    "Availability queries (and proof-of-work challenges) per minute per client address;\n"
+	    "0 for no limit. Staff are not limited."),
+	INT("booking", "rate_booking", "10", 0, 1000000,
+	    "Bookings, holds, look-ups, cancellations and changes per minute per client address;\n"
+	    "0 for no limit. Staff are not limited."),
+	BOOL("booking", "proof_of_work", "true",
+	     "Ask online bookings for a proof of work (the altcha widget); staff bookings never."),
+	INT("booking", "pow_max_number", "100000", 1, 100000000,
+	    "Difficulty of the proof of work: the largest number the browser may have to try\n"
+	    "(it tries half of them on average)."),
+	STR("booking", "pow_key", "", NULL, NULL,
+	    "Secret key that signs proof-of-work challenges. Empty: a random key per process,\n"
+	    "which works for one node only; several nodes must share one key."),
+	INT("booking", "reminder_hours", "24", 1, 720,
+	    "Hours before the appointment the reminder is sent."),
+	INT("booking", "no_show_grace_min", "15", 0, 1440,
+	    "Minutes after the start before a booked appointment nobody checked in is a no-show."),
+	INT("jobs", "interval", "10", 1, 3600,
+	    "Seconds between rounds of the background jobs (holds, seat returns, no-shows, mail)."),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -235,6 +300,42 @@ static bool check_db_url(const char *v)
 	if (str_starts(v, "sqlite:"))
 		return v[7] != '\0';
 	return str_starts(v, "postgresql://") || str_starts(v, "postgres://");
+}
+
+/* notify: */
+static bool check_smtp_url(const char *v)
+{
+	if (!*v)
+		return true;
+	const char *rest;
+	if (str_starts(v, "smtp://"))
+		rest = v + 7;
+	else if (str_starts(v, "smtps://"))
+		rest = v + 8;
+	else
+		return false;
+	return *rest && *rest != '/' && !has_space(v);
+}
+
+static bool check_http_url_opt(const char *v)
+{
+	return !*v || check_public_url(v);
+}
+
+/* "a@b.c" or "Name <a@b.c>": one @, no spaces in the address. */
+static bool check_mail_from(const char *v)
+{
+	const char *lt = strchr(v, '<'), *addr = lt ? lt + 1 : v;
+	size_t n = lt ? strcspn(addr, ">") : strlen(v);
+	if (lt && addr[n] != '>')
+		return false;
+	const char *at = memchr(addr, '@', n);
+	if (!at || at == addr || at == addr + n - 1)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (addr[i] == ' ' || addr[i] == '\t' || addr[i] == '<')
+			return false;
+	return true;
 }
 
 static int parse_bool(const char *v, bool *out)

@@ -667,6 +667,31 @@ static size_t offsets_between(const tz_t *z, int64_t lo, int64_t hi, int32_t *of
 	return n;
 }
 
+static bool rdate_odd(const rdate_t *r)
+{
+	if (r->time < 0 || r->time >= 86400)
+		return true;
+	return (r->kind == 'J' && (r->n <= 1 || r->n >= 365)) || (r->kind == 'N' && (r->n <= 0 || r->n >= 364));
+}
+
+static bool rule_odd(const tz_t *z)
+{
+	return z->has_rule && z->rule.has_dst && (rdate_odd(&z->rule.start) || rdate_odd(&z->rule.end));
+}
+
+/* Adds the offsets in force every 15 minutes across the window around local instant l. */
+static void add_sampled(const tz_t *z, int64_t l, int32_t *offs, size_t *n)
+{
+	for (int64_t t = l - MAX_OFFSET - DAY; t <= l + MAX_OFFSET + DAY && *n < 64; t += 900) {
+		int32_t o = lookup(z, t).off;
+		bool dup = false;
+		for (size_t k = 0; k < *n; k++)
+			dup |= offs[k] == o;
+		if (!dup)
+			offs[(*n)++] = o;
+	}
+}
+
 int tz_to_utc(const tz_t *z, int32_t day, int minute, unsigned flags, int64_t *out)
 {
 	if (minute < 0 || minute > 1440)
@@ -676,9 +701,24 @@ int tz_to_utc(const tz_t *z, int32_t day, int minute, unsigned flags, int64_t *o
 	/* Every solution t = l - off lies within ±MAX_OFFSET of l. */
 	int32_t offs[64];
 	size_t n = offsets_between(z, l - MAX_OFFSET - DAY, l + MAX_OFFSET + DAY, offs, 16);
+	/* Close the set under "the offset in force at l - o": cheap, and it catches offsets an odd
+	 * footer rule hides from the transition list (each solution t = l - o has lookup(t) = o). */
+	for (size_t i = 0; i <= n && n < 32; i++) {
+		int32_t o = lookup(z, l - (i < n ? offs[i] : 0)).off;
+		bool dup = false;
+		for (size_t k = 0; k < n; k++)
+			dup |= offs[k] == o;
+		if (!dup)
+			offs[n++] = o;
+	}
 	bool found = false, shifted = false;
 	int64_t best = 0, shift = 0;
-	bool sampled = false;
+	/* A footer rule whose transitions may land in the next or previous year (times past
+	 * 24 h or before 0, days at the year's ends) can hide offsets from the lists above even
+	 * when another candidate fits: sample up front for those. No real zone needs it often. */
+	bool sampled = rule_odd(z);
+	if (sampled)
+		add_sampled(z, l, offs, &n);
 again:
 	for (size_t i = 0; i < n; i++) {
 		int64_t t = l - offs[i];
@@ -695,19 +735,11 @@ again:
 		}
 	}
 	if (!found && !sampled) {
-		/* No candidate fits: a real gap, or a footer rule odd enough (transitions past the
-		 * year's end, DST all year) that the rule's transition list missed an offset. Gaps
-		 * are rare, so here it is affordable to sample the window every 15 minutes. */
+		/* No candidate fits: a real gap, or an offset the lists above missed. Gaps are
+		 * rare, so here it is affordable to sample the window. */
 		sampled = true;
 		size_t before = n;
-		for (int64_t t = l - MAX_OFFSET - DAY; t <= l + MAX_OFFSET + DAY && n < 64; t += 900) {
-			int32_t o = lookup(z, t).off;
-			bool dup = false;
-			for (size_t k = 0; k < n; k++)
-				dup |= offs[k] == o;
-			if (!dup)
-				offs[n++] = o;
-		}
+		add_sampled(z, l, offs, &n);
 		if (n > before)
 			goto again;
 	}

@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "booking/booking.h"
 #include "catalog/catalog.h"
 #include "schedule/schedule.h"
 
@@ -45,6 +46,9 @@ int demo_seed(db_t *db, config_t *cfg, FILE *out)
 	/* schedule: opening hours, holidays, closures, shifts, skills, rules and their slots. */
 	if (rc == 0)
 		rc = schedule_demo_seed_root(c, config_str(cfg, "server.root"), (int64_t)time(NULL));
+	/* booking: a few appointments on the first free times (no mails); a miss is not fatal. */
+	if (rc == 0 && booking_demo_seed(c, cfg, (int64_t)time(NULL)))
+		log_warn("demo: some demo appointments could not be booked");
 	db_release(c);
 	if (rc)
 		return rc;

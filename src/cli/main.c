@@ -7,6 +7,8 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "booking/booking.h"
+#include "booking/pages.h"
 #include "bus/bus.h"
 #include "catalog/catalog.h"
 #include "schedule/schedule.h"
@@ -16,6 +18,7 @@
 #include "http/http.h"
 #include "http/statics.h"
 #include "jobs/jobs.h"
+#include "notify/notify.h"
 #include "view/i18n.h"
 #include "view/mustache.h"
 #include "view/view.h"
@@ -51,6 +54,8 @@ static const char *usage_main =
 	/* catalog: */
 	"  import    Import data (import catalogue FILE..., import holidays FILE)\n"
 	"  export    Export data to stdout (export catalogue)\n"
+	/* notify: */
+	"  mail      Queue a test mail to check the mail settings (mail test --to ADDRESS)\n"
 	"  help      Show help for a command\n"
 	"\n"
 	"Options:\n"
@@ -99,6 +104,11 @@ static const struct {
 		   "Writes the catalogue to standard output: the whole JSON document (default), or one\n"
 		   "CSV table with --format csv: --table organisations, offices, zones, desks or\n"
 		   "procedures (default procedures). The output imports back as it is.\n"},
+	/* notify: */
+	{"mail", "Usage: finestreta mail test --to ADDRESS [--lang ca|es|en] [--config FILE] [--db URL]\n\n"
+		 "Queues a test message to ADDRESS in the outbox, with the [mail] settings of the\n"
+		 "configuration. The running server delivers it within seconds, over SMTP or to\n"
+		 "mail.outbox_dir; /admin/outbox shows how it went.\n"},
 	{"render", "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
 		   "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
 		   "named x is read from DIR/x.mustache.\n"},
@@ -125,6 +135,7 @@ typedef struct {
 	const char *config, *db, *listen, *email, *role, *name, *office, *user, *label;
 	const char *tpl, *data, *partials;
 	const char *format, *table; /* catalog: export */
+	const char *to, *lang;      /* notify: mail test */
 } opts_t;
 
 static int parse_opts(int argc, char **argv, int start, opts_t *o, const char *cmd)
@@ -140,6 +151,7 @@ static int parse_opts(int argc, char **argv, int start, opts_t *o, const char *c
 		{"--label", offsetof(opts_t, label)},       {"--template", offsetof(opts_t, tpl)},
 		{"--data", offsetof(opts_t, data)},         {"--partials", offsetof(opts_t, partials)},
 		{"--format", offsetof(opts_t, format)},     {"--table", offsetof(opts_t, table)},
+		{"--to", offsetof(opts_t, to)},             {"--lang", offsetof(opts_t, lang)},
 	};
 	for (int i = start; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -314,6 +326,10 @@ static int run_server(const opts_t *o, bool demo)
 		fprintf(stderr, "finestreta: static files: %s\n", err);
 		goto out;
 	}
+	if (notify_init(&app)) { /* notify: the mail text templates */
+		fprintf(stderr, "finestreta: mail templates: see the log above\n");
+		goto out;
+	}
 	app.db = open_db(cfg, root, demo);
 	if (!app.db)
 		goto out;
@@ -333,20 +349,104 @@ static int run_server(const opts_t *o, bool demo)
 	catalog_routes();
 	catalog_start(&app);
 	schedule_routes();
+	booking_routes();
+	booking_pages_routes(); /* booking pages: /cita, /staff/cita */
+	notify_routes();
 	jobs_t *jobs = jobs_start(&app);
 	rc = http_serve(&app, announce) ? 1 : 0;
+	notify_stop(); /* notify: end a delivery round now rather than after an SMTP timeout */
 	jobs_stop(jobs);
 out:
 	if (app.db)
 		db_close(app.db);
 	bus_free(app.bus);
 	statics_free(app.statics);
+	notify_shutdown();
 	view_free(app.view);
 	i18n_unload();
 	config_free(cfg);
 	free(locale);
 	free(templates);
 	free(statics);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- notify: mail test */
+
+static int cmd_mail(int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[2], "test") != 0) {
+		fprintf(stderr, "finestreta mail: expected 'test' (see 'finestreta help mail')\n");
+		return 2;
+	}
+	opts_t o = {0};
+	if (parse_opts(argc, argv, 3, &o, "mail"))
+		return 2;
+	if (!o.to) {
+		fprintf(stderr, "finestreta mail test: --to is required\n");
+		return 2;
+	}
+	if (o.lang && !(strcmp(o.lang, "ca") == 0 || strcmp(o.lang, "es") == 0 || strcmp(o.lang, "en") == 0)) {
+		fprintf(stderr, "finestreta mail test: --lang must be ca, es or en\n");
+		return 2;
+	}
+	config_t *cfg = load_config(&o);
+	if (!cfg)
+		return 1;
+	log_set_quiet(1);
+	const char *root = config_str(cfg, "server.root");
+	char err[512];
+	char *locale = path_in(root, "locale"), *templates = path_in(root, "templates");
+	app_t app = {.cfg = cfg, .root = root, .started_at = (int64_t)time(NULL)};
+	db_conn_t *c = NULL;
+	int rc = 1;
+	if (i18n_load(locale, err, sizeof err)) {
+		fprintf(stderr, "finestreta: translations: %s\n", err);
+		goto out;
+	}
+	app.view = view_new(templates, err, sizeof err);
+	if (!app.view) {
+		fprintf(stderr, "finestreta: templates: %s\n", err);
+		goto out;
+	}
+	if (notify_init(&app))
+		goto out;
+	app.db = open_db(cfg, root, false);
+	if (!app.db)
+		goto out;
+	c = db_acquire(app.db);
+	if (!c) {
+		fprintf(stderr, "finestreta mail test: database unavailable\n");
+		goto out;
+	}
+	int64_t id = 0;
+	int r = notify_test_mail(c, o.to, o.lang, &id);
+	if (r == ERR_INVALID) {
+		fprintf(stderr, "finestreta mail test: '%s' is not an e-mail address\n", o.to);
+		rc = 2;
+	} else if (r) {
+		fprintf(stderr, "finestreta mail test: %s\n", c ? db_errmsg(c) : err_name(r));
+	} else {
+		const char *smtp = config_str(cfg, "mail.smtp_url");
+		printf("queued test message %lld to %s\n", (long long)id, o.to);
+		if (*smtp)
+			printf("the server sends it over SMTP within seconds; /admin/outbox shows how it went\n");
+		else
+			printf("no SMTP server set (mail.smtp_url): the server writes it to %s within seconds\n",
+			       config_str(cfg, "mail.outbox_dir"));
+		rc = 0;
+	}
+out:
+	if (c)
+		db_release(c);
+	if (app.db)
+		db_close(app.db);
+	notify_shutdown();
+	view_free(app.view);
+	i18n_unload();
+	config_free(cfg);
+	free(locale);
+	free(templates);
 	return rc;
 }
 
@@ -661,6 +761,8 @@ int main(int argc, char **argv)
 		return cmd_token(argc, argv);
 	if (strcmp(cmd, "render") == 0)
 		return cmd_render(argc, argv);
+	if (strcmp(cmd, "mail") == 0) /* notify */
+		return cmd_mail(argc, argv);
 	if (strcmp(cmd, "import") == 0 && argc > 2 && strcmp(argv[2], "holidays") == 0) /* schedule */
 		return cmd_import_holidays(argc, argv);
 	if (strcmp(cmd, "import") == 0 || strcmp(cmd, "export") == 0) /* catalog */

@@ -4,15 +4,15 @@
 #include "auth/auth.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "booking/booking.h"
 #include "db/db.h"
+#include "notify/notify.h"
 #include "schedule/schedule.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <time.h>
-
-#define PERIOD_S 60
 
 struct jobs {
 	app_t *app;
@@ -40,6 +40,12 @@ static void run_once(app_t *app)
 		if (schedule_job(c, now))
 			log_warn("jobs: slot materialisation failed for some office (see above)");
 	}
+	/* booking: expired holds, delayed seat returns, no-shows (it logs its own failures). */
+	booking_job(c, app->cfg, now, NULL);
+	/* notify: deliver due mails and SMS (retries keep their own backoff in the outbox), and
+	 * purge old messages once an hour. */
+	if (notify_job(c, now))
+		log_warn("jobs: outbox delivery failed: %s", db_errmsg(c));
 	db_release(c);
 }
 
@@ -53,7 +59,7 @@ static void *loop(void *arg)
 		pthread_mutex_lock(&j->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += PERIOD_S;
+		ts.tv_sec += config_int(j->app->cfg, "jobs.interval");
 		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
 			;
 	}

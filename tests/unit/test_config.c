@@ -582,7 +582,7 @@ static void test_docs_and_example(void **state)
 		assert_non_null(strstr(doc, row));
 		keys++;
 	}
-	assert_int_equal(keys, 23);
+	assert_int_equal(keys, 49);
 	free(dump);
 	config_free(c);
 }

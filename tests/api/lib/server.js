@@ -563,8 +563,14 @@ class Server {
 		} else if (IS_PG) {
 			this.db = TEST_DB;
 		} else {
-			this.tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-test-'));
-			this.db = 'sqlite:' + path.join(this.tmpdir, 'test.db');
+			this.db = null;
+		}
+		// A folder of the server's own: the SQLite file, and the mails it writes when no
+		// SMTP server is configured (unless the test chose a folder).
+		this.tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'finestreta-test-'));
+		if (!this.db) this.db = 'sqlite:' + path.join(this.tmpdir, 'test.db');
+		if (!('FINESTRETA_MAIL_OUTBOX_DIR' in this.extraEnv)) {
+			this.extraEnv = { ...this.extraEnv, FINESTRETA_MAIL_OUTBOX_DIR: path.join(this.tmpdir, 'outbox') };
 		}
 		let lastErr;
 		// Retry once or twice on a port race (another process grabbed the port).

@@ -1,0 +1,306 @@
+/* booking.h — appointments (cita prèvia): identity documents, availability with the rules that
+ * keep bots from hoarding, holds, the atomic seat, the state machine, the manage link, and the
+ * appointment view model that pages and notifications render (docs/internals/booking.md).
+ *
+ * Who may book: anyone (the public share of a slot, proof of work and rate limits in the API) or
+ * a signed-in staff member on a citizen's behalf (the staff share first, then the public one;
+ * the appointment records who booked it). Every change runs in ONE transaction here: the seat
+ * counter, the appointment row, its history row and the notifications (notify_enqueue) commit
+ * together or not at all. The functions that change something (hold, create, cancel,
+ * reschedule, transition, check-in, the job) begin and commit their own transaction: call them
+ * outside one. booking_pow_redeem is the exception: it writes in the caller's transaction.
+ *
+ * Seats: a slot's counters (slots.booked / slots.staff_booked, schedule.h) move only here, with
+ * one conditional UPDATE each (`booked = booked + 1 WHERE … AND booked < capacity`), so no
+ * interleaving of requests or nodes can overbook. A cancelled seat goes back to the pool only
+ * after booking.cancel_return_delay seconds (a seat_returns row applied by booking_job), so a
+ * seat cannot be "handed over" to a buyer by cancelling at an agreed moment.
+ *
+ * Manage link: the token is 256 random bits (64 hex characters), shown once (create) and never
+ * stored: only its SHA-256 is. A citizen proves ownership with the token, or with code + ID
+ * number.
+ *
+ * Ownership: strings in out-structures come from the context's arena (ctx->a) and live as long
+ * as it; json_t results are new references. Errors: 0 or a negative code from base/err.h, and
+ * for anything the citizen can fix, a booking_err_t the pages and the API render. */
+#ifndef FIN_BOOKING_H
+#define FIN_BOOKING_H
+
+#include "base/arena.h"
+#include "base/config.h"
+#include "base/tz.h"
+#include "db/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct http_req;
+
+/* ---------------------------------------------------------------- identity documents */
+
+#define BOOKING_ID_MAX 24 /* a normalised ID number + NUL (passports: up to 20) */
+
+/* Validates an ID number of type "dni" (8 digits + check letter), "nie" (X/Y/Z + 7 digits +
+ * check letter) or "passport" (5–20 letters and digits), after normalising it: upper case, spaces,
+ * dashes and dots removed. On success writes the normalised number into normalised (may be NULL)
+ * and returns true. Never reads past number's NUL; NULL type or number is false. */
+bool booking_id_valid(const char *type, const char *number, char normalised[BOOKING_ID_MAX]);
+/* "***4567Z": the last five characters of a normalised number, the rest hidden (arena). */
+const char *booking_id_mask(arena_t *a, const char *normalised);
+
+/* ---------------------------------------------------------------- errors for the citizen */
+
+#define BOOKING_MAX_FIELDS 16
+typedef struct {
+	/* What went wrong, as the API names it (NULL when nothing did):
+	 *   "invalid"        fields[] says which fields and why (HTTP 422)
+	 *   "slot_full"      the seat went to somebody else (409)
+	 *   "hold_expired"   the hold is gone (409)
+	 *   "limit_reached"  too many active appointments for this ID / e-mail / phone (429;
+	 *                    the field says which, key booking_err_limit_*)
+	 *   "not_found"      no such appointment, or the token / ID number does not match (404)
+	 *   "bad_state"      the appointment cannot do this in its state (409)
+	 *   "too_late"       the appointment has started or is over (409)
+	 * key: the i18n key of the summary message (booking_err_…). */
+	const char *code;
+	const char *key;
+	size_t nfields;
+	struct {
+		const char *field; /* "name", "id_number", "email", "phone", "start", "service", … */
+		const char *key;   /* i18n key of the message: "booking_err_id_number", … */
+	} fields[BOOKING_MAX_FIELDS];
+} booking_err_t;
+
+/* The HTTP status for err->code (422, 409, 429, 404; 500 when unknown or NULL). */
+int booking_err_status(const booking_err_t *err);
+/* {"error":code,"message":…,"fields":{field: message}} with the messages in lang (i18n_get).
+ * New reference. */
+json_t *booking_err_json(const booking_err_t *err, const char *lang);
+/* Whether err has a message for field, and which (i18n key), or NULL. */
+const char *booking_err_field(const booking_err_t *err, const char *field);
+
+/* ---------------------------------------------------------------- context */
+
+/* Who acts and with what settings. Pages and the API fill it with booking_ctx_from_req. */
+typedef struct {
+	db_conn_t *c;         /* borrowed; no transaction open */
+	arena_t *a;           /* where out-strings go */
+	const config_t *cfg;  /* [booking], server.public_url */
+	int64_t now;          /* Unix seconds */
+	const char *lang;     /* "ca" | "es" | "en" (model texts) */
+	/* The actor: a staff member (user_id > 0, staff = true) or a citizen (0, false). */
+	int64_t user_id;
+	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
+	bool staff;
+	bool demo;            /* demo data: no proof of work, no mails */
+} booking_ctx_t;
+
+/* From a request: its DB connection (NULL when storage is down: answer 503), arena, config,
+ * language, now, and the signed-in person as staff actor (display and kiosk accounts book as
+ * citizens). */
+void booking_ctx_from_req(booking_ctx_t *ctx, struct http_req *r);
+
+/* ---------------------------------------------------------------- availability */
+
+typedef struct {
+	int64_t slot_id;       /* one of the slots at this start (phone/video: several offices) */
+	const char *office;    /* its office code */
+	int64_t start_at, end_at;
+	char start_iso[TZ_ISO_LEN]; /* in the office's zone, with offset */
+	char time[TZ_HHMM_LEN];     /* local "HH:MM" */
+	int free;              /* seats the actor may take (summed over offices for phone/video) */
+} booking_slot_t;
+
+typedef struct {
+	char date[TZ_DATE_LEN];
+	booking_slot_t *slots;
+	size_t nslots;
+} booking_day_t;
+
+typedef struct {
+	const char *service;  /* procedure code (required) */
+	const char *channel;  /* "in_person" | "phone" | "video" */
+	const char *office;   /* office code; required in person (an office offering the procedure);
+	                       * for phone/video optional: when empty, every active virtual office */
+	const char *from, *to;/* local dates; default today .. today + 30; at most 92 days */
+} booking_query_t;
+
+/* Bookable slots for the actor (staff see the staff share and unreleased days), grouped by
+ * local day; days without a free slot are left out. Seats held by live holds are not free.
+ * ERR_INVALID with err filled (service, channel, office, from, to) for bad input. */
+int booking_availability(booking_ctx_t *ctx, const booking_query_t *q, booking_day_t **days, size_t *ndays,
+			 booking_err_t *err);
+/* The same as the API's body: {"days":[{"date","slots":[{"start","free"}]}]}. */
+json_t *booking_days_json(const booking_day_t *days, size_t ndays);
+
+/* ---------------------------------------------------------------- holds, create */
+
+typedef struct {
+	const char *service, *channel, *office; /* as in booking_query_t */
+	const char *start;       /* ISO 8601 with offset (or Z), the slot's start */
+	int64_t slot_id;         /* alternative to office + start (pages); 0 = use start */
+	const char *hold;        /* a hold token from booking_hold (optional) */
+	const char *name, *id_type, *id_number, *email, *phone, *lang;
+	int digital_confidence;  /* 0 = not given; 1..5 */
+	/* The altcha widget's payload (form/JSON field "altcha"). Required from citizens when
+	 * booking.proof_of_work is on (field error "altcha" otherwise); staff need none. */
+	const char *altcha;
+} booking_input_t;
+
+#define BOOKING_CODE_LEN 9   /* 8 characters from BOOKING_CODE_ALPHABET + NUL */
+#define BOOKING_CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#define BOOKING_TOKEN_LEN 65 /* 64 hex + NUL */
+
+/* Holds a seat of the slot at in->start for booking.hold_seconds (reserve → confirm): the seat is
+ * taken now (a hold counts as a booking for the counters) and given back by booking_job when the
+ * hold expires unconfirmed. Only service/channel/office/start (or slot_id) are read. Writes the
+ * hold token (64 hex) and its expiry. "slot_full", "invalid". */
+int booking_hold(booking_ctx_t *ctx, const booking_input_t *in, char token[BOOKING_TOKEN_LEN],
+		 int64_t *expires_at, booking_err_t *err);
+/* Gives a hold's seat back at once (the citizen went back to pick another time). 0 or
+ * ERR_NOT_FOUND. */
+int booking_hold_release(booking_ctx_t *ctx, const char *token);
+
+typedef struct {
+	int64_t id;
+	char code[BOOKING_CODE_LEN];
+	char token[BOOKING_TOKEN_LEN]; /* the manage token: show it once, never log it */
+	json_t *model;                 /* booking_model() of the new appointment (new reference) */
+} booking_created_t;
+
+/* Books: validates every field (all errors at once), checks the limits per ID number, e-mail and
+ * phone (active future appointments, booking.max_active_per_*), takes the seat (the hold's when
+ * in->hold is given and still live; else a public seat, or for staff a staff seat then a public
+ * one), inserts the appointment and its first history row, and enqueues the confirmation and the
+ * reminder — one transaction. The caller unrefs out->model. Errors: ERR_INVALID ("invalid"),
+ * ERR_CONFLICT ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
+int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err);
+
+/* ---------------------------------------------------------------- one appointment */
+
+typedef struct {
+	int64_t id, slot_id, office_id, procedure_id; /* slot_id 0 once its slot was removed */
+	const char *code, *channel, *status;
+	const char *office_code, *service_code;
+	int64_t start_at, end_at;
+	const char *name, *id_type, *id_number, *email, *phone, *lang;
+	int digital_confidence;         /* 0 when not given */
+	int64_t booked_by_user_id;      /* 0 for the citizen */
+	const char *booked_by;          /* "citizen" or the staff e-mail */
+	bool staff_seat;
+	int sequence;                   /* changes so far (iCalendar SEQUENCE) */
+	int64_t created_at, updated_at, cancelled_at, checked_in_at, called_at, served_at, done_at;
+} booking_t;
+
+/* The appointment with this code when token (64 hex) or id_number (normalised or not) matches;
+ * staff (ctx->staff) need neither. A wrong token, a wrong ID number and an unknown code all give
+ * ERR_NOT_FOUND, so the answer says nothing about which codes exist. */
+int booking_get(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number, booking_t *out);
+
+/* Cancels (booked or checked_in → cancelled) with the same proof as booking_get; the seat
+ * returns to the pool after booking.cancel_return_delay; the cancellation mail is enqueued.
+ * "not_found", "bad_state", "too_late" (the start has passed; staff may still cancel). */
+int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number,
+		   booking_err_t *err);
+
+/* Moves a booked appointment to the slot at new_start (ISO) or new_slot_id (non-zero wins), same
+ * service, channel and office (any serving office for phone/video): the new seat is taken before
+ * the old one is released, in one transaction, so a failure leaves the old appointment as it
+ * was. The old seat returns to the pool after booking.cancel_return_delay, as for a
+ * cancellation (else moving away would hand the seat over just as cancelling would). Limits are
+ * not counted again. Enqueues the change mail and a new reminder. out (may be NULL) gets the
+ * updated appointment. "slot_full", "invalid" (start), "not_found", "bad_state", "too_late". */
+int booking_reschedule(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number,
+		       const char *new_start, int64_t new_slot_id, booking_t *out, booking_err_t *err);
+
+/* ---------------------------------------------------------------- states */
+
+/* States: "booked", "checked_in", "called", "in_service", "done", "no_show", "cancelled".
+ * Allowed moves (the one table, in booking.c):
+ *   booked → checked_in | no_show | cancelled;  checked_in → called | cancelled;
+ *   called → in_service | checked_in (recalled later);  in_service → done. */
+bool booking_state_valid(const char *state);
+bool booking_transition_allowed(const char *from, const char *to);
+/* Moves the appointment to to_state when the table allows it, stamping the matching *_at
+ * column, with a history row (actor: ctx->user_email for staff, else "citizen"). One
+ * transaction; a move to "cancelled" also schedules the seat's return and enqueues the mail.
+ * No proof is asked: this is for staff screens (the citizen's way is booking_cancel).
+ * 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from the current state), ERR_INVALID (unknown
+ * state). */
+int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state);
+
+/* Check-in at the welcome desk: the ID number shown must match the booking's (the appointment is
+ * bound to it), then booked → checked_in. ERR_NOT_FOUND for an unknown code, ERR_PERM for a
+ * number that does not match, ERR_CONFLICT for a wrong state. */
+int booking_check_in(booking_ctx_t *ctx, const char *code, const char *id_number);
+
+/* Staff lists: the appointments of an office (0: every office) on a local date, channel ""
+ * for all, ordered by start (arena array, at most 2000). */
+int booking_list(booking_ctx_t *ctx, int64_t office_id, const char *day, const char *channel, booking_t **out,
+		 size_t *n);
+
+/* One history row. */
+typedef struct {
+	int64_t at;
+	const char *from_state; /* "" for the first row */
+	const char *to_state, *actor;
+} booking_event_t;
+/* The appointment's history, oldest first (arena). */
+int booking_history(booking_ctx_t *ctx, int64_t appointment_id, booking_event_t **out, size_t *n);
+
+/* ---------------------------------------------------------------- view model */
+
+/* The appointment view model (see notify.h): code, token and manage_url (`PUBLIC/cita/CODE?token=`
+ * when token is given, else `PUBLIC/cita/CODE`, where the citizen gives the ID number), status,
+ * channel, service {code, name}, office {code, name, address, phone, accessibility} (in person),
+ * start, end, start_local {date, time, weekday}, tz, duration_min, name, id_type, id_masked,
+ * email, phone, lang, documents, online_url, video_url, upload_url, booked_by, sequence — texts in
+ * lang (NULL: the booking's language). token may be NULL. New reference, or NULL on storage
+ * error. */
+json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token, const char *lang);
+
+/* ---------------------------------------------------------------- proof of work (altcha v1) */
+
+/* A new challenge: {"algorithm":"SHA-256","challenge","maxnumber","salt","signature"}, the salt
+ * carrying its expiry ("…?expires=UNIX"). key/keylen: booking.pow_key (the process's random key
+ * when empty). New reference. */
+json_t *booking_pow_challenge(const unsigned char *key, size_t keylen, int64_t maxnumber, int64_t now,
+			      int64_t ttl);
+/* Checks an altcha payload (base64 of the JSON {algorithm, challenge, number, salt, signature}):
+ * the signature, sha256(salt + number) == challenge, and the expiry. Pure: no replay check.
+ * 0 or ERR_INVALID. *expires and challenge_hex (either may be NULL) get the salt's expiry and
+ * the challenge. */
+int booking_pow_verify(const unsigned char *key, size_t keylen, const char *payload, int64_t now,
+		       int64_t *expires, char challenge_hex[65]);
+/* booking_pow_verify + refuse a payload seen before (kept in the database until it expires, so
+ * every node agrees). 0, ERR_INVALID, ERR_CONFLICT (replayed). */
+int booking_pow_redeem(booking_ctx_t *ctx, const char *payload);
+/* The key in use (booking.pow_key, else a random key made once per process). Borrowed. */
+void booking_pow_key(const config_t *cfg, const unsigned char **key, size_t *keylen);
+
+/* ---------------------------------------------------------------- jobs, routes */
+
+/* Housekeeping, each step in its own transaction: releases expired holds, returns cancelled seats
+ * whose delay has passed, marks no-shows (booked, start + booking.no_show_grace_min passed),
+ * forgets expired proof-of-work challenges. *changed (may be NULL) gets the rows touched. */
+int booking_job(db_conn_t *c, const config_t *cfg, int64_t now, int *changed);
+
+/* The per-address rate limits (booking.rate_availability when booking is false: availability
+ * and challenges; booking.rate_booking when true: bookings, holds, look-ups, cancellations,
+ * changes). Counts one request of r's client address; staff are never limited. True when over
+ * the limit: the 429 (a page, or JSON for API routes, with Retry-After) has been sent and the
+ * handler must return at once. */
+bool booking_rate_limited(struct http_req *r, bool booking);
+
+/* A few demo appointments on the demo city (after schedule_demo_seed): in person, by phone
+ * booked by the informer, by video, and a cancelled one, on free times from the day after
+ * tomorrow. No mails. Each in its own transaction; 0 or the first error (the rest still tried). */
+int booking_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
+
+/* Registers the JSON API (docs/api.md, "Booking"): /api/v1/availability, /api/v1/pow/challenge,
+ * /api/v1/holds[/{hold}], /api/v1/appointments[/{code}[/cancel|/reschedule|/check-in|/status]]. */
+void booking_routes(void);
+
+#endif

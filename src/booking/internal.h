@@ -1,0 +1,87 @@
+/* internal.h — what the files of src/booking/ share: the store (all SQL, store.c) and helpers.
+ * Not for other capabilities: they use booking.h. */
+#ifndef FIN_BOOKING_INTERNAL_H
+#define FIN_BOOKING_INTERNAL_H
+
+#include "booking/booking.h"
+
+/* ---------------------------------------------------------------- helpers (booking.c, id.c) */
+
+/* Upper case without separators, no type check (lookups by ID number). */
+bool booking_id_normalise(const char *number, char out[BOOKING_ID_MAX]);
+/* "2026-03-29T09:00:00+02:00", "…Z", seconds optional → Unix seconds. 0 or ERR_INVALID. */
+int bk_parse_iso(const char *s, int64_t *out);
+/* Settings with their defaults when cfg is NULL (unit tests). */
+int64_t bk_cfg_int(const config_t *cfg, const char *name, int64_t def);
+bool bk_cfg_bool(const config_t *cfg, const char *name, bool def);
+/* The actor's name for history rows. */
+const char *bk_actor(const booking_ctx_t *ctx);
+
+/* ---------------------------------------------------------------- store.c */
+
+/* The row an insert writes. */
+typedef struct {
+	const char *code, *token_hash, *channel;
+	int64_t slot_id, office_id, procedure_id, start_at, end_at;
+	const char *name, *id_type, *id_number, *email, *phone, *lang;
+	int digital_confidence;
+	int64_t booked_by_user_id;
+	const char *booked_by;
+	bool staff_seat;
+	int64_t now;
+} bk_row_t;
+
+/* One seat of a slot: staff tries the staff counter first, then the public one; *staff_seat
+ * says which it took. One conditional UPDATE each: 0, or ERR_CONFLICT when no seat is left or
+ * the slot is inactive. */
+int bk_store_seat_take(db_conn_t *c, int64_t slot_id, bool staff, bool *staff_seat);
+/* Gives a seat back (never below zero). */
+int bk_store_seat_give(db_conn_t *c, int64_t slot_id, bool staff_seat);
+/* Whether an active slot of office and channel starts at start_at (full or not). */
+int bk_store_slot_at(db_conn_t *c, int64_t office_id, const char *channel, int64_t start_at, int64_t *slot_id);
+
+int bk_store_hold_insert(db_conn_t *c, int64_t slot_id, const char *token_hash, bool staff, int64_t now,
+			 int64_t expires_at);
+/* Removes a live hold (expires_at > now) and returns its slot and seat kind. ERR_NOT_FOUND. */
+int bk_store_hold_claim(db_conn_t *c, const char *token_hash, int64_t now, int64_t *slot_id, bool *staff);
+/* Removes a hold whatever its expiry (and gives its seat back). ERR_NOT_FOUND. */
+int bk_store_hold_drop(db_conn_t *c, const char *token_hash);
+/* Releases the expired holds of one slot (0) or of all slots, at most 500; *n released. */
+int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int *n);
+
+/* Serialises bookings for the same person (see the migration). keys: hex digests. */
+int bk_store_lock_keys(db_conn_t *c, const char *const *keys, size_t n, int64_t now);
+/* Active appointments (booked … in_service, not yet ended) by column: "id_number", "email",
+ * "phone". */
+int bk_store_count_active(db_conn_t *c, const char *column, const char *value, int64_t now, int64_t *n);
+
+int bk_store_appt_insert(db_conn_t *c, const bk_row_t *row, int64_t *id);
+/* The appointment by code (arena strings); token_hash (may be NULL) gets the stored hash. */
+int bk_store_appt_by_code(db_conn_t *c, arena_t *a, const char *code, booking_t *out, char token_hash[65]);
+int bk_store_appt_by_id(db_conn_t *c, arena_t *a, int64_t id, booking_t *out);
+/* status from → to with stamp column (or NULL) set to now; 1 when moved, 0 when the status was
+ * no longer from. */
+int64_t bk_store_appt_status(db_conn_t *c, int64_t id, const char *from, const char *to, const char *stamp,
+			     int64_t now);
+/* Points a booked appointment at another slot; sequence + 1. */
+int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office_id, int64_t start_at,
+		       int64_t end_at, bool staff_seat, int64_t now);
+int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, int64_t to_at, const char *channel,
+		  booking_t **out, size_t *n);
+/* Appointments still "booked" whose start is at or before `before` (no-show candidates). */
+int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n);
+
+int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to,
+		       const char *actor);
+int bk_store_events(db_conn_t *c, arena_t *a, int64_t appt_id, booking_event_t **out, size_t *n);
+
+int bk_store_seat_return_add(db_conn_t *c, int64_t slot_id, bool staff_seat, int64_t at);
+/* Applies due seat returns (at most 500): *n returned. */
+int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n);
+
+/* 0, or ERR_CONFLICT when the challenge was redeemed before. */
+int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at);
+/* Forgets expired challenges and day-old lock rows. */
+int bk_store_purge(db_conn_t *c, int64_t now);
+
+#endif

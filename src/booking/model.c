@@ -1,0 +1,147 @@
+/* model.c — the appointment view model (booking.h, notify.h): one JSON object that pages, mails,
+ * the .ics file and the PDF receipt all render, so they never disagree about an appointment.
+ *
+ * Office and procedure details (address, accessibility, documents to bring) come from the
+ * catalogue's store: catalog.h's light structs do not carry them. */
+#include "booking/internal.h"
+
+#include "base/err.h"
+#include "base/str.h"
+#include "catalog/catalog.h"
+#include "catalog/store.h"
+
+#include <string.h>
+
+static int lang_index(const char *lang)
+{
+	return str_eq(lang, "es") ? CAT_ES : str_eq(lang, "en") ? CAT_EN : CAT_CA;
+}
+
+static const char *const WEEKDAYS[3][7] = {
+	{"dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"},
+	{"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"},
+	{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
+};
+
+static const char *const MONTHS[3][12] = {
+	{"gener", "febrer", "març", "abril", "maig", "juny", "juliol", "agost", "setembre", "octubre", "novembre",
+	 "desembre"},
+	{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+	 "diciembre"},
+	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+	 "December"},
+};
+
+/* "dilluns, 6 d'abril de 2026" / "lunes, 6 de abril de 2026" / "Monday 6 April 2026". */
+static const char *long_date(arena_t *a, int li, int32_t day)
+{
+	int y, m, d;
+	tz_civil_from_days(day, &y, &m, &d);
+	const char *wd = WEEKDAYS[li][tz_weekday(day) - 1], *mo = MONTHS[li][m - 1];
+	if (li == CAT_EN)
+		return arena_printf(a, "%s %d %s %d", wd, d, mo, y);
+	if (li == CAT_CA) {
+		bool vowel = strchr("aeiou", mo[0]) != NULL;
+		return arena_printf(a, "%s, %d %s%s de %d", wd, d, vowel ? "d'" : "de ", mo, y);
+	}
+	return arena_printf(a, "%s, %d de %s de %d", wd, d, mo, y);
+}
+
+static const char *public_url(const booking_ctx_t *ctx)
+{
+	const char *u = ctx->cfg ? config_str(ctx->cfg, "server.public_url") : "http://127.0.0.1:8080";
+	size_t n = strlen(u);
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	return arena_strndup(ctx->a, u, n);
+}
+
+json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token, const char *lang)
+{
+	if (!lang || !*lang)
+		lang = b->lang;
+	int li = lang_index(lang);
+	catalog_office_t lo;
+	catalog_procedure_t lp;
+	const char *ocode = b->office_code, *pcode = b->service_code;
+	if (!ocode) {
+		if (catalog_office_by_id(ctx->c, ctx->a, b->office_id, &lo))
+			return NULL;
+		ocode = lo.code;
+	}
+	if (!pcode) {
+		if (catalog_procedure_by_id(ctx->c, ctx->a, b->procedure_id, &lp))
+			return NULL;
+		pcode = lp.code;
+	}
+	cat_office_t o;
+	cat_proc_t p;
+	if (cat_store_office_get(ctx->c, ctx->a, ocode, false, &o) || cat_store_proc_get(ctx->c, ctx->a, pcode, &p))
+		return NULL;
+
+	const tz_t *z = tz_get(o.tz ? o.tz : "Europe/Madrid");
+	if (!z)
+		z = tz_utc();
+	char start[TZ_ISO_LEN], end[TZ_ISO_LEN], date[TZ_DATE_LEN], time[TZ_HHMM_LEN], etime[TZ_HHMM_LEN];
+	tz_format_iso(z, b->start_at, start);
+	tz_format_iso(z, b->end_at, end);
+	tz_local_t l, le;
+	tz_local(z, b->start_at, &l);
+	tz_local(z, b->end_at, &le);
+	tz_date_format(l.day, date);
+	tz_hhmm_format(l.minute, time);
+	tz_hhmm_format(le.minute, etime);
+
+	const char *base = public_url(ctx);
+	bool tok = token && *token;
+	const char *q = tok ? arena_printf(ctx->a, "?token=%s", token) : "";
+	json_t *m = json_object();
+	json_object_set_new(m, "code", json_string(b->code));
+	if (tok)
+		json_object_set_new(m, "token", json_string(token));
+	json_object_set_new(m, "manage_url", json_string(arena_printf(ctx->a, "%s/cita/%s%s", base, b->code, q)));
+	json_object_set_new(m, "status", json_string(b->status));
+	json_object_set_new(m, "channel", json_string(b->channel));
+	const char *pname = p.name[li] && *p.name[li] ? p.name[li] : p.name[CAT_CA];
+	json_object_set_new(m, "service", json_pack("{s:s,s:s}", "code", p.code, "name", pname ? pname : ""));
+	if (str_eq(b->channel, "in_person")) {
+		const char *oname = o.name[li] && *o.name[li] ? o.name[li] : o.name[CAT_CA];
+		const char *acc = o.access[li] && *o.access[li] ? o.access[li] : o.access[CAT_CA];
+		const char *addr = o.address ? o.address : "";
+		if (o.postcode && *o.postcode)
+			addr = arena_printf(ctx->a, "%s, %s %s", addr, o.postcode, o.city ? o.city : "");
+		else if (o.city && *o.city)
+			addr = arena_printf(ctx->a, "%s, %s", addr, o.city);
+		json_object_set_new(m, "office",
+				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", o.code, "name", oname ? oname : "", "address",
+					      addr, "phone", o.phone ? o.phone : "", "accessibility", acc ? acc : ""));
+	}
+	json_object_set_new(m, "start", json_string(start));
+	json_object_set_new(m, "end", json_string(end));
+	json_object_set_new(m, "start_local",
+			    json_pack("{s:s,s:s,s:s,s:s,s:s}", "date", date, "time", time, "end_time", etime, "weekday",
+				      WEEKDAYS[li][tz_weekday(l.day) - 1], "long", long_date(ctx->a, li, l.day)));
+	json_object_set_new(m, "tz", json_string(tz_name(z)));
+	json_object_set_new(m, "duration_min", json_integer((b->end_at - b->start_at) / 60));
+	json_object_set_new(m, "name", json_string(b->name));
+	json_object_set_new(m, "id_type", json_string(b->id_type));
+	json_object_set_new(m, "id_masked", json_string(booking_id_mask(ctx->a, b->id_number)));
+	json_object_set_new(m, "email", json_string(b->email ? b->email : ""));
+	json_object_set_new(m, "phone", json_string(b->phone ? b->phone : ""));
+	json_object_set_new(m, "lang", json_string(b->lang));
+	json_t *docs = json_array();
+	const cat_list_t *dl = p.docs[li].n ? &p.docs[li] : &p.docs[CAT_CA];
+	for (size_t i = 0; i < dl->n; i++)
+		json_array_append_new(docs, json_string(dl->v[i]));
+	json_object_set_new(m, "documents", docs);
+	json_object_set_new(m, "online_url", p.online_url && *p.online_url ? json_string(p.online_url) : json_null());
+	if (str_eq(b->channel, "video"))
+		json_object_set_new(m, "video_url",
+				    json_string(arena_printf(ctx->a, "%s/video/%s%s", base, b->code, q)));
+	json_object_set_new(m, "upload_url", json_string(arena_printf(ctx->a, "%s/docs/%s%s", base, b->code, q)));
+	json_object_set_new(m, "booked_by", json_string(b->booked_by && *b->booked_by ? b->booked_by : "citizen"));
+	json_object_set_new(m, "sequence", json_integer(b->sequence));
+	json_object_set_new(m, "cancellable",
+			    json_boolean(str_eq(b->status, "booked") && b->start_at > ctx->now));
+	return m;
+}

@@ -1,0 +1,457 @@
+/* store.c — every SQL statement of the booking capability (migrations/004_booking.sql, and the
+ * seat counters of slots). One dialect for SQLite and PostgreSQL (docs/internals/db.md). Nothing
+ * here begins or commits: booking.c runs each change in one transaction. */
+#include "booking/internal.h"
+
+#include "base/err.h"
+#include "base/str.h"
+
+#include <string.h>
+
+static const char *adup(arena_t *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+/* ---------------------------------------------------------------- seats */
+
+int bk_store_seat_take(db_conn_t *c, int64_t slot_id, bool staff, bool *staff_seat)
+{
+	db_param_t p[] = {DB_INT(slot_id)};
+	int64_t n;
+	if (staff) {
+		n = db_exec(c,
+			    "UPDATE slots SET staff_booked = staff_booked + 1 "
+			    "WHERE id = $1 AND active = 1 AND staff_booked < staff_capacity",
+			    p, 1);
+		if (n < 0)
+			return (int)n;
+		if (n == 1) {
+			*staff_seat = true;
+			return 0;
+		}
+	}
+	n = db_exec(c, "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND active = 1 AND booked < capacity", p,
+		    1);
+	if (n < 0)
+		return (int)n;
+	*staff_seat = false;
+	return n == 1 ? 0 : ERR_CONFLICT;
+}
+
+int bk_store_seat_give(db_conn_t *c, int64_t slot_id, bool staff_seat)
+{
+	db_param_t p[] = {DB_INT(slot_id)};
+	int64_t n = db_exec(c,
+			    staff_seat ? "UPDATE slots SET staff_booked = staff_booked - 1 WHERE id = $1 AND staff_booked > 0"
+				       : "UPDATE slots SET booked = booked - 1 WHERE id = $1 AND booked > 0",
+			    p, 1);
+	return n < 0 ? (int)n : 0;
+}
+
+int bk_store_slot_at(db_conn_t *c, int64_t office_id, const char *channel, int64_t start_at, int64_t *slot_id)
+{
+	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel), DB_INT(start_at)};
+	return db_query_int(c,
+			    "SELECT id FROM slots WHERE office_id = $1 AND channel = $2 AND start_at = $3 AND active = 1 "
+			    "ORDER BY id LIMIT 1",
+			    p, 3, slot_id);
+}
+
+/* ---------------------------------------------------------------- holds */
+
+int bk_store_hold_insert(db_conn_t *c, int64_t slot_id, const char *token_hash, bool staff, int64_t now,
+			 int64_t expires_at)
+{
+	db_param_t p[] = {DB_INT(slot_id), DB_TEXT(token_hash), DB_INT(staff ? 1 : 0), DB_INT(now), DB_INT(expires_at)};
+	int64_t n = db_exec(c,
+			    "INSERT INTO holds (slot_id, token_hash, staff, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+			    p, 5);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Runs a DELETE … RETURNING slot_id, staff and gives back (or not) each seat it returns. The rows
+ * are read to the end before any other statement runs on the connection. */
+static int delete_returning(db_conn_t *c, const char *sql, const db_param_t *p, int np, bool give, int64_t *slot_id,
+			    bool *staff, int *count)
+{
+	enum { MAX = 500 };
+	int64_t slots[MAX];
+	bool st[MAX];
+	int n = 0;
+	db_res_t *res;
+	int rc = db_query(c, sql, p, np, &res);
+	if (rc)
+		return rc;
+	while ((rc = db_res_next(res)) == 1) {
+		if (n < MAX) {
+			slots[n] = db_res_int(res, 0);
+			st[n] = db_res_int(res, 1) != 0;
+			n++;
+		}
+	}
+	db_res_free(res);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; give && i < n; i++) {
+		rc = bk_store_seat_give(c, slots[i], st[i]);
+		if (rc)
+			return rc;
+	}
+	if (slot_id && n > 0) {
+		*slot_id = slots[0];
+		*staff = st[0];
+	}
+	if (count)
+		*count = n;
+	return 0;
+}
+
+int bk_store_hold_claim(db_conn_t *c, const char *token_hash, int64_t now, int64_t *slot_id, bool *staff)
+{
+	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(now)};
+	int n = 0;
+	int rc = delete_returning(c, "DELETE FROM holds WHERE token_hash = $1 AND expires_at > $2 RETURNING slot_id, staff",
+				  p, 2, false, slot_id, staff, &n);
+	if (rc)
+		return rc;
+	return n ? 0 : ERR_NOT_FOUND;
+}
+
+int bk_store_hold_drop(db_conn_t *c, const char *token_hash)
+{
+	db_param_t p[] = {DB_TEXT(token_hash)};
+	int n = 0;
+	int rc = delete_returning(c, "DELETE FROM holds WHERE token_hash = $1 RETURNING slot_id, staff", p, 1, true, NULL,
+				  NULL, &n);
+	if (rc)
+		return rc;
+	return n ? 0 : ERR_NOT_FOUND;
+}
+
+int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int *n)
+{
+	db_param_t p[] = {DB_INT(now), DB_INT(slot_id)};
+	return delete_returning(c,
+				"DELETE FROM holds WHERE id IN (SELECT id FROM holds WHERE expires_at <= $1 "
+				"AND (CAST($2 AS BIGINT) = 0 OR slot_id = $2) ORDER BY id LIMIT 500) RETURNING slot_id, staff",
+				p, 2, true, NULL, NULL, n);
+}
+
+/* ---------------------------------------------------------------- limits */
+
+int bk_store_lock_keys(db_conn_t *c, const char *const *keys, size_t n, int64_t now)
+{
+	for (size_t i = 0; i < n; i++) {
+		db_param_t p[] = {DB_TEXT(keys[i]), DB_INT(now)};
+		int64_t rc = db_exec(c,
+				     "INSERT INTO booking_locks (k, at) VALUES ($1, $2) "
+				     "ON CONFLICT (k) DO UPDATE SET at = excluded.at",
+				     p, 2);
+		if (rc < 0)
+			return (int)rc;
+	}
+	return 0;
+}
+
+int bk_store_count_active(db_conn_t *c, const char *column, const char *value, int64_t now, int64_t *n)
+{
+	const char *sql;
+#define ACTIVE " AND status IN ('booked', 'checked_in', 'called', 'in_service') AND end_at > $2"
+	if (str_eq(column, "id_number"))
+		sql = "SELECT COUNT(*) FROM appointments WHERE id_number = $1" ACTIVE;
+	else if (str_eq(column, "email"))
+		sql = "SELECT COUNT(*) FROM appointments WHERE email = $1" ACTIVE;
+	else if (str_eq(column, "phone"))
+		sql = "SELECT COUNT(*) FROM appointments WHERE phone = $1" ACTIVE;
+	else
+		return ERR_INVALID;
+#undef ACTIVE
+	db_param_t p[] = {DB_TEXT(value), DB_INT(now)};
+	return db_query_int(c, sql, p, 2, n);
+}
+
+/* ---------------------------------------------------------------- appointments */
+
+int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
+{
+	db_param_t p[] = {
+		DB_TEXT(r->code),
+		DB_TEXT(r->token_hash),
+		DB_INT(r->slot_id),
+		DB_INT(r->office_id),
+		DB_INT(r->procedure_id),
+		DB_TEXT(r->channel),
+		DB_INT(r->start_at),
+		DB_INT(r->end_at),
+		DB_TEXT(r->name),
+		DB_TEXT(r->id_type),
+		DB_TEXT(r->id_number),
+		DB_TEXT(r->email ? r->email : ""),
+		DB_TEXT(r->phone ? r->phone : ""),
+		DB_TEXT(r->lang),
+		r->digital_confidence ? DB_INT(r->digital_confidence) : DB_NULLP,
+		r->booked_by_user_id ? DB_INT(r->booked_by_user_id) : DB_NULLP,
+		DB_TEXT(r->booked_by),
+		DB_INT(r->staff_seat ? 1 : 0),
+		DB_INT(r->now),
+	};
+	return db_query_int(c,
+			    "INSERT INTO appointments (code, token_hash, slot_id, office_id, procedure_id, channel, start_at, "
+			    "end_at, status, name, id_type, id_number, email, phone, lang, digital_confidence, "
+			    "booked_by_user_id, booked_by, staff_seat, sequence, created_at, updated_at) "
+			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+			    "$18, 0, $19, $19) RETURNING id",
+			    p, 19, id);
+}
+
+#define APPT_COLS                                                                                               \
+	"id, code, slot_id, office_id, procedure_id, channel, status, start_at, end_at, name, id_type, id_number, " \
+	"email, phone, lang, digital_confidence, booked_by_user_id, booked_by, staff_seat, sequence, created_at, "   \
+	"updated_at, cancelled_at, checked_in_at, called_at, served_at, done_at, token_hash"
+
+static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65])
+{
+	memset(b, 0, sizeof *b);
+	b->id = db_res_int(res, 0);
+	b->code = adup(a, db_res_text(res, 1));
+	b->slot_id = db_res_null(res, 2) ? 0 : db_res_int(res, 2);
+	b->office_id = db_res_int(res, 3);
+	b->procedure_id = db_res_int(res, 4);
+	b->channel = adup(a, db_res_text(res, 5));
+	b->status = adup(a, db_res_text(res, 6));
+	b->start_at = db_res_int(res, 7);
+	b->end_at = db_res_int(res, 8);
+	b->name = adup(a, db_res_text(res, 9));
+	b->id_type = adup(a, db_res_text(res, 10));
+	b->id_number = adup(a, db_res_text(res, 11));
+	b->email = adup(a, db_res_text(res, 12));
+	b->phone = adup(a, db_res_text(res, 13));
+	b->lang = adup(a, db_res_text(res, 14));
+	b->digital_confidence = db_res_null(res, 15) ? 0 : (int)db_res_int(res, 15);
+	b->booked_by_user_id = db_res_null(res, 16) ? 0 : db_res_int(res, 16);
+	b->booked_by = adup(a, db_res_text(res, 17));
+	b->staff_seat = db_res_int(res, 18) != 0;
+	b->sequence = (int)db_res_int(res, 19);
+	b->created_at = db_res_int(res, 20);
+	b->updated_at = db_res_int(res, 21);
+	b->cancelled_at = db_res_null(res, 22) ? 0 : db_res_int(res, 22);
+	b->checked_in_at = db_res_null(res, 23) ? 0 : db_res_int(res, 23);
+	b->called_at = db_res_null(res, 24) ? 0 : db_res_int(res, 24);
+	b->served_at = db_res_null(res, 25) ? 0 : db_res_int(res, 25);
+	b->done_at = db_res_null(res, 26) ? 0 : db_res_int(res, 26);
+	if (token_hash) {
+		const char *h = db_res_text(res, 27);
+		size_t n = strlen(h);
+		if (n > 64)
+			n = 64;
+		memcpy(token_hash, h, n);
+		token_hash[n] = '\0';
+	}
+}
+
+static int appt_one(db_conn_t *c, arena_t *a, const char *sql, const db_param_t *p, booking_t *out,
+		    char token_hash[65])
+{
+	db_res_t *res;
+	int rc = db_query(c, sql, p, 1, &res);
+	if (rc)
+		return rc;
+	rc = db_res_next(res);
+	if (rc == 1)
+		appt_row(res, a, out, token_hash);
+	db_res_free(res);
+	return rc == 1 ? 0 : rc == 0 ? ERR_NOT_FOUND : rc;
+}
+
+int bk_store_appt_by_code(db_conn_t *c, arena_t *a, const char *code, booking_t *out, char token_hash[65])
+{
+	db_param_t p[] = {DB_TEXT(code)};
+	return appt_one(c, a, "SELECT " APPT_COLS " FROM appointments WHERE code = $1", p, out, token_hash);
+}
+
+int bk_store_appt_by_id(db_conn_t *c, arena_t *a, int64_t id, booking_t *out)
+{
+	db_param_t p[] = {DB_INT(id)};
+	return appt_one(c, a, "SELECT " APPT_COLS " FROM appointments WHERE id = $1", p, out, NULL);
+}
+
+int64_t bk_store_appt_status(db_conn_t *c, int64_t id, const char *from, const char *to, const char *stamp,
+			     int64_t now)
+{
+	/* The stamp column comes from this fixed list, never from input. */
+	const char *sql;
+#define SET(col) "UPDATE appointments SET status = $3, updated_at = $4" col " WHERE id = $1 AND status = $2"
+	if (!stamp)
+		sql = SET("");
+	else if (str_eq(stamp, "cancelled_at"))
+		sql = SET(", cancelled_at = $4");
+	else if (str_eq(stamp, "checked_in_at"))
+		sql = SET(", checked_in_at = $4");
+	else if (str_eq(stamp, "called_at"))
+		sql = SET(", called_at = $4");
+	else if (str_eq(stamp, "served_at"))
+		sql = SET(", served_at = $4");
+	else if (str_eq(stamp, "done_at"))
+		sql = SET(", done_at = $4");
+	else
+		return ERR_INVALID;
+#undef SET
+	db_param_t p[] = {DB_INT(id), DB_TEXT(from), DB_TEXT(to), DB_INT(now)};
+	return db_exec(c, sql, p, 4);
+}
+
+int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office_id, int64_t start_at,
+		       int64_t end_at, bool staff_seat, int64_t now)
+{
+	db_param_t p[] = {DB_INT(id),     DB_INT(slot_id),          DB_INT(office_id), DB_INT(start_at),
+			  DB_INT(end_at), DB_INT(staff_seat ? 1 : 0), DB_INT(now)};
+	int64_t n = db_exec(c,
+			    "UPDATE appointments SET slot_id = $2, office_id = $3, start_at = $4, end_at = $5, "
+			    "staff_seat = $6, sequence = sequence + 1, updated_at = $7 WHERE id = $1 AND status = 'booked'",
+			    p, 7);
+	if (n < 0)
+		return (int)n;
+	return n == 1 ? 0 : ERR_CONFLICT;
+}
+
+int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, int64_t to_at, const char *channel,
+		  booking_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(office_id), DB_INT(from_at), DB_INT(to_at), DB_TEXT(channel ? channel : "")};
+	db_res_t *res;
+	int rc = db_query(c,
+			  "SELECT " APPT_COLS " FROM appointments WHERE (CAST($1 AS BIGINT) = 0 OR office_id = $1) AND start_at >= $2 "
+			  "AND start_at < $3 AND ($4 = '' OR channel = $4) ORDER BY start_at, id LIMIT 2000",
+			  p, 4, &res);
+	if (rc)
+		return rc;
+	size_t cap = 16, k = 0;
+	booking_t *v = arena_alloc(a, cap * sizeof *v);
+	while ((rc = db_res_next(res)) == 1) {
+		if (k == cap) {
+			booking_t *nv = arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(nv, v, cap * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		appt_row(res, a, &v[k++], NULL);
+	}
+	db_res_free(res);
+	if (rc < 0)
+		return rc;
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n)
+{
+	enum { MAX = 500 };
+	db_param_t p[] = {DB_INT(before)};
+	db_res_t *res;
+	int rc = db_query(c,
+			  "SELECT id FROM appointments WHERE status = 'booked' AND start_at <= $1 ORDER BY start_at, id "
+			  "LIMIT 500",
+			  p, 1, &res);
+	if (rc)
+		return rc;
+	int64_t *v = arena_alloc(a, MAX * sizeof *v);
+	size_t k = 0;
+	while ((rc = db_res_next(res)) == 1)
+		if (k < MAX)
+			v[k++] = db_res_int(res, 0);
+	db_res_free(res);
+	if (rc < 0)
+		return rc;
+	*ids = v;
+	*n = k;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- history */
+
+int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to,
+		       const char *actor)
+{
+	db_param_t p[] = {DB_INT(appt_id), DB_INT(at), DB_TEXT(from ? from : ""), DB_TEXT(to), DB_TEXT(actor)};
+	int64_t n = db_exec(c,
+			    "INSERT INTO appointment_events (appointment_id, at, from_state, to_state, actor) "
+			    "VALUES ($1, $2, $3, $4, $5)",
+			    p, 5);
+	return n < 0 ? (int)n : 0;
+}
+
+int bk_store_events(db_conn_t *c, arena_t *a, int64_t appt_id, booking_event_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(appt_id)};
+	db_res_t *res;
+	int rc = db_query(c,
+			  "SELECT at, from_state, to_state, actor FROM appointment_events WHERE appointment_id = $1 "
+			  "ORDER BY id LIMIT 1000",
+			  p, 1, &res);
+	if (rc)
+		return rc;
+	size_t cap = 8, k = 0;
+	booking_event_t *v = arena_alloc(a, cap * sizeof *v);
+	while ((rc = db_res_next(res)) == 1) {
+		if (k == cap) {
+			booking_event_t *nv = arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(nv, v, cap * sizeof *v);
+			v = nv;
+			cap *= 2;
+		}
+		v[k].at = db_res_int(res, 0);
+		v[k].from_state = adup(a, db_res_text(res, 1));
+		v[k].to_state = adup(a, db_res_text(res, 2));
+		v[k].actor = adup(a, db_res_text(res, 3));
+		k++;
+	}
+	db_res_free(res);
+	if (rc < 0)
+		return rc;
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- seat returns */
+
+int bk_store_seat_return_add(db_conn_t *c, int64_t slot_id, bool staff_seat, int64_t at)
+{
+	db_param_t p[] = {DB_INT(slot_id), DB_INT(staff_seat ? 1 : 0), DB_INT(at)};
+	int64_t n = db_exec(c, "INSERT INTO seat_returns (slot_id, staff_seat, return_at) VALUES ($1, $2, $3)", p, 3);
+	return n < 0 ? (int)n : 0;
+}
+
+int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n)
+{
+	db_param_t p[] = {DB_INT(now)};
+	return delete_returning(c,
+				"DELETE FROM seat_returns WHERE id IN (SELECT id FROM seat_returns WHERE return_at <= $1 "
+				"ORDER BY id LIMIT 500) RETURNING slot_id, staff_seat",
+				p, 1, true, NULL, NULL, n);
+}
+
+/* ---------------------------------------------------------------- proof of work, purge */
+
+int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at)
+{
+	db_param_t p[] = {DB_TEXT(challenge), DB_INT(expires_at)};
+	int64_t n = db_exec(c, "INSERT INTO pow_used (challenge, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p,
+			    2);
+	if (n < 0)
+		return (int)n;
+	return n == 1 ? 0 : ERR_CONFLICT;
+}
+
+int bk_store_purge(db_conn_t *c, int64_t now)
+{
+	db_param_t p[] = {DB_INT(now)};
+	int64_t n = db_exec(c, "DELETE FROM pow_used WHERE expires_at <= $1", p, 1);
+	if (n < 0)
+		return (int)n;
+	db_param_t q[] = {DB_INT(now - 86400)};
+	n = db_exec(c, "DELETE FROM booking_locks WHERE at < $1", q, 1);
+	return n < 0 ? (int)n : 0;
+}

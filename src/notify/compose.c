@@ -1,0 +1,405 @@
+/* compose.c — a message's subject, text and HTML parts, its SMS text and its .ics description,
+ * from Mustache templates in the citizen's language.
+ *
+ * HTML parts are pages of the server's template registry (templates/mail/KIND.html, which
+ * extend mail/layout: inline styles only, since mail clients drop style sheets). Text parts are
+ * templates/mail/KIND.txt, compiled here into a small registry of their own (the server's only
+ * takes .html). Both render with the same context stack as pages: the catalogue ({t: …}), the
+ * common values (city, public URL, language), the appointment model, and the values worked out
+ * here (greeting, date line, channel flags, instructions). The engine escapes for HTML; a text
+ * part is rendered the same way and that one layer of escaping is undone, so {{name}} is right
+ * in both kinds of template. */
+#include "notify/internal.h"
+#include "notify/notify.h"
+
+#include "app.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "base/tz.h"
+#include "view/i18n.h"
+#include "view/mustache.h"
+#include "view/view.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PART_MAX (1 << 20)
+
+/* ---------------------------------------------------------------- the text registry */
+
+typedef struct {
+	char *name; /* "mail/booking_confirmed" */
+	mustache_tpl *tpl;
+} text_tpl_t;
+
+static text_tpl_t *texts;
+static size_t ntexts;
+
+static const mustache_tpl *text_lookup(void *ud, const char *name)
+{
+	(void)ud;
+	for (size_t i = 0; i < ntexts; i++)
+		if (strcmp(texts[i].name, name) == 0)
+			return texts[i].tpl;
+	return NULL;
+}
+
+void compose_free(void)
+{
+	for (size_t i = 0; i < ntexts; i++) {
+		free(texts[i].name);
+		mustache_free(texts[i].tpl);
+	}
+	free(texts);
+	texts = NULL;
+	ntexts = 0;
+}
+
+int compose_load(const char *root)
+{
+	compose_free();
+	char *dir = xasprintf("%s/templates/mail", root);
+	DIR *d = opendir(dir);
+	if (!d) {
+		log_error("notify: cannot open %s", dir);
+		free(dir);
+		return ERR_INVALID;
+	}
+	int rc = 0;
+	struct dirent *de;
+	size_t cap = 0;
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !str_ends(de->d_name, ".txt"))
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		buf_t src;
+		buf_init(&src, 1 << 20);
+		char msg[256] = "cannot read";
+		mustache_tpl *t = buf_read_file(&src, path) ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
+		buf_free(&src);
+		if (!t) {
+			log_error("notify: %s: %s", path, msg);
+			rc = ERR_INVALID;
+		} else {
+			if (ntexts == cap) {
+				cap = cap ? cap * 2 : 16;
+				texts = xrealloc(texts, cap * sizeof *texts);
+			}
+			texts[ntexts].name = xasprintf("mail/%.*s", (int)(strlen(de->d_name) - 4), de->d_name);
+			texts[ntexts].tpl = t;
+			ntexts++;
+		}
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- kinds */
+
+typedef struct {
+	const char *kind;
+	const char *subject_key, *intro_key, *sms_key;
+	bool appointment; /* carries an appointment (details, .ics) */
+	bool cancel;
+} kind_t;
+
+static const kind_t kinds[] = {
+	{"booking_confirmed", "mail_subject_confirmed", "mail_intro_confirmed", "sms_confirmed", true, false},
+	{"booking_changed", "mail_subject_changed", "mail_intro_changed", "sms_changed", true, false},
+	{"booking_cancelled", "mail_subject_cancelled", "mail_intro_cancelled", "sms_cancelled", true, true},
+	{"booking_reminder", "mail_subject_reminder", "mail_intro_reminder", "sms_reminder", true, false},
+	{"test", "mail_subject_test", "mail_intro_test", "sms_test", false, false},
+};
+
+static const kind_t *kind_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (str_eq(kinds[i].kind, kind))
+			return &kinds[i];
+	return NULL;
+}
+
+bool compose_kind_known(const char *kind)
+{
+	return kind_find(kind) != NULL;
+}
+
+bool compose_kind_cancel(const char *kind)
+{
+	const kind_t *k = kind_find(kind);
+	return k && k->cancel;
+}
+
+/* ---------------------------------------------------------------- shared helpers */
+
+void notify_public_host(char *out, size_t n)
+{
+	app_t *app = notify_app();
+	const char *url = app ? config_str(app->cfg, "server.public_url") : "";
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t len = strcspn(p, ":/?#");
+	if (len == 0 || len >= n) {
+		snprintf(out, n, "localhost");
+		return;
+	}
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+static char *public_url(void)
+{
+	app_t *app = notify_app();
+	const char *url = app ? config_str(app->cfg, "server.public_url") : "http://localhost";
+	size_t n = strlen(url);
+	while (n && url[n - 1] == '/')
+		n--;
+	return xstrndup(url, n);
+}
+
+const char *compose_city(const json_t *model)
+{
+	const char *c = notify_str(model, "city_name");
+	if (!*c)
+		c = notify_str(model, "city");
+	if (*c)
+		return c;
+	app_t *app = notify_app();
+	return app ? config_str(app->cfg, "city.name") : "";
+}
+
+/* The appointment's local date, long ("dilluns, 6 d'abril de 2026") and short ("06/04/2026"),
+ * and time ("09:30"): the model's start_local, else worked out from start and tz. */
+void compose_when(arena_t *a, const json_t *model, const char *lang, const char **date_long,
+		  const char **date_short, const char **time_s)
+{
+	*date_long = notify_str(model, "start_local.long");
+	*date_short = "";
+	*time_s = notify_str(model, "start_local.time");
+	int32_t day;
+	if (tz_date_parse(notify_str(model, "start_local.date"), &day) == 0 && **time_s) {
+		int y, m, d;
+		tz_civil_from_days(day, &y, &m, &d);
+		*date_short = arena_printf(a, "%02d/%02d/%04d", d, m, y);
+		if (!**date_long) {
+			char key[16];
+			snprintf(key, sizeof key, "mail_wd_%d", tz_weekday(day));
+			*date_long = arena_printf(a, "%s %s", i18n_get(lang, key), *date_short);
+		}
+		return;
+	}
+	int64_t t;
+	if (notify_parse_iso(notify_str(model, "start"), &t)) {
+		*date_long = "";
+		*time_s = "";
+		return;
+	}
+	const char *zone = notify_str(model, "tz");
+	const tz_t *z = tz_get(*zone ? zone : "Europe/Madrid");
+	if (!z)
+		z = tz_utc();
+	tz_local_t l;
+	tz_local(z, t, &l);
+	int y, m, d;
+	tz_civil_from_days(l.day, &y, &m, &d);
+	*date_short = arena_printf(a, "%02d/%02d/%04d", d, m, y);
+	char hm[TZ_HHMM_LEN];
+	tz_hhmm_format(l.minute, hm);
+	*time_s = arena_strdup(a, hm);
+	char key[16];
+	snprintf(key, sizeof key, "mail_wd_%d", tz_weekday(l.day));
+	*date_long = arena_printf(a, "%s %s", i18n_get(lang, key), *date_short);
+}
+
+void notify_when(struct arena *a, const json_t *model, const char *lang, const char **date_long,
+		 const char **date_short, const char **time_s)
+{
+	compose_when(a, model, i18n_supported(lang) ? lang : i18n_langs[0], date_long, date_short, time_s);
+}
+
+const char *compose_channel_label(const char *lang, const char *channel)
+{
+	if (str_eq(channel, "phone"))
+		return i18n_get(lang, "mail_channel_phone");
+	if (str_eq(channel, "video"))
+		return i18n_get(lang, "mail_channel_video");
+	return i18n_get(lang, "mail_channel_in_person");
+}
+
+static const char *subst(arena_t *a, const char *lang, const char *key, const char *const *vars)
+{
+	return i18n_subst(a, i18n_get(lang, key), vars);
+}
+
+/* Undoes the HTML escaping of buf_put_html (&amp; &lt; &gt; &quot; &#39;) in place. */
+static void unescape(char *s)
+{
+	static const struct {
+		const char *ent;
+		char ch;
+	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+	char *w = s;
+	for (char *r = s; *r;) {
+		size_t k;
+		for (k = 0; k < sizeof ents / sizeof ents[0]; k++)
+			if (strncmp(r, ents[k].ent, strlen(ents[k].ent)) == 0)
+				break;
+		if (k < sizeof ents / sizeof ents[0]) {
+			*w++ = ents[k].ch;
+			r += strlen(ents[k].ent);
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+/* The values templates need beyond the model. New object. */
+static json_t *extra_model(arena_t *a, const kind_t *k, const char *lang, const json_t *model)
+{
+	const char *date, *date_short, *time_s;
+	compose_when(a, model, lang, &date, &date_short, &time_s);
+	const char *channel = notify_str(model, "channel");
+	const char *name = notify_str(model, "name");
+	const char *service = notify_str(model, "service.name");
+	const char *code = notify_str(model, "code");
+	const char *city = compose_city(model);
+	char *pub = public_url();
+	const char *vars[] = {"name", name, "service", service, "code", code, "date", date, "time", time_s,
+			      "city", city, "phone", notify_str(model, "phone"), "url", pub,
+			      NULL};
+	json_t *x = json_object();
+	json_object_set_new(x, "subject", json_string(subst(a, lang, k->subject_key, vars)));
+	json_object_set_new(x, "intro", json_string(subst(a, lang, k->intro_key, vars)));
+	json_object_set_new(x, "greeting", json_string(subst(a, lang, *name ? "mail_greeting_name" : "mail_greeting", vars)));
+	if (*date)
+		json_object_set_new(x, "when", json_string(subst(a, lang, "mail_when_format", vars)));
+	json_object_set_new(x, "channel_label", json_string(compose_channel_label(lang, channel)));
+	json_object_set_new(x, "is_in_person", json_boolean(!str_eq(channel, "phone") && !str_eq(channel, "video")));
+	json_object_set_new(x, "is_phone", json_boolean(str_eq(channel, "phone")));
+	json_object_set_new(x, "is_video", json_boolean(str_eq(channel, "video")));
+	json_object_set_new(x, "is_cancelled", json_boolean(k->cancel));
+	json_object_set_new(x, "is_active", json_boolean(k->appointment && !k->cancel));
+	json_object_set_new(x, "has_appointment", json_boolean(k->appointment));
+	json_object_set_new(x, "phone_instructions", json_string(subst(a, lang, "mail_phone_instructions", vars)));
+	json_object_set_new(x, "rebook", json_string(subst(a, lang, "mail_rebook", vars)));
+	json_object_set_new(x, "public_url", json_string(pub));
+	json_object_set_new(x, "city_name", json_string(city));
+	json_object_set_new(x, "lang", json_string(lang));
+	const json_t *docs = json_object_get(model, "documents");
+	json_object_set_new(x, "has_documents", json_boolean(json_is_array(docs) && json_array_size(docs) > 0));
+	free(pub);
+	return x;
+}
+
+/* Renders a text template (its escaping undone) or an HTML page into a new string. */
+static int render(bool html, const char *name, json_t *const *ctx, size_t n, char **out)
+{
+	buf_t b;
+	buf_init(&b, PART_MAX);
+	int rc;
+	if (html) {
+		app_t *app = notify_app();
+		rc = app && app->view ? view_render(app->view, name, ctx, n, &b) : ERR_UNAVAILABLE;
+	} else {
+		const mustache_tpl *t = text_lookup(NULL, name);
+		rc = t ? mustache_render(t, ctx, n, text_lookup, NULL, &b) : ERR_NOT_FOUND;
+	}
+	if (rc) {
+		buf_free(&b);
+		return rc;
+	}
+	char *s = buf_detach(&b, NULL);
+	if (!html)
+		unescape(s);
+	*out = s;
+	return 0;
+}
+
+int compose_part(const char *tpl, bool html, const char *kind, const char *lang, const json_t *model, char **out)
+{
+	const kind_t *k = kind_find(kind);
+	if (!k)
+		return ERR_NOT_FOUND;
+	if (!i18n_supported(lang))
+		lang = i18n_langs[0];
+	json_t *cat = i18n_catalog(lang);
+	if (!cat)
+		return ERR_UNAVAILABLE;
+	arena_t *a = arena_new();
+	json_t *tctx = json_pack("{s:O}", "t", cat);
+	json_t *x = extra_model(a, k, lang, model);
+	json_t *empty = json_object();
+	json_t *ctx[3] = {tctx, model ? (json_t *)model : empty, x};
+	int rc = render(html, tpl, ctx, 3, out);
+	json_decref(empty);
+	json_decref(x);
+	json_decref(tctx);
+	arena_free(a);
+	return rc;
+}
+
+int notify_compose(const char *kind, const char *lang, const json_t *model, char **subject, char **text,
+		   char **html, char **sms)
+{
+	const kind_t *k = kind_find(kind);
+	if (!k)
+		return ERR_NOT_FOUND;
+	if (!notify_app() || !ntexts)
+		return ERR_UNAVAILABLE;
+	if (!i18n_supported(lang))
+		lang = i18n_langs[0];
+	json_t *cat = i18n_catalog(lang);
+	if (!cat)
+		return ERR_UNAVAILABLE;
+	arena_t *a = arena_new();
+	json_t *tctx = json_pack("{s:O}", "t", cat);
+	json_t *x = extra_model(a, k, lang, model);
+	json_t *empty = json_object();
+	json_t *ctx[3] = {tctx, model ? (json_t *)model : empty, x};
+	char name[64];
+	char *t = NULL, *h = NULL;
+	snprintf(name, sizeof name, "mail/%s", kind);
+	int rc = 0;
+	if (text)
+		rc = render(false, name, ctx, 3, &t);
+	if (!rc && html)
+		rc = render(true, name, ctx, 3, &h);
+	if (!rc) {
+		if (subject)
+			*subject = xstrdup(json_string_value(json_object_get(x, "subject")));
+		if (text)
+			*text = t;
+		if (html)
+			*html = h;
+		if (sms) {
+			char *pub = public_url();
+			const char *date_long, *date, *time_s;
+			compose_when(a, model, lang, &date_long, &date, &time_s);
+			/* The manage link without its token: an SMS is short, travels less safely than a
+			 * mail, and the page asks for the ID number instead. */
+			const char *manage = notify_str(model, "manage_url");
+			const char *url = *manage ? arena_strndup(a, manage, strcspn(manage, "?#")) : pub;
+			const char *vars[] = {"code", notify_str(model, "code"), "date", date, "time", time_s,
+					      "city", compose_city(model), "url", url, NULL};
+			*sms = xstrdup(subst(a, lang, k->sms_key, vars));
+			free(pub);
+		}
+	} else {
+		free(t);
+		free(h);
+	}
+	json_decref(empty);
+	json_decref(x);
+	json_decref(tctx);
+	arena_free(a);
+	return rc;
+}

@@ -1,0 +1,104 @@
+// fuzz-sources: src/notify/mime.c src/notify/util.c
+/* The mail writer and the small parsers of src/notify/ on arbitrary bytes. The input is split on
+ * NUL bytes into a subject, a display name, a recipient and a text part. Whatever they hold, the
+ * message's header must stay a list of "Name: value" lines and folded continuations (no value
+ * may start a header of its own, e.g. "Bcc:"), every line must end in CRLF, and a refused
+ * message leaves the buffer empty. notify_parse_iso and mime_addr_split must not crash and must
+ * answer the same twice. */
+#include "base/buf.h"
+#include "base/err.h"
+#include "notify/internal.h"
+
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *known[] = {"From: ", "To: ", "Subject: ", "Date: ", "Message-ID: ", "MIME-Version: ",
+			      "Auto-Submitted: ", "Content-Language: ", "Content-Type: ",
+			      "Content-Transfer-Encoding: "};
+
+static void check_header(const char *s, size_t len)
+{
+	const char *end = strstr(s, "\r\n\r\n");
+	if (!end)
+		abort();
+	for (const char *p = s; p < end + 2;) {
+		const char *e = strstr(p, "\r\n");
+		if (!e)
+			abort();
+		if (*p != ' ') {
+			size_t k;
+			for (k = 0; k < sizeof known / sizeof known[0]; k++)
+				if (strncmp(p, known[k], strlen(known[k])) == 0)
+					break;
+			if (k == sizeof known / sizeof known[0])
+				abort();
+		}
+		for (const char *q = p; q < e; q++)
+			if (*q == '\r' || *q == '\n')
+				abort();
+		p = e + 2;
+	}
+	/* Bare LF anywhere in the message is a bug: SMTP wants CRLF. */
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int init;
+	if (!init) {
+		if (sodium_init() < 0)
+			abort();
+		init = 1;
+	}
+	char *copy = malloc(size + 1);
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	const char *f[4] = {"", "", "anna@example.cat", ""};
+	size_t nf = 0;
+	for (char *p = copy; nf < 4 && p <= copy + size; nf++) {
+		f[nf] = p;
+		p += strlen(p) + 1;
+	}
+
+	mime_msg_t m = {
+		.from_addr = "cita@vilamar.example",
+		.from_name = f[1],
+		.to_addr = f[2],
+		.to_name = f[1],
+		.subject = f[0],
+		.lang = "ca",
+		.text = f[3],
+		.html = f[3],
+		.ics = f[0],
+		.ics_method = "REQUEST",
+		.ics_filename = f[1],
+		.message_id = "outbox-1.1@example.cat",
+		.date = 0,
+		.boundary_seed = f[0],
+	};
+	buf_t b;
+	buf_init(&b, 1 << 20);
+	int rc = mime_write(&m, &b);
+	if (rc == 0)
+		check_header(buf_str(&b), b.len);
+	else if ((rc != ERR_INVALID && rc != ERR_TOO_BIG) || b.len != 0)
+		abort();
+	if (rc == ERR_INVALID && mime_addr_ok(f[2]))
+		abort();
+	buf_free(&b);
+
+	int64_t t1 = 0, t2 = 0;
+	int r1 = notify_parse_iso(f[0], &t1), r2 = notify_parse_iso(f[0], &t2);
+	if (r1 != r2 || t1 != t2 || (r1 != 0 && r1 != ERR_INVALID))
+		abort();
+	char addr[64], name[64];
+	bool s1 = mime_addr_split(f[0], addr, sizeof addr, name, sizeof name);
+	if (s1 && (strlen(addr) >= sizeof addr || strlen(name) >= sizeof name))
+		abort();
+	free(copy);
+	return 0;
+}
