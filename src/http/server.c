@@ -1,5 +1,5 @@
 /* server.c — the HTTP core on libmicrohttpd: request lifecycle, body intake with caps, the
- * guards every route gets (language, session, roles, CSRF), replies with security headers,
+ * guards in front of every route (language, session, roles, CSRF), replies with security headers,
  * Server-Sent Events with suspend/resume, the access log, and graceful shutdown. */
 #include "http/http.h"
 
