@@ -8,7 +8,6 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "catalog/catalog.h"
-#include "catalog/store.h"
 
 #include <string.h>
 
@@ -76,7 +75,7 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	}
 	cat_office_t o;
 	cat_proc_t p;
-	if (cat_store_office_get(ctx->c, ctx->a, ocode, false, &o) || cat_store_proc_get(ctx->c, ctx->a, pcode, &p))
+	if (catalog_office_full(ctx->c, ctx->a, ocode, &o) || catalog_procedure_full(ctx->c, ctx->a, pcode, &p))
 		return NULL;
 
 	const tz_t *z = tz_get(o.tz ? o.tz : "Europe/Madrid");

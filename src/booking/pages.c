@@ -29,7 +29,6 @@
 #include "booking/pages.h"
 #include "catalog/catalog.h"
 #include "catalog/model.h"
-#include "catalog/store.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "notify/notify.h"
@@ -535,7 +534,7 @@ static bool check_service(st_t *st)
 		http_reply_redirect(r, st->f->base);
 		return false;
 	}
-	int rc = cat_store_proc_get(st->ctx.c, st->ctx.a, st->service, &st->proc);
+	int rc = catalog_procedure_full(st->ctx.c, st->ctx.a, st->service, &st->proc);
 	if (rc && rc != ERR_NOT_FOUND) {
 		unavailable(r);
 		return false;
@@ -605,7 +604,7 @@ static bool check_office(st_t *st)
 		http_reply_redirect(r, st_url(st, "oficina", Q_SERVICE | Q_CHANNEL, NULL));
 		return false;
 	}
-	int rc = cat_store_office_get(st->ctx.c, st->ctx.a, st->office, false, &st->off);
+	int rc = catalog_office_full(st->ctx.c, st->ctx.a, st->office, &st->off);
 	if (rc && rc != ERR_NOT_FOUND) {
 		unavailable(r);
 		return false;
@@ -884,7 +883,7 @@ static void step_service(http_req_t *r, const flow_t *f)
 	}
 	cat_proc_t *procs;
 	size_t n;
-	if (cat_store_procs(st.ctx.c, st.ctx.a, true, &procs, &n)) {
+	if (catalog_procedures_full(st.ctx.c, st.ctx.a, &procs, &n)) {
 		unavailable(r);
 		return;
 	}
@@ -1021,7 +1020,7 @@ static void step_office(http_req_t *r, const flow_t *f)
 	}
 	cat_office_t *offices;
 	size_t n;
-	if (cat_store_offices(st.ctx.c, st.ctx.a, true, false, &offices, &n)) {
+	if (catalog_offices_full(st.ctx.c, st.ctx.a, &offices, &n)) {
 		unavailable(r);
 		return;
 	}

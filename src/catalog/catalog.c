@@ -55,6 +55,26 @@ int catalog_procedures(db_conn_t *c, arena_t *a, catalog_procedure_t **out, size
 	return cat_store_procs_light(c, a, 0, out, n);
 }
 
+int catalog_office_full(db_conn_t *c, arena_t *a, const char *code, cat_office_t *out)
+{
+	return cat_store_office_get(c, a, code, false, out);
+}
+
+int catalog_procedure_full(db_conn_t *c, arena_t *a, const char *code, cat_proc_t *out)
+{
+	return cat_store_proc_get(c, a, code, out);
+}
+
+int catalog_offices_full(db_conn_t *c, arena_t *a, cat_office_t **out, size_t *n)
+{
+	return cat_store_offices(c, a, true, false, out, n);
+}
+
+int catalog_procedures_full(db_conn_t *c, arena_t *a, cat_proc_t **out, size_t *n)
+{
+	return cat_store_procs(c, a, true, out, n);
+}
+
 int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_procedure_t **out, size_t *n)
 {
 	if (office_id <= 0) {

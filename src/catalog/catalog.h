@@ -10,6 +10,7 @@
 #define FIN_CATALOG_H
 
 #include "base/arena.h"
+#include "catalog/model.h"
 #include "db/db.h"
 
 #include <stdbool.h>
@@ -46,6 +47,14 @@ int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_p
 bool catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id);
 
 /* The localised name for lang ("ca"|"es"|"en"; anything else gives Catalan). Borrowed from o/p. */
+/* The full records (address, accessibility notes, documents, descriptions) for other
+ * capabilities' pages and models. The lists hold active records only; by code, any record
+ * (check .active), ERR_NOT_FOUND for an unknown code. */
+int catalog_office_full(db_conn_t *c, arena_t *a, const char *code, cat_office_t *out);
+int catalog_procedure_full(db_conn_t *c, arena_t *a, const char *code, cat_proc_t *out);
+int catalog_offices_full(db_conn_t *c, arena_t *a, cat_office_t **out, size_t *n);
+int catalog_procedures_full(db_conn_t *c, arena_t *a, cat_proc_t **out, size_t *n);
+
 const char *catalog_office_name(const catalog_office_t *o, const char *lang);
 const char *catalog_procedure_name(const catalog_procedure_t *p, const char *lang);
 
