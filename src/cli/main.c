@@ -269,6 +269,14 @@ static bool expect_sub(int argc, char **argv, const char *cmd, const char *sub)
 	return true;
 }
 
+/* "finestreta cmd sub [options]" into o: 0, or 2 with the reason printed. */
+static int parse_sub(int argc, char **argv, const char *cmd, const char *sub, opts_t *o)
+{
+	if (!expect_sub(argc, argv, cmd, sub))
+		return 2;
+	return parse_opts(argc, argv, 3, o, cmd) ? 2 : 0;
+}
+
 /* What a one-shot command needs: settings, a migrated database, one connection. */
 typedef struct {
 	config_t *cfg;
@@ -385,10 +393,8 @@ out:
 
 static int cmd_mail(int argc, char **argv)
 {
-	if (!expect_sub(argc, argv, "mail", "test"))
-		return 2;
 	opts_t o = {0};
-	if (parse_opts(argc, argv, 3, &o, "mail"))
+	if (parse_sub(argc, argv, "mail", "test", &o))
 		return 2;
 	if (!o.to) {
 		fprintf(stderr, "finestreta mail test: --to is required\n");
@@ -490,10 +496,8 @@ static int read_password(char *out, size_t n)
 
 static int cmd_user(int argc, char **argv)
 {
-	if (!expect_sub(argc, argv, "user", "add"))
-		return 2;
 	opts_t o = {0};
-	if (parse_opts(argc, argv, 3, &o, "user"))
+	if (parse_sub(argc, argv, "user", "add", &o))
 		return 2;
 	if (!o.email || !o.role) {
 		fprintf(stderr, "finestreta user add: --email and --role are required\n");
@@ -533,10 +537,8 @@ static int cmd_user(int argc, char **argv)
 
 static int cmd_token(int argc, char **argv)
 {
-	if (!expect_sub(argc, argv, "token", "create"))
-		return 2;
 	opts_t o = {0};
-	if (parse_opts(argc, argv, 3, &o, "token"))
+	if (parse_sub(argc, argv, "token", "create", &o))
 		return 2;
 	if (!o.user) {
 		fprintf(stderr, "finestreta token create: --user is required\n");
