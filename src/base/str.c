@@ -38,7 +38,7 @@ int str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
-static int hexval(char c)
+int str_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -57,7 +57,7 @@ int str_url_decode(char *s, size_t n, bool plus_is_space)
 		if (c == '%') {
 			if (i + 2 >= n)
 				return ERR_INVALID;
-			int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+			int h = str_hexval(s[i + 1]), l = str_hexval(s[i + 2]);
 			if (h < 0 || l < 0)
 				return ERR_INVALID;
 			c = (char)(h * 16 + l);

@@ -20,5 +20,7 @@ bool str_valid_utf8(const char *s, size_t n);
 void str_hex(const unsigned char *in, size_t n, char *out);
 /* Trims ASCII whitespace at both ends in place; returns s. */
 char *str_trim(char *s);
+/* The value of one hex digit (either case), or -1. */
+int str_hexval(char c);
 
 #endif

@@ -332,6 +332,24 @@ static void api_reschedule(http_req_t *r)
 	http_reply_json(r, 200, m);
 }
 
+/* The failure rc of a change to one appointment: field_rc is an "invalid" reply with key on
+ * field, ERR_CONFLICT a bad state, anything else goes to reply_err as it is. */
+static void reply_change_err(http_req_t *r, int rc, int field_rc, const char *field, const char *key)
+{
+	booking_err_t err = {0};
+	if (rc == field_rc) {
+		err.code = "invalid";
+		err.key = "booking_err_invalid";
+		err.fields[0].field = field;
+		err.fields[0].key = key;
+		err.nfields = 1;
+	} else if (rc == ERR_CONFLICT) {
+		err.code = "bad_state";
+		err.key = "booking_err_bad_state";
+	}
+	reply_err(r, rc, &err);
+}
+
 static void api_check_in(http_req_t *r)
 {
 	if (!body_is_object(r))
@@ -341,19 +359,8 @@ static void api_check_in(http_req_t *r)
 		return;
 	const char *code = http_param(r, "code");
 	int rc = booking_check_in(&ctx, code, field(r, "id_number"));
-	booking_err_t err = {0};
-	if (rc == ERR_PERM) {
-		err.code = "invalid";
-		err.key = "booking_err_invalid";
-		err.fields[0].field = "id_number";
-		err.fields[0].key = "booking_err_id_mismatch";
-		err.nfields = 1;
-	} else if (rc == ERR_CONFLICT) {
-		err.code = "bad_state";
-		err.key = "booking_err_bad_state";
-	}
 	if (rc) {
-		reply_err(r, rc, &err);
+		reply_change_err(r, rc, ERR_PERM, "id_number", "booking_err_id_mismatch");
 		return;
 	}
 	auth_audit(r, "booking.check_in", code, NULL);
@@ -369,19 +376,8 @@ static void api_status(http_req_t *r)
 		return;
 	const char *code = http_param(r, "code"), *to = field(r, "status");
 	int rc = booking_transition(&ctx, code, to);
-	booking_err_t err = {0};
-	if (rc == ERR_INVALID) {
-		err.code = "invalid";
-		err.key = "booking_err_invalid";
-		err.fields[0].field = "status";
-		err.fields[0].key = "booking_err_status";
-		err.nfields = 1;
-	} else if (rc == ERR_CONFLICT) {
-		err.code = "bad_state";
-		err.key = "booking_err_bad_state";
-	}
 	if (rc) {
-		reply_err(r, rc, &err);
+		reply_change_err(r, rc, ERR_INVALID, "status", "booking_err_status");
 		return;
 	}
 	auth_audit(r, "booking.status", code, to);

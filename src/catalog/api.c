@@ -18,9 +18,7 @@
 #include "catalog/store.h"
 #include "http/router.h"
 
-#include <microhttpd.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,37 +176,9 @@ void catalog_changed(struct app *app, const char *what, const char *code)
 
 /* ---------------------------------------------------------------- replies */
 
-static bool etag_matches(const char *inm, const char *etag)
-{
-	if (!inm)
-		return false;
-	const char *p = inm;
-	size_t n = strlen(etag);
-	while (*p) {
-		while (*p == ' ' || *p == ',' || *p == '\t')
-			p++;
-		if (*p == '*')
-			return true;
-		if (p[0] == 'W' && p[1] == '/')
-			p += 2;
-		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return true;
-		while (*p && *p != ',')
-			p++;
-	}
-	return false;
-}
-
 static void reply_cached(http_req_t *r, const char *body, size_t len, const char *etag)
 {
-	http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
-	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
-	/* The language comes from ?lang=, the lang cookie or Accept-Language. */
-	http_add_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
-	if (etag_matches(http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), etag))
-		http_reply_bytes(r, 304, NULL, "", 0);
-	else
-		http_reply_bytes(r, 200, "application/json; charset=utf-8", body, len);
+	http_reply_json_cacheable(r, body, len, etag, 60);
 }
 
 /* Renders, caches and sends body (stolen). */
@@ -217,11 +187,8 @@ static void reply_fresh(http_req_t *r, const char *key, uint64_t gen, json_t *bo
 	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(body);
 	size_t len = strlen(s);
-	unsigned char h[16];
-	crypto_generichash(h, sizeof h, (const unsigned char *)s, len, NULL, 0);
-	char hex[33], etag[40];
-	str_hex(h, sizeof h, hex);
-	snprintf(etag, sizeof etag, "\"%s\"", hex);
+	char etag[HTTP_ETAG_SIZE];
+	http_etag(s, len, etag);
 	cache_put(key, s, len, etag, gen);
 	reply_cached(r, s, len, etag);
 	free(s);

@@ -110,23 +110,12 @@ bool cat_code_valid(const char *s)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool cat_colour_valid(const char *s)
 {
 	if (!s || strlen(s) != 7 || s[0] != '#')
 		return false;
 	for (int i = 1; i < 7; i++)
-		if (hexval(s[i]) < 0)
+		if (str_hexval(s[i]) < 0)
 			return false;
 	return true;
 }
@@ -143,7 +132,7 @@ double cat_contrast_white(const char *colour)
 		return 0;
 	int rgb[3];
 	for (int i = 0; i < 3; i++)
-		rgb[i] = hexval(colour[1 + 2 * i]) * 16 + hexval(colour[2 + 2 * i]);
+		rgb[i] = str_hexval(colour[1 + 2 * i]) * 16 + str_hexval(colour[2 + 2 * i]);
 	double l = 0.2126 * channel_lum(rgb[0]) + 0.7152 * channel_lum(rgb[1]) + 0.0722 * channel_lum(rgb[2]);
 	return 1.05 / (l + 0.05);
 }

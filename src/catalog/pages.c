@@ -12,6 +12,7 @@
 #include "base/str.h"
 #include "catalog/internal.h"
 #include "catalog/store.h"
+#include "http/form.h"
 #include "http/router.h"
 
 #include <ctype.h>
@@ -82,37 +83,6 @@ static bool parse_coord(http_req_t *r, const char *s, double *out)
 
 /* ---------------------------------------------------------------- view models */
 
-typedef struct {
-	http_req_t *r;
-	const char *prefix; /* id prefix of the form's fields: "o" gives o-code */
-	json_t *f;          /* field → {v, err} */
-} fm_t;
-
-static fm_t fm_new(http_req_t *r, const char *prefix)
-{
-	return (fm_t){r, prefix, json_object()};
-}
-
-static json_t *fm_field(fm_t *m, const char *field)
-{
-	json_t *o = json_object_get(m->f, field);
-	if (!o) {
-		o = json_object();
-		json_object_set_new(m->f, field, o);
-	}
-	return o;
-}
-
-static void fm_val(fm_t *m, const char *field, const char *v)
-{
-	json_object_set_new(fm_field(m, field), "v", json_string(v ? v : ""));
-}
-
-static void fm_on(fm_t *m, const char *field, bool on)
-{
-	json_object_set_new(fm_field(m, field), "on", json_boolean(on));
-}
-
 static const char *label_of(http_req_t *r, const char *field)
 {
 	return http_t(r, arena_printf(r->arena, "cat_f_%s", field));
@@ -136,7 +106,7 @@ static int field_rank(const char *field)
 }
 
 /* Marks the fields of errs and appends the summary entries to summary, in form order. */
-static void fm_errors(fm_t *m, const cat_errs_t *errs_in, json_t *summary)
+static void fm_errors(form_t *m, const cat_errs_t *errs_in, json_t *summary)
 {
 	http_req_t *r = m->r;
 	cat_errs_t sorted = *errs_in, *errs = &sorted;
@@ -149,11 +119,10 @@ static void fm_errors(fm_t *m, const cat_errs_t *errs_in, json_t *summary)
 	for (size_t i = 0; i < errs->n; i++) {
 		const char *field = errs->e[i].field;
 		const char *msg = http_t(r, errs->e[i].reason);
-		json_t *f = fm_field(m, field);
+		json_t *f = form_field(m, field);
 		if (!json_object_get(f, "err"))
 			json_object_set_new(f, "err", json_string(msg));
-		json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", arena_printf(r->arena, "%s-%s", m->prefix, field),
-							 "label", label_of(r, field), "msg", msg));
+		json_array_append_new(summary, form_item(m, field, label_of(r, field), msg));
 	}
 }
 
@@ -250,25 +219,25 @@ static void orgs_page(http_req_t *r, int status, const char *failed, const cat_e
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const char *prefix = arena_printf(r->arena, "g-%s", orgs[i].code);
-		fm_t fm = fm_new(r, prefix);
+		form_t fm = form_new(r, prefix);
 		bool is_failed = str_eq(failed, orgs[i].code);
 		cat_org_t shown = orgs[i];
 		if (is_failed)
 			org_from_form(r, &shown, orgs[i].code);
 		for (int l = 0; l < CAT_NLANG; l++)
-			fm_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), shown.name[l]);
+			form_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), shown.name[l]);
 		if (is_failed)
 			fm_errors(&fm, errs, summary);
 		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:b}", "gcode", orgs[i].code, "name",
 						      lang_pick(r, orgs[i].name), "prefix", prefix, "gf", fm.f, "open",
 						      is_failed));
 	}
-	fm_t nf = fm_new(r, "ng");
+	form_t nf = form_new(r, "ng");
 	bool new_failed = str_eq(failed, "");
-	fm_val(&nf, "code", new_failed ? fstr(r, "code") : "");
+	form_val(&nf, "code", new_failed ? fstr(r, "code") : "");
 	for (int l = 0; l < CAT_NLANG; l++) {
 		const char *k = arena_printf(r->arena, "name_%s", cat_langs[l]);
-		fm_val(&nf, k, new_failed ? fstr(r, k) : "");
+		form_val(&nf, k, new_failed ? fstr(r, k) : "");
 	}
 	if (new_failed)
 		fm_errors(&nf, errs, summary);
@@ -431,21 +400,21 @@ static void office_form_page(http_req_t *r, int status, bool editing, const cat_
 		unavailable(r);
 		return;
 	}
-	fm_t fm = fm_new(r, "o");
-	fm_val(&fm, "code", o->code);
+	form_t fm = form_new(r, "o");
+	form_val(&fm, "code", o->code);
 	for (int l = 0; l < CAT_NLANG; l++) {
-		fm_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), o->name[l]);
-		fm_val(&fm, arena_printf(r->arena, "accessibility_%s", cat_langs[l]), o->access[l]);
+		form_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), o->name[l]);
+		form_val(&fm, arena_printf(r->arena, "accessibility_%s", cat_langs[l]), o->access[l]);
 	}
-	fm_val(&fm, "address", o->address);
-	fm_val(&fm, "postcode", o->postcode);
-	fm_val(&fm, "city", o->city);
-	fm_val(&fm, "phone", o->phone);
-	fm_val(&fm, "tz", o->tz);
+	form_val(&fm, "address", o->address);
+	form_val(&fm, "postcode", o->postcode);
+	form_val(&fm, "city", o->city);
+	form_val(&fm, "phone", o->phone);
+	form_val(&fm, "tz", o->tz);
 	/* Keep what was typed, even when it did not parse. */
-	fm_val(&fm, "lat", from_post ? fstr(r, "lat") : coord_text(r, o->has_geo, o->lat));
-	fm_val(&fm, "lon", from_post ? fstr(r, "lon") : coord_text(r, o->has_geo, o->lon));
-	fm_on(&fm, "active", o->active);
+	form_val(&fm, "lat", from_post ? fstr(r, "lat") : coord_text(r, o->has_geo, o->lat));
+	form_val(&fm, "lon", from_post ? fstr(r, "lon") : coord_text(r, o->has_geo, o->lon));
+	form_on(&fm, "active", o->active);
 	json_t *summary = errs ? json_array() : NULL;
 	if (errs)
 		fm_errors(&fm, errs, summary);
@@ -574,14 +543,14 @@ typedef struct {
 	const cat_errs_t *errs;
 } failed_t;
 
-static void zone_values(fm_t *fm, const cat_zone_t *z)
+static void zone_values(form_t *fm, const cat_zone_t *z)
 {
 	http_req_t *r = fm->r;
-	fm_val(fm, "code", z->code);
+	form_val(fm, "code", z->code);
 	for (int l = 0; l < CAT_NLANG; l++)
-		fm_val(fm, arena_printf(r->arena, "name_%s", cat_langs[l]), z->name[l]);
-	fm_val(fm, "colour", z->colour);
-	fm_val(fm, "letter", z->letter);
+		form_val(fm, arena_printf(r->arena, "name_%s", cat_langs[l]), z->name[l]);
+	form_val(fm, "colour", z->colour);
+	form_val(fm, "letter", z->letter);
 }
 
 static void zone_from_form(http_req_t *r, cat_zone_t *z)
@@ -646,7 +615,7 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		bool zone_failed = fail && str_eq(fail->zone, z->code);
 		/* Zone edit form. */
 		const char *zp = arena_printf(r->arena, "z-%s", z->code);
-		fm_t zf = fm_new(r, zp);
+		form_t zf = form_new(r, zp);
 		bool edit_failed = zone_failed && fail->kind == F_ZONE_EDIT;
 		cat_zone_t shown = *z;
 		if (edit_failed) {
@@ -656,7 +625,7 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		if (edit_failed)
 			fm_errors(&zf, fail->errs, summary);
 		/* Delete form. */
-		fm_t xf = fm_new(r, arena_printf(r->arena, "x-%s", z->code));
+		form_t xf = form_new(r, arena_printf(r->arena, "x-%s", z->code));
 		if (zone_failed && fail->kind == F_ZONE_DELETE)
 			fm_errors(&xf, fail->errs, summary);
 		/* Desks. */
@@ -664,22 +633,22 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		for (size_t k = 0; k < z->ndesks; k++) {
 			const cat_desk_t *d = &z->desks[k];
 			const char *dp = arena_printf(r->arena, "d-%s-%s", z->code, d->code);
-			fm_t df = fm_new(r, dp);
+			form_t df = form_new(r, dp);
 			bool desk_failed = zone_failed && fail->kind == F_DESK_EDIT && str_eq(fail->desk, d->code);
 			cat_desk_t ds = *d;
 			if (desk_failed)
 				desk_from_form(r, &ds, d->code);
-			fm_val(&df, "display_name", ds.display_name);
-			fm_on(&df, "active", ds.active);
+			form_val(&df, "display_name", ds.display_name);
+			form_on(&df, "active", ds.active);
 			if (desk_failed)
 				fm_errors(&df, fail->errs, summary);
 			json_array_append_new(desks, json_pack("{s:s,s:s,s:b,s:s,s:o}", "dcode", d->code, "display_name",
 							       d->display_name, "active", d->active, "dp", dp, "df", df.f));
 		}
-		fm_t nd = fm_new(r, arena_printf(r->arena, "nd-%s", z->code));
+		form_t nd = form_new(r, arena_printf(r->arena, "nd-%s", z->code));
 		bool nd_failed = zone_failed && fail->kind == F_DESK_NEW;
-		fm_val(&nd, "code", nd_failed ? fstr(r, "code") : "");
-		fm_val(&nd, "display_name", nd_failed ? fstr(r, "display_name") : "");
+		form_val(&nd, "code", nd_failed ? fstr(r, "code") : "");
+		form_val(&nd, "display_name", nd_failed ? fstr(r, "display_name") : "");
 		if (nd_failed)
 			fm_errors(&nd, fail->errs, summary);
 		char ratio[16];
@@ -698,7 +667,7 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		json_object_set_new(jz, "nd", nd.f);
 		json_array_append_new(zones, jz);
 	}
-	fm_t nz = fm_new(r, "nz");
+	form_t nz = form_new(r, "nz");
 	bool nz_failed = fail && fail->kind == F_ZONE_NEW;
 	cat_zone_t newz = {.code = "", .kind = "welcome", .colour = "", .letter = ""};
 	for (int l = 0; l < CAT_NLANG; l++)
@@ -1128,17 +1097,17 @@ static void proc_form_page(http_req_t *r, int status, bool editing, const cat_pr
 		unavailable(r);
 		return;
 	}
-	fm_t fm = fm_new(r, "p");
-	fm_val(&fm, "code", p->code);
-	fm_val(&fm, "category", p->category);
+	form_t fm = form_new(r, "p");
+	form_val(&fm, "code", p->code);
+	form_val(&fm, "category", p->category);
 	for (int l = 0; l < CAT_NLANG; l++) {
-		fm_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), p->name[l]);
-		fm_val(&fm, arena_printf(r->arena, "description_%s", cat_langs[l]), p->desc[l]);
-		fm_val(&fm, arena_printf(r->arena, "documents_%s", cat_langs[l]), cat_list_join(r->arena, &p->docs[l], '\n'));
+		form_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), p->name[l]);
+		form_val(&fm, arena_printf(r->arena, "description_%s", cat_langs[l]), p->desc[l]);
+		form_val(&fm, arena_printf(r->arena, "documents_%s", cat_langs[l]), cat_list_join(r->arena, &p->docs[l], '\n'));
 	}
-	fm_val(&fm, "duration_min", from_post ? fstr(r, "duration_min") : arena_printf(r->arena, "%d", p->duration_min));
-	fm_val(&fm, "online_url", p->online_url);
-	fm_on(&fm, "active", p->active);
+	form_val(&fm, "duration_min", from_post ? fstr(r, "duration_min") : arena_printf(r->arena, "%d", p->duration_min));
+	form_val(&fm, "online_url", p->online_url);
+	form_on(&fm, "active", p->active);
 	json_t *summary = errs ? json_array() : NULL;
 	if (errs)
 		fm_errors(&fm, errs, summary);

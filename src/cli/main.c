@@ -259,6 +259,24 @@ static db_t *open_db(config_t *cfg, const char *root, bool reset)
 	return db;
 }
 
+/* Whether argv[2] is the subcommand sub of "finestreta cmd"; if not, says so on stderr. */
+static bool expect_sub(int argc, char **argv, const char *cmd, const char *sub)
+{
+	if (argc < 3 || strcmp(argv[2], sub) != 0) {
+		fprintf(stderr, "finestreta %s: expected '%s' (see 'finestreta help %s')\n", cmd, sub, cmd);
+		return false;
+	}
+	return true;
+}
+
+/* "finestreta cmd sub [options]" into o: 0, or 2 with the reason printed. */
+static int parse_sub(int argc, char **argv, const char *cmd, const char *sub, opts_t *o)
+{
+	if (!expect_sub(argc, argv, cmd, sub))
+		return 2;
+	return parse_opts(argc, argv, 3, o, cmd) ? 2 : 0;
+}
+
 /* What a one-shot command needs: settings, a migrated database, one connection. */
 typedef struct {
 	config_t *cfg;
@@ -375,12 +393,8 @@ out:
 
 static int cmd_mail(int argc, char **argv)
 {
-	if (argc < 3 || strcmp(argv[2], "test") != 0) {
-		fprintf(stderr, "finestreta mail: expected 'test' (see 'finestreta help mail')\n");
-		return 2;
-	}
 	opts_t o = {0};
-	if (parse_opts(argc, argv, 3, &o, "mail"))
+	if (parse_sub(argc, argv, "mail", "test", &o))
 		return 2;
 	if (!o.to) {
 		fprintf(stderr, "finestreta mail test: --to is required\n");
@@ -482,12 +496,8 @@ static int read_password(char *out, size_t n)
 
 static int cmd_user(int argc, char **argv)
 {
-	if (argc < 3 || strcmp(argv[2], "add") != 0) {
-		fprintf(stderr, "finestreta user: expected 'add' (see 'finestreta help user')\n");
-		return 2;
-	}
 	opts_t o = {0};
-	if (parse_opts(argc, argv, 3, &o, "user"))
+	if (parse_sub(argc, argv, "user", "add", &o))
 		return 2;
 	if (!o.email || !o.role) {
 		fprintf(stderr, "finestreta user add: --email and --role are required\n");
@@ -527,12 +537,8 @@ static int cmd_user(int argc, char **argv)
 
 static int cmd_token(int argc, char **argv)
 {
-	if (argc < 3 || strcmp(argv[2], "create") != 0) {
-		fprintf(stderr, "finestreta token: expected 'create' (see 'finestreta help token')\n");
-		return 2;
-	}
 	opts_t o = {0};
-	if (parse_opts(argc, argv, 3, &o, "token"))
+	if (parse_sub(argc, argv, "token", "create", &o))
 		return 2;
 	if (!o.user) {
 		fprintf(stderr, "finestreta token create: --user is required\n");
@@ -563,10 +569,8 @@ static int cmd_token(int argc, char **argv)
 static int cmd_catalogue(int argc, char **argv, bool import)
 {
 	const char *cmd = import ? "import" : "export";
-	if (argc < 3 || strcmp(argv[2], "catalogue") != 0) {
-		fprintf(stderr, "finestreta %s: expected 'catalogue' (see 'finestreta help %s')\n", cmd, cmd);
+	if (!expect_sub(argc, argv, cmd, "catalogue"))
 		return 2;
-	}
 	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
 	int nrest = 0;

@@ -128,6 +128,13 @@ void http_reply_redirect(http_req_t *r, const char *location);
  * msg_key is an i18n key; extra (may be NULL) is merged into the JSON body. */
 void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key,
 		      json_t *extra);
+/* The quoted strong ETag of a body: a 16-byte BLAKE2b hash in hex, 34 characters and NUL. */
+#define HTTP_ETAG_SIZE 40
+void http_etag(const void *body, size_t len, char out[HTTP_ETAG_SIZE]);
+/* A public JSON body (copied) with ETag etag (quoted), Cache-Control: public, max-age=max_age and
+ * Vary: Accept-Language, Cookie, since the language comes from ?lang=, the lang cookie or
+ * Accept-Language; an empty 304 instead when If-None-Match names etag (weak or strong) or "*". */
+void http_reply_json_cacheable(http_req_t *r, const char *body, size_t len, const char *etag, int max_age);
 /* Streams Server-Sent Events of topic to the client until it leaves or the server stops. */
 void http_reply_events(http_req_t *r, const char *topic);
 

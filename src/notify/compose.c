@@ -324,26 +324,53 @@ static int render(bool html, const char *name, json_t *const *ctx, size_t n, cha
 	return 0;
 }
 
-int compose_part(const char *tpl, bool html, const char *kind, const char *lang, const json_t *model, char **out)
+/* What a render of kind needs: translations t, the caller's model and the kind's own model x,
+ * in lang (or the default language when lang is not one). */
+typedef struct {
+	const char *lang;
+	arena_t *a;
+	json_t *tctx, *x, *empty;
+	json_t *ctx[3];
+} cctx_t;
+
+/* 0, or ERR_UNAVAILABLE when the language's catalogue is not loaded (nothing to close then). */
+static int cctx_open(cctx_t *c, const kind_t *k, const char *lang, const json_t *model)
 {
-	const kind_t *k = kind_find(kind);
-	if (!k)
-		return ERR_NOT_FOUND;
 	if (!i18n_supported(lang))
 		lang = i18n_langs[0];
 	json_t *cat = i18n_catalog(lang);
 	if (!cat)
 		return ERR_UNAVAILABLE;
-	arena_t *a = arena_new();
-	json_t *tctx = json_pack("{s:O}", "t", cat);
-	json_t *x = extra_model(a, k, lang, model);
-	json_t *empty = json_object();
-	json_t *ctx[3] = {tctx, model ? (json_t *)model : empty, x};
-	int rc = render(html, tpl, ctx, 3, out);
-	json_decref(empty);
-	json_decref(x);
-	json_decref(tctx);
-	arena_free(a);
+	c->lang = lang;
+	c->a = arena_new();
+	c->tctx = json_pack("{s:O}", "t", cat);
+	c->x = extra_model(c->a, k, lang, model);
+	c->empty = json_object();
+	c->ctx[0] = c->tctx;
+	c->ctx[1] = model ? (json_t *)model : c->empty;
+	c->ctx[2] = c->x;
+	return 0;
+}
+
+static void cctx_close(cctx_t *c)
+{
+	json_decref(c->empty);
+	json_decref(c->x);
+	json_decref(c->tctx);
+	arena_free(c->a);
+}
+
+int compose_part(const char *tpl, bool html, const char *kind, const char *lang, const json_t *model, char **out)
+{
+	const kind_t *k = kind_find(kind);
+	if (!k)
+		return ERR_NOT_FOUND;
+	cctx_t c;
+	int rc = cctx_open(&c, k, lang, model);
+	if (rc)
+		return rc;
+	rc = render(html, tpl, c.ctx, 3, out);
+	cctx_close(&c);
 	return rc;
 }
 
@@ -355,27 +382,20 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 		return ERR_NOT_FOUND;
 	if (!notify_app() || !ntexts)
 		return ERR_UNAVAILABLE;
-	if (!i18n_supported(lang))
-		lang = i18n_langs[0];
-	json_t *cat = i18n_catalog(lang);
-	if (!cat)
-		return ERR_UNAVAILABLE;
-	arena_t *a = arena_new();
-	json_t *tctx = json_pack("{s:O}", "t", cat);
-	json_t *x = extra_model(a, k, lang, model);
-	json_t *empty = json_object();
-	json_t *ctx[3] = {tctx, model ? (json_t *)model : empty, x};
+	cctx_t c;
+	int rc = cctx_open(&c, k, lang, model);
+	if (rc)
+		return rc;
 	char name[64];
 	char *t = NULL, *h = NULL;
 	snprintf(name, sizeof name, "mail/%s", kind);
-	int rc = 0;
 	if (text)
-		rc = render(false, name, ctx, 3, &t);
+		rc = render(false, name, c.ctx, 3, &t);
 	if (!rc && html)
-		rc = render(true, name, ctx, 3, &h);
+		rc = render(true, name, c.ctx, 3, &h);
 	if (!rc) {
 		if (subject)
-			*subject = xstrdup(json_string_value(json_object_get(x, "subject")));
+			*subject = xstrdup(json_string_value(json_object_get(c.x, "subject")));
 		if (text)
 			*text = t;
 		if (html)
@@ -383,23 +403,20 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 		if (sms) {
 			char *pub = public_url();
 			const char *date_long, *date, *time_s;
-			compose_when(a, model, lang, &date_long, &date, &time_s);
+			compose_when(c.a, model, c.lang, &date_long, &date, &time_s);
 			/* The manage link without its token: an SMS is short, travels less safely than a
 			 * mail, and the page asks for the ID number instead. */
 			const char *manage = notify_str(model, "manage_url");
-			const char *url = *manage ? arena_strndup(a, manage, strcspn(manage, "?#")) : pub;
+			const char *url = *manage ? arena_strndup(c.a, manage, strcspn(manage, "?#")) : pub;
 			const char *vars[] = {"code", notify_str(model, "code"), "date", date, "time", time_s,
 					      "city", compose_city(model), "url", url, NULL};
-			*sms = xstrdup(subst(a, lang, k->sms_key, vars));
+			*sms = xstrdup(subst(c.a, c.lang, k->sms_key, vars));
 			free(pub);
 		}
 	} else {
 		free(t);
 		free(h);
 	}
-	json_decref(empty);
-	json_decref(x);
-	json_decref(tctx);
-	arena_free(a);
+	cctx_close(&c);
 	return rc;
 }

@@ -14,33 +14,11 @@
 #include "schedule/internal.h"
 #include "schedule/schedule.h"
 
-#include <microhttpd.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_DAYS 7
 #define MAX_DAYS 92
-
-static bool etag_matches(const char *inm, const char *etag)
-{
-	if (!inm)
-		return false;
-	size_t n = strlen(etag);
-	for (const char *p = inm; *p;) {
-		while (*p == ' ' || *p == ',' || *p == '\t')
-			p++;
-		if (*p == '*')
-			return true;
-		if (p[0] == 'W' && p[1] == '/')
-			p += 2;
-		if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
-			return true;
-		while (*p && *p != ',')
-			p++;
-	}
-	return false;
-}
 
 static void bad(http_req_t *r, const char *code)
 {
@@ -123,18 +101,9 @@ static void hours_api(http_req_t *r)
 	char *s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	size_t len = strlen(s);
-	unsigned char h[16];
-	crypto_generichash(h, sizeof h, (const unsigned char *)s, len, NULL, 0);
-	char hex[33], etag[40];
-	str_hex(h, sizeof h, hex);
-	snprintf(etag, sizeof etag, "\"%s\"", hex);
-	http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
-	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=60");
-	http_add_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
-	if (etag_matches(http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), etag))
-		http_reply_bytes(r, 304, NULL, "", 0);
-	else
-		http_reply_bytes(r, 200, "application/json; charset=utf-8", s, len);
+	char etag[HTTP_ETAG_SIZE];
+	http_etag(s, len, etag);
+	http_reply_json_cacheable(r, s, len, etag, 60);
 	free(s);
 }
 

@@ -16,6 +16,7 @@
 #include "base/str.h"
 #include "base/tz.h"
 #include "catalog/catalog.h"
+#include "http/form.h"
 #include "http/router.h"
 #include "schedule/internal.h"
 #include "schedule/schedule.h"
@@ -155,67 +156,6 @@ static json_t *office_json(http_req_t *r, const catalog_office_t *o)
 
 /* ---------------------------------------------------------------- forms */
 
-typedef struct {
-	http_req_t *r;
-	const char *prefix;
-	json_t *f;       /* field → {v, err, on} */
-	json_t *summary; /* [{id, label, msg}] */
-} fm_t;
-
-static fm_t fm_new(http_req_t *r, const char *prefix)
-{
-	return (fm_t){r, prefix, json_object(), json_array()};
-}
-
-static void fm_free(fm_t *m)
-{
-	json_decref(m->f);
-	json_decref(m->summary);
-}
-
-static json_t *fm_field(fm_t *m, const char *field)
-{
-	json_t *o = json_object_get(m->f, field);
-	if (!o) {
-		o = json_object();
-		json_object_set_new(m->f, field, o);
-	}
-	return o;
-}
-
-static void fm_val(fm_t *m, const char *field, const char *v)
-{
-	json_object_set_new(fm_field(m, field), "v", json_string(v ? v : ""));
-}
-
-/* An error on a field (the first one wins), and a summary line "Label: message". */
-static void fm_err(fm_t *m, const char *field, const char *label_key, const char *msg)
-{
-	json_t *f = fm_field(m, field);
-	if (json_object_get(f, "err"))
-		return;
-	json_object_set_new(f, "err", json_string(msg));
-	json_array_append_new(m->summary,
-			      json_pack("{s:s,s:s,s:s}", "id", arena_printf(m->r->arena, "%s-%s", m->prefix, field), "label",
-					http_t(m->r, label_key), "msg", msg));
-}
-
-static bool fm_bad(const fm_t *m)
-{
-	return json_array_size(m->summary) > 0;
-}
-
-/* Moves the form into the page model as f, errors, has_errors. */
-static void fm_into(fm_t *m, json_t *model)
-{
-	json_object_set(model, "f", m->f);
-	if (fm_bad(m)) {
-		json_object_set_new(model, "has_errors", json_true());
-		json_object_set(model, "errors", m->summary);
-	}
-	fm_free(m);
-}
-
 static const char *msg_range(http_req_t *r, int min, int max)
 {
 	const char *s = subst(r, http_t(r, "sch_err_number"), "min", arena_printf(r->arena, "%d", min));
@@ -223,13 +163,13 @@ static const char *msg_range(http_req_t *r, int min, int max)
 }
 
 /* A required whole number in [min, max]; errors go on the field. */
-static int f_int(fm_t *m, const char *field, const char *label, int min, int max, int *out)
+static int f_int(form_t *m, const char *field, const char *label, int min, int max, int *out)
 {
 	const char *v = fstr(m->r, field);
-	fm_val(m, field, v);
+	form_val(m, field, v);
 	int64_t x;
 	if (str_to_i64(v, min, max, &x)) {
-		fm_err(m, field, label, msg_range(m->r, min, max));
+		form_err(m, field, label, msg_range(m->r, min, max));
 		return ERR_INVALID;
 	}
 	*out = (int)x;
@@ -237,44 +177,44 @@ static int f_int(fm_t *m, const char *field, const char *label, int min, int max
 }
 
 /* An optional whole number: -1 when empty. */
-static int f_int_opt(fm_t *m, const char *field, const char *label, int min, int max, int *out)
+static int f_int_opt(form_t *m, const char *field, const char *label, int min, int max, int *out)
 {
 	const char *v = fstr(m->r, field);
 	if (!*v) {
-		fm_val(m, field, "");
+		form_val(m, field, "");
 		*out = -1;
 		return 0;
 	}
 	return f_int(m, field, label, min, max, out);
 }
 
-static int f_date(fm_t *m, const char *field, const char *label, bool required, int32_t *out, const char **text)
+static int f_date(form_t *m, const char *field, const char *label, bool required, int32_t *out, const char **text)
 {
 	const char *v = fstr(m->r, field);
-	fm_val(m, field, v);
+	form_val(m, field, v);
 	*text = v;
 	if (!*v && !required) {
 		*out = INT32_MAX;
 		return 0;
 	}
 	if (tz_date_parse(v, out)) {
-		fm_err(m, field, label, http_t(m->r, "sch_err_date"));
+		form_err(m, field, label, http_t(m->r, "sch_err_date"));
 		return ERR_INVALID;
 	}
 	return 0;
 }
 
 /* A time of day "HH:MM"; empty gives -1 when not required. */
-static int f_time(fm_t *m, const char *field, const char *label, bool required, int *out)
+static int f_time(form_t *m, const char *field, const char *label, bool required, int *out)
 {
 	const char *v = fstr(m->r, field);
-	fm_val(m, field, v);
+	form_val(m, field, v);
 	if (!*v && !required) {
 		*out = -1;
 		return 0;
 	}
 	if (tz_hhmm_parse(v, out)) {
-		fm_err(m, field, label, http_t(m->r, "sch_err_time"));
+		form_err(m, field, label, http_t(m->r, "sch_err_time"));
 		return ERR_INVALID;
 	}
 	return 0;
@@ -519,7 +459,7 @@ static json_t *rules_json(http_req_t *r, db_conn_t *c, const catalog_office_t *o
 	return a;
 }
 
-static void office_page(http_req_t *r, const catalog_office_t *o, int status, fm_t *closure_form)
+static void office_page(http_req_t *r, const catalog_office_t *o, int status, form_t *closure_form)
 {
 	db_conn_t *c = http_db(r);
 	sched_hours_t *hours;
@@ -531,7 +471,7 @@ static void office_page(http_req_t *r, const catalog_office_t *o, int status, fm
 	    sched_store_closures(c, r->arena, o->id, date_str(r, today), "9999-12-31", &cl, &ncl) ||
 	    sched_store_rules(c, r->arena, o->id, &rules, &nr)) {
 		if (closure_form)
-			fm_free(closure_form);
+			form_free(closure_form);
 		unavailable(r);
 		return;
 	}
@@ -548,12 +488,12 @@ static void office_page(http_req_t *r, const catalog_office_t *o, int status, fm
 			      rules_json(r, c, o, rules, nr), "title",
 			      subst(r, http_t(r, "sch_office_title"), "name", catalog_office_name(o, r->lang)));
 	if (closure_form) {
-		fm_into(closure_form, m);
+		form_into(closure_form, m);
 	} else {
-		fm_t f = fm_new(r, "cl");
-		fm_val(&f, "day", "");
-		fm_val(&f, "reason", "");
-		fm_into(&f, m);
+		form_t f = form_new(r, "cl");
+		form_val(&f, "day", "");
+		form_val(&f, "reason", "");
+		form_into(&f, m);
 	}
 	notice_into(r, m);
 	http_reply_page(r, status, "schedule/office", m);
@@ -588,7 +528,7 @@ static int hours_change(http_req_t *r, db_conn_t *c, void *ctx)
 	return rc;
 }
 
-static void hours_page(http_req_t *r, const catalog_office_t *o, int status, fm_t *fm, bool editing)
+static void hours_page(http_req_t *r, const catalog_office_t *o, int status, form_t *fm, bool editing)
 {
 	json_t *days = json_array();
 	for (int wd = 1; wd <= 7; wd++) {
@@ -597,7 +537,7 @@ static void hours_page(http_req_t *r, const catalog_office_t *o, int status, fm_
 		for (int k = 1; k <= MAX_INTERVALS_FORM; k++)
 			for (int p = 0; p < 2; p++) {
 				const char *name = arena_printf(r->arena, "%s%d_%d", parts[p], k, wd);
-				json_t *f = fm_field(fm, name);
+				json_t *f = form_field(fm, name);
 				const char *label = http_t(r, arena_printf(r->arena, "sch_%s%s", parts[p], k == 1 ? "" : "2"));
 				json_t *j = json_pack("{s:s,s:s,s:s,s:O}", "name", name, "id", arena_printf(r->arena, "h-%s", name),
 						      "label", label, "f", f);
@@ -607,7 +547,7 @@ static void hours_page(http_req_t *r, const catalog_office_t *o, int status, fm_
 	}
 	json_t *m = json_pack("{s:o,s:o,s:b,s:s}", "office", office_json(r, o), "days", days, "editing", editing, "action",
 			      arena_printf(r->arena, "/schedule/offices/%s/hours", o->code));
-	fm_into(fm, m);
+	form_into(fm, m);
 	http_reply_page(r, status, "schedule/hours", m);
 }
 
@@ -616,14 +556,14 @@ static void hours_get(http_req_t *r)
 	catalog_office_t o;
 	if (!load_office(r, &o))
 		return;
-	fm_t fm = fm_new(r, "h");
+	form_t fm = form_new(r, "h");
 	const char *from = qstr(r, "from"), *to = qstr(r, "to");
 	bool editing = false;
 	if (*from) {
 		sched_hours_t *h;
 		size_t n;
 		if (sched_store_hours(http_db(r), r->arena, o.id, &h, &n)) {
-			fm_free(&fm);
+			form_free(&fm);
 			unavailable(r);
 			return;
 		}
@@ -633,21 +573,21 @@ static void hours_get(http_req_t *r)
 			    used[h[i].weekday] >= MAX_INTERVALS_FORM)
 				continue;
 			int k = ++used[h[i].weekday];
-			fm_val(&fm, arena_printf(r->arena, "open%d_%d", k, h[i].weekday), hhmm(r, h[i].open_min));
-			fm_val(&fm, arena_printf(r->arena, "close%d_%d", k, h[i].weekday), hhmm(r, h[i].close_min));
+			form_val(&fm, arena_printf(r->arena, "open%d_%d", k, h[i].weekday), hhmm(r, h[i].open_min));
+			form_val(&fm, arena_printf(r->arena, "close%d_%d", k, h[i].weekday), hhmm(r, h[i].close_min));
 			editing = true;
 		}
 		if (!editing) {
-			fm_free(&fm);
+			form_free(&fm);
 			not_found(r);
 			return;
 		}
-		fm_val(&fm, "valid_from", from);
-		fm_val(&fm, "valid_to", to);
-		fm_val(&fm, "orig_from", from);
-		fm_val(&fm, "orig_to", to);
+		form_val(&fm, "valid_from", from);
+		form_val(&fm, "valid_to", to);
+		form_val(&fm, "orig_from", from);
+		form_val(&fm, "orig_to", to);
 	} else {
-		fm_val(&fm, "valid_from", date_str(r, today_at(&o)));
+		form_val(&fm, "valid_from", date_str(r, today_at(&o)));
 	}
 	hours_page(r, &o, 200, &fm, editing);
 }
@@ -657,16 +597,16 @@ static void hours_post(http_req_t *r)
 	catalog_office_t o;
 	if (!load_office(r, &o))
 		return;
-	fm_t fm = fm_new(r, "h");
+	form_t fm = form_new(r, "h");
 	hours_ctx_t h = {.o = &o};
 	int32_t from, to;
 	const char *sfrom, *sto;
 	f_date(&fm, "valid_from", "sch_period_from", true, &from, &sfrom);
 	if (f_date(&fm, "valid_to", "sch_period_to", false, &to, &sto) == 0 && *sto && *sfrom && to < from)
-		fm_err(&fm, "valid_to", "sch_period_to", http_t(r, "sch_err_date_order"));
+		form_err(&fm, "valid_to", "sch_period_to", http_t(r, "sch_err_date_order"));
 	const char *orig_from = fstr(r, "orig_from"), *orig_to = fstr(r, "orig_to");
-	fm_val(&fm, "orig_from", orig_from);
-	fm_val(&fm, "orig_to", orig_to);
+	form_val(&fm, "orig_from", orig_from);
+	form_val(&fm, "orig_to", orig_to);
 	for (int wd = 1; wd <= 7; wd++) {
 		int prev_close = -1;
 		for (int k = 1; k <= MAX_INTERVALS_FORM; k++) {
@@ -677,24 +617,24 @@ static void hours_post(http_req_t *r)
 			if (ra || rb || (a < 0 && b < 0))
 				continue;
 			if (a < 0 || b < 0) {
-				fm_err(&fm, a < 0 ? on : cn, a < 0 ? ol : cl, http_t(r, "sch_err_time_pair"));
+				form_err(&fm, a < 0 ? on : cn, a < 0 ? ol : cl, http_t(r, "sch_err_time_pair"));
 				continue;
 			}
 			if (b <= a) {
-				fm_err(&fm, cn, cl, http_t(r, "sch_err_time_order"));
+				form_err(&fm, cn, cl, http_t(r, "sch_err_time_order"));
 				continue;
 			}
 			if (prev_close >= 0 && a < prev_close) {
-				fm_err(&fm, on, ol, http_t(r, "sch_err_overlap"));
+				form_err(&fm, on, ol, http_t(r, "sch_err_overlap"));
 				continue;
 			}
 			prev_close = b;
 			h.rows[h.n++] = (sched_hours_t){0, o.id, wd, a, b, sfrom, *sto ? sto : ""};
 		}
 	}
-	if (!fm_bad(&fm) && h.n == 0)
-		fm_err(&fm, "open1_1", "sch_opens", http_t(r, "sch_err_hours_empty"));
-	if (fm_bad(&fm)) {
+	if (!form_bad(&fm) && h.n == 0)
+		form_err(&fm, "open1_1", "sch_opens", http_t(r, "sch_err_hours_empty"));
+	if (form_bad(&fm)) {
 		hours_page(r, &o, 422, &fm, *orig_from != '\0');
 		return;
 	}
@@ -705,15 +645,15 @@ static void hours_post(http_req_t *r)
 	schedule_report_t rep;
 	int rc = apply(r, o.id, 0, hours_change, &h, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0) {
-		fm_free(&fm);
+		form_free(&fm);
 		return;
 	}
 	if (rc == ERR_CONFLICT) {
-		fm_err(&fm, "valid_from", "sch_period_from", http_t(r, "sch_err_conflict"));
+		form_err(&fm, "valid_from", "sch_period_from", http_t(r, "sch_err_conflict"));
 		hours_page(r, &o, 409, &fm, *orig_from != '\0');
 		return;
 	}
-	fm_free(&fm);
+	form_free(&fm);
 	auth_audit(r, "schedule.hours.save", arena_printf(r->arena, "office:%s", o.code),
 		   arena_printf(r->arena, "period %s..%s, %zu interval(s)", sfrom, *sto ? sto : "", h.n));
 	redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "hours", &rep);
@@ -770,15 +710,15 @@ static void closures_post(http_req_t *r)
 	catalog_office_t o;
 	if (!load_office(r, &o))
 		return;
-	fm_t fm = fm_new(r, "cl");
+	form_t fm = form_new(r, "cl");
 	int32_t day;
 	const char *sday;
 	f_date(&fm, "day", "sch_date", true, &day, &sday);
 	const char *reason = fstr(r, "reason");
-	fm_val(&fm, "reason", reason);
+	form_val(&fm, "reason", reason);
 	if (strlen(reason) > MAX_REASON)
-		fm_err(&fm, "reason", "sch_reason", http_t(r, "sch_err_reason"));
-	if (fm_bad(&fm)) {
+		form_err(&fm, "reason", "sch_reason", http_t(r, "sch_err_reason"));
+	if (form_bad(&fm)) {
 		office_page(r, &o, 422, &fm);
 		return;
 	}
@@ -786,15 +726,15 @@ static void closures_post(http_req_t *r)
 	schedule_report_t rep;
 	int rc = apply(r, o.id, 0, closure_add_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0) {
-		fm_free(&fm);
+		form_free(&fm);
 		return;
 	}
 	if (rc == ERR_CONFLICT) {
-		fm_err(&fm, "day", "sch_date", http_t(r, "sch_err_closure_exists"));
+		form_err(&fm, "day", "sch_date", http_t(r, "sch_err_closure_exists"));
 		office_page(r, &o, 409, &fm);
 		return;
 	}
-	fm_free(&fm);
+	form_free(&fm);
 	auth_audit(r, "schedule.closure.add", arena_printf(r->arena, "office:%s", o.code),
 		   arena_printf(r->arena, "%s %s", sday, reason));
 	redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "closure", &rep);
@@ -852,7 +792,7 @@ static json_t *weekday_options(http_req_t *r, unsigned mask)
 	return a;
 }
 
-static void rule_page(http_req_t *r, const catalog_office_t *o, int status, fm_t *fm, int64_t rule_id,
+static void rule_page(http_req_t *r, const catalog_office_t *o, int status, form_t *fm, int64_t rule_id,
 		      const char *channel, unsigned mask, const int64_t *procs, size_t nprocs, bool active)
 {
 	db_conn_t *c = http_db(r);
@@ -868,24 +808,24 @@ static void rule_page(http_req_t *r, const catalog_office_t *o, int status, fm_t
 				    json_string(arena_printf(r->arena, "/schedule/offices/%s/rules/%lld/active", o->code,
 							     (long long)rule_id)));
 	}
-	fm_into(fm, m);
+	form_into(fm, m);
 	http_reply_page(r, status, "schedule/rule", m);
 }
 
-static void rule_values(http_req_t *r, fm_t *fm, const sched_rule_t *x)
+static void rule_values(http_req_t *r, form_t *fm, const sched_rule_t *x)
 {
-	fm_val(fm, "every_weeks", arena_printf(r->arena, "%d", x->every_weeks));
-	fm_val(fm, "valid_from", x->valid_from);
-	fm_val(fm, "valid_to", x->valid_to);
-	fm_val(fm, "start", hhmm(r, x->start_min));
-	fm_val(fm, "end", hhmm(r, x->end_min));
-	fm_val(fm, "slot_min", arena_printf(r->arena, "%d", x->slot_min));
-	fm_val(fm, "capacity", x->capacity >= 0 ? arena_printf(r->arena, "%d", x->capacity) : "");
-	fm_val(fm, "staff_share", arena_printf(r->arena, "%d", x->staff_share));
-	fm_val(fm, "horizon_days", arena_printf(r->arena, "%d", x->horizon_days));
-	fm_val(fm, "min_notice_min", arena_printf(r->arena, "%d", x->min_notice_min));
-	fm_val(fm, "release_days", x->release_days >= 0 ? arena_printf(r->arena, "%d", x->release_days) : "");
-	fm_val(fm, "release_time", x->release_days >= 0 ? hhmm(r, x->release_min) : "");
+	form_val(fm, "every_weeks", arena_printf(r->arena, "%d", x->every_weeks));
+	form_val(fm, "valid_from", x->valid_from);
+	form_val(fm, "valid_to", x->valid_to);
+	form_val(fm, "start", hhmm(r, x->start_min));
+	form_val(fm, "end", hhmm(r, x->end_min));
+	form_val(fm, "slot_min", arena_printf(r->arena, "%d", x->slot_min));
+	form_val(fm, "capacity", x->capacity >= 0 ? arena_printf(r->arena, "%d", x->capacity) : "");
+	form_val(fm, "staff_share", arena_printf(r->arena, "%d", x->staff_share));
+	form_val(fm, "horizon_days", arena_printf(r->arena, "%d", x->horizon_days));
+	form_val(fm, "min_notice_min", arena_printf(r->arena, "%d", x->min_notice_min));
+	form_val(fm, "release_days", x->release_days >= 0 ? arena_printf(r->arena, "%d", x->release_days) : "");
+	form_val(fm, "release_time", x->release_days >= 0 ? hhmm(r, x->release_min) : "");
 }
 
 static void rule_new_get(http_req_t *r)
@@ -899,7 +839,7 @@ static void rule_new_get(http_req_t *r)
 	sched_rule_t x = {.every_weeks = 1, .valid_from = date_str(r, today_at(&o)), .valid_to = "", .start_min = 540,
 			  .end_min = 840, .slot_min = 15, .capacity = 1, .staff_share = 0, .horizon_days = 30,
 			  .min_notice_min = 60, .release_days = -1, .release_min = -1};
-	fm_t fm = fm_new(r, "r");
+	form_t fm = form_new(r, "r");
 	rule_values(r, &fm, &x);
 	rule_page(r, &o, 200, &fm, 0, ch, sched_weekday_mask("1,2,3,4,5"), NULL, 0, true);
 }
@@ -930,7 +870,7 @@ static void rule_get(http_req_t *r)
 	sched_rule_t x;
 	if (!load_office(r, &o) || !load_rule(r, &o, &x))
 		return;
-	fm_t fm = fm_new(r, "r");
+	form_t fm = form_new(r, "r");
 	rule_values(r, &fm, &x);
 	rule_page(r, &o, 200, &fm, x.id, x.channel, sched_weekday_mask(x.weekdays), x.procs, x.nprocs, x.active);
 }
@@ -949,12 +889,12 @@ static int rule_change(http_req_t *r, db_conn_t *c, void *ctx)
 }
 
 /* Reads and checks the rule form; errors go into fm. */
-static void rule_read(http_req_t *r, db_conn_t *c, fm_t *fm, sched_rule_t *x, unsigned *mask)
+static void rule_read(http_req_t *r, db_conn_t *c, form_t *fm, sched_rule_t *x, unsigned *mask)
 {
 	const char *ch = fstr(r, "channel");
 	x->channel = ch;
 	if (!schedule_channel_valid(ch))
-		fm_err(fm, "channel", "sch_channel", http_t(r, "sch_err_channel"));
+		form_err(fm, "channel", "sch_channel", http_t(r, "sch_err_channel"));
 	*mask = 0;
 	for (size_t i = 0; i < r->form.n; i++) {
 		int64_t d;
@@ -965,22 +905,22 @@ static void rule_read(http_req_t *r, db_conn_t *c, fm_t *fm, sched_rule_t *x, un
 	sched_weekday_list(*mask, list);
 	x->weekdays = list;
 	if (!*mask)
-		fm_err(fm, "weekdays", "sch_weekdays", http_t(r, "sch_err_weekdays"));
+		form_err(fm, "weekdays", "sch_weekdays", http_t(r, "sch_err_weekdays"));
 	f_int(fm, "every_weeks", "sch_every_weeks", 1, 52, &x->every_weeks);
 	int32_t from, to;
 	const char *sfrom, *sto;
 	f_date(fm, "valid_from", "sch_period_from", true, &from, &sfrom);
 	x->valid_from = sfrom;
 	if (f_date(fm, "valid_to", "sch_period_to", false, &to, &sto) == 0 && *sto && *sfrom && to < from)
-		fm_err(fm, "valid_to", "sch_period_to", http_t(r, "sch_err_date_order"));
+		form_err(fm, "valid_to", "sch_period_to", http_t(r, "sch_err_date_order"));
 	x->valid_to = sto;
 	int rs = f_time(fm, "start", "sch_time_from", true, &x->start_min);
 	int re = f_time(fm, "end", "sch_time_to", true, &x->end_min);
 	if (!rs && !re && x->end_min <= x->start_min)
-		fm_err(fm, "end", "sch_time_to", http_t(r, "sch_err_time_order"));
+		form_err(fm, "end", "sch_time_to", http_t(r, "sch_err_time_order"));
 	if (f_int(fm, "slot_min", "sch_slot_min", 5, 480, &x->slot_min) == 0 && !rs && !re &&
 	    x->start_min + x->slot_min > x->end_min && x->end_min > x->start_min)
-		fm_err(fm, "slot_min", "sch_slot_min", http_t(r, "sch_err_slot_fit"));
+		form_err(fm, "slot_min", "sch_slot_min", http_t(r, "sch_err_slot_fit"));
 	f_int_opt(fm, "capacity", "sch_capacity", 1, 500, &x->capacity);
 	f_int(fm, "staff_share", "sch_staff_share", 0, 100, &x->staff_share);
 	f_int(fm, "horizon_days", "sch_horizon", 1, 366, &x->horizon_days);
@@ -988,10 +928,10 @@ static void rule_read(http_req_t *r, db_conn_t *c, fm_t *fm, sched_rule_t *x, un
 	int rd = f_int_opt(fm, "release_days", "sch_release_days", 0, 366, &x->release_days);
 	int rt = f_time(fm, "release_time", "sch_release_time", false, &x->release_min);
 	if (!rd && !rt && (x->release_days < 0) != (x->release_min < 0))
-		fm_err(fm, x->release_days < 0 ? "release_days" : "release_time",
+		form_err(fm, x->release_days < 0 ? "release_days" : "release_time",
 		       x->release_days < 0 ? "sch_release_days" : "sch_release_time", http_t(r, "sch_err_release_pair"));
 	if (x->release_min >= 1440)
-		fm_err(fm, "release_time", "sch_release_time", http_t(r, "sch_err_time"));
+		form_err(fm, "release_time", "sch_release_time", http_t(r, "sch_err_time"));
 	size_t np = kv_count(&r->form, "procedures");
 	x->procs = arena_alloc(r->arena, (np + 1) * sizeof *x->procs);
 	x->nprocs = 0;
@@ -1000,7 +940,7 @@ static void rule_read(http_req_t *r, db_conn_t *c, fm_t *fm, sched_rule_t *x, un
 			continue;
 		catalog_procedure_t p;
 		if (catalog_procedure_by_code(c, r->arena, r->form.items[i].val, &p)) {
-			fm_err(fm, "procedures", "sch_procedures", http_t(r, "sch_err_procedure"));
+			form_err(fm, "procedures", "sch_procedures", http_t(r, "sch_err_procedure"));
 			continue;
 		}
 		bool dup = false;
@@ -1026,16 +966,16 @@ static void rule_save(http_req_t *r, bool update)
 		x.rule.id = old.id;
 		active = old.active;
 	}
-	fm_t fm = fm_new(r, "r");
+	form_t fm = form_new(r, "r");
 	unsigned mask = 0;
 	rule_read(r, c, &fm, &x.rule, &mask);
 	x.rule.office_id = o.id;
 	x.rule.active = active;
-	if (fm_bad(&fm)) {
+	if (form_bad(&fm)) {
 		rule_page(r, &o, 422, &fm, x.rule.id, x.rule.channel, mask, x.rule.procs, x.rule.nprocs, active);
 		return;
 	}
-	fm_free(&fm);
+	form_free(&fm);
 	schedule_report_t rep;
 	/* A new rule has no slots yet: recompute the whole office (its id is unknown until insert). */
 	int rc = apply(r, o.id, update ? x.rule.id : 0, rule_change, &x,
@@ -1184,7 +1124,7 @@ static void slots_get(http_req_t *r)
 
 /* ---------------------------------------------------------------- holidays */
 
-static void holidays_page(http_req_t *r, int status, fm_t *fm, int year)
+static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 {
 	db_conn_t *c = http_db(r);
 	if (year == 0) {
@@ -1202,7 +1142,7 @@ static void holidays_page(http_req_t *r, int status, fm_t *fm, int year)
 	snprintf(to, sizeof to, "%04d-12-31", year);
 	if (!c || sched_store_holidays(c, r->arena, from, to, &h, &n) ||
 	    sched_store_holiday_years(c, r->arena, &years, &ny)) {
-		fm_free(fm);
+		form_free(fm);
 		unavailable(r);
 		return;
 	}
@@ -1224,7 +1164,7 @@ static void holidays_page(http_req_t *r, int status, fm_t *fm, int year)
 	if (!seen)
 		json_array_append_new(ys, json_pack("{s:i,s:b}", "year", year, "on", true));
 	json_t *m = json_pack("{s:o,s:o,s:i,s:b}", "holidays", rows, "years", ys, "year", year, "has_holidays", n > 0);
-	fm_into(fm, m);
+	form_into(fm, m);
 	notice_into(r, m);
 	const char *imported = http_query(r, "imported");
 	int64_t count;
@@ -1241,7 +1181,7 @@ static void holidays_get(http_req_t *r)
 		http_reply_error(r, 400, "bad_date", "sch_err_year", NULL);
 		return;
 	}
-	fm_t fm = fm_new(r, "hol");
+	form_t fm = form_new(r, "hol");
 	holidays_page(r, 200, &fm, (int)year);
 }
 
@@ -1276,11 +1216,11 @@ static void holidays_import_post(http_req_t *r)
 		text = http_form(r, "csv");
 		len = strlen(text);
 	}
-	fm_t fm = fm_new(r, "hol");
+	form_t fm = form_new(r, "hol");
 	schedule_holiday_t *rows = NULL;
 	size_t n = 0;
 	if (!text || len == 0) {
-		fm_err(&fm, "file", "sch_import_file", http_t(r, "sch_err_no_file"));
+		form_err(&fm, "file", "sch_import_file", http_t(r, "sch_err_no_file"));
 	} else {
 		schedule_csv_error_t err = {0};
 		if (schedule_holidays_parse(r->arena, text, len, &rows, &n, &err)) {
@@ -1289,14 +1229,14 @@ static void holidays_import_post(http_req_t *r)
 				msg = arena_printf(r->arena, "%s%s%s: %s",
 						   subst(r, http_t(r, "sch_csv_line"), "line", arena_printf(r->arena, "%d", err.line)),
 						   *err.field ? " · " : "", err.field, msg);
-			fm_err(&fm, "file", "sch_import_file", msg);
+			form_err(&fm, "file", "sch_import_file", msg);
 		}
 	}
-	if (fm_bad(&fm)) {
+	if (form_bad(&fm)) {
 		holidays_page(r, 422, &fm, 0);
 		return;
 	}
-	fm_free(&fm);
+	form_free(&fm);
 	hol_ctx_t x = {rows, n, 0};
 	schedule_report_t rep;
 	int rc = apply(r, 0, 0, holidays_change, &x, "/schedule/holidays", &rep);
@@ -1357,7 +1297,7 @@ static const char *person_name(const auth_person_t *p, size_t n, int64_t id)
 	return "?";
 }
 
-static void shifts_page(http_req_t *r, int status, fm_t *fm, const char *office_code, int32_t week, int64_t person)
+static void shifts_page(http_req_t *r, int status, form_t *fm, const char *office_code, int32_t week, int64_t person)
 {
 	db_conn_t *c = http_db(r);
 	catalog_office_t o = {0};
@@ -1374,7 +1314,7 @@ static void shifts_page(http_req_t *r, int status, fm_t *fm, const char *office_
 	size_t n = 0;
 	if (!c || auth_people(c, r->arena, &people, &np) ||
 	    (has_office && sched_store_shifts(c, r->arena, o.id, date_str(r, start), date_str(r, start + 6), &s, &n))) {
-		fm_free(fm);
+		form_free(fm);
 		unavailable(r);
 		return;
 	}
@@ -1390,14 +1330,14 @@ static void shifts_page(http_req_t *r, int status, fm_t *fm, const char *office_
 	const char *base = arena_printf(r->arena, "/schedule/shifts?office=%s", has_office ? o.code : "");
 	json_t *m = json_pack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices", office_list(r, c, has_office ? o.code : ""),
 			      "people", people_options(r, people, np, person), "channels",
-			      channel_options(r, json_string_value(json_object_get(fm_field(fm, "channel"), "v"))), "shifts",
+			      channel_options(r, json_string_value(json_object_get(form_field(fm, "channel"), "v"))), "shifts",
 			      rows, "has_office", has_office, "has_shifts", n > 0, "week", date_str(r, start), "week_label",
 			      subst(r, http_t(r, "sch_week"), "date", day_label(r, start)), "prev",
 			      arena_printf(r->arena, "%s&week=%s", base, date_str(r, start - 7)), "next",
 			      arena_printf(r->arena, "%s&week=%s", base, date_str(r, start + 7)));
 	if (has_office)
 		json_object_set_new(m, "office", office_json(r, &o));
-	fm_into(fm, m);
+	form_into(fm, m);
 	notice_into(r, m);
 	http_reply_page(r, status, "schedule/shifts", m);
 }
@@ -1410,14 +1350,14 @@ static void shifts_get(http_req_t *r)
 		http_reply_error(r, 400, "bad_date", "sch_err_date", NULL);
 		return;
 	}
-	fm_t fm = fm_new(r, "s");
+	form_t fm = form_new(r, "s");
 	const char *office = qstr(r, "office");
-	fm_val(&fm, "office", office);
-	fm_val(&fm, "channel", "");
-	fm_val(&fm, "start", "09:00");
-	fm_val(&fm, "end", "14:00");
-	fm_val(&fm, "day", "");
-	fm_val(&fm, "until", "");
+	form_val(&fm, "office", office);
+	form_val(&fm, "channel", "");
+	form_val(&fm, "start", "09:00");
+	form_val(&fm, "end", "14:00");
+	form_val(&fm, "day", "");
+	form_val(&fm, "until", "");
 	shifts_page(r, 200, &fm, office, week, 0);
 }
 
@@ -1454,18 +1394,18 @@ static void shifts_post(http_req_t *r)
 		unavailable(r);
 		return;
 	}
-	fm_t fm = fm_new(r, "s");
+	form_t fm = form_new(r, "s");
 	shift_ctx_t x = {0};
 	const char *office = fstr(r, "office");
-	fm_val(&fm, "office", office);
+	form_val(&fm, "office", office);
 	catalog_office_t o;
 	if (catalog_office_by_code(c, r->arena, office, &o))
-		fm_err(&fm, "office", "field_office", http_t(r, "sch_err_office"));
+		form_err(&fm, "office", "field_office", http_t(r, "sch_err_office"));
 	int64_t person = 0;
 	auth_person_t *people;
 	size_t np;
 	if (auth_people(c, r->arena, &people, &np)) {
-		fm_free(&fm);
+		form_free(&fm);
 		unavailable(r);
 		return;
 	}
@@ -1474,29 +1414,29 @@ static void shifts_post(http_req_t *r)
 		for (size_t i = 0; i < np; i++)
 			known |= people[i].id == person;
 	if (!known)
-		fm_err(&fm, "user", "sch_person", http_t(r, "sch_err_person"));
+		form_err(&fm, "user", "sch_person", http_t(r, "sch_err_person"));
 	const char *ch = fstr(r, "channel");
-	fm_val(&fm, "channel", ch);
+	form_val(&fm, "channel", ch);
 	if (!schedule_channel_valid(ch))
-		fm_err(&fm, "channel", "sch_channel", http_t(r, "sch_err_channel"));
+		form_err(&fm, "channel", "sch_channel", http_t(r, "sch_err_channel"));
 	int32_t day, until;
 	const char *sday, *suntil;
 	f_date(&fm, "day", "sch_date", true, &day, &sday);
 	if (f_date(&fm, "until", "sch_repeat_until", false, &until, &suntil) == 0 && *suntil && *sday) {
 		if (until < day)
-			fm_err(&fm, "until", "sch_repeat_until", http_t(r, "sch_err_date_order"));
+			form_err(&fm, "until", "sch_repeat_until", http_t(r, "sch_err_date_order"));
 		else if (until - day > 26 * 7)
-			fm_err(&fm, "until", "sch_repeat_until", http_t(r, "sch_err_repeat"));
+			form_err(&fm, "until", "sch_repeat_until", http_t(r, "sch_err_repeat"));
 	}
 	int a, b;
 	int ra = f_time(&fm, "start", "sch_time_from", true, &a), rb = f_time(&fm, "end", "sch_time_to", true, &b);
 	if (!ra && !rb && b <= a)
-		fm_err(&fm, "end", "sch_time_to", http_t(r, "sch_err_time_order"));
-	if (fm_bad(&fm)) {
+		form_err(&fm, "end", "sch_time_to", http_t(r, "sch_err_time_order"));
+	if (form_bad(&fm)) {
 		shifts_page(r, 422, &fm, office, 0, person);
 		return;
 	}
-	fm_free(&fm);
+	form_free(&fm);
 	x.shift = (sched_shift_t){0, person, o.id, ch, sday, a, b};
 	x.first = day;
 	x.last = *suntil ? until : day;
@@ -1555,7 +1495,7 @@ static void shift_delete_post(http_req_t *r)
 
 /* ---------------------------------------------------------------- skills */
 
-static void skills_page(http_req_t *r, int status, int64_t person, fm_t *fm)
+static void skills_page(http_req_t *r, int status, int64_t person, form_t *fm)
 {
 	db_conn_t *c = http_db(r);
 	auth_person_t *people;
@@ -1564,7 +1504,7 @@ static void skills_page(http_req_t *r, int status, int64_t person, fm_t *fm)
 	size_t ns = 0;
 	if (!c || auth_people(c, r->arena, &people, &np) ||
 	    (person && sched_store_skills_of(c, r->arena, person, &skills, &ns))) {
-		fm_free(fm);
+		form_free(fm);
 		unavailable(r);
 		return;
 	}
@@ -1578,7 +1518,7 @@ static void skills_page(http_req_t *r, int status, int64_t person, fm_t *fm)
 		json_object_set_new(m, "skills_title", json_string(subst(r, http_t(r, "sch_skills_for"), "name", name)));
 		json_object_set_new(m, "procedures", procedure_options(r, c, skills, ns));
 	}
-	fm_into(fm, m);
+	form_into(fm, m);
 	notice_into(r, m);
 	http_reply_page(r, status, "schedule/skills", m);
 }
@@ -1591,7 +1531,7 @@ static void skills_get(http_req_t *r)
 		not_found(r);
 		return;
 	}
-	fm_t fm = fm_new(r, "k");
+	form_t fm = form_new(r, "k");
 	skills_page(r, 200, person, &fm);
 }
 
@@ -1614,12 +1554,12 @@ static void skills_post(http_req_t *r)
 		unavailable(r);
 		return;
 	}
-	fm_t fm = fm_new(r, "k");
+	form_t fm = form_new(r, "k");
 	skills_ctx_t x = {0};
 	auth_person_t *people;
 	size_t np;
 	if (auth_people(c, r->arena, &people, &np)) {
-		fm_free(&fm);
+		form_free(&fm);
 		unavailable(r);
 		return;
 	}
@@ -1628,7 +1568,7 @@ static void skills_post(http_req_t *r)
 		for (size_t i = 0; i < np; i++)
 			known |= people[i].id == x.person;
 	if (!known) {
-		fm_err(&fm, "user", "sch_person", http_t(r, "sch_err_person"));
+		form_err(&fm, "user", "sch_person", http_t(r, "sch_err_person"));
 		skills_page(r, 422, 0, &fm);
 		return;
 	}
@@ -1638,16 +1578,16 @@ static void skills_post(http_req_t *r)
 			continue;
 		catalog_procedure_t p;
 		if (catalog_procedure_by_code(c, r->arena, r->form.items[i].val, &p)) {
-			fm_err(&fm, "procedures", "sch_procedures", http_t(r, "sch_err_procedure"));
+			form_err(&fm, "procedures", "sch_procedures", http_t(r, "sch_err_procedure"));
 			continue;
 		}
 		x.procs[x.n++] = p.id;
 	}
-	if (fm_bad(&fm)) {
+	if (form_bad(&fm)) {
 		skills_page(r, 422, x.person, &fm);
 		return;
 	}
-	fm_free(&fm);
+	form_free(&fm);
 	schedule_report_t rep;
 	const char *back = arena_printf(r->arena, "/schedule/skills?user=%lld", (long long)x.person);
 	/* Skills change derived seats wherever the person has shifts: every office. */

@@ -1,0 +1,40 @@
+/* form.h — the model of an HTML form being shown again: each field's value, checkbox state and
+ * error message, and the error summary at the top of the page (templates/layout/form_errors.html)
+ * whose entries link to the fields by id ("PREFIX-FIELD").
+ *
+ * The model lives in the request's arena and in jansson values: f and summary are new references
+ * owned by the form_t until the caller moves them out (form_into, or taking f itself). */
+#ifndef FIN_FORM_H
+#define FIN_FORM_H
+
+#include "http/http.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+typedef struct {
+	http_req_t *r;
+	const char *prefix; /* id prefix of the form's fields: "o" gives o-code (borrowed) */
+	json_t *f;          /* field → {v, err, on} */
+	json_t *summary;    /* [{id, label, msg}]; NULL until the first form_err */
+} form_t;
+
+form_t form_new(http_req_t *r, const char *prefix);
+/* Drops f and summary (either may have been moved out and set to NULL). */
+void form_free(form_t *m);
+/* The {v, err, on} object of field, created on first use. Borrowed. */
+json_t *form_field(form_t *m, const char *field);
+/* v NULL shows as empty. */
+void form_val(form_t *m, const char *field, const char *v);
+void form_on(form_t *m, const char *field, bool on);
+/* A summary entry {id: PREFIX-FIELD, label, msg}; label and msg are already translated. New. */
+json_t *form_item(const form_t *m, const char *field, const char *label, const char *msg);
+/* An error on a field (the first one wins) and its summary entry "Label: message"; label_key is
+ * translated. */
+void form_err(form_t *m, const char *field, const char *label_key, const char *msg);
+bool form_bad(const form_t *m);
+/* Moves the form into the page model as f and, when there are errors, has_errors and errors;
+ * then frees the form. */
+void form_into(form_t *m, json_t *model);
+
+#endif
