@@ -70,6 +70,7 @@ fuzz-short:
 
 lint:
 	@scripts/check-banned.sh
+	@scripts/check-layers.sh
 	@scripts/check-po.sh
 
 bench: all

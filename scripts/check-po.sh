@@ -1,8 +1,10 @@
 #!/bin/sh
-# check-po.sh — checks the translations in locale/*.po:
+# check-po.sh — checks the translations in locale/NAME/*.po (one folder per capability, "core"
+# for the pages every deployment has):
 #   1. msgfmt --check accepts each file (syntax, header, charset);
-#   2. every file has the same msgids as ca.po (the source language), each with a non-empty,
-#      non-fuzzy msgstr that uses the same {placeholders} as the Catalan one.
+#   2. in each folder every file has the same msgids as its ca.po (the source language), each
+#      with a non-empty, non-fuzzy msgstr that uses the same {placeholders} as the Catalan one;
+#   3. no key is defined in two folders.
 # The server runs the same checks when it loads the files (src/view/i18n.c); this catches a
 # mistake before it gets that far. Exit 1 with one line per problem.
 set -eu
@@ -20,9 +22,9 @@ if ! command -v msgfmt >/dev/null 2>&1; then
 	fi
 fi
 
-set -- "$dir"/*.po
+set -- "$dir"/*/*.po
 if [ ! -e "$1" ]; then
-	echo "check-po: no .po files in $dir/" >&2
+	echo "check-po: no .po files in $dir/*/" >&2
 	exit 1
 fi
 
@@ -98,48 +100,64 @@ def parse(path):
 def placeholders(s):
     return sorted(set(re.findall(r'\{([a-z_]+)\}', s)))
 
-dirname, files = sys.argv[1], sys.argv[2:]
-problems = []
-cats = {}
-for f in files:
-    try:
-        cats[f] = parse(f)
-    except (ValueError, UnicodeDecodeError) as e:
-        problems.append(str(e))
-src = dirname + '/ca.po'
-if src not in cats and not problems:
-    problems.append("%s: missing (Catalan is the source language)" % src)
-if src in cats:
-    ca = cats[src]
-    for key, (text, fuzzy, line) in ca.items():
-        if not re.fullmatch(r'[a-z][a-z0-9_]*', key):
-            problems.append("%s:%d: msgid '%s' is not a snake_case key" % (src, line, key))
-        if not text or fuzzy:
-            problems.append("%s:%d: '%s' is %s" % (src, line, key, 'fuzzy' if fuzzy else 'empty'))
-    for f, cat in cats.items():
-        if f == src:
-            continue
-        for key in ca:
-            if key not in cat:
-                problems.append("%s: missing translation for '%s'" % (f, key))
+def check_folder(dirname, files, problems):
+    cats = {}
+    for f in files:
+        try:
+            cats[f] = parse(f)
+        except (ValueError, UnicodeDecodeError) as e:
+            problems.append(str(e))
+    src = dirname + '/ca.po'
+    if src not in cats and not problems:
+        problems.append("%s: missing (Catalan is the source language)" % src)
+    if src in cats:
+        ca = cats[src]
+        for key, (text, fuzzy, line) in ca.items():
+            if not re.fullmatch(r'[a-z][a-z0-9_]*', key):
+                problems.append("%s:%d: msgid '%s' is not a snake_case key" % (src, line, key))
+            if not text or fuzzy:
+                problems.append("%s:%d: '%s' is %s" % (src, line, key, 'fuzzy' if fuzzy else 'empty'))
+        for f, cat in cats.items():
+            if f == src:
                 continue
-            text, fuzzy, line = cat[key]
-            if not text:
-                problems.append("%s:%d: empty translation for '%s'" % (f, line, key))
-            elif fuzzy:
-                problems.append("%s:%d: '%s' is marked fuzzy (review it, then remove the flag)"
-                                % (f, line, key))
-            elif placeholders(text) != placeholders(ca[key][0]):
-                problems.append("%s:%d: '%s' uses placeholders %s but ca.po uses %s"
-                                % (f, line, key, placeholders(text), placeholders(ca[key][0])))
-        for key, (_, _, line) in cat.items():
-            if key not in ca:
-                problems.append("%s:%d: '%s' is not in ca.po" % (f, line, key))
+            for key in ca:
+                if key not in cat:
+                    problems.append("%s: missing translation for '%s'" % (f, key))
+                    continue
+                text, fuzzy, line = cat[key]
+                if not text:
+                    problems.append("%s:%d: empty translation for '%s'" % (f, line, key))
+                elif fuzzy:
+                    problems.append("%s:%d: '%s' is marked fuzzy (review it, then remove the flag)"
+                                    % (f, line, key))
+                elif placeholders(text) != placeholders(ca[key][0]):
+                    problems.append("%s:%d: '%s' uses placeholders %s but ca.po uses %s"
+                                    % (f, line, key, placeholders(text), placeholders(ca[key][0])))
+            for key, (_, _, line) in cat.items():
+                if key not in ca:
+                    problems.append("%s:%d: '%s' is not in ca.po" % (f, line, key))
+    return cats.get(src, {})
+
+import os
+root, files = sys.argv[1], sys.argv[2:]
+problems = []
+folders = {}
+for f in files:
+    folders.setdefault(os.path.dirname(f), []).append(f)
+owner = {}
+total = 0
+for d in sorted(folders):
+    keys = check_folder(d, folders[d], problems)
+    total += len(keys)
+    for k in keys:
+        if k in owner:
+            problems.append("%s/ca.po: '%s' is also defined in %s/ca.po" % (d, k, owner[k]))
+        owner.setdefault(k, d)
 for p in problems:
     print("check-po: " + p, file=sys.stderr)
 if problems:
     sys.exit(1)
-print("check-po: %d files, %d keys each" % (len(cats), len(cats.get(src, {}))))
+print("check-po: %d folders, %d files, %d keys" % (len(folders), len(files), total))
 EOF
 
 exit $status

@@ -1,20 +1,21 @@
-/* app.h — what a running server holds: settings, storage, views, the event bus.
- * One app per process; created by the CLI, borrowed by everything else. */
+/* app.h — what a running process holds: settings, storage, views, static files, the event bus.
+ * One app per process; created by the CLI, borrowed by everything else. The root of the layers:
+ * it names the parts by their struct tags only, so any layer may include it (each part's own
+ * header says what can be done with it). */
 #ifndef FIN_APP_H
 #define FIN_APP_H
 
-#include "base/config.h"
-#include "db/db.h"
-
 #include <stdint.h>
 
+struct config;
+struct db;
 struct view;
 struct statics;
 struct bus;
 
 typedef struct app {
-	config_t *cfg;
-	db_t *db;
+	struct config *cfg;
+	struct db *db;
 	struct view *view;
 	struct statics *statics;
 	struct bus *bus;

@@ -1,4 +1,4 @@
-#include "auth/auth.h"
+#include "auth/internal.h"
 
 #include "app.h"
 #include "auth/store.h"
@@ -138,6 +138,24 @@ bool auth_csrf_ok(http_req_t *r)
 	return want && token_eq(want, sent);
 }
 
+/* ---------------------------------------------------------------- the guard */
+
+/* What every page shows: the branding, and the signed-in user with the session's CSRF token. */
+static void page_model(http_req_t *r, json_t *m)
+{
+	auth_branding(r, m);
+	if (!r->user)
+		return;
+	role_t role = r->user->role;
+	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+	json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s,s:s}", "email", r->user->email, "name", r->user->name,
+						 "role", auth_role_name(role), "office", r->user->office));
+	json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
+	json_object_set_new(m, "is_staff", json_true());
+}
+
+const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, page_model};
+
 /* ---------------------------------------------------------------- audit */
 
 void auth_audit(http_req_t *r, const char *action, const char *target, const char *detail)
@@ -209,7 +227,7 @@ int auth_purge(db_conn_t *c)
 	return store_purge(c, now, now - 7 * 86400);
 }
 
-/* ---------------------------------------------------------------- additions (schedule) */
+/* ---------------------------------------------------------------- for other capabilities */
 
 int auth_people(db_conn_t *c, arena_t *a, auth_person_t **out, size_t *n)
 {

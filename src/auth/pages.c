@@ -1,7 +1,7 @@
 /* pages.c — the staff pages and API of the auth capability: sign in and out, staff home,
  * accounts, settings (city name and logo), audit log, /api/v1/me. */
 #include "app.h"
-#include "auth/auth.h"
+#include "auth/internal.h"
 #include "auth/store.h"
 #include "base/config.h"
 #include "base/err.h"
@@ -425,7 +425,7 @@ static void audit_get(http_req_t *r)
 	http_reply_page(r, 200, "admin/audit", json_pack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
 }
 
-static const http_route_t routes[] = {
+const http_route_t auth_routes[] = {
 	{HTTP_GET, "/login", login_get, 0, 0},
 	{HTTP_POST, "/login", login_post, RT_FORM, 0},
 	{HTTP_POST, "/logout", logout_post, RT_FORM, 0},
@@ -437,9 +437,5 @@ static const http_route_t routes[] = {
 	{HTTP_GET, "/admin/audit", audit_get, 0, ROLE_ADMIN},
 	{HTTP_GET, "/media/logo", media_logo, RT_NO_SESSION, 0},
 	{HTTP_GET, "/api/v1/me", me, 0, ROLE_ANY},
+	{0},
 };
-
-void auth_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

@@ -16,35 +16,19 @@
 #include <string.h>
 #include <strings.h>
 
-enum ktype { T_STR, T_INT, T_BOOL };
-
 /* Where a value came from. A later source only overrides an equal or earlier one, so "file <
  * environment < flags" holds whatever order main calls the loaders in. */
 enum level { L_DEFAULT, L_FILE, L_ENV, L_FLAG };
 
-struct key {
-	const char *section, *name;
-	enum ktype type;
-	const char *def;
-	int64_t min, max;         /* T_INT */
-	bool (*check)(const char *v); /* T_STR: extra validation */
-	const char *expect;       /* T_STR: what check wants, for the error message */
-	const char *doc;
-};
-
 static bool check_listen(const char *v);
-static bool check_nonempty(const char *v);
-static bool check_public_url(const char *v);
 static bool check_db_url(const char *v);
-static bool check_smtp_url(const char *v);     /* notify */
-static bool check_http_url_opt(const char *v); /* notify */
-static bool check_mail_from(const char *v);    /* notify */
 
-#define STR(s, k, d, chk, exp, doc) { s, k, T_STR, d, 0, 0, chk, exp, doc }
-#define INT(s, k, d, lo, hi, doc) { s, k, T_INT, d, lo, hi, NULL, NULL, doc }
-#define BOOL(s, k, d, doc) { s, k, T_BOOL, d, 0, 0, NULL, NULL, doc }
+#define STR CONFIG_KEY_STR
+#define INT CONFIG_KEY_INT
+#define BOOL CONFIG_KEY_BOOL
 
-static const struct key keys[] = {
+/* The core's sections; capabilities declare theirs (config_declare). */
+static const config_key_t core_keys[] = {
 	STR("server", "listen", "127.0.0.1:8080", check_listen,
 	    "ADDR:PORT or [IPv6]:PORT with an IP address and a port 1..65535",
 	    "Address and port to listen on: an IPv4 address and port (0.0.0.0:8080 for every\n"
@@ -56,9 +40,9 @@ static const struct key keys[] = {
 	    "Most connections open at once, live event streams (SSE) included."),
 	INT("server", "connection_timeout", "30", 1, 3600,
 	    "Seconds an idle connection is kept open before it is closed."),
-	STR("server", "root", ".", check_nonempty, "a directory",
+	STR("server", "root", ".", config_check_nonempty, "a directory",
 	    "Directory that holds templates/, static/, locale/ and migrations/."),
-	STR("server", "public_url", "http://127.0.0.1:8080", check_public_url,
+	STR("server", "public_url", "http://127.0.0.1:8080", config_check_http_url,
 	    "an http:// or https:// URL",
 	    "The address citizens reach the service at, used in e-mails, QR codes and links."),
 	BOOL("server", "secure_cookies", "false",
@@ -81,103 +65,40 @@ static const struct key keys[] = {
 	INT("limits", "max_sse", "10000", 0, 1000000,
 	    "Most live event streams (call displays, queue pages, chats) open at once; 0 turns\n"
 	    "live updates off."),
-	INT("session", "ttl", "28800", 60, 2592000,
-	    "Seconds a staff session lasts at most, however active."),
-	INT("session", "idle", "3600", 60, 2592000,
-	    "Seconds without activity after which a staff session ends."),
-	INT("login", "max_attempts", "5", 1, 1000,
-	    "Failed sign-ins for one account within the window before it is locked."),
-	INT("login", "window", "900", 1, 86400,
-	    "Seconds over which failed sign-ins are counted."),
-	INT("login", "lockout", "900", 1, 86400,
-	    "Seconds an account (or address) stays locked after too many failed sign-ins."),
-	INT("login", "max_attempts_per_ip", "50", 1, 100000,
-	    "Failed sign-ins from one client address within the window before it is locked."),
-	STR("city", "name", "Ajuntament de Vilamar", check_nonempty, "a name",
+	STR("city", "name", "Ajuntament de Vilamar", config_check_nonempty, "a name",
 	    "Name of the city hall, shown on every page until an administrator changes it."),
 	INT("events", "heartbeat", "15", 1, 300,
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
 	BOOL("log", "access", "true",
 	     "Write one line per request to the log."),
-	/* notify: e-mail and SMS to citizens (src/notify, docs/internals/notify.md) */
-	STR("mail", "smtp_url", "", check_smtp_url, "empty, smtp://HOST[:PORT] or smtps://HOST[:PORT]",
-	    "SMTP server that sends mail to citizens: smtp://host:587 (add starttls = true) or\n"
-	    "smtps://host:465. Empty: mails are written as .eml files to outbox_dir instead."),
-	STR("mail", "from", "noreply@localhost", check_mail_from, "an address, or Name <address>",
-	    "Sender of the mails: an address, or \"Name <address>\" (the city's name when none)."),
-	STR("mail", "username", "", NULL, NULL,
-	    "User name for the SMTP server; empty for none."),
-	STR("mail", "password", "", NULL, NULL,
-	    "Password for the SMTP server; better given as FINESTRETA_MAIL_PASSWORD."),
-	BOOL("mail", "starttls", "false",
-	     "Require STARTTLS on an smtp:// server (smtps:// is always encrypted)."),
-	STR("mail", "outbox_dir", "data/outbox", check_nonempty, "a directory",
-	    "Without an SMTP server, mails are written here as .eml files and count as sent."),
-	INT("mail", "batch", "20", 1, 1000,
-	    "Most messages one delivery round sends (a round runs every few seconds)."),
-	INT("mail", "max_attempts", "10", 1, 100,
-	    "Attempts before a message is given up as dead (shown on the outbox page)."),
-	INT("mail", "retry_base", "30", 1, 3600,
-	    "Seconds before the first retry of a failed message; each retry waits twice as long\n"
-	    "as the one before, up to an hour."),
-	INT("mail", "timeout", "30", 1, 600,
-	    "Seconds one exchange with the SMTP server or the SMS gateway may take."),
-	INT("mail", "keep_days", "90", 1, 3650,
-	    "Days sent and dead messages are kept (they hold personal data), then deleted."),
-	STR("sms", "gateway_url", "", check_http_url_opt, "empty or an http:// or https:// URL",
-	    "SMS gateway: each message is POSTed there as JSON {\"to\": PHONE, \"text\": TEXT}.\n"
-	    "Empty: no SMS."),
-	STR("sms", "gateway_token", "", NULL, NULL,
-	    "Bearer token sent to the SMS gateway; better given as FINESTRETA_SMS_GATEWAY_TOKEN."),
-	/* booking: appointments and the rules against hoarding (src/booking, docs/internals/booking.md) */
-	INT("booking", "max_active_per_id", "2", 0, 1000,
-	    "Most active future appointments one ID document may hold; 0 for no limit."),
-	INT("booking", "max_active_per_email", "2", 0, 1000,
-	    "Most active future appointments one e-mail address may hold; 0 for no limit."),
-	INT("booking", "max_active_per_phone", "2", 0, 1000,
-	    "Most active future appointments one phone number may hold; 0 for no limit."),
-	INT("booking", "cancel_return_delay", "3600", 0, 604800,
-	    "Seconds before a cancelled (or moved-away-from) seat is offered again, so a seat\n"
-	    "cannot be handed to a buyer by cancelling at an agreed moment; 0 returns it at once."),
-	INT("booking", "hold_seconds", "300", 10, 3600,
-	    "Seconds a seat stays held while the citizen types their details."),
-	INT("booking", "rate_availability", "60", 0, 1000000,
-	    "Availability queries (and proof-of-work challenges) per minute per client address;\n"
-	    "0 for no limit. Staff are not limited."),
-	INT("booking", "rate_booking", "10", 0, 1000000,
-	    "Bookings, holds, look-ups, cancellations and changes per minute per client address;\n"
-	    "0 for no limit. Staff are not limited."),
-	BOOL("booking", "proof_of_work", "true",
-	     "Ask online bookings for a proof of work (the altcha widget); staff bookings never."),
-	INT("booking", "pow_max_number", "100000", 1, 100000000,
-	    "Difficulty of the proof of work: the largest number the browser may have to try\n"
-	    "(it tries half of them on average)."),
-	STR("booking", "pow_key", "", NULL, NULL,
-	    "Secret key that signs proof-of-work challenges. Empty: a random key per process,\n"
-	    "which works for one node only; several nodes must share one key."),
-	INT("booking", "reminder_hours", "24", 1, 720,
-	    "Hours before the appointment the reminder is sent."),
-	INT("booking", "no_show_grace_min", "15", 0, 1440,
-	    "Minutes after the start before a booked appointment nobody checked in is a no-show."),
 	INT("jobs", "interval", "10", 1, 3600,
 	    "Seconds between rounds of the background jobs (holds, seat returns, no-shows, mail)."),
 };
 
-#define NKEYS (sizeof keys / sizeof keys[0])
+#define MAX_TABLES 64
 #define ENV_PREFIX "FINESTRETA_"
 #define MAX_FILE (1024 * 1024)
 #define MAX_STR 2048
 
 struct value {
-	char *s; /* the text as given (T_STR: the value; others: for dump) */
+	char *s; /* the text as given (CONFIG_STR: the value; others: for dump) */
 	int64_t i;
 	bool b;
 	enum level level;
 };
 
 struct config {
-	struct value v[NKEYS];
+	size_t n;
+	const config_key_t **k; /* every declared key, core first, then tables in declaration order */
+	struct value *v;
 };
+
+/* Tables declared with config_declare, then copied into every config_new. */
+static struct {
+	const config_key_t *keys;
+	size_t n;
+} tables[MAX_TABLES] = {{core_keys, sizeof core_keys / sizeof core_keys[0]}};
+static size_t ntables = 1;
 
 /* ---- helpers ---- */
 
@@ -224,7 +145,7 @@ static bool text_ok(const char *v)
 	return true;
 }
 
-static bool check_nonempty(const char *v)
+bool config_check_nonempty(const char *v)
 {
 	return *v != '\0';
 }
@@ -283,7 +204,7 @@ static bool has_space(const char *v)
 	return false;
 }
 
-static bool check_public_url(const char *v)
+bool config_check_http_url(const char *v)
 {
 	const char *rest;
 	if (str_starts(v, "http://"))
@@ -302,40 +223,9 @@ static bool check_db_url(const char *v)
 	return str_starts(v, "postgresql://") || str_starts(v, "postgres://");
 }
 
-/* notify: */
-static bool check_smtp_url(const char *v)
+bool config_check_http_url_opt(const char *v)
 {
-	if (!*v)
-		return true;
-	const char *rest;
-	if (str_starts(v, "smtp://"))
-		rest = v + 7;
-	else if (str_starts(v, "smtps://"))
-		rest = v + 8;
-	else
-		return false;
-	return *rest && *rest != '/' && !has_space(v);
-}
-
-static bool check_http_url_opt(const char *v)
-{
-	return !*v || check_public_url(v);
-}
-
-/* "a@b.c" or "Name <a@b.c>": one @, no spaces in the address. */
-static bool check_mail_from(const char *v)
-{
-	const char *lt = strchr(v, '<'), *addr = lt ? lt + 1 : v;
-	size_t n = lt ? strcspn(addr, ">") : strlen(v);
-	if (lt && addr[n] != '>')
-		return false;
-	const char *at = memchr(addr, '@', n);
-	if (!at || at == addr || at == addr + n - 1)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (addr[i] == ' ' || addr[i] == '\t' || addr[i] == '<')
-			return false;
-	return true;
+	return !*v || config_check_http_url(v);
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -356,14 +246,14 @@ static int parse_bool(const char *v, bool *out)
 }
 
 /* Checks raw against k. 0, or ERR_INVALID with "bad value for S.K: 'raw' (expected ...)". */
-static int validate(const struct key *k, const char *raw, struct value *out, char *err,
+static int validate(const config_key_t *k, const char *raw, struct value *out, char *err,
 		    size_t errlen)
 {
 	char q[80];
 	bool b;
 	int64_t i;
 	switch (k->type) {
-	case T_INT:
+	case CONFIG_INT:
 		if (str_to_i64(raw, k->min, k->max, &i) == 0) {
 			out->i = i;
 			return 0;
@@ -372,7 +262,7 @@ static int validate(const struct key *k, const char *raw, struct value *out, cha
 		set_err(err, errlen, "bad value for %s.%s: '%s' (expected an integer %lld..%lld)",
 			k->section, k->name, q, (long long)k->min, (long long)k->max);
 		return ERR_INVALID;
-	case T_BOOL:
+	case CONFIG_BOOL:
 		if (parse_bool(raw, &b) == 0) {
 			out->b = b;
 			return 0;
@@ -383,7 +273,7 @@ static int validate(const struct key *k, const char *raw, struct value *out, cha
 			"yes/no, 1/0)",
 			k->section, k->name, q);
 		return ERR_INVALID;
-	case T_STR:
+	case CONFIG_STR:
 		if (text_ok(raw) && (!k->check || k->check(raw)))
 			return 0;
 		quote(raw, q, sizeof q);
@@ -401,7 +291,7 @@ static void commit(config_t *c, size_t idx, const char *raw, enum level level)
 	struct value nv = { 0 };
 	if (level < c->v[idx].level)
 		return;
-	if (validate(&keys[idx], raw, &nv, NULL, 0))
+	if (validate(c->k[idx], raw, &nv, NULL, 0))
 		abort(); /* callers validate first */
 	free(c->v[idx].s);
 	c->v[idx].s = xstrdup(raw);
@@ -410,43 +300,73 @@ static void commit(config_t *c, size_t idx, const char *raw, enum level level)
 	c->v[idx].level = level;
 }
 
-static bool section_known(const char *s)
+static bool section_known(const config_t *c, const char *s)
 {
-	for (size_t i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].section, s) == 0)
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->k[i]->section, s) == 0)
 			return true;
 	return false;
 }
 
-static int find_key(const char *section, const char *name)
+static int find_key(const config_t *c, const char *section, const char *name)
 {
-	for (size_t i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->k[i]->section, section) == 0 && strcmp(c->k[i]->name, name) == 0)
 			return (int)i;
 	return -1;
 }
 
 /* "section.key" → index, or -1. */
-static int find_dotted(const char *name)
+static int find_dotted(const config_t *c, const char *name)
 {
 	const char *dot = name ? strchr(name, '.') : NULL;
 	if (!dot)
 		return -1;
 	size_t sn = (size_t)(dot - name);
-	for (size_t i = 0; i < NKEYS; i++)
-		if (strlen(keys[i].section) == sn && memcmp(keys[i].section, name, sn) == 0 &&
-		    strcmp(keys[i].name, dot + 1) == 0)
+	for (size_t i = 0; i < c->n; i++)
+		if (strlen(c->k[i]->section) == sn && memcmp(c->k[i]->section, name, sn) == 0 &&
+		    strcmp(c->k[i]->name, dot + 1) == 0)
 			return (int)i;
 	return -1;
 }
 
 /* ---- lifecycle ---- */
 
+void config_declare(const config_key_t *keys, size_t n)
+{
+	for (size_t t = 0; t < ntables; t++)
+		if (tables[t].keys == keys)
+			return;
+	if (ntables == MAX_TABLES) {
+		log_error("config: more than %d tables of keys", MAX_TABLES);
+		abort();
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t t = 0; t < ntables; t++)
+			for (size_t j = 0; j < tables[t].n; j++)
+				if (str_eq(keys[i].section, tables[t].keys[j].section) &&
+				    str_eq(keys[i].name, tables[t].keys[j].name)) {
+					log_error("config: %s.%s is declared twice", keys[i].section, keys[i].name);
+					abort();
+				}
+	tables[ntables].keys = keys;
+	tables[ntables].n = n;
+	ntables++;
+}
+
 config_t *config_new(void)
 {
 	config_t *c = xcalloc(1, sizeof *c);
-	for (size_t i = 0; i < NKEYS; i++)
-		commit(c, i, keys[i].def, L_DEFAULT);
+	for (size_t t = 0; t < ntables; t++)
+		c->n += tables[t].n;
+	c->k = xcalloc(c->n, sizeof *c->k);
+	c->v = xcalloc(c->n, sizeof *c->v);
+	size_t i = 0;
+	for (size_t t = 0; t < ntables; t++)
+		for (size_t j = 0; j < tables[t].n; j++)
+			c->k[i++] = &tables[t].keys[j];
+	for (i = 0; i < c->n; i++)
+		commit(c, i, c->k[i]->def, L_DEFAULT);
 	return c;
 }
 
@@ -454,8 +374,10 @@ void config_free(config_t *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < NKEYS; i++)
+	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].s);
+	free(c->v);
+	free(c->k);
 	free(c);
 }
 
@@ -472,8 +394,9 @@ struct ini_ctx {
 	int err_line; /* first error found by the reader or handler; 0 = none */
 	char *err;
 	size_t errlen;
-	int seen[NKEYS];    /* line each key was set on, to catch duplicates */
-	char *staged[NKEYS];
+	config_t *c;
+	int *seen;     /* line each key was set on, to catch duplicates */
+	char **staged; /* value per key */
 };
 
 static void ctx_fail(struct ini_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -534,7 +457,7 @@ static char *read_line(char *str, int num, void *stream)
 	memcpy(str, p, n);
 	str[n] = '\0';
 	char sec[64], q[80];
-	if (header_name(str, sec, sizeof sec) && !section_known(sec)) {
+	if (header_name(str, sec, sizeof sec) && !section_known(x->c, sec)) {
 		quote(sec, q, sizeof q);
 		ctx_fail(x, "unknown section [%s]", q);
 	}
@@ -555,14 +478,14 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		ctx_fail(x, "'%s' is outside any section (start with a [section] line)", q);
 		return 1;
 	}
-	if (!section_known(section)) {
+	if (!section_known(x->c, section)) {
 		/* normally reported at the header already; this catches any header libinih reads
 		 * differently from header_name */
 		quote(section, q, sizeof q);
 		ctx_fail(x, "unknown section [%s]", q);
 		return 1;
 	}
-	int idx = find_key(section, name);
+	int idx = find_key(x->c, section, name);
 	if (idx < 0) {
 		quote(name, q, sizeof q);
 		ctx_fail(x, "unknown key '%s' in section [%s]", q, section);
@@ -579,7 +502,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 								     : xstrdup(value);
 	char msg[512];
 	struct value tmp;
-	if (validate(&keys[idx], v, &tmp, msg, sizeof msg)) {
+	if (validate(x->c->k[idx], v, &tmp, msg, sizeof msg)) {
 		ctx_fail(x, "%s", msg);
 		free(v);
 		return 1;
@@ -604,7 +527,9 @@ static void nth_line(const char *src, size_t len, int n, char *out, size_t outn)
 int config_load_string(config_t *c, const char *name, const char *src, size_t len, char *err,
 		       size_t errlen)
 {
-	struct ini_ctx x = { .name = name, .src = src, .len = len, .err = err, .errlen = errlen };
+	struct ini_ctx x = { .name = name, .src = src, .len = len, .err = err, .errlen = errlen, .c = c };
+	x.seen = xcalloc(c->n, sizeof *x.seen);
+	x.staged = xcalloc(c->n, sizeof *x.staged);
 	int rc = 0;
 	if (err && errlen)
 		err[0] = '\0';
@@ -630,12 +555,14 @@ int config_load_string(config_t *c, const char *name, const char *src, size_t le
 		rc = ERR_INVALID;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < NKEYS; i++)
+	for (size_t i = 0; i < c->n; i++)
 		if (x.staged[i])
 			commit(c, i, x.staged[i], L_FILE);
 cleanup:
-	for (size_t i = 0; i < NKEYS; i++)
+	for (size_t i = 0; i < c->n; i++)
 		free(x.staged[i]);
+	free(x.staged);
+	free(x.seen);
 	return rc;
 }
 
@@ -661,7 +588,7 @@ int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
 /* ---- environment and flags ---- */
 
 /* FINESTRETA_LIMITS_MAX_BODY for limits.max_body. */
-static void env_name(const struct key *k, char *out, size_t n)
+static void env_name(const config_key_t *k, char *out, size_t n)
 {
 	snprintf(out, n, ENV_PREFIX "%s_%s", k->section, k->name);
 	for (char *p = out; *p; p++)
@@ -670,11 +597,11 @@ static void env_name(const struct key *k, char *out, size_t n)
 
 /* Whether "SECTION_..." starts with a declared section: only then is an unknown name a typo
  * worth stopping for. */
-static bool names_section(const char *rest, size_t n)
+static bool names_section(const config_t *c, const char *rest, size_t n)
 {
-	for (size_t i = 0; i < NKEYS; i++) {
-		size_t sl = strlen(keys[i].section);
-		if (sl < n && rest[sl] == '_' && strncasecmp(rest, keys[i].section, sl) == 0)
+	for (size_t i = 0; i < c->n; i++) {
+		size_t sl = strlen(c->k[i]->section);
+		if (sl < n && rest[sl] == '_' && strncasecmp(rest, c->k[i]->section, sl) == 0)
 			return true;
 	}
 	return false;
@@ -682,9 +609,10 @@ static bool names_section(const char *rest, size_t n)
 
 int config_load_env(config_t *c, char *const *envp, char *err, size_t errlen)
 {
-	const char *staged[NKEYS] = { 0 };
 	if (!envp)
 		return 0;
+	const char **staged = xcalloc(c->n, sizeof *staged);
+	int rc = 0;
 	for (size_t e = 0; envp[e]; e++) {
 		const char *var = envp[e];
 		const char *eq = strchr(var, '=');
@@ -692,51 +620,55 @@ int config_load_env(config_t *c, char *const *envp, char *err, size_t errlen)
 			continue;
 		size_t vn = (size_t)(eq - var);
 		int idx = -1;
-		for (size_t i = 0; i < NKEYS && idx < 0; i++) {
+		for (size_t i = 0; i < c->n && idx < 0; i++) {
 			char want[96];
-			env_name(&keys[i], want, sizeof want);
+			env_name(c->k[i], want, sizeof want);
 			if (strlen(want) == vn && memcmp(want, var, vn) == 0)
 				idx = (int)i;
 		}
 		char q[80];
-		if (idx < 0 && !names_section(var + strlen(ENV_PREFIX), vn - strlen(ENV_PREFIX)))
+		if (idx < 0 && !names_section(c, var + strlen(ENV_PREFIX), vn - strlen(ENV_PREFIX)))
 			continue; /* FINESTRETA_CONFIG and the like are not settings */
 		if (idx < 0) {
 			char nm[128];
 			snprintf(nm, sizeof nm, "%.*s", (int)(vn < 100 ? vn : 100), var);
 			quote(nm, q, sizeof q);
 			set_err(err, errlen, "environment %s: unknown setting", q);
-			return ERR_INVALID;
+			rc = ERR_INVALID;
+			goto out;
 		}
 		char msg[512];
 		struct value tmp;
-		if (validate(&keys[idx], eq + 1, &tmp, msg, sizeof msg)) {
+		if (validate(c->k[idx], eq + 1, &tmp, msg, sizeof msg)) {
 			char nm[96];
-			env_name(&keys[idx], nm, sizeof nm);
+			env_name(c->k[idx], nm, sizeof nm);
 			set_err(err, errlen, "environment %s: %s", nm, msg);
-			return ERR_INVALID;
+			rc = ERR_INVALID;
+			goto out;
 		}
 		staged[idx] = eq + 1;
 	}
-	for (size_t i = 0; i < NKEYS; i++)
+	for (size_t i = 0; i < c->n; i++)
 		if (staged[i])
 			commit(c, i, staged[i], L_ENV);
-	return 0;
+out:
+	free(staged);
+	return rc;
 }
 
 int config_set(config_t *c, const char *name, const char *value, char *err, size_t errlen)
 {
 	char q[80];
-	int idx = find_dotted(name);
+	int idx = find_dotted(c, name);
 	if (idx < 0) {
 		quote(name ? name : "", q, sizeof q);
 		set_err(err, errlen, "unknown setting '%s'", q);
 		return ERR_INVALID;
 	}
 	struct value tmp;
-	if (!value || validate(&keys[idx], value, &tmp, err, errlen)) {
+	if (!value || validate(c->k[idx], value, &tmp, err, errlen)) {
 		if (!value)
-			set_err(err, errlen, "%s.%s: missing value", keys[idx].section, keys[idx].name);
+			set_err(err, errlen, "%s.%s: missing value", c->k[idx]->section, c->k[idx]->name);
 		return ERR_INVALID;
 	}
 	commit(c, (size_t)idx, value, L_FLAG);
@@ -745,12 +677,12 @@ int config_set(config_t *c, const char *name, const char *value, char *err, size
 
 /* ---- reads ---- */
 
-static const struct value *get(const config_t *c, const char *name, enum ktype type)
+static const struct value *get(const config_t *c, const char *name, config_type_t type)
 {
-	int idx = find_dotted(name);
-	if (idx < 0 || keys[idx].type != type) {
+	int idx = find_dotted(c, name);
+	if (idx < 0 || c->k[idx]->type != type) {
 		log_error("config: %s is not a declared %s setting", name ? name : "(null)",
-			  type == T_STR ? "text" : type == T_INT ? "integer" : "boolean");
+			  type == CONFIG_STR ? "text" : type == CONFIG_INT ? "integer" : "boolean");
 		abort();
 	}
 	return &c->v[idx];
@@ -758,17 +690,17 @@ static const struct value *get(const config_t *c, const char *name, enum ktype t
 
 const char *config_str(const config_t *c, const char *name)
 {
-	return get(c, name, T_STR)->s;
+	return get(c, name, CONFIG_STR)->s;
 }
 
 int64_t config_int(const config_t *c, const char *name)
 {
-	return get(c, name, T_INT)->i;
+	return get(c, name, CONFIG_INT)->i;
 }
 
 bool config_bool(const config_t *c, const char *name)
 {
-	return get(c, name, T_BOOL)->b;
+	return get(c, name, CONFIG_BOOL)->b;
 }
 
 /* ---- dump ---- */
@@ -795,8 +727,8 @@ void config_dump(const config_t *c, char **out, size_t *len)
 		     "# both. An unknown section or key, or a bad value, stops the server with the\n"
 		     "# file and line at fault.\n");
 	const char *section = "";
-	for (size_t i = 0; i < NKEYS; i++) {
-		const struct key *k = &keys[i];
+	for (size_t i = 0; i < c->n; i++) {
+		const config_key_t *k = c->k[i];
 		if (strcmp(section, k->section) != 0) {
 			section = k->section;
 			buf_printf(&b, "\n[%s]\n", section);
@@ -807,17 +739,17 @@ void config_dump(const config_t *c, char **out, size_t *len)
 		char env[96];
 		env_name(k, env, sizeof env);
 		switch (k->type) {
-		case T_INT:
+		case CONFIG_INT:
 			buf_printf(&b, "# Integer %lld..%lld. ", (long long)k->min, (long long)k->max);
 			break;
-		case T_BOOL:
+		case CONFIG_BOOL:
 			buf_puts(&b, "# true or false. ");
 			break;
-		case T_STR:
+		case CONFIG_STR:
 			buf_puts(&b, "# ");
 			break;
 		}
-		if (k->type == T_STR)
+		if (k->type == CONFIG_STR)
 			buf_printf(&b, "Default: \"%s\". Environment: %s.\n", k->def, env);
 		else
 			buf_printf(&b, "Default: %s. Environment: %s.\n", k->def, env);

@@ -1,9 +1,11 @@
 /* config.h — settings from an INI file (libinih), then FINESTRETA_SECTION_KEY environment
  * variables, then command-line flags (config_set), each overriding the one before.
  *
- * Every key is declared in config.c with a type, a default and bounds; an unknown section/key or
- * a bad value is an error naming the file and line (or the variable), and the server refuses to
- * start. The config is read-only once the server runs, so any thread may read it. */
+ * Every key is declared with a type, a default and bounds: the core's sections in config.c, a
+ * capability's own section in its capability entry (core/cap.h), declared with config_declare
+ * before config_new. An unknown section/key or a bad value is an error naming the file and line
+ * (or the variable), and the server refuses to start. The config is read-only once the server
+ * runs, so any thread may read it. */
 #ifndef FIN_CONFIG_H
 #define FIN_CONFIG_H
 
@@ -12,6 +14,34 @@
 #include <stdint.h>
 
 typedef struct config config_t;
+
+typedef enum { CONFIG_STR, CONFIG_INT, CONFIG_BOOL } config_type_t;
+
+/* One declared key. Tables of keys live in static storage and are borrowed for the process. */
+typedef struct config_key {
+	const char *section, *name;
+	config_type_t type;
+	const char *def;
+	int64_t min, max;             /* CONFIG_INT */
+	bool (*check)(const char *v); /* CONFIG_STR: extra validation, or NULL */
+	const char *expect;           /* CONFIG_STR: what check wants, for the error message */
+	const char *doc;              /* one or more lines for docs and config_dump */
+} config_key_t;
+
+#define CONFIG_KEY_STR(s, k, d, chk, exp, doc) {s, k, CONFIG_STR, d, 0, 0, chk, exp, doc}
+#define CONFIG_KEY_INT(s, k, d, lo, hi, doc) {s, k, CONFIG_INT, d, lo, hi, NULL, NULL, doc}
+#define CONFIG_KEY_BOOL(s, k, d, doc) {s, k, CONFIG_BOOL, d, 0, 0, NULL, NULL, doc}
+
+/* Adds a table of keys (a capability's section) to every config made afterwards; process-wide,
+ * before config_new and before any thread starts. Declaring the same table again is a no-op; a
+ * key that is already declared by another table aborts (a programming error). */
+void config_declare(const config_key_t *keys, size_t n);
+
+/* Checks key tables may share (CONFIG_KEY_STR's chk): not empty; empty or an http:// or
+ * https:// URL with a host; an http:// or https:// URL with a host. */
+bool config_check_nonempty(const char *v);
+bool config_check_http_url(const char *v);
+bool config_check_http_url_opt(const char *v);
 
 /* Defaults only. */
 config_t *config_new(void);
@@ -32,8 +62,6 @@ bool config_bool(const config_t *c, const char *name);
 
 /* Writes every key with its current value and a comment, as an INI file (docs, --help). */
 void config_dump(const config_t *c, char **out, size_t *len);
-
-/* Additions. */
 
 /* Like config_load_file, over INI text src[0..len) already in memory (tests, fuzzing); name is
  * what messages call the file. A line longer than libinih's buffer (198 bytes) is an error,

@@ -125,6 +125,43 @@ int tz_date_parse(const char *s, int32_t *out)
 	return 0;
 }
 
+int tz_iso_parse(const char *s, unsigned flags, int64_t *out)
+{
+	bool lenient = flags & TZ_ISO_LENIENT;
+	size_t n = s ? strlen(s) : 0;
+	if (n < 16 || (!lenient && n > 30) || !(s[10] == 'T' || (lenient && s[10] == ' ')) || s[13] != ':')
+		return ERR_INVALID;
+	char date[TZ_DATE_LEN];
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	int32_t day;
+	int hh, mm, ss = 0;
+	if (tz_date_parse(date, &day) || digits(s + 11, 2, &hh) || digits(s + 14, 2, &mm) || hh > 23 || mm > 59)
+		return ERR_INVALID;
+	const char *p = s + 16;
+	if (*p == ':') {
+		if (digits(p + 1, 2, &ss) || ss > (lenient ? 60 : 59))
+			return ERR_INVALID;
+		p += 3;
+		if (lenient && *p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	int64_t offset;
+	if (p[0] == 'Z' && !p[1]) {
+		offset = 0;
+	} else if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && p[3] == ':') {
+		int oh, om;
+		if (digits(p + 1, 2, &oh) || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+			return ERR_INVALID;
+		offset = (oh * 3600 + om * 60) * (p[0] == '-' ? -1 : 1);
+	} else {
+		return ERR_INVALID;
+	}
+	*out = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss - offset;
+	return 0;
+}
+
 #define DAY_MIN (-719162) /* 0001-01-01 */
 #define DAY_MAX 2932896   /* 9999-12-31 */
 

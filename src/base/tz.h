@@ -117,5 +117,12 @@ int64_t tz_day_start(const tz_t *z, int32_t day);
  * offset with seconds (old local mean times) is cut to whole minutes and the clock time shown
  * with it, so the string still names instant t. */
 void tz_format_iso(const tz_t *z, int64_t t, char out[TZ_ISO_LEN]);
+/* The other way: "2026-03-29T09:00:00+02:00" or "…Z", seconds optional, into Unix seconds.
+ * Strict by default: no offset, a space for the T, fractions or an impossible date are
+ * ERR_INVALID (a start that "almost" parses would book the wrong hour). TZ_ISO_LENIENT also
+ * takes a space for the T, fractional seconds (ignored) and a leap second :60 (what other
+ * systems write into view models). 0 or ERR_INVALID. */
+enum { TZ_ISO_LENIENT = 1 };
+int tz_iso_parse(const char *s, unsigned flags, int64_t *out);
 
 #endif

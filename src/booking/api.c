@@ -12,9 +12,10 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "booking/internal.h"
+#include "booking/web.h"
 #include "catalog/catalog.h"
 #include "http/http.h"
-#include "http/ratelimit.h"
+#include "http/kit.h"
 #include "http/router.h"
 
 #include <pthread.h>
@@ -22,38 +23,14 @@
 #include <string.h>
 #include <time.h>
 
-#define RATE_ENTRIES 16384
-#define RATE_WINDOW 60
 #define POW_TTL 900
 
-static ratelimit_t *rl_read, *rl_book;
-static pthread_once_t rl_once = PTHREAD_ONCE_INIT;
-
-static void rl_init(void)
+/* True when over the limit: the 429 with Retry-After has been sent. */
+static bool rate_limited(http_req_t *r, bool booking)
 {
-	rl_read = ratelimit_new(RATE_ENTRIES);
-	rl_book = ratelimit_new(RATE_ENTRIES);
-}
-
-static bool is_staff(const http_req_t *r)
-{
-	return r->user && (r->user->role & ROLE_PEOPLE);
-}
-
-bool booking_rate_limited(http_req_t *r, bool booking)
-{
-	if (is_staff(r))
-		return false;
-	pthread_once(&rl_once, rl_init);
-	const char *setting = booking ? "booking.rate_booking" : "booking.rate_availability";
-	int limit = (int)config_int(r->app->cfg, setting);
 	int retry = 1;
-	if (ratelimit_hit(booking ? rl_book : rl_read, r->client_ip ? r->client_ip : "", limit, RATE_WINDOW,
-			  (int64_t)time(NULL), &retry))
+	if (bk_rate_ok(r, booking, &retry))
 		return false;
-	char ra[16];
-	snprintf(ra, sizeof ra, "%d", retry);
-	http_add_header(r, "Retry-After", ra);
 	http_reply_error(r, 429, "rate_limited", booking ? "booking_err_rate_booking" : "booking_err_rate_availability",
 			 json_pack("{s:i}", "retry_after", retry));
 	return true;
@@ -62,21 +39,11 @@ bool booking_rate_limited(http_req_t *r, bool booking)
 /* The public POST routes skip the core's CSRF check; a session cookie call must pass it. */
 static bool csrf_refused(http_req_t *r)
 {
-	if (r->user && !r->user->bearer && !auth_csrf_ok(r)) {
+	if (r->user && !r->user->bearer && !http_csrf_ok(r)) {
 		http_reply_error(r, 403, "csrf", "err_csrf", NULL);
 		return true;
 	}
 	return false;
-}
-
-static bool ctx_or_503(http_req_t *r, booking_ctx_t *ctx)
-{
-	booking_ctx_from_req(ctx, r);
-	if (!ctx->c) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return false;
-	}
-	return true;
 }
 
 /* A string member of the JSON body, else the query parameter of that name. */
@@ -91,7 +58,7 @@ static const char *field(http_req_t *r, const char *name)
 static void reply_err(http_req_t *r, int rc, const booking_err_t *err)
 {
 	if (err->code) {
-		http_reply_json(r, booking_err_status(err), booking_err_json(err, r->lang));
+		http_reply_fields(r, booking_err_status(err), err->code, err->key ? err->key : "err_internal", &err->fields);
 	} else if (rc == ERR_UNAVAILABLE || rc == ERR_DB || rc == ERR_BUSY) {
 		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 	} else if (rc == ERR_NOT_FOUND) {
@@ -114,11 +81,10 @@ static bool body_is_object(http_req_t *r)
 
 static void api_availability(http_req_t *r)
 {
-	if (booking_rate_limited(r, false))
+	if (rate_limited(r, false))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	booking_query_t q = {
 		.service = http_query(r, "service"),
 		.channel = http_query(r, "channel"),
@@ -140,7 +106,7 @@ static void api_availability(http_req_t *r)
 
 static void api_pow(http_req_t *r)
 {
-	if (booking_rate_limited(r, false))
+	if (rate_limited(r, false))
 		return;
 	const config_t *cfg = r->app->cfg;
 	const unsigned char *key;
@@ -180,11 +146,10 @@ static void read_input(http_req_t *r, booking_input_t *in)
 
 static void api_hold(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || booking_rate_limited(r, true))
+	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	booking_input_t in;
 	read_input(r, &in);
 	booking_err_t err = {0};
@@ -208,8 +173,7 @@ static void api_hold_release(http_req_t *r)
 	if (csrf_refused(r))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	int rc = booking_hold_release(&ctx, http_param(r, "hold"));
 	if (rc == ERR_NOT_FOUND)
 		http_reply_error(r, 404, "not_found", "booking_err_hold_expired", NULL);
@@ -223,11 +187,10 @@ static void api_hold_release(http_req_t *r)
 
 static void api_create(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || booking_rate_limited(r, true))
+	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	booking_input_t in;
 	read_input(r, &in);
 	booking_err_t err = {0};
@@ -262,11 +225,10 @@ static json_t *history_json(booking_ctx_t *ctx, int64_t id)
 
 static void api_get(http_req_t *r)
 {
-	if (booking_rate_limited(r, true))
+	if (rate_limited(r, true))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	const char *token = http_query(r, "token"), *idn = http_query(r, "id_number");
 	booking_t b;
 	int rc = booking_get(&ctx, http_param(r, "code"), token, idn, &b);
@@ -290,11 +252,10 @@ static void api_get(http_req_t *r)
 
 static void api_cancel(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || booking_rate_limited(r, true))
+	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code");
 	booking_err_t err = {0};
 	int rc = booking_cancel(&ctx, code, field(r, "token"), field(r, "id_number"), &err);
@@ -309,11 +270,10 @@ static void api_cancel(http_req_t *r)
 
 static void api_reschedule(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || booking_rate_limited(r, true))
+	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code"), *token = field(r, "token");
 	booking_err_t err = {0};
 	booking_t b;
@@ -340,9 +300,7 @@ static void reply_change_err(http_req_t *r, int rc, int field_rc, const char *fi
 	if (rc == field_rc) {
 		err.code = "invalid";
 		err.key = "booking_err_invalid";
-		err.fields[0].field = field;
-		err.fields[0].key = key;
-		err.nfields = 1;
+		fielderr_add(&err.fields, field, key);
 	} else if (rc == ERR_CONFLICT) {
 		err.code = "bad_state";
 		err.key = "booking_err_bad_state";
@@ -355,8 +313,7 @@ static void api_check_in(http_req_t *r)
 	if (!body_is_object(r))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code");
 	int rc = booking_check_in(&ctx, code, field(r, "id_number"));
 	if (rc) {
@@ -372,8 +329,7 @@ static void api_status(http_req_t *r)
 	if (!body_is_object(r))
 		return;
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code"), *to = field(r, "status");
 	int rc = booking_transition(&ctx, code, to);
 	if (rc) {
@@ -387,8 +343,7 @@ static void api_status(http_req_t *r)
 static void api_list(http_req_t *r)
 {
 	booking_ctx_t ctx;
-	if (!ctx_or_503(r, &ctx))
-		return;
+	bk_ctx_from_req(&ctx, r);
 	const char *office = http_query(r, "office"), *date = http_query(r, "date"), *channel = http_query(r, "channel");
 	int64_t office_id = 0;
 	if (office && *office) {
@@ -437,21 +392,17 @@ static void api_list(http_req_t *r)
 
 #define WELCOME_DESK (ROLE_WELCOME | ROLE_COORDINATOR | ROLE_ADMIN)
 
-static const http_route_t routes[] = {
-	{HTTP_GET, "/api/v1/availability", api_availability, RT_API, 0},
+const http_route_t bk_api_routes[] = {
+	{HTTP_GET, "/api/v1/availability", api_availability, RT_API | RT_DB, 0},
 	{HTTP_GET, "/api/v1/pow/challenge", api_pow, RT_API | RT_NO_SESSION, 0},
-	{HTTP_POST, "/api/v1/holds", api_hold, RT_API | RT_JSON | RT_NO_CSRF, 0},
-	{HTTP_DELETE, "/api/v1/holds/{hold}", api_hold_release, RT_API | RT_NO_CSRF, 0},
-	{HTTP_POST, "/api/v1/appointments", api_create, RT_API | RT_JSON | RT_NO_CSRF, 0},
-	{HTTP_GET, "/api/v1/appointments", api_list, RT_API, ROLE_PEOPLE},
-	{HTTP_GET, "/api/v1/appointments/{code}", api_get, RT_API, 0},
-	{HTTP_POST, "/api/v1/appointments/{code}/cancel", api_cancel, RT_API | RT_JSON | RT_NO_CSRF, 0},
-	{HTTP_POST, "/api/v1/appointments/{code}/reschedule", api_reschedule, RT_API | RT_JSON | RT_NO_CSRF, 0},
-	{HTTP_POST, "/api/v1/appointments/{code}/check-in", api_check_in, RT_API | RT_JSON, WELCOME_DESK},
-	{HTTP_POST, "/api/v1/appointments/{code}/status", api_status, RT_API | RT_JSON, ROLE_PEOPLE},
+	{HTTP_POST, "/api/v1/holds", api_hold, RT_API | RT_JSON | RT_NO_CSRF | RT_DB, 0},
+	{HTTP_DELETE, "/api/v1/holds/{hold}", api_hold_release, RT_API | RT_NO_CSRF | RT_DB, 0},
+	{HTTP_POST, "/api/v1/appointments", api_create, RT_API | RT_JSON | RT_NO_CSRF | RT_DB, 0},
+	{HTTP_GET, "/api/v1/appointments", api_list, RT_API | RT_DB, ROLE_PEOPLE},
+	{HTTP_GET, "/api/v1/appointments/{code}", api_get, RT_API | RT_DB, 0},
+	{HTTP_POST, "/api/v1/appointments/{code}/cancel", api_cancel, RT_API | RT_JSON | RT_NO_CSRF | RT_DB, 0},
+	{HTTP_POST, "/api/v1/appointments/{code}/reschedule", api_reschedule, RT_API | RT_JSON | RT_NO_CSRF | RT_DB, 0},
+	{HTTP_POST, "/api/v1/appointments/{code}/check-in", api_check_in, RT_API | RT_JSON | RT_DB, WELCOME_DESK},
+	{HTTP_POST, "/api/v1/appointments/{code}/status", api_status, RT_API | RT_JSON | RT_DB, ROLE_PEOPLE},
+	{0},
 };
-
-void booking_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

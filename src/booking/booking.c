@@ -9,10 +9,8 @@
 #include "base/rand.h"
 #include "base/str.h"
 #include "catalog/catalog.h"
-#include "http/http.h"
 #include "notify/notify.h"
 #include "schedule/schedule.h"
-#include "view/i18n.h"
 
 #include <sodium.h>
 #include <stdatomic.h>
@@ -60,22 +58,13 @@ static void err_field(booking_err_t *err, const char *field, const char *key)
 		err->code = "invalid";
 		err->key = "booking_err_invalid";
 	}
-	for (size_t i = 0; i < err->nfields; i++)
-		if (str_eq(err->fields[i].field, field))
-			return; /* the first message for a field is the one to show */
-	if (err->nfields < BOOKING_MAX_FIELDS) {
-		err->fields[err->nfields].field = field;
-		err->fields[err->nfields].key = key;
-		err->nfields++;
-	}
+	if (!fielderr_has(&err->fields, field)) /* the first message for a field is the one to show */
+		fielderr_add(&err->fields, field, key);
 }
 
 const char *booking_err_field(const booking_err_t *err, const char *field)
 {
-	for (size_t i = 0; err && i < err->nfields; i++)
-		if (str_eq(err->fields[i].field, field))
-			return err->fields[i].key;
-	return NULL;
+	return err ? fielderr_get(&err->fields, field) : NULL;
 }
 
 int booking_err_status(const booking_err_t *err)
@@ -91,35 +80,6 @@ int booking_err_status(const booking_err_t *err)
 		if (str_eq(err->code, map[i].code))
 			return map[i].status;
 	return 500;
-}
-
-json_t *booking_err_json(const booking_err_t *err, const char *lang)
-{
-	const char *code = err && err->code ? err->code : "internal";
-	const char *key = err && err->key ? err->key : "err_internal";
-	json_t *j = json_pack("{s:s,s:s}", "error", code, "message", i18n_get(lang, key));
-	if (err && err->nfields) {
-		json_t *f = json_object();
-		for (size_t i = 0; i < err->nfields; i++)
-			json_object_set_new(f, err->fields[i].field, json_string(i18n_get(lang, err->fields[i].key)));
-		json_object_set_new(j, "fields", f);
-	}
-	return j;
-}
-
-void booking_ctx_from_req(booking_ctx_t *ctx, struct http_req *r)
-{
-	memset(ctx, 0, sizeof *ctx);
-	ctx->c = http_db(r);
-	ctx->a = r->arena;
-	ctx->cfg = r->app ? r->app->cfg : NULL;
-	ctx->now = (int64_t)time(NULL);
-	ctx->lang = r->lang ? r->lang : "ca";
-	if (r->user && (r->user->role & ROLE_PEOPLE)) {
-		ctx->staff = true;
-		ctx->user_id = r->user->id;
-		ctx->user_email = r->user->email;
-	}
 }
 
 /* ---------------------------------------------------------------- small parsers */
@@ -642,11 +602,8 @@ static int check_limits(booking_ctx_t *ctx, const person_t *p, booking_err_t *er
 		if (n >= max) {
 			reached = true;
 			err_set(err, "limit_reached", "booking_err_limit");
-			if (err && err->nfields < BOOKING_MAX_FIELDS) {
-				err->fields[err->nfields].field = checks[i].field;
-				err->fields[err->nfields].key = checks[i].key;
-				err->nfields++;
-			}
+			if (err)
+				fielderr_add(&err->fields, checks[i].field, checks[i].key);
 		}
 	}
 	return reached ? ERR_BUSY : 0;
@@ -692,7 +649,7 @@ static int find_slots(booking_ctx_t *ctx, const target_t *t, const char *start, 
 			return ERR_INVALID;
 		}
 		at = s.start_at;
-	} else if (bk_parse_iso(start, &at)) {
+	} else if (tz_iso_parse(start, 0, &at)) {
 		err_field(err, "start", "booking_err_start");
 		return ERR_INVALID;
 	}
@@ -807,7 +764,7 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	bool has_hold = in->hold && *in->hold;
 	int64_t at;
 	if ((!has_hold && in->slot_id <= 0 && (!in->start || !*in->start)) ||
-	    (in->slot_id <= 0 && in->start && *in->start && bk_parse_iso(in->start, &at))) {
+	    (in->slot_id <= 0 && in->start && *in->start && tz_iso_parse(in->start, 0, &at))) {
 		err_field(err, "start", "booking_err_start");
 		bad = true;
 	}

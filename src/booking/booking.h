@@ -28,6 +28,7 @@
 
 #include "base/arena.h"
 #include "base/config.h"
+#include "base/fielderr.h"
 #include "base/tz.h"
 #include "db/db.h"
 
@@ -35,8 +36,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-struct http_req;
 
 /* ---------------------------------------------------------------- identity documents */
 
@@ -52,10 +51,9 @@ const char *booking_id_mask(arena_t *a, const char *normalised);
 
 /* ---------------------------------------------------------------- errors for the citizen */
 
-#define BOOKING_MAX_FIELDS 16
 typedef struct {
 	/* What went wrong, as the API names it (NULL when nothing did):
-	 *   "invalid"        fields[] says which fields and why (HTTP 422)
+	 *   "invalid"        fields says which fields and why (HTTP 422)
 	 *   "slot_full"      the seat went to somebody else (409)
 	 *   "hold_expired"   the hold is gone (409)
 	 *   "limit_reached"  too many active appointments for this ID / e-mail / phone (429;
@@ -66,24 +64,19 @@ typedef struct {
 	 * key: the i18n key of the summary message (booking_err_…). */
 	const char *code;
 	const char *key;
-	size_t nfields;
-	struct {
-		const char *field; /* "name", "id_number", "email", "phone", "start", "service", … */
-		const char *key;   /* i18n key of the message: "booking_err_id_number", … */
-	} fields[BOOKING_MAX_FIELDS];
+	/* Fields ("name", "id_number", "email", "phone", "start", "service", …) with the i18n key of
+	 * their message ("booking_err_id_number", …); one message per field. */
+	fielderr_t fields;
 } booking_err_t;
 
 /* The HTTP status for err->code (422, 409, 429, 404; 500 when unknown or NULL). */
 int booking_err_status(const booking_err_t *err);
-/* {"error":code,"message":…,"fields":{field: message}} with the messages in lang (i18n_get).
- * New reference. */
-json_t *booking_err_json(const booking_err_t *err, const char *lang);
 /* Whether err has a message for field, and which (i18n key), or NULL. */
 const char *booking_err_field(const booking_err_t *err, const char *field);
 
 /* ---------------------------------------------------------------- context */
 
-/* Who acts and with what settings. Pages and the API fill it with booking_ctx_from_req. */
+/* Who acts and with what settings (pages and the API fill it from the request). */
 typedef struct {
 	db_conn_t *c;         /* borrowed; no transaction open */
 	arena_t *a;           /* where out-strings go */
@@ -97,10 +90,6 @@ typedef struct {
 	bool demo;            /* demo data: no proof of work, no mails */
 } booking_ctx_t;
 
-/* From a request: its DB connection (NULL when storage is down: answer 503), arena, config,
- * language, now, and the signed-in person as staff actor (display and kiosk accounts book as
- * citizens). */
-void booking_ctx_from_req(booking_ctx_t *ctx, struct http_req *r);
 
 /* ---------------------------------------------------------------- availability */
 
@@ -279,28 +268,5 @@ int booking_pow_verify(const unsigned char *key, size_t keylen, const char *payl
 int booking_pow_redeem(booking_ctx_t *ctx, const char *payload);
 /* The key in use (booking.pow_key, else a random key made once per process). Borrowed. */
 void booking_pow_key(const config_t *cfg, const unsigned char **key, size_t *keylen);
-
-/* ---------------------------------------------------------------- jobs, routes */
-
-/* Housekeeping, each step in its own transaction: releases expired holds, returns cancelled seats
- * whose delay has passed, marks no-shows (booked, start + booking.no_show_grace_min passed),
- * forgets expired proof-of-work challenges. *changed (may be NULL) gets the rows touched. */
-int booking_job(db_conn_t *c, const config_t *cfg, int64_t now, int *changed);
-
-/* The per-address rate limits (booking.rate_availability when booking is false: availability
- * and challenges; booking.rate_booking when true: bookings, holds, look-ups, cancellations,
- * changes). Counts one request of r's client address; staff are never limited. True when over
- * the limit: the 429 (a page, or JSON for API routes, with Retry-After) has been sent and the
- * handler must return at once. */
-bool booking_rate_limited(struct http_req *r, bool booking);
-
-/* A few demo appointments on the demo city (after schedule_demo_seed): in person, by phone
- * booked by the informer, by video, and a cancelled one, on free times from the day after
- * tomorrow. No mails. Each in its own transaction; 0 or the first error (the rest still tried). */
-int booking_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
-
-/* Registers the JSON API (docs/api.md, "Booking"): /api/v1/availability, /api/v1/pow/challenge,
- * /api/v1/holds[/{hold}], /api/v1/appointments[/{code}[/cancel|/reschedule|/check-in|/status]]. */
-void booking_routes(void);
 
 #endif

@@ -9,13 +9,21 @@
 
 /* Upper case without separators, no type check (lookups by ID number). */
 bool booking_id_normalise(const char *number, char out[BOOKING_ID_MAX]);
-/* "2026-03-29T09:00:00+02:00", "…Z", seconds optional → Unix seconds. 0 or ERR_INVALID. */
-int bk_parse_iso(const char *s, int64_t *out);
 /* Settings with their defaults when cfg is NULL (unit tests). */
 int64_t bk_cfg_int(const config_t *cfg, const char *name, int64_t def);
 bool bk_cfg_bool(const config_t *cfg, const char *name, bool def);
 /* The actor's name for history rows. */
 const char *bk_actor(const booking_ctx_t *ctx);
+
+/* Housekeeping, each step in its own transaction: releases expired holds, returns cancelled seats
+ * whose delay has passed, marks no-shows (booked, start + booking.no_show_grace_min passed),
+ * forgets expired proof-of-work challenges. *changed (may be NULL) gets the rows touched. */
+int booking_job(db_conn_t *c, const config_t *cfg, int64_t now, int *changed);
+
+/* A few demo appointments on the demo city (after the schedule's demo step): in person, by phone
+ * booked by the informer, by video, and a cancelled one, on free times from the day after
+ * tomorrow. No mails. Each in its own transaction; 0 or the first error (the rest still tried). */
+int booking_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
 
 /* ---------------------------------------------------------------- store.c */
 

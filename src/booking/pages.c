@@ -26,10 +26,8 @@
 #include "base/str.h"
 #include "base/tz.h"
 #include "booking/booking.h"
-#include "booking/pages.h"
+#include "booking/web.h"
 #include "catalog/catalog.h"
-#include "catalog/model.h"
-#include "http/ratelimit.h"
 #include "http/router.h"
 #include "notify/notify.h"
 #include "render/pdf.h"
@@ -46,8 +44,6 @@
 #define MAX_QUERY 100     /* search text, bytes */
 #define WINDOW_DAYS 91    /* one availability query spans at most this + 1 days (booking.h: 92) */
 #define AHEAD_DAYS 400    /* months further than this are not shown */
-#define RATE_WINDOW 60
-#define RATE_ENTRIES 16384
 #define MAX_VIRTUAL 16
 
 /* ---------------------------------------------------------------- flows */
@@ -277,34 +273,16 @@ static void unavailable(http_req_t *r)
 
 /* ---------------------------------------------------------------- rate limits */
 
-static ratelimit_t *rl_read, *rl_book;
-static pthread_once_t rl_once = PTHREAD_ONCE_INIT;
-
-static void rl_init(void)
-{
-	rl_read = ratelimit_new(RATE_ENTRIES);
-	rl_book = ratelimit_new(RATE_ENTRIES);
-}
-
 static void problem(http_req_t *r, const flow_t *f, int status, const char *title_key, const char *msg,
 		    const char *href, const char *link_key);
 
-/* The same settings as the JSON API (booking.rate_availability for pages that compute
- * availability, booking.rate_booking for holds, bookings and look-ups), counted per node and per
- * client address in tables of their own. Staff are not limited. True (and answered 429) when over. */
+/* The API's limits and buckets (web.h): a client alternating between pages and API spends one
+ * budget. True (and answered 429) when over. */
 static bool limited(http_req_t *r, const flow_t *f, bool booking)
 {
-	if (r->user && (r->user->role & ROLE_PEOPLE))
-		return false;
-	pthread_once(&rl_once, rl_init);
-	int limit = (int)config_int(r->app->cfg, booking ? "booking.rate_booking" : "booking.rate_availability");
 	int retry = 1;
-	if (ratelimit_hit(booking ? rl_book : rl_read, r->client_ip ? r->client_ip : "", limit, RATE_WINDOW,
-			  (int64_t)time(NULL), &retry))
+	if (bk_rate_ok(r, booking, &retry))
 		return false;
-	char ra[16];
-	snprintf(ra, sizeof ra, "%d", retry);
-	http_add_header(r, "Retry-After", ra);
 	const char *vars[] = {"minutes", arena_printf(r->arena, "%d", (retry + 59) / 60), NULL};
 	problem(r, f, 429, "cita_rate_title", trv(r, "cita_err_rate", vars), f->base, "cita_start_again");
 	return true;
@@ -343,7 +321,7 @@ typedef struct {
  * /staff/cita. False (503 answered) when storage is down. */
 static bool ctx_for(http_req_t *r, const flow_t *f, booking_ctx_t *ctx)
 {
-	booking_ctx_from_req(ctx, r);
+	bk_ctx_from_req(ctx, r);
 	if (!f->staff) {
 		ctx->staff = false;
 		ctx->user_id = 0;
@@ -494,7 +472,7 @@ static void render(st_t *st, int status, const char *tpl, json_t *m, int step, c
 	http_req_t *r = st->r;
 	json_object_set_new(m, "staff_flow", json_boolean(st->f->staff));
 	json_object_set_new(m, "base", json_string(st->f->base));
-	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	if (step) {
 		int total = st_total(st);
 		int n = (total == 5 && step > S_OFFICE) ? step - 1 : step;
@@ -1306,8 +1284,7 @@ static void step_details(http_req_t *r, const flow_t *f)
 	booking_err_t err = {0};
 	if (*cs && str_to_i64(cs, 1, 4, &conf)) {
 		err.code = "invalid";
-		err.fields[err.nfields].field = "digital_confidence";
-		err.fields[err.nfields++].key = "booking_err_confidence";
+		fielderr_add(&err.fields, "digital_confidence", "booking_err_confidence");
 		details_page(&st, 422, &err);
 		return;
 	}
@@ -1345,10 +1322,10 @@ static void step_details(http_req_t *r, const flow_t *f)
 	}
 	if (rc == ERR_INVALID || rc == ERR_BUSY) {
 		/* Fields of earlier steps are wrong only when the state was tampered with or went stale. */
-		for (size_t i = 0; i < err.nfields; i++) {
-			if (is_detail_field(err.fields[i].field))
+		for (size_t i = 0; i < err.fields.n; i++) {
+			if (is_detail_field(err.fields.e[i].field))
 				continue;
-			if (str_eq(err.fields[i].field, "start") || str_eq(err.fields[i].field, "hold")) {
+			if (str_eq(err.fields.e[i].field, "start") || str_eq(err.fields.e[i].field, "hold")) {
 				time_page(&st, 422, "cita_err_time");
 				return;
 			}
@@ -1461,7 +1438,7 @@ static void manage_page(http_req_t *r, int status, booking_ctx_t *ctx, const boo
 	json_object_set_new(m, "a", a);
 	json_object_set_new(m, "by_id", json_boolean(by_id(p)));
 	json_object_set_new(m, "proof", proof_hidden(p));
-	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	bool can_change = str_eq(b->status, "booked") && b->start_at > ctx->now;
 	json_object_set_new(m, "can_change", json_boolean(can_change));
 	const char *tq = *p->token ? arena_printf(r->arena, "?token=%s", p->token) : "";
@@ -1538,7 +1515,7 @@ static void lookup_page(http_req_t *r, int status, const char *code, const char 
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "code", json_string(code));
-	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	if (err_key) {
 		const char *msg = tr(r, err_key);
 		json_object_set_new(m, "has_errors", json_true());
@@ -1618,7 +1595,7 @@ static void resched_render(http_req_t *r, st_t *st, int status, const booking_t 
 	json_object_set_new(m, "a", a);
 	json_object_set_new(m, "proof", proof_hidden(p));
 	json_object_set_new(m, "by_id", json_boolean(by_id(p)));
-	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "/cita/%s/canvia", b->code)));
 	const char *tq = *p->token ? arena_printf(r->arena, "?token=%s", p->token) : "";
 	json_object_set_new(m, "manage_href", json_string(arena_printf(r->arena, "/cita/%s%s", b->code, tq)));
@@ -1777,7 +1754,7 @@ static void cancel_post(http_req_t *r)
 		json_object_set_new(m, "a", a);
 		json_object_set_new(m, "proof", proof_hidden(&p));
 		json_object_set_new(m, "by_id", json_boolean(by_id(&p)));
-		json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
+		json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 		json_object_set_new(m, "action", json_string(arena_printf(r->arena, "/cita/%s/anulla", b.code)));
 		if (*p.token)
 			json_object_set_new(m, "keep_href", json_string(arena_printf(r->arena, "/cita/%s?token=%s", b.code, p.token)));
@@ -1973,9 +1950,7 @@ static void staff_details(http_req_t *r)
 	step_details(r, &STAFF);
 }
 
-void booking_pages_routes(void)
-{
-	static const http_route_t routes[] = {
+const http_route_t bk_page_routes[] = {
 		{HTTP_GET | HTTP_HEAD, "/cita", cit_service, 0, 0},
 		{HTTP_GET | HTTP_HEAD, "/cita/canal", cit_channel, 0, 0},
 		{HTTP_GET | HTTP_HEAD, "/cita/oficina", cit_office, 0, 0},
@@ -1996,6 +1971,5 @@ void booking_pages_routes(void)
 		{HTTP_GET | HTTP_HEAD | HTTP_POST, "/staff/cita/hora", staff_time, RT_FORM, ROLE_PEOPLE},
 		{HTTP_GET | HTTP_HEAD | HTTP_POST, "/staff/cita/dades", staff_details, RT_FORM, ROLE_PEOPLE},
 		{HTTP_GET | HTTP_HEAD, "/staff/cita/{code}", staff_summary, 0, ROLE_PEOPLE},
-	};
-	http_routes_add(routes, sizeof routes / sizeof routes[0]);
-}
+		{0},
+};

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
@@ -102,6 +103,42 @@ int bus_topic_valid(const char *t)
 }
 
 /* Delivers to local subscribers; data_json is already serialised. */
+/* ---------------------------------------------------------------- who may subscribe */
+
+#define MAX_TOPIC_TABLES 64
+
+static struct {
+	const bus_topic_t *rules;
+	size_t n;
+} topic_tables[MAX_TOPIC_TABLES];
+static size_t ntopic_tables;
+
+void bus_topics_add(const bus_topic_t *rules, size_t n)
+{
+	if (ntopic_tables == MAX_TOPIC_TABLES) {
+		log_error("bus: more than %d tables of topic rules", MAX_TOPIC_TABLES);
+		abort();
+	}
+	topic_tables[ntopic_tables].rules = rules;
+	topic_tables[ntopic_tables].n = n;
+	ntopic_tables++;
+}
+
+unsigned bus_topic_roles(const char *topic)
+{
+	const bus_topic_t *prefix = NULL;
+	for (size_t t = 0; t < ntopic_tables; t++)
+		for (size_t i = 0; i < topic_tables[t].n; i++) {
+			const bus_topic_t *r = &topic_tables[t].rules[i];
+			size_t n = strlen(r->topic);
+			if (strcmp(r->topic, topic) == 0)
+				return r->roles;
+			if (!prefix && n && r->topic[n - 1] == '.' && strncmp(r->topic, topic, n) == 0)
+				prefix = r;
+		}
+	return prefix ? prefix->roles : 0;
+}
+
 static void deliver(bus_t *b, const char *topic, const char *type, const char *data_json, int64_t *id_out)
 {
 	int64_t id = atomic_fetch_add(&b->next_id, 1);

@@ -33,6 +33,19 @@ bus_t *bus_new(void);
 void bus_free(bus_t *b);
 /* Whether topic is a valid name: [a-z0-9._-]{1,64}. */
 int bus_topic_valid(const char *topic);
+
+/* Who may subscribe to a topic (GET /events?topic=T): a rule names one topic, or every topic
+ * under a prefix when it ends with '.' ("staff."); roles are the role bits of http.h that may
+ * subscribe (0: anyone). Capabilities declare their rules in their capability entry. */
+typedef struct {
+	const char *topic;
+	unsigned roles;
+} bus_topic_t;
+/* Adds rules (static storage), process-wide, before the server starts. */
+void bus_topics_add(const bus_topic_t *rules, size_t n);
+/* The roles that may subscribe to topic: those of the first rule that names it (a whole name
+ * before prefixes), 0 for a topic no rule names (public). */
+unsigned bus_topic_roles(const char *topic);
 /* Returns 0, ERR_INVALID for a bad topic or type, ERR_TOO_BIG when the event does not fit a
  * NOTIFY payload (about 7.5 KB), ERR_DB when the relay to other nodes failed (local subscribers
  * got it anyway). data is borrowed. *id_out (may be NULL) receives the local id. */

@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "bus/bus.h"
 #include "catalog/internal.h"
+#include "catalog/web.h"
 #include "catalog/store.h"
 #include "http/router.h"
 
@@ -437,13 +438,9 @@ static void services(http_req_t *r)
 	reply_fresh(r, key, gen, json_pack("{s:s,s:o,s:o}", "lang", r->lang, "filters", filters, "services", list));
 }
 
-static const http_route_t routes[] = {
+const http_route_t cat_api_routes[] = {
 	{HTTP_GET, "/api/v1/offices", offices_list, RT_API | RT_NO_SESSION, 0},
 	{HTTP_GET, "/api/v1/offices/{code}", office_detail, RT_API | RT_NO_SESSION, 0},
 	{HTTP_GET, "/api/v1/services", services, RT_API | RT_NO_SESSION, 0},
+	{0},
 };
-
-void cat_api_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

@@ -116,11 +116,6 @@ bool catalog_channels_has(const char *channels, const char *channel)
 	return cat_list_has(channels, channel);
 }
 
-void catalog_routes(void)
-{
-	cat_page_routes();
-	cat_api_routes();
-}
 
 /* ---------------------------------------------------------------- export */
 
@@ -599,10 +594,4 @@ int catalog_demo_seed_root(db_conn_t *c, const char *root)
 	free(path);
 	arena_free(a);
 	return rc;
-}
-
-int catalog_demo_seed(db_conn_t *c)
-{
-	const char *root = getenv("FINESTRETA_SERVER_ROOT");
-	return catalog_demo_seed_root(c, root && *root ? root : ".");
 }

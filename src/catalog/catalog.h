@@ -46,7 +46,6 @@ int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_p
 /* Whether the procedure is offered at the office. */
 bool catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id);
 
-/* The localised name for lang ("ca"|"es"|"en"; anything else gives Catalan). Borrowed from o/p. */
 /* The full records (address, accessibility notes, documents, descriptions) for other
  * capabilities' pages and models. The lists hold active records only; by code, any record
  * (check .active), ERR_NOT_FOUND for an unknown code. */
@@ -55,6 +54,7 @@ int catalog_procedure_full(db_conn_t *c, arena_t *a, const char *code, cat_proc_
 int catalog_offices_full(db_conn_t *c, arena_t *a, cat_office_t **out, size_t *n);
 int catalog_procedures_full(db_conn_t *c, arena_t *a, cat_proc_t **out, size_t *n);
 
+/* The localised name for lang ("ca"|"es"|"en"; anything else gives Catalan). Borrowed from o/p. */
 const char *catalog_office_name(const catalog_office_t *o, const char *lang);
 const char *catalog_procedure_name(const catalog_procedure_t *p, const char *lang);
 
@@ -63,32 +63,9 @@ bool catalog_channel_valid(const char *channel);
 /* Whether a comma-separated channel list ("in_person,phone") holds channel. */
 bool catalog_channels_has(const char *channels, const char *channel);
 
-/* Registers the admin/coordinator pages (/admin/offices…, /admin/procedures…,
- * /admin/organisations) and the public API (/api/v1/offices, /api/v1/offices/{code},
- * /api/v1/services). */
-void catalog_routes(void);
-
 struct app;
-/* Subscribes this node's public API cache to the bus topic `catalog.changed`, so a change made
- * on another node drops it too. Idempotent; the API handlers also call it on first use. */
-void catalog_start(struct app *app);
 /* After a committed change: drops this node's API cache and publishes `catalog.changed`
  * (type "changed", data {"what":…,"code":…}) for the other nodes. what/code may be NULL. */
 void catalog_changed(struct app *app, const char *what, const char *code);
 
-/* Fills an empty catalogue with the demo city: ROOT/deploy/demo/catalogue.json, loaded with the
- * catalogue import. catalog_demo_seed takes ROOT from $FINESTRETA_SERVER_ROOT, else the working folder.
- * 0, or an error; nothing is written on error. A catalogue that already has offices is left as
- * is (0). Runs its own transaction: call it outside one. */
-int catalog_demo_seed(db_conn_t *c);
-int catalog_demo_seed_root(db_conn_t *c, const char *root);
-
-/* `finestreta import catalogue FILE...`: reads each file (JSON, or CSV when its name ends in
- * .csv), then applies them all in one transaction (CSV tables in the order organisations,
- * offices, zones, desks, procedures). Prints what changed to out, or each problem (file, row or
- * JSON path, field) to err. 0, ERR_INVALID (bad input, nothing written), or another error. */
-int catalog_cli_import(db_conn_t *c, const char *const *files, size_t n, bool dry_run, FILE *out, FILE *err);
-/* `finestreta export catalogue`: format "json" (the whole document) or "csv" (one table: table is
- * organisations, offices, zones, desks or procedures; NULL gives procedures). */
-int catalog_cli_export(db_conn_t *c, const char *format, const char *table, FILE *out, FILE *err);
 #endif

@@ -69,20 +69,6 @@ const char *cat_reason_en(const char *reason)
 	return reason;
 }
 
-void cat_errs_add(cat_errs_t *e, const char *field, const char *reason)
-{
-	if (e->n < CAT_ERRS_MAX)
-		e->e[e->n++] = (cat_fielderr_t){field, reason};
-}
-
-bool cat_errs_has(const cat_errs_t *e, const char *field)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (str_eq(e->e[i].field, field))
-			return true;
-	return false;
-}
-
 bool cat_in(const char *s, const char *const *set, size_t n)
 {
 	if (!s)
@@ -345,100 +331,100 @@ double cat_round6(double x)
 
 static const char *name_fields[CAT_NLANG] = {"name_ca", "name_es", "name_en"};
 
-static void check_names(const char *const name[CAT_NLANG], cat_errs_t *e)
+static void check_names(const char *const name[CAT_NLANG], fielderr_t *e)
 {
 	for (int l = 0; l < CAT_NLANG; l++) {
 		if (!name[l] || !*name[l])
-			cat_errs_add(e, name_fields[l], "err_cat_required");
+			fielderr_add(e, name_fields[l], "err_cat_required");
 		else if (!cat_text_valid(name[l], CAT_NAME_MAX))
-			cat_errs_add(e, name_fields[l], strlen(name[l]) > CAT_NAME_MAX ? "err_cat_too_long" : "err_cat_text");
+			fielderr_add(e, name_fields[l], strlen(name[l]) > CAT_NAME_MAX ? "err_cat_too_long" : "err_cat_text");
 	}
 }
 
-static void check_code(const char *code, cat_errs_t *e)
+static void check_code(const char *code, fielderr_t *e)
 {
 	if (!code || !*code)
-		cat_errs_add(e, "code", "err_cat_required");
+		fielderr_add(e, "code", "err_cat_required");
 	else if (!cat_code_valid(code))
-		cat_errs_add(e, "code", "err_cat_code");
+		fielderr_add(e, "code", "err_cat_code");
 	else if (strcmp(code, "new") == 0)
-		cat_errs_add(e, "code", "err_cat_code_reserved");
+		fielderr_add(e, "code", "err_cat_code_reserved");
 }
 
-static void check_text(const char *field, const char *s, size_t max, bool multi, cat_errs_t *e)
+static void check_text(const char *field, const char *s, size_t max, bool multi, fielderr_t *e)
 {
 	if (!s || !*s)
 		return;
 	if (!text_ok(s, max, multi))
-		cat_errs_add(e, field, str_valid_utf8(s, strlen(s)) && utf8_count(s) > max ? "err_cat_too_long" : "err_cat_text");
+		fielderr_add(e, field, str_valid_utf8(s, strlen(s)) && utf8_count(s) > max ? "err_cat_too_long" : "err_cat_text");
 }
 
-void cat_org_check(const cat_org_t *o, cat_errs_t *e)
+void cat_org_check(const cat_org_t *o, fielderr_t *e)
 {
 	check_code(o->code, e);
 	check_names(o->name, e);
 }
 
-void cat_office_check(const cat_office_t *o, cat_errs_t *e)
+void cat_office_check(const cat_office_t *o, fielderr_t *e)
 {
 	static const char *access_fields[CAT_NLANG] = {"accessibility_ca", "accessibility_es", "accessibility_en"};
 	check_code(o->code, e);
 	if (!o->org || !*o->org)
-		cat_errs_add(e, "organisation", "err_cat_required");
+		fielderr_add(e, "organisation", "err_cat_required");
 	else if (!cat_code_valid(o->org))
-		cat_errs_add(e, "organisation", "err_cat_org_unknown");
+		fielderr_add(e, "organisation", "err_cat_org_unknown");
 	check_names(o->name, e);
 	if (!o->kind || !*o->kind)
-		cat_errs_add(e, "kind", "err_cat_required");
+		fielderr_add(e, "kind", "err_cat_required");
 	else if (!CAT_IN(o->kind, cat_office_kinds))
-		cat_errs_add(e, "kind", "err_cat_kind");
+		fielderr_add(e, "kind", "err_cat_kind");
 	check_text("address", o->address, CAT_ADDRESS_MAX, false, e);
 	check_text("city", o->city, CAT_NAME_MAX, false, e);
 	if (o->postcode && !cat_postcode_valid(o->postcode))
-		cat_errs_add(e, "postcode", "err_cat_postcode");
+		fielderr_add(e, "postcode", "err_cat_postcode");
 	if (o->phone && !cat_phone_valid(o->phone))
-		cat_errs_add(e, "phone", "err_cat_phone");
+		fielderr_add(e, "phone", "err_cat_phone");
 	for (int l = 0; l < CAT_NLANG; l++)
 		check_text(access_fields[l], o->access[l], CAT_LONG_MAX, true, e);
 	if (!o->tz || !*o->tz)
-		cat_errs_add(e, "tz", "err_cat_required");
+		fielderr_add(e, "tz", "err_cat_required");
 	else if (!cat_tz_valid(o->tz))
-		cat_errs_add(e, "tz", "err_cat_tz");
+		fielderr_add(e, "tz", "err_cat_tz");
 	if (o->has_geo) {
 		if (!isfinite(o->lat) || o->lat < -90 || o->lat > 90)
-			cat_errs_add(e, "lat", "err_cat_lat");
+			fielderr_add(e, "lat", "err_cat_lat");
 		if (!isfinite(o->lon) || o->lon < -180 || o->lon > 180)
-			cat_errs_add(e, "lon", "err_cat_lon");
+			fielderr_add(e, "lon", "err_cat_lon");
 	}
 }
 
-void cat_zone_check(const cat_zone_t *z, cat_errs_t *e)
+void cat_zone_check(const cat_zone_t *z, fielderr_t *e)
 {
 	check_code(z->code, e);
 	if (!z->kind || !*z->kind)
-		cat_errs_add(e, "kind", "err_cat_required");
+		fielderr_add(e, "kind", "err_cat_required");
 	else if (!CAT_IN(z->kind, cat_zone_kinds))
-		cat_errs_add(e, "kind", "err_cat_kind");
+		fielderr_add(e, "kind", "err_cat_kind");
 	check_names(z->name, e);
 	if (!z->colour || !*z->colour)
-		cat_errs_add(e, "colour", "err_cat_required");
+		fielderr_add(e, "colour", "err_cat_required");
 	else if (!cat_colour_valid(z->colour))
-		cat_errs_add(e, "colour", "err_cat_colour");
+		fielderr_add(e, "colour", "err_cat_colour");
 	else if (cat_contrast_white(z->colour) < 4.5)
-		cat_errs_add(e, "colour", "err_cat_contrast");
+		fielderr_add(e, "colour", "err_cat_contrast");
 	if (!z->letter || !*z->letter)
-		cat_errs_add(e, "letter", "err_cat_required");
+		fielderr_add(e, "letter", "err_cat_required");
 	else if (!cat_letter_valid(z->letter))
-		cat_errs_add(e, "letter", "err_cat_letter");
+		fielderr_add(e, "letter", "err_cat_letter");
 }
 
-void cat_desk_check(const cat_desk_t *d, cat_errs_t *e)
+void cat_desk_check(const cat_desk_t *d, fielderr_t *e)
 {
 	check_code(d->code, e);
 	if (!d->display_name || !*d->display_name)
-		cat_errs_add(e, "display_name", "err_cat_required");
+		fielderr_add(e, "display_name", "err_cat_required");
 	else if (!cat_text_valid(d->display_name, 60))
-		cat_errs_add(e, "display_name", strlen(d->display_name) > 60 ? "err_cat_too_long" : "err_cat_text");
+		fielderr_add(e, "display_name", strlen(d->display_name) > 60 ? "err_cat_too_long" : "err_cat_text");
 }
 
 static bool docs_ok(const cat_list_t *l)
@@ -453,39 +439,39 @@ static bool docs_ok(const cat_list_t *l)
 	return true;
 }
 
-void cat_proc_check(const cat_proc_t *p, cat_errs_t *e)
+void cat_proc_check(const cat_proc_t *p, fielderr_t *e)
 {
 	static const char *desc_fields[CAT_NLANG] = {"description_ca", "description_es", "description_en"};
 	static const char *doc_fields[CAT_NLANG] = {"documents_ca", "documents_es", "documents_en"};
 	check_code(p->code, e);
 	check_names(p->name, e);
 	if (!p->category || !*p->category)
-		cat_errs_add(e, "category", "err_cat_required");
+		fielderr_add(e, "category", "err_cat_required");
 	else if (!cat_code_valid(p->category))
-		cat_errs_add(e, "category", "err_cat_code");
+		fielderr_add(e, "category", "err_cat_code");
 	for (int l = 0; l < CAT_NLANG; l++) {
 		check_text(desc_fields[l], p->desc[l], CAT_LONG_MAX, true, e);
 		if (!docs_ok(&p->docs[l]))
-			cat_errs_add(e, doc_fields[l], "err_cat_documents");
+			fielderr_add(e, doc_fields[l], "err_cat_documents");
 	}
 	char buf[128];
 	if (!p->id_methods || !cat_enum_list(p->id_methods, cat_id_methods, 5, buf, sizeof buf) || !buf[0] ||
 	    (cat_list_has(buf, "none") && strcmp(buf, "none") != 0))
-		cat_errs_add(e, "id_methods", "err_cat_id_methods");
+		fielderr_add(e, "id_methods", "err_cat_id_methods");
 	if (!p->channels || !cat_enum_list(p->channels, cat_channels, 6, buf, sizeof buf) || !buf[0])
-		cat_errs_add(e, "channels", "err_cat_channels");
+		fielderr_add(e, "channels", "err_cat_channels");
 	if (p->duration_min < 1 || p->duration_min > CAT_DURATION_MAX)
-		cat_errs_add(e, "duration_min", "err_cat_duration");
+		fielderr_add(e, "duration_min", "err_cat_duration");
 	if (p->online_url && *p->online_url && !cat_url_valid(p->online_url))
-		cat_errs_add(e, "online_url", "err_cat_url");
+		fielderr_add(e, "online_url", "err_cat_url");
 	for (size_t i = 0; i < p->offices.n; i++) {
 		if (!cat_code_valid(p->offices.v[i])) {
-			cat_errs_add(e, "offices", "err_cat_office_unknown");
+			fielderr_add(e, "offices", "err_cat_office_unknown");
 			break;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->offices.v[i], p->offices.v[j]) == 0) {
-				cat_errs_add(e, "offices", "err_cat_duplicate");
+				fielderr_add(e, "offices", "err_cat_duplicate");
 				i = p->offices.n;
 				break;
 			}

@@ -125,13 +125,13 @@ static const char *field_label(rd_t *r, const char *field)
 
 /* Reports the errors of one entity: the reading problems first, then the check's, leaving out
  * fields that already have a reading problem. */
-static void flush(rd_t *r, const char *where, const cat_errs_t *read, const cat_errs_t *check)
+static void flush(rd_t *r, const char *where, const fielderr_t *read, const fielderr_t *check)
 {
 	for (size_t i = 0; i < read->n; i++)
-		cat_ierrs_add(r->errs, where, field_label(r, read->e[i].field), read->e[i].reason, "");
+		cat_ierrs_add(r->errs, where, field_label(r, read->e[i].field), read->e[i].key, "");
 	for (size_t i = 0; i < check->n; i++)
-		if (!cat_errs_has(read, check->e[i].field))
-			cat_ierrs_add(r->errs, where, field_label(r, check->e[i].field), check->e[i].reason, "");
+		if (!fielderr_has(read, check->e[i].field))
+			cat_ierrs_add(r->errs, where, field_label(r, check->e[i].field), check->e[i].key, "");
 }
 
 /* Single-line text: trimmed. */
@@ -261,7 +261,7 @@ static void doc_dups(rd_t *r, cat_doc_t *d)
 typedef struct {
 	rd_t *r;
 	json_t *obj;
-	cat_errs_t *errs; /* this entity's reading errors */
+	fielderr_t *errs; /* this entity's reading errors */
 } jobj_t;
 
 static void j_keys(rd_t *r, json_t *obj, const char *where, const char *const *allowed)
@@ -285,7 +285,7 @@ static const char *j_str(jobj_t *o, const char *key, const char *field, const ch
 	if (!v || json_is_null(v))
 		return def;
 	if (!json_is_string(v)) {
-		cat_errs_add(o->errs, field, "err_cat_type");
+		fielderr_add(o->errs, field, "err_cat_type");
 		return def;
 	}
 	return is_multi(field) ? clean_multi(o->r->a, json_string_value(v)) : clean_line(o->r->a, json_string_value(v));
@@ -297,7 +297,7 @@ static bool j_bool(jobj_t *o, const char *key, bool def)
 	if (!v || json_is_null(v))
 		return def;
 	if (!json_is_boolean(v)) {
-		cat_errs_add(o->errs, key, "err_cat_bool");
+		fielderr_add(o->errs, key, "err_cat_bool");
 		return def;
 	}
 	return json_is_true(v);
@@ -314,7 +314,7 @@ static void j_langs(jobj_t *o, const char *key, const char *out[CAT_NLANG], bool
 		return;
 	if (!json_is_object(v)) {
 		for (int l = 0; l < CAT_NLANG; l++)
-			cat_errs_add(o->errs, arena_printf(o->r->a, "%s%s", key, suffix[l]), "err_cat_type");
+			fielderr_add(o->errs, arena_printf(o->r->a, "%s%s", key, suffix[l]), "err_cat_type");
 		return;
 	}
 	const char *k;
@@ -322,7 +322,7 @@ static void j_langs(jobj_t *o, const char *key, const char *out[CAT_NLANG], bool
 	json_object_foreach(v, k, x)
 	{
 		if (!str_eq(k, "ca") && !str_eq(k, "es") && !str_eq(k, "en"))
-			cat_errs_add(o->errs, arena_printf(o->r->a, "%s.%s", key, k), "err_cat_unknown_field");
+			fielderr_add(o->errs, arena_printf(o->r->a, "%s.%s", key, k), "err_cat_unknown_field");
 	}
 	for (int l = 0; l < CAT_NLANG; l++) {
 		json_t *s = json_object_get(v, cat_langs[l]);
@@ -330,7 +330,7 @@ static void j_langs(jobj_t *o, const char *key, const char *out[CAT_NLANG], bool
 		if (!s || json_is_null(s))
 			continue;
 		if (!json_is_string(s))
-			cat_errs_add(o->errs, field, "err_cat_type");
+			fielderr_add(o->errs, field, "err_cat_type");
 		else
 			out[l] = multi ? clean_multi(o->r->a, json_string_value(s)) : clean_line(o->r->a, json_string_value(s));
 	}
@@ -343,7 +343,7 @@ static bool j_strlist(jobj_t *o, json_t *v, const char *field, cat_list_t *l)
 	if (!v || json_is_null(v))
 		return true;
 	if (!json_is_array(v) || json_array_size(v) > MAX_ITEMS) {
-		cat_errs_add(o->errs, field, json_is_array(v) ? "err_cat_too_many" : "err_cat_type");
+		fielderr_add(o->errs, field, json_is_array(v) ? "err_cat_too_many" : "err_cat_type");
 		return false;
 	}
 	l->v = arena_alloc(o->r->a, (json_array_size(v) + 1) * sizeof *l->v);
@@ -352,7 +352,7 @@ static bool j_strlist(jobj_t *o, json_t *v, const char *field, cat_list_t *l)
 	json_array_foreach(v, i, x)
 	{
 		if (!json_is_string(x)) {
-			cat_errs_add(o->errs, field, "err_cat_type");
+			fielderr_add(o->errs, field, "err_cat_type");
 			return false;
 		}
 		const char *s = clean_line(o->r->a, json_string_value(x));
@@ -360,7 +360,7 @@ static bool j_strlist(jobj_t *o, json_t *v, const char *field, cat_list_t *l)
 			l->v[l->n++] = s;
 		else {
 			/* An empty item is a mistake in a hand-written list, not something to drop silently. */
-			cat_errs_add(o->errs, field, "err_cat_required");
+			fielderr_add(o->errs, field, "err_cat_required");
 			return false;
 		}
 	}
@@ -376,7 +376,7 @@ static const char *j_enum(jobj_t *o, const char *key, const char *const *set, si
 		return "";
 	const char *s = enum_from_list(o->r->a, &l, set, nset);
 	if (!s) {
-		cat_errs_add(o->errs, key, reason);
+		fielderr_add(o->errs, key, reason);
 		return NULL;
 	}
 	return s;
@@ -412,7 +412,7 @@ static bool j_item(rd_t *r, json_t *v, const char *where)
 static void j_org(rd_t *r, json_t *v, const char *where, cat_org_t *org)
 {
 	static const char *const keys[] = {"code", "name", NULL};
-	cat_errs_t read = {0}, check = {0};
+	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
 	*org = (cat_org_t){.at = where};
@@ -425,7 +425,7 @@ static void j_org(rd_t *r, json_t *v, const char *where, cat_org_t *org)
 static void j_desk(rd_t *r, json_t *v, const char *where, cat_desk_t *d)
 {
 	static const char *const keys[] = {"code", "display_name", "active", NULL};
-	cat_errs_t read = {0}, check = {0};
+	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
 	*d = (cat_desk_t){.at = where};
@@ -439,7 +439,7 @@ static void j_desk(rd_t *r, json_t *v, const char *where, cat_desk_t *d)
 static void j_zone(rd_t *r, json_t *v, const char *where, cat_zone_t *z)
 {
 	static const char *const keys[] = {"code", "kind", "name", "colour", "letter", "desks", NULL};
-	cat_errs_t read = {0}, check = {0};
+	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
 	*z = (cat_zone_t){.at = where};
@@ -470,7 +470,7 @@ static void j_office(rd_t *r, json_t *v, const char *where, cat_office_t *off)
 	static const char *const keys[] = {"code",  "organisation", "kind",          "name", "address", "postcode",
 					   "city",  "lat",          "lon",           "phone", "accessibility", "tz",
 					   "active", "zones",       NULL};
-	cat_errs_t read = {0}, check = {0};
+	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
 	*off = (cat_office_t){.at = where};
@@ -491,11 +491,11 @@ static void j_office(rd_t *r, json_t *v, const char *where, cat_office_t *off)
 	json_t *lat = json_object_get(v, "lat"), *lon = json_object_get(v, "lon");
 	bool has_lat = lat && !json_is_null(lat), has_lon = lon && !json_is_null(lon);
 	if (has_lat && !json_is_number(lat))
-		cat_errs_add(&read, "lat", "err_cat_number");
+		fielderr_add(&read, "lat", "err_cat_number");
 	else if (has_lon && !json_is_number(lon))
-		cat_errs_add(&read, "lon", "err_cat_number");
+		fielderr_add(&read, "lon", "err_cat_number");
 	else if (has_lat != has_lon)
-		cat_errs_add(&read, has_lat ? "lon" : "lat", "err_cat_coords");
+		fielderr_add(&read, has_lat ? "lon" : "lat", "err_cat_coords");
 	else if (has_lat) {
 		off->has_geo = true;
 		off->lat = cat_round6(json_number_value(lat));
@@ -523,7 +523,7 @@ static void j_proc(rd_t *r, json_t *v, const char *where, cat_proc_t *p)
 	static const char *const keys[] = {"code",     "category",     "name",       "description", "documents",
 					   "id_methods", "channels",   "duration_min", "online_url", "offices",
 					   "active",   NULL};
-	cat_errs_t read = {0}, check = {0};
+	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
 	*p = (cat_proc_t){.at = where};
@@ -537,14 +537,14 @@ static void j_proc(rd_t *r, json_t *v, const char *where, cat_proc_t *p)
 	json_t *docs = json_object_get(v, "documents");
 	if (docs && !json_is_null(docs)) {
 		if (!json_is_object(docs)) {
-			cat_errs_add(&read, "documents", "err_cat_type");
+			fielderr_add(&read, "documents", "err_cat_type");
 		} else {
 			const char *k;
 			json_t *x;
 			json_object_foreach(docs, k, x)
 			{
 				if (!str_eq(k, "ca") && !str_eq(k, "es") && !str_eq(k, "en"))
-					cat_errs_add(&read, arena_printf(r->a, "documents.%s", k), "err_cat_unknown_field");
+					fielderr_add(&read, arena_printf(r->a, "documents.%s", k), "err_cat_unknown_field");
 			}
 			for (int l = 0; l < CAT_NLANG; l++)
 				j_strlist(&o, json_object_get(docs, cat_langs[l]),
@@ -555,13 +555,13 @@ static void j_proc(rd_t *r, json_t *v, const char *where, cat_proc_t *p)
 	p->channels = j_enum(&o, "channels", cat_channels, 6, "err_cat_channels");
 	json_t *dur = json_object_get(v, "duration_min");
 	if (dur && !json_is_integer(dur))
-		cat_errs_add(&read, "duration_min", "err_cat_duration");
+		fielderr_add(&read, "duration_min", "err_cat_duration");
 	else if (dur)
 		p->duration_min = json_integer_value(dur) > 100000 || json_integer_value(dur) < -1
 					  ? -1
 					  : (int)json_integer_value(dur);
 	else
-		cat_errs_add(&read, "duration_min", "err_cat_required");
+		fielderr_add(&read, "duration_min", "err_cat_required");
 	p->online_url = j_str(&o, "online_url", "online_url", "");
 	j_strlist(&o, json_object_get(v, "offices"), "offices", &p->offices);
 	p->active = j_bool(&o, "active", true);
@@ -669,7 +669,7 @@ typedef struct {
 	const cat_csv_row_t *row;
 	const int *map; /* column index in the file of each table column, -1 when absent */
 	const col_t *cols;
-	cat_errs_t *errs;
+	fielderr_t *errs;
 } crow_t;
 
 static int col_index(const col_t *cols, const char *name)
@@ -710,7 +710,7 @@ static bool c_bool(crow_t *c, const char *name, bool def)
 		return true;
 	if (!strcasecmp(s, "false") || !strcmp(s, "0") || !strcasecmp(s, "no"))
 		return false;
-	cat_errs_add(c->errs, name, "err_cat_bool");
+	fielderr_add(c->errs, name, "err_cat_bool");
 	return def;
 }
 
@@ -723,7 +723,7 @@ static bool c_double(crow_t *c, const char *name, double *out)
 	char *end;
 	double d = strtod(s, &end);
 	if (*end || !isfinite(d) || !(isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+')) {
-		cat_errs_add(c->errs, name, "err_cat_number");
+		fielderr_add(c->errs, name, "err_cat_number");
 		return false;
 	}
 	*out = d;
@@ -747,7 +747,7 @@ static const char *c_enum(crow_t *c, const char *name, const char *const *set, s
 	c_list(c, name, &l);
 	const char *s = enum_from_list(c->r->a, &l, set, nset);
 	if (!s) {
-		cat_errs_add(c->errs, name, reason);
+		fielderr_add(c->errs, name, reason);
 		return NULL;
 	}
 	return s;
@@ -817,7 +817,7 @@ static cat_office_t *ref_office(rd_t *r, cat_doc_t *d, caps_t *caps, const char 
 
 static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *caps, const char *at)
 {
-	cat_errs_t check = {0};
+	fielderr_t check = {0};
 	switch (kind) {
 	case CAT_K_ORGANISATIONS: {
 		cat_org_t *o = PUSH(r->a, d->orgs, d->norgs, caps->cap_orgs);
@@ -841,8 +841,8 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 		o->tz = c_str(c, "tz", "Europe/Madrid");
 		o->active = c_bool(c, "active", true);
 		bool hl = c_double(c, "lat", &o->lat), hn = c_double(c, "lon", &o->lon);
-		if (hl != hn && !cat_errs_has(c->errs, "lat") && !cat_errs_has(c->errs, "lon"))
-			cat_errs_add(c->errs, hl ? "lon" : "lat", "err_cat_coords");
+		if (hl != hn && !fielderr_has(c->errs, "lat") && !fielderr_has(c->errs, "lon"))
+			fielderr_add(c->errs, hl ? "lon" : "lat", "err_cat_coords");
 		o->has_geo = hl && hn;
 		o->lat = cat_round6(o->lat);
 		o->lon = cat_round6(o->lon);
@@ -856,7 +856,7 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 	case CAT_K_ZONES: {
 		const char *oc = c_str(c, "office", "");
 		if (!cat_code_valid(oc)) {
-			cat_errs_add(c->errs, "office", *oc ? "err_cat_code" : "err_cat_required");
+			fielderr_add(c->errs, "office", *oc ? "err_cat_code" : "err_cat_required");
 			break;
 		}
 		cat_office_t *o = ref_office(r, d, caps, oc, at);
@@ -877,24 +877,24 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 		nz[o->nzones++] = z;
 		o->zones = nz;
 		if (o->nzones > CAT_ZONES_MAX)
-			cat_errs_add(c->errs, "zone", "err_cat_too_many");
+			fielderr_add(c->errs, "zone", "err_cat_too_many");
 		break;
 	}
 	case CAT_K_DESKS: {
 		const char *oc = c_str(c, "office", ""), *zc = c_str(c, "zone", "");
 		if (!cat_code_valid(oc)) {
-			cat_errs_add(c->errs, "office", *oc ? "err_cat_code" : "err_cat_required");
+			fielderr_add(c->errs, "office", *oc ? "err_cat_code" : "err_cat_required");
 			break;
 		}
 		if (!cat_code_valid(zc)) {
-			cat_errs_add(c->errs, "zone", *zc ? "err_cat_code" : "err_cat_required");
+			fielderr_add(c->errs, "zone", *zc ? "err_cat_code" : "err_cat_required");
 			break;
 		}
 		cat_office_t *o = ref_office(r, d, caps, oc, at);
 		cat_zone_t *z = find_zone(o, zc);
 		if (!z) {
 			if (o->nzones >= CAT_ZONES_MAX) {
-				cat_errs_add(c->errs, "zone", "err_cat_too_many");
+				fielderr_add(c->errs, "zone", "err_cat_too_many");
 				break;
 			}
 			cat_zone_t *nz = arena_alloc(r->a, (o->nzones + 1) * sizeof *nz);
@@ -905,7 +905,7 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 			z = &o->zones[o->nzones++];
 		}
 		if (z->ndesks >= CAT_DESKS_MAX) {
-			cat_errs_add(c->errs, "desk", "err_cat_too_many");
+			fielderr_add(c->errs, "desk", "err_cat_too_many");
 			break;
 		}
 		cat_desk_t dk = {.at = at};
@@ -937,7 +937,7 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 		const char *dur = c_str(c, "duration_min", "");
 		int64_t dv = 0;
 		if (str_to_i64(dur, 1, CAT_DURATION_MAX, &dv)) {
-			cat_errs_add(c->errs, "duration_min", *dur ? "err_cat_duration" : "err_cat_required");
+			fielderr_add(c->errs, "duration_min", *dur ? "err_cat_duration" : "err_cat_required");
 			dv = 1;
 		}
 		p->duration_min = (int)dv;
@@ -1017,7 +1017,7 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 				      arena_printf(a, "%zu fields, the header has %zu", row->n, h->n));
 			continue;
 		}
-		cat_errs_t read = {0};
+		fielderr_t read = {0};
 		crow_t c = {&r, row, map, cols, &read};
 		csv_row(&r, *kind, &c, out, &caps, at);
 	}

@@ -5,7 +5,6 @@
 
 #include "catalog/catalog.h"
 #include "catalog/doc.h"
-#include "http/http.h"
 
 #include <stdbool.h>
 
@@ -28,8 +27,24 @@ int cat_export(db_conn_t *c, arena_t *a, cat_doc_t *out);
 
 /* The public API's cache of rendered bodies (api.c). */
 void cat_cache_clear(void);
-void cat_api_routes(void);
-void cat_page_routes(void);
+/* Subscribes this node's public API cache to the bus topic `catalog.changed`, so a change made
+ * on another node drops it too. Idempotent; the API handlers also call it on first use. */
+struct app;
+void catalog_start(struct app *app);
+
+/* Fills an empty catalogue with the demo city: ROOT/deploy/demo/catalogue.json, loaded with the
+ * catalogue import. 0, or an error; nothing is written on error. A catalogue that already has
+ * offices is left as is (0). Runs its own transaction: call it outside one. */
+int catalog_demo_seed_root(db_conn_t *c, const char *root);
+
+/* `finestreta import catalogue FILE...`: reads each file (JSON, or CSV when its name ends in
+ * .csv), then applies them all in one transaction (CSV tables in the order organisations,
+ * offices, zones, desks, procedures). Prints what changed to out, or each problem (file, row or
+ * JSON path, field) to err. 0, ERR_INVALID (bad input, nothing written), or another error. */
+int catalog_cli_import(db_conn_t *c, const char *const *files, size_t n, bool dry_run, FILE *out, FILE *err);
+/* `finestreta export catalogue`: format "json" (the whole document) or "csv" (one table: table is
+ * organisations, offices, zones, desks or procedures; NULL gives procedures). */
+int catalog_cli_export(db_conn_t *c, const char *format, const char *table, FILE *out, FILE *err);
 
 /* Seconds since the epoch (a function so tests and pages agree). */
 int64_t cat_now(void);

@@ -3,11 +3,13 @@
  * lookup under /usr/share/zoneinfo).
  *
  * Ownership: strings and arrays in these structs are borrowed — from an arena, a jansson value or
- * a db result the caller keeps alive. Validation never allocates; it appends (field, reason)
- * pairs to a cat_errs_t, where reason is an i18n key ("err_cat_code") and field the name of the
- * entity's field ("code", "name_ca", "zones"…). */
+ * a db result the caller keeps alive. Validation never allocates; it appends (field, key) pairs to
+ * a fielderr_t (base/fielderr.h), where key is an i18n key ("err_cat_code") and field the name of
+ * the entity's field ("code", "name_ca", "zones"…). */
 #ifndef FIN_CATALOG_MODEL_H
 #define FIN_CATALOG_MODEL_H
+
+#include "base/fielderr.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -99,20 +101,6 @@ typedef struct {
 
 /* ---------------------------------------------------------------- errors */
 
-typedef struct {
-	const char *field;  /* static or borrowed */
-	const char *reason; /* i18n key, static */
-} cat_fielderr_t;
-
-#define CAT_ERRS_MAX 64
-typedef struct {
-	cat_fielderr_t e[CAT_ERRS_MAX];
-	size_t n;
-} cat_errs_t;
-
-void cat_errs_add(cat_errs_t *e, const char *field, const char *reason);
-/* Whether field already has an error. */
-bool cat_errs_has(const cat_errs_t *e, const char *field);
 /* The English text of a reason key (for the CLI). Static storage; the key itself if unknown. */
 const char *cat_reason_en(const char *reason);
 
@@ -158,11 +146,11 @@ bool cat_list_has(const char *list, const char *name);
 /* ---------------------------------------------------------------- entities
  * Each checks one entity on its own (references to other entities are the caller's business:
  * they need the store or the rest of the document). */
-void cat_org_check(const cat_org_t *o, cat_errs_t *e);
-void cat_office_check(const cat_office_t *o, cat_errs_t *e);      /* without its zones */
-void cat_zone_check(const cat_zone_t *z, cat_errs_t *e);          /* without its desks */
-void cat_desk_check(const cat_desk_t *d, cat_errs_t *e);
-void cat_proc_check(const cat_proc_t *p, cat_errs_t *e);
+void cat_org_check(const cat_org_t *o, fielderr_t *e);
+void cat_office_check(const cat_office_t *o, fielderr_t *e);      /* without its zones */
+void cat_zone_check(const cat_zone_t *z, fielderr_t *e);          /* without its desks */
+void cat_desk_check(const cat_desk_t *d, fielderr_t *e);
+void cat_proc_check(const cat_proc_t *p, fielderr_t *e);
 
 /* Equality of stored content (ids and nested arrays ignored; offices lists compared as sets). */
 bool cat_org_same(const cat_org_t *a, const cat_org_t *b);

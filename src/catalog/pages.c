@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "catalog/internal.h"
+#include "catalog/web.h"
 #include "catalog/store.h"
 #include "http/form.h"
 #include "http/router.h"
@@ -106,19 +107,19 @@ static int field_rank(const char *field)
 }
 
 /* Marks the fields of errs and appends the summary entries to summary, in form order. */
-static void fm_errors(form_t *m, const cat_errs_t *errs_in, json_t *summary)
+static void fm_errors(form_t *m, const fielderr_t *errs_in, json_t *summary)
 {
 	http_req_t *r = m->r;
-	cat_errs_t sorted = *errs_in, *errs = &sorted;
+	fielderr_t sorted = *errs_in, *errs = &sorted;
 	for (size_t i = 1; i < sorted.n; i++) /* insertion sort: stable, and n is small */
 		for (size_t j = i; j > 0 && field_rank(sorted.e[j - 1].field) > field_rank(sorted.e[j].field); j--) {
-			cat_fielderr_t t = sorted.e[j];
+			fielderr_item_t t = sorted.e[j];
 			sorted.e[j] = sorted.e[j - 1];
 			sorted.e[j - 1] = t;
 		}
 	for (size_t i = 0; i < errs->n; i++) {
 		const char *field = errs->e[i].field;
-		const char *msg = http_t(r, errs->e[i].reason);
+		const char *msg = http_t(r, errs->e[i].key);
 		json_t *f = form_field(m, field);
 		if (!json_object_get(f, "err"))
 			json_object_set_new(f, "err", json_string(msg));
@@ -185,10 +186,10 @@ static void changed(http_req_t *r, const char *action, const char *target, const
 
 /* Maps a write error: conflicts become a field error, the rest 503. Returns true when handled
  * as a field error (errs filled). */
-static bool write_error(http_req_t *r, int rc, cat_errs_t *errs, const char *field, const char *reason)
+static bool write_error(http_req_t *r, int rc, fielderr_t *errs, const char *field, const char *reason)
 {
 	if (rc == ERR_CONFLICT) {
-		cat_errs_add(errs, field, reason);
+		fielderr_add(errs, field, reason);
 		return true;
 	}
 	log_error("catalogue: write failed on %s: %s", r->path, err_name(rc));
@@ -206,7 +207,7 @@ static void org_from_form(http_req_t *r, cat_org_t *o, const char *code)
 		o->name[l] = fstr(r, arena_printf(r->arena, "name_%s", cat_langs[l]));
 }
 
-static void orgs_page(http_req_t *r, int status, const char *failed, const cat_errs_t *errs)
+static void orgs_page(http_req_t *r, int status, const char *failed, const fielderr_t *errs)
 {
 	db_conn_t *c = http_db(r);
 	cat_org_t *orgs;
@@ -256,7 +257,7 @@ static void orgs_post(http_req_t *r)
 {
 	cat_org_t o;
 	org_from_form(r, &o, NULL);
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_org_check(&o, &errs);
 	db_conn_t *c = http_db(r);
 	if (!c) {
@@ -293,7 +294,7 @@ static void org_post(http_req_t *r)
 	}
 	cat_org_t o;
 	org_from_form(r, &o, old.code);
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_org_check(&o, &errs);
 	if (errs.n) {
 		orgs_page(r, 422, old.code, &errs);
@@ -341,7 +342,7 @@ static void offices_get(http_req_t *r)
 	http_reply_page(r, 200, "catalog/offices", m);
 }
 
-static void office_from_form(http_req_t *r, cat_office_t *o, const char *code, cat_errs_t *errs)
+static void office_from_form(http_req_t *r, cat_office_t *o, const char *code, fielderr_t *errs)
 {
 	*o = (cat_office_t){0};
 	o->code = code ? code : fstr(r, "code");
@@ -365,11 +366,11 @@ static void office_from_form(http_req_t *r, cat_office_t *o, const char *code, c
 		okl = okl && o->lat >= -90 && o->lat <= 90;
 		okn = okn && o->lon >= -180 && o->lon <= 180;
 		if (*lat && !okl)
-			cat_errs_add(errs, "lat", "err_cat_lat");
+			fielderr_add(errs, "lat", "err_cat_lat");
 		if (*lon && !okn)
-			cat_errs_add(errs, "lon", "err_cat_lon");
+			fielderr_add(errs, "lon", "err_cat_lon");
 		if (!*lat || !*lon)
-			cat_errs_add(errs, *lat ? "lon" : "lat", "err_cat_coords");
+			fielderr_add(errs, *lat ? "lon" : "lat", "err_cat_coords");
 		o->has_geo = okl && okn;
 		o->lat = cat_round6(o->lat);
 		o->lon = cat_round6(o->lon);
@@ -390,7 +391,7 @@ static const char *coord_text(http_req_t *r, bool has, double v)
 }
 
 /* The create/edit form. o: the values to show (from the store or as posted). */
-static void office_form_page(http_req_t *r, int status, bool editing, const cat_office_t *o, const cat_errs_t *errs,
+static void office_form_page(http_req_t *r, int status, bool editing, const cat_office_t *o, const fielderr_t *errs,
 			     bool from_post)
 {
 	db_conn_t *c = http_db(r);
@@ -453,16 +454,16 @@ static void office_new(http_req_t *r)
 	office_form_page(r, 200, false, &o, NULL, false);
 }
 
-static void office_check_org(db_conn_t *c, http_req_t *r, const cat_office_t *o, cat_errs_t *errs)
+static void office_check_org(db_conn_t *c, http_req_t *r, const cat_office_t *o, fielderr_t *errs)
 {
 	cat_org_t org;
-	if (*o->org && !cat_errs_has(errs, "organisation") && cat_store_org_get(c, r->arena, o->org, &org))
-		cat_errs_add(errs, "organisation", "err_cat_org_unknown");
+	if (*o->org && !fielderr_has(errs, "organisation") && cat_store_org_get(c, r->arena, o->org, &org))
+		fielderr_add(errs, "organisation", "err_cat_org_unknown");
 }
 
 static void offices_post(http_req_t *r)
 {
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_office_t o;
 	office_from_form(r, &o, NULL, &errs);
 	cat_office_check(&o, &errs);
@@ -515,7 +516,7 @@ static void office_post(http_req_t *r)
 		unavailable(r);
 		return;
 	}
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_office_t o;
 	/* The code is the office's address in URLs and the API: it does not change here. */
 	office_from_form(r, &o, old.code, &errs);
@@ -540,7 +541,7 @@ typedef enum { F_NONE, F_ZONE_NEW, F_ZONE_EDIT, F_ZONE_DELETE, F_DESK_NEW, F_DES
 typedef struct {
 	form_kind_t kind;
 	const char *zone, *desk; /* codes from the URL */
-	const cat_errs_t *errs;
+	const fielderr_t *errs;
 } failed_t;
 
 static void zone_values(form_t *fm, const cat_zone_t *z)
@@ -721,14 +722,14 @@ static const cat_zone_t *find_zone(const cat_office_t *o, const char *code)
 	return NULL;
 }
 
-static void zone_letter_check(const cat_office_t *o, const cat_zone_t *z, int64_t self, cat_errs_t *errs)
+static void zone_letter_check(const cat_office_t *o, const cat_zone_t *z, int64_t self, fielderr_t *errs)
 {
 	for (size_t i = 0; i < o->nzones; i++)
-		if (o->zones[i].id != self && str_eq(o->zones[i].letter, z->letter) && !cat_errs_has(errs, "letter"))
-			cat_errs_add(errs, "letter", "err_cat_letter_taken");
+		if (o->zones[i].id != self && str_eq(o->zones[i].letter, z->letter) && !fielderr_has(errs, "letter"))
+			fielderr_add(errs, "letter", "err_cat_letter_taken");
 	for (size_t i = 0; i < o->nzones; i++)
-		if (o->zones[i].id != self && str_eq(o->zones[i].code, z->code) && !cat_errs_has(errs, "code"))
-			cat_errs_add(errs, "code", "err_cat_code_taken");
+		if (o->zones[i].id != self && str_eq(o->zones[i].code, z->code) && !fielderr_has(errs, "code"))
+			fielderr_add(errs, "code", "err_cat_code_taken");
 }
 
 static const char *office_url(http_req_t *r, const cat_office_t *o, const char *saved, const char *anchor)
@@ -745,11 +746,11 @@ static void zones_post(http_req_t *r)
 		return;
 	cat_zone_t z;
 	zone_from_form(r, &z);
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_zone_check(&z, &errs);
 	zone_letter_check(&o, &z, 0, &errs);
 	if (o.nzones >= CAT_ZONES_MAX)
-		cat_errs_add(&errs, "code", "err_cat_too_many");
+		fielderr_add(&errs, "code", "err_cat_too_many");
 	if (!errs.n) {
 		int64_t id;
 		int rc = cat_store_zone_insert(c, o.id, &z, &id);
@@ -781,7 +782,7 @@ static void zone_post(http_req_t *r)
 	}
 	cat_zone_t z;
 	zone_from_form(r, &z);
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_zone_check(&z, &errs);
 	zone_letter_check(&o, &z, old->id, &errs);
 	if (!errs.n) {
@@ -812,9 +813,9 @@ static void zone_delete(http_req_t *r)
 		not_found(r);
 		return;
 	}
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	if (!fcheck(r, "confirm"))
-		cat_errs_add(&errs, "confirm", "err_cat_confirm");
+		fielderr_add(&errs, "confirm", "err_cat_confirm");
 	if (!errs.n) {
 		int rc = cat_store_zone_delete(c, z->id);
 		if (!rc)
@@ -824,7 +825,7 @@ static void zone_delete(http_req_t *r)
 	}
 	if (errs.n) {
 		failed_t f = {F_ZONE_DELETE, z->code, NULL, &errs};
-		office_page(r, str_eq(errs.e[0].reason, "err_cat_in_use") ? 409 : 422, o.code, &f);
+		office_page(r, str_eq(errs.e[0].key, "err_cat_in_use") ? 409 : 422, o.code, &f);
 		return;
 	}
 	changed(r, "zone.delete", arena_printf(r->arena, "zone:%s/%s", o.code, z->code),
@@ -844,13 +845,13 @@ static void desks_post(http_req_t *r)
 	}
 	cat_desk_t d;
 	desk_from_form(r, &d, NULL);
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_desk_check(&d, &errs);
 	for (size_t k = 0; k < z->ndesks; k++)
-		if (str_eq(z->desks[k].code, d.code) && !cat_errs_has(&errs, "code"))
-			cat_errs_add(&errs, "code", "err_cat_code_taken");
+		if (str_eq(z->desks[k].code, d.code) && !fielderr_has(&errs, "code"))
+			fielderr_add(&errs, "code", "err_cat_code_taken");
 	if (z->ndesks >= CAT_DESKS_MAX)
-		cat_errs_add(&errs, "code", "err_cat_too_many");
+		fielderr_add(&errs, "code", "err_cat_too_many");
 	if (!errs.n) {
 		int64_t id;
 		int rc = cat_store_desk_insert(c, z->id, &d, &id);
@@ -890,7 +891,7 @@ static void desk_post(http_req_t *r)
 	}
 	cat_desk_t d;
 	desk_from_form(r, &d, old->code);
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_desk_check(&d, &errs);
 	if (!errs.n) {
 		int rc = cat_store_desk_update(c, old->id, &d);
@@ -927,8 +928,8 @@ static void desk_delete(http_req_t *r)
 	if (!rc)
 		rc = cat_store_office_touch(c, o.id, cat_now());
 	if (rc == ERR_CONFLICT) {
-		cat_errs_t errs = {0};
-		cat_errs_add(&errs, "display_name", "err_cat_in_use");
+		fielderr_t errs = {0};
+		fielderr_add(&errs, "display_name", "err_cat_in_use");
 		failed_t f = {F_DESK_EDIT, z->code, d->code, &errs};
 		office_page(r, 409, o.code, &f);
 		return;
@@ -1060,7 +1061,7 @@ static void procs_get(http_req_t *r)
 	http_reply_page(r, 200, "catalog/procedures", m);
 }
 
-static void proc_from_form(http_req_t *r, cat_proc_t *p, const char *code, cat_errs_t *errs)
+static void proc_from_form(http_req_t *r, cat_proc_t *p, const char *code, fielderr_t *errs)
 {
 	*p = (cat_proc_t){0};
 	p->code = code ? code : fstr(r, "code");
@@ -1078,14 +1079,14 @@ static void proc_from_form(http_req_t *r, cat_proc_t *p, const char *code, cat_e
 	const char *dur = fstr(r, "duration_min");
 	int64_t d = 0;
 	if (str_to_i64(dur, 1, CAT_DURATION_MAX, &d))
-		cat_errs_add(errs, "duration_min", *dur ? "err_cat_duration" : "err_cat_required");
+		fielderr_add(errs, "duration_min", *dur ? "err_cat_duration" : "err_cat_required");
 	p->duration_min = (int)(d ? d : 1);
 	p->online_url = fstr(r, "online_url");
 	fmulti(r, "offices", &p->offices);
 	p->active = fcheck(r, "active");
 }
 
-static void proc_form_page(http_req_t *r, int status, bool editing, const cat_proc_t *p, const cat_errs_t *errs,
+static void proc_form_page(http_req_t *r, int status, bool editing, const cat_proc_t *p, const fielderr_t *errs,
 			   bool from_post)
 {
 	db_conn_t *c = http_db(r);
@@ -1143,11 +1144,11 @@ static void proc_new(http_req_t *r)
 	proc_form_page(r, 200, false, &p, NULL, false);
 }
 
-static void proc_check_offices(db_conn_t *c, const cat_proc_t *p, cat_errs_t *errs)
+static void proc_check_offices(db_conn_t *c, const cat_proc_t *p, fielderr_t *errs)
 {
 	for (size_t i = 0; i < p->offices.n; i++)
 		if (!cat_store_office_exists(c, p->offices.v[i])) {
-			cat_errs_add(errs, "offices", "err_cat_office_unknown");
+			fielderr_add(errs, "offices", "err_cat_office_unknown");
 			return;
 		}
 }
@@ -1170,7 +1171,7 @@ static int proc_save(db_conn_t *c, int64_t id, const cat_proc_t *p)
 
 static void procs_post(http_req_t *r)
 {
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_proc_t p;
 	proc_from_form(r, &p, NULL, &errs);
 	cat_proc_check(&p, &errs);
@@ -1222,7 +1223,7 @@ static void proc_post(http_req_t *r)
 		unavailable(r);
 		return;
 	}
-	cat_errs_t errs = {0};
+	fielderr_t errs = {0};
 	cat_proc_t p;
 	proc_from_form(r, &p, old.code, &errs);
 	cat_proc_check(&p, &errs);
@@ -1240,7 +1241,7 @@ static void proc_post(http_req_t *r)
 		"procedure", p.code, "/admin/procedures?saved=proc_saved");
 }
 
-static const http_route_t routes[] = {
+const http_route_t cat_page_routes[] = {
 	{HTTP_GET, "/admin/organisations", orgs_get, 0, ROLES},
 	{HTTP_POST, "/admin/organisations", orgs_post, RT_FORM, ROLES},
 	{HTTP_POST, "/admin/organisations/{code}", org_post, RT_FORM, ROLES},
@@ -1261,9 +1262,5 @@ static const http_route_t routes[] = {
 	{HTTP_GET, "/admin/procedures/new", proc_new, 0, ROLES},
 	{HTTP_GET, "/admin/procedures/{code}", proc_edit, 0, ROLES},
 	{HTTP_POST, "/admin/procedures/{code}", proc_post, RT_FORM, ROLES},
+	{0},
 };
-
-void cat_page_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

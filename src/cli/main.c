@@ -1,24 +1,18 @@
-/* main.c — the finestreta command: serve, demo, migrate, user, token, render. */
+/* main.c — the finestreta command: the core's commands (serve, demo, migrate, render, help) and
+ * every sub-command the capabilities declare (cap_t.commands: user add, import catalogue, …). */
 #include "app.h"
-#include "auth/auth.h"
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "booking/booking.h"
-#include "booking/pages.h"
 #include "bus/bus.h"
-#include "catalog/catalog.h"
-#include "schedule/schedule.h"
-#include "cli/demo.h"
+#include "core/cap.h"
 #include "db/db.h"
-#include "http/core.h"
 #include "http/http.h"
 #include "http/statics.h"
 #include "jobs/jobs.h"
-#include "notify/notify.h"
 #include "view/i18n.h"
 #include "view/mustache.h"
 #include "view/view.h"
@@ -26,12 +20,11 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stddef.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #ifndef FINESTRETA_VERSION
 #define FINESTRETA_VERSION "0.1.0"
@@ -39,152 +32,144 @@
 
 extern char **environ;
 
-static const char *usage_main =
-	"Usage: finestreta COMMAND [OPTIONS]\n"
-	"\n"
-	"Omnichannel citizen attention for city halls.\n"
-	"\n"
-	"Commands:\n"
-	"  serve     Run the server\n"
-	"  demo      Recreate the database with demo data, then serve\n"
-	"  migrate   Apply pending database migrations\n"
-	"  user      Manage staff accounts (user add)\n"
-	"  token     Manage API tokens (token create)\n"
-	"  render    Render a Mustache template with JSON data to stdout\n"
-	/* catalog: */
-	"  import    Import data (import catalogue FILE..., import holidays FILE)\n"
-	"  export    Export data to stdout (export catalogue)\n"
-	/* notify: */
-	"  mail      Queue a test mail to check the mail settings (mail test --to ADDRESS)\n"
-	"  help      Show help for a command\n"
-	"\n"
-	"Options:\n"
-	"  --version  Print the version\n"
-	"  --help     Print this help\n"
-	"\n"
-	"Run 'finestreta help COMMAND' for a command's options.\n";
+/* ---------------------------------------------------------------- the core's commands */
 
-static const struct {
-	const char *name, *text;
-} helps[] = {
-	{"serve", "Usage: finestreta serve [--config FILE] [--db URL] [--listen ADDR:PORT]\n\n"
-		  "Runs the server until SIGTERM or SIGINT. Settings come from FILE, then from\n"
-		  "FINESTRETA_SECTION_KEY environment variables, then from these flags.\n"
-		  "Database URLs: sqlite:PATH (default sqlite:data/finestreta.db) or postgresql://...\n"},
-	{"demo", "Usage: finestreta demo [--config FILE] [--db URL] [--listen ADDR:PORT]\n\n"
-		 "Erases the database, fills it with demo data (the city of Vilamar and its staff),\n"
-		 "prints the demo logins, and serves.\n"},
-	{"migrate", "Usage: finestreta migrate [--config FILE] [--db URL]\n\n"
-		    "Applies the migrations that have not run yet. The server also does this at start.\n"},
-	{"user", "Usage: finestreta user add --email E --role R [--name N] [--office CODE]\n"
-		 "                           [--config FILE] [--db URL]\n\n"
-		 "Creates a staff account. Roles: admin, coordinator, informer, ict_agent, welcome,\n"
-		 "display, kiosk. The password is read from standard input when it is not a terminal;\n"
-		 "otherwise a random one is generated and printed.\n"},
-	{"token", "Usage: finestreta token create --user EMAIL [--label TEXT] [--config FILE] [--db URL]\n\n"
-		  "Prints a new bearer token for the staff API (Authorization: Bearer TOKEN).\n"},
-	/* catalog: import and export of the catalogue (docs/catalogue-format.md) */
-	{"import", "Usage: finestreta import catalogue FILE... [--dry-run] [--config FILE] [--db URL]\n\n"
-		   "Loads offices (with zones and desks), organisations and procedures from FILE: one\n"
-		   "JSON document, or CSV tables (a name ending in .csv) told apart by their header:\n"
-		   "organisations, offices, zones, desks, procedures. Several files are applied\n"
-		   "together in that order, in one transaction. Items are matched by code: new ones are\n"
-		   "created, changed ones updated, nothing is deleted; importing the same file twice\n"
-		   "changes nothing. Any error (named by file, row or JSON path, and field) leaves the\n"
-		   "database as it was. --dry-run checks everything and writes nothing.\n"
-		   "Format: docs/catalogue-format.md\n"
-		   /* schedule: */
-		   "\nUsage: finestreta import holidays FILE [--config FILE] [--db URL]\n\n"
-		   "Loads public holidays from a CSV file (date,scope,name_ca,name_es,name_en; scope is\n"
-		   "national, catalonia or city), updating days already there, then recomputes every\n"
-		   "office's slots. Booked slots that fall on a new holiday are left as they are and\n"
-		   "listed. Any error (named by line and field) leaves the database as it was.\n"
-		   "Calendars for Catalonia: deploy/holidays/.\n"},
-	{"export", "Usage: finestreta export catalogue [--format json|csv] [--table T] [--config FILE] [--db URL]\n\n"
-		   "Writes the catalogue to standard output: the whole JSON document (default), or one\n"
-		   "CSV table with --format csv: --table organisations, offices, zones, desks or\n"
-		   "procedures (default procedures). The output imports back as it is.\n"},
-	/* notify: */
-	{"mail", "Usage: finestreta mail test --to ADDRESS [--lang ca|es|en] [--config FILE] [--db URL]\n\n"
-		 "Queues a test message to ADDRESS in the outbox, with the [mail] settings of the\n"
-		 "configuration. The running server delivers it within seconds, over SMTP or to\n"
-		 "mail.outbox_dir; /admin/outbox shows how it went.\n"},
-	{"render", "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
-		   "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
-		   "named x is read from DIR/x.mustache.\n"},
+static int cmd_serve(cap_cli_t *x);
+static int cmd_demo(cap_cli_t *x);
+static int cmd_migrate(cap_cli_t *x);
+static int cmd_render(cap_cli_t *x);
+
+static const cap_cmd_t core_commands[] = {
+	{"serve", NULL, "Run the server",
+	 "Usage: finestreta serve [--config FILE] [--db URL] [--listen ADDR:PORT]\n\n"
+	 "Runs the server until SIGTERM or SIGINT. Settings come from FILE, then from\n"
+	 "FINESTRETA_SECTION_KEY environment variables, then from these flags.\n"
+	 "Database URLs: sqlite:PATH (default sqlite:data/finestreta.db) or postgresql://...\n",
+	 0, cmd_serve},
+	{"demo", NULL, "Recreate the database with demo data, then serve",
+	 "Usage: finestreta demo [--config FILE] [--db URL] [--listen ADDR:PORT]\n\n"
+	 "Erases the database, fills it with demo data (the city of Vilamar and its staff),\n"
+	 "prints the demo logins, and serves.\n",
+	 0, cmd_demo},
+	{"migrate", NULL, "Apply pending database migrations",
+	 "Usage: finestreta migrate [--config FILE] [--db URL]\n\n"
+	 "Applies the migrations that have not run yet. The server also does this at start.\n",
+	 0, cmd_migrate},
+	{"render", NULL, "Render a Mustache template with JSON data to stdout",
+	 "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
+	 "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
+	 "named x is read from DIR/x.mustache.\n",
+	 0, cmd_render},
+	{0},
 };
 
+/* Calls fn for every command: the core's, then each capability's in table order. */
+static void each_command(void (*fn)(const cap_cmd_t *c, void *ud), void *ud)
+{
+	for (const cap_cmd_t *c = core_commands; c->cmd; c++)
+		fn(c, ud);
+	for (size_t i = 0; i < cap_count; i++)
+		for (const cap_cmd_t *c = cap_table[i]->commands; c && c->cmd; c++)
+			fn(c, ud);
+}
+
+static void usage_line(const cap_cmd_t *c, void *ud)
+{
+	char name[48];
+	snprintf(name, sizeof name, "%s%s%s", c->cmd, c->sub ? " " : "", c->sub ? c->sub : "");
+	fprintf(ud, "  %-19s %s\n", name, c->summary);
+}
+
+static void usage(FILE *out)
+{
+	fputs("Usage: finestreta COMMAND [OPTIONS]\n"
+	      "\n"
+	      "Omnichannel citizen attention for city halls.\n"
+	      "\n"
+	      "Commands:\n",
+	      out);
+	each_command(usage_line, out);
+	fputs("  help COMMAND        Show help for a command\n"
+	      "\n"
+	      "Options:\n"
+	      "  --version  Print the version\n"
+	      "  --help     Print this help\n"
+	      "\n"
+	      "Run 'finestreta help COMMAND' for a command's options.\n",
+	      out);
+}
+
+typedef struct {
+	const char *cmd;
+	int found;
+} help_t;
+
+static void help_one(const cap_cmd_t *c, void *ud)
+{
+	help_t *h = ud;
+	if (!str_eq(c->cmd, h->cmd))
+		return;
+	fputs(h->found++ ? "\n" : "", stdout);
+	fputs(c->help, stdout);
+}
+
+/* `finestreta help CMD`: the help of every sub-command of CMD. */
 static int help(const char *cmd)
 {
 	if (!cmd) {
-		fputs(usage_main, stdout);
+		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
-		if (strcmp(cmd, helps[i].name) == 0) {
-			fputs(helps[i].text, stdout);
-			return 0;
-		}
+	help_t h = {cmd, 0};
+	each_command(help_one, &h);
+	if (h.found)
+		return 0;
 	fprintf(stderr, "finestreta: unknown command '%s'\n", cmd);
 	return 2;
 }
 
-/* ---------------------------------------------------------------- options */
+/* ---------------------------------------------------------------- settings and storage */
 
 typedef struct {
-	const char *config, *db, *listen, *email, *role, *name, *office, *user, *label;
-	const char *tpl, *data, *partials;
-	const char *format, *table; /* catalog: export */
-	const char *to, *lang;      /* notify: mail test */
-} opts_t;
+	const char *config, *db, *listen;
+} common_t;
 
-static int parse_opts(int argc, char **argv, int start, opts_t *o, const char *cmd)
+/* Takes --config, --db and (serve, demo) --listen out of argv[0..argc), in place; answers --help.
+ * The remaining count, or -1 after printing the command's help (exit 0) or -2 (a flag without
+ * its value, said on stderr). */
+static int take_common(const char *cmd, int argc, char **argv, common_t *o, bool listen)
 {
-	static const struct {
-		const char *flag;
-		size_t off;
-	} flags[] = {
-		{"--config", offsetof(opts_t, config)},     {"--db", offsetof(opts_t, db)},
-		{"--listen", offsetof(opts_t, listen)},     {"--email", offsetof(opts_t, email)},
-		{"--role", offsetof(opts_t, role)},         {"--name", offsetof(opts_t, name)},
-		{"--office", offsetof(opts_t, office)},     {"--user", offsetof(opts_t, user)},
-		{"--label", offsetof(opts_t, label)},       {"--template", offsetof(opts_t, tpl)},
-		{"--data", offsetof(opts_t, data)},         {"--partials", offsetof(opts_t, partials)},
-		{"--format", offsetof(opts_t, format)},     {"--table", offsetof(opts_t, table)},
-		{"--to", offsetof(opts_t, to)},             {"--lang", offsetof(opts_t, lang)},
-	};
-	for (int i = start; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+	static const char *const flags[] = {"--config", "--db", "--listen"};
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if (str_eq(argv[i], "--help") || str_eq(argv[i], "-h")) {
 			help(cmd);
-			exit(0);
+			return -1;
 		}
-		const char *arg = argv[i], *val = NULL;
-		const char *eq = strchr(arg, '=');
-		size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
 		size_t k;
-		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (strlen(flags[k].flag) == n && strncmp(arg, flags[k].flag, n) == 0)
+		const char *eq = strchr(argv[i], '=');
+		size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		for (k = 0; k < (listen ? 3u : 2u); k++)
+			if (strlen(flags[k]) == len && strncmp(argv[i], flags[k], len) == 0)
 				break;
-		if (k == sizeof flags / sizeof flags[0]) {
-			fprintf(stderr, "finestreta %s: unknown option '%s' (see 'finestreta help %s')\n", cmd, arg, cmd);
-			return ERR_INVALID;
+		if (k == (listen ? 3u : 2u)) {
+			argv[n++] = argv[i];
+			continue;
 		}
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else {
-			fprintf(stderr, "finestreta %s: %s needs a value\n", cmd, arg);
-			return ERR_INVALID;
+		const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+		if (!v) {
+			fprintf(stderr, "finestreta %s: %s needs a value\n", cmd, flags[k]);
+			return -2;
 		}
-		*(const char **)((char *)o + flags[k].off) = val;
+		*(k == 0 ? &o->config : k == 1 ? &o->db : &o->listen) = v;
 	}
-	return 0;
+	return n;
 }
 
-static config_t *load_config(const opts_t *o)
+static config_t *load_config(const common_t *o)
 {
 	char err[512];
+	cap_declare();
 	config_t *cfg = config_new();
 	const char *file = o->config ? o->config : getenv("FINESTRETA_CONFIG");
 	if ((file && config_load_file(cfg, file, err, sizeof err)) ||
@@ -215,12 +200,7 @@ static int mkdir_p(char *path)
 	}
 }
 
-static char *path_in(const char *root, const char *sub)
-{
-	return xasprintf("%s/%s", root, sub);
-}
-
-/* Opens and migrates the database. */
+/* Opens the database (erased first when reset) and applies every capability's migrations. */
 static db_t *open_db(config_t *cfg, const char *root, bool reset)
 {
 	char err[512];
@@ -246,9 +226,7 @@ static db_t *open_db(config_t *cfg, const char *root, bool reset)
 		db_close(db);
 		return NULL;
 	}
-	char *mdir = path_in(root, "migrations");
-	int n = db_migrate(db, mdir, err, sizeof err);
-	free(mdir);
+	int n = cap_migrate(db, root, err, sizeof err);
 	if (n < 0) {
 		fprintf(stderr, "finestreta: migrate: %s\n", err);
 		db_close(db);
@@ -259,59 +237,36 @@ static db_t *open_db(config_t *cfg, const char *root, bool reset)
 	return db;
 }
 
-/* Whether argv[2] is the subcommand sub of "finestreta cmd"; if not, says so on stderr. */
-static bool expect_sub(int argc, char **argv, const char *cmd, const char *sub)
+/* Translations and templates into app. 0, or 1 with the reason printed. */
+static int load_views(app_t *app)
 {
-	if (argc < 3 || strcmp(argv[2], sub) != 0) {
-		fprintf(stderr, "finestreta %s: expected '%s' (see 'finestreta help %s')\n", cmd, sub, cmd);
-		return false;
-	}
-	return true;
+	char err[512];
+	char *locale = xasprintf("%s/locale", app->root), *templates = xasprintf("%s/templates", app->root);
+	int rc = 1;
+	if (i18n_load(locale, err, sizeof err))
+		fprintf(stderr, "finestreta: translations: %s\n", err);
+	else if (!(app->view = view_new(templates, err, sizeof err)))
+		fprintf(stderr, "finestreta: templates: %s\n", err);
+	else
+		rc = 0;
+	free(locale);
+	free(templates);
+	return rc;
 }
 
-/* "finestreta cmd sub [options]" into o: 0, or 2 with the reason printed. */
-static int parse_sub(int argc, char **argv, const char *cmd, const char *sub, opts_t *o)
+static void app_close(app_t *app)
 {
-	if (!expect_sub(argc, argv, cmd, sub))
-		return 2;
-	return parse_opts(argc, argv, 3, o, cmd) ? 2 : 0;
+	if (app->db)
+		db_close(app->db);
+	bus_free(app->bus);
+	statics_free(app->statics);
+	view_free(app->view);
+	i18n_unload();
+	config_free(app->cfg);
+	memset(app, 0, sizeof *app);
 }
 
-/* What a one-shot command needs: settings, a migrated database, one connection. */
-typedef struct {
-	config_t *cfg;
-	db_t *db;
-	db_conn_t *c;
-} cli_db_t;
-
-/* 0, or 1 with the reason printed. */
-static int cli_db_open(const opts_t *o, cli_db_t *d)
-{
-	memset(d, 0, sizeof *d);
-	log_set_quiet(1); /* stdout is the command's answer; only warnings go to stderr */
-	d->cfg = load_config(o);
-	if (!d->cfg)
-		return 1;
-	d->db = open_db(d->cfg, config_str(d->cfg, "server.root"), false);
-	if (d->db)
-		d->c = db_acquire(d->db);
-	if (!d->c) {
-		if (d->db)
-			fprintf(stderr, "finestreta: database unavailable\n");
-		return 1;
-	}
-	return 0;
-}
-
-static void cli_db_close(cli_db_t *d)
-{
-	if (d->c)
-		db_release(d->c);
-	if (d->db)
-		db_close(d->db);
-	config_free(d->cfg);
-	memset(d, 0, sizeof *d);
-}
+/* ---------------------------------------------------------------- serve, demo, migrate */
 
 static void announce(const char *url)
 {
@@ -319,317 +274,80 @@ static void announce(const char *url)
 	fflush(stdout);
 }
 
-static int run_server(const opts_t *o, bool demo)
+static int seed_demo(app_t *app)
 {
-	config_t *cfg = load_config(o);
-	if (!cfg)
-		return 1;
-	const char *root = config_str(cfg, "server.root");
+	db_conn_t *c = db_acquire(app->db);
+	if (!c)
+		return ERR_UNAVAILABLE;
+	int rc = cap_seed(app, c, (int64_t)time(NULL), stdout);
+	db_release(c);
+	return rc;
+}
+
+static int run_server(cap_cli_t *x, bool demo)
+{
+	app_t *app = x->app;
 	char err[512];
-	app_t app = {.cfg = cfg, .root = root, .started_at = (int64_t)time(NULL)};
 	int rc = 1;
-	char *locale = path_in(root, "locale"), *templates = path_in(root, "templates"),
-	     *statics = path_in(root, "static");
-	if (i18n_load(locale, err, sizeof err)) {
-		fprintf(stderr, "finestreta: translations: %s\n", err);
+	char *statics = xasprintf("%s/static", app->root);
+	if (load_views(app))
 		goto out;
-	}
-	app.view = view_new(templates, err, sizeof err);
-	if (!app.view) {
-		fprintf(stderr, "finestreta: templates: %s\n", err);
-		goto out;
-	}
-	app.statics = statics_load(statics, err, sizeof err);
-	if (!app.statics) {
+	app->statics = statics_load(statics, err, sizeof err);
+	if (!app->statics) {
 		fprintf(stderr, "finestreta: static files: %s\n", err);
 		goto out;
 	}
-	if (notify_init(&app)) { /* notify: the mail text templates */
-		fprintf(stderr, "finestreta: mail templates: see the log above\n");
+	app->db = open_db(app->cfg, app->root, demo);
+	if (!app->db)
+		goto out;
+	if (demo && seed_demo(app)) {
+		fprintf(stderr, "finestreta: could not create the demo data\n");
 		goto out;
 	}
-	app.db = open_db(cfg, root, demo);
-	if (!app.db)
-		goto out;
-	if (demo) {
-		if (demo_seed(app.db, cfg, stdout)) {
-			fprintf(stderr, "finestreta: could not create the demo data\n");
-			goto out;
-		}
-	}
-	app.bus = bus_new();
-	if (bus_start_relay(app.bus, app.db)) {
+	app->bus = bus_new();
+	if (bus_start_relay(app->bus, app->db)) {
 		fprintf(stderr, "finestreta: cannot listen for events from other nodes\n");
 		goto out;
 	}
-	core_routes();
-	auth_routes();
-	catalog_routes();
-	catalog_start(&app);
-	schedule_routes();
-	booking_routes();
-	booking_pages_routes(); /* booking pages: /cita, /staff/cita */
-	notify_routes();
-	jobs_t *jobs = jobs_start(&app);
-	rc = http_serve(&app, announce) ? 1 : 0;
-	notify_stop(); /* notify: end a delivery round now rather than after an SMTP timeout */
+	cap_register();
+	if (cap_start(app)) {
+		fprintf(stderr, "finestreta: a capability could not start: see the log above\n");
+		goto out;
+	}
+	jobs_t *jobs = jobs_start(app);
+	rc = http_serve(app, announce) ? 1 : 0;
+	cap_stop(app);
 	jobs_stop(jobs);
+	cap_finish(app);
 out:
-	if (app.db)
-		db_close(app.db);
-	bus_free(app.bus);
-	statics_free(app.statics);
-	notify_shutdown();
-	view_free(app.view);
-	i18n_unload();
-	config_free(cfg);
-	free(locale);
-	free(templates);
 	free(statics);
 	return rc;
 }
 
-/* ---------------------------------------------------------------- notify: mail test */
-
-static int cmd_mail(int argc, char **argv)
+static int cmd_serve(cap_cli_t *x)
 {
-	opts_t o = {0};
-	if (parse_sub(argc, argv, "mail", "test", &o))
+	if (cap_cli_opts(x, (const cap_opt_t[]){{0}}, NULL, 0, NULL))
 		return 2;
-	if (!o.to) {
-		fprintf(stderr, "finestreta mail test: --to is required\n");
-		return 2;
-	}
-	if (o.lang && !(strcmp(o.lang, "ca") == 0 || strcmp(o.lang, "es") == 0 || strcmp(o.lang, "en") == 0)) {
-		fprintf(stderr, "finestreta mail test: --lang must be ca, es or en\n");
-		return 2;
-	}
-	config_t *cfg = load_config(&o);
-	if (!cfg)
-		return 1;
-	log_set_quiet(1);
-	const char *root = config_str(cfg, "server.root");
-	char err[512];
-	char *locale = path_in(root, "locale"), *templates = path_in(root, "templates");
-	app_t app = {.cfg = cfg, .root = root, .started_at = (int64_t)time(NULL)};
-	db_conn_t *c = NULL;
-	int rc = 1;
-	if (i18n_load(locale, err, sizeof err)) {
-		fprintf(stderr, "finestreta: translations: %s\n", err);
-		goto out;
-	}
-	app.view = view_new(templates, err, sizeof err);
-	if (!app.view) {
-		fprintf(stderr, "finestreta: templates: %s\n", err);
-		goto out;
-	}
-	if (notify_init(&app))
-		goto out;
-	app.db = open_db(cfg, root, false);
-	if (!app.db)
-		goto out;
-	c = db_acquire(app.db);
-	if (!c) {
-		fprintf(stderr, "finestreta mail test: database unavailable\n");
-		goto out;
-	}
-	int64_t id = 0;
-	int r = notify_test_mail(c, o.to, o.lang, &id);
-	if (r == ERR_INVALID) {
-		fprintf(stderr, "finestreta mail test: '%s' is not an e-mail address\n", o.to);
-		rc = 2;
-	} else if (r) {
-		fprintf(stderr, "finestreta mail test: %s\n", c ? db_errmsg(c) : err_name(r));
-	} else {
-		const char *smtp = config_str(cfg, "mail.smtp_url");
-		printf("queued test message %lld to %s\n", (long long)id, o.to);
-		if (*smtp)
-			printf("the server sends it over SMTP within seconds; /admin/outbox shows how it went\n");
-		else
-			printf("no SMTP server set (mail.smtp_url): the server writes it to %s within seconds\n",
-			       config_str(cfg, "mail.outbox_dir"));
-		rc = 0;
-	}
-out:
-	if (c)
-		db_release(c);
-	if (app.db)
-		db_close(app.db);
-	notify_shutdown();
-	view_free(app.view);
-	i18n_unload();
-	config_free(cfg);
-	free(locale);
-	free(templates);
-	return rc;
+	return run_server(x, false);
 }
 
-static int cmd_migrate(const opts_t *o)
+static int cmd_demo(cap_cli_t *x)
 {
-	config_t *cfg = load_config(o);
-	if (!cfg)
-		return 1;
+	if (cap_cli_opts(x, (const cap_opt_t[]){{0}}, NULL, 0, NULL))
+		return 2;
+	return run_server(x, true);
+}
+
+static int cmd_migrate(cap_cli_t *x)
+{
+	if (cap_cli_opts(x, (const cap_opt_t[]){{0}}, NULL, 0, NULL))
+		return 2;
 	log_set_quiet(0);
-	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
-	int rc = db ? 0 : 1;
-	if (db) {
-		printf("database is up to date\n");
-		db_close(db);
-	}
-	config_free(cfg);
-	return rc;
-}
-
-static int read_password(char *out, size_t n)
-{
-	if (isatty(STDIN_FILENO)) {
-		unsigned char raw[15];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2base64(out, n, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	x->app->db = open_db(x->app->cfg, x->app->root, false);
+	if (!x->app->db)
 		return 1;
-	}
-	if (!fgets(out, (int)n, stdin))
-		return -1;
-	out[strcspn(out, "\r\n")] = '\0';
+	printf("database is up to date\n");
 	return 0;
-}
-
-static int cmd_user(int argc, char **argv)
-{
-	opts_t o = {0};
-	if (parse_sub(argc, argv, "user", "add", &o))
-		return 2;
-	if (!o.email || !o.role) {
-		fprintf(stderr, "finestreta user add: --email and --role are required\n");
-		return 2;
-	}
-	if (!auth_role_from_name(o.role)) {
-		fprintf(stderr, "finestreta user add: unknown role '%s'\n", o.role);
-		return 2;
-	}
-	char password[256];
-	int generated = read_password(password, sizeof password);
-	if (generated < 0 || strlen(password) < 12) {
-		fprintf(stderr, "finestreta user add: the password must have at least 12 characters\n");
-		return 2;
-	}
-	cli_db_t d;
-	int rc = 1;
-	if (cli_db_open(&o, &d) == 0) {
-		int64_t id = 0;
-		int r = auth_user_add(d.c, o.email, o.name ? o.name : o.email, o.role, o.office ? o.office : "",
-				      password, &id);
-		if (r == ERR_CONFLICT)
-			fprintf(stderr, "finestreta user add: %s already exists\n", o.email);
-		else if (r)
-			fprintf(stderr, "finestreta user add: %s\n", db_errmsg(d.c));
-		else {
-			printf("created user %lld: %s (%s)\n", (long long)id, o.email, o.role);
-			if (generated == 1)
-				printf("password: %s\n", password);
-			rc = 0;
-		}
-	}
-	cli_db_close(&d);
-	sodium_memzero(password, sizeof password);
-	return rc;
-}
-
-static int cmd_token(int argc, char **argv)
-{
-	opts_t o = {0};
-	if (parse_sub(argc, argv, "token", "create", &o))
-		return 2;
-	if (!o.user) {
-		fprintf(stderr, "finestreta token create: --user is required\n");
-		return 2;
-	}
-	cli_db_t d;
-	int rc = 1;
-	if (cli_db_open(&o, &d) == 0) {
-		char tok[65];
-		int r = auth_token_create(d.c, o.user, o.label, tok);
-		if (r == ERR_NOT_FOUND)
-			fprintf(stderr, "finestreta token create: no active user %s\n", o.user);
-		else if (r)
-			fprintf(stderr, "finestreta token create: %s\n", db_errmsg(d.c));
-		else {
-			printf("%s\n", tok);
-			rc = 0;
-		}
-	}
-	cli_db_close(&d);
-	return rc;
-}
-
-/* ---------------------------------------------------------------- catalog: import, export */
-
-/* `import catalogue FILE... [--dry-run]` and `export catalogue`: the files and --dry-run are
- * taken out before the usual options are parsed. */
-static int cmd_catalogue(int argc, char **argv, bool import)
-{
-	const char *cmd = import ? "import" : "export";
-	if (!expect_sub(argc, argv, cmd, "catalogue"))
-		return 2;
-	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
-	const char **files = xcalloc((size_t)argc + 1, sizeof *files);
-	int nrest = 0;
-	size_t nfiles = 0;
-	bool dry_run = false;
-	for (int i = 3; i < argc; i++) {
-		if (import && strcmp(argv[i], "--dry-run") == 0)
-			dry_run = true;
-		else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			rest[nrest++] = argv[i];
-			if (!strchr(argv[i], '=') && i + 1 < argc && strcmp(argv[i], "--help") != 0)
-				rest[nrest++] = argv[++i];
-		} else if (import && argv[i][0] != '-')
-			files[nfiles++] = argv[i];
-		else
-			rest[nrest++] = argv[i];
-	}
-	opts_t o = {0};
-	int rc = 2;
-	if (parse_opts(nrest, rest, 0, &o, cmd))
-		goto out;
-	if (import && nfiles == 0) {
-		fprintf(stderr, "finestreta import catalogue: no FILE given\n");
-		goto out;
-	}
-	cli_db_t d;
-	rc = 1;
-	if (cli_db_open(&o, &d) == 0) {
-		if (import)
-			rc = catalog_cli_import(d.c, files, nfiles, dry_run, stdout, stderr) ? 1 : 0;
-		else
-			rc = catalog_cli_export(d.c, o.format, o.table, stdout, stderr) ? 1 : 0;
-	}
-	cli_db_close(&d);
-out:
-	free(rest);
-	free(files);
-	return rc;
-}
-
-/* ---------------------------------------------------------------- schedule: import holidays */
-
-static int cmd_import_holidays(int argc, char **argv)
-{
-	if (argc < 4 || argv[3][0] == '-') {
-		fprintf(stderr, "finestreta import holidays: FILE is required (see 'finestreta help import')\n");
-		return 2;
-	}
-	opts_t o = {0};
-	if (parse_opts(argc, argv, 4, &o, "import"))
-		return 2;
-	cli_db_t d;
-	int rc = 1;
-	if (cli_db_open(&o, &d) == 0) {
-		int r = schedule_import_holidays_file(d.db, argv[3], stdout, stderr);
-		rc = r == 0 ? 0 : r == ERR_INVALID ? 2 : 1;
-	}
-	cli_db_close(&d);
-	return rc;
 }
 
 /* ---------------------------------------------------------------- render */
@@ -681,10 +399,14 @@ static const mustache_tpl *load_partial(void *ud, const char *name)
 	return t;
 }
 
-static int cmd_render(int argc, char **argv)
+static int cmd_render(cap_cli_t *x)
 {
-	opts_t o = {0};
-	if (parse_opts(argc, argv, 2, &o, "render"))
+	struct {
+		const char *tpl, *data, *partials;
+	} o = {0};
+	const cap_opt_t opts[] = {
+		{"--template", &o.tpl, NULL}, {"--data", &o.data, NULL}, {"--partials", &o.partials, NULL}, {0}};
+	if (cap_cli_opts(x, opts, NULL, 0, NULL))
 		return 2;
 	if (!o.tpl || !o.data) {
 		fprintf(stderr, "finestreta render: --template and --data are required\n");
@@ -729,6 +451,78 @@ static int cmd_render(int argc, char **argv)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- dispatch */
+
+/* The command of argv (argv[1], and argv[2] when the command has sub-commands), or NULL with the
+ * problem said. *words gets how many words name it. */
+static const cap_cmd_t *find_command(int argc, char **argv, int *words)
+{
+	const char *cmd = argv[1], *sub = argc > 2 ? argv[2] : NULL;
+	for (const cap_cmd_t *c = core_commands; c->cmd; c++)
+		if (str_eq(c->cmd, cmd)) {
+			*words = 1;
+			return c;
+		}
+	const cap_cmd_t *found = cap_cmd_find(cmd, sub);
+	if (found) {
+		*words = found->sub ? 2 : 1;
+		return found;
+	}
+	/* Known command, unknown sub-command: say which ones there are. */
+	buf_t subs;
+	buf_init(&subs, 4096);
+	for (size_t i = 0; i < cap_count; i++)
+		for (const cap_cmd_t *c = cap_table[i]->commands; c && c->cmd; c++)
+			if (str_eq(c->cmd, cmd) && c->sub)
+				buf_printf(&subs, "%s'%s'", subs.len ? " or " : "", c->sub);
+	if (subs.len)
+		fprintf(stderr, "finestreta %s: expected %s (see 'finestreta help %s')\n", cmd, buf_str(&subs), cmd);
+	else {
+		fprintf(stderr, "finestreta: unknown command '%s'\n\n", cmd);
+		usage(stderr);
+	}
+	buf_free(&subs);
+	return NULL;
+}
+
+/* Settings always, then what the command needs; runs it. */
+static int run_command(const cap_cmd_t *cmd, int argc, char **argv)
+{
+	bool server = cmd->run == cmd_serve || cmd->run == cmd_demo;
+	common_t o = {0};
+	int n = take_common(cmd->cmd, argc, argv, &o, server);
+	if (n < 0)
+		return n == -1 ? 0 : 2;
+	app_t app = {.started_at = (int64_t)time(NULL)};
+	cap_cli_t x = {.cmd = cmd, .argc = n, .argv = argv, .app = &app, .out = stdout, .err = stderr};
+	int rc = 1;
+	if (cmd->run != cmd_render) {
+		app.cfg = load_config(&o);
+		if (!app.cfg)
+			return 1;
+		app.root = config_str(app.cfg, "server.root");
+	}
+	if (cmd->needs)
+		log_set_quiet(1); /* stdout is the command's answer; only warnings go to stderr */
+	if ((cmd->needs & CAP_CMD_VIEW) && load_views(&app))
+		goto out;
+	if (cmd->needs & CAP_CMD_DB) {
+		app.db = open_db(app.cfg, app.root, false);
+		x.c = app.db ? db_acquire(app.db) : NULL;
+		if (!x.c) {
+			if (app.db)
+				fprintf(stderr, "finestreta: database unavailable\n");
+			goto out;
+		}
+	}
+	rc = cmd->run(&x);
+out:
+	if (x.c)
+		db_release(x.c);
+	app_close(&app);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -736,41 +530,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc < 2) {
-		fputs(usage_main, stderr);
+		usage(stderr);
 		return 2;
 	}
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+	if (str_eq(cmd, "--version") || str_eq(cmd, "version")) {
 		printf("finestreta %s\n", FINESTRETA_VERSION);
 		return 0;
 	}
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+	if (str_eq(cmd, "--help") || str_eq(cmd, "-h"))
 		return help(NULL);
-	if (strcmp(cmd, "help") == 0)
+	if (str_eq(cmd, "help"))
 		return help(argc > 2 ? argv[2] : NULL);
-	opts_t o = {0};
-	if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "demo") == 0) {
-		if (parse_opts(argc, argv, 2, &o, cmd))
-			return 2;
-		return run_server(&o, strcmp(cmd, "demo") == 0);
-	}
-	if (strcmp(cmd, "migrate") == 0) {
-		if (parse_opts(argc, argv, 2, &o, cmd))
-			return 2;
-		return cmd_migrate(&o);
-	}
-	if (strcmp(cmd, "user") == 0)
-		return cmd_user(argc, argv);
-	if (strcmp(cmd, "token") == 0)
-		return cmd_token(argc, argv);
-	if (strcmp(cmd, "render") == 0)
-		return cmd_render(argc, argv);
-	if (strcmp(cmd, "mail") == 0) /* notify */
-		return cmd_mail(argc, argv);
-	if (strcmp(cmd, "import") == 0 && argc > 2 && strcmp(argv[2], "holidays") == 0) /* schedule */
-		return cmd_import_holidays(argc, argv);
-	if (strcmp(cmd, "import") == 0 || strcmp(cmd, "export") == 0) /* catalog */
-		return cmd_catalogue(argc, argv, strcmp(cmd, "import") == 0);
-	fprintf(stderr, "finestreta: unknown command '%s'\n\n%s", cmd, usage_main);
-	return 2;
+	int words = 0;
+	const cap_cmd_t *c = find_command(argc, argv, &words);
+	if (!c)
+		return 2;
+	return run_command(c, argc - 1 - words, argv + 1 + words);
 }

@@ -683,11 +683,29 @@ static int read_file(const char *path, char **out, char *err, size_t errlen)
 	return rc;
 }
 
+/* Whether schema_migrations names version; a row of the bare file stem (what was recorded before
+ * migrations moved into per-capability folders) is renamed to version and counts. */
+static int already_applied(db_conn_t *c, const char *version, const char *stem, int64_t *seen)
+{
+	int rc = db_query_int(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+			      (db_param_t[]){DB_TEXT(version)}, 1, seen);
+	if (rc || *seen || version == stem)
+		return rc;
+	int64_t n = db_exec(c, "UPDATE schema_migrations SET version = $1 WHERE version = $2",
+			    (db_param_t[]){DB_TEXT(version), DB_TEXT(stem)}, 2);
+	if (n < 0)
+		return (int)n;
+	*seen = n;
+	return 0;
+}
+
 /* Applies one file unless schema_migrations already names it. 1 applied, 0 skipped, or error. */
-static int apply_one(db_conn_t *c, const char *dir, const char *name, char *err, size_t errlen)
+static int apply_one(db_conn_t *c, const char *dir, const char *prefix, const char *name, char *err,
+		     size_t errlen)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *version = xstrndup(name, strlen(name) - 4);
+	char *stem = xstrndup(name, strlen(name) - 4);
+	char *version = prefix && *prefix ? xasprintf("%s/%s", prefix, stem) : stem;
 	char *text = NULL, *script = NULL, why[256];
 	int64_t seen = 0;
 	int rc = read_file(path, &text, err, errlen);
@@ -702,15 +720,17 @@ static int apply_one(db_conn_t *c, const char *dir, const char *name, char *err,
 	 * second process; on PostgreSQL the advisory lock does. */
 	rc = db_begin(c);
 	if (!rc)
-		rc = db_query_int(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
-				  (db_param_t[]){DB_TEXT(version)}, 1, &seen);
+		rc = already_applied(c, version, stem, &seen);
 	if (rc) {
 		snprintf(err, errlen, "%s: %s", path, db_errmsg(c));
 		goto rollback;
 	}
 	if (seen) {
-		db_rollback(c);
-		rc = 0;
+		rc = db_commit(c); /* keeps a rename */
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", path, db_errmsg(c));
+			goto rollback;
+		}
 		goto cleanup;
 	}
 	rc = db_exec_script(c, script);
@@ -732,12 +752,14 @@ rollback:
 cleanup:
 	free(script);
 	free(text);
-	free(version);
+	if (version != stem)
+		free(version);
+	free(stem);
 	free(path);
 	return rc;
 }
 
-int db_migrate(db_t *db, const char *dir, char *err, size_t errlen)
+int db_migrate(db_t *db, const char *dir, const char *prefix, char *err, size_t errlen)
 {
 	char **names = NULL;
 	int count = 0, applied = 0;
@@ -765,7 +787,7 @@ int db_migrate(db_t *db, const char *dir, char *err, size_t errlen)
 		goto cleanup;
 	}
 	for (int i = 0; i < count; i++) {
-		rc = apply_one(c, dir, names[i], err, errlen);
+		rc = apply_one(c, dir, prefix, names[i], err, errlen);
 		if (rc < 0)
 			goto cleanup;
 		if (rc == 1)

@@ -96,10 +96,12 @@ int db_query_int(db_conn_t *c, const char *sql, const db_param_t *p, int n, int6
 int db_exec_script(db_conn_t *c, const char *sql);
 
 /* Applies the migrations in dir (files NNN_name.sql, in order) that have not run yet, each in a
- * transaction, recording them in schema_migrations. Text between "-- sqlite:" / "-- postgresql:"
- * and "-- end" applies to that backend only. Returns the number applied, or an error with a
- * message in err. */
-int db_migrate(db_t *db, const char *dir, char *err, size_t errlen);
+ * transaction, recording them in schema_migrations as "PREFIX/NNN_name" (just "NNN_name" when
+ * prefix is NULL or ""). A row "NNN_name" recorded before migrations moved into per-capability
+ * folders counts as "PREFIX/NNN_name" (the row is renamed). Text between "-- sqlite:" /
+ * "-- postgresql:" and "-- end" applies to that backend only. Returns the number applied, or an
+ * error with a message in err. */
+int db_migrate(db_t *db, const char *dir, const char *prefix, char *err, size_t errlen);
 
 /* Cross-node notifications (PostgreSQL LISTEN/NOTIFY). db_notify sends payload on channel (on
  * SQLite it is a no-op returning 0: one node only). db_listen starts a thread holding its own

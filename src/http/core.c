@@ -1,7 +1,6 @@
 #include "http/core.h"
 
 #include "app.h"
-#include "auth/auth.h"
 #include "base/err.h"
 #include "base/str.h"
 #include "bus/bus.h"
@@ -89,12 +88,14 @@ static void events(http_req_t *r)
 		http_reply_error(r, 400, "bad_topic", "err_bad_topic", NULL);
 		return;
 	}
-	if (str_starts(topic, "staff.")) {
+	/* Who may listen is the business of the capability that publishes (bus_topics_add). */
+	unsigned roles = bus_topic_roles(topic);
+	if (roles) {
 		if (!r->user) {
 			http_reply_error(r, 401, "unauthorized", "err_unauthorized", NULL);
 			return;
 		}
-		if (!(r->user->role & ROLE_ANY)) {
+		if (!(r->user->role & roles)) {
 			http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
 			return;
 		}

@@ -7,8 +7,12 @@
  *
  * The core has already done, before a handler runs: routing (404/405), body size caps (413),
  * body parsing by the route's declared kind (400 when malformed), language negotiation, session
- * lookup, the role check (303 to /login or 401/403), and the CSRF check on state-changing
- * methods (403). */
+ * lookup (through the guard the identity capability plugs in: http_set_guard), the role check
+ * (303 to /login or 401/403), the CSRF check on state-changing methods (403), and for RT_DB
+ * routes the storage connection (503 when the database cannot be reached).
+ *
+ * Kit for handlers (http/kit.h): transactions that map conflicts to field errors, one rate
+ * limiter, field errors as a page or as JSON. */
 #ifndef FIN_HTTP_H
 #define FIN_HTTP_H
 
@@ -22,6 +26,7 @@
 
 struct MHD_Connection;
 struct app;
+struct db_conn;
 
 typedef enum {
 	HTTP_GET = 1 << 0,
@@ -65,6 +70,7 @@ enum {
 	RT_NO_CSRF = 1 << 3,   /* exempt (login form checks its own pre-session token) */
 	RT_API = 1 << 4,       /* errors as JSON (set automatically for /api/ paths) */
 	RT_NO_SESSION = 1 << 5,/* skip the session lookup (static files, probes) */
+	RT_DB = 1 << 6,        /* r->db is a storage connection; the core answers 503 without one */
 };
 
 typedef struct http_req http_req_t;
@@ -96,6 +102,7 @@ struct http_req {
 	json_t *t;           /* translations for lang (borrowed, shared) */
 	const char *client_ip;
 	http_user_t *user;   /* NULL when anonymous */
+	struct db_conn *db;  /* RT_DB routes: the request's storage connection (see http_db) */
 	bool api;            /* JSON errors */
 	bool replied;
 };
@@ -141,11 +148,26 @@ void http_reply_events(http_req_t *r, const char *topic);
 /* Registers routes (the table must outlive the server). Call before http_serve. */
 void http_routes_add(const http_route_t *routes, size_t n);
 
-#endif
+/* What the identity capability plugs into the core (the core itself knows no accounts): */
+typedef struct {
+	/* Sets r->user from the request's session or token. 0, or ERR_UNAVAILABLE when storage is
+	 * down (the core answers 503). */
+	int (*identify)(http_req_t *r);
+	/* The CSRF token this request's forms must carry (borrowed, arena), and whether the request
+	 * carries the right one. */
+	const char *(*csrf_token)(http_req_t *r);
+	bool (*csrf_ok)(http_req_t *r);
+	/* Adds what every page shows to the common view model: the city's name, the logo, the
+	 * signed-in user. */
+	void (*page_model)(http_req_t *r, json_t *model);
+} http_guard_t;
+/* Installs the guard (static storage), before the server starts. Without one nobody is signed
+ * in and every state-changing request that needs a CSRF token is refused. */
+void http_set_guard(const http_guard_t *g);
+/* The guard's CSRF token for this request's forms ("" without a guard), and its check. */
+const char *http_csrf_token(http_req_t *r);
+bool http_csrf_ok(http_req_t *r);
 
-#ifndef FIN_HTTP_H_EXTRA
-#define FIN_HTTP_H_EXTRA
-struct db_conn;
 /* The request's storage connection, acquired on first use and released when the reply is
  * queued. NULL when the database cannot be reached (reply 503). */
 struct db_conn *http_db(http_req_t *r);
@@ -153,4 +175,5 @@ struct db_conn *http_db(http_req_t *r);
  * gracefully: stop accepting, end event streams, let in-flight requests finish. 0 or an error.
  * on_ready (may be NULL) is called once the socket listens, with the bound address. */
 int http_serve(struct app *app, void (*on_ready)(const char *url));
+
 #endif

@@ -4,7 +4,7 @@
 #include "http/http.h"
 
 #include "app.h"
-#include "auth/auth.h"
+#include "base/config.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -72,6 +72,7 @@ static bool g_trust_proxy;
 static bool g_secure_cookies;
 static size_t g_max_body, g_max_upload, g_max_fields;
 static int64_t g_max_sse;
+static const http_guard_t *g_guard;
 
 static ctx_t *ctx_of(http_req_t *r)
 {
@@ -105,6 +106,21 @@ const char *http_t(http_req_t *r, const char *key)
 	return i18n_get(r->lang, key);
 }
 
+void http_set_guard(const http_guard_t *g)
+{
+	g_guard = g;
+}
+
+const char *http_csrf_token(http_req_t *r)
+{
+	return g_guard ? g_guard->csrf_token(r) : "";
+}
+
+bool http_csrf_ok(http_req_t *r)
+{
+	return g_guard && g_guard->csrf_ok(r);
+}
+
 struct db_conn *http_db(http_req_t *r)
 {
 	ctx_t *x = ctx_of(r);
@@ -118,6 +134,7 @@ static void release_db(ctx_t *x)
 	if (x->dbc) {
 		db_release(x->dbc);
 		x->dbc = NULL;
+		x->r.db = NULL;
 	}
 }
 
@@ -240,17 +257,9 @@ static json_t *common_model(http_req_t *r)
 	json_object_set_new(m, "lang", json_string(r->lang));
 	json_object_set_new(m, "langs", lang_links(r));
 	json_object_set_new(m, "path", json_string(r->path));
-	auth_branding(r, m);
 	json_object_set(m, "assets", statics_assets(r->app->statics));
-	if (r->user) {
-		json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
-		role_t role = r->user->role;
-		json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s,s:s}", "email", r->user->email,
-							 "name", r->user->name, "role", auth_role_name(role),
-							 "office", r->user->office));
-		json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
-		json_object_set_new(m, "is_staff", json_true());
-	}
+	if (g_guard)
+		g_guard->page_model(r, m);
 	return m;
 }
 
@@ -579,7 +588,9 @@ static void negotiate_language(http_req_t *r)
 {
 	const char *q = http_query(r, "lang");
 	const char *c = kv_get(&r->cookies, "lang");
-	r->lang = i18n_negotiate(q, c, http_header(r, "Accept-Language"), r->arena);
+	const char *accepted[16];
+	int n = parse_accept_language(http_header(r, "Accept-Language"), accepted, 16, r->arena);
+	r->lang = i18n_negotiate(q, c, accepted, n);
 	r->t = i18n_catalog(r->lang);
 	/* Pages remember the choice; API answers may be cached by shared proxies, which do not
 	 * store responses that set cookies, so they say what they vary on instead. */
@@ -610,7 +621,7 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 		return;
 	}
 	const http_route_t *rt = r->rt;
-	if (!(rt->flags & RT_NO_SESSION) && auth_identify(r) == ERR_UNAVAILABLE) {
+	if (!(rt->flags & RT_NO_SESSION) && g_guard && g_guard->identify(r) == ERR_UNAVAILABLE) {
 		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 		return;
 	}
@@ -634,8 +645,12 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 		return;
 	}
 	bool unsafe = !(r->method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS));
-	if (unsafe && !(rt->flags & RT_NO_CSRF) && !(r->user && r->user->bearer) && !auth_csrf_ok(r)) {
+	if (unsafe && !(rt->flags & RT_NO_CSRF) && !(r->user && r->user->bearer) && !http_csrf_ok(r)) {
 		http_reply_error(r, 403, "csrf", "err_csrf", NULL);
+		return;
+	}
+	if ((rt->flags & RT_DB) && !(r->db = http_db(r))) {
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 		return;
 	}
 	rt->fn(r);

@@ -1,17 +1,18 @@
+/* jobs.c — the background thread: every jobs.interval seconds, each capability's jobs (cap_t.jobs)
+ * in table order, each on the same connection, each at most once per its period. */
 #include "jobs/jobs.h"
 
 #include "app.h"
-#include "auth/auth.h"
+#include "base/config.h"
+#include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "booking/booking.h"
+#include "core/cap.h"
 #include "db/db.h"
-#include "notify/notify.h"
-#include "schedule/schedule.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <time.h>
 
 struct jobs {
@@ -20,32 +21,25 @@ struct jobs {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
+	int64_t *last; /* when each job (flattened over the table) last ran; only this thread */
 };
 
-/* schedule: the slots' horizon moves a day at local midnight; once an hour is plenty. Only the
- * jobs thread reads or writes this. */
-#define SCHEDULE_PERIOD_S 3600
-static int64_t schedule_last_run;
-
-static void run_once(app_t *app)
+static void run_once(jobs_t *j)
 {
-	db_conn_t *c = db_acquire(app->db);
+	db_conn_t *c = db_acquire(j->app->db);
 	if (!c)
 		return;
-	if (auth_purge(c))
-		log_warn("jobs: purge of expired sessions failed: %s", db_errmsg(c));
 	int64_t now = (int64_t)time(NULL);
-	if (now - schedule_last_run >= SCHEDULE_PERIOD_S) {
-		schedule_last_run = now;
-		if (schedule_job(c, now))
-			log_warn("jobs: slot materialisation failed for some office (see above)");
-	}
-	/* booking: expired holds, delayed seat returns, no-shows (it logs its own failures). */
-	booking_job(c, app->cfg, now, NULL);
-	/* notify: deliver due mails and SMS (retries keep their own backoff in the outbox), and
-	 * purge old messages once an hour. */
-	if (notify_job(c, now))
-		log_warn("jobs: outbox delivery failed: %s", db_errmsg(c));
+	size_t k = 0;
+	for (size_t i = 0; i < cap_count; i++)
+		for (const cap_job_t *job = cap_table[i]->jobs; job && job->run; job++, k++) {
+			if (job->period > 0 && j->last[k] && now - j->last[k] < job->period)
+				continue;
+			j->last[k] = now;
+			int rc = job->run(j->app, c, now);
+			if (rc)
+				log_warn("jobs: %s failed: %s (%s)", job->name, err_name(rc), db_errmsg(c));
+		}
 	db_release(c);
 }
 
@@ -55,7 +49,7 @@ static void *loop(void *arg)
 	pthread_mutex_lock(&j->mu);
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->mu);
-		run_once(j->app);
+		run_once(j);
 		pthread_mutex_lock(&j->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -71,12 +65,18 @@ jobs_t *jobs_start(app_t *app)
 {
 	jobs_t *j = xcalloc(1, sizeof *j);
 	j->app = app;
+	size_t n = 0;
+	for (size_t i = 0; i < cap_count; i++)
+		for (const cap_job_t *job = cap_table[i]->jobs; job && job->run; job++)
+			n++;
+	j->last = xcalloc(n ? n : 1, sizeof *j->last);
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	if (pthread_create(&j->thread, NULL, loop, j) != 0) {
 		log_error("jobs: cannot start the background thread");
 		pthread_mutex_destroy(&j->mu);
 		pthread_cond_destroy(&j->cv);
+		free(j->last);
 		free(j);
 		return NULL;
 	}
@@ -94,5 +94,6 @@ void jobs_stop(jobs_t *j)
 	pthread_join(j->thread, NULL);
 	pthread_mutex_destroy(&j->mu);
 	pthread_cond_destroy(&j->cv);
+	free(j->last);
 	free(j);
 }

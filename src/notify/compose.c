@@ -13,6 +13,7 @@
 #include "notify/notify.h"
 
 #include "app.h"
+#include "core/cap.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -22,11 +23,13 @@
 #include "view/i18n.h"
 #include "view/mustache.h"
 #include "view/view.h"
+#include "view/vmodel.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PART_MAX (1 << 20)
@@ -61,81 +64,67 @@ void compose_free(void)
 	ntexts = 0;
 }
 
-int compose_load(const char *root)
+/* Compiles every DIR/…/NAME.txt as "PREFIX…/NAME". */
+static int load_dir(const char *dir, const char *prefix, size_t *cap)
 {
-	compose_free();
-	char *dir = xasprintf("%s/templates/mail", root);
 	DIR *d = opendir(dir);
 	if (!d) {
 		log_error("notify: cannot open %s", dir);
-		free(dir);
 		return ERR_INVALID;
 	}
 	int rc = 0;
 	struct dirent *de;
-	size_t cap = 0;
 	while (rc == 0 && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || !str_ends(de->d_name, ".txt"))
+		if (de->d_name[0] == '.')
 			continue;
 		char *path = xasprintf("%s/%s", dir, de->d_name);
-		buf_t src;
-		buf_init(&src, 1 << 20);
-		char msg[256] = "cannot read";
-		mustache_tpl *t = buf_read_file(&src, path) ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
-		buf_free(&src);
-		if (!t) {
-			log_error("notify: %s: %s", path, msg);
-			rc = ERR_INVALID;
-		} else {
-			if (ntexts == cap) {
-				cap = cap ? cap * 2 : 16;
-				texts = xrealloc(texts, cap * sizeof *texts);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			char *sub = xasprintf("%s%s/", prefix, de->d_name);
+			rc = load_dir(path, sub, cap);
+			free(sub);
+		} else if (str_ends(de->d_name, ".txt")) {
+			buf_t src;
+			buf_init(&src, 1 << 20);
+			char msg[256] = "cannot read";
+			mustache_tpl *t =
+				buf_read_file(&src, path) ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
+			buf_free(&src);
+			if (!t) {
+				log_error("notify: %s: %s", path, msg);
+				rc = ERR_INVALID;
+			} else {
+				if (ntexts == *cap) {
+					*cap = *cap ? *cap * 2 : 16;
+					texts = xrealloc(texts, *cap * sizeof *texts);
+				}
+				texts[ntexts].name = xasprintf("%s%.*s", prefix, (int)(strlen(de->d_name) - 4), de->d_name);
+				texts[ntexts].tpl = t;
+				ntexts++;
 			}
-			texts[ntexts].name = xasprintf("mail/%.*s", (int)(strlen(de->d_name) - 4), de->d_name);
-			texts[ntexts].tpl = t;
-			ntexts++;
 		}
 		free(path);
 	}
 	closedir(d);
+	return rc;
+}
+
+int compose_load(const char *root)
+{
+	compose_free();
+	char *dir = xasprintf("%s/templates", root);
+	size_t cap = 0;
+	int rc = load_dir(dir, "", &cap);
 	free(dir);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- kinds */
 
-typedef struct {
-	const char *kind;
-	const char *subject_key, *intro_key, *sms_key;
-	bool appointment; /* carries an appointment (details, .ics) */
-	bool cancel;
-} kind_t;
-
-static const kind_t kinds[] = {
-	{"booking_confirmed", "mail_subject_confirmed", "mail_intro_confirmed", "sms_confirmed", true, false},
-	{"booking_changed", "mail_subject_changed", "mail_intro_changed", "sms_changed", true, false},
-	{"booking_cancelled", "mail_subject_cancelled", "mail_intro_cancelled", "sms_cancelled", true, true},
-	{"booking_reminder", "mail_subject_reminder", "mail_intro_reminder", "sms_reminder", true, false},
-	{"test", "mail_subject_test", "mail_intro_test", "sms_test", false, false},
-};
-
-static const kind_t *kind_find(const char *kind)
+/* Kinds come from the capabilities that send them (cap_t.notices; "test" is ours). */
+static const cap_notice_t *kind_find(const char *kind)
 {
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (str_eq(kinds[i].kind, kind))
-			return &kinds[i];
-	return NULL;
-}
-
-bool compose_kind_known(const char *kind)
-{
-	return kind_find(kind) != NULL;
-}
-
-bool compose_kind_cancel(const char *kind)
-{
-	const kind_t *k = kind_find(kind);
-	return k && k->cancel;
+	return kind ? cap_notice_find(kind) : NULL;
 }
 
 /* ---------------------------------------------------------------- shared helpers */
@@ -167,62 +156,13 @@ static char *public_url(void)
 
 const char *compose_city(const json_t *model)
 {
-	const char *c = notify_str(model, "city_name");
+	const char *c = vmodel_str(model, "city_name");
 	if (!*c)
-		c = notify_str(model, "city");
+		c = vmodel_str(model, "city");
 	if (*c)
 		return c;
 	app_t *app = notify_app();
 	return app ? config_str(app->cfg, "city.name") : "";
-}
-
-/* The appointment's local date, long ("dilluns, 6 d'abril de 2026") and short ("06/04/2026"),
- * and time ("09:30"): the model's start_local, else worked out from start and tz. */
-void compose_when(arena_t *a, const json_t *model, const char *lang, const char **date_long,
-		  const char **date_short, const char **time_s)
-{
-	*date_long = notify_str(model, "start_local.long");
-	*date_short = "";
-	*time_s = notify_str(model, "start_local.time");
-	int32_t day;
-	if (tz_date_parse(notify_str(model, "start_local.date"), &day) == 0 && **time_s) {
-		int y, m, d;
-		tz_civil_from_days(day, &y, &m, &d);
-		*date_short = arena_printf(a, "%02d/%02d/%04d", d, m, y);
-		if (!**date_long) {
-			char key[16];
-			snprintf(key, sizeof key, "mail_wd_%d", tz_weekday(day));
-			*date_long = arena_printf(a, "%s %s", i18n_get(lang, key), *date_short);
-		}
-		return;
-	}
-	int64_t t;
-	if (notify_parse_iso(notify_str(model, "start"), &t)) {
-		*date_long = "";
-		*time_s = "";
-		return;
-	}
-	const char *zone = notify_str(model, "tz");
-	const tz_t *z = tz_get(*zone ? zone : "Europe/Madrid");
-	if (!z)
-		z = tz_utc();
-	tz_local_t l;
-	tz_local(z, t, &l);
-	int y, m, d;
-	tz_civil_from_days(l.day, &y, &m, &d);
-	*date_short = arena_printf(a, "%02d/%02d/%04d", d, m, y);
-	char hm[TZ_HHMM_LEN];
-	tz_hhmm_format(l.minute, hm);
-	*time_s = arena_strdup(a, hm);
-	char key[16];
-	snprintf(key, sizeof key, "mail_wd_%d", tz_weekday(l.day));
-	*date_long = arena_printf(a, "%s %s", i18n_get(lang, key), *date_short);
-}
-
-void notify_when(struct arena *a, const json_t *model, const char *lang, const char **date_long,
-		 const char **date_short, const char **time_s)
-{
-	compose_when(a, model, i18n_supported(lang) ? lang : i18n_langs[0], date_long, date_short, time_s);
 }
 
 const char *compose_channel_label(const char *lang, const char *channel)
@@ -263,18 +203,18 @@ static void unescape(char *s)
 }
 
 /* The values templates need beyond the model. New object. */
-static json_t *extra_model(arena_t *a, const kind_t *k, const char *lang, const json_t *model)
+static json_t *extra_model(arena_t *a, const cap_notice_t *k, const char *lang, const json_t *model)
 {
 	const char *date, *date_short, *time_s;
-	compose_when(a, model, lang, &date, &date_short, &time_s);
-	const char *channel = notify_str(model, "channel");
-	const char *name = notify_str(model, "name");
-	const char *service = notify_str(model, "service.name");
-	const char *code = notify_str(model, "code");
+	vmodel_when(a, model, lang, &date, &date_short, &time_s);
+	const char *channel = vmodel_str(model, "channel");
+	const char *name = vmodel_str(model, "name");
+	const char *service = vmodel_str(model, "service.name");
+	const char *code = vmodel_str(model, "code");
 	const char *city = compose_city(model);
 	char *pub = public_url();
 	const char *vars[] = {"name", name, "service", service, "code", code, "date", date, "time", time_s,
-			      "city", city, "phone", notify_str(model, "phone"), "url", pub,
+			      "city", city, "phone", vmodel_str(model, "phone"), "url", pub,
 			      NULL};
 	json_t *x = json_object();
 	json_object_set_new(x, "subject", json_string(subst(a, lang, k->subject_key, vars)));
@@ -286,9 +226,10 @@ static json_t *extra_model(arena_t *a, const kind_t *k, const char *lang, const 
 	json_object_set_new(x, "is_in_person", json_boolean(!str_eq(channel, "phone") && !str_eq(channel, "video")));
 	json_object_set_new(x, "is_phone", json_boolean(str_eq(channel, "phone")));
 	json_object_set_new(x, "is_video", json_boolean(str_eq(channel, "video")));
-	json_object_set_new(x, "is_cancelled", json_boolean(k->cancel));
-	json_object_set_new(x, "is_active", json_boolean(k->appointment && !k->cancel));
-	json_object_set_new(x, "has_appointment", json_boolean(k->appointment));
+	bool appointment = k->flags & NOTICE_APPOINTMENT, cancel = k->flags & NOTICE_CANCEL;
+	json_object_set_new(x, "is_cancelled", json_boolean(cancel));
+	json_object_set_new(x, "is_active", json_boolean(appointment && !cancel));
+	json_object_set_new(x, "has_appointment", json_boolean(appointment));
 	json_object_set_new(x, "phone_instructions", json_string(subst(a, lang, "mail_phone_instructions", vars)));
 	json_object_set_new(x, "rebook", json_string(subst(a, lang, "mail_rebook", vars)));
 	json_object_set_new(x, "public_url", json_string(pub));
@@ -334,7 +275,7 @@ typedef struct {
 } cctx_t;
 
 /* 0, or ERR_UNAVAILABLE when the language's catalogue is not loaded (nothing to close then). */
-static int cctx_open(cctx_t *c, const kind_t *k, const char *lang, const json_t *model)
+static int cctx_open(cctx_t *c, const cap_notice_t *k, const char *lang, const json_t *model)
 {
 	if (!i18n_supported(lang))
 		lang = i18n_langs[0];
@@ -360,11 +301,9 @@ static void cctx_close(cctx_t *c)
 	arena_free(c->a);
 }
 
-int compose_part(const char *tpl, bool html, const char *kind, const char *lang, const json_t *model, char **out)
+int compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
+		 char **out)
 {
-	const kind_t *k = kind_find(kind);
-	if (!k)
-		return ERR_NOT_FOUND;
 	cctx_t c;
 	int rc = cctx_open(&c, k, lang, model);
 	if (rc)
@@ -377,7 +316,7 @@ int compose_part(const char *tpl, bool html, const char *kind, const char *lang,
 int notify_compose(const char *kind, const char *lang, const json_t *model, char **subject, char **text,
 		   char **html, char **sms)
 {
-	const kind_t *k = kind_find(kind);
+	const cap_notice_t *k = kind_find(kind);
 	if (!k)
 		return ERR_NOT_FOUND;
 	if (!notify_app() || !ntexts)
@@ -386,13 +325,11 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 	int rc = cctx_open(&c, k, lang, model);
 	if (rc)
 		return rc;
-	char name[64];
 	char *t = NULL, *h = NULL;
-	snprintf(name, sizeof name, "mail/%s", kind);
 	if (text)
-		rc = render(false, name, c.ctx, 3, &t);
+		rc = render(false, k->tpl, c.ctx, 3, &t);
 	if (!rc && html)
-		rc = render(true, name, c.ctx, 3, &h);
+		rc = render(true, k->tpl, c.ctx, 3, &h);
 	if (!rc) {
 		if (subject)
 			*subject = xstrdup(json_string_value(json_object_get(c.x, "subject")));
@@ -403,12 +340,12 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 		if (sms) {
 			char *pub = public_url();
 			const char *date_long, *date, *time_s;
-			compose_when(c.a, model, c.lang, &date_long, &date, &time_s);
+			vmodel_when(c.a, model, c.lang, &date_long, &date, &time_s);
 			/* The manage link without its token: an SMS is short, travels less safely than a
 			 * mail, and the page asks for the ID number instead. */
-			const char *manage = notify_str(model, "manage_url");
+			const char *manage = vmodel_str(model, "manage_url");
 			const char *url = *manage ? arena_strndup(c.a, manage, strcspn(manage, "?#")) : pub;
-			const char *vars[] = {"code", notify_str(model, "code"), "date", date, "time", time_s,
+			const char *vars[] = {"code", vmodel_str(model, "code"), "date", date, "time", time_s,
 					      "city", compose_city(model), "url", url, NULL};
 			*sms = xstrdup(subst(c.a, c.lang, k->sms_key, vars));
 			free(pub);

@@ -6,10 +6,13 @@
 #include "notify/notify.h"
 
 #include "app.h"
+#include "base/tz.h"
+#include "core/cap.h"
 #include "base/config.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "view/i18n.h"
+#include "view/vmodel.h"
 
 #include <libical/ical.h>
 #include <pthread.h>
@@ -39,21 +42,25 @@ static const char *from_address(char *buf, size_t n)
 	return buf;
 }
 
-char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
+/* A calendar file outside any message: the appointment as it stands. */
+static const cap_notice_t ics_current = {"", "mail/ics", "", "", "", NOTICE_APPOINTMENT | NOTICE_FIRST};
+static const cap_notice_t ics_cancelled = {"", "mail/ics", "", "", "", NOTICE_APPOINTMENT | NOTICE_CANCEL};
+
+static char *ics_build(const json_t *m, const cap_notice_t *k, size_t *len)
 {
-	const char *code = notify_str(m, "code");
+	const char *code = vmodel_str(m, "code");
 	int64_t start, end;
-	if (!*code || notify_parse_iso(notify_str(m, "start"), &start))
+	if (!*code || tz_iso_parse(vmodel_str(m, "start"), TZ_ISO_LENIENT, &start))
 		return NULL;
-	if (notify_parse_iso(notify_str(m, "end"), &end) || end <= start) {
+	if (tz_iso_parse(vmodel_str(m, "end"), TZ_ISO_LENIENT, &end) || end <= start) {
 		json_int_t dur = json_integer_value(json_object_get(m, "duration_min"));
 		end = start + (dur > 0 ? dur : 15) * 60;
 	}
-	bool cancel = compose_kind_cancel(kind);
-	const char *lang = notify_str(m, "lang");
+	bool cancel = k->flags & NOTICE_CANCEL;
+	const char *lang = vmodel_str(m, "lang");
 	if (!i18n_supported(lang))
 		lang = i18n_langs[0];
-	const char *channel = notify_str(m, "channel");
+	const char *channel = vmodel_str(m, "channel");
 	int64_t now = (int64_t)time(NULL);
 	int sequence = 0;
 	const json_t *seq = json_object_get(m, "sequence");
@@ -61,7 +68,7 @@ char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
 		/* A cancellation outranks the last version the citizen was sent, whose SEQUENCE is the
 		 * model's (the appointment itself does not change when it is cancelled). */
 		sequence = (int)json_integer_value(seq) + (cancel ? 1 : 0);
-	else if (!str_eq(kind, "booking_confirmed") && now > SEQUENCE_EPOCH)
+	else if (!(k->flags & NOTICE_FIRST) && now > SEQUENCE_EPOCH)
 		sequence = (int)(now - SEQUENCE_EPOCH);
 
 	char host[256], uid[512], from[256];
@@ -72,8 +79,8 @@ char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
 	/* The description is a text template, so it says what the mail says; without templates
 	 * (a bare notify_ics call) it falls back to the code and the manage link. */
 	char *desc = NULL;
-	if (compose_part("mail/ics", false, kind, lang, m, &desc) != 0)
-		desc = xasprintf("%s\n%s", code, notify_str(m, "manage_url"));
+	if (compose_part("mail/ics", false, k, lang, m, &desc) != 0)
+		desc = xasprintf("%s\n%s", code, vmodel_str(m, "manage_url"));
 	for (size_t n = strlen(desc); n > 0 && (desc[n - 1] == '\n' || desc[n - 1] == ' '); n--)
 		desc[n - 1] = '\0';
 
@@ -84,11 +91,11 @@ char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
 	else if (str_eq(channel, "video"))
 		location = i18n_get(lang, "ics_location_video");
 	else {
-		const char *oname = notify_str(m, "office.name"), *addr = notify_str(m, "office.address");
+		const char *oname = vmodel_str(m, "office.name"), *addr = vmodel_str(m, "office.address");
 		loc_buf = *oname && *addr ? xasprintf("%s, %s", oname, addr) : xstrdup(*addr ? addr : oname);
 		location = loc_buf;
 	}
-	const char *summary = notify_str(m, "service.name");
+	const char *summary = vmodel_str(m, "service.name");
 	char *summary_buf = xasprintf("%s (%s)", *summary ? summary : code, compose_city(m));
 
 	pthread_mutex_lock(&ical_mu);
@@ -109,7 +116,7 @@ char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
 	if (*location)
 		icalcomponent_add_property(ev, icalproperty_new_location(location));
 	icalcomponent_add_property(ev, icalproperty_new_description(desc));
-	const char *manage = notify_str(m, "manage_url");
+	const char *manage = vmodel_str(m, "manage_url");
 	if (*manage)
 		icalcomponent_add_property(ev, icalproperty_new_url(manage));
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
@@ -119,11 +126,11 @@ char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
 	icalproperty_add_parameter(org, icalparameter_new_cn(compose_city(m)));
 	icalcomponent_add_property(ev, org);
 	free(mailto);
-	const char *email = notify_str(m, "email");
+	const char *email = vmodel_str(m, "email");
 	if (mime_addr_ok(email)) {
 		mailto = xasprintf("mailto:%s", email);
 		icalproperty *att = icalproperty_new_attendee(mailto);
-		const char *name = notify_str(m, "name");
+		const char *name = vmodel_str(m, "name");
 		if (*name)
 			icalproperty_add_parameter(att, icalparameter_new_cn(name));
 		icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
@@ -157,8 +164,14 @@ char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
 	return out;
 }
 
+char *notify_ics_kind(const json_t *m, const char *kind, size_t *len)
+{
+	const cap_notice_t *k = cap_notice_find(kind ? kind : "");
+	return k ? ics_build(m, k, len) : NULL;
+}
+
 char *notify_ics(const json_t *appointment_model, size_t *len)
 {
-	bool cancelled = str_eq(notify_str(appointment_model, "status"), "cancelled");
-	return notify_ics_kind(appointment_model, cancelled ? "booking_cancelled" : "booking_confirmed", len);
+	bool cancelled = str_eq(vmodel_str(appointment_model, "status"), "cancelled");
+	return ics_build(appointment_model, cancelled ? &ics_cancelled : &ics_current, len);
 }

@@ -1,17 +1,21 @@
 /* internal.h — what the files of src/notify/ share: the outbox row, its store (store.c, the
- * only SQL of the capability), the MIME writer (mime.c), transports (send.c) and the ISO 8601
- * reader. Not for other capabilities: they use notify.h. */
+ * only SQL of the capability), the MIME writer (mime.c), transports (send.c) and composition
+ * (compose.c). Not for other capabilities: they use notify.h. */
 #ifndef FIN_NOTIFY_INTERNAL_H
 #define FIN_NOTIFY_INTERNAL_H
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "core/cap.h"
 #include "db/db.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The outbox pages' route table (pages.c). */
+extern const http_route_t notify_routes[];
 
 struct app;
 /* The app given to notify_init, or NULL. */
@@ -104,23 +108,18 @@ int send_file(const char *dir, const char *name, const char *data, size_t len, c
 
 /* ---------------------------------------------------------------- compose.c */
 
-/* Compiles ROOT/templates/mail/NAME.txt (names "mail/X"). 0 or ERR_INVALID (logged). */
+/* Compiles every ROOT/templates/…/NAME.txt (names as for pages: "mail/layout",
+ * "booking/mail/confirmed"). 0 or ERR_INVALID (logged). */
 int compose_load(const char *root);
 void compose_free(void);
-bool compose_kind_known(const char *kind);
-bool compose_kind_cancel(const char *kind);
 /* The model's city_name, else city.name. Borrowed. */
 const char *compose_city(const json_t *model);
-/* The appointment's local date in lang, long ("dilluns, 6 d'abril de 2026") and short
- * ("06/04/2026"), and its time ("09:30"): start_local, else from start and tz; "" when unknown.
- * Strings borrowed from the model or the catalogue, or allocated from a. */
-void compose_when(arena_t *a, const json_t *model, const char *lang, const char **date_long,
-		  const char **date_short, const char **time_s);
 /* "Presencial" / "Telèfon" / "Videotrucada" in lang. Borrowed. */
 const char *compose_channel_label(const char *lang, const char *channel);
-/* Renders one template (text, or an HTML page when html) of a message of kind with the mail
+/* Renders one template (text, or an HTML page when html) of a message of kind k with the mail
  * context stack. New string in *out. */
-int compose_part(const char *tpl, bool html, const char *kind, const char *lang, const json_t *model, char **out);
+int compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
+		 char **out);
 
 /* ---------------------------------------------------------------- notify.c helpers */
 
@@ -130,11 +129,6 @@ int compose_part(const char *tpl, bool html, const char *kind, const char *lang,
 int notify_message_eml(const outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
 		       size_t errlen);
 
-/* "2026-03-30T09:00:00+02:00" (also "Z", fractional seconds ignored) → Unix seconds.
- * 0 or ERR_INVALID. */
-int notify_parse_iso(const char *s, int64_t *out);
-/* A string member of obj, or "" (dotted path "office.address" through objects). Borrowed. */
-const char *notify_str(const json_t *obj, const char *path);
 /* The host of server.public_url (or "localhost"), into out. */
 void notify_public_host(char *out, size_t n);
 

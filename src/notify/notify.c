@@ -4,6 +4,7 @@
 #include "notify/internal.h"
 
 #include "app.h"
+#include "core/cap.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -11,6 +12,7 @@
 #include "base/rand.h"
 #include "base/str.h"
 #include "view/i18n.h"
+#include "view/vmodel.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -76,7 +78,8 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 {
 	if (!g_app)
 		return ERR_UNAVAILABLE;
-	if (!m || !m->kind || !compose_kind_known(m->kind) || !m->dedupe_key || !*m->dedupe_key)
+	const cap_notice_t *k = m && m->kind ? cap_notice_find(m->kind) : NULL;
+	if (!k || !m->dedupe_key || !*m->dedupe_key)
 		return ERR_INVALID;
 	const char *lang = m->lang && i18n_supported(m->lang) ? m->lang : i18n_langs[0];
 	bool email = m->to_email && *m->to_email;
@@ -89,7 +92,7 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	outbox_row_t row = {
 		.kind = m->kind,
 		.lang = lang,
-		.ref = notify_str(m->model, "code"),
+		.ref = vmodel_str(m->model, "code"),
 		.not_before = m->not_before > 0 ? m->not_before : now,
 		.created_at = now,
 	};
@@ -101,7 +104,7 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	/* A change or a cancellation makes what is still waiting about the appointment stale: the
 	 * citizen gets the latest state once, and never a reminder for a time that no longer holds.
 	 * (A second enqueue with the same key is a no-op, so this only runs for new messages.) */
-	if ((str_eq(m->kind, "booking_changed") || str_eq(m->kind, "booking_cancelled")) && *row.ref) {
+	if ((k->flags & NOTICE_SUPERSEDES) && *row.ref) {
 		rc = outbox_key_exists(c, m->dedupe_key);
 		if (rc == 0)
 			rc = outbox_supersede(c, row.ref);
@@ -110,7 +113,7 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		rc = 0;
 	}
 	if (email) {
-		if (strcmp(m->kind, "test") != 0)
+		if (k->flags & NOTICE_APPOINTMENT)
 			ics = notify_ics_kind(m->model, m->kind, NULL);
 		row.channel = "email";
 		row.to_email = m->to_email;

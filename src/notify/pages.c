@@ -208,14 +208,10 @@ static void eml_get(http_req_t *r)
 	buf_free(&b);
 }
 
-static const http_route_t routes[] = {
+const http_route_t notify_routes[] = {
 	{HTTP_GET, "/admin/outbox/{id}/message.eml", eml_get, 0, ROLE_ADMIN},
 	{HTTP_GET, "/admin/outbox", outbox_get_page, 0, ROLE_ADMIN},
 	{HTTP_GET, "/admin/outbox/{id}", message_get, 0, ROLE_ADMIN},
 	{HTTP_POST, "/admin/outbox/{id}/retry", retry_post, RT_FORM, ROLE_ADMIN},
+	{0},
 };
-
-void notify_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

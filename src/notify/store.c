@@ -2,6 +2,7 @@
 #include "notify/internal.h"
 
 #include "base/err.h"
+#include "core/cap.h"
 #include "base/mem.h"
 
 #include <string.h>
@@ -209,12 +210,18 @@ int outbox_purge(db_conn_t *c, int64_t before)
 
 int outbox_supersede(db_conn_t *c, const char *ref)
 {
-	db_param_t p[] = {DB_TEXT(ref)};
-	int64_t n = db_exec(c,
-			    "DELETE FROM outbox WHERE ref = $1 AND status IN ('queued', 'failed') AND kind IN "
-			    "('booking_confirmed', 'booking_changed', 'booking_reminder')",
-			    p, 1);
-	return n < 0 ? (int)n : 0;
+	for (size_t i = 0; i < cap_count; i++)
+		for (const cap_notice_t *kind = cap_notices(i); kind->kind; kind++) {
+			if (!(kind->flags & NOTICE_STALE))
+				continue;
+			db_param_t p[] = {DB_TEXT(ref), DB_TEXT(kind->kind)};
+			int64_t n = db_exec(c,
+					    "DELETE FROM outbox WHERE ref = $1 AND kind = $2 AND status IN ('queued', 'failed')",
+					    p, 2);
+			if (n < 0)
+				return (int)n;
+		}
+	return 0;
 }
 
 int outbox_key_exists(db_conn_t *c, const char *key)

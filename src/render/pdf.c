@@ -8,8 +8,8 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "notify/notify.h"
 #include "view/i18n.h"
+#include "view/vmodel.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -168,7 +168,7 @@ static void draw(page_t *p, const json_t *m)
 	}
 
 	const char *date, *date_short, *time_s;
-	notify_when(p->a, m, p->lang, &date, &date_short, &time_s);
+	vmodel_when(p->a, m, p->lang, &date, &date_short, &time_s);
 	const char *vars[] = {"date", date, "time", time_s, NULL};
 	field(p, "mail_service", json_string_value(json_object_get(service, "name")));
 	if (*date)

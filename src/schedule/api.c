@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "schedule/internal.h"
+#include "schedule/web.h"
 #include "schedule/schedule.h"
 
 #include <stdlib.h>
@@ -107,11 +108,7 @@ static void hours_api(http_req_t *r)
 	free(s);
 }
 
-static const http_route_t routes[] = {
+const http_route_t sched_api_routes[] = {
 	{HTTP_GET, "/api/v1/offices/{code}/hours", hours_api, RT_API | RT_NO_SESSION, 0},
+	{0},
 };
-
-void sched_api_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

@@ -299,9 +299,3 @@ int schedule_demo_seed_root(db_conn_t *c, const char *root, int64_t now)
 	arena_free(a);
 	return rc;
 }
-
-int schedule_demo_seed(db_conn_t *c, int64_t now)
-{
-	const char *root = getenv("FINESTRETA_SERVER_ROOT");
-	return schedule_demo_seed_root(c, root, now);
-}

@@ -6,6 +6,8 @@
 #include "schedule/schedule.h"
 #include "schedule/store.h"
 
+#include <stdio.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,8 +29,15 @@ void sched_weekday_list(unsigned mask, char out[16]);
 /* Seats split: staff seats = ceil(seats × share / 100), the rest public. */
 void sched_split_seats(int seats, int share, int *public_seats, int *staff_seats);
 
-/* Pages' route tables (pages.c) and the public hours API (api.c). */
-void sched_page_routes(void);
-void sched_api_routes(void);
+/* Demo data for the catalogue's demo offices (after the catalogue's demo step): opening hours,
+ * the shipped holiday files for 2026 and 2027 (ROOT/deploy/holidays/) plus two city holidays,
+ * closures, staff shifts for the coming weeks, skills, availability rules per office and
+ * channel, then the slots. Runs its own transaction; 0 or an error (nothing written then). */
+int schedule_demo_seed_root(db_conn_t *c, const char *root, int64_t now);
+
+/* `finestreta import holidays FILE`: parse, store, re-materialise every office (SCHEDULE_SAFE),
+ * one transaction. Prints a summary (and stranded slots, which it leaves alone) to out, errors
+ * to err_out. 0, ERR_INVALID (bad file), ERR_IO, or a storage error. */
+int schedule_import_holidays_file(db_t *db, const char *path, FILE *out, FILE *err_out);
 
 #endif

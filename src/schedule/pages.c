@@ -19,6 +19,7 @@
 #include "http/form.h"
 #include "http/router.h"
 #include "schedule/internal.h"
+#include "schedule/web.h"
 #include "schedule/schedule.h"
 #include "schedule/store.h"
 
@@ -1603,7 +1604,7 @@ static void skills_post(http_req_t *r)
 	redirect_saved(r, back, "skills", &rep);
 }
 
-static const http_route_t routes[] = {
+const http_route_t sched_page_routes[] = {
 	{HTTP_GET, "/schedule", index_get, 0, ROLES},
 	{HTTP_GET, "/schedule/holidays", holidays_get, 0, ROLES},
 	{HTTP_POST, "/schedule/holidays/import", holidays_import_post, RT_FORM | RT_MULTIPART, ROLES},
@@ -1625,15 +1626,5 @@ static const http_route_t routes[] = {
 	{HTTP_GET, "/schedule/offices/{code}/rules/{id}", rule_get, 0, ROLES},
 	{HTTP_POST, "/schedule/offices/{code}/rules/{id}", rule_post, RT_FORM, ROLES},
 	{HTTP_POST, "/schedule/offices/{code}/rules/{id}/active", rule_active_post, RT_FORM, ROLES},
+	{0},
 };
-
-void sched_page_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}
-
-void schedule_routes(void)
-{
-	sched_page_routes();
-	sched_api_routes();
-}

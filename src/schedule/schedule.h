@@ -154,23 +154,5 @@ int schedule_holidays_parse(arena_t *a, const char *text, size_t len, schedule_h
 const char *schedule_csv_error_text(arena_t *a, const schedule_csv_error_t *err);
 /* Upserts the holidays (by date and scope) in the caller's transaction. 0 or a storage error. */
 int schedule_holidays_store(db_conn_t *c, const schedule_holiday_t *h, size_t n);
-/* `finestreta import holidays FILE`: parse, store, re-materialise every office (SCHEDULE_SAFE),
- * one transaction. Prints a summary (and stranded slots, which it leaves alone) to out, errors
- * to err_out. 0, ERR_INVALID (bad file), ERR_IO, or a storage error. */
-int schedule_import_holidays_file(db_t *db, const char *path, FILE *out, FILE *err_out);
-
-/* ---------------------------------------------------------------- pages and demo */
-
-/* Registers the schedule pages (/schedule/...) and GET /api/v1/offices/{code}/hours. */
-void schedule_routes(void);
-
-/* Demo data for the catalogue's demo offices (call after catalog_demo_seed): opening hours,
- * the shipped holiday files for 2026 and 2027 plus two city holidays, closures, staff shifts for
- * the coming weeks, skills, availability rules per office and channel, then the slots.
- * 0 or an error (nothing written then). */
-int schedule_demo_seed(db_conn_t *c, int64_t now);
-/* The same with the folder that holds deploy/ (schedule_demo_seed takes $FINESTRETA_SERVER_ROOT,
- * else the working folder). It runs its own transaction. */
-int schedule_demo_seed_root(db_conn_t *c, const char *root, int64_t now);
 
 #endif

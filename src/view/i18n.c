@@ -4,14 +4,16 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/str.h"
-#include "http/parse.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *const i18n_langs[I18N_NLANGS] = { "ca", "es", "en" };
 
@@ -383,9 +385,9 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 	return 0;
 }
 
-int i18n_load(const char *dir, char *err, size_t errlen)
+/* One folder's three catalogues, checked against each other, into new objects. */
+static int load_folder(const char *dir, json_t *cat[I18N_NLANGS], char *err, size_t errlen)
 {
-	json_t *cat[I18N_NLANGS] = { 0 };
 	char *paths[I18N_NLANGS] = { 0 };
 	int rc = ERR_INVALID;
 	for (int l = 0; l < I18N_NLANGS; l++) {
@@ -394,18 +396,117 @@ int i18n_load(const char *dir, char *err, size_t errlen)
 		if (!cat[l])
 			goto cleanup;
 	}
-	if ((rc = check_catalogs(cat, paths, err, errlen)))
-		goto cleanup;
-	i18n_unload();
-	for (int l = 0; l < I18N_NLANGS; l++) {
-		catalogs[l] = cat[l];
-		cat[l] = NULL;
-	}
+	rc = check_catalogs(cat, paths, err, errlen);
 cleanup:
 	for (int l = 0; l < I18N_NLANGS; l++) {
-		json_decref(cat[l]);
+		if (rc) {
+			json_decref(cat[l]);
+			cat[l] = NULL;
+		}
 		free(paths[l]);
 	}
+	return rc;
+}
+
+/* Adds one folder's catalogues to all; a key already there is an error. */
+static int merge_folder(json_t *all[I18N_NLANGS], const char *dir, char *err, size_t errlen)
+{
+	json_t *cat[I18N_NLANGS] = { 0 };
+	int rc = load_folder(dir, cat, err, errlen);
+	if (rc)
+		return rc;
+	const char *key;
+	json_t *val;
+	json_object_foreach(cat[0], key, val) {
+		if (json_object_get(all[0], key)) {
+			set_err(err, errlen, "%s/%s.po: '%s' is defined in another folder too", dir, i18n_langs[0], key);
+			rc = ERR_INVALID;
+			break;
+		}
+	}
+	for (int l = 0; l < I18N_NLANGS; l++) {
+		if (!rc)
+			json_object_update(all[l], cat[l]);
+		json_decref(cat[l]);
+	}
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sub-folders of dir holding a ca.po, sorted (new array of new strings). */
+static int list_folders(const char *dir, char ***out, size_t *n, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		set_err(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
+		return ERR_IO;
+	}
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *sub = xasprintf("%s/%s", dir, de->d_name);
+		char *po = xasprintf("%s/%s.po", sub, i18n_langs[0]);
+		struct stat st;
+		if (stat(po, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 16;
+				v = xrealloc(v, cap * sizeof *v);
+			}
+			v[cnt++] = sub;
+			sub = NULL;
+		}
+		free(po);
+		free(sub);
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof *v, cmp_str);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int i18n_load(const char *dir, char *err, size_t errlen)
+{
+	json_t *all[I18N_NLANGS];
+	for (int l = 0; l < I18N_NLANGS; l++)
+		all[l] = json_object();
+	char **folders = NULL;
+	size_t n = 0;
+	char *flat = xasprintf("%s/%s.po", dir, i18n_langs[0]);
+	int rc;
+	/* A folder with ca.po is one catalogue; otherwise each sub-folder with one is. */
+	if (access(flat, F_OK) == 0) {
+		rc = merge_folder(all, dir, err, errlen);
+	} else {
+		rc = list_folders(dir, &folders, &n, err, errlen);
+		if (rc == 0 && n == 0) {
+			set_err(err, errlen, "%s: no translations (expected NAME/%s.po folders)", dir, i18n_langs[0]);
+			rc = ERR_INVALID;
+		}
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = merge_folder(all, folders[i], err, errlen);
+	}
+	if (rc == 0) {
+		i18n_unload();
+		for (int l = 0; l < I18N_NLANGS; l++) {
+			catalogs[l] = all[l];
+			all[l] = NULL;
+		}
+	}
+	for (int l = 0; l < I18N_NLANGS; l++)
+		json_decref(all[l]);
+	for (size_t i = 0; i < n; i++)
+		free(folders[i]);
+	free(folders);
+	free(flat);
 	return rc;
 }
 
@@ -457,19 +558,15 @@ static const char *canonical(const char *lang)
 	return NULL;
 }
 
-const char *i18n_negotiate(const char *query_lang, const char *cookie_lang,
-			   const char *accept_language, arena_t *a)
+const char *i18n_negotiate(const char *query_lang, const char *cookie_lang, const char *const *accepted,
+			   int naccepted)
 {
 	const char *l;
 	if ((l = canonical(query_lang)) || (l = canonical(cookie_lang)))
 		return l;
-	if (accept_language && a) {
-		const char *tags[16];
-		int n = parse_accept_language(accept_language, tags, 16, a);
-		for (int i = 0; i < n; i++)
-			if ((l = canonical(tags[i])))
-				return l;
-	}
+	for (int i = 0; accepted && i < naccepted; i++)
+		if ((l = canonical(accepted[i])))
+			return l;
 	return i18n_langs[0];
 }
 

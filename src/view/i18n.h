@@ -14,8 +14,10 @@
 #define I18N_NLANGS 3
 extern const char *const i18n_langs[I18N_NLANGS]; /* "ca", "es", "en"; [0] is the default */
 
-/* Loads DIR/ca.po, DIR/es.po, DIR/en.po. 0, or an error with "FILE:LINE: message" in err.
- * A key present in ca.po but missing or empty in another language is an error too. */
+/* Loads the catalogues of every folder under DIR (DIR/NAME/ca.po, es.po, en.po: one folder per
+ * capability, "core" for what the core's pages share) and merges them. 0, or an error with
+ * "FILE:LINE: message" in err. A key present in a folder's ca.po but missing or empty in another
+ * of its languages is an error, and so is a key that two folders define. */
 int i18n_load(const char *dir, char *err, size_t errlen);
 void i18n_unload(void);
 /* Whether lang is one of ours. */
@@ -33,14 +35,12 @@ const char *i18n_get(const char *lang, const char *key);
  * (i18n_load reports it); strings are capped at 64 KiB. */
 json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen);
 
-/* Additions. */
-
 /* The language for a request: ?lang= when it is one of ours, else the language cookie when it
- * is, else the first of ours in Accept-Language (by q-value), else the default. Tags match
- * without regard to case. Returns one of i18n_langs (static storage); a is the request's arena,
- * used while parsing Accept-Language. */
-const char *i18n_negotiate(const char *query_lang, const char *cookie_lang,
-			   const char *accept_language, arena_t *a);
+ * is, else the first of ours among accepted (the Accept-Language tags, best first, as
+ * parse_accept_language gives them), else the default. Tags match without regard to case.
+ * Returns one of i18n_langs (static storage). */
+const char *i18n_negotiate(const char *query_lang, const char *cookie_lang, const char *const *accepted,
+			   int naccepted);
 
 /* Fills {name} placeholders of msg (as in "Hola, {name}") from vars, a NULL-terminated list of
  * name, value pairs. Values are inserted as given (escape them when rendering, as for any

@@ -38,12 +38,12 @@ static void check_id(const char *s, arena_t *a)
 static void check_iso(const char *s)
 {
 	int64_t t;
-	if (bk_parse_iso(s, &t))
+	if (tz_iso_parse(s, 0, &t))
 		return;
 	char iso[TZ_ISO_LEN];
 	tz_format_iso(tz_utc(), t, iso);
 	int64_t back;
-	if (bk_parse_iso(iso, &back) || back != t)
+	if (tz_iso_parse(iso, 0, &back) || back != t)
 		abort();
 }
 

@@ -3,7 +3,7 @@
  * NUL bytes into a subject, a display name, a recipient and a text part. Whatever they hold, the
  * message's header must stay a list of "Name: value" lines and folded continuations (no value
  * may start a header of its own, e.g. "Bcc:"), every line must end in CRLF, and a refused
- * message leaves the buffer empty. notify_parse_iso and mime_addr_split must not crash and must
+ * message leaves the buffer empty. tz_iso_parse and mime_addr_split must not crash and must
  * answer the same twice. */
 #include "base/buf.h"
 #include "base/err.h"
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&b);
 
 	int64_t t1 = 0, t2 = 0;
-	int r1 = notify_parse_iso(f[0], &t1), r2 = notify_parse_iso(f[0], &t2);
+	int r1 = tz_iso_parse(f[0], TZ_ISO_LENIENT, &t1), r2 = tz_iso_parse(f[0], TZ_ISO_LENIENT, &t2);
 	if (r1 != r2 || t1 != t2 || (r1 != 0 && r1 != ERR_INVALID))
 		abort();
 	char addr[64], name[64];

@@ -16,13 +16,15 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/str.h"
-#include "auth/auth.h"
+#include "auth/internal.h"
 #include "base/tz.h"
 #include "booking/booking.h"
 #include "booking/internal.h"
 #include "catalog/catalog.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
+#include "core/cap.h"
+#include "catalog/internal.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -162,7 +164,7 @@ static void test_iso(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t t = -1;
-		int rc = bk_parse_iso(cases[i].in, &t);
+		int rc = tz_iso_parse(cases[i].in, 0, &t);
 		if (cases[i].want < 0) {
 			assert_int_equal(rc, ERR_INVALID);
 		} else {
@@ -171,7 +173,7 @@ static void test_iso(void **state)
 		}
 	}
 	int64_t t;
-	assert_int_equal(bk_parse_iso(NULL, &t), ERR_INVALID);
+	assert_int_equal(tz_iso_parse(NULL, 0, &t), ERR_INVALID);
 }
 
 /* ---------------------------------------------------------------- proof of work */
@@ -438,7 +440,7 @@ static int setup(void **state)
 	fx_t *f = calloc(1, sizeof *f);
 	char err[256];
 	f->db = db_open("sqlite::memory:", 1, err, sizeof err);
-	if (!f->db || db_migrate(f->db, "migrations", err, sizeof err) < 4) {
+	if (!f->db || cap_migrate(f->db, ".", err, sizeof err) < 5) {
 		print_error("setup: %s\n", err);
 		return -1;
 	}
@@ -448,6 +450,7 @@ static int setup(void **state)
 		return -1;
 	}
 	f->a = arena_new();
+	cap_declare();
 	f->cfg = config_new();
 	assert_int_equal(config_set(f->cfg, "booking.proof_of_work", "off", err, sizeof err), 0);
 	assert_int_equal(config_set(f->cfg, "booking.cancel_return_delay", "600", err, sizeof err), 0);
@@ -777,7 +780,7 @@ static void test_model(void **state)
 	assert_string_equal(json_string_value(json_object_get(m, "booked_by")), "citizen");
 	assert_true(json_array_size(json_object_get(m, "documents")) >= 1);
 	int64_t t;
-	assert_int_equal(bk_parse_iso(json_string_value(json_object_get(m, "start")), &t), 0);
+	assert_int_equal(tz_iso_parse(json_string_value(json_object_get(m, "start")), 0, &t), 0);
 	assert_int_equal(t, f->start);
 	json_decref(m);
 	booking_t b;

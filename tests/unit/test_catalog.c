@@ -194,7 +194,7 @@ static void test_procedure_checks(void **state)
 			   .desc = {"", "", ""}, .docs = {{docs_ok, 2}, {NULL, 0}, {NULL, 0}},
 			   .id_methods = "idcat_mobil,dnie", .channels = "in_person", .duration_min = 15,
 			   .online_url = "https://seu.vilamar.cat/padro", .active = true};
-	cat_errs_t e = {0};
+	fielderr_t e = {0};
 	cat_proc_check(&good, &e);
 	assert_int_equal(e.n, 0);
 	static const struct {
@@ -226,11 +226,11 @@ static void test_procedure_checks(void **state)
 		case 11: p.online_url = "http://seu.vilamar.cat"; break;
 		case 12: p.offices = (cat_list_t){offices_dup, 2}; break;
 		}
-		cat_errs_t pe = {0};
+		fielderr_t pe = {0};
 		cat_proc_check(&p, &pe);
-		if (pe.n != 1 || strcmp(pe.e[0].field, cases[i].field) || strcmp(pe.e[0].reason, cases[i].reason))
+		if (pe.n != 1 || strcmp(pe.e[0].field, cases[i].field) || strcmp(pe.e[0].key, cases[i].reason))
 			fail_msg("case %d: got %zu errors, first %s/%s; expected %s/%s", cases[i].which, pe.n,
-				 pe.n ? pe.e[0].field : "-", pe.n ? pe.e[0].reason : "-", cases[i].field, cases[i].reason);
+				 pe.n ? pe.e[0].field : "-", pe.n ? pe.e[0].key : "-", cases[i].field, cases[i].reason);
 	}
 }
 
@@ -239,7 +239,7 @@ static void test_zone_office_checks(void **state)
 	(void)state;
 	cat_zone_t z = {.code = "acollida", .kind = "welcome", .name = {"Acollida", "Acogida", "Welcome"},
 			.colour = "#a4135c", .letter = "A"};
-	cat_errs_t e = {0};
+	fielderr_t e = {0};
 	cat_zone_check(&z, &e);
 	assert_int_equal(e.n, 0);
 	z.colour = "#ffcc00";
@@ -247,13 +247,13 @@ static void test_zone_office_checks(void **state)
 	z.kind = "garden";
 	cat_zone_check(&z, &e);
 	assert_int_equal(e.n, 3);
-	assert_true(cat_errs_has(&e, "colour") && cat_errs_has(&e, "letter") && cat_errs_has(&e, "kind"));
-	assert_string_equal(e.e[1].reason, "err_cat_contrast");
+	assert_true(fielderr_has(&e, "colour") && fielderr_has(&e, "letter") && fielderr_has(&e, "kind"));
+	assert_string_equal(e.e[1].key, "err_cat_contrast");
 
 	cat_office_t o = {.code = "centre", .org = "vilamar", .kind = "citizen_office", .name = {"A", "B", "C"},
 			  .address = "", .postcode = "08990", .city = "", .phone = "010", .access = {"", "", ""},
 			  .tz = "Europe/Madrid", .has_geo = true, .lat = 41.2, .lon = 1.9, .active = true};
-	cat_errs_t oe = {0};
+	fielderr_t oe = {0};
 	cat_office_check(&o, &oe);
 	assert_int_equal(oe.n, 0);
 	o.lat = 91;
@@ -262,7 +262,7 @@ static void test_zone_office_checks(void **state)
 	o.kind = "palace";
 	cat_office_check(&o, &oe);
 	assert_int_equal(oe.n, 4);
-	assert_true(cat_errs_has(&oe, "lat") && cat_errs_has(&oe, "lon") && cat_errs_has(&oe, "tz") && cat_errs_has(&oe, "kind"));
+	assert_true(fielderr_has(&oe, "lat") && fielderr_has(&oe, "lon") && fielderr_has(&oe, "tz") && fielderr_has(&oe, "kind"));
 	assert_string_equal(cat_reason_en("err_cat_tz"), "is not a known time zone (e.g. Europe/Madrid)");
 	assert_string_equal(cat_reason_en("no_such_key"), "no_such_key");
 }
@@ -668,9 +668,9 @@ static int store_setup(void **state)
 	if (mkdir(mig, 0700))
 		return -1;
 	snprintf(path, sizeof path, "%s/001_foundation.sql", mig);
-	copy_file("migrations/001_foundation.sql", path);
+	copy_file("migrations/auth/001_foundation.sql", path);
 	snprintf(path, sizeof path, "%s/002_catalog.sql", mig);
-	copy_file("migrations/002_catalog.sql", path);
+	copy_file("migrations/catalog/002_catalog.sql", path);
 	if (!b->url[0] || strcmp(b->name, "sqlite") == 0)
 		snprintf(b->url, sizeof b->url, "sqlite:%s/test.db", b->dir);
 	char err[512];
@@ -679,7 +679,7 @@ static int store_setup(void **state)
 		fprintf(stderr, "%s: %s\n", b->name, err);
 		return -1;
 	}
-	if (db_reset(b->db, err, sizeof err) || db_migrate(b->db, mig, err, sizeof err) != 2) {
+	if (db_reset(b->db, err, sizeof err) || db_migrate(b->db, mig, NULL, err, sizeof err) != 2) {
 		fprintf(stderr, "%s: %s\n", b->name, err);
 		return -1;
 	}

@@ -1,5 +1,6 @@
 #include "base/config.h"
 #include "base/err.h"
+#include "core/cap.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -589,6 +590,7 @@ static void test_docs_and_example(void **state)
 
 int main(void)
 {
+	cap_declare(); /* the capabilities' sections ([session], [mail], [booking], …) */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_files),

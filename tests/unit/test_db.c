@@ -98,7 +98,7 @@ static int setup(void **state)
 		fprintf(stderr, "db_reset %s: %s\n", b->name, err);
 		return -1;
 	}
-	int n = db_migrate(b->db, b->migdir, err, sizeof err);
+	int n = db_migrate(b->db, b->migdir, NULL, err, sizeof err);
 	if (n != 1) {
 		fprintf(stderr, "db_migrate %s: %d %s\n", b->name, n, err);
 		return -1;
@@ -607,13 +607,13 @@ static void test_migrations_once(void **state)
 {
 	backend_t *b = *state;
 	char err[256] = "";
-	assert_int_equal(db_migrate(b->db, b->migdir, err, sizeof err), 0);
+	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 0);
 	write_file(b->migdir, "002_more.sql", "CREATE TABLE more_stuff (x BIGINT);\n"
 					      "INSERT INTO more_stuff (x) VALUES (1);\n");
 	write_file(b->migdir, "README", "not a migration");
 	write_file(b->migdir, "notes.sql", "not a migration either");
-	assert_int_equal(db_migrate(b->db, b->migdir, err, sizeof err), 1);
-	assert_int_equal(db_migrate(b->db, b->migdir, err, sizeof err), 0);
+	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 1);
+	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 0);
 	db_conn_t *c = db_acquire(b->db);
 	assert_int_equal(count_rows(c, "SELECT COUNT(*) FROM more_stuff"), 1);
 	db_res_t *r;
@@ -627,7 +627,7 @@ static void test_migrations_once(void **state)
 	assert_int_equal(db_res_next(r), 0);
 	db_res_free(r);
 	db_release(c);
-	assert_true(db_migrate(b->db, "/nonexistent-finestreta-dir", err, sizeof err) < 0);
+	assert_true(db_migrate(b->db, "/nonexistent-finestreta-dir", NULL, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "/nonexistent-finestreta-dir"));
 }
 
@@ -653,7 +653,7 @@ static void test_failing_migration(void **state)
 					     "INSERT INTO half_table (x) VALUES (1);\n"
 					     "INSERT INTO no_such_table (x) VALUES (1);\n");
 	write_file(b->migdir, "004_later.sql", "CREATE TABLE later_table (x BIGINT);\n");
-	assert_true(db_migrate(b->db, b->migdir, err, sizeof err) < 0);
+	assert_true(db_migrate(b->db, b->migdir, NULL, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "003_bad.sql"));
 	assert_non_null(strstr(err, "no_such_table"));
 	db_conn_t *c = db_acquire(b->db);
@@ -666,11 +666,11 @@ static void test_failing_migration(void **state)
 
 	/* A broken region is named with its file and line. */
 	write_file(b->migdir, "003_bad.sql", "-- sqlite:\nCREATE TABLE half_table (x BIGINT);\n");
-	assert_true(db_migrate(b->db, b->migdir, err, sizeof err) < 0);
+	assert_true(db_migrate(b->db, b->migdir, NULL, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "003_bad.sql: line 1"));
 
 	write_file(b->migdir, "003_bad.sql", "CREATE TABLE half_table (x BIGINT);\n");
-	assert_int_equal(db_migrate(b->db, b->migdir, err, sizeof err), 2);
+	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 2);
 	c = db_acquire(b->db);
 	assert_int_equal(count_rows(c, "SELECT COUNT(*) FROM half_table"), 0);
 	assert_int_equal(count_rows(c, "SELECT COUNT(*) FROM later_table"), 0);
@@ -687,7 +687,7 @@ static void *migrate_worker(void *arg)
 {
 	migrator_t *m = arg;
 	db_t *db = db_open(m->url, 2, m->err, sizeof m->err);
-	m->applied = db ? db_migrate(db, m->dir, m->err, sizeof m->err) : -100;
+	m->applied = db ? db_migrate(db, m->dir, NULL, m->err, sizeof m->err) : -100;
 	db_close(db);
 	return NULL;
 }
@@ -843,7 +843,7 @@ static void test_reset_empties(void **state)
 	for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
 		assert_int_equal(db_query_int(c, gone[i], NULL, 0, &n), ERR_DB);
 	db_release(c);
-	assert_int_equal(db_migrate(b->db, b->migdir, err, sizeof err), 1);
+	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 1);
 	c = db_acquire(b->db);
 	assert_int_equal(count_rows(c, "SELECT COUNT(*) FROM items"), 0);
 	/* A statement cached before the reset runs against the new table. */

@@ -23,6 +23,8 @@
 #include "render/pdf.h"
 #include "view/i18n.h"
 #include "view/view.h"
+#include "base/tz.h"
+#include "core/cap.h"
 
 #include <dirent.h>
 #include <libical/ical.h>
@@ -85,6 +87,7 @@ static int global_setup(void **state)
 		return -1;
 	char outbox[128];
 	snprintf(outbox, sizeof outbox, "%s/outbox", tmpdir);
+	cap_declare();
 	app.cfg = config_new();
 	app.root = ".";
 	if (config_set(app.cfg, "server.public_url", "https://cita.vilamar.example/", err, sizeof err) ||
@@ -327,7 +330,7 @@ static void test_iso(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t t = 0;
-		int rc = notify_parse_iso(cases[i].s, &t);
+		int rc = tz_iso_parse(cases[i].s, TZ_ISO_LENIENT, &t);
 		if (rc != cases[i].rc || (rc == 0 && t != cases[i].t))
 			fail_msg("'%s': rc %d t %lld", cases[i].s, rc, (long long)t);
 	}
@@ -513,7 +516,7 @@ static int store_setup(void **state)
 	if (strcmp(b->name, "sqlite") == 0)
 		snprintf(b->url, sizeof b->url, "sqlite:%s/test.db", tmpdir);
 	b->db = db_open(b->url, 2, err, sizeof err);
-	if (!b->db || db_reset(b->db, err, sizeof err) || db_migrate(b->db, "migrations", err, sizeof err) < 0) {
+	if (!b->db || db_reset(b->db, err, sizeof err) || cap_migrate(b->db, ".", err, sizeof err) < 0) {
 		fprintf(stderr, "%s: %s\n", b->name, err);
 		return -1;
 	}

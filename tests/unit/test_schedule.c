@@ -20,6 +20,7 @@
 #include "schedule/internal.h"
 #include "schedule/schedule.h"
 #include "schedule/store.h"
+#include "core/cap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +76,7 @@ static int setup(void **state)
 	snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
 	char err[512];
 	f->db = db_open(f->url, 2, err, sizeof err);
-	if (!f->db || db_migrate(f->db, "migrations", err, sizeof err) < 3) {
+	if (!f->db || cap_migrate(f->db, ".", err, sizeof err) < 5) {
 		fprintf(stderr, "setup: %s\n", err);
 		return -1;
 	}

@@ -1,0 +1,38 @@
+/* internal.h — what the files of src/auth/ share. Other capabilities use auth.h. */
+#ifndef FIN_AUTH_INTERNAL_H
+#define FIN_AUTH_INTERNAL_H
+
+#include "auth/auth.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The guard the capability plugs into the HTTP core (auth.c). */
+extern const http_guard_t auth_guard;
+/* Sets r->user from the session cookie or a bearer token. 0, or ERR_UNAVAILABLE when storage
+ * is down. An expired or unknown token leaves r->user NULL. */
+int auth_identify(http_req_t *r);
+/* The CSRF token forms on this page must carry: the session's when signed in, otherwise a
+ * pre-session token kept in the fin_csrf cookie (set here when missing). Borrowed (arena). */
+const char *auth_csrf_token(http_req_t *r);
+/* Whether the request carries the right token (form field _csrf or header X-CSRF-Token). */
+bool auth_csrf_ok(http_req_t *r);
+
+/* Accounts for the CLI and the demo (no request). */
+int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role,
+		  const char *office, const char *password, int64_t *id_out);
+/* The same with a hash from auth_hash_password (the demo hashes its one password once). */
+int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role,
+			 const char *office, const char *hash, int64_t *id_out);
+/* Creates an API token for the user; writes the token (64 hex chars + NUL) into out. */
+int auth_token_create(db_conn_t *c, const char *email, const char *label, char out[65]);
+/* argon2id (libsodium's interactive limits) into out (AUTH_HASH_LEN bytes). */
+#define AUTH_HASH_LEN 128
+int auth_hash_password(const char *password, char out[AUTH_HASH_LEN]);
+/* Removes expired sessions and old login attempts (the job). */
+int auth_purge(db_conn_t *c);
+
+/* The pages' route table (pages.c). */
+extern const http_route_t auth_routes[];
+
+#endif

@@ -1,0 +1,86 @@
+/* cap.c — the booking's entry in the capability table (core/cap.h): the [booking] settings, the
+ * kinds of mail it sends, the housekeeping job, the demo appointments and its routes. */
+#include "booking/internal.h"
+#include "booking/web.h"
+#include "core/cap.h"
+
+#include "app.h"
+
+static const config_key_t config[] = {
+	CONFIG_KEY_INT("booking", "max_active_per_id", "2", 0, 1000,
+		       "Most active future appointments one ID document may hold; 0 for no limit."),
+	CONFIG_KEY_INT("booking", "max_active_per_email", "2", 0, 1000,
+		       "Most active future appointments one e-mail address may hold; 0 for no limit."),
+	CONFIG_KEY_INT("booking", "max_active_per_phone", "2", 0, 1000,
+		       "Most active future appointments one phone number may hold; 0 for no limit."),
+	CONFIG_KEY_INT("booking", "cancel_return_delay", "3600", 0, 604800,
+		       "Seconds before a cancelled (or moved-away-from) seat is offered again, so a seat\n"
+		       "cannot be handed to a buyer by cancelling at an agreed moment; 0 returns it at once."),
+	CONFIG_KEY_INT("booking", "hold_seconds", "300", 10, 3600,
+		       "Seconds a seat stays held while the citizen types their details."),
+	CONFIG_KEY_INT("booking", "rate_availability", "60", 0, 1000000,
+		       "Availability queries (and proof-of-work challenges) per minute per client address;\n"
+		       "0 for no limit. Staff are not limited."),
+	CONFIG_KEY_INT("booking", "rate_booking", "10", 0, 1000000,
+		       "Bookings, holds, look-ups, cancellations and changes per minute per client address;\n"
+		       "0 for no limit. Staff are not limited."),
+	CONFIG_KEY_BOOL("booking", "proof_of_work", "true",
+			"Ask online bookings for a proof of work (the altcha widget); staff bookings never."),
+	CONFIG_KEY_INT("booking", "pow_max_number", "100000", 1, 100000000,
+		       "Difficulty of the proof of work: the largest number the browser may have to try\n"
+		       "(it tries half of them on average)."),
+	CONFIG_KEY_STR("booking", "pow_key", "", NULL, NULL,
+		       "Secret key that signs proof-of-work challenges. Empty: a random key per process,\n"
+		       "which works for one node only; several nodes must share one key."),
+	CONFIG_KEY_INT("booking", "reminder_hours", "24", 1, 720, "Hours before the appointment the reminder is sent."),
+	CONFIG_KEY_INT("booking", "no_show_grace_min", "15", 0, 1440,
+		       "Minutes after the start before a booked appointment nobody checked in is a no-show."),
+	{0},
+};
+
+/* A change or a cancellation withdraws what still waits about the appointment: the citizen
+ * hears the latest state once, and never a reminder for a time that no longer holds. */
+static const cap_notice_t notices[] = {
+	{"booking_confirmed", "booking/mail/confirmed", "mail_subject_confirmed", "mail_intro_confirmed",
+	 "sms_confirmed", NOTICE_APPOINTMENT | NOTICE_FIRST | NOTICE_STALE},
+	{"booking_changed", "booking/mail/changed", "mail_subject_changed", "mail_intro_changed", "sms_changed",
+	 NOTICE_APPOINTMENT | NOTICE_SUPERSEDES | NOTICE_STALE},
+	{"booking_cancelled", "booking/mail/cancelled", "mail_subject_cancelled", "mail_intro_cancelled",
+	 "sms_cancelled", NOTICE_APPOINTMENT | NOTICE_CANCEL | NOTICE_SUPERSEDES},
+	{"booking_reminder", "booking/mail/reminder", "mail_subject_reminder", "mail_intro_reminder",
+	 "sms_reminder", NOTICE_APPOINTMENT | NOTICE_STALE},
+	{0},
+};
+
+/* Expired holds, delayed seat returns, no-shows (each step logs its own failures). */
+static int housekeeping(app_t *app, db_conn_t *c, int64_t now)
+{
+	booking_job(c, app->cfg, now, NULL);
+	return 0;
+}
+
+/* A few appointments on the first free times (no mails); a miss is not fatal. */
+static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
+{
+	return booking_demo_seed(c, app->cfg, now);
+}
+
+static const cap_job_t jobs[] = {
+	{"booking.housekeeping", 0, housekeeping},
+	{0},
+};
+
+static const cap_seed_t seeds[] = {
+	{400, "demo appointments", seed, true},
+	{0},
+};
+
+const cap_t booking_cap = {
+	.name = "booking",
+	.summary = "Appointments on three channels: the seat, holds, states, limits, proof of work",
+	.routes = {bk_api_routes, bk_page_routes},
+	.config = config,
+	.jobs = jobs,
+	.notices = notices,
+	.seeds = seeds,
+};

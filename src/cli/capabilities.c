@@ -1,0 +1,20 @@
+/* capabilities.c — the capability table: every capability, once, one line each, in dependency
+ * order (a capability comes after those whose tables its migrations reference and whose headers
+ * it includes). The core walks this table (core/cap.h). Adding a capability NAME is one line
+ * X(NAME) below: its folder src/NAME/ defines `const cap_t NAME_cap`. */
+#include "core/cap.h"
+
+#define CAPABILITIES(X)                                                                            \
+	X(auth)     /* staff accounts, sessions, tokens, audit, branding */                        \
+	X(notify)   /* the outbox: mail and SMS */                                                 \
+	X(catalog)  /* offices, zones, desks, procedures */                                        \
+	X(schedule) /* hours, holidays, shifts, rules, slots */                                    \
+	X(booking)  /* appointments */
+
+#define DECLARE(name) extern const cap_t name##_cap;
+CAPABILITIES(DECLARE)
+
+#define ENTRY(name) &name##_cap,
+const cap_t *const cap_table[] = {CAPABILITIES(ENTRY)};
+
+const size_t cap_count = sizeof cap_table / sizeof cap_table[0];

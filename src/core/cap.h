@@ -1,0 +1,162 @@
+/* cap.h — the capability table: how a capability describes itself to the core, once.
+ *
+ * A capability is a folder under src/ (auth, notify, catalog, schedule, booking, …) that owns its
+ * tables, handlers, templates and translations. It describes itself in one `const cap_t` —
+ * routes, configuration section, migrations, jobs, bus topics and who may subscribe, notification
+ * kinds, demo seed steps, CLI sub-commands, start/stop hooks — and src/cli/capabilities.c lists
+ * every capability in one table (as Redis lists its commands). The core walks that table and
+ * never names a capability:
+ *
+ *   config   cap_declare()      declares each capability's config keys before config_new
+ *   http     cap_register()     registers each capability's routes and bus topic rules
+ *   db       cap_migrate()      applies migrations/NAME/NNN_*.sql, capability by capability in
+ *                               table order, each folder in file-name order
+ *   view     (by folder)        locale/NAME/{ca,es,en}.po and templates/NAME/ are loaded with
+ *                               every other folder: nothing to register
+ *   jobs     jobs/jobs.c        runs each capability's jobs every jobs.interval or its period
+ *   notify   cap_notice_find()  the notification kinds a capability sends, with their templates
+ *   demo     cap_seed()         every seed step, by order then table order
+ *   cli      cap_cmd_find()     `finestreta CMD SUB …` runs the capability that declared it
+ *
+ * Adding a capability is a new folder with NAME.h declaring `extern const cap_t NAME_cap;` and
+ * one line in src/cli/capabilities.c (CONTRIBUTING.md has the checklist; src/example/ is a
+ * skeleton to copy).
+ *
+ * Everything a cap_t points to is static storage, read-only, shared by every thread. */
+#ifndef FIN_CORE_CAP_H
+#define FIN_CORE_CAP_H
+
+#include "app.h"
+#include "base/config.h"
+#include "bus/bus.h"
+#include "db/db.h"
+#include "http/http.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Every list below ends with a zeroed entry ({0}), so a list may live in the file that owns it
+ * (a route table beside its handlers) and still be named here. */
+#define CAP_ROUTE_TABLES 4
+
+/* A background task, run on the jobs thread with a connection outside any transaction. */
+typedef struct {
+	const char *name; /* for the log: "booking.housekeeping" */
+	int period;       /* seconds between runs; 0 = every round (jobs.interval) */
+	/* 0 or an error (logged with the connection's last message; the next round tries again). */
+	int (*run)(struct app *app, db_conn_t *c, int64_t now);
+} cap_job_t;
+
+/* A notification kind a capability enqueues with notify_enqueue (notify/notify.h). */
+enum {
+	NOTICE_APPOINTMENT = 1 << 0, /* the model is an appointment (notify.h): details, .ics */
+	NOTICE_CANCEL = 1 << 1,      /* the .ics is METHOD:CANCEL */
+	NOTICE_FIRST = 1 << 2,       /* the .ics SEQUENCE is 0 when the model has none */
+	NOTICE_SUPERSEDES = 1 << 3,  /* withdraws the waiting NOTICE_STALE messages of the same ref */
+	NOTICE_STALE = 1 << 4,       /* withdrawn by a later NOTICE_SUPERSEDES message */
+};
+typedef struct cap_notice {
+	const char *kind; /* the outbox's kind: "booking_confirmed" (unique across capabilities) */
+	const char *tpl;  /* templates/TPL.txt (text part) and TPL.html (HTML part) */
+	const char *subject_key, *intro_key, *sms_key; /* i18n keys */
+	unsigned flags;   /* NOTICE_* */
+} cap_notice_t;
+
+/* One step of `finestreta demo`, on a freshly migrated database. */
+typedef struct {
+	int order;        /* steps run by order, then by table order: auth 100, catalog 200,
+	                   * schedule 300, booking 400; later capabilities pick their own */
+	const char *name; /* for the log */
+	/* 0 or an error, which stops the demo unless optional. May print to out (the logins). */
+	int (*run)(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+	bool optional;    /* a failure is logged, the demo goes on */
+} cap_seed_t;
+
+/* What a CLI sub-command gets. */
+typedef struct cap_cli {
+	const struct cap_cmd *cmd;
+	int argc;         /* the words after "CMD SUB" (after "CMD" when sub is NULL) with the */
+	char **argv;      /* common options (--config, --db) taken out */
+	struct app *app;  /* settings and root always; with CAP_CMD_DB also db; with CAP_CMD_VIEW
+	                   * also view (translations are loaded too) */
+	db_conn_t *c;     /* CAP_CMD_DB: a connection of app->db, outside any transaction */
+	FILE *out, *err;
+} cap_cli_t;
+
+enum {
+	CAP_CMD_DB = 1 << 0,   /* open and migrate the database first, and lend a connection */
+	CAP_CMD_VIEW = 1 << 1, /* load translations and templates first */
+};
+typedef struct cap_cmd {
+	const char *cmd;     /* "import" */
+	const char *sub;     /* "holidays"; NULL for a command without sub-commands */
+	const char *summary; /* one line for `finestreta --help`: "Import public holidays" */
+	const char *help;    /* `finestreta help CMD` (usage and options; ends with a newline) */
+	unsigned needs;      /* CAP_CMD_* */
+	/* The exit status: 0, 1 (failed), 2 (bad usage, said on x->err). */
+	int (*run)(cap_cli_t *x);
+} cap_cmd_t;
+
+typedef struct cap {
+	const char *name;    /* the folder: src/NAME, migrations/NAME, locale/NAME, templates/NAME */
+	const char *summary; /* one line, for the docs and `finestreta help` */
+	/* Route tables (pages, API…), each ending with {0}; the first match wins (http/router.h). */
+	const http_route_t *routes[CAP_ROUTE_TABLES];
+	const config_key_t *config; /* its sections (usually [NAME]), ending with {0} */
+	const bus_topic_t *topics;  /* who may subscribe to the topics it publishes */
+	const cap_job_t *jobs;
+	const cap_notice_t *notices;
+	const cap_seed_t *seeds;
+	const cap_cmd_t *commands;
+	/* serve/demo: after storage, translations, templates and routes are ready, before the server
+	 * listens (hooks into the core, caches, bus subscriptions). 0 or an error (logged). */
+	int (*start)(struct app *app);
+	/* serve/demo: the server has stopped accepting; end slow work soon (before the jobs stop). */
+	void (*stop)(struct app *app);
+	/* serve/demo: last, after the jobs thread ended: free what start made. */
+	void (*finish)(struct app *app);
+} cap_t;
+
+/* The table (src/cli/capabilities.c), in dependency order: a capability comes after those whose
+ * tables its migrations reference and whose headers it includes. */
+extern const cap_t *const cap_table[];
+extern const size_t cap_count;
+
+/* Declares every capability's config keys (config_declare). Call before config_new; again is a
+ * no-op. */
+void cap_declare(void);
+/* Registers the core routes, then every capability's routes and topic rules. Once per process. */
+void cap_register(void);
+/* Applies the pending migrations of every capability (ROOT/migrations/NAME/, skipped when the
+ * capability has no such folder). The number applied, or an error with a message in err. */
+int cap_migrate(db_t *db, const char *root, char *err, size_t errlen);
+/* serve/demo: every start hook in table order (0, or the first error: the started ones are
+ * stopped and finished again), every stop hook, every finish hook in reverse order. */
+int cap_start(struct app *app);
+void cap_stop(struct app *app);
+void cap_finish(struct app *app);
+/* Runs every demo seed step (by order, then table order), each with its own connection use. 0 or
+ * the first error of a step that is not optional. */
+int cap_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+/* The notification kind, or NULL. cap_notices(i) is the list of capability i (never NULL). */
+const cap_notice_t *cap_notice_find(const char *kind);
+const cap_notice_t *cap_notices(size_t i);
+/* The sub-command `cmd sub` (sub NULL: a command without sub-commands), or NULL. */
+const cap_cmd_t *cap_cmd_find(const char *cmd, const char *sub);
+/* The options of a sub-command, ending with {0}: "--to V" or "--to=V" sets *value; a switch
+ * ("--dry-run") sets *on. */
+typedef struct {
+	const char *flag;
+	const char **value;
+	bool *on;
+} cap_opt_t;
+/* Reads x->argv: options by opts, other words into args (at most max; *nargs counts them).
+ * 0, or 2 (the exit status for bad usage) with the problem said on x->err. */
+int cap_cli_opts(cap_cli_t *x, const cap_opt_t *opts, const char **args, size_t max, size_t *nargs);
+
+/* The capability of that name, or NULL. */
+const cap_t *cap_find(const char *name);
+
+#endif

@@ -1,0 +1,75 @@
+/* kit.c — see kit.h. */
+#include "http/kit.h"
+
+#include "base/err.h"
+#include "base/log.h"
+#include "db/db.h"
+#include "http/ratelimit.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#define RATE_ENTRIES 65536
+
+int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char *conflict_field,
+	    const char *conflict_key)
+{
+	db_conn_t *c = r->db ? r->db : http_db(r);
+	int rc = c ? db_begin(c) : ERR_UNAVAILABLE;
+	if (rc == 0) {
+		rc = fn(r, ud);
+		if (rc == 0)
+			rc = db_commit(c);
+		if (rc)
+			db_rollback(c);
+	}
+	if (rc == ERR_CONFLICT && conflict_field) {
+		fielderr_add(errs, conflict_field, conflict_key);
+		return ERR_INVALID;
+	}
+	if (rc == 0 || rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_NOT_FOUND || rc == ERR_PERM)
+		return rc;
+	log_error("%s %s: change failed: %s %s", r->rt ? r->rt->pattern : "", r->path, err_name(rc),
+		  c ? db_errmsg(c) : "no connection");
+	http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	return HTTP_TX_ANSWERED;
+}
+
+static ratelimit_t *limiter;
+static pthread_once_t limiter_once = PTHREAD_ONCE_INIT;
+
+static void limiter_init(void)
+{
+	limiter = ratelimit_new(RATE_ENTRIES);
+}
+
+bool http_rate_ok(http_req_t *r, const char *bucket, int limit, int window, int *retry_after)
+{
+	if (limit <= 0)
+		return true;
+	pthread_once(&limiter_once, limiter_init);
+	const char *key = arena_printf(r->arena, "%s|%s", bucket, r->client_ip ? r->client_ip : "");
+	int retry = 1;
+	if (ratelimit_hit(limiter, key, limit, window, (int64_t)time(NULL), &retry))
+		return true;
+	char ra[16];
+	snprintf(ra, sizeof ra, "%d", retry);
+	http_add_header(r, "Retry-After", ra);
+	if (retry_after)
+		*retry_after = retry;
+	return false;
+}
+
+void http_reply_fields(http_req_t *r, int status, const char *code, const char *key, const fielderr_t *fields)
+{
+	json_t *j = json_pack("{s:s,s:s}", "error", code, "message", http_t(r, key));
+	if (fields && fields->n) {
+		json_t *f = json_object();
+		for (size_t i = 0; i < fields->n; i++)
+			if (!json_object_get(f, fields->e[i].field)) /* the first message of a field */
+				json_object_set_new(f, fields->e[i].field, json_string(http_t(r, fields->e[i].key)));
+		json_object_set_new(j, "fields", f);
+	}
+	http_reply_json(r, status, j);
+}

@@ -1,0 +1,44 @@
+/* kit.h — what handlers share beyond the request itself: one transaction helper that maps a
+ * conflict to a field error and rolls back on every failure, one rate limiter for pages and API,
+ * and field errors (base/fielderr.h) as a JSON reply.
+ *
+ * With the route flag RT_DB the core has already taken the storage connection (r->db) and
+ * answered 503 itself when there is none; a handler of such a route never checks for it. */
+#ifndef FIN_HTTP_KIT_H
+#define FIN_HTTP_KIT_H
+
+#include "base/fielderr.h"
+#include "http/http.h"
+
+#include <stdbool.h>
+
+/* http_tx's answer when it has replied (503) and the handler must return at once. */
+#define HTTP_TX_ANSWERED 1
+
+/* The change to run in one transaction; 0 or an error code. */
+typedef int (*http_tx_fn)(http_req_t *r, void *ud);
+/* Runs fn on r->db (an RT_DB route) inside one transaction: commits when fn returns 0 and rolls
+ * back on every failure, fn's or the commit's. Returns
+ *   0                 committed;
+ *   ERR_INVALID       fn found input to show again (it filled errs): rolled back;
+ *   ERR_CONFLICT      a unique key or a state clash: rolled back; when conflict_field is given,
+ *                     errs gets (conflict_field, conflict_key) and the answer is ERR_INVALID;
+ *   ERR_NOT_FOUND, ERR_PERM   rolled back, for the caller to answer (404, 403);
+ *   HTTP_TX_ANSWERED  any other failure (storage): rolled back, logged, 503 answered.
+ * errs may be NULL when conflict_field is. */
+int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char *conflict_field,
+	    const char *conflict_key);
+
+/* One rate limiter per node for every route, pages and API alike: requests are counted per
+ * client address and bucket ("booking.read"), so a client that alternates between the pages and
+ * the API of one capability spends one budget. Counts one request; true when it is within limit
+ * requests per window seconds (limit <= 0: no limit). When over, Retry-After is added to the
+ * response and *retry_after (may be NULL) gets the seconds to wait; the handler answers 429 in
+ * its own words. */
+bool http_rate_ok(http_req_t *r, const char *bucket, int limit, int window, int *retry_after);
+
+/* {"error": code, "message": msg(key), "fields": {field: msg(key)}} in the request's language
+ * ("fields" only when there are some), with status. */
+void http_reply_fields(http_req_t *r, int status, const char *code, const char *key, const fielderr_t *fields);
+
+#endif
