@@ -95,6 +95,18 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 	return p;
 }
 
+void *arena_grow(arena_t *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : 8;
+	void *na = arena_alloc(a, nc * elem);
+	if (n)
+		memcpy(na, arr, n * elem);
+	*cap = nc;
+	return na;
+}
+
 size_t arena_used(const arena_t *a)
 {
 	return a->total;

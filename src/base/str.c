@@ -134,3 +134,47 @@ char *str_trim(char *s)
 	s[n] = '\0';
 	return s;
 }
+
+const char *str_fold(arena_t *a, const char *s)
+{
+	static const struct {
+		const char *from;
+		char to;
+	} map[] = {{"à", 'a'}, {"á", 'a'}, {"À", 'a'}, {"Á", 'a'}, {"è", 'e'}, {"é", 'e'}, {"È", 'e'}, {"É", 'e'},
+		   {"í", 'i'}, {"ï", 'i'}, {"Í", 'i'}, {"Ï", 'i'}, {"ò", 'o'}, {"ó", 'o'}, {"Ò", 'o'}, {"Ó", 'o'},
+		   {"ú", 'u'}, {"ü", 'u'}, {"Ú", 'u'}, {"Ü", 'u'}, {"ç", 'c'}, {"Ç", 'c'}, {"ñ", 'n'}, {"Ñ", 'n'},
+		   {"·", '.'}, {"’", '\''}};
+	char *o = arena_alloc(a, strlen(s) + 1), *w = o;
+	for (const char *p = s; *p;) {
+		size_t k;
+		for (k = 0; k < sizeof map / sizeof map[0]; k++) {
+			size_t n = strlen(map[k].from);
+			if (strncmp(p, map[k].from, n) == 0) {
+				*w++ = map[k].to;
+				p += n;
+				break;
+			}
+		}
+		if (k == sizeof map / sizeof map[0])
+			*w++ = (char)tolower((unsigned char)*p++);
+	}
+	*w = '\0';
+	return o;
+}
+
+const char *str_url_encode(arena_t *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *o = arena_alloc(a, strlen(s) * 3 + 1), *w = o;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return o;
+}

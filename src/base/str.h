@@ -1,6 +1,9 @@
-/* str.h — small string helpers. Nothing here allocates unless it says so. */
+/* str.h — small string helpers. Nothing here allocates unless it says so; what does, allocates
+ * from the arena it is given. */
 #ifndef FIN_STR_H
 #define FIN_STR_H
+
+#include "base/arena.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,5 +25,10 @@ void str_hex(const unsigned char *in, size_t n, char *out);
 char *str_trim(char *s);
 /* The value of one hex digit (either case), or -1. */
 int str_hexval(char c);
+/* For searching: lower-case ASCII, with the accented letters of Catalan and Spanish folded to
+ * their base letter (à → a, ç → c, ñ → n), "·" → "." and "’" → "'". Arena. */
+const char *str_fold(arena_t *a, const char *s);
+/* s percent-encoded for a URL's query or path (everything but A-Z a-z 0-9 - _ . ~). Arena. */
+const char *str_url_encode(arena_t *a, const char *s);
 
 #endif

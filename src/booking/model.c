@@ -8,13 +8,9 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "catalog/catalog.h"
+#include "view/i18n.h"
 
 #include <string.h>
-
-static int lang_index(const char *lang)
-{
-	return str_eq(lang, "es") ? CAT_ES : str_eq(lang, "en") ? CAT_EN : CAT_CA;
-}
 
 static const char *const WEEKDAYS[3][7] = {
 	{"dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"},
@@ -59,7 +55,7 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 {
 	if (!lang || !*lang)
 		lang = b->lang;
-	int li = lang_index(lang);
+	int li = i18n_index(lang);
 	catalog_office_t lo;
 	catalog_procedure_t lp;
 	const char *ocode = b->office_code, *pcode = b->service_code;

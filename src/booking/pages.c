@@ -89,66 +89,6 @@ static const char *param(http_req_t *r, const char *name)
 	return v ? str_trim(arena_strdup(r->arena, v)) : "";
 }
 
-static const char *url_enc(arena_t *a, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *o = arena_alloc(a, strlen(s) * 3 + 1), *w = o;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		    *p == '_' || *p == '.' || *p == '~') {
-			*w++ = (char)*p;
-		} else {
-			*w++ = '%';
-			*w++ = hex[*p >> 4];
-			*w++ = hex[*p & 15];
-		}
-	}
-	*w = '\0';
-	return o;
-}
-
-static int lang_index(const char *lang)
-{
-	return str_eq(lang, "es") ? CAT_ES : str_eq(lang, "en") ? CAT_EN : CAT_CA;
-}
-
-/* The text in the visitor's language, else Catalan, else "". */
-static const char *pick(http_req_t *r, const char *const v[CAT_NLANG])
-{
-	const char *s = v[lang_index(r->lang)];
-	if (!s || !*s)
-		s = v[CAT_CA];
-	return s ? s : "";
-}
-
-/* Lower-case ASCII with the accents of Catalan and Spanish folded, for searching. Arena. */
-static const char *fold(arena_t *a, const char *s)
-{
-	static const struct {
-		const char *from;
-		char to;
-	} map[] = {{"à", 'a'}, {"á", 'a'}, {"À", 'a'}, {"Á", 'a'}, {"è", 'e'}, {"é", 'e'}, {"È", 'e'}, {"É", 'e'},
-		   {"í", 'i'}, {"ï", 'i'}, {"Í", 'i'}, {"Ï", 'i'}, {"ò", 'o'}, {"ó", 'o'}, {"Ò", 'o'}, {"Ó", 'o'},
-		   {"ú", 'u'}, {"ü", 'u'}, {"Ú", 'u'}, {"Ü", 'u'}, {"ç", 'c'}, {"Ç", 'c'}, {"ñ", 'n'}, {"Ñ", 'n'},
-		   {"·", '.'}, {"’", '\''}};
-	char *o = arena_alloc(a, strlen(s) + 1), *w = o;
-	for (const char *p = s; *p;) {
-		size_t k;
-		for (k = 0; k < sizeof map / sizeof map[0]; k++) {
-			size_t n = strlen(map[k].from);
-			if (strncmp(p, map[k].from, n) == 0) {
-				*w++ = map[k].to;
-				p += n;
-				break;
-			}
-		}
-		if (k == sizeof map / sizeof map[0])
-			*w++ = (char)tolower((unsigned char)*p++);
-	}
-	*w = '\0';
-	return o;
-}
-
 static bool is_booking_channel(const char *ch)
 {
 	for (size_t i = 0; i < NCHANNELS; i++)
@@ -378,7 +318,7 @@ static const char *st_query(const st_t *st, unsigned flags)
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		if (!(flags & parts[i].flag) || !parts[i].value || !*parts[i].value)
 			continue;
-		q = arena_printf(r->arena, "%s%s%s=%s", q, *q ? "&" : "", parts[i].name, url_enc(r->arena, parts[i].value));
+		q = arena_printf(r->arena, "%s%s%s=%s", q, *q ? "&" : "", parts[i].name, str_url_encode(r->arena, parts[i].value));
 	}
 	return q;
 }
@@ -451,13 +391,13 @@ static json_t *st_summary(const st_t *st)
 	http_req_t *r = st->r;
 	json_t *s = json_array();
 	if (st->has_proc)
-		json_array_append_new(s, json_pack("{s:s,s:s}", "label", tr(r, "cita_f_service"), "value", pick(r, st->proc.name)));
+		json_array_append_new(s, json_pack("{s:s,s:s}", "label", tr(r, "cita_f_service"), "value", i18n_pick(r->lang, st->proc.name)));
 	if (st->has_channel)
 		json_array_append_new(s, json_pack("{s:s,s:s}", "label", tr(r, "cita_f_channel"), "value",
 						   channel_label(r, st->channel)));
 	if (st->has_off)
 		json_array_append_new(s, json_pack("{s:s,s:s}", "label", tr(r, "cita_f_office"), "value",
-						   arena_printf(r->arena, "%s (%s)", pick(r, st->off.name), st->off.address ? st->off.address : "")));
+						   arena_printf(r->arena, "%s (%s)", i18n_pick(r->lang, st->off.name), st->off.address ? st->off.address : "")));
 	if (st->has_day)
 		json_array_append_new(s, json_pack("{s:s,s:s}", "label", tr(r, "cita_f_day"), "value", long_date(r, st->dayn)));
 	if (st->has_start)
@@ -879,8 +819,8 @@ static void step_service(http_req_t *r, const flow_t *f)
 	}
 	/* Topics in the order of their names in the visitor's language (insertion sort: a handful). */
 	for (size_t i = 1; i < ncats; i++)
-		for (size_t k = i; k > 0 && strcmp(fold(r->arena, category_label(r, cats[k - 1])),
-						   fold(r->arena, category_label(r, cats[k]))) > 0; k--) {
+		for (size_t k = i; k > 0 && strcmp(str_fold(r->arena, category_label(r, cats[k - 1])),
+						   str_fold(r->arena, category_label(r, cats[k]))) > 0; k--) {
 			const char *t = cats[k];
 			cats[k] = cats[k - 1];
 			cats[k - 1] = t;
@@ -890,13 +830,12 @@ static void step_service(http_req_t *r, const flow_t *f)
 		cat_known = cat_known || str_eq(cats[k], cat);
 	if (!cat_known)
 		cat = "";
-	const char *fq = fold(r->arena, q);
-	int li = lang_index(r->lang);
+	const char *fq = str_fold(r->arena, q);
 	json_t *groups = json_array(), *catlinks = json_array();
 	size_t shown = 0;
 	for (size_t k = 0; k < ncats; k++) {
 		json_array_append_new(catlinks, json_pack("{s:s,s:s,s:b}", "label", category_label(r, cats[k]), "href",
-							  arena_printf(r->arena, "%s?category=%s", f->base, url_enc(r->arena, cats[k])),
+							  arena_printf(r->arena, "%s?category=%s", f->base, str_url_encode(r->arena, cats[k])),
 							  "current", str_eq(cats[k], cat)));
 		if (*cat && !str_eq(cat, cats[k]))
 			continue;
@@ -905,13 +844,9 @@ static void step_service(http_req_t *r, const flow_t *f)
 			cat_proc_t *p = &procs[i];
 			if (!proc_bookable(p) || !str_eq(p->category, cats[k]))
 				continue;
-			const char *name = pick(r, p->name), *desc = pick(r, p->desc);
-			if (*fq) {
-				const char *nm = p->name[li] && *p->name[li] ? p->name[li] : name;
-				const char *ds = p->desc[li] && *p->desc[li] ? p->desc[li] : desc;
-				if (!strstr(fold(r->arena, nm), fq) && !strstr(fold(r->arena, ds), fq))
-					continue;
-			}
+			const char *name = i18n_pick(r->lang, p->name), *desc = i18n_pick(r->lang, p->desc);
+			if (*fq && !strstr(str_fold(r->arena, name), fq) && !strstr(str_fold(r->arena, desc), fq))
+				continue;
 			const char *how = "";
 			for (size_t c = 0; c < NCHANNELS; c++)
 				if (catalog_channels_has(p->channels, CHANNELS[c]))
@@ -919,7 +854,7 @@ static void step_service(http_req_t *r, const flow_t *f)
 							   trf(r, "cita_ch_short_%s", CHANNELS[c]));
 			json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
 							       arena_printf(r->arena, "%s/canal?service=%s", f->base,
-									    url_enc(r->arena, p->code))));
+									    str_url_encode(r->arena, p->code))));
 			shown++;
 		}
 		if (json_array_size(items))
@@ -939,7 +874,7 @@ static void step_service(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "count", json_string(trv(r, shown == 1 ? "cita_found_one" : "cita_found", vars)));
 	const char *self = f->base;
 	if (*q || *cat)
-		self = arena_printf(r->arena, "%s?q=%s&category=%s", f->base, url_enc(r->arena, q), url_enc(r->arena, cat));
+		self = arena_printf(r->arena, "%s?q=%s&category=%s", f->base, str_url_encode(r->arena, q), str_url_encode(r->arena, cat));
 	render(&st, 200, "booking/service", m, S_SERVICE, self, f->staff ? "/staff" : "/");
 }
 
@@ -975,7 +910,7 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	json_t *m = json_object();
 	json_object_set_new(m, "options", opts);
 	json_object_set_new(m, "hidden", st_hidden(&st, Q_SERVICE));
-	json_object_set_new(m, "proc_desc", json_string(pick(r, st.proc.desc)));
+	json_object_set_new(m, "proc_desc", json_string(i18n_pick(r->lang, st.proc.desc)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", "channel-group", "label", tr(r, "cita_f_channel"),
@@ -1025,8 +960,8 @@ static void step_office(http_req_t *r, const flow_t *f)
 		else if (o->city && *o->city)
 			addr = arena_printf(r->arena, "%s, %s", addr, o->city);
 		json_array_append_new(opts, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "value", o->code, "id",
-						      arena_printf(r->arena, "of-%s", o->code), "label", pick(r, o->name), "address",
-						      addr, "access", pick(r, o->access), "phone", o->phone ? o->phone : "", "on",
+						      arena_printf(r->arena, "of-%s", o->code), "label", i18n_pick(r->lang, o->name), "address",
+						      addr, "access", i18n_pick(r->lang, o->access), "phone", o->phone ? o->phone : "", "on",
 						      str_eq(st.office, o->code) || noffer == 1));
 	}
 	json_t *m = json_object();
@@ -1473,7 +1408,7 @@ static void confirm_get(http_req_t *r)
 		unavailable(r);
 		return;
 	}
-	const char *tq = arena_printf(r->arena, "?token=%s", url_enc(r->arena, p.token));
+	const char *tq = arena_printf(r->arena, "?token=%s", str_url_encode(r->arena, p.token));
 	json_t *m = json_object();
 	json_object_set_new(m, "a", a);
 	json_object_set_new(m, "ics_href", json_string(arena_printf(r->arena, "/cita/%s/calendar.ics%s", b.code, tq)));
@@ -1496,7 +1431,7 @@ static void manage_get(http_req_t *r)
 	const char *code = code_of(r);
 	proof_t p = {param(r, "token"), ""};
 	if (!*p.token) {
-		http_reply_redirect(r, arena_printf(r->arena, "/cita/gestiona?code=%s", url_enc(r->arena, code)));
+		http_reply_redirect(r, arena_printf(r->arena, "/cita/gestiona?code=%s", str_url_encode(r->arena, code)));
 		return;
 	}
 	booking_t b;

@@ -18,6 +18,7 @@
 #include "catalog/web.h"
 #include "catalog/store.h"
 #include "http/router.h"
+#include "view/i18n.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -195,12 +196,6 @@ static void reply_fresh(http_req_t *r, const char *key, uint64_t gen, json_t *bo
 	free(s);
 }
 
-static const char *pick(const char *lang, const char *const v[CAT_NLANG])
-{
-	int l = str_eq(lang, "es") ? CAT_ES : str_eq(lang, "en") ? CAT_EN : CAT_CA;
-	return v[l] && *v[l] ? v[l] : v[CAT_CA];
-}
-
 static json_t *names(const char *const v[CAT_NLANG])
 {
 	return json_pack("{s:s,s:s,s:s}", "ca", v[0], "es", v[1], "en", v[2]);
@@ -246,7 +241,7 @@ static json_t *office_json(const char *lang, const cat_office_t *o, const cat_or
 								       zn->desks[k].display_name));
 		}
 		json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", zn->code, "kind", zn->kind, "name",
-				       pick(lang, zn->name), "letter", zn->letter, "colour", zn->colour);
+				       i18n_pick(lang, zn->name), "letter", zn->letter, "colour", zn->colour);
 		if (detail) {
 			json_object_set_new(jz, "names", names(zn->name));
 			json_object_set_new(jz, "desks", desks);
@@ -255,17 +250,17 @@ static json_t *office_json(const char *lang, const cat_office_t *o, const cat_or
 		}
 		json_array_append_new(zones, jz);
 	}
-	json_t *j = json_pack("{s:s,s:s,s:o,s:s}", "code", o->code, "name", pick(lang, o->name), "names", names(o->name),
+	json_t *j = json_pack("{s:s,s:s,s:o,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "names", names(o->name),
 			      "kind", o->kind);
 	json_object_set_new(j, "organisation",
-			    json_pack("{s:s,s:s}", "code", o->org, "name", org ? pick(lang, org->name) : o->org));
+			    json_pack("{s:s,s:s}", "code", o->org, "name", org ? i18n_pick(lang, org->name) : o->org));
 	json_object_set_new(j, "address", json_string(o->address));
 	json_object_set_new(j, "postcode", json_string(o->postcode));
 	json_object_set_new(j, "city", json_string(o->city));
 	json_object_set_new(j, "coordinates",
 			    o->has_geo ? json_pack("{s:f,s:f}", "lat", o->lat, "lon", o->lon) : json_null());
 	json_object_set_new(j, "phone", json_string(o->phone));
-	json_object_set_new(j, "accessibility", json_string(pick(lang, o->access)));
+	json_object_set_new(j, "accessibility", json_string(i18n_pick(lang, o->access)));
 	json_object_set_new(j, "tz", json_string(o->tz));
 	json_object_set_new(j, "zones", zones);
 	return j;
@@ -305,11 +300,11 @@ static void offices_list(http_req_t *r)
 static json_t *service_json(const char *lang, const cat_proc_t *p, const cat_office_t *offices, size_t noffices,
 			    bool brief)
 {
-	json_t *j = json_pack("{s:s,s:s,s:o}", "code", p->code, "name", pick(lang, p->name), "names", names(p->name));
+	json_t *j = json_pack("{s:s,s:s,s:o}", "code", p->code, "name", i18n_pick(lang, p->name), "names", names(p->name));
 	json_object_set_new(j, "category", json_string(p->category));
 	if (!brief) {
-		json_object_set_new(j, "description", json_string(pick(lang, p->desc)));
-		int l = str_eq(lang, "es") ? CAT_ES : str_eq(lang, "en") ? CAT_EN : CAT_CA;
+		json_object_set_new(j, "description", json_string(i18n_pick(lang, p->desc)));
+		int l = i18n_index(lang);
 		const cat_list_t *docs = p->docs[l].n ? &p->docs[l] : &p->docs[CAT_CA];
 		json_t *d = json_array();
 		for (size_t i = 0; i < docs->n; i++)

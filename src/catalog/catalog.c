@@ -9,6 +9,7 @@
 #include "base/str.h"
 #include "catalog/internal.h"
 #include "catalog/store.h"
+#include "view/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,20 +91,14 @@ bool catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t offic
 	return cat_store_offered(c, procedure_id, office_id);
 }
 
-static const char *pick(const char *lang, const char *ca, const char *es, const char *en)
-{
-	const char *v = str_eq(lang, "es") ? es : str_eq(lang, "en") ? en : ca;
-	return v && *v ? v : ca;
-}
-
 const char *catalog_office_name(const catalog_office_t *o, const char *lang)
 {
-	return pick(lang, o->name_ca, o->name_es, o->name_en);
+	return i18n_pick(lang, (const char *const[]){o->name_ca, o->name_es, o->name_en});
 }
 
 const char *catalog_procedure_name(const catalog_procedure_t *p, const char *lang)
 {
-	return pick(lang, p->name_ca, p->name_es, p->name_en);
+	return i18n_pick(lang, (const char *const[]){p->name_ca, p->name_es, p->name_en});
 }
 
 bool catalog_channel_valid(const char *channel)

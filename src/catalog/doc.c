@@ -5,7 +5,7 @@
 
 #include "base/err.h"
 #include "base/str.h"
-#include "catalog/csv.h"
+#include "base/csv.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -666,7 +666,7 @@ static const col_t *table_cols(cat_kind_t k)
 
 typedef struct {
 	rd_t *r;
-	const cat_csv_row_t *row;
+	const csv_row_t *row;
 	const int *map; /* column index in the file of each table column, -1 when absent */
 	const col_t *cols;
 	fielderr_t *errs;
@@ -754,7 +754,7 @@ static const char *c_enum(crow_t *c, const char *name, const char *const *set, s
 }
 
 /* Table kind from the header: the most specific key column present. */
-static int header_kind(const cat_csv_row_t *h)
+static int header_kind(const csv_row_t *h)
 {
 	static const struct {
 		const char *col;
@@ -788,19 +788,6 @@ static cat_zone_t *find_zone(cat_office_t *o, const char *code)
 	return NULL;
 }
 
-/* Grows an arena array by doubling its capacity; PUSH yields a pointer to the new last slot. */
-static void *regrow(arena_t *a, const void *arr, size_t n, size_t *cap, size_t sz)
-{
-	size_t nc = *cap ? *cap * 2 : 8;
-	void *na = arena_alloc(a, nc * sz);
-	if (n)
-		memcpy(na, arr, n * sz);
-	*cap = nc;
-	return na;
-}
-#define PUSH(a, arr, n, cap) \
-	((n) == (cap) ? (void)((arr) = regrow((a), (arr), (n), &(cap), sizeof *(arr))) : (void)0, &(arr)[(n)++])
-
 typedef struct {
 	size_t cap_offices, cap_orgs, cap_procs;
 } caps_t;
@@ -810,7 +797,7 @@ static cat_office_t *ref_office(rd_t *r, cat_doc_t *d, caps_t *caps, const char 
 	cat_office_t *o = find_office(d, code);
 	if (o)
 		return o;
-	o = PUSH(r->a, d->offices, d->noffices, caps->cap_offices);
+	o = ARENA_PUSH(r->a, d->offices, d->noffices, caps->cap_offices);
 	*o = (cat_office_t){.code = code, .ref = true, .at = at};
 	return o;
 }
@@ -820,14 +807,14 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 	fielderr_t check = {0};
 	switch (kind) {
 	case CAT_K_ORGANISATIONS: {
-		cat_org_t *o = PUSH(r->a, d->orgs, d->norgs, caps->cap_orgs);
+		cat_org_t *o = ARENA_PUSH(r->a, d->orgs, d->norgs, caps->cap_orgs);
 		*o = (cat_org_t){.at = at, .code = c_str(c, "organisation", NULL)};
 		c_langs(c, "name", o->name, NULL);
 		cat_org_check(o, &check);
 		break;
 	}
 	case CAT_K_OFFICES: {
-		cat_office_t *o = PUSH(r->a, d->offices, d->noffices, caps->cap_offices);
+		cat_office_t *o = ARENA_PUSH(r->a, d->offices, d->noffices, caps->cap_offices);
 		*o = (cat_office_t){.at = at};
 		o->code = c_str(c, "office", NULL);
 		o->org = c_str(c, "organisation", NULL);
@@ -924,7 +911,7 @@ static void csv_row(rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *c
 		break;
 	}
 	case CAT_K_PROCEDURES: {
-		cat_proc_t *p = PUSH(r->a, d->procs, d->nprocs, caps->cap_procs);
+		cat_proc_t *p = ARENA_PUSH(r->a, d->procs, d->nprocs, caps->cap_procs);
 		*p = (cat_proc_t){.at = at};
 		p->code = c_str(c, "procedure", NULL);
 		p->category = c_str(c, "category", NULL);
@@ -964,10 +951,10 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 		cat_ierrs_add(errs, "", "", "err_cat_too_many", "the file is larger than 16 MiB");
 		return ERR_INVALID;
 	}
-	cat_csv_limits_t lim = {MAX_ITEMS + 1, 64, 64 * 1024};
-	cat_csv_t csv;
-	cat_csv_error_t ce;
-	int rc = cat_csv_parse(a, text, len, &lim, &csv, &ce);
+	csv_limits_t lim = {MAX_ITEMS + 1, 64, 64 * 1024, 0};
+	csv_t csv;
+	csv_error_t ce;
+	int rc = csv_parse(a, text, len, &lim, &csv, &ce);
 	if (rc) {
 		cat_ierrs_add(errs, arena_printf(a, "line %zu, field %zu", ce.line, ce.field), "", "err_cat_csv", ce.reason);
 		return ERR_INVALID;
@@ -976,7 +963,7 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 		cat_ierrs_add(errs, "line 1", "", "err_cat_header", "the file is empty");
 		return ERR_INVALID;
 	}
-	const cat_csv_row_t *h = &csv.rows[0];
+	const csv_row_t *h = &csv.rows[0];
 	for (size_t i = 0; i < h->n; i++)
 		((char **)h->f)[i] = str_trim((char *)h->f[i]);
 	int k = header_kind(h);
@@ -1010,7 +997,7 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 		return ERR_INVALID;
 	caps_t caps = {0};
 	for (size_t i = 1; i < csv.n; i++) {
-		const cat_csv_row_t *row = &csv.rows[i];
+		const csv_row_t *row = &csv.rows[i];
 		const char *at = arena_printf(a, "line %zu", row->line);
 		if (row->n != h->n) {
 			cat_ierrs_add(errs, at, "", "err_cat_columns",
@@ -1151,7 +1138,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 	size_t nc = 0;
 	while (cols[nc].name)
 		v[nc] = cols[nc].name, nc++;
-	int rc = cat_csv_put_row(out, v, nc);
+	int rc = csv_put_row(out, v, nc);
 	arena_t *a = arena_new();
 	char lat[32], lon[32], ids[128], chs[128];
 	switch (table) {
@@ -1159,7 +1146,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 		for (size_t i = 0; i < d->norgs && !rc; i++) {
 			const cat_org_t *o = &d->orgs[i];
 			const char *row[] = {o->code, o->name[0], o->name[1], o->name[2]};
-			rc = cat_csv_put_row(out, row, 4);
+			rc = csv_put_row(out, row, 4);
 		}
 		break;
 	case CAT_K_OFFICES:
@@ -1169,7 +1156,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 					     o->postcode, o->city, fmt_coord(lat, sizeof lat, o->has_geo, o->lat),
 					     fmt_coord(lon, sizeof lon, o->has_geo, o->lon), o->phone, o->access[0],
 					     o->access[1], o->access[2], o->tz, o->active ? "true" : "false"};
-			rc = cat_csv_put_row(out, row, sizeof row / sizeof row[0]);
+			rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
 		}
 		break;
 	case CAT_K_ZONES:
@@ -1178,7 +1165,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 				const cat_zone_t *zn = &d->offices[i].zones[z];
 				const char *row[] = {d->offices[i].code, zn->code, zn->kind, zn->name[0], zn->name[1],
 						     zn->name[2], zn->colour, zn->letter};
-				rc = cat_csv_put_row(out, row, 8);
+				rc = csv_put_row(out, row, 8);
 			}
 		break;
 	case CAT_K_DESKS:
@@ -1188,7 +1175,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 				for (size_t k = 0; k < zn->ndesks && !rc; k++) {
 					const char *row[] = {d->offices[i].code, zn->code, zn->desks[k].code,
 							     zn->desks[k].display_name, zn->desks[k].active ? "true" : "false"};
-					rc = cat_csv_put_row(out, row, 5);
+					rc = csv_put_row(out, row, 5);
 				}
 			}
 		break;
@@ -1214,7 +1201,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 					     p->online_url,
 					     cat_list_join(a, &p->offices, '|'),
 					     p->active ? "true" : "false"};
-			rc = cat_csv_put_row(out, row, sizeof row / sizeof row[0]);
+			rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
 		}
 		break;
 	default:

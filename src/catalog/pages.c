@@ -15,6 +15,7 @@
 #include "catalog/store.h"
 #include "http/form.h"
 #include "http/router.h"
+#include "view/i18n.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -140,12 +141,6 @@ static json_t *options(http_req_t *r, const char *const *values, size_t n, const
 	return a;
 }
 
-static const char *lang_pick(http_req_t *r, const char *const v[CAT_NLANG])
-{
-	int l = str_eq(r->lang, "es") ? CAT_ES : str_eq(r->lang, "en") ? CAT_EN : CAT_CA;
-	return v[l] && *v[l] ? v[l] : v[CAT_CA];
-}
-
 /* Page model with the notice of ?saved=WHAT (whitelisted through the translations' keys). */
 static json_t *page_model(http_req_t *r, json_t *summary)
 {
@@ -230,7 +225,7 @@ static void orgs_page(http_req_t *r, int status, const char *failed, const field
 		if (is_failed)
 			fm_errors(&fm, errs, summary);
 		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:b}", "gcode", orgs[i].code, "name",
-						      lang_pick(r, orgs[i].name), "prefix", prefix, "gf", fm.f, "open",
+						      i18n_pick(r->lang, orgs[i].name), "prefix", prefix, "gf", fm.f, "open",
 						      is_failed));
 	}
 	form_t nf = form_new(r, "ng");
@@ -329,9 +324,9 @@ static void offices_get(http_req_t *r)
 		const char *org = o->org;
 		for (size_t g = 0; g < norgs; g++)
 			if (str_eq(orgs[g].code, o->org))
-				org = lang_pick(r, orgs[g].name);
+				org = i18n_pick(r->lang, orgs[g].name);
 		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "code", o->code, "name", lang_pick(r, o->name), "kind",
+			list, json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "code", o->code, "name", i18n_pick(r->lang, o->name), "kind",
 					http_t(r, arena_printf(r->arena, "cat_kind_%s", o->kind)), "org", org, "active",
 					o->active, "zones", (json_int_t)o->nzones, "desks", (json_int_t)desks));
 	}
@@ -424,7 +419,7 @@ static void office_form_page(http_req_t *r, int status, bool editing, const cat_
 	for (size_t i = 0; i < norgs; i++) {
 		chosen = chosen || str_eq(orgs[i].code, o->org);
 		json_array_append_new(orgopts, json_pack("{s:s,s:s,s:b}", "value", orgs[i].code, "label",
-							 lang_pick(r, orgs[i].name), "on", str_eq(orgs[i].code, o->org)));
+							 i18n_pick(r->lang, orgs[i].name), "on", str_eq(orgs[i].code, o->org)));
 	}
 	json_t *m = page_model(r, summary);
 	json_object_set_new(m, "f", fm.f);
@@ -569,8 +564,6 @@ static void zone_from_form(http_req_t *r, cat_zone_t *z)
 	z->letter = letter;
 }
 
-static const char *fold(arena_t *a, const char *s);
-
 static void desk_from_form(http_req_t *r, cat_desk_t *d, const char *code)
 {
 	*d = (cat_desk_t){0};
@@ -579,7 +572,7 @@ static void desk_from_form(http_req_t *r, cat_desk_t *d, const char *code)
 	d->active = code ? fcheck(r, "active") : true;
 	/* A new desk's code may be left empty: it is made from the name ("Taula 5" → taula-5). */
 	if (!code && !*d->code && *d->display_name) {
-		const char *folded = fold(r->arena, d->display_name); /* "Ràpida" → "rapida" */
+		const char *folded = str_fold(r->arena, d->display_name); /* "Ràpida" → "rapida" */
 		char *s = arena_alloc(r->arena, strlen(folded) + 1), *w = s;
 		for (const char *p = folded; *p; p++) {
 			unsigned char ch = (unsigned char)*p;
@@ -654,7 +647,7 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 			fm_errors(&nd, fail->errs, summary);
 		char ratio[16];
 		snprintf(ratio, sizeof ratio, "%.1f", cat_contrast_white(z->colour));
-		json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", lang_pick(r, z->name),
+		json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", i18n_pick(r->lang, z->name),
 				       "kind_label", http_t(r, arena_printf(r->arena, "cat_zone_%s", z->kind)), "colour",
 				       z->colour, "letter", z->letter, "ratio", ratio, "ndesks", (json_int_t)z->ndesks);
 		json_object_set_new(jz, "zp", json_string(zp));
@@ -680,10 +673,10 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		fm_errors(&nz, fail->errs, summary);
 
 	json_t *m = page_model(r, summary);
-	json_t *jo = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", o.code, "name", lang_pick(r, o.name),
+	json_t *jo = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", o.code, "name", i18n_pick(r->lang, o.name),
 			       "kind_label", http_t(r, arena_printf(r->arena, "cat_kind_%s", o.kind)), "org",
-			       lang_pick(r, org.name), "address", o.address, "postcode", o.postcode, "city", o.city,
-			       "phone", o.phone, "tz", o.tz, "accessibility", lang_pick(r, o.access), "active", o.active);
+			       i18n_pick(r->lang, org.name), "address", o.address, "postcode", o.postcode, "city", o.city,
+			       "phone", o.phone, "tz", o.tz, "accessibility", i18n_pick(r->lang, o.access), "active", o.active);
 	if (o.has_geo)
 		json_object_set_new(jo, "coords",
 				    json_string(arena_printf(r->arena, "%s, %s", coord_text(r, true, o.lat),
@@ -944,40 +937,12 @@ static void desk_delete(http_req_t *r)
 
 /* ---------------------------------------------------------------- procedures */
 
-/* Lower-case ASCII with the accents of Catalan and Spanish folded, for searching. Arena. */
-static const char *fold(arena_t *a, const char *s)
-{
-	static const struct {
-		const char *from;
-		char to;
-	} map[] = {{"à", 'a'}, {"á", 'a'}, {"À", 'a'}, {"Á", 'a'}, {"è", 'e'}, {"é", 'e'}, {"È", 'e'}, {"É", 'e'},
-		   {"í", 'i'}, {"ï", 'i'}, {"Í", 'i'}, {"Ï", 'i'}, {"ò", 'o'}, {"ó", 'o'}, {"Ò", 'o'}, {"Ó", 'o'},
-		   {"ú", 'u'}, {"ü", 'u'}, {"Ú", 'u'}, {"Ü", 'u'}, {"ç", 'c'}, {"Ç", 'c'}, {"ñ", 'n'}, {"Ñ", 'n'},
-		   {"·", '.'}};
-	char *o = arena_alloc(a, strlen(s) + 1), *w = o;
-	for (const char *p = s; *p;) {
-		size_t k;
-		for (k = 0; k < sizeof map / sizeof map[0]; k++) {
-			size_t n = strlen(map[k].from);
-			if (strncmp(p, map[k].from, n) == 0) {
-				*w++ = map[k].to;
-				p += n;
-				break;
-			}
-		}
-		if (k == sizeof map / sizeof map[0])
-			*w++ = (char)tolower((unsigned char)*p++);
-	}
-	*w = '\0';
-	return o;
-}
-
 static bool proc_matches(arena_t *a, const cat_proc_t *p, const char *q)
 {
 	if (strstr(p->code, q))
 		return true;
 	for (int l = 0; l < CAT_NLANG; l++)
-		if (strstr(fold(a, p->name[l]), q) || strstr(fold(a, p->desc[l]), q))
+		if (strstr(str_fold(a, p->name[l]), q) || strstr(str_fold(a, p->desc[l]), q))
 			return true;
 	return false;
 }
@@ -1039,7 +1004,7 @@ static void procs_get(http_req_t *r)
 	const char *q = http_query(r, "q"), *cat = http_query(r, "category");
 	q = q ? str_trim(arena_strdup(r->arena, q)) : "";
 	cat = cat ? cat : "";
-	const char *fq = fold(r->arena, q);
+	const char *fq = str_fold(r->arena, q);
 	json_t *list = json_array();
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1048,7 +1013,7 @@ static void procs_get(http_req_t *r)
 			continue;
 		shown++;
 		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:i,s:b,s:I}", "code", p->code, "name",
-						      lang_pick(r, p->name), "category", p->category, "channels",
+						      i18n_pick(r->lang, p->name), "category", p->category, "channels",
 						      labels(r, p->channels, "cat_ch_"), "duration_min", p->duration_min,
 						      "active", p->active, "noffices", (json_int_t)p->offices.n));
 	}
@@ -1118,7 +1083,7 @@ static void proc_form_page(http_req_t *r, int status, bool editing, const cat_pr
 		for (size_t k = 0; k < p->offices.n && !on; k++)
 			on = str_eq(p->offices.v[k], offices[i].code);
 		json_array_append_new(offs, json_pack("{s:s,s:s,s:b,s:b,s:s}", "value", offices[i].code, "label",
-						      lang_pick(r, offices[i].name), "on", on, "inactive",
+						      i18n_pick(r->lang, offices[i].name), "on", on, "inactive",
 						      !offices[i].active, "id",
 						      arena_printf(r->arena, "p-offices-%s", offices[i].code)));
 	}

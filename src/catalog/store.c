@@ -11,19 +11,6 @@ static const char *dup(arena_t *a, db_res_t *r, int col)
 	return arena_strdup(a, db_res_text(r, col));
 }
 
-/* Appends to an arena array that doubles as it grows. */
-static void *grow(arena_t *a, void *arr, size_t n, size_t *cap, size_t sz)
-{
-	if (n < *cap)
-		return arr;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *na = arena_alloc(a, nc * sz);
-	if (n)
-		memcpy(na, arr, n * sz);
-	*cap = nc;
-	return na;
-}
-
 static int finish(db_res_t *res, int rc)
 {
 	db_res_free(res);
@@ -74,7 +61,7 @@ int cat_store_offices_light(db_conn_t *c, arena_t *a, catalog_office_t **out, si
 	*out = NULL;
 	*n = 0;
 	while ((rc = db_res_next(res)) == 1) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
 		fill_office_light(a, res, &(*out)[(*n)++]);
 	}
 	return finish(res, rc);
@@ -122,7 +109,7 @@ int cat_store_procs_light(db_conn_t *c, arena_t *a, int64_t office_id, catalog_p
 	*out = NULL;
 	*n = 0;
 	while ((rc = db_res_next(res)) == 1) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
 		fill_proc_light(a, res, &(*out)[(*n)++]);
 	}
 	return finish(res, rc);
@@ -158,7 +145,7 @@ int cat_store_orgs(db_conn_t *c, arena_t *a, cat_org_t **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	while ((rc = db_res_next(res)) == 1) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
 		fill_org(a, res, &(*out)[(*n)++]);
 	}
 	return finish(res, rc);
@@ -271,7 +258,7 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 		}
 		if (!cur)
 			continue;
-		cur->zones = grow(a, cur->zones, cur->nzones, &caps[cur_i], sizeof *cur->zones);
+		cur->zones = arena_grow(a, cur->zones, cur->nzones, &caps[cur_i], sizeof *cur->zones);
 		fill_zone(a, res, &cur->zones[cur->nzones++]);
 	}
 	db_res_free(res);
@@ -298,7 +285,7 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 		}
 		if (!zc)
 			continue;
-		zc->desks = grow(a, zc->desks, zc->ndesks, &zcap, sizeof *zc->desks);
+		zc->desks = arena_grow(a, zc->desks, zc->ndesks, &zcap, sizeof *zc->desks);
 		cat_desk_t *d = &zc->desks[zc->ndesks++];
 		*d = (cat_desk_t){.id = db_res_int(res, 0),
 				  .code = dup(a, res, 2),
@@ -319,7 +306,7 @@ int cat_store_offices(db_conn_t *c, arena_t *a, bool active_only, bool with_zone
 	*out = NULL;
 	*n = 0;
 	while ((rc = db_res_next(res)) == 1) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
 		fill_office(a, res, &(*out)[(*n)++]);
 	}
 	db_res_free(res);
@@ -511,7 +498,7 @@ static int load_proc_offices(db_conn_t *c, arena_t *a, cat_proc_t *procs, size_t
 		}
 		if (!cur)
 			continue;
-		cur->offices.v = grow(a, cur->offices.v, cur->offices.n, &cap, sizeof *cur->offices.v);
+		cur->offices.v = arena_grow(a, cur->offices.v, cur->offices.n, &cap, sizeof *cur->offices.v);
 		cur->offices.v[cur->offices.n++] = dup(a, res, 1);
 	}
 	return finish(res, rc);
@@ -528,7 +515,7 @@ int cat_store_procs(db_conn_t *c, arena_t *a, bool active_only, cat_proc_t **out
 	*out = NULL;
 	*n = 0;
 	while ((rc = db_res_next(res)) == 1) {
-		*out = grow(a, *out, *n, &cap, sizeof **out);
+		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
 		fill_proc(a, res, &(*out)[(*n)++]);
 	}
 	db_res_free(res);

@@ -11,17 +11,7 @@
 
 void kv_add(arena_t *a, kv_list_t *l, const char *key, const char *val, size_t len)
 {
-	if (l->n == l->cap) {
-		/* The arena cannot free, so the old array is left behind: doubling keeps that waste
-		 * below the size of the final array. */
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		kv_t *items = arena_alloc(a, cap * sizeof(*items));
-		if (l->n)
-			memcpy(items, l->items, l->n * sizeof(*items));
-		l->items = items;
-		l->cap = cap;
-	}
-	l->items[l->n++] = (kv_t){ .key = key, .val = val, .len = len };
+	*ARENA_PUSH(a, l->items, l->n, l->cap) = (kv_t){ .key = key, .val = val, .len = len };
 }
 
 const char *kv_get(const kv_list_t *l, const char *key)

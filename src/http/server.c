@@ -143,15 +143,8 @@ static void release_db(ctx_t *x)
 void http_add_header(http_req_t *r, const char *name, const char *value)
 {
 	ctx_t *x = ctx_of(r);
-	if (x->nhdrs == x->caphdrs) {
-		size_t cap = x->caphdrs ? x->caphdrs * 2 : 8;
-		hdr_t *n = arena_alloc(r->arena, cap * sizeof *n);
-		if (x->nhdrs)
-			memcpy(n, x->hdrs, x->nhdrs * sizeof *n);
-		x->hdrs = n;
-		x->caphdrs = cap;
-	}
-	x->hdrs[x->nhdrs++] = (hdr_t){arena_strdup(r->arena, name), arena_strdup(r->arena, value)};
+	*ARENA_PUSH(r->arena, x->hdrs, x->nhdrs, x->caphdrs) =
+		(hdr_t){arena_strdup(r->arena, name), arena_strdup(r->arena, value)};
 }
 
 void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age,

@@ -9,6 +9,7 @@
 #include "base/config.h"
 #include "base/err.h"
 #include "base/str.h"
+#include "view/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -104,7 +105,7 @@ static int mail_test(cap_cli_t *x)
 		fprintf(x->err, "finestreta mail test: --to is required\n");
 		return 2;
 	}
-	if (lang && !(str_eq(lang, "ca") || str_eq(lang, "es") || str_eq(lang, "en"))) {
+	if (lang && !i18n_supported(lang)) {
 		fprintf(x->err, "finestreta mail test: --lang must be ca, es or en\n");
 		return 2;
 	}

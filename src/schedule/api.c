@@ -13,6 +13,7 @@
 #include "http/router.h"
 #include "schedule/internal.h"
 #include "schedule/web.h"
+#include "view/i18n.h"
 #include "schedule/schedule.h"
 
 #include <stdlib.h>
@@ -92,8 +93,7 @@ static void hours_api(http_req_t *r)
 		if (d->closed_reason)
 			json_object_set_new(jd, "closed_reason", json_string(d->closed_reason));
 		if (d->holiday_scope) {
-			const char *name = str_eq(r->lang, "es") ? d->holiday_es : str_eq(r->lang, "en") ? d->holiday_en
-													 : d->holiday_ca;
+			const char *name = i18n_pick(r->lang, (const char *const[]){d->holiday_ca, d->holiday_es, d->holiday_en});
 			json_object_set_new(jd, "holiday", json_pack("{s:s,s:s}", "name", name, "scope", d->holiday_scope));
 		}
 		json_array_append_new(jdays, jd);

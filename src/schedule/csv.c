@@ -2,7 +2,7 @@
  * (tests/fuzz/fuzz_holidays.c); holidays.c stores what it returns. */
 #include "schedule/schedule.h"
 
-#include "base/buf.h"
+#include "base/csv.h"
 #include "base/err.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -17,91 +17,12 @@
 
 static const char *const columns[NCOLS] = {"date", "scope", "name_ca", "name_es", "name_en"};
 
-typedef struct {
-	const char *p, *end;
-	int line;
-} cursor_t;
-
 static int fail(schedule_csv_error_t *err, int line, const char *field, const char *code)
 {
 	err->line = line;
 	err->field = field;
 	err->code = code;
 	return ERR_INVALID;
-}
-
-/* One record into fields (arena strings). Returns the field count, 0 at the end of input, or -1
- * for a malformed quote. *line_out is the line the record starts on. */
-static int read_record(cursor_t *c, arena_t *a, const char **fields, int max, int *line_out)
-{
-	if (c->p >= c->end)
-		return 0;
-	*line_out = c->line;
-	int nf = 0;
-	buf_t b;
-	buf_init(&b, MAX_BYTES);
-	for (;;) {
-		buf_reset(&b);
-		bool quoted = false;
-		/* Leading blanks of an unquoted field are dropped, so "a, b" reads as "a","b". */
-		while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-			c->p++;
-		if (c->p < c->end && *c->p == '"') {
-			quoted = true;
-			c->p++;
-			for (;;) {
-				if (c->p >= c->end) {
-					buf_free(&b);
-					return -1;
-				}
-				char ch = *c->p++;
-				if (ch == '"') {
-					if (c->p < c->end && *c->p == '"') {
-						c->p++;
-						buf_putc(&b, '"');
-						continue;
-					}
-					break;
-				}
-				if (ch == '\n')
-					c->line++;
-				buf_putc(&b, ch);
-			}
-			while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-				c->p++;
-			if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
-				buf_free(&b);
-				return -1;
-			}
-		} else {
-			while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
-				if (*c->p == '"') {
-					buf_free(&b);
-					return -1;
-				}
-				buf_putc(&b, *c->p++);
-			}
-		}
-		char *v = arena_strdup(a, buf_str(&b));
-		if (!quoted)
-			str_trim(v);
-		if (nf < max)
-			fields[nf] = v;
-		nf++;
-		if (c->p < c->end && *c->p == ',') {
-			c->p++;
-			continue;
-		}
-		/* End of record: CRLF, LF, lone CR, or the end of input. */
-		if (c->p < c->end && *c->p == '\r')
-			c->p++;
-		if (c->p < c->end && *c->p == '\n')
-			c->p++;
-		c->line++;
-		break;
-	}
-	buf_free(&b);
-	return nf;
 }
 
 static bool name_ok(const char *s)
@@ -115,22 +36,6 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static bool blank_line(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p >= end || *p == '\n' || *p == '\r';
-}
-
-static void skip_line(cursor_t *c)
-{
-	while (c->p < c->end && *c->p != '\n')
-		c->p++;
-	if (c->p < c->end)
-		c->p++;
-	c->line++;
-}
-
 int schedule_holidays_parse(arena_t *a, const char *text, size_t len, schedule_holiday_t **out, size_t *n,
 			    schedule_csv_error_t *err)
 {
@@ -138,27 +43,20 @@ int schedule_holidays_parse(arena_t *a, const char *text, size_t len, schedule_h
 		return fail(err, 0, "", "too_big");
 	if (!text || !str_valid_utf8(text, len))
 		return fail(err, 0, "", "encoding");
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-		text += 3;
-		len -= 3;
-	}
-	cursor_t c = {text, text + len, 1};
+	/* Hand-written files: blanks around fields, '#' comments. The byte cap bounds the rows. */
+	csv_limits_t lim = {.max_rows = MAX_BYTES, .max_fields = NCOLS + 1, .max_field_bytes = MAX_BYTES,
+			    .flags = CSV_TRIM | CSV_COMMENTS};
+	csv_t csv;
+	csv_error_t ce;
+	if (csv_parse(a, text, len, &lim, &csv, &ce))
+		return fail(err, (int)ce.line, "", "columns");
 	schedule_holiday_t *rows = arena_alloc(a, MAX_ROWS * sizeof *rows);
 	size_t nrows = 0;
-	bool first = true;
-	for (;;) {
-		/* Comments and blank lines between records. */
-		while (c.p < c.end && (*c.p == '#' || blank_line(c.p, c.end)))
-			skip_line(&c);
-		const char *f[NCOLS + 1];
-		int line = c.line;
-		int nf = read_record(&c, a, f, NCOLS + 1, &line);
-		if (nf == 0)
-			break;
-		if (nf < 0)
-			return fail(err, line, "", "columns");
-		if (first && nf >= 1 && strcasecmp(f[0], "date") == 0) {
-			first = false;
+	for (size_t r = 0; r < csv.n; r++) {
+		const char *const *f = csv.rows[r].f;
+		size_t nf = csv.rows[r].n;
+		int line = (int)csv.rows[r].line;
+		if (r == 0 && strcasecmp(f[0], "date") == 0) {
 			if (nf != NCOLS)
 				return fail(err, line, "", "header");
 			for (int k = 0; k < NCOLS; k++)
@@ -166,7 +64,6 @@ int schedule_holidays_parse(arena_t *a, const char *text, size_t len, schedule_h
 					return fail(err, line, columns[k], "header");
 			continue;
 		}
-		first = false;
 		if (nf != NCOLS)
 			return fail(err, line, "", "columns");
 		int32_t day;

@@ -20,6 +20,7 @@
 #include "http/router.h"
 #include "schedule/internal.h"
 #include "schedule/web.h"
+#include "view/i18n.h"
 #include "schedule/schedule.h"
 #include "schedule/store.h"
 
@@ -1093,9 +1094,8 @@ static void slots_get(http_req_t *r)
 		}
 		const char *note = NULL;
 		if (days[d].holiday_scope) {
-			const char *name = str_eq(r->lang, "es") ? days[d].holiday_es
-					   : str_eq(r->lang, "en") ? days[d].holiday_en
-								   : days[d].holiday_ca;
+			const char *name = i18n_pick(r->lang, (const char *const[]){days[d].holiday_ca,
+										       days[d].holiday_es, days[d].holiday_en});
 			note = subst(r, http_t(r, "sch_holiday_label"), "name", name);
 		} else if (days[d].closed_reason) {
 			note = *days[d].closed_reason ? subst(r, http_t(r, "sch_closure_label"), "reason", days[d].closed_reason)
@@ -1151,7 +1151,7 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 	for (size_t i = 0; i < n; i++) {
 		int32_t d = 0;
 		tz_date_parse(h[i].h.day, &d);
-		const char *name = str_eq(r->lang, "es") ? h[i].h.name_es : str_eq(r->lang, "en") ? h[i].h.name_en : h[i].h.name_ca;
+		const char *name = i18n_pick(r->lang, (const char *const[]){h[i].h.name_ca, h[i].h.name_es, h[i].h.name_en});
 		json_array_append_new(rows, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)h[i].id, "date",
 						      day_label(r, d), "name", name, "scope", tkey(r, "sch_scope_", h[i].h.scope),
 						      "year", arena_printf(r->arena, "%d", year)));

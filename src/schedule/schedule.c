@@ -202,17 +202,7 @@ typedef struct {
 
 static sched_slot_t *slot_push(slots_t *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		sched_slot_t *p = arena_alloc(v->a, cap * sizeof *p);
-		if (v->n)
-			memcpy(p, v->items, v->n * sizeof *p);
-		v->items = p;
-		v->cap = cap;
-	}
-	sched_slot_t *s = &v->items[v->n++];
-	memset(s, 0, sizeof *s);
-	return s;
+	return ARENA_PUSH(v->a, v->items, v->n, v->cap);
 }
 
 typedef struct {
@@ -223,17 +213,7 @@ typedef struct {
 
 static schedule_strand_t *strand_push(strands_t *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		schedule_strand_t *p = arena_alloc(v->a, cap * sizeof *p);
-		if (v->n)
-			memcpy(p, v->items, v->n * sizeof *p);
-		v->items = p;
-		v->cap = cap;
-	}
-	schedule_strand_t *s = &v->items[v->n++];
-	memset(s, 0, sizeof *s);
-	return s;
+	return ARENA_PUSH(v->a, v->items, v->n, v->cap);
 }
 
 /* What one office's expansion reads, loaded once. */

@@ -15,14 +15,7 @@ typedef struct {
 
 static void *vec_push(vec_t *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		void *p = arena_alloc(v->a, cap * v->size);
-		if (v->n)
-			memcpy(p, v->items, v->n * v->size);
-		v->items = p;
-		v->cap = cap;
-	}
+	v->items = arena_grow(v->a, v->items, v->n, &v->cap, v->size);
 	return (char *)v->items + v->n++ * v->size;
 }
 

@@ -547,6 +547,20 @@ const char *i18n_get(const char *lang, const char *key)
 	return v ? json_string_value(v) : key;
 }
 
+int i18n_index(const char *lang)
+{
+	int l = lang_index(lang);
+	return l < 0 ? 0 : l;
+}
+
+const char *i18n_pick(const char *lang, const char *const v[I18N_NLANGS])
+{
+	const char *s = v[i18n_index(lang)];
+	if (!s || !*s)
+		s = v[0];
+	return s ? s : "";
+}
+
 /* A language tag from a query string or cookie, matched without regard to case ("CA"). */
 static const char *canonical(const char *lang)
 {

@@ -26,6 +26,11 @@ int i18n_supported(const char *lang);
 json_t *i18n_catalog(const char *lang);
 /* One message; the key itself when unknown (so a missing string is visible, never a crash). */
 const char *i18n_get(const char *lang, const char *key);
+/* lang's place in i18n_langs; the default's (0) for a language that is not one of ours. */
+int i18n_index(const char *lang);
+/* Of a text kept in every language (v in i18n_langs order: ca, es, en), the one in lang, else
+ * the default language's, else "" (never NULL). Borrowed from v. */
+const char *i18n_pick(const char *lang, const char *const v[I18N_NLANGS]);
 
 /* The .po parser on its own (fuzz target and tests): parses src into a new object key → msgstr.
  * Handles comments, msgctxt (rejected), multi-line strings, escapes \n \t \" \\; skips the header

@@ -1,4 +1,4 @@
-// fuzz-sources: src/booking/id.c src/booking/parse.c src/booking/pow.c
+// fuzz-sources: src/booking/id.c src/booking/pow.c
 /* What a citizen or a bot sends a booking, without storage: ID numbers of each type (a valid one
  * normalises to itself and keeps its last five characters in the mask), ISO instants (one that
  * parses comes back to the same instant in UTC), and altcha payloads, which must never verify

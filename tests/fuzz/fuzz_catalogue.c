@@ -1,4 +1,4 @@
-// fuzz-sources: src/catalog/doc.c src/catalog/check.c src/catalog/csv.c
+// fuzz-sources: src/catalog/doc.c src/catalog/check.c
 /* The catalogue import's reading and validation, without a database: the input as a JSON
  * document and as a CSV table. Whatever reads without error must write out (JSON, or the CSV of
  * its table) and read back without error to the same document. */

@@ -1,4 +1,4 @@
-// fuzz-sources: src/catalog/csv.c
+// fuzz-sources:
 /* The catalogue's CSV parser on arbitrary bytes, with small caps so they are reached. On success
  * every field is valid UTF-8 within the caps and records start on increasing lines; then the
  * writer's output of those records must parse back to the same records. */
@@ -6,7 +6,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/str.h"
-#include "catalog/csv.h"
+#include "base/csv.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,10 +15,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena_t *a = arena_new();
-	cat_csv_limits_t lim = {64, 16, 256};
-	cat_csv_t out;
-	cat_csv_error_t err;
-	int rc = cat_csv_parse(a, (const char *)data, size, &lim, &out, &err);
+	csv_limits_t lim = {64, 16, 256, 0};
+	csv_t out;
+	csv_error_t err;
+	int rc = csv_parse(a, (const char *)data, size, &lim, &out, &err);
 	if (rc != 0 && rc != ERR_INVALID && rc != ERR_TOO_BIG)
 		abort();
 	if (rc) {
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	size_t last = 0;
 	for (size_t r = 0; r < out.n; r++) {
-		const cat_csv_row_t *row = &out.rows[r];
+		const csv_row_t *row = &out.rows[r];
 		if (row->n == 0 || row->n > lim.max_fields || row->line <= last)
 			abort();
 		last = row->line;
@@ -44,12 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_t b;
 	buf_init(&b, 1 << 20);
 	for (size_t r = 0; r < out.n; r++)
-		if (cat_csv_put_row(&b, out.rows[r].f, out.rows[r].n))
+		if (csv_put_row(&b, out.rows[r].f, out.rows[r].n))
 			abort();
 	/* Quoting adds bytes, so give the second parse room for them. */
-	cat_csv_limits_t lim2 = {64, 16, 256};
-	cat_csv_t back;
-	if (cat_csv_parse(a, b.data ? b.data : "", b.len, &lim2, &back, &err) || back.n != out.n)
+	csv_limits_t lim2 = {64, 16, 256, 0};
+	csv_t back;
+	if (csv_parse(a, b.data ? b.data : "", b.len, &lim2, &back, &err) || back.n != out.n)
 		abort();
 	for (size_t r = 0; r < out.n; r++) {
 		if (back.rows[r].n != out.rows[r].n)

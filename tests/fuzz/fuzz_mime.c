@@ -1,4 +1,4 @@
-// fuzz-sources: src/notify/mime.c src/notify/util.c
+// fuzz-sources: src/notify/mime.c
 /* The mail writer and the small parsers of src/notify/ on arbitrary bytes. The input is split on
  * NUL bytes into a subject, a display name, a recipient and a text part. Whatever they hold, the
  * message's header must stay a list of "Name: value" lines and folded continuations (no value
@@ -7,6 +7,7 @@
  * answer the same twice. */
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/tz.h"
 #include "notify/internal.h"
 
 #include <sodium.h>

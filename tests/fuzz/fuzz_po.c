@@ -3,6 +3,7 @@
  * do not control: language negotiation (headers, cookies, query strings) and placeholder
  * substitution (translations). */
 #include "base/arena.h"
+#include "http/parse.h"
 #include "view/i18n.h"
 
 #include <stdint.h>
@@ -30,10 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	arena_t *a = arena_new();
-	const char *lang = i18n_negotiate(s, NULL, s, a);
+	const char *tags[16];
+	int n = parse_accept_language(s, tags, 16, a);
+	const char *lang = i18n_negotiate(s, NULL, tags, n);
 	if (!i18n_supported(lang))
 		abort();
-	lang = i18n_negotiate(NULL, NULL, s, a);
+	lang = i18n_negotiate(NULL, NULL, tags, n);
 	if (!i18n_supported(lang))
 		abort();
 	static const char *const vars[] = { "name", "Marta", "minutes", "{minutes}", NULL };

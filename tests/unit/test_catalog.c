@@ -16,7 +16,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "catalog/catalog.h"
-#include "catalog/csv.h"
+#include "base/csv.h"
 #include "catalog/doc.h"
 #include "catalog/internal.h"
 #include "catalog/model.h"
@@ -307,13 +307,13 @@ static void test_csv_table(void **state)
 		{"a,b\0c", 5, NULL, 1, 2},
 		{"\"a\" ,b", 0, NULL, 1, 1},
 	};
-	cat_csv_limits_t lim = {100, 10, 100};
+	csv_limits_t lim = {100, 10, 100, 0};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		arena_t *a = arena_new();
-		cat_csv_t out;
-		cat_csv_error_t err;
+		csv_t out;
+		csv_error_t err;
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
-		int rc = cat_csv_parse(a, cases[i].in, len, &lim, &out, &err);
+		int rc = csv_parse(a, cases[i].in, len, &lim, &out, &err);
 		if (!cases[i].want) {
 			if (rc != ERR_INVALID)
 				fail_msg("case %zu: expected ERR_INVALID, got %d", i, rc);
@@ -348,23 +348,23 @@ static void test_csv_lines_and_caps(void **state)
 {
 	(void)state;
 	arena_t *a = arena_new();
-	cat_csv_t out;
-	cat_csv_error_t err;
-	cat_csv_limits_t lim = {100, 10, 100};
+	csv_t out;
+	csv_error_t err;
+	csv_limits_t lim = {100, 10, 100, 0};
 	const char *in = "h\n\"multi\nline\"\n\nlast";
-	assert_int_equal(cat_csv_parse(a, in, strlen(in), &lim, &out, &err), 0);
+	assert_int_equal(csv_parse(a, in, strlen(in), &lim, &out, &err), 0);
 	assert_int_equal(out.n, 3);
 	assert_int_equal(out.rows[0].line, 1);
 	assert_int_equal(out.rows[1].line, 2);
 	assert_int_equal(out.rows[2].line, 5);
 
-	cat_csv_limits_t small = {2, 3, 5};
-	assert_int_equal(cat_csv_parse(a, "a\nb\nc", 5, &small, &out, &err), ERR_TOO_BIG);
+	csv_limits_t small = {2, 3, 5, 0};
+	assert_int_equal(csv_parse(a, "a\nb\nc", 5, &small, &out, &err), ERR_TOO_BIG);
 	assert_int_equal(err.line, 3);
-	assert_int_equal(cat_csv_parse(a, "a,b,c,d", 7, &small, &out, &err), ERR_TOO_BIG);
-	assert_int_equal(cat_csv_parse(a, "abcdef", 6, &small, &out, &err), ERR_TOO_BIG);
-	assert_int_equal(cat_csv_parse(a, "\"abcdef\"", 8, &small, &out, &err), ERR_TOO_BIG);
-	assert_int_equal(cat_csv_parse(a, "abcde", 5, &small, &out, &err), 0);
+	assert_int_equal(csv_parse(a, "a,b,c,d", 7, &small, &out, &err), ERR_TOO_BIG);
+	assert_int_equal(csv_parse(a, "abcdef", 6, &small, &out, &err), ERR_TOO_BIG);
+	assert_int_equal(csv_parse(a, "\"abcdef\"", 8, &small, &out, &err), ERR_TOO_BIG);
+	assert_int_equal(csv_parse(a, "abcde", 5, &small, &out, &err), 0);
 	arena_free(a);
 }
 
@@ -374,15 +374,15 @@ static void test_csv_writer_round_trip(void **state)
 	const char *fields[] = {"plain", "with, comma", "say \"hi\"", "two\nlines", " padded ", "", "àèò|x"};
 	buf_t b;
 	buf_init(&b, 4096);
-	assert_int_equal(cat_csv_put_row(&b, fields, 7), 0);
-	assert_int_equal(cat_csv_put_row(&b, fields, 2), 0);
+	assert_int_equal(csv_put_row(&b, fields, 7), 0);
+	assert_int_equal(csv_put_row(&b, fields, 2), 0);
 	assert_string_equal(buf_str(&b), "plain,\"with, comma\",\"say \"\"hi\"\"\",\"two\nlines\",\" padded \",,àèò|x\r\n"
 					 "plain,\"with, comma\"\r\n");
 	arena_t *a = arena_new();
-	cat_csv_t out;
-	cat_csv_error_t err;
-	cat_csv_limits_t lim = {10, 10, 100};
-	assert_int_equal(cat_csv_parse(a, b.data, b.len, &lim, &out, &err), 0);
+	csv_t out;
+	csv_error_t err;
+	csv_limits_t lim = {10, 10, 100, 0};
+	assert_int_equal(csv_parse(a, b.data, b.len, &lim, &out, &err), 0);
 	assert_int_equal(out.n, 2);
 	assert_int_equal(out.rows[0].n, 7);
 	for (size_t i = 0; i < 7; i++)
@@ -390,8 +390,8 @@ static void test_csv_writer_round_trip(void **state)
 	/* A full buffer leaves what was there. */
 	buf_t small;
 	buf_init(&small, 8);
-	assert_int_equal(cat_csv_put_field(&small, "abc"), 0);
-	assert_int_equal(cat_csv_put_field(&small, "a,b,c,d"), ERR_TOO_BIG);
+	assert_int_equal(csv_put_field(&small, "abc"), 0);
+	assert_int_equal(csv_put_field(&small, "a,b,c,d"), ERR_TOO_BIG);
 	assert_string_equal(buf_str(&small), "abc");
 	buf_free(&small);
 	buf_free(&b);

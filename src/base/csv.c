@@ -1,21 +1,22 @@
 /* csv.c — RFC 4180 parser and writer (see csv.h). One pass over the input, one field buffer with
  * the field cap, rows and fields kept in arena arrays that double as they grow. */
-#include "catalog/csv.h"
+#include "base/csv.h"
 
 #include "base/err.h"
 #include "base/str.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 typedef struct {
 	arena_t *a;
-	const cat_csv_limits_t *lim;
-	cat_csv_row_t *rows;
+	const csv_limits_t *lim;
+	csv_row_t *rows;
 	size_t nrows, caprows;
 	const char **fields;
 	size_t nfields, capfields;
 	buf_t field;
-	cat_csv_error_t *err;
+	csv_error_t *err;
 	size_t line, row_line;
 } parser_t;
 
@@ -27,23 +28,22 @@ static int fail(parser_t *p, int rc, const char *reason)
 	return rc;
 }
 
-static int end_field(parser_t *p)
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* quoted: the field was in quotes (CSV_TRIM keeps blanks inside them). */
+static int end_field(parser_t *p, bool quoted)
 {
 	if (!str_valid_utf8(buf_str(&p->field), p->field.len))
 		return fail(p, ERR_INVALID, "invalid UTF-8 or a NUL byte");
 	if (p->nfields == p->lim->max_fields)
 		return fail(p, ERR_TOO_BIG, "too many fields in a record");
-	if (p->nfields == p->capfields) {
-		size_t cap = p->capfields ? p->capfields * 2 : 16;
-		if (cap > p->lim->max_fields)
-			cap = p->lim->max_fields;
-		const char **n = arena_alloc(p->a, cap * sizeof *n);
-		if (p->nfields)
-			memcpy(n, p->fields, p->nfields * sizeof *n);
-		p->fields = n;
-		p->capfields = cap;
-	}
-	p->fields[p->nfields++] = arena_strndup(p->a, buf_str(&p->field), p->field.len);
+	char *v = arena_strndup(p->a, buf_str(&p->field), p->field.len);
+	if ((p->lim->flags & CSV_TRIM) && !quoted)
+		str_trim(v);
+	*ARENA_PUSH(p->a, p->fields, p->nfields, p->capfields) = v;
 	buf_reset(&p->field);
 	return 0;
 }
@@ -52,17 +52,7 @@ static int end_record(parser_t *p)
 {
 	if (p->nrows == p->lim->max_rows)
 		return fail(p, ERR_TOO_BIG, "too many records");
-	if (p->nrows == p->caprows) {
-		size_t cap = p->caprows ? p->caprows * 2 : 64;
-		if (cap > p->lim->max_rows)
-			cap = p->lim->max_rows;
-		cat_csv_row_t *n = arena_alloc(p->a, cap * sizeof *n);
-		if (p->nrows)
-			memcpy(n, p->rows, p->nrows * sizeof *n);
-		p->rows = n;
-		p->caprows = cap;
-	}
-	cat_csv_row_t *r = &p->rows[p->nrows++];
+	csv_row_t *r = ARENA_PUSH(p->a, p->rows, p->nrows, p->caprows);
 	r->f = arena_alloc(p->a, p->nfields * sizeof *r->f + 1);
 	memcpy(r->f, p->fields, p->nfields * sizeof *r->f);
 	r->n = p->nfields;
@@ -78,13 +68,13 @@ static int add_byte(parser_t *p, char c)
 	return 0;
 }
 
-int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits_t *lim, cat_csv_t *out,
-		  cat_csv_error_t *err)
+int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim, csv_t *out,
+		  csv_error_t *err)
 {
 	parser_t p = {.a = a, .lim = lim, .err = err, .line = 1, .row_line = 1};
 	buf_init(&p.field, lim->max_field_bytes);
-	*out = (cat_csv_t){0};
-	*err = (cat_csv_error_t){0};
+	*out = (csv_t){0};
+	*err = (csv_error_t){0};
 	size_t i = 0;
 	int rc = 0;
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
@@ -100,16 +90,26 @@ int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits
 		if (record_start) {
 			p.row_line = p.line;
 			/* A line with nothing on it is skipped, not read as a record of one empty field. */
-			if (data[i] == '\n' || data[i] == '\r') {
-				if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
-					i++;
-				i++;
+			size_t j = i;
+			while ((lim->flags & CSV_TRIM) && j < len && blank(data[j]))
+				j++;
+			bool comment = (lim->flags & CSV_COMMENTS) && data[i] == '#';
+			if (comment || j == len || data[j] == '\n' || data[j] == '\r') {
+				while (j < len && data[j] != '\n' && data[j] != '\r')
+					j++;
+				if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n')
+					j++;
+				i = j + 1;
 				p.line++;
 				continue;
 			}
 		}
 		record_start = false;
-		if (data[i] == '"') {
+		if (lim->flags & CSV_TRIM)
+			while (i < len && blank(data[i]))
+				i++;
+		bool quoted = i < len && data[i] == '"';
+		if (quoted) {
 			size_t opened = p.line;
 			i++;
 			for (;;) {
@@ -134,6 +134,9 @@ int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits
 				if ((rc = add_byte(&p, c)))
 					goto done;
 			}
+			if (lim->flags & CSV_TRIM)
+				while (i < len && blank(data[i]))
+					i++;
 			if (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
 				rc = fail(&p, ERR_INVALID, "text after a closing quote");
 				goto done;
@@ -148,7 +151,7 @@ int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits
 					goto done;
 			}
 		}
-		if ((rc = end_field(&p)))
+		if ((rc = end_field(&p, quoted)))
 			goto done;
 		if (i >= len)
 			break;
@@ -156,7 +159,7 @@ int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits
 			i++;
 			if (i >= len) {
 				/* "a," at the very end: the record ends with an empty field. */
-				if ((rc = end_field(&p)))
+				if ((rc = end_field(&p, false)))
 					goto done;
 			}
 			continue;
@@ -177,11 +180,11 @@ int cat_csv_parse(arena_t *a, const char *data, size_t len, const cat_csv_limits
 done:
 	buf_free(&p.field);
 	if (rc)
-		*out = (cat_csv_t){0};
+		*out = (csv_t){0};
 	return rc;
 }
 
-int cat_csv_put_field(buf_t *b, const char *s)
+int csv_put_field(buf_t *b, const char *s)
 {
 	size_t n = strlen(s);
 	/* Blanks at the ends survive spreadsheets only when quoted; a leading byte-order mark
@@ -206,7 +209,7 @@ int cat_csv_put_field(buf_t *b, const char *s)
 	return rc;
 }
 
-int cat_csv_put_row(buf_t *b, const char *const *fields, size_t n)
+int csv_put_row(buf_t *b, const char *const *fields, size_t n)
 {
 	/* A record of one empty field would be an empty line, which readers skip. */
 	if (n == 1 && (!fields[0] || !*fields[0]))
@@ -216,7 +219,7 @@ int cat_csv_put_row(buf_t *b, const char *const *fields, size_t n)
 		if (i)
 			rc = buf_putc(b, ',');
 		if (!rc)
-			rc = cat_csv_put_field(b, fields[i] ? fields[i] : "");
+			rc = csv_put_field(b, fields[i] ? fields[i] : "");
 	}
 	if (!rc)
 		rc = buf_append(b, "\r\n", 2);
