@@ -9,6 +9,7 @@
 #include "base/mem.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "http/kit.h"
 #include "http/router.h"
 
 #include <ctype.h>
@@ -24,16 +25,6 @@
 static int64_t now_s(void)
 {
 	return (int64_t)time(NULL);
-}
-
-/* Replaces "{name}" in a translated message. Arena memory. */
-static const char *subst(http_req_t *r, const char *msg, const char *name, const char *value)
-{
-	char *key = arena_printf(r->arena, "{%s}", name);
-	const char *at = strstr(msg, key);
-	if (!at)
-		return msg;
-	return arena_printf(r->arena, "%.*s%s%s", (int)(at - msg), msg, value, at + strlen(key));
 }
 
 /* Only local paths: "/x" but not "//host" or "/\host". */
@@ -89,6 +80,23 @@ static void login_get(http_req_t *r)
 	login_page(r, 200, NULL, NULL);
 }
 
+/* A successful sign-in: the attempt that resets the count and the session, together. */
+typedef struct {
+	int64_t user_id, now, ttl;
+	const char *email;
+	char token[RAND_TOKEN_HEX_LEN];
+} session_t;
+
+static int session_open(http_req_t *r, void *ud)
+{
+	session_t *x = ud;
+	char hash[RAND_TOKEN_HEX_LEN], csrf[RAND_TOKEN_HEX_LEN];
+	rand_token_hash(x->token, hash);
+	rand_token_hex(csrf);
+	int rc = store_attempt_add(r->db, x->email, r->client_ip, x->now, 1);
+	return rc ? rc : store_session_insert(r->db, hash, x->user_id, csrf, x->now, x->now + x->ttl, r->client_ip);
+}
+
 static void login_post(http_req_t *r)
 {
 	const char *email_in = http_form(r, "email");
@@ -97,11 +105,7 @@ static void login_post(http_req_t *r)
 		login_page(r, 400, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	db_conn_t *c = http_db(r);
-	if (!c) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return;
-	}
+	db_conn_t *c = r->db;
 	config_t *cfg = r->app->cfg;
 	const char *email = lower_dup(r->arena, email_in);
 	int64_t now = now_s();
@@ -109,7 +113,7 @@ static void login_post(http_req_t *r)
 	int64_t by_email = 0, by_ip = 0, last = 0;
 	int64_t since = now - (window > lockout ? window : lockout);
 	if (store_attempt_failures(c, email, r->client_ip, since, &by_email, &by_ip, &last)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	if ((by_email >= config_int(cfg, "login.max_attempts") ||
@@ -120,7 +124,7 @@ static void login_post(http_req_t *r)
 		snprintf(secs, sizeof secs, "%lld", (long long)wait);
 		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59) / 60));
 		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-		login_page(r, 429, subst(r, http_t(r, "login_locked"), "minutes", mins), email_in);
+		login_page(r, 429, http_tv(r, "login_locked", (const char *const[]){"minutes", mins, NULL}), email_in);
 		return;
 	}
 
@@ -138,20 +142,18 @@ static void login_post(http_req_t *r)
 		(void)spent;
 		ok = false;
 	}
-	store_attempt_add(c, email, r->client_ip, now, ok);
 	if (!ok) {
+		if (store_attempt_add(c, email, r->client_ip, now, 0))
+			log_warn("login: could not count a failed sign-in for %s", email);
 		login_page(r, 401, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	char token[RAND_TOKEN_HEX_LEN], hash[RAND_TOKEN_HEX_LEN], csrf[RAND_TOKEN_HEX_LEN];
-	rand_token_hex(token);
-	rand_token_hash(token, hash);
-	rand_token_hex(csrf);
-	int64_t ttl = config_int(cfg, "session.ttl");
-	if (store_session_insert(c, hash, row.id, csrf, now, now + ttl, r->client_ip)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	session_t x = {.user_id = row.id, .email = email, .now = now, .ttl = config_int(cfg, "session.ttl")};
+	rand_token_hex(x.token);
+	if (!http_tx_ok(r, session_open, &x))
 		return;
-	}
+	int64_t ttl = x.ttl;
+	const char *token = x.token;
 	http_set_cookie(r, "fin_session", token, ttl, COOKIE_HTTPONLY);
 	http_set_cookie(r, "fin_csrf", "", 0, COOKIE_DELETE | COOKIE_HTTPONLY | COOKIE_STRICT);
 	http_reply_redirect(r, safe_next(http_form(r, "next")));
@@ -163,9 +165,8 @@ static void logout_post(http_req_t *r)
 	if (cookie) {
 		char hash[RAND_TOKEN_HEX_LEN];
 		rand_token_hash(cookie, hash);
-		db_conn_t *c = http_db(r);
-		if (!c || store_session_delete(c, hash)) {
-			http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		if (store_session_delete(r->db, hash)) {
+			http_reply_unavailable(r);
 			return;
 		}
 	}
@@ -179,7 +180,7 @@ static void staff_home(http_req_t *r)
 {
 	role_t role = r->user->role;
 	json_t *m = json_object();
-	json_object_set_new(m, "welcome", json_string(subst(r, http_t(r, "staff_welcome"), "name", r->user->name)));
+	json_object_set_new(m, "welcome", json_string(http_tv(r, "staff_welcome", (const char *const[]){"name", r->user->name, NULL})));
 	json_object_set_new(m, "role_label",
 			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
@@ -212,11 +213,10 @@ static json_t *role_options(http_req_t *r, const char *selected)
 static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *notice)
 {
 	json_t *users = NULL;
-	db_conn_t *c = http_db(r);
-	if (!c || store_user_list(c, &users)) {
+	if (store_user_list(r->db, &users)) {
 		json_decref(form_errors);
 		json_decref(notice);
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	size_t i;
@@ -273,15 +273,14 @@ static void users_post(http_req_t *r)
 		return;
 	}
 	json_decref(errs);
-	db_conn_t *c = http_db(r);
 	int64_t id = 0;
-	int rc = c ? auth_user_add(c, email, name, role, office ? office : "", password, &id) : ERR_UNAVAILABLE;
+	int rc = auth_user_add(r->db, email, name, role, office ? office : "", password, &id);
 	if (rc == ERR_CONFLICT) {
 		users_page(r, 409, json_pack("[s]", http_t(r, "err_email_taken")), NULL);
 		return;
 	}
 	if (rc) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	auth_audit(r, "user.create", arena_printf(r->arena, "user:%lld", (long long)id),
@@ -333,6 +332,25 @@ static const char *sniff_image(const unsigned char *d, size_t n)
 	return NULL;
 }
 
+/* The city's name, and the logo with its version (for the URL that busts caches), together. */
+typedef struct {
+	const char *name;
+	const multipart_file_t *logo;
+	const char *ctype;
+} settings_t;
+
+static int settings_write(http_req_t *r, void *ud)
+{
+	settings_t *x = ud;
+	int64_t now = now_s();
+	int rc = store_setting_set(r->db, "city.name", x->name, now);
+	if (!rc && x->logo)
+		rc = store_media_put(r->db, "logo", x->ctype, x->logo->data, x->logo->size, now);
+	if (!rc && x->logo)
+		rc = store_setting_set(r->db, "logo.version", arena_printf(r->arena, "%lld", (long long)now), now);
+	return rc;
+}
+
 static void settings_post(http_req_t *r)
 {
 	const char *name = http_form(r, "city_name");
@@ -349,43 +367,22 @@ static void settings_post(http_req_t *r)
 		settings_page(r, 422, json_pack("[s]", http_t(r, "err_logo_type")), NULL);
 		return;
 	}
-	db_conn_t *c = http_db(r);
-	int64_t now = now_s();
-	if (!c || db_begin(c)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	settings_t x = {name, logo, ctype};
+	if (!http_tx_ok(r, settings_write, &x))
 		return;
-	}
-	int rc = store_setting_set(c, "city.name", name, now);
-	if (!rc && logo) {
-		rc = store_media_put(c, "logo", ctype, logo->data, logo->size, now);
-		if (!rc)
-			rc = store_setting_set(c, "logo.version", arena_printf(r->arena, "%lld", (long long)now), now);
-	}
-	if (!rc)
-		rc = db_commit(c);
-	if (rc) {
-		db_rollback(c);
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return;
-	}
 	auth_audit(r, "settings.update", "settings", logo ? "city.name logo" : "city.name");
 	settings_page(r, 200, NULL, json_string(http_t(r, "saved")));
 }
 
 static void media_logo(http_req_t *r)
 {
-	db_conn_t *c = http_db(r);
 	char *ctype = NULL;
 	void *data = NULL;
 	size_t len = 0;
 	int64_t updated = 0;
-	int rc = c ? store_media_get(c, "logo", &ctype, &data, &len, &updated) : ERR_UNAVAILABLE;
-	if (rc == ERR_NOT_FOUND) {
-		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
-		return;
-	}
+	int rc = store_media_get(r->db, "logo", &ctype, &data, &len, &updated);
 	if (rc) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_failed(r, rc);
 		return;
 	}
 	char etag[48];
@@ -406,9 +403,8 @@ static void media_logo(http_req_t *r)
 static void audit_get(http_req_t *r)
 {
 	json_t *rows = NULL;
-	db_conn_t *c = http_db(r);
-	if (!c || store_audit_list(c, 200, &rows)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	if (store_audit_list(r->db, 200, &rows)) {
+		http_reply_unavailable(r);
 		return;
 	}
 	size_t i;
@@ -427,15 +423,15 @@ static void audit_get(http_req_t *r)
 
 const http_route_t auth_routes[] = {
 	{HTTP_GET, "/login", login_get, 0, 0},
-	{HTTP_POST, "/login", login_post, RT_FORM, 0},
-	{HTTP_POST, "/logout", logout_post, RT_FORM, 0},
+	{HTTP_POST, "/login", login_post, RT_FORM | RT_DB, 0},
+	{HTTP_POST, "/logout", logout_post, RT_FORM | RT_DB, 0},
 	{HTTP_GET, "/staff", staff_home, 0, ROLE_ANY},
-	{HTTP_GET, "/admin/users", users_get, 0, ROLE_ADMIN},
-	{HTTP_POST, "/admin/users", users_post, RT_FORM, ROLE_ADMIN},
+	{HTTP_GET, "/admin/users", users_get, RT_DB, ROLE_ADMIN},
+	{HTTP_POST, "/admin/users", users_post, RT_FORM | RT_DB, ROLE_ADMIN},
 	{HTTP_GET, "/admin/settings", settings_get, 0, ROLE_ADMIN},
-	{HTTP_POST, "/admin/settings", settings_post, RT_FORM | RT_MULTIPART, ROLE_ADMIN},
-	{HTTP_GET, "/admin/audit", audit_get, 0, ROLE_ADMIN},
-	{HTTP_GET, "/media/logo", media_logo, RT_NO_SESSION, 0},
+	{HTTP_POST, "/admin/settings", settings_post, RT_FORM | RT_MULTIPART | RT_DB, ROLE_ADMIN},
+	{HTTP_GET, "/admin/audit", audit_get, RT_DB, ROLE_ADMIN},
+	{HTTP_GET, "/media/logo", media_logo, RT_NO_SESSION | RT_DB, 0},
 	{HTTP_GET, "/api/v1/me", me, 0, ROLE_ANY},
 	{0},
 };

@@ -17,6 +17,7 @@
 #include "catalog/internal.h"
 #include "catalog/web.h"
 #include "catalog/store.h"
+#include "http/kit.h"
 #include "http/router.h"
 #include "view/i18n.h"
 
@@ -288,7 +289,7 @@ static void offices_list(http_req_t *r)
 	size_t n, norgs;
 	if (!c || cat_store_orgs(c, r->arena, &orgs, &norgs) ||
 	    cat_store_offices(c, r->arena, true, true, &offices, &n)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	json_t *list = json_array();
@@ -352,9 +353,10 @@ static void office_detail(http_req_t *r)
 		return;
 	}
 	uint64_t gen = cache_gen();
+	/* The connection is taken only on a cache miss: cached answers need none. */
 	db_conn_t *c = http_db(r);
 	if (!c) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	cat_office_t o;
@@ -367,7 +369,7 @@ static void office_detail(http_req_t *r)
 	cat_proc_t *procs;
 	size_t nprocs;
 	if (rc || cat_store_org_get(c, r->arena, o.org, &org) || cat_store_procs(c, r->arena, true, &procs, &nprocs)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	json_t *j = office_json(r->lang, &o, &org, true);
@@ -409,7 +411,7 @@ static void services(http_req_t *r)
 	size_t noffices, nprocs;
 	if (!c || cat_store_offices(c, r->arena, true, false, &offices, &noffices) ||
 	    cat_store_procs(c, r->arena, true, &procs, &nprocs)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	if (office) {

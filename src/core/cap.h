@@ -39,7 +39,7 @@
 
 /* Every list below ends with a zeroed entry ({0}), so a list may live in the file that owns it
  * (a route table beside its handlers) and still be named here. */
-#define CAP_ROUTE_TABLES 4
+#define CAP_ROUTE_TABLES 8
 
 /* A background task, run on the jobs thread with a connection outside any transaction. */
 typedef struct {

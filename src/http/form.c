@@ -2,6 +2,44 @@
 #include "http/form.h"
 
 #include "base/arena.h"
+#include "base/str.h"
+
+#include <string.h>
+
+const char *form_str(http_req_t *r, const char *name)
+{
+	const char *v = http_form(r, name);
+	return v ? str_trim(arena_strdup(r->arena, v)) : "";
+}
+
+const char *form_text(http_req_t *r, const char *name)
+{
+	const char *v = http_form(r, name);
+	if (!v)
+		return "";
+	char *o = arena_strdup(r->arena, v), *w = o;
+	for (const char *p = v; *p; p++)
+		if (*p != '\r')
+			*w++ = *p;
+	*w = '\0';
+	return str_trim(o);
+}
+
+bool form_check(http_req_t *r, const char *name)
+{
+	const char *v = http_form(r, name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+const char **form_values(http_req_t *r, const char *name, size_t *n)
+{
+	const char **v = arena_alloc(r->arena, (kv_count(&r->form, name) + 1) * sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < r->form.n; i++)
+		if (strcmp(r->form.items[i].key, name) == 0 && *r->form.items[i].val)
+			v[(*n)++] = r->form.items[i].val;
+	return v;
+}
 
 form_t form_new(http_req_t *r, const char *prefix)
 {

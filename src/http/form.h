@@ -19,6 +19,14 @@ typedef struct {
 	json_t *summary;    /* [{id, label, msg}]; NULL until the first form_err */
 } form_t;
 
+/* Reading a posted form (arena strings). A field trimmed, "" when absent; a textarea (CRLF → LF,
+ * trimmed); a checkbox (present, not empty and not "0"); every non-empty value of a repeated
+ * field (checkboxes of one name), in order, as an array of *n. */
+const char *form_str(http_req_t *r, const char *name);
+const char *form_text(http_req_t *r, const char *name);
+bool form_check(http_req_t *r, const char *name);
+const char **form_values(http_req_t *r, const char *name, size_t *n);
+
 form_t form_new(http_req_t *r, const char *prefix);
 /* Drops f and summary (either may have been moved out and set to NULL). */
 void form_free(form_t *m);

@@ -6,7 +6,10 @@
 #include "db/db.h"
 #include "http/ratelimit.h"
 
+#include "view/i18n.h"
+
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -34,6 +37,20 @@ int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char
 		  c ? db_errmsg(c) : "no connection");
 	http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 	return HTTP_TX_ANSWERED;
+}
+
+bool http_tx_ok(http_req_t *r, http_tx_fn fn, void *ud)
+{
+	int rc = http_tx(r, fn, ud, NULL, NULL, NULL);
+	if (rc == 0)
+		return true;
+	if (rc == ERR_CONFLICT)
+		http_reply_error(r, 409, "conflict", "err_conflict", NULL);
+	else if (rc == ERR_INVALID)
+		http_reply_error(r, 422, "invalid", "err_invalid", NULL);
+	else if (rc != HTTP_TX_ANSWERED)
+		http_reply_failed(r, rc);
+	return false;
 }
 
 static ratelimit_t *limiter;
@@ -72,4 +89,48 @@ void http_reply_fields(http_req_t *r, int status, const char *code, const char *
 		json_object_set_new(j, "fields", f);
 	}
 	http_reply_json(r, status, j);
+}
+
+void http_reply_not_found(http_req_t *r)
+{
+	http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+}
+
+void http_reply_unavailable(http_req_t *r)
+{
+	http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+}
+
+void http_reply_failed(http_req_t *r, int rc)
+{
+	if (rc == ERR_NOT_FOUND) {
+		http_reply_not_found(r);
+	} else if (rc == ERR_PERM) {
+		http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
+	} else {
+		log_error("%s: %s %s", r->path, err_name(rc), r->db ? db_errmsg(r->db) : "");
+		http_reply_unavailable(r);
+	}
+}
+
+const char *http_tf(http_req_t *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char key[128];
+	int n = vsnprintf(key, sizeof key, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof key)
+		return "";
+	return http_t(r, arena_strdup(r->arena, key));
+}
+
+const char *http_tv(http_req_t *r, const char *key, const char *const *vars)
+{
+	return i18n_subst(r->arena, http_t(r, key), vars);
+}
+
+const char *http_subst(http_req_t *r, const char *msg, const char *name, const char *value)
+{
+	return i18n_subst(r->arena, msg, (const char *const[]){name, value, NULL});
 }

@@ -28,6 +28,9 @@ typedef int (*http_tx_fn)(http_req_t *r, void *ud);
  * errs may be NULL when conflict_field is. */
 int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char *conflict_field,
 	    const char *conflict_key);
+/* http_tx for a change that shows no form: true when committed; otherwise every failure has been
+ * answered (404, 403, 409 for a conflict, 422 for ERR_INVALID, 503) and the handler returns. */
+bool http_tx_ok(http_req_t *r, http_tx_fn fn, void *ud);
 
 /* One rate limiter per node for every route, pages and API alike: requests are counted per
  * client address and bucket ("booking.read"), so a client that alternates between the pages and
@@ -40,5 +43,18 @@ bool http_rate_ok(http_req_t *r, const char *bucket, int limit, int window, int 
 /* {"error": code, "message": msg(key), "fields": {field: msg(key)}} in the request's language
  * ("fields" only when there are some), with status. */
 void http_reply_fields(http_req_t *r, int status, const char *code, const char *key, const fielderr_t *fields);
+/* 404 and 503 in the request's language (a page, or JSON for API routes). */
+void http_reply_not_found(http_req_t *r);
+void http_reply_unavailable(http_req_t *r);
+/* The answer to a failed look-up: 404 for ERR_NOT_FOUND, 403 for ERR_PERM, else 503 (logged). */
+void http_reply_failed(http_req_t *r, int rc);
+
+/* The translation of the key printf(fmt, …) builds ("cat_kind_%s"). Borrowed or arena. */
+const char *http_tf(http_req_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* msg (already translated) with its placeholder {name} filled with value (i18n_subst). Arena. */
+const char *http_subst(http_req_t *r, const char *msg, const char *name, const char *value);
+/* The translation of key with its {name} placeholders filled from vars (name, value pairs ending
+ * with NULL; i18n_subst). Arena. */
+const char *http_tv(http_req_t *r, const char *key, const char *const *vars);
 
 #endif

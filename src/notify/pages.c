@@ -5,7 +5,7 @@
 #include "auth/auth.h"
 #include "base/err.h"
 #include "base/str.h"
-#include "http/router.h"
+#include "http/kit.h"
 #include "notify/internal.h"
 #include "notify/notify.h"
 
@@ -57,11 +57,10 @@ static void outbox_get_page(http_req_t *r)
 	const char *filter = http_query(r, "status");
 	if (filter && !status_valid(filter))
 		filter = NULL;
-	db_conn_t *c = http_db(r);
 	json_t *rows = NULL, *counts = NULL;
-	if (!c || outbox_list(c, filter, LIST_MAX, &rows) || outbox_counts(c, &counts)) {
+	if (outbox_list(r->db, filter, LIST_MAX, &rows) || outbox_counts(r->db, &counts)) {
 		json_decref(rows);
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	size_t i;
@@ -107,17 +106,11 @@ static bool param_id(http_req_t *r, int64_t *id)
 
 static void message_page(http_req_t *r, int status, int64_t id, json_t *notice)
 {
-	db_conn_t *c = http_db(r);
 	outbox_row_t o;
-	int rc = c ? outbox_get(c, r->arena, id, &o) : ERR_UNAVAILABLE;
-	if (rc == ERR_NOT_FOUND) {
-		json_decref(notice);
-		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
-		return;
-	}
+	int rc = outbox_get(r->db, r->arena, id, &o);
 	if (rc) {
 		json_decref(notice);
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_failed(r, rc);
 		return;
 	}
 	bool pending = str_eq(o.status, "queued") || str_eq(o.status, "failed");
@@ -145,7 +138,7 @@ static void message_get(http_req_t *r)
 {
 	int64_t id;
 	if (!param_id(r, &id)) {
-		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+		http_reply_not_found(r);
 		return;
 	}
 	json_t *notice = str_eq(http_query(r, "retried"), "1") ? json_string(http_t(r, "notify_retried")) : NULL;
@@ -156,13 +149,12 @@ static void retry_post(http_req_t *r)
 {
 	int64_t id;
 	if (!param_id(r, &id)) {
-		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
+		http_reply_not_found(r);
 		return;
 	}
-	db_conn_t *c = http_db(r);
-	int rc = c ? outbox_retry(c, id, (int64_t)time(NULL)) : ERR_UNAVAILABLE;
+	int rc = outbox_retry(r->db, id, (int64_t)time(NULL));
 	if (rc < 0) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	if (rc == 0) {
@@ -179,16 +171,12 @@ static void retry_post(http_req_t *r)
 static void eml_get(http_req_t *r)
 {
 	int64_t id;
-	db_conn_t *c = http_db(r);
 	outbox_row_t o;
-	int rc = !param_id(r, &id) ? ERR_NOT_FOUND : c ? outbox_get(c, r->arena, id, &o) : ERR_UNAVAILABLE;
+	int rc = !param_id(r, &id) ? ERR_NOT_FOUND : outbox_get(r->db, r->arena, id, &o);
 	if (rc == 0 && !str_eq(o.channel, "email"))
 		rc = ERR_NOT_FOUND;
 	if (rc) {
-		if (rc == ERR_NOT_FOUND)
-			http_reply_error(r, 404, "not_found", "err_not_found", NULL);
-		else
-			http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_failed(r, rc);
 		return;
 	}
 	buf_t b;
@@ -209,9 +197,9 @@ static void eml_get(http_req_t *r)
 }
 
 const http_route_t notify_routes[] = {
-	{HTTP_GET, "/admin/outbox/{id}/message.eml", eml_get, 0, ROLE_ADMIN},
-	{HTTP_GET, "/admin/outbox", outbox_get_page, 0, ROLE_ADMIN},
-	{HTTP_GET, "/admin/outbox/{id}", message_get, 0, ROLE_ADMIN},
-	{HTTP_POST, "/admin/outbox/{id}/retry", retry_post, RT_FORM, ROLE_ADMIN},
+	{HTTP_GET, "/admin/outbox/{id}/message.eml", eml_get, RT_DB, ROLE_ADMIN},
+	{HTTP_GET, "/admin/outbox", outbox_get_page, RT_DB, ROLE_ADMIN},
+	{HTTP_GET, "/admin/outbox/{id}", message_get, RT_DB, ROLE_ADMIN},
+	{HTTP_POST, "/admin/outbox/{id}/retry", retry_post, RT_FORM | RT_DB, ROLE_ADMIN},
 	{0},
 };

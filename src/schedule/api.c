@@ -10,7 +10,7 @@
 #include "base/tz.h"
 #include "catalog/catalog.h"
 #include "http/http.h"
-#include "http/router.h"
+#include "http/kit.h"
 #include "schedule/internal.h"
 #include "schedule/web.h"
 #include "view/i18n.h"
@@ -29,19 +29,13 @@ static void bad(http_req_t *r, const char *code)
 
 static void hours_api(http_req_t *r)
 {
-	db_conn_t *c = http_db(r);
-	if (!c) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return;
-	}
+	db_conn_t *c = r->db;
 	catalog_office_t o;
 	int rc = catalog_office_by_code(c, r->arena, http_param(r, "code"), &o);
-	if (rc == ERR_NOT_FOUND || (rc == 0 && !o.active)) {
-		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
-		return;
-	}
+	if (rc == 0 && !o.active)
+		rc = ERR_NOT_FOUND;
 	if (rc) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_failed(r, rc);
 		return;
 	}
 	const tz_t *z = tz_get(o.tz);
@@ -74,7 +68,7 @@ static void hours_api(http_req_t *r)
 	schedule_day_t *days;
 	size_t n;
 	if (schedule_hours(c, r->arena, o.id, from, to, &days, &n)) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+		http_reply_unavailable(r);
 		return;
 	}
 	json_t *jdays = json_array();
@@ -109,6 +103,6 @@ static void hours_api(http_req_t *r)
 }
 
 const http_route_t sched_api_routes[] = {
-	{HTTP_GET, "/api/v1/offices/{code}/hours", hours_api, RT_API | RT_NO_SESSION, 0},
+	{HTTP_GET, "/api/v1/offices/{code}/hours", hours_api, RT_API | RT_NO_SESSION | RT_DB, 0},
 	{0},
 };
