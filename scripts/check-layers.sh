@@ -7,7 +7,7 @@
 #      (capabilities excepted, rule 2).
 #   2. A capability includes another capability's public header NAME/NAME.h only, and only of a
 #      capability listed before it in the capability table (src/cli/capabilities.c).
-#   3. Inside a capability only the web files — cap.c, web.c, web.h, api*.c, pages*.c — and its
+#   3. Inside a capability only the web files — cap.c, web.[ch], api*.c, pages*.[ch] — and its
 #      public header include http/ headers: the rules, stores and models stay testable without
 #      HTTP.
 # Prints file:line for each breach; exit 1 when there is one.
@@ -19,7 +19,7 @@ import os, re, sys
 
 LAYERS = {'base': 0, 'db': 1, 'view': 1, 'bus': 2, 'render': 2, 'http': 3, 'core': 4, 'jobs': 5, 'cli': 7}
 CAP = 6
-WEB = re.compile(r'^(cap\.c|web\.[ch]|api[a-z_]*\.c|pages[a-z_]*\.c)$')
+WEB = re.compile(r'^(cap\.c|web\.[ch]|api[a-z_]*\.c|pages[a-z_]*\.[ch])$')
 
 def folder_of(path):  # "src/booking/api.c" -> "booking"; "src/app.h" -> "base"
     parts = path.split('/')
@@ -62,7 +62,7 @@ for dirpath, _, files in os.walk('src'):
                 elif rank[other] > rank[me]:
                     problems.append(where + ': %s comes after %s in the capability table' % (other, me))
             if layer(me) == CAP and other == 'http' and not WEB.match(f) and f != me + '.h':
-                problems.append(where + ': only the web files of a capability (cap.c, web.[ch], api*.c, pages*.c) and its public header use http/')
+                problems.append(where + ': only the web files of a capability (cap.c, web.[ch], api*.c, pages*.[ch]) and its public header use http/')
 for p in problems:
     print(p)
 if problems:

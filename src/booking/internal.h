@@ -4,6 +4,8 @@
 #define FIN_BOOKING_INTERNAL_H
 
 #include "booking/booking.h"
+#include "catalog/catalog.h"
+#include "schedule/schedule.h"
 
 /* ---------------------------------------------------------------- helpers (booking.c, id.c) */
 
@@ -24,6 +26,63 @@ int booking_job(db_conn_t *c, const config_t *cfg, int64_t now, int *changed);
  * booked by the informer, by video, and a cancelled one, on free times from the day after
  * tomorrow. No mails. Each in its own transaction; 0 or the first error (the rest still tried). */
 int booking_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
+
+/* ---------------------------------------------------------------- the rules' own (booking.c, seat.c, appt.c) */
+
+#define NAME_MAX_BYTES 200
+#define EMAIL_MAX 254
+#define DEFAULT_DAYS 30
+#define MAX_DAYS 92
+#define MAX_OFFICES 32
+#define MAX_CANDIDATES 32
+
+/* What a request names: the procedure, the channel, and the offices whose slots may serve it. */
+typedef struct {
+	catalog_procedure_t proc;
+	const char *channel;
+	catalog_office_t offices[MAX_OFFICES];
+	size_t noffices;
+} bk_target_t;
+
+/* A slot that may take the booking, with its office (one of the target's). */
+typedef struct {
+	schedule_slot_t s;
+	const catalog_office_t *office;
+} bk_cand_t;
+
+/* The citizen's details, checked and normalised. */
+typedef struct {
+	const char *name, *id_type, *email, *phone, *lang;
+	char id_number[BOOKING_ID_MAX];
+	int confidence;
+} bk_person_t;
+
+/* Takes a seat of one of the candidate slots (in order). 0 with *taken, or ERR_CONFLICT. */
+int bk_take_seat(booking_ctx_t *ctx, bk_cand_t *c, size_t nc, size_t *taken, bool *staff_seat);
+/* The slots a request names: its slot_id, or its start among the target's offices. ERR_INVALID
+ * with "start" in err when it names none, ERR_CONFLICT ("slot_full") when they are full. */
+int bk_find_slots(booking_ctx_t *ctx, const bk_target_t *t, const char *start, int64_t slot_id, bk_cand_t *c,
+		      size_t *nc, booking_err_t *err);
+/* The stored form of a manage or hold token (SHA-256, hex). */
+void bk_hash_token(const char *token, char out[65]);
+/* What went wrong for the citizen (err may be NULL): the whole request's code and message key, or
+ * one field's message (the first for a field wins; the code becomes "invalid" when unset). */
+void bk_err_set(booking_err_t *err, const char *code, const char *key);
+void bk_err_field(booking_err_t *err, const char *field, const char *key);
+/* Checks service / channel / office and lists the offices whose slots may serve them: the
+ * office given (in person, or any channel when given), else every active virtual office. */
+int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *channel, const char *office,
+			  bk_target_t *t, booking_err_t *err);
+/* The office's time zone (UTC when unknown). */
+const tz_t *bk_office_tz(const catalog_office_t *o);
+/* Checks and normalises the citizen's details of in into p; false with the fields in err. */
+bool bk_validate_person(booking_ctx_t *ctx, const booking_input_t *in, bk_person_t *p, booking_err_t *err);
+/* The confirmation / change mail and the reminder (when it is still ahead). */
+int bk_notify_booked(booking_ctx_t *ctx, const booking_t *b, const char *token, bool changed);
+int bk_notify_cancelled(booking_ctx_t *ctx, const booking_t *b);
+/* Inside the transaction: lock the person's rows, then count. ERR_BUSY with err filled when a
+ * limit is reached. */
+int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err);
 
 /* ---------------------------------------------------------------- store.c */
 

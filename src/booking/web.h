@@ -20,8 +20,12 @@ void bk_ctx_from_req(booking_ctx_t *ctx, http_req_t *r);
  * Retry-After is set and *retry_after (may be NULL) gets the seconds: the caller answers 429. */
 bool bk_rate_ok(http_req_t *r, bool booking, int *retry_after);
 
-/* Route tables: the JSON API (api.c) and the pages (the citizen's and staff's flows). */
+/* Route tables: the JSON API (api.c) and the pages of the citizen's and staff's flows: the steps
+ * (pages_steps.c), the day and time (pages_calendar.c), one appointment (pages_manage.c). The
+ * steps and the calendar come before the appointment's /cita/{code}. */
 extern const http_route_t bk_api_routes[];
 extern const http_route_t bk_page_routes[];
+extern const http_route_t bk_calendar_routes[];
+extern const http_route_t bk_manage_routes[];
 
 #endif

@@ -1,4 +1,4 @@
-// fuzz-sources: src/catalog/doc.c src/catalog/check.c
+// fuzz-sources: src/catalog/doc.c src/catalog/doc_json.c src/catalog/doc_csv.c src/catalog/doc_write.c src/catalog/check.c
 /* The catalogue import's reading and validation, without a database: the input as a JSON
  * document and as a CSV table. Whatever reads without error must write out (JSON, or the CSV of
  * its table) and read back without error to the same document. */
