@@ -370,163 +370,210 @@ typedef struct {
 	schedule_report_t counts;
 } run_t;
 
-static int materialise_office(db_conn_t *c, run_t *run, int64_t office_id, int64_t rule_id, int64_t now)
+/* The office, its rules, and the slots they yield from today to the furthest horizon: what the
+ * office's future should hold. */
+typedef struct {
+	office_data_t od;
+	sched_rule_t *rules;
+	size_t nrules;
+	slots_t want; /* sorted by (rule, start) */
+} wanted_t;
+
+static bool rule_in_run(const sched_rule_t *r, int64_t rule_id)
 {
-	arena_t *a = run->a;
+	return r->active && (!rule_id || r->id == rule_id);
+}
+
+static int load_wanted(db_conn_t *c, arena_t *a, int64_t office_id, int64_t rule_id, int64_t now, wanted_t *w)
+{
 	catalog_office_t office;
 	int rc = catalog_office_by_id(c, a, office_id, &office);
 	if (rc && rc != ERR_NOT_FOUND)
 		return rc;
 	bool office_on = rc == 0 && office.active;
-	office_data_t od = {.office_id = office_id, .z = office_on ? tz_get(office.tz) : tz_utc()};
-	if (!od.z) {
+	*w = (wanted_t){.od = {.office_id = office_id, .z = office_on ? tz_get(office.tz) : tz_utc()},
+			.want = {a, NULL, 0, 0}};
+	office_data_t *od = &w->od;
+	if (!od->z) {
 		log_error("schedule: office %lld has an unknown time zone '%s'", (long long)office_id, office.tz);
 		return ERR_INVALID;
 	}
-	sched_rule_t *rules;
-	size_t nrules;
-	rc = sched_store_rules(c, a, office_id, &rules, &nrules);
+	rc = sched_store_rules(c, a, office_id, &w->rules, &w->nrules);
 	if (rc)
 		return rc;
 	tz_local_t lnow;
-	tz_local(od.z, now, &lnow);
+	tz_local(od->z, now, &lnow);
 	int32_t today = lnow.day;
 	int horizon = 0;
 	bool derive = false;
-	for (size_t i = 0; i < nrules; i++)
-		if (rules[i].active && (!rule_id || rules[i].id == rule_id)) {
-			if (rules[i].horizon_days > horizon)
-				horizon = rules[i].horizon_days;
-			derive |= rules[i].capacity < 0;
+	for (size_t i = 0; i < w->nrules; i++)
+		if (rule_in_run(&w->rules[i], rule_id)) {
+			if (w->rules[i].horizon_days > horizon)
+				horizon = w->rules[i].horizon_days;
+			derive |= w->rules[i].capacity < 0;
 		}
+	if (!office_on || horizon <= 0)
+		return 0;
 	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
 	tz_date_format(today, from);
 	tz_date_format(today + horizon, to);
-	slots_t want = {a, NULL, 0, 0};
-	if (office_on && horizon > 0) {
-		rc = sched_store_hours(c, a, office_id, &od.hours, &od.nhours);
-		if (!rc)
-			rc = sched_store_closures(c, a, office_id, from, to, &od.closures, &od.nclosures);
-		if (!rc)
-			rc = sched_store_holidays(c, a, from, to, &od.holidays, &od.nholidays);
-		if (!rc && derive)
-			rc = sched_store_shifts(c, a, office_id, from, to, &od.shifts, &od.nshifts);
-		if (!rc && derive)
-			rc = sched_store_skills_at(c, a, office_id, from, to, &od.skills, &od.nskills);
-		if (rc)
-			return rc;
-		for (size_t i = 0; i < nrules; i++)
-			if (rules[i].active && (!rule_id || rules[i].id == rule_id))
-				expand_rule(&od, &rules[i], today, now, &want);
-	}
-	if (want.n > 1)
-		qsort(want.items, want.n, sizeof *want.items, cmp_slot);
-	sched_slot_t *have;
-	size_t nhave;
-	rc = sched_store_future_slots(c, a, office_id, rule_id, now, &have, &nhave);
+	rc = sched_store_hours(c, a, office_id, &od->hours, &od->nhours);
+	if (!rc)
+		rc = sched_store_closures(c, a, office_id, from, to, &od->closures, &od->nclosures);
+	if (!rc)
+		rc = sched_store_holidays(c, a, from, to, &od->holidays, &od->nholidays);
+	if (!rc && derive)
+		rc = sched_store_shifts(c, a, office_id, from, to, &od->shifts, &od->nshifts);
+	if (!rc && derive)
+		rc = sched_store_skills_at(c, a, office_id, from, to, &od->skills, &od->nskills);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < w->nrules; i++)
+		if (rule_in_run(&w->rules[i], rule_id))
+			expand_rule(od, &w->rules[i], today, now, &w->want);
+	if (w->want.n > 1)
+		qsort(w->want.items, w->want.n, sizeof *w->want.items, cmp_slot);
+	return 0;
+}
 
-	/* The diff, by (rule, start): both lists are sorted that way. */
-	size_t cap = want.n + nhave + 1;
-	sched_slot_t *ins = arena_alloc(a, cap * sizeof *ins);
-	const sched_slot_t **upd_new = arena_alloc(a, cap * sizeof *upd_new);
-	const sched_slot_t **upd_old = arena_alloc(a, cap * sizeof *upd_old);
-	bool *upd_guard = arena_alloc(a, cap * sizeof *upd_guard);
-	const sched_slot_t **del = arena_alloc(a, cap * sizeof *del);
-	const sched_slot_t **deact = arena_alloc(a, cap * sizeof *deact);
-	size_t nins = 0, nupd = 0, ndel = 0, ndeact = 0;
-	size_t strands_before = run->strands.n;
+/* What to write to bring the office's future slots in line with the wanted ones. An update
+ * that shrinks a slot below its bookings is unguarded (SCHEDULE_CONFIRMED only). */
+typedef struct {
+	sched_slot_t *ins;
+	const sched_slot_t **upd_new, **upd_old, **del, **deact;
+	bool *upd_guard;
+	size_t nins, nupd, ndel, ndeact;
+} plan_t;
+
+static void plan_alloc(arena_t *a, plan_t *p, size_t cap)
+{
+	*p = (plan_t){0};
+	p->ins = arena_alloc(a, cap * sizeof *p->ins);
+	p->upd_new = arena_alloc(a, cap * sizeof *p->upd_new);
+	p->upd_old = arena_alloc(a, cap * sizeof *p->upd_old);
+	p->upd_guard = arena_alloc(a, cap * sizeof *p->upd_guard);
+	p->del = arena_alloc(a, cap * sizeof *p->del);
+	p->deact = arena_alloc(a, cap * sizeof *p->deact);
+}
+
+/* A stored slot the rules no longer yield: deleted when nobody booked it, else a strand
+ * (deactivated when confirmed; an inactive booked slot was reported when it was stranded). */
+static void plan_gone(run_t *run, const wanted_t *w, const sched_slot_t *o, plan_t *p)
+{
+	if (o->booked == 0 && o->staff_booked == 0) {
+		p->del[p->ndel++] = o;
+	} else if (o->active) {
+		add_strand(&run->strands, w->od.z, o, NULL, channel_of(w->rules, w->nrules, o->rule_id));
+		if (run->mode == SCHEDULE_CONFIRMED)
+			p->deact[p->ndeact++] = o;
+	}
+}
+
+/* A stored slot the rules still yield, maybe with other seats or times. */
+static void plan_kept(run_t *run, const wanted_t *w, const sched_slot_t *want, const sched_slot_t *o, plan_t *p)
+{
+	bool shrinks = want->capacity < o->booked || want->staff_capacity < o->staff_booked;
+	bool same = o->active && strcmp(o->day, want->day) == 0 && strcmp(o->channel, want->channel) == 0 &&
+		    o->end_at == want->end_at && o->capacity == want->capacity &&
+		    o->staff_capacity == want->staff_capacity && o->release_at == want->release_at;
+	if (same)
+		return;
+	if (shrinks) {
+		add_strand(&run->strands, w->od.z, o, want, channel_of(w->rules, w->nrules, o->rule_id));
+		if (run->mode != SCHEDULE_CONFIRMED)
+			return;
+	}
+	sched_slot_t *nw = arena_alloc(run->a, sizeof *nw);
+	*nw = *want;
+	nw->id = o->id;
+	p->upd_new[p->nupd] = nw;
+	p->upd_old[p->nupd] = o;
+	p->upd_guard[p->nupd] = !shrinks;
+	p->nupd++;
+}
+
+/* The diff of the wanted and the stored slots, by (rule, start): both lists are sorted that way. */
+static void plan_diff(run_t *run, const wanted_t *w, const sched_slot_t *have, size_t nhave, plan_t *p)
+{
+	const slots_t *want = &w->want;
+	plan_alloc(run->a, p, want->n + nhave + 1);
 	size_t i = 0, j = 0;
-	while (i < want.n || j < nhave) {
-		int cmp = i == want.n ? 1 : j == nhave ? -1 : cmp_slot(&want.items[i], &have[j]);
-		if (cmp < 0) {
-			ins[nins++] = want.items[i++];
-			continue;
-		}
-		if (cmp > 0) {
-			const sched_slot_t *o = &have[j++];
-			if (o->booked == 0 && o->staff_booked == 0) {
-				del[ndel++] = o;
-			} else if (o->active) {
-				add_strand(&run->strands, od.z, o, NULL, channel_of(rules, nrules, o->rule_id));
-				if (run->mode == SCHEDULE_CONFIRMED)
-					deact[ndeact++] = o;
-			}
-			/* An inactive booked slot was reported when it was stranded; leave it. */
-			continue;
-		}
-		const sched_slot_t *w = &want.items[i++], *o = &have[j++];
-		bool shrinks = w->capacity < o->booked || w->staff_capacity < o->staff_booked;
-		bool same = o->active && strcmp(o->day, w->day) == 0 && strcmp(o->channel, w->channel) == 0 &&
-			    o->end_at == w->end_at &&
-			    o->capacity == w->capacity && o->staff_capacity == w->staff_capacity &&
-			    o->release_at == w->release_at;
-		if (same)
-			continue;
-		if (shrinks) {
-			add_strand(&run->strands, od.z, o, w, channel_of(rules, nrules, o->rule_id));
-			if (run->mode != SCHEDULE_CONFIRMED)
-				continue;
-		}
-		sched_slot_t *nw = arena_alloc(a, sizeof *nw);
-		*nw = *w;
-		nw->id = o->id;
-		upd_new[nupd] = nw;
-		upd_old[nupd] = o;
-		upd_guard[nupd] = !shrinks;
-		nupd++;
+	while (i < want->n || j < nhave) {
+		int cmp = i == want->n ? 1 : j == nhave ? -1 : cmp_slot(&want->items[i], &have[j]);
+		if (cmp < 0)
+			p->ins[p->nins++] = want->items[i++];
+		else if (cmp > 0)
+			plan_gone(run, w, &have[j++], p);
+		else
+			plan_kept(run, w, &want->items[i++], &have[j++], p);
 	}
-	if (run->mode == SCHEDULE_DRY_RUN || (run->mode == SCHEDULE_STRICT && run->strands.n > strands_before)) {
-		run->counts.inserted += nins;
-		run->counts.updated += nupd;
-		run->counts.deleted += ndel;
-		return 0;
-	}
+}
 
-	/* Deletes and updates are guarded by the bookings they see now: on PostgreSQL a booking may
-	 * land between the read above and the write. A guard that fails is a late strand. */
-	for (size_t k = 0; k < ndel; k++) {
-		int64_t r = sched_store_slot_delete_free(c, del[k]->id);
+/* Writes the plan. Deletes and updates are guarded by the bookings they saw: on PostgreSQL a
+ * booking may land between the read and the write. A guard that fails is a late strand
+ * (ERR_CONFLICT in SCHEDULE_STRICT). */
+static int plan_apply(db_conn_t *c, run_t *run, const wanted_t *w, plan_t *p)
+{
+	for (size_t k = 0; k < p->ndel; k++) {
+		int64_t r = sched_store_slot_delete_free(c, p->del[k]->id);
 		if (r < 0)
 			return (int)r;
 		if (r == 1) {
 			run->counts.deleted++;
 			continue;
 		}
-		add_strand(&run->strands, od.z, del[k], NULL, channel_of(rules, nrules, del[k]->rule_id));
+		add_strand(&run->strands, w->od.z, p->del[k], NULL, channel_of(w->rules, w->nrules, p->del[k]->rule_id));
 		if (run->mode == SCHEDULE_STRICT)
 			return ERR_CONFLICT;
-		if (run->mode == SCHEDULE_CONFIRMED && del[k]->active)
-			deact[ndeact++] = del[k];
+		if (run->mode == SCHEDULE_CONFIRMED && p->del[k]->active)
+			p->deact[p->ndeact++] = p->del[k];
 	}
-	for (size_t k = 0; k < nupd; k++) {
-		int64_t r = sched_store_slot_update(c, upd_new[k], upd_guard[k]);
+	for (size_t k = 0; k < p->nupd; k++) {
+		int64_t r = sched_store_slot_update(c, p->upd_new[k], p->upd_guard[k]);
 		if (r < 0)
 			return (int)r;
 		if (r == 0) {
-			add_strand(&run->strands, od.z, upd_old[k], upd_new[k], channel_of(rules, nrules, upd_old[k]->rule_id));
+			add_strand(&run->strands, w->od.z, p->upd_old[k], p->upd_new[k],
+				   channel_of(w->rules, w->nrules, p->upd_old[k]->rule_id));
 			if (run->mode == SCHEDULE_STRICT)
 				return ERR_CONFLICT;
-			if (run->mode == SCHEDULE_CONFIRMED) {
-				r = sched_store_slot_update(c, upd_new[k], false);
-				if (r < 0)
-					return (int)r;
-			}
+			if (run->mode == SCHEDULE_CONFIRMED && (r = sched_store_slot_update(c, p->upd_new[k], false)) < 0)
+				return (int)r;
 		}
 		run->counts.updated += r > 0;
 	}
-	for (size_t k = 0; k < ndeact; k++) {
-		rc = sched_store_slot_deactivate(c, deact[k]->id);
+	for (size_t k = 0; k < p->ndeact; k++) {
+		int rc = sched_store_slot_deactivate(c, p->deact[k]->id);
 		if (rc)
 			return rc;
 		run->counts.deactivated++;
 	}
-	rc = sched_store_slots_insert(c, ins, nins);
+	int rc = sched_store_slots_insert(c, p->ins, p->nins);
+	if (!rc)
+		run->counts.inserted += p->nins;
+	return rc;
+}
+
+static int materialise_office(db_conn_t *c, run_t *run, int64_t office_id, int64_t rule_id, int64_t now)
+{
+	wanted_t w;
+	int rc = load_wanted(c, run->a, office_id, rule_id, now, &w);
+	sched_slot_t *have;
+	size_t nhave;
+	if (!rc)
+		rc = sched_store_future_slots(c, run->a, office_id, rule_id, now, &have, &nhave);
 	if (rc)
 		return rc;
-	run->counts.inserted += nins;
-	return 0;
+	size_t strands_before = run->strands.n;
+	plan_t p;
+	plan_diff(run, &w, have, nhave, &p);
+	if (run->mode == SCHEDULE_DRY_RUN || (run->mode == SCHEDULE_STRICT && run->strands.n > strands_before)) {
+		run->counts.inserted += p.nins;
+		run->counts.updated += p.nupd;
+		run->counts.deleted += p.ndel;
+		return 0;
+	}
+	return plan_apply(c, run, &w, &p);
 }
 
 int schedule_materialise(db_conn_t *c, arena_t *a, int64_t office_id, int64_t rule_id, int64_t now,
