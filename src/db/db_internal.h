@@ -10,6 +10,9 @@
 
 #include "db/db.h"
 
+/* Largest migration file. */
+#define MIGRATION_MAX_BYTES (4u << 20)
+
 #include <pthread.h>
 #include <stdatomic.h>
 

@@ -1,7 +1,7 @@
 /* server.c — the HTTP core on libmicrohttpd: request lifecycle, body intake with caps, the
  * guards in front of every route (language, session, roles, CSRF), replies with security headers,
  * Server-Sent Events with suspend/resume, the access log, and graceful shutdown. */
-#include "http/http.h"
+#include "http/server.h"
 
 #include "app.h"
 #include "base/config.h"
@@ -32,52 +32,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CSP                                                                                        \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-#define SSE_QUEUE_MAX (256 * 1024)
-#define DISCARD_MAX ((size_t)16 << 20)
-
-typedef struct {
-	const char *name, *value;
-} hdr_t;
-
-typedef struct ctx {
-	http_req_t r;
-	buf_t body;
-	multipart_t *mp;
-	int body_status;          /* 0, or 400/413/415 decided while the body arrived */
-	const char *body_code;    /* error code for body_status */
-	const char *body_msg;
-	struct timespec t0;
-	int status;
-	struct MHD_Response *resp;
-	size_t resp_bytes;
-	hdr_t *hdrs;
-	size_t nhdrs, caphdrs;
-	struct db_conn *dbc;
-	const char *method_name;
-	size_t discarded;          /* body bytes dropped after an error */
-	route_result_t early;      /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
-	unsigned early_allowed;
-} ctx_t;
 
 /* The one running server (a process serves once). */
 static app_t *g_app;
 static struct MHD_Daemon *g_daemon;
 static atomic_int g_inflight;
-static bool g_access_log;
-static bool g_trust_proxy;
-static bool g_secure_cookies;
-static size_t g_max_body, g_max_upload, g_max_fields;
-static int64_t g_max_sse;
-static const http_guard_t *g_guard;
-
-static ctx_t *ctx_of(http_req_t *r)
-{
-	return (ctx_t *)r; /* r is the first member */
-}
+srv_settings_t srv;
 
 /* ---------------------------------------------------------------- request accessors */
 
@@ -108,288 +69,34 @@ const char *http_t(http_req_t *r, const char *key)
 
 void http_set_guard(const http_guard_t *g)
 {
-	g_guard = g;
+	srv.guard = g;
 }
 
 const char *http_csrf_token(http_req_t *r)
 {
-	return g_guard ? g_guard->csrf_token(r) : "";
+	return srv.guard ? srv.guard->csrf_token(r) : "";
 }
 
 bool http_csrf_ok(http_req_t *r)
 {
-	return g_guard && g_guard->csrf_ok(r);
+	return srv.guard && srv.guard->csrf_ok(r);
 }
 
 struct db_conn *http_db(http_req_t *r)
 {
-	ctx_t *x = ctx_of(r);
+	ctx_t *x = srv_ctx(r);
 	if (!x->dbc)
 		x->dbc = db_acquire(r->app->db);
 	return x->dbc;
 }
 
-static void release_db(ctx_t *x)
+void srv_release_db(ctx_t *x)
 {
 	if (x->dbc) {
 		db_release(x->dbc);
 		x->dbc = NULL;
 		x->r.db = NULL;
 	}
-}
-
-/* ---------------------------------------------------------------- response decoration */
-
-void http_add_header(http_req_t *r, const char *name, const char *value)
-{
-	ctx_t *x = ctx_of(r);
-	*ARENA_PUSH(r->arena, x->hdrs, x->nhdrs, x->caphdrs) =
-		(hdr_t){arena_strdup(r->arena, name), arena_strdup(r->arena, value)};
-}
-
-void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age,
-		     unsigned flags)
-{
-	char *v = arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%lld; SameSite=%s%s%s", name,
-			       (flags & COOKIE_DELETE) ? "" : value,
-			       (long long)((flags & COOKIE_DELETE) ? 0 : max_age),
-			       (flags & COOKIE_STRICT) ? "Strict" : "Lax",
-			       (flags & COOKIE_HTTPONLY) ? "; HttpOnly" : "",
-			       g_secure_cookies ? "; Secure" : "");
-	http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
-}
-
-static void add_security_headers(struct MHD_Response *resp)
-{
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Permissions-Policy",
-				"camera=(self), microphone=(self), geolocation=()");
-}
-
-static void set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype)
-{
-	http_req_t *r = &x->r;
-	if (r->replied) {
-		/* A second reply is a programming error; keep the first. */
-		log_error("double reply on %s", r->path);
-		MHD_destroy_response(resp);
-		return;
-	}
-	r->replied = true;
-	x->status = status;
-	x->resp = resp;
-	add_security_headers(resp);
-	if (ctype)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	for (size_t i = 0; i < x->nhdrs; i++)
-		MHD_add_response_header(resp, x->hdrs[i].name, x->hdrs[i].value);
-	release_db(x);
-}
-
-void http_reply_bytes(http_req_t *r, int status, const char *ctype, const void *data, size_t len)
-{
-	void *copy = xmalloc(len ? len : 1);
-	if (len)
-		memcpy(copy, data, len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
-	ctx_of(r)->resp_bytes = len;
-	set_response(ctx_of(r), status, resp, ctype);
-}
-
-void http_reply_text(http_req_t *r, int status, const char *ctype, const char *body, size_t len)
-{
-	http_reply_bytes(r, status, ctype, body, len);
-}
-
-static void reply_buf(http_req_t *r, int status, const char *ctype, buf_t *b)
-{
-	size_t len;
-	char *data = buf_detach(b, &len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	ctx_of(r)->resp_bytes = len;
-	set_response(ctx_of(r), status, resp, ctype);
-}
-
-void http_reply_json(http_req_t *r, int status, json_t *body)
-{
-	char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(body);
-	size_t len = strlen(s);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
-	ctx_of(r)->resp_bytes = len;
-	set_response(ctx_of(r), status, resp, "application/json; charset=utf-8");
-}
-
-void http_reply_redirect(http_req_t *r, const char *location)
-{
-	http_add_header(r, MHD_HTTP_HEADER_LOCATION, location);
-	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	http_reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
-}
-
-/* The language switcher: the current path with ?lang=xx. */
-static json_t *lang_links(http_req_t *r)
-{
-	static const char *labels[] = {"Català", "Español", "English"};
-	json_t *a = json_array();
-	for (int i = 0; i < I18N_NLANGS; i++) {
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label",
-						   labels[i], "url",
-						   arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]),
-						   "current", strcmp(r->lang, i18n_langs[i]) == 0));
-	}
-	return a;
-}
-
-static json_t *common_model(http_req_t *r)
-{
-	json_t *m = json_object();
-	json_object_set_new(m, "lang", json_string(r->lang));
-	json_object_set_new(m, "langs", lang_links(r));
-	json_object_set_new(m, "path", json_string(r->path));
-	json_object_set(m, "assets", statics_assets(r->app->statics));
-	if (g_guard)
-		g_guard->page_model(r, m);
-	return m;
-}
-
-void http_reply_page(http_req_t *r, int status, const char *tpl, json_t *model)
-{
-	json_t *common = common_model(r);
-	json_t *tctx = json_pack("{s:O}", "t", r->t);
-	json_t *ctx[3] = {tctx, common, model ? model : json_object()};
-	buf_t out;
-	buf_init(&out, 8 << 20);
-	int rc = view_render(r->app->view, tpl, ctx, 3, &out);
-	json_decref(ctx[2]);
-	json_decref(common);
-	json_decref(tctx);
-	if (rc) {
-		log_error("render %s: %s", tpl, err_name(rc));
-		buf_free(&out);
-		http_reply_bytes(r, 500, "text/plain; charset=utf-8", "500", 3);
-		return;
-	}
-	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	reply_buf(r, status, "text/html; charset=utf-8", &out);
-}
-
-void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key, json_t *extra)
-{
-	const char *msg = http_t(r, msg_key);
-	if (r->api) {
-		json_t *b = json_pack("{s:s,s:s}", "error", code, "message", msg);
-		if (extra)
-			json_object_update(b, extra);
-		json_decref(extra);
-		http_reply_json(r, status, b);
-		return;
-	}
-	json_decref(extra);
-	json_t *m = json_pack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", msg, "title",
-			      http_t(r, status == 404 ? "err_not_found_title" : "err_title"));
-	http_reply_page(r, status, "errors/error", m);
-}
-
-/* ---------------------------------------------------------------- Server-Sent Events */
-
-typedef struct stream {
-	pthread_mutex_t mu;
-	buf_t q;          /* bytes waiting to be written */
-	size_t off;       /* already written from q */
-	bool suspended;   /* we suspended the connection and nobody resumed it yet */
-	bool closing;     /* end the stream after the queue drains */
-	struct MHD_Connection *conn;
-	bus_sub_t *sub;
-	bus_t *bus;
-} stream_t;
-
-static void stream_wake(stream_t *s)
-{
-	if (s->suspended) {
-		s->suspended = false;
-		MHD_resume_connection(s->conn);
-	}
-}
-
-static void on_bus(void *ud, const bus_event_t *ev)
-{
-	stream_t *s = ud;
-	pthread_mutex_lock(&s->mu);
-	if (!s->closing) {
-		int rc = 0;
-		if (ev->kind == BUS_EVENT)
-			rc = buf_append(&s->q, ev->frame, ev->frame_len);
-		else if (ev->kind == BUS_PING)
-			rc = buf_puts(&s->q, ": ping\n\n");
-		else
-			s->closing = true;
-		if (rc) /* a client that reads nothing while events pile up is dropped */
-			s->closing = true;
-		stream_wake(s);
-	}
-	pthread_mutex_unlock(&s->mu);
-}
-
-static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
-{
-	stream_t *s = cls;
-	ssize_t n = 0;
-	pthread_mutex_lock(&s->mu);
-	size_t avail = s->q.len - s->off;
-	if (avail) {
-		n = (ssize_t)(avail < max ? avail : max);
-		memcpy(out, s->q.data + s->off, (size_t)n);
-		s->off += (size_t)n;
-		if (s->off == s->q.len) {
-			buf_reset(&s->q);
-			s->off = 0;
-		}
-	} else if (s->closing) {
-		n = MHD_CONTENT_READER_END_OF_STREAM;
-	} else {
-		/* Nothing to send: park the connection; on_bus resumes it. It costs no thread. */
-		s->suspended = true;
-		MHD_suspend_connection(s->conn);
-		n = 0;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return n;
-}
-
-static void stream_free(void *cls)
-{
-	stream_t *s = cls;
-	bus_unsubscribe(s->bus, s->sub);
-	buf_free(&s->q);
-	pthread_mutex_destroy(&s->mu);
-	free(s);
-	metrics_sse_open(-1);
-}
-
-void http_reply_events(http_req_t *r, const char *topic)
-{
-	if (g_max_sse >= 0 && metrics_sse_count() >= g_max_sse) {
-		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return;
-	}
-	stream_t *s = xcalloc(1, sizeof *s);
-	pthread_mutex_init(&s->mu, NULL);
-	buf_init(&s->q, SSE_QUEUE_MAX);
-	buf_puts(&s->q, "retry: 3000\n: connected\n\n");
-	s->conn = r->conn;
-	s->bus = r->app->bus;
-	metrics_sse_open(1);
-	s->sub = bus_subscribe(s->bus, topic, on_bus, s);
-	struct MHD_Response *resp =
-		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
-	set_response(ctx_of(r), 200, resp, "text/event-stream; charset=utf-8");
 }
 
 /* ---------------------------------------------------------------- request intake */
@@ -427,7 +134,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 {
 	http_req_t *r = cls;
 	const char *v = value ? value : "";
-	if (r->query.n >= g_max_fields)
+	if (r->query.n >= srv.max_fields)
 		return MHD_NO;
 	kv_add(r->arena, &r->query, arena_strdup(r->arena, key), arena_strdup(r->arena, v), strlen(v));
 	return MHD_YES;
@@ -435,7 +142,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 
 static const char *client_ip(struct MHD_Connection *c, http_req_t *r)
 {
-	if (g_trust_proxy) {
+	if (srv.trust_proxy) {
 		const char *xff = http_header(r, "X-Forwarded-For");
 		if (xff && *xff) {
 			const char *last = strrchr(xff, ',');
@@ -495,13 +202,13 @@ static void body_setup(ctx_t *x)
 	const http_route_t *rt = r->rt;
 	const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	size_t cap = g_max_body;
+	size_t cap = srv.max_body;
 	if (rt && (rt->flags & RT_MULTIPART) && ctype_is(ct, "multipart/form-data")) {
-		cap = g_max_upload;
-		multipart_limits_t lim = {.max_parts = g_max_fields,
-					  .max_field_bytes = g_max_body,
-					  .max_file_bytes = g_max_upload,
-					  .max_total_bytes = g_max_upload,
+		cap = srv.max_upload;
+		multipart_limits_t lim = {.max_parts = srv.max_fields,
+					  .max_field_bytes = srv.max_body,
+					  .max_file_bytes = srv.max_upload,
+					  .max_total_bytes = srv.max_upload,
 					  .max_header_bytes = 8192};
 		x->mp = multipart_new(r->arena, ct, &lim);
 		if (!x->mp)
@@ -568,7 +275,7 @@ static void body_finish(ctx_t *x)
 			body_fail(x, 415, "unsupported_media_type", "err_media_type");
 			return;
 		}
-		int rc = parse_urlencoded(r->arena, buf_str(&x->body), x->body.len, g_max_fields, &r->form);
+		int rc = parse_urlencoded(r->arena, buf_str(&x->body), x->body.len, srv.max_fields, &r->form);
 		if (rc == ERR_TOO_BIG)
 			body_fail(x, 413, "too_big", "err_too_big");
 		else if (rc)
@@ -614,7 +321,7 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 		return;
 	}
 	const http_route_t *rt = r->rt;
-	if (!(rt->flags & RT_NO_SESSION) && g_guard && g_guard->identify(r) == ERR_UNAVAILABLE) {
+	if (!(rt->flags & RT_NO_SESSION) && srv.guard && srv.guard->identify(r) == ERR_UNAVAILABLE) {
 		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 		return;
 	}
@@ -750,11 +457,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	http_req_t *r = &x->r;
 	int status = x->status ? x->status : 499;
 	metrics_request(r->route, x->method_name, status, secs);
-	if (g_access_log)
+	if (srv.access_log)
 		log_info("access %s \"%s %s\" %d %zu %.1fms%s%s", r->client_ip, x->method_name, r->path,
 			 status, x->resp_bytes, secs * 1000.0, r->user ? " user=" : "",
 			 r->user ? r->user->email : "");
-	release_db(x);
+	srv_release_db(x);
 	if (x->resp)
 		MHD_destroy_response(x->resp);
 	json_decref(r->json);
@@ -831,13 +538,13 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 {
 	g_app = app;
 	config_t *cfg = app->cfg;
-	g_access_log = config_bool(cfg, "log.access");
-	g_trust_proxy = config_bool(cfg, "server.trust_proxy");
-	g_secure_cookies = config_bool(cfg, "server.secure_cookies");
-	g_max_body = (size_t)config_int(cfg, "limits.max_body");
-	g_max_upload = (size_t)config_int(cfg, "limits.max_upload");
-	g_max_fields = (size_t)config_int(cfg, "limits.max_fields");
-	g_max_sse = config_int(cfg, "limits.max_sse");
+	srv.access_log = config_bool(cfg, "log.access");
+	srv.trust_proxy = config_bool(cfg, "server.trust_proxy");
+	srv.secure_cookies = config_bool(cfg, "server.secure_cookies");
+	srv.max_body = (size_t)config_int(cfg, "limits.max_body");
+	srv.max_upload = (size_t)config_int(cfg, "limits.max_upload");
+	srv.max_fields = (size_t)config_int(cfg, "limits.max_fields");
+	srv.max_sse = config_int(cfg, "limits.max_sse");
 
 	const char *listen = config_str(cfg, "server.listen");
 	struct sockaddr_storage ss;

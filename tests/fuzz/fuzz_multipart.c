@@ -1,4 +1,4 @@
-// fuzz-sources: src/http/parse.c
+// fuzz-sources: src/http/parse.c src/http/multipart.c
 /* A multipart/form-data body through the streaming parser. The first two bytes pick how the body
  * is cut into feeds; the rest is the body, with the fixed boundary "fzb". The body is parsed
  * twice, in one feed and in those chunks, and the two must agree exactly (abort otherwise): the

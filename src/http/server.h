@@ -1,0 +1,65 @@
+/* server.h — what the files of the HTTP server share (server.c, reply.c, sse.c): the state of
+ * one request beside its public part, the settings read at start, and the steps of a reply.
+ * Not for capabilities: they use http.h. */
+#ifndef FIN_HTTP_SERVER_H
+#define FIN_HTTP_SERVER_H
+
+#include "base/buf.h"
+#include "http/http.h"
+#include "http/router.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct MHD_Response;
+
+#define SSE_QUEUE_MAX (256 * 1024)
+#define DISCARD_MAX ((size_t)16 << 20)
+
+typedef struct {
+	const char *name, *value;
+} hdr_t;
+
+typedef struct ctx {
+	http_req_t r;
+	buf_t body;
+	multipart_t *mp;
+	int body_status;          /* 0, or 400/413/415 decided while the body arrived */
+	const char *body_code;    /* error code for body_status */
+	const char *body_msg;
+	struct timespec t0;
+	int status;
+	struct MHD_Response *resp;
+	size_t resp_bytes;
+	hdr_t *hdrs;
+	size_t nhdrs, caphdrs;
+	struct db_conn *dbc;
+	const char *method_name;
+	size_t discarded;          /* body bytes dropped after an error */
+	route_result_t early;      /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
+	unsigned early_allowed;
+} ctx_t;
+
+/* The settings the server reads once at start (http_serve). */
+typedef struct {
+	bool access_log, trust_proxy, secure_cookies;
+	size_t max_body, max_upload, max_fields;
+	int64_t max_sse;
+	const http_guard_t *guard;
+} srv_settings_t;
+extern srv_settings_t srv;
+
+/* The request's full state: r is its first member. */
+static inline ctx_t *srv_ctx(http_req_t *r)
+{
+	return (ctx_t *)r;
+}
+/* Gives the request's storage connection back (when it took one). */
+void srv_release_db(ctx_t *x);
+/* The reply: status, response, content type, security and decoration headers; a second reply
+ * is a programming error (logged; the first stays). The storage connection goes back. */
+void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype);
+
+#endif
