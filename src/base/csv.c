@@ -68,8 +68,87 @@ static int add_byte(parser_t *p, char c)
 	return 0;
 }
 
+/* At the start of a record: the end of a line that holds nothing (or only blanks with CSV_TRIM,
+ * or a comment with CSV_COMMENTS), past its line end; i itself when the line holds a record. */
+static size_t skip_empty_line(const parser_t *p, const char *data, size_t len, size_t i)
+{
+	size_t j = i;
+	while ((p->lim->flags & CSV_TRIM) && j < len && blank(data[j]))
+		j++;
+	bool comment = (p->lim->flags & CSV_COMMENTS) && data[i] == '#';
+	if (!comment && j < len && data[j] != '\n' && data[j] != '\r')
+		return i;
+	while (j < len && data[j] != '\n' && data[j] != '\r')
+		j++;
+	if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n')
+		j++;
+	return j + 1;
+}
+
+/* A quoted field from the opening quote at *i, past the closing one and any blanks after it
+ * (CSV_TRIM). */
+static int read_quoted(parser_t *p, const char *data, size_t len, size_t *i)
+{
+	size_t opened = p->line;
+	int rc;
+	for ((*i)++;;) {
+		if (*i >= len) {
+			/* Name the line where the quote opened: the end of the file says little. */
+			p->line = opened;
+			return fail(p, ERR_INVALID, "a quoted field is not closed");
+		}
+		char c = data[(*i)++];
+		if (c == '"' && *i < len && data[*i] == '"') {
+			(*i)++;
+		} else if (c == '"') {
+			break;
+		} else if (c == '\n' || (c == '\r' && !(*i < len && data[*i] == '\n'))) {
+			p->line++;
+		}
+		if ((rc = add_byte(p, c)))
+			return rc;
+	}
+	while ((p->lim->flags & CSV_TRIM) && *i < len && blank(data[*i]))
+		(*i)++;
+	if (*i < len && data[*i] != ',' && data[*i] != '\n' && data[*i] != '\r')
+		return fail(p, ERR_INVALID, "text after a closing quote");
+	return 0;
+}
+
+static int read_unquoted(parser_t *p, const char *data, size_t len, size_t *i)
+{
+	int rc;
+	while (*i < len && data[*i] != ',' && data[*i] != '\n' && data[*i] != '\r') {
+		if (data[*i] == '"')
+			return fail(p, ERR_INVALID, "a quote inside an unquoted field");
+		if ((rc = add_byte(p, data[(*i)++])))
+			return rc;
+	}
+	return 0;
+}
+
+/* One field from *i, then its separator: 1 when a record ended (a line end, or the end of the
+ * input), 0 when another field follows, or an error. */
+static int read_field(parser_t *p, const char *data, size_t len, size_t *i)
+{
+	while ((p->lim->flags & CSV_TRIM) && *i < len && blank(data[*i]))
+		(*i)++;
+	bool quoted = *i < len && data[*i] == '"';
+	int rc = quoted ? read_quoted(p, data, len, i) : read_unquoted(p, data, len, i);
+	if (!rc)
+		rc = end_field(p, quoted);
+	if (rc || *i >= len)
+		return rc ? rc : 1;
+	if (data[(*i)++] == ',')
+		/* "a," at the very end: the record ends with an empty field. */
+		return *i >= len ? ((rc = end_field(p, false)) ? rc : 1) : 0;
+	if (data[*i - 1] == '\r' && *i < len && data[*i] == '\n')
+		(*i)++;
+	return 1;
+}
+
 int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim, csv_t *out,
-		  csv_error_t *err)
+	      csv_error_t *err)
 {
 	parser_t p = {.a = a, .lim = lim, .err = err, .line = 1, .row_line = 1};
 	buf_init(&p.field, lim->max_field_bytes);
@@ -83,98 +162,23 @@ int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim,
 		rc = len > i ? fail(&p, ERR_TOO_BIG, "too many records") : 0;
 		goto done;
 	}
-	/* One iteration per field. At the top we are at the start of a field; record_start says
-	 * whether it is also the start of a record (for blank-line skipping). */
-	bool record_start = true;
 	while (i < len) {
-		if (record_start) {
-			p.row_line = p.line;
-			/* A line with nothing on it is skipped, not read as a record of one empty field. */
-			size_t j = i;
-			while ((lim->flags & CSV_TRIM) && j < len && blank(data[j]))
-				j++;
-			bool comment = (lim->flags & CSV_COMMENTS) && data[i] == '#';
-			if (comment || j == len || data[j] == '\n' || data[j] == '\r') {
-				while (j < len && data[j] != '\n' && data[j] != '\r')
-					j++;
-				if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n')
-					j++;
-				i = j + 1;
-				p.line++;
-				continue;
-			}
-		}
-		record_start = false;
-		if (lim->flags & CSV_TRIM)
-			while (i < len && blank(data[i]))
-				i++;
-		bool quoted = i < len && data[i] == '"';
-		if (quoted) {
-			size_t opened = p.line;
-			i++;
-			for (;;) {
-				if (i >= len) {
-					/* Name the line where the quote opened: the end of the file says little. */
-					p.line = opened;
-					rc = fail(&p, ERR_INVALID, "a quoted field is not closed");
-					goto done;
-				}
-				char c = data[i++];
-				if (c == '"') {
-					if (i < len && data[i] == '"') {
-						i++;
-						if ((rc = add_byte(&p, '"')))
-							goto done;
-						continue;
-					}
-					break;
-				}
-				if (c == '\n' || (c == '\r' && !(i < len && data[i] == '\n')))
-					p.line++;
-				if ((rc = add_byte(&p, c)))
-					goto done;
-			}
-			if (lim->flags & CSV_TRIM)
-				while (i < len && blank(data[i]))
-					i++;
-			if (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
-				rc = fail(&p, ERR_INVALID, "text after a closing quote");
-				goto done;
-			}
-		} else {
-			while (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r') {
-				if (data[i] == '"') {
-					rc = fail(&p, ERR_INVALID, "a quote inside an unquoted field");
-					goto done;
-				}
-				if ((rc = add_byte(&p, data[i++])))
-					goto done;
-			}
-		}
-		if ((rc = end_field(&p, quoted)))
-			goto done;
-		if (i >= len)
-			break;
-		if (data[i] == ',') {
-			i++;
-			if (i >= len) {
-				/* "a," at the very end: the record ends with an empty field. */
-				if ((rc = end_field(&p, false)))
-					goto done;
-			}
+		/* A line with nothing on it is skipped, not read as a record of one empty field. */
+		size_t next = skip_empty_line(&p, data, len, i);
+		if (next != i) {
+			i = next;
+			p.line++;
 			continue;
 		}
-		/* A line end. */
-		if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
-			i++;
-		i++;
+		p.row_line = p.line;
+		while ((rc = read_field(&p, data, len, &i)) == 0)
+			;
+		if (rc < 0)
+			goto done;
 		if ((rc = end_record(&p)))
 			goto done;
 		p.line++;
-		record_start = true;
 	}
-	if (p.nfields && (rc = end_record(&p)))
-		goto done;
 	out->rows = p.rows;
 	out->n = p.nrows;
 done:

@@ -295,6 +295,29 @@ static size_t block_size(const counts_t *c, size_t tsize)
 	       c->isstd + c->isut;
 }
 
+/* The footer of a version 2+ file at pos: "\n" TZ-string "\n", and nothing after it. 0 (the rule,
+ * if any, into z) or ERR_INVALID. */
+static int read_footer(const unsigned char *p, size_t len, size_t pos, tz_t *z)
+{
+	if (pos >= len || p[pos] != '\n')
+		return ERR_INVALID;
+	const unsigned char *nl = memchr(p + pos + 1, '\n', len - pos - 1);
+	if (!nl || (size_t)(nl - p) != len - 1)
+		return ERR_INVALID;
+	size_t flen = (size_t)(nl - (p + pos + 1));
+	if (flen > MAX_FOOTER)
+		return ERR_INVALID;
+	if (flen == 0)
+		return 0;
+	char footer[MAX_FOOTER + 1];
+	memcpy(footer, p + pos + 1, flen);
+	footer[flen] = '\0';
+	if (memchr(footer, '\0', flen) || parse_posix(footer, &z->rule))
+		return ERR_INVALID;
+	z->has_rule = true;
+	return 0;
+}
+
 int tz_parse(const void *data, size_t len, const char *name, tz_t **out)
 {
 	const unsigned char *p = data;
@@ -351,27 +374,8 @@ int tz_parse(const void *data, size_t len, const char *name, tz_t **out)
 		if (ind[i] > 1)
 			goto fail;
 	pos += need;
-	if (version != 0) {
-		/* Footer: "\n" TZ-string "\n", and nothing after it. */
-		if (pos >= len || p[pos] != '\n')
-			goto fail;
-		const unsigned char *nl = memchr(p + pos + 1, '\n', len - pos - 1);
-		if (!nl || (size_t)(nl - p) != len - 1)
-			goto fail;
-		size_t flen = (size_t)(nl - (p + pos + 1));
-		if (flen > MAX_FOOTER)
-			goto fail;
-		if (flen > 0) {
-			char footer[MAX_FOOTER + 1];
-			memcpy(footer, p + pos + 1, flen);
-			footer[flen] = '\0';
-			if (memchr(footer, '\0', flen) || parse_posix(footer, &z->rule))
-				goto fail;
-			z->has_rule = true;
-		}
-	} else if (pos != len) {
+	if (version != 0 ? read_footer(p, len, pos, z) : pos != len)
 		goto fail;
-	}
 	*out = z;
 	return 0;
 fail:

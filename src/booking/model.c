@@ -51,27 +51,44 @@ static const char *public_url(const booking_ctx_t *ctx)
 	return arena_strndup(ctx->a, u, n);
 }
 
+/* The appointment's office and procedure in full (by code, read by id when the row has none). */
+static int load_full(booking_ctx_t *ctx, const booking_t *b, cat_office_t *o, cat_proc_t *p)
+{
+	catalog_office_t lo;
+	catalog_procedure_t lp;
+	const char *ocode = b->office_code, *pcode = b->service_code;
+	int rc = 0;
+	if (!ocode && !(rc = catalog_office_by_id(ctx->c, ctx->a, b->office_id, &lo)))
+		ocode = lo.code;
+	if (!rc && !pcode && !(rc = catalog_procedure_by_id(ctx->c, ctx->a, b->procedure_id, &lp)))
+		pcode = lp.code;
+	if (!rc)
+		rc = catalog_office_full(ctx->c, ctx->a, ocode, o);
+	if (!rc)
+		rc = catalog_procedure_full(ctx->c, ctx->a, pcode, p);
+	return rc;
+}
+
+/* {code, name, address (with postcode and city), phone, accessibility} in lang. New. */
+static json_t *office_json(arena_t *a, const cat_office_t *o, const char *lang)
+{
+	const char *addr = o->address ? o->address : "";
+	if (o->postcode && *o->postcode)
+		addr = arena_printf(a, "%s, %s %s", addr, o->postcode, o->city ? o->city : "");
+	else if (o->city && *o->city)
+		addr = arena_printf(a, "%s, %s", addr, o->city);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "address", addr,
+			 "phone", o->phone ? o->phone : "", "accessibility", i18n_pick(lang, o->access));
+}
+
 json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token, const char *lang)
 {
 	if (!lang || !*lang)
 		lang = b->lang;
 	int li = i18n_index(lang);
-	catalog_office_t lo;
-	catalog_procedure_t lp;
-	const char *ocode = b->office_code, *pcode = b->service_code;
-	if (!ocode) {
-		if (catalog_office_by_id(ctx->c, ctx->a, b->office_id, &lo))
-			return NULL;
-		ocode = lo.code;
-	}
-	if (!pcode) {
-		if (catalog_procedure_by_id(ctx->c, ctx->a, b->procedure_id, &lp))
-			return NULL;
-		pcode = lp.code;
-	}
 	cat_office_t o;
 	cat_proc_t p;
-	if (catalog_office_full(ctx->c, ctx->a, ocode, &o) || catalog_procedure_full(ctx->c, ctx->a, pcode, &p))
+	if (load_full(ctx, b, &o, &p))
 		return NULL;
 
 	const tz_t *z = tz_get(o.tz ? o.tz : "Europe/Madrid");
@@ -97,20 +114,9 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_object_set_new(m, "manage_url", json_string(arena_printf(ctx->a, "%s/cita/%s%s", base, b->code, q)));
 	json_object_set_new(m, "status", json_string(b->status));
 	json_object_set_new(m, "channel", json_string(b->channel));
-	const char *pname = p.name[li] && *p.name[li] ? p.name[li] : p.name[CAT_CA];
-	json_object_set_new(m, "service", json_pack("{s:s,s:s}", "code", p.code, "name", pname ? pname : ""));
-	if (str_eq(b->channel, "in_person")) {
-		const char *oname = o.name[li] && *o.name[li] ? o.name[li] : o.name[CAT_CA];
-		const char *acc = o.access[li] && *o.access[li] ? o.access[li] : o.access[CAT_CA];
-		const char *addr = o.address ? o.address : "";
-		if (o.postcode && *o.postcode)
-			addr = arena_printf(ctx->a, "%s, %s %s", addr, o.postcode, o.city ? o.city : "");
-		else if (o.city && *o.city)
-			addr = arena_printf(ctx->a, "%s, %s", addr, o.city);
-		json_object_set_new(m, "office",
-				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", o.code, "name", oname ? oname : "", "address",
-					      addr, "phone", o.phone ? o.phone : "", "accessibility", acc ? acc : ""));
-	}
+	json_object_set_new(m, "service", json_pack("{s:s,s:s}", "code", p.code, "name", i18n_pick(lang, p.name)));
+	if (str_eq(b->channel, "in_person"))
+		json_object_set_new(m, "office", office_json(ctx->a, &o, lang));
 	json_object_set_new(m, "start", json_string(start));
 	json_object_set_new(m, "end", json_string(end));
 	json_object_set_new(m, "start_local",

@@ -313,6 +313,75 @@ static void resched_times(http_req_t *r, st_t *st, int status, const booking_t *
 	resched_render(r, st, status, b, p, m);
 }
 
+/* The move to start: done (the manage page), or the page that says why not. */
+static void resched_move(http_req_t *r, booking_ctx_t *ctx, st_t *st, const booking_t *b, const proof_t *p,
+			 const char *start, const char *day)
+{
+	booking_err_t err = {0};
+	booking_t nb;
+	int rc = booking_reschedule(&st->ctx, b->code, *p->token ? p->token : NULL, *p->id_number ? p->id_number : NULL,
+				    start, 0, &nb, &err);
+	if (rc == 0 && *p->token) {
+		http_reply_redirect(r, arena_printf(r->arena, "/cita/%s?token=%s&done=rescheduled", b->code, p->token));
+		return;
+	}
+	if (rc == 0) {
+		booking_t fresh;
+		if (booking_get(ctx, b->code, NULL, p->id_number, &fresh))
+			http_reply_unavailable(r);
+		else
+			manage_page(r, 200, ctx, &fresh, p, "cita_done_rescheduled", NULL);
+		return;
+	}
+	st->day = day;
+	bool day_ok = tz_date_parse(st->day, &st->dayn) == 0;
+	const char *why = rc == ERR_CONFLICT ? "cita_err_slot_full" : "cita_err_time";
+	if (rc == ERR_NOT_FOUND) {
+		not_found_appt(r, &BK_CITIZEN);
+	} else if (str_eq(err.code, "bad_state") || str_eq(err.code, "too_late")) {
+		manage_page(r, 409, ctx, b, p, NULL, "cita_err_not_changeable");
+	} else if ((rc == ERR_CONFLICT || rc == ERR_INVALID) && day_ok) {
+		resched_times(r, st, rc == ERR_CONFLICT ? 409 : 422, b, p, why);
+	} else if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
+		manage_page(r, rc == ERR_CONFLICT ? 409 : 422, ctx, b, p, NULL, why);
+	} else {
+		log_warn("booking pages: reschedule failed: %s", err_name(rc));
+		http_reply_unavailable(r);
+	}
+}
+
+/* Where "choose a day" leads back to after a bad day or month. */
+static const char *resched_back(http_req_t *r, const booking_t *b, const proof_t *p)
+{
+	return *p->token ? arena_printf(r->arena, "/cita/%s/canvia?token=%s", b->code, p->token) : "/cita/gestiona";
+}
+
+/* The month calendar to pick a new day from. */
+static void resched_month(http_req_t *r, st_t *st, const booking_t *b, const proof_t *p)
+{
+	cal_links_t lk = {NULL, NULL};
+	if (*p->token) {
+		lk.day_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&day=", b->code, p->token);
+		lk.month_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=", b->code, p->token);
+	}
+	json_t *m = json_object();
+	const char *shown = "";
+	int rc = bk_month_model(st, bk_param(r, "month"), &lk, m, &shown);
+	if (rc) {
+		json_decref(m);
+		if (rc == ERR_INVALID)
+			bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_month"),
+				   resched_back(r, b, p), "cita_choose_day");
+		else
+			http_reply_unavailable(r);
+		return;
+	}
+	if (*p->token)
+		json_object_set_new(m, "langs", bk_lang_links(r, arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%s",
+									     b->code, p->token, shown)));
+	resched_render(r, st, 200, b, p, m);
+}
+
 static void resched(http_req_t *r)
 {
 	booking_ctx_t ctx;
@@ -337,77 +406,21 @@ static void resched(http_req_t *r)
 	if (!resched_state(r, &st, &b))
 		return;
 	if (*start) {
-		booking_err_t err = {0};
-		booking_t nb;
-		int rc = booking_reschedule(&st.ctx, b.code, *p.token ? p.token : NULL, *p.id_number ? p.id_number : NULL, start,
-					    0, &nb, &err);
-		if (rc == 0) {
-			if (*p.token) {
-				http_reply_redirect(r, arena_printf(r->arena, "/cita/%s?token=%s&done=rescheduled", b.code, p.token));
-			} else {
-				booking_t fresh;
-				if (booking_get(&ctx, b.code, NULL, p.id_number, &fresh)) {
-					http_reply_unavailable(r);
-					return;
-				}
-				manage_page(r, 200, &ctx, &fresh, &p, "cita_done_rescheduled", NULL);
-			}
-			return;
-		}
-		st.day = day;
-		bool day_ok = tz_date_parse(st.day, &st.dayn) == 0;
-		if (rc == ERR_NOT_FOUND) {
-			not_found_appt(r, &BK_CITIZEN);
-		} else if (str_eq(err.code, "bad_state") || str_eq(err.code, "too_late")) {
-			manage_page(r, 409, &ctx, &b, &p, NULL, "cita_err_not_changeable");
-		} else if ((rc == ERR_CONFLICT || rc == ERR_INVALID) && day_ok) {
-			resched_times(r, &st, rc == ERR_CONFLICT ? 409 : 422, &b, &p,
-				      rc == ERR_CONFLICT ? "cita_err_slot_full" : "cita_err_time");
-		} else if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
-			manage_page(r, rc == ERR_CONFLICT ? 409 : 422, &ctx, &b, &p, NULL,
-				    rc == ERR_CONFLICT ? "cita_err_slot_full" : "cita_err_time");
-		} else {
-			log_warn("booking pages: reschedule failed: %s", err_name(rc));
-			http_reply_unavailable(r);
-		}
+		resched_move(r, &ctx, &st, &b, &p, start, day);
 		return;
 	}
-	if (*day) {
-		st.day = day;
-		if (tz_date_parse(day, &st.dayn) || st.dayn < st.today || st.dayn > st.today + AHEAD_DAYS) {
-			bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_day"),
-				*p.token ? arena_printf(r->arena, "/cita/%s/canvia?token=%s", b.code, p.token) : "/cita/gestiona",
-				"cita_choose_day");
-			return;
-		}
-		st.has_day = true;
-		resched_times(r, &st, 200, &b, &p, NULL);
+	if (!*day) {
+		resched_month(r, &st, &b, &p);
 		return;
 	}
-	cal_links_t lk = {NULL, NULL};
-	if (*p.token) {
-		lk.day_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&day=", b.code, p.token);
-		lk.month_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=", b.code, p.token);
-	}
-	json_t *m = json_object();
-	const char *shown = "";
-	int rc = bk_month_model(&st, bk_param(r, "month"), &lk, m, &shown);
-	if (rc == ERR_INVALID) {
-		json_decref(m);
-		bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_month"),
-			*p.token ? arena_printf(r->arena, "/cita/%s/canvia?token=%s", b.code, p.token) : "/cita/gestiona",
-			"cita_choose_day");
+	st.day = day;
+	if (tz_date_parse(day, &st.dayn) || st.dayn < st.today || st.dayn > st.today + AHEAD_DAYS) {
+		bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_day"), resched_back(r, &b, &p),
+			   "cita_choose_day");
 		return;
 	}
-	if (rc) {
-		json_decref(m);
-		http_reply_unavailable(r);
-		return;
-	}
-	if (*p.token)
-		json_object_set_new(m, "langs", bk_lang_links(r, arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%s", b.code,
-									   p.token, shown)));
-	resched_render(r, &st, 200, &b, &p, m);
+	st.has_day = true;
+	resched_times(r, &st, 200, &b, &p, NULL);
 }
 
 /* ---------------------------------------------------------------- cancel */

@@ -24,6 +24,57 @@
 
 /* ---------------------------------------------------------------- step 1: the procedure */
 
+/* The topics (categories) of the bookable procedures, each once, in the order of their names
+ * in the visitor's language (insertion sort: a handful). Arena. */
+static const char **topics(http_req_t *r, const cat_proc_t *procs, size_t n, size_t *ncats)
+{
+	const char **cats = arena_alloc(r->arena, (n + 1) * sizeof *cats);
+	*ncats = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!bk_proc_bookable(&procs[i]))
+			continue;
+		size_t k;
+		for (k = 0; k < *ncats && !str_eq(cats[k], procs[i].category); k++)
+			;
+		if (k == *ncats)
+			cats[(*ncats)++] = procs[i].category;
+	}
+	for (size_t i = 1; i < *ncats; i++)
+		for (size_t k = i; k > 0 && strcmp(str_fold(r->arena, bk_category_label(r, cats[k - 1])),
+						   str_fold(r->arena, bk_category_label(r, cats[k]))) > 0; k--) {
+			const char *t = cats[k];
+			cats[k] = cats[k - 1];
+			cats[k - 1] = t;
+		}
+	return cats;
+}
+
+/* The bookable procedures of one topic that match the folded search text fq ("" for all), as
+ * links to the next step; *shown counts them. New. */
+static json_t *topic_items(http_req_t *r, const flow_t *f, const cat_proc_t *procs, size_t n, const char *cat,
+			   const char *fq, size_t *shown)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const cat_proc_t *p = &procs[i];
+		if (!bk_proc_bookable(p) || !str_eq(p->category, cat))
+			continue;
+		const char *name = i18n_pick(r->lang, p->name), *desc = i18n_pick(r->lang, p->desc);
+		if (*fq && !strstr(str_fold(r->arena, name), fq) && !strstr(str_fold(r->arena, desc), fq))
+			continue;
+		const char *how = "";
+		for (size_t c = 0; c < BK_NCHANNELS; c++)
+			if (catalog_channels_has(p->channels, BK_CHANNELS[c]))
+				how = arena_printf(r->arena, "%s%s%s", how, *how ? " · " : "",
+						   http_tf(r, "cita_ch_short_%s", BK_CHANNELS[c]));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
+						       arena_printf(r->arena, "%s/canal?service=%s", f->base,
+								    str_url_encode(r->arena, p->code))));
+		(*shown)++;
+	}
+	return items;
+}
+
 static void step_service(http_req_t *r, const flow_t *f)
 {
 	st_t st;
@@ -42,26 +93,8 @@ static void step_service(http_req_t *r, const flow_t *f)
 		http_reply_unavailable(r);
 		return;
 	}
-	/* The categories of the bookable procedures, each once. */
-	const char **cats = arena_alloc(r->arena, (n + 1) * sizeof *cats);
-	size_t ncats = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!bk_proc_bookable(&procs[i]))
-			continue;
-		size_t k;
-		for (k = 0; k < ncats && !str_eq(cats[k], procs[i].category); k++)
-			;
-		if (k == ncats)
-			cats[ncats++] = procs[i].category;
-	}
-	/* Topics in the order of their names in the visitor's language (insertion sort: a handful). */
-	for (size_t i = 1; i < ncats; i++)
-		for (size_t k = i; k > 0 && strcmp(str_fold(r->arena, bk_category_label(r, cats[k - 1])),
-						   str_fold(r->arena, bk_category_label(r, cats[k]))) > 0; k--) {
-			const char *t = cats[k];
-			cats[k] = cats[k - 1];
-			cats[k - 1] = t;
-		}
+	size_t ncats;
+	const char **cats = topics(r, procs, n, &ncats);
 	bool cat_known = false;
 	for (size_t k = 0; k < ncats; k++)
 		cat_known = cat_known || str_eq(cats[k], cat);
@@ -76,24 +109,7 @@ static void step_service(http_req_t *r, const flow_t *f)
 							  "current", str_eq(cats[k], cat)));
 		if (*cat && !str_eq(cat, cats[k]))
 			continue;
-		json_t *items = json_array();
-		for (size_t i = 0; i < n; i++) {
-			cat_proc_t *p = &procs[i];
-			if (!bk_proc_bookable(p) || !str_eq(p->category, cats[k]))
-				continue;
-			const char *name = i18n_pick(r->lang, p->name), *desc = i18n_pick(r->lang, p->desc);
-			if (*fq && !strstr(str_fold(r->arena, name), fq) && !strstr(str_fold(r->arena, desc), fq))
-				continue;
-			const char *how = "";
-			for (size_t c = 0; c < BK_NCHANNELS; c++)
-				if (catalog_channels_has(p->channels, BK_CHANNELS[c]))
-					how = arena_printf(r->arena, "%s%s%s", how, *how ? " · " : "",
-							   http_tf(r, "cita_ch_short_%s", BK_CHANNELS[c]));
-			json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
-							       arena_printf(r->arena, "%s/canal?service=%s", f->base,
-									    str_url_encode(r->arena, p->code))));
-			shown++;
-		}
+		json_t *items = topic_items(r, f, procs, n, cats[k], fq, &shown);
 		if (json_array_size(items))
 			json_array_append_new(groups, json_pack("{s:s,s:s,s:o}", "label", bk_category_label(r, cats[k]), "id",
 								arena_printf(r->arena, "cat-%zu", k), "items", items));
@@ -230,53 +246,42 @@ static bool is_detail_field(const char *f)
 }
 
 /* The details form; err may be NULL (a fresh form). */
-static void details_page(st_t *st, int status, const booking_err_t *err)
+/* The error summary of the details form (and each field's message into fm): in form order,
+ * linked to the field's first input. New. */
+static json_t *details_errors(http_req_t *r, const booking_err_t *err, json_t *fm)
 {
-	http_req_t *r = st->r;
-	bool post = r->method == HTTP_POST;
-	bool pow = !st->f->staff && config_bool(r->app->cfg, "booking.proof_of_work");
-	json_t *fm = json_object();
-	for (size_t i = 0; i < NDETAIL; i++) {
-		const char *v = post ? bk_param(r, DETAIL_FIELDS[i]) : "";
-		json_object_set_new(fm, DETAIL_FIELDS[i], json_pack("{s:s}", "v", v));
-	}
-	const char *id_type = post ? bk_param(r, "id_type") : "dni";
-	const char *lang = post ? bk_param(r, "lang") : r->lang;
-	const char *conf = post ? bk_param(r, "digital_confidence") : "";
 	json_t *summary = json_array();
-	if (err) {
-		for (size_t i = 0; i < NDETAIL; i++) {
-			const char *key = booking_err_field(err, DETAIL_FIELDS[i]);
-			if (!key)
-				continue;
-			const char *msg = http_t(r, key);
-			if (str_eq(DETAIL_FIELDS[i], "altcha") && str_eq(key, "booking_err_altcha_missing"))
-				msg = http_t(r, "cita_err_altcha_nojs");
-			json_object_set_new(json_object_get(fm, DETAIL_FIELDS[i]), "err", json_string(msg));
-			const char *id = arena_printf(r->arena, "d-%s", DETAIL_FIELDS[i]);
-			if (str_eq(DETAIL_FIELDS[i], "id_type"))
-				id = "d-id_type-dni";
-			else if (str_eq(DETAIL_FIELDS[i], "lang"))
-				id = "d-lang-ca";
-			else if (str_eq(DETAIL_FIELDS[i], "digital_confidence"))
-				id = "d-conf-0";
-			else if (str_eq(DETAIL_FIELDS[i], "altcha"))
-				id = "d-altcha";
-			json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", id, "label",
-								 http_tf(r, "cita_f_%s", DETAIL_FIELDS[i]), "msg", msg));
-		}
-		if (!json_array_size(summary) && err->key)
-			json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", "d-name", "label", http_t(r, "cita_f_name"), "msg",
-								 http_t(r, err->key)));
+	if (!err)
+		return summary;
+	for (size_t i = 0; i < NDETAIL; i++) {
+		const char *key = booking_err_field(err, DETAIL_FIELDS[i]);
+		if (!key)
+			continue;
+		const char *msg = http_t(r, key);
+		if (str_eq(DETAIL_FIELDS[i], "altcha") && str_eq(key, "booking_err_altcha_missing"))
+			msg = http_t(r, "cita_err_altcha_nojs");
+		json_object_set_new(json_object_get(fm, DETAIL_FIELDS[i]), "err", json_string(msg));
+		const char *id = arena_printf(r->arena, "d-%s", DETAIL_FIELDS[i]);
+		if (str_eq(DETAIL_FIELDS[i], "id_type"))
+			id = "d-id_type-dni";
+		else if (str_eq(DETAIL_FIELDS[i], "lang"))
+			id = "d-lang-ca";
+		else if (str_eq(DETAIL_FIELDS[i], "digital_confidence"))
+			id = "d-conf-0";
+		else if (str_eq(DETAIL_FIELDS[i], "altcha"))
+			id = "d-altcha";
+		json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", id, "label",
+							 http_tf(r, "cita_f_%s", DETAIL_FIELDS[i]), "msg", msg));
 	}
-	json_t *m = json_object();
-	json_object_set_new(m, "f", fm);
-	if (json_array_size(summary)) {
-		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", summary);
-	} else {
-		json_decref(summary);
-	}
+	if (!json_array_size(summary) && err->key)
+		json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", "d-name", "label", http_t(r, "cita_f_name"),
+							 "msg", http_t(r, err->key)));
+	return summary;
+}
+
+/* The radio groups of the details form: ID document type, language, digital confidence. */
+static void details_options(http_req_t *r, json_t *m, const char *id_type, const char *lang, const char *conf)
+{
 	static const char *const id_types[] = {"dni", "nie", "passport"};
 	json_t *types = json_array();
 	for (size_t i = 0; i < 3; i++)
@@ -299,19 +304,50 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 						    i ? str_eq(conf, v) : !*conf));
 	}
 	json_object_set_new(m, "confidence", cj);
+}
+
+/* The altcha widget's texts in the visitor's language, as the JSON string it takes. New. */
+static json_t *pow_strings(http_req_t *r)
+{
+	json_t *s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
+			      http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
+			      http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
+			      http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
+	char *js = json_dumps(s, JSON_COMPACT);
+	json_t *out = json_string(js);
+	free(js);
+	json_decref(s);
+	return out;
+}
+
+static void details_page(st_t *st, int status, const booking_err_t *err)
+{
+	http_req_t *r = st->r;
+	bool post = r->method == HTTP_POST;
+	bool pow = !st->f->staff && config_bool(r->app->cfg, "booking.proof_of_work");
+	json_t *fm = json_object();
+	for (size_t i = 0; i < NDETAIL; i++) {
+		const char *v = post ? bk_param(r, DETAIL_FIELDS[i]) : "";
+		json_object_set_new(fm, DETAIL_FIELDS[i], json_pack("{s:s}", "v", v));
+	}
+	const char *id_type = post ? bk_param(r, "id_type") : "dni";
+	const char *lang = post ? bk_param(r, "lang") : r->lang;
+	const char *conf = post ? bk_param(r, "digital_confidence") : "";
+	json_t *summary = details_errors(r, err, fm);
+	json_t *m = json_object();
+	json_object_set_new(m, "f", fm);
+	if (json_array_size(summary)) {
+		json_object_set_new(m, "has_errors", json_true());
+		json_object_set_new(m, "errors", summary);
+	} else {
+		json_decref(summary);
+	}
+	details_options(r, m, id_type, lang, conf);
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_ALL));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
 	json_object_set_new(m, "pow", json_boolean(pow));
-	if (pow) {
-		json_t *s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
-				      http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
-				      http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
-				      http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
-		char *js = json_dumps(s, JSON_COMPACT);
-		json_object_set_new(m, "pow_strings", json_string(js));
-		free(js);
-		json_decref(s);
-	}
+	if (pow)
+		json_object_set_new(m, "pow_strings", pow_strings(r));
 	/* How long the seat is kept: the hold's expiry as the time step wrote it. Shown, not trusted. */
 	int64_t until = 0;
 	if (*st->hold && str_to_i64(st->until, 0, INT64_MAX, &until) == 0 && until > 0) {

@@ -301,6 +301,32 @@ static void csv_row(cat_rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_
 	cat_rd_flush(r, at, c->errs, &check);
 }
 
+/* For each column of the table, its place in the file's header (-1 when absent); unknown,
+ * repeated and missing required columns go to errs. Arena. */
+static int *column_map(arena_t *a, const csv_row_t *h, const cat_col_t *cols, cat_ierrs_t *errs)
+{
+	size_t ncols = 0;
+	while (cols[ncols].name)
+		ncols++;
+	int *map = arena_alloc(a, ncols * sizeof *map);
+	for (size_t i = 0; i < ncols; i++)
+		map[i] = -1;
+	const char *where = arena_printf(a, "line %zu", h->line);
+	for (size_t i = 0; i < h->n; i++) {
+		int ci = col_index(cols, h->f[i]);
+		if (ci < 0)
+			cat_ierrs_add(errs, where, h->f[i], "err_cat_column", "");
+		else if (map[ci] >= 0)
+			cat_ierrs_add(errs, where, h->f[i], "err_cat_duplicate", "");
+		else
+			map[ci] = (int)i;
+	}
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i].required && map[i] < 0)
+			cat_ierrs_add(errs, where, cols[i].name, "err_cat_column_missing", "");
+	return map;
+}
+
 int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat_doc_t *out, cat_ierrs_t *errs)
 {
 	*out = (cat_doc_t){0};
@@ -332,25 +358,7 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 	}
 	*kind = (cat_kind_t)k;
 	const cat_col_t *cols = cat_table_cols(*kind);
-	size_t ncols = 0;
-	while (cols[ncols].name)
-		ncols++;
-	int *map = arena_alloc(a, ncols * sizeof *map);
-	for (size_t i = 0; i < ncols; i++)
-		map[i] = -1;
-	for (size_t i = 0; i < h->n; i++) {
-		const char *where = arena_printf(a, "line %zu", h->line);
-		int ci = col_index(cols, h->f[i]);
-		if (ci < 0)
-			cat_ierrs_add(errs, where, h->f[i], "err_cat_column", "");
-		else if (map[ci] >= 0)
-			cat_ierrs_add(errs, where, h->f[i], "err_cat_duplicate", "");
-		else
-			map[ci] = (int)i;
-	}
-	for (size_t i = 0; i < ncols; i++)
-		if (cols[i].required && map[i] < 0)
-			cat_ierrs_add(errs, arena_printf(a, "line %zu", h->line), cols[i].name, "err_cat_column_missing", "");
+	int *map = column_map(a, h, cols, errs);
 	if (errs->n)
 		return ERR_INVALID;
 	caps_t caps = {0};

@@ -303,6 +303,66 @@ static void desk_from_form(http_req_t *r, cat_desk_t *d, const char *code)
 	}
 }
 
+/* A zone of the office page: its edit and delete forms, its desks with their forms, the new-desk
+ * form; the failed form (when it is one of these) shows its errors, appended to summary. */
+static json_t *zone_json(http_req_t *r, const cat_zone_t *z, const failed_t *fail, json_t *summary)
+{
+	bool zone_failed = fail && str_eq(fail->zone, z->code);
+	/* Zone edit form. */
+	const char *zp = arena_printf(r->arena, "z-%s", z->code);
+	form_t zf = form_new(r, zp);
+	bool edit_failed = zone_failed && fail->kind == F_ZONE_EDIT;
+	cat_zone_t shown = *z;
+	if (edit_failed) {
+		zone_from_form(r, &shown);
+	}
+	zone_values(&zf, &shown);
+	if (edit_failed)
+		cat_form_errors(&zf, fail->errs, summary);
+	/* Delete form. */
+	form_t xf = form_new(r, arena_printf(r->arena, "x-%s", z->code));
+	if (zone_failed && fail->kind == F_ZONE_DELETE)
+		cat_form_errors(&xf, fail->errs, summary);
+	/* Desks. */
+	json_t *desks = json_array();
+	for (size_t k = 0; k < z->ndesks; k++) {
+		const cat_desk_t *d = &z->desks[k];
+		const char *dp = arena_printf(r->arena, "d-%s-%s", z->code, d->code);
+		form_t df = form_new(r, dp);
+		bool desk_failed = zone_failed && fail->kind == F_DESK_EDIT && str_eq(fail->desk, d->code);
+		cat_desk_t ds = *d;
+		if (desk_failed)
+			desk_from_form(r, &ds, d->code);
+		form_val(&df, "display_name", ds.display_name);
+		form_on(&df, "active", ds.active);
+		if (desk_failed)
+			cat_form_errors(&df, fail->errs, summary);
+		json_array_append_new(desks, json_pack("{s:s,s:s,s:b,s:s,s:o}", "dcode", d->code, "display_name",
+						       d->display_name, "active", d->active, "dp", dp, "df", df.f));
+	}
+	form_t nd = form_new(r, arena_printf(r->arena, "nd-%s", z->code));
+	bool nd_failed = zone_failed && fail->kind == F_DESK_NEW;
+	form_val(&nd, "code", nd_failed ? form_str(r, "code") : "");
+	form_val(&nd, "display_name", nd_failed ? form_str(r, "display_name") : "");
+	if (nd_failed)
+		cat_form_errors(&nd, fail->errs, summary);
+	char ratio[16];
+	snprintf(ratio, sizeof ratio, "%.1f", cat_contrast_white(z->colour));
+	json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", i18n_pick(r->lang, z->name),
+			       "kind_label", http_tf(r, "cat_zone_%s", z->kind), "colour",
+			       z->colour, "letter", z->letter, "ratio", ratio, "ndesks", (json_int_t)z->ndesks);
+	json_object_set_new(jz, "zp", json_string(zp));
+	json_object_set_new(jz, "zf", zf.f);
+	json_object_set_new(jz, "xf", xf.f);
+	json_object_set_new(jz, "open", json_boolean(edit_failed));
+	json_object_set_new(jz, "kinds",
+			    cat_options(r, cat_zone_kinds, 4, "cat_zone_", shown.kind, arena_printf(r->arena, "%s-kind", zp)));
+	json_object_set_new(jz, "desks", desks);
+	json_object_set_new(jz, "has_desks", json_boolean(z->ndesks > 0));
+	json_object_set_new(jz, "nd", nd.f);
+	return jz;
+}
+
 static void office_page(http_req_t *r, int status, const char *code, const failed_t *fail)
 {
 	cat_office_t o;
@@ -316,63 +376,8 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 	}
 	json_t *summary = fail ? json_array() : NULL;
 	json_t *zones = json_array();
-	for (size_t i = 0; i < o.nzones; i++) {
-		const cat_zone_t *z = &o.zones[i];
-		bool zone_failed = fail && str_eq(fail->zone, z->code);
-		/* Zone edit form. */
-		const char *zp = arena_printf(r->arena, "z-%s", z->code);
-		form_t zf = form_new(r, zp);
-		bool edit_failed = zone_failed && fail->kind == F_ZONE_EDIT;
-		cat_zone_t shown = *z;
-		if (edit_failed) {
-			zone_from_form(r, &shown);
-		}
-		zone_values(&zf, &shown);
-		if (edit_failed)
-			cat_form_errors(&zf, fail->errs, summary);
-		/* Delete form. */
-		form_t xf = form_new(r, arena_printf(r->arena, "x-%s", z->code));
-		if (zone_failed && fail->kind == F_ZONE_DELETE)
-			cat_form_errors(&xf, fail->errs, summary);
-		/* Desks. */
-		json_t *desks = json_array();
-		for (size_t k = 0; k < z->ndesks; k++) {
-			const cat_desk_t *d = &z->desks[k];
-			const char *dp = arena_printf(r->arena, "d-%s-%s", z->code, d->code);
-			form_t df = form_new(r, dp);
-			bool desk_failed = zone_failed && fail->kind == F_DESK_EDIT && str_eq(fail->desk, d->code);
-			cat_desk_t ds = *d;
-			if (desk_failed)
-				desk_from_form(r, &ds, d->code);
-			form_val(&df, "display_name", ds.display_name);
-			form_on(&df, "active", ds.active);
-			if (desk_failed)
-				cat_form_errors(&df, fail->errs, summary);
-			json_array_append_new(desks, json_pack("{s:s,s:s,s:b,s:s,s:o}", "dcode", d->code, "display_name",
-							       d->display_name, "active", d->active, "dp", dp, "df", df.f));
-		}
-		form_t nd = form_new(r, arena_printf(r->arena, "nd-%s", z->code));
-		bool nd_failed = zone_failed && fail->kind == F_DESK_NEW;
-		form_val(&nd, "code", nd_failed ? form_str(r, "code") : "");
-		form_val(&nd, "display_name", nd_failed ? form_str(r, "display_name") : "");
-		if (nd_failed)
-			cat_form_errors(&nd, fail->errs, summary);
-		char ratio[16];
-		snprintf(ratio, sizeof ratio, "%.1f", cat_contrast_white(z->colour));
-		json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", i18n_pick(r->lang, z->name),
-				       "kind_label", http_tf(r, "cat_zone_%s", z->kind), "colour",
-				       z->colour, "letter", z->letter, "ratio", ratio, "ndesks", (json_int_t)z->ndesks);
-		json_object_set_new(jz, "zp", json_string(zp));
-		json_object_set_new(jz, "zf", zf.f);
-		json_object_set_new(jz, "xf", xf.f);
-		json_object_set_new(jz, "open", json_boolean(edit_failed));
-		json_object_set_new(jz, "kinds",
-				    cat_options(r, cat_zone_kinds, 4, "cat_zone_", shown.kind, arena_printf(r->arena, "%s-kind", zp)));
-		json_object_set_new(jz, "desks", desks);
-		json_object_set_new(jz, "has_desks", json_boolean(z->ndesks > 0));
-		json_object_set_new(jz, "nd", nd.f);
-		json_array_append_new(zones, jz);
-	}
+	for (size_t i = 0; i < o.nzones; i++)
+		json_array_append_new(zones, zone_json(r, &o.zones[i], fail, summary));
 	form_t nz = form_new(r, "nz");
 	bool nz_failed = fail && fail->kind == F_ZONE_NEW;
 	cat_zone_t newz = {.code = "", .kind = "welcome", .colour = "", .letter = ""};

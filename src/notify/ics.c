@@ -46,119 +46,154 @@ static const char *from_address(char *buf, size_t n)
 static const cap_notice_t ics_current = {"", "mail/ics", "", "", "", NOTICE_APPOINTMENT | NOTICE_FIRST};
 static const cap_notice_t ics_cancelled = {"", "mail/ics", "", "", "", NOTICE_APPOINTMENT | NOTICE_CANCEL};
 
-static char *ics_build(const json_t *m, const cap_notice_t *k, size_t *len)
+/* What an event says, worked out from the model before libical is touched. New strings are
+ * desc, loc_buf and summary (ics_facts_free). */
+typedef struct {
+	const char *code, *lang, *location, *manage;
+	int64_t start, end, now;
+	int sequence;
+	bool cancel;
+	char uid[512], from[256];
+	char *desc, *loc_buf, *summary;
+} ics_facts_t;
+
+/* SEQUENCE: the model's (a cancellation outranks the last version the citizen was sent, whose
+ * SEQUENCE is the model's: the appointment itself does not change when it is cancelled), else 0
+ * for a NOTICE_FIRST kind and the seconds since SEQUENCE_EPOCH for the others. */
+static int ics_sequence(const json_t *m, const cap_notice_t *k, int64_t now)
 {
-	const char *code = vmodel_str(m, "code");
-	int64_t start, end;
-	if (!*code || tz_iso_parse(vmodel_str(m, "start"), TZ_ISO_LENIENT, &start))
-		return NULL;
-	if (tz_iso_parse(vmodel_str(m, "end"), TZ_ISO_LENIENT, &end) || end <= start) {
-		json_int_t dur = json_integer_value(json_object_get(m, "duration_min"));
-		end = start + (dur > 0 ? dur : 15) * 60;
-	}
-	bool cancel = k->flags & NOTICE_CANCEL;
-	const char *lang = vmodel_str(m, "lang");
-	if (!i18n_supported(lang))
-		lang = i18n_langs[0];
-	const char *channel = vmodel_str(m, "channel");
-	int64_t now = (int64_t)time(NULL);
-	int sequence = 0;
 	const json_t *seq = json_object_get(m, "sequence");
 	if (json_is_integer(seq))
-		/* A cancellation outranks the last version the citizen was sent, whose SEQUENCE is the
-		 * model's (the appointment itself does not change when it is cancelled). */
-		sequence = (int)json_integer_value(seq) + (cancel ? 1 : 0);
-	else if (!(k->flags & NOTICE_FIRST) && now > SEQUENCE_EPOCH)
-		sequence = (int)(now - SEQUENCE_EPOCH);
+		return (int)json_integer_value(seq) + ((k->flags & NOTICE_CANCEL) ? 1 : 0);
+	if (!(k->flags & NOTICE_FIRST) && now > SEQUENCE_EPOCH)
+		return (int)(now - SEQUENCE_EPOCH);
+	return 0;
+}
 
-	char host[256], uid[512], from[256];
+static const char *ics_location(const json_t *m, const char *lang, char **buf)
+{
+	const char *channel = vmodel_str(m, "channel");
+	if (str_eq(channel, "phone"))
+		return i18n_get(lang, "ics_location_phone");
+	if (str_eq(channel, "video"))
+		return i18n_get(lang, "ics_location_video");
+	const char *oname = vmodel_str(m, "office.name"), *addr = vmodel_str(m, "office.address");
+	*buf = *oname && *addr ? xasprintf("%s, %s", oname, addr) : xstrdup(*addr ? addr : oname);
+	return *buf;
+}
+
+/* false when the model lacks a code or a valid start. */
+static bool ics_facts(const json_t *m, const cap_notice_t *k, ics_facts_t *f)
+{
+	memset(f, 0, sizeof *f);
+	f->code = vmodel_str(m, "code");
+	if (!*f->code || tz_iso_parse(vmodel_str(m, "start"), TZ_ISO_LENIENT, &f->start))
+		return false;
+	if (tz_iso_parse(vmodel_str(m, "end"), TZ_ISO_LENIENT, &f->end) || f->end <= f->start) {
+		json_int_t dur = json_integer_value(json_object_get(m, "duration_min"));
+		f->end = f->start + (dur > 0 ? dur : 15) * 60;
+	}
+	f->cancel = k->flags & NOTICE_CANCEL;
+	f->lang = vmodel_str(m, "lang");
+	if (!i18n_supported(f->lang))
+		f->lang = i18n_langs[0];
+	f->now = (int64_t)time(NULL);
+	f->sequence = ics_sequence(m, k, f->now);
+	char host[256];
 	notify_public_host(host, sizeof host);
-	snprintf(uid, sizeof uid, "%s@%s", code, host);
-	from_address(from, sizeof from);
-
+	snprintf(f->uid, sizeof f->uid, "%s@%s", f->code, host);
+	from_address(f->from, sizeof f->from);
 	/* The description is a text template, so it says what the mail says; without templates
 	 * (a bare notify_ics call) it falls back to the code and the manage link. */
-	char *desc = NULL;
-	if (compose_part("mail/ics", false, k, lang, m, &desc) != 0)
-		desc = xasprintf("%s\n%s", code, vmodel_str(m, "manage_url"));
-	for (size_t n = strlen(desc); n > 0 && (desc[n - 1] == '\n' || desc[n - 1] == ' '); n--)
-		desc[n - 1] = '\0';
+	if (compose_part("mail/ics", false, k, f->lang, m, &f->desc) != 0)
+		f->desc = xasprintf("%s\n%s", f->code, vmodel_str(m, "manage_url"));
+	for (size_t n = strlen(f->desc); n > 0 && (f->desc[n - 1] == '\n' || f->desc[n - 1] == ' '); n--)
+		f->desc[n - 1] = '\0';
+	f->location = ics_location(m, f->lang, &f->loc_buf);
+	const char *service = vmodel_str(m, "service.name");
+	f->summary = xasprintf("%s (%s)", *service ? service : f->code, compose_city(m));
+	f->manage = vmodel_str(m, "manage_url");
+	return true;
+}
 
-	const char *location;
-	char *loc_buf = NULL;
-	if (str_eq(channel, "phone"))
-		location = i18n_get(lang, "ics_location_phone");
-	else if (str_eq(channel, "video"))
-		location = i18n_get(lang, "ics_location_video");
-	else {
-		const char *oname = vmodel_str(m, "office.name"), *addr = vmodel_str(m, "office.address");
-		loc_buf = *oname && *addr ? xasprintf("%s, %s", oname, addr) : xstrdup(*addr ? addr : oname);
-		location = loc_buf;
-	}
-	const char *summary = vmodel_str(m, "service.name");
-	char *summary_buf = xasprintf("%s (%s)", *summary ? summary : code, compose_city(m));
+static void ics_facts_free(ics_facts_t *f)
+{
+	free(f->desc);
+	free(f->loc_buf);
+	free(f->summary);
+}
 
-	pthread_mutex_lock(&ical_mu);
-	icalcomponent *cal = icalcomponent_new_vcalendar();
-	icalcomponent_add_property(cal, icalproperty_new_prodid("-//Finestreta//Cita previa//CA"));
-	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal, icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
-
-	icalcomponent *ev = icalcomponent_new_vevent();
-	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(now)));
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(start)));
-	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(end)));
-	icalcomponent_add_property(ev, icalproperty_new_sequence(sequence));
-	icalcomponent_add_property(ev, icalproperty_new_status(cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
-	icalcomponent_add_property(ev, icalproperty_new_summary(summary_buf));
-	if (*location)
-		icalcomponent_add_property(ev, icalproperty_new_location(location));
-	icalcomponent_add_property(ev, icalproperty_new_description(desc));
-	const char *manage = vmodel_str(m, "manage_url");
-	if (*manage)
-		icalcomponent_add_property(ev, icalproperty_new_url(manage));
-	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
-
-	char *mailto = xasprintf("mailto:%s", from);
+/* The organiser (the city, from mail.from) and the citizen as attendee. */
+static void ics_people(icalcomponent *ev, const json_t *m, const ics_facts_t *f)
+{
+	char *mailto = xasprintf("mailto:%s", f->from);
 	icalproperty *org = icalproperty_new_organizer(mailto);
 	icalproperty_add_parameter(org, icalparameter_new_cn(compose_city(m)));
 	icalcomponent_add_property(ev, org);
 	free(mailto);
 	const char *email = vmodel_str(m, "email");
-	if (mime_addr_ok(email)) {
-		mailto = xasprintf("mailto:%s", email);
-		icalproperty *att = icalproperty_new_attendee(mailto);
-		const char *name = vmodel_str(m, "name");
-		if (*name)
-			icalproperty_add_parameter(att, icalparameter_new_cn(name));
-		icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
-		icalproperty_add_parameter(att, icalparameter_new_partstat(cancel ? ICAL_PARTSTAT_DECLINED
-										  : ICAL_PARTSTAT_ACCEPTED));
-		icalproperty_add_parameter(att, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
-		icalcomponent_add_property(ev, att);
-		free(mailto);
-	}
-	if (!cancel) {
+	if (!mime_addr_ok(email))
+		return;
+	mailto = xasprintf("mailto:%s", email);
+	icalproperty *att = icalproperty_new_attendee(mailto);
+	const char *name = vmodel_str(m, "name");
+	if (*name)
+		icalproperty_add_parameter(att, icalparameter_new_cn(name));
+	icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+	icalproperty_add_parameter(att, icalparameter_new_partstat(f->cancel ? ICAL_PARTSTAT_DECLINED
+									     : ICAL_PARTSTAT_ACCEPTED));
+	icalproperty_add_parameter(att, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
+	icalcomponent_add_property(ev, att);
+	free(mailto);
+}
+
+static icalcomponent *ics_event(const json_t *m, const ics_facts_t *f)
+{
+	icalcomponent *ev = icalcomponent_new_vevent();
+	icalcomponent_add_property(ev, icalproperty_new_uid(f->uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(f->now)));
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(f->start)));
+	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(f->end)));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(f->sequence));
+	icalcomponent_add_property(ev, icalproperty_new_status(f->cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev, icalproperty_new_summary(f->summary));
+	if (*f->location)
+		icalcomponent_add_property(ev, icalproperty_new_location(f->location));
+	icalcomponent_add_property(ev, icalproperty_new_description(f->desc));
+	if (*f->manage)
+		icalcomponent_add_property(ev, icalproperty_new_url(f->manage));
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+	ics_people(ev, m, f);
+	if (!f->cancel) {
 		icalcomponent *alarm = icalcomponent_new_valarm();
 		icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 		/* An hour ahead: the mail reminder comes a day before; this one gets them out the door. */
 		icalcomponent_add_property(alarm, icalproperty_new_trigger(icaltriggertype_from_int(-3600)));
-		icalcomponent_add_property(alarm, icalproperty_new_description(summary_buf));
+		icalcomponent_add_property(alarm, icalproperty_new_description(f->summary));
 		icalcomponent_add_component(ev, alarm);
 	}
-	icalcomponent_add_component(cal, ev);
+	return ev;
+}
+
+static char *ics_build(const json_t *m, const cap_notice_t *k, size_t *len)
+{
+	ics_facts_t f;
+	if (!ics_facts(m, k, &f))
+		return NULL;
+	pthread_mutex_lock(&ical_mu);
+	icalcomponent *cal = icalcomponent_new_vcalendar();
+	icalcomponent_add_property(cal, icalproperty_new_prodid("-//Finestreta//Cita previa//CA"));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal, icalproperty_new_method(f.cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+	icalcomponent_add_component(cal, ics_event(m, &f));
 	char *s = icalcomponent_as_ical_string_r(cal);
 	char *out = s ? xstrdup(s) : NULL;
 	if (s)
 		icalmemory_free_buffer(s);
 	icalcomponent_free(cal);
 	pthread_mutex_unlock(&ical_mu);
-
-	free(desc);
-	free(loc_buf);
-	free(summary_buf);
+	ics_facts_free(&f);
 	if (out && len)
 		*len = strlen(out);
 	return out;

@@ -135,6 +135,46 @@ static void draw_qr(cairo_t *cr, const char *url, double x, double y, double siz
 	QRcode_free(q);
 }
 
+/* Where it happens: the phone instructions, the video and upload links, or the office. */
+static void draw_where(page_t *p, const json_t *m, const char *channel)
+{
+	const json_t *office = json_object_get(m, "office");
+	if (str_eq(channel, "phone")) {
+		const char *pv[] = {"phone", json_string_value(json_object_get(m, "phone")), NULL};
+		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
+	} else if (str_eq(channel, "video")) {
+		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 2);
+		line(p, FONT " 10", esc(p, json_string_value(json_object_get(m, "video_url"))), 8);
+		const char *up = json_string_value(json_object_get(m, "upload_url"));
+		if (up && *up) {
+			line(p, FONT " 11", esc(p, tr(p, "mail_upload_instructions")), 2);
+			line(p, FONT " 10", esc(p, up), 8);
+		}
+	} else {
+		field(p, "mail_office", json_string_value(json_object_get(office, "name")));
+		field(p, "pdf_address", json_string_value(json_object_get(office, "address")));
+		field(p, "mail_office_phone", json_string_value(json_object_get(office, "phone")));
+		field(p, "mail_accessibility", json_string_value(json_object_get(office, "accessibility")));
+	}
+}
+
+/* The documents to bring (in person) or to have ready. */
+static void draw_documents(page_t *p, const json_t *m, bool in_person)
+{
+	const json_t *docs = json_object_get(m, "documents");
+	if (json_array_size(docs))
+		line(p, FONT " Bold 11", esc(p, tr(p, in_person ? "mail_bring" : "mail_have_ready")), 3);
+	size_t i;
+	const json_t *d;
+	json_array_foreach(docs, i, d)
+	{
+		if (json_is_string(d))
+			line(p, FONT " 11", arena_printf(p->a, "•  %s", esc(p, json_string_value(d))), 2);
+	}
+	if (in_person)
+		line(p, FONT " 11", esc(p, tr(p, "mail_bring_id")), 2);
+}
+
 static void draw(page_t *p, const json_t *m)
 {
 	cairo_t *cr = p->cr;
@@ -142,7 +182,7 @@ static void draw(page_t *p, const json_t *m)
 	if (!city)
 		city = json_string_value(json_object_get(m, "city"));
 	const char *channel = json_string_value(json_object_get(m, "channel"));
-	const json_t *service = json_object_get(m, "service"), *office = json_object_get(m, "office");
+	const json_t *service = json_object_get(m, "service");
 	const char *manage = json_string_value(json_object_get(m, "manage_url"));
 
 	/* The band with the city's name. */
@@ -176,44 +216,13 @@ static void draw(page_t *p, const json_t *m)
 	field(p, "mail_channel", tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
 				       : str_eq(channel, "video") ? "mail_channel_video"
 								  : "mail_channel_in_person"));
-	const char *name = json_string_value(json_object_get(m, "name"));
-	field(p, "pdf_name", name);
-	if (str_eq(channel, "phone")) {
-		const char *pv[] = {"phone", json_string_value(json_object_get(m, "phone")), NULL};
-		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
-	} else if (str_eq(channel, "video")) {
-		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 2);
-		line(p, FONT " 10", esc(p, json_string_value(json_object_get(m, "video_url"))), 8);
-		const char *up = json_string_value(json_object_get(m, "upload_url"));
-		if (up && *up) {
-			line(p, FONT " 11", esc(p, tr(p, "mail_upload_instructions")), 2);
-			line(p, FONT " 10", esc(p, up), 8);
-		}
-	} else {
-		const char *oname = json_string_value(json_object_get(office, "name"));
-		const char *addr = json_string_value(json_object_get(office, "address"));
-		field(p, "mail_office", oname);
-		field(p, "pdf_address", addr);
-		field(p, "mail_office_phone", json_string_value(json_object_get(office, "phone")));
-		field(p, "mail_accessibility", json_string_value(json_object_get(office, "accessibility")));
-	}
+	field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
+	draw_where(p, m, channel);
 	if (p->y < qr_top + qr_size + 12 * PT_PER_MM)
 		p->y = qr_top + qr_size + 12 * PT_PER_MM;
 	p->width = PAGE_W - 2 * MARGIN;
 
-	const json_t *docs = json_object_get(m, "documents");
-	bool in_person = !str_eq(channel, "phone") && !str_eq(channel, "video");
-	if (json_array_size(docs))
-		line(p, FONT " Bold 11", esc(p, tr(p, in_person ? "mail_bring" : "mail_have_ready")), 3);
-	size_t i;
-	const json_t *d;
-	json_array_foreach(docs, i, d)
-	{
-		if (json_is_string(d))
-			line(p, FONT " 11", arena_printf(p->a, "•  %s", esc(p, json_string_value(d))), 2);
-	}
-	if (in_person)
-		line(p, FONT " 11", esc(p, tr(p, "mail_bring_id")), 2);
+	draw_documents(p, m, !str_eq(channel, "phone") && !str_eq(channel, "video"));
 	p->y += 10;
 	if (manage && *manage) {
 		line(p, FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);

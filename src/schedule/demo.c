@@ -176,108 +176,142 @@ static const char *const PHONE_VIDEO_SKILLS =
 	"queixes-suggeriments,volant-collectiu,volant-individual,beques-menjador,fraccionament";
 static const char *const ICT_SKILLS = "acompanyament-digital,idcat-mobil,enotum,volant-individual,beques-menjador";
 
-static int seed(db_conn_t *c, arena_t *a, const char *root, int64_t now)
+/* The shipped calendars for 2026 and 2027 and Vilamar's two local holidays each year: Whit
+ * Monday and the Festa Major. */
+static int seed_holidays(db_conn_t *c, arena_t *a, const char *root)
 {
-	int rc = import_file(c, a, root, "catalonia-2026.csv");
-	if (!rc)
-		rc = import_file(c, a, root, "catalonia-2027.csv");
-	/* Vilamar's two local holidays each year: Whit Monday and the Festa Major. */
 	static const schedule_holiday_t city[] = {
 		{"2026-05-25", "city", "Dilluns de Pasqua Granada", "Lunes de Pascua Granada", "Whit Monday"},
 		{"2026-09-14", "city", "Festa Major de Vilamar", "Fiesta Mayor de Vilamar", "Vilamar Town Festival"},
 		{"2027-05-17", "city", "Dilluns de Pasqua Granada", "Lunes de Pascua Granada", "Whit Monday"},
 		{"2027-09-13", "city", "Festa Major de Vilamar", "Fiesta Mayor de Vilamar", "Vilamar Town Festival"},
 	};
+	int rc = import_file(c, a, root, "catalonia-2026.csv");
+	if (!rc)
+		rc = import_file(c, a, root, "catalonia-2027.csv");
 	if (!rc)
 		rc = schedule_holidays_store(c, city, sizeof city / sizeof city[0]);
+	return rc;
+}
+
+/* One demo office: its day, the dates its periods start from, who staffs it. */
+typedef struct {
+	db_conn_t *c;
+	arena_t *a;
+	const catalog_office_t *o;
+	int32_t today;
+	char jan1[TZ_DATE_LEN], jul1[TZ_DATE_LEN], aug31[TZ_DATE_LEN], from[TZ_DATE_LEN];
+	int64_t informer, agent;
+} demo_office_t;
+
+/* A citizen office: mornings, Thursday afternoons, shorter summer hours, one in-person rule (the
+ * opening hours clip it; the centre releases a day a week ahead at 08:00), and a closure or two. */
+static int seed_citizen_office(demo_office_t *x)
+{
+	int64_t id = x->o->id;
+	int rc = hours(x->c, id, WEEKDAYS, "08:30", "14:30", x->jan1, NULL);
+	if (!rc)
+		rc = hours(x->c, id, THU, "16:00", "19:00", x->jan1, NULL);
+	if (!rc)
+		rc = hours(x->c, id, WEEKDAYS, "08:30", "14:00", x->jul1, x->aug31);
+	bool tax = str_eq(x->o->code, "hisenda"), centre = str_eq(x->o->code, "centre");
+	demo_rule_t in_person = {"in_person", "1,2,3,4,5", "09:00", "19:00", 15, centre ? 3 : 2, 20, 30, 60,
+				 centre ? 7 : -1, centre ? "08:00" : NULL,
+				 tax ? "ibi,ivtm,fraccionament,bonificacions,domiciliacio" : ""};
+	if (!rc)
+		rc = rule(x->c, x->a, id, x->from, &in_person);
+	char day[TZ_DATE_LEN];
+	if (!rc && centre) {
+		tz_date_format(weekday_after(x->today, 10), day);
+		rc = sched_store_closure_add(x->c, id, day, "Formació del personal", NULL);
+	}
+	if (!rc && str_eq(x->o->code, "la-riera")) {
+		tz_date_format(weekday_after(x->today, 17), day);
+		rc = sched_store_closure_add(x->c, id, day, "Obres de manteniment", NULL);
+	}
+	return rc;
+}
+
+/* The virtual office: phone and video rules, the informer's shifts. */
+static int seed_virtual_office(demo_office_t *x)
+{
+	int64_t id = x->o->id;
+	int rc = hours(x->c, id, WEEKDAYS, "09:00", "14:00", x->jan1, NULL);
+	if (!rc)
+		rc = hours(x->c, id, TUE | THU, "16:00", "18:00", x->jan1, NULL);
+	demo_rule_t phone = {"phone", "1,2,3,4,5", "09:00", "18:00", 15, -1, 0, 21, 30, 7, "08:00", ""};
+	demo_rule_t video = {"video", "2,4", "09:00", "14:00", 30, -1, 0, 21, 120, -1, NULL, ""};
+	if (!rc)
+		rc = rule(x->c, x->a, id, x->from, &phone);
+	if (!rc)
+		rc = rule(x->c, x->a, id, x->from, &video);
+	if (!rc && x->informer)
+		rc = shifts(x->c, x->a, x->informer, id, "phone", MON | WED | FRI, "09:00", "14:00", x->today);
+	if (!rc && x->informer)
+		rc = shifts(x->c, x->a, x->informer, id, "video", TUE | THU, "09:00", "14:00", x->today);
+	if (!rc && x->informer)
+		rc = shifts(x->c, x->a, x->informer, id, "phone", TUE | THU, "16:00", "18:00", x->today);
+	return rc;
+}
+
+/* A neighbourhood facility: the ICT agent's afternoons, a different pair each. */
+static int seed_facility(demo_office_t *x)
+{
+	int64_t id = x->o->id;
+	bool first = strcmp(x->o->code, "c") < 0; /* "biblioteca-..." before "casal-..." */
+	unsigned days = first ? (MON | WED) : (TUE | THU);
+	int rc = hours(x->c, id, days, "16:00", "20:00", x->jan1, NULL);
+	if (!rc && first)
+		rc = hours(x->c, id, FRI, "10:00", "13:00", x->jan1, NULL);
+	demo_rule_t ict = {"ict_agent", first ? "1,3,5" : "2,4", "10:00", "20:00", 30, -1, 0, 30, 60, -1,
+			   NULL, "acompanyament-digital,idcat-mobil,enotum"};
+	if (!rc)
+		rc = rule(x->c, x->a, id, x->from, &ict);
+	if (!rc && x->agent)
+		rc = shifts(x->c, x->a, x->agent, id, "ict_agent", days, "16:00", "20:00", x->today);
+	if (!rc && x->agent && first)
+		rc = shifts(x->c, x->a, x->agent, id, "ict_agent", FRI, "10:00", "13:00", x->today);
+	return rc;
+}
+
+static int seed_office(demo_office_t *x, int64_t now)
+{
+	const tz_t *z = tz_get(x->o->tz);
+	tz_local_t l;
+	tz_local(z ? z : tz_utc(), now, &l);
+	x->today = l.day;
+	int y, m, d;
+	tz_civil_from_days(x->today, &y, &m, &d);
+	/* Periods start on 1 January, so the hours look established; summer hours every year. */
+	snprintf(x->jan1, sizeof x->jan1, "%04d-01-01", y);
+	snprintf(x->jul1, sizeof x->jul1, "%04d-07-01", y);
+	snprintf(x->aug31, sizeof x->aug31, "%04d-08-31", y);
+	tz_date_format(x->today, x->from);
+	if (str_eq(x->o->kind, "citizen_office"))
+		return seed_citizen_office(x);
+	if (str_eq(x->o->kind, "virtual_office"))
+		return seed_virtual_office(x);
+	return seed_facility(x);
+}
+
+static int seed(db_conn_t *c, arena_t *a, const char *root, int64_t now)
+{
+	int rc = seed_holidays(c, a, root);
 	if (rc)
 		return rc;
-
-	int64_t informer = 0, agent = 0;
-	if (auth_user_id_by_email(c, INFORMER, &informer) || auth_user_id_by_email(c, ICT_AGENT, &agent))
+	demo_office_t x = {.c = c, .a = a};
+	if (auth_user_id_by_email(c, INFORMER, &x.informer) || auth_user_id_by_email(c, ICT_AGENT, &x.agent))
 		log_warn("demo: the demo informer or ICT agent is missing; no shifts for them");
-	if (informer && (rc = skills(c, a, informer, PHONE_VIDEO_SKILLS)))
+	if (x.informer && (rc = skills(c, a, x.informer, PHONE_VIDEO_SKILLS)))
 		return rc;
-	if (agent && (rc = skills(c, a, agent, ICT_SKILLS)))
+	if (x.agent && (rc = skills(c, a, x.agent, ICT_SKILLS)))
 		return rc;
-
 	catalog_office_t *o;
 	size_t n;
 	rc = catalog_offices(c, a, &o, &n);
-	if (rc)
-		return rc;
 	for (size_t i = 0; !rc && i < n; i++) {
-		const tz_t *z = tz_get(o[i].tz);
-		if (!z)
-			z = tz_utc();
-		tz_local_t l;
-		tz_local(z, now, &l);
-		int32_t today = l.day;
-		int y, m, d;
-		tz_civil_from_days(today, &y, &m, &d);
-		/* Periods start on 1 January, so the hours look established; summer hours every year. */
-		char jan1[TZ_DATE_LEN], jul1[TZ_DATE_LEN], aug31[TZ_DATE_LEN], from[TZ_DATE_LEN];
-		snprintf(jan1, sizeof jan1, "%04d-01-01", y);
-		snprintf(jul1, sizeof jul1, "%04d-07-01", y);
-		snprintf(aug31, sizeof aug31, "%04d-08-31", y);
-		tz_date_format(today, from);
-		int64_t id = o[i].id;
-		if (str_eq(o[i].kind, "citizen_office")) {
-			rc = hours(c, id, WEEKDAYS, "08:30", "14:30", jan1, NULL);
-			if (!rc)
-				rc = hours(c, id, THU, "16:00", "19:00", jan1, NULL);
-			if (!rc)
-				rc = hours(c, id, WEEKDAYS, "08:30", "14:00", jul1, aug31);
-			bool tax = str_eq(o[i].code, "hisenda"), centre = str_eq(o[i].code, "centre");
-			/* One rule for the whole day: the opening hours clip it (mornings, Thursday
-			 * afternoons). The centre releases a day a week ahead at 08:00. */
-			demo_rule_t in_person = {"in_person", "1,2,3,4,5", "09:00", "19:00", 15, centre ? 3 : 2, 20, 30, 60,
-						 centre ? 7 : -1, centre ? "08:00" : NULL,
-						 tax ? "ibi,ivtm,fraccionament,bonificacions,domiciliacio" : ""};
-			if (!rc)
-				rc = rule(c, a, id, from, &in_person);
-			if (!rc && centre) {
-				char reason_day[TZ_DATE_LEN];
-				tz_date_format(weekday_after(today, 10), reason_day);
-				rc = sched_store_closure_add(c, id, reason_day, "Formació del personal", NULL);
-			}
-			if (!rc && str_eq(o[i].code, "la-riera")) {
-				char day[TZ_DATE_LEN];
-				tz_date_format(weekday_after(today, 17), day);
-				rc = sched_store_closure_add(c, id, day, "Obres de manteniment", NULL);
-			}
-		} else if (str_eq(o[i].kind, "virtual_office")) {
-			rc = hours(c, id, WEEKDAYS, "09:00", "14:00", jan1, NULL);
-			if (!rc)
-				rc = hours(c, id, TUE | THU, "16:00", "18:00", jan1, NULL);
-			demo_rule_t phone = {"phone", "1,2,3,4,5", "09:00", "18:00", 15, -1, 0, 21, 30, 7, "08:00", ""};
-			demo_rule_t video = {"video", "2,4", "09:00", "14:00", 30, -1, 0, 21, 120, -1, NULL, ""};
-			if (!rc)
-				rc = rule(c, a, id, from, &phone);
-			if (!rc)
-				rc = rule(c, a, id, from, &video);
-			if (!rc && informer)
-				rc = shifts(c, a, informer, id, "phone", MON | WED | FRI, "09:00", "14:00", today);
-			if (!rc && informer)
-				rc = shifts(c, a, informer, id, "video", TUE | THU, "09:00", "14:00", today);
-			if (!rc && informer)
-				rc = shifts(c, a, informer, id, "phone", TUE | THU, "16:00", "18:00", today);
-		} else {
-			/* Neighbourhood facilities: the ICT agent's afternoons, a different pair each. */
-			bool first = strcmp(o[i].code, "c") < 0; /* "biblioteca-..." before "casal-..." */
-			unsigned days = first ? (MON | WED) : (TUE | THU);
-			rc = hours(c, id, days, "16:00", "20:00", jan1, NULL);
-			if (!rc && first)
-				rc = hours(c, id, FRI, "10:00", "13:00", jan1, NULL);
-			demo_rule_t ict = {"ict_agent", first ? "1,3,5" : "2,4", "10:00", "20:00", 30, -1, 0, 30, 60, -1,
-					   NULL, "acompanyament-digital,idcat-mobil,enotum"};
-			if (!rc)
-				rc = rule(c, a, id, from, &ict);
-			if (!rc && agent)
-				rc = shifts(c, a, agent, id, "ict_agent", days, "16:00", "20:00", today);
-			if (!rc && agent && first)
-				rc = shifts(c, a, agent, id, "ict_agent", FRI, "10:00", "13:00", today);
-		}
+		x.o = &o[i];
+		rc = seed_office(&x, now);
 	}
 	if (!rc)
 		rc = schedule_materialise(c, a, 0, 0, now, SCHEDULE_CONFIRMED, NULL);
