@@ -45,7 +45,7 @@ static int64_t now_s(void)
 
 /* ---------------------------------------------------------------- identity */
 
-static http_user_t *user_from_row(http_req_t *r, const auth_row_t *row, bool bearer)
+static http_user_t *user_from_row(http_req_t *r, const au_row_t *row, bool bearer)
 {
 	http_user_t *u = arena_alloc(r->arena, sizeof *u);
 	u->id = row->id;
@@ -69,38 +69,38 @@ int auth_identify(http_req_t *r)
 	if (!c)
 		return ERR_UNAVAILABLE;
 	char hash[RAND_TOKEN_HEX_LEN];
-	auth_row_t row;
+	au_row_t row;
 	int64_t now = now_s();
 	if (bearer) {
 		const char *tok = authz + 7;
 		while (*tok == ' ')
 			tok++;
 		rand_token_hash(tok, hash);
-		int rc = store_token_get(c, r->arena, hash, &row);
+		int rc = au_store_token_get(c, r->arena, hash, &row);
 		if (rc == ERR_NOT_FOUND)
 			return 0;
 		if (rc)
 			return ERR_UNAVAILABLE;
 		r->user = user_from_row(r, &row, true);
 		if (row.last_seen < now - 60)
-			store_token_touch(c, hash, now);
+			au_store_token_touch(c, hash, now);
 		return 0;
 	}
 	rand_token_hash(cookie, hash);
-	int rc = store_session_get(c, r->arena, hash, &row);
+	int rc = au_store_session_get(c, r->arena, hash, &row);
 	if (rc == ERR_NOT_FOUND)
 		return 0;
 	if (rc)
 		return ERR_UNAVAILABLE;
 	int64_t idle = config_int(r->app->cfg, "session.idle");
 	if (row.expires_at <= now || row.last_seen + idle <= now) {
-		store_session_delete(c, hash);
+		au_store_session_delete(c, hash);
 		return 0;
 	}
 	r->user = user_from_row(r, &row, false);
 	/* Sliding idle expiry, written at most once a minute rather than on every request. */
 	if (row.last_seen < now - 60)
-		store_session_touch(c, hash, now);
+		au_store_session_touch(c, hash, now);
 	return 0;
 }
 
@@ -162,7 +162,7 @@ void auth_audit(http_req_t *r, const char *action, const char *target, const cha
 {
 	db_conn_t *c = http_db(r);
 	if (!c ||
-	    store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system", action,
+	    au_store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system", action,
 			    target ? target : "", detail ? detail : "", r->client_ip)) {
 		log_error("audit: could not record %s on %s", action, target ? target : "");
 	}
@@ -191,7 +191,7 @@ int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, cons
 		return ERR_INVALID;
 	for (size_t i = 0; i <= n; i++)
 		lower[i] = (char)tolower((unsigned char)email[i]);
-	return store_user_insert(c, lower, name, role, office ? office : "", hash, now_s(), id_out);
+	return au_store_user_insert(c, lower, name, role, office ? office : "", hash, now_s(), id_out);
 }
 
 int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
@@ -209,13 +209,13 @@ int auth_user_add(db_conn_t *c, const char *email, const char *name, const char 
 int auth_token_create(db_conn_t *c, const char *email, const char *label, char out[65])
 {
 	arena_t *a = arena_new();
-	auth_row_t row;
-	int rc = store_user_by_email(c, a, email, &row);
+	au_row_t row;
+	int rc = au_store_user_by_email(c, a, email, &row);
 	if (rc == 0) {
 		char hash[RAND_TOKEN_HEX_LEN];
 		rand_token_hex(out);
 		rand_token_hash(out, hash);
-		rc = store_token_insert(c, hash, row.id, label ? label : "", now_s());
+		rc = au_store_token_insert(c, hash, row.id, label ? label : "", now_s());
 	}
 	arena_free(a);
 	return rc;
@@ -224,7 +224,7 @@ int auth_token_create(db_conn_t *c, const char *email, const char *label, char o
 int auth_purge(db_conn_t *c)
 {
 	int64_t now = now_s();
-	return store_purge(c, now, now - 7 * 86400);
+	return au_store_purge(c, now, now - 7 * 86400);
 }
 
 /* ---------------------------------------------------------------- for other capabilities */
@@ -232,7 +232,7 @@ int auth_purge(db_conn_t *c)
 int auth_people(db_conn_t *c, arena_t *a, auth_person_t **out, size_t *n)
 {
 	json_t *list = NULL;
-	int rc = store_user_list(c, &list);
+	int rc = au_store_user_list(c, &list);
 	if (rc)
 		return rc;
 	size_t cap = json_array_size(list), k = 0, i;
@@ -259,8 +259,8 @@ int auth_people(db_conn_t *c, arena_t *a, auth_person_t **out, size_t *n)
 int auth_user_id_by_email(db_conn_t *c, const char *email, int64_t *id)
 {
 	arena_t *a = arena_new();
-	auth_row_t row;
-	int rc = store_user_by_email(c, a, email, &row);
+	au_row_t row;
+	int rc = au_store_user_by_email(c, a, email, &row);
 	if (rc == 0)
 		*id = row.id;
 	arena_free(a);

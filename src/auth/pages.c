@@ -93,8 +93,8 @@ static int session_open(http_req_t *r, void *ud)
 	char hash[RAND_TOKEN_HEX_LEN], csrf[RAND_TOKEN_HEX_LEN];
 	rand_token_hash(x->token, hash);
 	rand_token_hex(csrf);
-	int rc = store_attempt_add(r->db, x->email, r->client_ip, x->now, 1);
-	return rc ? rc : store_session_insert(r->db, hash, x->user_id, csrf, x->now, x->now + x->ttl, r->client_ip);
+	int rc = au_store_attempt_add(r->db, x->email, r->client_ip, x->now, 1);
+	return rc ? rc : au_store_session_insert(r->db, hash, x->user_id, csrf, x->now, x->now + x->ttl, r->client_ip);
 }
 
 static void login_post(http_req_t *r)
@@ -112,7 +112,7 @@ static void login_post(http_req_t *r)
 	int64_t window = config_int(cfg, "login.window"), lockout = config_int(cfg, "login.lockout");
 	int64_t by_email = 0, by_ip = 0, last = 0;
 	int64_t since = now - (window > lockout ? window : lockout);
-	if (store_attempt_failures(c, email, r->client_ip, since, &by_email, &by_ip, &last)) {
+	if (au_store_attempt_failures(c, email, r->client_ip, since, &by_email, &by_ip, &last)) {
 		http_reply_unavailable(r);
 		return;
 	}
@@ -128,8 +128,8 @@ static void login_post(http_req_t *r)
 		return;
 	}
 
-	auth_row_t row;
-	int rc = store_user_by_email(c, r->arena, email, &row);
+	au_row_t row;
+	int rc = au_store_user_by_email(c, r->arena, email, &row);
 	bool ok;
 	if (rc == 0) {
 		ok = crypto_pwhash_str_verify(row.password_hash, password, strlen(password)) == 0;
@@ -143,7 +143,7 @@ static void login_post(http_req_t *r)
 		ok = false;
 	}
 	if (!ok) {
-		if (store_attempt_add(c, email, r->client_ip, now, 0))
+		if (au_store_attempt_add(c, email, r->client_ip, now, 0))
 			log_warn("login: could not count a failed sign-in for %s", email);
 		login_page(r, 401, http_t(r, "login_failed"), email_in);
 		return;
@@ -165,7 +165,7 @@ static void logout_post(http_req_t *r)
 	if (cookie) {
 		char hash[RAND_TOKEN_HEX_LEN];
 		rand_token_hash(cookie, hash);
-		if (store_session_delete(r->db, hash)) {
+		if (au_store_session_delete(r->db, hash)) {
 			http_reply_unavailable(r);
 			return;
 		}
@@ -213,7 +213,7 @@ static json_t *role_options(http_req_t *r, const char *selected)
 static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *notice)
 {
 	json_t *users = NULL;
-	if (store_user_list(r->db, &users)) {
+	if (au_store_user_list(r->db, &users)) {
 		json_decref(form_errors);
 		json_decref(notice);
 		http_reply_unavailable(r);
@@ -296,7 +296,7 @@ static const char *city_name(http_req_t *r)
 {
 	const char *v = NULL;
 	db_conn_t *c = http_db(r);
-	if (c && store_setting_get(c, r->arena, "city.name", &v) == 0)
+	if (c && au_store_setting_get(c, r->arena, "city.name", &v) == 0)
 		return v;
 	return config_str(r->app->cfg, "city.name");
 }
@@ -306,7 +306,7 @@ void auth_branding(http_req_t *r, json_t *model)
 	const char *logo = NULL;
 	db_conn_t *c = http_db(r);
 	json_object_set_new(model, "city_name", json_string(city_name(r)));
-	if (c && store_setting_get(c, r->arena, "logo.version", &logo) == 0)
+	if (c && au_store_setting_get(c, r->arena, "logo.version", &logo) == 0)
 		json_object_set_new(model, "logo_url", json_string(arena_printf(r->arena, "/media/logo?v=%s", logo)));
 }
 
@@ -343,11 +343,11 @@ static int settings_write(http_req_t *r, void *ud)
 {
 	settings_t *x = ud;
 	int64_t now = now_s();
-	int rc = store_setting_set(r->db, "city.name", x->name, now);
+	int rc = au_store_setting_set(r->db, "city.name", x->name, now);
 	if (!rc && x->logo)
-		rc = store_media_put(r->db, "logo", x->ctype, x->logo->data, x->logo->size, now);
+		rc = au_store_media_put(r->db, "logo", x->ctype, x->logo->data, x->logo->size, now);
 	if (!rc && x->logo)
-		rc = store_setting_set(r->db, "logo.version", arena_printf(r->arena, "%lld", (long long)now), now);
+		rc = au_store_setting_set(r->db, "logo.version", arena_printf(r->arena, "%lld", (long long)now), now);
 	return rc;
 }
 
@@ -380,7 +380,7 @@ static void media_logo(http_req_t *r)
 	void *data = NULL;
 	size_t len = 0;
 	int64_t updated = 0;
-	int rc = store_media_get(r->db, "logo", &ctype, &data, &len, &updated);
+	int rc = au_store_media_get(r->db, "logo", &ctype, &data, &len, &updated);
 	if (rc) {
 		http_reply_failed(r, rc);
 		return;
@@ -403,7 +403,7 @@ static void media_logo(http_req_t *r)
 static void audit_get(http_req_t *r)
 {
 	json_t *rows = NULL;
-	if (store_audit_list(r->db, 200, &rows)) {
+	if (au_store_audit_list(r->db, 200, &rows)) {
 		http_reply_unavailable(r);
 		return;
 	}

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-int store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role,
+int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role,
 		      const char *office, const char *hash, int64_t now, int64_t *id)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(name), DB_TEXT(role), DB_TEXT(office), DB_TEXT(hash), DB_INT(now)};
@@ -19,7 +19,7 @@ int store_user_insert(db_conn_t *c, const char *email, const char *name, const c
 	return rc;
 }
 
-static void fill_row(db_res_t *res, arena_t *a, auth_row_t *o, int with_session)
+static void fill_row(db_res_t *res, arena_t *a, au_row_t *o, int with_session)
 {
 	o->id = db_res_int(res, 0);
 	o->email = arena_strdup(a, db_res_text(res, 1));
@@ -37,7 +37,7 @@ static void fill_row(db_res_t *res, arena_t *a, auth_row_t *o, int with_session)
 	}
 }
 
-static int one_row(db_conn_t *c, arena_t *a, const char *sql, const char *key, auth_row_t *out, int with_session)
+static int one_row(db_conn_t *c, arena_t *a, const char *sql, const char *key, au_row_t *out, int with_session)
 {
 	db_param_t p[] = {DB_TEXT(key)};
 	db_res_t *res;
@@ -55,14 +55,14 @@ static int one_row(db_conn_t *c, arena_t *a, const char *sql, const char *key, a
 	return rc;
 }
 
-int store_user_by_email(db_conn_t *c, arena_t *a, const char *email, auth_row_t *out)
+int au_store_user_by_email(db_conn_t *c, arena_t *a, const char *email, au_row_t *out)
 {
 	return one_row(c, a,
 		       "SELECT id, email, name, role, office, password_hash FROM users WHERE email = $1 AND active = 1",
 		       email, out, 0);
 }
 
-int store_user_list(db_conn_t *c, json_t **out)
+int au_store_user_list(db_conn_t *c, json_t **out)
 {
 	db_res_t *res;
 	int rc = db_query(c, "SELECT id, email, name, role, office, active FROM users ORDER BY role, email", NULL, 0, &res);
@@ -83,7 +83,7 @@ int store_user_list(db_conn_t *c, json_t **out)
 	return 0;
 }
 
-int store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf,
+int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf,
 			 int64_t now, int64_t expires_at, const char *ip)
 {
 	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(user_id), DB_TEXT(csrf), DB_INT(now), DB_INT(expires_at), DB_TEXT(ip)};
@@ -94,7 +94,7 @@ int store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, 
 	return n < 0 ? (int)n : 0;
 }
 
-int store_session_get(db_conn_t *c, arena_t *a, const char *token_hash, auth_row_t *out)
+int au_store_session_get(db_conn_t *c, arena_t *a, const char *token_hash, au_row_t *out)
 {
 	return one_row(c, a,
 		       "SELECT u.id, u.email, u.name, u.role, u.office, s.csrf, s.expires_at, s.last_seen "
@@ -102,28 +102,28 @@ int store_session_get(db_conn_t *c, arena_t *a, const char *token_hash, auth_row
 		       token_hash, out, 1);
 }
 
-int store_session_touch(db_conn_t *c, const char *token_hash, int64_t now)
+int au_store_session_touch(db_conn_t *c, const char *token_hash, int64_t now)
 {
 	db_param_t p[] = {DB_INT(now), DB_TEXT(token_hash)};
 	int64_t n = db_exec(c, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2", p, 2);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_session_delete(db_conn_t *c, const char *token_hash)
+int au_store_session_delete(db_conn_t *c, const char *token_hash)
 {
 	db_param_t p[] = {DB_TEXT(token_hash)};
 	int64_t n = db_exec(c, "DELETE FROM sessions WHERE token_hash = $1", p, 1);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_token_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *label, int64_t now)
+int au_store_token_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *label, int64_t now)
 {
 	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(user_id), DB_TEXT(label), DB_INT(now)};
 	int64_t n = db_exec(c, "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)", p, 4);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_token_get(db_conn_t *c, arena_t *a, const char *token_hash, auth_row_t *out)
+int au_store_token_get(db_conn_t *c, arena_t *a, const char *token_hash, au_row_t *out)
 {
 	return one_row(c, a,
 		       "SELECT u.id, u.email, u.name, u.role, u.office, '', 0, t.last_used "
@@ -132,21 +132,21 @@ int store_token_get(db_conn_t *c, arena_t *a, const char *token_hash, auth_row_t
 		       token_hash, out, 1);
 }
 
-int store_token_touch(db_conn_t *c, const char *token_hash, int64_t now)
+int au_store_token_touch(db_conn_t *c, const char *token_hash, int64_t now)
 {
 	db_param_t p[] = {DB_INT(now), DB_TEXT(token_hash)};
 	int64_t n = db_exec(c, "UPDATE api_tokens SET last_used = $1 WHERE token_hash = $2", p, 2);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok)
+int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(now), DB_INT(ok)};
 	int64_t n = db_exec(c, "INSERT INTO login_attempts (email, ip, at, ok) VALUES ($1, $2, $3, $4)", p, 4);
 	return n < 0 ? (int)n : 0;
 }
 
-int store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since,
+int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since,
 			   int64_t *by_email, int64_t *by_ip, int64_t *last)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(since)};
@@ -173,7 +173,7 @@ int store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int6
 	return rc;
 }
 
-int store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
+int au_store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
 		    const char *target, const char *detail, const char *ip)
 {
 	db_param_t p[] = {DB_INT(now), user_id ? DB_INT(user_id) : DB_NULLP, DB_TEXT(actor), DB_TEXT(action),
@@ -185,7 +185,7 @@ int store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *acto
 	return n < 0 ? (int)n : 0;
 }
 
-int store_audit_list(db_conn_t *c, int limit, json_t **out)
+int au_store_audit_list(db_conn_t *c, int limit, json_t **out)
 {
 	db_param_t p[] = {DB_INT(limit)};
 	db_res_t *res;
@@ -208,7 +208,7 @@ int store_audit_list(db_conn_t *c, int limit, json_t **out)
 	return 0;
 }
 
-int store_setting_get(db_conn_t *c, arena_t *a, const char *key, const char **out)
+int au_store_setting_get(db_conn_t *c, arena_t *a, const char *key, const char **out)
 {
 	db_param_t p[] = {DB_TEXT(key)};
 	db_res_t *res;
@@ -226,7 +226,7 @@ int store_setting_get(db_conn_t *c, arena_t *a, const char *key, const char **ou
 	return rc;
 }
 
-int store_setting_set(db_conn_t *c, const char *key, const char *value, int64_t now)
+int au_store_setting_set(db_conn_t *c, const char *key, const char *value, int64_t now)
 {
 	db_param_t p[] = {DB_TEXT(key), DB_TEXT(value), DB_INT(now)};
 	int64_t n = db_exec(c,
@@ -236,7 +236,7 @@ int store_setting_set(db_conn_t *c, const char *key, const char *value, int64_t 
 	return n < 0 ? (int)n : 0;
 }
 
-int store_media_put(db_conn_t *c, const char *name, const char *ctype, const void *data, size_t len, int64_t now)
+int au_store_media_put(db_conn_t *c, const char *name, const char *ctype, const void *data, size_t len, int64_t now)
 {
 	db_param_t p[] = {DB_TEXT(name), DB_TEXT(ctype), DB_BLOB(data, len), DB_INT(now)};
 	int64_t n = db_exec(c,
@@ -247,7 +247,7 @@ int store_media_put(db_conn_t *c, const char *name, const char *ctype, const voi
 	return n < 0 ? (int)n : 0;
 }
 
-int store_media_get(db_conn_t *c, const char *name, char **ctype, void **data, size_t *len, int64_t *updated)
+int au_store_media_get(db_conn_t *c, const char *name, char **ctype, void **data, size_t *len, int64_t *updated)
 {
 	db_param_t p[] = {DB_TEXT(name)};
 	db_res_t *res;
@@ -272,7 +272,7 @@ int store_media_get(db_conn_t *c, const char *name, char **ctype, void **data, s
 	return rc;
 }
 
-int store_purge(db_conn_t *c, int64_t now, int64_t attempts_before)
+int au_store_purge(db_conn_t *c, int64_t now, int64_t attempts_before)
 {
 	db_param_t p1[] = {DB_INT(now)};
 	int64_t n = db_exec(c, "DELETE FROM sessions WHERE expires_at < $1", p1, 1);

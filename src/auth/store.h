@@ -14,42 +14,42 @@ typedef struct {
 	int64_t id;
 	const char *email, *name, *role, *office, *password_hash, *csrf;
 	int64_t expires_at, last_seen;
-} auth_row_t;
+} au_row_t;
 
-int store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role,
+int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role,
 		      const char *office, const char *hash, int64_t now, int64_t *id);
 /* ERR_NOT_FOUND when no active user has that e-mail. */
-int store_user_by_email(db_conn_t *c, arena_t *a, const char *email, auth_row_t *out);
+int au_store_user_by_email(db_conn_t *c, arena_t *a, const char *email, au_row_t *out);
 /* Users as a JSON array of {id,email,name,role,office,active}. */
-int store_user_list(db_conn_t *c, json_t **out);
+int au_store_user_list(db_conn_t *c, json_t **out);
 
-int store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf,
+int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf,
 			 int64_t now, int64_t expires_at, const char *ip);
-int store_session_get(db_conn_t *c, arena_t *a, const char *token_hash, auth_row_t *out);
-int store_session_touch(db_conn_t *c, const char *token_hash, int64_t now);
-int store_session_delete(db_conn_t *c, const char *token_hash);
+int au_store_session_get(db_conn_t *c, arena_t *a, const char *token_hash, au_row_t *out);
+int au_store_session_touch(db_conn_t *c, const char *token_hash, int64_t now);
+int au_store_session_delete(db_conn_t *c, const char *token_hash);
 
-int store_token_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *label, int64_t now);
-int store_token_get(db_conn_t *c, arena_t *a, const char *token_hash, auth_row_t *out);
-int store_token_touch(db_conn_t *c, const char *token_hash, int64_t now);
+int au_store_token_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *label, int64_t now);
+int au_store_token_get(db_conn_t *c, arena_t *a, const char *token_hash, au_row_t *out);
+int au_store_token_touch(db_conn_t *c, const char *token_hash, int64_t now);
 
-int store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok);
+int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok);
 /* Failures for email (or ip) since `since` and after the last success of that email; the time of
  * the latest counted failure goes to *last. */
-int store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since,
+int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since,
 			   int64_t *by_email, int64_t *by_ip, int64_t *last);
 
-int store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
+int au_store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
 		    const char *target, const char *detail, const char *ip);
 /* Latest entries first, as a JSON array of {at,actor,action,target,detail,ip}. */
-int store_audit_list(db_conn_t *c, int limit, json_t **out);
+int au_store_audit_list(db_conn_t *c, int limit, json_t **out);
 
-int store_setting_get(db_conn_t *c, arena_t *a, const char *key, const char **out);
-int store_setting_set(db_conn_t *c, const char *key, const char *value, int64_t now);
-int store_media_put(db_conn_t *c, const char *name, const char *ctype, const void *data, size_t len, int64_t now);
+int au_store_setting_get(db_conn_t *c, arena_t *a, const char *key, const char **out);
+int au_store_setting_set(db_conn_t *c, const char *key, const char *value, int64_t now);
+int au_store_media_put(db_conn_t *c, const char *name, const char *ctype, const void *data, size_t len, int64_t now);
 /* *data is new (caller frees). */
-int store_media_get(db_conn_t *c, const char *name, char **ctype, void **data, size_t *len, int64_t *updated);
+int au_store_media_get(db_conn_t *c, const char *name, char **ctype, void **data, size_t *len, int64_t *updated);
 
-int store_purge(db_conn_t *c, int64_t now, int64_t attempts_before);
+int au_store_purge(db_conn_t *c, int64_t now, int64_t attempts_before);
 
 #endif

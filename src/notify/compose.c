@@ -53,7 +53,7 @@ static const mustache_tpl *text_lookup(void *ud, const char *name)
 	return NULL;
 }
 
-void compose_free(void)
+void nt_compose_free(void)
 {
 	for (size_t i = 0; i < ntexts; i++) {
 		free(texts[i].name);
@@ -109,9 +109,9 @@ static int load_dir(const char *dir, const char *prefix, size_t *cap)
 	return rc;
 }
 
-int compose_load(const char *root)
+int nt_compose_load(const char *root)
 {
-	compose_free();
+	nt_compose_free();
 	char *dir = xasprintf("%s/templates", root);
 	size_t cap = 0;
 	int rc = load_dir(dir, "", &cap);
@@ -129,9 +129,9 @@ static const cap_notice_t *kind_find(const char *kind)
 
 /* ---------------------------------------------------------------- shared helpers */
 
-void notify_public_host(char *out, size_t n)
+void nt_public_host(char *out, size_t n)
 {
-	app_t *app = notify_app();
+	app_t *app = nt_app();
 	const char *url = app ? config_str(app->cfg, "server.public_url") : "";
 	const char *p = strstr(url, "://");
 	p = p ? p + 3 : url;
@@ -146,7 +146,7 @@ void notify_public_host(char *out, size_t n)
 
 static char *public_url(void)
 {
-	app_t *app = notify_app();
+	app_t *app = nt_app();
 	const char *url = app ? config_str(app->cfg, "server.public_url") : "http://localhost";
 	size_t n = strlen(url);
 	while (n && url[n - 1] == '/')
@@ -154,18 +154,18 @@ static char *public_url(void)
 	return xstrndup(url, n);
 }
 
-const char *compose_city(const json_t *model)
+const char *nt_compose_city(const json_t *model)
 {
 	const char *c = vmodel_str(model, "city_name");
 	if (!*c)
 		c = vmodel_str(model, "city");
 	if (*c)
 		return c;
-	app_t *app = notify_app();
+	app_t *app = nt_app();
 	return app ? config_str(app->cfg, "city.name") : "";
 }
 
-const char *compose_channel_label(const char *lang, const char *channel)
+const char *nt_compose_channel_label(const char *lang, const char *channel)
 {
 	if (str_eq(channel, "phone"))
 		return i18n_get(lang, "mail_channel_phone");
@@ -211,7 +211,7 @@ static json_t *extra_model(arena_t *a, const cap_notice_t *k, const char *lang, 
 	const char *name = vmodel_str(model, "name");
 	const char *service = vmodel_str(model, "service.name");
 	const char *code = vmodel_str(model, "code");
-	const char *city = compose_city(model);
+	const char *city = nt_compose_city(model);
 	char *pub = public_url();
 	const char *vars[] = {"name", name, "service", service, "code", code, "date", date, "time", time_s,
 			      "city", city, "phone", vmodel_str(model, "phone"), "url", pub,
@@ -222,7 +222,7 @@ static json_t *extra_model(arena_t *a, const cap_notice_t *k, const char *lang, 
 	json_object_set_new(x, "greeting", json_string(subst(a, lang, *name ? "mail_greeting_name" : "mail_greeting", vars)));
 	if (*date)
 		json_object_set_new(x, "when", json_string(subst(a, lang, "mail_when_format", vars)));
-	json_object_set_new(x, "channel_label", json_string(compose_channel_label(lang, channel)));
+	json_object_set_new(x, "channel_label", json_string(nt_compose_channel_label(lang, channel)));
 	json_object_set_new(x, "is_in_person", json_boolean(!str_eq(channel, "phone") && !str_eq(channel, "video")));
 	json_object_set_new(x, "is_phone", json_boolean(str_eq(channel, "phone")));
 	json_object_set_new(x, "is_video", json_boolean(str_eq(channel, "video")));
@@ -248,7 +248,7 @@ static int render(bool html, const char *name, json_t *const *ctx, size_t n, cha
 	buf_init(&b, PART_MAX);
 	int rc;
 	if (html) {
-		app_t *app = notify_app();
+		app_t *app = nt_app();
 		rc = app && app->view ? view_render(app->view, name, ctx, n, &b) : ERR_UNAVAILABLE;
 	} else {
 		const mustache_tpl *t = text_lookup(NULL, name);
@@ -301,7 +301,7 @@ static void cctx_close(cctx_t *c)
 	arena_free(c->a);
 }
 
-int compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
+int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
 		 char **out)
 {
 	cctx_t c;
@@ -319,7 +319,7 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 	const cap_notice_t *k = kind_find(kind);
 	if (!k)
 		return ERR_NOT_FOUND;
-	if (!notify_app() || !ntexts)
+	if (!nt_app() || !ntexts)
 		return ERR_UNAVAILABLE;
 	cctx_t c;
 	int rc = cctx_open(&c, k, lang, model);
@@ -346,7 +346,7 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 			const char *manage = vmodel_str(model, "manage_url");
 			const char *url = *manage ? arena_strndup(c.a, manage, strcspn(manage, "?#")) : pub;
 			const char *vars[] = {"code", vmodel_str(model, "code"), "date", date, "time", time_s,
-					      "city", compose_city(model), "url", url, NULL};
+					      "city", nt_compose_city(model), "url", url, NULL};
 			*sms = xstrdup(subst(c.a, c.lang, k->sms_key, vars));
 			free(pub);
 		}

@@ -35,9 +35,9 @@ static struct icaltimetype utc_time(int64_t t)
 
 static const char *from_address(char *buf, size_t n)
 {
-	app_t *app = notify_app();
+	app_t *app = nt_app();
 	const char *from = app ? config_str(app->cfg, "mail.from") : "";
-	if (!mime_addr_split(from, buf, n, NULL, 0) || !strchr(buf, '@'))
+	if (!nt_mime_addr_split(from, buf, n, NULL, 0) || !strchr(buf, '@'))
 		snprintf(buf, n, "noreply@localhost");
 	return buf;
 }
@@ -100,18 +100,18 @@ static bool ics_facts(const json_t *m, const cap_notice_t *k, ics_facts_t *f)
 	f->now = (int64_t)time(NULL);
 	f->sequence = ics_sequence(m, k, f->now);
 	char host[256];
-	notify_public_host(host, sizeof host);
+	nt_public_host(host, sizeof host);
 	snprintf(f->uid, sizeof f->uid, "%s@%s", f->code, host);
 	from_address(f->from, sizeof f->from);
 	/* The description is a text template, so it says what the mail says; without templates
 	 * (a bare notify_ics call) it falls back to the code and the manage link. */
-	if (compose_part("mail/ics", false, k, f->lang, m, &f->desc) != 0)
+	if (nt_compose_part("mail/ics", false, k, f->lang, m, &f->desc) != 0)
 		f->desc = xasprintf("%s\n%s", f->code, vmodel_str(m, "manage_url"));
 	for (size_t n = strlen(f->desc); n > 0 && (f->desc[n - 1] == '\n' || f->desc[n - 1] == ' '); n--)
 		f->desc[n - 1] = '\0';
 	f->location = ics_location(m, f->lang, &f->loc_buf);
 	const char *service = vmodel_str(m, "service.name");
-	f->summary = xasprintf("%s (%s)", *service ? service : f->code, compose_city(m));
+	f->summary = xasprintf("%s (%s)", *service ? service : f->code, nt_compose_city(m));
 	f->manage = vmodel_str(m, "manage_url");
 	return true;
 }
@@ -128,11 +128,11 @@ static void ics_people(icalcomponent *ev, const json_t *m, const ics_facts_t *f)
 {
 	char *mailto = xasprintf("mailto:%s", f->from);
 	icalproperty *org = icalproperty_new_organizer(mailto);
-	icalproperty_add_parameter(org, icalparameter_new_cn(compose_city(m)));
+	icalproperty_add_parameter(org, icalparameter_new_cn(nt_compose_city(m)));
 	icalcomponent_add_property(ev, org);
 	free(mailto);
 	const char *email = vmodel_str(m, "email");
-	if (!mime_addr_ok(email))
+	if (!nt_mime_addr_ok(email))
 		return;
 	mailto = xasprintf("mailto:%s", email);
 	icalproperty *att = icalproperty_new_attendee(mailto);

@@ -15,13 +15,13 @@
 #include <stdint.h>
 
 /* The outbox pages' route table (pages.c). */
-extern const http_route_t notify_routes[];
+extern const http_route_t nt_routes[];
 
 struct app;
 /* The app given to notify_init, or NULL. */
-struct app *notify_app(void);
+struct app *nt_app(void);
 /* Whether notify_stop was called: rounds end and transfers abort. */
-bool notify_stopping(void);
+bool nt_stopping(void);
 
 /* ---------------------------------------------------------------- store.c */
 
@@ -31,41 +31,41 @@ typedef struct {
 		*body_html, *ics, *dedupe_key, *status, *last_error;
 	int64_t not_before, next_attempt_at, created_at, sent_at;
 	int attempts;
-} outbox_row_t;
+} nt_outbox_row_t;
 
 /* Inserts unless the dedupe key exists (then 0 and *id = 0). Strings may be NULL where the
  * table allows it. */
-int outbox_insert(db_conn_t *c, const outbox_row_t *row, int64_t *id);
+int nt_outbox_insert(db_conn_t *c, const nt_outbox_row_t *row, int64_t *id);
 /* Deletes the unsent rows (queued, failed or dead) whose dedupe key is key or key + ":sms". */
-int outbox_delete_unsent(db_conn_t *c, const char *key);
+int nt_outbox_delete_unsent(db_conn_t *c, const char *key);
 /* Ids of messages due at now (queued or failed, next_attempt_at <= now), oldest due first, at
  * most max into ids; *n gets how many. */
-int outbox_due(db_conn_t *c, int64_t now, int64_t *ids, size_t max, size_t *n);
+int nt_outbox_due(db_conn_t *c, int64_t now, int64_t *ids, size_t max, size_t *n);
 /* Claims message id for one attempt: moves next_attempt_at to lease_until and counts the attempt,
  * only if it is still due at now. 1 claimed, 0 someone else has it (or it is not due), or an
  * error. */
-int outbox_claim(db_conn_t *c, int64_t id, int64_t now, int64_t lease_until);
+int nt_outbox_claim(db_conn_t *c, int64_t id, int64_t now, int64_t lease_until);
 /* One row, strings from a. ERR_NOT_FOUND. */
-int outbox_get(db_conn_t *c, arena_t *a, int64_t id, outbox_row_t *out);
+int nt_outbox_get(db_conn_t *c, arena_t *a, int64_t id, nt_outbox_row_t *out);
 /* Outcome of an attempt. */
-int outbox_mark_sent(db_conn_t *c, int64_t id, int64_t now);
-int outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, const char *error);
+int nt_outbox_mark_sent(db_conn_t *c, int64_t id, int64_t now);
+int nt_outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, const char *error);
 /* An admin's "retry now": a dead or failed message becomes queued, due now, attempts reset.
  * 1 changed, 0 when it was neither dead nor failed, or an error. */
-int outbox_retry(db_conn_t *c, int64_t id, int64_t now);
+int nt_outbox_retry(db_conn_t *c, int64_t id, int64_t now);
 /* The latest messages (newest first, at most limit; status filter when status is not NULL or
  * empty) as a JSON array of {id, kind, channel, lang, ref, to, subject, status, attempts,
  * last_error, created_at, next_attempt_at, sent_at}. */
-int outbox_list(db_conn_t *c, const char *status, int limit, json_t **out);
+int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out);
 /* 1 when a message with this dedupe key exists, 0 when not, or an error. */
-int outbox_key_exists(db_conn_t *c, const char *key);
+int nt_outbox_key_exists(db_conn_t *c, const char *key);
 /* Deletes the messages about appointment ref that a change or cancellation makes stale and that
  * are still waiting: confirmations, changes and reminders, queued or failed. */
-int outbox_supersede(db_conn_t *c, const char *ref);
+int nt_outbox_supersede(db_conn_t *c, const char *ref);
 /* Deletes sent and dead messages created before `before` (they hold personal data). */
-int outbox_purge(db_conn_t *c, int64_t before);
+int nt_outbox_purge(db_conn_t *c, int64_t before);
 /* Counts by status as a JSON object {queued, failed, sent, dead}. */
-int outbox_counts(db_conn_t *c, json_t **out);
+int nt_outbox_counts(db_conn_t *c, json_t **out);
 
 /* ---------------------------------------------------------------- mime.c */
 
@@ -80,45 +80,45 @@ typedef struct {
 	const char *message_id;  /* without the angle brackets */
 	int64_t date;            /* Unix seconds */
 	const char *boundary_seed; /* makes boundaries unique per message (any text) */
-} mime_msg_t;
+} nt_mime_msg_t;
 
 /* Writes an RFC 5322 message with CRLF line ends: multipart/alternative (text/plain, text/html;
  * UTF-8, base64), inside multipart/mixed with the .ics attached (text/calendar; method=…) when
  * there is one. Header values have CR and LF removed; non-ASCII ones are RFC 2047 words.
  * 0, ERR_INVALID (an address that is not one), or ERR_TOO_BIG. */
-int mime_write(const mime_msg_t *m, buf_t *out);
+int nt_mime_write(const nt_mime_msg_t *m, buf_t *out);
 /* Whether s looks like a deliverable address: local@domain, printable ASCII, no spaces, no
  * <>()[],;:"\ characters, a dot in the domain, at most 254 bytes. */
-bool mime_addr_ok(const char *s);
+bool nt_mime_addr_ok(const char *s);
 /* The address part of "Name <addr>" or "addr" into out. false when there is none. */
-bool mime_addr_split(const char *s, char *addr, size_t addrlen, char *name, size_t namelen);
+bool nt_mime_addr_split(const char *s, char *addr, size_t addrlen, char *name, size_t namelen);
 
 /* ---------------------------------------------------------------- send.c */
 
 /* Sends one message over SMTP (libcurl): from and to are bare addresses, data the whole message.
  * 0 or ERR_IO with a short reason in err. */
-int send_smtp(const char *url, const char *user, const char *password, bool starttls, int timeout_s,
+int nt_send_smtp(const char *url, const char *user, const char *password, bool starttls, int timeout_s,
 	      const char *from, const char *to, const char *data, size_t len, char *err, size_t errlen);
 /* POSTs {"to":…,"text":…} to the gateway with Authorization: Bearer token (when not empty); a 2xx
  * answer is success. 0 or ERR_IO with the reason in err. */
-int send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text,
+int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text,
 	     char *err, size_t errlen);
 /* Writes data to DIR/NAME atomically (a temporary file renamed into place), creating DIR. */
-int send_file(const char *dir, const char *name, const char *data, size_t len, char *err, size_t errlen);
+int nt_send_file(const char *dir, const char *name, const char *data, size_t len, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------- compose.c */
 
 /* Compiles every ROOT/templates/…/NAME.txt (names as for pages: "mail/layout",
  * "booking/mail/confirmed"). 0 or ERR_INVALID (logged). */
-int compose_load(const char *root);
-void compose_free(void);
+int nt_compose_load(const char *root);
+void nt_compose_free(void);
 /* The model's city_name, else city.name. Borrowed. */
-const char *compose_city(const json_t *model);
+const char *nt_compose_city(const json_t *model);
 /* "Presencial" / "Telèfon" / "Videotrucada" in lang. Borrowed. */
-const char *compose_channel_label(const char *lang, const char *channel);
+const char *nt_compose_channel_label(const char *lang, const char *channel);
 /* Renders one template (text, or an HTML page when html) of a message of kind k with the mail
  * context stack. New string in *out. */
-int compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
+int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
 		 char **out);
 
 /* ---------------------------------------------------------------- notify.c helpers */
@@ -126,10 +126,10 @@ int compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *
 /* The e-mail row r as the whole message that is sent (mail.from as sender, dated date), appended
  * to out; the sender's bare address goes to from_addr. 0, or ERR_INVALID / ERR_TOO_BIG with the
  * reason in err. */
-int notify_message_eml(const outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
+int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
 		       size_t errlen);
 
 /* The host of server.public_url (or "localhost"), into out. */
-void notify_public_host(char *out, size_t n);
+void nt_public_host(char *out, size_t n);
 
 #endif

@@ -62,7 +62,7 @@ static bool addr_plain(const char *s)
 	return true;
 }
 
-bool mime_addr_ok(const char *s)
+bool nt_mime_addr_ok(const char *s)
 {
 	if (!addr_plain(s))
 		return false;
@@ -71,7 +71,7 @@ bool mime_addr_ok(const char *s)
 	return dot && dot != dom && dom[strlen(dom) - 1] != '.' && !strstr(dom, "..");
 }
 
-bool mime_addr_split(const char *s, char *addr, size_t addrlen, char *name, size_t namelen)
+bool nt_mime_addr_split(const char *s, char *addr, size_t addrlen, char *name, size_t namelen)
 {
 	if (name && namelen)
 		name[0] = '\0';
@@ -235,12 +235,12 @@ static void put_part(w_t *o, const char *ctype, const char *body)
 	buf_free(&crlf);
 }
 
-int mime_write(const mime_msg_t *m, buf_t *out)
+int nt_mime_write(const nt_mime_msg_t *m, buf_t *out)
 {
 	w_t wr = {out, 0}, *o = &wr;
 	/* The sender is the operator's setting and may be a local name (noreply@localhost); the
 	 * recipient came from a citizen and must look deliverable. */
-	if (!addr_plain(m->from_addr) || !mime_addr_ok(m->to_addr))
+	if (!addr_plain(m->from_addr) || !nt_mime_addr_ok(m->to_addr))
 		return ERR_INVALID;
 	/* Boundaries: a hash of the seed, unique per message; every body is base64, whose lines
 	 * never start with "--" nor hold '_', so a boundary cannot occur inside one. */

@@ -33,12 +33,12 @@ void notify_stop(void)
 	atomic_store(&g_stopping, true);
 }
 
-bool notify_stopping(void)
+bool nt_stopping(void)
 {
 	return atomic_load(&g_stopping);
 }
 
-app_t *notify_app(void)
+app_t *nt_app(void)
 {
 	return g_app;
 }
@@ -47,12 +47,12 @@ int notify_init(struct app *app)
 {
 	g_app = app;
 	atomic_store(&g_stopping, false);
-	return compose_load(app->root ? app->root : ".");
+	return nt_compose_load(app->root ? app->root : ".");
 }
 
 void notify_shutdown(void)
 {
-	compose_free();
+	nt_compose_free();
 	g_app = NULL;
 }
 
@@ -84,12 +84,12 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	const char *lang = m->lang && i18n_supported(m->lang) ? m->lang : i18n_langs[0];
 	bool email = m->to_email && *m->to_email;
 	bool sms = m->to_phone && *m->to_phone && sms_on();
-	if (email && !mime_addr_ok(m->to_email))
+	if (email && !nt_mime_addr_ok(m->to_email))
 		return ERR_INVALID;
 	if (!email && !sms)
 		return 0;
 	int64_t now = (int64_t)time(NULL);
-	outbox_row_t row = {
+	nt_outbox_row_t row = {
 		.kind = m->kind,
 		.lang = lang,
 		.ref = vmodel_str(m->model, "code"),
@@ -105,9 +105,9 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	 * citizen gets the latest state once, and never a reminder for a time that no longer holds.
 	 * (A second enqueue with the same key is a no-op, so this only runs for new messages.) */
 	if ((k->flags & NOTICE_SUPERSEDES) && *row.ref) {
-		rc = outbox_key_exists(c, m->dedupe_key);
+		rc = nt_outbox_key_exists(c, m->dedupe_key);
 		if (rc == 0)
-			rc = outbox_supersede(c, row.ref);
+			rc = nt_outbox_supersede(c, row.ref);
 		if (rc < 0)
 			goto out;
 		rc = 0;
@@ -122,13 +122,13 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		row.body_html = html;
 		row.ics = ics;
 		row.dedupe_key = m->dedupe_key;
-		rc = outbox_insert(c, &row, email_id);
+		rc = nt_outbox_insert(c, &row, email_id);
 		if (rc)
 			goto out;
 	}
 	if (sms) {
 		sms_key = xasprintf("%s:sms", m->dedupe_key);
-		outbox_row_t s = row;
+		nt_outbox_row_t s = row;
 		s.channel = "sms";
 		s.to_email = NULL;
 		s.to_phone = m->to_phone;
@@ -137,7 +137,7 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		s.body_html = NULL;
 		s.ics = NULL;
 		s.dedupe_key = sms_key;
-		rc = outbox_insert(c, &s, NULL);
+		rc = nt_outbox_insert(c, &s, NULL);
 	}
 out:
 	free(subject);
@@ -158,14 +158,14 @@ int notify_withdraw(db_conn_t *c, const char *dedupe_key)
 {
 	if (!dedupe_key || !*dedupe_key)
 		return ERR_INVALID;
-	return outbox_delete_unsent(c, dedupe_key);
+	return nt_outbox_delete_unsent(c, dedupe_key);
 }
 
 int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id)
 {
 	if (!g_app)
 		return ERR_UNAVAILABLE;
-	if (!mime_addr_ok(to) || (lang && !i18n_supported(lang)))
+	if (!nt_mime_addr_ok(to) || (lang && !i18n_supported(lang)))
 		return ERR_INVALID;
 	char tok[RAND_TOKEN_HEX_LEN], key[64];
 	rand_token_hex(tok);
@@ -183,21 +183,21 @@ int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id
 
 /* ---------------------------------------------------------------- delivery */
 
-int notify_message_eml(const outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
+int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
 		       size_t errlen)
 {
 	config_t *cfg = g_app->cfg;
 	char from_name[256], host[256], mid[320], seed[320], fname[96];
-	if (!r->to_email || !mime_addr_split(config_str(cfg, "mail.from"), from_addr, fromlen, from_name, sizeof from_name)) {
+	if (!r->to_email || !nt_mime_addr_split(config_str(cfg, "mail.from"), from_addr, fromlen, from_name, sizeof from_name)) {
 		snprintf(err, errlen, r->to_email ? "mail.from is not an address" : "not an e-mail");
 		return ERR_INVALID;
 	}
-	notify_public_host(host, sizeof host);
+	nt_public_host(host, sizeof host);
 	/* The same Message-ID on every attempt, so a receiver can drop a duplicate. */
 	snprintf(mid, sizeof mid, "outbox-%lld.%lld@%s", (long long)r->id, (long long)r->created_at, host);
 	snprintf(seed, sizeof seed, "%lld:%lld:%s", (long long)r->id, (long long)r->created_at, r->dedupe_key);
 	snprintf(fname, sizeof fname, "cita-%.40s.ics", *r->ref ? r->ref : "finestreta");
-	mime_msg_t m = {
+	nt_mime_msg_t m = {
 		.from_addr = from_addr,
 		.from_name = *from_name ? from_name : config_str(cfg, "city.name"),
 		.to_addr = r->to_email,
@@ -212,19 +212,19 @@ int notify_message_eml(const outbox_row_t *r, int64_t date, buf_t *out, char *fr
 		.date = date,
 		.boundary_seed = seed,
 	};
-	int rc = mime_write(&m, out);
+	int rc = nt_mime_write(&m, out);
 	if (rc)
 		snprintf(err, errlen, "cannot build the message: %s", err_name(rc));
 	return rc;
 }
 
-static int deliver_email(const outbox_row_t *r, int64_t now, char *err, size_t errlen)
+static int deliver_email(const nt_outbox_row_t *r, int64_t now, char *err, size_t errlen)
 {
 	config_t *cfg = g_app->cfg;
 	char from_addr[256];
 	buf_t b;
 	buf_init(&b, 16 << 20);
-	int rc = notify_message_eml(r, now, &b, from_addr, sizeof from_addr, err, errlen);
+	int rc = nt_message_eml(r, now, &b, from_addr, sizeof from_addr, err, errlen);
 	if (rc) {
 		buf_free(&b);
 		return rc;
@@ -239,9 +239,9 @@ static int deliver_email(const outbox_row_t *r, int64_t now, char *err, size_t e
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(name, sizeof name, "%s-%08lld-%s.eml", when, (long long)r->id, r->kind);
-		rc = send_file(config_str(cfg, "mail.outbox_dir"), name, b.data, b.len, err, errlen);
+		rc = nt_send_file(config_str(cfg, "mail.outbox_dir"), name, b.data, b.len, err, errlen);
 	} else {
-		rc = send_smtp(url, config_str(cfg, "mail.username"), config_str(cfg, "mail.password"),
+		rc = nt_send_smtp(url, config_str(cfg, "mail.username"), config_str(cfg, "mail.password"),
 			       config_bool(cfg, "mail.starttls"), (int)config_int(cfg, "mail.timeout"), from_addr,
 			       r->to_email, b.data, b.len, err, errlen);
 	}
@@ -249,7 +249,7 @@ static int deliver_email(const outbox_row_t *r, int64_t now, char *err, size_t e
 	return rc;
 }
 
-static int deliver_sms(const outbox_row_t *r, char *err, size_t errlen)
+static int deliver_sms(const nt_outbox_row_t *r, char *err, size_t errlen)
 {
 	config_t *cfg = g_app->cfg;
 	const char *url = config_str(cfg, "sms.gateway_url");
@@ -257,7 +257,7 @@ static int deliver_sms(const outbox_row_t *r, char *err, size_t errlen)
 		snprintf(err, errlen, "sms.gateway_url is not set");
 		return ERR_UNAVAILABLE;
 	}
-	return send_sms(url, config_str(cfg, "sms.gateway_token"), (int)config_int(cfg, "mail.timeout"),
+	return nt_send_sms(url, config_str(cfg, "sms.gateway_token"), (int)config_int(cfg, "mail.timeout"),
 			r->to_phone ? r->to_phone : "", r->body_text, err, errlen);
 }
 
@@ -265,8 +265,8 @@ static int deliver_sms(const outbox_row_t *r, char *err, size_t errlen)
 static int deliver_one(db_conn_t *c, int64_t id, int64_t now)
 {
 	arena_t *a = arena_new();
-	outbox_row_t r;
-	int rc = outbox_get(c, a, id, &r);
+	nt_outbox_row_t r;
+	int rc = nt_outbox_get(c, a, id, &r);
 	if (rc) {
 		arena_free(a);
 		return rc == ERR_NOT_FOUND ? 0 : rc; /* withdrawn meanwhile */
@@ -275,7 +275,7 @@ static int deliver_one(db_conn_t *c, int64_t id, int64_t now)
 	int sent = str_eq(r.channel, "sms") ? deliver_sms(&r, err, sizeof err) : deliver_email(&r, now, err, sizeof err);
 	int64_t done = (int64_t)time(NULL);
 	if (sent == 0) {
-		rc = outbox_mark_sent(c, id, done);
+		rc = nt_outbox_mark_sent(c, id, done);
 		if (rc == 0)
 			rc = 1;
 	} else {
@@ -284,7 +284,7 @@ static int deliver_one(db_conn_t *c, int64_t id, int64_t now)
 		int64_t next = done + notify_backoff(config_int(cfg, "mail.retry_base"), r.attempts);
 		log_warn("notify: message %lld (%s, %s) attempt %d failed%s: %s", (long long)id, r.kind, r.channel,
 			 r.attempts, dead ? ", giving up" : "", err);
-		rc = outbox_mark_failed(c, id, dead, next, err);
+		rc = nt_outbox_mark_failed(c, id, dead, next, err);
 	}
 	arena_free(a);
 	return rc;
@@ -298,15 +298,15 @@ static int deliver_round(db_conn_t *c, int64_t now, size_t *due, int *sent)
 	int64_t ids[DELIVER_MAX_BATCH];
 	size_t n = 0;
 	*due = 0;
-	int rc = outbox_due(c, now, ids, batch < DELIVER_MAX_BATCH ? (size_t)batch : DELIVER_MAX_BATCH, &n);
+	int rc = nt_outbox_due(c, now, ids, batch < DELIVER_MAX_BATCH ? (size_t)batch : DELIVER_MAX_BATCH, &n);
 	if (rc)
 		return rc;
 	*due = n;
 	/* A claim outlives the longest exchange, so a message is only retried by another node when
 	 * the one that claimed it died mid-send. */
 	int64_t lease = 2 * config_int(cfg, "mail.timeout") + 60;
-	for (size_t i = 0; i < n && !notify_stopping(); i++) {
-		int got = outbox_claim(c, ids[i], now, now + lease);
+	for (size_t i = 0; i < n && !nt_stopping(); i++) {
+		int got = nt_outbox_claim(c, ids[i], now, now + lease);
 		if (got < 0)
 			return got;
 		if (got == 0)
@@ -343,12 +343,12 @@ int notify_job(db_conn_t *c, int64_t now)
 	int64_t t0 = (int64_t)time(NULL);
 	do
 		rc = deliver_round(c, now, &due, &sent);
-	while (rc == 0 && due == batch && !notify_stopping() && (int64_t)time(NULL) - t0 < DELIVER_BUDGET_S);
+	while (rc == 0 && due == batch && !nt_stopping() && (int64_t)time(NULL) - t0 < DELIVER_BUDGET_S);
 	if (sent)
 		log_info("notify: %d message(s) delivered", sent);
 	if (rc == 0 && g_app && now - last_purge >= PURGE_PERIOD_S) {
 		last_purge = now;
-		rc = outbox_purge(c, now - config_int(g_app->cfg, "mail.keep_days") * 86400);
+		rc = nt_outbox_purge(c, now - config_int(g_app->cfg, "mail.keep_days") * 86400);
 	}
 	return rc;
 }

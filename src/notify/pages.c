@@ -58,7 +58,7 @@ static void outbox_get_page(http_req_t *r)
 	if (filter && !status_valid(filter))
 		filter = NULL;
 	json_t *rows = NULL, *counts = NULL;
-	if (outbox_list(r->db, filter, LIST_MAX, &rows) || outbox_counts(r->db, &counts)) {
+	if (nt_outbox_list(r->db, filter, LIST_MAX, &rows) || nt_outbox_counts(r->db, &counts)) {
 		json_decref(rows);
 		http_reply_unavailable(r);
 		return;
@@ -106,8 +106,8 @@ static bool param_id(http_req_t *r, int64_t *id)
 
 static void message_page(http_req_t *r, int status, int64_t id, json_t *notice)
 {
-	outbox_row_t o;
-	int rc = outbox_get(r->db, r->arena, id, &o);
+	nt_outbox_row_t o;
+	int rc = nt_outbox_get(r->db, r->arena, id, &o);
 	if (rc) {
 		json_decref(notice);
 		http_reply_failed(r, rc);
@@ -152,7 +152,7 @@ static void retry_post(http_req_t *r)
 		http_reply_not_found(r);
 		return;
 	}
-	int rc = outbox_retry(r->db, id, (int64_t)time(NULL));
+	int rc = nt_outbox_retry(r->db, id, (int64_t)time(NULL));
 	if (rc < 0) {
 		http_reply_unavailable(r);
 		return;
@@ -171,8 +171,8 @@ static void retry_post(http_req_t *r)
 static void eml_get(http_req_t *r)
 {
 	int64_t id;
-	outbox_row_t o;
-	int rc = !param_id(r, &id) ? ERR_NOT_FOUND : outbox_get(r->db, r->arena, id, &o);
+	nt_outbox_row_t o;
+	int rc = !param_id(r, &id) ? ERR_NOT_FOUND : nt_outbox_get(r->db, r->arena, id, &o);
 	if (rc == 0 && !str_eq(o.channel, "email"))
 		rc = ERR_NOT_FOUND;
 	if (rc) {
@@ -182,7 +182,7 @@ static void eml_get(http_req_t *r)
 	buf_t b;
 	buf_init(&b, 16 << 20);
 	char from[256], err[256];
-	rc = notify_message_eml(&o, o.sent_at ? o.sent_at : o.created_at, &b, from, sizeof from, err, sizeof err);
+	rc = nt_message_eml(&o, o.sent_at ? o.sent_at : o.created_at, &b, from, sizeof from, err, sizeof err);
 	if (rc) {
 		buf_free(&b);
 		http_reply_error(r, 500, "error", "err_title", NULL);
@@ -196,7 +196,7 @@ static void eml_get(http_req_t *r)
 	buf_free(&b);
 }
 
-const http_route_t notify_routes[] = {
+const http_route_t nt_routes[] = {
 	{HTTP_GET, "/admin/outbox/{id}/message.eml", eml_get, RT_DB, ROLE_ADMIN},
 	{HTTP_GET, "/admin/outbox", outbox_get_page, RT_DB, ROLE_ADMIN},
 	{HTTP_GET, "/admin/outbox/{id}", message_get, RT_DB, ROLE_ADMIN},

@@ -52,7 +52,7 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *ud)
 static int progress_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
 	(void)ud, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	return notify_stopping() ? 1 : 0;
+	return nt_stopping() ? 1 : 0;
 }
 
 static void set_err(char *err, size_t errlen, const char *what, CURLcode cc, const char *detail)
@@ -61,7 +61,7 @@ static void set_err(char *err, size_t errlen, const char *what, CURLcode cc, con
 		 detail ? detail : "");
 }
 
-int send_smtp(const char *url, const char *user, const char *password, bool starttls, int timeout_s,
+int nt_send_smtp(const char *url, const char *user, const char *password, bool starttls, int timeout_s,
 	      const char *from, const char *to, const char *data, size_t len, char *err, size_t errlen)
 {
 	pthread_once(&curl_once, curl_start);
@@ -105,7 +105,7 @@ int send_smtp(const char *url, const char *user, const char *password, bool star
 	return rc;
 }
 
-int send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text,
+int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text,
 	     char *err, size_t errlen)
 {
 	pthread_once(&curl_once, curl_start);
@@ -185,7 +185,7 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-int send_file(const char *dir, const char *name, const char *data, size_t len, char *err, size_t errlen)
+int nt_send_file(const char *dir, const char *name, const char *data, size_t len, char *err, size_t errlen)
 {
 	if (mkdirs(dir)) {
 		snprintf(err, errlen, "outbox folder %s: %s", dir, strerror(errno));

@@ -11,7 +11,7 @@
 	"id, kind, channel, lang, ref, to_email, to_phone, subject, body_text, body_html, ics, "     \
 	"dedupe_key, status, last_error, not_before, next_attempt_at, created_at, sent_at, attempts"
 
-int outbox_insert(db_conn_t *c, const outbox_row_t *r, int64_t *id)
+int nt_outbox_insert(db_conn_t *c, const nt_outbox_row_t *r, int64_t *id)
 {
 	db_param_t p[] = {
 		DB_TEXT(r->kind),       DB_TEXT(r->channel),   DB_TEXT(r->lang),      DB_TEXT(r->ref ? r->ref : ""),
@@ -40,7 +40,7 @@ int outbox_insert(db_conn_t *c, const outbox_row_t *r, int64_t *id)
 	return 0;
 }
 
-int outbox_delete_unsent(db_conn_t *c, const char *key)
+int nt_outbox_delete_unsent(db_conn_t *c, const char *key)
 {
 	char *sms = xasprintf("%s:sms", key);
 	db_param_t p[] = {DB_TEXT(key), DB_TEXT(sms)};
@@ -49,7 +49,7 @@ int outbox_delete_unsent(db_conn_t *c, const char *key)
 	return n < 0 ? (int)n : 0;
 }
 
-int outbox_due(db_conn_t *c, int64_t now, int64_t *ids, size_t max, size_t *n)
+int nt_outbox_due(db_conn_t *c, int64_t now, int64_t *ids, size_t max, size_t *n)
 {
 	db_param_t p[] = {DB_INT(now), DB_INT((int64_t)max)};
 	db_res_t *res;
@@ -66,7 +66,7 @@ int outbox_due(db_conn_t *c, int64_t now, int64_t *ids, size_t max, size_t *n)
 	return rc < 0 ? rc : 0;
 }
 
-int outbox_claim(db_conn_t *c, int64_t id, int64_t now, int64_t lease_until)
+int nt_outbox_claim(db_conn_t *c, int64_t id, int64_t now, int64_t lease_until)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(now), DB_INT(lease_until)};
 	int64_t n = db_exec(c,
@@ -83,7 +83,7 @@ static const char *dup_or_null(arena_t *a, db_res_t *res, int col)
 	return db_res_null(res, col) ? NULL : arena_strdup(a, db_res_text(res, col));
 }
 
-int outbox_get(db_conn_t *c, arena_t *a, int64_t id, outbox_row_t *o)
+int nt_outbox_get(db_conn_t *c, arena_t *a, int64_t id, nt_outbox_row_t *o)
 {
 	db_param_t p[] = {DB_INT(id)};
 	db_res_t *res;
@@ -120,14 +120,14 @@ int outbox_get(db_conn_t *c, arena_t *a, int64_t id, outbox_row_t *o)
 	return rc;
 }
 
-int outbox_mark_sent(db_conn_t *c, int64_t id, int64_t now)
+int nt_outbox_mark_sent(db_conn_t *c, int64_t id, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(now)};
 	int64_t n = db_exec(c, "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1", p, 2);
 	return n < 0 ? (int)n : 0;
 }
 
-int outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, const char *error)
+int nt_outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, const char *error)
 {
 	db_param_t p[] = {DB_INT(id), DB_TEXT(dead ? "dead" : "failed"), DB_INT(next_at), DB_TEXT(error)};
 	int64_t n = db_exec(c, "UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
@@ -135,7 +135,7 @@ int outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, con
 	return n < 0 ? (int)n : 0;
 }
 
-int outbox_retry(db_conn_t *c, int64_t id, int64_t now)
+int nt_outbox_retry(db_conn_t *c, int64_t id, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(now)};
 	int64_t n = db_exec(c,
@@ -147,7 +147,7 @@ int outbox_retry(db_conn_t *c, int64_t id, int64_t now)
 	return n > 0 ? 1 : 0;
 }
 
-int outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
+int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
 {
 	bool filter = status && *status;
 	db_param_t p[] = {DB_INT(limit), DB_TEXT(status)};
@@ -183,7 +183,7 @@ int outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
 	return 0;
 }
 
-int outbox_counts(db_conn_t *c, json_t **out)
+int nt_outbox_counts(db_conn_t *c, json_t **out)
 {
 	db_res_t *res;
 	int rc = db_query(c, "SELECT status, COUNT(*) FROM outbox GROUP BY status", NULL, 0, &res);
@@ -201,14 +201,14 @@ int outbox_counts(db_conn_t *c, json_t **out)
 	return 0;
 }
 
-int outbox_purge(db_conn_t *c, int64_t before)
+int nt_outbox_purge(db_conn_t *c, int64_t before)
 {
 	db_param_t p[] = {DB_INT(before)};
 	int64_t n = db_exec(c, "DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < $1", p, 1);
 	return n < 0 ? (int)n : 0;
 }
 
-int outbox_supersede(db_conn_t *c, const char *ref)
+int nt_outbox_supersede(db_conn_t *c, const char *ref)
 {
 	for (size_t i = 0; i < cap_count; i++)
 		for (const cap_notice_t *kind = cap_notices(i); kind->kind; kind++) {
@@ -224,7 +224,7 @@ int outbox_supersede(db_conn_t *c, const char *ref)
 	return 0;
 }
 
-int outbox_key_exists(db_conn_t *c, const char *key)
+int nt_outbox_key_exists(db_conn_t *c, const char *key)
 {
 	db_param_t p[] = {DB_TEXT(key)};
 	int64_t n = 0;

@@ -3,7 +3,7 @@
  * NUL bytes into a subject, a display name, a recipient and a text part. Whatever they hold, the
  * message's header must stay a list of "Name: value" lines and folded continuations (no value
  * may start a header of its own, e.g. "Bcc:"), every line must end in CRLF, and a refused
- * message leaves the buffer empty. tz_iso_parse and mime_addr_split must not crash and must
+ * message leaves the buffer empty. tz_iso_parse and nt_mime_addr_split must not crash and must
  * answer the same twice. */
 #include "base/buf.h"
 #include "base/err.h"
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += strlen(p) + 1;
 	}
 
-	mime_msg_t m = {
+	nt_mime_msg_t m = {
 		.from_addr = "cita@vilamar.example",
 		.from_name = f[1],
 		.to_addr = f[2],
@@ -83,12 +83,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	buf_t b;
 	buf_init(&b, 1 << 20);
-	int rc = mime_write(&m, &b);
+	int rc = nt_mime_write(&m, &b);
 	if (rc == 0)
 		check_header(buf_str(&b), b.len);
 	else if ((rc != ERR_INVALID && rc != ERR_TOO_BIG) || b.len != 0)
 		abort();
-	if (rc == ERR_INVALID && mime_addr_ok(f[2]))
+	if (rc == ERR_INVALID && nt_mime_addr_ok(f[2]))
 		abort();
 	buf_free(&b);
 
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r1 != r2 || t1 != t2 || (r1 != 0 && r1 != ERR_INVALID))
 		abort();
 	char addr[64], name[64];
-	bool s1 = mime_addr_split(f[0], addr, sizeof addr, name, sizeof name);
+	bool s1 = nt_mime_addr_split(f[0], addr, sizeof addr, name, sizeof name);
 	if (s1 && (strlen(addr) >= sizeof addr || strlen(name) >= sizeof name))
 		abort();
 	free(copy);

@@ -379,16 +379,16 @@ static void test_addresses(void **state)
 		{"", false},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		if (mime_addr_ok(cases[i].s) != cases[i].ok)
+		if (nt_mime_addr_ok(cases[i].s) != cases[i].ok)
 			fail_msg("'%s' should be %s", cases[i].s, cases[i].ok ? "accepted" : "refused");
 	char addr[64], name[64];
-	assert_true(mime_addr_split("Cita prèvia <cita@vilamar.example>", addr, sizeof addr, name, sizeof name));
+	assert_true(nt_mime_addr_split("Cita prèvia <cita@vilamar.example>", addr, sizeof addr, name, sizeof name));
 	assert_string_equal(addr, "cita@vilamar.example");
 	assert_string_equal(name, "Cita prèvia");
-	assert_true(mime_addr_split(" cita@vilamar.example ", addr, sizeof addr, name, sizeof name));
+	assert_true(nt_mime_addr_split(" cita@vilamar.example ", addr, sizeof addr, name, sizeof name));
 	assert_string_equal(addr, "cita@vilamar.example");
 	assert_string_equal(name, "");
-	assert_false(mime_addr_split("Cita <cita@vilamar.example", addr, sizeof addr, name, sizeof name));
+	assert_false(nt_mime_addr_split("Cita <cita@vilamar.example", addr, sizeof addr, name, sizeof name));
 }
 
 /* Decodes the base64 body that follows the part header naming ctype. New string or NULL. */
@@ -419,7 +419,7 @@ static char *part_body(const char *msg, const char *ctype)
 static void test_mime(void **state)
 {
 	(void)state;
-	mime_msg_t m = {
+	nt_mime_msg_t m = {
 		.from_addr = "cita@vilamar.example",
 		.from_name = "Ajuntament de l'Hospitalet · Cita",
 		.to_addr = "anna@example.cat",
@@ -437,7 +437,7 @@ static void test_mime(void **state)
 	};
 	buf_t b;
 	buf_init(&b, 1 << 20);
-	assert_int_equal(mime_write(&m, &b), 0);
+	assert_int_equal(nt_mime_write(&m, &b), 0);
 	const char *s = buf_str(&b);
 	/* No header line can be forged through a value. */
 	assert_null(strstr(s, "\r\nBcc:"));
@@ -472,11 +472,11 @@ static void test_mime(void **state)
 	/* A bad recipient is refused; a too small cap leaves the buffer as it was. */
 	m.to_addr = "anna@example.cat>\r\nBcc: x";
 	buf_reset(&b);
-	assert_int_equal(mime_write(&m, &b), ERR_INVALID);
+	assert_int_equal(nt_mime_write(&m, &b), ERR_INVALID);
 	buf_free(&b);
 	m.to_addr = "anna@example.cat";
 	buf_init(&b, 300);
-	assert_int_equal(mime_write(&m, &b), ERR_TOO_BIG);
+	assert_int_equal(nt_mime_write(&m, &b), ERR_TOO_BIG);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
 }
@@ -627,25 +627,25 @@ static void test_store_claim(void **state)
 	assert_int_equal(enqueue(b->c, "booking_reminder", "claim:2", now + 3600), 0);
 	int64_t ids[10];
 	size_t n = 0;
-	assert_int_equal(outbox_due(b->c, now, ids, 10, &n), 0);
+	assert_int_equal(nt_outbox_due(b->c, now, ids, 10, &n), 0);
 	assert_int_equal(n, 1);
 	int64_t id = ids[0];
-	assert_int_equal(outbox_claim(b->c, id, now, now + 120), 1);
-	assert_int_equal(outbox_claim(b->c2, id, now, now + 120), 0);
-	assert_int_equal(outbox_claim(b->c, id, now + 60, now + 180), 0);
-	assert_int_equal(outbox_due(b->c2, now + 60, ids, 10, &n), 0);
+	assert_int_equal(nt_outbox_claim(b->c, id, now, now + 120), 1);
+	assert_int_equal(nt_outbox_claim(b->c2, id, now, now + 120), 0);
+	assert_int_equal(nt_outbox_claim(b->c, id, now + 60, now + 180), 0);
+	assert_int_equal(nt_outbox_due(b->c2, now + 60, ids, 10, &n), 0);
 	assert_int_equal(n, 0);
 	/* The claimer died: once the lease is over, another node takes it (attempt 2). */
-	assert_int_equal(outbox_claim(b->c2, id, now + 120, now + 240), 1);
+	assert_int_equal(nt_outbox_claim(b->c2, id, now + 120, now + 240), 1);
 	assert_int_equal(count(b->c, "dedupe_key = 'claim:1' AND attempts = 2 AND status = 'queued'"), 1);
 	/* The reminder is not due before its time, so nobody can claim it. */
-	assert_int_equal(outbox_due(b->c, now + 300, ids, 10, &n), 0);
+	assert_int_equal(nt_outbox_due(b->c, now + 300, ids, 10, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(ids[0], id);
 	int64_t later = 0;
 	assert_int_equal(db_query_int(b->c, "SELECT id FROM outbox WHERE dedupe_key = 'claim:2'", NULL, 0, &later), 0);
-	assert_int_equal(outbox_claim(b->c, later, now + 300, now + 400), 0);
-	assert_int_equal(outbox_claim(b->c2, later, now + 3600, now + 3700), 1);
+	assert_int_equal(nt_outbox_claim(b->c, later, now + 300, now + 400), 0);
+	assert_int_equal(nt_outbox_claim(b->c2, later, now + 3600, now + 3700), 1);
 	assert_int_equal(count(b->c, "dedupe_key = 'claim:2' AND attempts = 1"), 1);
 }
 
@@ -723,14 +723,14 @@ static void test_store_deliver(void **state)
 	/* "Retry now" after the server is back (the folder again). */
 	int64_t id = 0;
 	assert_int_equal(db_query_int(c, "SELECT id FROM outbox WHERE dedupe_key = 'deliver:3'", NULL, 0, &id), 0);
-	assert_int_equal(outbox_retry(c, id, now), 1);
-	assert_int_equal(outbox_retry(c, id, now), 0);
+	assert_int_equal(nt_outbox_retry(c, id, now), 1);
+	assert_int_equal(nt_outbox_retry(c, id, now), 0);
 	set("mail.smtp_url", "");
 	assert_int_equal(notify_deliver(c, now, &sent), 0);
 	assert_int_equal(sent, 1);
 	assert_int_equal(count(c, "dedupe_key = 'deliver:3' AND status = 'sent' AND last_error IS NULL"), 1);
 	assert_int_equal(eml_files(NULL, 0), 2);
-	assert_int_equal(outbox_retry(c, id, now), 0); /* sent: nothing to retry */
+	assert_int_equal(nt_outbox_retry(c, id, now), 0); /* sent: nothing to retry */
 
 	/* Old sent messages are purged; waiting ones stay. (The job purges once an hour: each backend's
 	 * run goes two hours further.) */
