@@ -4,6 +4,7 @@
 #include "auth/store.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/str.h"
@@ -148,7 +149,7 @@ static void page_model(http_req_t *r, json_t *m)
 		return;
 	role_t role = r->user->role;
 	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
-	json_object_set_new(m, "user", json_pack("{s:s,s:s,s:s,s:s}", "email", r->user->email, "name", r->user->name,
+	json_object_set_new(m, "user", jpack("{s:s,s:s,s:s,s:s}", "email", r->user->email, "name", r->user->name,
 						 "role", auth_role_name(role), "office", r->user->office));
 	json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "is_staff", json_true());

@@ -5,6 +5,7 @@
 #include "auth/store.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/rand.h"
@@ -192,7 +193,7 @@ static void staff_home(http_req_t *r)
 static void me(http_req_t *r)
 {
 	http_reply_json(r, 200,
-			json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->user->id, "email", r->user->email,
+			jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->user->id, "email", r->user->email,
 				  "name", r->user->name, "role", auth_role_name(r->user->role), "office",
 				  r->user->office));
 }
@@ -204,7 +205,7 @@ static json_t *role_options(http_req_t *r, const char *selected)
 	static const char *names[] = {"admin", "coordinator", "informer", "ict_agent", "welcome", "display", "kiosk"};
 	json_t *a = json_array();
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", names[i], "label",
+		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", names[i], "label",
 						   http_t(r, arena_printf(r->arena, "role_%s", names[i])),
 						   "selected", str_eq(selected, names[i])));
 	return a;
@@ -230,7 +231,7 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	json_t *m = json_object();
 	json_object_set_new(m, "users", users);
 	json_object_set_new(m, "roles", role_options(r, http_form(r, "role")));
-	json_object_set_new(m, "form", json_pack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "",
+	json_object_set_new(m, "form", jpack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "",
 						 "name", http_form(r, "name") ? http_form(r, "name") : "", "office",
 						 http_form(r, "office") ? http_form(r, "office") : ""));
 	add_messages(m, form_errors, notice);
@@ -276,7 +277,7 @@ static void users_post(http_req_t *r)
 	int64_t id = 0;
 	int rc = auth_user_add(r->db, email, name, role, office ? office : "", password, &id);
 	if (rc == ERR_CONFLICT) {
-		users_page(r, 409, json_pack("[s]", http_t(r, "err_email_taken")), NULL);
+		users_page(r, 409, jpack("[s]", http_t(r, "err_email_taken")), NULL);
 		return;
 	}
 	if (rc) {
@@ -312,7 +313,7 @@ void auth_branding(http_req_t *r, json_t *model)
 
 static void settings_page(http_req_t *r, int status, json_t *errs, json_t *notice)
 {
-	json_t *m = json_pack("{s:s}", "city_name_value", city_name(r));
+	json_t *m = jpack("{s:s}", "city_name_value", city_name(r));
 	add_messages(m, errs, notice);
 	http_reply_page(r, status, "admin/settings", m);
 }
@@ -355,7 +356,7 @@ static void settings_post(http_req_t *r)
 {
 	const char *name = http_form(r, "city_name");
 	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200) {
-		settings_page(r, 422, json_pack("[s]", http_t(r, "err_invalid_name")), NULL);
+		settings_page(r, 422, jpack("[s]", http_t(r, "err_invalid_name")), NULL);
 		return;
 	}
 	const multipart_file_t *logo = NULL;
@@ -364,7 +365,7 @@ static void settings_post(http_req_t *r)
 			logo = f;
 	const char *ctype = logo ? sniff_image(logo->data, logo->size) : NULL;
 	if (logo && !ctype) {
-		settings_page(r, 422, json_pack("[s]", http_t(r, "err_logo_type")), NULL);
+		settings_page(r, 422, jpack("[s]", http_t(r, "err_logo_type")), NULL);
 		return;
 	}
 	settings_t x = {name, logo, ctype};
@@ -418,7 +419,7 @@ static void audit_get(http_req_t *r)
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
 		json_object_set_new(row, "when", json_string(when));
 	}
-	http_reply_page(r, 200, "admin/audit", json_pack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
+	http_reply_page(r, 200, "admin/audit", jpack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
 }
 
 const http_route_t auth_routes[] = {

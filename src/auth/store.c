@@ -1,6 +1,7 @@
 #include "auth/store.h"
 
 #include "base/err.h"
+#include "base/json.h"
 #include "base/mem.h"
 
 #include <string.h>
@@ -70,7 +71,7 @@ int au_store_user_list(db_conn_t *c, json_t **out)
 		return rc;
 	json_t *a = json_array();
 	while ((rc = db_res_next(res)) == 1)
-		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_res_int(res, 0),
+		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_res_int(res, 0),
 						   "email", db_res_text(res, 1), "name", db_res_text(res, 2), "role",
 						   db_res_text(res, 3), "office", db_res_text(res, 4), "active",
 						   (int)db_res_int(res, 5)));
@@ -195,7 +196,7 @@ int au_store_audit_list(db_conn_t *c, int limit, json_t **out)
 		return rc;
 	json_t *a = json_array();
 	while ((rc = db_res_next(res)) == 1)
-		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)db_res_int(res, 0),
+		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)db_res_int(res, 0),
 						   "actor", db_res_text(res, 1), "action", db_res_text(res, 2),
 						   "target", db_res_text(res, 3), "detail", db_res_text(res, 4), "ip",
 						   db_res_text(res, 5)));

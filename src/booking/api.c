@@ -10,6 +10,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "booking/internal.h"
 #include "booking/web.h"
@@ -32,7 +33,7 @@ static bool rate_limited(http_req_t *r, bool booking)
 	if (bk_rate_ok(r, booking, &retry))
 		return false;
 	http_reply_error(r, 429, "rate_limited", booking ? "booking_err_rate_booking" : "booking_err_rate_availability",
-			 json_pack("{s:i}", "retry_after", retry));
+			 jpack("{s:i}", "retry_after", retry));
 	return true;
 }
 
@@ -164,7 +165,7 @@ static void api_hold(http_req_t *r)
 	tz_format_iso(tz_utc(), exp, iso);
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 201,
-			json_pack("{s:s,s:s,s:I}", "hold", token, "expires_at", iso, "expires_in",
+			jpack("{s:s,s:s,s:I}", "hold", token, "expires_at", iso, "expires_in",
 				  (json_int_t)(exp - ctx.now)));
 }
 
@@ -217,7 +218,7 @@ static json_t *history_json(booking_ctx_t *ctx, int64_t id)
 	for (size_t i = 0; i < n; i++) {
 		char at[TZ_ISO_LEN];
 		tz_format_iso(tz_utc(), ev[i].at, at);
-		json_array_append_new(h, json_pack("{s:s,s:s,s:s,s:s}", "at", at, "from", ev[i].from_state, "to",
+		json_array_append_new(h, jpack("{s:s,s:s,s:s,s:s}", "at", at, "from", ev[i].from_state, "to",
 						   ev[i].to_state, "actor", ev[i].actor));
 	}
 	return h;
@@ -265,7 +266,7 @@ static void api_cancel(http_req_t *r)
 	}
 	if (ctx.staff)
 		auth_audit(r, "booking.cancel", code, NULL);
-	http_reply_json(r, 200, json_pack("{s:s,s:s}", "code", code, "status", "cancelled"));
+	http_reply_json(r, 200, jpack("{s:s,s:s}", "code", code, "status", "cancelled"));
 }
 
 static void api_reschedule(http_req_t *r)
@@ -321,7 +322,7 @@ static void api_check_in(http_req_t *r)
 		return;
 	}
 	auth_audit(r, "booking.check_in", code, NULL);
-	http_reply_json(r, 200, json_pack("{s:s,s:s}", "code", code, "status", "checked_in"));
+	http_reply_json(r, 200, jpack("{s:s,s:s}", "code", code, "status", "checked_in"));
 }
 
 static void api_status(http_req_t *r)
@@ -337,7 +338,7 @@ static void api_status(http_req_t *r)
 		return;
 	}
 	auth_audit(r, "booking.status", code, to);
-	http_reply_json(r, 200, json_pack("{s:s,s:s}", "code", code, "status", to));
+	http_reply_json(r, 200, jpack("{s:s,s:s}", "code", code, "status", to));
 }
 
 static void api_list(http_req_t *r)
@@ -381,13 +382,13 @@ static void api_list(http_req_t *r)
 		const tz_t *z = tz_get("Europe/Madrid");
 		tz_format_iso(z ? z : tz_utc(), v[i].start_at, s);
 		tz_format_iso(z ? z : tz_utc(), v[i].end_at, e);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", v[i].code, "status",
+		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", v[i].code, "status",
 						      v[i].status, "channel", v[i].channel, "start", s, "end", e, "name",
 						      v[i].name, "service", v[i].service_code, "office", v[i].office_code,
 						      "booked_by", v[i].booked_by));
 	}
 	auth_audit(r, "booking.list", office ? office : "", date);
-	http_reply_json(r, 200, json_pack("{s:s,s:o}", "date", date, "appointments", list));
+	http_reply_json(r, 200, jpack("{s:s,s:o}", "date", date, "appointments", list));
 }
 
 #define WELCOME_DESK (ROLE_WELCOME | ROLE_COORDINATOR | ROLE_ADMIN)

@@ -6,6 +6,7 @@
 #include "booking/internal.h"
 
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "catalog/catalog.h"
 #include "view/i18n.h"
@@ -77,7 +78,7 @@ static json_t *office_json(arena_t *a, const cat_office_t *o, const char *lang)
 		addr = arena_printf(a, "%s, %s %s", addr, o->postcode, o->city ? o->city : "");
 	else if (o->city && *o->city)
 		addr = arena_printf(a, "%s, %s", addr, o->city);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "address", addr,
+	return jpack("{s:s,s:s,s:s,s:s,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "address", addr,
 			 "phone", o->phone ? o->phone : "", "accessibility", i18n_pick(lang, o->access));
 }
 
@@ -114,13 +115,13 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_object_set_new(m, "manage_url", json_string(arena_printf(ctx->a, "%s/cita/%s%s", base, b->code, q)));
 	json_object_set_new(m, "status", json_string(b->status));
 	json_object_set_new(m, "channel", json_string(b->channel));
-	json_object_set_new(m, "service", json_pack("{s:s,s:s}", "code", p.code, "name", i18n_pick(lang, p.name)));
+	json_object_set_new(m, "service", jpack("{s:s,s:s}", "code", p.code, "name", i18n_pick(lang, p.name)));
 	if (str_eq(b->channel, "in_person"))
 		json_object_set_new(m, "office", office_json(ctx->a, &o, lang));
 	json_object_set_new(m, "start", json_string(start));
 	json_object_set_new(m, "end", json_string(end));
 	json_object_set_new(m, "start_local",
-			    json_pack("{s:s,s:s,s:s,s:s,s:s}", "date", date, "time", time, "end_time", etime, "weekday",
+			    jpack("{s:s,s:s,s:s,s:s,s:s}", "date", date, "time", time, "end_time", etime, "weekday",
 				      WEEKDAYS[li][tz_weekday(l.day) - 1], "long", long_date(ctx->a, li, l.day)));
 	json_object_set_new(m, "tz", json_string(tz_name(z)));
 	json_object_set_new(m, "duration_min", json_integer((b->end_at - b->start_at) / 60));

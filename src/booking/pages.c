@@ -28,6 +28,7 @@
 #include "auth/auth.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -276,7 +277,7 @@ const char *bk_st_url(const st_t *st, const char *step, unsigned flags, const ch
 void bk_hidden_add(json_t *h, const char *name, const char *value)
 {
 	if (value && *value)
-		json_array_append_new(h, json_pack("{s:s,s:s}", "name", name, "value", value));
+		json_array_append_new(h, jpack("{s:s,s:s}", "name", name, "value", value));
 }
 
 /* The hidden fields that carry the state into a form. New reference. */
@@ -309,7 +310,7 @@ json_t *bk_lang_links(http_req_t *r, const char *self)
 	json_t *a = json_array();
 	bool has_q = strchr(self, '?') != NULL;
 	for (int i = 0; i < I18N_NLANGS; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
 						   arena_printf(r->arena, "%s%slang=%s", self, has_q ? "&" : "?", i18n_langs[i]),
 						   "current", str_eq(r->lang, i18n_langs[i])));
 	return a;
@@ -331,17 +332,17 @@ static json_t *st_summary(const st_t *st)
 	http_req_t *r = st->r;
 	json_t *s = json_array();
 	if (st->has_proc)
-		json_array_append_new(s, json_pack("{s:s,s:s}", "label", http_t(r, "cita_f_service"), "value", i18n_pick(r->lang, st->proc.name)));
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_service"), "value", i18n_pick(r->lang, st->proc.name)));
 	if (st->has_channel)
-		json_array_append_new(s, json_pack("{s:s,s:s}", "label", http_t(r, "cita_f_channel"), "value",
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_channel"), "value",
 						   bk_channel_label(r, st->channel)));
 	if (st->has_off)
-		json_array_append_new(s, json_pack("{s:s,s:s}", "label", http_t(r, "cita_f_office"), "value",
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_office"), "value",
 						   arena_printf(r->arena, "%s (%s)", i18n_pick(r->lang, st->off.name), st->off.address ? st->off.address : "")));
 	if (st->has_day)
-		json_array_append_new(s, json_pack("{s:s,s:s}", "label", http_t(r, "cita_f_day"), "value", bk_long_date(r, st->dayn)));
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_day"), "value", bk_long_date(r, st->dayn)));
 	if (st->has_start)
-		json_array_append_new(s, json_pack("{s:s,s:s}", "label", http_t(r, "cita_f_time"), "value", st->stime));
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_time"), "value", st->stime));
 	return s;
 }
 
@@ -357,7 +358,7 @@ void bk_render(st_t *st, int status, const char *tpl, json_t *m, int step, const
 		int total = st_total(st);
 		int n = (total == 5 && step > S_OFFICE) ? step - 1 : step;
 		const char *vars[] = {"n", arena_printf(r->arena, "%d", n), "total", arena_printf(r->arena, "%d", total), NULL};
-		json_object_set_new(m, "step", json_pack("{s:s,s:s}", "label", http_tv(r, "cita_step_of", vars), "name",
+		json_object_set_new(m, "step", jpack("{s:s,s:s}", "label", http_tv(r, "cita_step_of", vars), "name",
 							 http_t(r, BK_STEP_KEYS[step])));
 		json_t *sum = st_summary(st);
 		if (json_array_size(sum)) {
@@ -376,7 +377,7 @@ void bk_render(st_t *st, int status, const char *tpl, json_t *m, int step, const
 void bk_problem(http_req_t *r, const flow_t *f, int status, const char *title_key, const char *msg,
 		    const char *href, const char *link_key)
 {
-	json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "title", http_t(r, title_key), "message", msg, "href", href, "link",
+	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:b,s:s}", "title", http_t(r, title_key), "message", msg, "href", href, "link",
 			      http_t(r, link_key), "staff_flow", f->staff, "base", f->base);
 	http_reply_page(r, status, "booking/problem", m);
 }

@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -47,7 +48,7 @@ static json_t *month_link(http_req_t *r, const cal_links_t *lk, int y, int m, co
 	const char *vars[] = {"month", http_tf(r, "cita_month_%s", arena_printf(r->arena, "%d", m)), "year",
 			      arena_printf(r->arena, "%d", y), NULL};
 	const char *label = http_tv(r, arena_printf(r->arena, "cita_cal_%s", rel), vars);
-	json_t *o = json_pack("{s:s,s:n,s:n}", "label", label, "href", "value");
+	json_t *o = jpack("{s:s,s:n,s:n}", "label", label, "href", "value");
 	if (lk->month_href)
 		json_object_set_new(o, "href", json_string(arena_printf(r->arena, "%s%s", lk->month_href, bk_month_str(r, y, m))));
 	else
@@ -63,7 +64,7 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 	json_t *wd = json_array();
 	for (int d = 1; d <= 7; d++) {
 		const char *k = arena_printf(r->arena, "%d", d);
-		json_array_append_new(wd, json_pack("{s:s,s:s}", "short", http_tf(r, "cita_wds_%s", k), "long", http_tf(r, "cita_wd_%s", k)));
+		json_array_append_new(wd, jpack("{s:s,s:s}", "short", http_tf(r, "cita_wds_%s", k), "long", http_tf(r, "cita_wd_%s", k)));
 	}
 	int32_t first = month_first(y, m), last = month_last(y, m);
 	json_t *weeks = json_array(), *cells = NULL;
@@ -71,11 +72,11 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 	for (int32_t d = start; d <= last || (tz_weekday(d) != 1); d++) {
 		if (tz_weekday(d) == 1) {
 			cells = json_array();
-			json_array_append_new(weeks, json_pack("{s:o}", "cells", cells));
+			json_array_append_new(weeks, jpack("{s:o}", "cells", cells));
 		}
 		/* Every key in every cell: a missing one would be looked up in the outer contexts. */
 		if (d < first || d > last) {
-			json_array_append_new(cells, json_pack("{s:b,s:b,s:b,s:n,s:n}", "blank", true, "free", false, "today",
+			json_array_append_new(cells, jpack("{s:b,s:b,s:b,s:n,s:n}", "blank", true, "free", false, "today",
 							       false, "href", "value"));
 			continue;
 		}
@@ -86,7 +87,7 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 			free = str_eq(days[i].date, ds);
 		int yy, mm, dd;
 		tz_civil_from_days(d, &yy, &mm, &dd);
-		json_t *c = json_pack("{s:b,s:i,s:b,s:b,s:s,s:n,s:n}", "blank", false, "num", dd, "free", free, "today",
+		json_t *c = jpack("{s:b,s:i,s:b,s:b,s:s,s:n,s:n}", "blank", false, "num", dd, "free", free, "today",
 				      d == today, "rest",
 				      arena_printf(r->arena, " %s", http_tf(r, "cita_of_month_%s", arena_printf(r->arena, "%d", mm))),
 				      "href", "value");
@@ -101,7 +102,7 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 	}
 	const char *vars[] = {"month", http_tf(r, "cita_month_%s", arena_printf(r->arena, "%d", m)), "year",
 			      arena_printf(r->arena, "%d", y), NULL};
-	json_t *cal = json_pack("{s:s,s:o,s:o,s:b,s:n,s:n}", "caption", http_tv(r, "cita_month_year", vars), "wd", wd, "weeks",
+	json_t *cal = jpack("{s:s,s:o,s:o,s:b,s:n,s:n}", "caption", http_tv(r, "cita_month_year", vars), "wd", wd, "weeks",
 				weeks, "buttons", lk->day_href == NULL, "prev", "next");
 	int py = y, pm = m, ny = y, nm = m;
 	month_step(&py, &pm, -1);
@@ -178,7 +179,7 @@ int bk_times_model(st_t *st, json_t *m)
 	for (size_t i = 0; i < nd; i++)
 		for (size_t k = 0; k < days[i].nslots; k++) {
 			const booking_slot_t *s = &days[i].slots[k];
-			json_t *t = json_pack("{s:s,s:s,s:n}", "value", s->start_iso, "label", s->time, "free");
+			json_t *t = jpack("{s:s,s:s,s:n}", "value", s->start_iso, "label", s->time, "free");
 			if (st->f->staff)
 				json_object_set_new(t, "free", json_integer(s->free));
 			json_array_append_new(times, t);
@@ -236,7 +237,7 @@ void bk_time_page(st_t *st, int status, const char *msg_key)
 	}
 	if (msg_key) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
+		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
 							   http_t(r, msg_key)));
 	}
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/hora", st->f->base)));

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -134,7 +135,7 @@ static void manage_page(http_req_t *r, int status, booking_ctx_t *ctx, const boo
 		json_object_set_new(m, "notice", json_string(http_t(r, notice)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", "appt", "label", http_t(r, "cita_f_appointment"),
+		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "appt", "label", http_t(r, "cita_f_appointment"),
 							   "msg", http_t(r, err)));
 	}
 	if (*p->token)
@@ -203,7 +204,7 @@ static void lookup_page(http_req_t *r, int status, const char *code, const char 
 	if (err_key) {
 		const char *msg = http_t(r, err_key);
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", arena_printf(r->arena, "l-%s", err_field),
+		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", arena_printf(r->arena, "l-%s", err_field),
 							   "label", http_tf(r, "cita_f_%s", err_field), "msg", msg));
 		json_object_set_new(m, str_eq(err_field, "code") ? "code_err" : "id_err", json_string(msg));
 	}
@@ -302,7 +303,7 @@ static void resched_times(http_req_t *r, st_t *st, int status, const booking_t *
 	json_object_set_new(m, "hidden", h);
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
+		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
 							   http_t(r, err)));
 	}
 	if (*p->token)

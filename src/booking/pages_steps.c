@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -67,7 +68,7 @@ static json_t *topic_items(http_req_t *r, const flow_t *f, const cat_proc_t *pro
 			if (catalog_channels_has(p->channels, BK_CHANNELS[c]))
 				how = arena_printf(r->arena, "%s%s%s", how, *how ? " · " : "",
 						   http_tf(r, "cita_ch_short_%s", BK_CHANNELS[c]));
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
+		json_array_append_new(items, jpack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
 						       arena_printf(r->arena, "%s/canal?service=%s", f->base,
 								    str_url_encode(r->arena, p->code))));
 		(*shown)++;
@@ -104,14 +105,14 @@ static void step_service(http_req_t *r, const flow_t *f)
 	json_t *groups = json_array(), *catlinks = json_array();
 	size_t shown = 0;
 	for (size_t k = 0; k < ncats; k++) {
-		json_array_append_new(catlinks, json_pack("{s:s,s:s,s:b}", "label", bk_category_label(r, cats[k]), "href",
+		json_array_append_new(catlinks, jpack("{s:s,s:s,s:b}", "label", bk_category_label(r, cats[k]), "href",
 							  arena_printf(r->arena, "%s?category=%s", f->base, str_url_encode(r->arena, cats[k])),
 							  "current", str_eq(cats[k], cat)));
 		if (*cat && !str_eq(cat, cats[k]))
 			continue;
 		json_t *items = topic_items(r, f, procs, n, cats[k], fq, &shown);
 		if (json_array_size(items))
-			json_array_append_new(groups, json_pack("{s:s,s:s,s:o}", "label", bk_category_label(r, cats[k]), "id",
+			json_array_append_new(groups, jpack("{s:s,s:s,s:o}", "label", bk_category_label(r, cats[k]), "id",
 								arena_printf(r->arena, "cat-%zu", k), "items", items));
 		else
 			json_decref(items);
@@ -155,7 +156,7 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	for (size_t i = 0; i < BK_NCHANNELS; i++) {
 		if (!catalog_channels_has(st.proc.channels, BK_CHANNELS[i]))
 			continue;
-		json_array_append_new(opts, json_pack("{s:s,s:s,s:s,s:s,s:b}", "value", BK_CHANNELS[i], "id",
+		json_array_append_new(opts, jpack("{s:s,s:s,s:s,s:s,s:b}", "value", BK_CHANNELS[i], "id",
 						      arena_printf(r->arena, "ch-%s", BK_CHANNELS[i]), "label",
 						      bk_channel_label(r, BK_CHANNELS[i]), "hint", http_tf(r, "cita_ch_hint_%s", BK_CHANNELS[i]),
 						      "on", str_eq(st.channel, BK_CHANNELS[i]) || nopts == 1));
@@ -166,7 +167,7 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "proc_desc", json_string(i18n_pick(r->lang, st.proc.desc)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", "channel-group", "label", http_t(r, "cita_f_channel"),
+		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "channel-group", "label", http_t(r, "cita_f_channel"),
 							   "msg", err));
 		json_object_set_new(m, "err", json_string(err));
 	}
@@ -212,7 +213,7 @@ static void step_office(http_req_t *r, const flow_t *f)
 			addr = arena_printf(r->arena, "%s, %s %s", addr, o->postcode, o->city ? o->city : "");
 		else if (o->city && *o->city)
 			addr = arena_printf(r->arena, "%s, %s", addr, o->city);
-		json_array_append_new(opts, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "value", o->code, "id",
+		json_array_append_new(opts, jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "value", o->code, "id",
 						      arena_printf(r->arena, "of-%s", o->code), "label", i18n_pick(r->lang, o->name), "address",
 						      addr, "access", i18n_pick(r->lang, o->access), "phone", o->phone ? o->phone : "", "on",
 						      str_eq(st.office, o->code) || noffer == 1));
@@ -223,7 +224,7 @@ static void step_office(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "hidden", bk_st_hidden(&st, Q_SERVICE | Q_CHANNEL));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", json_pack("[{s:s,s:s,s:s}]", "id", "office-group", "label", http_t(r, "cita_f_office"),
+		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "office-group", "label", http_t(r, "cita_f_office"),
 							   "msg", err));
 		json_object_set_new(m, "err", json_string(err));
 	}
@@ -270,11 +271,11 @@ static json_t *details_errors(http_req_t *r, const booking_err_t *err, json_t *f
 			id = "d-conf-0";
 		else if (str_eq(DETAIL_FIELDS[i], "altcha"))
 			id = "d-altcha";
-		json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", id, "label",
+		json_array_append_new(summary, jpack("{s:s,s:s,s:s}", "id", id, "label",
 							 http_tf(r, "cita_f_%s", DETAIL_FIELDS[i]), "msg", msg));
 	}
 	if (!json_array_size(summary) && err->key)
-		json_array_append_new(summary, json_pack("{s:s,s:s,s:s}", "id", "d-name", "label", http_t(r, "cita_f_name"),
+		json_array_append_new(summary, jpack("{s:s,s:s,s:s}", "id", "d-name", "label", http_t(r, "cita_f_name"),
 							 "msg", http_t(r, err->key)));
 	return summary;
 }
@@ -285,21 +286,21 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 	static const char *const id_types[] = {"dni", "nie", "passport"};
 	json_t *types = json_array();
 	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(types, json_pack("{s:s,s:s,s:s,s:b}", "value", id_types[i], "id",
+		json_array_append_new(types, jpack("{s:s,s:s,s:s,s:b}", "value", id_types[i], "id",
 						       arena_printf(r->arena, "d-id_type-%s", id_types[i]), "label",
 						       http_tf(r, "cita_id_%s", id_types[i]), "on", str_eq(id_type, id_types[i])));
 	json_object_set_new(m, "id_types", types);
 	static const char *const langs[][2] = {{"ca", "Català"}, {"es", "Español"}, {"en", "English"}};
 	json_t *lj = json_array();
 	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(lj, json_pack("{s:s,s:s,s:s,s:b}", "value", langs[i][0], "id",
+		json_array_append_new(lj, jpack("{s:s,s:s,s:s,s:b}", "value", langs[i][0], "id",
 						    arena_printf(r->arena, "d-lang-%s", langs[i][0]), "label", langs[i][1], "on",
 						    str_eq(lang, langs[i][0])));
 	json_object_set_new(m, "langs_opt", lj);
 	json_t *cj = json_array();
 	for (int i = 0; i <= 4; i++) {
 		const char *v = arena_printf(r->arena, "%d", i);
-		json_array_append_new(cj, json_pack("{s:s,s:s,s:s,s:b}", "value", i ? v : "", "id",
+		json_array_append_new(cj, jpack("{s:s,s:s,s:s,s:b}", "value", i ? v : "", "id",
 						    arena_printf(r->arena, "d-conf-%d", i), "label", http_tf(r, "cita_conf_%s", v), "on",
 						    i ? str_eq(conf, v) : !*conf));
 	}
@@ -309,7 +310,7 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 /* The altcha widget's texts in the visitor's language, as the JSON string it takes. New. */
 static json_t *pow_strings(http_req_t *r)
 {
-	json_t *s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
+	json_t *s = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
 			      http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
 			      http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
 			      http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
@@ -328,7 +329,7 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 	json_t *fm = json_object();
 	for (size_t i = 0; i < NDETAIL; i++) {
 		const char *v = post ? bk_param(r, DETAIL_FIELDS[i]) : "";
-		json_object_set_new(fm, DETAIL_FIELDS[i], json_pack("{s:s}", "v", v));
+		json_object_set_new(fm, DETAIL_FIELDS[i], jpack("{s:s}", "v", v));
 	}
 	const char *id_type = post ? bk_param(r, "id_type") : "dni";
 	const char *lang = post ? bk_param(r, "lang") : r->lang;

@@ -18,6 +18,7 @@
 #include "booking/internal.h"
 
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 
 #include <pthread.h>
@@ -66,7 +67,7 @@ json_t *booking_pow_challenge(const unsigned char *key, size_t keylen, int64_t m
 	int64_t number = (int64_t)randombytes_uniform(bound);
 	challenge_hex(salt, number, ch);
 	hmac_hex(key, keylen, ch, sig);
-	return json_pack("{s:s,s:s,s:I,s:s,s:s}", "algorithm", "SHA-256", "challenge", ch, "maxnumber",
+	return jpack("{s:s,s:s,s:I,s:s,s:s}", "algorithm", "SHA-256", "challenge", ch, "maxnumber",
 			 (json_int_t)maxnumber, "salt", salt, "signature", sig);
 }
 

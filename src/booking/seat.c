@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/str.h"
@@ -148,11 +149,11 @@ json_t *booking_days_json(const booking_day_t *days, size_t ndays)
 	for (size_t i = 0; i < ndays; i++) {
 		json_t *js = json_array();
 		for (size_t k = 0; k < days[i].nslots; k++)
-			json_array_append_new(js, json_pack("{s:s,s:i}", "start", days[i].slots[k].start_iso, "free",
+			json_array_append_new(js, jpack("{s:s,s:i}", "start", days[i].slots[k].start_iso, "free",
 							    days[i].slots[k].free));
-		json_array_append_new(jd, json_pack("{s:s,s:o}", "date", days[i].date, "slots", js));
+		json_array_append_new(jd, jpack("{s:s,s:o}", "date", days[i].date, "slots", js));
 	}
-	return json_pack("{s:o}", "days", jd);
+	return jpack("{s:o}", "days", jd);
 }
 
 /* The bookable slots of the target starting at instant at (several virtual offices may have

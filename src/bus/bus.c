@@ -2,6 +2,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/rand.h"
@@ -172,7 +173,7 @@ int bus_publish(bus_t *b, const char *topic, const char *type, json_t *data, int
 	}
 	deliver(b, topic, type, json, id_out);
 	if (b->db) {
-		json_t *env = json_pack("{s:s,s:s,s:s,s:s}", "node", b->node, "topic", topic, "type", type,
+		json_t *env = jpack("{s:s,s:s,s:s,s:s}", "node", b->node, "topic", topic, "type", type,
 					"data", json);
 		char *payload = json_dumps(env, JSON_COMPACT);
 		json_decref(env);

@@ -10,6 +10,7 @@
  * (and a CLI import on SQLite notifies nobody). */
 #include "app.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -170,7 +171,7 @@ void catalog_changed(struct app *app, const char *what, const char *code)
 	cat_cache_clear();
 	if (!app || !app->bus)
 		return;
-	json_t *data = json_pack("{s:s,s:s}", "what", what ? what : "", "code", code ? code : "");
+	json_t *data = jpack("{s:s,s:s}", "what", what ? what : "", "code", code ? code : "");
 	int rc = bus_publish(app->bus, CHANGED_TOPIC, "changed", data, NULL);
 	if (rc)
 		log_warn("catalogue: could not tell other nodes about a change (%s)", err_name(rc));
@@ -199,7 +200,7 @@ static void reply_fresh(http_req_t *r, const char *key, uint64_t gen, json_t *bo
 
 static json_t *names(const char *const v[CAT_NLANG])
 {
-	return json_pack("{s:s,s:s,s:s}", "ca", v[0], "es", v[1], "en", v[2]);
+	return jpack("{s:s,s:s,s:s}", "ca", v[0], "es", v[1], "en", v[2]);
 }
 
 static json_t *commas(const char *s)
@@ -238,10 +239,10 @@ static json_t *office_json(const char *lang, const cat_office_t *o, const cat_or
 				continue;
 			active++;
 			if (desks)
-				json_array_append_new(desks, json_pack("{s:s,s:s}", "code", zn->desks[k].code, "display_name",
+				json_array_append_new(desks, jpack("{s:s,s:s}", "code", zn->desks[k].code, "display_name",
 								       zn->desks[k].display_name));
 		}
-		json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", zn->code, "kind", zn->kind, "name",
+		json_t *jz = jpack("{s:s,s:s,s:s,s:s,s:s}", "code", zn->code, "kind", zn->kind, "name",
 				       i18n_pick(lang, zn->name), "letter", zn->letter, "colour", zn->colour);
 		if (detail) {
 			json_object_set_new(jz, "names", names(zn->name));
@@ -251,15 +252,15 @@ static json_t *office_json(const char *lang, const cat_office_t *o, const cat_or
 		}
 		json_array_append_new(zones, jz);
 	}
-	json_t *j = json_pack("{s:s,s:s,s:o,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "names", names(o->name),
+	json_t *j = jpack("{s:s,s:s,s:o,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "names", names(o->name),
 			      "kind", o->kind);
 	json_object_set_new(j, "organisation",
-			    json_pack("{s:s,s:s}", "code", o->org, "name", org ? i18n_pick(lang, org->name) : o->org));
+			    jpack("{s:s,s:s}", "code", o->org, "name", org ? i18n_pick(lang, org->name) : o->org));
 	json_object_set_new(j, "address", json_string(o->address));
 	json_object_set_new(j, "postcode", json_string(o->postcode));
 	json_object_set_new(j, "city", json_string(o->city));
 	json_object_set_new(j, "coordinates",
-			    o->has_geo ? json_pack("{s:f,s:f}", "lat", o->lat, "lon", o->lon) : json_null());
+			    o->has_geo ? jpack("{s:f,s:f}", "lat", o->lat, "lon", o->lon) : json_null());
 	json_object_set_new(j, "phone", json_string(o->phone));
 	json_object_set_new(j, "accessibility", json_string(i18n_pick(lang, o->access)));
 	json_object_set_new(j, "tz", json_string(o->tz));
@@ -295,13 +296,13 @@ static void offices_list(http_req_t *r)
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, office_json(r->lang, &offices[i], org_of(orgs, norgs, offices[i].org), false));
-	reply_fresh(r, key, gen, json_pack("{s:s,s:o}", "lang", r->lang, "offices", list));
+	reply_fresh(r, key, gen, jpack("{s:s,s:o}", "lang", r->lang, "offices", list));
 }
 
 static json_t *service_json(const char *lang, const cat_proc_t *p, const cat_office_t *offices, size_t noffices,
 			    bool brief)
 {
-	json_t *j = json_pack("{s:s,s:s,s:o}", "code", p->code, "name", i18n_pick(lang, p->name), "names", names(p->name));
+	json_t *j = jpack("{s:s,s:s,s:o}", "code", p->code, "name", i18n_pick(lang, p->name), "names", names(p->name));
 	json_object_set_new(j, "category", json_string(p->category));
 	if (!brief) {
 		json_object_set_new(j, "description", json_string(i18n_pick(lang, p->desc)));
@@ -378,7 +379,7 @@ static void office_detail(http_req_t *r)
 		if (proc_at(&procs[i], o.code))
 			json_array_append_new(services, service_json(r->lang, &procs[i], &o, 1, true));
 	json_object_set_new(j, "services", services);
-	reply_fresh(r, key, gen, json_pack("{s:s,s:o}", "lang", r->lang, "office", j));
+	reply_fresh(r, key, gen, jpack("{s:s,s:o}", "lang", r->lang, "office", j));
 }
 
 static void services(http_req_t *r)
@@ -430,9 +431,9 @@ static void services(http_req_t *r)
 			continue;
 		json_array_append_new(list, service_json(r->lang, p, offices, noffices, false));
 	}
-	json_t *filters = json_pack("{s:o,s:o}", "channel", channel ? json_string(channel) : json_null(), "office",
+	json_t *filters = jpack("{s:o,s:o}", "channel", channel ? json_string(channel) : json_null(), "office",
 				    office ? json_string(office) : json_null());
-	reply_fresh(r, key, gen, json_pack("{s:s,s:o,s:o}", "lang", r->lang, "filters", filters, "services", list));
+	reply_fresh(r, key, gen, jpack("{s:s,s:o,s:o}", "lang", r->lang, "filters", filters, "services", list));
 }
 
 const http_route_t cat_api_routes[] = {

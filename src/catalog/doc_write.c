@@ -3,6 +3,7 @@
 
 #include "base/csv.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 
 #include <ctype.h>
@@ -16,7 +17,7 @@
 
 static json_t *langs_json(const char *const v[CAT_NLANG])
 {
-	return json_pack("{s:s,s:s,s:s}", "ca", v[0] ? v[0] : "", "es", v[1] ? v[1] : "", "en", v[2] ? v[2] : "");
+	return jpack("{s:s,s:s,s:s}", "ca", v[0] ? v[0] : "", "es", v[1] ? v[1] : "", "en", v[2] ? v[2] : "");
 }
 
 static json_t *list_json(const cat_list_t *l)
@@ -47,7 +48,7 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 {
 	json_t *orgs = json_array(), *offices = json_array(), *procs = json_array();
 	for (size_t i = 0; i < d->norgs; i++)
-		json_array_append_new(orgs, json_pack("{s:s,s:o}", "code", d->orgs[i].code, "name", langs_json(d->orgs[i].name)));
+		json_array_append_new(orgs, jpack("{s:s,s:o}", "code", d->orgs[i].code, "name", langs_json(d->orgs[i].name)));
 	for (size_t i = 0; i < d->noffices; i++) {
 		const cat_office_t *o = &d->offices[i];
 		json_t *zones = json_array();
@@ -55,13 +56,13 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 			const cat_zone_t *zn = &o->zones[z];
 			json_t *desks = json_array();
 			for (size_t k = 0; k < zn->ndesks; k++)
-				json_array_append_new(desks, json_pack("{s:s,s:s,s:b}", "code", zn->desks[k].code, "display_name",
+				json_array_append_new(desks, jpack("{s:s,s:s,s:b}", "code", zn->desks[k].code, "display_name",
 								       zn->desks[k].display_name, "active", zn->desks[k].active));
-			json_array_append_new(zones, json_pack("{s:s,s:s,s:o,s:s,s:s,s:o}", "code", zn->code, "kind", zn->kind,
+			json_array_append_new(zones, jpack("{s:s,s:s,s:o,s:s,s:s,s:o}", "code", zn->code, "kind", zn->kind,
 							       "name", langs_json(zn->name), "colour", zn->colour,
 							       "letter", zn->letter, "desks", desks));
 		}
-		json_t *jo = json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:s}", "code", o->code, "organisation", o->org, "kind",
+		json_t *jo = jpack("{s:s,s:s,s:s,s:o,s:s,s:s,s:s}", "code", o->code, "organisation", o->org, "kind",
 				       o->kind, "name", langs_json(o->name), "address", o->address ? o->address : "",
 				       "postcode", o->postcode ? o->postcode : "", "city", o->city ? o->city : "");
 		json_object_set_new(jo, "lat", o->has_geo ? json_real(o->lat) : json_null());
@@ -75,10 +76,10 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 	}
 	for (size_t i = 0; i < d->nprocs; i++) {
 		const cat_proc_t *p = &d->procs[i];
-		json_t *jp = json_pack("{s:s,s:s,s:o,s:o}", "code", p->code, "category", p->category, "name",
+		json_t *jp = jpack("{s:s,s:s,s:o,s:o}", "code", p->code, "category", p->category, "name",
 				       langs_json(p->name), "description", langs_json(p->desc));
 		json_object_set_new(jp, "documents",
-				    json_pack("{s:o,s:o,s:o}", "ca", list_json(&p->docs[0]), "es", list_json(&p->docs[1]),
+				    jpack("{s:o,s:o,s:o}", "ca", list_json(&p->docs[0]), "es", list_json(&p->docs[1]),
 					      "en", list_json(&p->docs[2])));
 		json_object_set_new(jp, "id_methods", commas_json(p->id_methods));
 		json_object_set_new(jp, "channels", commas_json(p->channels));
@@ -88,7 +89,7 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 		json_object_set_new(jp, "active", json_boolean(p->active));
 		json_array_append_new(procs, jp);
 	}
-	return json_pack("{s:s,s:i,s:o,s:o,s:o}", "format", CAT_DOC_FORMAT, "version", CAT_DOC_VERSION, "organisations",
+	return jpack("{s:s,s:i,s:o,s:o,s:o}", "format", CAT_DOC_FORMAT, "version", CAT_DOC_VERSION, "organisations",
 			 orgs, "offices", offices, "procedures", procs);
 }
 

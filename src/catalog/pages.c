@@ -13,6 +13,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "catalog/store.h"
 #include "http/form.h"
@@ -86,7 +87,7 @@ json_t *cat_options(http_req_t *r, const char *const *values, size_t n, const ch
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b,s:s}", "value", values[i], "label",
+		json_array_append_new(a, jpack("{s:s,s:s,s:b,s:s}", "value", values[i], "label",
 						   http_t(r, arena_printf(r->arena, "%s%s", label_prefix, values[i])), "on",
 						   cat_list_has(selected ? selected : "", values[i]), "id",
 						   arena_printf(r->arena, "%s-%s", id_prefix, values[i])));
@@ -150,7 +151,7 @@ static void orgs_page(http_req_t *r, int status, const char *failed, const field
 			form_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), shown.name[l]);
 		if (is_failed)
 			cat_form_errors(&fm, errs, summary);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:b}", "gcode", orgs[i].code, "name",
+		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:o,s:b}", "gcode", orgs[i].code, "name",
 						      i18n_pick(r->lang, orgs[i].name), "prefix", prefix, "gf", fm.f, "open",
 						      is_failed));
 	}

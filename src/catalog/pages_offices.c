@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "catalog/store.h"
 #include "http/form.h"
@@ -52,7 +53,7 @@ static void offices_get(http_req_t *r)
 			if (str_eq(orgs[g].code, o->org))
 				org = i18n_pick(r->lang, orgs[g].name);
 		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "code", o->code, "name", i18n_pick(r->lang, o->name), "kind",
+			list, jpack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "code", o->code, "name", i18n_pick(r->lang, o->name), "kind",
 					http_tf(r, "cat_kind_%s", o->kind), "org", org, "active",
 					o->active, "zones", (json_int_t)o->nzones, "desks", (json_int_t)desks));
 	}
@@ -143,7 +144,7 @@ static void office_form_page(http_req_t *r, int status, bool editing, const cat_
 	bool chosen = false;
 	for (size_t i = 0; i < norgs; i++) {
 		chosen = chosen || str_eq(orgs[i].code, o->org);
-		json_array_append_new(orgopts, json_pack("{s:s,s:s,s:b}", "value", orgs[i].code, "label",
+		json_array_append_new(orgopts, jpack("{s:s,s:s,s:b}", "value", orgs[i].code, "label",
 							 i18n_pick(r->lang, orgs[i].name), "on", str_eq(orgs[i].code, o->org)));
 	}
 	json_t *m = cat_page_model(r, summary);
@@ -337,7 +338,7 @@ static json_t *zone_json(http_req_t *r, const cat_zone_t *z, const failed_t *fai
 		form_on(&df, "active", ds.active);
 		if (desk_failed)
 			cat_form_errors(&df, fail->errs, summary);
-		json_array_append_new(desks, json_pack("{s:s,s:s,s:b,s:s,s:o}", "dcode", d->code, "display_name",
+		json_array_append_new(desks, jpack("{s:s,s:s,s:b,s:s,s:o}", "dcode", d->code, "display_name",
 						       d->display_name, "active", d->active, "dp", dp, "df", df.f));
 	}
 	form_t nd = form_new(r, arena_printf(r->arena, "nd-%s", z->code));
@@ -348,7 +349,7 @@ static json_t *zone_json(http_req_t *r, const cat_zone_t *z, const failed_t *fai
 		cat_form_errors(&nd, fail->errs, summary);
 	char ratio[16];
 	snprintf(ratio, sizeof ratio, "%.1f", cat_contrast_white(z->colour));
-	json_t *jz = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", i18n_pick(r->lang, z->name),
+	json_t *jz = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", i18n_pick(r->lang, z->name),
 			       "kind_label", http_tf(r, "cat_zone_%s", z->kind), "colour",
 			       z->colour, "letter", z->letter, "ratio", ratio, "ndesks", (json_int_t)z->ndesks);
 	json_object_set_new(jz, "zp", json_string(zp));
@@ -390,7 +391,7 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		cat_form_errors(&nz, fail->errs, summary);
 
 	json_t *m = cat_page_model(r, summary);
-	json_t *jo = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", o.code, "name", i18n_pick(r->lang, o.name),
+	json_t *jo = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", o.code, "name", i18n_pick(r->lang, o.name),
 			       "kind_label", http_tf(r, "cat_kind_%s", o.kind), "org",
 			       i18n_pick(r->lang, org.name), "address", o.address, "postcode", o.postcode, "city", o.city,
 			       "phone", o.phone, "tz", o.tz, "accessibility", i18n_pick(r->lang, o.access), "active", o.active);

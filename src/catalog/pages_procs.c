@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "catalog/store.h"
 #include "http/form.h"
@@ -43,7 +44,7 @@ static json_t *categories(http_req_t *r, const cat_proc_t *procs, size_t n, cons
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = str_eq(procs[j].category, procs[i].category);
 		if (!seen)
-			json_array_append_new(a, json_pack("{s:s,s:b}", "value", procs[i].category, "on",
+			json_array_append_new(a, jpack("{s:s,s:b}", "value", procs[i].category, "on",
 							   str_eq(selected, procs[i].category)));
 	}
 	return a;
@@ -89,7 +90,7 @@ static void procs_get(http_req_t *r)
 		if ((*cat && !str_eq(p->category, cat)) || (*fq && !proc_matches(r->arena, p, fq)))
 			continue;
 		shown++;
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:o,s:i,s:b,s:I}", "code", p->code, "name",
+		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:o,s:i,s:b,s:I}", "code", p->code, "name",
 						      i18n_pick(r->lang, p->name), "category", p->category, "channels",
 						      labels(r, p->channels, "cat_ch_"), "duration_min", p->duration_min,
 						      "active", p->active, "noffices", (json_int_t)p->offices.n));
@@ -158,7 +159,7 @@ static void proc_form_page(http_req_t *r, int status, bool editing, const cat_pr
 		bool on = false;
 		for (size_t k = 0; k < p->offices.n && !on; k++)
 			on = str_eq(p->offices.v[k], offices[i].code);
-		json_array_append_new(offs, json_pack("{s:s,s:s,s:b,s:b,s:s}", "value", offices[i].code, "label",
+		json_array_append_new(offs, jpack("{s:s,s:s,s:b,s:b,s:s}", "value", offices[i].code, "label",
 						      i18n_pick(r->lang, offices[i].name), "on", on, "inactive",
 						      !offices[i].active, "id",
 						      arena_printf(r->arena, "p-offices-%s", offices[i].code)));

@@ -2,6 +2,7 @@
 
 #include "app.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "bus/bus.h"
 #include "db/db.h"
@@ -21,7 +22,7 @@ static void healthz(http_req_t *r)
 	bool ok = db_ping(db);
 	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_reply_json(r, ok ? 200 : 503,
-			json_pack("{s:s,s:{s:s,s:b}}", "status", ok ? "ok" : "unavailable", "storage",
+			jpack("{s:s,s:{s:s,s:b}}", "status", ok ? "ok" : "unavailable", "storage",
 				  "backend", db_kind(db) == DB_POSTGRES ? "postgresql" : "sqlite", "ok", ok));
 }
 
@@ -123,7 +124,7 @@ static void publish(http_req_t *r)
 		http_reply_error(r, 422, "invalid", "err_bad_event", NULL);
 		return;
 	}
-	http_reply_json(r, 202, json_pack("{s:I,s:b}", "id", (json_int_t)id, "relayed", rc == 0));
+	http_reply_json(r, 202, jpack("{s:I,s:b}", "id", (json_int_t)id, "relayed", rc == 0));
 }
 
 static void home(http_req_t *r)

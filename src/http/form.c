@@ -2,6 +2,7 @@
 #include "http/form.h"
 
 #include "base/arena.h"
+#include "base/json.h"
 #include "base/str.h"
 
 #include <string.h>
@@ -76,7 +77,7 @@ void form_on(form_t *m, const char *field, bool on)
 
 json_t *form_item(const form_t *m, const char *field, const char *label, const char *msg)
 {
-	return json_pack("{s:s,s:s,s:s}", "id", arena_printf(m->r->arena, "%s-%s", m->prefix, field), "label", label,
+	return jpack("{s:s,s:s,s:s}", "id", arena_printf(m->r->arena, "%s-%s", m->prefix, field), "label", label,
 			 "msg", msg);
 }
 

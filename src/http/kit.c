@@ -2,6 +2,7 @@
 #include "http/kit.h"
 
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
@@ -80,7 +81,7 @@ bool http_rate_ok(http_req_t *r, const char *bucket, int limit, int window, int 
 
 void http_reply_fields(http_req_t *r, int status, const char *code, const char *key, const fielderr_t *fields)
 {
-	json_t *j = json_pack("{s:s,s:s}", "error", code, "message", http_t(r, key));
+	json_t *j = jpack("{s:s,s:s}", "error", code, "message", http_t(r, key));
 	if (fields && fields->n) {
 		json_t *f = json_object();
 		for (size_t i = 0; i < fields->n; i++)

@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
@@ -122,7 +123,7 @@ static json_t *lang_links(http_req_t *r)
 	static const char *labels[] = {"Català", "Español", "English"};
 	json_t *a = json_array();
 	for (int i = 0; i < I18N_NLANGS; i++) {
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label",
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label",
 						   labels[i], "url",
 						   arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]),
 						   "current", strcmp(r->lang, i18n_langs[i]) == 0));
@@ -145,7 +146,7 @@ static json_t *srv_common_model(http_req_t *r)
 void http_reply_page(http_req_t *r, int status, const char *tpl, json_t *model)
 {
 	json_t *common = srv_common_model(r);
-	json_t *tctx = json_pack("{s:O}", "t", r->t);
+	json_t *tctx = jpack("{s:O}", "t", r->t);
 	json_t *ctx[3] = {tctx, common, model ? model : json_object()};
 	buf_t out;
 	buf_init(&out, 8 << 20);
@@ -167,7 +168,7 @@ void http_reply_error(http_req_t *r, int status, const char *code, const char *m
 {
 	const char *msg = http_t(r, msg_key);
 	if (r->api) {
-		json_t *b = json_pack("{s:s,s:s}", "error", code, "message", msg);
+		json_t *b = jpack("{s:s,s:s}", "error", code, "message", msg);
 		if (extra)
 			json_object_update(b, extra);
 		json_decref(extra);
@@ -175,7 +176,7 @@ void http_reply_error(http_req_t *r, int status, const char *code, const char *m
 		return;
 	}
 	json_decref(extra);
-	json_t *m = json_pack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", msg, "title",
+	json_t *m = jpack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", msg, "title",
 			      http_t(r, status == 404 ? "err_not_found_title" : "err_title"));
 	http_reply_page(r, status, "errors/error", m);
 }

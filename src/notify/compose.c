@@ -9,6 +9,7 @@
  * here (greeting, date line, channel flags, instructions). The engine escapes for HTML; a text
  * part is rendered the same way and that one layer of escaping is undone, so {{name}} is right
  * in both kinds of template. */
+#include "base/json.h"
 #include "notify/internal.h"
 #include "notify/notify.h"
 
@@ -284,7 +285,7 @@ static int cctx_open(cctx_t *c, const cap_notice_t *k, const char *lang, const j
 		return ERR_UNAVAILABLE;
 	c->lang = lang;
 	c->a = arena_new();
-	c->tctx = json_pack("{s:O}", "t", cat);
+	c->tctx = jpack("{s:O}", "t", cat);
 	c->x = extra_model(c->a, k, lang, model);
 	c->empty = json_object();
 	c->ctx[0] = c->tctx;

@@ -1,5 +1,6 @@
 /* notify.c — enqueueing (inside the caller's transaction) and delivery rounds (jobs thread).
  * See notify.h for the contract and docs/internals/notify.md for the why. */
+#include "base/json.h"
 #include "notify/notify.h"
 #include "notify/internal.h"
 
@@ -170,7 +171,7 @@ int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id
 	char tok[RAND_TOKEN_HEX_LEN], key[64];
 	rand_token_hex(tok);
 	snprintf(key, sizeof key, "test:%.32s", tok);
-	json_t *model = json_pack("{s:s}", "email", to);
+	json_t *model = jpack("{s:s}", "email", to);
 	notify_msg_t m = {.kind = "test", .lang = lang ? lang : i18n_langs[0], .to_email = to, .model = model,
 			  .dedupe_key = key};
 	int64_t got = 0;

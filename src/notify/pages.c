@@ -4,6 +4,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "http/kit.h"
 #include "notify/internal.h"
@@ -80,19 +81,19 @@ static void outbox_get_page(http_req_t *r)
 							: ""));
 	}
 	json_t *filters = json_array();
-	json_array_append_new(filters, json_pack("{s:s,s:s,s:b}", "url", "/admin/outbox", "label",
+	json_array_append_new(filters, jpack("{s:s,s:s,s:b}", "url", "/admin/outbox", "label",
 						 http_t(r, "notify_filter_all"), "current", filter == NULL));
 	for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++) {
 		json_t *n = json_object_get(counts, statuses[k]);
 		json_array_append_new(
-			filters, json_pack("{s:s,s:s,s:I,s:b}", "url",
+			filters, jpack("{s:s,s:s,s:I,s:b}", "url",
 					   arena_printf(r->arena, "/admin/outbox?status=%s", statuses[k]), "label",
 					   status_label(r, statuses[k]), "count", (json_int_t)json_integer_value(n),
 					   "current", str_eq(filter, statuses[k])));
 	}
 	app_t *app = r->app;
 	const char *smtp = config_str(app->cfg, "mail.smtp_url");
-	json_t *m = json_pack("{s:o,s:b,s:o,s:o,s:b,s:s}", "rows", rows, "has_rows", json_array_size(rows) > 0,
+	json_t *m = jpack("{s:o,s:b,s:o,s:o,s:b,s:s}", "rows", rows, "has_rows", json_array_size(rows) > 0,
 			      "filters", filters, "counts", counts, "smtp", *smtp != '\0', "outbox_dir",
 			      config_str(app->cfg, "mail.outbox_dir"));
 	auth_audit(r, "outbox.list", "outbox", filter ? filter : "");
@@ -114,7 +115,7 @@ static void message_page(http_req_t *r, int status, int64_t id, json_t *notice)
 		return;
 	}
 	bool pending = str_eq(o.status, "queued") || str_eq(o.status, "failed");
-	json_t *m = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "id",
+	json_t *m = jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "id",
 			      (json_int_t)o.id, "kind", o.kind, "channel", o.channel, "lang", o.lang, "ref", o.ref,
 			      "to", o.to_email ? o.to_email : o.to_phone ? o.to_phone : "", "subject", o.subject,
 			      "status", o.status, "status_label", status_label(r, o.status), "attempts", o.attempts,

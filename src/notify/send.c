@@ -3,6 +3,7 @@
 #include "notify/internal.h"
 
 #include "base/err.h"
+#include "base/json.h"
 #include "base/mem.h"
 
 #include <curl/curl.h>
@@ -114,7 +115,7 @@ int nt_send_sms(const char *url, const char *token, int timeout_s, const char *t
 		snprintf(err, errlen, "sms: cannot start libcurl");
 		return ERR_IO;
 	}
-	json_t *j = json_pack("{s:s,s:s}", "to", to, "text", text);
+	json_t *j = jpack("{s:s,s:s}", "to", to, "text", text);
 	char *body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");

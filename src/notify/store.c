@@ -2,6 +2,7 @@
 #include "notify/internal.h"
 
 #include "base/err.h"
+#include "base/json.h"
 #include "core/cap.h"
 #include "base/mem.h"
 
@@ -165,7 +166,7 @@ int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
 	json_t *arr = json_array();
 	while ((rc = db_res_next(res)) == 1) {
 		json_array_append_new(
-			arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
+			arr, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
 				       (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
 				       db_res_text(res, 2), "lang", db_res_text(res, 3), "ref", db_res_text(res, 4),
 				       "to", db_res_text(res, 5), "subject", db_res_text(res, 6), "status",
@@ -189,7 +190,7 @@ int nt_outbox_counts(db_conn_t *c, json_t **out)
 	int rc = db_query(c, "SELECT status, COUNT(*) FROM outbox GROUP BY status", NULL, 0, &res);
 	if (rc)
 		return rc;
-	json_t *o = json_pack("{s:i,s:i,s:i,s:i}", "queued", 0, "failed", 0, "sent", 0, "dead", 0);
+	json_t *o = jpack("{s:i,s:i,s:i,s:i}", "queued", 0, "failed", 0, "sent", 0, "dead", 0);
 	while ((rc = db_res_next(res)) == 1)
 		json_object_set_new(o, db_res_text(res, 0), json_integer(db_res_int(res, 1)));
 	db_res_free(res);

@@ -6,6 +6,7 @@
  * If-None-Match with the current tag gives 304. The body is small and cheap to build, so there is
  * no server-side cache to invalidate across nodes. */
 #include "base/err.h"
+#include "base/json.h"
 #include "base/str.h"
 #include "base/tz.h"
 #include "catalog/catalog.h"
@@ -80,19 +81,19 @@ static void hours_api(http_req_t *r)
 			char a[TZ_HHMM_LEN], b[TZ_HHMM_LEN];
 			tz_hhmm_format(d->intervals[k].open_min, a);
 			tz_hhmm_format(d->intervals[k].close_min, b);
-			json_array_append_new(iv, json_pack("{s:s,s:s}", "opens", a, "closes", b));
+			json_array_append_new(iv, jpack("{s:s,s:s}", "opens", a, "closes", b));
 		}
-		json_t *jd = json_pack("{s:s,s:i,s:b,s:o}", "date", d->date, "weekday", d->weekday, "open", d->open,
+		json_t *jd = jpack("{s:s,s:i,s:b,s:o}", "date", d->date, "weekday", d->weekday, "open", d->open,
 				       "intervals", iv);
 		if (d->closed_reason)
 			json_object_set_new(jd, "closed_reason", json_string(d->closed_reason));
 		if (d->holiday_scope) {
 			const char *name = i18n_pick(r->lang, (const char *const[]){d->holiday_ca, d->holiday_es, d->holiday_en});
-			json_object_set_new(jd, "holiday", json_pack("{s:s,s:s}", "name", name, "scope", d->holiday_scope));
+			json_object_set_new(jd, "holiday", jpack("{s:s,s:s}", "name", name, "scope", d->holiday_scope));
 		}
 		json_array_append_new(jdays, jd);
 	}
-	json_t *body = json_pack("{s:s,s:s,s:s,s:o}", "office", o.code, "tz", o.tz, "lang", r->lang, "days", jdays);
+	json_t *body = jpack("{s:s,s:s,s:s,s:o}", "office", o.code, "tz", o.tz, "lang", r->lang, "days", jdays);
 	char *s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	size_t len = strlen(s);

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -100,7 +101,7 @@ int32_t sched_today_at(const catalog_office_t *o)
 
 json_t *sched_office_json(http_req_t *r, const catalog_office_t *o)
 {
-	return json_pack("{s:s,s:s,s:s}", "code", o->code, "name", catalog_office_name(o, r->lang), "tz", o->tz);
+	return jpack("{s:s,s:s,s:s}", "code", o->code, "name", catalog_office_name(o, r->lang), "tz", o->tz);
 }
 
 /* ---------------------------------------------------------------- forms */
@@ -173,7 +174,7 @@ json_t *sched_channel_options(http_req_t *r, const char *selected)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < SCHED_NCHANNELS; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", sched_channels[i], "label", sched_channel_label(r, sched_channels[i]),
+		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", sched_channels[i], "label", sched_channel_label(r, sched_channels[i]),
 						   "on", str_eq(selected, sched_channels[i])));
 	return a;
 }
@@ -222,7 +223,7 @@ static void confirm_page(http_req_t *r, const schedule_report_t *rep, const char
 		const char *change = s->removed ? http_t(r, "sch_strand_removed")
 						: http_subst(r, http_t(r, "sch_strand_shrunk"), "seats",
 							arena_printf(r->arena, "%d + %d", s->new_capacity, s->new_staff_capacity));
-		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:i,s:i,s:s}", "date", sched_day_label(r, day), "time",
+		json_array_append_new(rows, jpack("{s:s,s:s,s:s,s:i,s:i,s:s}", "date", sched_day_label(r, day), "time",
 						      sched_hhmm(r, s->start_min), "channel", sched_channel_label(r, s->channel),
 						      "booked", s->booked, "staff_booked", s->staff_booked, "change", change));
 	}
@@ -231,14 +232,14 @@ static void confirm_page(http_req_t *r, const schedule_report_t *rep, const char
 		const char *k = r->form.items[i].key;
 		if (str_eq(k, "_csrf") || str_eq(k, "confirm"))
 			continue;
-		json_array_append_new(fields, json_pack("{s:s,s:s}", "name", k, "value", r->form.items[i].val));
+		json_array_append_new(fields, jpack("{s:s,s:s}", "name", k, "value", r->form.items[i].val));
 	}
 	/* An uploaded file cannot be posted again from a page: carry its text instead. */
 	for (const multipart_file_t *f = r->files; f; f = f->next)
 		if (str_eq(f->field, "file") && str_valid_utf8((const char *)f->data, f->size))
-			json_array_append_new(fields, json_pack("{s:s,s:s%}", "name", "csv", "value", (const char *)f->data,
+			json_array_append_new(fields, jpack("{s:s,s:s%}", "name", "csv", "value", (const char *)f->data,
 								f->size));
-	json_t *m = json_pack("{s:o,s:o,s:s,s:s,s:i}", "strands", rows, "fields", fields, "action", r->path, "cancel",
+	json_t *m = jpack("{s:o,s:o,s:s,s:s,s:i}", "strands", rows, "fields", fields, "action", r->path, "cancel",
 			      cancel_url, "count", (int)rep->nstrands);
 	http_reply_page(r, 409, "schedule/confirm", m);
 }
@@ -294,7 +295,7 @@ json_t *sched_office_list(http_req_t *r, db_conn_t *c, const char *selected)
 	json_t *a = json_array();
 	if (catalog_offices(c, r->arena, &o, &n) == 0)
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "code", o[i].code, "name",
+			json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", o[i].code, "name",
 							   catalog_office_name(&o[i], r->lang), "kind",
 							   http_tf(r, "%s%s", "sch_kind_", o[i].kind), "on", str_eq(selected, o[i].code)));
 	return a;
@@ -302,7 +303,7 @@ json_t *sched_office_list(http_req_t *r, db_conn_t *c, const char *selected)
 
 static void index_get(http_req_t *r)
 {
-	http_reply_page(r, 200, "schedule/index", json_pack("{s:o}", "offices", sched_office_list(r, r->db, NULL)));
+	http_reply_page(r, 200, "schedule/index", jpack("{s:o}", "offices", sched_office_list(r, r->db, NULL)));
 }
 
 

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -46,13 +47,13 @@ static json_t *periods_json(http_req_t *r, const catalog_office_t *o, const sche
 			for (size_t x = i; x < j && k < 8; x++)
 				if (h[x].weekday == wd)
 					iv[k++] = (schedule_interval_t){h[x].open_min, h[x].close_min};
-			json_array_append_new(days, json_pack("{s:s,s:s}", "name", sched_weekday_name(r, wd), "text",
+			json_array_append_new(days, jpack("{s:s,s:s}", "name", sched_weekday_name(r, wd), "text",
 							      intervals_text(r, iv, k)));
 		}
 		const char *to = *h[i].valid_to ? h[i].valid_to : http_t(r, "sch_period_open_ended");
 		json_array_append_new(
 			periods,
-			json_pack("{s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "to", h[i].valid_to, "to_label", to,
+			jpack("{s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "to", h[i].valid_to, "to_label", to,
 				  "edit_url",
 				  arena_printf(r->arena, "/schedule/offices/%s/hours?from=%s&to=%s", o->code, h[i].valid_from,
 					       h[i].valid_to),
@@ -101,7 +102,7 @@ static json_t *rules_json(http_req_t *r, db_conn_t *c, const catalog_office_t *o
 					      : http_t(r, "sch_release_none");
 		const char *validity = *x->valid_to ? arena_printf(r->arena, "%s – %s", x->valid_from, x->valid_to)
 						    : arena_printf(r->arena, "%s –", x->valid_from);
-		json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:s,s:s}",
+		json_t *j = jpack("{s:I,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:s,s:s}",
 				      "id", (json_int_t)x->id, "channel", sched_channel_label(r, x->channel), "days",
 				      weekdays_text(r, x->weekdays), "validity", validity, "every", x->every_weeks, "time",
 				      arena_printf(r->arena, "%s–%s", sched_hhmm(r, x->start_min), sched_hhmm(r, x->end_min)),
@@ -139,10 +140,10 @@ void sched_office_page(http_req_t *r, const catalog_office_t *o, int status, for
 	for (size_t i = 0; i < ncl; i++) {
 		int32_t d = 0;
 		tz_date_parse(cl[i].day, &d);
-		json_array_append_new(closures, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)cl[i].id, "date", sched_day_label(r, d),
+		json_array_append_new(closures, jpack("{s:I,s:s,s:s}", "id", (json_int_t)cl[i].id, "date", sched_day_label(r, d),
 							  "reason", cl[i].reason));
 	}
-	json_t *m = json_pack("{s:o,s:o,s:b,s:o,s:b,s:o,s:s}", "office", sched_office_json(r, o), "periods",
+	json_t *m = jpack("{s:o,s:o,s:b,s:o,s:b,s:o,s:s}", "office", sched_office_json(r, o), "periods",
 			      periods_json(r, o, hours, nh), "has_periods", nh > 0, "closures", closures, "has_closures",
 			      ncl > 0, "rules",
 			      rules_json(r, c, o, rules, nr), "title",
@@ -199,13 +200,13 @@ static void hours_page(http_req_t *r, const catalog_office_t *o, int status, for
 				const char *name = arena_printf(r->arena, "%s%d_%d", parts[p], k, wd);
 				json_t *f = form_field(fm, name);
 				const char *label = http_t(r, arena_printf(r->arena, "sch_%s%s", parts[p], k == 1 ? "" : "2"));
-				json_t *j = json_pack("{s:s,s:s,s:s,s:O}", "name", name, "id", arena_printf(r->arena, "h-%s", name),
+				json_t *j = jpack("{s:s,s:s,s:s,s:O}", "name", name, "id", arena_printf(r->arena, "h-%s", name),
 						      "label", label, "f", f);
 				json_array_append_new(fields, j);
 			}
-		json_array_append_new(days, json_pack("{s:i,s:s,s:o}", "wd", wd, "name", sched_weekday_name(r, wd), "fields", fields));
+		json_array_append_new(days, jpack("{s:i,s:s,s:o}", "wd", wd, "name", sched_weekday_name(r, wd), "fields", fields));
 	}
-	json_t *m = json_pack("{s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "days", days, "editing", editing, "action",
+	json_t *m = jpack("{s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "days", days, "editing", editing, "action",
 			      arena_printf(r->arena, "/schedule/offices/%s/hours", o->code));
 	form_into(fm, m);
 	http_reply_page(r, status, "schedule/hours", m);

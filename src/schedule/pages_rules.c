@@ -5,6 +5,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -30,7 +31,7 @@ json_t *sched_procedure_options(http_req_t *r, db_conn_t *c, const int64_t *sel,
 		bool on = false;
 		for (size_t k = 0; k < nsel; k++)
 			on |= sel[k] == p[i].id;
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", p[i].code, "label",
+		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", p[i].code, "label",
 						   catalog_procedure_name(&p[i], r->lang), "on", on));
 	}
 	return a;
@@ -40,7 +41,7 @@ static json_t *weekday_options(http_req_t *r, unsigned mask)
 {
 	json_t *a = json_array();
 	for (int d = 1; d <= 7; d++)
-		json_array_append_new(a, json_pack("{s:i,s:s,s:b}", "value", d, "label", sched_weekday_name(r, d), "on",
+		json_array_append_new(a, jpack("{s:i,s:s,s:b}", "value", d, "label", sched_weekday_name(r, d), "on",
 						   (mask & (1u << d)) != 0));
 	return a;
 }
@@ -49,7 +50,7 @@ static void rule_page(http_req_t *r, const catalog_office_t *o, int status, form
 		      const char *channel, unsigned mask, const int64_t *procs, size_t nprocs, bool active)
 {
 	db_conn_t *c = r->db;
-	json_t *m = json_pack("{s:o,s:o,s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "channels",
+	json_t *m = jpack("{s:o,s:o,s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "channels",
 			      sched_channel_options(r, channel), "weekdays", weekday_options(r, mask), "procedures",
 			      sched_procedure_options(r, c, procs, nprocs), "editing", rule_id > 0, "action",
 			      rule_id ? arena_printf(r->arena, "/schedule/offices/%s/rules/%lld", o->code, (long long)rule_id)
@@ -336,7 +337,7 @@ static void slots_get(http_req_t *r)
 			tz_local(z, s[k].release_at, &lr);
 			json_array_append_new(
 				rows,
-				json_pack("{s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:b}", "time",
+				jpack("{s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:b}", "time",
 					  arena_printf(r->arena, "%s–%s", sched_hhmm(r, ls.minute), sched_hhmm(r, le.day > ls.day ? 1440 : le.minute)),
 					  "channel", sched_channel_label(r, s[k].channel), "capacity", s[k].capacity, "staff_capacity",
 					  s[k].staff_capacity, "booked", s[k].booked, "staff_booked", s[k].staff_booked,
@@ -354,14 +355,14 @@ static void slots_get(http_req_t *r)
 		} else if (!days[d].open) {
 			note = http_t(r, "sch_closed");
 		}
-		json_t *jd = json_pack("{s:s,s:s,s:o,s:b,s:i}", "label", sched_day_label(r, days[d].day), "date", days[d].date,
+		json_t *jd = jpack("{s:s,s:s,s:o,s:b,s:i}", "label", sched_day_label(r, days[d].day), "date", days[d].date,
 				       "slots", rows, "has_slots", json_array_size(rows) > 0, "count", (int)json_array_size(rows));
 		if (note)
 			json_object_set_new(jd, "note", json_string(note));
 		json_array_append_new(jdays, jd);
 	}
 	json_t *chs = sched_channel_options(r, ch);
-	json_t *m = json_pack("{s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "office", sched_office_json(r, &o), "days", jdays, "channels",
+	json_t *m = jpack("{s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "office", sched_office_json(r, &o), "days", jdays, "channels",
 			      chs, "channel", ch, "week", sched_date_str(r, start), "week_label",
 			      http_subst(r, http_t(r, "sch_week"), "date", sched_day_label(r, start)), "prev",
 			      arena_printf(r->arena, "/schedule/offices/%s/slots?week=%s&channel=%s", o.code,

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -46,7 +47,7 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 		int32_t d = 0;
 		tz_date_parse(h[i].h.day, &d);
 		const char *name = i18n_pick(r->lang, (const char *const[]){h[i].h.name_ca, h[i].h.name_es, h[i].h.name_en});
-		json_array_append_new(rows, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)h[i].id, "date",
+		json_array_append_new(rows, jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)h[i].id, "date",
 						      sched_day_label(r, d), "name", name, "scope", http_tf(r, "%s%s", "sch_scope_", h[i].h.scope),
 						      "year", arena_printf(r->arena, "%d", year)));
 	}
@@ -54,11 +55,11 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 	bool seen = false;
 	for (size_t i = 0; i < ny; i++) {
 		seen |= years[i] == year;
-		json_array_append_new(ys, json_pack("{s:i,s:b}", "year", years[i], "on", years[i] == year));
+		json_array_append_new(ys, jpack("{s:i,s:b}", "year", years[i], "on", years[i] == year));
 	}
 	if (!seen)
-		json_array_append_new(ys, json_pack("{s:i,s:b}", "year", year, "on", true));
-	json_t *m = json_pack("{s:o,s:o,s:i,s:b}", "holidays", rows, "years", ys, "year", year, "has_holidays", n > 0);
+		json_array_append_new(ys, jpack("{s:i,s:b}", "year", year, "on", true));
+	json_t *m = jpack("{s:o,s:o,s:i,s:b}", "holidays", rows, "years", ys, "year", year, "has_holidays", n > 0);
 	form_into(fm, m);
 	sched_notice_into(r, m);
 	const char *imported = http_query(r, "imported");
@@ -178,7 +179,7 @@ static json_t *people_options(http_req_t *r, const auth_person_t *p, size_t n, i
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:b}", "value", (json_int_t)p[i].id, "label",
+		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:b}", "value", (json_int_t)p[i].id, "label",
 						   arena_printf(r->arena, "%s (%s)", p[i].name, http_tf(r, "%s%s", "role_", p[i].role)),
 						   "email", p[i].email, "on", p[i].id == selected));
 	return a;
@@ -217,13 +218,13 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 	for (size_t i = 0; i < n; i++) {
 		int32_t d = 0;
 		tz_date_parse(s[i].day, &d);
-		json_array_append_new(rows, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s[i].id, "date", sched_day_label(r, d),
+		json_array_append_new(rows, jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s[i].id, "date", sched_day_label(r, d),
 						      "person", person_name(people, np, s[i].user_id), "channel",
 						      sched_channel_label(r, s[i].channel), "time",
 						      arena_printf(r->arena, "%s–%s", sched_hhmm(r, s[i].start_min), sched_hhmm(r, s[i].end_min))));
 	}
 	const char *base = arena_printf(r->arena, "/schedule/shifts?office=%s", has_office ? o.code : "");
-	json_t *m = json_pack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices", sched_office_list(r, c, has_office ? o.code : ""),
+	json_t *m = jpack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices", sched_office_list(r, c, has_office ? o.code : ""),
 			      "people", people_options(r, people, np, person), "channels",
 			      sched_channel_options(r, json_string_value(json_object_get(form_field(fm, "channel"), "v"))), "shifts",
 			      rows, "has_office", has_office, "has_shifts", n > 0, "week", sched_date_str(r, start), "week_label",
@@ -399,7 +400,7 @@ static void skills_page(http_req_t *r, int status, int64_t person, form_t *fm)
 	for (size_t i = 0; i < np; i++)
 		if (people[i].id == person)
 			name = people[i].name;
-	json_t *m = json_pack("{s:o,s:b}", "people", people_options(r, people, np, person), "has_person", name != NULL);
+	json_t *m = jpack("{s:o,s:b}", "people", people_options(r, people, np, person), "has_person", name != NULL);
 	if (name) {
 		json_object_set_new(m, "person", json_integer(person));
 		json_object_set_new(m, "skills_title", json_string(http_subst(r, http_t(r, "sch_skills_for"), "name", name)));
