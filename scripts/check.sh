@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Everything `make check` runs once the dependencies are in place, stage by stage,
 # stopping at the first failing stage. Logs: build/check/STAGE.log.
-#   lint   banned functions, include layers, .po files
-#   build  normal build and the ASan+UBSan build (build/asan), unit test programs included
+#   lint   style (banned calls, line length, unchecked capped-buffer calls), include layers,
+#          .po files
+#   build  normal build and the ASan+UBSan build (build/asan, `make asan`), unit test programs
+#          included; clang's static analyser (`make analyze`) when scan-build is installed
 #   unit   cmocka unit tests, both builds
 #   api    API suite: SQLite, throwaway PostgreSQL (scripts/pg-test.sh), then the ASan
 #          build on SQLite
@@ -20,8 +22,6 @@ ASAN_BUILD=build/asan
 # -Wformat-truncation "null format string" errors on vsnprintf wrappers (the null
 # checks UBSan inserts feed its analysis), which -Werror turns into a failed build.
 ASAN_CC=${ASAN_CC:-clang}
-ASAN_OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
-ASAN_LD="-fsanitize=address,undefined"
 # Sanitizer findings must fail the run, not scroll by: UBSan otherwise only warns.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -147,8 +147,8 @@ need() {
 : >"$LOGDIR/lint.log"
 begin_stage lint
 rc=0
-need scripts/check-banned.sh scripts/check-layers.sh scripts/check-po.sh || rc=1
-((rc)) || step lint banned scripts/check-banned.sh || rc=1
+need scripts/check-style.sh scripts/check-layers.sh scripts/check-po.sh || rc=1
+((rc)) || step lint style scripts/check-style.sh || rc=1
 ((rc)) || step lint layers scripts/check-layers.sh || rc=1
 ((rc)) || step lint po scripts/check-po.sh || rc=1
 end_stage lint $rc
@@ -157,8 +157,12 @@ end_stage lint $rc
 begin_stage build
 rc=0
 step build normal make --no-print-directory -j"$JOBS" all units || rc=1
-((rc)) || step build asan make --no-print-directory -j"$JOBS" CC="$ASAN_CC" BUILD="$ASAN_BUILD" OPT="$ASAN_OPT" \
-	EXTRA_LDFLAGS="$ASAN_LD" all units || rc=1
+((rc)) || step build asan make --no-print-directory -j"$JOBS" ASAN_CC="$ASAN_CC" asan || rc=1
+if command -v scan-build >/dev/null 2>&1; then
+	((rc)) || step build analyze make --no-print-directory -j"$JOBS" analyze || rc=1
+else
+	echo "check: scan-build not installed (Debian: clang-tools); static analysis skipped"
+fi
 end_stage build $rc
 
 : >"$LOGDIR/unit.log"

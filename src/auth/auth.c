@@ -149,8 +149,9 @@ static void page_model(http_req_t *r, json_t *m)
 		return;
 	role_t role = r->user->role;
 	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
-	json_object_set_new(m, "user", jpack("{s:s,s:s,s:s,s:s}", "email", r->user->email, "name", r->user->name,
-						 "role", auth_role_name(role), "office", r->user->office));
+	json_object_set_new(m, "user",
+			    jpack("{s:s,s:s,s:s,s:s}", "email", r->user->email, "name", r->user->name, "role",
+				  auth_role_name(role), "office", r->user->office));
 	json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "is_staff", json_true());
 }
@@ -162,9 +163,8 @@ const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, p
 void auth_audit(http_req_t *r, const char *action, const char *target, const char *detail)
 {
 	db_conn_t *c = http_db(r);
-	if (!c ||
-	    au_store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system", action,
-			    target ? target : "", detail ? detail : "", r->client_ip)) {
+	if (!c || au_store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system", action,
+				     target ? target : "", detail ? detail : "", r->client_ip)) {
 		log_error("audit: could not record %s on %s", action, target ? target : "");
 	}
 }
@@ -181,8 +181,8 @@ int auth_hash_password(const char *password, char out[AUTH_HASH_LEN])
 	return 0;
 }
 
-int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role,
-			 const char *office, const char *hash, int64_t *id_out)
+int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+			 const char *hash, int64_t *id_out)
 {
 	if (!auth_role_from_name(role))
 		return ERR_INVALID;
@@ -239,8 +239,7 @@ int auth_people(db_conn_t *c, arena_t *a, auth_person_t **out, size_t *n)
 	size_t cap = json_array_size(list), k = 0, i;
 	auth_person_t *p = arena_alloc(a, (cap ? cap : 1) * sizeof *p);
 	json_t *u;
-	json_array_foreach(list, i, u)
-	{
+	json_array_foreach (list, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
 		if (!json_is_true(json_object_get(u, "active")) || !(auth_role_from_name(role) & ROLE_PEOPLE))
 			continue;

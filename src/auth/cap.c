@@ -108,8 +108,11 @@ static int read_password(char *out, size_t n)
 static int user_add(cap_cli_t *x)
 {
 	const char *email = NULL, *role = NULL, *name = NULL, *office = NULL;
-	const cap_opt_t opts[] = {
-		{"--email", &email, NULL}, {"--role", &role, NULL}, {"--name", &name, NULL}, {"--office", &office, NULL}, {0}};
+	const cap_opt_t opts[] = {{"--email", &email, NULL},
+				  {"--role", &role, NULL},
+				  {"--name", &name, NULL},
+				  {"--office", &office, NULL},
+				  {0}};
 	if (cap_cli_opts(x, opts, NULL, 0, NULL))
 		return 2;
 	if (!email || !role) {

@@ -19,11 +19,11 @@ const char *auth_csrf_token(http_req_t *r);
 bool auth_csrf_ok(http_req_t *r);
 
 /* Accounts for the CLI and the demo (no request). */
-int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role,
-		  const char *office, const char *password, int64_t *id_out);
+int auth_user_add(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+		  const char *password, int64_t *id_out);
 /* The same with a hash from auth_hash_password (the demo hashes its one password once). */
-int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role,
-			 const char *office, const char *hash, int64_t *id_out);
+int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+			 const char *hash, int64_t *id_out);
 /* Creates an API token for the user; writes the token (64 hex chars + NUL) into out. */
 int auth_token_create(db_conn_t *c, const char *email, const char *label, char out[65]);
 /* argon2id (libsodium's interactive limits) into out (AUTH_HASH_LEN bytes). */

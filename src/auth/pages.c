@@ -67,8 +67,9 @@ static void login_page(http_req_t *r, int status, const char *error, const char 
 		json_object_set_new(m, "error", json_string(error));
 	json_object_set_new(m, "email", json_string(email ? email : ""));
 	json_object_set_new(m, "csrf", json_string(auth_csrf_token(r)));
-	json_object_set_new(m, "next", json_string(safe_next(http_query(r, "next") ? http_query(r, "next")
-										   : http_form(r, "next"))));
+	json_object_set_new(m, "next",
+			    json_string(
+				    safe_next(http_query(r, "next") ? http_query(r, "next") : http_form(r, "next"))));
 	http_reply_page(r, status, "auth/login", m);
 }
 
@@ -181,7 +182,9 @@ static void staff_home(http_req_t *r)
 {
 	role_t role = r->user->role;
 	json_t *m = json_object();
-	json_object_set_new(m, "welcome", json_string(http_tv(r, "staff_welcome", (const char *const[]){"name", r->user->name, NULL})));
+	json_object_set_new(m, "welcome",
+			    json_string(
+				    http_tv(r, "staff_welcome", (const char *const[]){"name", r->user->name, NULL})));
 	json_object_set_new(m, "role_label",
 			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
@@ -193,9 +196,8 @@ static void staff_home(http_req_t *r)
 static void me(http_req_t *r)
 {
 	http_reply_json(r, 200,
-			jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->user->id, "email", r->user->email,
-				  "name", r->user->name, "role", auth_role_name(r->user->role), "office",
-				  r->user->office));
+			jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->user->id, "email", r->user->email, "name",
+			      r->user->name, "role", auth_role_name(r->user->role), "office", r->user->office));
 }
 
 /* ---------------------------------------------------------------- accounts */
@@ -206,8 +208,8 @@ static json_t *role_options(http_req_t *r, const char *selected)
 	json_t *a = json_array();
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", names[i], "label",
-						   http_t(r, arena_printf(r->arena, "role_%s", names[i])),
-						   "selected", str_eq(selected, names[i])));
+					       http_t(r, arena_printf(r->arena, "role_%s", names[i])), "selected",
+					       str_eq(selected, names[i])));
 	return a;
 }
 
@@ -222,8 +224,7 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	}
 	size_t i;
 	json_t *u;
-	json_array_foreach(users, i, u)
-	{
+	json_array_foreach (users, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
 		json_object_set_new(u, "role_label", json_string(http_t(r, arena_printf(r->arena, "role_%s", role))));
 	}
@@ -231,9 +232,10 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	json_t *m = json_object();
 	json_object_set_new(m, "users", users);
 	json_object_set_new(m, "roles", role_options(r, http_form(r, "role")));
-	json_object_set_new(m, "form", jpack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "",
-						 "name", http_form(r, "name") ? http_form(r, "name") : "", "office",
-						 http_form(r, "office") ? http_form(r, "office") : ""));
+	json_object_set_new(m, "form",
+			    jpack("{s:s,s:s,s:s}", "email", http_form(r, "email") ? http_form(r, "email") : "", "name",
+				  http_form(r, "name") ? http_form(r, "name") : "", "office",
+				  http_form(r, "office") ? http_form(r, "office") : ""));
 	add_messages(m, form_errors, notice);
 	http_reply_page(r, status, "admin/users", m);
 }
@@ -247,8 +249,7 @@ static bool email_valid(const char *e)
 {
 	const char *at = strchr(e, '@');
 	size_t n = strlen(e);
-	if (!at || at == e || n > 254 || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
-	    e[n - 1] == '.')
+	if (!at || at == e || n > 254 || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' || e[n - 1] == '.')
 		return false;
 	for (const char *p = e; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',')
@@ -410,8 +411,7 @@ static void audit_get(http_req_t *r)
 	}
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		time_t at = (time_t)json_integer_value(json_object_get(row, "at"));
 		struct tm tm;
 		char when[32];

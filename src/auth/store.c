@@ -6,13 +6,14 @@
 
 #include <string.h>
 
-int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role,
-		      const char *office, const char *hash, int64_t now, int64_t *id)
+int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+			 const char *hash, int64_t now, int64_t *id)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(name), DB_TEXT(role), DB_TEXT(office), DB_TEXT(hash), DB_INT(now)};
 	int64_t v = 0;
 	int rc = db_query_int(c,
-			      "INSERT INTO users (email, name, role, office, password_hash, active, created_at, updated_at) "
+			      "INSERT INTO users (email, name, role, office, password_hash, active, created_at, "
+			      "updated_at) "
 			      "VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
 			      p, 6, &v);
 	if (rc == 0 && id)
@@ -66,15 +67,16 @@ int au_store_user_by_email(db_conn_t *c, arena_t *a, const char *email, au_row_t
 int au_store_user_list(db_conn_t *c, json_t **out)
 {
 	db_res_t *res;
-	int rc = db_query(c, "SELECT id, email, name, role, office, active FROM users ORDER BY role, email", NULL, 0, &res);
+	int rc = db_query(c, "SELECT id, email, name, role, office, active FROM users ORDER BY role, email", NULL, 0,
+			  &res);
 	if (rc)
 		return rc;
 	json_t *a = json_array();
 	while ((rc = db_res_next(res)) == 1)
 		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_res_int(res, 0),
-						   "email", db_res_text(res, 1), "name", db_res_text(res, 2), "role",
-						   db_res_text(res, 3), "office", db_res_text(res, 4), "active",
-						   (int)db_res_int(res, 5)));
+					       "email", db_res_text(res, 1), "name", db_res_text(res, 2), "role",
+					       db_res_text(res, 3), "office", db_res_text(res, 4), "active",
+					       (int)db_res_int(res, 5)));
 	db_res_free(res);
 	if (rc < 0) {
 		json_decref(a);
@@ -84,10 +86,11 @@ int au_store_user_list(db_conn_t *c, json_t **out)
 	return 0;
 }
 
-int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf,
-			 int64_t now, int64_t expires_at, const char *ip)
+int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+			    int64_t expires_at, const char *ip)
 {
-	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(user_id), DB_TEXT(csrf), DB_INT(now), DB_INT(expires_at), DB_TEXT(ip)};
+	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(user_id),    DB_TEXT(csrf),
+			  DB_INT(now),         DB_INT(expires_at), DB_TEXT(ip)};
 	int64_t n = db_exec(c,
 			    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, expires_at, ip) "
 			    "VALUES ($1, $2, $3, $4, $4, $5, $6)",
@@ -120,7 +123,9 @@ int au_store_session_delete(db_conn_t *c, const char *token_hash)
 int au_store_token_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *label, int64_t now)
 {
 	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(user_id), DB_TEXT(label), DB_INT(now)};
-	int64_t n = db_exec(c, "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)", p, 4);
+	int64_t n =
+		db_exec(c, "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)", p,
+			4);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -147,17 +152,19 @@ int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_
 	return n < 0 ? (int)n : 0;
 }
 
-int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since,
-			   int64_t *by_email, int64_t *by_ip, int64_t *last)
+int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since, int64_t *by_email,
+			      int64_t *by_ip, int64_t *last)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(since)};
 	db_res_t *res;
 	int rc = db_query(c,
 			  "SELECT "
 			  " (SELECT COUNT(*) FROM login_attempts f WHERE f.email = $1 AND f.ok = 0 AND f.at >= $3"
-			  "   AND f.at >= COALESCE((SELECT MAX(s.at) FROM login_attempts s WHERE s.email = $1 AND s.ok = 1), 0)),"
+			  "   AND f.at >= COALESCE((SELECT MAX(s.at) FROM login_attempts s WHERE s.email = $1 AND s.ok "
+			  "= 1), 0)),"
 			  " (SELECT COUNT(*) FROM login_attempts f WHERE f.ip = $2 AND f.ok = 0 AND f.at >= $3),"
-			  " (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE (f.email = $1 OR f.ip = $2) AND f.ok = 0 AND f.at >= $3)",
+			  " (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE (f.email = $1 OR f.ip = $2) AND "
+			  "f.ok = 0 AND f.at >= $3)",
 			  p, 3, &res);
 	if (rc)
 		return rc;
@@ -175,10 +182,12 @@ int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, i
 }
 
 int au_store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
-		    const char *target, const char *detail, const char *ip)
+		       const char *target, const char *detail, const char *ip)
 {
-	db_param_t p[] = {DB_INT(now), user_id ? DB_INT(user_id) : DB_NULLP, DB_TEXT(actor), DB_TEXT(action),
-			  DB_TEXT(target), DB_TEXT(detail), DB_TEXT(ip)};
+	db_param_t p[] = {DB_INT(now),     user_id ? DB_INT(user_id) : DB_NULLP,
+			  DB_TEXT(actor),  DB_TEXT(action),
+			  DB_TEXT(target), DB_TEXT(detail),
+			  DB_TEXT(ip)};
 	int64_t n = db_exec(c,
 			    "INSERT INTO audit_log (at, user_id, actor, action, target, detail, ip) "
 			    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -190,16 +199,16 @@ int au_store_audit_list(db_conn_t *c, int limit, json_t **out)
 {
 	db_param_t p[] = {DB_INT(limit)};
 	db_res_t *res;
-	int rc = db_query(c, "SELECT at, actor, action, target, detail, ip FROM audit_log ORDER BY id DESC LIMIT $1",
-			  p, 1, &res);
+	int rc = db_query(c, "SELECT at, actor, action, target, detail, ip FROM audit_log ORDER BY id DESC LIMIT $1", p,
+			  1, &res);
 	if (rc)
 		return rc;
 	json_t *a = json_array();
 	while ((rc = db_res_next(res)) == 1)
 		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)db_res_int(res, 0),
-						   "actor", db_res_text(res, 1), "action", db_res_text(res, 2),
-						   "target", db_res_text(res, 3), "detail", db_res_text(res, 4), "ip",
-						   db_res_text(res, 5)));
+					       "actor", db_res_text(res, 1), "action", db_res_text(res, 2), "target",
+					       db_res_text(res, 3), "detail", db_res_text(res, 4), "ip",
+					       db_res_text(res, 5)));
 	db_res_free(res);
 	if (rc < 0) {
 		json_decref(a);

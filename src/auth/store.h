@@ -16,15 +16,15 @@ typedef struct {
 	int64_t expires_at, last_seen;
 } au_row_t;
 
-int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role,
-		      const char *office, const char *hash, int64_t now, int64_t *id);
+int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
+			 const char *hash, int64_t now, int64_t *id);
 /* ERR_NOT_FOUND when no active user has that e-mail. */
 int au_store_user_by_email(db_conn_t *c, arena_t *a, const char *email, au_row_t *out);
 /* Users as a JSON array of {id,email,name,role,office,active}. */
 int au_store_user_list(db_conn_t *c, json_t **out);
 
-int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf,
-			 int64_t now, int64_t expires_at, const char *ip);
+int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+			    int64_t expires_at, const char *ip);
 int au_store_session_get(db_conn_t *c, arena_t *a, const char *token_hash, au_row_t *out);
 int au_store_session_touch(db_conn_t *c, const char *token_hash, int64_t now);
 int au_store_session_delete(db_conn_t *c, const char *token_hash);
@@ -36,11 +36,11 @@ int au_store_token_touch(db_conn_t *c, const char *token_hash, int64_t now);
 int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok);
 /* Failures for email (or ip) since `since` and after the last success of that email; the time of
  * the latest counted failure goes to *last. */
-int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since,
-			   int64_t *by_email, int64_t *by_ip, int64_t *last);
+int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since, int64_t *by_email,
+			      int64_t *by_ip, int64_t *last);
 
 int au_store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
-		    const char *target, const char *detail, const char *ip);
+		       const char *target, const char *detail, const char *ip);
 /* Latest entries first, as a JSON array of {at,actor,action,target,detail,ip}. */
 int au_store_audit_list(db_conn_t *c, int limit, json_t **out);
 

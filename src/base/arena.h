@@ -21,8 +21,7 @@ char *arena_printf(arena_t *a, const char *fmt, ...) __attribute__((format(print
  * stays in the arena until it is freed, which doubling keeps below the final array's size.
  * ARENA_PUSH appends one zeroed element and yields a pointer to it. */
 void *arena_grow(arena_t *a, void *arr, size_t n, size_t *cap, size_t elem);
-#define ARENA_PUSH(a, arr, n, cap)                                                                 \
-	((arr) = arena_grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])
+#define ARENA_PUSH(a, arr, n, cap) ((arr) = arena_grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])
 
 /* Bytes handed out so far (for metrics and tests). */
 size_t arena_used(const arena_t *a);

@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 typedef struct buf {
-	char *data;   /* NULL until the first append */
+	char *data; /* NULL until the first append */
 	size_t len;
-	size_t cap;   /* allocated */
-	size_t max;   /* hard cap on len */
+	size_t cap; /* allocated */
+	size_t max; /* hard cap on len */
 } buf_t;
 
 void buf_init(buf_t *b, size_t max);

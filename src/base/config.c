@@ -34,16 +34,14 @@ static const config_key_t core_keys[] = {
 	    "Address and port to listen on: an IPv4 address and port (0.0.0.0:8080 for every\n"
 	    "interface) or an IPv6 address in brackets ([::1]:8080). Plain HTTP: put nginx or\n"
 	    "HAProxy in front for TLS."),
-	INT("server", "threads", "0", 0, 256,
-	    "Worker threads that serve requests; 0 starts one per CPU core."),
+	INT("server", "threads", "0", 0, 256, "Worker threads that serve requests; 0 starts one per CPU core."),
 	INT("server", "connection_limit", "1000", 1, 100000,
 	    "Most connections open at once, live event streams (SSE) included."),
 	INT("server", "connection_timeout", "30", 1, 3600,
 	    "Seconds an idle connection is kept open before it is closed."),
 	STR("server", "root", ".", config_check_nonempty, "a directory",
 	    "Directory that holds templates/, static/, locale/ and migrations/."),
-	STR("server", "public_url", "http://127.0.0.1:8080", config_check_http_url,
-	    "an http:// or https:// URL",
+	STR("server", "public_url", "http://127.0.0.1:8080", config_check_http_url, "an http:// or https:// URL",
 	    "The address citizens reach the service at, used in e-mails, QR codes and links."),
 	BOOL("server", "secure_cookies", "false",
 	     "Mark cookies Secure; turn on when the service is served over HTTPS behind a proxy."),
@@ -54,14 +52,11 @@ static const config_key_t core_keys[] = {
 	    "sqlite:PATH, postgresql://... or postgres://...",
 	    "Where data lives: sqlite:PATH for an embedded file, or a PostgreSQL URL\n"
 	    "(postgresql://user:password@host/dbname) when several nodes share one database."),
-	INT("database", "pool", "8", 1, 256,
-	    "Database connections kept open per node."),
-	INT("limits", "max_body", "1048576", 1024, 1073741824,
-	    "Largest request body in bytes for forms and JSON."),
+	INT("database", "pool", "8", 1, 256, "Database connections kept open per node."),
+	INT("limits", "max_body", "1048576", 1024, 1073741824, "Largest request body in bytes for forms and JSON."),
 	INT("limits", "max_upload", "10485760", 1024, 1073741824,
 	    "Largest upload in bytes (documents sent with multipart/form-data)."),
-	INT("limits", "max_fields", "200", 1, 10000,
-	    "Most fields in one form, query string or upload."),
+	INT("limits", "max_fields", "200", 1, 10000, "Most fields in one form, query string or upload."),
 	INT("limits", "max_sse", "10000", 0, 1000000,
 	    "Most live event streams (call displays, queue pages, chats) open at once; 0 turns\n"
 	    "live updates off."),
@@ -69,8 +64,7 @@ static const config_key_t core_keys[] = {
 	    "Name of the city hall, shown on every page until an administrator changes it."),
 	INT("events", "heartbeat", "15", 1, 300,
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
-	BOOL("log", "access", "true",
-	     "Write one line per request to the log."),
+	BOOL("log", "access", "true", "Write one line per request to the log."),
 	INT("jobs", "interval", "10", 1, 3600,
 	    "Seconds between rounds of the background jobs (holds, seat returns, no-shows, mail)."),
 };
@@ -102,8 +96,7 @@ static size_t ntables = 1;
 
 /* ---- helpers ---- */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -230,8 +223,8 @@ bool config_check_http_url_opt(const char *v)
 
 static int parse_bool(const char *v, bool *out)
 {
-	static const char *const yes[] = { "true", "on", "yes", "1" };
-	static const char *const no[] = { "false", "off", "no", "0" };
+	static const char *const yes[] = {"true", "on", "yes", "1"};
+	static const char *const no[] = {"false", "off", "no", "0"};
 	for (size_t i = 0; i < 4; i++) {
 		if (strcasecmp(v, yes[i]) == 0) {
 			*out = true;
@@ -246,8 +239,7 @@ static int parse_bool(const char *v, bool *out)
 }
 
 /* Checks raw against k. 0, or ERR_INVALID with "bad value for S.K: 'raw' (expected ...)". */
-static int validate(const config_key_t *k, const char *raw, struct value *out, char *err,
-		    size_t errlen)
+static int validate(const config_key_t *k, const char *raw, struct value *out, char *err, size_t errlen)
 {
 	char q[80];
 	bool b;
@@ -259,8 +251,8 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 			return 0;
 		}
 		quote(raw, q, sizeof q);
-		set_err(err, errlen, "bad value for %s.%s: '%s' (expected an integer %lld..%lld)",
-			k->section, k->name, q, (long long)k->min, (long long)k->max);
+		set_err(err, errlen, "bad value for %s.%s: '%s' (expected an integer %lld..%lld)", k->section, k->name,
+			q, (long long)k->min, (long long)k->max);
 		return ERR_INVALID;
 	case CONFIG_BOOL:
 		if (parse_bool(raw, &b) == 0) {
@@ -279,7 +271,8 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 		quote(raw, q, sizeof q);
 		set_err(err, errlen, "bad value for %s.%s: '%s' (expected %s)", k->section, k->name, q,
 			!text_ok(raw) ? "UTF-8 text without control characters, at most 2048 bytes"
-				      : k->check ? k->expect : "text");
+			: k->check    ? k->expect
+				      : "text");
 		return ERR_INVALID;
 	}
 	return ERR_INVALID;
@@ -288,7 +281,7 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 /* Sets value idx from raw, already validated, when level may override what is there. */
 static void commit(config_t *c, size_t idx, const char *raw, enum level level)
 {
-	struct value nv = { 0 };
+	struct value nv = {0};
 	if (level < c->v[idx].level)
 		return;
 	if (validate(c->k[idx], raw, &nv, NULL, 0))
@@ -498,8 +491,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	x->seen[idx] = x->line;
 	/* Quotes are a common habit in INI files; accept one surrounding pair. */
 	size_t vn = strlen(value);
-	char *v = (vn >= 2 && value[0] == '"' && value[vn - 1] == '"') ? xstrndup(value + 1, vn - 2)
-								     : xstrdup(value);
+	char *v = (vn >= 2 && value[0] == '"' && value[vn - 1] == '"') ? xstrndup(value + 1, vn - 2) : xstrdup(value);
 	char msg[512];
 	struct value tmp;
 	if (validate(x->c->k[idx], v, &tmp, msg, sizeof msg)) {
@@ -524,10 +516,9 @@ static void nth_line(const char *src, size_t len, int n, char *out, size_t outn)
 	out[o] = '\0';
 }
 
-int config_load_string(config_t *c, const char *name, const char *src, size_t len, char *err,
-		       size_t errlen)
+int config_load_string(config_t *c, const char *name, const char *src, size_t len, char *err, size_t errlen)
 {
-	struct ini_ctx x = { .name = name, .src = src, .len = len, .err = err, .errlen = errlen, .c = c };
+	struct ini_ctx x = {.name = name, .src = src, .len = len, .err = err, .errlen = errlen, .c = c};
 	x.seen = xcalloc(c->n, sizeof *x.seen);
 	x.staged = xcalloc(c->n, sizeof *x.staged);
 	int rc = 0;
@@ -682,7 +673,9 @@ static const struct value *get(const config_t *c, const char *name, config_type_
 	int idx = find_dotted(c, name);
 	if (idx < 0 || c->k[idx]->type != type) {
 		log_error("config: %s is not a declared %s setting", name ? name : "(null)",
-			  type == CONFIG_STR ? "text" : type == CONFIG_INT ? "integer" : "boolean");
+			  type == CONFIG_STR   ? "text"
+			  : type == CONFIG_INT ? "integer"
+					       : "boolean");
 		abort();
 	}
 	return &c->v[idx];
@@ -707,20 +700,20 @@ bool config_bool(const config_t *c, const char *name)
 
 static void put_comment(buf_t *b, const char *text)
 {
-	buf_puts(b, "# ");
+	(void)buf_puts(b, "# ");
 	for (const char *p = text; *p; p++) {
-		buf_putc(b, *p);
+		(void)buf_putc(b, *p);
 		if (*p == '\n')
-			buf_puts(b, "# ");
+			(void)buf_puts(b, "# ");
 	}
-	buf_putc(b, '\n');
+	(void)buf_putc(b, '\n');
 }
 
 void config_dump(const config_t *c, char **out, size_t *len)
 {
 	buf_t b;
-	buf_init(&b, 1024 * 1024);
-	buf_puts(&b, "# Finestreta configuration.\n"
+	buf_init(&b, SIZE_MAX / 2); /* no cap: only our own key tables go in */
+	(void)buf_puts(&b, "# Finestreta configuration.\n"
 		     "#\n"
 		     "# Lines starting with # or ; are comments. Each setting can also be given as an\n"
 		     "# environment variable, which overrides this file; command-line flags override\n"
@@ -731,29 +724,23 @@ void config_dump(const config_t *c, char **out, size_t *len)
 		const config_key_t *k = c->k[i];
 		if (strcmp(section, k->section) != 0) {
 			section = k->section;
-			buf_printf(&b, "\n[%s]\n", section);
+			(void)buf_printf(&b, "\n[%s]\n", section);
 		} else {
-			buf_putc(&b, '\n');
+			(void)buf_putc(&b, '\n');
 		}
 		put_comment(&b, k->doc);
 		char env[96];
 		env_name(k, env, sizeof env);
 		switch (k->type) {
-		case CONFIG_INT:
-			buf_printf(&b, "# Integer %lld..%lld. ", (long long)k->min, (long long)k->max);
-			break;
-		case CONFIG_BOOL:
-			buf_puts(&b, "# true or false. ");
-			break;
-		case CONFIG_STR:
-			buf_puts(&b, "# ");
-			break;
+		case CONFIG_INT: buf_printf(&b, "# Integer %lld..%lld. ", (long long)k->min, (long long)k->max); break;
+		case CONFIG_BOOL: buf_puts(&b, "# true or false. "); break;
+		case CONFIG_STR: buf_puts(&b, "# "); break;
 		}
 		if (k->type == CONFIG_STR)
-			buf_printf(&b, "Default: \"%s\". Environment: %s.\n", k->def, env);
+			(void)buf_printf(&b, "Default: \"%s\". Environment: %s.\n", k->def, env);
 		else
-			buf_printf(&b, "Default: %s. Environment: %s.\n", k->def, env);
-		buf_printf(&b, "%s = %s\n", k->name, c->v[i].s);
+			(void)buf_printf(&b, "Default: %s. Environment: %s.\n", k->def, env);
+		(void)buf_printf(&b, "%s = %s\n", k->name, c->v[i].s);
 	}
 	*out = buf_detach(&b, len);
 }

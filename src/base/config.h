@@ -28,9 +28,18 @@ typedef struct config_key {
 	const char *doc;              /* one or more lines for docs and config_dump */
 } config_key_t;
 
-#define CONFIG_KEY_STR(s, k, d, chk, exp, doc) {s, k, CONFIG_STR, d, 0, 0, chk, exp, doc}
-#define CONFIG_KEY_INT(s, k, d, lo, hi, doc) {s, k, CONFIG_INT, d, lo, hi, NULL, NULL, doc}
-#define CONFIG_KEY_BOOL(s, k, d, doc) {s, k, CONFIG_BOOL, d, 0, 0, NULL, NULL, doc}
+#define CONFIG_KEY_STR(s, k, d, chk, exp, doc)                                                                         \
+	{                                                                                                              \
+		s, k, CONFIG_STR, d, 0, 0, chk, exp, doc                                                               \
+	}
+#define CONFIG_KEY_INT(s, k, d, lo, hi, doc)                                                                           \
+	{                                                                                                              \
+		s, k, CONFIG_INT, d, lo, hi, NULL, NULL, doc                                                           \
+	}
+#define CONFIG_KEY_BOOL(s, k, d, doc)                                                                                  \
+	{                                                                                                              \
+		s, k, CONFIG_BOOL, d, 0, 0, NULL, NULL, doc                                                            \
+	}
 
 /* Adds a table of keys (a capability's section) to every config made afterwards; process-wide,
  * before config_new and before any thread starts. Declaring the same table again is a no-op; a
@@ -66,8 +75,7 @@ void config_dump(const config_t *c, char **out, size_t *len);
 /* Like config_load_file, over INI text src[0..len) already in memory (tests, fuzzing); name is
  * what messages call the file. A line longer than libinih's buffer (198 bytes) is an error,
  * never silently cut. */
-int config_load_string(config_t *c, const char *name, const char *src, size_t len, char *err,
-		       size_t errlen);
+int config_load_string(config_t *c, const char *name, const char *src, size_t len, char *err, size_t errlen);
 /* Splits a listen address as server.listen accepts it ("127.0.0.1:8080", "[::1]:8080") into the
  * address without brackets and the port. 0, or ERR_INVALID when it is not an IP literal and a
  * port 1..65535 (or the address does not fit hostlen). */

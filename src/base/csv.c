@@ -147,8 +147,7 @@ static int read_field(parser_t *p, const char *data, size_t len, size_t *i)
 	return 1;
 }
 
-int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim, csv_t *out,
-	      csv_error_t *err)
+int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim, csv_t *out, csv_error_t *err)
 {
 	parser_t p = {.a = a, .lim = lim, .err = err, .line = 1, .row_line = 1};
 	buf_init(&p.field, lim->max_field_bytes);

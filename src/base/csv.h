@@ -26,7 +26,7 @@
 typedef struct {
 	const char **f; /* NUL-terminated fields */
 	size_t n;
-	size_t line;    /* line where the record starts, 1-based */
+	size_t line; /* line where the record starts, 1-based */
 } csv_row_t;
 
 typedef struct {
@@ -48,8 +48,7 @@ typedef struct {
 	const char *reason; /* static English text */
 } csv_error_t;
 
-int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim, csv_t *out,
-		  csv_error_t *err);
+int csv_parse(arena_t *a, const char *data, size_t len, const csv_limits_t *lim, csv_t *out, csv_error_t *err);
 
 /* Appends one field, quoted when it holds a comma, a quote, a line break or leading/trailing
  * blanks. 0 or ERR_TOO_BIG (from the buffer's cap; the buffer is then as it was). */

@@ -8,14 +8,14 @@
 
 enum {
 	ERR_OK = 0,
-	ERR_INVALID = -2,   /* malformed input */
-	ERR_TOO_BIG = -3,   /* a hard size cap was hit */
+	ERR_INVALID = -2, /* malformed input */
+	ERR_TOO_BIG = -3, /* a hard size cap was hit */
 	ERR_NOT_FOUND = -4,
-	ERR_IO = -5,        /* file or socket error */
-	ERR_DB = -6,        /* storage failure */
-	ERR_CONFLICT = -7,  /* unique constraint, full slot, state clash */
-	ERR_PERM = -8,      /* not allowed */
-	ERR_BUSY = -9,      /* locked, rate limited, try later */
+	ERR_IO = -5,       /* file or socket error */
+	ERR_DB = -6,       /* storage failure */
+	ERR_CONFLICT = -7, /* unique constraint, full slot, state clash */
+	ERR_PERM = -8,     /* not allowed */
+	ERR_BUSY = -9,     /* locked, rate limited, try later */
 	ERR_UNAVAILABLE = -10,
 };
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-bool str_eq(const char *a, const char *b);          /* NULL-safe */
+bool str_eq(const char *a, const char *b); /* NULL-safe */
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);
 /* Parses a whole decimal integer in [min, max]. 0 or ERR_INVALID. */

@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_TIMES 2000       /* glibc's TZ_MAX_TIMES */
-#define MAX_TYPES 256        /* indices are one byte */
+#define MAX_TIMES 2000 /* glibc's TZ_MAX_TIMES */
+#define MAX_TYPES 256  /* indices are one byte */
 #define MAX_CHARS 512
 #define MAX_OFFSET (26 * 3600)
 #define MAX_FILE (256 * 1024)
@@ -202,10 +202,8 @@ static int64_t rdate_day(const rdate_t *r, int64_t y)
 {
 	int64_t jan1 = days_from_civil64(y, 1, 1);
 	switch (r->kind) {
-	case 'J':
-		return jan1 + r->n - 1 + (tz_leap_year(y) && r->n >= 60);
-	case 'N':
-		return jan1 + r->n;
+	case 'J': return jan1 + r->n - 1 + (tz_leap_year(y) && r->n >= 60);
+	case 'N': return jan1 + r->n;
 	default: {
 		int64_t first = days_from_civil64(y, r->m, 1);
 		/* POSIX weekday d: 0 = Sunday. ISO weekday of first: 1..7 (7 = Sunday). */
@@ -338,8 +336,8 @@ int tz_parse(const void *data, size_t len, const char *name, tz_t **out)
 	size_t need = block_size(&c, tsize);
 	if (need > len - pos)
 		return ERR_INVALID;
-	const unsigned char *times = p + pos, *idx = times + (size_t)c.time * tsize,
-			    *types = idx + c.time, *chars = types + (size_t)c.type * 6;
+	const unsigned char *times = p + pos, *idx = times + (size_t)c.time * tsize, *types = idx + c.time,
+			    *chars = types + (size_t)c.type * 6;
 	tz_t *z = xcalloc(1, sizeof *z);
 	z->name = xstrdup(name ? name : "");
 	z->ntrans = c.time;
@@ -474,14 +472,14 @@ void tz_local(const tz_t *z, int64_t t, tz_local_t *out)
 static size_t offsets_between(const tz_t *z, int64_t lo, int64_t hi, int32_t *offs, size_t max)
 {
 	size_t n = 0;
-#define ADD(o)                                                                                                   \
-	do {                                                                                                     \
-		int32_t o_ = (o);                                                                                \
-		bool dup_ = false;                                                                               \
-		for (size_t k_ = 0; k_ < n; k_++)                                                                \
-			dup_ |= offs[k_] == o_;                                                                  \
-		if (!dup_ && n < max)                                                                            \
-			offs[n++] = o_;                                                                          \
+#define ADD(o)                                                                                                         \
+	do {                                                                                                           \
+		int32_t o_ = (o);                                                                                      \
+		bool dup_ = false;                                                                                     \
+		for (size_t k_ = 0; k_ < n; k_++)                                                                      \
+			dup_ |= offs[k_] == o_;                                                                        \
+		if (!dup_ && n < max)                                                                                  \
+			offs[n++] = o_;                                                                                \
 	} while (0)
 	ADD(lookup(z, lo).off);
 	if (z->ntrans > 0) {

@@ -177,4 +177,3 @@ void tz_hhmm_format(int minutes, char out[TZ_HHMM_LEN])
 		minutes = 1440;
 	snprintf(out, TZ_HHMM_LEN, "%02d:%02d", minutes / 60, minutes % 60);
 }
-

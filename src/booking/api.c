@@ -59,7 +59,8 @@ static const char *field(http_req_t *r, const char *name)
 static void reply_err(http_req_t *r, int rc, const booking_err_t *err)
 {
 	if (err->code) {
-		http_reply_fields(r, booking_err_status(err), err->code, err->key ? err->key : "err_internal", &err->fields);
+		http_reply_fields(r, booking_err_status(err), err->code, err->key ? err->key : "err_internal",
+				  &err->fields);
 	} else if (rc == ERR_UNAVAILABLE || rc == ERR_DB || rc == ERR_BUSY) {
 		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 	} else if (rc == ERR_NOT_FOUND) {
@@ -115,8 +116,8 @@ static void api_pow(http_req_t *r)
 	booking_pow_key(cfg, &key, &keylen);
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 200,
-			booking_pow_challenge(key, keylen, config_int(cfg, "booking.pow_max_number"), (int64_t)time(NULL),
-					      POW_TTL));
+			booking_pow_challenge(key, keylen, config_int(cfg, "booking.pow_max_number"),
+					      (int64_t)time(NULL), POW_TTL));
 }
 
 /* ---------------------------------------------------------------- holds */
@@ -138,9 +139,8 @@ static void read_input(http_req_t *r, booking_input_t *in)
 	in->altcha = field(r, "altcha");
 	json_t *dc = r->json ? json_object_get(r->json, "digital_confidence") : NULL;
 	if (json_is_integer(dc))
-		in->digital_confidence = json_integer_value(dc) >= 0 && json_integer_value(dc) <= 5
-						 ? (int)json_integer_value(dc)
-						 : -1;
+		in->digital_confidence =
+			json_integer_value(dc) >= 0 && json_integer_value(dc) <= 5 ? (int)json_integer_value(dc) : -1;
 	else if (dc && !json_is_null(dc))
 		in->digital_confidence = -1;
 }
@@ -166,7 +166,7 @@ static void api_hold(http_req_t *r)
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 201,
 			jpack("{s:s,s:s,s:I}", "hold", token, "expires_at", iso, "expires_in",
-				  (json_int_t)(exp - ctx.now)));
+			      (json_int_t)(exp - ctx.now)));
 }
 
 static void api_hold_release(http_req_t *r)
@@ -219,7 +219,7 @@ static json_t *history_json(booking_ctx_t *ctx, int64_t id)
 		char at[TZ_ISO_LEN];
 		tz_format_iso(tz_utc(), ev[i].at, at);
 		json_array_append_new(h, jpack("{s:s,s:s,s:s,s:s}", "at", at, "from", ev[i].from_state, "to",
-						   ev[i].to_state, "actor", ev[i].actor));
+					       ev[i].to_state, "actor", ev[i].actor));
 	}
 	return h;
 }
@@ -345,13 +345,15 @@ static void api_list(http_req_t *r)
 {
 	booking_ctx_t ctx;
 	bk_ctx_from_req(&ctx, r);
-	const char *office = http_query(r, "office"), *date = http_query(r, "date"), *channel = http_query(r, "channel");
+	const char *office = http_query(r, "office"), *date = http_query(r, "date"),
+		   *channel = http_query(r, "channel");
 	int64_t office_id = 0;
 	if (office && *office) {
 		catalog_office_t o;
 		int rc = catalog_office_by_code(ctx.c, ctx.a, office, &o);
 		if (rc) {
-			http_reply_error(r, rc == ERR_NOT_FOUND ? 404 : 503, rc == ERR_NOT_FOUND ? "not_found" : "unavailable",
+			http_reply_error(r, rc == ERR_NOT_FOUND ? 404 : 503,
+					 rc == ERR_NOT_FOUND ? "not_found" : "unavailable",
 					 rc == ERR_NOT_FOUND ? "err_not_found" : "err_unavailable", NULL);
 			return;
 		}
@@ -383,9 +385,9 @@ static void api_list(http_req_t *r)
 		tz_format_iso(z ? z : tz_utc(), v[i].start_at, s);
 		tz_format_iso(z ? z : tz_utc(), v[i].end_at, e);
 		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", v[i].code, "status",
-						      v[i].status, "channel", v[i].channel, "start", s, "end", e, "name",
-						      v[i].name, "service", v[i].service_code, "office", v[i].office_code,
-						      "booked_by", v[i].booked_by));
+						  v[i].status, "channel", v[i].channel, "start", s, "end", e, "name",
+						  v[i].name, "service", v[i].service_code, "office", v[i].office_code,
+						  "booked_by", v[i].booked_by));
 	}
 	auth_audit(r, "booking.list", office ? office : "", date);
 	http_reply_json(r, 200, jpack("{s:s,s:o}", "date", date, "appointments", list));

@@ -93,12 +93,9 @@ int booking_get(booking_ctx_t *ctx, const char *code, const char *token, const c
 static const struct {
 	const char *from, *to, *stamp;
 } MOVES[] = {
-	{"booked", "checked_in", "checked_in_at"},
-	{"booked", "no_show", NULL},
-	{"booked", "cancelled", "cancelled_at"},
-	{"checked_in", "called", "called_at"},
-	{"checked_in", "cancelled", "cancelled_at"},
-	{"called", "in_service", "served_at"},
+	{"booked", "checked_in", "checked_in_at"},   {"booked", "no_show", NULL},
+	{"booked", "cancelled", "cancelled_at"},     {"checked_in", "called", "called_at"},
+	{"checked_in", "cancelled", "cancelled_at"}, {"called", "in_service", "served_at"},
 	{"in_service", "done", "done_at"},
 };
 
@@ -230,8 +227,7 @@ int booking_list(booking_ctx_t *ctx, int64_t office_id, const char *day, const c
 
 /* ---------------------------------------------------------------- cancel, reschedule */
 
-int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number,
-		   booking_err_t *err)
+int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number, booking_err_t *err)
 {
 	if (!ctx->c)
 		return ERR_UNAVAILABLE;
@@ -295,8 +291,8 @@ int booking_reschedule(booking_ctx_t *ctx, const char *code, const char *token, 
 		goto fail;
 	}
 	/* The same service and channel; in person at the same office. */
-	rc = bk_resolve_target(ctx, b.service_code, b.channel, str_eq(b.channel, "in_person") ? b.office_code : NULL, &t,
-			    err);
+	rc = bk_resolve_target(ctx, b.service_code, b.channel, str_eq(b.channel, "in_person") ? b.office_code : NULL,
+			       &t, err);
 	if (rc == ERR_INVALID) {
 		/* The service or office was withdrawn since: nothing to move to. */
 		if (err)

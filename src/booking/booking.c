@@ -150,11 +150,10 @@ static bool booking_channel(const char *ch)
 
 /* ---------------------------------------------------------------- service, channel, offices */
 
-
 /* Checks service / channel / office and lists the offices whose slots may serve them: the
  * office given (in person, or any channel when given), else every active virtual office. */
-int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *channel, const char *office,
-			  bk_target_t *t, booking_err_t *err)
+int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *channel, const char *office, bk_target_t *t,
+		      booking_err_t *err)
 {
 	memset(t, 0, sizeof *t);
 	bool bad = false;
@@ -180,8 +179,8 @@ int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *chann
 		rc = catalog_office_by_code(ctx->c, ctx->a, office, &o);
 		if (rc && rc != ERR_NOT_FOUND)
 			return rc;
-		if (rc || !o.active || (!bad && str_eq(channel, "in_person") &&
-					!catalog_procedure_offered(ctx->c, t->proc.id, o.id))) {
+		if (rc || !o.active ||
+		    (!bad && str_eq(channel, "in_person") && !catalog_procedure_offered(ctx->c, t->proc.id, o.id))) {
 			bk_err_field(err, "office", "booking_err_office");
 			return ERR_INVALID;
 		}
@@ -211,7 +210,6 @@ const tz_t *bk_office_tz(const catalog_office_t *o)
 
 /* ---------------------------------------------------------------- personal data */
 
-
 bool bk_validate_person(booking_ctx_t *ctx, const booking_input_t *in, bk_person_t *p, booking_err_t *err)
 {
 	bool ok = true;
@@ -230,9 +228,9 @@ bool bk_validate_person(booking_ctx_t *ctx, const booking_input_t *in, bk_person
 		ok = false;
 	} else if (!booking_id_valid(in->id_type, in->id_number, p->id_number)) {
 		bk_err_field(err, "id_number",
-			  str_eq(in->id_type, "dni")   ? "booking_err_dni"
-			  : str_eq(in->id_type, "nie") ? "booking_err_nie"
-						       : "booking_err_passport");
+			     str_eq(in->id_type, "dni")   ? "booking_err_dni"
+			     : str_eq(in->id_type, "nie") ? "booking_err_nie"
+							  : "booking_err_passport");
 		ok = false;
 	}
 	const char *email = trimmed(ctx->a, in->email), *phone = trimmed(ctx->a, in->phone);
@@ -406,4 +404,3 @@ int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err
 	}
 	return reached ? ERR_BUSY : 0;
 }
-

@@ -78,28 +78,27 @@ const char *booking_err_field(const booking_err_t *err, const char *field);
 
 /* Who acts and with what settings (pages and the API fill it from the request). */
 typedef struct {
-	db_conn_t *c;         /* borrowed; no transaction open */
-	arena_t *a;           /* where out-strings go */
-	const config_t *cfg;  /* [booking], server.public_url */
-	int64_t now;          /* Unix seconds */
-	const char *lang;     /* "ca" | "es" | "en" (model texts) */
+	db_conn_t *c;        /* borrowed; no transaction open */
+	arena_t *a;          /* where out-strings go */
+	const config_t *cfg; /* [booking], server.public_url */
+	int64_t now;         /* Unix seconds */
+	const char *lang;    /* "ca" | "es" | "en" (model texts) */
 	/* The actor: a staff member (user_id > 0, staff = true) or a citizen (0, false). */
 	int64_t user_id;
 	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
 	bool staff;
-	bool demo;            /* demo data: no proof of work, no mails */
+	bool demo; /* demo data: no proof of work, no mails */
 } booking_ctx_t;
-
 
 /* ---------------------------------------------------------------- availability */
 
 typedef struct {
-	int64_t slot_id;       /* one of the slots at this start (phone/video: several offices) */
-	const char *office;    /* its office code */
+	int64_t slot_id;    /* one of the slots at this start (phone/video: several offices) */
+	const char *office; /* its office code */
 	int64_t start_at, end_at;
 	char start_iso[TZ_ISO_LEN]; /* in the office's zone, with offset */
 	char time[TZ_HHMM_LEN];     /* local "HH:MM" */
-	int free;              /* seats the actor may take (summed over offices for phone/video) */
+	int free;                   /* seats the actor may take (summed over offices for phone/video) */
 } booking_slot_t;
 
 typedef struct {
@@ -109,11 +108,11 @@ typedef struct {
 } booking_day_t;
 
 typedef struct {
-	const char *service;  /* procedure code (required) */
-	const char *channel;  /* "in_person" | "phone" | "video" */
-	const char *office;   /* office code; required in person (an office offering the procedure);
+	const char *service;   /* procedure code (required) */
+	const char *channel;   /* "in_person" | "phone" | "video" */
+	const char *office;    /* office code; required in person (an office offering the procedure);
 	                       * for phone/video optional: when empty, every active virtual office */
-	const char *from, *to;/* local dates; default today .. today + 30; at most 92 days */
+	const char *from, *to; /* local dates; default today .. today + 30; at most 92 days */
 } booking_query_t;
 
 /* Bookable slots for the actor (staff see the staff share and unreleased days), grouped by
@@ -128,17 +127,17 @@ json_t *booking_days_json(const booking_day_t *days, size_t ndays);
 
 typedef struct {
 	const char *service, *channel, *office; /* as in booking_query_t */
-	const char *start;       /* ISO 8601 with offset (or Z), the slot's start */
-	int64_t slot_id;         /* alternative to office + start (pages); 0 = use start */
-	const char *hold;        /* a hold token from booking_hold (optional) */
+	const char *start;                      /* ISO 8601 with offset (or Z), the slot's start */
+	int64_t slot_id;                        /* alternative to office + start (pages); 0 = use start */
+	const char *hold;                       /* a hold token from booking_hold (optional) */
 	const char *name, *id_type, *id_number, *email, *phone, *lang;
-	int digital_confidence;  /* 0 = not given; 1..5 */
+	int digital_confidence; /* 0 = not given; 1..5 */
 	/* The altcha widget's payload (form/JSON field "altcha"). Required from citizens when
 	 * booking.proof_of_work is on (field error "altcha" otherwise); staff need none. */
 	const char *altcha;
 } booking_input_t;
 
-#define BOOKING_CODE_LEN 9   /* 8 characters from BOOKING_CODE_ALPHABET + NUL */
+#define BOOKING_CODE_LEN 9 /* 8 characters from BOOKING_CODE_ALPHABET + NUL */
 #define BOOKING_CODE_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #define BOOKING_TOKEN_LEN 65 /* 64 hex + NUL */
 
@@ -146,8 +145,8 @@ typedef struct {
  * taken now (a hold counts as a booking for the counters) and given back by booking_job when the
  * hold expires unconfirmed. Only service/channel/office/start (or slot_id) are read. Writes the
  * hold token (64 hex) and its expiry. "slot_full", "invalid". */
-int booking_hold(booking_ctx_t *ctx, const booking_input_t *in, char token[BOOKING_TOKEN_LEN],
-		 int64_t *expires_at, booking_err_t *err);
+int booking_hold(booking_ctx_t *ctx, const booking_input_t *in, char token[BOOKING_TOKEN_LEN], int64_t *expires_at,
+		 booking_err_t *err);
 /* Gives a hold's seat back at once (the citizen went back to pick another time). 0 or
  * ERR_NOT_FOUND. */
 int booking_hold_release(booking_ctx_t *ctx, const char *token);
@@ -175,11 +174,11 @@ typedef struct {
 	const char *office_code, *service_code;
 	int64_t start_at, end_at;
 	const char *name, *id_type, *id_number, *email, *phone, *lang;
-	int digital_confidence;         /* 0 when not given */
-	int64_t booked_by_user_id;      /* 0 for the citizen */
-	const char *booked_by;          /* "citizen" or the staff e-mail */
+	int digital_confidence;    /* 0 when not given */
+	int64_t booked_by_user_id; /* 0 for the citizen */
+	const char *booked_by;     /* "citizen" or the staff e-mail */
 	bool staff_seat;
-	int sequence;                   /* changes so far (iCalendar SEQUENCE) */
+	int sequence; /* changes so far (iCalendar SEQUENCE) */
 	int64_t created_at, updated_at, cancelled_at, checked_in_at, called_at, served_at, done_at;
 } booking_t;
 
@@ -191,8 +190,7 @@ int booking_get(booking_ctx_t *ctx, const char *code, const char *token, const c
 /* Cancels (booked or checked_in → cancelled) with the same proof as booking_get; the seat
  * returns to the pool after booking.cancel_return_delay; the cancellation mail is enqueued.
  * "not_found", "bad_state", "too_late" (the start has passed; staff may still cancel). */
-int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number,
-		   booking_err_t *err);
+int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number, booking_err_t *err);
 
 /* Moves a booked appointment to the slot at new_start (ISO) or new_slot_id (non-zero wins), same
  * service, channel and office (any serving office for phone/video): the new seat is taken before
@@ -255,14 +253,13 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 /* A new challenge: {"algorithm":"SHA-256","challenge","maxnumber","salt","signature"}, the salt
  * carrying its expiry ("…?expires=UNIX"). key/keylen: booking.pow_key (the process's random key
  * when empty). New reference. */
-json_t *booking_pow_challenge(const unsigned char *key, size_t keylen, int64_t maxnumber, int64_t now,
-			      int64_t ttl);
+json_t *booking_pow_challenge(const unsigned char *key, size_t keylen, int64_t maxnumber, int64_t now, int64_t ttl);
 /* Checks an altcha payload (base64 of the JSON {algorithm, challenge, number, salt, signature}):
  * the signature, sha256(salt + number) == challenge, and the expiry. Pure: no replay check.
  * 0 or ERR_INVALID. *expires and challenge_hex (either may be NULL) get the salt's expiry and
  * the challenge. */
-int booking_pow_verify(const unsigned char *key, size_t keylen, const char *payload, int64_t now,
-		       int64_t *expires, char challenge_hex[65]);
+int booking_pow_verify(const unsigned char *key, size_t keylen, const char *payload, int64_t now, int64_t *expires,
+		       char challenge_hex[65]);
 /* booking_pow_verify + refuse a payload seen before (kept in the database until it expires, so
  * every node agrees). 0, ERR_INVALID, ERR_CONFLICT (replayed). */
 int booking_pow_redeem(booking_ctx_t *ctx, const char *payload);

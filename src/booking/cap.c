@@ -47,8 +47,8 @@ static const cap_notice_t notices[] = {
 	 NOTICE_APPOINTMENT | NOTICE_SUPERSEDES | NOTICE_STALE},
 	{"booking_cancelled", "booking/mail/cancelled", "mail_subject_cancelled", "mail_intro_cancelled",
 	 "sms_cancelled", NOTICE_APPOINTMENT | NOTICE_CANCEL | NOTICE_SUPERSEDES},
-	{"booking_reminder", "booking/mail/reminder", "mail_subject_reminder", "mail_intro_reminder",
-	 "sms_reminder", NOTICE_APPOINTMENT | NOTICE_STALE},
+	{"booking_reminder", "booking/mail/reminder", "mail_subject_reminder", "mail_intro_reminder", "sms_reminder",
+	 NOTICE_APPOINTMENT | NOTICE_STALE},
 	{0},
 };
 

@@ -77,9 +77,10 @@ bool booking_id_valid(const char *type, const char *number, char normalised[BOOK
 	char tmp[BOOKING_ID_MAX];
 	if (!normalise(number, tmp))
 		return false;
-	bool ok = str_eq(type, "dni") ? dni_ok(tmp) : str_eq(type, "nie") ? nie_ok(tmp)
-						   : str_eq(type, "passport") ? passport_ok(tmp)
-									     : false;
+	bool ok = str_eq(type, "dni")        ? dni_ok(tmp)
+		  : str_eq(type, "nie")      ? nie_ok(tmp)
+		  : str_eq(type, "passport") ? passport_ok(tmp)
+					     : false;
 	if (ok && normalised)
 		memcpy(normalised, tmp, strlen(tmp) + 1);
 	return ok;

@@ -62,7 +62,7 @@ int bk_take_seat(booking_ctx_t *ctx, bk_cand_t *c, size_t nc, size_t *taken, boo
 /* The slots a request names: its slot_id, or its start among the target's offices. ERR_INVALID
  * with "start" in err when it names none, ERR_CONFLICT ("slot_full") when they are full. */
 int bk_find_slots(booking_ctx_t *ctx, const bk_target_t *t, const char *start, int64_t slot_id, bk_cand_t *c,
-		      size_t *nc, booking_err_t *err);
+		  size_t *nc, booking_err_t *err);
 /* The stored form of a manage or hold token (SHA-256, hex). */
 void bk_hash_token(const char *token, char out[65]);
 /* What went wrong for the citizen (err may be NULL): the whole request's code and message key, or
@@ -71,8 +71,8 @@ void bk_err_set(booking_err_t *err, const char *code, const char *key);
 void bk_err_field(booking_err_t *err, const char *field, const char *key);
 /* Checks service / channel / office and lists the offices whose slots may serve them: the
  * office given (in person, or any channel when given), else every active virtual office. */
-int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *channel, const char *office,
-			  bk_target_t *t, booking_err_t *err);
+int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *channel, const char *office, bk_target_t *t,
+		      booking_err_t *err);
 /* The office's time zone (UTC when unknown). */
 const tz_t *bk_office_tz(const catalog_office_t *o);
 /* Checks and normalises the citizen's details of in into p; false with the fields in err. */
@@ -131,15 +131,14 @@ int bk_store_appt_by_id(db_conn_t *c, arena_t *a, int64_t id, booking_t *out);
 int64_t bk_store_appt_status(db_conn_t *c, int64_t id, const char *from, const char *to, const char *stamp,
 			     int64_t now);
 /* Points a booked appointment at another slot; sequence + 1. */
-int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office_id, int64_t start_at,
-		       int64_t end_at, bool staff_seat, int64_t now);
+int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office_id, int64_t start_at, int64_t end_at,
+		       bool staff_seat, int64_t now);
 int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, int64_t to_at, const char *channel,
 		  booking_t **out, size_t *n);
 /* Appointments still "booked" whose start is at or before `before` (no-show candidates). */
 int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n);
 
-int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to,
-		       const char *actor);
+int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to, const char *actor);
 int bk_store_events(db_conn_t *c, arena_t *a, int64_t appt_id, booking_event_t **out, size_t *n);
 
 int bk_store_seat_return_add(db_conn_t *c, int64_t slot_id, bool staff_seat, int64_t at);

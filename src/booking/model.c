@@ -79,7 +79,7 @@ static json_t *office_json(arena_t *a, const cat_office_t *o, const char *lang)
 	else if (o->city && *o->city)
 		addr = arena_printf(a, "%s, %s", addr, o->city);
 	return jpack("{s:s,s:s,s:s,s:s,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "address", addr,
-			 "phone", o->phone ? o->phone : "", "accessibility", i18n_pick(lang, o->access));
+		     "phone", o->phone ? o->phone : "", "accessibility", i18n_pick(lang, o->access));
 }
 
 json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token, const char *lang)
@@ -122,7 +122,7 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_object_set_new(m, "end", json_string(end));
 	json_object_set_new(m, "start_local",
 			    jpack("{s:s,s:s,s:s,s:s,s:s}", "date", date, "time", time, "end_time", etime, "weekday",
-				      WEEKDAYS[li][tz_weekday(l.day) - 1], "long", long_date(ctx->a, li, l.day)));
+				  WEEKDAYS[li][tz_weekday(l.day) - 1], "long", long_date(ctx->a, li, l.day)));
 	json_object_set_new(m, "tz", json_string(tz_name(z)));
 	json_object_set_new(m, "duration_min", json_integer((b->end_at - b->start_at) / 60));
 	json_object_set_new(m, "name", json_string(b->name));
@@ -143,7 +143,6 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_object_set_new(m, "upload_url", json_string(arena_printf(ctx->a, "%s/docs/%s%s", base, b->code, q)));
 	json_object_set_new(m, "booked_by", json_string(b->booked_by && *b->booked_by ? b->booked_by : "citizen"));
 	json_object_set_new(m, "sequence", json_integer(b->sequence));
-	json_object_set_new(m, "cancellable",
-			    json_boolean(str_eq(b->status, "booked") && b->start_at > ctx->now));
+	json_object_set_new(m, "cancellable", json_boolean(str_eq(b->status, "booked") && b->start_at > ctx->now));
 	return m;
 }

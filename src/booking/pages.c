@@ -50,10 +50,13 @@
 const flow_t BK_CITIZEN = {false, "/cita"};
 const flow_t BK_STAFF = {true, "/staff/cita"};
 const char *const BK_CHANNELS[BK_NCHANNELS] = {"in_person", "phone", "video"};
-const char *const BK_STEP_KEYS[] = {"",         "cita_step_service", "cita_step_channel", "cita_step_office",
-				    "cita_step_day", "cita_step_time",  "cita_step_details"};
-
-
+const char *const BK_STEP_KEYS[] = {"",
+				    "cita_step_service",
+				    "cita_step_channel",
+				    "cita_step_office",
+				    "cita_step_day",
+				    "cita_step_time",
+				    "cita_step_details"};
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -110,9 +113,10 @@ bool bk_iso_parts(const char *s, char date[TZ_DATE_LEN], char hhmm[TZ_HHMM_LEN])
 			return false;
 		rest += 3;
 	}
-	if (!(str_eq(rest, "Z") || (strlen(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && isdigit((unsigned char)rest[1]) &&
-				    isdigit((unsigned char)rest[2]) && rest[3] == ':' && isdigit((unsigned char)rest[4]) &&
-				    isdigit((unsigned char)rest[5]))))
+	if (!(str_eq(rest, "Z") ||
+	      (strlen(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && isdigit((unsigned char)rest[1]) &&
+	       isdigit((unsigned char)rest[2]) && rest[3] == ':' && isdigit((unsigned char)rest[4]) &&
+	       isdigit((unsigned char)rest[5]))))
 		return false;
 	memcpy(date, d, sizeof d);
 	memcpy(hhmm, t, sizeof t);
@@ -197,7 +201,6 @@ bool bk_limited(http_req_t *r, const flow_t *f, bool booking)
 
 /* ---------------------------------------------------------------- the state of a flow */
 
-
 /* The actor for the flow: a citizen on /cita whoever is signed in, the staff member on
  * /staff/cita. False (503 answered) when storage is down. */
 bool bk_ctx_for(http_req_t *r, const flow_t *f, booking_ctx_t *ctx)
@@ -251,15 +254,19 @@ static const char *st_query(const st_t *st, unsigned flags)
 	const struct {
 		unsigned flag;
 		const char *name, *value;
-	} parts[] = {{Q_SERVICE, "service", st->service}, {Q_CHANNEL, "channel", st->channel},
+	} parts[] = {{Q_SERVICE, "service", st->service},
+		     {Q_CHANNEL, "channel", st->channel},
 		     {Q_OFFICE, "office", str_eq(st->channel, "in_person") ? st->office : ""},
-		     {Q_DAY, "day", st->day}, {Q_START, "start", st->start}, {Q_HOLD, "hold", st->hold},
+		     {Q_DAY, "day", st->day},
+		     {Q_START, "start", st->start},
+		     {Q_HOLD, "hold", st->hold},
 		     {Q_UNTIL, "until", st->until}};
 	const char *q = "";
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		if (!(flags & parts[i].flag) || !parts[i].value || !*parts[i].value)
 			continue;
-		q = arena_printf(r->arena, "%s%s%s=%s", q, *q ? "&" : "", parts[i].name, str_url_encode(r->arena, parts[i].value));
+		q = arena_printf(r->arena, "%s%s%s=%s", q, *q ? "&" : "", parts[i].name,
+				 str_url_encode(r->arena, parts[i].value));
 	}
 	return q;
 }
@@ -270,8 +277,8 @@ const char *bk_st_url(const st_t *st, const char *step, unsigned flags, const ch
 	http_req_t *r = st->r;
 	const char *q = st_query(st, flags);
 	bool has_extra = extra && *extra;
-	return arena_printf(r->arena, "%s%s%s%s%s%s%s", st->f->base, *step ? "/" : "", step, (*q || has_extra) ? "?" : "", q,
-			    (*q && has_extra) ? "&" : "", has_extra ? extra : "");
+	return arena_printf(r->arena, "%s%s%s%s%s%s%s", st->f->base, *step ? "/" : "", step,
+			    (*q || has_extra) ? "?" : "", q, (*q && has_extra) ? "&" : "", has_extra ? extra : "");
 }
 
 void bk_hidden_add(json_t *h, const char *name, const char *value)
@@ -311,8 +318,9 @@ json_t *bk_lang_links(http_req_t *r, const char *self)
 	bool has_q = strchr(self, '?') != NULL;
 	for (int i = 0; i < I18N_NLANGS; i++)
 		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
-						   arena_printf(r->arena, "%s%slang=%s", self, has_q ? "&" : "?", i18n_langs[i]),
-						   "current", str_eq(r->lang, i18n_langs[i])));
+					       arena_printf(r->arena, "%s%slang=%s", self, has_q ? "&" : "?",
+							    i18n_langs[i]),
+					       "current", str_eq(r->lang, i18n_langs[i])));
 	return a;
 }
 
@@ -332,15 +340,18 @@ static json_t *st_summary(const st_t *st)
 	http_req_t *r = st->r;
 	json_t *s = json_array();
 	if (st->has_proc)
-		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_service"), "value", i18n_pick(r->lang, st->proc.name)));
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_service"), "value",
+					       i18n_pick(r->lang, st->proc.name)));
 	if (st->has_channel)
 		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_channel"), "value",
-						   bk_channel_label(r, st->channel)));
+					       bk_channel_label(r, st->channel)));
 	if (st->has_off)
 		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_office"), "value",
-						   arena_printf(r->arena, "%s (%s)", i18n_pick(r->lang, st->off.name), st->off.address ? st->off.address : "")));
+					       arena_printf(r->arena, "%s (%s)", i18n_pick(r->lang, st->off.name),
+							    st->off.address ? st->off.address : "")));
 	if (st->has_day)
-		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_day"), "value", bk_long_date(r, st->dayn)));
+		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_day"), "value",
+					       bk_long_date(r, st->dayn)));
 	if (st->has_start)
 		json_array_append_new(s, jpack("{s:s,s:s}", "label", http_t(r, "cita_f_time"), "value", st->stime));
 	return s;
@@ -357,9 +368,11 @@ void bk_render(st_t *st, int status, const char *tpl, json_t *m, int step, const
 	if (step) {
 		int total = st_total(st);
 		int n = (total == 5 && step > S_OFFICE) ? step - 1 : step;
-		const char *vars[] = {"n", arena_printf(r->arena, "%d", n), "total", arena_printf(r->arena, "%d", total), NULL};
-		json_object_set_new(m, "step", jpack("{s:s,s:s}", "label", http_tv(r, "cita_step_of", vars), "name",
-							 http_t(r, BK_STEP_KEYS[step])));
+		const char *vars[] = {"n", arena_printf(r->arena, "%d", n), "total",
+				      arena_printf(r->arena, "%d", total), NULL};
+		json_object_set_new(m, "step",
+				    jpack("{s:s,s:s}", "label", http_tv(r, "cita_step_of", vars), "name",
+					  http_t(r, BK_STEP_KEYS[step])));
 		json_t *sum = st_summary(st);
 		if (json_array_size(sum)) {
 			json_object_set_new(m, "summary", sum);
@@ -374,11 +387,11 @@ void bk_render(st_t *st, int status, const char *tpl, json_t *m, int step, const
 	http_reply_page(r, status, tpl, m);
 }
 
-void bk_problem(http_req_t *r, const flow_t *f, int status, const char *title_key, const char *msg,
-		    const char *href, const char *link_key)
+void bk_problem(http_req_t *r, const flow_t *f, int status, const char *title_key, const char *msg, const char *href,
+		const char *link_key)
 {
-	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:b,s:s}", "title", http_t(r, title_key), "message", msg, "href", href, "link",
-			      http_t(r, link_key), "staff_flow", f->staff, "base", f->base);
+	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:b,s:s}", "title", http_t(r, title_key), "message", msg, "href", href,
+			  "link", http_t(r, link_key), "staff_flow", f->staff, "base", f->base);
 	http_reply_page(r, status, "booking/problem", m);
 }
 
@@ -399,7 +412,8 @@ bool bk_check_service(st_t *st)
 		return false;
 	}
 	if (rc || !st->proc.active || !bk_proc_bookable(&st->proc)) {
-		bk_problem(r, st->f, 404, "cita_problem_title", http_t(r, "cita_err_service"), st->f->base, "cita_choose_service");
+		bk_problem(r, st->f, 404, "cita_problem_title", http_t(r, "cita_err_service"), st->f->base,
+			   "cita_choose_service");
 		return false;
 	}
 	st->has_proc = true;
@@ -414,8 +428,8 @@ bool bk_check_channel(st_t *st)
 		return false;
 	}
 	if (!bk_is_booking_channel(st->channel) || !catalog_channels_has(st->proc.channels, st->channel)) {
-		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_channel"), bk_st_url(st, "canal", Q_SERVICE, NULL),
-			"cita_choose_channel");
+		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_channel"),
+			   bk_st_url(st, "canal", Q_SERVICE, NULL), "cita_choose_channel");
 		return false;
 	}
 	st->has_channel = true;
@@ -470,7 +484,7 @@ bool bk_check_office(st_t *st)
 	}
 	if (rc || !st->off.active || !bk_list_has(&st->proc.offices, st->off.code)) {
 		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_office"),
-			bk_st_url(st, "oficina", Q_SERVICE | Q_CHANNEL, NULL), "cita_choose_office");
+			   bk_st_url(st, "oficina", Q_SERVICE | Q_CHANNEL, NULL), "cita_choose_office");
 		return false;
 	}
 	st->has_off = true;
@@ -486,8 +500,8 @@ bool bk_check_day(st_t *st)
 		return false;
 	}
 	if (tz_date_parse(st->day, &st->dayn) || st->dayn < st->today || st->dayn > st->today + AHEAD_DAYS) {
-		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_day"), bk_st_url(st, "dia", Q_TO_OFFICE, NULL),
-			"cita_choose_day");
+		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_day"),
+			   bk_st_url(st, "dia", Q_TO_OFFICE, NULL), "cita_choose_day");
 		return false;
 	}
 	st->has_day = true;
@@ -502,8 +516,8 @@ bool bk_check_start(st_t *st)
 		return false;
 	}
 	if (!bk_iso_parts(st->start, st->sdate, st->stime) || !str_eq(st->sdate, st->day)) {
-		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_time"), bk_st_url(st, "hora", Q_TO_DAY, NULL),
-			"cita_choose_time");
+		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_time"),
+			   bk_st_url(st, "hora", Q_TO_DAY, NULL), "cita_choose_time");
 		return false;
 	}
 	st->has_start = true;
@@ -549,9 +563,9 @@ int64_t bk_next_release(st_t *st, int32_t from, int32_t to)
 				   date_str(st->r, to), st->ctx.now, true, &s, &ns))
 			continue;
 		for (size_t k = 0; k < ns; k++)
-			if (s[k].release_at > st->ctx.now && s[k].capacity > s[k].booked && (!best || s[k].release_at < best))
+			if (s[k].release_at > st->ctx.now && s[k].capacity > s[k].booked &&
+			    (!best || s[k].release_at < best))
 				best = s[k].release_at;
 	}
 	return best;
 }
-

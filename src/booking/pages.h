@@ -102,8 +102,8 @@ json_t *bk_lang_links(http_req_t *r, const char *self);
 /* Adds what every page of the flow shows, and replies. step 0: no step indicator. self: this
  * page as a GET URL (for the language links), or NULL. back: the back link, or NULL. */
 void bk_render(st_t *st, int status, const char *tpl, json_t *m, int step, const char *self, const char *back);
-void bk_problem(http_req_t *r, const flow_t *f, int status, const char *title_key, const char *msg,
-		    const char *href, const char *link_key);
+void bk_problem(http_req_t *r, const flow_t *f, int status, const char *title_key, const char *msg, const char *href,
+		const char *link_key);
 bool bk_check_service(st_t *st);
 bool bk_check_channel(st_t *st);
 bool bk_check_office(st_t *st);

@@ -25,7 +25,6 @@
 
 /* ---------------------------------------------------------------- the calendar */
 
-
 static int32_t month_first(int y, int m)
 {
 	return tz_days_from_civil(y, m, 1);
@@ -50,7 +49,8 @@ static json_t *month_link(http_req_t *r, const cal_links_t *lk, int y, int m, co
 	const char *label = http_tv(r, arena_printf(r->arena, "cita_cal_%s", rel), vars);
 	json_t *o = jpack("{s:s,s:n,s:n}", "label", label, "href", "value");
 	if (lk->month_href)
-		json_object_set_new(o, "href", json_string(arena_printf(r->arena, "%s%s", lk->month_href, bk_month_str(r, y, m))));
+		json_object_set_new(o, "href",
+				    json_string(arena_printf(r->arena, "%s%s", lk->month_href, bk_month_str(r, y, m))));
 	else
 		json_object_set_new(o, "value", json_string(bk_month_str(r, y, m)));
 	return o;
@@ -64,7 +64,8 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 	json_t *wd = json_array();
 	for (int d = 1; d <= 7; d++) {
 		const char *k = arena_printf(r->arena, "%d", d);
-		json_array_append_new(wd, jpack("{s:s,s:s}", "short", http_tf(r, "cita_wds_%s", k), "long", http_tf(r, "cita_wd_%s", k)));
+		json_array_append_new(wd, jpack("{s:s,s:s}", "short", http_tf(r, "cita_wds_%s", k), "long",
+						http_tf(r, "cita_wd_%s", k)));
 	}
 	int32_t first = month_first(y, m), last = month_last(y, m);
 	json_t *weeks = json_array(), *cells = NULL;
@@ -76,8 +77,8 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 		}
 		/* Every key in every cell: a missing one would be looked up in the outer contexts. */
 		if (d < first || d > last) {
-			json_array_append_new(cells, jpack("{s:b,s:b,s:b,s:n,s:n}", "blank", true, "free", false, "today",
-							       false, "href", "value"));
+			json_array_append_new(cells, jpack("{s:b,s:b,s:b,s:n,s:n}", "blank", true, "free", false,
+							   "today", false, "href", "value"));
 			continue;
 		}
 		char ds[TZ_DATE_LEN];
@@ -88,13 +89,17 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 		int yy, mm, dd;
 		tz_civil_from_days(d, &yy, &mm, &dd);
 		json_t *c = jpack("{s:b,s:i,s:b,s:b,s:s,s:n,s:n}", "blank", false, "num", dd, "free", free, "today",
-				      d == today, "rest",
-				      arena_printf(r->arena, " %s", http_tf(r, "cita_of_month_%s", arena_printf(r->arena, "%d", mm))),
-				      "href", "value");
+				  d == today, "rest",
+				  arena_printf(r->arena, " %s",
+					       http_tf(r, "cita_of_month_%s", arena_printf(r->arena, "%d", mm))),
+				  "href", "value");
 		if (free) {
-			json_object_set_new(c, "wd", json_string(http_tf(r, "cita_wd_%s", arena_printf(r->arena, "%d", tz_weekday(d)))));
+			json_object_set_new(c, "wd",
+					    json_string(http_tf(r, "cita_wd_%s",
+								arena_printf(r->arena, "%d", tz_weekday(d)))));
 			if (lk->day_href)
-				json_object_set_new(c, "href", json_string(arena_printf(r->arena, "%s%s", lk->day_href, ds)));
+				json_object_set_new(c, "href",
+						    json_string(arena_printf(r->arena, "%s%s", lk->day_href, ds)));
 			else
 				json_object_set_new(c, "value", json_string(ds));
 		}
@@ -102,8 +107,8 @@ static json_t *calendar(http_req_t *r, int y, int m, const booking_day_t *days, 
 	}
 	const char *vars[] = {"month", http_tf(r, "cita_month_%s", arena_printf(r->arena, "%d", m)), "year",
 			      arena_printf(r->arena, "%d", y), NULL};
-	json_t *cal = jpack("{s:s,s:o,s:o,s:b,s:n,s:n}", "caption", http_tv(r, "cita_month_year", vars), "wd", wd, "weeks",
-				weeks, "buttons", lk->day_href == NULL, "prev", "next");
+	json_t *cal = jpack("{s:s,s:o,s:o,s:b,s:n,s:n}", "caption", http_tv(r, "cita_month_year", vars), "wd", wd,
+			    "weeks", weeks, "buttons", lk->day_href == NULL, "prev", "next");
 	int py = y, pm = m, ny = y, nm = m;
 	month_step(&py, &pm, -1);
 	month_step(&ny, &nm, 1);
@@ -126,7 +131,8 @@ int bk_month_model(st_t *st, const char *month, const cal_links_t *lk, json_t *m
 	size_t nd;
 	int rc;
 	if (*month) {
-		if (!bk_month_parse(month, &y, &mo) || month_last(y, mo) < today || month_first(y, mo) > today + AHEAD_DAYS)
+		if (!bk_month_parse(month, &y, &mo) || month_last(y, mo) < today ||
+		    month_first(y, mo) > today + AHEAD_DAYS)
 			return ERR_INVALID;
 	} else {
 		if ((rc = bk_avail(st, today, today + WINDOW_DAYS, &days, &nd)))
@@ -159,7 +165,8 @@ int bk_month_model(st_t *st, const char *month, const cal_links_t *lk, json_t *m
 		if (rel) {
 			tz_local_t l;
 			tz_local(st->tz, rel, &l);
-			const char *vars[] = {"date", bk_long_date(r, l.day), "time", bk_local_hhmm(r, st->tz, rel), NULL};
+			const char *vars[] = {"date", bk_long_date(r, l.day), "time", bk_local_hhmm(r, st->tz, rel),
+					      NULL};
 			json_object_set_new(m, "release", json_string(http_tv(r, "cita_release", vars)));
 		}
 	}
@@ -211,8 +218,8 @@ static void step_day(http_req_t *r, const flow_t *f)
 	int rc = bk_month_model(&st, month, &lk, m, &shown);
 	if (rc == ERR_INVALID) {
 		json_decref(m);
-		bk_problem(r, f, 400, "cita_problem_title", http_t(r, "cita_err_month"), bk_st_url(&st, "dia", Q_TO_OFFICE, NULL),
-			"cita_choose_day");
+		bk_problem(r, f, 400, "cita_problem_title", http_t(r, "cita_err_month"),
+			   bk_st_url(&st, "dia", Q_TO_OFFICE, NULL), "cita_choose_day");
 		return;
 	}
 	if (rc) {
@@ -220,8 +227,8 @@ static void step_day(http_req_t *r, const flow_t *f)
 		http_reply_unavailable(r);
 		return;
 	}
-	bk_render(&st, 200, "booking/day", m, S_DAY, bk_st_url(&st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%s", shown)),
-	       back_from_day(&st));
+	bk_render(&st, 200, "booking/day", m, S_DAY,
+		  bk_st_url(&st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%s", shown)), back_from_day(&st));
 }
 
 /* ---------------------------------------------------------------- step 5: the time */
@@ -237,23 +244,27 @@ void bk_time_page(st_t *st, int status, const char *msg_key)
 	}
 	if (msg_key) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
-							   http_t(r, msg_key)));
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
+					  http_t(r, msg_key)));
 	}
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/hora", st->f->base)));
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_TO_DAY));
 	int64_t secs = config_int(r->app->cfg, "booking.hold_seconds");
 	const char *vars[] = {"minutes", arena_printf(r->arena, "%lld", (long long)((secs + 59) / 60)), NULL};
 	json_object_set_new(m, "hold_note", json_string(http_tv(r, "cita_hold_note", vars)));
-	json_object_set_new(m, "other_day", json_string(bk_st_url(st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%.7s", st->day))));
+	json_object_set_new(m, "other_day",
+			    json_string(
+				    bk_st_url(st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%.7s", st->day))));
 	bk_render(st, status, "booking/time", m, S_TIME, bk_st_url(st, "hora", Q_TO_DAY, NULL),
-	       bk_st_url(st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%.7s", st->day)));
+		  bk_st_url(st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%.7s", st->day)));
 }
 
 static void step_time(http_req_t *r, const flow_t *f)
 {
 	st_t st;
-	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st) || !bk_check_day(&st))
+	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st) ||
+	    !bk_check_day(&st))
 		return;
 	if (r->method != HTTP_POST) {
 		if (bk_limited(r, f, false))
@@ -302,7 +313,6 @@ static void step_time(http_req_t *r, const flow_t *f)
 	log_warn("booking pages: hold failed: %s", err_name(rc));
 	http_reply_unavailable(r);
 }
-
 
 /* ---------------------------------------------------------------- routes */
 

@@ -135,8 +135,9 @@ static void manage_page(http_req_t *r, int status, booking_ctx_t *ctx, const boo
 		json_object_set_new(m, "notice", json_string(http_t(r, notice)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "appt", "label", http_t(r, "cita_f_appointment"),
-							   "msg", http_t(r, err)));
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "appt", "label", http_t(r, "cita_f_appointment"),
+					  "msg", http_t(r, err)));
 	}
 	if (*p->token)
 		json_object_set_new(m, "langs", bk_lang_links(r, arena_printf(r->arena, "/cita/%s%s", b->code, tq)));
@@ -181,7 +182,8 @@ static void manage_get(http_req_t *r)
 	const char *code = code_of(r);
 	proof_t p = {bk_param(r, "token"), ""};
 	if (!*p.token) {
-		http_reply_redirect(r, arena_printf(r->arena, "/cita/gestiona?code=%s", str_url_encode(r->arena, code)));
+		http_reply_redirect(r,
+				    arena_printf(r->arena, "/cita/gestiona?code=%s", str_url_encode(r->arena, code)));
 		return;
 	}
 	booking_t b;
@@ -204,8 +206,9 @@ static void lookup_page(http_req_t *r, int status, const char *code, const char 
 	if (err_key) {
 		const char *msg = http_t(r, err_key);
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", arena_printf(r->arena, "l-%s", err_field),
-							   "label", http_tf(r, "cita_f_%s", err_field), "msg", msg));
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", arena_printf(r->arena, "l-%s", err_field), "label",
+					  http_tf(r, "cita_f_%s", err_field), "msg", msg));
 		json_object_set_new(m, str_eq(err_field, "code") ? "code_err" : "id_err", json_string(msg));
 	}
 	http_reply_page(r, status, "booking/lookup", m);
@@ -303,12 +306,14 @@ static void resched_times(http_req_t *r, st_t *st, int status, const booking_t *
 	json_object_set_new(m, "hidden", h);
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
-							   http_t(r, err)));
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
+					  http_t(r, err)));
 	}
 	if (*p->token)
 		json_object_set_new(m, "other_day",
-				    json_string(arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%.7s", b->code, p->token, st->day)));
+				    json_string(arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%.7s", b->code,
+							     p->token, st->day)));
 	else
 		json_object_set_new(m, "other_month", json_string(arena_printf(r->arena, "%.7s", st->day)));
 	resched_render(r, st, status, b, p, m);
@@ -378,8 +383,9 @@ static void resched_month(http_req_t *r, st_t *st, const booking_t *b, const pro
 		return;
 	}
 	if (*p->token)
-		json_object_set_new(m, "langs", bk_lang_links(r, arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%s",
-									     b->code, p->token, shown)));
+		json_object_set_new(m, "langs",
+				    bk_lang_links(r, arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%s",
+								  b->code, p->token, shown)));
 	resched_render(r, st, 200, b, p, m);
 }
 
@@ -416,8 +422,8 @@ static void resched(http_req_t *r)
 	}
 	st.day = day;
 	if (tz_date_parse(day, &st.dayn) || st.dayn < st.today || st.dayn > st.today + AHEAD_DAYS) {
-		bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_day"), resched_back(r, &b, &p),
-			   "cita_choose_day");
+		bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_day"),
+			   resched_back(r, &b, &p), "cita_choose_day");
 		return;
 	}
 	st.has_day = true;
@@ -455,7 +461,8 @@ static void cancel_post(http_req_t *r)
 		json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 		json_object_set_new(m, "action", json_string(arena_printf(r->arena, "/cita/%s/anulla", b.code)));
 		if (*p.token)
-			json_object_set_new(m, "keep_href", json_string(arena_printf(r->arena, "/cita/%s?token=%s", b.code, p.token)));
+			json_object_set_new(m, "keep_href",
+					    json_string(arena_printf(r->arena, "/cita/%s?token=%s", b.code, p.token)));
 		http_reply_page(r, 200, "booking/cancel", m);
 		return;
 	}
@@ -463,7 +470,8 @@ static void cancel_post(http_req_t *r)
 	int rc = booking_cancel(&ctx, b.code, *p.token ? p.token : NULL, *p.id_number ? p.id_number : NULL, &err);
 	if (rc == 0) {
 		if (*p.token) {
-			http_reply_redirect(r, arena_printf(r->arena, "/cita/%s?token=%s&done=cancelled", b.code, p.token));
+			http_reply_redirect(r, arena_printf(r->arena, "/cita/%s?token=%s&done=cancelled", b.code,
+							    p.token));
 			return;
 		}
 		booking_t fresh;
@@ -565,7 +573,8 @@ static void staff_summary(http_req_t *r)
 	booking_t b;
 	int rc = booking_get(&ctx, code, NULL, NULL, &b);
 	if (rc == ERR_NOT_FOUND || rc == ERR_INVALID) {
-		bk_problem(r, &BK_STAFF, 404, "cita_nf_title", http_t(r, "cita_err_not_found_staff"), "/staff/cita", "cita_book_another");
+		bk_problem(r, &BK_STAFF, 404, "cita_nf_title", http_t(r, "cita_err_not_found_staff"), "/staff/cita",
+			   "cita_book_another");
 		return;
 	}
 	if (rc) {
@@ -596,7 +605,6 @@ static void staff_summary(http_req_t *r)
 	json_object_set_new(m, "fresh", json_boolean(*token != '\0'));
 	http_reply_page(r, 200, "booking/staff_summary", m);
 }
-
 
 /* One appointment: the manage link, look-up, change, cancel, downloads, the staff summary. */
 const http_route_t bk_manage_routes[] = {

@@ -42,7 +42,8 @@ static const char **topics(http_req_t *r, const cat_proc_t *procs, size_t n, siz
 	}
 	for (size_t i = 1; i < *ncats; i++)
 		for (size_t k = i; k > 0 && strcmp(str_fold(r->arena, bk_category_label(r, cats[k - 1])),
-						   str_fold(r->arena, bk_category_label(r, cats[k]))) > 0; k--) {
+						   str_fold(r->arena, bk_category_label(r, cats[k]))) > 0;
+		     k--) {
 			const char *t = cats[k];
 			cats[k] = cats[k - 1];
 			cats[k - 1] = t;
@@ -69,8 +70,8 @@ static json_t *topic_items(http_req_t *r, const flow_t *f, const cat_proc_t *pro
 				how = arena_printf(r->arena, "%s%s%s", how, *how ? " · " : "",
 						   http_tf(r, "cita_ch_short_%s", BK_CHANNELS[c]));
 		json_array_append_new(items, jpack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
-						       arena_printf(r->arena, "%s/canal?service=%s", f->base,
-								    str_url_encode(r->arena, p->code))));
+						   arena_printf(r->arena, "%s/canal?service=%s", f->base,
+								str_url_encode(r->arena, p->code))));
 		(*shown)++;
 	}
 	return items;
@@ -106,14 +107,16 @@ static void step_service(http_req_t *r, const flow_t *f)
 	size_t shown = 0;
 	for (size_t k = 0; k < ncats; k++) {
 		json_array_append_new(catlinks, jpack("{s:s,s:s,s:b}", "label", bk_category_label(r, cats[k]), "href",
-							  arena_printf(r->arena, "%s?category=%s", f->base, str_url_encode(r->arena, cats[k])),
-							  "current", str_eq(cats[k], cat)));
+						      arena_printf(r->arena, "%s?category=%s", f->base,
+								   str_url_encode(r->arena, cats[k])),
+						      "current", str_eq(cats[k], cat)));
 		if (*cat && !str_eq(cat, cats[k]))
 			continue;
 		json_t *items = topic_items(r, f, procs, n, cats[k], fq, &shown);
 		if (json_array_size(items))
-			json_array_append_new(groups, jpack("{s:s,s:s,s:o}", "label", bk_category_label(r, cats[k]), "id",
-								arena_printf(r->arena, "cat-%zu", k), "items", items));
+			json_array_append_new(groups,
+					      jpack("{s:s,s:s,s:o}", "label", bk_category_label(r, cats[k]), "id",
+						    arena_printf(r->arena, "cat-%zu", k), "items", items));
 		else
 			json_decref(items);
 	}
@@ -128,7 +131,8 @@ static void step_service(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "count", json_string(http_tv(r, shown == 1 ? "cita_found_one" : "cita_found", vars)));
 	const char *self = f->base;
 	if (*q || *cat)
-		self = arena_printf(r->arena, "%s?q=%s&category=%s", f->base, str_url_encode(r->arena, q), str_url_encode(r->arena, cat));
+		self = arena_printf(r->arena, "%s?q=%s&category=%s", f->base, str_url_encode(r->arena, q),
+				    str_url_encode(r->arena, cat));
 	bk_render(&st, 200, "booking/service", m, S_SERVICE, self, f->staff ? "/staff" : "/");
 }
 
@@ -143,8 +147,9 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	if (http_query(r, "channel") || http_query(r, "next")) {
 		if (bk_is_booking_channel(st.channel) && catalog_channels_has(st.proc.channels, st.channel)) {
 			st.has_channel = true;
-			http_reply_redirect(r, str_eq(st.channel, "in_person") ? bk_st_url(&st, "oficina", Q_SERVICE | Q_CHANNEL, NULL)
-									     : bk_st_url(&st, "dia", Q_SERVICE | Q_CHANNEL, NULL));
+			http_reply_redirect(r, str_eq(st.channel, "in_person")
+						       ? bk_st_url(&st, "oficina", Q_SERVICE | Q_CHANNEL, NULL)
+						       : bk_st_url(&st, "dia", Q_SERVICE | Q_CHANNEL, NULL));
 			return;
 		}
 		err = http_t(r, *st.channel ? "cita_err_channel" : "cita_err_channel_missing");
@@ -157,9 +162,10 @@ static void step_channel(http_req_t *r, const flow_t *f)
 		if (!catalog_channels_has(st.proc.channels, BK_CHANNELS[i]))
 			continue;
 		json_array_append_new(opts, jpack("{s:s,s:s,s:s,s:s,s:b}", "value", BK_CHANNELS[i], "id",
-						      arena_printf(r->arena, "ch-%s", BK_CHANNELS[i]), "label",
-						      bk_channel_label(r, BK_CHANNELS[i]), "hint", http_tf(r, "cita_ch_hint_%s", BK_CHANNELS[i]),
-						      "on", str_eq(st.channel, BK_CHANNELS[i]) || nopts == 1));
+						  arena_printf(r->arena, "ch-%s", BK_CHANNELS[i]), "label",
+						  bk_channel_label(r, BK_CHANNELS[i]), "hint",
+						  http_tf(r, "cita_ch_hint_%s", BK_CHANNELS[i]), "on",
+						  str_eq(st.channel, BK_CHANNELS[i]) || nopts == 1));
 	}
 	json_t *m = json_object();
 	json_object_set_new(m, "options", opts);
@@ -167,11 +173,13 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "proc_desc", json_string(i18n_pick(r->lang, st.proc.desc)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "channel-group", "label", http_t(r, "cita_f_channel"),
-							   "msg", err));
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "channel-group", "label",
+					  http_t(r, "cita_f_channel"), "msg", err));
 		json_object_set_new(m, "err", json_string(err));
 	}
-	bk_render(&st, err ? 422 : 200, "booking/channel", m, S_CHANNEL, bk_st_url(&st, "canal", Q_SERVICE, NULL), st.f->base);
+	bk_render(&st, err ? 422 : 200, "booking/channel", m, S_CHANNEL, bk_st_url(&st, "canal", Q_SERVICE, NULL),
+		  st.f->base);
 }
 
 /* ---------------------------------------------------------------- step 3: the office */
@@ -214,9 +222,10 @@ static void step_office(http_req_t *r, const flow_t *f)
 		else if (o->city && *o->city)
 			addr = arena_printf(r->arena, "%s, %s", addr, o->city);
 		json_array_append_new(opts, jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "value", o->code, "id",
-						      arena_printf(r->arena, "of-%s", o->code), "label", i18n_pick(r->lang, o->name), "address",
-						      addr, "access", i18n_pick(r->lang, o->access), "phone", o->phone ? o->phone : "", "on",
-						      str_eq(st.office, o->code) || noffer == 1));
+						  arena_printf(r->arena, "of-%s", o->code), "label",
+						  i18n_pick(r->lang, o->name), "address", addr, "access",
+						  i18n_pick(r->lang, o->access), "phone", o->phone ? o->phone : "",
+						  "on", str_eq(st.office, o->code) || noffer == 1));
 	}
 	json_t *m = json_object();
 	json_object_set_new(m, "options", opts);
@@ -224,18 +233,20 @@ static void step_office(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "hidden", bk_st_hidden(&st, Q_SERVICE | Q_CHANNEL));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors", jpack("[{s:s,s:s,s:s}]", "id", "office-group", "label", http_t(r, "cita_f_office"),
-							   "msg", err));
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "office-group", "label", http_t(r, "cita_f_office"),
+					  "msg", err));
 		json_object_set_new(m, "err", json_string(err));
 	}
-	bk_render(&st, err ? 422 : 200, "booking/office", m, S_OFFICE, bk_st_url(&st, "oficina", Q_SERVICE | Q_CHANNEL, NULL),
-	       bk_st_url(&st, "canal", Q_SERVICE | Q_CHANNEL, NULL));
+	bk_render(&st, err ? 422 : 200, "booking/office", m, S_OFFICE,
+		  bk_st_url(&st, "oficina", Q_SERVICE | Q_CHANNEL, NULL),
+		  bk_st_url(&st, "canal", Q_SERVICE | Q_CHANNEL, NULL));
 }
 
 /* ---------------------------------------------------------------- step 6: the details */
 
-static const char *const DETAIL_FIELDS[] = {"name", "id_type", "id_number", "email", "phone", "lang",
-					    "digital_confidence", "altcha"};
+static const char *const DETAIL_FIELDS[] = {"name",  "id_type", "id_number",          "email",
+					    "phone", "lang",    "digital_confidence", "altcha"};
 #define NDETAIL (sizeof DETAIL_FIELDS / sizeof DETAIL_FIELDS[0])
 
 static bool is_detail_field(const char *f)
@@ -272,11 +283,11 @@ static json_t *details_errors(http_req_t *r, const booking_err_t *err, json_t *f
 		else if (str_eq(DETAIL_FIELDS[i], "altcha"))
 			id = "d-altcha";
 		json_array_append_new(summary, jpack("{s:s,s:s,s:s}", "id", id, "label",
-							 http_tf(r, "cita_f_%s", DETAIL_FIELDS[i]), "msg", msg));
+						     http_tf(r, "cita_f_%s", DETAIL_FIELDS[i]), "msg", msg));
 	}
 	if (!json_array_size(summary) && err->key)
 		json_array_append_new(summary, jpack("{s:s,s:s,s:s}", "id", "d-name", "label", http_t(r, "cita_f_name"),
-							 "msg", http_t(r, err->key)));
+						     "msg", http_t(r, err->key)));
 	return summary;
 }
 
@@ -286,23 +297,24 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 	static const char *const id_types[] = {"dni", "nie", "passport"};
 	json_t *types = json_array();
 	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(types, jpack("{s:s,s:s,s:s,s:b}", "value", id_types[i], "id",
-						       arena_printf(r->arena, "d-id_type-%s", id_types[i]), "label",
-						       http_tf(r, "cita_id_%s", id_types[i]), "on", str_eq(id_type, id_types[i])));
+		json_array_append_new(types,
+				      jpack("{s:s,s:s,s:s,s:b}", "value", id_types[i], "id",
+					    arena_printf(r->arena, "d-id_type-%s", id_types[i]), "label",
+					    http_tf(r, "cita_id_%s", id_types[i]), "on", str_eq(id_type, id_types[i])));
 	json_object_set_new(m, "id_types", types);
 	static const char *const langs[][2] = {{"ca", "Català"}, {"es", "Español"}, {"en", "English"}};
 	json_t *lj = json_array();
 	for (size_t i = 0; i < 3; i++)
 		json_array_append_new(lj, jpack("{s:s,s:s,s:s,s:b}", "value", langs[i][0], "id",
-						    arena_printf(r->arena, "d-lang-%s", langs[i][0]), "label", langs[i][1], "on",
-						    str_eq(lang, langs[i][0])));
+						arena_printf(r->arena, "d-lang-%s", langs[i][0]), "label", langs[i][1],
+						"on", str_eq(lang, langs[i][0])));
 	json_object_set_new(m, "langs_opt", lj);
 	json_t *cj = json_array();
 	for (int i = 0; i <= 4; i++) {
 		const char *v = arena_printf(r->arena, "%d", i);
 		json_array_append_new(cj, jpack("{s:s,s:s,s:s,s:b}", "value", i ? v : "", "id",
-						    arena_printf(r->arena, "d-conf-%d", i), "label", http_tf(r, "cita_conf_%s", v), "on",
-						    i ? str_eq(conf, v) : !*conf));
+						arena_printf(r->arena, "d-conf-%d", i), "label",
+						http_tf(r, "cita_conf_%s", v), "on", i ? str_eq(conf, v) : !*conf));
 	}
 	json_object_set_new(m, "confidence", cj);
 }
@@ -311,9 +323,9 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 static json_t *pow_strings(http_req_t *r)
 {
 	json_t *s = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
-			      http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
-			      http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
-			      http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
+			  http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
+			  http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
+			  http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
 	char *js = json_dumps(s, JSON_COMPACT);
 	json_t *out = json_string(js);
 	free(js);
@@ -359,15 +371,16 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 			json_object_set_new(m, "held_expired", json_string(http_t(r, "cita_held_expired")));
 		}
 	}
-	const char *back = bk_st_url(st, "hora", Q_TO_DAY, *st->hold ? arena_printf(r->arena, "release=%s", st->hold) : NULL);
+	const char *back =
+		bk_st_url(st, "hora", Q_TO_DAY, *st->hold ? arena_printf(r->arena, "release=%s", st->hold) : NULL);
 	bk_render(st, status, "booking/details", m, S_DETAILS, bk_st_url(st, "dades", Q_ALL, NULL), back);
 }
 
 static void step_details(http_req_t *r, const flow_t *f)
 {
 	st_t st;
-	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st) || !bk_check_day(&st) ||
-	    !bk_check_start(&st))
+	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st) ||
+	    !bk_check_day(&st) || !bk_check_start(&st))
 		return;
 	if (r->method != HTTP_POST) {
 		details_page(&st, 200, NULL);
@@ -413,7 +426,8 @@ static void step_details(http_req_t *r, const flow_t *f)
 	if (rc == ERR_CONFLICT) {
 		/* The seat went to somebody else, or the hold ran out and the time filled: pick again. */
 		st.hold = "";
-		bk_time_page(&st, 409, str_eq(err.code, "hold_expired") ? "cita_err_hold_expired" : "cita_err_slot_full");
+		bk_time_page(&st, 409,
+			     str_eq(err.code, "hold_expired") ? "cita_err_hold_expired" : "cita_err_slot_full");
 		return;
 	}
 	if (rc == ERR_INVALID || rc == ERR_BUSY) {
@@ -425,7 +439,8 @@ static void step_details(http_req_t *r, const flow_t *f)
 				bk_time_page(&st, 422, "cita_err_time");
 				return;
 			}
-			bk_problem(r, f, 400, "cita_problem_title", http_t(r, "cita_err_state"), f->base, "cita_start_again");
+			bk_problem(r, f, 400, "cita_problem_title", http_t(r, "cita_err_state"), f->base,
+				   "cita_start_again");
 			return;
 		}
 		details_page(&st, rc == ERR_BUSY ? booking_err_status(&err) : 422, &err);
@@ -434,7 +449,6 @@ static void step_details(http_req_t *r, const flow_t *f)
 	log_warn("booking pages: booking failed: %s", err_name(rc));
 	http_reply_unavailable(r);
 }
-
 
 /* ---------------------------------------------------------------- routes */
 

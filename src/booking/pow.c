@@ -68,7 +68,7 @@ json_t *booking_pow_challenge(const unsigned char *key, size_t keylen, int64_t m
 	challenge_hex(salt, number, ch);
 	hmac_hex(key, keylen, ch, sig);
 	return jpack("{s:s,s:s,s:I,s:s,s:s}", "algorithm", "SHA-256", "challenge", ch, "maxnumber",
-			 (json_int_t)maxnumber, "salt", salt, "signature", sig);
+		     (json_int_t)maxnumber, "salt", salt, "signature", sig);
 }
 
 static bool is_hex64(const char *s)
@@ -116,8 +116,8 @@ int booking_pow_verify(const unsigned char *key, size_t keylen, const char *payl
 		return ERR_INVALID;
 	unsigned char raw[PAYLOAD_MAX];
 	size_t rawlen = 0;
-	if (sodium_base642bin(raw, sizeof raw, payload, plen, " \r\n", &rawlen, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 &&
+	if (sodium_base642bin(raw, sizeof raw, payload, plen, " \r\n", &rawlen, NULL, sodium_base64_VARIANT_ORIGINAL) !=
+		    0 &&
 	    sodium_base642bin(raw, sizeof raw, payload, plen, " \r\n", &rawlen, NULL,
 			      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
 		return ERR_INVALID;

@@ -20,7 +20,6 @@
 
 /* ---------------------------------------------------------------- availability */
 
-
 static int cand_cmp(const void *a, const void *b)
 {
 	const bk_cand_t *x = a, *y = b;
@@ -150,7 +149,7 @@ json_t *booking_days_json(const booking_day_t *days, size_t ndays)
 		json_t *js = json_array();
 		for (size_t k = 0; k < days[i].nslots; k++)
 			json_array_append_new(js, jpack("{s:s,s:i}", "start", days[i].slots[k].start_iso, "free",
-							    days[i].slots[k].free));
+							days[i].slots[k].free));
 		json_array_append_new(jd, jpack("{s:s,s:o}", "date", days[i].date, "slots", js));
 	}
 	return jpack("{s:o}", "days", jd);
@@ -206,7 +205,8 @@ static bool full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at)
 		schedule_slot_t s;
 		if (schedule_slot_get(ctx->c, ctx->a, id, &s))
 			continue;
-		bool full = ctx->staff ? s.booked + s.staff_booked >= s.capacity + s.staff_capacity : s.booked >= s.capacity;
+		bool full = ctx->staff ? s.booked + s.staff_booked >= s.capacity + s.staff_capacity
+				       : s.booked >= s.capacity;
 		if (full)
 			return true;
 	}
@@ -237,7 +237,7 @@ int bk_take_seat(booking_ctx_t *ctx, bk_cand_t *c, size_t nc, size_t *taken, boo
 /* The slots a request names: its slot_id, or its start among the target's offices. ERR_INVALID
  * with "start" in err when it names none, ERR_CONFLICT ("slot_full") when they are full. */
 int bk_find_slots(booking_ctx_t *ctx, const bk_target_t *t, const char *start, int64_t slot_id, bk_cand_t *c,
-		      size_t *nc, booking_err_t *err)
+		  size_t *nc, booking_err_t *err)
 {
 	int64_t at;
 	if (slot_id > 0) {
@@ -537,4 +537,3 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	memset(out->token, 0, sizeof out->token);
 	return rc;
 }
-

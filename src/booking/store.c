@@ -31,8 +31,7 @@ int bk_store_seat_take(db_conn_t *c, int64_t slot_id, bool staff, bool *staff_se
 			return 0;
 		}
 	}
-	n = db_exec(c, "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND active = 1 AND booked < capacity", p,
-		    1);
+	n = db_exec(c, "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND active = 1 AND booked < capacity", p, 1);
 	if (n < 0)
 		return (int)n;
 	*staff_seat = false;
@@ -42,10 +41,12 @@ int bk_store_seat_take(db_conn_t *c, int64_t slot_id, bool staff, bool *staff_se
 int bk_store_seat_give(db_conn_t *c, int64_t slot_id, bool staff_seat)
 {
 	db_param_t p[] = {DB_INT(slot_id)};
-	int64_t n = db_exec(c,
-			    staff_seat ? "UPDATE slots SET staff_booked = staff_booked - 1 WHERE id = $1 AND staff_booked > 0"
-				       : "UPDATE slots SET booked = booked - 1 WHERE id = $1 AND booked > 0",
-			    p, 1);
+	int64_t n =
+		db_exec(c,
+			staff_seat
+				? "UPDATE slots SET staff_booked = staff_booked - 1 WHERE id = $1 AND staff_booked > 0"
+				: "UPDATE slots SET booked = booked - 1 WHERE id = $1 AND booked > 0",
+			p, 1);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -53,7 +54,8 @@ int bk_store_slot_at(db_conn_t *c, int64_t office_id, const char *channel, int64
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel), DB_INT(start_at)};
 	return db_query_int(c,
-			    "SELECT id FROM slots WHERE office_id = $1 AND channel = $2 AND start_at = $3 AND active = 1 "
+			    "SELECT id FROM slots WHERE office_id = $1 AND channel = $2 AND start_at = $3 AND active = "
+			    "1 "
 			    "ORDER BY id LIMIT 1",
 			    p, 3, slot_id);
 }
@@ -65,7 +67,8 @@ int bk_store_hold_insert(db_conn_t *c, int64_t slot_id, const char *token_hash, 
 {
 	db_param_t p[] = {DB_INT(slot_id), DB_TEXT(token_hash), DB_INT(staff ? 1 : 0), DB_INT(now), DB_INT(expires_at)};
 	int64_t n = db_exec(c,
-			    "INSERT INTO holds (slot_id, token_hash, staff, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+			    "INSERT INTO holds (slot_id, token_hash, staff, created_at, expires_at) VALUES ($1, $2, "
+			    "$3, $4, $5)",
 			    p, 5);
 	return n < 0 ? (int)n : 0;
 }
@@ -111,8 +114,10 @@ int bk_store_hold_claim(db_conn_t *c, const char *token_hash, int64_t now, int64
 {
 	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(now)};
 	int n = 0;
-	int rc = delete_returning(c, "DELETE FROM holds WHERE token_hash = $1 AND expires_at > $2 RETURNING slot_id, staff",
-				  p, 2, false, slot_id, staff, &n);
+	int rc =
+		delete_returning(c,
+				 "DELETE FROM holds WHERE token_hash = $1 AND expires_at > $2 RETURNING slot_id, staff",
+				 p, 2, false, slot_id, staff, &n);
 	if (rc)
 		return rc;
 	return n ? 0 : ERR_NOT_FOUND;
@@ -122,8 +127,8 @@ int bk_store_hold_drop(db_conn_t *c, const char *token_hash)
 {
 	db_param_t p[] = {DB_TEXT(token_hash)};
 	int n = 0;
-	int rc = delete_returning(c, "DELETE FROM holds WHERE token_hash = $1 RETURNING slot_id, staff", p, 1, true, NULL,
-				  NULL, &n);
+	int rc = delete_returning(c, "DELETE FROM holds WHERE token_hash = $1 RETURNING slot_id, staff", p, 1, true,
+				  NULL, NULL, &n);
 	if (rc)
 		return rc;
 	return n ? 0 : ERR_NOT_FOUND;
@@ -134,7 +139,8 @@ int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int *n)
 	db_param_t p[] = {DB_INT(now), DB_INT(slot_id)};
 	return delete_returning(c,
 				"DELETE FROM holds WHERE id IN (SELECT id FROM holds WHERE expires_at <= $1 "
-				"AND (CAST($2 AS BIGINT) = 0 OR slot_id = $2) ORDER BY id LIMIT 500) RETURNING slot_id, staff",
+				"AND (CAST($2 AS BIGINT) = 0 OR slot_id = $2) ORDER BY id LIMIT 500) RETURNING "
+				"slot_id, staff",
 				p, 2, true, NULL, NULL, n);
 }
 
@@ -196,18 +202,19 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 		DB_INT(r->staff_seat ? 1 : 0),
 		DB_INT(r->now),
 	};
-	return db_query_int(c,
-			    "INSERT INTO appointments (code, token_hash, slot_id, office_id, procedure_id, channel, start_at, "
-			    "end_at, status, name, id_type, id_number, email, phone, lang, digital_confidence, "
-			    "booked_by_user_id, booked_by, staff_seat, sequence, created_at, updated_at) "
-			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-			    "$18, 0, $19, $19) RETURNING id",
-			    p, 19, id);
+	return db_query_int(
+		c,
+		"INSERT INTO appointments (code, token_hash, slot_id, office_id, procedure_id, channel, start_at, "
+		"end_at, status, name, id_type, id_number, email, phone, lang, digital_confidence, "
+		"booked_by_user_id, booked_by, staff_seat, sequence, created_at, updated_at) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+		"$18, 0, $19, $19) RETURNING id",
+		p, 19, id);
 }
 
-#define APPT_COLS                                                                                               \
-	"id, code, slot_id, office_id, procedure_id, channel, status, start_at, end_at, name, id_type, id_number, " \
-	"email, phone, lang, digital_confidence, booked_by_user_id, booked_by, staff_seat, sequence, created_at, "   \
+#define APPT_COLS                                                                                                      \
+	"id, code, slot_id, office_id, procedure_id, channel, status, start_at, end_at, name, id_type, id_number, "    \
+	"email, phone, lang, digital_confidence, booked_by_user_id, booked_by, staff_seat, sequence, created_at, "     \
 	"updated_at, cancelled_at, checked_in_at, called_at, served_at, done_at, token_hash"
 
 static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65])
@@ -250,8 +257,7 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	}
 }
 
-static int appt_one(db_conn_t *c, arena_t *a, const char *sql, const db_param_t *p, booking_t *out,
-		    char token_hash[65])
+static int appt_one(db_conn_t *c, arena_t *a, const char *sql, const db_param_t *p, booking_t *out, char token_hash[65])
 {
 	db_res_t *res;
 	int rc = db_query(c, sql, p, 1, &res);
@@ -276,8 +282,7 @@ int bk_store_appt_by_id(db_conn_t *c, arena_t *a, int64_t id, booking_t *out)
 	return appt_one(c, a, "SELECT " APPT_COLS " FROM appointments WHERE id = $1", p, out, NULL);
 }
 
-int64_t bk_store_appt_status(db_conn_t *c, int64_t id, const char *from, const char *to, const char *stamp,
-			     int64_t now)
+int64_t bk_store_appt_status(db_conn_t *c, int64_t id, const char *from, const char *to, const char *stamp, int64_t now)
 {
 	/* The stamp column comes from this fixed list, never from input. */
 	const char *sql;
@@ -301,15 +306,17 @@ int64_t bk_store_appt_status(db_conn_t *c, int64_t id, const char *from, const c
 	return db_exec(c, sql, p, 4);
 }
 
-int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office_id, int64_t start_at,
-		       int64_t end_at, bool staff_seat, int64_t now)
+int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office_id, int64_t start_at, int64_t end_at,
+		       bool staff_seat, int64_t now)
 {
-	db_param_t p[] = {DB_INT(id),     DB_INT(slot_id),          DB_INT(office_id), DB_INT(start_at),
-			  DB_INT(end_at), DB_INT(staff_seat ? 1 : 0), DB_INT(now)};
-	int64_t n = db_exec(c,
-			    "UPDATE appointments SET slot_id = $2, office_id = $3, start_at = $4, end_at = $5, "
-			    "staff_seat = $6, sequence = sequence + 1, updated_at = $7 WHERE id = $1 AND status = 'booked'",
-			    p, 7);
+	db_param_t p[] = {DB_INT(id),       DB_INT(slot_id), DB_INT(office_id),
+			  DB_INT(start_at), DB_INT(end_at),  DB_INT(staff_seat ? 1 : 0),
+			  DB_INT(now)};
+	int64_t n =
+		db_exec(c,
+			"UPDATE appointments SET slot_id = $2, office_id = $3, start_at = $4, end_at = $5, "
+			"staff_seat = $6, sequence = sequence + 1, updated_at = $7 WHERE id = $1 AND status = 'booked'",
+			p, 7);
 	if (n < 0)
 		return (int)n;
 	return n == 1 ? 0 : ERR_CONFLICT;
@@ -321,7 +328,8 @@ int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, 
 	db_param_t p[] = {DB_INT(office_id), DB_INT(from_at), DB_INT(to_at), DB_TEXT(channel ? channel : "")};
 	db_res_t *res;
 	int rc = db_query(c,
-			  "SELECT " APPT_COLS " FROM appointments WHERE (CAST($1 AS BIGINT) = 0 OR office_id = $1) AND start_at >= $2 "
+			  "SELECT " APPT_COLS
+			  " FROM appointments WHERE (CAST($1 AS BIGINT) = 0 OR office_id = $1) AND start_at >= $2 "
 			  "AND start_at < $3 AND ($4 = '' OR channel = $4) ORDER BY start_at, id LIMIT 2000",
 			  p, 4, &res);
 	if (rc)
@@ -350,10 +358,11 @@ int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **id
 	enum { MAX = 500 };
 	db_param_t p[] = {DB_INT(before)};
 	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT id FROM appointments WHERE status = 'booked' AND start_at <= $1 ORDER BY start_at, id "
-			  "LIMIT 500",
-			  p, 1, &res);
+	int rc =
+		db_query(c,
+			 "SELECT id FROM appointments WHERE status = 'booked' AND start_at <= $1 ORDER BY start_at, id "
+			 "LIMIT 500",
+			 p, 1, &res);
 	if (rc)
 		return rc;
 	int64_t *v = arena_alloc(a, MAX * sizeof *v);
@@ -371,8 +380,7 @@ int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **id
 
 /* ---------------------------------------------------------------- history */
 
-int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to,
-		       const char *actor)
+int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to, const char *actor)
 {
 	db_param_t p[] = {DB_INT(appt_id), DB_INT(at), DB_TEXT(from ? from : ""), DB_TEXT(to), DB_TEXT(actor)};
 	int64_t n = db_exec(c,
@@ -428,7 +436,8 @@ int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n)
 {
 	db_param_t p[] = {DB_INT(now)};
 	return delete_returning(c,
-				"DELETE FROM seat_returns WHERE id IN (SELECT id FROM seat_returns WHERE return_at <= $1 "
+				"DELETE FROM seat_returns WHERE id IN (SELECT id FROM seat_returns WHERE return_at <= "
+				"$1 "
 				"ORDER BY id LIMIT 500) RETURNING slot_id, staff_seat",
 				p, 1, true, NULL, NULL, n);
 }
@@ -438,8 +447,8 @@ int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n)
 int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at)
 {
 	db_param_t p[] = {DB_TEXT(challenge), DB_INT(expires_at)};
-	int64_t n = db_exec(c, "INSERT INTO pow_used (challenge, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p,
-			    2);
+	int64_t n =
+		db_exec(c, "INSERT INTO pow_used (challenge, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", p, 2);
 	if (n < 0)
 		return (int)n;
 	return n == 1 ? 0 : ERR_CONFLICT;

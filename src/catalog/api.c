@@ -239,11 +239,11 @@ static json_t *office_json(const char *lang, const cat_office_t *o, const cat_or
 				continue;
 			active++;
 			if (desks)
-				json_array_append_new(desks, jpack("{s:s,s:s}", "code", zn->desks[k].code, "display_name",
-								       zn->desks[k].display_name));
+				json_array_append_new(desks, jpack("{s:s,s:s}", "code", zn->desks[k].code,
+								   "display_name", zn->desks[k].display_name));
 		}
 		json_t *jz = jpack("{s:s,s:s,s:s,s:s,s:s}", "code", zn->code, "kind", zn->kind, "name",
-				       i18n_pick(lang, zn->name), "letter", zn->letter, "colour", zn->colour);
+				   i18n_pick(lang, zn->name), "letter", zn->letter, "colour", zn->colour);
 		if (detail) {
 			json_object_set_new(jz, "names", names(zn->name));
 			json_object_set_new(jz, "desks", desks);
@@ -252,8 +252,8 @@ static json_t *office_json(const char *lang, const cat_office_t *o, const cat_or
 		}
 		json_array_append_new(zones, jz);
 	}
-	json_t *j = jpack("{s:s,s:s,s:o,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "names", names(o->name),
-			      "kind", o->kind);
+	json_t *j = jpack("{s:s,s:s,s:o,s:s}", "code", o->code, "name", i18n_pick(lang, o->name), "names",
+			  names(o->name), "kind", o->kind);
 	json_object_set_new(j, "organisation",
 			    jpack("{s:s,s:s}", "code", o->org, "name", org ? i18n_pick(lang, org->name) : o->org));
 	json_object_set_new(j, "address", json_string(o->address));
@@ -295,7 +295,8 @@ static void offices_list(http_req_t *r)
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, office_json(r->lang, &offices[i], org_of(orgs, norgs, offices[i].org), false));
+		json_array_append_new(list,
+				      office_json(r->lang, &offices[i], org_of(orgs, norgs, offices[i].org), false));
 	reply_fresh(r, key, gen, jpack("{s:s,s:o}", "lang", r->lang, "offices", list));
 }
 
@@ -398,7 +399,8 @@ static void services(http_req_t *r)
 		http_reply_error(r, 404, "not_found", "err_cat_office_not_found", NULL);
 		return;
 	}
-	const char *key = arena_printf(r->arena, "services|%s|%s|%s", channel ? channel : "", office ? office : "", r->lang);
+	const char *key =
+		arena_printf(r->arena, "services|%s|%s|%s", channel ? channel : "", office ? office : "", r->lang);
 	const char *body, *etag;
 	size_t len;
 	if (cache_get(r->arena, key, &body, &len, &etag)) {
@@ -432,7 +434,7 @@ static void services(http_req_t *r)
 		json_array_append_new(list, service_json(r->lang, p, offices, noffices, false));
 	}
 	json_t *filters = jpack("{s:o,s:o}", "channel", channel ? json_string(channel) : json_null(), "office",
-				    office ? json_string(office) : json_null());
+				office ? json_string(office) : json_null());
 	reply_fresh(r, key, gen, jpack("{s:s,s:o,s:o}", "lang", r->lang, "filters", filters, "services", list));
 }
 

@@ -111,7 +111,6 @@ bool catalog_channels_has(const char *channels, const char *channel)
 	return cat_list_has(channels, channel);
 }
 
-
 /* ---------------------------------------------------------------- export */
 
 int cat_export(db_conn_t *c, arena_t *a, cat_doc_t *out)
@@ -389,31 +388,6 @@ int cat_import(db_conn_t *c, arena_t *a, const cat_doc_t *docs, size_t n, bool d
 
 /* ---------------------------------------------------------------- files */
 
-static char *slurp(const char *path, size_t *len, int *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = ERR_IO;
-		return NULL;
-	}
-	buf_t b;
-	buf_init(&b, CAT_FILE_MAX);
-	char chunk[65536];
-	size_t n;
-	int rc = 0;
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = buf_append(&b, chunk, n);
-	if (!rc && ferror(f))
-		rc = ERR_IO;
-	fclose(f);
-	if (rc) {
-		buf_free(&b);
-		*err = rc;
-		return NULL;
-	}
-	return buf_detach(&b, len);
-}
-
 /* Prefixes every entity's place with the file name, so errors found while applying several
  * files say which one. */
 static const char *in_file(arena_t *a, const char *path, const char *at)
@@ -440,20 +414,21 @@ static void name_places(arena_t *a, cat_doc_t *d, const char *path)
 
 static int read_file(arena_t *a, const char *path, cat_kind_t *kind, cat_doc_t *doc, cat_ierrs_t *errs, FILE *err)
 {
-	size_t len = 0;
-	int rc = 0;
-	char *text = slurp(path, &len, &rc);
-	if (!text) {
+	*kind = CAT_K_JSON;
+	*doc = (cat_doc_t){0};
+	buf_t b;
+	buf_init(&b, CAT_FILE_MAX);
+	int rc = buf_read_file(&b, path);
+	if (rc) {
 		fprintf(err, "%s: %s\n", path, rc == ERR_TOO_BIG ? "larger than 16 MiB" : "cannot read the file");
-		return rc;
+		buf_free(&b);
+		return rc == ERR_TOO_BIG ? rc : ERR_IO;
 	}
-	if (str_ends(path, ".csv") || str_ends(path, ".CSV")) {
-		rc = cat_read_csv(a, text, len, kind, doc, errs);
-	} else {
-		*kind = CAT_K_JSON;
-		rc = cat_read_json(a, text, len, doc, errs);
-	}
-	free(text);
+	if (str_ends(path, ".csv") || str_ends(path, ".CSV"))
+		rc = cat_read_csv(a, buf_str(&b), b.len, kind, doc, errs);
+	else
+		rc = cat_read_json(a, buf_str(&b), b.len, doc, errs);
+	buf_free(&b);
 	if (!rc)
 		name_places(a, doc, path);
 	return rc;
@@ -471,7 +446,8 @@ static void print_errs(const cat_ierrs_t *errs, const char *prefix, FILE *err)
 static void print_count(FILE *out, const char *what, const cat_count_t *k)
 {
 	if (k->created || k->updated || k->unchanged)
-		fprintf(out, "  %-14s %d created, %d updated, %d unchanged\n", what, k->created, k->updated, k->unchanged);
+		fprintf(out, "  %-14s %d created, %d updated, %d unchanged\n", what, k->created, k->updated,
+			k->unchanged);
 }
 
 int catalog_cli_import(db_conn_t *c, const char *const *files, size_t n, bool dry_run, FILE *out, FILE *err)
@@ -530,7 +506,8 @@ int catalog_cli_export(db_conn_t *c, const char *format, const char *table, FILE
 	if (table) {
 		kind = cat_kind_from_name(table);
 		if (!csv || kind < 0) {
-			fprintf(err, "export catalogue: --table works with --format csv and is one of organisations, offices, "
+			fprintf(err, "export catalogue: --table works with --format csv and is one of organisations, "
+				     "offices, "
 				     "zones, desks, procedures\n");
 			return ERR_INVALID;
 		}

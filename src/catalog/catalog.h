@@ -41,8 +41,7 @@ int catalog_procedure_by_id(db_conn_t *c, arena_t *a, int64_t id, catalog_proced
 int catalog_offices(db_conn_t *c, arena_t *a, catalog_office_t **out, size_t *n);
 int catalog_procedures(db_conn_t *c, arena_t *a, catalog_procedure_t **out, size_t *n);
 /* Active procedures offered at an office (by office id), ordered by code. */
-int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_procedure_t **out,
-			  size_t *n);
+int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_procedure_t **out, size_t *n);
 /* Whether the procedure is offered at the office. */
 bool catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id);
 

@@ -19,7 +19,8 @@ static const struct {
 	const char *key, *en;
 } reasons[] = {
 	{"err_cat_required", "is required"},
-	{"err_cat_code", "must be 1-64 lower-case letters a-z, digits and single hyphens, starting and ending with a letter or digit"},
+	{"err_cat_code",
+	 "must be 1-64 lower-case letters a-z, digits and single hyphens, starting and ending with a letter or digit"},
 	{"err_cat_code_reserved", "is a reserved word"},
 	{"err_cat_code_taken", "is already used by another item"},
 	{"err_cat_duplicate", "appears more than once"},
@@ -226,7 +227,8 @@ bool cat_postcode_valid(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
+		      c == '-'))
 			return false;
 	}
 	return true;
@@ -337,7 +339,8 @@ static void check_names(const char *const name[CAT_NLANG], fielderr_t *e)
 		if (!name[l] || !*name[l])
 			fielderr_add(e, name_fields[l], "err_cat_required");
 		else if (!cat_text_valid(name[l], CAT_NAME_MAX))
-			fielderr_add(e, name_fields[l], strlen(name[l]) > CAT_NAME_MAX ? "err_cat_too_long" : "err_cat_text");
+			fielderr_add(e, name_fields[l],
+				     strlen(name[l]) > CAT_NAME_MAX ? "err_cat_too_long" : "err_cat_text");
 	}
 }
 
@@ -356,7 +359,8 @@ static void check_text(const char *field, const char *s, size_t max, bool multi,
 	if (!s || !*s)
 		return;
 	if (!text_ok(s, max, multi))
-		fielderr_add(e, field, str_valid_utf8(s, strlen(s)) && utf8_count(s) > max ? "err_cat_too_long" : "err_cat_text");
+		fielderr_add(e, field,
+			     str_valid_utf8(s, strlen(s)) && utf8_count(s) > max ? "err_cat_too_long" : "err_cat_text");
 }
 
 void cat_org_check(const cat_org_t *o, fielderr_t *e)
@@ -503,10 +507,10 @@ bool cat_office_same(const cat_office_t *a, const cat_office_t *b)
 	if (a->has_geo != b->has_geo ||
 	    (a->has_geo && (cat_round6(a->lat) != cat_round6(b->lat) || cat_round6(a->lon) != cat_round6(b->lon))))
 		return false;
-	return s_eq(a->code, b->code) && s_eq(a->org, b->org) && s_eq(a->kind, b->kind) && s_eq(a->address, b->address) &&
-	       s_eq(a->postcode, b->postcode) && s_eq(a->city, b->city) && s_eq(a->phone, b->phone) &&
-	       s_eq(a->tz, b->tz) && names_eq(a->name, b->name) && names_eq(a->access, b->access) &&
-	       a->active == b->active;
+	return s_eq(a->code, b->code) && s_eq(a->org, b->org) && s_eq(a->kind, b->kind) &&
+	       s_eq(a->address, b->address) && s_eq(a->postcode, b->postcode) && s_eq(a->city, b->city) &&
+	       s_eq(a->phone, b->phone) && s_eq(a->tz, b->tz) && names_eq(a->name, b->name) &&
+	       names_eq(a->access, b->access) && a->active == b->active;
 }
 
 bool cat_zone_same(const cat_zone_t *a, const cat_zone_t *b)

@@ -104,7 +104,6 @@ const char *cat_list_join(arena_t *a, const cat_list_t *l, char sep)
 
 /* ---------------------------------------------------------------- shared reading helpers */
 
-
 /* name_ca → name.ca for the JSON document's nested language objects. */
 const char *cat_rd_label(cat_rd_t *r, const char *field)
 {
@@ -112,7 +111,8 @@ const char *cat_rd_label(cat_rd_t *r, const char *field)
 	if (!r->json || !field)
 		return field;
 	size_t n = strlen(field);
-	if (n > 3 && field[n - 3] == '_' && (str_ends(field, "_ca") || str_ends(field, "_es") || str_ends(field, "_en")))
+	if (n > 3 && field[n - 3] == '_' &&
+	    (str_ends(field, "_ca") || str_ends(field, "_es") || str_ends(field, "_en")))
 		for (size_t i = 0; i < sizeof nested / sizeof nested[0]; i++)
 			if (strlen(nested[i]) == n - 3 && strncmp(field, nested[i], n - 3) == 0)
 				return arena_printf(r->a, "%.*s.%s", (int)(n - 3), field, field + n - 2);
@@ -243,7 +243,8 @@ void cat_doc_dups(cat_rd_t *r, cat_doc_t *d)
 					continue;
 				for (size_t j = 0; j < k; j++)
 					if (strcmp(zl[j], zn->letter) == 0) {
-						cat_ierrs_add(r->errs, zn->at, "letter", "err_cat_letter_taken", zn->letter);
+						cat_ierrs_add(r->errs, zn->at, "letter", "err_cat_letter_taken",
+							      zn->letter);
 						break;
 					}
 				k++;
@@ -254,24 +255,40 @@ void cat_doc_dups(cat_rd_t *r, cat_doc_t *d)
 
 /* ---------------------------------------------------------------- CSV columns */
 
-static const cat_col_t cols_orgs[] = {{"organisation", true}, {"name_ca", true}, {"name_es", true}, {"name_en", true}, {NULL, 0}};
-static const cat_col_t cols_offices[] = {
-	{"office", true},   {"organisation", true}, {"kind", true},     {"name_ca", true},
-	{"name_es", true},  {"name_en", true},      {"address", false}, {"postcode", false},
-	{"city", false},    {"lat", false},         {"lon", false},     {"phone", false},
-	{"accessibility_ca", false}, {"accessibility_es", false}, {"accessibility_en", false},
-	{"tz", false},      {"active", false},      {NULL, 0}};
-static const cat_col_t cols_zones[] = {{"office", true},  {"zone", true},    {"kind", true},   {"name_ca", true},
-				   {"name_es", true}, {"name_en", true}, {"colour", true}, {"letter", true},
-				   {NULL, 0}};
-static const cat_col_t cols_desks[] = {{"office", true}, {"zone", true}, {"desk", true}, {"display_name", true},
-				   {"active", false}, {NULL, 0}};
-static const cat_col_t cols_procs[] = {
-	{"procedure", true},       {"category", true},       {"name_ca", true},        {"name_es", true},
-	{"name_en", true},         {"description_ca", false}, {"description_es", false}, {"description_en", false},
-	{"documents_ca", false},   {"documents_es", false},  {"documents_en", false},  {"id_methods", true},
-	{"channels", true},        {"duration_min", true},   {"online_url", false},    {"offices", false},
-	{"active", false},         {NULL, 0}};
+static const cat_col_t cols_orgs[] = {{"organisation", true},
+				      {"name_ca", true},
+				      {"name_es", true},
+				      {"name_en", true},
+				      {NULL, 0}};
+static const cat_col_t cols_offices[] = {{"office", true},
+					 {"organisation", true},
+					 {"kind", true},
+					 {"name_ca", true},
+					 {"name_es", true},
+					 {"name_en", true},
+					 {"address", false},
+					 {"postcode", false},
+					 {"city", false},
+					 {"lat", false},
+					 {"lon", false},
+					 {"phone", false},
+					 {"accessibility_ca", false},
+					 {"accessibility_es", false},
+					 {"accessibility_en", false},
+					 {"tz", false},
+					 {"active", false},
+					 {NULL, 0}};
+static const cat_col_t cols_zones[] = {{"office", true},  {"zone", true},    {"kind", true},
+				       {"name_ca", true}, {"name_es", true}, {"name_en", true},
+				       {"colour", true},  {"letter", true},  {NULL, 0}};
+static const cat_col_t cols_desks[] = {{"office", true},       {"zone", true},    {"desk", true},
+				       {"display_name", true}, {"active", false}, {NULL, 0}};
+static const cat_col_t cols_procs[] = {{"procedure", true},       {"category", true},        {"name_ca", true},
+				       {"name_es", true},         {"name_en", true},         {"description_ca", false},
+				       {"description_es", false}, {"description_en", false}, {"documents_ca", false},
+				       {"documents_es", false},   {"documents_en", false},   {"id_methods", true},
+				       {"channels", true},        {"duration_min", true},    {"online_url", false},
+				       {"offices", false},        {"active", false},         {NULL, 0}};
 
 const cat_col_t *cat_table_cols(cat_kind_t k)
 {

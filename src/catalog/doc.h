@@ -27,8 +27,8 @@ typedef enum {
 	CAT_K_JSON,          /* a whole document */
 	CAT_K_ORGANISATIONS, /* CSV tables */
 	CAT_K_OFFICES,
-	CAT_K_ZONES,         /* offices[] hold only the code (ref) and their zones */
-	CAT_K_DESKS,         /* offices[] and their zones[] hold only codes, then desks */
+	CAT_K_ZONES, /* offices[] hold only the code (ref) and their zones */
+	CAT_K_DESKS, /* offices[] and their zones[] hold only codes, then desks */
 	CAT_K_PROCEDURES,
 } cat_kind_t;
 

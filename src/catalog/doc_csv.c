@@ -111,8 +111,11 @@ static int header_kind(const csv_row_t *h)
 	static const struct {
 		const char *col;
 		cat_kind_t kind;
-	} keys[] = {{"procedure", CAT_K_PROCEDURES}, {"desk", CAT_K_DESKS}, {"zone", CAT_K_ZONES},
-		    {"office", CAT_K_OFFICES},       {"organisation", CAT_K_ORGANISATIONS}};
+	} keys[] = {{"procedure", CAT_K_PROCEDURES},
+		    {"desk", CAT_K_DESKS},
+		    {"zone", CAT_K_ZONES},
+		    {"office", CAT_K_OFFICES},
+		    {"organisation", CAT_K_ORGANISATIONS}};
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 		for (size_t i = 0; i < h->n; i++) {
 			const char *s = h->f[i];
@@ -292,7 +295,7 @@ static void row_proc(crow_t *c, cat_doc_t *d, caps_t *caps, const char *at, fiel
 static void csv_row(cat_rd_t *r, cat_kind_t kind, crow_t *c, cat_doc_t *d, caps_t *caps, const char *at)
 {
 	static void (*const readers[])(crow_t *, cat_doc_t *, caps_t *, const char *, fielderr_t *) = {
-		[CAT_K_ORGANISATIONS] = row_org, [CAT_K_OFFICES] = row_office, [CAT_K_ZONES] = row_zone,
+		[CAT_K_ORGANISATIONS] = row_org, [CAT_K_OFFICES] = row_office,  [CAT_K_ZONES] = row_zone,
 		[CAT_K_DESKS] = row_desk,        [CAT_K_PROCEDURES] = row_proc,
 	};
 	fielderr_t check = {0};
@@ -340,7 +343,8 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 	csv_error_t ce;
 	int rc = csv_parse(a, text, len, &lim, &csv, &ce);
 	if (rc) {
-		cat_ierrs_add(errs, arena_printf(a, "line %zu, field %zu", ce.line, ce.field), "", "err_cat_csv", ce.reason);
+		cat_ierrs_add(errs, arena_printf(a, "line %zu, field %zu", ce.line, ce.field), "", "err_cat_csv",
+			      ce.reason);
 		return ERR_INVALID;
 	}
 	if (csv.n == 0) {
@@ -379,11 +383,11 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 	cat_ierrs_t dups = {0};
 	cat_rd_t rd2 = {a, &dups, false};
 	cat_doc_dups(&rd2, out);
-	const char *keycol = *kind == CAT_K_PROCEDURES ? "procedure"
+	const char *keycol = *kind == CAT_K_PROCEDURES      ? "procedure"
 			     : *kind == CAT_K_ORGANISATIONS ? "organisation"
-			     : *kind == CAT_K_OFFICES ? "office"
-			     : *kind == CAT_K_ZONES ? "zone"
-						    : "desk";
+			     : *kind == CAT_K_OFFICES       ? "office"
+			     : *kind == CAT_K_ZONES         ? "zone"
+							    : "desk";
 	for (size_t i = 0; i < dups.n; i++) {
 		/* Offices referenced by several zone rows are grouped, not duplicates. */
 		cat_ierr_t *e = &dups.e[i];
@@ -391,4 +395,3 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 	}
 	return errs->n || errs->dropped ? ERR_INVALID : 0;
 }
-

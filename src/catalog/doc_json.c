@@ -24,8 +24,7 @@ static void j_keys(cat_rd_t *r, json_t *obj, const char *where, const char *cons
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach(obj, k, v)
-	{
+	json_object_foreach (obj, k, v) {
 		bool ok = false;
 		for (const char *const *a = allowed; *a && !ok; a++)
 			ok = strcmp(*a, k) == 0;
@@ -44,7 +43,8 @@ static const char *j_str(jobj_t *o, const char *key, const char *field, const ch
 		fielderr_add(o->errs, field, "err_cat_type");
 		return def;
 	}
-	return cat_is_multi(field) ? cat_clean_multi(o->r->a, json_string_value(v)) : cat_clean_line(o->r->a, json_string_value(v));
+	return cat_is_multi(field) ? cat_clean_multi(o->r->a, json_string_value(v))
+				   : cat_clean_line(o->r->a, json_string_value(v));
 }
 
 static bool j_bool(jobj_t *o, const char *key, bool def)
@@ -75,8 +75,7 @@ static void j_langs(jobj_t *o, const char *key, const char *out[CAT_NLANG], bool
 	}
 	const char *k;
 	json_t *x;
-	json_object_foreach(v, k, x)
-	{
+	json_object_foreach (v, k, x) {
 		if (!str_eq(k, "ca") && !str_eq(k, "es") && !str_eq(k, "en"))
 			fielderr_add(o->errs, arena_printf(o->r->a, "%s.%s", key, k), "err_cat_unknown_field");
 	}
@@ -88,7 +87,8 @@ static void j_langs(jobj_t *o, const char *key, const char *out[CAT_NLANG], bool
 		if (!json_is_string(s))
 			fielderr_add(o->errs, field, "err_cat_type");
 		else
-			out[l] = multi ? cat_clean_multi(o->r->a, json_string_value(s)) : cat_clean_line(o->r->a, json_string_value(s));
+			out[l] = multi ? cat_clean_multi(o->r->a, json_string_value(s))
+				       : cat_clean_line(o->r->a, json_string_value(s));
 	}
 }
 
@@ -105,8 +105,7 @@ static bool j_strlist(jobj_t *o, json_t *v, const char *field, cat_list_t *l)
 	l->v = arena_alloc(o->r->a, (json_array_size(v) + 1) * sizeof *l->v);
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x)
-	{
+	json_array_foreach (v, i, x) {
 		if (!json_is_string(x)) {
 			fielderr_add(o->errs, field, "err_cat_type");
 			return false;
@@ -223,9 +222,9 @@ static void j_zone(cat_rd_t *r, json_t *v, const char *where, cat_zone_t *z)
 
 static void j_office(cat_rd_t *r, json_t *v, const char *where, cat_office_t *off)
 {
-	static const char *const keys[] = {"code",  "organisation", "kind",          "name", "address", "postcode",
-					   "city",  "lat",          "lon",           "phone", "accessibility", "tz",
-					   "active", "zones",       NULL};
+	static const char *const keys[] = {"code",          "organisation", "kind",   "name",  "address",
+					   "postcode",      "city",         "lat",    "lon",   "phone",
+					   "accessibility", "tz",           "active", "zones", NULL};
 	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
@@ -276,9 +275,9 @@ static void j_office(cat_rd_t *r, json_t *v, const char *where, cat_office_t *of
 
 static void j_proc(cat_rd_t *r, json_t *v, const char *where, cat_proc_t *p)
 {
-	static const char *const keys[] = {"code",     "category",     "name",       "description", "documents",
-					   "id_methods", "channels",   "duration_min", "online_url", "offices",
-					   "active",   NULL};
+	static const char *const keys[] = {"code",       "category",   "name",     "description",
+					   "documents",  "id_methods", "channels", "duration_min",
+					   "online_url", "offices",    "active",   NULL};
 	fielderr_t read = {0}, check = {0};
 	jobj_t o = {r, v, &read};
 	j_keys(r, v, where, keys);
@@ -297,10 +296,10 @@ static void j_proc(cat_rd_t *r, json_t *v, const char *where, cat_proc_t *p)
 		} else {
 			const char *k;
 			json_t *x;
-			json_object_foreach(docs, k, x)
-			{
+			json_object_foreach (docs, k, x) {
 				if (!str_eq(k, "ca") && !str_eq(k, "es") && !str_eq(k, "en"))
-					fielderr_add(&read, arena_printf(r->a, "documents.%s", k), "err_cat_unknown_field");
+					fielderr_add(&read, arena_printf(r->a, "documents.%s", k),
+						     "err_cat_unknown_field");
 			}
 			for (int l = 0; l < CAT_NLANG; l++)
 				j_strlist(&o, json_object_get(docs, cat_langs[l]),
@@ -381,4 +380,3 @@ int cat_read_json(arena_t *a, const char *text, size_t len, cat_doc_t *out, cat_
 	cat_doc_dups(&r, out);
 	return errs->n || errs->dropped ? ERR_INVALID : 0;
 }
-

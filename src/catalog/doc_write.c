@@ -48,7 +48,8 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 {
 	json_t *orgs = json_array(), *offices = json_array(), *procs = json_array();
 	for (size_t i = 0; i < d->norgs; i++)
-		json_array_append_new(orgs, jpack("{s:s,s:o}", "code", d->orgs[i].code, "name", langs_json(d->orgs[i].name)));
+		json_array_append_new(orgs,
+				      jpack("{s:s,s:o}", "code", d->orgs[i].code, "name", langs_json(d->orgs[i].name)));
 	for (size_t i = 0; i < d->noffices; i++) {
 		const cat_office_t *o = &d->offices[i];
 		json_t *zones = json_array();
@@ -56,15 +57,16 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 			const cat_zone_t *zn = &o->zones[z];
 			json_t *desks = json_array();
 			for (size_t k = 0; k < zn->ndesks; k++)
-				json_array_append_new(desks, jpack("{s:s,s:s,s:b}", "code", zn->desks[k].code, "display_name",
-								       zn->desks[k].display_name, "active", zn->desks[k].active));
-			json_array_append_new(zones, jpack("{s:s,s:s,s:o,s:s,s:s,s:o}", "code", zn->code, "kind", zn->kind,
-							       "name", langs_json(zn->name), "colour", zn->colour,
-							       "letter", zn->letter, "desks", desks));
+				json_array_append_new(desks,
+						      jpack("{s:s,s:s,s:b}", "code", zn->desks[k].code, "display_name",
+							    zn->desks[k].display_name, "active", zn->desks[k].active));
+			json_array_append_new(zones, jpack("{s:s,s:s,s:o,s:s,s:s,s:o}", "code", zn->code, "kind",
+							   zn->kind, "name", langs_json(zn->name), "colour", zn->colour,
+							   "letter", zn->letter, "desks", desks));
 		}
 		json_t *jo = jpack("{s:s,s:s,s:s,s:o,s:s,s:s,s:s}", "code", o->code, "organisation", o->org, "kind",
-				       o->kind, "name", langs_json(o->name), "address", o->address ? o->address : "",
-				       "postcode", o->postcode ? o->postcode : "", "city", o->city ? o->city : "");
+				   o->kind, "name", langs_json(o->name), "address", o->address ? o->address : "",
+				   "postcode", o->postcode ? o->postcode : "", "city", o->city ? o->city : "");
 		json_object_set_new(jo, "lat", o->has_geo ? json_real(o->lat) : json_null());
 		json_object_set_new(jo, "lon", o->has_geo ? json_real(o->lon) : json_null());
 		json_object_set_new(jo, "phone", json_string(o->phone ? o->phone : ""));
@@ -77,10 +79,10 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 	for (size_t i = 0; i < d->nprocs; i++) {
 		const cat_proc_t *p = &d->procs[i];
 		json_t *jp = jpack("{s:s,s:s,s:o,s:o}", "code", p->code, "category", p->category, "name",
-				       langs_json(p->name), "description", langs_json(p->desc));
+				   langs_json(p->name), "description", langs_json(p->desc));
 		json_object_set_new(jp, "documents",
 				    jpack("{s:o,s:o,s:o}", "ca", list_json(&p->docs[0]), "es", list_json(&p->docs[1]),
-					      "en", list_json(&p->docs[2])));
+					  "en", list_json(&p->docs[2])));
 		json_object_set_new(jp, "id_methods", commas_json(p->id_methods));
 		json_object_set_new(jp, "channels", commas_json(p->channels));
 		json_object_set_new(jp, "duration_min", json_integer(p->duration_min));
@@ -90,7 +92,7 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 		json_array_append_new(procs, jp);
 	}
 	return jpack("{s:s,s:i,s:o,s:o,s:o}", "format", CAT_DOC_FORMAT, "version", CAT_DOC_VERSION, "organisations",
-			 orgs, "offices", offices, "procedures", procs);
+		     orgs, "offices", offices, "procedures", procs);
 }
 
 static const char *fmt_coord(char *buf, size_t n, bool has, double v)
@@ -139,10 +141,23 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 	case CAT_K_OFFICES:
 		for (size_t i = 0; i < d->noffices && !rc; i++) {
 			const cat_office_t *o = &d->offices[i];
-			const char *row[] = {o->code, o->org, o->kind, o->name[0], o->name[1], o->name[2], o->address,
-					     o->postcode, o->city, fmt_coord(lat, sizeof lat, o->has_geo, o->lat),
-					     fmt_coord(lon, sizeof lon, o->has_geo, o->lon), o->phone, o->access[0],
-					     o->access[1], o->access[2], o->tz, o->active ? "true" : "false"};
+			const char *row[] = {o->code,
+					     o->org,
+					     o->kind,
+					     o->name[0],
+					     o->name[1],
+					     o->name[2],
+					     o->address,
+					     o->postcode,
+					     o->city,
+					     fmt_coord(lat, sizeof lat, o->has_geo, o->lat),
+					     fmt_coord(lon, sizeof lon, o->has_geo, o->lon),
+					     o->phone,
+					     o->access[0],
+					     o->access[1],
+					     o->access[2],
+					     o->tz,
+					     o->active ? "true" : "false"};
 			rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
 		}
 		break;
@@ -150,8 +165,8 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 		for (size_t i = 0; i < d->noffices && !rc; i++)
 			for (size_t z = 0; z < d->offices[i].nzones && !rc; z++) {
 				const cat_zone_t *zn = &d->offices[i].zones[z];
-				const char *row[] = {d->offices[i].code, zn->code, zn->kind, zn->name[0], zn->name[1],
-						     zn->name[2], zn->colour, zn->letter};
+				const char *row[] = {d->offices[i].code, zn->code,    zn->kind,   zn->name[0],
+						     zn->name[1],        zn->name[2], zn->colour, zn->letter};
 				rc = csv_put_row(out, row, 8);
 			}
 		break;
@@ -161,7 +176,8 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 				const cat_zone_t *zn = &d->offices[i].zones[z];
 				for (size_t k = 0; k < zn->ndesks && !rc; k++) {
 					const char *row[] = {d->offices[i].code, zn->code, zn->desks[k].code,
-							     zn->desks[k].display_name, zn->desks[k].active ? "true" : "false"};
+							     zn->desks[k].display_name,
+							     zn->desks[k].active ? "true" : "false"};
 					rc = csv_put_row(out, row, 5);
 				}
 			}
@@ -191,8 +207,7 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 			rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	arena_free(a);
 	return rc;

@@ -22,9 +22,9 @@ extern const char *const cat_langs[CAT_NLANG]; /* "ca", "es", "en" */
 #define CAT_CODE_MAX 64
 #define CAT_NAME_MAX 200
 #define CAT_ADDRESS_MAX 300
-#define CAT_LONG_MAX 2000   /* descriptions, accessibility notes */
-#define CAT_DOC_MAX 300     /* one document to bring */
-#define CAT_DOCS_MAX 30     /* documents per language */
+#define CAT_LONG_MAX 2000 /* descriptions, accessibility notes */
+#define CAT_DOC_MAX 300   /* one document to bring */
+#define CAT_DOCS_MAX 30   /* documents per language */
 #define CAT_URL_MAX 500
 #define CAT_DURATION_MAX 480
 #define CAT_ZONES_MAX 26
@@ -84,7 +84,7 @@ typedef struct {
 	const char *id_methods; /* canonical comma list; "none" when no identification is asked */
 	const char *channels;   /* canonical comma list */
 	int duration_min;
-	cat_list_t offices;     /* office codes */
+	cat_list_t offices; /* office codes */
 	bool active;
 	const char *at;
 } cat_proc_t;
@@ -147,8 +147,8 @@ bool cat_list_has(const char *list, const char *name);
  * Each checks one entity on its own (references to other entities are the caller's business:
  * they need the store or the rest of the document). */
 void cat_org_check(const cat_org_t *o, fielderr_t *e);
-void cat_office_check(const cat_office_t *o, fielderr_t *e);      /* without its zones */
-void cat_zone_check(const cat_zone_t *z, fielderr_t *e);          /* without its desks */
+void cat_office_check(const cat_office_t *o, fielderr_t *e); /* without its zones */
+void cat_zone_check(const cat_zone_t *z, fielderr_t *e);     /* without its desks */
 void cat_desk_check(const cat_desk_t *d, fielderr_t *e);
 void cat_proc_check(const cat_proc_t *p, fielderr_t *e);
 

@@ -48,14 +48,39 @@ static const char *label_of(http_req_t *r, const char *field)
 /* The order fields appear in on the forms, so the error summary reads top to bottom. */
 static int field_rank(const char *field)
 {
-	static const char *const order[] = {
-		"code",           "organisation",   "kind",           "name_ca",        "name_es",
-		"name_en",        "address",        "postcode",       "city",           "lat",
-		"lon",            "phone",          "accessibility_ca", "accessibility_es", "accessibility_en",
-		"tz",             "colour",         "letter",         "display_name",   "category",
-		"description_ca", "description_es", "description_en", "documents_ca",   "documents_es",
-		"documents_en",   "id_methods",     "channels",       "duration_min",   "online_url",
-		"offices",        "active",         "confirm"};
+	static const char *const order[] = {"code",
+					    "organisation",
+					    "kind",
+					    "name_ca",
+					    "name_es",
+					    "name_en",
+					    "address",
+					    "postcode",
+					    "city",
+					    "lat",
+					    "lon",
+					    "phone",
+					    "accessibility_ca",
+					    "accessibility_es",
+					    "accessibility_en",
+					    "tz",
+					    "colour",
+					    "letter",
+					    "display_name",
+					    "category",
+					    "description_ca",
+					    "description_es",
+					    "description_en",
+					    "documents_ca",
+					    "documents_es",
+					    "documents_en",
+					    "id_methods",
+					    "channels",
+					    "duration_min",
+					    "online_url",
+					    "offices",
+					    "active",
+					    "confirm"};
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (str_eq(order[i], field))
 			return (int)i;
@@ -82,15 +107,15 @@ void cat_form_errors(form_t *m, const fielderr_t *errs_in, json_t *summary)
 	}
 }
 
-json_t *cat_options(http_req_t *r, const char *const *values, size_t n, const char *label_prefix,
-		       const char *selected, const char *id_prefix)
+json_t *cat_options(http_req_t *r, const char *const *values, size_t n, const char *label_prefix, const char *selected,
+		    const char *id_prefix)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, jpack("{s:s,s:s,s:b,s:s}", "value", values[i], "label",
-						   http_t(r, arena_printf(r->arena, "%s%s", label_prefix, values[i])), "on",
-						   cat_list_has(selected ? selected : "", values[i]), "id",
-						   arena_printf(r->arena, "%s-%s", id_prefix, values[i])));
+					       http_t(r, arena_printf(r->arena, "%s%s", label_prefix, values[i])), "on",
+					       cat_list_has(selected ? selected : "", values[i]), "id",
+					       arena_printf(r->arena, "%s-%s", id_prefix, values[i])));
 	return a;
 }
 
@@ -113,7 +138,7 @@ json_t *cat_page_model(http_req_t *r, json_t *summary)
 }
 
 void cat_changed(http_req_t *r, const char *action, const char *target, const char *detail, const char *what,
-		    const char *code, const char *location)
+		 const char *code, const char *location)
 {
 	auth_audit(r, action, target, detail ? detail : "");
 	catalog_changed(r->app, what, code);
@@ -152,8 +177,8 @@ static void orgs_page(http_req_t *r, int status, const char *failed, const field
 		if (is_failed)
 			cat_form_errors(&fm, errs, summary);
 		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:o,s:b}", "gcode", orgs[i].code, "name",
-						      i18n_pick(r->lang, orgs[i].name), "prefix", prefix, "gf", fm.f, "open",
-						      is_failed));
+						  i18n_pick(r->lang, orgs[i].name), "prefix", prefix, "gf", fm.f,
+						  "open", is_failed));
 	}
 	form_t nf = form_new(r, "ng");
 	bool new_failed = str_eq(failed, "");

@@ -52,10 +52,10 @@ static void offices_get(http_req_t *r)
 		for (size_t g = 0; g < norgs; g++)
 			if (str_eq(orgs[g].code, o->org))
 				org = i18n_pick(r->lang, orgs[g].name);
-		json_array_append_new(
-			list, jpack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "code", o->code, "name", i18n_pick(r->lang, o->name), "kind",
-					http_tf(r, "cat_kind_%s", o->kind), "org", org, "active",
-					o->active, "zones", (json_int_t)o->nzones, "desks", (json_int_t)desks));
+		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "code", o->code, "name",
+						  i18n_pick(r->lang, o->name), "kind",
+						  http_tf(r, "cat_kind_%s", o->kind), "org", org, "active", o->active,
+						  "zones", (json_int_t)o->nzones, "desks", (json_int_t)desks));
 	}
 	json_t *m = cat_page_model(r, NULL);
 	json_object_set_new(m, "offices", list);
@@ -144,15 +144,17 @@ static void office_form_page(http_req_t *r, int status, bool editing, const cat_
 	bool chosen = false;
 	for (size_t i = 0; i < norgs; i++) {
 		chosen = chosen || str_eq(orgs[i].code, o->org);
-		json_array_append_new(orgopts, jpack("{s:s,s:s,s:b}", "value", orgs[i].code, "label",
-							 i18n_pick(r->lang, orgs[i].name), "on", str_eq(orgs[i].code, o->org)));
+		json_array_append_new(orgopts,
+				      jpack("{s:s,s:s,s:b}", "value", orgs[i].code, "label",
+					    i18n_pick(r->lang, orgs[i].name), "on", str_eq(orgs[i].code, o->org)));
 	}
 	json_t *m = cat_page_model(r, summary);
 	json_object_set_new(m, "f", fm.f);
 	json_object_set_new(m, "editing", json_boolean(editing));
 	json_object_set_new(m, "code", json_string(o->code ? o->code : ""));
-	json_object_set_new(m, "action", json_string(editing ? arena_printf(r->arena, "/admin/offices/%s", o->code)
-							     : "/admin/offices"));
+	json_object_set_new(m, "action",
+			    json_string(editing ? arena_printf(r->arena, "/admin/offices/%s", o->code)
+						: "/admin/offices"));
 	json_object_set_new(m, "orgs", orgopts);
 	json_object_set_new(m, "org_chosen", json_boolean(chosen));
 	json_object_set_new(m, "kinds", cat_options(r, cat_office_kinds, 3, "cat_kind_", o->kind, "o-kind"));
@@ -167,8 +169,15 @@ static void office_new(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
-	cat_office_t o = {.code = "", .org = norgs == 1 ? orgs[0].code : "", .kind = "citizen_office",
-			  .tz = "Europe/Madrid", .active = true, .address = "", .postcode = "", .city = "", .phone = ""};
+	cat_office_t o = {.code = "",
+			  .org = norgs == 1 ? orgs[0].code : "",
+			  .kind = "citizen_office",
+			  .tz = "Europe/Madrid",
+			  .active = true,
+			  .address = "",
+			  .postcode = "",
+			  .city = "",
+			  .phone = ""};
 	for (int l = 0; l < CAT_NLANG; l++)
 		o.name[l] = o.access[l] = "";
 	office_form_page(r, 200, false, &o, NULL, false);
@@ -241,8 +250,9 @@ static void office_post(http_req_t *r)
 		office_form_page(r, 422, true, &x.o, &errs, true);
 		return;
 	}
-	cat_changed(r, "office.update", arena_printf(r->arena, "office:%s", x.o.code), x.o.active ? "active" : "inactive",
-		    "office", x.o.code, arena_printf(r->arena, "/admin/offices/%s?saved=office_saved", x.o.code));
+	cat_changed(r, "office.update", arena_printf(r->arena, "office:%s", x.o.code),
+		    x.o.active ? "active" : "inactive", "office", x.o.code,
+		    arena_printf(r->arena, "/admin/offices/%s?saved=office_saved", x.o.code));
 }
 
 /* ---------------------------------------------------------------- the office page: zones and desks */
@@ -339,7 +349,7 @@ static json_t *zone_json(http_req_t *r, const cat_zone_t *z, const failed_t *fai
 		if (desk_failed)
 			cat_form_errors(&df, fail->errs, summary);
 		json_array_append_new(desks, jpack("{s:s,s:s,s:b,s:s,s:o}", "dcode", d->code, "display_name",
-						       d->display_name, "active", d->active, "dp", dp, "df", df.f));
+						   d->display_name, "active", d->active, "dp", dp, "df", df.f));
 	}
 	form_t nd = form_new(r, arena_printf(r->arena, "nd-%s", z->code));
 	bool nd_failed = zone_failed && fail->kind == F_DESK_NEW;
@@ -350,14 +360,15 @@ static json_t *zone_json(http_req_t *r, const cat_zone_t *z, const failed_t *fai
 	char ratio[16];
 	snprintf(ratio, sizeof ratio, "%.1f", cat_contrast_white(z->colour));
 	json_t *jz = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "zcode", z->code, "name", i18n_pick(r->lang, z->name),
-			       "kind_label", http_tf(r, "cat_zone_%s", z->kind), "colour",
-			       z->colour, "letter", z->letter, "ratio", ratio, "ndesks", (json_int_t)z->ndesks);
+			   "kind_label", http_tf(r, "cat_zone_%s", z->kind), "colour", z->colour, "letter", z->letter,
+			   "ratio", ratio, "ndesks", (json_int_t)z->ndesks);
 	json_object_set_new(jz, "zp", json_string(zp));
 	json_object_set_new(jz, "zf", zf.f);
 	json_object_set_new(jz, "xf", xf.f);
 	json_object_set_new(jz, "open", json_boolean(edit_failed));
 	json_object_set_new(jz, "kinds",
-			    cat_options(r, cat_zone_kinds, 4, "cat_zone_", shown.kind, arena_printf(r->arena, "%s-kind", zp)));
+			    cat_options(r, cat_zone_kinds, 4, "cat_zone_", shown.kind,
+					arena_printf(r->arena, "%s-kind", zp)));
 	json_object_set_new(jz, "desks", desks);
 	json_object_set_new(jz, "has_desks", json_boolean(z->ndesks > 0));
 	json_object_set_new(jz, "nd", nd.f);
@@ -391,10 +402,11 @@ static void office_page(http_req_t *r, int status, const char *code, const faile
 		cat_form_errors(&nz, fail->errs, summary);
 
 	json_t *m = cat_page_model(r, summary);
-	json_t *jo = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", o.code, "name", i18n_pick(r->lang, o.name),
-			       "kind_label", http_tf(r, "cat_kind_%s", o.kind), "org",
-			       i18n_pick(r->lang, org.name), "address", o.address, "postcode", o.postcode, "city", o.city,
-			       "phone", o.phone, "tz", o.tz, "accessibility", i18n_pick(r->lang, o.access), "active", o.active);
+	json_t *jo =
+		jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "code", o.code, "name",
+		      i18n_pick(r->lang, o.name), "kind_label", http_tf(r, "cat_kind_%s", o.kind), "org",
+		      i18n_pick(r->lang, org.name), "address", o.address, "postcode", o.postcode, "city", o.city,
+		      "phone", o.phone, "tz", o.tz, "accessibility", i18n_pick(r->lang, o.access), "active", o.active);
 	if (o.has_geo)
 		json_object_set_new(jo, "coords",
 				    json_string(arena_printf(r->arena, "%s, %s", coord_text(r, true, o.lat),

@@ -45,7 +45,7 @@ static json_t *categories(http_req_t *r, const cat_proc_t *procs, size_t n, cons
 			seen = str_eq(procs[j].category, procs[i].category);
 		if (!seen)
 			json_array_append_new(a, jpack("{s:s,s:b}", "value", procs[i].category, "on",
-							   str_eq(selected, procs[i].category)));
+						       str_eq(selected, procs[i].category)));
 	}
 	return a;
 }
@@ -91,9 +91,9 @@ static void procs_get(http_req_t *r)
 			continue;
 		shown++;
 		json_array_append_new(list, jpack("{s:s,s:s,s:s,s:o,s:i,s:b,s:I}", "code", p->code, "name",
-						      i18n_pick(r->lang, p->name), "category", p->category, "channels",
-						      labels(r, p->channels, "cat_ch_"), "duration_min", p->duration_min,
-						      "active", p->active, "noffices", (json_int_t)p->offices.n));
+						  i18n_pick(r->lang, p->name), "category", p->category, "channels",
+						  labels(r, p->channels, "cat_ch_"), "duration_min", p->duration_min,
+						  "active", p->active, "noffices", (json_int_t)p->offices.n));
 	}
 	json_t *m = cat_page_model(r, NULL);
 	json_object_set_new(m, "procs", list);
@@ -112,7 +112,8 @@ static void proc_from_form(http_req_t *r, cat_proc_t *p, const char *code, field
 	for (int l = 0; l < CAT_NLANG; l++) {
 		p->name[l] = form_str(r, arena_printf(r->arena, "name_%s", cat_langs[l]));
 		p->desc[l] = form_text(r, arena_printf(r->arena, "description_%s", cat_langs[l]));
-		cat_list_split(r->arena, form_text(r, arena_printf(r->arena, "documents_%s", cat_langs[l])), '\n', &p->docs[l]);
+		cat_list_split(r->arena, form_text(r, arena_printf(r->arena, "documents_%s", cat_langs[l])), '\n',
+			       &p->docs[l]);
 	}
 	char buf[160];
 	const char *ids = cat_form_commas(r, "id_methods"), *chs = cat_form_commas(r, "channels");
@@ -146,9 +147,11 @@ static void proc_form_page(http_req_t *r, int status, bool editing, const cat_pr
 	for (int l = 0; l < CAT_NLANG; l++) {
 		form_val(&fm, arena_printf(r->arena, "name_%s", cat_langs[l]), p->name[l]);
 		form_val(&fm, arena_printf(r->arena, "description_%s", cat_langs[l]), p->desc[l]);
-		form_val(&fm, arena_printf(r->arena, "documents_%s", cat_langs[l]), cat_list_join(r->arena, &p->docs[l], '\n'));
+		form_val(&fm, arena_printf(r->arena, "documents_%s", cat_langs[l]),
+			 cat_list_join(r->arena, &p->docs[l], '\n'));
 	}
-	form_val(&fm, "duration_min", from_post ? form_str(r, "duration_min") : arena_printf(r->arena, "%d", p->duration_min));
+	form_val(&fm, "duration_min",
+		 from_post ? form_str(r, "duration_min") : arena_printf(r->arena, "%d", p->duration_min));
 	form_val(&fm, "online_url", p->online_url);
 	form_on(&fm, "active", p->active);
 	json_t *summary = errs ? json_array() : NULL;
@@ -160,18 +163,20 @@ static void proc_form_page(http_req_t *r, int status, bool editing, const cat_pr
 		for (size_t k = 0; k < p->offices.n && !on; k++)
 			on = str_eq(p->offices.v[k], offices[i].code);
 		json_array_append_new(offs, jpack("{s:s,s:s,s:b,s:b,s:s}", "value", offices[i].code, "label",
-						      i18n_pick(r->lang, offices[i].name), "on", on, "inactive",
-						      !offices[i].active, "id",
-						      arena_printf(r->arena, "p-offices-%s", offices[i].code)));
+						  i18n_pick(r->lang, offices[i].name), "on", on, "inactive",
+						  !offices[i].active, "id",
+						  arena_printf(r->arena, "p-offices-%s", offices[i].code)));
 	}
 	json_t *m = cat_page_model(r, summary);
 	json_object_set_new(m, "f", fm.f);
 	json_object_set_new(m, "editing", json_boolean(editing));
 	json_object_set_new(m, "code", json_string(p->code ? p->code : ""));
-	json_object_set_new(m, "action", json_string(editing ? arena_printf(r->arena, "/admin/procedures/%s", p->code)
-							     : "/admin/procedures"));
+	json_object_set_new(m, "action",
+			    json_string(editing ? arena_printf(r->arena, "/admin/procedures/%s", p->code)
+						: "/admin/procedures"));
 	json_object_set_new(m, "channels", cat_options(r, cat_channels, 6, "cat_ch_", p->channels, "p-channels"));
-	json_object_set_new(m, "id_methods", cat_options(r, cat_id_methods, 5, "cat_id_", p->id_methods, "p-id_methods"));
+	json_object_set_new(m, "id_methods",
+			    cat_options(r, cat_id_methods, 5, "cat_id_", p->id_methods, "p-id_methods"));
 	json_object_set_new(m, "offices", offs);
 	json_object_set_new(m, "categories", sorted_categories(r, procs, nprocs, ""));
 	http_reply_page(r, status, "catalog/procedure_form", m);
@@ -179,8 +184,13 @@ static void proc_form_page(http_req_t *r, int status, bool editing, const cat_pr
 
 static void proc_new(http_req_t *r)
 {
-	cat_proc_t p = {.code = "", .category = "", .id_methods = "", .channels = "in_person", .duration_min = 15,
-			.online_url = "", .active = true};
+	cat_proc_t p = {.code = "",
+			.category = "",
+			.id_methods = "",
+			.channels = "in_person",
+			.duration_min = 15,
+			.online_url = "",
+			.active = true};
 	for (int l = 0; l < CAT_NLANG; l++)
 		p.name[l] = p.desc[l] = "";
 	proc_form_page(r, 200, false, &p, NULL, false);

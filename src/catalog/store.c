@@ -67,7 +67,9 @@ int cat_store_offices_light(db_conn_t *c, arena_t *a, catalog_office_t **out, si
 	return finish(res, rc);
 }
 
-#define PROC_LIGHT "SELECT p.id, p.code, p.name_ca, p.name_es, p.name_en, p.channels, p.duration_min, p.active FROM procedures p "
+#define PROC_LIGHT                                                                                                     \
+	"SELECT p.id, p.code, p.name_ca, p.name_es, p.name_en, p.channels, p.duration_min, p.active FROM procedures "  \
+	"p "
 
 static void fill_proc_light(arena_t *a, db_res_t *r, catalog_procedure_t *p)
 {
@@ -119,8 +121,8 @@ bool cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id)
 {
 	db_param_t p[] = {DB_INT(proc_id), DB_INT(office_id)};
 	int64_t v = 0;
-	return db_query_int(c, "SELECT 1 FROM procedure_offices WHERE procedure_id = $1 AND office_id = $2", p, 2, &v) ==
-		       0 &&
+	return db_query_int(c, "SELECT 1 FROM procedure_offices WHERE procedure_id = $1 AND office_id = $2", p, 2,
+			    &v) == 0 &&
 	       v == 1;
 }
 
@@ -138,7 +140,8 @@ static void fill_org(arena_t *a, db_res_t *r, cat_org_t *o)
 int cat_store_orgs(db_conn_t *c, arena_t *a, cat_org_t **out, size_t *n)
 {
 	db_res_t *res;
-	int rc = db_query(c, "SELECT id, code, name_ca, name_es, name_en FROM organisations ORDER BY code", NULL, 0, &res);
+	int rc = db_query(c, "SELECT id, code, name_ca, name_es, name_en FROM organisations ORDER BY code", NULL, 0,
+			  &res);
 	if (rc)
 		return rc;
 	size_t cap = 0;
@@ -155,7 +158,8 @@ int cat_store_org_get(db_conn_t *c, arena_t *a, const char *code, cat_org_t *out
 {
 	db_param_t p[] = {DB_TEXT(code)};
 	db_res_t *res;
-	int rc = db_query(c, "SELECT id, code, name_ca, name_es, name_en FROM organisations WHERE code = $1", p, 1, &res);
+	int rc = db_query(c, "SELECT id, code, name_ca, name_es, name_en FROM organisations WHERE code = $1", p, 1,
+			  &res);
 	if (rc)
 		return rc;
 	rc = db_res_next(res);
@@ -176,7 +180,9 @@ int cat_store_org_insert(db_conn_t *c, const cat_org_t *o, int64_t now, int64_t 
 int cat_store_org_update(db_conn_t *c, int64_t id, const cat_org_t *o, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_TEXT(o->name[0]), DB_TEXT(o->name[1]), DB_TEXT(o->name[2]), DB_INT(now)};
-	int64_t n = db_exec(c, "UPDATE organisations SET name_ca = $2, name_es = $3, name_en = $4, updated_at = $5 WHERE id = $1",
+	int64_t n = db_exec(c,
+			    "UPDATE organisations SET name_ca = $2, name_es = $3, name_en = $4, updated_at = $5 WHERE "
+			    "id = $1",
 			    p, 5);
 	return n == 0 ? ERR_NOT_FOUND : exec_rc(n);
 }
@@ -189,9 +195,9 @@ bool cat_store_catalogue_empty(db_conn_t *c)
 
 /* ---------------------------------------------------------------- offices */
 
-#define OFFICE_COLS                                                                                             \
-	"SELECT o.id, o.code, g.code, o.kind, o.name_ca, o.name_es, o.name_en, o.address, o.postcode, o.city, " \
-	"o.lat, o.lon, o.phone, o.accessibility_ca, o.accessibility_es, o.accessibility_en, o.tz, o.active "    \
+#define OFFICE_COLS                                                                                                    \
+	"SELECT o.id, o.code, g.code, o.kind, o.name_ca, o.name_es, o.name_en, o.address, o.postcode, o.city, "        \
+	"o.lat, o.lon, o.phone, o.accessibility_ca, o.accessibility_es, o.accessibility_en, o.tz, o.active "           \
 	"FROM offices o JOIN organisations g ON g.id = o.org_id "
 
 static void fill_office(arena_t *a, db_res_t *r, cat_office_t *o)
@@ -218,7 +224,8 @@ static void fill_office(arena_t *a, db_res_t *r, cat_office_t *o)
 	o->active = db_res_int(r, 17) != 0;
 }
 
-#define ZONE_COLS "SELECT z.id, z.office_id, z.code, z.kind, z.name_ca, z.name_es, z.name_en, z.colour, z.letter FROM zones z "
+#define ZONE_COLS                                                                                                      \
+	"SELECT z.id, z.office_id, z.code, z.kind, z.name_ca, z.name_es, z.name_en, z.colour, z.letter FROM zones z "
 #define DESK_COLS "SELECT d.id, d.zone_id, d.code, d.display_name, d.active FROM desks d "
 
 static void fill_zone(arena_t *a, db_res_t *r, cat_zone_t *z)
@@ -238,7 +245,8 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 {
 	db_param_t p[] = {DB_INT(office_id)};
 	db_res_t *res;
-	int rc = office_id ? db_query(c, ZONE_COLS "WHERE z.office_id = $1 ORDER BY z.office_id, z.letter, z.code", p, 1, &res)
+	int rc = office_id ? db_query(c, ZONE_COLS "WHERE z.office_id = $1 ORDER BY z.office_id, z.letter, z.code", p,
+				      1, &res)
 			   : db_query(c, ZONE_COLS "ORDER BY z.office_id, z.letter, z.code", NULL, 0, &res);
 	if (rc)
 		return rc;
@@ -264,7 +272,9 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 	db_res_free(res);
 	if (rc < 0)
 		return rc;
-	rc = office_id ? db_query(c, DESK_COLS "JOIN zones z ON z.id = d.zone_id WHERE z.office_id = $1 ORDER BY d.zone_id, d.id",
+	rc = office_id ? db_query(c,
+				  DESK_COLS
+				  "JOIN zones z ON z.id = d.zone_id WHERE z.office_id = $1 ORDER BY d.zone_id, d.id",
 				  p, 1, &res)
 		       : db_query(c, DESK_COLS "ORDER BY d.zone_id, d.id", NULL, 0, &res);
 	if (rc)
@@ -298,8 +308,10 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 int cat_store_offices(db_conn_t *c, arena_t *a, bool active_only, bool with_zones, cat_office_t **out, size_t *n)
 {
 	db_res_t *res;
-	int rc = db_query(c, active_only ? OFFICE_COLS "WHERE o.active = 1 ORDER BY o.code" : OFFICE_COLS "ORDER BY o.code",
-			  NULL, 0, &res);
+	int rc =
+		db_query(c,
+			 active_only ? OFFICE_COLS "WHERE o.active = 1 ORDER BY o.code" : OFFICE_COLS "ORDER BY o.code",
+			 NULL, 0, &res);
 	if (rc)
 		return rc;
 	size_t cap = 0;
@@ -337,13 +349,13 @@ static int org_id(db_conn_t *c, const char *code, int64_t *id)
 	return db_query_int(c, "SELECT id FROM organisations WHERE code = $1", p, 1, id);
 }
 
-#define OFFICE_PARAMS(o, org)                                                                                   \
-	DB_INT(org), DB_TEXT((o)->code), DB_TEXT((o)->name[0]), DB_TEXT((o)->name[1]), DB_TEXT((o)->name[2]),       \
-		DB_TEXT((o)->kind), DB_TEXT((o)->address ? (o)->address : ""),                                      \
-		DB_TEXT((o)->postcode ? (o)->postcode : ""), DB_TEXT((o)->city ? (o)->city : ""),                   \
-		(o)->has_geo ? DB_REAL((o)->lat) : DB_NULLP, (o)->has_geo ? DB_REAL((o)->lon) : DB_NULLP,           \
-		DB_TEXT((o)->phone ? (o)->phone : ""), DB_TEXT((o)->access[0] ? (o)->access[0] : ""),               \
-		DB_TEXT((o)->access[1] ? (o)->access[1] : ""), DB_TEXT((o)->access[2] ? (o)->access[2] : ""),       \
+#define OFFICE_PARAMS(o, org)                                                                                          \
+	DB_INT(org), DB_TEXT((o)->code), DB_TEXT((o)->name[0]), DB_TEXT((o)->name[1]), DB_TEXT((o)->name[2]),          \
+		DB_TEXT((o)->kind), DB_TEXT((o)->address ? (o)->address : ""),                                         \
+		DB_TEXT((o)->postcode ? (o)->postcode : ""), DB_TEXT((o)->city ? (o)->city : ""),                      \
+		(o)->has_geo ? DB_REAL((o)->lat) : DB_NULLP, (o)->has_geo ? DB_REAL((o)->lon) : DB_NULLP,              \
+		DB_TEXT((o)->phone ? (o)->phone : ""), DB_TEXT((o)->access[0] ? (o)->access[0] : ""),                  \
+		DB_TEXT((o)->access[1] ? (o)->access[1] : ""), DB_TEXT((o)->access[2] ? (o)->access[2] : ""),          \
 		DB_TEXT((o)->tz), DB_INT((o)->active ? 1 : 0)
 
 int cat_store_office_insert(db_conn_t *c, const cat_office_t *o, int64_t now, int64_t *id)
@@ -353,13 +365,14 @@ int cat_store_office_insert(db_conn_t *c, const cat_office_t *o, int64_t now, in
 	if (rc)
 		return rc;
 	db_param_t p[] = {OFFICE_PARAMS(o, org), DB_INT(now)};
-	return db_query_int(c,
-			    "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, address, postcode, city, "
-			    "lat, lon, phone, accessibility_ca, accessibility_es, accessibility_en, tz, active, "
-			    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-			    "CAST($10 AS DOUBLE PRECISION), CAST($11 AS DOUBLE PRECISION), $12, $13, $14, $15, $16, $17, $18, $18) "
-			    "RETURNING id",
-			    p, 18, id);
+	return db_query_int(
+		c,
+		"INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, address, postcode, city, "
+		"lat, lon, phone, accessibility_ca, accessibility_es, accessibility_en, tz, active, "
+		"created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+		"CAST($10 AS DOUBLE PRECISION), CAST($11 AS DOUBLE PRECISION), $12, $13, $14, $15, $16, $17, $18, $18) "
+		"RETURNING id",
+		p, 18, id);
 }
 
 int cat_store_office_update(db_conn_t *c, int64_t id, const cat_office_t *o, int64_t now)
@@ -370,7 +383,8 @@ int cat_store_office_update(db_conn_t *c, int64_t id, const cat_office_t *o, int
 		return rc;
 	db_param_t p[] = {OFFICE_PARAMS(o, org), DB_INT(now), DB_INT(id)};
 	int64_t n = db_exec(c,
-			    "UPDATE offices SET org_id = $1, code = $2, name_ca = $3, name_es = $4, name_en = $5, kind = $6, "
+			    "UPDATE offices SET org_id = $1, code = $2, name_ca = $3, name_es = $4, name_en = $5, kind "
+			    "= $6, "
 			    "address = $7, postcode = $8, city = $9, lat = CAST($10 AS DOUBLE PRECISION), "
 			    "lon = CAST($11 AS DOUBLE PRECISION), phone = $12, accessibility_ca = $13, "
 			    "accessibility_es = $14, accessibility_en = $15, tz = $16, active = $17, updated_at = $18 "
@@ -396,7 +410,7 @@ bool cat_store_office_exists(db_conn_t *c, const char *code)
 
 int cat_store_zone_insert(db_conn_t *c, int64_t office_id, const cat_zone_t *z, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(office_id), DB_TEXT(z->code),    DB_TEXT(z->kind),  DB_TEXT(z->name[0]),
+	db_param_t p[] = {DB_INT(office_id),   DB_TEXT(z->code),    DB_TEXT(z->kind),   DB_TEXT(z->name[0]),
 			  DB_TEXT(z->name[1]), DB_TEXT(z->name[2]), DB_TEXT(z->colour), DB_TEXT(z->letter)};
 	return db_query_int(c,
 			    "INSERT INTO zones (office_id, code, kind, name_ca, name_es, name_en, colour, letter) "
@@ -406,7 +420,7 @@ int cat_store_zone_insert(db_conn_t *c, int64_t office_id, const cat_zone_t *z, 
 
 int cat_store_zone_update(db_conn_t *c, int64_t id, const cat_zone_t *z)
 {
-	db_param_t p[] = {DB_INT(id), DB_TEXT(z->code), DB_TEXT(z->kind), DB_TEXT(z->name[0]),
+	db_param_t p[] = {DB_INT(id),          DB_TEXT(z->code),    DB_TEXT(z->kind),   DB_TEXT(z->name[0]),
 			  DB_TEXT(z->name[1]), DB_TEXT(z->name[2]), DB_TEXT(z->colour), DB_TEXT(z->letter)};
 	int64_t n = db_exec(c,
 			    "UPDATE zones SET code = $2, kind = $3, name_ca = $4, name_es = $5, name_en = $6, "
@@ -425,7 +439,9 @@ int cat_store_zone_delete(db_conn_t *c, int64_t id)
 int cat_store_desk_insert(db_conn_t *c, int64_t zone_id, const cat_desk_t *d, int64_t *id)
 {
 	db_param_t p[] = {DB_INT(zone_id), DB_TEXT(d->code), DB_TEXT(d->display_name), DB_INT(d->active ? 1 : 0)};
-	return db_query_int(c, "INSERT INTO desks (zone_id, code, display_name, active) VALUES ($1, $2, $3, $4) RETURNING id",
+	return db_query_int(c,
+			    "INSERT INTO desks (zone_id, code, display_name, active) VALUES ($1, $2, $3, $4) RETURNING "
+			    "id",
 			    p, 4, id);
 }
 
@@ -445,9 +461,9 @@ int cat_store_desk_delete(db_conn_t *c, int64_t id)
 
 /* ---------------------------------------------------------------- procedures */
 
-#define PROC_COLS                                                                                          \
-	"SELECT p.id, p.code, p.category, p.name_ca, p.name_es, p.name_en, p.description_ca, p.description_es, " \
-	"p.description_en, p.documents_ca, p.documents_es, p.documents_en, p.id_methods, p.channels, "         \
+#define PROC_COLS                                                                                                      \
+	"SELECT p.id, p.code, p.category, p.name_ca, p.name_es, p.name_en, p.description_ca, p.description_es, "       \
+	"p.description_en, p.documents_ca, p.documents_es, p.documents_en, p.id_methods, p.channels, "                 \
 	"p.duration_min, p.online_url, p.active FROM procedures p "
 
 static void fill_proc(arena_t *a, db_res_t *r, cat_proc_t *p)
@@ -474,11 +490,13 @@ static int load_proc_offices(db_conn_t *c, arena_t *a, cat_proc_t *procs, size_t
 	db_param_t p[] = {DB_INT(proc_id)};
 	db_res_t *res;
 	int rc = proc_id ? db_query(c,
-				    "SELECT po.procedure_id, o.code FROM procedure_offices po JOIN offices o ON o.id = po.office_id "
+				    "SELECT po.procedure_id, o.code FROM procedure_offices po JOIN offices o ON o.id = "
+				    "po.office_id "
 				    "WHERE po.procedure_id = $1 ORDER BY o.code",
 				    p, 1, &res)
 			 : db_query(c,
-				    "SELECT po.procedure_id, o.code FROM procedure_offices po JOIN offices o ON o.id = po.office_id "
+				    "SELECT po.procedure_id, o.code FROM procedure_offices po JOIN offices o ON o.id = "
+				    "po.office_id "
 				    "ORDER BY po.procedure_id, o.code",
 				    NULL, 0, &res);
 	if (rc)
@@ -540,13 +558,14 @@ int cat_store_proc_get(db_conn_t *c, arena_t *a, const char *code, cat_proc_t *o
 	return load_proc_offices(c, a, out, 1, out->id);
 }
 
-#define PROC_PARAMS(a, p)                                                                                        \
-	DB_TEXT((p)->code), DB_TEXT((p)->category), DB_TEXT((p)->name[0]), DB_TEXT((p)->name[1]),                    \
-		DB_TEXT((p)->name[2]), DB_TEXT((p)->desc[0] ? (p)->desc[0] : ""),                                    \
-		DB_TEXT((p)->desc[1] ? (p)->desc[1] : ""), DB_TEXT((p)->desc[2] ? (p)->desc[2] : ""),                \
-		DB_TEXT(cat_list_join(a, &(p)->docs[0], '\n')), DB_TEXT(cat_list_join(a, &(p)->docs[1], '\n')),      \
-		DB_TEXT(cat_list_join(a, &(p)->docs[2], '\n')), DB_TEXT((p)->id_methods), DB_TEXT((p)->channels),    \
-		DB_INT((p)->duration_min), DB_TEXT((p)->online_url ? (p)->online_url : ""), DB_INT((p)->active ? 1 : 0)
+#define PROC_PARAMS(a, p)                                                                                              \
+	DB_TEXT((p)->code), DB_TEXT((p)->category), DB_TEXT((p)->name[0]), DB_TEXT((p)->name[1]),                      \
+		DB_TEXT((p)->name[2]), DB_TEXT((p)->desc[0] ? (p)->desc[0] : ""),                                      \
+		DB_TEXT((p)->desc[1] ? (p)->desc[1] : ""), DB_TEXT((p)->desc[2] ? (p)->desc[2] : ""),                  \
+		DB_TEXT(cat_list_join(a, &(p)->docs[0], '\n')), DB_TEXT(cat_list_join(a, &(p)->docs[1], '\n')),        \
+		DB_TEXT(cat_list_join(a, &(p)->docs[2], '\n')), DB_TEXT((p)->id_methods), DB_TEXT((p)->channels),      \
+		DB_INT((p)->duration_min), DB_TEXT((p)->online_url ? (p)->online_url : ""),                            \
+		DB_INT((p)->active ? 1 : 0)
 
 int cat_store_proc_insert(db_conn_t *c, const cat_proc_t *p, int64_t now, int64_t *id)
 {
@@ -555,7 +574,8 @@ int cat_store_proc_insert(db_conn_t *c, const cat_proc_t *p, int64_t now, int64_
 	int rc = db_query_int(c,
 			      "INSERT INTO procedures (code, category, name_ca, name_es, name_en, description_ca, "
 			      "description_es, description_en, documents_ca, documents_es, documents_en, id_methods, "
-			      "channels, duration_min, online_url, active, created_at, updated_at) VALUES ($1, $2, $3, $4, "
+			      "channels, duration_min, online_url, active, created_at, updated_at) VALUES ($1, $2, $3, "
+			      "$4, "
 			      "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
 			      prm, 17, id);
 	arena_free(a);
@@ -566,12 +586,13 @@ int cat_store_proc_update(db_conn_t *c, int64_t id, const cat_proc_t *p, int64_t
 {
 	arena_t *a = arena_new();
 	db_param_t prm[] = {PROC_PARAMS(a, p), DB_INT(now), DB_INT(id)};
-	int64_t n = db_exec(c,
-			    "UPDATE procedures SET code = $1, category = $2, name_ca = $3, name_es = $4, name_en = $5, "
-			    "description_ca = $6, description_es = $7, description_en = $8, documents_ca = $9, "
-			    "documents_es = $10, documents_en = $11, id_methods = $12, channels = $13, duration_min = $14, "
-			    "online_url = $15, active = $16, updated_at = $17 WHERE id = $18",
-			    prm, 18);
+	int64_t n =
+		db_exec(c,
+			"UPDATE procedures SET code = $1, category = $2, name_ca = $3, name_es = $4, name_en = $5, "
+			"description_ca = $6, description_es = $7, description_en = $8, documents_ca = $9, "
+			"documents_es = $10, documents_en = $11, id_methods = $12, channels = $13, duration_min = $14, "
+			"online_url = $15, active = $16, updated_at = $17 WHERE id = $18",
+			prm, 18);
 	arena_free(a);
 	return n == 0 ? ERR_NOT_FOUND : exec_rc(n);
 }

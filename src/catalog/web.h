@@ -24,8 +24,8 @@ const char *cat_form_commas(http_req_t *r, const char *name);
 void cat_form_errors(form_t *m, const fielderr_t *errs, json_t *summary);
 /* Options for a select or a group of checkboxes: [{value, label, on, id}]; the labels are the
  * translations of label_prefix + value, selected is a comma list, ids are id_prefix-value. New. */
-json_t *cat_options(http_req_t *r, const char *const *values, size_t n, const char *label_prefix,
-		    const char *selected, const char *id_prefix);
+json_t *cat_options(http_req_t *r, const char *const *values, size_t n, const char *label_prefix, const char *selected,
+		    const char *id_prefix);
 /* A page model with the notice of ?saved=WHAT, and with the error summary (taken; may be NULL or
  * empty). New. */
 json_t *cat_page_model(http_req_t *r, json_t *summary);

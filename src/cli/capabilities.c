@@ -4,11 +4,11 @@
  * X(NAME) below: its folder src/NAME/ defines `const cap_t NAME_cap`. */
 #include "core/cap.h"
 
-#define CAPABILITIES(X)                                                                            \
-	X(auth)     /* staff accounts, sessions, tokens, audit, branding */                        \
-	X(notify)   /* the outbox: mail and SMS */                                                 \
-	X(catalog)  /* offices, zones, desks, procedures */                                        \
-	X(schedule) /* hours, holidays, shifts, rules, slots */                                    \
+#define CAPABILITIES(X)                                                                                                \
+	X(auth)     /* staff accounts, sessions, tokens, audit, branding */                                            \
+	X(notify)   /* the outbox: mail and SMS */                                                                     \
+	X(catalog)  /* offices, zones, desks, procedures */                                                            \
+	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */
 
 #define DECLARE(name) extern const cap_t name##_cap;

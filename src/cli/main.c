@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,8 +173,7 @@ static config_t *load_config(const common_t *o)
 	cap_declare();
 	config_t *cfg = config_new();
 	const char *file = o->config ? o->config : getenv("FINESTRETA_CONFIG");
-	if ((file && config_load_file(cfg, file, err, sizeof err)) ||
-	    config_load_env(cfg, environ, err, sizeof err) ||
+	if ((file && config_load_file(cfg, file, err, sizeof err)) || config_load_env(cfg, environ, err, sizeof err) ||
 	    (o->db && config_set(cfg, "database.url", o->db, err, sizeof err)) ||
 	    (o->listen && config_set(cfg, "server.listen", o->listen, err, sizeof err))) {
 		fprintf(stderr, "finestreta: %s\n", err);
@@ -404,8 +404,10 @@ static int cmd_render(cap_cli_t *x)
 	struct {
 		const char *tpl, *data, *partials;
 	} o = {0};
-	const cap_opt_t opts[] = {
-		{"--template", &o.tpl, NULL}, {"--data", &o.data, NULL}, {"--partials", &o.partials, NULL}, {0}};
+	const cap_opt_t opts[] = {{"--template", &o.tpl, NULL},
+				  {"--data", &o.data, NULL},
+				  {"--partials", &o.partials, NULL},
+				  {0}};
 	if (cap_cli_opts(x, opts, NULL, 0, NULL))
 		return 2;
 	if (!o.tpl || !o.data) {
@@ -470,11 +472,11 @@ static const cap_cmd_t *find_command(int argc, char **argv, int *words)
 	}
 	/* Known command, unknown sub-command: say which ones there are. */
 	buf_t subs;
-	buf_init(&subs, 4096);
+	buf_init(&subs, SIZE_MAX / 2); /* sub-command names from static tables */
 	for (size_t i = 0; i < cap_count; i++)
 		for (const cap_cmd_t *c = cap_table[i]->commands; c && c->cmd; c++)
 			if (str_eq(c->cmd, cmd) && c->sub)
-				buf_printf(&subs, "%s'%s'", subs.len ? " or " : "", c->sub);
+				(void)buf_printf(&subs, "%s'%s'", subs.len ? " or " : "", c->sub);
 	if (subs.len)
 		fprintf(stderr, "finestreta %s: expected %s (see 'finestreta help %s')\n", cmd, buf_str(&subs), cmd);
 	else {

@@ -61,7 +61,7 @@ typedef struct cap_notice {
 	const char *kind; /* the outbox's kind: "booking_confirmed" (unique across capabilities) */
 	const char *tpl;  /* templates/TPL.txt (text part) and TPL.html (HTML part) */
 	const char *subject_key, *intro_key, *sms_key; /* i18n keys */
-	unsigned flags;   /* NOTICE_* */
+	unsigned flags;                                /* NOTICE_* */
 } cap_notice_t;
 
 /* One step of `finestreta demo`, on a freshly migrated database. */
@@ -71,17 +71,17 @@ typedef struct {
 	const char *name; /* for the log */
 	/* 0 or an error, which stops the demo unless optional. May print to out (the logins). */
 	int (*run)(struct app *app, db_conn_t *c, int64_t now, FILE *out);
-	bool optional;    /* a failure is logged, the demo goes on */
+	bool optional; /* a failure is logged, the demo goes on */
 } cap_seed_t;
 
 /* What a CLI sub-command gets. */
 typedef struct cap_cli {
 	const struct cap_cmd *cmd;
-	int argc;         /* the words after "CMD SUB" (after "CMD" when sub is NULL) with the */
-	char **argv;      /* common options (--config, --db) taken out */
-	struct app *app;  /* settings and root always; with CAP_CMD_DB also db; with CAP_CMD_VIEW
+	int argc;        /* the words after "CMD SUB" (after "CMD" when sub is NULL) with the */
+	char **argv;     /* common options (--config, --db) taken out */
+	struct app *app; /* settings and root always; with CAP_CMD_DB also db; with CAP_CMD_VIEW
 	                   * also view (translations are loaded too) */
-	db_conn_t *c;     /* CAP_CMD_DB: a connection of app->db, outside any transaction */
+	db_conn_t *c;    /* CAP_CMD_DB: a connection of app->db, outside any transaction */
 	FILE *out, *err;
 } cap_cli_t;
 

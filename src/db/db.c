@@ -17,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-
 /* ---- statement cache ---- */
 
 static unsigned sql_hash(const char *s)
@@ -172,8 +171,8 @@ int db_filter_regions(const char *src, db_kind_t kind, char **out, char *err, si
 		bool keep = false;
 		if (m == REGION_SQLITE || m == REGION_PG) {
 			if (region != REGION_NONE) {
-				snprintf(err, errlen, "line %d: region opened inside the region of line %d",
-					 line, start_line);
+				snprintf(err, errlen, "line %d: region opened inside the region of line %d", line,
+					 start_line);
 				rc = ERR_INVALID;
 				goto cleanup;
 			}
@@ -603,4 +602,3 @@ int db_reset(db_t *db, char *err, size_t errlen)
 	db_release(c);
 	return rc;
 }
-

@@ -71,7 +71,7 @@ const char *db_errmsg(const db_conn_t *c);
  * every further statement fails (ERR_DB) until db_rollback, and db_commit rolls back and returns
  * ERR_DB. db_begin inside a transaction and db_commit outside one are ERR_DB; db_rollback
  * outside one is a no-op returning 0. */
-int db_begin(db_conn_t *c);  /* BEGIN IMMEDIATE on SQLite: writers serialize at the start */
+int db_begin(db_conn_t *c); /* BEGIN IMMEDIATE on SQLite: writers serialize at the start */
 int db_commit(db_conn_t *c);
 int db_rollback(db_conn_t *c);
 

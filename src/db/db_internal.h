@@ -84,9 +84,9 @@ struct db {
 	const db_ops_t *ops;
 	char *target; /* SQLite path or PostgreSQL URL; owned */
 	int pool_size;
-	int nopen;          /* slots used in conns (opened or being opened) */
-	db_conn_t **conns;  /* pool_size slots */
-	db_conn_t *free;    /* idle connections, LIFO so hot ones are reused */
+	int nopen;         /* slots used in conns (opened or being opened) */
+	db_conn_t **conns; /* pool_size slots */
+	db_conn_t *free;   /* idle connections, LIFO so hot ones are reused */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	atomic_uint_least64_t errors;

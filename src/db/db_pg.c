@@ -79,8 +79,8 @@ static PGconn *open_pg(const char *url, char *err, size_t errlen)
 	/* The URL comes last so anything it sets overrides these defaults. Keepalives make a
 	 * vanished server show up as a dead socket instead of an endless wait. */
 	static const char *const keys[] = {
-		"application_name", "client_encoding", "connect_timeout", "keepalives",
-		"keepalives_idle", "keepalives_interval", "keepalives_count", "dbname", NULL,
+		"application_name",    "client_encoding",  "connect_timeout", "keepalives", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "dbname",          NULL,
 	};
 	const char *vals[] = {"finestreta", "UTF8", "5", "1", "30", "10", "3", url, NULL};
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
@@ -145,8 +145,7 @@ static int fail_res(db_conn_t *c, const PGresult *res)
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	one_line(msg, sizeof msg, primary ? primary : PQerrorMessage(pgconn(c)));
 	if (!*msg)
-		snprintf(msg, sizeof msg, "unexpected result %s",
-			 res ? PQresStatus(PQresultStatus(res)) : "(none)");
+		snprintf(msg, sizeof msg, "unexpected result %s", res ? PQresStatus(PQresultStatus(res)) : "(none)");
 	if (st)
 		return db_fail(c, map_state(st), "%s (SQLSTATE %s)", msg, st);
 	return db_fail(c, ERR_DB, "%s", msg);
@@ -266,8 +265,7 @@ static int build_params(db_conn_t *c, const db_param_t *p, int n, pg_params_t *p
 	pp->num = xcalloc((size_t)n, sizeof *pp->num);
 	for (int i = 0; i < n; i++) {
 		switch (p[i].type) {
-		case DBP_NULL:
-			break;
+		case DBP_NULL: break;
 		case DBP_INT:
 			snprintf(pp->num[i], sizeof pp->num[i], "%" PRId64, p[i].i);
 			pp->vals[i] = pp->num[i];
@@ -277,9 +275,7 @@ static int build_params(db_conn_t *c, const db_param_t *p, int n, pg_params_t *p
 			snprintf(pp->num[i], sizeof pp->num[i], "%.17g", p[i].d);
 			pp->vals[i] = pp->num[i];
 			break;
-		case DBP_TEXT:
-			pp->vals[i] = p[i].s;
-			break;
+		case DBP_TEXT: pp->vals[i] = p[i].s; break;
 		case DBP_BLOB:
 			if (p[i].len > INT32_MAX)
 				return db_fail(c, ERR_DB, "parameter %d: blob too large", i + 1);
@@ -287,8 +283,7 @@ static int build_params(db_conn_t *c, const db_param_t *p, int n, pg_params_t *p
 			pp->lens[i] = (int)p[i].len;
 			pp->fmts[i] = 1;
 			break;
-		default:
-			return db_fail(c, ERR_DB, "parameter %d has an unknown type", i + 1);
+		default: return db_fail(c, ERR_DB, "parameter %d has an unknown type", i + 1);
 		}
 	}
 	return 0;
@@ -332,7 +327,7 @@ static PGresult *run(db_conn_t *c, const char *sql, const db_param_t *p, int n, 
 		}
 		if (res && (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK))
 			goto cleanup;
-failed:
+	failed:
 		if (attempt == 0 && retry_after_break(c, before)) {
 			PQclear(res);
 			res = NULL;
@@ -489,8 +484,7 @@ static void pg_res_free(db_res_t *base)
 static int pg_notify(db_conn_t *c, const char *channel, const char *payload)
 {
 	int rc;
-	PGresult *res = run(c, "SELECT pg_notify($1, $2)", (db_param_t[]){DB_TEXT(channel), DB_TEXT(payload)},
-			    2, &rc);
+	PGresult *res = run(c, "SELECT pg_notify($1, $2)", (db_param_t[]){DB_TEXT(channel), DB_TEXT(payload)}, 2, &rc);
 	if (!res)
 		return rc;
 	PQclear(res);
@@ -645,8 +639,7 @@ static void pg_stop_listeners(db_t *db)
 static int pg_migrate_lock(db_conn_t *c, bool lock)
 {
 	char sql[64];
-	snprintf(sql, sizeof sql, "SELECT %s(%d)", lock ? "pg_advisory_lock" : "pg_advisory_unlock",
-		 MIGRATE_LOCK_KEY);
+	snprintf(sql, sizeof sql, "SELECT %s(%d)", lock ? "pg_advisory_lock" : "pg_advisory_unlock", MIGRATE_LOCK_KEY);
 	return simple(c, sql);
 }
 

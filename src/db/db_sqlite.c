@@ -19,8 +19,8 @@ typedef struct {
 typedef struct {
 	db_res_t base;
 	sqlite3_stmt *st;
-	db_stmt_t *ent;  /* cache entry, or NULL when st is ours to finalize */
-	bool pending;    /* the first row was already stepped by sq_query */
+	db_stmt_t *ent; /* cache entry, or NULL when st is ours to finalize */
+	bool pending;   /* the first row was already stepped by sq_query */
 	bool on_row;
 	bool done;
 } sq_res_t;
@@ -36,15 +36,12 @@ static int map_rc(int rc)
 	case SQLITE_CONSTRAINT_UNIQUE:
 	case SQLITE_CONSTRAINT_PRIMARYKEY:
 	case SQLITE_CONSTRAINT_ROWID:
-	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return ERR_CONFLICT;
+	case SQLITE_CONSTRAINT_FOREIGNKEY: return ERR_CONFLICT;
 	}
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return ERR_BUSY;
-	default:
-		return ERR_DB;
+	case SQLITE_LOCKED: return ERR_BUSY;
+	default: return ERR_DB;
 	}
 }
 
@@ -64,8 +61,7 @@ static int sq_connect(db_conn_t *c, char *err, size_t errlen)
 	const char *path = c->db->target;
 	bool mem = strcmp(path, ":memory:") == 0;
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(h, 1);
@@ -214,15 +210,9 @@ static int bind(db_conn_t *c, sqlite3_stmt *st, const db_param_t *p, int n)
 		int rc;
 		/* TRANSIENT copies: a query's statement outlives the call, the caller's strings not. */
 		switch (p[i].type) {
-		case DBP_NULL:
-			rc = sqlite3_bind_null(st, i + 1);
-			break;
-		case DBP_INT:
-			rc = sqlite3_bind_int64(st, i + 1, p[i].i);
-			break;
-		case DBP_REAL:
-			rc = sqlite3_bind_double(st, i + 1, p[i].d);
-			break;
+		case DBP_NULL: rc = sqlite3_bind_null(st, i + 1); break;
+		case DBP_INT: rc = sqlite3_bind_int64(st, i + 1, p[i].i); break;
+		case DBP_REAL: rc = sqlite3_bind_double(st, i + 1, p[i].d); break;
 		case DBP_TEXT:
 			rc = p[i].s ? sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_TRANSIENT)
 				    : sqlite3_bind_null(st, i + 1);
@@ -231,8 +221,7 @@ static int bind(db_conn_t *c, sqlite3_stmt *st, const db_param_t *p, int n)
 			/* A NULL pointer would bind SQL NULL; an empty blob is still a blob. */
 			rc = sqlite3_bind_blob64(st, i + 1, p[i].s ? p[i].s : "", p[i].len, SQLITE_TRANSIENT);
 			break;
-		default:
-			return db_fail(c, ERR_DB, "parameter %d has an unknown type", i + 1);
+		default: return db_fail(c, ERR_DB, "parameter %d has an unknown type", i + 1);
 		}
 		if (rc != SQLITE_OK)
 			return fail(c, rc);

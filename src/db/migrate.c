@@ -111,8 +111,7 @@ static int already_applied(db_conn_t *c, const char *version, const char *stem, 
 }
 
 /* Applies one file unless schema_migrations already names it. 1 applied, 0 skipped, or error. */
-static int apply_one(db_conn_t *c, const char *dir, const char *prefix, const char *name, char *err,
-		     size_t errlen)
+static int apply_one(db_conn_t *c, const char *dir, const char *prefix, const char *name, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	char *stem = xstrndup(name, strlen(name) - 4);
@@ -190,8 +189,9 @@ int db_migrate(db_t *db, const char *dir, const char *prefix, char *err, size_t 
 		goto cleanup;
 	}
 	locked = true;
-	if (db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		       "version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+	if (db_exec(c,
+		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		    "version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
 		    NULL, 0) < 0) {
 		snprintf(err, errlen, "schema_migrations: %s", db_errmsg(c));
 		rc = ERR_DB;

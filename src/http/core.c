@@ -22,15 +22,19 @@ static void healthz(http_req_t *r)
 	bool ok = db_ping(db);
 	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_reply_json(r, ok ? 200 : 503,
-			jpack("{s:s,s:{s:s,s:b}}", "status", ok ? "ok" : "unavailable", "storage",
-				  "backend", db_kind(db) == DB_POSTGRES ? "postgresql" : "sqlite", "ok", ok));
+			jpack("{s:s,s:{s:s,s:b}}", "status", ok ? "ok" : "unavailable", "storage", "backend",
+			      db_kind(db) == DB_POSTGRES ? "postgresql" : "sqlite", "ok", ok));
 }
 
 static void metrics(http_req_t *r)
 {
 	buf_t b;
 	buf_init(&b, 16 << 20);
-	metrics_write(&b, db_error_count(r->app->db));
+	if (metrics_write(&b, db_error_count(r->app->db))) {
+		buf_free(&b);
+		http_reply_error(r, 500, "internal", "err_internal", NULL);
+		return;
+	}
 	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_reply_text(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_str(&b), b.len);
 	buf_free(&b);

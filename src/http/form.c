@@ -77,8 +77,8 @@ void form_on(form_t *m, const char *field, bool on)
 
 json_t *form_item(const form_t *m, const char *field, const char *label, const char *msg)
 {
-	return jpack("{s:s,s:s,s:s}", "id", arena_printf(m->r->arena, "%s-%s", m->prefix, field), "label", label,
-			 "msg", msg);
+	return jpack("{s:s,s:s,s:s}", "id", arena_printf(m->r->arena, "%s-%s", m->prefix, field), "label", label, "msg",
+		     msg);
 }
 
 void form_err(form_t *m, const char *field, const char *label_key, const char *msg)

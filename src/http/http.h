@@ -64,13 +64,13 @@ typedef struct {
 
 /* Route flags: the body the route accepts and how it is guarded. */
 enum {
-	RT_FORM = 1 << 0,      /* application/x-www-form-urlencoded body → r->form */
-	RT_JSON = 1 << 1,      /* application/json body → r->json */
-	RT_MULTIPART = 1 << 2, /* multipart/form-data body → r->form + r->files */
-	RT_NO_CSRF = 1 << 3,   /* exempt (login form checks its own pre-session token) */
-	RT_API = 1 << 4,       /* errors as JSON (set automatically for /api/ paths) */
-	RT_NO_SESSION = 1 << 5,/* skip the session lookup (static files, probes) */
-	RT_DB = 1 << 6,        /* r->db is a storage connection; the core answers 503 without one */
+	RT_FORM = 1 << 0,       /* application/x-www-form-urlencoded body → r->form */
+	RT_JSON = 1 << 1,       /* application/json body → r->json */
+	RT_MULTIPART = 1 << 2,  /* multipart/form-data body → r->form + r->files */
+	RT_NO_CSRF = 1 << 3,    /* exempt (login form checks its own pre-session token) */
+	RT_API = 1 << 4,        /* errors as JSON (set automatically for /api/ paths) */
+	RT_NO_SESSION = 1 << 5, /* skip the session lookup (static files, probes) */
+	RT_DB = 1 << 6,         /* r->db is a storage connection; the core answers 503 without one */
 };
 
 typedef struct http_req http_req_t;
@@ -80,8 +80,8 @@ typedef struct {
 	unsigned methods;    /* http_method_t bits */
 	const char *pattern; /* "/admin/users", "/api/v1/offices/{code}", "/static/{*}" */
 	http_handler_fn fn;
-	unsigned flags;      /* RT_* */
-	unsigned roles;      /* 0 = public; otherwise the role_t bits admitted */
+	unsigned flags; /* RT_* */
+	unsigned roles; /* 0 = public; otherwise the role_t bits admitted */
 } http_route_t;
 
 struct http_req {
@@ -89,21 +89,21 @@ struct http_req {
 	struct app *app;
 	struct MHD_Connection *conn;
 	http_method_t method;
-	const char *path;    /* decoded, without the query */
-	const char *route;   /* the matched pattern (metrics label) or "other" */
+	const char *path;  /* decoded, without the query */
+	const char *route; /* the matched pattern (metrics label) or "other" */
 	const http_route_t *rt;
-	kv_list_t query;     /* decoded query string */
-	kv_list_t params;    /* path parameters by name; "*" for a tail */
+	kv_list_t query;  /* decoded query string */
+	kv_list_t params; /* path parameters by name; "*" for a tail */
 	kv_list_t cookies;
-	kv_list_t form;      /* form fields (url-encoded or multipart) */
+	kv_list_t form; /* form fields (url-encoded or multipart) */
 	const multipart_file_t *files;
-	json_t *json;        /* parsed JSON body, owned by the request */
-	const char *lang;    /* "ca" | "es" | "en" */
-	json_t *t;           /* translations for lang (borrowed, shared) */
+	json_t *json;     /* parsed JSON body, owned by the request */
+	const char *lang; /* "ca" | "es" | "en" */
+	json_t *t;        /* translations for lang (borrowed, shared) */
 	const char *client_ip;
-	http_user_t *user;   /* NULL when anonymous */
-	struct db_conn *db;  /* RT_DB routes: the request's storage connection (see http_db) */
-	bool api;            /* JSON errors */
+	http_user_t *user;  /* NULL when anonymous */
+	struct db_conn *db; /* RT_DB routes: the request's storage connection (see http_db) */
+	bool api;           /* JSON errors */
 	bool replied;
 };
 
@@ -119,8 +119,7 @@ const char *http_t(http_req_t *r, const char *key);
 /* Response decoration, before the reply. Values are copied. */
 void http_add_header(http_req_t *r, const char *name, const char *value);
 enum { COOKIE_HTTPONLY = 1, COOKIE_STRICT = 2, COOKIE_DELETE = 4 };
-void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age,
-		     unsigned flags);
+void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age, unsigned flags);
 
 /* Replies. Each takes what it is given: json_t references are stolen. */
 /* A page: template name under templates/ without extension ("home/index"), rendered inside the
@@ -133,8 +132,7 @@ void http_reply_bytes(http_req_t *r, int status, const char *ctype, const void *
 void http_reply_redirect(http_req_t *r, const char *location);
 /* An error in the request's language: a page, or {"error":code,"message":…} for API requests.
  * msg_key is an i18n key; extra (may be NULL) is merged into the JSON body. */
-void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key,
-		      json_t *extra);
+void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key, json_t *extra);
 /* The quoted strong ETag of a body: a 16-byte BLAKE2b hash in hex, 34 characters and NUL. */
 #define HTTP_ETAG_SIZE 40
 void http_etag(const void *body, size_t len, char out[HTTP_ETAG_SIZE]);

@@ -34,8 +34,7 @@ void metrics_request(const char *route, const char *method, int status, double s
 	pthread_mutex_lock(&mu);
 	size_t i;
 	for (i = 0; i < ncounters; i++)
-		if (counters[i].status == status && counters[i].route == route &&
-		    counters[i].method == method)
+		if (counters[i].status == status && counters[i].route == route && counters[i].method == method)
 			break;
 	if (i == ncounters) {
 		if (ncounters == capcounters) {
@@ -75,33 +74,51 @@ int64_t metrics_sse_count(void)
 	return atomic_load(&sse_open);
 }
 
-void metrics_write(buf_t *out, uint64_t db_errors)
+int metrics_write(buf_t *out, uint64_t db_errors)
 {
+	int rc = 0;
 	pthread_mutex_lock(&mu);
-	buf_puts(out, "# HELP finestreta_http_requests_total HTTP requests by route, method and status.\n"
-		      "# TYPE finestreta_http_requests_total counter\n");
+	rc = rc ? rc
+		: buf_puts(out, "# HELP finestreta_http_requests_total HTTP requests by route, method and status.\n"
+				"# TYPE finestreta_http_requests_total counter\n");
 	for (size_t i = 0; i < ncounters; i++)
-		buf_printf(out, "finestreta_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
-			   counters[i].route, counters[i].method, counters[i].status,
-			   (unsigned long long)counters[i].count);
-	buf_puts(out, "# HELP finestreta_http_request_duration_seconds Time to answer a request.\n"
-		      "# TYPE finestreta_http_request_duration_seconds histogram\n");
+		rc = rc ? rc
+			: buf_printf(out,
+				     "finestreta_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
+				     counters[i].route, counters[i].method, counters[i].status,
+				     (unsigned long long)counters[i].count);
+	rc = rc ? rc
+		: buf_puts(out, "# HELP finestreta_http_request_duration_seconds Time to answer a request.\n"
+				"# TYPE finestreta_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < nhistos; i++) {
 		const histo_t *h = &histos[i];
 		for (size_t b = 0; b < NB; b++)
-			buf_printf(out, "finestreta_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-				   h->route, bounds[b], (unsigned long long)h->buckets[b]);
-		buf_printf(out, "finestreta_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
-			   h->route, (unsigned long long)h->count);
-		buf_printf(out, "finestreta_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", h->route, h->sum);
-		buf_printf(out, "finestreta_http_request_duration_seconds_count{route=\"%s\"} %llu\n", h->route,
-			   (unsigned long long)h->count);
+			rc = rc ? rc
+				: buf_printf(out,
+					     "finestreta_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} "
+					     "%llu\n",
+					     h->route, bounds[b], (unsigned long long)h->buckets[b]);
+		rc = rc ? rc
+			: buf_printf(out,
+				     "finestreta_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+				     h->route, (unsigned long long)h->count);
+		rc = rc ? rc
+			: buf_printf(out, "finestreta_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", h->route,
+				     h->sum);
+		rc = rc ? rc
+			: buf_printf(out, "finestreta_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
+				     h->route, (unsigned long long)h->count);
 	}
 	pthread_mutex_unlock(&mu);
-	buf_printf(out, "# HELP finestreta_sse_streams_open Server-Sent Event streams open now.\n"
-			"# TYPE finestreta_sse_streams_open gauge\nfinestreta_sse_streams_open %lld\n",
-		   (long long)atomic_load(&sse_open));
-	buf_printf(out, "# HELP finestreta_db_errors_total Storage errors since start.\n"
-			"# TYPE finestreta_db_errors_total counter\nfinestreta_db_errors_total %llu\n",
-		   (unsigned long long)db_errors);
+	rc = rc ? rc
+		: buf_printf(out,
+			     "# HELP finestreta_sse_streams_open Server-Sent Event streams open now.\n"
+			     "# TYPE finestreta_sse_streams_open gauge\nfinestreta_sse_streams_open %lld\n",
+			     (long long)atomic_load(&sse_open));
+	rc = rc ? rc
+		: buf_printf(out,
+			     "# HELP finestreta_db_errors_total Storage errors since start.\n"
+			     "# TYPE finestreta_db_errors_total counter\nfinestreta_db_errors_total %llu\n",
+			     (unsigned long long)db_errors);
+	return rc;
 }

@@ -10,7 +10,8 @@
 void metrics_request(const char *route, const char *method, int status, double seconds);
 void metrics_sse_open(int delta);
 int64_t metrics_sse_count(void);
-/* Appends the whole exposition; db_errors comes from the storage layer. */
-void metrics_write(buf_t *out, uint64_t db_errors);
+/* Appends the whole exposition; db_errors comes from the storage layer. 0, or ERR_TOO_BIG when out
+ * is full (part was written). */
+int metrics_write(buf_t *out, uint64_t db_errors);
 
 #endif

@@ -36,12 +36,14 @@ static int gbuf_append(arena_t *a, gbuf_t *g, const char *d, size_t n)
 		if (cap > g->max + 1)
 			cap = g->max + 1;
 		char *p = arena_alloc(a, cap);
-		if (g->len)
+		if (g->len && g->p)
 			memcpy(p, g->p, g->len);
 		g->p = p;
 		g->cap = cap;
 	}
-	if (n)
+	if (!g->p)
+		return ERR_TOO_BIG; /* only when max + 1 wrapped to 0: nothing fits */
+	if (n && d)
 		memcpy(g->p + g->len, d, n);
 	g->len += n;
 	g->p[g->len] = '\0';
@@ -197,8 +199,8 @@ multipart_t *multipart_new(arena_t *a, const char *content_type, const multipart
 	multipart_t *m = arena_alloc(a, sizeof(*m));
 	m->a = a;
 	m->lim = lim ? *lim : defaults;
-	size_t *caps[] = { &m->lim.max_parts, &m->lim.max_field_bytes, &m->lim.max_file_bytes,
-			   &m->lim.max_total_bytes, &m->lim.max_header_bytes };
+	size_t *caps[] = {&m->lim.max_parts, &m->lim.max_field_bytes, &m->lim.max_file_bytes, &m->lim.max_total_bytes,
+			  &m->lim.max_header_bytes};
 	for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++)
 		if (*caps[k] > MP_LIMIT_MAX)
 			*caps[k] = MP_LIMIT_MAX;
@@ -216,8 +218,8 @@ multipart_t *multipart_new(arena_t *a, const char *content_type, const multipart
 static void mp_start_part(multipart_t *m)
 {
 	m->header_bytes = 0;
-	m->line = (gbuf_t){ .max = m->lim.max_header_bytes };
-	m->body = (gbuf_t){ 0 };
+	m->line = (gbuf_t){.max = m->lim.max_header_bytes};
+	m->body = (gbuf_t){0};
 	m->has_cd = m->has_ct = m->has_name = m->has_filename = false;
 	m->name = m->filename = m->content_type = NULL;
 }
@@ -459,8 +461,7 @@ static int mp_feed(multipart_t *m, const char *data, size_t n)
 				m->state = MP_HEADER;
 			}
 			break;
-		case MP_EPILOGUE:
-			return 0;
+		case MP_EPILOGUE: return 0;
 		}
 		i++;
 	}

@@ -12,7 +12,7 @@
 
 void kv_add(arena_t *a, kv_list_t *l, const char *key, const char *val, size_t len)
 {
-	*ARENA_PUSH(a, l->items, l->n, l->cap) = (kv_t){ .key = key, .val = val, .len = len };
+	*ARENA_PUSH(a, l->items, l->n, l->cap) = (kv_t){.key = key, .val = val, .len = len};
 }
 
 const char *kv_get(const kv_list_t *l, const char *key)
@@ -319,4 +319,3 @@ int parse_accept_language(const char *s, const char **out, int max, arena_t *a)
 		out[k] = arena_strdup(a, e[k].tag);
 	return count;
 }
-

@@ -53,19 +53,19 @@ int parse_accept_language(const char *s, const char **out, int max, arena_t *a);
 
 /* multipart/form-data, fed in chunks as they arrive. */
 typedef struct {
-	size_t max_parts;       /* fields + files */
-	size_t max_field_bytes; /* one text field */
-	size_t max_file_bytes;  /* one file */
-	size_t max_total_bytes; /* sum of all part bodies */
-	size_t max_header_bytes;/* one part's headers, CRLFs and the blank line included */
+	size_t max_parts;        /* fields + files */
+	size_t max_field_bytes;  /* one text field */
+	size_t max_file_bytes;   /* one file */
+	size_t max_total_bytes;  /* sum of all part bodies */
+	size_t max_header_bytes; /* one part's headers, CRLFs and the blank line included */
 } multipart_limits_t;
 
 typedef struct multipart_file {
 	const char *field;
-	const char *filename;     /* as sent, without any directory part ("." and ".." become "") */
-	const char *content_type; /* the part's header value as sent (parameters included);
+	const char *filename;      /* as sent, without any directory part ("." and ".." become "") */
+	const char *content_type;  /* the part's header value as sent (parameters included);
 	                           * "application/octet-stream" when absent */
-	const unsigned char *data;/* arena memory */
+	const unsigned char *data; /* arena memory */
 	size_t size;
 	struct multipart_file *next;
 } multipart_file_t;

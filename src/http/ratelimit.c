@@ -12,8 +12,8 @@
 #define PROBE 16
 
 typedef struct {
-	uint64_t h;     /* keyed hash of the key; 0 = empty */
-	int64_t ends;   /* the window ends at this instant */
+	uint64_t h;   /* keyed hash of the key; 0 = empty */
+	int64_t ends; /* the window ends at this instant */
 	int32_t count;
 } entry_t;
 

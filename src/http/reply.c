@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSP                                                                                        \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "           \
+#define CSP                                                                                                            \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                              \
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 /* ---------------------------------------------------------------- response decoration */
@@ -34,15 +34,12 @@ void http_add_header(http_req_t *r, const char *name, const char *value)
 		(hdr_t){arena_strdup(r->arena, name), arena_strdup(r->arena, value)};
 }
 
-void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age,
-		     unsigned flags)
+void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age, unsigned flags)
 {
 	char *v = arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%lld; SameSite=%s%s%s", name,
-			       (flags & COOKIE_DELETE) ? "" : value,
-			       (long long)((flags & COOKIE_DELETE) ? 0 : max_age),
+			       (flags & COOKIE_DELETE) ? "" : value, (long long)((flags & COOKIE_DELETE) ? 0 : max_age),
 			       (flags & COOKIE_STRICT) ? "Strict" : "Lax",
-			       (flags & COOKIE_HTTPONLY) ? "; HttpOnly" : "",
-			       srv.secure_cookies ? "; Secure" : "");
+			       (flags & COOKIE_HTTPONLY) ? "; HttpOnly" : "", srv.secure_cookies ? "; Secure" : "");
 	http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
 }
 
@@ -52,8 +49,7 @@ static void add_security_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Permissions-Policy",
-				"camera=(self), microphone=(self), geolocation=()");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(self), microphone=(self), geolocation=()");
 }
 
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype)
@@ -123,10 +119,9 @@ static json_t *lang_links(http_req_t *r)
 	static const char *labels[] = {"Català", "Español", "English"};
 	json_t *a = json_array();
 	for (int i = 0; i < I18N_NLANGS; i++) {
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label",
-						   labels[i], "url",
-						   arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]),
-						   "current", strcmp(r->lang, i18n_langs[i]) == 0));
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
+					       arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]), "current",
+					       strcmp(r->lang, i18n_langs[i]) == 0));
 	}
 	return a;
 }
@@ -177,7 +172,6 @@ void http_reply_error(http_req_t *r, int status, const char *code, const char *m
 	}
 	json_decref(extra);
 	json_t *m = jpack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", msg, "title",
-			      http_t(r, status == 404 ? "err_not_found_title" : "err_title"));
+			  http_t(r, status == 404 ? "err_not_found_title" : "err_title"));
 	http_reply_page(r, status, "errors/error", m);
 }
-

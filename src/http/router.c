@@ -78,8 +78,8 @@ static bool match_one(const compiled_t *c, int n, const char **seg, const size_t
 	return c->nseg == n;
 }
 
-route_result_t router_match(arena_t *a, http_method_t method, const char *path,
-			    const http_route_t **out, kv_list_t *params, unsigned *allowed)
+route_result_t router_match(arena_t *a, http_method_t method, const char *path, const http_route_t **out,
+			    kv_list_t *params, unsigned *allowed)
 {
 	const char *seg[MAX_SEGS];
 	size_t len[MAX_SEGS];
@@ -123,9 +123,8 @@ void router_allow_header(unsigned m, char *out, size_t n)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} names[] = {{HTTP_GET, "GET"},       {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
-		     {HTTP_PUT, "PUT"},       {HTTP_DELETE, "DELETE"}, {HTTP_PATCH, "PATCH"},
-		     {HTTP_OPTIONS, "OPTIONS"}};
+	} names[] = {{HTTP_GET, "GET"},       {HTTP_HEAD, "HEAD"},   {HTTP_POST, "POST"},      {HTTP_PUT, "PUT"},
+		     {HTTP_DELETE, "DELETE"}, {HTTP_PATCH, "PATCH"}, {HTTP_OPTIONS, "OPTIONS"}};
 	size_t o = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

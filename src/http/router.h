@@ -14,8 +14,8 @@ void router_add(const http_route_t *routes, size_t n);
 void router_clear(void);
 /* On ROUTE_FOUND sets *out and fills params (arena). On ROUTE_NO_METHOD writes the allowed
  * methods into *allowed (http_method_t bits). */
-route_result_t router_match(arena_t *a, http_method_t method, const char *path,
-			    const http_route_t **out, kv_list_t *params, unsigned *allowed);
+route_result_t router_match(arena_t *a, http_method_t method, const char *path, const http_route_t **out,
+			    kv_list_t *params, unsigned *allowed);
 /* "GET, HEAD, POST" for a bit set (static buffer per call site: caller gives it). */
 void router_allow_header(unsigned methods, char *out, size_t n);
 

@@ -32,8 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
-
 /* The one running server (a process serves once). */
 static app_t *g_app;
 static struct MHD_Daemon *g_daemon;
@@ -106,9 +104,8 @@ static http_method_t parse_method(const char *m)
 	static const struct {
 		const char *name;
 		http_method_t m;
-	} ms[] = {{"GET", HTTP_GET},       {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
-		  {"PUT", HTTP_PUT},       {"DELETE", HTTP_DELETE}, {"PATCH", HTTP_PATCH},
-		  {"OPTIONS", HTTP_OPTIONS}};
+	} ms[] = {{"GET", HTTP_GET},       {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},      {"PUT", HTTP_PUT},
+		  {"DELETE", HTTP_DELETE}, {"PATCH", HTTP_PATCH}, {"OPTIONS", HTTP_OPTIONS}};
 	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
 		if (strcmp(m, ms[i].name) == 0)
 			return ms[i].m;
@@ -129,8 +126,7 @@ static const char *method_label(http_method_t m)
 	return "OTHER";
 }
 
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	http_req_t *r = cls;
 	const char *v = value ? value : "";
@@ -360,9 +356,8 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 	}
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	ctx_t *x = *con_cls;
 	if (!x) {
@@ -444,8 +439,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return MHD_queue_response(c, (unsigned)x->status, x->resp);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	ctx_t *x = *con_cls;
 	if (!x)
@@ -458,9 +452,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	int status = x->status ? x->status : 499;
 	metrics_request(r->route, x->method_name, status, secs);
 	if (srv.access_log)
-		log_info("access %s \"%s %s\" %d %zu %.1fms%s%s", r->client_ip, x->method_name, r->path,
-			 status, x->resp_bytes, secs * 1000.0, r->user ? " user=" : "",
-			 r->user ? r->user->email : "");
+		log_info("access %s \"%s %s\" %d %zu %.1fms%s%s", r->client_ip, x->method_name, r->path, status,
+			 x->resp_bytes, secs * 1000.0, r->user ? " user=" : "", r->user ? r->user->email : "");
 	srv_release_db(x);
 	if (x->resp)
 		MHD_destroy_response(x->resp);
@@ -568,17 +561,17 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-			 MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (fam == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	g_daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)config_int(cfg, "server.connection_timeout"), MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)config_int(cfg, "server.connection_limit"), MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
+	g_daemon =
+		MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				 MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR,
+				 (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config_int(cfg, "server.connection_timeout"),
+				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)config_int(cfg, "server.connection_limit"),
+				 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
 	if (!g_daemon) {
 		log_error("cannot listen on %s: %s", listen, strerror(errno));
 		return ERR_IO;

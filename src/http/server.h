@@ -26,8 +26,8 @@ typedef struct ctx {
 	http_req_t r;
 	buf_t body;
 	multipart_t *mp;
-	int body_status;          /* 0, or 400/413/415 decided while the body arrived */
-	const char *body_code;    /* error code for body_status */
+	int body_status;       /* 0, or 400/413/415 decided while the body arrived */
+	const char *body_code; /* error code for body_status */
 	const char *body_msg;
 	struct timespec t0;
 	int status;
@@ -37,8 +37,8 @@ typedef struct ctx {
 	size_t nhdrs, caphdrs;
 	struct db_conn *dbc;
 	const char *method_name;
-	size_t discarded;          /* body bytes dropped after an error */
-	route_result_t early;      /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
+	size_t discarded;     /* body bytes dropped after an error */
+	route_result_t early; /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
 	unsigned early_allowed;
 } ctx_t;
 

@@ -24,10 +24,10 @@
 
 typedef struct stream {
 	pthread_mutex_t mu;
-	buf_t q;          /* bytes waiting to be written */
-	size_t off;       /* already written from q */
-	bool suspended;   /* we suspended the connection and nobody resumed it yet */
-	bool closing;     /* end the stream after the queue drains */
+	buf_t q;        /* bytes waiting to be written */
+	size_t off;     /* already written from q */
+	bool suspended; /* we suspended the connection and nobody resumed it yet */
+	bool closing;   /* end the stream after the queue drains */
 	struct MHD_Connection *conn;
 	bus_sub_t *sub;
 	bus_t *bus;
@@ -106,7 +106,7 @@ void http_reply_events(http_req_t *r, const char *topic)
 	stream_t *s = xcalloc(1, sizeof *s);
 	pthread_mutex_init(&s->mu, NULL);
 	buf_init(&s->q, SSE_QUEUE_MAX);
-	buf_puts(&s->q, "retry: 3000\n: connected\n\n");
+	(void)buf_puts(&s->q, "retry: 3000\n: connected\n\n"); /* the queue is empty */
 	s->conn = r->conn;
 	s->bus = r->app->bus;
 	metrics_sse_open(1);
@@ -117,4 +117,3 @@ void http_reply_events(http_req_t *r, const char *topic)
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
 	srv_set_response(srv_ctx(r), 200, resp, "text/event-stream; charset=utf-8");
 }
-

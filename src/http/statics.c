@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 
 typedef struct {
-	char *name;  /* lookup key: plain or fingerprinted */
-	int file;    /* index into files */
+	char *name; /* lookup key: plain or fingerprinted */
+	int file;   /* index into files */
 	bool fingerprinted;
 } key_t_;
 

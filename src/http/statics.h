@@ -18,7 +18,7 @@ typedef struct {
 	const char *data;
 	size_t size;
 	const char *ctype;
-	const char *etag;   /* quoted */
+	const char *etag; /* quoted */
 	time_t mtime;
 	bool fingerprinted; /* the name asked for was the fingerprinted one */
 } static_file_t;

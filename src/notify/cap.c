@@ -123,9 +123,11 @@ static int mail_test(cap_cli_t *x)
 		const char *smtp = config_str(x->app->cfg, "mail.smtp_url");
 		fprintf(x->out, "queued test message %lld to %s\n", (long long)id, to);
 		if (*smtp)
-			fprintf(x->out, "the server sends it over SMTP within seconds; /admin/outbox shows how it went\n");
+			fprintf(x->out,
+				"the server sends it over SMTP within seconds; /admin/outbox shows how it went\n");
 		else
-			fprintf(x->out, "no SMTP server set (mail.smtp_url): the server writes it to %s within seconds\n",
+			fprintf(x->out,
+				"no SMTP server set (mail.smtp_url): the server writes it to %s within seconds\n",
 				config_str(x->app->cfg, "mail.outbox_dir"));
 		rc = 0;
 	}

@@ -88,8 +88,9 @@ static int load_dir(const char *dir, const char *prefix, size_t *cap)
 			buf_t src;
 			buf_init(&src, 1 << 20);
 			char msg[256] = "cannot read";
-			mustache_tpl *t =
-				buf_read_file(&src, path) ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
+			mustache_tpl *t = buf_read_file(&src, path)
+						  ? NULL
+						  : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
 			buf_free(&src);
 			if (!t) {
 				log_error("notify: %s: %s", path, msg);
@@ -99,7 +100,8 @@ static int load_dir(const char *dir, const char *prefix, size_t *cap)
 					*cap = *cap ? *cap * 2 : 16;
 					texts = xrealloc(texts, *cap * sizeof *texts);
 				}
-				texts[ntexts].name = xasprintf("%s%.*s", prefix, (int)(strlen(de->d_name) - 4), de->d_name);
+				texts[ntexts].name =
+					xasprintf("%s%.*s", prefix, (int)(strlen(de->d_name) - 4), de->d_name);
 				texts[ntexts].tpl = t;
 				ntexts++;
 			}
@@ -214,13 +216,14 @@ static json_t *extra_model(arena_t *a, const cap_notice_t *k, const char *lang, 
 	const char *code = vmodel_str(model, "code");
 	const char *city = nt_compose_city(model);
 	char *pub = public_url();
-	const char *vars[] = {"name", name, "service", service, "code", code, "date", date, "time", time_s,
-			      "city", city, "phone", vmodel_str(model, "phone"), "url", pub,
-			      NULL};
+	const char *vars[] = {"name", name,   "service", service, "code", code,    "date",
+			      date,   "time", time_s,    "city",  city,   "phone", vmodel_str(model, "phone"),
+			      "url",  pub,    NULL};
 	json_t *x = json_object();
 	json_object_set_new(x, "subject", json_string(subst(a, lang, k->subject_key, vars)));
 	json_object_set_new(x, "intro", json_string(subst(a, lang, k->intro_key, vars)));
-	json_object_set_new(x, "greeting", json_string(subst(a, lang, *name ? "mail_greeting_name" : "mail_greeting", vars)));
+	json_object_set_new(x, "greeting",
+			    json_string(subst(a, lang, *name ? "mail_greeting_name" : "mail_greeting", vars)));
 	if (*date)
 		json_object_set_new(x, "when", json_string(subst(a, lang, "mail_when_format", vars)));
 	json_object_set_new(x, "channel_label", json_string(nt_compose_channel_label(lang, channel)));
@@ -303,7 +306,7 @@ static void cctx_close(cctx_t *c)
 }
 
 int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
-		 char **out)
+		    char **out)
 {
 	cctx_t c;
 	int rc = cctx_open(&c, k, lang, model);
@@ -314,8 +317,8 @@ int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const cha
 	return rc;
 }
 
-int notify_compose(const char *kind, const char *lang, const json_t *model, char **subject, char **text,
-		   char **html, char **sms)
+int notify_compose(const char *kind, const char *lang, const json_t *model, char **subject, char **text, char **html,
+		   char **sms)
 {
 	const cap_notice_t *k = kind_find(kind);
 	if (!k)
@@ -347,7 +350,7 @@ int notify_compose(const char *kind, const char *lang, const json_t *model, char
 			const char *manage = vmodel_str(model, "manage_url");
 			const char *url = *manage ? arena_strndup(c.a, manage, strcspn(manage, "?#")) : pub;
 			const char *vars[] = {"code", vmodel_str(model, "code"), "date", date, "time", time_s,
-					      "city", nt_compose_city(model), "url", url, NULL};
+					      "city", nt_compose_city(model),    "url",  url,  NULL};
 			*sms = xstrdup(subst(c.a, c.lang, k->sms_key, vars));
 			free(pub);
 		}

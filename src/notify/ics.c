@@ -155,7 +155,8 @@ static icalcomponent *ics_event(const json_t *m, const ics_facts_t *f)
 	icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(f->start)));
 	icalcomponent_add_property(ev, icalproperty_new_dtend(utc_time(f->end)));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(f->sequence));
-	icalcomponent_add_property(ev, icalproperty_new_status(f->cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(ev,
+				   icalproperty_new_status(f->cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(ev, icalproperty_new_summary(f->summary));
 	if (*f->location)
 		icalcomponent_add_property(ev, icalproperty_new_location(f->location));

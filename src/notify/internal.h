@@ -27,8 +27,8 @@ bool nt_stopping(void);
 
 typedef struct {
 	int64_t id;
-	const char *kind, *channel, *lang, *ref, *to_email, *to_phone, *subject, *body_text,
-		*body_html, *ics, *dedupe_key, *status, *last_error;
+	const char *kind, *channel, *lang, *ref, *to_email, *to_phone, *subject, *body_text, *body_html, *ics,
+		*dedupe_key, *status, *last_error;
 	int64_t not_before, next_attempt_at, created_at, sent_at;
 	int attempts;
 } nt_outbox_row_t;
@@ -77,8 +77,8 @@ typedef struct {
 	const char *ics;         /* may be NULL */
 	const char *ics_method;  /* "REQUEST" | "CANCEL" */
 	const char *ics_filename;
-	const char *message_id;  /* without the angle brackets */
-	int64_t date;            /* Unix seconds */
+	const char *message_id;    /* without the angle brackets */
+	int64_t date;              /* Unix seconds */
 	const char *boundary_seed; /* makes boundaries unique per message (any text) */
 } nt_mime_msg_t;
 
@@ -98,11 +98,11 @@ bool nt_mime_addr_split(const char *s, char *addr, size_t addrlen, char *name, s
 /* Sends one message over SMTP (libcurl): from and to are bare addresses, data the whole message.
  * 0 or ERR_IO with a short reason in err. */
 int nt_send_smtp(const char *url, const char *user, const char *password, bool starttls, int timeout_s,
-	      const char *from, const char *to, const char *data, size_t len, char *err, size_t errlen);
+		 const char *from, const char *to, const char *data, size_t len, char *err, size_t errlen);
 /* POSTs {"to":…,"text":…} to the gateway with Authorization: Bearer token (when not empty); a 2xx
  * answer is success. 0 or ERR_IO with the reason in err. */
-int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text,
-	     char *err, size_t errlen);
+int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text, char *err,
+		size_t errlen);
 /* Writes data to DIR/NAME atomically (a temporary file renamed into place), creating DIR. */
 int nt_send_file(const char *dir, const char *name, const char *data, size_t len, char *err, size_t errlen);
 
@@ -119,7 +119,7 @@ const char *nt_compose_channel_label(const char *lang, const char *channel);
 /* Renders one template (text, or an HTML page when html) of a message of kind k with the mail
  * context stack. New string in *out. */
 int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const char *lang, const json_t *model,
-		 char **out);
+		    char **out);
 
 /* ---------------------------------------------------------------- notify.c helpers */
 
@@ -127,7 +127,7 @@ int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const cha
  * to out; the sender's bare address goes to from_addr. 0, or ERR_INVALID / ERR_TOO_BIG with the
  * reason in err. */
 int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
-		       size_t errlen);
+		   size_t errlen);
 
 /* The host of server.public_url (or "localhost"), into out. */
 void nt_public_host(char *out, size_t n);

@@ -210,9 +210,9 @@ static void put_safe_name(w_t *o, const char *s)
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		w_putc(o, (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-					    ch == '-' || ch == '_' || ch == '.'
-				    ? (char)ch
-				    : '_');
+					  ch == '-' || ch == '_' || ch == '.'
+				  ? (char)ch
+				  : '_');
 	}
 }
 

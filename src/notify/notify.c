@@ -172,7 +172,10 @@ int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id
 	rand_token_hex(tok);
 	snprintf(key, sizeof key, "test:%.32s", tok);
 	json_t *model = jpack("{s:s}", "email", to);
-	notify_msg_t m = {.kind = "test", .lang = lang ? lang : i18n_langs[0], .to_email = to, .model = model,
+	notify_msg_t m = {.kind = "test",
+			  .lang = lang ? lang : i18n_langs[0],
+			  .to_email = to,
+			  .model = model,
 			  .dedupe_key = key};
 	int64_t got = 0;
 	int rc = enqueue(c, &m, &got);
@@ -185,11 +188,12 @@ int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id
 /* ---------------------------------------------------------------- delivery */
 
 int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
-		       size_t errlen)
+		   size_t errlen)
 {
 	config_t *cfg = g_app->cfg;
 	char from_name[256], host[256], mid[320], seed[320], fname[96];
-	if (!r->to_email || !nt_mime_addr_split(config_str(cfg, "mail.from"), from_addr, fromlen, from_name, sizeof from_name)) {
+	if (!r->to_email ||
+	    !nt_mime_addr_split(config_str(cfg, "mail.from"), from_addr, fromlen, from_name, sizeof from_name)) {
 		snprintf(err, errlen, r->to_email ? "mail.from is not an address" : "not an e-mail");
 		return ERR_INVALID;
 	}
@@ -243,8 +247,8 @@ static int deliver_email(const nt_outbox_row_t *r, int64_t now, char *err, size_
 		rc = nt_send_file(config_str(cfg, "mail.outbox_dir"), name, b.data, b.len, err, errlen);
 	} else {
 		rc = nt_send_smtp(url, config_str(cfg, "mail.username"), config_str(cfg, "mail.password"),
-			       config_bool(cfg, "mail.starttls"), (int)config_int(cfg, "mail.timeout"), from_addr,
-			       r->to_email, b.data, b.len, err, errlen);
+				  config_bool(cfg, "mail.starttls"), (int)config_int(cfg, "mail.timeout"), from_addr,
+				  r->to_email, b.data, b.len, err, errlen);
 	}
 	buf_free(&b);
 	return rc;
@@ -259,7 +263,7 @@ static int deliver_sms(const nt_outbox_row_t *r, char *err, size_t errlen)
 		return ERR_UNAVAILABLE;
 	}
 	return nt_send_sms(url, config_str(cfg, "sms.gateway_token"), (int)config_int(cfg, "mail.timeout"),
-			r->to_phone ? r->to_phone : "", r->body_text, err, errlen);
+			   r->to_phone ? r->to_phone : "", r->body_text, err, errlen);
 }
 
 /* One claimed message: send it and record the outcome. 1 sent, 0 failed, or a storage error. */
@@ -273,7 +277,8 @@ static int deliver_one(db_conn_t *c, int64_t id, int64_t now)
 		return rc == ERR_NOT_FOUND ? 0 : rc; /* withdrawn meanwhile */
 	}
 	char err[512] = "";
-	int sent = str_eq(r.channel, "sms") ? deliver_sms(&r, err, sizeof err) : deliver_email(&r, now, err, sizeof err);
+	int sent =
+		str_eq(r.channel, "sms") ? deliver_sms(&r, err, sizeof err) : deliver_email(&r, now, err, sizeof err);
 	int64_t done = (int64_t)time(NULL);
 	if (sent == 0) {
 		rc = nt_outbox_mark_sent(c, id, done);

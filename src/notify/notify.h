@@ -70,8 +70,8 @@ char *notify_ics_kind(const json_t *appointment_model, const char *kind, size_t 
 /* The parts of a message of kind in lang, from model: new strings in *subject, *text, *html,
  * *sms (any of the out-pointers may be NULL). ERR_NOT_FOUND for an unknown kind;
  * ERR_UNAVAILABLE before notify_init. */
-int notify_compose(const char *kind, const char *lang, const json_t *model, char **subject,
-		   char **text, char **html, char **sms);
+int notify_compose(const char *kind, const char *lang, const json_t *model, char **subject, char **text, char **html,
+		   char **sms);
 
 struct app;
 /* Keeps the app (borrowed, must outlive every other call) for the templates (app->view and the

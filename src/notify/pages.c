@@ -66,36 +66,38 @@ static void outbox_get_page(http_req_t *r)
 	}
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *st = json_string_value(json_object_get(row, "status"));
 		json_object_set_new(row, "status_label", json_string(status_label(r, st)));
 		json_object_set_new(row, "kind_label",
 				    json_string(kind_label(r, json_string_value(json_object_get(row, "kind")))));
 		json_object_set_new(row, "problem", json_boolean(str_eq(st, "failed") || str_eq(st, "dead")));
-		json_object_set_new(row, "created", json_string(when(r, json_integer_value(json_object_get(row, "created_at")))));
-		json_object_set_new(row, "sent", json_string(when(r, json_integer_value(json_object_get(row, "sent_at")))));
+		json_object_set_new(row, "created",
+				    json_string(when(r, json_integer_value(json_object_get(row, "created_at")))));
+		json_object_set_new(row, "sent",
+				    json_string(when(r, json_integer_value(json_object_get(row, "sent_at")))));
 		bool pending = str_eq(st, "queued") || str_eq(st, "failed");
 		json_object_set_new(row, "next",
-				    json_string(pending ? when(r, json_integer_value(json_object_get(row, "next_attempt_at")))
+				    json_string(pending ? when(r, json_integer_value(
+									  json_object_get(row, "next_attempt_at")))
 							: ""));
 	}
 	json_t *filters = json_array();
 	json_array_append_new(filters, jpack("{s:s,s:s,s:b}", "url", "/admin/outbox", "label",
-						 http_t(r, "notify_filter_all"), "current", filter == NULL));
+					     http_t(r, "notify_filter_all"), "current", filter == NULL));
 	for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++) {
 		json_t *n = json_object_get(counts, statuses[k]);
-		json_array_append_new(
-			filters, jpack("{s:s,s:s,s:I,s:b}", "url",
-					   arena_printf(r->arena, "/admin/outbox?status=%s", statuses[k]), "label",
-					   status_label(r, statuses[k]), "count", (json_int_t)json_integer_value(n),
-					   "current", str_eq(filter, statuses[k])));
+		json_array_append_new(filters,
+				      jpack("{s:s,s:s,s:I,s:b}", "url",
+					    arena_printf(r->arena, "/admin/outbox?status=%s", statuses[k]), "label",
+					    status_label(r, statuses[k]), "count", (json_int_t)json_integer_value(n),
+					    "current", str_eq(filter, statuses[k])));
 	}
 	app_t *app = r->app;
 	const char *smtp = config_str(app->cfg, "mail.smtp_url");
-	json_t *m = jpack("{s:o,s:b,s:o,s:o,s:b,s:s}", "rows", rows, "has_rows", json_array_size(rows) > 0,
-			      "filters", filters, "counts", counts, "smtp", *smtp != '\0', "outbox_dir",
-			      config_str(app->cfg, "mail.outbox_dir"));
+	json_t *m = jpack("{s:o,s:b,s:o,s:o,s:b,s:s}", "rows", rows, "has_rows", json_array_size(rows) > 0, "filters",
+			  filters, "counts", counts, "smtp", *smtp != '\0', "outbox_dir",
+			  config_str(app->cfg, "mail.outbox_dir"));
 	auth_audit(r, "outbox.list", "outbox", filter ? filter : "");
 	http_reply_page(r, 200, "notify/outbox", m);
 }
@@ -115,15 +117,17 @@ static void message_page(http_req_t *r, int status, int64_t id, json_t *notice)
 		return;
 	}
 	bool pending = str_eq(o.status, "queued") || str_eq(o.status, "failed");
-	json_t *m = jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "id",
-			      (json_int_t)o.id, "kind", o.kind, "channel", o.channel, "lang", o.lang, "ref", o.ref,
-			      "to", o.to_email ? o.to_email : o.to_phone ? o.to_phone : "", "subject", o.subject,
-			      "status", o.status, "status_label", status_label(r, o.status), "attempts", o.attempts,
-			      "last_error", o.last_error ? o.last_error : "", "created", when(r, o.created_at),
-			      "sent", when(r, o.sent_at), "next", pending ? when(r, o.next_attempt_at) : "",
-			      "body_text", o.body_text, "can_retry", str_eq(o.status, "dead") || str_eq(o.status, "failed"),
-			      "problem", str_eq(o.status, "dead") || str_eq(o.status, "failed"), "is_sms",
-			      str_eq(o.channel, "sms"));
+	json_t *m =
+		jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b}", "id",
+		      (json_int_t)o.id, "kind", o.kind, "channel", o.channel, "lang", o.lang, "ref", o.ref, "to",
+		      o.to_email   ? o.to_email
+		      : o.to_phone ? o.to_phone
+				   : "",
+		      "subject", o.subject, "status", o.status, "status_label", status_label(r, o.status), "attempts",
+		      o.attempts, "last_error", o.last_error ? o.last_error : "", "created", when(r, o.created_at),
+		      "sent", when(r, o.sent_at), "next", pending ? when(r, o.next_attempt_at) : "", "body_text",
+		      o.body_text, "can_retry", str_eq(o.status, "dead") || str_eq(o.status, "failed"), "problem",
+		      str_eq(o.status, "dead") || str_eq(o.status, "failed"), "is_sms", str_eq(o.channel, "sms"));
 	json_object_set_new(m, "kind_label", json_string(kind_label(r, o.kind)));
 	if (o.body_html)
 		json_object_set_new(m, "body_html", json_string(o.body_html));

@@ -44,7 +44,7 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *ud)
 	buf_t *b = ud;
 	size_t n = size * nmemb;
 	if (b->len < b->max)
-		buf_append(b, p, n < b->max - b->len ? n : b->max - b->len);
+		(void)buf_append(b, p, n < b->max - b->len ? n : b->max - b->len); /* clamped to the room left */
 	return n;
 }
 
@@ -63,7 +63,7 @@ static void set_err(char *err, size_t errlen, const char *what, CURLcode cc, con
 }
 
 int nt_send_smtp(const char *url, const char *user, const char *password, bool starttls, int timeout_s,
-	      const char *from, const char *to, const char *data, size_t len, char *err, size_t errlen)
+		 const char *from, const char *to, const char *data, size_t len, char *err, size_t errlen)
 {
 	pthread_once(&curl_once, curl_start);
 	CURL *h = curl_easy_init();
@@ -106,8 +106,8 @@ int nt_send_smtp(const char *url, const char *user, const char *password, bool s
 	return rc;
 }
 
-int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text,
-	     char *err, size_t errlen)
+int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text, char *err,
+		size_t errlen)
 {
 	pthread_once(&curl_once, curl_start);
 	CURL *h = curl_easy_init();

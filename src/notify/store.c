@@ -8,17 +8,26 @@
 
 #include <string.h>
 
-#define ROW_COLS                                                                                     \
-	"id, kind, channel, lang, ref, to_email, to_phone, subject, body_text, body_html, ics, "     \
+#define ROW_COLS                                                                                                       \
+	"id, kind, channel, lang, ref, to_email, to_phone, subject, body_text, body_html, ics, "                       \
 	"dedupe_key, status, last_error, not_before, next_attempt_at, created_at, sent_at, attempts"
 
 int nt_outbox_insert(db_conn_t *c, const nt_outbox_row_t *r, int64_t *id)
 {
 	db_param_t p[] = {
-		DB_TEXT(r->kind),       DB_TEXT(r->channel),   DB_TEXT(r->lang),      DB_TEXT(r->ref ? r->ref : ""),
-		DB_TEXT(r->to_email),   DB_TEXT(r->to_phone),  DB_TEXT(r->subject ? r->subject : ""),
-		DB_TEXT(r->body_text ? r->body_text : ""),     DB_TEXT(r->body_html), DB_TEXT(r->ics),
-		DB_TEXT(r->dedupe_key), DB_INT(r->not_before), DB_INT(r->created_at),
+		DB_TEXT(r->kind),
+		DB_TEXT(r->channel),
+		DB_TEXT(r->lang),
+		DB_TEXT(r->ref ? r->ref : ""),
+		DB_TEXT(r->to_email),
+		DB_TEXT(r->to_phone),
+		DB_TEXT(r->subject ? r->subject : ""),
+		DB_TEXT(r->body_text ? r->body_text : ""),
+		DB_TEXT(r->body_html),
+		DB_TEXT(r->ics),
+		DB_TEXT(r->dedupe_key),
+		DB_INT(r->not_before),
+		DB_INT(r->created_at),
 	};
 	db_res_t *res;
 	int rc = db_query(c,
@@ -124,15 +133,16 @@ int nt_outbox_get(db_conn_t *c, arena_t *a, int64_t id, nt_outbox_row_t *o)
 int nt_outbox_mark_sent(db_conn_t *c, int64_t id, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(now)};
-	int64_t n = db_exec(c, "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1", p, 2);
+	int64_t n =
+		db_exec(c, "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1", p, 2);
 	return n < 0 ? (int)n : 0;
 }
 
 int nt_outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, const char *error)
 {
 	db_param_t p[] = {DB_INT(id), DB_TEXT(dead ? "dead" : "failed"), DB_INT(next_at), DB_TEXT(error)};
-	int64_t n = db_exec(c, "UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
-			    p, 4);
+	int64_t n =
+		db_exec(c, "UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1", p, 4);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -165,15 +175,15 @@ int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
 		return rc;
 	json_t *arr = json_array();
 	while ((rc = db_res_next(res)) == 1) {
-		json_array_append_new(
-			arr, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
-				       (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
-				       db_res_text(res, 2), "lang", db_res_text(res, 3), "ref", db_res_text(res, 4),
-				       "to", db_res_text(res, 5), "subject", db_res_text(res, 6), "status",
-				       db_res_text(res, 7), "attempts", (json_int_t)db_res_int(res, 8), "last_error",
-				       db_res_text(res, 9), "created_at", (json_int_t)db_res_int(res, 10),
-				       "next_attempt_at", (json_int_t)db_res_int(res, 11), "sent_at",
-				       (json_int_t)db_res_int(res, 12)));
+		json_array_append_new(arr, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
+						 (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
+						 db_res_text(res, 2), "lang", db_res_text(res, 3), "ref",
+						 db_res_text(res, 4), "to", db_res_text(res, 5), "subject",
+						 db_res_text(res, 6), "status", db_res_text(res, 7), "attempts",
+						 (json_int_t)db_res_int(res, 8), "last_error", db_res_text(res, 9),
+						 "created_at", (json_int_t)db_res_int(res, 10), "next_attempt_at",
+						 (json_int_t)db_res_int(res, 11), "sent_at",
+						 (json_int_t)db_res_int(res, 12)));
 	}
 	db_res_free(res);
 	if (rc < 0) {
@@ -217,7 +227,8 @@ int nt_outbox_supersede(db_conn_t *c, const char *ref)
 				continue;
 			db_param_t p[] = {DB_TEXT(ref), DB_TEXT(kind->kind)};
 			int64_t n = db_exec(c,
-					    "DELETE FROM outbox WHERE ref = $1 AND kind = $2 AND status IN ('queued', 'failed')",
+					    "DELETE FROM outbox WHERE ref = $1 AND kind = $2 AND status IN ('queued', "
+					    "'failed')",
 					    p, 2);
 			if (n < 0)
 				return (int)n;

@@ -41,8 +41,8 @@ typedef struct {
 	PangoContext *pc;
 	arena_t *a;
 	const char *lang;
-	double y;         /* next line's top */
-	double width;     /* text column width */
+	double y;     /* next line's top */
+	double width; /* text column width */
 } page_t;
 
 static const char *esc(page_t *p, const char *s)
@@ -166,8 +166,7 @@ static void draw_documents(page_t *p, const json_t *m, bool in_person)
 		line(p, FONT " Bold 11", esc(p, tr(p, in_person ? "mail_bring" : "mail_have_ready")), 3);
 	size_t i;
 	const json_t *d;
-	json_array_foreach(docs, i, d)
-	{
+	json_array_foreach (docs, i, d) {
 		if (json_is_string(d))
 			line(p, FONT " 11", arena_printf(p->a, "•  %s", esc(p, json_string_value(d))), 2);
 	}
@@ -213,9 +212,10 @@ static void draw(page_t *p, const json_t *m)
 	field(p, "mail_service", json_string_value(json_object_get(service, "name")));
 	if (*date)
 		field(p, "mail_when", i18n_subst(p->a, tr(p, "mail_when_format"), vars));
-	field(p, "mail_channel", tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
-				       : str_eq(channel, "video") ? "mail_channel_video"
-								  : "mail_channel_in_person"));
+	field(p, "mail_channel",
+	      tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
+		    : str_eq(channel, "video") ? "mail_channel_video"
+					       : "mail_channel_in_person"));
 	field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
 	draw_where(p, m, channel);
 	if (p->y < qr_top + qr_size + 12 * PT_PER_MM)

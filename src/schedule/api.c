@@ -84,11 +84,12 @@ static void hours_api(http_req_t *r)
 			json_array_append_new(iv, jpack("{s:s,s:s}", "opens", a, "closes", b));
 		}
 		json_t *jd = jpack("{s:s,s:i,s:b,s:o}", "date", d->date, "weekday", d->weekday, "open", d->open,
-				       "intervals", iv);
+				   "intervals", iv);
 		if (d->closed_reason)
 			json_object_set_new(jd, "closed_reason", json_string(d->closed_reason));
 		if (d->holiday_scope) {
-			const char *name = i18n_pick(r->lang, (const char *const[]){d->holiday_ca, d->holiday_es, d->holiday_en});
+			const char *name =
+				i18n_pick(r->lang, (const char *const[]){d->holiday_ca, d->holiday_es, d->holiday_en});
 			json_object_set_new(jd, "holiday", jpack("{s:s,s:s}", "name", name, "scope", d->holiday_scope));
 		}
 		json_array_append_new(jdays, jd);

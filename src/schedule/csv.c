@@ -44,7 +44,9 @@ int schedule_holidays_parse(arena_t *a, const char *text, size_t len, schedule_h
 	if (!text || !str_valid_utf8(text, len))
 		return fail(err, 0, "", "encoding");
 	/* Hand-written files: blanks around fields, '#' comments. The byte cap bounds the rows. */
-	csv_limits_t lim = {.max_rows = MAX_BYTES, .max_fields = NCOLS + 1, .max_field_bytes = MAX_BYTES,
+	csv_limits_t lim = {.max_rows = MAX_BYTES,
+			    .max_fields = NCOLS + 1,
+			    .max_field_bytes = MAX_BYTES,
 			    .flags = CSV_TRIM | CSV_COMMENTS};
 	csv_t csv;
 	csv_error_t ce;
@@ -113,4 +115,3 @@ const char *schedule_csv_error_text(arena_t *a, const schedule_csv_error_t *err)
 		return arena_printf(a, "line %d, %s: %s", err->line, err->field, text);
 	return arena_printf(a, "line %d: %s", err->line, text);
 }
-

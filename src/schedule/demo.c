@@ -68,8 +68,8 @@ static int import_file(db_conn_t *c, arena_t *a, const char *root, const char *n
 }
 
 /* Weekday rows of a period: days is a mask of ISO weekdays. */
-static int hours(db_conn_t *c, int64_t office, unsigned days, const char *open, const char *close,
-		 const char *from, const char *to)
+static int hours(db_conn_t *c, int64_t office, unsigned days, const char *open, const char *close, const char *from,
+		 const char *to)
 {
 	sched_hours_t rows[7];
 	size_t n = 0;
@@ -98,10 +98,20 @@ typedef struct {
 
 static int rule(db_conn_t *c, arena_t *a, int64_t office, const char *from, const demo_rule_t *d)
 {
-	sched_rule_t r = {.office_id = office, .channel = d->channel, .weekdays = d->weekdays, .every_weeks = 1,
-			  .valid_from = from, .valid_to = "", .slot_min = d->slot, .capacity = d->capacity,
-			  .staff_share = d->share, .horizon_days = d->horizon, .min_notice_min = d->notice,
-			  .release_days = d->release_days, .release_min = -1, .active = true};
+	sched_rule_t r = {.office_id = office,
+			  .channel = d->channel,
+			  .weekdays = d->weekdays,
+			  .every_weeks = 1,
+			  .valid_from = from,
+			  .valid_to = "",
+			  .slot_min = d->slot,
+			  .capacity = d->capacity,
+			  .staff_share = d->share,
+			  .horizon_days = d->horizon,
+			  .min_notice_min = d->notice,
+			  .release_days = d->release_days,
+			  .release_min = -1,
+			  .active = true};
 	tz_hhmm_parse(d->start, &r.start_min);
 	tz_hhmm_parse(d->end, &r.end_min);
 	if (d->release_time)
@@ -215,8 +225,17 @@ static int seed_citizen_office(demo_office_t *x)
 	if (!rc)
 		rc = hours(x->c, id, WEEKDAYS, "08:30", "14:00", x->jul1, x->aug31);
 	bool tax = str_eq(x->o->code, "hisenda"), centre = str_eq(x->o->code, "centre");
-	demo_rule_t in_person = {"in_person", "1,2,3,4,5", "09:00", "19:00", 15, centre ? 3 : 2, 20, 30, 60,
-				 centre ? 7 : -1, centre ? "08:00" : NULL,
+	demo_rule_t in_person = {"in_person",
+				 "1,2,3,4,5",
+				 "09:00",
+				 "19:00",
+				 15,
+				 centre ? 3 : 2,
+				 20,
+				 30,
+				 60,
+				 centre ? 7 : -1,
+				 centre ? "08:00" : NULL,
 				 tax ? "ibi,ivtm,fraccionament,bonificacions,domiciliacio" : ""};
 	if (!rc)
 		rc = rule(x->c, x->a, id, x->from, &in_person);
@@ -263,8 +282,12 @@ static int seed_facility(demo_office_t *x)
 	int rc = hours(x->c, id, days, "16:00", "20:00", x->jan1, NULL);
 	if (!rc && first)
 		rc = hours(x->c, id, FRI, "10:00", "13:00", x->jan1, NULL);
-	demo_rule_t ict = {"ict_agent", first ? "1,3,5" : "2,4", "10:00", "20:00", 30, -1, 0, 30, 60, -1,
-			   NULL, "acompanyament-digital,idcat-mobil,enotum"};
+	demo_rule_t ict = {"ict_agent", first ? "1,3,5" : "2,4",
+			   "10:00",     "20:00",
+			   30,          -1,
+			   0,           30,
+			   60,          -1,
+			   NULL,        "acompanyament-digital,idcat-mobil,enotum"};
 	if (!rc)
 		rc = rule(x->c, x->a, id, x->from, &ict);
 	if (!rc && x->agent)

@@ -82,7 +82,8 @@ int schedule_import_holidays_file(db_t *db, const char *path, FILE *out, FILE *e
 	if (!rc)
 		rc = db_commit(c);
 	if (rc) {
-		fprintf(err_out, "finestreta import holidays: %s\n", rc == ERR_INVALID ? "bad time zone" : db_errmsg(c));
+		fprintf(err_out, "finestreta import holidays: %s\n",
+			rc == ERR_INVALID ? "bad time zone" : db_errmsg(c));
 		db_rollback(c);
 	} else {
 		fprintf(out, "imported %zu holiday(s) from %s; slots: %zu removed, %zu added, %zu updated\n", n, path,

@@ -18,8 +18,8 @@ int64_t sched_now(void);
  * most specific validity period covering the date (latest start; ties: earliest end, open-ended
  * last) for its weekday, sorted and with overlapping or touching intervals merged. Returns how
  * many were written (at most max). */
-size_t sched_day_intervals(const sched_hours_t *rows, size_t n, const char *date, int weekday,
-			   schedule_interval_t *out, size_t max);
+size_t sched_day_intervals(const sched_hours_t *rows, size_t n, const char *date, int weekday, schedule_interval_t *out,
+			   size_t max);
 
 /* "1,3,5" → bit mask with bit d set for ISO weekday d; 0 when malformed, empty or repeated. */
 unsigned sched_weekday_mask(const char *s);

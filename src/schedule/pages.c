@@ -174,8 +174,9 @@ json_t *sched_channel_options(http_req_t *r, const char *selected)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < SCHED_NCHANNELS; i++)
-		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", sched_channels[i], "label", sched_channel_label(r, sched_channels[i]),
-						   "on", str_eq(selected, sched_channels[i])));
+		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", sched_channels[i], "label",
+					       sched_channel_label(r, sched_channels[i]), "on",
+					       str_eq(selected, sched_channels[i])));
 	return a;
 }
 
@@ -183,9 +184,9 @@ json_t *sched_channel_options(http_req_t *r, const char *selected)
 
 void sched_notice_into(http_req_t *r, json_t *model)
 {
-	static const char *const saved[] = {"hours", "hours_deleted", "closure", "closure_deleted", "rule",
-					    "rule_on", "rule_off", "shift", "shift_deleted", "skills",
-					    "holidays", "holiday_deleted"};
+	static const char *const saved[] = {"hours",         "hours_deleted", "closure",  "closure_deleted",
+					    "rule",          "rule_on",       "rule_off", "shift",
+					    "shift_deleted", "skills",        "holidays", "holiday_deleted"};
 	const char *what = http_query(r, "saved");
 	for (size_t i = 0; what && i < sizeof saved / sizeof saved[0]; i++)
 		if (str_eq(what, saved[i])) {
@@ -194,7 +195,8 @@ void sched_notice_into(http_req_t *r, json_t *model)
 			const char *k = http_query(r, "kept");
 			if (k && str_to_i64(k, 1, 1000000, &kept) == 0)
 				msg = arena_printf(r->arena, "%s %s", msg,
-						   http_subst(r, http_t(r, "sch_kept"), "count", arena_printf(r->arena, "%lld", (long long)kept)));
+						   http_subst(r, http_t(r, "sch_kept"), "count",
+							      arena_printf(r->arena, "%lld", (long long)kept)));
 			json_object_set_new(model, "notice", json_string(msg));
 		}
 }
@@ -220,12 +222,15 @@ static void confirm_page(http_req_t *r, const schedule_report_t *rep, const char
 		const schedule_strand_t *s = &rep->strands[i];
 		int32_t day = 0;
 		tz_date_parse(s->day, &day);
-		const char *change = s->removed ? http_t(r, "sch_strand_removed")
-						: http_subst(r, http_t(r, "sch_strand_shrunk"), "seats",
-							arena_printf(r->arena, "%d + %d", s->new_capacity, s->new_staff_capacity));
-		json_array_append_new(rows, jpack("{s:s,s:s,s:s,s:i,s:i,s:s}", "date", sched_day_label(r, day), "time",
-						      sched_hhmm(r, s->start_min), "channel", sched_channel_label(r, s->channel),
-						      "booked", s->booked, "staff_booked", s->staff_booked, "change", change));
+		const char *change =
+			s->removed
+				? http_t(r, "sch_strand_removed")
+				: http_subst(r, http_t(r, "sch_strand_shrunk"), "seats",
+					     arena_printf(r->arena, "%d + %d", s->new_capacity, s->new_staff_capacity));
+		json_array_append_new(rows,
+				      jpack("{s:s,s:s,s:s,s:i,s:i,s:s}", "date", sched_day_label(r, day), "time",
+					    sched_hhmm(r, s->start_min), "channel", sched_channel_label(r, s->channel),
+					    "booked", s->booked, "staff_booked", s->staff_booked, "change", change));
 	}
 	json_t *fields = json_array();
 	for (size_t i = 0; i < r->form.n; i++) {
@@ -238,9 +243,9 @@ static void confirm_page(http_req_t *r, const schedule_report_t *rep, const char
 	for (const multipart_file_t *f = r->files; f; f = f->next)
 		if (str_eq(f->field, "file") && str_valid_utf8((const char *)f->data, f->size))
 			json_array_append_new(fields, jpack("{s:s,s:s%}", "name", "csv", "value", (const char *)f->data,
-								f->size));
+							    f->size));
 	json_t *m = jpack("{s:o,s:o,s:s,s:s,s:i}", "strands", rows, "fields", fields, "action", r->path, "cancel",
-			      cancel_url, "count", (int)rep->nstrands);
+			  cancel_url, "count", (int)rep->nstrands);
 	http_reply_page(r, 409, "schedule/confirm", m);
 }
 
@@ -296,8 +301,9 @@ json_t *sched_office_list(http_req_t *r, db_conn_t *c, const char *selected)
 	if (catalog_offices(c, r->arena, &o, &n) == 0)
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", o[i].code, "name",
-							   catalog_office_name(&o[i], r->lang), "kind",
-							   http_tf(r, "%s%s", "sch_kind_", o[i].kind), "on", str_eq(selected, o[i].code)));
+						       catalog_office_name(&o[i], r->lang), "kind",
+						       http_tf(r, "%s%s", "sch_kind_", o[i].kind), "on",
+						       str_eq(selected, o[i].code)));
 	return a;
 }
 
@@ -305,7 +311,6 @@ static void index_get(http_req_t *r)
 {
 	http_reply_page(r, 200, "schedule/index", jpack("{s:o}", "offices", sched_office_list(r, r->db, NULL)));
 }
-
 
 /* The schedule index. */
 const http_route_t sched_page_routes[] = {

@@ -29,7 +29,8 @@ static const char *intervals_text(http_req_t *r, const schedule_interval_t *iv, 
 		return http_t(r, "sch_closed");
 	const char *s = "";
 	for (size_t i = 0; i < n; i++)
-		s = arena_printf(r->arena, "%s%s%s–%s", s, i ? ", " : "", sched_hhmm(r, iv[i].open_min), sched_hhmm(r, iv[i].close_min));
+		s = arena_printf(r->arena, "%s%s%s–%s", s, i ? ", " : "", sched_hhmm(r, iv[i].open_min),
+				 sched_hhmm(r, iv[i].close_min));
 	return s;
 }
 
@@ -48,16 +49,14 @@ static json_t *periods_json(http_req_t *r, const catalog_office_t *o, const sche
 				if (h[x].weekday == wd)
 					iv[k++] = (schedule_interval_t){h[x].open_min, h[x].close_min};
 			json_array_append_new(days, jpack("{s:s,s:s}", "name", sched_weekday_name(r, wd), "text",
-							      intervals_text(r, iv, k)));
+							  intervals_text(r, iv, k)));
 		}
 		const char *to = *h[i].valid_to ? h[i].valid_to : http_t(r, "sch_period_open_ended");
-		json_array_append_new(
-			periods,
-			jpack("{s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "to", h[i].valid_to, "to_label", to,
-				  "edit_url",
-				  arena_printf(r->arena, "/schedule/offices/%s/hours?from=%s&to=%s", o->code, h[i].valid_from,
-					       h[i].valid_to),
-				  "days", days));
+		json_array_append_new(periods, jpack("{s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "to",
+						     h[i].valid_to, "to_label", to, "edit_url",
+						     arena_printf(r->arena, "/schedule/offices/%s/hours?from=%s&to=%s",
+								  o->code, h[i].valid_from, h[i].valid_to),
+						     "days", days));
 		i = j;
 	}
 	return periods;
@@ -94,26 +93,29 @@ static json_t *rules_json(http_req_t *r, db_conn_t *c, const catalog_office_t *o
 		const sched_rule_t *x = &rules[i];
 		int64_t slots = 0, booked = 0;
 		sched_store_slot_counts(c, x->id, now, &slots, &booked);
-		const char *seats = x->capacity >= 0 ? arena_printf(r->arena, "%d", x->capacity) : http_t(r, "sch_capacity_shifts");
+		const char *seats =
+			x->capacity >= 0 ? arena_printf(r->arena, "%d", x->capacity) : http_t(r, "sch_capacity_shifts");
 		const char *release = x->release_days >= 0
-					      ? http_subst(r, http_subst(r, http_t(r, "sch_release_text"), "days",
-							       arena_printf(r->arena, "%d", x->release_days)),
-						      "time", sched_hhmm(r, x->release_min))
+					      ? http_subst(r,
+							   http_subst(r, http_t(r, "sch_release_text"), "days",
+								      arena_printf(r->arena, "%d", x->release_days)),
+							   "time", sched_hhmm(r, x->release_min))
 					      : http_t(r, "sch_release_none");
 		const char *validity = *x->valid_to ? arena_printf(r->arena, "%s – %s", x->valid_from, x->valid_to)
 						    : arena_printf(r->arena, "%s –", x->valid_from);
-		json_t *j = jpack("{s:I,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:s,s:s}",
-				      "id", (json_int_t)x->id, "channel", sched_channel_label(r, x->channel), "days",
-				      weekdays_text(r, x->weekdays), "validity", validity, "every", x->every_weeks, "time",
-				      arena_printf(r->arena, "%s–%s", sched_hhmm(r, x->start_min), sched_hhmm(r, x->end_min)),
-				      "slot_min", x->slot_min, "seats", seats, "share", x->staff_share, "horizon",
-				      x->horizon_days, "notice", x->min_notice_min, "release", release, "procedures",
-				      procs_text(r, c, x), "active", x->active, "status",
-				      http_t(r, x->active ? "status_active" : "status_disabled"), "slots", (json_int_t)slots,
-				      "booked", (json_int_t)booked, "edit_url",
-				      arena_printf(r->arena, "/schedule/offices/%s/rules/%lld", o->code, (long long)x->id),
-				      "slots_url",
-				      arena_printf(r->arena, "/schedule/offices/%s/slots?channel=%s", o->code, x->channel));
+		json_t *j =
+			jpack("{s:I,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:s,s:s}", "id",
+			      (json_int_t)x->id, "channel", sched_channel_label(r, x->channel), "days",
+			      weekdays_text(r, x->weekdays), "validity", validity, "every", x->every_weeks, "time",
+			      arena_printf(r->arena, "%s–%s", sched_hhmm(r, x->start_min), sched_hhmm(r, x->end_min)),
+			      "slot_min", x->slot_min, "seats", seats, "share", x->staff_share, "horizon",
+			      x->horizon_days, "notice", x->min_notice_min, "release", release, "procedures",
+			      procs_text(r, c, x), "active", x->active, "status",
+			      http_t(r, x->active ? "status_active" : "status_disabled"), "slots", (json_int_t)slots,
+			      "booked", (json_int_t)booked, "edit_url",
+			      arena_printf(r->arena, "/schedule/offices/%s/rules/%lld", o->code, (long long)x->id),
+			      "slots_url",
+			      arena_printf(r->arena, "/schedule/offices/%s/slots?channel=%s", o->code, x->channel));
 		json_object_set_new(j, "every_n", json_boolean(x->every_weeks > 1));
 		json_array_append_new(a, j);
 	}
@@ -140,14 +142,13 @@ void sched_office_page(http_req_t *r, const catalog_office_t *o, int status, for
 	for (size_t i = 0; i < ncl; i++) {
 		int32_t d = 0;
 		tz_date_parse(cl[i].day, &d);
-		json_array_append_new(closures, jpack("{s:I,s:s,s:s}", "id", (json_int_t)cl[i].id, "date", sched_day_label(r, d),
-							  "reason", cl[i].reason));
+		json_array_append_new(closures, jpack("{s:I,s:s,s:s}", "id", (json_int_t)cl[i].id, "date",
+						      sched_day_label(r, d), "reason", cl[i].reason));
 	}
 	json_t *m = jpack("{s:o,s:o,s:b,s:o,s:b,s:o,s:s}", "office", sched_office_json(r, o), "periods",
-			      periods_json(r, o, hours, nh), "has_periods", nh > 0, "closures", closures, "has_closures",
-			      ncl > 0, "rules",
-			      rules_json(r, c, o, rules, nr), "title",
-			      http_subst(r, http_t(r, "sch_office_title"), "name", catalog_office_name(o, r->lang)));
+			  periods_json(r, o, hours, nh), "has_periods", nh > 0, "closures", closures, "has_closures",
+			  ncl > 0, "rules", rules_json(r, c, o, rules, nr), "title",
+			  http_subst(r, http_t(r, "sch_office_title"), "name", catalog_office_name(o, r->lang)));
 	if (closure_form) {
 		form_into(closure_form, m);
 	} else {
@@ -199,15 +200,17 @@ static void hours_page(http_req_t *r, const catalog_office_t *o, int status, for
 			for (int p = 0; p < 2; p++) {
 				const char *name = arena_printf(r->arena, "%s%d_%d", parts[p], k, wd);
 				json_t *f = form_field(fm, name);
-				const char *label = http_t(r, arena_printf(r->arena, "sch_%s%s", parts[p], k == 1 ? "" : "2"));
-				json_t *j = jpack("{s:s,s:s,s:s,s:O}", "name", name, "id", arena_printf(r->arena, "h-%s", name),
-						      "label", label, "f", f);
+				const char *label =
+					http_t(r, arena_printf(r->arena, "sch_%s%s", parts[p], k == 1 ? "" : "2"));
+				json_t *j = jpack("{s:s,s:s,s:s,s:O}", "name", name, "id",
+						  arena_printf(r->arena, "h-%s", name), "label", label, "f", f);
 				json_array_append_new(fields, j);
 			}
-		json_array_append_new(days, jpack("{s:i,s:s,s:o}", "wd", wd, "name", sched_weekday_name(r, wd), "fields", fields));
+		json_array_append_new(days, jpack("{s:i,s:s,s:o}", "wd", wd, "name", sched_weekday_name(r, wd),
+						  "fields", fields));
 	}
-	json_t *m = jpack("{s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "days", days, "editing", editing, "action",
-			      arena_printf(r->arena, "/schedule/offices/%s/hours", o->code));
+	json_t *m = jpack("{s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "days", days, "editing", editing,
+			  "action", arena_printf(r->arena, "/schedule/offices/%s/hours", o->code));
 	form_into(fm, m);
 	http_reply_page(r, status, "schedule/hours", m);
 }
@@ -230,12 +233,14 @@ static void hours_get(http_req_t *r)
 		}
 		int used[8] = {0};
 		for (size_t i = 0; i < n; i++) {
-			if (!str_eq(h[i].valid_from, from) || !str_eq(h[i].valid_to, to) || h[i].weekday < 1 || h[i].weekday > 7 ||
-			    used[h[i].weekday] >= MAX_INTERVALS_FORM)
+			if (!str_eq(h[i].valid_from, from) || !str_eq(h[i].valid_to, to) || h[i].weekday < 1 ||
+			    h[i].weekday > 7 || used[h[i].weekday] >= MAX_INTERVALS_FORM)
 				continue;
 			int k = ++used[h[i].weekday];
-			form_val(&fm, arena_printf(r->arena, "open%d_%d", k, h[i].weekday), sched_hhmm(r, h[i].open_min));
-			form_val(&fm, arena_printf(r->arena, "close%d_%d", k, h[i].weekday), sched_hhmm(r, h[i].close_min));
+			form_val(&fm, arena_printf(r->arena, "open%d_%d", k, h[i].weekday),
+				 sched_hhmm(r, h[i].open_min));
+			form_val(&fm, arena_printf(r->arena, "close%d_%d", k, h[i].weekday),
+				 sched_hhmm(r, h[i].close_min));
 			editing = true;
 		}
 		if (!editing) {
@@ -271,8 +276,10 @@ static void hours_post(http_req_t *r)
 	for (int wd = 1; wd <= 7; wd++) {
 		int prev_close = -1;
 		for (int k = 1; k <= MAX_INTERVALS_FORM; k++) {
-			const char *on = arena_printf(r->arena, "open%d_%d", k, wd), *cn = arena_printf(r->arena, "close%d_%d", k, wd);
-			const char *ol = k == 1 ? "sch_opens" : "sch_opens2", *cl = k == 1 ? "sch_closes" : "sch_closes2";
+			const char *on = arena_printf(r->arena, "open%d_%d", k, wd),
+				   *cn = arena_printf(r->arena, "close%d_%d", k, wd);
+			const char *ol = k == 1 ? "sch_opens" : "sch_opens2",
+				   *cl = k == 1 ? "sch_closes" : "sch_closes2";
 			int a, b;
 			int ra = sched_f_time(&fm, on, ol, false, &a), rb = sched_f_time(&fm, cn, cl, false, &b);
 			if (ra || rb || (a < 0 && b < 0))
@@ -304,7 +311,8 @@ static void hours_post(http_req_t *r)
 		h.old_to = orig_to;
 	}
 	schedule_report_t rep;
-	int rc = sched_apply(r, o.id, 0, hours_change, &h, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
+	int rc =
+		sched_apply(r, o.id, 0, hours_change, &h, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0) {
 		form_free(&fm);
 		return;
@@ -340,7 +348,8 @@ static void hours_delete_post(http_req_t *r)
 		return;
 	office_ctx_t x = {.o = &o, .from = form_str(r, "from"), .to = form_str(r, "to")};
 	schedule_report_t rep;
-	int rc = sched_apply(r, o.id, 0, hours_delete_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
+	int rc = sched_apply(r, o.id, 0, hours_delete_change, &x,
+			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
 		return;
 	if (rc) {
@@ -385,7 +394,8 @@ static void closures_post(http_req_t *r)
 	}
 	office_ctx_t x = {.o = &o, .day = sday, .reason = reason};
 	schedule_report_t rep;
-	int rc = sched_apply(r, o.id, 0, closure_add_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
+	int rc = sched_apply(r, o.id, 0, closure_add_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code),
+			     &rep);
 	if (rc > 0) {
 		form_free(&fm);
 		return;
@@ -413,7 +423,8 @@ static void closure_delete_post(http_req_t *r)
 	}
 	office_ctx_t x = {.o = &o, .id = id};
 	schedule_report_t rep;
-	int rc = sched_apply(r, o.id, 0, closure_delete_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
+	int rc = sched_apply(r, o.id, 0, closure_delete_change, &x,
+			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
 		return;
 	if (rc) {
@@ -424,7 +435,6 @@ static void closure_delete_post(http_req_t *r)
 		   arena_printf(r->arena, "closure:%lld", (long long)id));
 	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "closure_deleted", &rep);
 }
-
 
 /* One office: overview, opening hours, closures. */
 const http_route_t sched_office_routes[] = {

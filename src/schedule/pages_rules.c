@@ -32,7 +32,7 @@ json_t *sched_procedure_options(http_req_t *r, db_conn_t *c, const int64_t *sel,
 		for (size_t k = 0; k < nsel; k++)
 			on |= sel[k] == p[i].id;
 		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", p[i].code, "label",
-						   catalog_procedure_name(&p[i], r->lang), "on", on));
+					       catalog_procedure_name(&p[i], r->lang), "on", on));
 	}
 	return a;
 }
@@ -42,7 +42,7 @@ static json_t *weekday_options(http_req_t *r, unsigned mask)
 	json_t *a = json_array();
 	for (int d = 1; d <= 7; d++)
 		json_array_append_new(a, jpack("{s:i,s:s,s:b}", "value", d, "label", sched_weekday_name(r, d), "on",
-						   (mask & (1u << d)) != 0));
+					       (mask & (1u << d)) != 0));
 	return a;
 }
 
@@ -50,17 +50,18 @@ static void rule_page(http_req_t *r, const catalog_office_t *o, int status, form
 		      const char *channel, unsigned mask, const int64_t *procs, size_t nprocs, bool active)
 {
 	db_conn_t *c = r->db;
-	json_t *m = jpack("{s:o,s:o,s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "channels",
-			      sched_channel_options(r, channel), "weekdays", weekday_options(r, mask), "procedures",
-			      sched_procedure_options(r, c, procs, nprocs), "editing", rule_id > 0, "action",
-			      rule_id ? arena_printf(r->arena, "/schedule/offices/%s/rules/%lld", o->code, (long long)rule_id)
-				      : arena_printf(r->arena, "/schedule/offices/%s/rules", o->code));
+	json_t *m =
+		jpack("{s:o,s:o,s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "channels",
+		      sched_channel_options(r, channel), "weekdays", weekday_options(r, mask), "procedures",
+		      sched_procedure_options(r, c, procs, nprocs), "editing", rule_id > 0, "action",
+		      rule_id ? arena_printf(r->arena, "/schedule/offices/%s/rules/%lld", o->code, (long long)rule_id)
+			      : arena_printf(r->arena, "/schedule/offices/%s/rules", o->code));
 	if (rule_id) {
 		json_object_set_new(m, "rule_id", json_integer(rule_id));
 		json_object_set_new(m, "active", json_boolean(active));
 		json_object_set_new(m, "active_action",
-				    json_string(arena_printf(r->arena, "/schedule/offices/%s/rules/%lld/active", o->code,
-							     (long long)rule_id)));
+				    json_string(arena_printf(r->arena, "/schedule/offices/%s/rules/%lld/active",
+							     o->code, (long long)rule_id)));
 	}
 	form_into(fm, m);
 	http_reply_page(r, status, "schedule/rule", m);
@@ -87,12 +88,21 @@ static void rule_new_get(http_req_t *r)
 	catalog_office_t o;
 	if (!sched_load_office(r, &o))
 		return;
-	const char *ch = str_eq(o.kind, "virtual_office")		? "phone"
+	const char *ch = str_eq(o.kind, "virtual_office")           ? "phone"
 			 : str_eq(o.kind, "neighbourhood_facility") ? "ict_agent"
 								    : "in_person";
-	sched_rule_t x = {.every_weeks = 1, .valid_from = sched_date_str(r, sched_today_at(&o)), .valid_to = "", .start_min = 540,
-			  .end_min = 840, .slot_min = 15, .capacity = 1, .staff_share = 0, .horizon_days = 30,
-			  .min_notice_min = 60, .release_days = -1, .release_min = -1};
+	sched_rule_t x = {.every_weeks = 1,
+			  .valid_from = sched_date_str(r, sched_today_at(&o)),
+			  .valid_to = "",
+			  .start_min = 540,
+			  .end_min = 840,
+			  .slot_min = 15,
+			  .capacity = 1,
+			  .staff_share = 0,
+			  .horizon_days = 30,
+			  .min_notice_min = 60,
+			  .release_days = -1,
+			  .release_min = -1};
 	form_t fm = form_new(r, "r");
 	rule_values(r, &fm, &x);
 	rule_page(r, &o, 200, &fm, 0, ch, sched_weekday_mask("1,2,3,4,5"), NULL, 0, true);
@@ -183,7 +193,8 @@ static void rule_read(http_req_t *r, db_conn_t *c, form_t *fm, sched_rule_t *x, 
 	int rt = sched_f_time(fm, "release_time", "sch_release_time", false, &x->release_min);
 	if (!rd && !rt && (x->release_days < 0) != (x->release_min < 0))
 		form_err(fm, x->release_days < 0 ? "release_days" : "release_time",
-		       x->release_days < 0 ? "sch_release_days" : "sch_release_time", http_t(r, "sch_err_release_pair"));
+			 x->release_days < 0 ? "sch_release_days" : "sch_release_time",
+			 http_t(r, "sch_err_release_pair"));
 	if (x->release_min >= 1440)
 		form_err(fm, "release_time", "sch_release_time", http_t(r, "sch_err_time"));
 	size_t np = kv_count(&r->form, "procedures");
@@ -233,7 +244,7 @@ static void rule_save(http_req_t *r, bool update)
 	schedule_report_t rep;
 	/* A new rule has no slots yet: recompute the whole office (its id is unknown until insert). */
 	int rc = sched_apply(r, o.id, update ? x.rule.id : 0, rule_change, &x,
-		       arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
+			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
 		return;
 	if (rc) {
@@ -243,17 +254,17 @@ static void rule_save(http_req_t *r, bool update)
 	auth_audit(r, update ? "schedule.rule.update" : "schedule.rule.create",
 		   arena_printf(r->arena, "rule:%lld", (long long)x.rule.id),
 		   arena_printf(r->arena, "office %s %s %s %s-%s/%d seats %d share %d%%", o.code, x.rule.channel,
-				x.rule.weekdays, sched_hhmm(r, x.rule.start_min), sched_hhmm(r, x.rule.end_min), x.rule.slot_min,
-				x.rule.capacity, x.rule.staff_share));
+				x.rule.weekdays, sched_hhmm(r, x.rule.start_min), sched_hhmm(r, x.rule.end_min),
+				x.rule.slot_min, x.rule.capacity, x.rule.staff_share));
 	/* Show what the rule yields: its first week of slots. */
 	int32_t first = sched_today_at(&o);
 	int32_t vf;
 	if (tz_date_parse(x.rule.valid_from, &vf) == 0 && vf > first)
 		first = vf;
 	sched_redirect_saved(r,
-		       arena_printf(r->arena, "/schedule/offices/%s/slots?channel=%s&week=%s", o.code, x.rule.channel,
-				    sched_date_str(r, tz_week_start(first))),
-		       "rule", &rep);
+			     arena_printf(r->arena, "/schedule/offices/%s/slots?channel=%s&week=%s", o.code,
+					  x.rule.channel, sched_date_str(r, tz_week_start(first))),
+			     "rule", &rep);
 }
 
 static void rules_post(http_req_t *r)
@@ -285,7 +296,8 @@ static void rule_active_post(http_req_t *r)
 		return;
 	active_ctx_t x = {old.id, str_eq(form_str(r, "active"), "1")};
 	schedule_report_t rep;
-	int rc = sched_apply(r, o.id, old.id, rule_active_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
+	int rc = sched_apply(r, o.id, old.id, rule_active_change, &x,
+			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
 		return;
 	if (rc) {
@@ -294,7 +306,8 @@ static void rule_active_post(http_req_t *r)
 	}
 	auth_audit(r, x.active ? "schedule.rule.activate" : "schedule.rule.deactivate",
 		   arena_printf(r->arena, "rule:%lld", (long long)old.id), o.code);
-	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), x.active ? "rule_on" : "rule_off", &rep);
+	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code),
+			     x.active ? "rule_on" : "rule_off", &rep);
 }
 
 /* ---------------------------------------------------------------- slots of a week */
@@ -319,7 +332,8 @@ static void slots_get(http_req_t *r)
 	sched_slot_t *s;
 	schedule_day_t *days;
 	size_t n, nd;
-	if (sched_store_slots_days(c, r->arena, o.id, ch, sched_date_str(r, start), sched_date_str(r, start + 6), &s, &n) ||
+	if (sched_store_slots_days(c, r->arena, o.id, ch, sched_date_str(r, start), sched_date_str(r, start + 6), &s,
+				   &n) ||
 	    schedule_hours(c, r->arena, o.id, start, start + 6, &days, &nd)) {
 		http_reply_unavailable(r);
 		return;
@@ -335,46 +349,52 @@ static void slots_get(http_req_t *r)
 			tz_local(z, s[k].start_at, &ls);
 			tz_local(z, s[k].end_at, &le);
 			tz_local(z, s[k].release_at, &lr);
-			json_array_append_new(
-				rows,
-				jpack("{s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:b}", "time",
-					  arena_printf(r->arena, "%s–%s", sched_hhmm(r, ls.minute), sched_hhmm(r, le.day > ls.day ? 1440 : le.minute)),
-					  "channel", sched_channel_label(r, s[k].channel), "capacity", s[k].capacity, "staff_capacity",
-					  s[k].staff_capacity, "booked", s[k].booked, "staff_booked", s[k].staff_booked,
-					  "release", arena_printf(r->arena, "%s %s", sched_date_str(r, lr.day), sched_hhmm(r, lr.minute)),
-					  "kept", !s[k].active));
+			json_array_append_new(rows,
+					      jpack("{s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:b}", "time",
+						    arena_printf(r->arena, "%s–%s", sched_hhmm(r, ls.minute),
+								 sched_hhmm(r, le.day > ls.day ? 1440 : le.minute)),
+						    "channel", sched_channel_label(r, s[k].channel), "capacity",
+						    s[k].capacity, "staff_capacity", s[k].staff_capacity, "booked",
+						    s[k].booked, "staff_booked", s[k].staff_booked, "release",
+						    arena_printf(r->arena, "%s %s", sched_date_str(r, lr.day),
+								 sched_hhmm(r, lr.minute)),
+						    "kept", !s[k].active));
 		}
 		const char *note = NULL;
 		if (days[d].holiday_scope) {
-			const char *name = i18n_pick(r->lang, (const char *const[]){days[d].holiday_ca,
-										       days[d].holiday_es, days[d].holiday_en});
+			const char *name =
+				i18n_pick(r->lang, (const char *const[]){days[d].holiday_ca, days[d].holiday_es,
+									 days[d].holiday_en});
 			note = http_subst(r, http_t(r, "sch_holiday_label"), "name", name);
 		} else if (days[d].closed_reason) {
-			note = *days[d].closed_reason ? http_subst(r, http_t(r, "sch_closure_label"), "reason", days[d].closed_reason)
-						      : http_t(r, "sch_closure_plain");
+			note = *days[d].closed_reason
+				       ? http_subst(r, http_t(r, "sch_closure_label"), "reason", days[d].closed_reason)
+				       : http_t(r, "sch_closure_plain");
 		} else if (!days[d].open) {
 			note = http_t(r, "sch_closed");
 		}
-		json_t *jd = jpack("{s:s,s:s,s:o,s:b,s:i}", "label", sched_day_label(r, days[d].day), "date", days[d].date,
-				       "slots", rows, "has_slots", json_array_size(rows) > 0, "count", (int)json_array_size(rows));
+		json_t *jd = jpack("{s:s,s:s,s:o,s:b,s:i}", "label", sched_day_label(r, days[d].day), "date",
+				   days[d].date, "slots", rows, "has_slots", json_array_size(rows) > 0, "count",
+				   (int)json_array_size(rows));
 		if (note)
 			json_object_set_new(jd, "note", json_string(note));
 		json_array_append_new(jdays, jd);
 	}
 	json_t *chs = sched_channel_options(r, ch);
-	json_t *m = jpack("{s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "office", sched_office_json(r, &o), "days", jdays, "channels",
-			      chs, "channel", ch, "week", sched_date_str(r, start), "week_label",
-			      http_subst(r, http_t(r, "sch_week"), "date", sched_day_label(r, start)), "prev",
-			      arena_printf(r->arena, "/schedule/offices/%s/slots?week=%s&channel=%s", o.code,
-					   sched_date_str(r, start - 7), ch),
-			      "next",
-			      arena_printf(r->arena, "/schedule/offices/%s/slots?week=%s&channel=%s", o.code,
-					   sched_date_str(r, start + 7), ch));
-	json_object_set_new(m, "title", json_string(http_subst(r, http_t(r, "sch_slots_title"), "name", catalog_office_name(&o, r->lang))));
+	json_t *m = jpack("{s:o,s:o,s:o,s:s,s:s,s:s,s:s,s:s}", "office", sched_office_json(r, &o), "days", jdays,
+			  "channels", chs, "channel", ch, "week", sched_date_str(r, start), "week_label",
+			  http_subst(r, http_t(r, "sch_week"), "date", sched_day_label(r, start)), "prev",
+			  arena_printf(r->arena, "/schedule/offices/%s/slots?week=%s&channel=%s", o.code,
+				       sched_date_str(r, start - 7), ch),
+			  "next",
+			  arena_printf(r->arena, "/schedule/offices/%s/slots?week=%s&channel=%s", o.code,
+				       sched_date_str(r, start + 7), ch));
+	json_object_set_new(m, "title",
+			    json_string(http_subst(r, http_t(r, "sch_slots_title"), "name",
+						   catalog_office_name(&o, r->lang))));
 	sched_notice_into(r, m);
 	http_reply_page(r, 200, "schedule/slots", m);
 }
-
 
 /* Availability rules and slots. */
 const http_route_t sched_rule_routes[] = {

@@ -46,10 +46,12 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 	for (size_t i = 0; i < n; i++) {
 		int32_t d = 0;
 		tz_date_parse(h[i].h.day, &d);
-		const char *name = i18n_pick(r->lang, (const char *const[]){h[i].h.name_ca, h[i].h.name_es, h[i].h.name_en});
+		const char *name =
+			i18n_pick(r->lang, (const char *const[]){h[i].h.name_ca, h[i].h.name_es, h[i].h.name_en});
 		json_array_append_new(rows, jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)h[i].id, "date",
-						      sched_day_label(r, d), "name", name, "scope", http_tf(r, "%s%s", "sch_scope_", h[i].h.scope),
-						      "year", arena_printf(r->arena, "%d", year)));
+						  sched_day_label(r, d), "name", name, "scope",
+						  http_tf(r, "%s%s", "sch_scope_", h[i].h.scope), "year",
+						  arena_printf(r->arena, "%d", year)));
 	}
 	json_t *ys = json_array();
 	bool seen = false;
@@ -65,7 +67,8 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 	const char *imported = http_query(r, "imported");
 	int64_t count;
 	if (imported && str_to_i64(imported, 0, 100000, &count) == 0)
-		json_object_set_new(m, "notice", json_string(http_subst(r, http_t(r, "sch_imported"), "count", imported)));
+		json_object_set_new(m, "notice",
+				    json_string(http_subst(r, http_t(r, "sch_imported"), "count", imported)));
 	http_reply_page(r, status, "schedule/holidays", m);
 }
 
@@ -123,7 +126,8 @@ static void holidays_import_post(http_req_t *r)
 			const char *msg = http_tf(r, "%s%s", "sch_err_csv_", err.code);
 			if (err.line > 0)
 				msg = arena_printf(r->arena, "%s%s%s: %s",
-						   http_subst(r, http_t(r, "sch_csv_line"), "line", arena_printf(r->arena, "%d", err.line)),
+						   http_subst(r, http_t(r, "sch_csv_line"), "line",
+							      arena_printf(r->arena, "%d", err.line)),
 						   *err.field ? " · " : "", err.field, msg);
 			form_err(&fm, "file", "sch_import_file", msg);
 		}
@@ -142,11 +146,17 @@ static void holidays_import_post(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
+	if (n == 0) { /* the parser refuses a file without holidays */
+		http_reply_error(r, 500, "internal", "err_internal", NULL);
+		return;
+	}
 	auth_audit(r, "schedule.holidays.import", "holidays",
 		   arena_printf(r->arena, "%zu holiday(s) from %s to %s", n, rows[0].day, rows[n - 1].day));
 	const char *year = arena_strndup(r->arena, rows[0].day, 4);
-	http_reply_redirect(r, arena_printf(r->arena, "/schedule/holidays?year=%s&imported=%zu%s", year, n,
-					    rep.nstrands ? arena_printf(r->arena, "&saved=holidays&kept=%zu", rep.nstrands) : ""));
+	http_reply_redirect(r,
+			    arena_printf(r->arena, "/schedule/holidays?year=%s&imported=%zu%s", year, n,
+					 rep.nstrands ? arena_printf(r->arena, "&saved=holidays&kept=%zu", rep.nstrands)
+						      : ""));
 }
 
 static void holiday_delete_post(http_req_t *r)
@@ -168,9 +178,11 @@ static void holiday_delete_post(http_req_t *r)
 	auth_audit(r, "schedule.holiday.delete", arena_printf(r->arena, "holiday:%lld", (long long)id), "");
 	const char *year = form_str(r, "year");
 	int64_t y;
-	sched_redirect_saved(r, str_to_i64(year, 1, 9999, &y) == 0 ? arena_printf(r->arena, "/schedule/holidays?year=%s", year)
-							     : "/schedule/holidays",
-		       "holiday_deleted", &rep);
+	sched_redirect_saved(r,
+			     str_to_i64(year, 1, 9999, &y) == 0
+				     ? arena_printf(r->arena, "/schedule/holidays?year=%s", year)
+				     : "/schedule/holidays",
+			     "holiday_deleted", &rep);
 }
 
 /* ---------------------------------------------------------------- shifts */
@@ -180,8 +192,9 @@ static json_t *people_options(http_req_t *r, const auth_person_t *p, size_t n, i
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:b}", "value", (json_int_t)p[i].id, "label",
-						   arena_printf(r->arena, "%s (%s)", p[i].name, http_tf(r, "%s%s", "role_", p[i].role)),
-						   "email", p[i].email, "on", p[i].id == selected));
+					       arena_printf(r->arena, "%s (%s)", p[i].name,
+							    http_tf(r, "%s%s", "role_", p[i].role)),
+					       "email", p[i].email, "on", p[i].id == selected));
 	return a;
 }
 
@@ -209,7 +222,8 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 	sched_shift_t *s = NULL;
 	size_t n = 0;
 	if (auth_people(c, r->arena, &people, &np) ||
-	    (has_office && sched_store_shifts(c, r->arena, o.id, sched_date_str(r, start), sched_date_str(r, start + 6), &s, &n))) {
+	    (has_office &&
+	     sched_store_shifts(c, r->arena, o.id, sched_date_str(r, start), sched_date_str(r, start + 6), &s, &n))) {
 		form_free(fm);
 		http_reply_unavailable(r);
 		return;
@@ -218,19 +232,23 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 	for (size_t i = 0; i < n; i++) {
 		int32_t d = 0;
 		tz_date_parse(s[i].day, &d);
-		json_array_append_new(rows, jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s[i].id, "date", sched_day_label(r, d),
-						      "person", person_name(people, np, s[i].user_id), "channel",
-						      sched_channel_label(r, s[i].channel), "time",
-						      arena_printf(r->arena, "%s–%s", sched_hhmm(r, s[i].start_min), sched_hhmm(r, s[i].end_min))));
+		json_array_append_new(rows,
+				      jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s[i].id, "date",
+					    sched_day_label(r, d), "person", person_name(people, np, s[i].user_id),
+					    "channel", sched_channel_label(r, s[i].channel), "time",
+					    arena_printf(r->arena, "%s–%s", sched_hhmm(r, s[i].start_min),
+							 sched_hhmm(r, s[i].end_min))));
 	}
 	const char *base = arena_printf(r->arena, "/schedule/shifts?office=%s", has_office ? o.code : "");
-	json_t *m = jpack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices", sched_office_list(r, c, has_office ? o.code : ""),
-			      "people", people_options(r, people, np, person), "channels",
-			      sched_channel_options(r, json_string_value(json_object_get(form_field(fm, "channel"), "v"))), "shifts",
-			      rows, "has_office", has_office, "has_shifts", n > 0, "week", sched_date_str(r, start), "week_label",
-			      http_subst(r, http_t(r, "sch_week"), "date", sched_day_label(r, start)), "prev",
-			      arena_printf(r->arena, "%s&week=%s", base, sched_date_str(r, start - 7)), "next",
-			      arena_printf(r->arena, "%s&week=%s", base, sched_date_str(r, start + 7)));
+	json_t *m =
+		jpack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices",
+		      sched_office_list(r, c, has_office ? o.code : ""), "people",
+		      people_options(r, people, np, person), "channels",
+		      sched_channel_options(r, json_string_value(json_object_get(form_field(fm, "channel"), "v"))),
+		      "shifts", rows, "has_office", has_office, "has_shifts", n > 0, "week", sched_date_str(r, start),
+		      "week_label", http_subst(r, http_t(r, "sch_week"), "date", sched_day_label(r, start)), "prev",
+		      arena_printf(r->arena, "%s&week=%s", base, sched_date_str(r, start - 7)), "next",
+		      arena_printf(r->arena, "%s&week=%s", base, sched_date_str(r, start + 7)));
 	if (has_office)
 		json_object_set_new(m, "office", sched_office_json(r, &o));
 	form_into(fm, m);
@@ -321,7 +339,8 @@ static void shifts_post(http_req_t *r)
 			form_err(&fm, "until", "sch_repeat_until", http_t(r, "sch_err_repeat"));
 	}
 	int a, b;
-	int ra = sched_f_time(&fm, "start", "sch_time_from", true, &a), rb = sched_f_time(&fm, "end", "sch_time_to", true, &b);
+	int ra = sched_f_time(&fm, "start", "sch_time_from", true, &a),
+	    rb = sched_f_time(&fm, "end", "sch_time_to", true, &b);
 	if (!ra && !rb && b <= a)
 		form_err(&fm, "end", "sch_time_to", http_t(r, "sch_err_time_order"));
 	if (form_bad(&fm)) {
@@ -342,7 +361,8 @@ static void shifts_post(http_req_t *r)
 		return;
 	}
 	auth_audit(r, "schedule.shift.add", arena_printf(r->arena, "user:%lld", (long long)person),
-		   arena_printf(r->arena, "office %s %s %s %s-%s x%zu", o.code, ch, sday, sched_hhmm(r, a), sched_hhmm(r, b), x.added));
+		   arena_printf(r->arena, "office %s %s %s %s-%s x%zu", o.code, ch, sday, sched_hhmm(r, a),
+				sched_hhmm(r, b), x.added));
 	sched_redirect_saved(r, back, "shift", &rep);
 }
 
@@ -403,7 +423,8 @@ static void skills_page(http_req_t *r, int status, int64_t person, form_t *fm)
 	json_t *m = jpack("{s:o,s:b}", "people", people_options(r, people, np, person), "has_person", name != NULL);
 	if (name) {
 		json_object_set_new(m, "person", json_integer(person));
-		json_object_set_new(m, "skills_title", json_string(http_subst(r, http_t(r, "sch_skills_for"), "name", name)));
+		json_object_set_new(m, "skills_title",
+				    json_string(http_subst(r, http_t(r, "sch_skills_for"), "name", name)));
 		json_object_set_new(m, "procedures", sched_procedure_options(r, c, skills, ns));
 	}
 	form_into(fm, m);
@@ -486,7 +507,6 @@ static void skills_post(http_req_t *r)
 		   arena_printf(r->arena, "%zu procedure(s)", x.n));
 	sched_redirect_saved(r, back, "skills", &rep);
 }
-
 
 /* Holidays, shifts, skills. */
 const http_route_t sched_staff_routes[] = {

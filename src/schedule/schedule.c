@@ -86,8 +86,8 @@ static bool more_specific(const char *from, const char *to, const char *bfrom, c
 	return !*bto || strcmp(to, bto) < 0;
 }
 
-size_t sched_day_intervals(const sched_hours_t *rows, size_t n, const char *date, int weekday,
-			   schedule_interval_t *out, size_t max)
+size_t sched_day_intervals(const sched_hours_t *rows, size_t n, const char *date, int weekday, schedule_interval_t *out,
+			   size_t max)
 {
 	const char *bfrom = NULL, *bto = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -522,7 +522,8 @@ static int plan_apply(db_conn_t *c, run_t *run, const wanted_t *w, plan_t *p)
 			run->counts.deleted++;
 			continue;
 		}
-		add_strand(&run->strands, w->od.z, p->del[k], NULL, channel_of(w->rules, w->nrules, p->del[k]->rule_id));
+		add_strand(&run->strands, w->od.z, p->del[k], NULL,
+			   channel_of(w->rules, w->nrules, p->del[k]->rule_id));
 		if (run->mode == SCHEDULE_STRICT)
 			return ERR_CONFLICT;
 		if (run->mode == SCHEDULE_CONFIRMED && p->del[k]->active)
@@ -537,7 +538,8 @@ static int plan_apply(db_conn_t *c, run_t *run, const wanted_t *w, plan_t *p)
 				   channel_of(w->rules, w->nrules, p->upd_old[k]->rule_id));
 			if (run->mode == SCHEDULE_STRICT)
 				return ERR_CONFLICT;
-			if (run->mode == SCHEDULE_CONFIRMED && (r = sched_store_slot_update(c, p->upd_new[k], false)) < 0)
+			if (run->mode == SCHEDULE_CONFIRMED &&
+			    (r = sched_store_slot_update(c, p->upd_new[k], false)) < 0)
 				return (int)r;
 		}
 		run->counts.updated += r > 0;
@@ -639,8 +641,8 @@ int schedule_job(db_conn_t *c, int64_t now)
 				 "left as they are until a coordinator confirms a change",
 				 (long long)ids[i], rep.nstrands);
 		if (rep.inserted || rep.deleted || rep.updated)
-			log_info("schedule job: office %lld: %zu slot(s) added, %zu updated, %zu removed", (long long)ids[i],
-				 rep.inserted, rep.updated, rep.deleted);
+			log_info("schedule job: office %lld: %zu slot(s) added, %zu updated, %zu removed",
+				 (long long)ids[i], rep.inserted, rep.updated, rep.deleted);
 	}
 	arena_free(a);
 	return first;
@@ -685,8 +687,7 @@ static const tz_t *office_zone(db_conn_t *c, arena_t *a, int64_t office_id)
 }
 
 int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
-		   const char *from_day, const char *to_day, int64_t now, bool staff, schedule_slot_t **out,
-		   size_t *n)
+		   const char *from_day, const char *to_day, int64_t now, bool staff, schedule_slot_t **out, size_t *n)
 {
 	int32_t f, t;
 	if (!schedule_channel_valid(channel) || tz_date_parse(from_day, &f) || tz_date_parse(to_day, &t))
@@ -694,7 +695,7 @@ int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *chan
 	sched_slot_t *rows;
 	size_t nrows;
 	int rc = sched_store_slots_bookable(c, a, office_id, channel, procedure_id, from_day, to_day, now, staff, &rows,
-					   &nrows);
+					    &nrows);
 	if (rc)
 		return rc;
 	const tz_t *z = office_zone(c, a, office_id);

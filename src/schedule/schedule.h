@@ -34,12 +34,12 @@ bool schedule_channel_valid(const char *channel);
 typedef struct {
 	int64_t id, rule_id, office_id;
 	const char *channel;
-	const char *day;            /* local date of the start */
-	int start_min, end_min;     /* local times of day (end_min may be 1440) */
-	int64_t start_at, end_at;   /* instants */
-	int64_t release_at;         /* bookable online from here */
+	const char *day;          /* local date of the start */
+	int start_min, end_min;   /* local times of day (end_min may be 1440) */
+	int64_t start_at, end_at; /* instants */
+	int64_t release_at;       /* bookable online from here */
 	int capacity, staff_capacity, booked, staff_booked;
-	int free;                   /* seats the asker may take now (public, or staff: see above) */
+	int free; /* seats the asker may take now (public, or staff: see above) */
 	bool active;
 } schedule_slot_t;
 
@@ -51,8 +51,7 @@ typedef struct {
  * ignore the release time but not the minimum notice. Ordered by start; at most 2000.
  * ERR_INVALID for a bad channel or date. */
 int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
-		   const char *from_day, const char *to_day, int64_t now, bool staff, schedule_slot_t **out,
-		   size_t *n);
+		   const char *from_day, const char *to_day, int64_t now, bool staff, schedule_slot_t **out, size_t *n);
 /* One slot by id, whatever its state (free is computed for the public). ERR_NOT_FOUND. */
 int schedule_slot_get(db_conn_t *c, arena_t *a, int64_t slot_id, schedule_slot_t *out);
 
@@ -64,9 +63,9 @@ typedef struct {
 
 typedef struct {
 	int32_t day;
-	const char *date;  /* "YYYY-MM-DD" */
-	int weekday;       /* ISO: 1 = Monday */
-	bool open;         /* has intervals and is neither a closure nor a holiday */
+	const char *date;                     /* "YYYY-MM-DD" */
+	int weekday;                          /* ISO: 1 = Monday */
+	bool open;                            /* has intervals and is neither a closure nor a holiday */
 	const schedule_interval_t *intervals; /* the regular hours of the day, even when closed */
 	size_t nintervals;
 	const char *closed_reason; /* a closure's reason ("" when it gave none), or NULL */
@@ -86,11 +85,11 @@ int schedule_hours(db_conn_t *c, arena_t *a, int64_t office_id, int32_t from, in
 typedef struct {
 	int64_t slot_id, rule_id;
 	const char *channel;
-	const char *day;     /* local date */
-	int start_min;       /* local time of day */
+	const char *day; /* local date */
+	int start_min;   /* local time of day */
 	int64_t start_at;
 	int booked, staff_booked;
-	bool removed;        /* the change no longer yields the slot (else: fewer seats) */
+	bool removed; /* the change no longer yields the slot (else: fewer seats) */
 	int new_capacity, new_staff_capacity;
 } schedule_strand_t;
 

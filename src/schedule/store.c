@@ -81,10 +81,11 @@ int sched_store_hours_replace(db_conn_t *c, int64_t office_id, const char *old_f
 	int rc = old_from ? hours_delete(c, office_id, old_from, old_to, &gone) : 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *to = rows[i].valid_to && *rows[i].valid_to ? rows[i].valid_to : NULL;
-		db_param_t p[] = {DB_INT(office_id), DB_INT(rows[i].weekday), DB_INT(rows[i].open_min),
+		db_param_t p[] = {DB_INT(office_id),         DB_INT(rows[i].weekday),     DB_INT(rows[i].open_min),
 				  DB_INT(rows[i].close_min), DB_TEXT(rows[i].valid_from), DB_TEXT(to)};
 		rc = exec_rc(db_exec(c,
-				     "INSERT INTO opening_hours (office_id, weekday, open_min, close_min, valid_from, valid_to) "
+				     "INSERT INTO opening_hours (office_id, weekday, open_min, close_min, valid_from, "
+				     "valid_to) "
 				     "VALUES ($1, $2, $3, $4, $5, $6)",
 				     p, 6));
 	}
@@ -133,8 +134,8 @@ int sched_store_closure_add(db_conn_t *c, int64_t office_id, const char *day, co
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_TEXT(reason ? reason : "")};
 	int64_t v = 0;
-	int rc = db_query_int(c, "INSERT INTO closures (office_id, day, reason) VALUES ($1, $2, $3) RETURNING id", p,
-			      3, &v);
+	int rc = db_query_int(c, "INSERT INTO closures (office_id, day, reason) VALUES ($1, $2, $3) RETURNING id", p, 3,
+			      &v);
 	if (rc == 0 && id)
 		*id = v;
 	return rc;
@@ -184,11 +185,12 @@ int sched_store_holiday_upsert(db_conn_t *c, const schedule_holiday_t *h)
 {
 	db_param_t p[] = {DB_TEXT(h->day), DB_TEXT(h->scope), DB_TEXT(h->name_ca), DB_TEXT(h->name_es),
 			  DB_TEXT(h->name_en)};
-	return exec_rc(db_exec(c,
-			       "INSERT INTO holidays (day, scope, name_ca, name_es, name_en) VALUES ($1, $2, $3, $4, $5) "
-			       "ON CONFLICT (day, scope) DO UPDATE SET name_ca = excluded.name_ca, "
-			       "name_es = excluded.name_es, name_en = excluded.name_en",
-			       p, 5));
+	return exec_rc(
+		db_exec(c,
+			"INSERT INTO holidays (day, scope, name_ca, name_es, name_en) VALUES ($1, $2, $3, $4, $5) "
+			"ON CONFLICT (day, scope) DO UPDATE SET name_ca = excluded.name_ca, "
+			"name_es = excluded.name_es, name_en = excluded.name_en",
+			p, 5));
 }
 
 int sched_store_holiday_delete(db_conn_t *c, int64_t id)
@@ -203,8 +205,8 @@ int sched_store_holiday_delete(db_conn_t *c, int64_t id)
 int sched_store_holiday_years(db_conn_t *c, arena_t *a, int **out, size_t *n)
 {
 	db_res_t *res;
-	int rc = db_query(c, "SELECT DISTINCT substr(day, 1, 4) AS y FROM holidays ORDER BY y LIMIT 500", NULL, 0,
-			  &res);
+	int rc =
+		db_query(c, "SELECT DISTINCT substr(day, 1, 4) AS y FROM holidays ORDER BY y LIMIT 500", NULL, 0, &res);
 	if (rc)
 		return rc;
 	vec_t v = {a, NULL, 0, 0, sizeof(int)};
@@ -254,7 +256,7 @@ int sched_store_shifts(db_conn_t *c, arena_t *a, int64_t office_id, const char *
 int sched_store_shift_add(db_conn_t *c, const sched_shift_t *s, int64_t *id)
 {
 	db_param_t p[] = {DB_INT(s->user_id), DB_INT(s->office_id), DB_TEXT(s->channel),
-			  DB_TEXT(s->day),     DB_INT(s->start_min), DB_INT(s->end_min)};
+			  DB_TEXT(s->day),    DB_INT(s->start_min), DB_INT(s->end_min)};
 	int64_t v = 0;
 	int rc = db_query_int(c,
 			      "INSERT INTO staff_shifts (user_id, office_id, channel, day, start_min, end_min) "
@@ -285,8 +287,9 @@ int sched_store_skills_of(db_conn_t *c, arena_t *a, int64_t user_id, int64_t **o
 {
 	db_param_t p[] = {DB_INT(user_id)};
 	db_res_t *res;
-	int rc = db_query(c, "SELECT procedure_id FROM staff_skills WHERE user_id = $1 ORDER BY procedure_id LIMIT 5000",
-			  p, 1, &res);
+	int rc =
+		db_query(c, "SELECT procedure_id FROM staff_skills WHERE user_id = $1 ORDER BY procedure_id LIMIT 5000",
+			 p, 1, &res);
 	if (rc)
 		return rc;
 	vec_t v = {a, NULL, 0, 0, sizeof(int64_t)};
@@ -342,9 +345,9 @@ int sched_store_skills_at(db_conn_t *c, arena_t *a, int64_t office_id, const cha
 
 /* ---------------------------------------------------------------- rules */
 
-#define RULE_COLS                                                                                                \
-	"id, office_id, channel, weekdays, every_weeks, valid_from, COALESCE(valid_to, ''), start_min, end_min, " \
-	"slot_min, COALESCE(capacity, -1), staff_share, horizon_days, min_notice_min, COALESCE(release_days, -1), " \
+#define RULE_COLS                                                                                                      \
+	"id, office_id, channel, weekdays, every_weeks, valid_from, COALESCE(valid_to, ''), start_min, end_min, "      \
+	"slot_min, COALESCE(capacity, -1), staff_share, horizon_days, min_notice_min, COALESCE(release_days, -1), "    \
 	"COALESCE(release_min, -1), active, created_at, updated_at"
 
 static void rule_row(db_res_t *res, arena_t *a, sched_rule_t *r)
@@ -466,26 +469,26 @@ static int rule_set_procs(db_conn_t *c, int64_t id, const int64_t *procs, size_t
 }
 
 /* Parameters $1..$15 shared by insert and update. */
-#define RULE_PARAMS(r)                                                                                           \
-	DB_TEXT((r)->channel), DB_TEXT((r)->weekdays), DB_INT((r)->every_weeks), DB_TEXT((r)->valid_from),      \
-		DB_TEXT((r)->valid_to && *(r)->valid_to ? (r)->valid_to : NULL), DB_INT((r)->start_min),         \
-		DB_INT((r)->end_min), DB_INT((r)->slot_min),                                                     \
-		(r)->capacity >= 0 ? DB_INT((r)->capacity) : DB_NULLP, DB_INT((r)->staff_share),                 \
-		DB_INT((r)->horizon_days), DB_INT((r)->min_notice_min),                                          \
-		(r)->release_days >= 0 ? DB_INT((r)->release_days) : DB_NULLP,                                   \
+#define RULE_PARAMS(r)                                                                                                 \
+	DB_TEXT((r)->channel), DB_TEXT((r)->weekdays), DB_INT((r)->every_weeks), DB_TEXT((r)->valid_from),             \
+		DB_TEXT((r)->valid_to &&*(r)->valid_to ? (r)->valid_to : NULL), DB_INT((r)->start_min),                \
+		DB_INT((r)->end_min), DB_INT((r)->slot_min), (r)->capacity >= 0 ? DB_INT((r)->capacity) : DB_NULLP,    \
+		DB_INT((r)->staff_share), DB_INT((r)->horizon_days), DB_INT((r)->min_notice_min),                      \
+		(r)->release_days >= 0 ? DB_INT((r)->release_days) : DB_NULLP,                                         \
 		(r)->release_days >= 0 ? DB_INT((r)->release_min) : DB_NULLP, DB_INT((r)->active ? 1 : 0)
 
 int sched_store_rule_insert(db_conn_t *c, const sched_rule_t *r, int64_t now, int64_t *id)
 {
 	db_param_t p[] = {RULE_PARAMS(r), DB_INT(r->office_id), DB_INT(now)};
 	int64_t v = 0;
-	int rc = db_query_int(c,
-			      "INSERT INTO availability_rules (channel, weekdays, every_weeks, valid_from, valid_to, "
-			      "start_min, end_min, slot_min, capacity, staff_share, horizon_days, min_notice_min, "
-			      "release_days, release_min, active, office_id, created_at, updated_at) "
-			      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) "
-			      "RETURNING id",
-			      p, 17, &v);
+	int rc =
+		db_query_int(c,
+			     "INSERT INTO availability_rules (channel, weekdays, every_weeks, valid_from, valid_to, "
+			     "start_min, end_min, slot_min, capacity, staff_share, horizon_days, min_notice_min, "
+			     "release_days, release_min, active, office_id, created_at, updated_at) "
+			     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) "
+			     "RETURNING id",
+			     p, 17, &v);
 	if (rc == 0)
 		rc = rule_set_procs(c, v, r->procs, r->nprocs);
 	if (rc == 0 && id)
@@ -496,12 +499,13 @@ int sched_store_rule_insert(db_conn_t *c, const sched_rule_t *r, int64_t now, in
 int sched_store_rule_update(db_conn_t *c, const sched_rule_t *r, int64_t now)
 {
 	db_param_t p[] = {RULE_PARAMS(r), DB_INT(r->id), DB_INT(now)};
-	int64_t n = db_exec(c,
-			    "UPDATE availability_rules SET channel = $1, weekdays = $2, every_weeks = $3, valid_from = $4, "
-			    "valid_to = $5, start_min = $6, end_min = $7, slot_min = $8, capacity = $9, staff_share = $10, "
-			    "horizon_days = $11, min_notice_min = $12, release_days = $13, release_min = $14, "
-			    "active = $15, updated_at = $17 WHERE id = $16",
-			    p, 17);
+	int64_t n =
+		db_exec(c,
+			"UPDATE availability_rules SET channel = $1, weekdays = $2, every_weeks = $3, valid_from = $4, "
+			"valid_to = $5, start_min = $6, end_min = $7, slot_min = $8, capacity = $9, staff_share = $10, "
+			"horizon_days = $11, min_notice_min = $12, release_days = $13, release_min = $14, "
+			"active = $15, updated_at = $17 WHERE id = $16",
+			p, 17);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
@@ -521,8 +525,8 @@ int sched_store_rule_set_active(db_conn_t *c, int64_t id, bool active, int64_t n
 int sched_store_rule_offices(db_conn_t *c, arena_t *a, int64_t **out, size_t *n)
 {
 	db_res_t *res;
-	int rc = db_query(c, "SELECT DISTINCT office_id FROM availability_rules ORDER BY office_id LIMIT 10000", NULL, 0,
-			  &res);
+	int rc = db_query(c, "SELECT DISTINCT office_id FROM availability_rules ORDER BY office_id LIMIT 10000", NULL,
+			  0, &res);
 	if (rc)
 		return rc;
 	vec_t v = {a, NULL, 0, 0, sizeof(int64_t)};
@@ -538,8 +542,8 @@ int sched_store_rule_offices(db_conn_t *c, arena_t *a, int64_t **out, size_t *n)
 
 /* ---------------------------------------------------------------- slots */
 
-#define SLOT_COLS                                                                                                \
-	"s.id, s.rule_id, s.office_id, s.channel, s.day, s.start_at, s.end_at, s.release_at, s.capacity, "       \
+#define SLOT_COLS                                                                                                      \
+	"s.id, s.rule_id, s.office_id, s.channel, s.day, s.start_at, s.end_at, s.release_at, s.capacity, "             \
 	"s.staff_capacity, s.booked, s.staff_booked, s.active"
 
 static int slot_rows(db_res_t *res, arena_t *a, sched_slot_t **out, size_t *n)
@@ -584,8 +588,8 @@ int sched_store_future_slots(db_conn_t *c, arena_t *a, int64_t office_id, int64_
 
 /* Rows go in batches of BATCH with one prepared statement per batch size used. */
 #define BATCH 32
-#define SLOT_INSERT_HEAD                                                                                         \
-	"INSERT INTO slots (rule_id, office_id, channel, day, start_at, end_at, capacity, staff_capacity, "       \
+#define SLOT_INSERT_HEAD                                                                                               \
+	"INSERT INTO slots (rule_id, office_id, channel, day, start_at, end_at, capacity, staff_capacity, "            \
 	"release_at) VALUES "
 #define SLOT_INSERT_TAIL " ON CONFLICT (rule_id, start_at) DO NOTHING"
 
@@ -603,8 +607,10 @@ static const char *insert_sql(size_t rows)
 		size_t len = (size_t)snprintf(s, cap, "%s", SLOT_INSERT_HEAD);
 		for (size_t r = 0; r < rows; r++) {
 			size_t b = r * 9;
-			len += (size_t)snprintf(s + len, cap - len, "%s($%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
-						r ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9);
+			len += (size_t)snprintf(s + len, cap - len,
+						"%s($%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu, $%zu)",
+						r ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8,
+						b + 9);
 		}
 		snprintf(s + len, cap - len, "%s", SLOT_INSERT_TAIL);
 		char *expected = NULL;
@@ -643,9 +649,9 @@ int sched_store_slots_insert(db_conn_t *c, const sched_slot_t *s, size_t n)
 
 int64_t sched_store_slot_update(db_conn_t *c, const sched_slot_t *s, bool guard)
 {
-	db_param_t p[] = {DB_INT(s->id),		DB_TEXT(s->day),	 DB_INT(s->end_at),
-			  DB_INT(s->capacity),		DB_INT(s->staff_capacity), DB_INT(s->release_at),
-			  DB_INT(guard ? 1 : 0),	DB_TEXT(s->channel)};
+	db_param_t p[] = {DB_INT(s->id),         DB_TEXT(s->day),           DB_INT(s->end_at),
+			  DB_INT(s->capacity),   DB_INT(s->staff_capacity), DB_INT(s->release_at),
+			  DB_INT(guard ? 1 : 0), DB_TEXT(s->channel)};
 	return db_exec(c,
 		       "UPDATE slots SET day = $2, end_at = $3, capacity = $4, staff_capacity = $5, release_at = $6, "
 		       "channel = $8, active = 1 WHERE id = $1 AND ($7 = 0 OR (booked <= $4 AND staff_booked <= $5))",
@@ -676,11 +682,10 @@ int sched_store_slots_days(db_conn_t *c, arena_t *a, int64_t office_id, const ch
 	return rc ? rc : slot_rows(res, a, out, n);
 }
 
-int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel,
-			       int64_t procedure_id, const char *from, const char *to, int64_t now, bool staff,
-			       sched_slot_t **out, size_t *n)
+int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
+			       const char *from, const char *to, int64_t now, bool staff, sched_slot_t **out, size_t *n)
 {
-	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel), DB_TEXT(from), DB_TEXT(to),
+	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel),      DB_TEXT(from),       DB_TEXT(to),
 			  DB_INT(now),       DB_INT(staff ? 1 : 0), DB_INT(procedure_id)};
 	db_res_t *res;
 	int rc = db_query(

@@ -44,8 +44,7 @@ json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen);
  * is, else the first of ours among accepted (the Accept-Language tags, best first, as
  * parse_accept_language gives them), else the default. Tags match without regard to case.
  * Returns one of i18n_langs (static storage). */
-const char *i18n_negotiate(const char *query_lang, const char *cookie_lang, const char *const *accepted,
-			   int naccepted);
+const char *i18n_negotiate(const char *query_lang, const char *cookie_lang, const char *const *accepted, int naccepted);
 
 /* Fills {name} placeholders of msg (as in "Hola, {name}") from vars, a NULL-terminated list of
  * name, value pairs. Values are inserted as given (escape them when rendering, as for any

@@ -1,4 +1,5 @@
-/* mustache.c — the Mustache engine's compiler (the renderer is mustache_render.c); the design is explained in docs/internals/mustache.md.
+/* mustache.c — the Mustache engine's compiler (the renderer is mustache_render.c); the design
+ * is explained in docs/internals/mustache.md.
  *
  * Compiling settles every whitespace rule: standalone lines are cut out of the text, and each
  * place where a source line starts right after such a cut gets a BOL node. Rendering then only
@@ -31,9 +32,9 @@ struct parser {
 	size_t len, pos;
 	const char *ot, *ct; /* current delimiters */
 	size_t otl, ctl;
-	int line_base;       /* line number of src[0] */
-	bool eof_is_eol;     /* the end of src ends a line (not so for a block body cut mid-line) */
-	bool skim;           /* only find where things end; build nothing */
+	int line_base;   /* line number of src[0] */
+	bool eof_is_eol; /* the end of src ends a line (not so for a block body cut mid-line) */
+	bool skim;       /* only find where things end; build nothing */
 	int depth;
 	char *err;
 	size_t errlen;
@@ -79,8 +80,7 @@ static int line_at(const struct parser *P, size_t at)
 	return line;
 }
 
-static int fail(struct parser *P, size_t at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int fail(struct parser *P, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(struct parser *P, size_t at, const char *fmt, ...)
 {
 	if (P->err && P->errlen) {
@@ -113,8 +113,7 @@ static void vec_free(struct vec *v)
 }
 
 /* Moves the list into the arena, keeping only the blocks when only_blocks (a parent's body). */
-static void vec_take(struct parser *P, struct vec *v, bool only_blocks, const struct node **out,
-		     size_t *n)
+static void vec_take(struct parser *P, struct vec *v, bool only_blocks, const struct node **out, size_t *n)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < v->n; i++)
@@ -292,8 +291,7 @@ static int bad_name(struct parser *P, const struct tag *t)
 {
 	if (!t->nl)
 		return fail(P, t->ts, "empty tag");
-	return fail(P, t->ts, "invalid name '%.*s'", (int)(t->nl < SHOWN ? t->nl : SHOWN),
-		    P->src + t->ns);
+	return fail(P, t->ts, "invalid name '%.*s'", (int)(t->nl < SHOWN ? t->nl : SHOWN), P->src + t->ns);
 }
 
 static void set_name(struct parser *P, struct node *n, const struct tag *t, bool dotted)
@@ -340,8 +338,7 @@ static int set_delims(struct parser *P, const struct tag *t)
 	return 0;
 }
 
-static void open_init(struct open *o, struct open *up, enum ntype type, const struct parser *P,
-		      const struct tag *t)
+static void open_init(struct open *o, struct open *up, enum ntype type, const struct parser *P, const struct tag *t)
 {
 	o->up = up;
 	o->type = type;
@@ -353,19 +350,17 @@ static void open_init(struct open *o, struct open *up, enum ntype type, const st
 	o->keep_nl = false;
 }
 
-static int close_tag(struct parser *P, struct vec *out, struct open *op, struct closed *cl,
-		     const struct tag *t, const struct line *L)
+static int close_tag(struct parser *P, struct vec *out, struct open *op, struct closed *cl, const struct tag *t,
+		     const struct line *L)
 {
 	if (!name_ok(P, t))
 		return bad_name(P, t);
 	int shown = (int)(t->nl < SHOWN ? t->nl : SHOWN);
 	if (!op)
-		return fail(P, t->ts, "closing tag '%.*s' has no opening tag", shown,
-			    P->src + t->ns);
+		return fail(P, t->ts, "closing tag '%.*s' has no opening tag", shown, P->src + t->ns);
 	if (!same_name(P, t, op->name, op->nlen))
-		return fail(P, t->ts, "closing tag '%.*s' does not match '%.*s' opened on line %d",
-			    shown, P->src + t->ns, (int)(op->nlen < SHOWN ? op->nlen : SHOWN),
-			    op->name, line_at(P, op->ts));
+		return fail(P, t->ts, "closing tag '%.*s' does not match '%.*s' opened on line %d", shown,
+			    P->src + t->ns, (int)(op->nlen < SHOWN ? op->nlen : SHOWN), op->name, line_at(P, op->ts));
 
 	struct tag nx;
 	if (t->ts == op->force_at && L->rok) {
@@ -373,9 +368,8 @@ static int close_tag(struct parser *P, struct vec *out, struct open *op, struct 
 		cl->ce = t->ts;
 		cl->took_nl = !op->keep_nl && L->le > L->nl;
 		P->pos = op->keep_nl ? L->nl : L->le;
-	} else if (op->type == N_BLOCK && op->up && op->up->type == N_PARENT && L->lok &&
-		   peek_tag(P, t->te, &nx) && nx.sigil == '/' &&
-		   same_name(P, &nx, op->up->name, op->up->nlen) && rest_blank(P, &nx)) {
+	} else if (op->type == N_BLOCK && op->up && op->up->type == N_PARENT && L->lok && peek_tag(P, t->te, &nx) &&
+		   nx.sigil == '/' && same_name(P, &nx, op->up->name, op->up->nlen) && rest_blank(P, &nx)) {
 		/* "{{/block}}{{/parent}}" on a line of its own: the parent's closing tag takes the
 		 * line, the block's body ends before the blanks. */
 		add_text(P, out, P->pos, L->ls);
@@ -397,8 +391,8 @@ static int close_tag(struct parser *P, struct vec *out, struct open *op, struct 
 	return 0;
 }
 
-static int parse_section(struct parser *P, struct vec *out, struct open *op, const struct tag *t,
-			 const struct line *L, bool sa)
+static int parse_section(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
+			 bool sa)
 {
 	if (!name_ok(P, t) || !dotted_ok(P, t))
 		return bad_name(P, t);
@@ -408,8 +402,8 @@ static int parse_section(struct parser *P, struct vec *out, struct open *op, con
 	P->pos = sa ? L->le : t->te;
 
 	struct open o;
-	struct vec kids = { 0 };
-	struct closed c;
+	struct vec kids = {0};
+	struct closed c = {0};
 	open_init(&o, op, t->sigil == '#' ? N_SECTION : N_INVERTED, P, t);
 	if (sa && L->le > L->nl)
 		add_bol(P, &kids);
@@ -429,8 +423,7 @@ static int parse_section(struct parser *P, struct vec *out, struct open *op, con
 	return 0;
 }
 
-static int parse_partial(struct parser *P, struct vec *out, const struct tag *t,
-			 const struct line *L, bool sa)
+static int parse_partial(struct parser *P, struct vec *out, const struct tag *t, const struct line *L, bool sa)
 {
 	if (!name_ok(P, t))
 		return bad_name(P, t);
@@ -451,8 +444,8 @@ static int parse_partial(struct parser *P, struct vec *out, const struct tag *t,
 	return 0;
 }
 
-static int parse_parent(struct parser *P, struct vec *out, struct open *op, const struct tag *t,
-			const struct line *L, bool std)
+static int parse_parent(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
+			bool std)
 {
 	if (!name_ok(P, t))
 		return bad_name(P, t);
@@ -462,16 +455,15 @@ static int parse_parent(struct parser *P, struct vec *out, struct open *op, cons
 	 * with only blanks around the pair. */
 	struct tag nx;
 	bool have = peek_tag(P, t->te, &nx);
-	bool pair = have && L->lok && nx.sigil == '/' && same_name(P, &nx, P->src + t->ns, t->nl) &&
-		    rest_blank(P, &nx);
+	bool pair = have && L->lok && nx.sigil == '/' && same_name(P, &nx, P->src + t->ns, t->nl) && rest_blank(P, &nx);
 	bool fb = have && L->lok && nx.sigil == '$' && rest_blank(P, &nx);
 	bool sa = std || pair || fb;
 	add_text(P, out, P->pos, sa ? L->ls : t->ts);
 	P->pos = std ? L->le : t->te;
 
 	struct open o;
-	struct vec kids = { 0 };
-	struct closed c;
+	struct vec kids = {0};
+	struct closed c = {0};
 	open_init(&o, op, N_PARENT, P, t);
 	if (fb)
 		o.fb_at = t->te;
@@ -531,12 +523,12 @@ static size_t common_indent(const char *s, size_t from, size_t to, const char **
  * own back). Its extent is found by a skimming pass first; a body that needs dedenting is then
  * parsed from a dedented copy, so its standalone tags and nested blocks see the text exactly as
  * if it had been written that way. */
-static int parse_block_body(struct parser *P, struct open *o, struct vec *kids, struct closed *c,
-			    const char **prefix, size_t *plen)
+static int parse_block_body(struct parser *P, struct open *o, struct vec *kids, struct closed *c, const char **prefix,
+			    size_t *plen)
 {
 	size_t cs = P->pos;
 	struct parser S = *P;
-	struct vec tmp = { 0 };
+	struct vec tmp = {0};
 	S.skim = true;
 	int rc = parse_list(&S, &tmp, o, c);
 	vec_free(&tmp);
@@ -576,8 +568,8 @@ static int parse_block_body(struct parser *P, struct open *o, struct vec *kids, 
 	return 0;
 }
 
-static int parse_block(struct parser *P, struct vec *out, struct open *op, const struct tag *t,
-		       const struct line *L, bool std)
+static int parse_block(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
+		       bool std)
 {
 	if (!name_ok(P, t))
 		return bad_name(P, t);
@@ -596,8 +588,8 @@ static int parse_block(struct parser *P, struct vec *out, struct open *op, const
 	P->pos = body_next_line ? L->le : t->te;
 
 	struct open o;
-	struct vec kids = { 0 };
-	struct closed c;
+	struct vec kids = {0};
+	struct closed c = {0};
 	const char *prefix = NULL;
 	size_t plen = 0;
 	open_init(&o, op, N_BLOCK, P, t);
@@ -606,8 +598,7 @@ static int parse_block(struct parser *P, struct vec *out, struct open *op, const
 		o.keep_nl = true;
 	}
 	P->depth++;
-	int rc = sa && !P->skim ? parse_block_body(P, &o, &kids, &c, &prefix, &plen)
-				: parse_list(P, &kids, &o, &c);
+	int rc = sa && !P->skim ? parse_block_body(P, &o, &kids, &c, &prefix, &plen) : parse_list(P, &kids, &o, &c);
 	P->depth--;
 	if (rc || P->skim) {
 		vec_free(&kids);
@@ -660,21 +651,12 @@ static int parse_list(struct parser *P, struct vec *out, struct open *op, struct
 			if (std && L.le > L.nl)
 				add_bol(P, out);
 			break;
-		case '/':
-			return close_tag(P, out, op, cl, &t, &L);
+		case '/': return close_tag(P, out, op, cl, &t, &L);
 		case '#':
-		case '^':
-			rc = parse_section(P, out, op, &t, &L, std);
-			break;
-		case '>':
-			rc = parse_partial(P, out, &t, &L, std);
-			break;
-		case '<':
-			rc = parse_parent(P, out, op, &t, &L, std);
-			break;
-		case '$':
-			rc = parse_block(P, out, op, &t, &L, std);
-			break;
+		case '^': rc = parse_section(P, out, op, &t, &L, std); break;
+		case '>': rc = parse_partial(P, out, &t, &L, std); break;
+		case '<': rc = parse_parent(P, out, op, &t, &L, std); break;
+		case '$': rc = parse_block(P, out, op, &t, &L, std); break;
 		default:
 			if (!name_ok(P, &t) || !dotted_ok(P, &t))
 				return bad_name(P, &t);
@@ -714,7 +696,7 @@ mustache_tpl *mustache_compile(const char *src, size_t len, char *err, size_t er
 		.err = err,
 		.errlen = errlen,
 	};
-	struct vec root = { 0 };
+	struct vec root = {0};
 	if (parse_list(&P, &root, NULL, NULL)) {
 		vec_free(&root);
 		mustache_free(t);
@@ -731,4 +713,3 @@ void mustache_free(mustache_tpl *t)
 	arena_free(t->arena);
 	free(t);
 }
-

@@ -40,7 +40,7 @@ void mustache_free(mustache_tpl *t);
  * overrides expanded inside each other (and 2000 nested lists of any kind, which bounds the
  * C stack). On failure out keeps what was written before it, so a
  * caller discards out. Allocates nothing beyond out's growth. */
-int mustache_render(const mustache_tpl *t, json_t *const *ctx, size_t n, mustache_loader_fn loader,
-		    void *ud, buf_t *out);
+int mustache_render(const mustache_tpl *t, json_t *const *ctx, size_t n, mustache_loader_fn loader, void *ud,
+		    buf_t *out);
 
 #endif

@@ -53,8 +53,8 @@ struct rstate {
 	int frames;
 };
 
-static int render_list(struct rstate *st, const struct node *nodes, size_t cnt,
-		       const struct ctxf *ctx, const struct ind *chain, const struct ovf *ov);
+static int render_list(struct rstate *st, const struct node *nodes, size_t cnt, const struct ctxf *ctx,
+		       const struct ind *chain, const struct ovf *ov);
 
 static int put_ind(buf_t *b, const struct ind *i)
 {
@@ -154,18 +154,12 @@ static int emit_value(struct rstate *st, json_t *v, bool esc)
 {
 	char num[64];
 	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return emit(st, json_string_value(v), json_string_length(v), esc);
-	case JSON_INTEGER:
-		return emit_int(st, json_integer_value(v));
-	case JSON_REAL:
-		return emit(st, num, fmt_real(json_real_value(v), num, sizeof(num)), false);
-	case JSON_TRUE:
-		return emit(st, "true", 4, false);
-	case JSON_FALSE:
-		return emit(st, "false", 5, false);
-	default:
-		return 0;
+	case JSON_STRING: return emit(st, json_string_value(v), json_string_length(v), esc);
+	case JSON_INTEGER: return emit_int(st, json_integer_value(v));
+	case JSON_REAL: return emit(st, num, fmt_real(json_real_value(v), num, sizeof(num)), false);
+	case JSON_TRUE: return emit(st, "true", 4, false);
+	case JSON_FALSE: return emit(st, "false", 5, false);
+	default: return 0;
 	}
 }
 
@@ -197,8 +191,8 @@ static json_t *lookup(const struct rstate *st, const struct ctxf *c, const struc
 	return v;
 }
 
-static int render_section(struct rstate *st, const struct node *n, const struct ctxf *ctx,
-			  const struct ind *chain, const struct ovf *ov)
+static int render_section(struct rstate *st, const struct node *n, const struct ctxf *ctx, const struct ind *chain,
+			  const struct ovf *ov)
 {
 	json_t *v = lookup(st, ctx, n);
 	if (n->type == N_INVERTED)
@@ -206,8 +200,8 @@ static int render_section(struct rstate *st, const struct node *n, const struct 
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *e;
-		json_array_foreach(v, i, e) {
-			struct ctxf f = { e, ctx };
+		json_array_foreach (v, i, e) {
+			struct ctxf f = {e, ctx};
 			int rc = render_list(st, n->kids, n->nkids, &f, chain, ov);
 			if (rc)
 				return rc;
@@ -216,14 +210,14 @@ static int render_section(struct rstate *st, const struct node *n, const struct 
 	}
 	if (!truthy(v))
 		return 0;
-	struct ctxf f = { v, ctx };
+	struct ctxf f = {v, ctx};
 	return render_list(st, n->kids, n->nkids, &f, chain, ov);
 }
 
 /* A partial or a parent: the named template, expanded in place. Standalone, every line of it
  * gets the tag's indentation; inline, none of its lines after the first do. */
-static int render_partial(struct rstate *st, const struct node *n, const struct ctxf *ctx,
-			  const struct ind *chain, const struct ovf *ov)
+static int render_partial(struct rstate *st, const struct node *n, const struct ctxf *ctx, const struct ind *chain,
+			  const struct ovf *ov)
 {
 	const mustache_tpl *t = st->loader ? st->loader(st->ud, n->s) : NULL;
 	if (!t)
@@ -236,7 +230,7 @@ static int render_partial(struct rstate *st, const struct node *n, const struct 
 		c2 = push_ind(&in, n->ind, n->ind_len, chain);
 		st->pend = c2;
 	}
-	struct ovf f = { n, ov };
+	struct ovf f = {n, ov};
 	st->expand++;
 	int rc = render_list(st, t->nodes, t->n, ctx, c2, n->type == N_PARENT ? &f : ov);
 	st->expand--;
@@ -248,8 +242,8 @@ static int render_partial(struct rstate *st, const struct node *n, const struct 
 	return rc;
 }
 
-static int render_block(struct rstate *st, const struct node *n, const struct ctxf *ctx,
-			const struct ind *chain, const struct ovf *ov)
+static int render_block(struct rstate *st, const struct node *n, const struct ctxf *ctx, const struct ind *chain,
+			const struct ovf *ov)
 {
 	const struct node *body = n->kids;
 	size_t nb = n->nkids;
@@ -284,8 +278,8 @@ static int render_block(struct rstate *st, const struct node *n, const struct ct
 	return rc;
 }
 
-static int render_list(struct rstate *st, const struct node *nodes, size_t cnt,
-		       const struct ctxf *ctx, const struct ind *chain, const struct ovf *ov)
+static int render_list(struct rstate *st, const struct node *nodes, size_t cnt, const struct ctxf *ctx,
+		       const struct ind *chain, const struct ovf *ov)
 {
 	if (st->frames >= MAX_FRAMES)
 		return ERR_INVALID;
@@ -295,12 +289,8 @@ static int render_list(struct rstate *st, const struct node *nodes, size_t cnt,
 		const struct node *n = &nodes[i];
 		json_t *v;
 		switch (n->type) {
-		case N_TEXT:
-			rc = emit_text(st, n->s, n->len, chain);
-			break;
-		case N_BOL:
-			st->pend = chain;
-			break;
+		case N_TEXT: rc = emit_text(st, n->s, n->len, chain); break;
+		case N_BOL: st->pend = chain; break;
 		case N_VAR:
 		case N_RAW:
 			v = lookup(st, ctx, n);
@@ -308,24 +298,18 @@ static int render_list(struct rstate *st, const struct node *nodes, size_t cnt,
 				rc = emit_value(st, v, n->type == N_VAR);
 			break;
 		case N_SECTION:
-		case N_INVERTED:
-			rc = render_section(st, n, ctx, chain, ov);
-			break;
+		case N_INVERTED: rc = render_section(st, n, ctx, chain, ov); break;
 		case N_PARTIAL:
-		case N_PARENT:
-			rc = render_partial(st, n, ctx, chain, ov);
-			break;
-		case N_BLOCK:
-			rc = render_block(st, n, ctx, chain, ov);
-			break;
+		case N_PARENT: rc = render_partial(st, n, ctx, chain, ov); break;
+		case N_BLOCK: rc = render_block(st, n, ctx, chain, ov); break;
 		}
 	}
 	st->frames--;
 	return rc;
 }
 
-int mustache_render(const mustache_tpl *t, json_t *const *ctx, size_t n, mustache_loader_fn loader,
-		    void *ud, buf_t *out)
+int mustache_render(const mustache_tpl *t, json_t *const *ctx, size_t n, mustache_loader_fn loader, void *ud,
+		    buf_t *out)
 {
 	if (!t || !out)
 		return ERR_INVALID;

@@ -22,14 +22,14 @@ enum ntype { N_TEXT, N_BOL, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_PA
 
 struct node {
 	enum ntype type;
-	bool standalone;          /* partial, parent, block: expanded as whole lines */
-	const char *s;            /* text bytes; or the name, NUL-terminated */
+	bool standalone; /* partial, parent, block: expanded as whole lines */
+	const char *s;   /* text bytes; or the name, NUL-terminated */
 	size_t len;
 	const char *const *parts; /* dotted name of a variable or section; none for "." */
 	size_t nparts;
-	const char *ind;          /* indentation a standalone partial, parent or block adds */
+	const char *ind; /* indentation a standalone partial, parent or block adds */
 	size_t ind_len;
-	const struct node *kids;  /* section body, block default, or a parent's blocks */
+	const struct node *kids; /* section body, block default, or a parent's blocks */
 	size_t nkids;
 };
 

@@ -40,8 +40,8 @@ static const char *short_date(arena_t *a, int32_t day)
 	return arena_printf(a, "%02d/%02d/%04d", d, m, y);
 }
 
-void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char **date_long,
-		 const char **date_short, const char **time_s)
+void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char **date_long, const char **date_short,
+		 const char **time_s)
 {
 	*date_long = vmodel_str(model, "start_local.long");
 	*date_short = "";

@@ -19,7 +19,7 @@ const char *vmodel_str(const json_t *obj, const char *path);
  * "dilluns 06/04/2026" when the model has no start_local.long) and short ("06/04/2026"), and its
  * time ("09:30"): from start_local, else worked out from start and tz (Europe/Madrid when
  * absent). "" when unknown. lang must be one of i18n_langs. */
-void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char **date_long,
-		 const char **date_short, const char **time);
+void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char **date_long, const char **date_short,
+		 const char **time);
 
 #endif

@@ -67,8 +67,8 @@ static void check_own_payload(const uint8_t *data, size_t size)
 	str_hex(h, 32, sig);
 	char json[512];
 	snprintf(json, sizeof json,
-		 "{\"algorithm\":\"SHA-256\",\"challenge\":\"%s\",\"number\":%u,\"salt\":\"%s\",\"signature\":\"%s\"}", ch,
-		 number, salt, sig);
+		 "{\"algorithm\":\"SHA-256\",\"challenge\":\"%s\",\"number\":%u,\"salt\":\"%s\",\"signature\":\"%s\"}",
+		 ch, number, salt, sig);
 	char b64[1024];
 	sodium_bin2base64(b64, sizeof b64, (const unsigned char *)json, strlen(json), sodium_base64_VARIANT_ORIGINAL);
 	if (booking_pow_verify(KEY, sizeof KEY - 1, b64, 1999999999, NULL, NULL) != 0)

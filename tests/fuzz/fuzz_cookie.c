@@ -16,7 +16,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena_t *a = arena_new();
-	kv_list_t l = { 0 };
+	kv_list_t l = {0};
 	int rc = parse_cookies(a, (const char *)data, size, MAX_COOKIES, &l);
 	if (rc != 0 && rc != ERR_INVALID && rc != ERR_TOO_BIG)
 		abort();
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_append(&b, kv->val, kv->len);
 		buf_putc(&b, '"');
 	}
-	kv_list_t again = { 0 };
+	kv_list_t again = {0};
 	if (parse_cookies(a, buf_str(&b), b.len, MAX_COOKIES, &again) != 0 || again.n != l.n)
 		abort();
 	for (size_t i = 0; i < l.n; i++)

@@ -14,7 +14,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	arena_t *a = arena_new();
-	kv_list_t l = { 0 };
+	kv_list_t l = {0};
 	kv_add(a, &l, "before", "x", 1);
 	int rc = parse_urlencoded(a, (const char *)data, size, 256, &l);
 	if (rc != 0 && rc != ERR_INVALID && rc != ERR_TOO_BIG)

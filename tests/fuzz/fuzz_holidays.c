@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int32_t d;
 			if (tz_date_parse(h[i].day, &d))
 				abort();
-			if (strcmp(h[i].scope, "national") && strcmp(h[i].scope, "catalonia") && strcmp(h[i].scope, "city"))
+			if (strcmp(h[i].scope, "national") && strcmp(h[i].scope, "catalonia") &&
+			    strcmp(h[i].scope, "city"))
 				abort();
 			const char *names[] = {h[i].name_ca, h[i].name_es, h[i].name_en};
 			for (int k = 0; k < 3; k++) {

@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *known[] = {"From: ", "To: ", "Subject: ", "Date: ", "Message-ID: ", "MIME-Version: ",
-			      "Auto-Submitted: ", "Content-Language: ", "Content-Type: ",
-			      "Content-Transfer-Encoding: "};
+static const char *known[] = {"From: ",           "To: ",
+			      "Subject: ",        "Date: ",
+			      "Message-ID: ",     "MIME-Version: ",
+			      "Auto-Submitted: ", "Content-Language: ",
+			      "Content-Type: ",   "Content-Transfer-Encoding: "};
 
 static void check_header(const char *s, size_t len)
 {

@@ -77,8 +77,8 @@ static void check_result(const struct run *r)
 	for (const multipart_file_t *fl = multipart_files(r->m); fl; fl = fl->next) {
 		if (!fl->field || !fl->filename || !fl->content_type || !fl->data)
 			abort();
-		if (strchr(fl->filename, '/') || strchr(fl->filename, '\\') ||
-		    str_eq(fl->filename, ".") || str_eq(fl->filename, ".."))
+		if (strchr(fl->filename, '/') || strchr(fl->filename, '\\') || str_eq(fl->filename, ".") ||
+		    str_eq(fl->filename, ".."))
 			abort();
 		if (fl->size > lim.max_file_bytes || (!fl->filename[0] && !fl->size))
 			abort();
@@ -105,8 +105,7 @@ static void same(const struct run *x, const struct run *y)
 	const multipart_file_t *a = multipart_files(x->m), *b = multipart_files(y->m);
 	for (; a && b; a = a->next, b = b->next)
 		if (strcmp(a->field, b->field) || strcmp(a->filename, b->filename) ||
-		    strcmp(a->content_type, b->content_type) || a->size != b->size ||
-		    memcmp(a->data, b->data, a->size))
+		    strcmp(a->content_type, b->content_type) || a->size != b->size || memcmp(a->data, b->data, a->size))
 			abort();
 	if (a || b)
 		abort();

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *key;
 		json_t *v;
 		/* every result must be a snake_case key with a valid string */
-		json_object_foreach(o, key, v) {
+		json_object_foreach (o, key, v) {
 			if (!json_is_string(v) || !*key)
 				abort();
 		}
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lang = i18n_negotiate(NULL, NULL, tags, n);
 	if (!i18n_supported(lang))
 		abort();
-	static const char *const vars[] = { "name", "Marta", "minutes", "{minutes}", NULL };
+	static const char *const vars[] = {"name", "Marta", "minutes", "{minutes}", NULL};
 	const char *out = i18n_subst(a, s, vars);
 	if (!out)
 		abort();

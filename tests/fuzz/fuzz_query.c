@@ -18,8 +18,8 @@ static void encode(buf_t *b, const char *s, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '.' || c == '_' || c == '~') {
 			buf_putc(b, (char)c);
 		} else if (c == ' ') {
 			buf_putc(b, '+');
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = (size_t)(frag - q);
 
 	arena_t *a = arena_new();
-	kv_list_t l = { 0 };
+	kv_list_t l = {0};
 	int rc = parse_urlencoded(a, q, n, QUERY_MAX_FIELDS, &l);
 	if (rc != 0 && rc != ERR_INVALID && rc != ERR_TOO_BIG)
 		abort();
@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_putc(&b, '=');
 		encode(&b, l.items[i].val, l.items[i].len);
 	}
-	kv_list_t again = { 0 };
+	kv_list_t again = {0};
 	if (parse_urlencoded(a, buf_str(&b), b.len, QUERY_MAX_FIELDS, &again) != 0)
 		abort();
 	if (again.n != l.n)

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
-	json_t *stack[1] = { ctx };
+	json_t *stack[1] = {ctx};
 	buf_t a, b;
 	buf_init(&a, OUT_CAP);
 	buf_init(&b, OUT_CAP);

@@ -44,8 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tz_t *z = NULL;
 	if (tz_parse(data, size, "fuzz", &z) != 0)
 		return 0;
-	static const int64_t fixed[] = {0, 1774746000, 1792890000, -2208988800LL, 4102444800LL, 253402300799LL,
-					-62135596800LL, (int64_t)1 << 46, -((int64_t)1 << 46)};
+	static const int64_t fixed[] = {0,
+					1774746000,
+					1792890000,
+					-2208988800LL,
+					4102444800LL,
+					253402300799LL,
+					-62135596800LL,
+					(int64_t)1 << 46,
+					-((int64_t)1 << 46)};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		check_instant(z, fixed[i]);
 	/* Instants taken from the input itself, which reach its own transitions. */

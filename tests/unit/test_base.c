@@ -73,8 +73,14 @@ static void str_ints(void **state)
 		int rc;
 		int64_t v;
 	} cases[] = {
-		{"0", 0, 0},       {"42", 0, 42},          {"-7", 0, -7},   {"", ERR_INVALID, 0},
-		{" 1", ERR_INVALID, 0}, {"1 ", ERR_INVALID, 0}, {"1x", ERR_INVALID, 0}, {"101", ERR_INVALID, 0},
+		{"0", 0, 0},
+		{"42", 0, 42},
+		{"-7", 0, -7},
+		{"", ERR_INVALID, 0},
+		{" 1", ERR_INVALID, 0},
+		{"1 ", ERR_INVALID, 0},
+		{"1x", ERR_INVALID, 0},
+		{"101", ERR_INVALID, 0},
 		{"99999999999999999999", ERR_INVALID, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -92,8 +98,13 @@ static void str_decode(void **state)
 		int rc;
 		const char *out;
 	} cases[] = {
-		{"a+b", 3, "a b"},  {"%41%42", 2, "AB"}, {"%", ERR_INVALID, NULL}, {"%4", ERR_INVALID, NULL},
-		{"%zz", ERR_INVALID, NULL}, {"caf%C3%A9", 5, "café"}, {"", 0, ""},
+		{"a+b", 3, "a b"},
+		{"%41%42", 2, "AB"},
+		{"%", ERR_INVALID, NULL},
+		{"%4", ERR_INVALID, NULL},
+		{"%zz", ERR_INVALID, NULL},
+		{"caf%C3%A9", 5, "café"},
+		{"", 0, ""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char s[64];
@@ -112,11 +123,14 @@ static void str_utf8(void **state)
 		size_t n;
 		bool ok;
 	} cases[] = {
-		{"abc", 3, true},          {"caf\xc3\xa9", 5, true},    {"\xc3", 1, false},
-		{"\xc0\xaf", 2, false},    /* overlong '/' */
-		{"\xed\xa0\x80", 3, false}, /* surrogate */
+		{"abc", 3, true},
+		{"caf\xc3\xa9", 5, true},
+		{"\xc3", 1, false},
+		{"\xc0\xaf", 2, false},         /* overlong '/' */
+		{"\xed\xa0\x80", 3, false},     /* surrogate */
 		{"\xf4\x90\x80\x80", 4, false}, /* past U+10FFFF */
-		{"a\0b", 3, false},        {"\xf0\x9f\x98\x80", 4, true},
+		{"a\0b", 3, false},
+		{"\xf0\x9f\x98\x80", 4, true},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		assert_int_equal(str_valid_utf8(cases[i].in, cases[i].n), cases[i].ok);
@@ -139,8 +153,8 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_caps),   cmocka_unit_test(buf_html), cmocka_unit_test(arena_basics),
-		cmocka_unit_test(str_ints),   cmocka_unit_test(str_decode), cmocka_unit_test(str_utf8),
+		cmocka_unit_test(buf_caps), cmocka_unit_test(buf_html),   cmocka_unit_test(arena_basics),
+		cmocka_unit_test(str_ints), cmocka_unit_test(str_decode), cmocka_unit_test(str_utf8),
 		cmocka_unit_test(tokens),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);

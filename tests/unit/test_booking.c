@@ -41,41 +41,41 @@ static void test_id_table(void **state)
 		const char *type, *in, *norm; /* norm NULL: invalid */
 	} cases[] = {
 		{"dni", "12345678Z", "12345678Z"},
-		{"dni", "12345678z", "12345678Z"},           /* lower case accepted */
-		{"dni", " 12.345.678-Z ", "12345678Z"},      /* separators dropped */
-		{"dni", "00000000T", "00000000T"},           /* 0 % 23 = 0 → T */
-		{"dni", "99999999R", "99999999R"},           /* 99999999 % 23 = 1 → R */
-		{"dni", "00000023T", "00000023T"},           /* 23 % 23 = 0 */
-		{"dni", "00000022E", "00000022E"},           /* 22 → E, the last letter */
-		{"dni", "12345678A", NULL},                  /* wrong letter */
-		{"dni", "1234567Z", NULL},                   /* short */
-		{"dni", "123456789Z", NULL},                 /* long */
-		{"dni", "1234A678Z", NULL},                  /* letter among the digits */
-		{"dni", "12345678", NULL},                   /* no letter */
-		{"dni", "X1234567L", NULL},                  /* a NIE is not a DNI */
+		{"dni", "12345678z", "12345678Z"},      /* lower case accepted */
+		{"dni", " 12.345.678-Z ", "12345678Z"}, /* separators dropped */
+		{"dni", "00000000T", "00000000T"},      /* 0 % 23 = 0 → T */
+		{"dni", "99999999R", "99999999R"},      /* 99999999 % 23 = 1 → R */
+		{"dni", "00000023T", "00000023T"},      /* 23 % 23 = 0 */
+		{"dni", "00000022E", "00000022E"},      /* 22 → E, the last letter */
+		{"dni", "12345678A", NULL},             /* wrong letter */
+		{"dni", "1234567Z", NULL},              /* short */
+		{"dni", "123456789Z", NULL},            /* long */
+		{"dni", "1234A678Z", NULL},             /* letter among the digits */
+		{"dni", "12345678", NULL},              /* no letter */
+		{"dni", "X1234567L", NULL},             /* a NIE is not a DNI */
 		{"dni", "", NULL},
-		{"dni", "12345678Ñ", NULL},                  /* not ASCII */
+		{"dni", "12345678Ñ", NULL}, /* not ASCII */
 		{"dni", "12345678_Z", NULL},
-		{"nie", "X1234567L", "X1234567L"},           /* 1234567 % 23 = 19 → L */
+		{"nie", "X1234567L", "X1234567L"}, /* 1234567 % 23 = 19 → L */
 		{"nie", "x1234567l", "X1234567L"},
-		{"nie", "Y1234567X", "Y1234567X"},           /* 11234567 % 23 = 10 → X */
-		{"nie", "Z1234567R", "Z1234567R"},           /* 21234567 % 23 = 1 → R */
+		{"nie", "Y1234567X", "Y1234567X"}, /* 11234567 % 23 = 10 → X */
+		{"nie", "Z1234567R", "Z1234567R"}, /* 21234567 % 23 = 1 → R */
 		{"nie", "Z-1234567-R", "Z1234567R"},
 		{"nie", "X0000000T", "X0000000T"},
-		{"nie", "Z1234567L", NULL},                  /* X's letter with a Z */
-		{"nie", "W1234567L", NULL},                  /* bad prefix */
-		{"nie", "X123456L", NULL},                   /* short */
-		{"nie", "X12345678L", NULL},                 /* long */
+		{"nie", "Z1234567L", NULL},  /* X's letter with a Z */
+		{"nie", "W1234567L", NULL},  /* bad prefix */
+		{"nie", "X123456L", NULL},   /* short */
+		{"nie", "X12345678L", NULL}, /* long */
 		{"nie", "X12A4567L", NULL},
-		{"nie", "12345678Z", NULL},                  /* a DNI is not a NIE */
+		{"nie", "12345678Z", NULL}, /* a DNI is not a NIE */
 		{"passport", "AB123456", "AB123456"},
 		{"passport", "ab 12345", "AB12345"},
-		{"passport", "12345", "12345"},              /* 5: the shortest */
+		{"passport", "12345", "12345"}, /* 5: the shortest */
 		{"passport", "1234", NULL},
 		{"passport", "ABCDEFGHIJ0123456789", "ABCDEFGHIJ0123456789"}, /* 20 */
-		{"passport", "ABCDEFGHIJ01234567890", NULL}, /* 21 */
+		{"passport", "ABCDEFGHIJ01234567890", NULL},                  /* 21 */
 		{"passport", "AB12/3456", NULL},
-		{"cif", "B12345678", NULL},                  /* unknown type */
+		{"cif", "B12345678", NULL}, /* unknown type */
 		{NULL, "12345678Z", NULL},
 		{"dni", NULL, NULL},
 	};
@@ -154,7 +154,7 @@ static void test_iso(void **state)
 		{"2026-03-29T01:00:00-06:00", 1774767600},
 		{"1970-01-01T00:00:00Z", 0},
 		{"2026-03-29 09:00:00+02:00", -1},
-		{"2026-03-29T09:00:00", -1},   /* no offset */
+		{"2026-03-29T09:00:00", -1}, /* no offset */
 		{"2026-02-30T09:00:00Z", -1},
 		{"2026-03-29T24:00:00Z", -1},
 		{"2026-03-29T09:60:00Z", -1},
@@ -343,7 +343,7 @@ static void test_ratelimit(void **state)
 	assert_false(ratelimit_hit(rl, "10.0.0.1", 3, 60, 1059, &retry));
 	assert_int_equal(retry, 1);
 	assert_true(ratelimit_hit(rl, "10.0.0.1", 3, 60, 1060, &retry)); /* a new window */
-	assert_true(ratelimit_hit(rl, "10.0.0.1", 0, 60, 1060, &retry));  /* 0: no limit */
+	assert_true(ratelimit_hit(rl, "10.0.0.1", 0, 60, 1060, &retry)); /* 0: no limit */
 	assert_true(ratelimit_hit(rl, "10.0.0.1", -1, 60, 1060, &retry));
 	/* Bounded: a flood of addresses never grows the table past its size. */
 	for (int i = 0; i < 100000; i++) {
@@ -416,18 +416,20 @@ static int64_t make_slot(fx_t *f, int cap, int staff, int days, int64_t *start)
 	tz_date_format(l.day, day);
 	db_param_t pr[] = {DB_INT(f->office), DB_INT(f->now)};
 	int64_t rule;
-	if (db_query_int(f->c,
-			 "INSERT INTO availability_rules (office_id, channel, weekdays, every_weeks, valid_from, start_min, "
-			 "end_min, slot_min, capacity, staff_share, horizon_days, min_notice_min, active, created_at, "
-			 "updated_at) VALUES ($1, 'in_person', '1,2,3,4,5,6,7', 1, '2020-01-01', 0, 1440, 15, 1, 0, 366, 0, "
-			 "1, $2, $2) RETURNING id",
-			 pr, 2, &rule))
+	if (db_query_int(
+		    f->c,
+		    "INSERT INTO availability_rules (office_id, channel, weekdays, every_weeks, valid_from, start_min, "
+		    "end_min, slot_min, capacity, staff_share, horizon_days, min_notice_min, active, created_at, "
+		    "updated_at) VALUES ($1, 'in_person', '1,2,3,4,5,6,7', 1, '2020-01-01', 0, 1440, 15, 1, 0, 366, 0, "
+		    "1, $2, $2) RETURNING id",
+		    pr, 2, &rule))
 		fail_msg("rule: %s", db_errmsg(f->c));
-	db_param_t ps[] = {DB_INT(rule), DB_INT(f->office), DB_TEXT(day), DB_INT(t), DB_INT(t + 900),
-			   DB_INT(cap),  DB_INT(staff),     DB_INT(f->now - 10)};
+	db_param_t ps[] = {DB_INT(rule),    DB_INT(f->office), DB_TEXT(day),  DB_INT(t),
+			   DB_INT(t + 900), DB_INT(cap),       DB_INT(staff), DB_INT(f->now - 10)};
 	int64_t id;
 	if (db_query_int(f->c,
-			 "INSERT INTO slots (rule_id, office_id, channel, day, start_at, end_at, capacity, staff_capacity, "
+			 "INSERT INTO slots (rule_id, office_id, channel, day, start_at, end_at, capacity, "
+			 "staff_capacity, "
 			 "release_at) VALUES ($1, $2, 'in_person', $3, $4, $5, $6, $7, $8) RETURNING id",
 			 ps, 8, &id))
 		fail_msg("slot: %s", db_errmsg(f->c));
@@ -661,7 +663,8 @@ static void test_states_and_no_show(void **state)
 	assert_string_equal(b.status, "done");
 	assert_true(b.done_at > 0 && b.served_at > 0 && b.called_at > 0 && b.checked_in_at > 0);
 	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM appointment_events WHERE actor = 'job' AND appointment_id = $1",
-			       q_int(f, "SELECT id FROM appointments WHERE status = 'no_show' AND slot_id = $1", f->slot)),
+			       q_int(f, "SELECT id FROM appointments WHERE status = 'no_show' AND slot_id = $1",
+				     f->slot)),
 			 1);
 }
 
@@ -716,7 +719,11 @@ static void test_reschedule_and_staff_share(void **state)
 	booking_ctx_t ctx = ctx_of(f, f->now);
 	booking_t b;
 	memset(&err, 0, sizeof err);
-	assert_int_equal(booking_reschedule(&ctx, out.code, NULL, "0000 8000-" "P", 0, s2, &b, &err), ERR_NOT_FOUND);
+	assert_int_equal(booking_reschedule(&ctx, out.code, NULL,
+					    "0000 8000-"
+					    "P",
+					    0, s2, &b, &err),
+			 ERR_NOT_FOUND);
 	char id[16];
 	snprintf(id, sizeof id, "%08d%c", 8000, "TRWAGMYFPDXBNJZSQVHLCKE"[8000 % 23]);
 	memset(&err, 0, sizeof err);
@@ -741,7 +748,9 @@ static void test_reschedule_and_staff_share(void **state)
 	booking_ctx_t staff = ctx_of(f, f->now);
 	staff.staff = true;
 	staff.user_email = "informador@vilamar.example";
-	assert_int_equal(auth_user_add_hashed(f->c, staff.user_email, "Informador", "informer", "", "x", &staff.user_id), 0);
+	assert_int_equal(auth_user_add_hashed(f->c, staff.user_email, "Informador", "informer", "", "x",
+					      &staff.user_id),
+			 0);
 	booking_input_t in = input(f, s2, 8002);
 	memset(&err, 0, sizeof err);
 	booking_created_t o3;
@@ -773,7 +782,8 @@ static void test_model(void **state)
 	assert_string_equal(json_string_value(json_object_get(m, "manage_url")), url);
 	assert_string_equal(json_string_value(json_object_get(m, "channel")), "in_person");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(m, "office"), "code")), "centre");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(m, "service"), "code")), "volant-individual");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(m, "service"), "code")),
+			    "volant-individual");
 	assert_string_equal(json_string_value(json_object_get(m, "id_masked")), "***9000F");
 	assert_string_equal(json_string_value(json_object_get(m, "tz")), "Europe/Madrid");
 	assert_int_equal(json_integer_value(json_object_get(m, "duration_min")), 15);
@@ -804,7 +814,8 @@ static void test_pow_replay(void **state)
 	json_t *ch = booking_pow_challenge(key, keylen, 500, f->now, 600);
 	int64_t n = solve(ch);
 	char *p = payload("SHA-256", json_string_value(json_object_get(ch, "challenge")), n,
-			  json_string_value(json_object_get(ch, "salt")), json_string_value(json_object_get(ch, "signature")));
+			  json_string_value(json_object_get(ch, "salt")),
+			  json_string_value(json_object_get(ch, "signature")));
 	booking_ctx_t ctx = ctx_of(f, f->now);
 	assert_int_equal(db_begin(f->c), 0);
 	assert_int_equal(booking_pow_redeem(&ctx, p), 0);

@@ -39,10 +39,22 @@ static void test_codes(void **state)
 		const char *s;
 		bool ok;
 	} cases[] = {
-		{"centre", true},       {"la-riera", true},       {"a", true},         {"0", true},
-		{"oac-2", true},        {"", false},              {"-a", false},       {"a-", false},
-		{"a--b", false},        {"A", false},             {"la riera", false}, {"la_riera", false},
-		{"riera.1", false},     {"caf\xc3\xa8", false},   {"a/b", false},      {"..", false},
+		{"centre", true},
+		{"la-riera", true},
+		{"a", true},
+		{"0", true},
+		{"oac-2", true},
+		{"", false},
+		{"-a", false},
+		{"a-", false},
+		{"a--b", false},
+		{"A", false},
+		{"la riera", false},
+		{"la_riera", false},
+		{"riera.1", false},
+		{"caf\xc3\xa8", false},
+		{"a/b", false},
+		{"..", false},
 		{"0123456789012345678901234567890123456789012345678901234567890123", true},
 		{"01234567890123456789012345678901234567890123456789012345678901234", false},
 	};
@@ -60,18 +72,22 @@ static void test_colours(void **state)
 		bool valid;
 		double min, max; /* contrast of white text */
 	} cases[] = {
-		{"#000000", true, 20.9, 21.1}, {"#ffffff", true, 0.99, 1.01}, {"#FFFFFF", true, 0.99, 1.01},
-		{"#a4135c", true, 7.3, 7.6},   {"#1d4f91", true, 8.0, 8.3},   {"#a34700", true, 6.0, 6.2},
-		{"#767676", true, 4.5, 4.6},   {"#777777", true, 4.4, 4.49},  {"#ffff00", true, 1.0, 1.1},
-		{"a4135c", false, 0, 0},       {"#a4135", false, 0, 0},       {"#a4135cc", false, 0, 0},
-		{"#g4135c", false, 0, 0},      {"", false, 0, 0},             {"red", false, 0, 0},
+		{"#000000", true, 20.9, 21.1}, {"#ffffff", true, 0.99, 1.01},
+		{"#FFFFFF", true, 0.99, 1.01}, {"#a4135c", true, 7.3, 7.6},
+		{"#1d4f91", true, 8.0, 8.3},   {"#a34700", true, 6.0, 6.2},
+		{"#767676", true, 4.5, 4.6},   {"#777777", true, 4.4, 4.49},
+		{"#ffff00", true, 1.0, 1.1},   {"a4135c", false, 0, 0},
+		{"#a4135", false, 0, 0},       {"#a4135cc", false, 0, 0},
+		{"#g4135c", false, 0, 0},      {"", false, 0, 0},
+		{"red", false, 0, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		if (cat_colour_valid(cases[i].s) != cases[i].valid)
 			fail_msg("colour '%s': expected %d", cases[i].s, cases[i].valid);
 		double c = cat_contrast_white(cases[i].s);
 		if (cases[i].valid && (c < cases[i].min || c > cases[i].max))
-			fail_msg("contrast of '%s' is %.3f, expected %.2f..%.2f", cases[i].s, c, cases[i].min, cases[i].max);
+			fail_msg("contrast of '%s' is %.3f, expected %.2f..%.2f", cases[i].s, c, cases[i].min,
+				 cases[i].max);
 		if (!cases[i].valid && c != 0)
 			fail_msg("contrast of invalid '%s' should be 0", cases[i].s);
 	}
@@ -83,7 +99,7 @@ static void test_letters_urls_misc(void **state)
 	static const struct {
 		const char *s;
 		bool ok;
-	} letters[] = {{"A", true}, {"ZZ", true}, {"AB", true}, {"", false}, {"ABC", false},
+	} letters[] = {{"A", true},  {"ZZ", true},  {"AB", true}, {"", false},  {"ABC", false},
 		       {"a", false}, {"A1", false}, {"Ç", false}, {" A", false}};
 	for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
 		if (cat_letter_valid(letters[i].s) != letters[i].ok)
@@ -116,10 +132,18 @@ static void test_letters_urls_misc(void **state)
 	static const struct {
 		const char *s;
 		bool ok;
-	} tzs[] = {{"Europe/Madrid", true}, {"Atlantic/Canary", true}, {"UTC", true},
-		   {"Europe/Vilamar", false}, {"", false}, {"../etc/passwd", false},
-		   {"/etc/passwd", false}, {"Europe/../Europe/Madrid", false}, {"posix/Europe/Madrid", false},
-		   {"zone.tab", false}, {"Europe", false}, {"Europe/Madrid ", false}};
+	} tzs[] = {{"Europe/Madrid", true},
+		   {"Atlantic/Canary", true},
+		   {"UTC", true},
+		   {"Europe/Vilamar", false},
+		   {"", false},
+		   {"../etc/passwd", false},
+		   {"/etc/passwd", false},
+		   {"Europe/../Europe/Madrid", false},
+		   {"posix/Europe/Madrid", false},
+		   {"zone.tab", false},
+		   {"Europe", false},
+		   {"Europe/Madrid ", false}};
 	for (size_t i = 0; i < sizeof tzs / sizeof tzs[0]; i++)
 		if (cat_tz_valid(tzs[i].s) != tzs[i].ok)
 			fail_msg("tz '%s': expected %d", tzs[i].s, tzs[i].ok);
@@ -190,10 +214,16 @@ static void test_procedure_checks(void **state)
 	const char *docs_ok[] = {"DNI", "Contracte de lloguer"};
 	const char *docs_bar[] = {"DNI | NIE"};
 	const char *offices_dup[] = {"centre", "centre"};
-	cat_proc_t good = {.code = "padro-alta", .category = "padro", .name = {"Alta", "Alta", "Registering"},
-			   .desc = {"", "", ""}, .docs = {{docs_ok, 2}, {NULL, 0}, {NULL, 0}},
-			   .id_methods = "idcat_mobil,dnie", .channels = "in_person", .duration_min = 15,
-			   .online_url = "https://seu.vilamar.cat/padro", .active = true};
+	cat_proc_t good = {.code = "padro-alta",
+			   .category = "padro",
+			   .name = {"Alta", "Alta", "Registering"},
+			   .desc = {"", "", ""},
+			   .docs = {{docs_ok, 2}, {NULL, 0}, {NULL, 0}},
+			   .id_methods = "idcat_mobil,dnie",
+			   .channels = "in_person",
+			   .duration_min = 15,
+			   .online_url = "https://seu.vilamar.cat/padro",
+			   .active = true};
 	fielderr_t e = {0};
 	cat_proc_check(&good, &e);
 	assert_int_equal(e.n, 0);
@@ -201,12 +231,18 @@ static void test_procedure_checks(void **state)
 		int which;
 		const char *field, *reason;
 	} cases[] = {
-		{0, "code", "err_cat_code"},          {1, "code", "err_cat_code_reserved"},
-		{2, "name_en", "err_cat_required"},   {3, "category", "err_cat_code"},
-		{4, "documents_ca", "err_cat_documents"}, {5, "id_methods", "err_cat_id_methods"},
-		{6, "id_methods", "err_cat_id_methods"},  {7, "channels", "err_cat_channels"},
-		{8, "channels", "err_cat_channels"},  {9, "duration_min", "err_cat_duration"},
-		{10, "duration_min", "err_cat_duration"}, {11, "online_url", "err_cat_url"},
+		{0, "code", "err_cat_code"},
+		{1, "code", "err_cat_code_reserved"},
+		{2, "name_en", "err_cat_required"},
+		{3, "category", "err_cat_code"},
+		{4, "documents_ca", "err_cat_documents"},
+		{5, "id_methods", "err_cat_id_methods"},
+		{6, "id_methods", "err_cat_id_methods"},
+		{7, "channels", "err_cat_channels"},
+		{8, "channels", "err_cat_channels"},
+		{9, "duration_min", "err_cat_duration"},
+		{10, "duration_min", "err_cat_duration"},
+		{11, "online_url", "err_cat_url"},
 		{12, "offices", "err_cat_duplicate"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -237,8 +273,11 @@ static void test_procedure_checks(void **state)
 static void test_zone_office_checks(void **state)
 {
 	(void)state;
-	cat_zone_t z = {.code = "acollida", .kind = "welcome", .name = {"Acollida", "Acogida", "Welcome"},
-			.colour = "#a4135c", .letter = "A"};
+	cat_zone_t z = {.code = "acollida",
+			.kind = "welcome",
+			.name = {"Acollida", "Acogida", "Welcome"},
+			.colour = "#a4135c",
+			.letter = "A"};
 	fielderr_t e = {0};
 	cat_zone_check(&z, &e);
 	assert_int_equal(e.n, 0);
@@ -250,9 +289,20 @@ static void test_zone_office_checks(void **state)
 	assert_true(fielderr_has(&e, "colour") && fielderr_has(&e, "letter") && fielderr_has(&e, "kind"));
 	assert_string_equal(e.e[1].key, "err_cat_contrast");
 
-	cat_office_t o = {.code = "centre", .org = "vilamar", .kind = "citizen_office", .name = {"A", "B", "C"},
-			  .address = "", .postcode = "08990", .city = "", .phone = "010", .access = {"", "", ""},
-			  .tz = "Europe/Madrid", .has_geo = true, .lat = 41.2, .lon = 1.9, .active = true};
+	cat_office_t o = {.code = "centre",
+			  .org = "vilamar",
+			  .kind = "citizen_office",
+			  .name = {"A", "B", "C"},
+			  .address = "",
+			  .postcode = "08990",
+			  .city = "",
+			  .phone = "010",
+			  .access = {"", "", ""},
+			  .tz = "Europe/Madrid",
+			  .has_geo = true,
+			  .lat = 41.2,
+			  .lon = 1.9,
+			  .active = true};
 	fielderr_t oe = {0};
 	cat_office_check(&o, &oe);
 	assert_int_equal(oe.n, 0);
@@ -262,7 +312,8 @@ static void test_zone_office_checks(void **state)
 	o.kind = "palace";
 	cat_office_check(&o, &oe);
 	assert_int_equal(oe.n, 4);
-	assert_true(fielderr_has(&oe, "lat") && fielderr_has(&oe, "lon") && fielderr_has(&oe, "tz") && fielderr_has(&oe, "kind"));
+	assert_true(fielderr_has(&oe, "lat") && fielderr_has(&oe, "lon") && fielderr_has(&oe, "tz") &&
+		    fielderr_has(&oe, "kind"));
 	assert_string_equal(cat_reason_en("err_cat_tz"), "is not a known time zone (e.g. Europe/Madrid)");
 	assert_string_equal(cat_reason_en("no_such_key"), "no_such_key");
 }
@@ -376,8 +427,9 @@ static void test_csv_writer_round_trip(void **state)
 	buf_init(&b, 4096);
 	assert_int_equal(csv_put_row(&b, fields, 7), 0);
 	assert_int_equal(csv_put_row(&b, fields, 2), 0);
-	assert_string_equal(buf_str(&b), "plain,\"with, comma\",\"say \"\"hi\"\"\",\"two\nlines\",\" padded \",,àèò|x\r\n"
-					 "plain,\"with, comma\"\r\n");
+	assert_string_equal(buf_str(&b),
+			    "plain,\"with, comma\",\"say \"\"hi\"\"\",\"two\nlines\",\" padded \",,àèò|x\r\n"
+			    "plain,\"with, comma\"\r\n");
 	arena_t *a = arena_new();
 	csv_t out;
 	csv_error_t err;
@@ -421,8 +473,8 @@ static void expect_errs(const char *name, const cat_ierrs_t *e, const want_err_t
 	}
 }
 
-#define OFFICE_OK                                                                                          \
-	"{\"code\":\"centre\",\"organisation\":\"vilamar\",\"kind\":\"citizen_office\",\"name\":{\"ca\":\"OAC\"," \
+#define OFFICE_OK                                                                                                      \
+	"{\"code\":\"centre\",\"organisation\":\"vilamar\",\"kind\":\"citizen_office\",\"name\":{\"ca\":\"OAC\","      \
 	"\"es\":\"OAC\",\"en\":\"Office\"}"
 
 static void test_json_errors(void **state)
@@ -433,40 +485,54 @@ static void test_json_errors(void **state)
 		want_err_t errs[4];
 	} cases[] = {
 		{"{\"offices\":[" OFFICE_OK ",\"tz\":\"Mars/Base\"}]}", {{"offices[0]", "tz", "err_cat_tz"}}},
-		{"{\"offices\":[" OFFICE_OK ",\"zones\":[{\"code\":\"a\",\"kind\":\"welcome\",\"name\":{\"ca\":\"A\",\"es\":\"A\","
+		{"{\"offices\":[" OFFICE_OK
+		 ",\"zones\":[{\"code\":\"a\",\"kind\":\"welcome\",\"name\":{\"ca\":\"A\",\"es\":\"A\","
 		 "\"en\":\"A\"},\"colour\":\"#ffffff\",\"letter\":\"A\"}]}]}",
 		 {{"offices[0].zones[0]", "colour", "err_cat_contrast"}}},
-		{"{\"offices\":[" OFFICE_OK ",\"zones\":[{\"code\":\"a\",\"kind\":\"welcome\",\"name\":{\"ca\":\"A\",\"es\":\"A\","
+		{"{\"offices\":[" OFFICE_OK
+		 ",\"zones\":[{\"code\":\"a\",\"kind\":\"welcome\",\"name\":{\"ca\":\"A\",\"es\":\"A\","
 		 "\"en\":\"A\"},\"colour\":\"#1d4f91\",\"letter\":\"A\",\"desks\":[{\"code\":\"t1\"},{\"code\":\"t1\","
 		 "\"display_name\":\"T\"}]}]}]}",
 		 {{"offices[0].zones[0].desks[0]", "display_name", "err_cat_required"},
 		  {"offices[0].zones[0].desks[1]", "code", "err_cat_duplicate"}}},
-		{"{\"offices\":[" OFFICE_OK ",\"zones\":[{\"code\":\"a\",\"kind\":\"welcome\",\"name\":{\"ca\":\"A\",\"es\":\"A\","
-		 "\"en\":\"A\"},\"colour\":\"#1d4f91\",\"letter\":\"A\"},{\"code\":\"b\",\"kind\":\"assisted\",\"name\":{\"ca\":"
+		{"{\"offices\":[" OFFICE_OK
+		 ",\"zones\":[{\"code\":\"a\",\"kind\":\"welcome\",\"name\":{\"ca\":\"A\",\"es\":\"A\","
+		 "\"en\":\"A\"},\"colour\":\"#1d4f91\",\"letter\":\"A\"},{\"code\":\"b\",\"kind\":\"assisted\","
+		 "\"name\":{\"ca\":"
 		 "\"B\",\"es\":\"B\",\"en\":\"B\"},\"colour\":\"#1d4f91\",\"letter\":\"A\"}]}]}",
 		 {{"offices[0].zones[1]", "letter", "err_cat_letter_taken"}}},
 		{"{\"offices\":[" OFFICE_OK ",\"lat\":41.2}]}", {{"offices[0]", "lon", "err_cat_coords"}}},
 		{"{\"offices\":[" OFFICE_OK ",\"lat\":\"41\",\"lon\":2}]}", {{"offices[0]", "lat", "err_cat_number"}}},
 		{"{\"offices\":[" OFFICE_OK ",\"active\":\"yes\"}]}", {{"offices[0]", "active", "err_cat_bool"}}},
 		{"{\"offices\":[" OFFICE_OK ",\"colour\":1}]}", {{"offices[0]", "colour", "err_cat_unknown_field"}}},
-		{"{\"offices\":[{\"code\":\"x\",\"organisation\":\"v\",\"kind\":\"citizen_office\",\"name\":{\"ca\":\"A\",\"es\":"
+		{"{\"offices\":[{\"code\":\"x\",\"organisation\":\"v\",\"kind\":\"citizen_office\",\"name\":{\"ca\":"
+		 "\"A\",\"es\":"
 		 "\"B\"}}]}",
 		 {{"offices[0]", "name.en", "err_cat_required"}}},
-		{"{\"offices\":[{\"code\":\"x\",\"organisation\":\"v\",\"kind\":\"citizen_office\",\"name\":{\"ca\":\"A\",\"es\":"
+		{"{\"offices\":[{\"code\":\"x\",\"organisation\":\"v\",\"kind\":\"citizen_office\",\"name\":{\"ca\":"
+		 "\"A\",\"es\":"
 		 "\"B\",\"en\":\"C\",\"fr\":\"D\"}}]}",
 		 {{"offices[0]", "name.fr", "err_cat_unknown_field"}}},
 		{"{\"offices\":[" OFFICE_OK "}," OFFICE_OK "}]}", {{"offices[1]", "code", "err_cat_duplicate"}}},
-		{"{\"procedures\":[{\"code\":\"p\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"},"
-		 "\"id_methods\":[\"dnie\"],\"channels\":[\"fax\"],\"duration_min\":10,\"documents\":{\"ca\":[\"a|b\"]}}]}",
-		 {{"procedures[0]", "channels", "err_cat_channels"}, {"procedures[0]", "documents.ca", "err_cat_documents"}}},
-		{"{\"procedures\":[{\"code\":\"p\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"},"
+		{"{\"procedures\":[{\"code\":\"p\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}"
+		 ","
+		 "\"id_methods\":[\"dnie\"],\"channels\":[\"fax\"],\"duration_min\":10,\"documents\":{\"ca\":[\"a|b\"]}"
+		 "}]}",
+		 {{"procedures[0]", "channels", "err_cat_channels"},
+		  {"procedures[0]", "documents.ca", "err_cat_documents"}}},
+		{"{\"procedures\":[{\"code\":\"p\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}"
+		 ","
 		 "\"id_methods\":[\"dnie\"],\"channels\":[\"phone\"],\"duration_min\":1.5,\"active\":\"yes\"}]}",
 		 {{"procedures[0]", "duration_min", "err_cat_duration"}, {"procedures[0]", "active", "err_cat_bool"}}},
-		{"{\"procedures\":[{\"code\":\"p\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"},"
+		{"{\"procedures\":[{\"code\":\"p\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}"
+		 ","
 		 "\"id_methods\":[\"dnie\"],\"channels\":[\"phone\"],\"offices\":[\"centre\",\"\"]}]}",
-		 {{"procedures[0]", "offices", "err_cat_required"}, {"procedures[0]", "duration_min", "err_cat_required"}}},
+		 {{"procedures[0]", "offices", "err_cat_required"},
+		  {"procedures[0]", "duration_min", "err_cat_required"}}},
 		{"{\"format\":\"other\",\"version\":2,\"offices\":{}}",
-		 {{"document", "format", "err_cat_format"}, {"document", "version", "err_cat_format"}, {"document", "offices", "err_cat_type"}}},
+		 {{"document", "format", "err_cat_format"},
+		  {"document", "version", "err_cat_format"},
+		  {"document", "offices", "err_cat_type"}}},
 		{"{\"organisations\":[7]}", {{"organisations[0]", "", "err_cat_type"}}},
 		{"{\"offices\": [", {{"line 1, column 13", "", "err_cat_json"}}},
 		{"[]", {{"", "", "err_cat_format"}}},
@@ -503,7 +569,8 @@ static void test_csv_reader_errors(void **state)
 		{"office,zone,kind,name_ca,name_es,name_en,colour,letter\n"
 		 "centre,a,welcome,A,A,A,#1d4f91\n",
 		 {{"line 2", "", "err_cat_columns"}}},
-		{"office,zone,kind,name_ca,name_es,name_en,colour,letter,shoe\n", {{"line 1", "shoe", "err_cat_column"}}},
+		{"office,zone,kind,name_ca,name_es,name_en,colour,letter,shoe\n",
+		 {{"line 1", "shoe", "err_cat_column"}}},
 		{"office,zone,kind,name_ca,name_es,name_en,colour\n", {{"line 1", "letter", "err_cat_column_missing"}}},
 		{"name,city\nx,y\n", {{"line 1", "", "err_cat_header"}}},
 		{"", {{"line 1", "", "err_cat_header"}}},
@@ -569,8 +636,9 @@ static void test_csv_reader_kinds(void **state)
 	}
 	/* Rows of desks.csv group by office and zone. */
 	arena_t *a = arena_new();
-	const char *csv = "office,zone,desk,display_name,active\n"
-			  "centre,b,t1,Taula 1,true\ncentre,b,t2,Taula 2,0\nla-riera,b,t1,Taula 1,\ncentre,c,t9,Taula 9,yes\n";
+	const char *csv =
+		"office,zone,desk,display_name,active\n"
+		"centre,b,t1,Taula 1,true\ncentre,b,t2,Taula 2,0\nla-riera,b,t1,Taula 1,\ncentre,c,t9,Taula 9,yes\n";
 	cat_doc_t d;
 	cat_kind_t kind;
 	cat_ierrs_t *e = arena_alloc(a, sizeof *e);
@@ -767,8 +835,9 @@ static void test_store_import_export(void **state)
 	cat_import_stats_t st;
 	cat_ierrs_t *e = arena_alloc(a, sizeof *e);
 	assert_int_equal(import_text(c, a, text, false, &st, e), 0);
-	assert_int_equal(st.offices.created + st.offices.updated + st.zones.created + st.zones.updated + st.desks.created +
-				 st.desks.updated + st.procs.created + st.procs.updated + st.orgs.created + st.orgs.updated,
+	assert_int_equal(st.offices.created + st.offices.updated + st.zones.created + st.zones.updated +
+				 st.desks.created + st.desks.updated + st.procs.created + st.procs.updated +
+				 st.orgs.created + st.orgs.updated,
 			 0);
 	assert_int_equal(st.offices.unchanged, (int)d1.noffices);
 	free(text);
@@ -777,11 +846,14 @@ static void test_store_import_export(void **state)
 	const char *swap =
 		"{\"offices\":[{\"code\":\"centre\",\"organisation\":\"vilamar\",\"kind\":\"citizen_office\","
 		"\"name\":{\"ca\":\"OAC Centre\",\"es\":\"OAC Centro\",\"en\":\"Centre Citizen Office\"},"
-		"\"address\":\"Plaça de la Vila, 1\",\"postcode\":\"08990\",\"city\":\"Vilamar\",\"lat\":41.2795,\"lon\":1.979,"
+		"\"address\":\"Plaça de la Vila, "
+		"1\",\"postcode\":\"08990\",\"city\":\"Vilamar\",\"lat\":41.2795,\"lon\":1.979,"
 		"\"phone\":\"010\",\"zones\":["
-		"{\"code\":\"acollida\",\"kind\":\"welcome\",\"name\":{\"ca\":\"Acollida\",\"es\":\"Acogida\",\"en\":\"Welcome\"},"
+		"{\"code\":\"acollida\",\"kind\":\"welcome\",\"name\":{\"ca\":\"Acollida\",\"es\":\"Acogida\",\"en\":"
+		"\"Welcome\"},"
 		"\"colour\":\"#a4135c\",\"letter\":\"B\"},"
-		"{\"code\":\"assistida\",\"kind\":\"assisted\",\"name\":{\"ca\":\"Atenció assistida\",\"es\":\"Atención asistida\","
+		"{\"code\":\"assistida\",\"kind\":\"assisted\",\"name\":{\"ca\":\"Atenció "
+		"assistida\",\"es\":\"Atención asistida\","
 		"\"en\":\"Assisted service\"},\"colour\":\"#1d4f91\",\"letter\":\"A\",\"desks\":[{\"code\":\"taula-1\","
 		"\"display_name\":\"Taula 1 (finestreta)\"}]}]}]}";
 	e = arena_alloc(a, sizeof *e);
@@ -798,11 +870,14 @@ static void test_store_import_export(void **state)
 	assert_int_equal(full.zones[0].ndesks, 4);
 
 	/* Errors found while applying: nothing written, each named. */
-	const char *bad = "{\"offices\":[{\"code\":\"nova\",\"organisation\":\"ningu\",\"kind\":\"citizen_office\","
-			  "\"name\":{\"ca\":\"N\",\"es\":\"N\",\"en\":\"N\"}}],"
-			  "\"procedures\":[{\"code\":\"nou\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"},"
-			  "\"id_methods\":[\"none\"],\"channels\":[\"phone\"],\"duration_min\":5,\"offices\":[\"centre\",\"enlloc\"]}],"
-			  "\"organisations\":[{\"code\":\"nou-org\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}}]}";
+	const char *bad =
+		"{\"offices\":[{\"code\":\"nova\",\"organisation\":\"ningu\",\"kind\":\"citizen_office\","
+		"\"name\":{\"ca\":\"N\",\"es\":\"N\",\"en\":\"N\"}}],"
+		"\"procedures\":[{\"code\":\"nou\",\"category\":\"c\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}"
+		","
+		"\"id_methods\":[\"none\"],\"channels\":[\"phone\"],\"duration_min\":5,\"offices\":[\"centre\","
+		"\"enlloc\"]}],"
+		"\"organisations\":[{\"code\":\"nou-org\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}}]}";
 	e = arena_alloc(a, sizeof *e);
 	assert_int_equal(import_text(c, a, bad, false, &st, e), ERR_INVALID);
 	want_err_t want[] = {{"offices[0]", "organisation", "err_cat_org_unknown"},
@@ -812,7 +887,8 @@ static void test_store_import_export(void **state)
 	assert_int_equal(cat_store_org_get(c, a, "nou-org", &org), ERR_NOT_FOUND);
 
 	/* A dry run writes nothing even when valid. */
-	const char *ok = "{\"organisations\":[{\"code\":\"nou-org\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}}]}";
+	const char *ok =
+		"{\"organisations\":[{\"code\":\"nou-org\",\"name\":{\"ca\":\"A\",\"es\":\"B\",\"en\":\"C\"}}]}";
 	e = arena_alloc(a, sizeof *e);
 	assert_int_equal(import_text(c, a, ok, true, &st, e), 0);
 	assert_int_equal(st.orgs.created, 1);
@@ -822,10 +898,11 @@ static void test_store_import_export(void **state)
 	assert_int_equal(cat_store_org_get(c, a, "nou-org", &org), 0);
 
 	/* A letter held by a zone the document does not mention stays taken. */
-	const char *clash = "{\"offices\":[{\"code\":\"centre\",\"organisation\":\"vilamar\",\"kind\":\"citizen_office\","
-			    "\"name\":{\"ca\":\"OAC Centre\",\"es\":\"OAC Centro\",\"en\":\"Centre Citizen Office\"},"
-			    "\"zones\":[{\"code\":\"nova\",\"kind\":\"welcome\",\"name\":{\"ca\":\"N\",\"es\":\"N\",\"en\":\"N\"},"
-			    "\"colour\":\"#1d4f91\",\"letter\":\"C\"}]}]}";
+	const char *clash =
+		"{\"offices\":[{\"code\":\"centre\",\"organisation\":\"vilamar\",\"kind\":\"citizen_office\","
+		"\"name\":{\"ca\":\"OAC Centre\",\"es\":\"OAC Centro\",\"en\":\"Centre Citizen Office\"},"
+		"\"zones\":[{\"code\":\"nova\",\"kind\":\"welcome\",\"name\":{\"ca\":\"N\",\"es\":\"N\",\"en\":\"N\"},"
+		"\"colour\":\"#1d4f91\",\"letter\":\"C\"}]}]}";
 	e = arena_alloc(a, sizeof *e);
 	assert_int_equal(import_text(c, a, clash, false, &st, e), ERR_INVALID);
 	want_err_t want2[] = {{"offices[0].zones[0]", "letter", "err_cat_letter_taken"}};

@@ -16,187 +16,172 @@
 struct file_case {
 	const char *what;
 	const char *ini;
-	const char *err;  /* NULL: loads; otherwise the exact message */
+	const char *err; /* NULL: loads; otherwise the exact message */
 	char type;
-	const char *key;  /* checked after loading (or, on error, that it kept its default) */
+	const char *key; /* checked after loading (or, on error, that it kept its default) */
 	const char *want;
 };
 
 static const struct file_case file_cases[] = {
-	{ "empty file keeps defaults", "", NULL, 's', "server.listen", "127.0.0.1:8080" },
-	{ "comments only", "# one\n; two\n\n", NULL, 'i', "server.threads", "0" },
-	{ "int", "[server]\nthreads = 4\n", NULL, 'i', "server.threads", "4" },
-	{ "int at the low bound", "[limits]\nmax_sse = 0\n", NULL, 'i', "limits.max_sse", "0" },
-	{ "int at the high bound", "[limits]\nmax_body = 1073741824\n", NULL, 'i', "limits.max_body",
-	  "1073741824" },
-	{ "ipv4 listen", "[server]\nlisten = 0.0.0.0:80\n", NULL, 's', "server.listen", "0.0.0.0:80" },
-	{ "ipv6 listen", "[server]\nlisten = [::1]:9000\n", NULL, 's', "server.listen", "[::1]:9000" },
-	{ "postgresql url", "[database]\nurl = postgresql://fin:pw@db/fin?sslmode=require\n", NULL,
-	  's', "database.url", "postgresql://fin:pw@db/fin?sslmode=require" },
-	{ "postgres url", "[database]\nurl = postgres://db/fin\n", NULL, 's', "database.url",
-	  "postgres://db/fin" },
-	{ "inline comment", "[database]\npool = 16 ; per node\n", NULL, 'i', "database.pool", "16" },
-	{ "quoted value", "[city]\nname = \"Ajuntament de l'Hospitalet\"\n", NULL, 's', "city.name",
-	  "Ajuntament de l'Hospitalet" },
-	{ "utf-8 value", "[city]\nname = Ajuntament de Lleida · Paeria\n", NULL, 's', "city.name",
-	  "Ajuntament de Lleida · Paeria" },
-	{ "CRLF lines", "[server]\r\nthreads = 7\r\n", NULL, 'i', "server.threads", "7" },
-	{ "no final newline", "[server]\nthreads = 3", NULL, 'i', "server.threads", "3" },
-	{ "colon separator", "[server]\nthreads: 5\n", NULL, 'i', "server.threads", "5" },
-	{ "bool on", "[server]\nsecure_cookies = On\n", NULL, 'b', "server.secure_cookies", "true" },
-	{ "bool yes", "[server]\ntrust_proxy = yes\n", NULL, 'b', "server.trust_proxy", "true" },
-	{ "bool 0", "[log]\naccess = 0\n", NULL, 'b', "log.access", "false" },
-	{ "bool off", "[log]\naccess = off\n", NULL, 'b', "log.access", "false" },
-	{ "indented key is a key, not a continuation",
-	  "[server]\nlisten = 10.0.0.1:8080\n    threads = 4\n", NULL, 'i', "server.threads", "4" },
-	{ "section given twice",
-	  "[server]\nthreads = 2\n[log]\naccess = no\n[server]\nconnection_limit = 9\n", NULL, 'i',
-	  "server.connection_limit", "9" },
-	{ "whole file",
-	  "# Finestreta\n"
-	  "[server]\n"
-	  "listen = 127.0.0.1:9090\n"
-	  "threads = 8\n"
-	  "connection_limit = 5000\n"
-	  "connection_timeout = 60\n"
-	  "root = /srv/finestreta\n"
-	  "public_url = https://cita.example.cat\n"
-	  "secure_cookies = true\n"
-	  "trust_proxy = true\n"
-	  "\n[database]\nurl = sqlite:/var/lib/finestreta/db\npool = 4\n"
-	  "\n[limits]\nmax_body = 2048\nmax_upload = 4096\nmax_fields = 10\nmax_sse = 5\n"
-	  "\n[session]\nttl = 600\nidle = 60\n"
-	  "\n[login]\nmax_attempts = 3\nwindow = 60\nlockout = 120\nmax_attempts_per_ip = 9\n"
-	  "\n[city]\nname = Vilamar\n"
-	  "\n[events]\nheartbeat = 5\n"
-	  "\n[log]\naccess = false\n",
-	  NULL, 'i', "login.max_attempts_per_ip", "9" },
+	{"empty file keeps defaults", "", NULL, 's', "server.listen", "127.0.0.1:8080"},
+	{"comments only", "# one\n; two\n\n", NULL, 'i', "server.threads", "0"},
+	{"int", "[server]\nthreads = 4\n", NULL, 'i', "server.threads", "4"},
+	{"int at the low bound", "[limits]\nmax_sse = 0\n", NULL, 'i', "limits.max_sse", "0"},
+	{"int at the high bound", "[limits]\nmax_body = 1073741824\n", NULL, 'i', "limits.max_body", "1073741824"},
+	{"ipv4 listen", "[server]\nlisten = 0.0.0.0:80\n", NULL, 's', "server.listen", "0.0.0.0:80"},
+	{"ipv6 listen", "[server]\nlisten = [::1]:9000\n", NULL, 's', "server.listen", "[::1]:9000"},
+	{"postgresql url", "[database]\nurl = postgresql://fin:pw@db/fin?sslmode=require\n", NULL, 's', "database.url",
+	 "postgresql://fin:pw@db/fin?sslmode=require"},
+	{"postgres url", "[database]\nurl = postgres://db/fin\n", NULL, 's', "database.url", "postgres://db/fin"},
+	{"inline comment", "[database]\npool = 16 ; per node\n", NULL, 'i', "database.pool", "16"},
+	{"quoted value", "[city]\nname = \"Ajuntament de l'Hospitalet\"\n", NULL, 's', "city.name",
+	 "Ajuntament de l'Hospitalet"},
+	{"utf-8 value", "[city]\nname = Ajuntament de Lleida · Paeria\n", NULL, 's', "city.name",
+	 "Ajuntament de Lleida · Paeria"},
+	{"CRLF lines", "[server]\r\nthreads = 7\r\n", NULL, 'i', "server.threads", "7"},
+	{"no final newline", "[server]\nthreads = 3", NULL, 'i', "server.threads", "3"},
+	{"colon separator", "[server]\nthreads: 5\n", NULL, 'i', "server.threads", "5"},
+	{"bool on", "[server]\nsecure_cookies = On\n", NULL, 'b', "server.secure_cookies", "true"},
+	{"bool yes", "[server]\ntrust_proxy = yes\n", NULL, 'b', "server.trust_proxy", "true"},
+	{"bool 0", "[log]\naccess = 0\n", NULL, 'b', "log.access", "false"},
+	{"bool off", "[log]\naccess = off\n", NULL, 'b', "log.access", "false"},
+	{"indented key is a key, not a continuation", "[server]\nlisten = 10.0.0.1:8080\n    threads = 4\n", NULL, 'i',
+	 "server.threads", "4"},
+	{"section given twice", "[server]\nthreads = 2\n[log]\naccess = no\n[server]\nconnection_limit = 9\n", NULL,
+	 'i', "server.connection_limit", "9"},
+	{"whole file",
+	 "# Finestreta\n"
+	 "[server]\n"
+	 "listen = 127.0.0.1:9090\n"
+	 "threads = 8\n"
+	 "connection_limit = 5000\n"
+	 "connection_timeout = 60\n"
+	 "root = /srv/finestreta\n"
+	 "public_url = https://cita.example.cat\n"
+	 "secure_cookies = true\n"
+	 "trust_proxy = true\n"
+	 "\n[database]\nurl = sqlite:/var/lib/finestreta/db\npool = 4\n"
+	 "\n[limits]\nmax_body = 2048\nmax_upload = 4096\nmax_fields = 10\nmax_sse = 5\n"
+	 "\n[session]\nttl = 600\nidle = 60\n"
+	 "\n[login]\nmax_attempts = 3\nwindow = 60\nlockout = 120\nmax_attempts_per_ip = 9\n"
+	 "\n[city]\nname = Vilamar\n"
+	 "\n[events]\nheartbeat = 5\n"
+	 "\n[log]\naccess = false\n",
+	 NULL, 'i', "login.max_attempts_per_ip", "9"},
 
-	{ "unknown section", "# comment\n\n[sever]\nthreads = 1\n", "t.ini:3: unknown section [sever]",
-	  'i', "server.threads", "0" },
-	{ "byte order mark", "\xEF\xBB\xBF[server]\nthreads = 6\n", NULL, 'i', "server.threads",
-	  "6" },
-	{ "unknown section after a byte order mark", "\xEF\xBB\xBF[extra]\n",
-	  "t.ini:1: unknown section [extra]", 'i', "server.threads", "0" },
-	{ "empty unknown section", "[server]\nthreads = 1\n[extra]\n",
-	  "t.ini:3: unknown section [extra]", 'i', "server.threads", "0" },
-	{ "unknown key", "[server]\n\n; comment\nthread = 4\n",
-	  "t.ini:4: unknown key 'thread' in section [server]", 'i', "server.threads", "0" },
-	{ "key of another section", "[server]\npool = 4\n",
-	  "t.ini:2: unknown key 'pool' in section [server]", 'i', "database.pool", "8" },
-	{ "keys are case-sensitive", "[server]\nThreads = 4\n",
-	  "t.ini:2: unknown key 'Threads' in section [server]", 'i', "server.threads", "0" },
-	{ "bad int", "[server]\nthreads = abc\n",
-	  "t.ini:2: bad value for server.threads: 'abc' (expected an integer 0..256)", 'i',
-	  "server.threads", "0" },
-	{ "int with a unit", "[session]\nttl = 60s\n",
-	  "t.ini:2: bad value for session.ttl: '60s' (expected an integer 60..2592000)", 'i',
-	  "session.ttl", "28800" },
-	{ "int above range", "[server]\nthreads = 257\n",
-	  "t.ini:2: bad value for server.threads: '257' (expected an integer 0..256)", 'i',
-	  "server.threads", "0" },
-	{ "int below range", "[database]\npool = 0\n",
-	  "t.ini:2: bad value for database.pool: '0' (expected an integer 1..256)", 'i',
-	  "database.pool", "8" },
-	{ "negative int", "[limits]\nmax_fields = -1\n",
-	  "t.ini:2: bad value for limits.max_fields: '-1' (expected an integer 1..10000)", 'i',
-	  "limits.max_fields", "200" },
-	{ "huge int", "[limits]\nmax_body = 99999999999999999999999\n",
-	  "t.ini:2: bad value for limits.max_body: '99999999999999999999999' (expected an integer "
-	  "1024..1073741824)",
-	  'i', "limits.max_body", "1048576" },
-	{ "empty int", "[events]\nheartbeat =\n",
-	  "t.ini:2: bad value for events.heartbeat: '' (expected an integer 1..300)", 'i',
-	  "events.heartbeat", "15" },
-	{ "bad bool", "[server]\nsecure_cookies = maybe\n",
-	  "t.ini:2: bad value for server.secure_cookies: 'maybe' (expected true or false: "
-	  "true/false, on/off, yes/no, 1/0)",
-	  'b', "server.secure_cookies", "false" },
-	{ "listen without port", "[server]\nlisten = 127.0.0.1\n",
-	  "t.ini:2: bad value for server.listen: '127.0.0.1' (expected ADDR:PORT or [IPv6]:PORT "
-	  "with an IP address and a port 1..65535)",
-	  's', "server.listen", "127.0.0.1:8080" },
-	{ "listen with a host name", "[server]\nlisten = localhost:8080\n",
-	  "t.ini:2: bad value for server.listen: 'localhost:8080' (expected ADDR:PORT or "
-	  "[IPv6]:PORT with an IP address and a port 1..65535)",
-	  's', "server.listen", "127.0.0.1:8080" },
-	{ "listen port 0", "[server]\nlisten = 127.0.0.1:0\n",
-	  "t.ini:2: bad value for server.listen: '127.0.0.1:0' (expected ADDR:PORT or [IPv6]:PORT "
-	  "with an IP address and a port 1..65535)",
-	  's', "server.listen", "127.0.0.1:8080" },
-	{ "listen port too big", "[server]\nlisten = 127.0.0.1:65536\n",
-	  "t.ini:2: bad value for server.listen: '127.0.0.1:65536' (expected ADDR:PORT or "
-	  "[IPv6]:PORT with an IP address and a port 1..65535)",
-	  's', "server.listen", "127.0.0.1:8080" },
-	{ "listen ipv6 without brackets", "[server]\nlisten = ::1:8080\n",
-	  "t.ini:2: bad value for server.listen: '::1:8080' (expected ADDR:PORT or [IPv6]:PORT "
-	  "with an IP address and a port 1..65535)",
-	  's', "server.listen", "127.0.0.1:8080" },
-	{ "bad url", "[database]\nurl = mysql://db/fin\n",
-	  "t.ini:2: bad value for database.url: 'mysql://db/fin' (expected sqlite:PATH, "
-	  "postgresql://... or postgres://...)",
-	  's', "database.url", "sqlite:data/finestreta.db" },
-	{ "sqlite url without path", "[database]\nurl = sqlite:\n",
-	  "t.ini:2: bad value for database.url: 'sqlite:' (expected sqlite:PATH, postgresql://... "
-	  "or postgres://...)",
-	  's', "database.url", "sqlite:data/finestreta.db" },
-	{ "bad public url", "[server]\npublic_url = cita.example.cat\n",
-	  "t.ini:2: bad value for server.public_url: 'cita.example.cat' (expected an http:// or "
-	  "https:// URL)",
-	  's', "server.public_url", "http://127.0.0.1:8080" },
-	{ "empty root", "[server]\nroot =\n",
-	  "t.ini:2: bad value for server.root: '' (expected a directory)", 's', "server.root", "." },
-	{ "key outside a section", "threads = 4\n",
-	  "t.ini:1: 'threads' is outside any section (start with a [section] line)", 'i',
-	  "server.threads", "0" },
-	{ "line without '='", "[server]\n\nthreads 4\n",
-	  "t.ini:3: expected 'key = value', a [section] or a comment", 'i', "server.threads", "0" },
-	{ "header without ']'", "# x\n[server\nthreads = 4\n",
-	  "t.ini:2: section header without a closing ']'", 'i', "server.threads", "0" },
-	{ "key set twice", "[server]\nthreads = 1\n\nthreads = 2\n",
-	  "t.ini:4: server.threads is set twice (first on line 2)", 'i', "server.threads", "0" },
-	{ "line number after comments and blank lines",
-	  "# Finestreta\n"
-	  "; settings\n"
-	  "\n"
-	  "[server]\n"
-	  "   # indented comment\n"
-	  "listen = 127.0.0.1:8080\n"
-	  "\n"
-	  "\n"
-	  "threads = many\n"
-	  "pool = 1\n",
-	  "t.ini:9: bad value for server.threads: 'many' (expected an integer 0..256)", 's',
-	  "server.listen", "127.0.0.1:8080" },
-	{ "first of several errors is reported", "[server]\nthreads = x\nfoo = 1\n",
-	  "t.ini:2: bad value for server.threads: 'x' (expected an integer 0..256)", 'i',
-	  "server.threads", "0" },
-	{ "a bad file changes nothing", "[server]\nthreads = 9\npool = 1\n",
-	  "t.ini:3: unknown key 'pool' in section [server]", 'i', "server.threads", "0" },
-	{ "control character in a value", "[city]\nname = a\tb\n",
-	  "t.ini:2: bad value for city.name: 'a?b' (expected UTF-8 text without control "
-	  "characters, at most 2048 bytes)",
-	  's', "city.name", "Ajuntament de Vilamar" },
-	{ "invalid UTF-8 in a value", "[city]\nname = \xff\xfe\n",
-	  "t.ini:2: bad value for city.name: '?\?' (expected UTF-8 text without control "
-	  "characters, at most 2048 bytes)",
-	  's', "city.name", "Ajuntament de Vilamar" },
+	{"unknown section", "# comment\n\n[sever]\nthreads = 1\n", "t.ini:3: unknown section [sever]", 'i',
+	 "server.threads", "0"},
+	{"byte order mark", "\xEF\xBB\xBF[server]\nthreads = 6\n", NULL, 'i', "server.threads", "6"},
+	{"unknown section after a byte order mark", "\xEF\xBB\xBF[extra]\n", "t.ini:1: unknown section [extra]", 'i',
+	 "server.threads", "0"},
+	{"empty unknown section", "[server]\nthreads = 1\n[extra]\n", "t.ini:3: unknown section [extra]", 'i',
+	 "server.threads", "0"},
+	{"unknown key", "[server]\n\n; comment\nthread = 4\n", "t.ini:4: unknown key 'thread' in section [server]", 'i',
+	 "server.threads", "0"},
+	{"key of another section", "[server]\npool = 4\n", "t.ini:2: unknown key 'pool' in section [server]", 'i',
+	 "database.pool", "8"},
+	{"keys are case-sensitive", "[server]\nThreads = 4\n", "t.ini:2: unknown key 'Threads' in section [server]",
+	 'i', "server.threads", "0"},
+	{"bad int", "[server]\nthreads = abc\n",
+	 "t.ini:2: bad value for server.threads: 'abc' (expected an integer 0..256)", 'i', "server.threads", "0"},
+	{"int with a unit", "[session]\nttl = 60s\n",
+	 "t.ini:2: bad value for session.ttl: '60s' (expected an integer 60..2592000)", 'i', "session.ttl", "28800"},
+	{"int above range", "[server]\nthreads = 257\n",
+	 "t.ini:2: bad value for server.threads: '257' (expected an integer 0..256)", 'i', "server.threads", "0"},
+	{"int below range", "[database]\npool = 0\n",
+	 "t.ini:2: bad value for database.pool: '0' (expected an integer 1..256)", 'i', "database.pool", "8"},
+	{"negative int", "[limits]\nmax_fields = -1\n",
+	 "t.ini:2: bad value for limits.max_fields: '-1' (expected an integer 1..10000)", 'i', "limits.max_fields",
+	 "200"},
+	{"huge int", "[limits]\nmax_body = 99999999999999999999999\n",
+	 "t.ini:2: bad value for limits.max_body: '99999999999999999999999' (expected an integer "
+	 "1024..1073741824)",
+	 'i', "limits.max_body", "1048576"},
+	{"empty int", "[events]\nheartbeat =\n",
+	 "t.ini:2: bad value for events.heartbeat: '' (expected an integer 1..300)", 'i', "events.heartbeat", "15"},
+	{"bad bool", "[server]\nsecure_cookies = maybe\n",
+	 "t.ini:2: bad value for server.secure_cookies: 'maybe' (expected true or false: "
+	 "true/false, on/off, yes/no, 1/0)",
+	 'b', "server.secure_cookies", "false"},
+	{"listen without port", "[server]\nlisten = 127.0.0.1\n",
+	 "t.ini:2: bad value for server.listen: '127.0.0.1' (expected ADDR:PORT or [IPv6]:PORT "
+	 "with an IP address and a port 1..65535)",
+	 's', "server.listen", "127.0.0.1:8080"},
+	{"listen with a host name", "[server]\nlisten = localhost:8080\n",
+	 "t.ini:2: bad value for server.listen: 'localhost:8080' (expected ADDR:PORT or "
+	 "[IPv6]:PORT with an IP address and a port 1..65535)",
+	 's', "server.listen", "127.0.0.1:8080"},
+	{"listen port 0", "[server]\nlisten = 127.0.0.1:0\n",
+	 "t.ini:2: bad value for server.listen: '127.0.0.1:0' (expected ADDR:PORT or [IPv6]:PORT "
+	 "with an IP address and a port 1..65535)",
+	 's', "server.listen", "127.0.0.1:8080"},
+	{"listen port too big", "[server]\nlisten = 127.0.0.1:65536\n",
+	 "t.ini:2: bad value for server.listen: '127.0.0.1:65536' (expected ADDR:PORT or "
+	 "[IPv6]:PORT with an IP address and a port 1..65535)",
+	 's', "server.listen", "127.0.0.1:8080"},
+	{"listen ipv6 without brackets", "[server]\nlisten = ::1:8080\n",
+	 "t.ini:2: bad value for server.listen: '::1:8080' (expected ADDR:PORT or [IPv6]:PORT "
+	 "with an IP address and a port 1..65535)",
+	 's', "server.listen", "127.0.0.1:8080"},
+	{"bad url", "[database]\nurl = mysql://db/fin\n",
+	 "t.ini:2: bad value for database.url: 'mysql://db/fin' (expected sqlite:PATH, "
+	 "postgresql://... or postgres://...)",
+	 's', "database.url", "sqlite:data/finestreta.db"},
+	{"sqlite url without path", "[database]\nurl = sqlite:\n",
+	 "t.ini:2: bad value for database.url: 'sqlite:' (expected sqlite:PATH, postgresql://... "
+	 "or postgres://...)",
+	 's', "database.url", "sqlite:data/finestreta.db"},
+	{"bad public url", "[server]\npublic_url = cita.example.cat\n",
+	 "t.ini:2: bad value for server.public_url: 'cita.example.cat' (expected an http:// or "
+	 "https:// URL)",
+	 's', "server.public_url", "http://127.0.0.1:8080"},
+	{"empty root", "[server]\nroot =\n", "t.ini:2: bad value for server.root: '' (expected a directory)", 's',
+	 "server.root", "."},
+	{"key outside a section", "threads = 4\n",
+	 "t.ini:1: 'threads' is outside any section (start with a [section] line)", 'i', "server.threads", "0"},
+	{"line without '='", "[server]\n\nthreads 4\n", "t.ini:3: expected 'key = value', a [section] or a comment",
+	 'i', "server.threads", "0"},
+	{"header without ']'", "# x\n[server\nthreads = 4\n", "t.ini:2: section header without a closing ']'", 'i',
+	 "server.threads", "0"},
+	{"key set twice", "[server]\nthreads = 1\n\nthreads = 2\n",
+	 "t.ini:4: server.threads is set twice (first on line 2)", 'i', "server.threads", "0"},
+	{"line number after comments and blank lines",
+	 "# Finestreta\n"
+	 "; settings\n"
+	 "\n"
+	 "[server]\n"
+	 "   # indented comment\n"
+	 "listen = 127.0.0.1:8080\n"
+	 "\n"
+	 "\n"
+	 "threads = many\n"
+	 "pool = 1\n",
+	 "t.ini:9: bad value for server.threads: 'many' (expected an integer 0..256)", 's', "server.listen",
+	 "127.0.0.1:8080"},
+	{"first of several errors is reported", "[server]\nthreads = x\nfoo = 1\n",
+	 "t.ini:2: bad value for server.threads: 'x' (expected an integer 0..256)", 'i', "server.threads", "0"},
+	{"a bad file changes nothing", "[server]\nthreads = 9\npool = 1\n",
+	 "t.ini:3: unknown key 'pool' in section [server]", 'i', "server.threads", "0"},
+	{"control character in a value", "[city]\nname = a\tb\n",
+	 "t.ini:2: bad value for city.name: 'a?b' (expected UTF-8 text without control "
+	 "characters, at most 2048 bytes)",
+	 's', "city.name", "Ajuntament de Vilamar"},
+	{"invalid UTF-8 in a value", "[city]\nname = \xff\xfe\n",
+	 "t.ini:2: bad value for city.name: '?\?' (expected UTF-8 text without control "
+	 "characters, at most 2048 bytes)",
+	 's', "city.name", "Ajuntament de Vilamar"},
 };
 
 static void check_value(const config_t *c, const struct file_case *t)
 {
 	char got[64];
 	switch (t->type) {
-	case 's':
-		assert_string_equal(config_str(c, t->key), t->want);
-		return;
+	case 's': assert_string_equal(config_str(c, t->key), t->want); return;
 	case 'i':
 		snprintf(got, sizeof got, "%lld", (long long)config_int(c, t->key));
 		assert_string_equal(got, t->want);
 		return;
-	case 'b':
-		assert_string_equal(config_bool(c, t->key) ? "true" : "false", t->want);
-		return;
+	case 'b': assert_string_equal(config_bool(c, t->key) ? "true" : "false", t->want); return;
 	}
 	fail();
 }
@@ -300,13 +285,11 @@ static void test_long_line_and_nul(void **state)
 	assert_int_equal(config_load_string(c, "t.ini", ini, (size_t)n, err, sizeof err), 0);
 	assert_int_equal(strlen(config_str(c, "city.name")), 198 - 7);
 	n = snprintf(ini, sizeof ini, "[city]\n\nname = %0*d\n", 199 - 7, 0);
-	assert_int_equal(config_load_string(c, "t.ini", ini, (size_t)n, err, sizeof err),
-			 ERR_INVALID);
+	assert_int_equal(config_load_string(c, "t.ini", ini, (size_t)n, err, sizeof err), ERR_INVALID);
 	assert_string_equal(err, "t.ini:3: line too long (at most 198 bytes)");
 
 	static const char nul[] = "[server]\nthreads = 1\0 2\n";
-	assert_int_equal(config_load_string(c, "t.ini", nul, sizeof nul - 1, err, sizeof err),
-			 ERR_INVALID);
+	assert_int_equal(config_load_string(c, "t.ini", nul, sizeof nul - 1, err, sizeof err), ERR_INVALID);
 	assert_string_equal(err, "t.ini:2: NUL byte in the line");
 	assert_int_equal(config_int(c, "server.threads"), 0);
 	config_free(c);
@@ -325,8 +308,7 @@ static void test_load_file(void **state)
 	config_t *c = config_new();
 	char err[512], want[512];
 	assert_int_equal(config_load_file(c, path, err, sizeof err), ERR_INVALID);
-	snprintf(want, sizeof want,
-		 "%s:5: bad value for database.pool: 'abc' (expected an integer 1..256)", path);
+	snprintf(want, sizeof want, "%s:5: bad value for database.pool: 'abc' (expected an integer 1..256)", path);
 	assert_string_equal(err, want);
 
 	FILE *f = fopen(path, "w");
@@ -349,9 +331,13 @@ static void test_env(void **state)
 	char err[256];
 	config_t *c = config_new();
 	static const char ini[] = "[server]\nthreads = 4\nlisten = 127.0.0.1:1000\n";
-	char *env[] = { "PATH=/usr/bin", "FINESTRETA_SERVER_THREADS=6",
-			"FINESTRETA_LIMITS_MAX_BODY=4096", "FINESTRETA_SERVER_PUBLIC_URL=https://x.cat",
-			"FINESTRETA_LOG_ACCESS=off", "FINESTRETA=ignored", NULL };
+	char *env[] = {"PATH=/usr/bin",
+		       "FINESTRETA_SERVER_THREADS=6",
+		       "FINESTRETA_LIMITS_MAX_BODY=4096",
+		       "FINESTRETA_SERVER_PUBLIC_URL=https://x.cat",
+		       "FINESTRETA_LOG_ACCESS=off",
+		       "FINESTRETA=ignored",
+		       NULL};
 
 	/* the environment wins over the file whichever is read first */
 	assert_int_equal(config_load_string(c, "t.ini", ini, strlen(ini), err, sizeof err), 0);
@@ -385,18 +371,18 @@ struct env_err_case {
 };
 
 static const struct env_err_case env_errs[] = {
-	{ "FINESTRETA_SERVER_THREAD=1", "environment FINESTRETA_SERVER_THREAD: unknown setting" },
-	{ "FINESTRETA_server_threads=1", "environment FINESTRETA_server_threads: unknown setting" },
-	{ "FINESTRETA_LIMITS_MAX=1", "environment FINESTRETA_LIMITS_MAX: unknown setting" },
-	{ "FINESTRETA_SERVER_THREADS=x",
-	  "environment FINESTRETA_SERVER_THREADS: bad value for server.threads: 'x' (expected an "
-	  "integer 0..256)" },
-	{ "FINESTRETA_DATABASE_URL=mysql:x",
-	  "environment FINESTRETA_DATABASE_URL: bad value for database.url: 'mysql:x' (expected "
-	  "sqlite:PATH, postgresql://... or postgres://...)" },
-	{ "FINESTRETA_SERVER_TRUST_PROXY=",
-	  "environment FINESTRETA_SERVER_TRUST_PROXY: bad value for server.trust_proxy: '' "
-	  "(expected true or false: true/false, on/off, yes/no, 1/0)" },
+	{"FINESTRETA_SERVER_THREAD=1", "environment FINESTRETA_SERVER_THREAD: unknown setting"},
+	{"FINESTRETA_server_threads=1", "environment FINESTRETA_server_threads: unknown setting"},
+	{"FINESTRETA_LIMITS_MAX=1", "environment FINESTRETA_LIMITS_MAX: unknown setting"},
+	{"FINESTRETA_SERVER_THREADS=x",
+	 "environment FINESTRETA_SERVER_THREADS: bad value for server.threads: 'x' (expected an "
+	 "integer 0..256)"},
+	{"FINESTRETA_DATABASE_URL=mysql:x",
+	 "environment FINESTRETA_DATABASE_URL: bad value for database.url: 'mysql:x' (expected "
+	 "sqlite:PATH, postgresql://... or postgres://...)"},
+	{"FINESTRETA_SERVER_TRUST_PROXY=",
+	 "environment FINESTRETA_SERVER_TRUST_PROXY: bad value for server.trust_proxy: '' "
+	 "(expected true or false: true/false, on/off, yes/no, 1/0)"},
 };
 
 static void test_env_errors(void **state)
@@ -405,7 +391,7 @@ static void test_env_errors(void **state)
 	for (size_t i = 0; i < sizeof env_errs / sizeof env_errs[0]; i++) {
 		config_t *c = config_new();
 		char err[256] = "";
-		char *env[] = { "FINESTRETA_DATABASE_POOL=3", (char *)env_errs[i].var, NULL };
+		char *env[] = {"FINESTRETA_DATABASE_POOL=3", (char *)env_errs[i].var, NULL};
 		assert_int_equal(config_load_env(c, env, err, sizeof err), ERR_INVALID);
 		assert_string_equal(err, env_errs[i].err);
 		/* nothing is applied from a bad environment */
@@ -420,8 +406,8 @@ static void test_env_ignored(void **state)
 	(void)state;
 	config_t *c = config_new();
 	char err[256] = "";
-	char *env[] = { "FINESTRETA_CONFIG=/etc/x.ini", "FINESTRETA_TEST_DB=sqlite:x", "FINESTRETA_FOO_BAR=1",
-			"FINESTRETA_SERVER=1", "FINESTRETA_DATABASE_POOL=3", NULL };
+	char *env[] = {"FINESTRETA_CONFIG=/etc/x.ini", "FINESTRETA_TEST_DB=sqlite:x", "FINESTRETA_FOO_BAR=1",
+		       "FINESTRETA_SERVER=1",          "FINESTRETA_DATABASE_POOL=3",  NULL};
 	assert_int_equal(config_load_env(c, env, err, sizeof err), 0);
 	assert_int_equal(config_int(c, "database.pool"), 3);
 	config_free(c);
@@ -439,8 +425,7 @@ static void test_set(void **state)
 	assert_int_equal(config_set(c, "threads", "1", err, sizeof err), ERR_INVALID);
 	assert_string_equal(err, "unknown setting 'threads'");
 	assert_int_equal(config_set(c, "session.idle", "59", err, sizeof err), ERR_INVALID);
-	assert_string_equal(err,
-			    "bad value for session.idle: '59' (expected an integer 60..2592000)");
+	assert_string_equal(err, "bad value for session.idle: '59' (expected an integer 60..2592000)");
 	assert_int_equal(config_int(c, "session.idle"), 3600);
 	assert_int_equal(config_set(c, "server.secure_cookies", "TRUE", err, sizeof err), 0);
 	assert_true(config_bool(c, "server.secure_cookies"));
@@ -484,22 +469,22 @@ struct listen_case {
 };
 
 static const struct listen_case listen_cases[] = {
-	{ "127.0.0.1:8080", 0, "127.0.0.1", 8080 },
-	{ "0.0.0.0:1", 0, "0.0.0.0", 1 },
-	{ "[::1]:65535", 0, "::1", 65535 },
-	{ "[::]:80", 0, "::", 80 },
-	{ "[2001:db8::5]:8443", 0, "2001:db8::5", 8443 },
-	{ "127.0.0.1", ERR_INVALID, NULL, 0 },
-	{ "127.0.0.1:", ERR_INVALID, NULL, 0 },
-	{ "127.0.0.1:+80", ERR_INVALID, NULL, 0 },
-	{ "127.0.0.1:80x", ERR_INVALID, NULL, 0 },
-	{ ":8080", ERR_INVALID, NULL, 0 },
-	{ "[::1]8080", ERR_INVALID, NULL, 0 },
-	{ "[::1:8080", ERR_INVALID, NULL, 0 },
-	{ "[127.0.0.1]:80", ERR_INVALID, NULL, 0 },
-	{ "256.0.0.1:80", ERR_INVALID, NULL, 0 },
-	{ "example.cat:80", ERR_INVALID, NULL, 0 },
-	{ "", ERR_INVALID, NULL, 0 },
+	{"127.0.0.1:8080", 0, "127.0.0.1", 8080},
+	{"0.0.0.0:1", 0, "0.0.0.0", 1},
+	{"[::1]:65535", 0, "::1", 65535},
+	{"[::]:80", 0, "::", 80},
+	{"[2001:db8::5]:8443", 0, "2001:db8::5", 8443},
+	{"127.0.0.1", ERR_INVALID, NULL, 0},
+	{"127.0.0.1:", ERR_INVALID, NULL, 0},
+	{"127.0.0.1:+80", ERR_INVALID, NULL, 0},
+	{"127.0.0.1:80x", ERR_INVALID, NULL, 0},
+	{":8080", ERR_INVALID, NULL, 0},
+	{"[::1]8080", ERR_INVALID, NULL, 0},
+	{"[::1:8080", ERR_INVALID, NULL, 0},
+	{"[127.0.0.1]:80", ERR_INVALID, NULL, 0},
+	{"256.0.0.1:80", ERR_INVALID, NULL, 0},
+	{"example.cat:80", ERR_INVALID, NULL, 0},
+	{"", ERR_INVALID, NULL, 0},
 };
 
 static void test_split_listen(void **state)
@@ -524,7 +509,7 @@ static void test_split_listen(void **state)
 /* tests run from the repository root; also allow build/tests/ */
 static const char *repo_path(const char *rel, char *out, size_t n)
 {
-	static const char *const up[] = { "", "../../", "../" };
+	static const char *const up[] = {"", "../../", "../"};
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(out, n, "%s%s", up[i], rel);
 		if (access(out, R_OK) == 0)
@@ -552,9 +537,8 @@ static void test_docs_and_example(void **state)
 	(void)state;
 	char path[256], err[512];
 	config_t *c = config_new();
-	assert_int_equal(config_load_file(c, repo_path("deploy/finestreta.ini.example", path,
-						   sizeof path),
-					  err, sizeof err),
+	assert_int_equal(config_load_file(c, repo_path("deploy/finestreta.ini.example", path, sizeof path), err,
+					  sizeof err),
 			 0);
 	assert_true(config_bool(c, "server.secure_cookies"));
 	config_free(c);

@@ -261,8 +261,8 @@ static void test_types_roundtrip(void **state)
 		assert_int_equal(db_query_int(c, insert_sql[v->type], &p, 1, &id), 0);
 		assert_true(id > 0);
 		db_res_t *r;
-		assert_int_equal(db_query(c, "SELECT i, t, r, b FROM vals WHERE id = $1", (db_param_t[]){DB_INT(id)},
-					  1, &r),
+		assert_int_equal(db_query(c, "SELECT i, t, r, b FROM vals WHERE id = $1", (db_param_t[]){DB_INT(id)}, 1,
+					  &r),
 				 0);
 		assert_int_equal(db_res_next(r), 1);
 		assert_int_equal(db_res_ncols(r), 4);
@@ -290,8 +290,7 @@ static void test_types_roundtrip(void **state)
 			/* Asked twice, the same bytes. */
 			assert_memory_equal(db_res_blob(r, 3, &len), v->s, len);
 			break;
-		default:
-			fail();
+		default: fail();
 		}
 		/* The other three columns stayed NULL. */
 		int nulls = 0;
@@ -335,8 +334,9 @@ static void test_placeholders(void **state)
 	db_conn_t *c = db_acquire(b->db);
 	db_res_t *r;
 	/* Reused and out of order. */
-	assert_int_equal(db_query(c, "SELECT CAST($2 AS BIGINT) - CAST($1 AS BIGINT), "
-				     "CAST($1 AS BIGINT) * CAST($1 AS BIGINT)",
+	assert_int_equal(db_query(c,
+				  "SELECT CAST($2 AS BIGINT) - CAST($1 AS BIGINT), "
+				  "CAST($1 AS BIGINT) * CAST($1 AS BIGINT)",
 				  (db_param_t[]){DB_INT(10), DB_INT(3)}, 2, &r),
 			 0);
 	assert_int_equal(db_res_next(r), 1);
@@ -439,7 +439,8 @@ static void test_exec_counts(void **state)
 	db_conn_t *c = db_acquire(b->db);
 	static const char *const names[] = {"x", "y", "z"};
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(db_exec(c, "INSERT INTO items (name) VALUES ($1)", (db_param_t[]){DB_TEXT(names[i])}, 1),
+		assert_int_equal(db_exec(c, "INSERT INTO items (name) VALUES ($1)", (db_param_t[]){DB_TEXT(names[i])},
+					 1),
 				 1);
 	assert_int_equal(db_exec(c, "UPDATE items SET name = name || $1", (db_param_t[]){DB_TEXT("!")}, 1), 3);
 	assert_int_equal(db_exec(c, "DELETE FROM items WHERE name = $1", (db_param_t[]){DB_TEXT("none")}, 1), 0);
@@ -457,7 +458,8 @@ static void test_query_int_and_booleans(void **state)
 	backend_t *b = *state;
 	db_conn_t *c = db_acquire(b->db);
 	int64_t v = 123;
-	assert_int_equal(db_query_int(c, "SELECT id FROM items WHERE name = $1", (db_param_t[]){DB_TEXT("none")}, 1, &v),
+	assert_int_equal(db_query_int(c, "SELECT id FROM items WHERE name = $1", (db_param_t[]){DB_TEXT("none")}, 1,
+				      &v),
 			 ERR_NOT_FOUND);
 	assert_int_equal(v, 123);
 	db_res_t *r;
@@ -480,7 +482,8 @@ static void test_nested_same_statement(void **state)
 	db_conn_t *c = db_acquire(b->db);
 	static const char *const names[] = {"a", "b", "c"};
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(db_exec(c, "INSERT INTO items (name) VALUES ($1)", (db_param_t[]){DB_TEXT(names[i])}, 1),
+		assert_int_equal(db_exec(c, "INSERT INTO items (name) VALUES ($1)", (db_param_t[]){DB_TEXT(names[i])},
+					 1),
 				 1);
 	const char *sql = "SELECT name FROM items WHERE name >= $1 ORDER BY name";
 	db_res_t *outer;
@@ -608,8 +611,9 @@ static void test_migrations_once(void **state)
 	backend_t *b = *state;
 	char err[256] = "";
 	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 0);
-	write_file(b->migdir, "002_more.sql", "CREATE TABLE more_stuff (x BIGINT);\n"
-					      "INSERT INTO more_stuff (x) VALUES (1);\n");
+	write_file(b->migdir, "002_more.sql",
+		   "CREATE TABLE more_stuff (x BIGINT);\n"
+		   "INSERT INTO more_stuff (x) VALUES (1);\n");
 	write_file(b->migdir, "README", "not a migration");
 	write_file(b->migdir, "notes.sql", "not a migration either");
 	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 1);
@@ -649,9 +653,10 @@ static void test_failing_migration(void **state)
 	backend_t *b = *state;
 	char err[512] = "";
 	write_file(b->migdir, "002_ok.sql", "CREATE TABLE ok_table (x BIGINT);\n");
-	write_file(b->migdir, "003_bad.sql", "CREATE TABLE half_table (x BIGINT);\n"
-					     "INSERT INTO half_table (x) VALUES (1);\n"
-					     "INSERT INTO no_such_table (x) VALUES (1);\n");
+	write_file(b->migdir, "003_bad.sql",
+		   "CREATE TABLE half_table (x BIGINT);\n"
+		   "INSERT INTO half_table (x) VALUES (1);\n"
+		   "INSERT INTO no_such_table (x) VALUES (1);\n");
 	write_file(b->migdir, "004_later.sql", "CREATE TABLE later_table (x BIGINT);\n");
 	assert_true(db_migrate(b->db, b->migdir, NULL, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "003_bad.sql"));
@@ -697,11 +702,12 @@ static void *migrate_worker(void *arg)
 static void test_concurrent_migrate(void **state)
 {
 	backend_t *b = *state;
-	write_file(b->migdir, "002_slow.sql", "-- postgresql:\n"
-					      "SELECT pg_sleep(0.3);\n"
-					      "-- end\n"
-					      "CREATE TABLE once_only (x BIGINT);\n"
-					      "INSERT INTO once_only (x) VALUES (1);\n");
+	write_file(b->migdir, "002_slow.sql",
+		   "-- postgresql:\n"
+		   "SELECT pg_sleep(0.3);\n"
+		   "-- end\n"
+		   "CREATE TABLE once_only (x BIGINT);\n"
+		   "INSERT INTO once_only (x) VALUES (1);\n");
 	enum { N = 3 };
 	migrator_t m[N];
 	pthread_t th[N];
@@ -837,8 +843,10 @@ static void test_reset_empties(void **state)
 	c = db_acquire(b->db);
 	int64_t n;
 	static const char *const gone[] = {
-		"SELECT COUNT(*) FROM items", "SELECT COUNT(*) FROM schema_migrations",
-		"SELECT COUNT(*) FROM counter", "SELECT COUNT(*) FROM item_names",
+		"SELECT COUNT(*) FROM items",
+		"SELECT COUNT(*) FROM schema_migrations",
+		"SELECT COUNT(*) FROM counter",
+		"SELECT COUNT(*) FROM item_names",
 	};
 	for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
 		assert_int_equal(db_query_int(c, gone[i], NULL, 0, &n), ERR_DB);

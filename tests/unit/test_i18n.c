@@ -19,96 +19,83 @@
 struct po_case {
 	const char *what;
 	const char *src;
-	size_t len;       /* 0: strlen(src) */
-	const char *err;  /* NULL: parses */
-	size_t count;     /* keys in the result */
-	const char *key;  /* one key to check, or NULL */
+	size_t len;      /* 0: strlen(src) */
+	const char *err; /* NULL: parses */
+	size_t count;    /* keys in the result */
+	const char *key; /* one key to check, or NULL */
 	const char *want;
 };
 
 static const struct po_case po_cases[] = {
-	{ "one entry", "msgid \"a\"\nmsgstr \"A\"\n", 0, NULL, 1, "a", "A" },
-	{ "empty input", "", 0, NULL, 0, NULL, NULL },
-	{ "header skipped",
-	  "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
-	  "\"Language: ca\\n\"\n\nmsgid \"nav_home\"\nmsgstr \"Inici\"\n",
-	  0, NULL, 1, "nav_home", "Inici" },
-	{ "multi-line strings",
-	  "msgid \"\"\n\"long_\"\n\"key\"\nmsgstr \"\"\n\"line one, \"\n  \"line two\"\n", 0, NULL, 1,
-	  "long_key", "line one, line two" },
-	{ "escapes", "msgid \"e\"\nmsgstr \"q\\\" b\\\\ n\\n t\\t r\\r\"\n", 0, NULL, 1, "e",
-	  "q\" b\\ n\n t\t r\r" },
-	{ "every kind of comment",
-	  "# translator\n#. extracted\n#: src/x.c:1\n#, c-format\n#| msgid \"old\"\n"
-	  "msgid \"k\"\nmsgstr \"v\"\n#~ msgid \"gone\"\n#~ msgstr \"Gone\"\n",
-	  0, NULL, 1, "k", "v" },
-	{ "fuzzy entries are not used",
-	  "#, fuzzy\nmsgid \"a\"\nmsgstr \"guess\"\n\n#, c-format, fuzzy\nmsgid \"c\"\nmsgstr \"C\"\n"
-	  "\nmsgid \"b\"\nmsgstr \"B\"\n",
-	  0, NULL, 1, "b", "B" },
-	{ "fuzzy header does not hide the next entry",
-	  "#, fuzzy\nmsgid \"\"\nmsgstr \"\"\n\nmsgid \"b\"\nmsgstr \"B\"\n", 0, NULL, 1, "b", "B" },
-	{ "CRLF lines and trailing blanks", "msgid \"a\"  \r\nmsgstr \"A\"\t\r\n", 0, NULL, 1, "a",
-	  "A" },
-	{ "no final newline", "msgid \"a\"\nmsgstr \"A\"", 0, NULL, 1, "a", "A" },
-	{ "no space after the keyword", "msgid\"a\"\nmsgstr\"A\"\n", 0, NULL, 1, "a", "A" },
-	{ "empty msgstr is kept (the loader reports it)", "msgid \"a\"\nmsgstr \"\"\n", 0, NULL, 1,
-	  "a", "" },
-	{ "UTF-8", "msgid \"action_cancel\"\nmsgstr \"Cancel·la\"\n", 0, NULL, 1, "action_cancel",
-	  "Cancel·la" },
-	{ "several entries",
-	  "msgid \"a\"\nmsgstr \"1\"\nmsgid \"b\"\nmsgstr \"2\"\n\nmsgid \"c9_x\"\nmsgstr \"3\"\n", 0,
-	  NULL, 3, "c9_x", "3" },
+	{"one entry", "msgid \"a\"\nmsgstr \"A\"\n", 0, NULL, 1, "a", "A"},
+	{"empty input", "", 0, NULL, 0, NULL, NULL},
+	{"header skipped",
+	 "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+	 "\"Language: ca\\n\"\n\nmsgid \"nav_home\"\nmsgstr \"Inici\"\n",
+	 0, NULL, 1, "nav_home", "Inici"},
+	{"multi-line strings", "msgid \"\"\n\"long_\"\n\"key\"\nmsgstr \"\"\n\"line one, \"\n  \"line two\"\n", 0, NULL,
+	 1, "long_key", "line one, line two"},
+	{"escapes", "msgid \"e\"\nmsgstr \"q\\\" b\\\\ n\\n t\\t r\\r\"\n", 0, NULL, 1, "e", "q\" b\\ n\n t\t r\r"},
+	{"every kind of comment",
+	 "# translator\n#. extracted\n#: src/x.c:1\n#, c-format\n#| msgid \"old\"\n"
+	 "msgid \"k\"\nmsgstr \"v\"\n#~ msgid \"gone\"\n#~ msgstr \"Gone\"\n",
+	 0, NULL, 1, "k", "v"},
+	{"fuzzy entries are not used",
+	 "#, fuzzy\nmsgid \"a\"\nmsgstr \"guess\"\n\n#, c-format, fuzzy\nmsgid \"c\"\nmsgstr \"C\"\n"
+	 "\nmsgid \"b\"\nmsgstr \"B\"\n",
+	 0, NULL, 1, "b", "B"},
+	{"fuzzy header does not hide the next entry",
+	 "#, fuzzy\nmsgid \"\"\nmsgstr \"\"\n\nmsgid \"b\"\nmsgstr \"B\"\n", 0, NULL, 1, "b", "B"},
+	{"CRLF lines and trailing blanks", "msgid \"a\"  \r\nmsgstr \"A\"\t\r\n", 0, NULL, 1, "a", "A"},
+	{"no final newline", "msgid \"a\"\nmsgstr \"A\"", 0, NULL, 1, "a", "A"},
+	{"no space after the keyword", "msgid\"a\"\nmsgstr\"A\"\n", 0, NULL, 1, "a", "A"},
+	{"empty msgstr is kept (the loader reports it)", "msgid \"a\"\nmsgstr \"\"\n", 0, NULL, 1, "a", ""},
+	{"UTF-8", "msgid \"action_cancel\"\nmsgstr \"Cancel·la\"\n", 0, NULL, 1, "action_cancel", "Cancel·la"},
+	{"several entries", "msgid \"a\"\nmsgstr \"1\"\nmsgid \"b\"\nmsgstr \"2\"\n\nmsgid \"c9_x\"\nmsgstr \"3\"\n", 0,
+	 NULL, 3, "c9_x", "3"},
 
-	{ "missing msgstr", "msgid \"a\"\n\nmsgid \"b\"\nmsgstr \"B\"\n", 0,
-	  "line 1: msgid without msgstr", 0, NULL, NULL },
-	{ "missing msgstr at the end", "msgid \"a\"\nmsgstr \"A\"\n\nmsgid \"b\"\n", 0,
-	  "line 4: msgid without msgstr", 0, NULL, NULL },
-	{ "comment between msgid and msgstr", "msgid \"a\"\n# hm\nmsgstr \"A\"\n", 0,
-	  "line 1: msgid without msgstr", 0, NULL, NULL },
-	{ "msgstr without msgid", "\nmsgstr \"A\"\n", 0, "line 2: msgstr without msgid", 0, NULL,
-	  NULL },
-	{ "second msgstr", "msgid \"a\"\nmsgstr \"A\"\nmsgstr \"B\"\n", 0,
-	  "line 3: second msgstr for one msgid", 0, NULL, NULL },
-	{ "unterminated string", "msgid \"a\nmsgstr \"b\"\n", 0, "line 1: unterminated string", 0,
-	  NULL, NULL },
-	{ "unterminated after a backslash", "msgid \"a\"\nmsgstr \"b\\", 0,
-	  "line 2: unterminated string", 0, NULL, NULL },
-	{ "unterminated continuation", "msgid \"a\"\nmsgstr \"b\"\n\"c\n", 0,
-	  "line 3: unterminated string", 0, NULL, NULL },
-	{ "unknown escape", "msgid \"a\"\nmsgstr \"\\x41\"\n", 0, "line 2: unknown escape '\\x'", 0,
-	  NULL, NULL },
-	{ "text after the string", "msgid \"a\" b\nmsgstr \"A\"\n", 0,
-	  "line 1: unexpected text after the closing quote", 0, NULL, NULL },
-	{ "keyword without a string", "msgid\nmsgstr \"A\"\n", 0,
-	  "line 1: expected a string in double quotes", 0, NULL, NULL },
-	{ "msgctxt rejected", "msgctxt \"menu\"\nmsgid \"a\"\nmsgstr \"A\"\n", 0,
-	  "line 1: msgctxt is not supported (keys are unique, so no context is needed)", 0, NULL,
-	  NULL },
-	{ "msgid_plural rejected", "msgid \"a\"\nmsgid_plural \"as\"\nmsgstr[0] \"A\"\n", 0,
-	  "line 2: plural forms are not supported (use one key per form)", 0, NULL, NULL },
-	{ "msgstr[n] rejected", "msgid \"a\"\nmsgstr[0] \"A\"\n", 0,
-	  "line 2: plural forms are not supported (use one key per form)", 0, NULL, NULL },
-	{ "garbage", "hello world\n", 0, "line 1: expected msgid, msgstr, a string or a # comment",
-	  0, NULL, NULL },
-	{ "binary garbage", "msgid \"a\"\nmsgstr \"A\"\n\x01\x02\xff\n", 0,
-	  "line 3: expected msgid, msgstr, a string or a # comment", 0, NULL, NULL },
-	{ "string outside an entry", "\"abc\"\n", 0, "line 1: string outside an entry", 0, NULL,
-	  NULL },
-	{ "msgid is not a key", "msgid \"Sign in\"\nmsgstr \"Entra\"\n", 0,
-	  "line 1: msgid 'Sign in' is not a key (lower-case letters, digits and '_', starting with "
-	  "a letter)",
-	  0, NULL, NULL },
-	{ "msgid starts with a digit", "msgid \"1a\"\nmsgstr \"A\"\n", 0,
-	  "line 1: msgid '1a' is not a key (lower-case letters, digits and '_', starting with a "
-	  "letter)",
-	  0, NULL, NULL },
-	{ "duplicate msgid", "msgid \"a\"\nmsgstr \"A\"\n\nmsgid \"a\"\nmsgstr \"B\"\n", 0,
-	  "line 4: duplicate msgid 'a'", 0, NULL, NULL },
-	{ "invalid UTF-8", "msgid \"a\"\nmsgstr \"\xc3\x28\"\n", 0,
-	  "line 1: msgstr of 'a' is not valid UTF-8", 0, NULL, NULL },
-	{ "NUL byte", "msgid \"a\"\nmsgstr \"A\0B\"\n", 23, "line 2: NUL byte in the line", 0, NULL,
-	  NULL },
+	{"missing msgstr", "msgid \"a\"\n\nmsgid \"b\"\nmsgstr \"B\"\n", 0, "line 1: msgid without msgstr", 0, NULL,
+	 NULL},
+	{"missing msgstr at the end", "msgid \"a\"\nmsgstr \"A\"\n\nmsgid \"b\"\n", 0, "line 4: msgid without msgstr",
+	 0, NULL, NULL},
+	{"comment between msgid and msgstr", "msgid \"a\"\n# hm\nmsgstr \"A\"\n", 0, "line 1: msgid without msgstr", 0,
+	 NULL, NULL},
+	{"msgstr without msgid", "\nmsgstr \"A\"\n", 0, "line 2: msgstr without msgid", 0, NULL, NULL},
+	{"second msgstr", "msgid \"a\"\nmsgstr \"A\"\nmsgstr \"B\"\n", 0, "line 3: second msgstr for one msgid", 0,
+	 NULL, NULL},
+	{"unterminated string", "msgid \"a\nmsgstr \"b\"\n", 0, "line 1: unterminated string", 0, NULL, NULL},
+	{"unterminated after a backslash", "msgid \"a\"\nmsgstr \"b\\", 0, "line 2: unterminated string", 0, NULL,
+	 NULL},
+	{"unterminated continuation", "msgid \"a\"\nmsgstr \"b\"\n\"c\n", 0, "line 3: unterminated string", 0, NULL,
+	 NULL},
+	{"unknown escape", "msgid \"a\"\nmsgstr \"\\x41\"\n", 0, "line 2: unknown escape '\\x'", 0, NULL, NULL},
+	{"text after the string", "msgid \"a\" b\nmsgstr \"A\"\n", 0, "line 1: unexpected text after the closing quote",
+	 0, NULL, NULL},
+	{"keyword without a string", "msgid\nmsgstr \"A\"\n", 0, "line 1: expected a string in double quotes", 0, NULL,
+	 NULL},
+	{"msgctxt rejected", "msgctxt \"menu\"\nmsgid \"a\"\nmsgstr \"A\"\n", 0,
+	 "line 1: msgctxt is not supported (keys are unique, so no context is needed)", 0, NULL, NULL},
+	{"msgid_plural rejected", "msgid \"a\"\nmsgid_plural \"as\"\nmsgstr[0] \"A\"\n", 0,
+	 "line 2: plural forms are not supported (use one key per form)", 0, NULL, NULL},
+	{"msgstr[n] rejected", "msgid \"a\"\nmsgstr[0] \"A\"\n", 0,
+	 "line 2: plural forms are not supported (use one key per form)", 0, NULL, NULL},
+	{"garbage", "hello world\n", 0, "line 1: expected msgid, msgstr, a string or a # comment", 0, NULL, NULL},
+	{"binary garbage", "msgid \"a\"\nmsgstr \"A\"\n\x01\x02\xff\n", 0,
+	 "line 3: expected msgid, msgstr, a string or a # comment", 0, NULL, NULL},
+	{"string outside an entry", "\"abc\"\n", 0, "line 1: string outside an entry", 0, NULL, NULL},
+	{"msgid is not a key", "msgid \"Sign in\"\nmsgstr \"Entra\"\n", 0,
+	 "line 1: msgid 'Sign in' is not a key (lower-case letters, digits and '_', starting with "
+	 "a letter)",
+	 0, NULL, NULL},
+	{"msgid starts with a digit", "msgid \"1a\"\nmsgstr \"A\"\n", 0,
+	 "line 1: msgid '1a' is not a key (lower-case letters, digits and '_', starting with a "
+	 "letter)",
+	 0, NULL, NULL},
+	{"duplicate msgid", "msgid \"a\"\nmsgstr \"A\"\n\nmsgid \"a\"\nmsgstr \"B\"\n", 0,
+	 "line 4: duplicate msgid 'a'", 0, NULL, NULL},
+	{"invalid UTF-8", "msgid \"a\"\nmsgstr \"\xc3\x28\"\n", 0, "line 1: msgstr of 'a' is not valid UTF-8", 0, NULL,
+	 NULL},
+	{"NUL byte", "msgid \"a\"\nmsgstr \"A\0B\"\n", 23, "line 2: NUL byte in the line", 0, NULL, NULL},
 };
 
 static void test_parse_po(void **state)
@@ -156,7 +143,7 @@ static void test_parse_po_caps(void **state)
 static const char *locale_dir(void)
 {
 	/* tests run from the repository root; also allow build/tests/ */
-	static const char *const dirs[] = { "locale", "../../locale", "../locale" };
+	static const char *const dirs[] = {"locale", "../../locale", "../locale"};
 	for (size_t i = 0; i < 3; i++) {
 		char p[64];
 		snprintf(p, sizeof p, "%s/ca.po", dirs[i]);
@@ -181,7 +168,7 @@ static void test_load_real_locale(void **state)
 	assert_int_equal(json_object_size(en), json_object_size(ca));
 	const char *key;
 	json_t *v;
-	json_object_foreach(ca, key, v) {
+	json_object_foreach (ca, key, v) {
 		assert_true(json_string_length(v) > 0);
 		assert_non_null(json_object_get(es, key));
 		assert_non_null(json_object_get(en, key));
@@ -211,27 +198,21 @@ struct load_case {
 #define E(k, v) "msgid \"" k "\"\nmsgstr \"" v "\"\n"
 
 static const struct load_case load_cases[] = {
-	{ "good", E("a", "A") E("b", "{n} B"), E("b", "B {n}") E("a", "A"), E("a", "A") E("b", "B{n}"),
-	  NULL },
-	{ "missing in es", E("a", "A") E("b", "B"), E("a", "A"), E("a", "A") E("b", "B"),
-	  "DIR/es.po: missing translation for 'b' (it is in DIR/ca.po)" },
-	{ "fuzzy counts as missing", E("a", "A"), "#, fuzzy\n" E("a", "A"), E("a", "A"),
-	  "DIR/es.po: missing translation for 'a' (it is in DIR/ca.po)" },
-	{ "empty in en", E("a", "A"), E("a", "A"), E("a", ""),
-	  "DIR/en.po: empty translation for 'a'" },
-	{ "empty in ca", E("a", ""), E("a", "A"), E("a", "A"), "DIR/ca.po: empty translation for 'a'" },
-	{ "extra in en", E("a", "A"), E("a", "A"), E("a", "A") E("z", "Z"),
-	  "DIR/en.po: 'z' is not in DIR/ca.po" },
-	{ "placeholder changed", E("w", "Hola, {name}"), E("w", "Hola, {nombre}"),
-	  E("w", "Hello, {name}"),
-	  "DIR/es.po: 'w' has placeholders '{nombre}' but DIR/ca.po has '{name}'" },
-	{ "placeholder dropped", E("w", "{a} i {b}"), E("w", "{a} y {b}"), E("w", "{b}"),
-	  "DIR/en.po: 'w' has placeholders '{b}' but DIR/ca.po has '{a} {b}'" },
-	{ "syntax error names file and line", E("a", "A"), E("a", "A") "\nmsgctxt \"x\"\n",
-	  E("a", "A"),
-	  "DIR/es.po:4: msgctxt is not supported (keys are unique, so no context is needed)" },
-	{ "missing file", E("a", "A"), E("a", "A"), NULL,
-	  "DIR/en.po: cannot open: No such file or directory" },
+	{"good", E("a", "A") E("b", "{n} B"), E("b", "B {n}") E("a", "A"), E("a", "A") E("b", "B{n}"), NULL},
+	{"missing in es", E("a", "A") E("b", "B"), E("a", "A"), E("a", "A") E("b", "B"),
+	 "DIR/es.po: missing translation for 'b' (it is in DIR/ca.po)"},
+	{"fuzzy counts as missing", E("a", "A"), "#, fuzzy\n" E("a", "A"), E("a", "A"),
+	 "DIR/es.po: missing translation for 'a' (it is in DIR/ca.po)"},
+	{"empty in en", E("a", "A"), E("a", "A"), E("a", ""), "DIR/en.po: empty translation for 'a'"},
+	{"empty in ca", E("a", ""), E("a", "A"), E("a", "A"), "DIR/ca.po: empty translation for 'a'"},
+	{"extra in en", E("a", "A"), E("a", "A"), E("a", "A") E("z", "Z"), "DIR/en.po: 'z' is not in DIR/ca.po"},
+	{"placeholder changed", E("w", "Hola, {name}"), E("w", "Hola, {nombre}"), E("w", "Hello, {name}"),
+	 "DIR/es.po: 'w' has placeholders '{nombre}' but DIR/ca.po has '{name}'"},
+	{"placeholder dropped", E("w", "{a} i {b}"), E("w", "{a} y {b}"), E("w", "{b}"),
+	 "DIR/en.po: 'w' has placeholders '{b}' but DIR/ca.po has '{a} {b}'"},
+	{"syntax error names file and line", E("a", "A"), E("a", "A") "\nmsgctxt \"x\"\n", E("a", "A"),
+	 "DIR/es.po:4: msgctxt is not supported (keys are unique, so no context is needed)"},
+	{"missing file", E("a", "A"), E("a", "A"), NULL, "DIR/en.po: cannot open: No such file or directory"},
 };
 
 static void write_file(const char *dir, const char *name, const char *text)
@@ -315,8 +296,7 @@ static void test_supported(void **state)
 		const char *lang;
 		int ok;
 	} cases[] = {
-		{ "ca", 1 }, { "es", 1 }, { "en", 1 }, { "fr", 0 }, { "", 0 },
-		{ "CA", 0 }, { "ca-ES", 0 }, { NULL, 0 },
+		{"ca", 1}, {"es", 1}, {"en", 1}, {"fr", 0}, {"", 0}, {"CA", 0}, {"ca-ES", 0}, {NULL, 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		assert_int_equal(i18n_supported(cases[i].lang) != 0, cases[i].ok);
@@ -329,20 +309,20 @@ struct neg_case {
 };
 
 static const struct neg_case neg_cases[] = {
-	{ NULL, NULL, NULL, "ca" },
-	{ "es", NULL, NULL, "es" },
-	{ "en", "es", "ca", "en" },                 /* the query wins */
-	{ "EN", NULL, NULL, "en" },                 /* any case */
-	{ "fr", "es", "en", "es" },                 /* unsupported query: the cookie */
-	{ "", "en", NULL, "en" },
-	{ NULL, "xx", "es-ES,es;q=0.9", "es" },      /* bad cookie: Accept-Language */
-	{ NULL, NULL, "en-GB,en;q=0.9,ca;q=0.8", "en" },
-	{ NULL, NULL, "fr-FR, de;q=0.9, es;q=0.8, en;q=0.7", "es" }, /* first supported */
-	{ NULL, NULL, "en;q=0.5, ca;q=0.9", "ca" },  /* by q-value, not order */
-	{ NULL, NULL, "en;q=0, es", "es" },          /* q=0 means no */
-	{ NULL, NULL, "fr, de", "ca" },              /* nothing supported: the default */
-	{ NULL, NULL, "", "ca" },
-	{ NULL, NULL, ";;;,,,q=", "ca" },
+	{NULL, NULL, NULL, "ca"},
+	{"es", NULL, NULL, "es"},
+	{"en", "es", "ca", "en"}, /* the query wins */
+	{"EN", NULL, NULL, "en"}, /* any case */
+	{"fr", "es", "en", "es"}, /* unsupported query: the cookie */
+	{"", "en", NULL, "en"},
+	{NULL, "xx", "es-ES,es;q=0.9", "es"}, /* bad cookie: Accept-Language */
+	{NULL, NULL, "en-GB,en;q=0.9,ca;q=0.8", "en"},
+	{NULL, NULL, "fr-FR, de;q=0.9, es;q=0.8, en;q=0.7", "es"}, /* first supported */
+	{NULL, NULL, "en;q=0.5, ca;q=0.9", "ca"},                  /* by q-value, not order */
+	{NULL, NULL, "en;q=0, es", "es"},                          /* q=0 means no */
+	{NULL, NULL, "fr, de", "ca"},                              /* nothing supported: the default */
+	{NULL, NULL, "", "ca"},
+	{NULL, NULL, ";;;,,,q=", "ca"},
 };
 
 static void test_negotiate(void **state)
@@ -351,8 +331,8 @@ static void test_negotiate(void **state)
 	for (size_t i = 0; i < sizeof neg_cases / sizeof neg_cases[0]; i++) {
 		const struct neg_case *t = &neg_cases[i];
 		arena_t *a = arena_new();
-		print_message("negotiate: %s | %s | %s\n", t->query ? t->query : "-",
-			      t->cookie ? t->cookie : "-", t->accept ? t->accept : "-");
+		print_message("negotiate: %s | %s | %s\n", t->query ? t->query : "-", t->cookie ? t->cookie : "-",
+			      t->accept ? t->accept : "-");
 		const char *tags[16];
 		int n = parse_accept_language(t->accept, tags, 16, a);
 		const char *got = i18n_negotiate(t->query, t->cookie, tags, n);
@@ -372,17 +352,17 @@ static void test_subst(void **state)
 		const char *msg;
 		const char *want;
 	} cases[] = {
-		{ "Hola, {name}", "Hola, Marta" },
-		{ "{minutes} minuts", "15 minuts" },
-		{ "{name} ({minutes})", "Marta (15)" },
-		{ "{other} stays", "{other} stays" },
-		{ "no placeholders", "no placeholders" },
-		{ "unclosed {name", "unclosed {name" },
-		{ "{}", "{}" },
-		{ "", "" },
-		{ "{name}{name}", "MartaMarta" },
+		{"Hola, {name}", "Hola, Marta"},
+		{"{minutes} minuts", "15 minuts"},
+		{"{name} ({minutes})", "Marta (15)"},
+		{"{other} stays", "{other} stays"},
+		{"no placeholders", "no placeholders"},
+		{"unclosed {name", "unclosed {name"},
+		{"{}", "{}"},
+		{"", ""},
+		{"{name}{name}", "MartaMarta"},
 	};
-	static const char *const vars[] = { "name", "Marta", "minutes", "15", NULL };
+	static const char *const vars[] = {"name", "Marta", "minutes", "15", NULL};
 	arena_t *a = arena_new();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		assert_string_equal(i18n_subst(a, cases[i].msg, vars), cases[i].want);

@@ -61,11 +61,10 @@ static bool partials_add(struct partials *p, json_t *obj, char *err, size_t errl
 {
 	const char *name;
 	json_t *src;
-	json_object_foreach(obj, name, src) {
+	json_object_foreach (obj, name, src) {
 		if (p->n == MAX_PARTIALS)
 			return false;
-		mustache_tpl *t =
-			mustache_compile(json_string_value(src), json_string_length(src), err, errlen);
+		mustache_tpl *t = mustache_compile(json_string_value(src), json_string_length(src), err, errlen);
 		if (!t)
 			return false;
 		p->names[p->n] = xstrdup(name);
@@ -96,7 +95,7 @@ static void put_shown(FILE *f, const char *s, size_t n)
 static char *render_str(const char *tpl, json_t *data, json_t *parts)
 {
 	char err[256];
-	struct partials p = { 0 };
+	struct partials p = {0};
 	buf_t out;
 	buf_init(&out, OUT_MAX);
 	if (parts && !partials_add(&p, parts, err, sizeof(err))) {
@@ -108,7 +107,7 @@ static char *render_str(const char *tpl, json_t *data, json_t *parts)
 		partials_free(&p);
 		return xasprintf("ERROR: %s", err);
 	}
-	json_t *ctx[1] = { data };
+	json_t *ctx[1] = {data};
 	int rc = mustache_render(t, ctx, 1, load, &p, &out);
 	mustache_free(t);
 	partials_free(&p);
@@ -141,8 +140,7 @@ static bool run_spec_case(const char *file, json_t *tc)
 		fprintf(stderr, "%s: case '%s' lacks template or expected\n", file, name);
 		return false;
 	}
-	char *got = render_str(json_string_value(tpl), json_object_get(tc, "data"),
-			       json_object_get(tc, "partials"));
+	char *got = render_str(json_string_value(tpl), json_object_get(tc, "data"), json_object_get(tc, "partials"));
 	bool ok = strlen(got) == json_string_length(exp) && !strcmp(got, json_string_value(exp));
 	if (!ok) {
 		fprintf(stderr, "FAIL %s: %s\n  template: ", file, name ? name : "?");
@@ -170,7 +168,7 @@ static void test_spec_file(void **state)
 	size_t i;
 	json_t *tc;
 	int failed = 0;
-	json_array_foreach(cases, i, tc) {
+	json_array_foreach (cases, i, tc) {
 		spec_total++;
 		if (run_spec_case(path, tc))
 			spec_passed++;
@@ -235,23 +233,20 @@ static void test_escaping(void **state)
 {
 	(void)state;
 	static const struct rcase cases[] = {
-		{ "all five", "{{x}}", "{\"x\": \"& < > \\\" '\"}", NULL, "&amp; &lt; &gt; &quot; &#39;" },
-		{ "triple is raw", "{{{x}}}", "{\"x\": \"& < > \\\" '\"}", NULL, "& < > \" '" },
-		{ "ampersand is raw", "{{&x}}", "{\"x\": \"& < > \\\" '\"}", NULL, "& < > \" '" },
-		{ "script", "{{x}}", "{\"x\": \"<script>alert('x')</script>\"}", NULL,
-		  "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" },
-		{ "attribute", "<a title=\"{{x}}\">", "{\"x\": \"\\\" onclick=\\\"evil()\"}", NULL,
-		  "<a title=\"&quot; onclick=&quot;evil()\">" },
-		{ "already escaped is escaped again", "{{x}}", "{\"x\": \"&amp;\"}", NULL, "&amp;amp;" },
-		{ "dotted name escaped", "{{a.b}}", "{\"a\": {\"b\": \"<b>\"}}", NULL, "&lt;b&gt;" },
-		{ "implicit iterator escaped", "{{#l}}{{.}}{{/l}}", "{\"l\": [\"<\", \">\"]}", NULL,
-		  "&lt;&gt;" },
-		{ "template text is never escaped", "<p>&amp; {{x}}</p>", "{\"x\": \"&\"}", NULL,
-		  "<p>&amp; &amp;</p>" },
-		{ "triple with other delimiters", "{{=<% %>=}}<%{x}%> <%x%>", "{\"x\": \"<i>\"}", NULL,
-		  "<i> &lt;i&gt;" },
-		{ "partial output is not escaped twice", "{{>p}}", "{\"x\": \"<\"}", "{\"p\": \"<b>{{x}}</b>\"}",
-		  "<b>&lt;</b>" },
+		{"all five", "{{x}}", "{\"x\": \"& < > \\\" '\"}", NULL, "&amp; &lt; &gt; &quot; &#39;"},
+		{"triple is raw", "{{{x}}}", "{\"x\": \"& < > \\\" '\"}", NULL, "& < > \" '"},
+		{"ampersand is raw", "{{&x}}", "{\"x\": \"& < > \\\" '\"}", NULL, "& < > \" '"},
+		{"script", "{{x}}", "{\"x\": \"<script>alert('x')</script>\"}", NULL,
+		 "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"},
+		{"attribute", "<a title=\"{{x}}\">", "{\"x\": \"\\\" onclick=\\\"evil()\"}", NULL,
+		 "<a title=\"&quot; onclick=&quot;evil()\">"},
+		{"already escaped is escaped again", "{{x}}", "{\"x\": \"&amp;\"}", NULL, "&amp;amp;"},
+		{"dotted name escaped", "{{a.b}}", "{\"a\": {\"b\": \"<b>\"}}", NULL, "&lt;b&gt;"},
+		{"implicit iterator escaped", "{{#l}}{{.}}{{/l}}", "{\"l\": [\"<\", \">\"]}", NULL, "&lt;&gt;"},
+		{"template text is never escaped", "<p>&amp; {{x}}</p>", "{\"x\": \"&\"}", NULL, "<p>&amp; &amp;</p>"},
+		{"triple with other delimiters", "{{=<% %>=}}<%{x}%> <%x%>", "{\"x\": \"<i>\"}", NULL, "<i> &lt;i&gt;"},
+		{"partial output is not escaped twice", "{{>p}}", "{\"x\": \"<\"}", "{\"p\": \"<b>{{x}}</b>\"}",
+		 "<b>&lt;</b>"},
 	};
 	run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -260,27 +255,24 @@ static void test_values(void **state)
 {
 	(void)state;
 	static const struct rcase cases[] = {
-		{ "real 1.21", "{{x}}", "{\"x\": 1.21}", NULL, "1.21" },
-		{ "real 0.1", "{{x}}", "{\"x\": 0.1}", NULL, "0.1" },
-		{ "real -2.5", "{{x}}", "{\"x\": -2.5}", NULL, "-2.5" },
-		{ "real 1/3", "{{x}}", "{\"x\": 0.3333333333333333}", NULL, "0.3333333333333333" },
-		{ "real 1e300", "{{x}}", "{\"x\": 1e300}", NULL, "1e+300" },
-		{ "real 3.0", "{{x}}", "{\"x\": 3.0}", NULL, "3" },
-		{ "integer", "{{x}}", "{\"x\": -42}", NULL, "-42" },
-		{ "big integer", "{{x}}", "{\"x\": 9007199254740993}", NULL, "9007199254740993" },
-		{ "booleans", "{{t}} {{f}}", "{\"t\": true, \"f\": false}", NULL, "true false" },
-		{ "null and missing", "[{{n}}{{m}}]", "{\"n\": null}", NULL, "[]" },
-		{ "objects and arrays print nothing", "[{{o}}{{a}}]", "{\"o\": {\"k\": 1}, \"a\": [1]}",
-		  NULL, "[]" },
-		{ "empty string is falsey", "{{#s}}yes{{/s}}{{^s}}no{{/s}}", "{\"s\": \"\"}", NULL, "no" },
-		{ "zero is truthy", "{{#z}}{{z}}{{/z}}", "{\"z\": 0}", NULL, "0" },
-		{ "empty object is truthy", "{{#o}}yes{{/o}}", "{\"o\": {}}", NULL, "yes" },
-		{ "empty list is falsey", "{{#l}}yes{{/l}}{{^l}}none{{/l}}", "{\"l\": []}", NULL, "none" },
-		{ "null shadows outer name", "{{#a}}[{{x}}]{{/a}}", "{\"x\": 1, \"a\": {\"x\": null}}", NULL,
-		  "[]" },
-		{ "dotted name through a non-object", "[{{a.b}}]", "{\"a\": \"str\"}", NULL, "[]" },
-		{ "nested lists", "{{#l}}({{#.}}{{.}}{{/.}}){{/l}}", "{\"l\": [[1, 2], [3]]}", NULL,
-		  "(12)(3)" },
+		{"real 1.21", "{{x}}", "{\"x\": 1.21}", NULL, "1.21"},
+		{"real 0.1", "{{x}}", "{\"x\": 0.1}", NULL, "0.1"},
+		{"real -2.5", "{{x}}", "{\"x\": -2.5}", NULL, "-2.5"},
+		{"real 1/3", "{{x}}", "{\"x\": 0.3333333333333333}", NULL, "0.3333333333333333"},
+		{"real 1e300", "{{x}}", "{\"x\": 1e300}", NULL, "1e+300"},
+		{"real 3.0", "{{x}}", "{\"x\": 3.0}", NULL, "3"},
+		{"integer", "{{x}}", "{\"x\": -42}", NULL, "-42"},
+		{"big integer", "{{x}}", "{\"x\": 9007199254740993}", NULL, "9007199254740993"},
+		{"booleans", "{{t}} {{f}}", "{\"t\": true, \"f\": false}", NULL, "true false"},
+		{"null and missing", "[{{n}}{{m}}]", "{\"n\": null}", NULL, "[]"},
+		{"objects and arrays print nothing", "[{{o}}{{a}}]", "{\"o\": {\"k\": 1}, \"a\": [1]}", NULL, "[]"},
+		{"empty string is falsey", "{{#s}}yes{{/s}}{{^s}}no{{/s}}", "{\"s\": \"\"}", NULL, "no"},
+		{"zero is truthy", "{{#z}}{{z}}{{/z}}", "{\"z\": 0}", NULL, "0"},
+		{"empty object is truthy", "{{#o}}yes{{/o}}", "{\"o\": {}}", NULL, "yes"},
+		{"empty list is falsey", "{{#l}}yes{{/l}}{{^l}}none{{/l}}", "{\"l\": []}", NULL, "none"},
+		{"null shadows outer name", "{{#a}}[{{x}}]{{/a}}", "{\"x\": 1, \"a\": {\"x\": null}}", NULL, "[]"},
+		{"dotted name through a non-object", "[{{a.b}}]", "{\"a\": \"str\"}", NULL, "[]"},
+		{"nested lists", "{{#l}}({{#.}}{{.}}{{/.}}){{/l}}", "{\"l\": [[1, 2], [3]]}", NULL, "(12)(3)"},
 	};
 	run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -289,43 +281,38 @@ static void test_indentation(void **state)
 {
 	(void)state;
 	static const struct rcase cases[] = {
-		{ "nested standalone partials add up", "  {{>a}}\n", "{}",
-		  "{\"a\": \"x\\n  {{>b}}\\ny\\n\", \"b\": \"1\\n2\\n\"}", "  x\n    1\n    2\n  y\n" },
-		{ "blank lines of a partial stay blank", "  {{>p}}\n", "{}", "{\"p\": \"a\\n\\nb\\n\"}",
-		  "  a\n\n  b\n" },
-		{ "a list inside an indented partial", "<ul>\n  {{>items}}\n</ul>\n",
-		  "{\"l\": [1, 2]}", "{\"items\": \"{{#l}}\\n<li>{{.}}</li>\\n{{/l}}\\n\"}",
-		  "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n" },
+		{"nested standalone partials add up", "  {{>a}}\n", "{}",
+		 "{\"a\": \"x\\n  {{>b}}\\ny\\n\", \"b\": \"1\\n2\\n\"}", "  x\n    1\n    2\n  y\n"},
+		{"blank lines of a partial stay blank", "  {{>p}}\n", "{}", "{\"p\": \"a\\n\\nb\\n\"}", "  a\n\n  b\n"},
+		{"a list inside an indented partial", "<ul>\n  {{>items}}\n</ul>\n", "{\"l\": [1, 2]}",
+		 "{\"items\": \"{{#l}}\\n<li>{{.}}</li>\\n{{/l}}\\n\"}", "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n"},
 		/* The partial's source indented is "  {{#l}}\n  {{.}}{{/l}}\n": the blanks belong to
 		 * the body, so every iteration repeats them. */
-		{ "every iteration is indented", "  {{>p}}\n", "{\"l\": [1, 2]}",
-		  "{\"p\": \"{{#l}}\\n{{.}}{{/l}}\\n\"}", "  1  2\n" },
-		{ "data newlines are not indented", "  {{>p}}\n", "{\"x\": \"a\\nb\"}",
-		  "{\"p\": \"[{{x}}]\\n\"}", "  [a\nb]\n" },
-		{ "inline partial inside an indented one", "  {{>a}}\n", "{}",
-		  "{\"a\": \"x {{>b}} y\\n\", \"b\": \"1\\n2\"}", "  x 1\n2 y\n" },
-		{ "CRLF partial", "a\r\n  {{>p}}\r\nb", "{}", "{\"p\": \"1\\r\\n2\\r\\n\"}",
-		  "a\r\n  1\r\n  2\r\nb" },
-		{ "set delimiters on their own line", "a\n  {{=[ ]=}}\n[x]\n", "{\"x\": 1}", NULL,
-		  "a\n1\n" },
-		{ "layout with a standalone block", "{{<layout}}\n{{$content}}\n<h1>{{t}}</h1>\n<p>x</p>\n{{/content}}\n{{/layout}}\n",
-		  "{\"t\": \"T\"}",
-		  "{\"layout\": \"<body>\\n  <main>\\n    {{$content}}\\n    {{/content}}\\n  </main>\\n</body>\\n\"}",
-		  "<body>\n  <main>\n    <h1>T</h1>\n    <p>x</p>\n  </main>\n</body>\n" },
-		{ "layout keeps default content", "{{<layout}}{{/layout}}", "{}",
-		  "{\"layout\": \"<title>{{$title}}Finestreta{{/title}}</title>\"}",
-		  "<title>Finestreta</title>" },
-		{ "override sees its own siblings", "{{<l}}{{$body}}[{{$title}}T{{/title}}]{{/body}}{{$title}}custom{{/title}}{{/l}}",
-		  "{}", "{\"l\": \"{{$body}}{{/body}}\"}", "[custom]" },
-		{ "unknown parent renders nothing", "a{{<nope}}{{$b}}x{{/b}}{{/nope}}b", "{}", NULL, "ab" },
+		{"every iteration is indented", "  {{>p}}\n", "{\"l\": [1, 2]}", "{\"p\": \"{{#l}}\\n{{.}}{{/l}}\\n\"}",
+		 "  1  2\n"},
+		{"data newlines are not indented", "  {{>p}}\n", "{\"x\": \"a\\nb\"}", "{\"p\": \"[{{x}}]\\n\"}",
+		 "  [a\nb]\n"},
+		{"inline partial inside an indented one", "  {{>a}}\n", "{}",
+		 "{\"a\": \"x {{>b}} y\\n\", \"b\": \"1\\n2\"}", "  x 1\n2 y\n"},
+		{"CRLF partial", "a\r\n  {{>p}}\r\nb", "{}", "{\"p\": \"1\\r\\n2\\r\\n\"}", "a\r\n  1\r\n  2\r\nb"},
+		{"set delimiters on their own line", "a\n  {{=[ ]=}}\n[x]\n", "{\"x\": 1}", NULL, "a\n1\n"},
+		{"layout with a standalone block",
+		 "{{<layout}}\n{{$content}}\n<h1>{{t}}</h1>\n<p>x</p>\n{{/content}}\n{{/layout}}\n", "{\"t\": \"T\"}",
+		 "{\"layout\": \"<body>\\n  <main>\\n    {{$content}}\\n    {{/content}}\\n  </main>\\n</body>\\n\"}",
+		 "<body>\n  <main>\n    <h1>T</h1>\n    <p>x</p>\n  </main>\n</body>\n"},
+		{"layout keeps default content", "{{<layout}}{{/layout}}", "{}",
+		 "{\"layout\": \"<title>{{$title}}Finestreta{{/title}}</title>\"}", "<title>Finestreta</title>"},
+		{"override sees its own siblings",
+		 "{{<l}}{{$body}}[{{$title}}T{{/title}}]{{/body}}{{$title}}custom{{/title}}{{/l}}", "{}",
+		 "{\"l\": \"{{$body}}{{/body}}\"}", "[custom]"},
+		{"unknown parent renders nothing", "a{{<nope}}{{$b}}x{{/b}}{{/nope}}b", "{}", NULL, "ab"},
 		/* Regressions from fuzzing: a line start left pending by an indented expansion. */
-		{ "block body ending in a newline, closing tag inline", "{{<p}}{{/p}}", "{}",
-		  "{\"p\": \"<\\n  {{$b}}\\n  x\\n{{/b}}y\\n\"}", "<\n  x\ny\n" },
-		{ "standalone partial at the end of an inline one", "{{>a}}z", "{}",
-		  "{\"a\": \"  {{>b}}\", \"b\": \"x\\n\"}", "  x\nz" },
-		{ "dedented override, indented site", "{{<p}}\n  {{$b}}\n      one\n        two\n  {{/b}}\n{{/p}}\n",
-		  "{}", "{\"p\": \"<div>\\n  {{$b}}\\n  {{/b}}\\n</div>\\n\"}",
-		  "<div>\n  one\n    two\n</div>\n" },
+		{"block body ending in a newline, closing tag inline", "{{<p}}{{/p}}", "{}",
+		 "{\"p\": \"<\\n  {{$b}}\\n  x\\n{{/b}}y\\n\"}", "<\n  x\ny\n"},
+		{"standalone partial at the end of an inline one", "{{>a}}z", "{}",
+		 "{\"a\": \"  {{>b}}\", \"b\": \"x\\n\"}", "  x\nz"},
+		{"dedented override, indented site", "{{<p}}\n  {{$b}}\n      one\n        two\n  {{/b}}\n{{/p}}\n",
+		 "{}", "{\"p\": \"<div>\\n  {{$b}}\\n  {{/b}}\\n</div>\\n\"}", "<div>\n  one\n    two\n</div>\n"},
 	};
 	run_table(cases, sizeof(cases) / sizeof(cases[0]));
 }
@@ -338,8 +325,7 @@ static void test_long_indentation(void **state)
 	memset(pad, ' ', 60);
 	pad[60] = '\0';
 	snprintf(tpl, sizeof(tpl), "%s{{>a}}\n", pad);
-	json_t *parts = json_pack("{s:s+,s:s+,s:s}", "a", pad, "{{>b}}\n", "b", pad, "{{>c}}\n", "c",
-				  "x\ny\n");
+	json_t *parts = json_pack("{s:s+,s:s+,s:s}", "a", pad, "{{>b}}\n", "b", pad, "{{>c}}\n", "c", "x\ny\n");
 	assert_non_null(parts);
 	snprintf(want, sizeof(want), "%s%s%sx\n%s%s%sy\n", pad, pad, pad, pad, pad, pad);
 	json_t *d = json_object();
@@ -358,7 +344,7 @@ static void test_context_stack(void **state)
 	assert_non_null(t);
 	json_t *bottom = parse_json("{\"a\": \"bottom\", \"b\": \"b0\"}");
 	json_t *top = parse_json("{\"a\": \"top\", \"o\": {}}");
-	json_t *ctx[2] = { bottom, top };
+	json_t *ctx[2] = {bottom, top};
 	buf_t out;
 	buf_init(&out, OUT_MAX);
 	assert_int_equal(mustache_render(t, ctx, 2, NULL, NULL, &out), 0);
@@ -380,21 +366,21 @@ static void test_syntax_errors(void **state)
 		const char *tpl;
 		const char *err; /* the whole message must start with this */
 	} cases[] = {
-		{ "{{#a}}\nx\n", "line 1: unclosed section 'a'" },
-		{ "x\n{{#a}}\n{{/b}}", "line 3: closing tag 'b' does not match 'a' opened on line 2" },
-		{ "a\nb\n{{name", "line 3: unclosed tag" },
-		{ "\n{{{x}}", "line 2: unclosed tag" },
-		{ "{{/a}}", "line 1: closing tag 'a' has no opening tag" },
-		{ "x\n\n\n{{=<%=}}", "line 4: invalid set-delimiters tag" },
-		{ "{{= a b c =}}", "line 1: invalid set-delimiters tag" },
-		{ "{{a b}}", "line 1: invalid name 'a b'" },
-		{ "{{a..b}}", "line 1: invalid name 'a..b'" },
-		{ "{{#.a}}{{/.a}}", "line 1: invalid name '.a'" },
-		{ "{{}}", "line 1: empty tag" },
-		{ "\n{{>}}", "line 2: empty tag" },
-		{ "{{<p}}\n{{$b}}x\n{{/p}}", "line 3: closing tag 'p' does not match 'b' opened on line 2" },
-		{ "{{=<% %>=}}\n<%#a%>\n{{/a}}", "line 2: unclosed section 'a'" },
-		{ "{{$b}}\n    x\n  {{#s}}\n{{/b}}", "line 4: closing tag 'b' does not match 's' opened on line 3" },
+		{"{{#a}}\nx\n", "line 1: unclosed section 'a'"},
+		{"x\n{{#a}}\n{{/b}}", "line 3: closing tag 'b' does not match 'a' opened on line 2"},
+		{"a\nb\n{{name", "line 3: unclosed tag"},
+		{"\n{{{x}}", "line 2: unclosed tag"},
+		{"{{/a}}", "line 1: closing tag 'a' has no opening tag"},
+		{"x\n\n\n{{=<%=}}", "line 4: invalid set-delimiters tag"},
+		{"{{= a b c =}}", "line 1: invalid set-delimiters tag"},
+		{"{{a b}}", "line 1: invalid name 'a b'"},
+		{"{{a..b}}", "line 1: invalid name 'a..b'"},
+		{"{{#.a}}{{/.a}}", "line 1: invalid name '.a'"},
+		{"{{}}", "line 1: empty tag"},
+		{"\n{{>}}", "line 2: empty tag"},
+		{"{{<p}}\n{{$b}}x\n{{/p}}", "line 3: closing tag 'p' does not match 'b' opened on line 2"},
+		{"{{=<% %>=}}\n<%#a%>\n{{/a}}", "line 2: unclosed section 'a'"},
+		{"{{$b}}\n    x\n  {{#s}}\n{{/b}}", "line 4: closing tag 'b' does not match 's' opened on line 3"},
 	};
 	int failed = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -402,8 +388,8 @@ static void test_syntax_errors(void **state)
 		mustache_tpl *t = mustache_compile(cases[i].tpl, strlen(cases[i].tpl), err, sizeof(err));
 		if (t || strncmp(err, cases[i].err, strlen(cases[i].err))) {
 			failed++;
-			fprintf(stderr, "FAIL syntax error %zu: want \"%s\", got %s \"%s\"\n", i,
-				cases[i].err, t ? "a template and" : "NULL and", err);
+			fprintf(stderr, "FAIL syntax error %zu: want \"%s\", got %s \"%s\"\n", i, cases[i].err,
+				t ? "a template and" : "NULL and", err);
 		}
 		mustache_free(t);
 	}
@@ -434,7 +420,7 @@ static int render_self(const char *tpl, const char *data, buf_t *out)
 	mustache_tpl *t = mustache_compile(tpl, strlen(tpl), NULL, 0);
 	assert_non_null(t);
 	json_t *d = parse_json(data);
-	json_t *ctx[1] = { d };
+	json_t *ctx[1] = {d};
 	int rc = mustache_render(t, ctx, 1, load_self, t, out);
 	json_decref(d);
 	mustache_free(t);
@@ -451,14 +437,14 @@ static void test_recursion(void **state)
 	assert_int_equal(render_self("{{<self}}{{/self}}", "{}", &out), ERR_INVALID);
 	assert_int_equal(render_self("{{#l}}{{>self}}{{/l}}", "{\"l\": [1, 2]}", &out), ERR_INVALID);
 	/* An override that holds the block it overrides. */
-	struct partials p = { 0 };
+	struct partials p = {0};
 	char err[128];
 	json_t *parts = parse_json("{\"p\": \"{{$b}}{{/b}}\"}");
 	assert_true(partials_add(&p, parts, err, sizeof(err)));
 	const char *tpl = "{{<p}}{{$b}}x{{$b}}y{{/b}}{{/b}}{{/p}}";
 	mustache_tpl *t = mustache_compile(tpl, strlen(tpl), err, sizeof(err));
 	assert_non_null(t);
-	json_t *ctx[1] = { parts };
+	json_t *ctx[1] = {parts};
 	assert_int_equal(mustache_render(t, ctx, 1, load, &p, &out), ERR_INVALID);
 	mustache_free(t);
 	partials_free(&p);
@@ -497,15 +483,15 @@ static void test_output_cap(void **state)
 	mustache_tpl *t = mustache_compile(tpl, strlen(tpl), err, sizeof(err));
 	assert_non_null(t);
 	json_t *d = parse_json("{\"x\": \"<<\"}");
-	json_t *ctx[1] = { d };
+	json_t *ctx[1] = {d};
 	static const struct {
 		size_t cap;
 		int rc;
 	} cases[] = {
-		{ 5, ERR_TOO_BIG },   /* in the text */
-		{ 12, ERR_TOO_BIG },  /* in the escaped value: "<<" takes 8 bytes */
-		{ 17, ERR_TOO_BIG },
-		{ 18, 0 },            /* the partial is unknown: nothing more */
+		{5, ERR_TOO_BIG},  /* in the text */
+		{12, ERR_TOO_BIG}, /* in the escaped value: "<<" takes 8 bytes */
+		{17, ERR_TOO_BIG},
+		{18, 0}, /* the partial is unknown: nothing more */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		buf_t out;
@@ -515,7 +501,7 @@ static void test_output_cap(void **state)
 		buf_free(&out);
 	}
 	/* Indentation counts as output too. */
-	struct partials p = { 0 };
+	struct partials p = {0};
 	json_t *parts = parse_json("{\"p\": \"a\\nb\\n\"}");
 	assert_true(partials_add(&p, parts, err, sizeof(err)));
 	mustache_tpl *t2 = mustache_compile("        {{>p}}\n", 15, err, sizeof(err));
@@ -551,7 +537,7 @@ static void *render_many(void *arg)
 	char x[16];
 	snprintf(x, sizeof(x), "x<%d", j->id);
 	json_t *d = json_pack("{s:[i,s]}", "l", j->id, x);
-	json_t *ctx[1] = { d };
+	json_t *ctx[1] = {d};
 	buf_t out;
 	buf_init(&out, OUT_MAX);
 	for (int i = 0; i < 2000; i++) {
@@ -568,7 +554,7 @@ static void test_threads(void **state)
 {
 	(void)state;
 	char err[128];
-	struct partials p = { 0 };
+	struct partials p = {0};
 	json_t *parts = parse_json("{\"items\": \"{{#l}}\\n<li>{{.}}</li>\\n{{/l}}\\n\"}");
 	assert_true(partials_add(&p, parts, err, sizeof(err)));
 	const char *tpl = "<ul>\n  {{>items}}\n</ul>\n";
@@ -577,7 +563,7 @@ static void test_threads(void **state)
 	struct job jobs[4];
 	pthread_t th[4];
 	for (int i = 0; i < 4; i++) {
-		jobs[i] = (struct job){ t, &p, i, 0 };
+		jobs[i] = (struct job){t, &p, i, 0};
 		assert_int_equal(pthread_create(&th[i], NULL, render_many, &jobs[i]), 0);
 	}
 	for (int i = 0; i < 4; i++) {
@@ -612,18 +598,17 @@ int main(void)
 	size_t nt = np;
 	for (size_t i = 0; i < np; i++) {
 		const char *base = strrchr(paths[i], '/') + 1;
-		spec[i] = (struct CMUnitTest){ base, test_spec_file, NULL, NULL, paths[i] };
+		spec[i] = (struct CMUnitTest){base, test_spec_file, NULL, NULL, paths[i]};
 	}
 	if (!nt)
-		spec[nt++] = (struct CMUnitTest){ "spec files present", test_spec_missing, NULL, NULL,
-						  (void *)dir };
+		spec[nt++] = (struct CMUnitTest){"spec files present", test_spec_missing, NULL, NULL, (void *)dir};
 
 	const struct CMUnitTest own[] = {
 		cmocka_unit_test(test_escaping),      cmocka_unit_test(test_values),
 		cmocka_unit_test(test_indentation),   cmocka_unit_test(test_long_indentation),
-		cmocka_unit_test(test_context_stack),
-		cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_recursion),
-		cmocka_unit_test(test_output_cap),    cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_context_stack), cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_recursion),     cmocka_unit_test(test_output_cap),
+		cmocka_unit_test(test_threads),
 	};
 
 	int failed = _cmocka_run_group_tests("mustache_spec", spec, nt, NULL, spec_teardown);

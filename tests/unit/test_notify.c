@@ -44,20 +44,21 @@ static char tmpdir[64];
 
 static json_t *appointment(const char *channel, const char *lang, const char *name)
 {
-	json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:{s:s,s:s,s:s,s:s},s:s,s:i,s:s,s:s,s:s,"
-			      "s:s,s:[s,s],s:s,s:i}",
-			      "code", "K7M4QX", "token", "tok123", "manage_url",
-			      "https://cita.vilamar.example/cita/K7M4QX?token=tok123", "status", "booked", "service",
-			      "code", "padro", "name", "Alta al padró", "start", "2026-04-06T09:30:00+02:00", "end",
-			      "2026-04-06T09:45:00+02:00", "start_local", "date", "2026-04-06", "time", "09:30",
-			      "weekday", "dilluns", "long", "dilluns, 6 d'abril de 2026", "tz", "Europe/Madrid",
-			      "duration_min", 15, "name", name, "email", "anna@example.cat", "phone", "+34600111222",
-			      "lang", lang, "documents", "Contracte de lloguer", "Llibre de família", "channel",
-			      channel, "sequence", 0);
+	json_t *m =
+		json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:{s:s,s:s,s:s,s:s},s:s,s:i,s:s,s:s,s:s,"
+			  "s:s,s:[s,s],s:s,s:i}",
+			  "code", "K7M4QX", "token", "tok123", "manage_url",
+			  "https://cita.vilamar.example/cita/K7M4QX?token=tok123", "status", "booked", "service",
+			  "code", "padro", "name", "Alta al padró", "start", "2026-04-06T09:30:00+02:00", "end",
+			  "2026-04-06T09:45:00+02:00", "start_local", "date", "2026-04-06", "time", "09:30", "weekday",
+			  "dilluns", "long", "dilluns, 6 d'abril de 2026", "tz", "Europe/Madrid", "duration_min", 15,
+			  "name", name, "email", "anna@example.cat", "phone", "+34600111222", "lang", lang, "documents",
+			  "Contracte de lloguer", "Llibre de família", "channel", channel, "sequence", 0);
 	if (strcmp(channel, "in_person") == 0)
 		json_object_set_new(m, "office",
-				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", "OAC-CENTRE", "name", "OAC Centre", "address",
-					      "Plaça de la Vila 1, 08999 Vilamar", "phone", "+34 930 000 010", "accessibility",
+				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", "OAC-CENTRE", "name", "OAC Centre",
+					      "address", "Plaça de la Vila 1, 08999 Vilamar", "phone",
+					      "+34 930 000 010", "accessibility",
 					      "Entrada sense graons; bucle magnètic"));
 	if (strcmp(channel, "video") == 0)
 		json_object_set_new(m, "video_url",
@@ -123,28 +124,56 @@ static void set(const char *name, const char *value)
 
 typedef struct {
 	const char *kind, *lang, *channel;
-	const char *subject_has;                /* in the subject */
+	const char *subject_has;                 /* in the subject */
 	const char *text_has[4], *text_lacks[2]; /* in / not in the text part (NULL ends) */
 } compose_case_t;
 
 static const compose_case_t compose_cases[] = {
-	{"booking_confirmed", "ca", "in_person", "Cita confirmada: Alta al padró, dilluns, 6 d'abril de 2026 a les 09:30",
-	 {"Plaça de la Vila 1, 08999 Vilamar", "Llibre de família", "bucle magnètic", "token=tok123"}, {"Us trucarem", NULL}},
-	{"booking_confirmed", "es", "phone", "Cita confirmada: Alta al padró",
+	{"booking_confirmed",
+	 "ca",
+	 "in_person",
+	 "Cita confirmada: Alta al padró, dilluns, 6 d'abril de 2026 a les 09:30",
+	 {"Plaça de la Vila 1, 08999 Vilamar", "Llibre de família", "bucle magnètic", "token=tok123"},
+	 {"Us trucarem", NULL}},
+	{"booking_confirmed",
+	 "es",
+	 "phone",
+	 "Cita confirmada: Alta al padró",
 	 {"Le llamaremos al +34600111222", "K7M4QX", "Para cambiar o anular la cita", "Contracte de lloguer"},
 	 {"Plaça de la Vila", NULL}},
-	{"booking_confirmed", "en", "video", "Appointment confirmed: Alta al padró",
+	{"booking_confirmed",
+	 "en",
+	 "video",
+	 "Appointment confirmed: Alta al padró",
 	 {"join the video call", "/video/K7M4QX?token=tok123", "/docs/K7M4QX?token=tok123", "K7M4QX"},
 	 {"Plaça de la Vila", "We will call you"}},
-	{"booking_changed", "ca", "phone", "Cita modificada",
-	 {"La vostra cita ha canviat", "Us trucarem al +34600111222", "token=tok123", NULL}, {NULL}},
+	{"booking_changed",
+	 "ca",
+	 "phone",
+	 "Cita modificada",
+	 {"La vostra cita ha canviat", "Us trucarem al +34600111222", "token=tok123", NULL},
+	 {NULL}},
 	{"booking_changed", "en", "in_person", "Appointment changed", {"OAC Centre", "What to bring", NULL}, {NULL}},
-	{"booking_cancelled", "ca", "in_person", "Cita anul·lada: Alta al padró",
-	 {"s'ha anul·lat", "K7M4QX", "https://cita.vilamar.example.", NULL}, {"token=tok123", "Què cal portar"}},
+	{"booking_cancelled",
+	 "ca",
+	 "in_person",
+	 "Cita anul·lada: Alta al padró",
+	 {"s'ha anul·lat", "K7M4QX", "https://cita.vilamar.example.", NULL},
+	 {"token=tok123", "Què cal portar"}},
 	{"booking_cancelled", "es", "video", "Cita anulada", {"ha sido anulada", NULL}, {"token=tok123", NULL}},
-	{"booking_reminder", "es", "in_person", "Recordatorio de cita", {"Le recordamos", "Qué debe traer", NULL}, {NULL}},
+	{"booking_reminder",
+	 "es",
+	 "in_person",
+	 "Recordatorio de cita",
+	 {"Le recordamos", "Qué debe traer", NULL},
+	 {NULL}},
 	{"booking_reminder", "en", "phone", "Appointment reminder", {"We will call you at +34600111222", NULL}, {NULL}},
-	{"test", "ca", "in_person", "Ajuntament de Vilamar: missatge de prova", {"missatge de prova", NULL}, {"K7M4QX", NULL}},
+	{"test",
+	 "ca",
+	 "in_person",
+	 "Ajuntament de Vilamar: missatge de prova",
+	 {"missatge de prova", NULL},
+	 {"K7M4QX", NULL}},
 	{"test", "en", "in_person", "test message", {"sending mail works", NULL}, {NULL}},
 };
 
@@ -163,13 +192,16 @@ static void test_compose_table(void **state)
 		if (rc)
 			fail_msg("case %zu %s/%s: %s", i, k->kind, k->lang, err_name(rc));
 		if (!strstr(subject, k->subject_has))
-			fail_msg("case %zu %s/%s: subject '%s' lacks '%s'", i, k->kind, k->lang, subject, k->subject_has);
+			fail_msg("case %zu %s/%s: subject '%s' lacks '%s'", i, k->kind, k->lang, subject,
+				 k->subject_has);
 		for (int j = 0; j < 4 && k->text_has[j]; j++)
 			if (!strstr(text, k->text_has[j]))
-				fail_msg("case %zu %s/%s: text lacks '%s':\n%s", i, k->kind, k->lang, k->text_has[j], text);
+				fail_msg("case %zu %s/%s: text lacks '%s':\n%s", i, k->kind, k->lang, k->text_has[j],
+					 text);
 		for (int j = 0; j < 2 && k->text_lacks[j]; j++)
 			if (strstr(text, k->text_lacks[j]))
-				fail_msg("case %zu %s/%s: text has '%s':\n%s", i, k->kind, k->lang, k->text_lacks[j], text);
+				fail_msg("case %zu %s/%s: text has '%s':\n%s", i, k->kind, k->lang, k->text_lacks[j],
+					 text);
 		/* The HTML part says the same things, in its own language, and is a whole document. */
 		char lang_attr[32];
 		snprintf(lang_attr, sizeof lang_attr, "<html lang=\"%s\">", k->lang);
@@ -243,7 +275,8 @@ typedef struct {
 } ics_case_t;
 
 static const ics_case_t ics_cases[] = {
-	{"booking_confirmed", "in_person", "ca", "REQUEST", "CONFIRMED", "OAC Centre, Plaça de la Vila 1, 08999 Vilamar", 0, true},
+	{"booking_confirmed", "in_person", "ca", "REQUEST", "CONFIRMED",
+	 "OAC Centre, Plaça de la Vila 1, 08999 Vilamar", 0, true},
 	{"booking_changed", "phone", "ca", "REQUEST", "CONFIRMED", "Telèfon", 3, true},
 	{"booking_reminder", "video", "es", "REQUEST", "CONFIRMED", "Videollamada", 3, true},
 	{"booking_cancelled", "video", "en", "CANCEL", "CANCELLED", "Video call", 4, false}, /* → 5 */
@@ -279,7 +312,8 @@ static void test_ics_fields(void **state)
 		assert_string_equal(prop_text(ev, ICAL_STATUS_PROPERTY), k->status);
 		assert_string_equal(icalcomponent_get_location(ev), k->location);
 		assert_non_null(strstr(icalcomponent_get_summary(ev), "Alta al padró"));
-		assert_string_equal(prop_text(ev, ICAL_URL_PROPERTY), "https://cita.vilamar.example/cita/K7M4QX?token=tok123");
+		assert_string_equal(prop_text(ev, ICAL_URL_PROPERTY),
+				    "https://cita.vilamar.example/cita/K7M4QX?token=tok123");
 		assert_non_null(strstr(icalcomponent_get_description(ev), "K7M4QX"));
 		int seq = icalcomponent_get_sequence(ev);
 		if (k->sequence >= 0) /* a cancellation outranks the version it cancels */
@@ -344,9 +378,9 @@ static void test_backoff(void **state)
 		int attempts;
 		int64_t wait;
 	} cases[] = {
-		{30, 1, 30},    {30, 2, 60},   {30, 3, 120},  {30, 4, 240},      {30, 5, 480},  {30, 6, 960},
-		{30, 7, 1920},  {30, 8, 3600}, {30, 9, 3600}, {30, 1000, 3600},  {1, 1, 1},     {1, 2, 2},
-		{1, 10, 512},   {1, 13, 3600}, {5000, 1, 5000}, {5000, 4, 5000}, {30, 0, 30},
+		{30, 1, 30},   {30, 2, 60},   {30, 3, 120},    {30, 4, 240},     {30, 5, 480}, {30, 6, 960},
+		{30, 7, 1920}, {30, 8, 3600}, {30, 9, 3600},   {30, 1000, 3600}, {1, 1, 1},    {1, 2, 2},
+		{1, 10, 512},  {1, 13, 3600}, {5000, 1, 5000}, {5000, 4, 5000},  {30, 0, 30},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int64_t w = notify_backoff(cases[i].base, cases[i].attempts);
@@ -450,7 +484,8 @@ static void test_mime(void **state)
 	assert_non_null(strstr(s, "MIME-Version: 1.0\r\n"));
 	assert_non_null(strstr(s, "Content-Type: multipart/mixed; boundary="));
 	assert_non_null(strstr(s, "Content-Type: multipart/alternative; boundary="));
-	assert_non_null(strstr(s, "Content-Type: text/calendar; charset=UTF-8; method=CANCEL;\r\n name=\"cita-K7M4QX.ics\""));
+	assert_non_null(
+		strstr(s, "Content-Type: text/calendar; charset=UTF-8; method=CANCEL;\r\n name=\"cita-K7M4QX.ics\""));
 	assert_non_null(strstr(s, "Content-Disposition: attachment; filename=\"cita-K7M4QX.ics\""));
 	/* Text parts are canonical (CRLF) inside their base64. */
 	char *text = part_body(s, "text/plain; charset=UTF-8");
@@ -551,8 +586,13 @@ static int64_t count(db_conn_t *c, const char *where)
 static int enqueue(db_conn_t *c, const char *kind, const char *key, int64_t not_before)
 {
 	json_t *m = appointment("in_person", "ca", "Anna");
-	notify_msg_t msg = {.kind = kind, .lang = "ca", .to_email = "anna@example.cat", .to_phone = "+34600111222",
-			    .model = m, .not_before = not_before, .dedupe_key = key};
+	notify_msg_t msg = {.kind = kind,
+			    .lang = "ca",
+			    .to_email = "anna@example.cat",
+			    .to_phone = "+34600111222",
+			    .model = m,
+			    .not_before = not_before,
+			    .dedupe_key = key};
 	int rc = notify_enqueue(c, &msg);
 	json_decref(m);
 	return rc;
@@ -591,7 +631,8 @@ static void test_store_dedupe_and_supersede(void **state)
 	/* With a gateway, an SMS twin; withdrawal takes both. */
 	set("sms.gateway_url", "http://127.0.0.1:9/sms");
 	assert_int_equal(enqueue(c, "booking_reminder", "reminder:K7M4QX:2", now + 86400), 0);
-	assert_int_equal(count(c, "dedupe_key = 'reminder:K7M4QX:2:sms' AND channel = 'sms' AND to_phone = '+34600111222'"), 1);
+	assert_int_equal(
+		count(c, "dedupe_key = 'reminder:K7M4QX:2:sms' AND channel = 'sms' AND to_phone = '+34600111222'"), 1);
 	assert_int_equal(count(c, "channel = 'sms' AND length(body_text) <= 160 AND body_html IS NULL"), 1);
 	assert_int_equal(notify_withdraw(c, "reminder:K7M4QX:2"), 0);
 	assert_int_equal(count(c, "dedupe_key LIKE 'reminder:K7M4QX:2%'"), 0);
@@ -605,7 +646,10 @@ static void test_store_dedupe_and_supersede(void **state)
 	/* Bad input. */
 	assert_int_equal(enqueue(c, "booking_lost", "x", 0), ERR_INVALID);
 	json_t *m = json_object();
-	notify_msg_t bad = {.kind = "booking_confirmed", .lang = "ca", .to_email = "not an address", .model = m,
+	notify_msg_t bad = {.kind = "booking_confirmed",
+			    .lang = "ca",
+			    .to_email = "not an address",
+			    .model = m,
 			    .dedupe_key = "bad"};
 	assert_int_equal(notify_enqueue(c, &bad), ERR_INVALID);
 	json_decref(m);
@@ -695,7 +739,9 @@ static void test_store_deliver(void **state)
 	assert_non_null(strstr(text, "K7M4QX"));
 	free(text);
 	buf_free(&eml);
-	assert_int_equal(count(c, "dedupe_key = 'deliver:1' AND status = 'sent' AND sent_at IS NOT NULL AND attempts = 1"), 1);
+	assert_int_equal(count(c,
+			       "dedupe_key = 'deliver:1' AND status = 'sent' AND sent_at IS NOT NULL AND attempts = 1"),
+			 1);
 	assert_int_equal(notify_deliver(c, now, &sent), 0);
 	assert_int_equal(sent, 0);
 
@@ -706,9 +752,13 @@ static void test_store_deliver(void **state)
 	assert_int_equal(enqueue(c, "booking_confirmed", "deliver:3", 0), 0);
 	assert_int_equal(notify_deliver(c, now, &sent), 0);
 	assert_int_equal(sent, 0);
-	assert_int_equal(count(c, "dedupe_key = 'deliver:3' AND status = 'failed' AND attempts = 1 AND last_error LIKE 'smtp:%'"), 1);
+	assert_int_equal(count(c, "dedupe_key = 'deliver:3' AND status = 'failed' AND attempts = 1 AND last_error LIKE "
+				  "'smtp:%'"),
+			 1);
 	int64_t next = 0;
-	assert_int_equal(db_query_int(c, "SELECT next_attempt_at FROM outbox WHERE dedupe_key = 'deliver:3'", NULL, 0, &next), 0);
+	assert_int_equal(db_query_int(c, "SELECT next_attempt_at FROM outbox WHERE dedupe_key = 'deliver:3'", NULL, 0,
+				      &next),
+			 0);
 	assert_true(next >= now + 30 && next <= (int64_t)time(NULL) + 30);
 	/* Not before its time. */
 	assert_int_equal(notify_deliver(c, next - 1, &sent), 0);
@@ -762,8 +812,10 @@ int main(void)
 	struct CMUnitTest store[] = {
 		cmocka_unit_test_prestate_setup_teardown(test_store_dedupe_and_supersede, store_setup, store_teardown,
 							 &sqlite_backend),
-		cmocka_unit_test_prestate_setup_teardown(test_store_claim, store_setup, store_teardown, &sqlite_backend),
-		cmocka_unit_test_prestate_setup_teardown(test_store_deliver, store_setup, store_teardown, &sqlite_backend),
+		cmocka_unit_test_prestate_setup_teardown(test_store_claim, store_setup, store_teardown,
+							 &sqlite_backend),
+		cmocka_unit_test_prestate_setup_teardown(test_store_deliver, store_setup, store_teardown,
+							 &sqlite_backend),
 	};
 	rc |= cmocka_run_group_tests_name("notify store (sqlite)", store, NULL, NULL);
 	const char *pg = getenv("FINESTRETA_TEST_PG_URL");

@@ -9,10 +9,22 @@
 
 #include <string.h>
 
-static void h_a(http_req_t *r) { (void)r; }
-static void h_b(http_req_t *r) { (void)r; }
-static void h_c(http_req_t *r) { (void)r; }
-static void h_d(http_req_t *r) { (void)r; }
+static void h_a(http_req_t *r)
+{
+	(void)r;
+}
+static void h_b(http_req_t *r)
+{
+	(void)r;
+}
+static void h_c(http_req_t *r)
+{
+	(void)r;
+}
+static void h_d(http_req_t *r)
+{
+	(void)r;
+}
 
 static const http_route_t routes[] = {
 	{HTTP_GET, "/", h_a, 0, 0},

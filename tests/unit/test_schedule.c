@@ -84,11 +84,13 @@ static int setup(void **state)
 	f->a = arena_new();
 	sql(f, "INSERT INTO organisations (code, name_ca, name_es, name_en, created_at, updated_at) "
 	       "VALUES ('vilamar', 'Vilamar', 'Vilamar', 'Vilamar', 0, 0)");
-	f->office = sql_int(f, "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, tz, created_at, updated_at) "
+	f->office = sql_int(f, "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, tz, created_at, "
+			       "updated_at) "
 			       "VALUES (1, 'centre', 'OAC Centre', 'OAC Centro', 'Centre office', 'citizen_office', "
 			       "'Europe/Madrid', 0, 0) RETURNING id");
-	f->office2 = sql_int(f, "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, tz, created_at, updated_at) "
-				"VALUES (1, 'nyc', 'NY', 'NY', 'NY', 'citizen_office', 'America/New_York', 0, 0) RETURNING id");
+	f->office2 = sql_int(
+		f, "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, tz, created_at, updated_at) "
+		   "VALUES (1, 'nyc', 'NY', 'NY', 'NY', 'citizen_office', 'America/New_York', 0, 0) RETURNING id");
 	f->p1 = sql_int(f, "INSERT INTO procedures (code, name_ca, name_es, name_en, category, channels, duration_min, "
 			   "created_at, updated_at) VALUES ('padro', 'Padró', 'Padrón', 'Register', 'padro', "
 			   "'in_person,phone', 15, 0, 0) RETURNING id");
@@ -138,10 +140,22 @@ static int teardown(void **state)
  * no notice, no release, no staff share, from 2026-01-01. */
 static sched_rule_t rule_defaults(fx_t *f)
 {
-	return (sched_rule_t){.office_id = f->office, .channel = "in_person", .weekdays = "1,2,3,4,5", .every_weeks = 1,
-			      .valid_from = "2026-01-01", .valid_to = "", .start_min = 540, .end_min = 660,
-			      .slot_min = 30, .capacity = 2, .staff_share = 0, .horizon_days = 14,
-			      .min_notice_min = 0, .release_days = -1, .release_min = -1, .active = true};
+	return (sched_rule_t){.office_id = f->office,
+			      .channel = "in_person",
+			      .weekdays = "1,2,3,4,5",
+			      .every_weeks = 1,
+			      .valid_from = "2026-01-01",
+			      .valid_to = "",
+			      .start_min = 540,
+			      .end_min = 660,
+			      .slot_min = 30,
+			      .capacity = 2,
+			      .staff_share = 0,
+			      .horizon_days = 14,
+			      .min_notice_min = 0,
+			      .release_days = -1,
+			      .release_min = -1,
+			      .active = true};
 }
 
 static int64_t add_rule(fx_t *f, const sched_rule_t *r)
@@ -166,8 +180,9 @@ static const char *days_of(fx_t *f, int64_t rule)
 {
 	db_param_t p[] = {DB_INT(rule)};
 	db_res_t *res;
-	if (db_query(f->c, "SELECT day, COUNT(*) FROM slots WHERE rule_id = $1 AND active = 1 GROUP BY day ORDER BY day",
-		     p, 1, &res))
+	if (db_query(f->c,
+		     "SELECT day, COUNT(*) FROM slots WHERE rule_id = $1 AND active = 1 GROUP BY day ORDER BY day", p,
+		     1, &res))
 		fail_msg("query: %s", db_errmsg(f->c));
 	static char out[4096];
 	size_t n = 0;
@@ -185,7 +200,8 @@ static const char *seats_on(fx_t *f, int64_t rule, const char *day)
 	db_param_t p[] = {DB_INT(rule), DB_TEXT(day)};
 	db_res_t *res;
 	if (db_query(f->c,
-		     "SELECT start_at, capacity, staff_capacity FROM slots WHERE rule_id = $1 AND day = $2 AND active = 1 "
+		     "SELECT start_at, capacity, staff_capacity FROM slots WHERE rule_id = $1 AND day = $2 AND active "
+		     "= 1 "
 		     "ORDER BY start_at",
 		     p, 2, &res))
 		fail_msg("query: %s", db_errmsg(f->c));
@@ -259,8 +275,8 @@ static void test_recurrence(void **state)
 		run(f, now, SCHEDULE_STRICT, 0);
 		const char *got = days_of(f, id);
 		if (strcmp(got, t[i].days) != 0)
-			fail_msg("case %zu (%s every %d from %s): got \"%s\", want \"%s\"", i, t[i].weekdays, t[i].every,
-				 t[i].from, got, t[i].days);
+			fail_msg("case %zu (%s every %d from %s): got \"%s\", want \"%s\"", i, t[i].weekdays,
+				 t[i].every, t[i].from, got, t[i].days);
 	}
 }
 
@@ -304,11 +320,16 @@ static void test_holidays_closures_hours(void **state)
 		int wd;
 		const char *want;
 	} t[] = {
-		{"2026-06-29", 1, "540-840"}, {"2026-07-06", 1, "480-840"}, {"2026-08-03", 1, "540-780"},
-		{"2026-08-31", 1, "540-780"}, {"2026-09-07", 1, "540-840"}, {"2025-12-29", 1, ""},
+		{"2026-06-29", 1, "540-840"},
+		{"2026-07-06", 1, "480-840"},
+		{"2026-08-03", 1, "540-780"},
+		{"2026-08-31", 1, "540-780"},
+		{"2026-09-07", 1, "540-840"},
+		{"2025-12-29", 1, ""},
 		/* Tuesday has no rows in the summer periods, and they do not cover Tuesdays anyway in
 		 * this table; its open-ended intervals touch and overlap, so they merge. */
-		{"2026-06-30", 2, "540-840"}, {"2026-07-07", 2, ""},
+		{"2026-06-30", 2, "540-840"},
+		{"2026-07-07", 2, ""},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		schedule_interval_t iv[8];
@@ -376,13 +397,19 @@ static void test_dst_days(void **state)
 	assert_string_equal(seats_on(f, night, "2026-03-29"), "01:00/2+0 03:00/2+0");
 	assert_string_equal(seats_on(f, night, "2026-03-28"), "01:00/2+0 02:00/2+0 03:00/2+0");
 	int64_t t;
-	assert_int_equal(db_query_int(f->c, "SELECT start_at FROM slots WHERE day = '2026-03-28' AND start_at % 86400 = 8 * 3600",
-				      NULL, 0, &t), 0);
+	assert_int_equal(db_query_int(f->c,
+				      "SELECT start_at FROM slots WHERE day = '2026-03-28' AND start_at % 86400 = 8 * "
+				      "3600",
+				      NULL, 0, &t),
+			 0);
 	/* 09:00 local is 08:00Z the day before the change and 07:00Z on it. */
 	db_param_t p[] = {DB_INT(morning)};
 	db_res_t *res;
-	assert_int_equal(db_query(f->c, "SELECT day, start_at, end_at FROM slots WHERE rule_id = $1 ORDER BY start_at", p, 1, &res), 0);
-	static const char *want[][2] = {{"2026-03-28", "2026-03-28T09:00:00+01:00"}, {"2026-03-29", "2026-03-29T09:00:00+02:00"},
+	assert_int_equal(db_query(f->c, "SELECT day, start_at, end_at FROM slots WHERE rule_id = $1 ORDER BY start_at",
+				  p, 1, &res),
+			 0);
+	static const char *want[][2] = {{"2026-03-28", "2026-03-28T09:00:00+01:00"},
+					{"2026-03-29", "2026-03-29T09:00:00+02:00"},
 					{"2026-03-30", "2026-03-30T09:00:00+02:00"}};
 	int k = 0;
 	while (db_res_next(res) == 1) {
@@ -406,8 +433,11 @@ static void test_dst_days(void **state)
 	run(f, at("2026-10-24", "12:00"), SCHEDULE_STRICT, 0);
 	assert_string_equal(seats_on(f, night, "2026-10-25"), "01:00/2+0 02:00/2+0 03:00/2+0");
 	db_param_t q[] = {DB_INT(night)};
-	assert_int_equal(db_query(f->c, "SELECT start_at, end_at FROM slots WHERE rule_id = $1 AND day = '2026-10-25' ORDER BY start_at",
-				  q, 1, &res), 0);
+	assert_int_equal(db_query(f->c,
+				  "SELECT start_at, end_at FROM slots WHERE rule_id = $1 AND day = '2026-10-25' ORDER "
+				  "BY start_at",
+				  q, 1, &res),
+			 0);
 	int64_t expect[][2] = {{at("2026-10-24", "23:00") + 0, 0}, {0, 0}, {0, 0}};
 	(void)expect;
 	assert_int_equal(db_res_next(res), 1);
@@ -427,9 +457,13 @@ static void test_dst_days(void **state)
 	ny.end_min = 600;
 	ny.slot_min = 60;
 	int64_t nyr = add_rule(f, &ny);
-	assert_int_equal(schedule_materialise(f->c, f->a, f->office2, 0, at("2026-03-02", "12:00"), SCHEDULE_STRICT, NULL), 0);
+	assert_int_equal(schedule_materialise(f->c, f->a, f->office2, 0, at("2026-03-02", "12:00"), SCHEDULE_STRICT,
+					      NULL),
+			 0);
 	db_param_t nq[] = {DB_INT(nyr)};
-	assert_int_equal(db_query(f->c, "SELECT day, start_at FROM slots WHERE rule_id = $1 ORDER BY start_at", nq, 1, &res), 0);
+	assert_int_equal(db_query(f->c, "SELECT day, start_at FROM slots WHERE rule_id = $1 ORDER BY start_at", nq, 1,
+				  &res),
+			 0);
 	assert_int_equal(db_res_next(res), 1);
 	assert_string_equal(db_res_text(res, 0), "2026-03-04");
 	assert_int_equal(db_res_int(res, 1) % 86400, 14 * 3600); /* EST */
@@ -481,7 +515,9 @@ static void test_release_notice_horizon(void **state)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		db_param_t p[] = {DB_INT(id), DB_TEXT(t[i].day)};
 		int64_t rel = 0;
-		assert_int_equal(db_query_int(f->c, "SELECT MIN(release_at) FROM slots WHERE rule_id = $1 AND day = $2", p, 2, &rel), 0);
+		assert_int_equal(db_query_int(f->c, "SELECT MIN(release_at) FROM slots WHERE rule_id = $1 AND day = $2",
+					      p, 2, &rel),
+				 0);
 		if (rel != at(t[i].release_date, t[i].release_time))
 			fail_msg("%s: released at %lld, want %s %s", t[i].day, (long long)rel, t[i].release_date,
 				 t[i].release_time);
@@ -490,7 +526,9 @@ static void test_release_notice_horizon(void **state)
 	 * ahead (so not 09:00 today at 08:40). */
 	schedule_slot_t *s;
 	size_t n;
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-01", "2026-12-31", now, false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-01", "2026-12-31", now, false,
+					&s, &n),
+			 0);
 	assert_true(n > 0);
 	assert_string_equal(s[0].day, "2026-03-23");
 	assert_int_equal(s[0].start_min, 600);
@@ -499,12 +537,18 @@ static void test_release_notice_horizon(void **state)
 	assert_int_equal(n, 2 + 5 * 3); /* 10:00, 11:00 today; 24-27 and 30 March */
 	assert_int_equal(s[0].free, 2);
 	/* At 07:59 on 25 March, 1 April is not out yet; at 08:00 it is. */
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-04-01", "2026-04-01", at("2026-03-25", "07:59"), false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-04-01", "2026-04-01",
+					at("2026-03-25", "07:59"), false, &s, &n),
+			 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-04-01", "2026-04-01", at("2026-03-25", "08:00"), false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-04-01", "2026-04-01",
+					at("2026-03-25", "08:00"), false, &s, &n),
+			 0);
 	assert_int_equal(n, 3);
 	/* Staff see released or not, to the horizon (22 April). */
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-01", "2026-12-31", now, true, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-01", "2026-12-31", now, true,
+					&s, &n),
+			 0);
 	assert_string_equal(s[n - 1].day, "2026-04-22");
 	/* Without a release rule a day opens as it enters the horizon (midnight, 30 days before). */
 	clear(f);
@@ -515,7 +559,9 @@ static void test_release_notice_horizon(void **state)
 	run(f, now, SCHEDULE_STRICT, 0);
 	db_param_t p[] = {DB_INT(id)};
 	int64_t rel = 0;
-	assert_int_equal(db_query_int(f->c, "SELECT release_at FROM slots WHERE rule_id = $1 AND day = '2026-04-02'", p, 1, &rel), 0);
+	assert_int_equal(db_query_int(f->c, "SELECT release_at FROM slots WHERE rule_id = $1 AND day = '2026-04-02'", p,
+				      1, &rel),
+			 0);
 	assert_int_equal(rel, at("2026-03-23", "00:00"));
 	assert_string_equal(days_of(f, id), "2026-03-23:3 2026-03-24:3 2026-03-25:3 2026-03-26:3 2026-03-27:3 "
 					    "2026-03-30:3 2026-03-31:3 2026-04-01:3 2026-04-02:3");
@@ -532,14 +578,22 @@ static void test_release_notice_horizon(void **state)
 	rp.nprocs = 1;
 	add_rule(f, &rp);
 	run(f, at("2026-03-23", "07:00"), SCHEDULE_STRICT, 0);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", f->p1, "2026-03-23", "2026-03-23", at("2026-03-23", "07:00"), false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", f->p1, "2026-03-23", "2026-03-23",
+					at("2026-03-23", "07:00"), false, &s, &n),
+			 0);
 	assert_int_equal(n, 4);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", f->p2, "2026-03-23", "2026-03-23", at("2026-03-23", "07:00"), false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", f->p2, "2026-03-23", "2026-03-23",
+					at("2026-03-23", "07:00"), false, &s, &n),
+			 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", 0, "2026-03-23", "2026-03-23", at("2026-03-23", "07:00"), false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", 0, "2026-03-23", "2026-03-23",
+					at("2026-03-23", "07:00"), false, &s, &n),
+			 0);
 	assert_int_equal(n, 4);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "fax", 0, "2026-03-23", "2026-03-23", 0, false, &s, &n), ERR_INVALID);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", 0, "2026-3-23", "2026-03-23", 0, false, &s, &n), ERR_INVALID);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "fax", 0, "2026-03-23", "2026-03-23", 0, false, &s, &n),
+			 ERR_INVALID);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "phone", 0, "2026-3-23", "2026-03-23", 0, false, &s, &n),
+			 ERR_INVALID);
 }
 
 /* ---------------------------------------------------------------- capacity */
@@ -592,8 +646,8 @@ static void test_staff_share_rounding(void **state)
 	fx_t *f = *state;
 	static const struct {
 		int seats, share, pub, staff;
-	} t[] = {{1, 20, 0, 1}, {5, 20, 4, 1}, {6, 20, 4, 2}, {10, 0, 10, 0}, {3, 100, 0, 3}, {4, 25, 3, 1},
-		 {7, 33, 4, 3}, {10, 20, 8, 2}, {11, 20, 8, 3}, {0, 50, 0, 0}, {2, 1, 1, 1}, {100, 99, 1, 99}};
+	} t[] = {{1, 20, 0, 1}, {5, 20, 4, 1},  {6, 20, 4, 2},  {10, 0, 10, 0}, {3, 100, 0, 3}, {4, 25, 3, 1},
+		 {7, 33, 4, 3}, {10, 20, 8, 2}, {11, 20, 8, 3}, {0, 50, 0, 0},  {2, 1, 1, 1},   {100, 99, 1, 99}};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		int pub, staff;
 		sched_split_seats(t[i].seats, t[i].share, &pub, &staff);
@@ -612,9 +666,13 @@ static void test_staff_share_rounding(void **state)
 	sql(f, "UPDATE slots SET booked = 4 WHERE day = '2026-03-24'");
 	schedule_slot_t *s;
 	size_t n;
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-24", "2026-03-24", at("2026-03-23", "07:00"), false, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-24", "2026-03-24",
+					at("2026-03-23", "07:00"), false, &s, &n),
+			 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-24", "2026-03-24", at("2026-03-23", "07:00"), true, &s, &n), 0);
+	assert_int_equal(schedule_slots(f->c, f->a, f->office, "in_person", 0, "2026-03-24", "2026-03-24",
+					at("2026-03-23", "07:00"), true, &s, &n),
+			 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(s[0].free, 2);
 	sql(f, "UPDATE slots SET booked = 0");
@@ -688,7 +746,8 @@ static void test_recompute_and_strands(void **state)
 	rep = run(f, now, SCHEDULE_SAFE, 0);
 	assert_int_equal(rep.nstrands, 2);
 	assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM slots"), 36 + 1);
-	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld", (long long)wed);
+	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld",
+		 (long long)wed);
 	assert_int_equal(sql_int(f, q), 113);
 	snprintf(q, sizeof q, "SELECT booked * 10 + capacity FROM slots WHERE id = %lld", (long long)thu);
 	assert_int_equal(sql_int(f, q), 23);
@@ -696,9 +755,11 @@ static void test_recompute_and_strands(void **state)
 	rep = run(f, now, SCHEDULE_CONFIRMED, 0);
 	assert_int_equal(rep.nstrands, 2);
 	assert_int_equal(rep.deactivated, 1);
-	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld", (long long)wed);
+	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld",
+		 (long long)wed);
 	assert_int_equal(sql_int(f, q), 13);
-	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld", (long long)thu);
+	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld",
+		 (long long)thu);
 	assert_int_equal(sql_int(f, q), 121);
 	/* Now stable: the inactive booked slot is not reported again. */
 	rep = run(f, now, SCHEDULE_STRICT, 0);
@@ -708,7 +769,8 @@ static void test_recompute_and_strands(void **state)
 	r.capacity = 2;
 	assert_int_equal(sched_store_rule_update(f->c, &r, 3), 0);
 	rep = run(f, now, SCHEDULE_STRICT, 0);
-	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld", (long long)wed);
+	snprintf(q, sizeof q, "SELECT active * 100 + booked * 10 + capacity FROM slots WHERE id = %lld",
+		 (long long)wed);
 	assert_int_equal(sql_int(f, q), 112);
 	assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM slots WHERE active = 1"), 44);
 	/* A closure on a booked day strands it; deactivating the rule strands all booked slots and
@@ -755,7 +817,8 @@ static void test_rule_edit_moves_slots(void **state)
 	assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM slots WHERE channel = 'video'"), 6);
 	assert_int_equal(sql_int(f, "SELECT COUNT(*) FROM slots WHERE channel <> 'video'"), 0);
 	assert_int_equal(slot_id(f, "2026-03-24", "09:00"), first);
-	snprintf(q, sizeof q, "SELECT (end_at - start_at) / 60 * 10 + booked FROM slots WHERE id = %lld", (long long)first);
+	snprintf(q, sizeof q, "SELECT (end_at - start_at) / 60 * 10 + booked FROM slots WHERE id = %lld",
+		 (long long)first);
 	assert_int_equal(sql_int(f, q), 601);
 	snprintf(q, sizeof q, "SELECT release_at FROM slots WHERE id = %lld", (long long)first);
 	assert_int_equal(sql_int(f, q), at("2026-03-23", "10:00"));
@@ -791,8 +854,11 @@ static void test_holidays_csv(void **state)
 		int line;
 		const char *field, *code;
 	} t[] = {
-		{"date,scope,name_ca,name_es,name_en\n2026-01-01,national,Cap d'Any,Año Nuevo,New Year's Day\n", 1, 0, "", ""},
-		{"\xEF\xBB\xBF" "2026-01-01,national,A,B,C\r\n2026-01-06,national,D,E,F\r\n", 2, 0, "", ""},
+		{"date,scope,name_ca,name_es,name_en\n2026-01-01,national,Cap d'Any,Año Nuevo,New Year's Day\n", 1, 0,
+		 "", ""},
+		{"\xEF\xBB\xBF"
+		 "2026-01-01,national,A,B,C\r\n2026-01-06,national,D,E,F\r\n",
+		 2, 0, "", ""},
 		{"# Calendar\n\n2026-06-24,catalonia,\"Sant Joan\",\"San Juan\",\"St John's Day\"\n  \n", 1, 0, "", ""},
 		{"2026-09-11,catalonia,\"Diada, Catalunya\",\"Diada \"\"Nacional\"\"\",National Day", 1, 0, "", ""},
 		{"2026-01-01,national,A,B,C\n2026-01-01,city,A,B,C\n", 2, 0, "", ""},
@@ -825,8 +891,9 @@ static void test_holidays_csv(void **state)
 		}
 		if (rc != ERR_INVALID || err.line != t[i].line || strcmp(err.field, t[i].field) != 0 ||
 		    strcmp(err.code, t[i].code) != 0)
-			fail_msg("case %zu: rc %d line %d field %s code %s, want line %d field %s code %s", i, rc, err.line,
-				 err.field ? err.field : "-", err.code ? err.code : "-", t[i].line, t[i].field, t[i].code);
+			fail_msg("case %zu: rc %d line %d field %s code %s, want line %d field %s code %s", i, rc,
+				 err.line, err.field ? err.field : "-", err.code ? err.code : "-", t[i].line,
+				 t[i].field, t[i].code);
 	}
 	schedule_holiday_t *h;
 	size_t n;

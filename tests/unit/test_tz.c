@@ -48,7 +48,7 @@ static int setup(void **state)
 static void test_shipped_files_load(void **state)
 {
 	(void)state;
-	static const char *names[] = {"Europe/Madrid", "UTC", "Etc/UTC", "America/New_York", "Australia/Lord_Howe",
+	static const char *names[] = {"Europe/Madrid",     "UTC", "Etc/UTC", "America/New_York", "Australia/Lord_Howe",
 				      "Slim/Europe/Madrid"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		const tz_t *z = zone(names[i]);
@@ -69,10 +69,20 @@ static void test_names(void **state)
 		const char *name;
 		bool ok;
 	} t[] = {
-		{"Europe/Madrid", true}, {"UTC", true}, {"Etc/GMT+1", true}, {"America/Port-au-Prince", true},
-		{"America/Argentina/Buenos_Aires", true}, {"/etc/passwd", false}, {"Europe/../../etc", false},
-		{"Europe//Madrid", false}, {"Europe/", false}, {".", false}, {"a b", false}, {"Europe/Madrid\n", false},
-		{"Europe/Madr%69d", false}, {"", false},
+		{"Europe/Madrid", true},
+		{"UTC", true},
+		{"Etc/GMT+1", true},
+		{"America/Port-au-Prince", true},
+		{"America/Argentina/Buenos_Aires", true},
+		{"/etc/passwd", false},
+		{"Europe/../../etc", false},
+		{"Europe//Madrid", false},
+		{"Europe/", false},
+		{".", false},
+		{"a b", false},
+		{"Europe/Madrid\n", false},
+		{"Europe/Madr%69d", false},
+		{"", false},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (tz_name_valid(t[i].name) != t[i].ok)
@@ -100,8 +110,8 @@ static void check_utc_cases(const utc_case_t *t, size_t n)
 		tz_format_iso(z, t[i].t, iso);
 		if (l.offset != t[i].offset || l.is_dst != t[i].dst || strcmp(l.abbr, t[i].abbr) != 0 ||
 		    strcmp(iso, t[i].iso) != 0)
-			fail_msg("%s at %lld: got %d %d %s %s, want %d %d %s %s", t[i].zone, (long long)t[i].t, l.offset,
-				 l.is_dst, l.abbr, iso, t[i].offset, t[i].dst, t[i].abbr, t[i].iso);
+			fail_msg("%s at %lld: got %d %d %s %s, want %d %d %s %s", t[i].zone, (long long)t[i].t,
+				 l.offset, l.is_dst, l.abbr, iso, t[i].offset, t[i].dst, t[i].abbr, t[i].iso);
 		assert_int_equal(tz_offset(z, t[i].t), t[i].offset);
 	}
 }
@@ -161,7 +171,8 @@ static void test_other_zones(void **state)
 		 * Sunday 5 April 02:00 (+11) and starts Sunday 4 October 02:00 (+10:30). */
 		{"Australia/Lord_Howe", utc(2026, 4, 4, 14, 59, 59), 39600, true, "+11", "2026-04-05T01:59:59+11:00"},
 		{"Australia/Lord_Howe", utc(2026, 4, 4, 15, 0, 0), 37800, false, "+1030", "2026-04-05T01:30:00+10:30"},
-		{"Australia/Lord_Howe", utc(2026, 10, 3, 15, 29, 59), 37800, false, "+1030", "2026-10-04T01:59:59+10:30"},
+		{"Australia/Lord_Howe", utc(2026, 10, 3, 15, 29, 59), 37800, false, "+1030",
+		 "2026-10-04T01:59:59+10:30"},
 		{"Australia/Lord_Howe", utc(2026, 10, 3, 15, 30, 0), 39600, true, "+11", "2026-10-04T02:30:00+11:00"},
 		{"Australia/Lord_Howe", utc(2050, 1, 1, 0, 0, 0), 39600, true, "+11", "2050-01-01T11:00:00+11:00"},
 	};
@@ -325,12 +336,13 @@ static void test_date_parse(void **state)
 		int ok;
 		int wd;
 	} t[] = {
-		{"1970-01-01", 1, 4}, {"2026-03-29", 1, 7}, {"2026-10-25", 1, 7}, {"2000-01-01", 1, 6},
-		{"0001-01-01", 1, 1}, {"9999-12-31", 1, 5}, {"2024-02-29", 1, 4}, {"2000-02-29", 1, 2},
-		{"1900-02-29", 0, 0}, {"2026-02-29", 0, 0}, {"2026-13-01", 0, 0}, {"2026-00-10", 0, 0},
-		{"2026-04-31", 0, 0}, {"2026-04-00", 0, 0}, {"0000-01-01", 0, 0}, {"2026-4-01", 0, 0},
-		{"2026-04-1", 0, 0}, {"2026/04/01", 0, 0}, {" 2026-04-01", 0, 0}, {"2026-04-01 ", 0, 0},
-		{"2026-04-01T", 0, 0}, {"+026-04-01", 0, 0}, {"2026-0a-01", 0, 0}, {"", 0, 0}, {"20260401", 0, 0},
+		{"1970-01-01", 1, 4},  {"2026-03-29", 1, 7}, {"2026-10-25", 1, 7},  {"2000-01-01", 1, 6},
+		{"0001-01-01", 1, 1},  {"9999-12-31", 1, 5}, {"2024-02-29", 1, 4},  {"2000-02-29", 1, 2},
+		{"1900-02-29", 0, 0},  {"2026-02-29", 0, 0}, {"2026-13-01", 0, 0},  {"2026-00-10", 0, 0},
+		{"2026-04-31", 0, 0},  {"2026-04-00", 0, 0}, {"0000-01-01", 0, 0},  {"2026-4-01", 0, 0},
+		{"2026-04-1", 0, 0},   {"2026/04/01", 0, 0}, {" 2026-04-01", 0, 0}, {"2026-04-01 ", 0, 0},
+		{"2026-04-01T", 0, 0}, {"+026-04-01", 0, 0}, {"2026-0a-01", 0, 0},  {"", 0, 0},
+		{"20260401", 0, 0},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		int32_t d = 12345;
@@ -358,10 +370,10 @@ static void test_date_arithmetic(void **state)
 		int n;
 		const char *to;
 	} t[] = {
-		{"2024-02-28", 1, "2024-02-29"}, {"2024-02-29", 1, "2024-03-01"}, {"2023-02-28", 1, "2023-03-01"},
-		{"2026-12-31", 1, "2027-01-01"}, {"2027-01-01", -1, "2026-12-31"}, {"2026-03-01", -1, "2026-02-28"},
+		{"2024-02-28", 1, "2024-02-29"},  {"2024-02-29", 1, "2024-03-01"},   {"2023-02-28", 1, "2023-03-01"},
+		{"2026-12-31", 1, "2027-01-01"},  {"2027-01-01", -1, "2026-12-31"},  {"2026-03-01", -1, "2026-02-28"},
 		{"2028-03-01", -1, "2028-02-29"}, {"2026-01-01", 365, "2027-01-01"}, {"2028-01-01", 366, "2029-01-01"},
-		{"2000-03-01", -1, "2000-02-29"}, {"2100-03-01", -1, "2100-02-28"}, {"1969-12-31", 1, "1970-01-01"},
+		{"2000-03-01", -1, "2000-02-29"}, {"2100-03-01", -1, "2100-02-28"},  {"1969-12-31", 1, "1970-01-01"},
 		{"2026-11-23", 92, "2027-02-23"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -415,8 +427,9 @@ static void test_easter_and_hhmm(void **state)
 	static const struct {
 		const char *s;
 		int min;
-	} h[] = {{"00:00", 0}, {"08:30", 510}, {"14:30", 870}, {"23:59", 1439}, {"24:00", 1440}, {"24:01", -1},
-		 {"25:00", -1}, {"12:60", -1}, {"9:00", -1}, {"09:0", -1}, {"09.00", -1}, {"", -1}, {"09:00 ", -1}};
+	} h[] = {{"00:00", 0},  {"08:30", 510}, {"14:30", 870}, {"23:59", 1439}, {"24:00", 1440},
+		 {"24:01", -1}, {"25:00", -1},  {"12:60", -1},  {"9:00", -1},    {"09:0", -1},
+		 {"09.00", -1}, {"", -1},       {"09:00 ", -1}};
 	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
 		int m = -1;
 		int rc = tz_hhmm_parse(h[i].s, &m);
@@ -587,7 +600,7 @@ static void test_synthetic_versions(void **state)
 		{"JST-9", utc(2030, 7, 1, 0, 0, 0), 32400},
 		{"IST-1GMT0,M10.5.0,M3.5.0/1", utc(2030, 1, 15, 0, 0, 0), 0},
 		{"IST-1GMT0,M10.5.0,M3.5.0/1", utc(2030, 7, 15, 0, 0, 0), 3600},
-		{"AAA3BBB,J60/2,300/2", utc(2030, 3, 1, 12, 0, 0), -7200},  /* J60 is 1 March every year */
+		{"AAA3BBB,J60/2,300/2", utc(2030, 3, 1, 12, 0, 0), -7200}, /* J60 is 1 March every year */
 		{"AAA3BBB,J60/2,300/2", utc(2030, 2, 28, 12, 0, 0), -10800},
 	};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
@@ -599,8 +612,8 @@ static void test_synthetic_versions(void **state)
 		if (tz_parse(buf, n, NULL, &z) != 0)
 			fail_msg("footer \"%s\" refused", f[i].footer);
 		if (tz_offset(z, f[i].t) != f[i].off)
-			fail_msg("footer \"%s\" at %lld: %d, want %d", f[i].footer, (long long)f[i].t, tz_offset(z, f[i].t),
-				 f[i].off);
+			fail_msg("footer \"%s\" at %lld: %d, want %d", f[i].footer, (long long)f[i].t,
+				 tz_offset(z, f[i].t), f[i].off);
 		tz_free(z);
 	}
 }
@@ -616,23 +629,23 @@ static void test_bad_files(void **state)
 		switch (k) {
 		case 0: s.version = '5'; break;
 		case 1: s.version = '1'; break;
-		case 2: s.counts[4] = 0; break;                       /* no types */
-		case 3: s.counts[5] = 0; break;                       /* no characters */
-		case 4: s.trans[1] = s.trans[0]; break;               /* not ascending */
-		case 5: s.idx[1] = 2; break;                          /* index past the types */
-		case 6: s.types[1].off = 27 * 3600; break;            /* offset out of range */
-		case 7: s.types[1].dst = 2; break;                    /* isdst not a boolean */
-		case 8: s.types[1].abbr = 10; break;                  /* abbreviation past the chars */
-		case 9: s.chars[9] = 'X'; break;                      /* last abbreviation not terminated */
-		case 10: s.counts[2] = 1; break;                      /* leap seconds */
-		case 11: s.counts[0] = 1; break;                      /* isut count neither 0 nor typecnt */
-		case 12: s.footer = "CET-1CEST"; break;               /* DST without a rule */
-		case 13: s.footer = "C-1"; break;                     /* abbreviation too short */
-		case 14: s.footer = "CET-1CEST,M13.5.0,M10.5.0"; break; /* month 13 */
+		case 2: s.counts[4] = 0; break;                           /* no types */
+		case 3: s.counts[5] = 0; break;                           /* no characters */
+		case 4: s.trans[1] = s.trans[0]; break;                   /* not ascending */
+		case 5: s.idx[1] = 2; break;                              /* index past the types */
+		case 6: s.types[1].off = 27 * 3600; break;                /* offset out of range */
+		case 7: s.types[1].dst = 2; break;                        /* isdst not a boolean */
+		case 8: s.types[1].abbr = 10; break;                      /* abbreviation past the chars */
+		case 9: s.chars[9] = 'X'; break;                          /* last abbreviation not terminated */
+		case 10: s.counts[2] = 1; break;                          /* leap seconds */
+		case 11: s.counts[0] = 1; break;                          /* isut count neither 0 nor typecnt */
+		case 12: s.footer = "CET-1CEST"; break;                   /* DST without a rule */
+		case 13: s.footer = "C-1"; break;                         /* abbreviation too short */
+		case 14: s.footer = "CET-1CEST,M13.5.0,M10.5.0"; break;   /* month 13 */
 		case 15: s.footer = "CET-1CEST,M3.5.0,M10.5.0/3x"; break; /* trailing junk */
-		case 16: s.extra_byte = true; break;                  /* bytes after the footer */
-		case 17: s.footer = "CET"; break;                     /* no offset */
-		case 18: s.counts[3] = 3000; break;                   /* too many transitions */
+		case 16: s.extra_byte = true; break;                      /* bytes after the footer */
+		case 17: s.footer = "CET"; break;                         /* no offset */
+		case 18: s.counts[3] = 3000; break;                       /* too many transitions */
 		}
 		size_t n = build(buf, &s);
 		if (tz_parse(buf, n, NULL, &z) != ERR_INVALID)
