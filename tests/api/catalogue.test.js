@@ -497,7 +497,8 @@ describe('procedures and organisations through the forms', () => {
 		r = await srv.postForm('/admin/organisations/imd', { name_ca: "Institut Municipal d'Esports de Vilamar", name_es: 'IMD', name_en: 'IMD' }, { jar: admin.jar, formPage: '/admin/organisations' });
 		assert.equal(r.status, 303);
 		const page = await srv.get('/admin/organisations', { jar: admin.jar });
-		assert.ok(page.text.includes("Institut Municipal d&#39;Esports de Vilamar") || page.text.includes("Institut Municipal d'Esports de Vilamar"));
+		// Pages escape the apostrophe as &#39; (view/mustache: & < > " ').
+		assert.ok(page.text.includes('Institut Municipal d&#39;Esports de Vilamar'), 'the new name, escaped');
 	});
 });
 
