@@ -7,7 +7,7 @@ const L = require('./lib/server.js');
 
 const MAX_UPLOAD = 65536;
 const srv = L.useServer({ env: { FINESTRETA_LIMITS_MAX_UPLOAD: String(MAX_UPLOAD) } });
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const { FORM } = L;
 
 // A valid 1×1 PNG (red pixel).
 const PNG = Buffer.from(

@@ -18,7 +18,7 @@ const srv = L.useServer({
 	},
 });
 
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const { FORM } = L;
 const ROLES = Object.keys(L.DEMO_USERS);
 const ADMIN_PAGES = ['/admin/users', '/admin/settings', '/admin/audit'];
 const sessions = {}; // role → { jar, csrf }

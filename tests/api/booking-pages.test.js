@@ -21,17 +21,12 @@ const srv = H.useServer({
 	},
 });
 
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
-const LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
+const { FORM } = H;
 
-// A valid DNI: eight digits and their check letter. Each booking takes a new one (the limit of
-// active appointments per ID number is 2).
+// A valid DNI for each booking (the limit of active appointments per ID number is 2).
 let dniSeq = 30000000 + Math.floor(Math.random() * 1000000);
-function dni(n) {
-	return String(n).padStart(8, '0') + LETTERS[n % 23];
-}
 function nextDni() {
-	return dni(dniSeq++);
+	return H.dni(dniSeq++);
 }
 
 function html(res, status, what) {
@@ -253,7 +248,7 @@ test('step 6: a bad DNI letter and missing contact are 422 with a summary, field
 	assert.doesNotMatch(t.details, /altcha-widget/, 'no proof-of-work widget when it is off');
 	const f = formIn(t.details, '/cita/dades');
 	const good = nextDni();
-	const badLetter = good.slice(0, 8) + LETTERS[(LETTERS.indexOf(good[8]) + 1) % 23];
+	const badLetter = good.slice(0, 8) + H.DNI_LETTERS[(H.DNI_LETTERS.indexOf(good[8]) + 1) % 23];
 	let res = await post('/cita/dades', { ...f, name: 'Joan Pérez', id_type: 'dni', id_number: badLetter, email: '', phone: '' }, t.jar);
 	const p = html(res, 422, 'bad DNI');
 	assert.match(p, /<div class="alert alert-error" role="alert" id="form-errors">/);

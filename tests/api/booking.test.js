@@ -10,7 +10,6 @@
 const { test, describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const L = require('./lib/server.js');
 
@@ -26,7 +25,7 @@ const ENV = {
 	FINESTRETA_DATABASE_POOL: '16',
 };
 const srv = L.useServer({ env: ENV });
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const { FORM } = L;
 const SERVICE = 'volant-individual';
 const OFFICE = 'mar-blava';
 let coord; // { jar, csrf }
@@ -35,50 +34,10 @@ let days = []; // open weekdays at OFFICE, each used by one rule
 
 // ---------------------------------------------------------------- helpers
 
-function sql(q) {
-	if (L.IS_PG) return execFileSync('psql', [srv.db, '-X', '-q', '-At', '-c', q], { encoding: 'utf8' }).trim();
-	const file = srv.db.replace(/^sqlite:/, '');
-	return execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q], { encoding: 'utf8' }).trim();
-}
-
-function madridDate(daysAhead = 0) {
-	const d = new Date(Date.now() + daysAhead * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
-function addDays(date, n) {
-	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
-	return new Date(t).toISOString().slice(0, 10);
-}
-
-function weekday(date) {
-	const d = new Date(date + 'T12:00:00Z').getUTCDay();
-	return d === 0 ? 7 : d;
-}
-
-const LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
-function dni(n) {
-	return String(n).padStart(8, '0') + LETTERS[n % 23];
-}
-function nie(prefix, n) {
-	const v = 'XYZ'.indexOf(prefix) * 10000000 + n;
-	return prefix + String(n).padStart(7, '0') + LETTERS[v % 23];
-}
-
-let seq = 10000;
+const { madridDate, addDays, weekday, dni, nie, waitFor } = L;
+const sql = (q) => L.sql(srv.db, q);
 // A citizen with their own ID number, e-mail and phone.
-function person(extra = {}) {
-	const n = seq++;
-	return {
-		name: `Persona de Prova ${n}`,
-		id_type: 'dni',
-		id_number: dni(n),
-		email: `persona${n}@example.cat`,
-		phone: `6${String(n).padStart(8, '0')}`,
-		lang: 'ca',
-		...extra,
-	};
-}
+const person = L.people({ from: 10000 });
 
 // A rule of `capacity` seats on the next unused open day at 08:30–08:45; returns {date, start}.
 async function makeSlot({ capacity = 1, staffShare = 0, office = OFFICE } = {}) {
@@ -136,15 +95,6 @@ async function bookOk(start, who = person(), extra = {}, opts = {}) {
 	const r = await book(start, who, extra, opts);
 	assert.equal(r.status, 201, r.text);
 	return { ...r.json(), who };
-}
-
-async function waitFor(pred, ms, what) {
-	const t0 = Date.now();
-	for (;;) {
-		if (await pred()) return Date.now() - t0;
-		if (Date.now() - t0 > ms) assert.fail(`${what}: not within ${ms} ms`);
-		await L.sleep(250);
-	}
 }
 
 before(async () => {
@@ -217,7 +167,7 @@ describe('appointments', () => {
 
 	it('books: 201 with code, token, start, channel and the manage link', async () => {
 		// Written with spaces, a dash and a lower-case letter: stored normalised.
-		const who = person({ name: 'Núria Ferrer Puig', id_number: ' 1234-5678' + LETTERS[12345678 % 23].toLowerCase() + ' ' });
+		const who = person({ name: 'Núria Ferrer Puig', id_number: ' 1234-5678' + L.DNI_LETTERS[12345678 % 23].toLowerCase() + ' ' });
 		const r = await book(slot.start, who);
 		assert.equal(r.status, 201, r.text);
 		const j = r.json();
@@ -229,7 +179,7 @@ describe('appointments', () => {
 		assert.equal(j.office.code, OFFICE);
 		assert.equal(j.service.code, SERVICE);
 		assert.equal(j.manage_url, `http://127.0.0.1:8080/cita/${j.code}?token=${j.token}`);
-		assert.equal(j.id_masked, '***5678' + LETTERS[12345678 % 23]);
+		assert.equal(j.id_masked, '***5678' + L.DNI_LETTERS[12345678 % 23]);
 		assert.equal(r.headers.location, `/api/v1/appointments/${j.code}`);
 		assert.equal(r.headers['cache-control'], 'no-store');
 		// Only the token's hash is stored, and the ID number normalised.

@@ -225,7 +225,7 @@ describe('roles', () => {
 			const csrf = L.csrfFrom(staff.text);
 			const post = await srv.request('POST', '/admin/offices', {
 				jar,
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				headers: L.FORM,
 				body: L.formBody({ ...NEW_OFFICE, code: `forbidden-${role.replace('_', '-')}`, _csrf: csrf }),
 			});
 			L.assertHtml(post, 403, `${role} POST /admin/offices`);
@@ -253,7 +253,7 @@ describe('roles', () => {
 	it('forms without _csrf are refused (403), nothing changes', async () => {
 		const r = await srv.request('POST', '/admin/offices', {
 			jar: admin.jar,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			headers: L.FORM,
 			body: L.formBody({ ...NEW_OFFICE, code: 'sense-csrf' }),
 		});
 		L.assertHtml(r, 403, 'no _csrf');
@@ -434,7 +434,7 @@ describe('procedures and organisations through the forms', () => {
 		for (const [k, v] of Object.entries(fields)) for (const x of [].concat(v)) body.append(k, x);
 		return srv.request('GET', formPage, { jar: admin.jar }).then((page) => {
 			body.append('_csrf', L.csrfFrom(page.text));
-			return srv.request('POST', p, { jar: admin.jar, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+			return srv.request('POST', p, { jar: admin.jar, headers: L.FORM, body: body.toString() });
 		});
 	};
 

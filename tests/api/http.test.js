@@ -8,7 +8,7 @@ const L = require('./lib/server.js');
 const MAX_BODY = 4096;
 const srv = L.useServer({ env: { FINESTRETA_LIMITS_MAX_BODY: String(MAX_BODY) } });
 
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const { FORM } = L;
 let adminToken;
 let css; // { fingerprinted, plain } paths of the stylesheet the home page links
 

@@ -23,7 +23,7 @@ const L = require('./lib/server.js');
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const SINK_PY = path.join(L.ROOT, 'tests/api/lib/smtp_sink.py');
 const PUBLIC = 'http://cita.vilamar.test';
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const { FORM } = L;
 const SERVICE = 'ibi'; // in person, phone and video in the demo catalogue
 const OFFICE = 'centre';
 
@@ -151,10 +151,7 @@ function canConnect(port) {
 
 // ---------------------------------------------------------------- helpers
 
-function sql(q) {
-	if (L.IS_PG) return execFileSync('psql', [DB, '-X', '-q', '-At', '-c', q], { encoding: 'utf8' }).trim();
-	return execFileSync('sqlite3', ['-cmd', '.timeout 5000', DB.replace(/^sqlite:/, ''), q], { encoding: 'utf8' }).trim();
-}
+const sql = (q) => L.sql(DB, q);
 
 function outboxRows(where) {
 	const out = sql(`SELECT id, status, attempts, next_attempt_at, COALESCE(last_error, '') FROM outbox WHERE ${where} ORDER BY id`);
@@ -166,24 +163,9 @@ function outboxRows(where) {
 		: [];
 }
 
-const LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
-let seq = 40000 + Math.floor(Math.random() * 1000) * 10;
-function person(lang) {
-	const n = seq++;
-	return {
-		name: `Persona d'Avís ${n}`,
-		id_type: 'dni',
-		id_number: String(n).padStart(8, '0') + LETTERS[n % 23],
-		email: `avis${n}@example.cat`,
-		phone: `6${String(n).padStart(8, '0')}`,
-		lang,
-	};
-}
-
-function madridDate(daysAhead) {
-	const d = new Date(Date.now() + daysAhead * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
+const citizen = L.people({ from: 40000, random: 1000 * 10, name: "Persona d'Avís", email: 'avis' });
+const person = (lang) => citizen({ lang });
+const { madridDate } = L;
 
 // Free slots per channel, taken one by one so that no two bookings share a seat; from three days
 // ahead, so that every booking also queues its reminder (24 h before).

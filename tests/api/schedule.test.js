@@ -7,7 +7,6 @@
 // with the sqlite3 or psql command-line client, since the server has no test-only paths.
 const { test, describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -15,7 +14,7 @@ const L = require('./lib/server.js');
 
 // Zones from the repository, so results do not depend on the machine's tzdata.
 const srv = L.useServer({ env: { TZDIR: path.join(L.ROOT, 'tests/data/zoneinfo') } });
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const { FORM } = L;
 let coord; // { jar, csrf }
 
 before(async () => {
@@ -25,36 +24,8 @@ before(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-// Runs SQL on the server's database with the backend's own client; returns its output.
-function sql(q) {
-	if (L.IS_PG) return execFileSync('psql', [srv.db, '-X', '-q', '-At', '-c', q], { encoding: 'utf8' }).trim();
-	const file = srv.db.replace(/^sqlite:/, '');
-	return execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q], { encoding: 'utf8' }).trim();
-}
-
-// Local date in Madrid, as YYYY-MM-DD, `days` from now.
-function madridDate(days = 0) {
-	const d = new Date(Date.now() + days * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
-function addDays(date, n) {
-	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
-	return new Date(t).toISOString().slice(0, 10);
-}
-
-// ISO weekday (1 = Monday) of a YYYY-MM-DD date.
-function weekday(date) {
-	const d = new Date(date + 'T12:00:00Z').getUTCDay();
-	return d === 0 ? 7 : d;
-}
-
-// The first date on or after `date` with ISO weekday `wd`.
-function nextWeekday(date, wd) {
-	let d = date;
-	while (weekday(d) !== wd) d = addDays(d, 1);
-	return d;
-}
+const { madridDate, addDays, weekday, nextWeekday } = L;
+const sql = (q) => L.sql(srv.db, q);
 
 // The first date from `from` on with ISO weekday `wd` when the office is open (not a holiday).
 async function openDay(code, from, wd) {

@@ -32,37 +32,17 @@ const br = B.useBrowser();
 
 const PHONE = { width: 390, height: 844 };
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 let dniSeq = 40000000 + Math.floor(Math.random() * 1000000);
 function nextDni() {
-	const n = dniSeq++;
-	return String(n).padStart(8, '0') + LETTERS[n % 23];
+	return B.dni(dniSeq++);
 }
 
 // A phone-sized context. The CSP is enforced (axe goes in through evaluate, which the CSP does
 // not govern); script errors, CSP violations and failed sub-resources are collected.
 async function phonePage(server, { javaScriptEnabled = true, cookies } = {}) {
-	const ctx = await br.browser.newContext({
-		baseURL: server.base,
-		viewport: PHONE,
-		isMobile: true,
-		hasTouch: true,
-		locale: 'ca-ES',
-		javaScriptEnabled,
-		acceptDownloads: true,
-	});
-	br.contexts.push(ctx);
-	if (cookies) await ctx.addCookies(cookies);
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(20000);
-	page.problems = [];
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.problems.push(m.text());
-	});
-	page.on('pageerror', (e) => page.problems.push(String(e)));
-	page.on('response', (r) => {
-		if (r.status() >= 400 && r.request().resourceType() !== 'document') page.problems.push(`${r.status()} ${r.url()}`);
-	});
+	const context = { viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled, acceptDownloads: true };
+	const page = await br.page(server, { context, cookies, timeout: 20000 });
+	page.problems = page.consoleErrors;
 	return page;
 }
 
@@ -145,7 +125,7 @@ async function bookAsCitizen(page, { channel, office, shots = '', pickTime = 'fi
 	const p = { name: 'Montserrat Vidal Puig', id: nextDni(), email: `m${dniSeq}@example.com`, phone: '', ...person };
 	if (badFirst) {
 		// A wrong check letter first: the page comes back with the summary and the field marked.
-		const wrong = p.id.slice(0, 8) + LETTERS[(LETTERS.indexOf(p.id[8]) + 1) % 23];
+		const wrong = p.id.slice(0, 8) + B.DNI_LETTERS[(B.DNI_LETTERS.indexOf(p.id[8]) + 1) % 23];
 		await page.fill('#d-name', p.name);
 		await page.fill('#d-id_number', wrong);
 		await waitForProof(page);
@@ -251,7 +231,7 @@ test('manage link: reschedule, then cancel', { timeout: 180000 }, async () => {
 
 test('an informer books on a citizen\'s behalf from the staff area', { timeout: 180000 }, async () => {
 	const { jar } = await srv.loginOk(B.DEMO_USERS.informer);
-	const page = await phonePage(srv, { cookies: [...jar.map].map(([name, value]) => ({ name, value, url: srv.base })) });
+	const page = await phonePage(srv, { cookies: B.jarCookies(jar, srv) });
 	await go(page, '/staff');
 	await check(page, 'staff home (informer)');
 	await nav(page, 'a[href="/staff/cita"]');

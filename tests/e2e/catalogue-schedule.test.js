@@ -13,16 +13,11 @@ const br = B.useBrowser();
 const CODE = 'platja';
 const PROC = 'e2e-padro-platja';
 
-// Local date in Madrid `days` from now, and the Monday of the week after that.
-function madridDate(days = 0) {
-	const d = new Date(Date.now() + days * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
+const { madridDate } = B;
 
+// The Monday of the week after `date` (the day after it at the earliest).
 function nextMonday(date) {
-	let t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + 86400000;
-	while (new Date(t).getUTCDay() !== 1) t += 86400000;
-	return new Date(t).toISOString().slice(0, 10);
+	return B.nextWeekday(B.addDays(date, 1), 1);
 }
 
 async function submit(page, formSelector) {

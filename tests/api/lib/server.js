@@ -10,6 +10,9 @@
 // Top-level before() hooks run concurrently: one that needs the server awaits
 // srv.ready() first.
 //
+// Test data (dates, ID numbers, citizens), SQL on the server's database and polling come from
+// data.js and are re-exported here: `L.madridDate()`, `L.people()`, `L.sql(srv.db, q)`.
+//
 // Environment: FINESTRETA_BIN (default build/finestreta), FINESTRETA_TEST_DB = "sqlite"
 // (a fresh temporary file per server) or a postgresql:// URL (`demo` recreates it).
 //
@@ -23,6 +26,9 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { before, after } = require('node:test');
+const data = require('./data.js');
+
+const { sleep } = data;
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.resolve(ROOT, process.env.FINESTRETA_BIN || 'build/finestreta');
@@ -55,10 +61,6 @@ function serverEnv(extra = {}) {
 	const env = { ...process.env };
 	for (const k of HARNESS_VARS) delete env[k];
 	return { ...env, ...extra };
-}
-
-function sleep(ms) {
-	return new Promise((r) => setTimeout(r, ms));
 }
 
 // Resolves to the promise's value, or to `fallback` after ms (the timer is cleared
@@ -803,6 +805,6 @@ module.exports = {
 	location,
 	runCli,
 	freePort,
-	sleep,
 	withTimeout,
+	...data,
 };

@@ -39,28 +39,38 @@ function useBrowser() {
 	after(async () => {
 		if (h.browser) await h.browser.close();
 	});
-	h.page = async (srv, { axe = false, locale = 'ca-ES' } = {}) => {
-		const ctx = await h.browser.newContext({ baseURL: srv.base, bypassCSP: axe, locale, viewport: { width: 1280, height: 900 } });
+	// `context` adds browser-context options (a phone: { viewport, isMobile, hasTouch },
+	// { javaScriptEnabled: false }, …); `cookies` go in before the first request.
+	h.page = async (srv, { axe = false, locale = 'ca-ES', context = {}, cookies, timeout = 15000 } = {}) => {
+		const ctx = await h.browser.newContext({
+			baseURL: srv.base,
+			bypassCSP: axe,
+			locale,
+			viewport: { width: 1280, height: 900 },
+			...context,
+		});
 		h.contexts.push(ctx);
+		if (cookies) await ctx.addCookies(cookies);
 		const page = await ctx.newPage();
-		page.setDefaultTimeout(15000);
+		page.setDefaultTimeout(timeout);
 		watch(page);
 		return page;
 	};
 	// Adds a signed-in session (made over HTTP by srv.loginOk) to a context, for pages
 	// whose test is not about logging in.
 	h.signedInPage = async (srv, email, opts) => {
-		const page = await h.page(srv, opts);
 		const { jar } = await srv.loginOk(email);
-		await page.context().addCookies(
-			[...jar.map].map(([name, value]) => ({ name, value, url: srv.base }))
-		);
-		return page;
+		return h.page(srv, { ...opts, cookies: jarCookies(jar, srv) });
 	};
 	h.closeContexts = async () => {
 		while (h.contexts.length) await h.contexts.pop().close();
 	};
 	return h;
+}
+
+// A cookie jar of the HTTP harness (srv.loginOk) as browser cookies.
+function jarCookies(jar, srv) {
+	return [...jar.map].map(([name, value]) => ({ name, value, url: srv.base }));
 }
 
 // Collects what a person would see go wrong: script errors, CSP violations, and
@@ -140,4 +150,4 @@ async function htmlLang(page) {
 	return page.evaluate(() => document.documentElement.lang);
 }
 
-module.exports = { ...server, server, launch, useBrowser, checkA11y, screenshot, loginViaForm, htmlLang, AXE_TAGS, SHOTS };
+module.exports = { ...server, server, launch, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, AXE_TAGS, SHOTS };
