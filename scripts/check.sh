@@ -183,8 +183,9 @@ if ((rc == 0)); then
 		PG_STARTED=1
 		pg_url=$(tail -n 1 <<<"$pg_url")
 		echo "check: test PostgreSQL at $pg_url"
-		# The storage unit tests against a real PostgreSQL first (the API suite's demo resets it).
-		step api unit-db-postgresql env FINESTRETA_TEST_PG_URL="$pg_url" build/tests/test_db || rc=1
+		# The storage unit tests (db and the capabilities') against a real PostgreSQL first (the
+		# API suite's demo resets it).
+		step api unit-postgresql env FINESTRETA_TEST_PG_URL="$pg_url" scripts/run-unit.sh build --storage || rc=1
 		((rc)) || step api postgresql scripts/run-api.sh build postgresql "$pg_url" || rc=1
 	else
 		echo "check: scripts/pg-test.sh start failed" >&2

@@ -714,11 +714,11 @@ void config_dump(const config_t *c, char **out, size_t *len)
 	buf_t b;
 	buf_init(&b, SIZE_MAX / 2); /* no cap: only our own key tables go in */
 	(void)buf_puts(&b, "# Finestreta configuration.\n"
-		     "#\n"
-		     "# Lines starting with # or ; are comments. Each setting can also be given as an\n"
-		     "# environment variable, which overrides this file; command-line flags override\n"
-		     "# both. An unknown section or key, or a bad value, stops the server with the\n"
-		     "# file and line at fault.\n");
+			   "#\n"
+			   "# Lines starting with # or ; are comments. Each setting can also be given as an\n"
+			   "# environment variable, which overrides this file; command-line flags override\n"
+			   "# both. An unknown section or key, or a bad value, stops the server with the\n"
+			   "# file and line at fault.\n");
 	const char *section = "";
 	for (size_t i = 0; i < c->n; i++) {
 		const config_key_t *k = c->k[i];

@@ -1,8 +1,9 @@
 /* test_booking.c — the booking capability without HTTP: ID documents (tables of valid and
  * invalid DNI, NIE and passport numbers), the state machine table, ISO instants, the proof of
  * work (a challenge solved here; wrong number, bad signature, expired, spliced salt, replay), the
- * rate limiter (limits, windows, bounded memory, threads), and — against SQLite migrated with the
- * real migrations/ and the demo catalogue — the seat counters, limits, holds, cancellation delay,
+ * rate limiter (limits, windows, bounded memory, threads), and — against SQLite and, when
+ * FINESTRETA_TEST_PG_URL is set, PostgreSQL (tests/unit/testdb.h), migrated with the real
+ * migrations/ and the demo catalogue — the seat counters, limits, holds, cancellation delay,
  * reschedule, check-in and the no-show job at chosen instants. Run from the repository root. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 #include "http/ratelimit.h"
 #include "core/cap.h"
 #include "catalog/internal.h"
+#include "testdb.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -437,13 +439,15 @@ static int64_t make_slot(fx_t *f, int cap, int staff, int days, int64_t *start)
 	return id;
 }
 
+static testdb_t *g_backend; /* the back end the current group runs on */
+
 static int setup(void **state)
 {
 	fx_t *f = calloc(1, sizeof *f);
 	char err[256];
-	f->db = db_open("sqlite::memory:", 1, err, sizeof err);
-	if (!f->db || cap_migrate(f->db, ".", err, sizeof err) < 5) {
-		print_error("setup: %s\n", err);
+	f->db = testdb_open(g_backend, 1, 5, err, sizeof err);
+	if (!f->db) {
+		print_error("setup (%s): %s\n", g_backend->name, err);
 		return -1;
 	}
 	f->c = db_acquire(f->db);
@@ -471,7 +475,7 @@ static int teardown(void **state)
 	arena_free(f->a);
 	config_free(f->cfg);
 	db_release(f->c);
-	db_close(f->db);
+	testdb_close(g_backend, f->db);
 	free(f);
 	return 0;
 }
@@ -835,15 +839,13 @@ int main(void)
 		return 1;
 	log_set_quiet(1);
 	tz_set_dir("tests/data/zoneinfo");
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_id_table),
-		cmocka_unit_test(test_id_letters),
-		cmocka_unit_test(test_state_table),
-		cmocka_unit_test(test_iso),
-		cmocka_unit_test(test_pow),
-		cmocka_unit_test(test_pow_vector),
-		cmocka_unit_test(test_ratelimit),
-		cmocka_unit_test(test_ratelimit_threads),
+	const struct CMUnitTest pure[] = {
+		cmocka_unit_test(test_id_table),    cmocka_unit_test(test_id_letters),
+		cmocka_unit_test(test_state_table), cmocka_unit_test(test_iso),
+		cmocka_unit_test(test_pow),         cmocka_unit_test(test_pow_vector),
+		cmocka_unit_test(test_ratelimit),   cmocka_unit_test(test_ratelimit_threads),
+	};
+	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_seats_and_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_delay_and_job, setup, teardown),
@@ -853,5 +855,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pow_replay, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests_name("booking", pure, NULL, NULL);
+	testdb_t backends[TESTDB_MAX];
+	int n = testdb_backends(backends);
+	for (int i = 0; i < n; i++) {
+		g_backend = &backends[i];
+		char name[64];
+		snprintf(name, sizeof name, "booking store (%s)", backends[i].name);
+		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
+	}
+	return rc;
 }

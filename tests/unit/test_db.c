@@ -635,6 +635,32 @@ static void test_migrations_once(void **state)
 	assert_non_null(strstr(err, "/nonexistent-finestreta-dir"));
 }
 
+/* A capability's migrations are recorded as "cap/stem"; a database migrated before migrations had
+ * owners recorded the bare stem: the first run with the owner renames the row, applying nothing,
+ * and an owner's new file is applied once. */
+static void test_migrations_owned(void **state)
+{
+	backend_t *b = *state;
+	char err[256] = "";
+	assert_int_equal(db_migrate(b->db, b->migdir, NULL, err, sizeof err), 0); /* 001_schema, bare */
+	assert_int_equal(db_migrate(b->db, b->migdir, "core", err, sizeof err), 0);
+	assert_int_equal(db_migrate(b->db, b->migdir, "core", err, sizeof err), 0);
+	write_file(b->migdir, "002_owned.sql", "CREATE TABLE owned_stuff (x BIGINT);\n");
+	assert_int_equal(db_migrate(b->db, b->migdir, "core", err, sizeof err), 1);
+	assert_int_equal(db_migrate(b->db, b->migdir, "core", err, sizeof err), 0);
+	db_conn_t *c = db_acquire(b->db);
+	db_res_t *r;
+	assert_int_equal(db_query(c, "SELECT version FROM schema_migrations ORDER BY version", NULL, 0, &r), 0);
+	assert_int_equal(db_res_next(r), 1);
+	assert_string_equal(db_res_text(r, 0), "core/001_schema");
+	assert_int_equal(db_res_next(r), 1);
+	assert_string_equal(db_res_text(r, 0), "core/002_owned");
+	assert_int_equal(db_res_next(r), 0);
+	db_res_free(r);
+	assert_int_equal(count_rows(c, "SELECT COUNT(*) FROM owned_stuff"), 0);
+	db_release(c);
+}
+
 static void test_backend_regions(void **state)
 {
 	backend_t *b = *state;
@@ -1013,6 +1039,7 @@ static const check_t checks[] = {
 	{"error_aborts_transaction", test_error_aborts_transaction, false},
 	{"release_rolls_back", test_release_rolls_back, false},
 	{"migrations_once", test_migrations_once, false},
+	{"migrations_owned", test_migrations_owned, false},
 	{"backend_regions", test_backend_regions, false},
 	{"failing_migration", test_failing_migration, false},
 	{"concurrent_increments", test_concurrent_increments, false},

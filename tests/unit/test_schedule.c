@@ -1,5 +1,6 @@
-/* test_schedule.c — rule expansion and slot materialisation against SQLite in a temporary file,
- * migrated with the real migrations/ folder: recurrence (weekdays, every N weeks from the anchor
+/* test_schedule.c — rule expansion and slot materialisation against SQLite in a temporary file
+ * and, when FINESTRETA_TEST_PG_URL is set, PostgreSQL (tests/unit/testdb.h), migrated with the
+ * real migrations/ folder: recurrence (weekdays, every N weeks from the anchor
  * week), validity, holidays and closures, opening-hours clipping, DST days, release times,
  * minimum notice, horizon, capacity from shifts and skills, the staff share, recompute that keeps
  * bookings, strand detection, idempotence, the job, opening hours per day, the holidays CSV.
@@ -21,14 +22,16 @@
 #include "schedule/schedule.h"
 #include "schedule/store.h"
 #include "core/cap.h"
+#include "testdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+static testdb_t *g_backend; /* the back end the current group runs on */
+
 typedef struct {
-	char dir[64], url[128];
 	db_t *db;
 	db_conn_t *c;
 	arena_t *a;
@@ -70,14 +73,10 @@ static int setup(void **state)
 	fx_t *f = calloc(1, sizeof *f);
 	log_set_quiet(1);
 	tz_set_dir("tests/data/zoneinfo");
-	snprintf(f->dir, sizeof f->dir, "/tmp/fin-sched-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
 	char err[512];
-	f->db = db_open(f->url, 2, err, sizeof err);
-	if (!f->db || cap_migrate(f->db, ".", err, sizeof err) < 5) {
-		fprintf(stderr, "setup: %s\n", err);
+	f->db = testdb_open(g_backend, 2, 5, err, sizeof err);
+	if (!f->db) {
+		fprintf(stderr, "setup (%s): %s\n", g_backend->name, err);
 		return -1;
 	}
 	f->c = db_acquire(f->db);
@@ -122,16 +121,8 @@ static int teardown(void **state)
 {
 	fx_t *f = *state;
 	db_release(f->c);
-	db_close(f->db);
+	testdb_close(g_backend, f->db);
 	arena_free(f->a);
-	char p[128];
-	snprintf(p, sizeof p, "%s/t.db", f->dir);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/t.db-wal", f->dir);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/t.db-shm", f->dir);
-	unlink(p);
-	rmdir(f->dir);
 	free(f);
 	return 0;
 }
@@ -953,5 +944,13 @@ int main(void)
 		cmocka_unit_test(test_job_extends_horizon),
 		cmocka_unit_test(test_holidays_csv),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	testdb_t backends[TESTDB_MAX];
+	int n = testdb_backends(backends), rc = 0;
+	for (int i = 0; i < n; i++) {
+		g_backend = &backends[i];
+		char name[64];
+		snprintf(name, sizeof name, "schedule (%s)", backends[i].name);
+		rc |= cmocka_run_group_tests_name(name, tests, setup, teardown);
+	}
+	return rc;
 }
