@@ -14,29 +14,14 @@
 #include <string.h>
 #include <time.h>
 
-static const struct {
-	role_t role;
-	const char *name;
-} roles[] = {
-	{ROLE_ADMIN, "admin"},         {ROLE_COORDINATOR, "coordinator"}, {ROLE_INFORMER, "informer"},
-	{ROLE_ICT_AGENT, "ict_agent"}, {ROLE_WELCOME, "welcome"},         {ROLE_DISPLAY, "display"},
-	{ROLE_KIOSK, "kiosk"},
-};
-
 role_t auth_role_from_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-		if (str_eq(name, roles[i].name))
-			return roles[i].role;
-	return 0;
+	return http_role_from_name(name);
 }
 
 const char *auth_role_name(role_t role)
 {
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-		if (role == roles[i].role)
-			return roles[i].name;
-	return "";
+	return http_role_name(role);
 }
 
 static int64_t now_s(void)
@@ -156,18 +141,20 @@ static void page_model(http_req_t *r, json_t *m)
 	json_object_set_new(m, "is_staff", json_true());
 }
 
-const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, page_model};
-
 /* ---------------------------------------------------------------- audit */
 
-void auth_audit(http_req_t *r, const char *action, const char *target, const char *detail)
+int auth_audit(http_req_t *r, const char *action, const char *target, const char *detail)
 {
 	db_conn_t *c = http_db(r);
-	if (!c || au_store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system", action,
-				     target ? target : "", detail ? detail : "", r->client_ip)) {
+	int rc = c ? au_store_audit_add(c, now_s(), r->user ? r->user->id : 0, r->user ? r->user->email : "system",
+					action, target ? target : "", detail ? detail : "", r->client_ip)
+		   : ERR_UNAVAILABLE;
+	if (rc)
 		log_error("audit: could not record %s on %s", action, target ? target : "");
-	}
+	return rc;
 }
+
+const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, page_model, auth_audit};
 
 /* ---------------------------------------------------------------- accounts */
 

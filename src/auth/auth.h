@@ -18,7 +18,9 @@
 
 /* Appends an audit record for the signed-in user (or "system"). Errors are logged, not returned:
  * an audit failure never hides the action's own outcome. */
-void auth_audit(http_req_t *r, const char *action, const char *target, const char *detail);
+/* Writes one audit record on the request's connection; 0 or an error. Inside a change, prefer
+ * http_tx_audit (the record then commits with the change); a failure here is logged. */
+int auth_audit(http_req_t *r, const char *action, const char *target, const char *detail);
 
 /* Adds city_name (the admin's setting, else city.name) and logo_url when a logo exists. */
 void auth_branding(http_req_t *r, json_t *model);

@@ -132,6 +132,10 @@ static void login_post(http_req_t *r)
 
 	au_row_t row;
 	int rc = au_store_user_by_email(c, r->arena, email, &row);
+	if (rc && rc != ERR_NOT_FOUND) {
+		http_reply_unavailable(r);
+		return;
+	}
 	bool ok;
 	if (rc == 0) {
 		ok = crypto_pwhash_str_verify(row.password_hash, password, strlen(password)) == 0;
@@ -204,12 +208,13 @@ static void me(http_req_t *r)
 
 static json_t *role_options(http_req_t *r, const char *selected)
 {
-	static const char *names[] = {"admin", "coordinator", "informer", "ict_agent", "welcome", "display", "kiosk"};
 	json_t *a = json_array();
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", names[i], "label",
-					       http_t(r, arena_printf(r->arena, "role_%s", names[i])), "selected",
-					       str_eq(selected, names[i])));
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		const char *name = http_role_name((role_t)(1u << i));
+		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", name, "label",
+					       http_t(r, arena_printf(r->arena, "role_%s", name)), "selected",
+					       str_eq(selected, name)));
+	}
 	return a;
 }
 
@@ -228,7 +233,9 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 		const char *role = json_string_value(json_object_get(u, "role"));
 		json_object_set_new(u, "role_label", json_string(http_t(r, arena_printf(r->arena, "role_%s", role))));
 	}
-	auth_audit(r, "users.list", "users", "");
+	/* Viewing the list is recorded; a change shows it as its answer, and its own record says so. */
+	if (r->method & (HTTP_GET | HTTP_HEAD))
+		(void)auth_audit(r, "users.list", "users", "");
 	json_t *m = json_object();
 	json_object_set_new(m, "users", users);
 	json_object_set_new(m, "roles", role_options(r, http_form(r, "role")));
@@ -257,6 +264,23 @@ static bool email_valid(const char *e)
 	return true;
 }
 
+/* A new account and its audit record, together. */
+typedef struct {
+	const char *email, *name, *role, *office;
+	char hash[AUTH_HASH_LEN];
+} new_user_t;
+
+static int user_write(http_req_t *r, void *ud)
+{
+	new_user_t *x = ud;
+	int64_t id = 0;
+	int rc = auth_user_add_hashed(r->db, x->email, x->name, x->role, x->office, x->hash, &id);
+	if (!rc)
+		http_tx_audit(r, "user.create", arena_printf(r->arena, "user:%lld", (long long)id),
+			      arena_printf(r->arena, "%s role=%s", x->email, x->role));
+	return rc;
+}
+
 static void users_post(http_req_t *r)
 {
 	const char *email = http_form(r, "email"), *name = http_form(r, "name"), *role = http_form(r, "role"),
@@ -275,18 +299,21 @@ static void users_post(http_req_t *r)
 		return;
 	}
 	json_decref(errs);
-	int64_t id = 0;
-	int rc = auth_user_add(r->db, email, name, role, office ? office : "", password, &id);
+	new_user_t x = {email, name, role, office ? office : "", {0}};
+	if (auth_hash_password(password, x.hash)) {
+		http_reply_unavailable(r);
+		return;
+	}
+	int rc = http_tx(r, user_write, &x, NULL, NULL, NULL);
 	if (rc == ERR_CONFLICT) {
 		users_page(r, 409, jpack("[s]", http_t(r, "err_email_taken")), NULL);
 		return;
 	}
 	if (rc) {
-		http_reply_unavailable(r);
+		if (rc != HTTP_TX_ANSWERED)
+			http_reply_unavailable(r);
 		return;
 	}
-	auth_audit(r, "user.create", arena_printf(r->arena, "user:%lld", (long long)id),
-		   arena_printf(r->arena, "%s role=%s", email, role));
 	/* Post/redirect/get would lose the notice without a flash store; render the list directly. */
 	r->form.n = 0;
 	users_page(r, 201, NULL, json_string(http_t(r, "user_created")));
@@ -370,9 +397,9 @@ static void settings_post(http_req_t *r)
 		return;
 	}
 	settings_t x = {name, logo, ctype};
+	http_tx_audit(r, "settings.update", "settings", logo ? "city.name logo" : "city.name");
 	if (!http_tx_ok(r, settings_write, &x))
 		return;
-	auth_audit(r, "settings.update", "settings", logo ? "city.name logo" : "city.name");
 	settings_page(r, 200, NULL, json_string(http_t(r, "saved")));
 }
 

@@ -48,6 +48,9 @@ static const config_key_t core_keys[] = {
 	BOOL("server", "trust_proxy", "false",
 	     "Take the client address from X-Forwarded-For; turn on only behind your own proxy,\n"
 	     "otherwise clients can pick their own address and dodge rate limits."),
+	BOOL("server", "fault_injection", "false",
+	     "For the test suite only: a request's X-Fault-Db-Call: N header makes its N-th database\n"
+	     "call fail. Never turn on in production."),
 	STR("database", "url", "sqlite:data/finestreta.db", check_db_url,
 	    "sqlite:PATH, postgresql://... or postgres://...",
 	    "Where data lives: sqlite:PATH for an embedded file, or a PostgreSQL URL\n"

@@ -196,13 +196,13 @@ static void api_create(http_req_t *r)
 	read_input(r, &in);
 	booking_err_t err = {0};
 	booking_created_t out;
+	if (ctx.staff)
+		bk_ctx_audit(&ctx, r, false);
 	int rc = booking_create(&ctx, &in, &out, &err);
 	if (rc) {
 		reply_err(r, rc, &err);
 		return;
 	}
-	if (ctx.staff)
-		auth_audit(r, "booking.create", out.code, in.service);
 	http_add_header(r, "Cache-Control", "no-store");
 	http_add_header(r, "Location", arena_printf(r->arena, "/api/v1/appointments/%s", out.code));
 	http_reply_json(r, 201, out.model);
@@ -259,13 +259,13 @@ static void api_cancel(http_req_t *r)
 	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code");
 	booking_err_t err = {0};
+	if (ctx.staff)
+		bk_ctx_audit(&ctx, r, false);
 	int rc = booking_cancel(&ctx, code, field(r, "token"), field(r, "id_number"), &err);
 	if (rc) {
 		reply_err(r, rc, &err);
 		return;
 	}
-	if (ctx.staff)
-		auth_audit(r, "booking.cancel", code, NULL);
 	http_reply_json(r, 200, jpack("{s:s,s:s}", "code", code, "status", "cancelled"));
 }
 
@@ -278,13 +278,13 @@ static void api_reschedule(http_req_t *r)
 	const char *code = http_param(r, "code"), *token = field(r, "token");
 	booking_err_t err = {0};
 	booking_t b;
+	if (ctx.staff)
+		bk_ctx_audit(&ctx, r, false);
 	int rc = booking_reschedule(&ctx, code, token, field(r, "id_number"), field(r, "start"), 0, &b, &err);
 	if (rc) {
 		reply_err(r, rc, &err);
 		return;
 	}
-	if (ctx.staff)
-		auth_audit(r, "booking.reschedule", b.code, NULL);
 	json_t *m = booking_model(&ctx, &b, token && strlen(token) == 64 ? token : NULL, r->lang);
 	if (!m) {
 		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
@@ -316,12 +316,12 @@ static void api_check_in(http_req_t *r)
 	booking_ctx_t ctx;
 	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code");
+	bk_ctx_audit(&ctx, r, false);
 	int rc = booking_check_in(&ctx, code, field(r, "id_number"));
 	if (rc) {
 		reply_change_err(r, rc, ERR_PERM, "id_number", "booking_err_id_mismatch");
 		return;
 	}
-	auth_audit(r, "booking.check_in", code, NULL);
 	http_reply_json(r, 200, jpack("{s:s,s:s}", "code", code, "status", "checked_in"));
 }
 
@@ -332,12 +332,12 @@ static void api_status(http_req_t *r)
 	booking_ctx_t ctx;
 	bk_ctx_from_req(&ctx, r);
 	const char *code = http_param(r, "code"), *to = field(r, "status");
+	bk_ctx_audit(&ctx, r, false);
 	int rc = booking_transition(&ctx, code, to);
 	if (rc) {
 		reply_change_err(r, rc, ERR_INVALID, "status", "booking_err_status");
 		return;
 	}
-	auth_audit(r, "booking.status", code, to);
 	http_reply_json(r, 200, jpack("{s:s,s:s}", "code", code, "status", to));
 }
 

@@ -167,6 +167,8 @@ int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_stat
 	if (!rc)
 		rc = transition_in_tx(ctx, &b, to_state, bk_actor(ctx));
 	if (!rc)
+		rc = bk_audit(ctx, "booking.status", code, to_state);
+	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
 		db_rollback(ctx->c);
@@ -191,6 +193,8 @@ int booking_check_in(booking_ctx_t *ctx, const char *code, const char *id_number
 	}
 	if (!rc)
 		rc = transition_in_tx(ctx, &b, "checked_in", bk_actor(ctx));
+	if (!rc)
+		rc = bk_audit(ctx, "booking.check_in", code, NULL);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
@@ -251,6 +255,8 @@ int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, cons
 		if (rc == ERR_CONFLICT)
 			bk_err_set(err, "bad_state", "booking_err_bad_state");
 	}
+	if (!rc)
+		rc = bk_audit(ctx, "booking.cancel", code, NULL);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
@@ -326,6 +332,8 @@ int booking_reschedule(booking_ctx_t *ctx, const char *code, const char *token, 
 		rc = fill_codes(ctx, &b);
 	if (!rc)
 		rc = bk_notify_booked(ctx, &b, token && strlen(token) == 64 ? token : NULL, true);
+	if (!rc)
+		rc = bk_audit(ctx, "booking.reschedule", b.code, NULL);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)

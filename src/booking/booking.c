@@ -32,6 +32,11 @@ bool bk_cfg_bool(const config_t *cfg, const char *name, bool def)
 	return cfg ? config_bool(cfg, name) : def;
 }
 
+int bk_audit(const booking_ctx_t *ctx, const char *action, const char *code, const char *detail)
+{
+	return ctx->audit ? ctx->audit(ctx->audit_ud, action, code, detail) : 0;
+}
+
 const char *bk_actor(const booking_ctx_t *ctx)
 {
 	return ctx->staff && ctx->user_email && *ctx->user_email ? ctx->user_email : "citizen";
@@ -177,10 +182,11 @@ int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *chann
 	if (office_given) {
 		catalog_office_t o;
 		rc = catalog_office_by_code(ctx->c, ctx->a, office, &o);
+		if (!rc && o.active && !bad && str_eq(channel, "in_person"))
+			rc = catalog_procedure_offered(ctx->c, t->proc.id, o.id);
 		if (rc && rc != ERR_NOT_FOUND)
 			return rc;
-		if (rc || !o.active ||
-		    (!bad && str_eq(channel, "in_person") && !catalog_procedure_offered(ctx->c, t->proc.id, o.id))) {
+		if (rc || !o.active) {
 			bk_err_field(err, "office", "booking_err_office");
 			return ERR_INVALID;
 		}

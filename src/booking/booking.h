@@ -88,6 +88,13 @@ typedef struct {
 	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
 	bool staff;
 	bool demo; /* demo data: no proof of work, no mails */
+	/* Called inside a change's transaction just before it commits, with what happened
+	 * ("booking.create", "booking.cancel", "booking.reschedule", "booking.check_in",
+	 * "booking.status"), the appointment's code and a detail (the service, the new state; may be
+	 * NULL): the web layer writes its audit record with it, so that both commit or neither. An
+	 * error rolls the change back. NULL: nothing to record. */
+	int (*audit)(void *ud, const char *action, const char *code, const char *detail);
+	void *audit_ud;
 } booking_ctx_t;
 
 /* ---------------------------------------------------------------- availability */

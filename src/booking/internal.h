@@ -16,6 +16,8 @@ int64_t bk_cfg_int(const config_t *cfg, const char *name, int64_t def);
 bool bk_cfg_bool(const config_t *cfg, const char *name, bool def);
 /* The actor's name for history rows. */
 const char *bk_actor(const booking_ctx_t *ctx);
+/* ctx->audit, when there is one (inside the change's transaction); 0 otherwise. */
+int bk_audit(const booking_ctx_t *ctx, const char *action, const char *code, const char *detail);
 
 /* Housekeeping, each step in its own transaction: releases expired holds, returns cancelled seats
  * whose delay has passed, marks no-shows (booked, start + booking.no_show_grace_min passed),

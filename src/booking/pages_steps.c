@@ -411,12 +411,13 @@ static void step_details(http_req_t *r, const flow_t *f)
 			      .digital_confidence = (int)conf,
 			      .altcha = bk_param(r, "altcha")};
 	booking_created_t out;
+	if (f->staff)
+		bk_ctx_audit(&st.ctx, r, true);
 	int rc = booking_create(&st.ctx, &in, &out, &err);
 	if (rc == 0) {
 		const char *code = arena_strdup(r->arena, out.code), *token = arena_strdup(r->arena, out.token);
 		json_decref(out.model);
 		if (f->staff) {
-			auth_audit(r, "booking.create", arena_printf(r->arena, "appointment:%s", code), st.service);
 			http_reply_redirect(r, arena_printf(r->arena, "/staff/cita/%s?token=%s", code, token));
 		} else {
 			http_reply_redirect(r, arena_printf(r->arena, "/cita/%s/confirmacio?token=%s", code, token));

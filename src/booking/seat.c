@@ -528,6 +528,8 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	if (!rc)
 		rc = create_insert(ctx, &t, &p, &seat, staff_seat, out);
 	if (!rc)
+		rc = bk_audit(ctx, "booking.create", out->code, in->service);
+	if (!rc)
 		rc = db_commit(ctx->c);
 	if (!rc)
 		return 0;

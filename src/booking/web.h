@@ -12,6 +12,9 @@
 /* From a request: its storage connection (r->db; the routes are RT_DB), arena, config, language,
  * now, and the signed-in person as staff actor (display and kiosk accounts book as citizens). */
 void bk_ctx_from_req(booking_ctx_t *ctx, http_req_t *r);
+/* Has the change ctx makes write its audit record (auth_audit) in its transaction: target the
+ * appointment's code (API) or "appointment:CODE" (page). */
+void bk_ctx_audit(booking_ctx_t *ctx, http_req_t *r, bool page);
 
 /* The per-address rate limits, shared by the pages and the API (one bucket each):
  * booking.rate_availability when booking is false (availability and challenges),

@@ -86,7 +86,7 @@ int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_p
 	return cat_store_procs_light(c, a, office_id, out, n);
 }
 
-bool catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id)
+int catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id)
 {
 	return cat_store_offered(c, procedure_id, office_id);
 }
@@ -326,12 +326,16 @@ static void imp_procs(imp_t *m, const cat_doc_t *d)
 	for (size_t i = 0; i < d->nprocs && !m->fatal; i++) {
 		const cat_proc_t *p = &d->procs[i];
 		bool refs_ok = true;
-		for (size_t k = 0; k < p->offices.n; k++)
-			if (!cat_store_office_exists(m->c, p->offices.v[k])) {
+		for (size_t k = 0; k < p->offices.n && !m->fatal; k++) {
+			int rc = cat_store_office_exists(m->c, p->offices.v[k]);
+			if (rc == ERR_NOT_FOUND) {
 				cat_ierrs_add(m->errs, p->at, "offices", "err_cat_office_unknown", p->offices.v[k]);
 				refs_ok = false;
+			} else if (rc) {
+				m->fatal = rc;
 			}
-		if (!refs_ok)
+		}
+		if (!refs_ok || m->fatal)
 			continue;
 		cat_proc_t old;
 		int rc = cat_store_proc_get(m->c, m->a, p->code, &old);

@@ -42,8 +42,8 @@ int catalog_offices(db_conn_t *c, arena_t *a, catalog_office_t **out, size_t *n)
 int catalog_procedures(db_conn_t *c, arena_t *a, catalog_procedure_t **out, size_t *n);
 /* Active procedures offered at an office (by office id), ordered by code. */
 int catalog_procedures_at(db_conn_t *c, arena_t *a, int64_t office_id, catalog_procedure_t **out, size_t *n);
-/* Whether the procedure is offered at the office. */
-bool catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id);
+/* 0 when the procedure is offered at the office, ERR_NOT_FOUND when not, or a storage error. */
+int catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office_id);
 
 /* The full records (address, accessibility notes, documents, descriptions) for other
  * capabilities' pages and models. The lists hold active records only; by code, any record

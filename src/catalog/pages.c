@@ -137,10 +137,8 @@ json_t *cat_page_model(http_req_t *r, json_t *summary)
 	return m;
 }
 
-void cat_changed(http_req_t *r, const char *action, const char *target, const char *detail, const char *what,
-		 const char *code, const char *location)
+void cat_changed(http_req_t *r, const char *what, const char *code, const char *location)
 {
-	auth_audit(r, action, target, detail ? detail : "");
 	catalog_changed(r->app, what, code);
 	http_reply_redirect(r, location);
 }
@@ -218,14 +216,14 @@ static void orgs_post(http_req_t *r)
 	org_from_form(r, &x.o, NULL);
 	fielderr_t errs = {0};
 	cat_org_check(&x.o, &errs);
+	http_tx_audit(r, "organisation.create", arena_printf(r->arena, "organisation:%s", x.o.code), x.o.name[0]);
 	if (!errs.n && http_tx(r, org_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
 		orgs_page(r, 422, "", &errs);
 		return;
 	}
-	cat_changed(r, "organisation.create", arena_printf(r->arena, "organisation:%s", x.o.code), x.o.name[0],
-		    "organisation", x.o.code, "/admin/organisations?saved=org_created");
+	cat_changed(r, "organisation", x.o.code, "/admin/organisations?saved=org_created");
 }
 
 static void org_post(http_req_t *r)
@@ -240,14 +238,14 @@ static void org_post(http_req_t *r)
 	org_from_form(r, &x.o, old.code);
 	fielderr_t errs = {0};
 	cat_org_check(&x.o, &errs);
+	http_tx_audit(r, "organisation.update", arena_printf(r->arena, "organisation:%s", x.o.code), x.o.name[0]);
 	if (!errs.n && http_tx(r, org_write, &x, &errs, NULL, NULL) == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
 		orgs_page(r, 422, old.code, &errs);
 		return;
 	}
-	cat_changed(r, "organisation.update", arena_printf(r->arena, "organisation:%s", x.o.code), x.o.name[0],
-		    "organisation", x.o.code, "/admin/organisations?saved=org_saved");
+	cat_changed(r, "organisation", x.o.code, "/admin/organisations?saved=org_saved");
 }
 
 const http_route_t cat_page_routes[] = {

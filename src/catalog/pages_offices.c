@@ -183,11 +183,18 @@ static void office_new(http_req_t *r)
 	office_form_page(r, 200, false, &o, NULL, false);
 }
 
-static void office_check_org(http_req_t *r, const cat_office_t *o, fielderr_t *errs)
+/* An unknown organisation is a field error; 0, or a storage failure (answered: 503). */
+static int office_check_org(http_req_t *r, const cat_office_t *o, fielderr_t *errs)
 {
 	cat_org_t org;
-	if (*o->org && !fielderr_has(errs, "organisation") && cat_store_org_get(r->db, r->arena, o->org, &org))
+	if (!*o->org || fielderr_has(errs, "organisation"))
+		return 0;
+	int rc = cat_store_org_get(r->db, r->arena, o->org, &org);
+	if (rc == ERR_NOT_FOUND)
 		fielderr_add(errs, "organisation", "err_cat_org_unknown");
+	else if (rc)
+		http_reply_unavailable(r);
+	return rc == ERR_NOT_FOUND ? 0 : rc;
 }
 
 typedef struct {
@@ -208,15 +215,16 @@ static void offices_post(http_req_t *r)
 	office_change_t x = {0};
 	office_from_form(r, &x.o, NULL, &errs);
 	cat_office_check(&x.o, &errs);
-	office_check_org(r, &x.o, &errs);
+	if (office_check_org(r, &x.o, &errs))
+		return;
+	http_tx_audit(r, "office.create", arena_printf(r->arena, "office:%s", x.o.code), x.o.name[0]);
 	if (!errs.n && http_tx(r, office_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
 		office_form_page(r, 422, false, &x.o, &errs, true);
 		return;
 	}
-	cat_changed(r, "office.create", arena_printf(r->arena, "office:%s", x.o.code), x.o.name[0], "office", x.o.code,
-		    arena_printf(r->arena, "/admin/offices/%s?saved=office_created", x.o.code));
+	cat_changed(r, "office", x.o.code, arena_printf(r->arena, "/admin/offices/%s?saved=office_created", x.o.code));
 }
 
 static void office_edit(http_req_t *r)
@@ -243,16 +251,17 @@ static void office_post(http_req_t *r)
 	/* The code is the office's address in URLs and the API: it does not change here. */
 	office_from_form(r, &x.o, old.code, &errs);
 	cat_office_check(&x.o, &errs);
-	office_check_org(r, &x.o, &errs);
+	if (office_check_org(r, &x.o, &errs))
+		return;
+	http_tx_audit(r, "office.update", arena_printf(r->arena, "office:%s", x.o.code),
+		      x.o.active ? "active" : "inactive");
 	if (!errs.n && http_tx(r, office_write, &x, &errs, NULL, NULL) == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
 		office_form_page(r, 422, true, &x.o, &errs, true);
 		return;
 	}
-	cat_changed(r, "office.update", arena_printf(r->arena, "office:%s", x.o.code),
-		    x.o.active ? "active" : "inactive", "office", x.o.code,
-		    arena_printf(r->arena, "/admin/offices/%s?saved=office_saved", x.o.code));
+	cat_changed(r, "office", x.o.code, arena_printf(r->arena, "/admin/offices/%s?saved=office_saved", x.o.code));
 }
 
 /* ---------------------------------------------------------------- the office page: zones and desks */
@@ -498,6 +507,8 @@ static void zones_post(http_req_t *r)
 	if (o.nzones >= CAT_ZONES_MAX)
 		fielderr_add(&errs, "code", "err_cat_too_many");
 	office_part_t x = {ZONE_INSERT, o.id, 0, &z, NULL};
+	http_tx_audit(r, "zone.create", arena_printf(r->arena, "zone:%s/%s", o.code, z.code),
+		      arena_printf(r->arena, "letter=%s colour=%s", z.letter, z.colour));
 	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
@@ -505,9 +516,7 @@ static void zones_post(http_req_t *r)
 		office_page(r, 422, o.code, &f);
 		return;
 	}
-	cat_changed(r, "zone.create", arena_printf(r->arena, "zone:%s/%s", o.code, z.code),
-		    arena_printf(r->arena, "letter=%s colour=%s", z.letter, z.colour), "zone", o.code,
-		    office_url(r, &o, "zone_created", arena_printf(r->arena, "zone-%s", z.code)));
+	cat_changed(r, "zone", o.code, office_url(r, &o, "zone_created", arena_printf(r->arena, "zone-%s", z.code)));
 }
 
 static void zone_post(http_req_t *r)
@@ -526,6 +535,8 @@ static void zone_post(http_req_t *r)
 	cat_zone_check(&z, &errs);
 	zone_letter_check(&o, &z, old->id, &errs);
 	office_part_t x = {ZONE_UPDATE, o.id, old->id, &z, NULL};
+	http_tx_audit(r, "zone.update", arena_printf(r->arena, "zone:%s/%s", o.code, z.code),
+		      arena_printf(r->arena, "letter=%s colour=%s", z.letter, z.colour));
 	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
@@ -533,9 +544,7 @@ static void zone_post(http_req_t *r)
 		office_page(r, 422, o.code, &f);
 		return;
 	}
-	cat_changed(r, "zone.update", arena_printf(r->arena, "zone:%s/%s", o.code, z.code),
-		    arena_printf(r->arena, "letter=%s colour=%s", z.letter, z.colour), "zone", o.code,
-		    office_url(r, &o, "zone_saved", arena_printf(r->arena, "zone-%s", z.code)));
+	cat_changed(r, "zone", o.code, office_url(r, &o, "zone_saved", arena_printf(r->arena, "zone-%s", z.code)));
 }
 
 static void zone_delete(http_req_t *r)
@@ -552,6 +561,8 @@ static void zone_delete(http_req_t *r)
 	if (!form_check(r, "confirm"))
 		fielderr_add(&errs, "confirm", "err_cat_confirm");
 	office_part_t x = {ZONE_DELETE, o.id, z->id, z, NULL};
+	http_tx_audit(r, "zone.delete", arena_printf(r->arena, "zone:%s/%s", o.code, z->code),
+		      arena_printf(r->arena, "desks=%zu", z->ndesks));
 	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "confirm", "err_cat_in_use") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
@@ -559,9 +570,7 @@ static void zone_delete(http_req_t *r)
 		office_page(r, str_eq(errs.e[0].key, "err_cat_in_use") ? 409 : 422, o.code, &f);
 		return;
 	}
-	cat_changed(r, "zone.delete", arena_printf(r->arena, "zone:%s/%s", o.code, z->code),
-		    arena_printf(r->arena, "desks=%zu", z->ndesks), "zone", o.code,
-		    office_url(r, &o, "zone_deleted", "zones"));
+	cat_changed(r, "zone", o.code, office_url(r, &o, "zone_deleted", "zones"));
 }
 
 static void desks_post(http_req_t *r)
@@ -584,6 +593,8 @@ static void desks_post(http_req_t *r)
 	if (z->ndesks >= CAT_DESKS_MAX)
 		fielderr_add(&errs, "code", "err_cat_too_many");
 	office_part_t x = {DESK_INSERT, o.id, z->id, z, &d};
+	http_tx_audit(r, "desk.create", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d.code),
+		      d.display_name);
 	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
@@ -591,8 +602,7 @@ static void desks_post(http_req_t *r)
 		office_page(r, 422, o.code, &f);
 		return;
 	}
-	cat_changed(r, "desk.create", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d.code), d.display_name,
-		    "desk", o.code, office_url(r, &o, "desk_created", arena_printf(r->arena, "zone-%s", z->code)));
+	cat_changed(r, "desk", o.code, office_url(r, &o, "desk_created", arena_printf(r->arena, "zone-%s", z->code)));
 }
 
 static const cat_desk_t *find_desk(const cat_zone_t *z, const char *code)
@@ -619,6 +629,8 @@ static void desk_post(http_req_t *r)
 	fielderr_t errs = {0};
 	cat_desk_check(&d, &errs);
 	office_part_t x = {DESK_UPDATE, o.id, old->id, z, &d};
+	http_tx_audit(r, "desk.update", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d.code),
+		      arena_printf(r->arena, "%s%s", d.display_name, d.active ? "" : " (inactive)"));
 	if (!errs.n && http_tx(r, office_part_write, &x, &errs, NULL, NULL) == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
@@ -626,9 +638,7 @@ static void desk_post(http_req_t *r)
 		office_page(r, 422, o.code, &f);
 		return;
 	}
-	cat_changed(r, "desk.update", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d.code),
-		    arena_printf(r->arena, "%s%s", d.display_name, d.active ? "" : " (inactive)"), "desk", o.code,
-		    office_url(r, &o, "desk_saved", arena_printf(r->arena, "zone-%s", z->code)));
+	cat_changed(r, "desk", o.code, office_url(r, &o, "desk_saved", arena_printf(r->arena, "zone-%s", z->code)));
 }
 
 static void desk_delete(http_req_t *r)
@@ -644,6 +654,8 @@ static void desk_delete(http_req_t *r)
 	}
 	fielderr_t errs = {0};
 	office_part_t x = {DESK_DELETE, o.id, d->id, z, d};
+	http_tx_audit(r, "desk.delete", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d->code),
+		      d->display_name);
 	int rc = http_tx(r, office_part_write, &x, &errs, "display_name", "err_cat_in_use");
 	if (rc == HTTP_TX_ANSWERED)
 		return;
@@ -652,9 +664,7 @@ static void desk_delete(http_req_t *r)
 		office_page(r, 409, o.code, &f);
 		return;
 	}
-	cat_changed(r, "desk.delete", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d->code),
-		    d->display_name, "desk", o.code,
-		    office_url(r, &o, "desk_deleted", arena_printf(r->arena, "zone-%s", z->code)));
+	cat_changed(r, "desk", o.code, office_url(r, &o, "desk_deleted", arena_printf(r->arena, "zone-%s", z->code)));
 }
 
 const http_route_t cat_office_routes[] = {

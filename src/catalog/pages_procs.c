@@ -196,13 +196,21 @@ static void proc_new(http_req_t *r)
 	proc_form_page(r, 200, false, &p, NULL, false);
 }
 
-static void proc_check_offices(http_req_t *r, const cat_proc_t *p, fielderr_t *errs)
+/* An unknown office is a field error; 0, or a storage failure (answered: 503). */
+static int proc_check_offices(http_req_t *r, const cat_proc_t *p, fielderr_t *errs)
 {
-	for (size_t i = 0; i < p->offices.n; i++)
-		if (!cat_store_office_exists(r->db, p->offices.v[i])) {
+	for (size_t i = 0; i < p->offices.n; i++) {
+		int rc = cat_store_office_exists(r->db, p->offices.v[i]);
+		if (rc == ERR_NOT_FOUND) {
 			fielderr_add(errs, "offices", "err_cat_office_unknown");
-			return;
+			return 0;
 		}
+		if (rc) {
+			http_reply_unavailable(r);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 typedef struct {
@@ -225,15 +233,16 @@ static void procs_post(http_req_t *r)
 	proc_change_t x = {0};
 	proc_from_form(r, &x.p, NULL, &errs);
 	cat_proc_check(&x.p, &errs);
-	proc_check_offices(r, &x.p, &errs);
+	if (proc_check_offices(r, &x.p, &errs))
+		return;
+	http_tx_audit(r, "procedure.create", arena_printf(r->arena, "procedure:%s", x.p.code), x.p.name[0]);
 	if (!errs.n && http_tx(r, proc_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
 		proc_form_page(r, 422, false, &x.p, &errs, true);
 		return;
 	}
-	cat_changed(r, "procedure.create", arena_printf(r->arena, "procedure:%s", x.p.code), x.p.name[0], "procedure",
-		    x.p.code, "/admin/procedures?saved=proc_created");
+	cat_changed(r, "procedure", x.p.code, "/admin/procedures?saved=proc_created");
 }
 
 static void proc_edit(http_req_t *r)
@@ -259,17 +268,18 @@ static void proc_post(http_req_t *r)
 	proc_change_t x = {.id = old.id};
 	proc_from_form(r, &x.p, old.code, &errs);
 	cat_proc_check(&x.p, &errs);
-	proc_check_offices(r, &x.p, &errs);
+	if (proc_check_offices(r, &x.p, &errs))
+		return;
+	http_tx_audit(r, "procedure.update", arena_printf(r->arena, "procedure:%s", x.p.code),
+		      arena_printf(r->arena, "channels=%s offices=%zu%s", x.p.channels, x.p.offices.n,
+				   x.p.active ? "" : " inactive"));
 	if (!errs.n && http_tx(r, proc_write, &x, &errs, NULL, NULL) == HTTP_TX_ANSWERED)
 		return;
 	if (errs.n) {
 		proc_form_page(r, 422, true, &x.p, &errs, true);
 		return;
 	}
-	cat_changed(r, "procedure.update", arena_printf(r->arena, "procedure:%s", x.p.code),
-		    arena_printf(r->arena, "channels=%s offices=%zu%s", x.p.channels, x.p.offices.n,
-				 x.p.active ? "" : " inactive"),
-		    "procedure", x.p.code, "/admin/procedures?saved=proc_saved");
+	cat_changed(r, "procedure", x.p.code, "/admin/procedures?saved=proc_saved");
 }
 
 const http_route_t cat_proc_routes[] = {

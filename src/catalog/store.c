@@ -117,13 +117,11 @@ int cat_store_procs_light(db_conn_t *c, arena_t *a, int64_t office_id, catalog_p
 	return finish(res, rc);
 }
 
-bool cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id)
+int cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id)
 {
 	db_param_t p[] = {DB_INT(proc_id), DB_INT(office_id)};
 	int64_t v = 0;
-	return db_query_int(c, "SELECT 1 FROM procedure_offices WHERE procedure_id = $1 AND office_id = $2", p, 2,
-			    &v) == 0 &&
-	       v == 1;
+	return db_query_int(c, "SELECT 1 FROM procedure_offices WHERE procedure_id = $1 AND office_id = $2", p, 2, &v);
 }
 
 /* ---------------------------------------------------------------- organisations */
@@ -399,11 +397,11 @@ int cat_store_office_touch(db_conn_t *c, int64_t id, int64_t now)
 	return exec_rc(db_exec(c, "UPDATE offices SET updated_at = $2 WHERE id = $1", p, 2));
 }
 
-bool cat_store_office_exists(db_conn_t *c, const char *code)
+int cat_store_office_exists(db_conn_t *c, const char *code)
 {
 	db_param_t p[] = {DB_TEXT(code)};
 	int64_t v = 0;
-	return db_query_int(c, "SELECT id FROM offices WHERE code = $1", p, 1, &v) == 0;
+	return db_query_int(c, "SELECT id FROM offices WHERE code = $1", p, 1, &v);
 }
 
 /* ---------------------------------------------------------------- zones and desks */

@@ -22,7 +22,7 @@ int cat_store_offices_light(db_conn_t *c, arena_t *a, catalog_office_t **out, si
 int cat_store_proc_light(db_conn_t *c, arena_t *a, const char *code, int64_t id, catalog_procedure_t *out);
 /* office_id 0: every active procedure. */
 int cat_store_procs_light(db_conn_t *c, arena_t *a, int64_t office_id, catalog_procedure_t **out, size_t *n);
-bool cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id);
+int cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id);
 
 /* ---- organisations */
 int cat_store_orgs(db_conn_t *c, arena_t *a, cat_org_t **out, size_t *n);
@@ -53,7 +53,7 @@ int cat_store_proc_insert(db_conn_t *c, const cat_proc_t *p, int64_t now, int64_
 int cat_store_proc_update(db_conn_t *c, int64_t id, const cat_proc_t *p, int64_t now);
 /* Replaces the offices of a procedure; ERR_NOT_FOUND names no office (check first). */
 int cat_store_proc_set_offices(db_conn_t *c, int64_t id, const cat_list_t *offices);
-/* Whether an office with that code exists (active or not). */
-bool cat_store_office_exists(db_conn_t *c, const char *code);
+/* 0 when an office with that code exists (active or not), ERR_NOT_FOUND, or a storage error. */
+int cat_store_office_exists(db_conn_t *c, const char *code);
 
 #endif

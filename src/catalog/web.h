@@ -29,9 +29,8 @@ json_t *cat_options(http_req_t *r, const char *const *values, size_t n, const ch
 /* A page model with the notice of ?saved=WHAT, and with the error summary (taken; may be NULL or
  * empty). New. */
 json_t *cat_page_model(http_req_t *r, json_t *summary);
-/* After a committed change: the audit record, the bus announcement (catalog_changed) and the 303
- * to location. */
-void cat_changed(http_req_t *r, const char *action, const char *target, const char *detail, const char *what,
-		 const char *code, const char *location);
+/* After a committed change (its audit record went in with it: http_tx_audit): the bus
+ * announcement (catalog_changed) and the 303 to location. */
+void cat_changed(http_req_t *r, const char *what, const char *code, const char *location);
 
 #endif

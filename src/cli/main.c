@@ -39,6 +39,7 @@ static int cmd_serve(cap_cli_t *x);
 static int cmd_demo(cap_cli_t *x);
 static int cmd_migrate(cap_cli_t *x);
 static int cmd_render(cap_cli_t *x);
+static int cmd_routes(cap_cli_t *x);
 
 static const cap_cmd_t core_commands[] = {
 	{"serve", NULL, "Run the server",
@@ -61,6 +62,12 @@ static const cap_cmd_t core_commands[] = {
 	 "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
 	 "named x is read from DIR/x.mustache.\n",
 	 0, cmd_render},
+	{"routes", NULL, "List every HTTP route and who owns it",
+	 "Usage: finestreta routes\n\n"
+	 "Lists the HTTP routes in the order they are matched, one per line, tab-separated:\n"
+	 "methods, path pattern, owner (core or the capability), flags (form, json,\n"
+	 "multipart, no_csrf, api, no_session, db) and the roles admitted (public for all).\n",
+	 0, cmd_routes},
 	{0},
 };
 
@@ -451,6 +458,44 @@ static int cmd_render(cap_cli_t *x)
 	}
 	json_decref(data);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- routes */
+
+/* Space-separated names of the bits set in v (names[i] is bit i), or `none`. */
+static void print_bits(unsigned v, const char *const *names, size_t n, const char *none)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < n; i++)
+		if (v & (1u << i)) {
+			printf("%s%s", sep, names[i]);
+			sep = " ";
+		}
+	if (!*sep)
+		fputs(none, stdout);
+}
+
+static void route_line(const char *owner, const http_route_t *rt, void *ud)
+{
+	static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+	static const char *const flags[] = {"form", "json", "multipart", "no_csrf", "api", "no_session", "db"};
+	const char *roles[ROLE_COUNT];
+	for (int i = 0; i < ROLE_COUNT; i++)
+		roles[i] = http_role_name((role_t)(1u << i));
+	print_bits(rt->methods, methods, sizeof methods / sizeof *methods, "-");
+	printf("\t%s\t%s\t", rt->pattern, owner);
+	print_bits(rt->flags, flags, sizeof flags / sizeof *flags, "-");
+	putchar('\t');
+	print_bits(rt->roles, roles, ROLE_COUNT, "public");
+	putchar('\n');
+}
+
+static int cmd_routes(cap_cli_t *x)
+{
+	if (cap_cli_opts(x, (const cap_opt_t[]){{0}}, NULL, 0, NULL))
+		return 2;
+	cap_routes_each(route_line, NULL);
+	return fflush(stdout) ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------- dispatch */

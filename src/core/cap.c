@@ -32,9 +32,19 @@ void cap_declare(void)
 	}
 }
 
+void cap_routes_each(void (*fn)(const char *owner, const http_route_t *rt, void *ud), void *ud)
+{
+	for (const http_route_t *rt = core_routes; rt->pattern; rt++)
+		fn("core", rt, ud);
+	for (size_t i = 0; i < cap_count; i++)
+		for (size_t t = 0; t < CAP_ROUTE_TABLES; t++)
+			for (const http_route_t *rt = cap_table[i]->routes[t]; rt && rt->pattern; rt++)
+				fn(cap_table[i]->name, rt, ud);
+}
+
 void cap_register(void)
 {
-	core_routes();
+	http_routes_add(core_routes, count_routes(core_routes));
 	for (size_t i = 0; i < cap_count; i++) {
 		const cap_t *c = cap_table[i];
 		for (size_t t = 0; t < CAP_ROUTE_TABLES; t++)

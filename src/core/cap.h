@@ -129,6 +129,8 @@ extern const size_t cap_count;
 void cap_declare(void);
 /* Registers the core routes, then every capability's routes and topic rules. Once per process. */
 void cap_register(void);
+/* Calls fn for every route in registration order, with its owner ("core" or the capability). */
+void cap_routes_each(void (*fn)(const char *owner, const http_route_t *rt, void *ud), void *ud);
 /* Applies the pending migrations of every capability (ROOT/migrations/NAME/, skipped when the
  * capability has no such folder). The number applied, or an error with a message in err. */
 int cap_migrate(db_t *db, const char *root, char *err, size_t errlen);

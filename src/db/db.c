@@ -91,6 +91,43 @@ static void note_failure(db_conn_t *c)
 		c->tx_aborted = true;
 }
 
+/* ---- fault injection (db_fault_arm) ---- */
+
+static _Thread_local struct {
+	bool armed, fired;
+	int64_t at, calls;
+} fault;
+
+void db_fault_arm(int64_t n)
+{
+	fault.armed = true;
+	fault.fired = false;
+	fault.at = n;
+	fault.calls = 0;
+}
+
+bool db_fault_disarm(int64_t *calls)
+{
+	if (calls)
+		*calls = fault.calls;
+	bool fired = fault.fired;
+	fault.armed = fault.fired = false;
+	return fired;
+}
+
+/* Counts a call; ERR_DB when it is the one chosen to fail (the transaction, if any, is then dead
+ * until rolled back, as after a real failure). */
+static int fault_check(db_conn_t *c, const char *what)
+{
+	if (!fault.armed || ++fault.calls != fault.at)
+		return 0;
+	fault.fired = true;
+	log_warn("db: injected fault at call %lld: %.200s", (long long)fault.at, what);
+	if (c->db->ops->in_tx(c))
+		c->tx_aborted = true;
+	return db_fail(c, ERR_DB, "injected fault at database call %lld", (long long)fault.at);
+}
+
 static int check_usable(db_conn_t *c)
 {
 	if (c->tx_aborted && c->db->ops->in_tx(c))
@@ -410,6 +447,8 @@ int db_begin(db_conn_t *c)
 		return ERR_UNAVAILABLE;
 	if (c->db->ops->in_tx(c))
 		return db_fail(c, ERR_DB, "a transaction is already open");
+	if (fault_check(c, "BEGIN"))
+		return ERR_DB;
 	c->tx_aborted = false;
 	int rc = c->db->ops->begin(c);
 	return rc;
@@ -422,6 +461,11 @@ int db_commit(db_conn_t *c)
 	const db_ops_t *ops = c->db->ops;
 	if (!ops->in_tx(c))
 		return db_fail(c, ERR_DB, "commit without an open transaction");
+	if (fault_check(c, "COMMIT")) {
+		ops->rollback(c); /* a failed commit leaves nothing behind */
+		c->tx_aborted = false;
+		return ERR_DB;
+	}
 	if (c->tx_aborted) {
 		char why[DB_ERRMSG_MAX];
 		snprintf(why, sizeof why, "%s", c->errmsg);
@@ -459,6 +503,8 @@ int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n)
 	int rc = check_params(c, sql, p, n);
 	if (!rc)
 		rc = check_usable(c);
+	if (!rc)
+		rc = fault_check(c, sql);
 	if (rc)
 		return rc;
 	int64_t r = c->db->ops->exec(c, sql, p, n);
@@ -475,6 +521,8 @@ int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t
 	int rc = check_params(c, sql, p, n);
 	if (!rc)
 		rc = check_usable(c);
+	if (!rc)
+		rc = fault_check(c, sql);
 	if (rc)
 		return rc;
 	rc = c->db->ops->query(c, sql, p, n, out);
@@ -488,6 +536,8 @@ int db_exec_script(db_conn_t *c, const char *sql)
 	if (!c)
 		return ERR_UNAVAILABLE;
 	int rc = check_usable(c);
+	if (!rc)
+		rc = fault_check(c, sql);
 	if (rc)
 		return rc;
 	rc = c->db->ops->script(c, sql);
@@ -573,6 +623,8 @@ int db_notify(db_conn_t *c, const char *channel, const char *payload)
 	if (!c)
 		return ERR_UNAVAILABLE;
 	int rc = check_usable(c);
+	if (!rc)
+		rc = fault_check(c, channel);
 	if (rc)
 		return rc;
 	rc = c->db->ops->notify(c, channel, payload ? payload : "");

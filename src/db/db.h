@@ -111,6 +111,14 @@ typedef void (*db_notify_fn)(void *ud, const char *channel, const char *payload)
 int db_notify(db_conn_t *c, const char *channel, const char *payload);
 int db_listen(db_t *db, const char *channel, db_notify_fn cb, void *ud);
 
+/* Fault injection, for the test suite (server.fault_injection): db_fault_arm(n) makes the n-th
+ * database call of this thread fail with ERR_DB as a lost connection would (n = 0 fails none and
+ * only counts). Calls are db_begin, db_commit, db_exec, db_query (db_query_int), db_exec_script
+ * and db_notify; db_rollback and db_release never fail, so that every failure can be cleaned up.
+ * db_fault_disarm stops counting and says how many calls were made and whether one failed. */
+void db_fault_arm(int64_t n);
+bool db_fault_disarm(int64_t *calls);
+
 /* Drops every table (and view) of the database: on SQLite all of sqlite_master but sqlite_*, on
  * PostgreSQL DROP SCHEMA public CASCADE + CREATE SCHEMA public. Used by `finestreta demo` to start
  * from scratch; run db_migrate afterwards. 0, or an error with a message in err. */

@@ -136,7 +136,7 @@ static void home(http_req_t *r)
 	http_reply_page(r, 200, "home/index", NULL);
 }
 
-static const http_route_t routes[] = {
+const http_route_t core_routes[] = {
 	{HTTP_GET, "/", home, 0, 0},
 	{HTTP_GET, "/healthz", healthz, RT_API | RT_NO_SESSION, 0},
 	{HTTP_GET, "/metrics", metrics, RT_NO_SESSION, 0},
@@ -144,9 +144,5 @@ static const http_route_t routes[] = {
 	{HTTP_GET, "/favicon.ico", favicon, RT_NO_SESSION, 0},
 	{HTTP_GET, "/events", events, 0, 0},
 	{HTTP_POST, "/api/v1/events", publish, RT_JSON, ROLE_ADMIN | ROLE_COORDINATOR},
+	{0},
 };
-
-void core_routes(void)
-{
-	router_add(routes, sizeof routes / sizeof routes[0]);
-}

@@ -3,6 +3,9 @@
 #ifndef FIN_CORE_H
 #define FIN_CORE_H
 
-void core_routes(void);
+#include "http/http.h"
+
+/* The core's routes, ending with {0} (core/cap.c registers them before the capabilities'). */
+extern const http_route_t core_routes[];
 
 #endif

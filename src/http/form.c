@@ -2,8 +2,10 @@
 #include "http/form.h"
 
 #include "base/arena.h"
+#include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
+#include "http/kit.h"
 
 #include <string.h>
 
@@ -44,7 +46,7 @@ const char **form_values(http_req_t *r, const char *name, size_t *n)
 
 form_t form_new(http_req_t *r, const char *prefix)
 {
-	return (form_t){r, prefix, json_object(), NULL};
+	return (form_t){r, prefix, json_object(), NULL, 0};
 }
 
 void form_free(form_t *m)
@@ -95,6 +97,24 @@ void form_err(form_t *m, const char *field, const char *label_key, const char *m
 bool form_bad(const form_t *m)
 {
 	return json_array_size(m->summary) > 0;
+}
+
+int form_lookup(form_t *m, int rc, const char *field, const char *label_key, const char *msg)
+{
+	if (rc == ERR_NOT_FOUND)
+		form_err(m, field, label_key, msg);
+	else if (rc && !m->storage)
+		m->storage = rc;
+	return rc;
+}
+
+bool form_failed(form_t *m)
+{
+	if (!m->storage)
+		return false;
+	form_free(m);
+	http_reply_unavailable(m->r);
+	return true;
 }
 
 void form_into(form_t *m, json_t *model)

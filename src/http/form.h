@@ -17,6 +17,7 @@ typedef struct {
 	const char *prefix; /* id prefix of the form's fields: "o" gives o-code (borrowed) */
 	json_t *f;          /* field → {v, err, on} */
 	json_t *summary;    /* [{id, label, msg}]; NULL until the first form_err */
+	int storage;        /* the first storage failure of a look-up (form_lookup), or 0 */
 } form_t;
 
 /* Reading a posted form (arena strings). A field trimmed, "" when absent; a textarea (CRLF → LF,
@@ -41,6 +42,12 @@ json_t *form_item(const form_t *m, const char *field, const char *label, const c
  * translated. */
 void form_err(form_t *m, const char *field, const char *label_key, const char *msg);
 bool form_bad(const form_t *m);
+/* The result rc of a look-up that checks a field (does this office exist?): ERR_NOT_FOUND is the
+ * field's error (form_err), any other failure is storage's, kept for form_failed. Returns rc. */
+int form_lookup(form_t *m, int rc, const char *field, const char *label_key, const char *msg);
+/* When a look-up failed in storage: answers 503, frees the form and returns true (the handler
+ * returns). Call it before form_bad, so that a storage failure is not shown as a bad field. */
+bool form_failed(form_t *m);
 /* Moves the form into the page model as f and, when there are errors, has_errors and errors;
  * then frees the form. */
 void form_into(form_t *m, json_t *model);

@@ -50,6 +50,10 @@ typedef enum {
 } role_t;
 #define ROLE_PEOPLE (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_INFORMER | ROLE_ICT_AGENT | ROLE_WELCOME)
 #define ROLE_ANY (ROLE_PEOPLE | ROLE_DISPLAY | ROLE_KIOSK)
+#define ROLE_COUNT 7
+/* Role names as stored and shown: "admin", "coordinator", … ("" / 0 for anything else). */
+const char *http_role_name(role_t role);
+role_t http_role_from_name(const char *name);
 
 /* The signed-in account of a request (NULL user when anonymous). */
 typedef struct {
@@ -158,6 +162,9 @@ typedef struct {
 	/* Adds what every page shows to the common view model: the city's name, the logo, the
 	 * signed-in user. */
 	void (*page_model)(http_req_t *r, json_t *model);
+	/* Writes one record of the audit log on the request's connection (inside the transaction
+	 * http_tx runs: see http_tx_audit). 0 or an error. */
+	int (*audit)(http_req_t *r, const char *action, const char *target, const char *detail);
 } http_guard_t;
 /* Installs the guard (static storage), before the server starts. Without one nobody is signed
  * in and every state-changing request that needs a CSRF token is refused. */

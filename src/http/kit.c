@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
+#include "http/server.h"
 
 #include "view/i18n.h"
 
@@ -16,6 +17,25 @@
 
 #define RATE_ENTRIES 65536
 
+void http_tx_audit(http_req_t *r, const char *action, const char *target, const char *detail)
+{
+	ctx_t *x = srv_ctx(r);
+	x->audit[0] = arena_strdup(r->arena, action);
+	x->audit[1] = arena_strdup(r->arena, target ? target : "");
+	x->audit[2] = arena_strdup(r->arena, detail ? detail : "");
+}
+
+/* Writes the pending audit record, if any (and forgets it). */
+static int write_audit(http_req_t *r)
+{
+	ctx_t *x = srv_ctx(r);
+	if (!x->audit[0])
+		return 0;
+	int rc = srv.guard && srv.guard->audit ? srv.guard->audit(r, x->audit[0], x->audit[1], x->audit[2]) : 0;
+	x->audit[0] = NULL;
+	return rc;
+}
+
 int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char *conflict_field,
 	    const char *conflict_key)
 {
@@ -24,10 +44,13 @@ int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char
 	if (rc == 0) {
 		rc = fn(r, ud);
 		if (rc == 0)
+			rc = write_audit(r);
+		if (rc == 0)
 			rc = db_commit(c);
 		if (rc)
 			db_rollback(c);
 	}
+	srv_ctx(r)->audit[0] = NULL;
 	if (rc == ERR_CONFLICT && conflict_field) {
 		fielderr_add(errs, conflict_field, conflict_key);
 		return ERR_INVALID;

@@ -28,6 +28,11 @@ typedef int (*http_tx_fn)(http_req_t *r, void *ud);
  * errs may be NULL when conflict_field is. */
 int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char *conflict_field,
 	    const char *conflict_key);
+/* The audit record of the change the next http_tx makes: written with the guard's audit hook
+ * inside that transaction, once fn succeeded, so that the change and its record commit together
+ * or not at all. Call it before http_tx, or inside fn when the target is only known there.
+ * Copied; a later call replaces it. */
+void http_tx_audit(http_req_t *r, const char *action, const char *target, const char *detail);
 /* http_tx for a change that shows no form: true when committed; otherwise every failure has been
  * answered (404, 403, 409 for a conflict, 422 for ERR_INVALID, 503) and the handler returns. */
 bool http_tx_ok(http_req_t *r, http_tx_fn fn, void *ud);

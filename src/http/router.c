@@ -141,3 +141,24 @@ void http_routes_add(const http_route_t *routes, size_t n)
 {
 	router_add(routes, n);
 }
+
+/* ---------------------------------------------------------------- roles */
+
+static const char *const role_names[] = {"admin",   "coordinator", "informer", "ict_agent",
+					 "welcome", "display",     "kiosk"};
+
+role_t http_role_from_name(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof role_names / sizeof role_names[0]; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return (role_t)(1u << i);
+	return 0;
+}
+
+const char *http_role_name(role_t role)
+{
+	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+		if (role == (role_t)(1u << i))
+			return role_names[i];
+	return "";
+}

@@ -297,7 +297,7 @@ static void negotiate_language(http_req_t *r)
 }
 
 /* The guards and the handler; always ends with a reply. */
-static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
+static void dispatch_guarded(ctx_t *x, route_result_t rr, unsigned allowed)
 {
 	http_req_t *r = &x->r;
 	if (rr == ROUTE_NO_PATH) {
@@ -353,6 +353,28 @@ static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 	if (!r->replied) {
 		log_error("handler for %s %s gave no reply", method_label(r->method), r->rt->pattern);
 		http_reply_error(r, 500, "internal", "err_internal", NULL);
+	}
+}
+
+/* dispatch_guarded, with the n-th database call made to fail when the test suite asks for it
+ * (server.fault_injection, X-Fault-Db-Call: N); the answer says how many calls there were and
+ * whether the fault fired. */
+static void dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
+{
+	http_req_t *r = &x->r;
+	const char *want = srv.fault_injection ? http_header(r, "X-Fault-Db-Call") : NULL;
+	int64_t n;
+	if (!want || str_to_i64(want, 0, INT64_MAX, &n)) {
+		dispatch_guarded(x, rr, allowed);
+		return;
+	}
+	db_fault_arm(n);
+	dispatch_guarded(x, rr, allowed);
+	int64_t calls;
+	bool fired = db_fault_disarm(&calls);
+	if (x->resp) {
+		MHD_add_response_header(x->resp, "X-Fault-Db-Calls", arena_printf(r->arena, "%lld", (long long)calls));
+		MHD_add_response_header(x->resp, "X-Fault-Db", fired ? "fired" : "unfired");
 	}
 }
 
@@ -534,6 +556,7 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 	srv.access_log = config_bool(cfg, "log.access");
 	srv.trust_proxy = config_bool(cfg, "server.trust_proxy");
 	srv.secure_cookies = config_bool(cfg, "server.secure_cookies");
+	srv.fault_injection = config_bool(cfg, "server.fault_injection");
 	srv.max_body = (size_t)config_int(cfg, "limits.max_body");
 	srv.max_upload = (size_t)config_int(cfg, "limits.max_upload");
 	srv.max_fields = (size_t)config_int(cfg, "limits.max_fields");

@@ -40,11 +40,12 @@ typedef struct ctx {
 	size_t discarded;     /* body bytes dropped after an error */
 	route_result_t early; /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
 	unsigned early_allowed;
+	const char *audit[3]; /* http_tx_audit: action, target, detail (arena) */
 } ctx_t;
 
 /* The settings the server reads once at start (http_serve). */
 typedef struct {
-	bool access_log, trust_proxy, secure_cookies;
+	bool access_log, trust_proxy, secure_cookies, fault_injection;
 	size_t max_body, max_upload, max_fields;
 	int64_t max_sse;
 	const http_guard_t *guard;

@@ -150,6 +150,14 @@ static void message_get(http_req_t *r)
 	message_page(r, 200, id, notice);
 }
 
+/* Queues one message again, with its audit record; ERR_CONFLICT when it needs no retry. */
+static int retry_write(http_req_t *r, void *ud)
+{
+	int64_t *id = ud;
+	int rc = nt_outbox_retry(r->db, *id, (int64_t)time(NULL));
+	return rc < 0 ? rc : rc == 0 ? ERR_CONFLICT : 0;
+}
+
 static void retry_post(http_req_t *r)
 {
 	int64_t id;
@@ -157,17 +165,19 @@ static void retry_post(http_req_t *r)
 		http_reply_not_found(r);
 		return;
 	}
-	int rc = nt_outbox_retry(r->db, id, (int64_t)time(NULL));
-	if (rc < 0) {
-		http_reply_unavailable(r);
+	http_tx_audit(r, "outbox.retry", arena_printf(r->arena, "outbox:%lld", (long long)id), "");
+	int rc = http_tx(r, retry_write, &id, NULL, NULL, NULL);
+	if (rc == HTTP_TX_ANSWERED)
 		return;
-	}
-	if (rc == 0) {
+	if (rc == ERR_CONFLICT) {
 		/* Neither failed nor dead (sent meanwhile, or unknown): show it as it is. */
 		message_page(r, 409, id, json_string(http_t(r, "notify_retry_not_needed")));
 		return;
 	}
-	auth_audit(r, "outbox.retry", arena_printf(r->arena, "outbox:%lld", (long long)id), "");
+	if (rc) {
+		http_reply_failed(r, rc);
+		return;
+	}
 	http_reply_redirect(r, arena_printf(r->arena, "/admin/outbox/%lld?retried=1", (long long)id));
 }
 

@@ -311,6 +311,8 @@ static void hours_post(http_req_t *r)
 		h.old_to = orig_to;
 	}
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.hours.save", arena_printf(r->arena, "office:%s", o.code),
+		      arena_printf(r->arena, "period %s..%s, %zu interval(s)", sfrom, *sto ? sto : "", h.n));
 	int rc =
 		sched_apply(r, o.id, 0, hours_change, &h, arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0) {
@@ -323,8 +325,6 @@ static void hours_post(http_req_t *r)
 		return;
 	}
 	form_free(&fm);
-	auth_audit(r, "schedule.hours.save", arena_printf(r->arena, "office:%s", o.code),
-		   arena_printf(r->arena, "period %s..%s, %zu interval(s)", sfrom, *sto ? sto : "", h.n));
 	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "hours", &rep);
 }
 
@@ -348,6 +348,8 @@ static void hours_delete_post(http_req_t *r)
 		return;
 	office_ctx_t x = {.o = &o, .from = form_str(r, "from"), .to = form_str(r, "to")};
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.hours.delete", arena_printf(r->arena, "office:%s", o.code),
+		      arena_printf(r->arena, "period %s..%s", x.from, x.to));
 	int rc = sched_apply(r, o.id, 0, hours_delete_change, &x,
 			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
@@ -356,8 +358,6 @@ static void hours_delete_post(http_req_t *r)
 		http_reply_not_found(r);
 		return;
 	}
-	auth_audit(r, "schedule.hours.delete", arena_printf(r->arena, "office:%s", o.code),
-		   arena_printf(r->arena, "period %s..%s", x.from, x.to));
 	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "hours_deleted", &rep);
 }
 
@@ -394,6 +394,8 @@ static void closures_post(http_req_t *r)
 	}
 	office_ctx_t x = {.o = &o, .day = sday, .reason = reason};
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.closure.add", arena_printf(r->arena, "office:%s", o.code),
+		      arena_printf(r->arena, "%s %s", sday, reason));
 	int rc = sched_apply(r, o.id, 0, closure_add_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code),
 			     &rep);
 	if (rc > 0) {
@@ -406,8 +408,6 @@ static void closures_post(http_req_t *r)
 		return;
 	}
 	form_free(&fm);
-	auth_audit(r, "schedule.closure.add", arena_printf(r->arena, "office:%s", o.code),
-		   arena_printf(r->arena, "%s %s", sday, reason));
 	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "closure", &rep);
 }
 
@@ -423,6 +423,8 @@ static void closure_delete_post(http_req_t *r)
 	}
 	office_ctx_t x = {.o = &o, .id = id};
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.closure.delete", arena_printf(r->arena, "office:%s", o.code),
+		      arena_printf(r->arena, "closure:%lld", (long long)id));
 	int rc = sched_apply(r, o.id, 0, closure_delete_change, &x,
 			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
@@ -431,8 +433,6 @@ static void closure_delete_post(http_req_t *r)
 		http_reply_not_found(r);
 		return;
 	}
-	auth_audit(r, "schedule.closure.delete", arena_printf(r->arena, "office:%s", o.code),
-		   arena_printf(r->arena, "closure:%lld", (long long)id));
 	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "closure_deleted", &rep);
 }
 

@@ -142,14 +142,23 @@ static void rule_get(http_req_t *r)
 typedef struct {
 	sched_rule_t rule;
 	bool update;
+	const char *office; /* code, for the audit record */
 } rule_ctx_t;
 
+/* The rule, and its audit record (a new rule's id is known once inserted). */
 static int rule_change(http_req_t *r, db_conn_t *c, void *ctx)
 {
 	rule_ctx_t *x = ctx;
-	if (x->update)
-		return sched_store_rule_update(c, &x->rule, sched_now());
-	return sched_store_rule_insert(c, &x->rule, sched_now(), &x->rule.id);
+	sched_rule_t *u = &x->rule;
+	int rc = x->update ? sched_store_rule_update(c, u, sched_now())
+			   : sched_store_rule_insert(c, u, sched_now(), &u->id);
+	if (!rc)
+		http_tx_audit(r, x->update ? "schedule.rule.update" : "schedule.rule.create",
+			      arena_printf(r->arena, "rule:%lld", (long long)u->id),
+			      arena_printf(r->arena, "office %s %s %s %s-%s/%d seats %d share %d%%", x->office,
+					   u->channel, u->weekdays, sched_hhmm(r, u->start_min),
+					   sched_hhmm(r, u->end_min), u->slot_min, u->capacity, u->staff_share));
+	return rc;
 }
 
 /* Reads and checks the rule form; errors go into fm. */
@@ -204,10 +213,9 @@ static void rule_read(http_req_t *r, db_conn_t *c, form_t *fm, sched_rule_t *x, 
 		if (!str_eq(r->form.items[i].key, "procedures") || !*r->form.items[i].val)
 			continue;
 		catalog_procedure_t p;
-		if (catalog_procedure_by_code(c, r->arena, r->form.items[i].val, &p)) {
-			form_err(fm, "procedures", "sch_procedures", http_t(r, "sch_err_procedure"));
+		if (form_lookup(fm, catalog_procedure_by_code(c, r->arena, r->form.items[i].val, &p), "procedures",
+				"sch_procedures", http_t(r, "sch_err_procedure")))
 			continue;
-		}
 		bool dup = false;
 		for (size_t k = 0; k < x->nprocs; k++)
 			dup |= x->procs[k] == p.id;
@@ -222,7 +230,7 @@ static void rule_save(http_req_t *r, bool update)
 	if (!sched_load_office(r, &o))
 		return;
 	db_conn_t *c = r->db;
-	rule_ctx_t x = {.update = update};
+	rule_ctx_t x = {.update = update, .office = o.code};
 	bool active = true;
 	if (update) {
 		sched_rule_t old;
@@ -236,6 +244,8 @@ static void rule_save(http_req_t *r, bool update)
 	rule_read(r, c, &fm, &x.rule, &mask);
 	x.rule.office_id = o.id;
 	x.rule.active = active;
+	if (form_failed(&fm))
+		return;
 	if (form_bad(&fm)) {
 		rule_page(r, &o, 422, &fm, x.rule.id, x.rule.channel, mask, x.rule.procs, x.rule.nprocs, active);
 		return;
@@ -251,11 +261,6 @@ static void rule_save(http_req_t *r, bool update)
 		http_reply_unavailable(r);
 		return;
 	}
-	auth_audit(r, update ? "schedule.rule.update" : "schedule.rule.create",
-		   arena_printf(r->arena, "rule:%lld", (long long)x.rule.id),
-		   arena_printf(r->arena, "office %s %s %s %s-%s/%d seats %d share %d%%", o.code, x.rule.channel,
-				x.rule.weekdays, sched_hhmm(r, x.rule.start_min), sched_hhmm(r, x.rule.end_min),
-				x.rule.slot_min, x.rule.capacity, x.rule.staff_share));
 	/* Show what the rule yields: its first week of slots. */
 	int32_t first = sched_today_at(&o);
 	int32_t vf;
@@ -296,6 +301,8 @@ static void rule_active_post(http_req_t *r)
 		return;
 	active_ctx_t x = {old.id, str_eq(form_str(r, "active"), "1")};
 	schedule_report_t rep;
+	http_tx_audit(r, x.active ? "schedule.rule.activate" : "schedule.rule.deactivate",
+		      arena_printf(r->arena, "rule:%lld", (long long)old.id), o.code);
 	int rc = sched_apply(r, o.id, old.id, rule_active_change, &x,
 			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
 	if (rc > 0)
@@ -304,8 +311,6 @@ static void rule_active_post(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
-	auth_audit(r, x.active ? "schedule.rule.activate" : "schedule.rule.deactivate",
-		   arena_printf(r->arena, "rule:%lld", (long long)old.id), o.code);
 	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code),
 			     x.active ? "rule_on" : "rule_off", &rep);
 }

@@ -137,8 +137,14 @@ static void holidays_import_post(http_req_t *r)
 		return;
 	}
 	form_free(&fm);
+	if (n == 0) { /* the parser refuses a file without holidays */
+		http_reply_error(r, 500, "internal", "err_internal", NULL);
+		return;
+	}
 	hol_ctx_t x = {rows, n, 0};
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.holidays.import", "holidays",
+		      arena_printf(r->arena, "%zu holiday(s) from %s to %s", n, rows[0].day, rows[n - 1].day));
 	int rc = sched_apply(r, 0, 0, holidays_change, &x, "/schedule/holidays", &rep);
 	if (rc > 0)
 		return;
@@ -146,12 +152,6 @@ static void holidays_import_post(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
-	if (n == 0) { /* the parser refuses a file without holidays */
-		http_reply_error(r, 500, "internal", "err_internal", NULL);
-		return;
-	}
-	auth_audit(r, "schedule.holidays.import", "holidays",
-		   arena_printf(r->arena, "%zu holiday(s) from %s to %s", n, rows[0].day, rows[n - 1].day));
 	const char *year = arena_strndup(r->arena, rows[0].day, 4);
 	http_reply_redirect(r,
 			    arena_printf(r->arena, "/schedule/holidays?year=%s&imported=%zu%s", year, n,
@@ -168,6 +168,7 @@ static void holiday_delete_post(http_req_t *r)
 	}
 	hol_ctx_t x = {NULL, 0, id};
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.holiday.delete", arena_printf(r->arena, "holiday:%lld", (long long)id), "");
 	int rc = sched_apply(r, 0, 0, holiday_delete_change, &x, "/schedule/holidays", &rep);
 	if (rc > 0)
 		return;
@@ -175,7 +176,6 @@ static void holiday_delete_post(http_req_t *r)
 		http_reply_not_found(r);
 		return;
 	}
-	auth_audit(r, "schedule.holiday.delete", arena_printf(r->arena, "holiday:%lld", (long long)id), "");
 	const char *year = form_str(r, "year");
 	int64_t y;
 	sched_redirect_saved(r,
@@ -309,8 +309,8 @@ static void shifts_post(http_req_t *r)
 	const char *office = form_str(r, "office");
 	form_val(&fm, "office", office);
 	catalog_office_t o;
-	if (catalog_office_by_code(c, r->arena, office, &o))
-		form_err(&fm, "office", "field_office", http_t(r, "sch_err_office"));
+	form_lookup(&fm, catalog_office_by_code(c, r->arena, office, &o), "office", "field_office",
+		    http_t(r, "sch_err_office"));
 	int64_t person = 0;
 	auth_person_t *people;
 	size_t np;
@@ -343,6 +343,8 @@ static void shifts_post(http_req_t *r)
 	    rb = sched_f_time(&fm, "end", "sch_time_to", true, &b);
 	if (!ra && !rb && b <= a)
 		form_err(&fm, "end", "sch_time_to", http_t(r, "sch_err_time_order"));
+	if (form_failed(&fm))
+		return;
 	if (form_bad(&fm)) {
 		shifts_page(r, 422, &fm, office, 0, person);
 		return;
@@ -353,6 +355,10 @@ static void shifts_post(http_req_t *r)
 	x.last = *suntil ? until : day;
 	schedule_report_t rep;
 	const char *back = arena_printf(r->arena, "/schedule/shifts?office=%s&week=%s", o.code, sday);
+	size_t weeks = x.last >= x.first ? (size_t)((x.last - x.first) / 7 + 1) : 0; /* what the change adds */
+	http_tx_audit(r, "schedule.shift.add", arena_printf(r->arena, "user:%lld", (long long)person),
+		      arena_printf(r->arena, "office %s %s %s %s-%s x%zu", o.code, ch, sday, sched_hhmm(r, a),
+				   sched_hhmm(r, b), weeks));
 	int rc = sched_apply(r, o.id, 0, shift_add_change, &x, back, &rep);
 	if (rc > 0)
 		return;
@@ -360,9 +366,6 @@ static void shifts_post(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
-	auth_audit(r, "schedule.shift.add", arena_printf(r->arena, "user:%lld", (long long)person),
-		   arena_printf(r->arena, "office %s %s %s %s-%s x%zu", o.code, ch, sday, sched_hhmm(r, a),
-				sched_hhmm(r, b), x.added));
 	sched_redirect_saved(r, back, "shift", &rep);
 }
 
@@ -390,6 +393,7 @@ static void shift_delete_post(http_req_t *r)
 	if (!str_starts(back, "/schedule/shifts") || !sched_safe_url(back))
 		back = "/schedule/shifts";
 	schedule_report_t rep;
+	http_tx_audit(r, "schedule.shift.delete", arena_printf(r->arena, "shift:%lld", (long long)id), "");
 	rc = sched_apply(r, office_id, 0, shift_delete_change, &x, back, &rep);
 	if (rc > 0)
 		return;
@@ -397,7 +401,6 @@ static void shift_delete_post(http_req_t *r)
 		http_reply_not_found(r);
 		return;
 	}
-	auth_audit(r, "schedule.shift.delete", arena_printf(r->arena, "shift:%lld", (long long)id), "");
 	sched_redirect_saved(r, back, "shift_deleted", &rep);
 }
 
@@ -482,12 +485,13 @@ static void skills_post(http_req_t *r)
 		if (!str_eq(r->form.items[i].key, "procedures"))
 			continue;
 		catalog_procedure_t p;
-		if (catalog_procedure_by_code(c, r->arena, r->form.items[i].val, &p)) {
-			form_err(&fm, "procedures", "sch_procedures", http_t(r, "sch_err_procedure"));
+		if (form_lookup(&fm, catalog_procedure_by_code(c, r->arena, r->form.items[i].val, &p), "procedures",
+				"sch_procedures", http_t(r, "sch_err_procedure")))
 			continue;
-		}
 		x.procs[x.n++] = p.id;
 	}
+	if (form_failed(&fm))
+		return;
 	if (form_bad(&fm)) {
 		skills_page(r, 422, x.person, &fm);
 		return;
@@ -496,6 +500,8 @@ static void skills_post(http_req_t *r)
 	schedule_report_t rep;
 	const char *back = arena_printf(r->arena, "/schedule/skills?user=%lld", (long long)x.person);
 	/* Skills change derived seats wherever the person has shifts: every office. */
+	http_tx_audit(r, "schedule.skills.set", arena_printf(r->arena, "user:%lld", (long long)x.person),
+		      arena_printf(r->arena, "%zu procedure(s)", x.n));
 	int rc = sched_apply(r, 0, 0, skills_change, &x, back, &rep);
 	if (rc > 0)
 		return;
@@ -503,8 +509,6 @@ static void skills_post(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
-	auth_audit(r, "schedule.skills.set", arena_printf(r->arena, "user:%lld", (long long)x.person),
-		   arena_printf(r->arena, "%zu procedure(s)", x.n));
 	sched_redirect_saved(r, back, "skills", &rep);
 }
 

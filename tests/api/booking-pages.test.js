@@ -34,11 +34,7 @@ function html(res, status, what) {
 	return res.text;
 }
 
-function hrefs(text) {
-	return H.tags(text, 'a')
-		.map((a) => a.href)
-		.filter(Boolean);
-}
+const { hrefs, formIn } = H;
 
 // The day links of a month calendar.
 function calendarDays(text) {
@@ -50,24 +46,6 @@ function times(text) {
 	return H.tags(text, 'button')
 		.filter((b) => b.name === 'start')
 		.map((b) => b.value);
-}
-
-// The fields of the first form posting to action: hidden and text inputs, and checked radios.
-function formIn(text, action) {
-	const re = /<form\b[^>]*>[\s\S]*?<\/form>/gi;
-	let m;
-	while ((m = re.exec(text))) {
-		const f = H.tags(m[0], 'form')[0];
-		if (f.action !== action) continue;
-		const o = {};
-		for (const i of H.tags(m[0], 'input')) {
-			if (!i.name) continue;
-			if ((i.type === 'radio' || i.type === 'checkbox') && !('checked' in i)) continue;
-			o[i.name] = i.value ?? '';
-		}
-		return o;
-	}
-	return null;
 }
 
 function post(urlPath, fields, jar) {

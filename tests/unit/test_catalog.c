@@ -816,14 +816,14 @@ static void test_store_import_export(void **state)
 	assert_string_equal(catalog_procedure_name(&p, "en"), "Registering on the municipal register (padró)");
 	assert_int_equal(catalog_procedures(c, a, &procs, &n), 0);
 	assert_int_equal(n, d1.nprocs);
-	assert_true(catalog_procedure_offered(c, p.id, o.id));
+	assert_int_equal(catalog_procedure_offered(c, p.id, o.id), 0);
 	catalog_office_t hisenda;
 	assert_int_equal(catalog_office_by_code(c, a, "hisenda", &hisenda), 0);
-	assert_false(catalog_procedure_offered(c, p.id, hisenda.id));
+	assert_int_equal(catalog_procedure_offered(c, p.id, hisenda.id), ERR_NOT_FOUND);
 	assert_int_equal(catalog_procedures_at(c, a, hisenda.id, &procs, &n), 0);
 	assert_true(n >= 4);
 	for (size_t i = 0; i < n; i++)
-		assert_true(catalog_procedure_offered(c, procs[i].id, hisenda.id));
+		assert_int_equal(catalog_procedure_offered(c, procs[i].id, hisenda.id), 0);
 	catalog_procedure_t p2;
 	assert_int_equal(catalog_procedure_by_id(c, a, p.id, &p2), 0);
 	assert_string_equal(p2.code, "padro-alta");

@@ -567,7 +567,7 @@ static void test_docs_and_example(void **state)
 		assert_non_null(strstr(doc, row));
 		keys++;
 	}
-	assert_int_equal(keys, 49);
+	assert_int_equal(keys, 50);
 	free(dump);
 	config_free(c);
 }

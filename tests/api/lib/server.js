@@ -158,9 +158,13 @@ function parseSetCookie(s) {
 
 // ---------------------------------------------------------------- bodies
 
+// An url-encoded body; an array value repeats the field (checkboxes, multiple selects).
 function formBody(fields) {
 	const p = new URLSearchParams();
-	for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) p.append(k, String(v));
+	for (const [k, v] of Object.entries(fields)) {
+		if (v === undefined || v === null) continue;
+		for (const x of Array.isArray(v) ? v : [v]) p.append(k, String(x));
+	}
 	return p.toString();
 }
 
@@ -224,6 +228,44 @@ function csrfFrom(html) {
 	const meta = tags(html, 'meta').find((a) => a.name === 'csrf-token');
 	if (meta && meta.content) return meta.content;
 	return null;
+}
+
+// The fields of the first form posting to `action`: hidden and text inputs, textareas and the
+// checked radios and checkboxes, the selected options (repeated names as arrays); null when
+// there is no such form.
+function formIn(html, action) {
+	const re = /<form\b[^>]*>[\s\S]*?<\/form>/gi;
+	let m;
+	while ((m = re.exec(html))) {
+		const f = tags(m[0], 'form')[0];
+		if (f.action !== action) continue;
+		const o = {};
+		const add = (k, v) => {
+			if (!(k in o)) o[k] = v;
+			else o[k] = [].concat(o[k], v);
+		};
+		for (const i of tags(m[0], 'input')) {
+			if (!i.name || i.type === 'submit') continue;
+			if ((i.type === 'radio' || i.type === 'checkbox') && !('checked' in i)) continue;
+			add(i.name, i.value ?? '');
+		}
+		for (const t of m[0].matchAll(/<textarea\b[^>]*\bname="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) add(t[1], decodeEntities(t[2]));
+		for (const sel of m[0].matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+			const name = tags(`<select${sel[1]}>`, 'select')[0].name;
+			const opts = tags(sel[2], 'option');
+			const chosen = opts.filter((x) => 'selected' in x);
+			if (name) for (const x of chosen.length ? chosen : opts.slice(0, 1)) add(name, x.value ?? '');
+		}
+		return o;
+	}
+	return null;
+}
+
+// The href of every link.
+function hrefs(html) {
+	return tags(html, 'a')
+		.map((a) => a.href)
+		.filter(Boolean);
 }
 
 function htmlLang(html) {
@@ -791,6 +833,8 @@ module.exports = {
 	multipartBody,
 	tags,
 	csrfFrom,
+	formIn,
+	hrefs,
 	htmlLang,
 	textOf,
 	request,
