@@ -21,8 +21,18 @@ int au_store_user_insert(db_conn_t *c, const char *email, const char *name, cons
 	return rc;
 }
 
-static void fill_row(db_res_t *res, arena_t *a, au_row_t *o, int with_session)
+typedef struct {
+	arena_t *a;
+	au_row_t *o;
+	int with_session;
+} fill_t;
+
+static int fill_row(db_res_t *res, void *ud)
 {
+	fill_t *x = ud;
+	arena_t *a = x->a;
+	au_row_t *o = x->o;
+	int with_session = x->with_session;
 	o->id = db_res_int(res, 0);
 	o->email = arena_strdup(a, db_res_text(res, 1));
 	o->name = arena_strdup(a, db_res_text(res, 2));
@@ -37,24 +47,13 @@ static void fill_row(db_res_t *res, arena_t *a, au_row_t *o, int with_session)
 		o->password_hash = arena_strdup(a, db_res_text(res, 5));
 		o->csrf = "";
 	}
+	return 0;
 }
 
 static int one_row(db_conn_t *c, arena_t *a, const char *sql, const char *key, au_row_t *out, int with_session)
 {
 	db_param_t p[] = {DB_TEXT(key)};
-	db_res_t *res;
-	int rc = db_query(c, sql, p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1) {
-		fill_row(res, a, out, with_session);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = ERR_NOT_FOUND;
-	}
-	db_res_free(res);
-	return rc;
+	return db_query_one(c, sql, p, 1, fill_row, &(fill_t){a, out, with_session});
 }
 
 int au_store_user_by_email(db_conn_t *c, arena_t *a, const char *email, au_row_t *out)
@@ -64,26 +63,25 @@ int au_store_user_by_email(db_conn_t *c, arena_t *a, const char *email, au_row_t
 		       email, out, 0);
 }
 
+static int user_json(db_res_t *res, void *ud)
+{
+	json_t *a = ud;
+	json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_res_int(res, 0), "email",
+				       db_res_text(res, 1), "name", db_res_text(res, 2), "role", db_res_text(res, 3),
+				       "office", db_res_text(res, 4), "active", (int)db_res_int(res, 5)));
+	return 0;
+}
+
 int au_store_user_list(db_conn_t *c, json_t **out)
 {
-	db_res_t *res;
-	int rc = db_query(c, "SELECT id, email, name, role, office, active FROM users ORDER BY role, email", NULL, 0,
-			  &res);
-	if (rc)
-		return rc;
 	json_t *a = json_array();
-	while ((rc = db_res_next(res)) == 1)
-		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_res_int(res, 0),
-					       "email", db_res_text(res, 1), "name", db_res_text(res, 2), "role",
-					       db_res_text(res, 3), "office", db_res_text(res, 4), "active",
-					       (int)db_res_int(res, 5)));
-	db_res_free(res);
-	if (rc < 0) {
+	int rc = db_query_each(c, "SELECT id, email, name, role, office, active FROM users ORDER BY role, email", NULL,
+			       0, user_json, a);
+	if (rc)
 		json_decref(a);
-		return rc;
-	}
-	*out = a;
-	return 0;
+	else
+		*out = a;
+	return rc;
 }
 
 int au_store_session_insert(db_conn_t *c, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
@@ -156,28 +154,24 @@ int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, i
 			      int64_t *by_ip, int64_t *last)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(since)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT "
-			  " (SELECT COUNT(*) FROM login_attempts f WHERE f.email = $1 AND f.ok = 0 AND f.at >= $3"
-			  "   AND f.at >= COALESCE((SELECT MAX(s.at) FROM login_attempts s WHERE s.email = $1 AND s.ok "
-			  "= 1), 0)),"
-			  " (SELECT COUNT(*) FROM login_attempts f WHERE f.ip = $2 AND f.ok = 0 AND f.at >= $3),"
-			  " (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE (f.email = $1 OR f.ip = $2) AND "
-			  "f.ok = 0 AND f.at >= $3)",
-			  p, 3, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1) {
-		*by_email = db_res_int(res, 0);
-		*by_ip = db_res_int(res, 1);
-		*last = db_res_int(res, 2);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = ERR_DB;
+	int64_t v[3];
+	int rc = db_query_ints(
+		c,
+		"SELECT "
+		" (SELECT COUNT(*) FROM login_attempts f WHERE f.email = $1 AND f.ok = 0 AND f.at >= $3"
+		"   AND f.at >= COALESCE((SELECT MAX(s.at) FROM login_attempts s WHERE s.email = $1 AND s.ok "
+		"= 1), 0)),"
+		" (SELECT COUNT(*) FROM login_attempts f WHERE f.ip = $2 AND f.ok = 0 AND f.at >= $3),"
+		" (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE (f.email = $1 OR f.ip = $2) AND "
+		"f.ok = 0 AND f.at >= $3)",
+		p, 3, v, 3);
+	if (rc == ERR_NOT_FOUND)
+		rc = ERR_DB; /* one row of aggregates, always */
+	if (rc == 0) {
+		*by_email = v[0];
+		*by_ip = v[1];
+		*last = v[2];
 	}
-	db_res_free(res);
 	return rc;
 }
 
@@ -195,45 +189,33 @@ int au_store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *a
 	return n < 0 ? (int)n : 0;
 }
 
+static int audit_json(db_res_t *res, void *ud)
+{
+	json_t *a = ud;
+	json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)db_res_int(res, 0), "actor",
+				       db_res_text(res, 1), "action", db_res_text(res, 2), "target",
+				       db_res_text(res, 3), "detail", db_res_text(res, 4), "ip", db_res_text(res, 5)));
+	return 0;
+}
+
 int au_store_audit_list(db_conn_t *c, int limit, json_t **out)
 {
 	db_param_t p[] = {DB_INT(limit)};
-	db_res_t *res;
-	int rc = db_query(c, "SELECT at, actor, action, target, detail, ip FROM audit_log ORDER BY id DESC LIMIT $1", p,
-			  1, &res);
-	if (rc)
-		return rc;
 	json_t *a = json_array();
-	while ((rc = db_res_next(res)) == 1)
-		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)db_res_int(res, 0),
-					       "actor", db_res_text(res, 1), "action", db_res_text(res, 2), "target",
-					       db_res_text(res, 3), "detail", db_res_text(res, 4), "ip",
-					       db_res_text(res, 5)));
-	db_res_free(res);
-	if (rc < 0) {
+	int rc = db_query_each(c,
+			       "SELECT at, actor, action, target, detail, ip FROM audit_log ORDER BY id DESC LIMIT $1",
+			       p, 1, audit_json, a);
+	if (rc)
 		json_decref(a);
-		return rc;
-	}
-	*out = a;
-	return 0;
+	else
+		*out = a;
+	return rc;
 }
 
 int au_store_setting_get(db_conn_t *c, arena_t *a, const char *key, const char **out)
 {
 	db_param_t p[] = {DB_TEXT(key)};
-	db_res_t *res;
-	int rc = db_query(c, "SELECT value FROM settings WHERE key = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1) {
-		*out = arena_strdup(a, db_res_text(res, 0));
-		rc = 0;
-	} else if (rc == 0) {
-		rc = ERR_NOT_FOUND;
-	}
-	db_res_free(res);
-	return rc;
+	return db_query_str(c, a, "SELECT value FROM settings WHERE key = $1", p, 1, out);
 }
 
 int au_store_setting_set(db_conn_t *c, const char *key, const char *value, int64_t now)

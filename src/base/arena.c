@@ -83,14 +83,11 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char probe[1];
-	int n = vsnprintf(probe, sizeof probe, fmt, ap);
+	size_t n = xvlen(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		abort();
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = arena_alloc(a, n + 1);
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	vsnprintf(p, n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }

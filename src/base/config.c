@@ -99,17 +99,6 @@ static size_t ntables = 1;
 
 /* ---- helpers ---- */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A value as it can be quoted in a message: control bytes (and every non-ASCII byte when the
  * value is not UTF-8) shown as '?', cut after about 64 bytes on a character boundary, so a
@@ -254,7 +243,7 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 			return 0;
 		}
 		quote(raw, q, sizeof q);
-		set_err(err, errlen, "bad value for %s.%s: '%s' (expected an integer %lld..%lld)", k->section, k->name,
+		err_set(err, errlen, "bad value for %s.%s: '%s' (expected an integer %lld..%lld)", k->section, k->name,
 			q, (long long)k->min, (long long)k->max);
 		return ERR_INVALID;
 	case CONFIG_BOOL:
@@ -263,7 +252,7 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 			return 0;
 		}
 		quote(raw, q, sizeof q);
-		set_err(err, errlen,
+		err_set(err, errlen,
 			"bad value for %s.%s: '%s' (expected true or false: true/false, on/off, "
 			"yes/no, 1/0)",
 			k->section, k->name, q);
@@ -272,7 +261,7 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 		if (text_ok(raw) && (!k->check || k->check(raw)))
 			return 0;
 		quote(raw, q, sizeof q);
-		set_err(err, errlen, "bad value for %s.%s: '%s' (expected %s)", k->section, k->name, q,
+		err_set(err, errlen, "bad value for %s.%s: '%s' (expected %s)", k->section, k->name, q,
 			!text_ok(raw) ? "UTF-8 text without control characters, at most 2048 bytes"
 			: k->check    ? k->expect
 				      : "text");
@@ -407,7 +396,7 @@ static void ctx_fail(struct ini_ctx *x, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	x->err_line = x->line;
-	set_err(x->err, x->errlen, "%s:%d: %s", x->name, x->line, msg);
+	err_set(x->err, x->errlen, "%s:%d: %s", x->name, x->line, msg);
 }
 
 /* A section header's name as libinih reads it: from '[' to the first ']'. */
@@ -531,7 +520,7 @@ int config_load_string(config_t *c, const char *name, const char *src, size_t le
 	ini_allow_multiline = false;
 	int r = ini_parse_stream(read_line, &x, on_key, &x);
 	if (r < 0) {
-		set_err(err, errlen, "%s: cannot parse (%d)", name, r);
+		err_set(err, errlen, "%s: cannot parse (%d)", name, r);
 		rc = ERR_INVALID;
 		goto cleanup;
 	}
@@ -539,7 +528,7 @@ int config_load_string(config_t *c, const char *name, const char *src, size_t le
 		char line[256];
 		nth_line(src, len, r, line, sizeof line);
 		str_trim(line);
-		set_err(err, errlen, "%s:%d: %s", name, r,
+		err_set(err, errlen, "%s:%d: %s", name, r,
 			line[0] == '[' ? "section header without a closing ']'"
 				       : "expected 'key = value', a [section] or a comment");
 		rc = ERR_INVALID;
@@ -566,9 +555,9 @@ int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
 	buf_init(&b, MAX_FILE);
 	int rc = buf_read_file(&b, path);
 	if (rc == ERR_TOO_BIG)
-		set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_FILE);
+		err_set(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_FILE);
 	else if (rc)
-		set_err(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
+		err_set(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
 	else
 		rc = config_load_string(c, path, buf_str(&b), b.len, err, errlen);
 	if (rc == ERR_TOO_BIG)
@@ -627,7 +616,7 @@ int config_load_env(config_t *c, char *const *envp, char *err, size_t errlen)
 			char nm[128];
 			snprintf(nm, sizeof nm, "%.*s", (int)(vn < 100 ? vn : 100), var);
 			quote(nm, q, sizeof q);
-			set_err(err, errlen, "environment %s: unknown setting", q);
+			err_set(err, errlen, "environment %s: unknown setting", q);
 			rc = ERR_INVALID;
 			goto out;
 		}
@@ -636,7 +625,7 @@ int config_load_env(config_t *c, char *const *envp, char *err, size_t errlen)
 		if (validate(c->k[idx], eq + 1, &tmp, msg, sizeof msg)) {
 			char nm[96];
 			env_name(c->k[idx], nm, sizeof nm);
-			set_err(err, errlen, "environment %s: %s", nm, msg);
+			err_set(err, errlen, "environment %s: %s", nm, msg);
 			rc = ERR_INVALID;
 			goto out;
 		}
@@ -656,13 +645,13 @@ int config_set(config_t *c, const char *name, const char *value, char *err, size
 	int idx = find_dotted(c, name);
 	if (idx < 0) {
 		quote(name ? name : "", q, sizeof q);
-		set_err(err, errlen, "unknown setting '%s'", q);
+		err_set(err, errlen, "unknown setting '%s'", q);
 		return ERR_INVALID;
 	}
 	struct value tmp;
 	if (!value || validate(c->k[idx], value, &tmp, err, errlen)) {
 		if (!value)
-			set_err(err, errlen, "%s.%s: missing value", c->k[idx]->section, c->k[idx]->name);
+			err_set(err, errlen, "%s.%s: missing value", c->k[idx]->section, c->k[idx]->name);
 		return ERR_INVALID;
 	}
 	commit(c, (size_t)idx, value, L_FLAG);

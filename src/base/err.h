@@ -22,4 +22,10 @@ enum {
 /* A short English name for an error code ("invalid", "too_big", ...). Static storage. */
 const char *err_name(int code);
 
+#include <stddef.h>
+
+/* Writes a message into err[errlen] (the err/errlen pair many functions take); nothing when err
+ * is NULL or errlen 0. */
+void err_set(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

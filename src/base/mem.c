@@ -49,18 +49,27 @@ char *xstrdup(const char *s)
 	return xstrndup(s, strlen(s));
 }
 
+size_t xvlen(const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	char probe[1];
+	int n = vsnprintf(probe, sizeof probe, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		abort();
+	return (size_t)n;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char probe[1];
-	int n = vsnprintf(probe, sizeof probe, fmt, ap);
+	size_t n = xvlen(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		abort();
-	char *p = xmalloc((size_t)n + 1);
+	char *p = xmalloc(n + 1);
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	vsnprintf(p, n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }

@@ -6,6 +6,7 @@
 #ifndef FIN_MEM_H
 #define FIN_MEM_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -15,5 +16,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The length vsnprintf would write for fmt and ap (ap is left unused); aborts on a bad format. */
+size_t xvlen(const char *fmt, va_list ap);
 
 #endif

@@ -79,14 +79,24 @@ static bool body_is_object(http_req_t *r)
 	return true;
 }
 
+/* The start of a handler: the request's checks (a change: a JSON object body, the CSRF token of a
+ * session, the booking budget; a read: the budget booking names), then its booking context.
+ * False when answered. */
+static bool api_begin(http_req_t *r, bool change, bool booking, booking_ctx_t *ctx)
+{
+	if (change ? !body_is_object(r) || csrf_refused(r) || rate_limited(r, true) : rate_limited(r, booking))
+		return false;
+	bk_ctx_from_req(ctx, r);
+	return true;
+}
+
 /* ---------------------------------------------------------------- availability, challenge */
 
 static void api_availability(http_req_t *r)
 {
-	if (rate_limited(r, false))
-		return;
 	booking_ctx_t ctx;
-	bk_ctx_from_req(&ctx, r);
+	if (!api_begin(r, false, false, &ctx))
+		return;
 	booking_query_t q = {
 		.service = http_query(r, "service"),
 		.channel = http_query(r, "channel"),
@@ -147,10 +157,9 @@ static void read_input(http_req_t *r, booking_input_t *in)
 
 static void api_hold(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
-		return;
 	booking_ctx_t ctx;
-	bk_ctx_from_req(&ctx, r);
+	if (!api_begin(r, true, true, &ctx))
+		return;
 	booking_input_t in;
 	read_input(r, &in);
 	booking_err_t err = {0};
@@ -188,10 +197,9 @@ static void api_hold_release(http_req_t *r)
 
 static void api_create(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
-		return;
 	booking_ctx_t ctx;
-	bk_ctx_from_req(&ctx, r);
+	if (!api_begin(r, true, true, &ctx))
+		return;
 	booking_input_t in;
 	read_input(r, &in);
 	booking_err_t err = {0};
@@ -226,10 +234,9 @@ static json_t *history_json(booking_ctx_t *ctx, int64_t id)
 
 static void api_get(http_req_t *r)
 {
-	if (rate_limited(r, true))
-		return;
 	booking_ctx_t ctx;
-	bk_ctx_from_req(&ctx, r);
+	if (!api_begin(r, false, true, &ctx))
+		return;
 	const char *token = http_query(r, "token"), *idn = http_query(r, "id_number");
 	booking_t b;
 	int rc = booking_get(&ctx, http_param(r, "code"), token, idn, &b);
@@ -253,10 +260,9 @@ static void api_get(http_req_t *r)
 
 static void api_cancel(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
-		return;
 	booking_ctx_t ctx;
-	bk_ctx_from_req(&ctx, r);
+	if (!api_begin(r, true, true, &ctx))
+		return;
 	const char *code = http_param(r, "code");
 	booking_err_t err = {0};
 	if (ctx.staff)
@@ -271,10 +277,9 @@ static void api_cancel(http_req_t *r)
 
 static void api_reschedule(http_req_t *r)
 {
-	if (!body_is_object(r) || csrf_refused(r) || rate_limited(r, true))
-		return;
 	booking_ctx_t ctx;
-	bk_ctx_from_req(&ctx, r);
+	if (!api_begin(r, true, true, &ctx))
+		return;
 	const char *code = http_param(r, "code"), *token = field(r, "token");
 	booking_err_t err = {0};
 	booking_t b;

@@ -257,17 +257,27 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	}
 }
 
+static void appt_fill(db_res_t *res, void *item, arena_t *a)
+{
+	appt_row(res, a, item, NULL);
+}
+
+typedef struct {
+	arena_t *a;
+	booking_t *out;
+	char *token_hash;
+} appt_one_t;
+
+static int appt_one_row(db_res_t *res, void *ud)
+{
+	appt_one_t *x = ud;
+	appt_row(res, x->a, x->out, x->token_hash);
+	return 0;
+}
+
 static int appt_one(db_conn_t *c, arena_t *a, const char *sql, const db_param_t *p, booking_t *out, char token_hash[65])
 {
-	db_res_t *res;
-	int rc = db_query(c, sql, p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		appt_row(res, a, out, token_hash);
-	db_res_free(res);
-	return rc == 1 ? 0 : rc == 0 ? ERR_NOT_FOUND : rc;
+	return db_query_one(c, sql, p, 1, appt_one_row, &(appt_one_t){a, out, token_hash});
 }
 
 int bk_store_appt_by_code(db_conn_t *c, arena_t *a, const char *code, booking_t *out, char token_hash[65])
@@ -326,56 +336,21 @@ int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, 
 		  booking_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_INT(from_at), DB_INT(to_at), DB_TEXT(channel ? channel : "")};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT " APPT_COLS
-			  " FROM appointments WHERE (CAST($1 AS BIGINT) = 0 OR office_id = $1) AND start_at >= $2 "
-			  "AND start_at < $3 AND ($4 = '' OR channel = $4) ORDER BY start_at, id LIMIT 2000",
-			  p, 4, &res);
-	if (rc)
-		return rc;
-	size_t cap = 16, k = 0;
-	booking_t *v = arena_alloc(a, cap * sizeof *v);
-	while ((rc = db_res_next(res)) == 1) {
-		if (k == cap) {
-			booking_t *nv = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(nv, v, cap * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		appt_row(res, a, &v[k++], NULL);
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v;
-	*n = k;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " APPT_COLS
+			     " FROM appointments WHERE (CAST($1 AS BIGINT) = 0 OR office_id = $1) AND start_at >= $2 "
+			     "AND start_at < $3 AND ($4 = '' OR channel = $4) ORDER BY start_at, id LIMIT 2000",
+			     p, 4, appt_fill, out, n);
 }
 
 int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n)
 {
-	enum { MAX = 500 };
 	db_param_t p[] = {DB_INT(before)};
-	db_res_t *res;
-	int rc =
-		db_query(c,
-			 "SELECT id FROM appointments WHERE status = 'booked' AND start_at <= $1 ORDER BY start_at, id "
-			 "LIMIT 500",
-			 p, 1, &res);
-	if (rc)
-		return rc;
-	int64_t *v = arena_alloc(a, MAX * sizeof *v);
-	size_t k = 0;
-	while ((rc = db_res_next(res)) == 1)
-		if (k < MAX)
-			v[k++] = db_res_int(res, 0);
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*ids = v;
-	*n = k;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT id FROM appointments WHERE status = 'booked' AND start_at <= $1 ORDER BY "
+			     "start_at, id "
+			     "LIMIT 500",
+			     p, 1, db_fill_int, ids, n);
 }
 
 /* ---------------------------------------------------------------- history */
@@ -390,37 +365,22 @@ int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *fr
 	return n < 0 ? (int)n : 0;
 }
 
+static void event_fill(db_res_t *res, void *item, arena_t *a)
+{
+	booking_event_t *e = item;
+	e->at = db_res_int(res, 0);
+	e->from_state = adup(a, db_res_text(res, 1));
+	e->to_state = adup(a, db_res_text(res, 2));
+	e->actor = adup(a, db_res_text(res, 3));
+}
+
 int bk_store_events(db_conn_t *c, arena_t *a, int64_t appt_id, booking_event_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(appt_id)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT at, from_state, to_state, actor FROM appointment_events WHERE appointment_id = $1 "
-			  "ORDER BY id LIMIT 1000",
-			  p, 1, &res);
-	if (rc)
-		return rc;
-	size_t cap = 8, k = 0;
-	booking_event_t *v = arena_alloc(a, cap * sizeof *v);
-	while ((rc = db_res_next(res)) == 1) {
-		if (k == cap) {
-			booking_event_t *nv = arena_alloc(a, 2 * cap * sizeof *v);
-			memcpy(nv, v, cap * sizeof *v);
-			v = nv;
-			cap *= 2;
-		}
-		v[k].at = db_res_int(res, 0);
-		v[k].from_state = adup(a, db_res_text(res, 1));
-		v[k].to_state = adup(a, db_res_text(res, 2));
-		v[k].actor = adup(a, db_res_text(res, 3));
-		k++;
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v;
-	*n = k;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT at, from_state, to_state, actor FROM appointment_events WHERE appointment_id = $1 "
+			     "ORDER BY id LIMIT 1000",
+			     p, 1, event_fill, out, n);
 }
 
 /* ---------------------------------------------------------------- seat returns */

@@ -15,6 +15,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "bus/bus.h"
+#include "catalog/doc.h"
 #include "catalog/internal.h"
 #include "catalog/web.h"
 #include "catalog/store.h"
@@ -185,6 +186,20 @@ static void reply_cached(http_req_t *r, const char *body, size_t len, const char
 	http_reply_json_cacheable(r, body, len, etag, 60);
 }
 
+/* Answers from the cache when key is fresh there (true); otherwise *gen gets the generation the
+ * answer about to be built must be stored under. */
+static bool answered_from_cache(http_req_t *r, const char *key, uint64_t *gen)
+{
+	const char *body, *etag;
+	size_t len;
+	if (cache_get(r->arena, key, &body, &len, &etag)) {
+		reply_cached(r, body, len, etag);
+		return true;
+	}
+	*gen = cache_gen();
+	return false;
+}
+
 /* Renders, caches and sends body (stolen). */
 static void reply_fresh(http_req_t *r, const char *key, uint64_t gen, json_t *body)
 {
@@ -201,22 +216,6 @@ static void reply_fresh(http_req_t *r, const char *key, uint64_t gen, json_t *bo
 static json_t *names(const char *const v[CAT_NLANG])
 {
 	return jpack("{s:s,s:s,s:s}", "ca", v[0], "es", v[1], "en", v[2]);
-}
-
-static json_t *commas(const char *s)
-{
-	json_t *a = json_array();
-	const char *p = s ? s : "";
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (n)
-			json_array_append_new(a, json_stringn(p, n));
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return a;
 }
 
 static const cat_org_t *org_of(const cat_org_t *orgs, size_t n, const char *code)
@@ -277,13 +276,9 @@ static void offices_list(http_req_t *r)
 {
 	catalog_start(r->app);
 	const char *key = arena_printf(r->arena, "offices|%s", r->lang);
-	const char *body, *etag;
-	size_t len;
-	if (cache_get(r->arena, key, &body, &len, &etag)) {
-		reply_cached(r, body, len, etag);
+	uint64_t gen;
+	if (answered_from_cache(r, key, &gen))
 		return;
-	}
-	uint64_t gen = cache_gen();
 	db_conn_t *c = http_db(r);
 	cat_office_t *offices;
 	cat_org_t *orgs;
@@ -313,9 +308,9 @@ static json_t *service_json(const char *lang, const cat_proc_t *p, const cat_off
 		for (size_t i = 0; i < docs->n; i++)
 			json_array_append_new(d, json_string(docs->v[i]));
 		json_object_set_new(j, "documents", d);
-		json_object_set_new(j, "id_methods", commas(p->id_methods));
+		json_object_set_new(j, "id_methods", cat_commas_json(p->id_methods));
 	}
-	json_object_set_new(j, "channels", commas(p->channels));
+	json_object_set_new(j, "channels", cat_commas_json(p->channels));
 	json_object_set_new(j, "duration_min", json_integer(p->duration_min));
 	if (!brief) {
 		json_object_set_new(j, "online_url", *p->online_url ? json_string(p->online_url) : json_null());
@@ -348,13 +343,9 @@ static void office_detail(http_req_t *r)
 		return;
 	}
 	const char *key = arena_printf(r->arena, "office|%s|%s", code, r->lang);
-	const char *body, *etag;
-	size_t len;
-	if (cache_get(r->arena, key, &body, &len, &etag)) {
-		reply_cached(r, body, len, etag);
+	uint64_t gen;
+	if (answered_from_cache(r, key, &gen))
 		return;
-	}
-	uint64_t gen = cache_gen();
 	/* The connection is taken only on a cache miss: cached answers need none. */
 	db_conn_t *c = http_db(r);
 	if (!c) {
@@ -401,13 +392,9 @@ static void services(http_req_t *r)
 	}
 	const char *key =
 		arena_printf(r->arena, "services|%s|%s|%s", channel ? channel : "", office ? office : "", r->lang);
-	const char *body, *etag;
-	size_t len;
-	if (cache_get(r->arena, key, &body, &len, &etag)) {
-		reply_cached(r, body, len, etag);
+	uint64_t gen;
+	if (answered_from_cache(r, key, &gen))
 		return;
-	}
-	uint64_t gen = cache_gen();
 	db_conn_t *c = http_db(r);
 	cat_office_t *offices;
 	cat_proc_t *procs;

@@ -63,6 +63,8 @@ int cat_read_csv(arena_t *a, const char *text, size_t len, cat_kind_t *kind, cat
 /* The whole document as JSON (organisations, offices with zones and desks, procedures, in the
  * order of the arrays). */
 json_t *cat_doc_to_json(const cat_doc_t *d);
+/* "a,b,,c" as ["a", "b", "c"] (empty items dropped). New. */
+json_t *cat_commas_json(const char *s);
 /* One table as CSV, header first, records ending in CRLF. 0 or ERR_TOO_BIG. */
 int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out);
 

@@ -28,7 +28,7 @@ static json_t *list_json(const cat_list_t *l)
 	return a;
 }
 
-static json_t *commas_json(const char *s)
+json_t *cat_commas_json(const char *s)
 {
 	json_t *a = json_array();
 	const char *p = s ? s : "";
@@ -83,8 +83,8 @@ json_t *cat_doc_to_json(const cat_doc_t *d)
 		json_object_set_new(jp, "documents",
 				    jpack("{s:o,s:o,s:o}", "ca", list_json(&p->docs[0]), "es", list_json(&p->docs[1]),
 					  "en", list_json(&p->docs[2])));
-		json_object_set_new(jp, "id_methods", commas_json(p->id_methods));
-		json_object_set_new(jp, "channels", commas_json(p->channels));
+		json_object_set_new(jp, "id_methods", cat_commas_json(p->id_methods));
+		json_object_set_new(jp, "channels", cat_commas_json(p->channels));
 		json_object_set_new(jp, "duration_min", json_integer(p->duration_min));
 		json_object_set_new(jp, "online_url", json_string(p->online_url ? p->online_url : ""));
 		json_object_set_new(jp, "offices", list_json(&p->offices));

@@ -494,95 +494,112 @@ static int office_part_write(http_req_t *r, void *ud)
 	return rc ? rc : cat_store_office_touch(r->db, x->office_id, cat_now());
 }
 
-static void zones_post(http_req_t *r)
+/* Writes one change to a part of the office (its audit record set with http_tx_audit) and
+ * answers: the office page again with its form marked (f; 409 when the part is in use, else 422),
+ * or the announcement and the 303 to location. */
+static void part_apply(http_req_t *r, const cat_office_t *o, office_part_t *x, fielderr_t *errs, const char *cfield,
+		       const char *ckey, failed_t f, const char *what, const char *location)
 {
-	cat_office_t o;
-	if (!load_office(r, &o))
+	if (!errs->n && http_tx(r, office_part_write, x, errs, cfield, ckey) == HTTP_TX_ANSWERED)
 		return;
+	if (errs->n) {
+		f.errs = errs;
+		office_page(r, str_eq(errs->e[0].key, "err_cat_in_use") ? 409 : 422, o->code, &f);
+		return;
+	}
+	cat_changed(r, what, o->code, location);
+}
+
+/* The office of the URL and, when want_zone, its zone; false when answered (404, 503). */
+static bool load_part(http_req_t *r, cat_office_t *o, const cat_zone_t **z)
+{
+	if (!load_office(r, o))
+		return false;
+	if (!z)
+		return true;
+	*z = find_zone(o, http_param(r, "zone"));
+	if (!*z)
+		http_reply_not_found(r);
+	return *z != NULL;
+}
+
+/* A new zone (old NULL) or an edit of old. */
+static void zone_save(http_req_t *r, const cat_office_t *o, const cat_zone_t *old)
+{
 	cat_zone_t z;
 	zone_from_form(r, &z);
 	fielderr_t errs = {0};
 	cat_zone_check(&z, &errs);
-	zone_letter_check(&o, &z, 0, &errs);
-	if (o.nzones >= CAT_ZONES_MAX)
+	zone_letter_check(o, &z, old ? old->id : 0, &errs);
+	if (!old && o->nzones >= CAT_ZONES_MAX)
 		fielderr_add(&errs, "code", "err_cat_too_many");
-	office_part_t x = {ZONE_INSERT, o.id, 0, &z, NULL};
-	http_tx_audit(r, "zone.create", arena_printf(r->arena, "zone:%s/%s", o.code, z.code),
+	office_part_t x = {old ? ZONE_UPDATE : ZONE_INSERT, o->id, old ? old->id : 0, &z, NULL};
+	http_tx_audit(r, old ? "zone.update" : "zone.create", arena_printf(r->arena, "zone:%s/%s", o->code, z.code),
 		      arena_printf(r->arena, "letter=%s colour=%s", z.letter, z.colour));
-	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
-		return;
-	if (errs.n) {
-		failed_t f = {F_ZONE_NEW, NULL, NULL, &errs};
-		office_page(r, 422, o.code, &f);
-		return;
-	}
-	cat_changed(r, "zone", o.code, office_url(r, &o, "zone_created", arena_printf(r->arena, "zone-%s", z.code)));
+	failed_t f = {old ? F_ZONE_EDIT : F_ZONE_NEW, old ? old->code : NULL, NULL, NULL};
+	part_apply(r, o, &x, &errs, "code", "err_cat_code_taken", f, "zone",
+		   office_url(r, o, old ? "zone_saved" : "zone_created", arena_printf(r->arena, "zone-%s", z.code)));
+}
+
+static void zones_post(http_req_t *r)
+{
+	cat_office_t o;
+	if (load_part(r, &o, NULL))
+		zone_save(r, &o, NULL);
 }
 
 static void zone_post(http_req_t *r)
 {
 	cat_office_t o;
-	if (!load_office(r, &o))
-		return;
-	const cat_zone_t *old = find_zone(&o, http_param(r, "zone"));
-	if (!old) {
-		http_reply_not_found(r);
-		return;
-	}
-	cat_zone_t z;
-	zone_from_form(r, &z);
-	fielderr_t errs = {0};
-	cat_zone_check(&z, &errs);
-	zone_letter_check(&o, &z, old->id, &errs);
-	office_part_t x = {ZONE_UPDATE, o.id, old->id, &z, NULL};
-	http_tx_audit(r, "zone.update", arena_printf(r->arena, "zone:%s/%s", o.code, z.code),
-		      arena_printf(r->arena, "letter=%s colour=%s", z.letter, z.colour));
-	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
-		return;
-	if (errs.n) {
-		failed_t f = {F_ZONE_EDIT, old->code, NULL, &errs};
-		office_page(r, 422, o.code, &f);
-		return;
-	}
-	cat_changed(r, "zone", o.code, office_url(r, &o, "zone_saved", arena_printf(r->arena, "zone-%s", z.code)));
+	const cat_zone_t *old;
+	if (load_part(r, &o, &old))
+		zone_save(r, &o, old);
 }
 
 static void zone_delete(http_req_t *r)
 {
 	cat_office_t o;
-	if (!load_office(r, &o))
+	const cat_zone_t *z;
+	if (!load_part(r, &o, &z))
 		return;
-	const cat_zone_t *z = find_zone(&o, http_param(r, "zone"));
-	if (!z) {
-		http_reply_not_found(r);
-		return;
-	}
 	fielderr_t errs = {0};
 	if (!form_check(r, "confirm"))
 		fielderr_add(&errs, "confirm", "err_cat_confirm");
 	office_part_t x = {ZONE_DELETE, o.id, z->id, z, NULL};
 	http_tx_audit(r, "zone.delete", arena_printf(r->arena, "zone:%s/%s", o.code, z->code),
 		      arena_printf(r->arena, "desks=%zu", z->ndesks));
-	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "confirm", "err_cat_in_use") == HTTP_TX_ANSWERED)
-		return;
-	if (errs.n) {
-		failed_t f = {F_ZONE_DELETE, z->code, NULL, &errs};
-		office_page(r, str_eq(errs.e[0].key, "err_cat_in_use") ? 409 : 422, o.code, &f);
-		return;
-	}
-	cat_changed(r, "zone", o.code, office_url(r, &o, "zone_deleted", "zones"));
+	part_apply(r, &o, &x, &errs, "confirm", "err_cat_in_use", (failed_t){F_ZONE_DELETE, z->code, NULL, NULL},
+		   "zone", office_url(r, &o, "zone_deleted", "zones"));
+}
+
+static const cat_desk_t *find_desk(const cat_zone_t *z, const char *code)
+{
+	for (size_t k = 0; k < z->ndesks; k++)
+		if (str_eq(z->desks[k].code, code))
+			return &z->desks[k];
+	return NULL;
+}
+
+/* The desk of the URL in zone z; NULL when answered (404). */
+static const cat_desk_t *load_desk(http_req_t *r, const cat_zone_t *z)
+{
+	const cat_desk_t *d = find_desk(z, http_param(r, "desk"));
+	if (!d)
+		http_reply_not_found(r);
+	return d;
+}
+
+static const char *desk_url(http_req_t *r, const cat_office_t *o, const cat_zone_t *z, const char *saved)
+{
+	return office_url(r, o, saved, arena_printf(r->arena, "zone-%s", z->code));
 }
 
 static void desks_post(http_req_t *r)
 {
 	cat_office_t o;
-	if (!load_office(r, &o))
+	const cat_zone_t *z;
+	if (!load_part(r, &o, &z))
 		return;
-	const cat_zone_t *z = find_zone(&o, http_param(r, "zone"));
-	if (!z) {
-		http_reply_not_found(r);
-		return;
-	}
 	cat_desk_t d;
 	desk_from_form(r, &d, NULL);
 	fielderr_t errs = {0};
@@ -595,35 +612,17 @@ static void desks_post(http_req_t *r)
 	office_part_t x = {DESK_INSERT, o.id, z->id, z, &d};
 	http_tx_audit(r, "desk.create", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d.code),
 		      d.display_name);
-	if (!errs.n && http_tx(r, office_part_write, &x, &errs, "code", "err_cat_code_taken") == HTTP_TX_ANSWERED)
-		return;
-	if (errs.n) {
-		failed_t f = {F_DESK_NEW, z->code, NULL, &errs};
-		office_page(r, 422, o.code, &f);
-		return;
-	}
-	cat_changed(r, "desk", o.code, office_url(r, &o, "desk_created", arena_printf(r->arena, "zone-%s", z->code)));
-}
-
-static const cat_desk_t *find_desk(const cat_zone_t *z, const char *code)
-{
-	for (size_t k = 0; k < z->ndesks; k++)
-		if (str_eq(z->desks[k].code, code))
-			return &z->desks[k];
-	return NULL;
+	part_apply(r, &o, &x, &errs, "code", "err_cat_code_taken", (failed_t){F_DESK_NEW, z->code, NULL, NULL}, "desk",
+		   desk_url(r, &o, z, "desk_created"));
 }
 
 static void desk_post(http_req_t *r)
 {
 	cat_office_t o;
-	if (!load_office(r, &o))
+	const cat_zone_t *z;
+	const cat_desk_t *old;
+	if (!load_part(r, &o, &z) || !(old = load_desk(r, z)))
 		return;
-	const cat_zone_t *z = find_zone(&o, http_param(r, "zone"));
-	const cat_desk_t *old = z ? find_desk(z, http_param(r, "desk")) : NULL;
-	if (!old) {
-		http_reply_not_found(r);
-		return;
-	}
 	cat_desk_t d;
 	desk_from_form(r, &d, old->code);
 	fielderr_t errs = {0};
@@ -631,40 +630,23 @@ static void desk_post(http_req_t *r)
 	office_part_t x = {DESK_UPDATE, o.id, old->id, z, &d};
 	http_tx_audit(r, "desk.update", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d.code),
 		      arena_printf(r->arena, "%s%s", d.display_name, d.active ? "" : " (inactive)"));
-	if (!errs.n && http_tx(r, office_part_write, &x, &errs, NULL, NULL) == HTTP_TX_ANSWERED)
-		return;
-	if (errs.n) {
-		failed_t f = {F_DESK_EDIT, z->code, old->code, &errs};
-		office_page(r, 422, o.code, &f);
-		return;
-	}
-	cat_changed(r, "desk", o.code, office_url(r, &o, "desk_saved", arena_printf(r->arena, "zone-%s", z->code)));
+	part_apply(r, &o, &x, &errs, NULL, NULL, (failed_t){F_DESK_EDIT, z->code, old->code, NULL}, "desk",
+		   desk_url(r, &o, z, "desk_saved"));
 }
 
 static void desk_delete(http_req_t *r)
 {
 	cat_office_t o;
-	if (!load_office(r, &o))
+	const cat_zone_t *z;
+	const cat_desk_t *d;
+	if (!load_part(r, &o, &z) || !(d = load_desk(r, z)))
 		return;
-	const cat_zone_t *z = find_zone(&o, http_param(r, "zone"));
-	const cat_desk_t *d = z ? find_desk(z, http_param(r, "desk")) : NULL;
-	if (!d) {
-		http_reply_not_found(r);
-		return;
-	}
 	fielderr_t errs = {0};
 	office_part_t x = {DESK_DELETE, o.id, d->id, z, d};
 	http_tx_audit(r, "desk.delete", arena_printf(r->arena, "desk:%s/%s/%s", o.code, z->code, d->code),
 		      d->display_name);
-	int rc = http_tx(r, office_part_write, &x, &errs, "display_name", "err_cat_in_use");
-	if (rc == HTTP_TX_ANSWERED)
-		return;
-	if (errs.n) {
-		failed_t f = {F_DESK_EDIT, z->code, d->code, &errs};
-		office_page(r, 409, o.code, &f);
-		return;
-	}
-	cat_changed(r, "desk", o.code, office_url(r, &o, "desk_deleted", arena_printf(r->arena, "zone-%s", z->code)));
+	part_apply(r, &o, &x, &errs, "display_name", "err_cat_in_use", (failed_t){F_DESK_EDIT, z->code, d->code, NULL},
+		   "desk", desk_url(r, &o, z, "desk_deleted"));
 }
 
 const http_route_t cat_office_routes[] = {

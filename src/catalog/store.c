@@ -26,8 +26,9 @@ static int exec_rc(int64_t n)
 
 #define OFFICE_LIGHT "SELECT id, code, name_ca, name_es, name_en, kind, tz, active FROM offices "
 
-static void fill_office_light(arena_t *a, db_res_t *r, catalog_office_t *o)
+static void fill_office_light(db_res_t *r, void *item, arena_t *a)
 {
+	catalog_office_t *o = item;
 	o->id = db_res_int(r, 0);
 	o->code = dup(a, r, 1);
 	o->name_ca = dup(a, r, 2);
@@ -41,38 +42,22 @@ static void fill_office_light(arena_t *a, db_res_t *r, catalog_office_t *o)
 int cat_store_office_light(db_conn_t *c, arena_t *a, const char *code, int64_t id, catalog_office_t *out)
 {
 	db_param_t p[] = {code ? DB_TEXT(code) : DB_INT(id)};
-	db_res_t *res;
-	int rc = db_query(c, code ? OFFICE_LIGHT "WHERE code = $1" : OFFICE_LIGHT "WHERE id = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		fill_office_light(a, res, out);
-	return finish(res, rc == 0 ? ERR_NOT_FOUND : rc);
+	return db_query_item(c, a, code ? OFFICE_LIGHT "WHERE code = $1" : OFFICE_LIGHT "WHERE id = $1", p, 1,
+			     fill_office_light, out);
 }
 
 int cat_store_offices_light(db_conn_t *c, arena_t *a, catalog_office_t **out, size_t *n)
 {
-	db_res_t *res;
-	int rc = db_query(c, OFFICE_LIGHT "WHERE active = 1 ORDER BY code", NULL, 0, &res);
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	while ((rc = db_res_next(res)) == 1) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
-		fill_office_light(a, res, &(*out)[(*n)++]);
-	}
-	return finish(res, rc);
+	return DB_QUERY_ROWS(c, a, OFFICE_LIGHT "WHERE active = 1 ORDER BY code", NULL, 0, fill_office_light, out, n);
 }
 
 #define PROC_LIGHT                                                                                                     \
 	"SELECT p.id, p.code, p.name_ca, p.name_es, p.name_en, p.channels, p.duration_min, p.active FROM procedures "  \
 	"p "
 
-static void fill_proc_light(arena_t *a, db_res_t *r, catalog_procedure_t *p)
+static void fill_proc_light(db_res_t *r, void *item, arena_t *a)
 {
+	catalog_procedure_t *p = item;
 	p->id = db_res_int(r, 0);
 	p->code = dup(a, r, 1);
 	p->name_ca = dup(a, r, 2);
@@ -86,35 +71,20 @@ static void fill_proc_light(arena_t *a, db_res_t *r, catalog_procedure_t *p)
 int cat_store_proc_light(db_conn_t *c, arena_t *a, const char *code, int64_t id, catalog_procedure_t *out)
 {
 	db_param_t p[] = {code ? DB_TEXT(code) : DB_INT(id)};
-	db_res_t *res;
-	int rc = db_query(c, code ? PROC_LIGHT "WHERE p.code = $1" : PROC_LIGHT "WHERE p.id = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		fill_proc_light(a, res, out);
-	return finish(res, rc == 0 ? ERR_NOT_FOUND : rc);
+	return db_query_item(c, a, code ? PROC_LIGHT "WHERE p.code = $1" : PROC_LIGHT "WHERE p.id = $1", p, 1,
+			     fill_proc_light, out);
 }
 
 int cat_store_procs_light(db_conn_t *c, arena_t *a, int64_t office_id, catalog_procedure_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id)};
-	db_res_t *res;
-	int rc = office_id ? db_query(c,
-				      PROC_LIGHT "JOIN procedure_offices po ON po.procedure_id = p.id "
-						 "WHERE po.office_id = $1 AND p.active = 1 ORDER BY p.code",
-				      p, 1, &res)
-			   : db_query(c, PROC_LIGHT "WHERE p.active = 1 ORDER BY p.code", NULL, 0, &res);
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	while ((rc = db_res_next(res)) == 1) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
-		fill_proc_light(a, res, &(*out)[(*n)++]);
-	}
-	return finish(res, rc);
+	if (!office_id)
+		return DB_QUERY_ROWS(c, a, PROC_LIGHT "WHERE p.active = 1 ORDER BY p.code", NULL, 0, fill_proc_light,
+				     out, n);
+	return DB_QUERY_ROWS(c, a,
+			     PROC_LIGHT "JOIN procedure_offices po ON po.procedure_id = p.id "
+					"WHERE po.office_id = $1 AND p.active = 1 ORDER BY p.code",
+			     p, 1, fill_proc_light, out, n);
 }
 
 int cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id)
@@ -126,8 +96,9 @@ int cat_store_offered(db_conn_t *c, int64_t proc_id, int64_t office_id)
 
 /* ---------------------------------------------------------------- organisations */
 
-static void fill_org(arena_t *a, db_res_t *r, cat_org_t *o)
+static void fill_org(db_res_t *r, void *item, arena_t *a)
 {
+	cat_org_t *o = item;
 	*o = (cat_org_t){0};
 	o->id = db_res_int(r, 0);
 	o->code = dup(a, r, 1);
@@ -137,33 +108,15 @@ static void fill_org(arena_t *a, db_res_t *r, cat_org_t *o)
 
 int cat_store_orgs(db_conn_t *c, arena_t *a, cat_org_t **out, size_t *n)
 {
-	db_res_t *res;
-	int rc = db_query(c, "SELECT id, code, name_ca, name_es, name_en FROM organisations ORDER BY code", NULL, 0,
-			  &res);
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	while ((rc = db_res_next(res)) == 1) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
-		fill_org(a, res, &(*out)[(*n)++]);
-	}
-	return finish(res, rc);
+	return DB_QUERY_ROWS(c, a, "SELECT id, code, name_ca, name_es, name_en FROM organisations ORDER BY code", NULL,
+			     0, fill_org, out, n);
 }
 
 int cat_store_org_get(db_conn_t *c, arena_t *a, const char *code, cat_org_t *out)
 {
 	db_param_t p[] = {DB_TEXT(code)};
-	db_res_t *res;
-	int rc = db_query(c, "SELECT id, code, name_ca, name_es, name_en FROM organisations WHERE code = $1", p, 1,
-			  &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		fill_org(a, res, out);
-	return finish(res, rc == 0 ? ERR_NOT_FOUND : rc);
+	return db_query_item(c, a, "SELECT id, code, name_ca, name_es, name_en FROM organisations WHERE code = $1", p,
+			     1, fill_org, out);
 }
 
 int cat_store_org_insert(db_conn_t *c, const cat_org_t *o, int64_t now, int64_t *id)
@@ -198,8 +151,9 @@ bool cat_store_catalogue_empty(db_conn_t *c)
 	"o.lat, o.lon, o.phone, o.accessibility_ca, o.accessibility_es, o.accessibility_en, o.tz, o.active "           \
 	"FROM offices o JOIN organisations g ON g.id = o.org_id "
 
-static void fill_office(arena_t *a, db_res_t *r, cat_office_t *o)
+static void fill_office(db_res_t *r, void *item, arena_t *a)
 {
+	cat_office_t *o = item;
 	*o = (cat_office_t){0};
 	o->id = db_res_int(r, 0);
 	o->code = dup(a, r, 1);
@@ -226,8 +180,9 @@ static void fill_office(arena_t *a, db_res_t *r, cat_office_t *o)
 	"SELECT z.id, z.office_id, z.code, z.kind, z.name_ca, z.name_es, z.name_en, z.colour, z.letter FROM zones z "
 #define DESK_COLS "SELECT d.id, d.zone_id, d.code, d.display_name, d.active FROM desks d "
 
-static void fill_zone(arena_t *a, db_res_t *r, cat_zone_t *z)
+static void fill_zone(db_res_t *r, void *item, arena_t *a)
 {
+	cat_zone_t *z = item;
 	*z = (cat_zone_t){0};
 	z->id = db_res_int(r, 0);
 	z->code = dup(a, r, 2);
@@ -265,7 +220,7 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 		if (!cur)
 			continue;
 		cur->zones = arena_grow(a, cur->zones, cur->nzones, &caps[cur_i], sizeof *cur->zones);
-		fill_zone(a, res, &cur->zones[cur->nzones++]);
+		fill_zone(res, &cur->zones[cur->nzones++], a);
 	}
 	db_res_free(res);
 	if (rc < 0)
@@ -305,40 +260,18 @@ static int load_zones(db_conn_t *c, arena_t *a, cat_office_t *offices, size_t n,
 
 int cat_store_offices(db_conn_t *c, arena_t *a, bool active_only, bool with_zones, cat_office_t **out, size_t *n)
 {
-	db_res_t *res;
-	int rc =
-		db_query(c,
-			 active_only ? OFFICE_COLS "WHERE o.active = 1 ORDER BY o.code" : OFFICE_COLS "ORDER BY o.code",
-			 NULL, 0, &res);
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	while ((rc = db_res_next(res)) == 1) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
-		fill_office(a, res, &(*out)[(*n)++]);
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	return with_zones && *n ? load_zones(c, a, *out, *n, 0) : 0;
+	int rc = DB_QUERY_ROWS(c, a,
+			       active_only ? OFFICE_COLS "WHERE o.active = 1 ORDER BY o.code"
+					   : OFFICE_COLS "ORDER BY o.code",
+			       NULL, 0, fill_office, out, n);
+	return rc ? rc : with_zones && *n ? load_zones(c, a, *out, *n, 0) : 0;
 }
 
 int cat_store_office_get(db_conn_t *c, arena_t *a, const char *code, bool with_zones, cat_office_t *out)
 {
 	db_param_t p[] = {DB_TEXT(code)};
-	db_res_t *res;
-	int rc = db_query(c, OFFICE_COLS "WHERE o.code = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		fill_office(a, res, out);
-	db_res_free(res);
-	if (rc <= 0)
-		return rc == 0 ? ERR_NOT_FOUND : rc;
-	return with_zones ? load_zones(c, a, out, 1, out->id) : 0;
+	int rc = db_query_item(c, a, OFFICE_COLS "WHERE o.code = $1", p, 1, fill_office, out);
+	return rc ? rc : with_zones ? load_zones(c, a, out, 1, out->id) : 0;
 }
 
 static int org_id(db_conn_t *c, const char *code, int64_t *id)
@@ -464,8 +397,9 @@ int cat_store_desk_delete(db_conn_t *c, int64_t id)
 	"p.description_en, p.documents_ca, p.documents_es, p.documents_en, p.id_methods, p.channels, "                 \
 	"p.duration_min, p.online_url, p.active FROM procedures p "
 
-static void fill_proc(arena_t *a, db_res_t *r, cat_proc_t *p)
+static void fill_proc(db_res_t *r, void *item, arena_t *a)
 {
+	cat_proc_t *p = item;
 	*p = (cat_proc_t){0};
 	p->id = db_res_int(r, 0);
 	p->code = dup(a, r, 1);
@@ -522,38 +456,18 @@ static int load_proc_offices(db_conn_t *c, arena_t *a, cat_proc_t *procs, size_t
 
 int cat_store_procs(db_conn_t *c, arena_t *a, bool active_only, cat_proc_t **out, size_t *n)
 {
-	db_res_t *res;
-	int rc = db_query(c, active_only ? PROC_COLS "WHERE p.active = 1 ORDER BY p.code" : PROC_COLS "ORDER BY p.code",
-			  NULL, 0, &res);
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	while ((rc = db_res_next(res)) == 1) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof **out);
-		fill_proc(a, res, &(*out)[(*n)++]);
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	return *n ? load_proc_offices(c, a, *out, *n, 0) : 0;
+	int rc = DB_QUERY_ROWS(c, a,
+			       active_only ? PROC_COLS "WHERE p.active = 1 ORDER BY p.code"
+					   : PROC_COLS "ORDER BY p.code",
+			       NULL, 0, fill_proc, out, n);
+	return rc ? rc : *n ? load_proc_offices(c, a, *out, *n, 0) : 0;
 }
 
 int cat_store_proc_get(db_conn_t *c, arena_t *a, const char *code, cat_proc_t *out)
 {
 	db_param_t p[] = {DB_TEXT(code)};
-	db_res_t *res;
-	int rc = db_query(c, PROC_COLS "WHERE p.code = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		fill_proc(a, res, out);
-	db_res_free(res);
-	if (rc <= 0)
-		return rc == 0 ? ERR_NOT_FOUND : rc;
-	return load_proc_offices(c, a, out, 1, out->id);
+	int rc = db_query_item(c, a, PROC_COLS "WHERE p.code = $1", p, 1, fill_proc, out);
+	return rc ? rc : load_proc_offices(c, a, out, 1, out->id);
 }
 
 #define PROC_PARAMS(a, p)                                                                                              \

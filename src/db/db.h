@@ -91,6 +91,38 @@ void db_res_free(db_res_t *r);
 
 /* Convenience: the first column of the first row as an integer (ERR_NOT_FOUND when no row). */
 int db_query_int(db_conn_t *c, const char *sql, const db_param_t *p, int n, int64_t *out);
+/* The first ncols columns of the first row as integers into out[0..ncols) (ERR_NOT_FOUND when no
+ * row). */
+int db_query_ints(db_conn_t *c, const char *sql, const db_param_t *p, int n, int64_t *out, int ncols);
+
+/* Reading rows without writing the loop. A row reader gets the result positioned on a row and
+ * its own ud; it returns 0, or an error that stops the walk and is returned. */
+typedef int (*db_row_fn)(db_res_t *r, void *ud);
+/* Calls fn for each row of the query, in order. 0, or the query's or fn's first error. */
+int db_query_each(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_row_fn fn, void *ud);
+/* Calls fn for the first row only; ERR_NOT_FOUND when there is none. */
+int db_query_one(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_row_fn fn, void *ud);
+
+/* Each row as a new item of an array in arena a: fill(r, item, a) fills one zeroed item of size
+ * bytes. *out and *count get the array (NULL and 0 when no rows; untouched on error). Use
+ * DB_QUERY_ROWS, which takes the item size and type from out. */
+struct arena;
+typedef void (*db_fill_fn)(db_res_t *r, void *item, struct arena *a);
+int db_query_rows(db_conn_t *c, struct arena *a, const char *sql, const db_param_t *p, int n, size_t size,
+		  db_fill_fn fill, void **out, size_t *count);
+#define DB_QUERY_ROWS(c, a, sql, p, n, fill, out, count)                                                               \
+	db_query_rows((c), (a), (sql), (p), (n), sizeof **(out), (fill), (void **)(out), (count))
+/* A db_fill_fn for a list of ids: column 0 as an int64_t item. */
+void db_fill_int(db_res_t *r, void *item, struct arena *a);
+/* The first row into item with fill (which zeroes what it does not set); ERR_NOT_FOUND when there
+ * is none. */
+int db_query_item(db_conn_t *c, struct arena *a, const char *sql, const db_param_t *p, int n, db_fill_fn fill,
+		  void *item);
+/* The first column of the first row as a string in arena a (ERR_NOT_FOUND when no row). */
+int db_query_str(db_conn_t *c, struct arena *a, const char *sql, const db_param_t *p, int n, const char **out);
+/* Column col as a string in arena a: "" for NULL (db_res_astr), or NULL for NULL (db_res_anull). */
+const char *db_res_astr(db_res_t *r, int col, struct arena *a);
+const char *db_res_anull(db_res_t *r, int col, struct arena *a);
 
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db_conn_t *c, const char *sql);

@@ -65,59 +65,26 @@ void nt_compose_free(void)
 	ntexts = 0;
 }
 
-/* Compiles every DIR/…/NAME.txt as "PREFIX…/NAME". */
-static int load_dir(const char *dir, const char *prefix, size_t *cap)
+static void add_text(void *ud, char *name, mustache_tpl *t)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		log_error("notify: cannot open %s", dir);
-		return ERR_INVALID;
+	size_t *cap = ud;
+	if (ntexts == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		texts = xrealloc(texts, *cap * sizeof *texts);
 	}
-	int rc = 0;
-	struct dirent *de;
-	while (rc == 0 && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		char *path = xasprintf("%s/%s", dir, de->d_name);
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			char *sub = xasprintf("%s%s/", prefix, de->d_name);
-			rc = load_dir(path, sub, cap);
-			free(sub);
-		} else if (str_ends(de->d_name, ".txt")) {
-			buf_t src;
-			buf_init(&src, 1 << 20);
-			char msg[256] = "cannot read";
-			mustache_tpl *t = buf_read_file(&src, path)
-						  ? NULL
-						  : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
-			buf_free(&src);
-			if (!t) {
-				log_error("notify: %s: %s", path, msg);
-				rc = ERR_INVALID;
-			} else {
-				if (ntexts == *cap) {
-					*cap = *cap ? *cap * 2 : 16;
-					texts = xrealloc(texts, *cap * sizeof *texts);
-				}
-				texts[ntexts].name =
-					xasprintf("%s%.*s", prefix, (int)(strlen(de->d_name) - 4), de->d_name);
-				texts[ntexts].tpl = t;
-				ntexts++;
-			}
-		}
-		free(path);
-	}
-	closedir(d);
-	return rc;
+	texts[ntexts].name = name;
+	texts[ntexts].tpl = t;
+	ntexts++;
 }
 
 int nt_compose_load(const char *root)
 {
 	nt_compose_free();
-	char *dir = xasprintf("%s/templates", root);
+	char *dir = xasprintf("%s/templates", root), err[512];
 	size_t cap = 0;
-	int rc = load_dir(dir, "", &cap);
+	int rc = view_compile_dir(dir, ".txt", 1 << 20, add_text, &cap, err, sizeof err);
+	if (rc)
+		log_error("notify: %s", err);
 	free(dir);
 	return rc;
 }

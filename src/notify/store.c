@@ -158,58 +158,57 @@ int nt_outbox_retry(db_conn_t *c, int64_t id, int64_t now)
 	return n > 0 ? 1 : 0;
 }
 
+static int outbox_json(db_res_t *res, void *ud)
+{
+	json_t *arr = ud;
+	json_array_append_new(arr,
+			      jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
+				    (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
+				    db_res_text(res, 2), "lang", db_res_text(res, 3), "ref", db_res_text(res, 4), "to",
+				    db_res_text(res, 5), "subject", db_res_text(res, 6), "status", db_res_text(res, 7),
+				    "attempts", (json_int_t)db_res_int(res, 8), "last_error", db_res_text(res, 9),
+				    "created_at", (json_int_t)db_res_int(res, 10), "next_attempt_at",
+				    (json_int_t)db_res_int(res, 11), "sent_at", (json_int_t)db_res_int(res, 12)));
+	return 0;
+}
+
 int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
 {
 	bool filter = status && *status;
 	db_param_t p[] = {DB_INT(limit), DB_TEXT(status)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  filter ? "SELECT id, kind, channel, lang, ref, COALESCE(to_email, to_phone, ''), subject, "
-				   "status, attempts, COALESCE(last_error, ''), created_at, next_attempt_at, "
-				   "COALESCE(sent_at, 0) FROM outbox WHERE status = $2 ORDER BY id DESC LIMIT $1"
-				 : "SELECT id, kind, channel, lang, ref, COALESCE(to_email, to_phone, ''), subject, "
-				   "status, attempts, COALESCE(last_error, ''), created_at, next_attempt_at, "
-				   "COALESCE(sent_at, 0) FROM outbox ORDER BY id DESC LIMIT $1",
-			  p, filter ? 2 : 1, &res);
-	if (rc)
-		return rc;
 	json_t *arr = json_array();
-	while ((rc = db_res_next(res)) == 1) {
-		json_array_append_new(arr, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
-						 (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
-						 db_res_text(res, 2), "lang", db_res_text(res, 3), "ref",
-						 db_res_text(res, 4), "to", db_res_text(res, 5), "subject",
-						 db_res_text(res, 6), "status", db_res_text(res, 7), "attempts",
-						 (json_int_t)db_res_int(res, 8), "last_error", db_res_text(res, 9),
-						 "created_at", (json_int_t)db_res_int(res, 10), "next_attempt_at",
-						 (json_int_t)db_res_int(res, 11), "sent_at",
-						 (json_int_t)db_res_int(res, 12)));
-	}
-	db_res_free(res);
-	if (rc < 0) {
+	int rc = db_query_each(
+		c,
+		filter ? "SELECT id, kind, channel, lang, ref, COALESCE(to_email, to_phone, ''), subject, "
+			 "status, attempts, COALESCE(last_error, ''), created_at, next_attempt_at, "
+			 "COALESCE(sent_at, 0) FROM outbox WHERE status = $2 ORDER BY id DESC LIMIT $1"
+		       : "SELECT id, kind, channel, lang, ref, COALESCE(to_email, to_phone, ''), subject, "
+			 "status, attempts, COALESCE(last_error, ''), created_at, next_attempt_at, "
+			 "COALESCE(sent_at, 0) FROM outbox ORDER BY id DESC LIMIT $1",
+		p, filter ? 2 : 1, outbox_json, arr);
+	if (rc)
 		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
+	else
+		*out = arr;
+	return rc;
+}
+
+static int count_json(db_res_t *res, void *ud)
+{
+	json_t *o = ud;
+	json_object_set_new(o, db_res_text(res, 0), json_integer(db_res_int(res, 1)));
 	return 0;
 }
 
 int nt_outbox_counts(db_conn_t *c, json_t **out)
 {
-	db_res_t *res;
-	int rc = db_query(c, "SELECT status, COUNT(*) FROM outbox GROUP BY status", NULL, 0, &res);
-	if (rc)
-		return rc;
 	json_t *o = jpack("{s:i,s:i,s:i,s:i}", "queued", 0, "failed", 0, "sent", 0, "dead", 0);
-	while ((rc = db_res_next(res)) == 1)
-		json_object_set_new(o, db_res_text(res, 0), json_integer(db_res_int(res, 1)));
-	db_res_free(res);
-	if (rc < 0) {
+	int rc = db_query_each(c, "SELECT status, COUNT(*) FROM outbox GROUP BY status", NULL, 0, count_json, o);
+	if (rc)
 		json_decref(o);
-		return rc;
-	}
-	*out = o;
-	return 0;
+	else
+		*out = o;
+	return rc;
 }
 
 int nt_outbox_purge(db_conn_t *c, int64_t before)

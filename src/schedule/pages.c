@@ -201,6 +201,13 @@ void sched_notice_into(http_req_t *r, json_t *model)
 		}
 }
 
+void sched_form_page(http_req_t *r, int status, const char *tpl, form_t *fm, json_t *model)
+{
+	form_into(fm, model);
+	sched_notice_into(r, model);
+	http_reply_page(r, status, tpl, model);
+}
+
 void sched_redirect_saved(http_req_t *r, const char *url, const char *what, const schedule_report_t *rep)
 {
 	size_t kept = rep ? rep->nstrands : 0;
@@ -289,6 +296,19 @@ int sched_apply(http_req_t *r, int64_t office_id, int64_t rule_id, sched_change_
 		return rc;
 	http_reply_unavailable(r);
 	return 1;
+}
+
+void sched_apply_saved(http_req_t *r, int64_t office_id, int64_t rule_id, sched_change_fn fn, void *ctx,
+		       const char *url, const char *what)
+{
+	schedule_report_t rep;
+	int rc = sched_apply(r, office_id, rule_id, fn, ctx, url, &rep);
+	if (rc > 0)
+		return;
+	if (rc)
+		http_reply_failed(r, rc);
+	else
+		sched_redirect_saved(r, url, what, &rep);
 }
 
 /* ---------------------------------------------------------------- index */

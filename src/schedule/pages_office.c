@@ -347,18 +347,10 @@ static void hours_delete_post(http_req_t *r)
 	if (!sched_load_office(r, &o))
 		return;
 	office_ctx_t x = {.o = &o, .from = form_str(r, "from"), .to = form_str(r, "to")};
-	schedule_report_t rep;
 	http_tx_audit(r, "schedule.hours.delete", arena_printf(r->arena, "office:%s", o.code),
 		      arena_printf(r->arena, "period %s..%s", x.from, x.to));
-	int rc = sched_apply(r, o.id, 0, hours_delete_change, &x,
-			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
-	if (rc > 0)
-		return;
-	if (rc) {
-		http_reply_not_found(r);
-		return;
-	}
-	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "hours_deleted", &rep);
+	sched_apply_saved(r, o.id, 0, hours_delete_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code),
+			  "hours_deleted");
 }
 
 /* ---------------------------------------------------------------- closures */
@@ -422,18 +414,10 @@ static void closure_delete_post(http_req_t *r)
 		return;
 	}
 	office_ctx_t x = {.o = &o, .id = id};
-	schedule_report_t rep;
 	http_tx_audit(r, "schedule.closure.delete", arena_printf(r->arena, "office:%s", o.code),
 		      arena_printf(r->arena, "closure:%lld", (long long)id));
-	int rc = sched_apply(r, o.id, 0, closure_delete_change, &x,
-			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
-	if (rc > 0)
-		return;
-	if (rc) {
-		http_reply_not_found(r);
-		return;
-	}
-	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code), "closure_deleted", &rep);
+	sched_apply_saved(r, o.id, 0, closure_delete_change, &x, arena_printf(r->arena, "/schedule/offices/%s", o.code),
+			  "closure_deleted");
 }
 
 /* One office: overview, opening hours, closures. */

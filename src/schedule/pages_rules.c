@@ -300,19 +300,10 @@ static void rule_active_post(http_req_t *r)
 	if (!sched_load_office(r, &o) || !load_rule(r, &o, &old))
 		return;
 	active_ctx_t x = {old.id, str_eq(form_str(r, "active"), "1")};
-	schedule_report_t rep;
 	http_tx_audit(r, x.active ? "schedule.rule.activate" : "schedule.rule.deactivate",
 		      arena_printf(r->arena, "rule:%lld", (long long)old.id), o.code);
-	int rc = sched_apply(r, o.id, old.id, rule_active_change, &x,
-			     arena_printf(r->arena, "/schedule/offices/%s", o.code), &rep);
-	if (rc > 0)
-		return;
-	if (rc) {
-		http_reply_unavailable(r);
-		return;
-	}
-	sched_redirect_saved(r, arena_printf(r->arena, "/schedule/offices/%s", o.code),
-			     x.active ? "rule_on" : "rule_off", &rep);
+	sched_apply_saved(r, o.id, old.id, rule_active_change, &x,
+			  arena_printf(r->arena, "/schedule/offices/%s", o.code), x.active ? "rule_on" : "rule_off");
 }
 
 /* ---------------------------------------------------------------- slots of a week */

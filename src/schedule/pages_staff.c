@@ -251,9 +251,7 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 		      arena_printf(r->arena, "%s&week=%s", base, sched_date_str(r, start + 7)));
 	if (has_office)
 		json_object_set_new(m, "office", sched_office_json(r, &o));
-	form_into(fm, m);
-	sched_notice_into(r, m);
-	http_reply_page(r, status, "schedule/shifts", m);
+	sched_form_page(r, status, "schedule/shifts", fm, m);
 }
 
 static void shifts_get(http_req_t *r)
@@ -301,6 +299,26 @@ static int shift_delete_change(http_req_t *r, db_conn_t *c, void *ctx)
 	return sched_store_shift_delete(c, x->id, &x->office_id);
 }
 
+/* The person of the form's "user" field: 1 and *person when staff, 0 when not (the field's error
+ * is added to fm), -1 when storage failed (answered: 503; fm freed). */
+static int form_person(http_req_t *r, form_t *fm, int64_t *person)
+{
+	auth_person_t *people;
+	size_t np;
+	if (auth_people(r->db, r->arena, &people, &np)) {
+		form_free(fm);
+		http_reply_unavailable(r);
+		return -1;
+	}
+	bool known = false;
+	if (str_to_i64(form_str(r, "user"), 1, INT64_MAX, person) == 0)
+		for (size_t i = 0; i < np; i++)
+			known |= people[i].id == *person;
+	if (!known)
+		form_err(fm, "user", "sch_person", http_t(r, "sch_err_person"));
+	return known;
+}
+
 static void shifts_post(http_req_t *r)
 {
 	db_conn_t *c = r->db;
@@ -312,19 +330,8 @@ static void shifts_post(http_req_t *r)
 	form_lookup(&fm, catalog_office_by_code(c, r->arena, office, &o), "office", "field_office",
 		    http_t(r, "sch_err_office"));
 	int64_t person = 0;
-	auth_person_t *people;
-	size_t np;
-	if (auth_people(c, r->arena, &people, &np)) {
-		form_free(&fm);
-		http_reply_unavailable(r);
+	if (form_person(r, &fm, &person) < 0)
 		return;
-	}
-	bool known = false;
-	if (str_to_i64(form_str(r, "user"), 1, INT64_MAX, &person) == 0)
-		for (size_t i = 0; i < np; i++)
-			known |= people[i].id == person;
-	if (!known)
-		form_err(&fm, "user", "sch_person", http_t(r, "sch_err_person"));
 	const char *ch = form_str(r, "channel");
 	form_val(&fm, "channel", ch);
 	if (!schedule_channel_valid(ch))
@@ -353,20 +360,12 @@ static void shifts_post(http_req_t *r)
 	x.shift = (sched_shift_t){0, person, o.id, ch, sday, a, b};
 	x.first = day;
 	x.last = *suntil ? until : day;
-	schedule_report_t rep;
 	const char *back = arena_printf(r->arena, "/schedule/shifts?office=%s&week=%s", o.code, sday);
 	size_t weeks = x.last >= x.first ? (size_t)((x.last - x.first) / 7 + 1) : 0; /* what the change adds */
 	http_tx_audit(r, "schedule.shift.add", arena_printf(r->arena, "user:%lld", (long long)person),
 		      arena_printf(r->arena, "office %s %s %s %s-%s x%zu", o.code, ch, sday, sched_hhmm(r, a),
 				   sched_hhmm(r, b), weeks));
-	int rc = sched_apply(r, o.id, 0, shift_add_change, &x, back, &rep);
-	if (rc > 0)
-		return;
-	if (rc) {
-		http_reply_unavailable(r);
-		return;
-	}
-	sched_redirect_saved(r, back, "shift", &rep);
+	sched_apply_saved(r, o.id, 0, shift_add_change, &x, back, "shift");
 }
 
 static void shift_delete_post(http_req_t *r)
@@ -392,16 +391,8 @@ static void shift_delete_post(http_req_t *r)
 	const char *back = form_str(r, "back");
 	if (!str_starts(back, "/schedule/shifts") || !sched_safe_url(back))
 		back = "/schedule/shifts";
-	schedule_report_t rep;
 	http_tx_audit(r, "schedule.shift.delete", arena_printf(r->arena, "shift:%lld", (long long)id), "");
-	rc = sched_apply(r, office_id, 0, shift_delete_change, &x, back, &rep);
-	if (rc > 0)
-		return;
-	if (rc) {
-		http_reply_not_found(r);
-		return;
-	}
-	sched_redirect_saved(r, back, "shift_deleted", &rep);
+	sched_apply_saved(r, office_id, 0, shift_delete_change, &x, back, "shift_deleted");
 }
 
 /* ---------------------------------------------------------------- skills */
@@ -430,9 +421,7 @@ static void skills_page(http_req_t *r, int status, int64_t person, form_t *fm)
 				    json_string(http_subst(r, http_t(r, "sch_skills_for"), "name", name)));
 		json_object_set_new(m, "procedures", sched_procedure_options(r, c, skills, ns));
 	}
-	form_into(fm, m);
-	sched_notice_into(r, m);
-	http_reply_page(r, status, "schedule/skills", m);
+	sched_form_page(r, status, "schedule/skills", fm, m);
 }
 
 static void skills_get(http_req_t *r)
@@ -464,19 +453,10 @@ static void skills_post(http_req_t *r)
 	db_conn_t *c = r->db;
 	form_t fm = form_new(r, "k");
 	skills_ctx_t x = {0};
-	auth_person_t *people;
-	size_t np;
-	if (auth_people(c, r->arena, &people, &np)) {
-		form_free(&fm);
-		http_reply_unavailable(r);
+	int known = form_person(r, &fm, &x.person);
+	if (known < 0)
 		return;
-	}
-	bool known = false;
-	if (str_to_i64(form_str(r, "user"), 1, INT64_MAX, &x.person) == 0)
-		for (size_t i = 0; i < np; i++)
-			known |= people[i].id == x.person;
 	if (!known) {
-		form_err(&fm, "user", "sch_person", http_t(r, "sch_err_person"));
 		skills_page(r, 422, 0, &fm);
 		return;
 	}
@@ -497,19 +477,11 @@ static void skills_post(http_req_t *r)
 		return;
 	}
 	form_free(&fm);
-	schedule_report_t rep;
 	const char *back = arena_printf(r->arena, "/schedule/skills?user=%lld", (long long)x.person);
 	/* Skills change derived seats wherever the person has shifts: every office. */
 	http_tx_audit(r, "schedule.skills.set", arena_printf(r->arena, "user:%lld", (long long)x.person),
 		      arena_printf(r->arena, "%zu procedure(s)", x.n));
-	int rc = sched_apply(r, 0, 0, skills_change, &x, back, &rep);
-	if (rc > 0)
-		return;
-	if (rc) {
-		http_reply_unavailable(r);
-		return;
-	}
-	sched_redirect_saved(r, back, "skills", &rep);
+	sched_apply_saved(r, 0, 0, skills_change, &x, back, "skills");
 }
 
 /* Holidays, shifts, skills. */

@@ -6,19 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A growable array in an arena: a full one is copied into one twice its size. */
-typedef struct {
-	arena_t *a;
-	void *items;
-	size_t n, cap, size;
-} vec_t;
-
-static void *vec_push(vec_t *v)
-{
-	v->items = arena_grow(v->a, v->items, v->n, &v->cap, v->size);
-	return (char *)v->items + v->n++ * v->size;
-}
-
 static const char *adup(arena_t *a, const char *s)
 {
 	return arena_strdup(a, s ? s : "");
@@ -31,34 +18,26 @@ static int exec_rc(int64_t n)
 
 /* ---------------------------------------------------------------- opening hours */
 
+static void hours_row(db_res_t *res, void *item, arena_t *a)
+{
+	sched_hours_t *h = item;
+	h->id = db_res_int(res, 0);
+	h->office_id = db_res_int(res, 1);
+	h->weekday = (int)db_res_int(res, 2);
+	h->open_min = (int)db_res_int(res, 3);
+	h->close_min = (int)db_res_int(res, 4);
+	h->valid_from = adup(a, db_res_text(res, 5));
+	h->valid_to = adup(a, db_res_text(res, 6));
+}
+
 int sched_store_hours(db_conn_t *c, arena_t *a, int64_t office_id, sched_hours_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT id, office_id, weekday, open_min, close_min, valid_from, COALESCE(valid_to, '') "
-			  "FROM opening_hours WHERE office_id = $1 "
-			  "ORDER BY valid_from, COALESCE(valid_to, ''), weekday, open_min LIMIT 5000",
-			  p, 1, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_hours_t)};
-	while ((rc = db_res_next(res)) == 1) {
-		sched_hours_t *h = vec_push(&v);
-		h->id = db_res_int(res, 0);
-		h->office_id = db_res_int(res, 1);
-		h->weekday = (int)db_res_int(res, 2);
-		h->open_min = (int)db_res_int(res, 3);
-		h->close_min = (int)db_res_int(res, 4);
-		h->valid_from = adup(a, db_res_text(res, 5));
-		h->valid_to = adup(a, db_res_text(res, 6));
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT id, office_id, weekday, open_min, close_min, valid_from, COALESCE(valid_to, '') "
+			     "FROM opening_hours WHERE office_id = $1 "
+			     "ORDER BY valid_from, COALESCE(valid_to, ''), weekday, open_min LIMIT 5000",
+			     p, 1, hours_row, out, n);
 }
 
 static int hours_delete(db_conn_t *c, int64_t office_id, const char *from, const char *to, int64_t *deleted)
@@ -103,31 +82,23 @@ int sched_store_hours_delete(db_conn_t *c, int64_t office_id, const char *from, 
 
 /* ---------------------------------------------------------------- closures */
 
+static void closures_row(db_res_t *res, void *item, arena_t *a)
+{
+	sched_closure_t *x = item;
+	x->id = db_res_int(res, 0);
+	x->office_id = db_res_int(res, 1);
+	x->day = adup(a, db_res_text(res, 2));
+	x->reason = adup(a, db_res_text(res, 3));
+}
+
 int sched_store_closures(db_conn_t *c, arena_t *a, int64_t office_id, const char *from, const char *to,
 			 sched_closure_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(from), DB_TEXT(to)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT id, office_id, day, reason FROM closures "
-			  "WHERE office_id = $1 AND day >= $2 AND day <= $3 ORDER BY day LIMIT 5000",
-			  p, 3, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_closure_t)};
-	while ((rc = db_res_next(res)) == 1) {
-		sched_closure_t *x = vec_push(&v);
-		x->id = db_res_int(res, 0);
-		x->office_id = db_res_int(res, 1);
-		x->day = adup(a, db_res_text(res, 2));
-		x->reason = adup(a, db_res_text(res, 3));
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT id, office_id, day, reason FROM closures "
+			     "WHERE office_id = $1 AND day >= $2 AND day <= $3 ORDER BY day LIMIT 5000",
+			     p, 3, closures_row, out, n);
 }
 
 int sched_store_closure_add(db_conn_t *c, int64_t office_id, const char *day, const char *reason, int64_t *id)
@@ -152,33 +123,25 @@ int sched_store_closure_delete(db_conn_t *c, int64_t office_id, int64_t id)
 
 /* ---------------------------------------------------------------- holidays */
 
+static void holidays_row(db_res_t *res, void *item, arena_t *a)
+{
+	sched_holiday_row_t *x = item;
+	x->id = db_res_int(res, 0);
+	x->h.day = adup(a, db_res_text(res, 1));
+	x->h.scope = adup(a, db_res_text(res, 2));
+	x->h.name_ca = adup(a, db_res_text(res, 3));
+	x->h.name_es = adup(a, db_res_text(res, 4));
+	x->h.name_en = adup(a, db_res_text(res, 5));
+}
+
 int sched_store_holidays(db_conn_t *c, arena_t *a, const char *from, const char *to, sched_holiday_row_t **out,
 			 size_t *n)
 {
 	db_param_t p[] = {DB_TEXT(from), DB_TEXT(to)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT id, day, scope, name_ca, name_es, name_en FROM holidays "
-			  "WHERE day >= $1 AND day <= $2 ORDER BY day, scope LIMIT 5000",
-			  p, 2, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_holiday_row_t)};
-	while ((rc = db_res_next(res)) == 1) {
-		sched_holiday_row_t *x = vec_push(&v);
-		x->id = db_res_int(res, 0);
-		x->h.day = adup(a, db_res_text(res, 1));
-		x->h.scope = adup(a, db_res_text(res, 2));
-		x->h.name_ca = adup(a, db_res_text(res, 3));
-		x->h.name_es = adup(a, db_res_text(res, 4));
-		x->h.name_en = adup(a, db_res_text(res, 5));
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT id, day, scope, name_ca, name_es, name_en FROM holidays "
+			     "WHERE day >= $1 AND day <= $2 ORDER BY day, scope LIMIT 5000",
+			     p, 2, holidays_row, out, n);
 }
 
 int sched_store_holiday_upsert(db_conn_t *c, const schedule_holiday_t *h)
@@ -202,55 +165,40 @@ int sched_store_holiday_delete(db_conn_t *c, int64_t id)
 	return r == 0 ? ERR_NOT_FOUND : 0;
 }
 
+static void year_row(db_res_t *res, void *item, arena_t *a)
+{
+	*(int *)item = (int)strtol(db_res_text(res, 0), NULL, 10);
+}
+
 int sched_store_holiday_years(db_conn_t *c, arena_t *a, int **out, size_t *n)
 {
-	db_res_t *res;
-	int rc =
-		db_query(c, "SELECT DISTINCT substr(day, 1, 4) AS y FROM holidays ORDER BY y LIMIT 500", NULL, 0, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(int)};
-	while ((rc = db_res_next(res)) == 1)
-		*(int *)vec_push(&v) = (int)strtol(db_res_text(res, 0), NULL, 10);
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a, "SELECT DISTINCT substr(day, 1, 4) AS y FROM holidays ORDER BY y LIMIT 500", NULL, 0,
+			     year_row, out, n);
 }
 
 /* ---------------------------------------------------------------- shifts and skills */
+
+static void shifts_row(db_res_t *res, void *item, arena_t *a)
+{
+	sched_shift_t *s = item;
+	s->id = db_res_int(res, 0);
+	s->user_id = db_res_int(res, 1);
+	s->office_id = db_res_int(res, 2);
+	s->channel = adup(a, db_res_text(res, 3));
+	s->day = adup(a, db_res_text(res, 4));
+	s->start_min = (int)db_res_int(res, 5);
+	s->end_min = (int)db_res_int(res, 6);
+}
 
 int sched_store_shifts(db_conn_t *c, arena_t *a, int64_t office_id, const char *from, const char *to,
 		       sched_shift_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(from), DB_TEXT(to)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT id, user_id, office_id, channel, day, start_min, end_min FROM staff_shifts "
-			  "WHERE (office_id = $1 OR $1 = 0) AND day >= $2 AND day <= $3 "
-			  "ORDER BY day, start_min, user_id, id LIMIT 5000",
-			  p, 3, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_shift_t)};
-	while ((rc = db_res_next(res)) == 1) {
-		sched_shift_t *s = vec_push(&v);
-		s->id = db_res_int(res, 0);
-		s->user_id = db_res_int(res, 1);
-		s->office_id = db_res_int(res, 2);
-		s->channel = adup(a, db_res_text(res, 3));
-		s->day = adup(a, db_res_text(res, 4));
-		s->start_min = (int)db_res_int(res, 5);
-		s->end_min = (int)db_res_int(res, 6);
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT id, user_id, office_id, channel, day, start_min, end_min FROM staff_shifts "
+			     "WHERE (office_id = $1 OR $1 = 0) AND day >= $2 AND day <= $3 "
+			     "ORDER BY day, start_min, user_id, id LIMIT 5000",
+			     p, 3, shifts_row, out, n);
 }
 
 int sched_store_shift_add(db_conn_t *c, const sched_shift_t *s, int64_t *id)
@@ -286,21 +234,10 @@ int sched_store_shift_delete(db_conn_t *c, int64_t id, int64_t *office_id)
 int sched_store_skills_of(db_conn_t *c, arena_t *a, int64_t user_id, int64_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(user_id)};
-	db_res_t *res;
-	int rc =
-		db_query(c, "SELECT procedure_id FROM staff_skills WHERE user_id = $1 ORDER BY procedure_id LIMIT 5000",
-			 p, 1, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(int64_t)};
-	while ((rc = db_res_next(res)) == 1)
-		*(int64_t *)vec_push(&v) = db_res_int(res, 0);
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT procedure_id FROM staff_skills WHERE user_id = $1 "
+			     "ORDER BY procedure_id LIMIT 5000",
+			     p, 1, db_fill_int, out, n);
 }
 
 int sched_store_skills_set(db_conn_t *c, int64_t user_id, const int64_t *procs, size_t n)
@@ -317,30 +254,22 @@ int sched_store_skills_set(db_conn_t *c, int64_t user_id, const int64_t *procs, 
 	return rc;
 }
 
+static void skills_at_row(db_res_t *res, void *item, arena_t *a)
+{
+	sched_skill_t *s = item;
+	s->user_id = db_res_int(res, 0);
+	s->procedure_id = db_res_int(res, 1);
+}
+
 int sched_store_skills_at(db_conn_t *c, arena_t *a, int64_t office_id, const char *from, const char *to,
 			  sched_skill_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(from), DB_TEXT(to)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT user_id, procedure_id FROM staff_skills WHERE user_id IN "
-			  "(SELECT user_id FROM staff_shifts WHERE office_id = $1 AND day >= $2 AND day <= $3) "
-			  "ORDER BY user_id, procedure_id LIMIT 20000",
-			  p, 3, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_skill_t)};
-	while ((rc = db_res_next(res)) == 1) {
-		sched_skill_t *s = vec_push(&v);
-		s->user_id = db_res_int(res, 0);
-		s->procedure_id = db_res_int(res, 1);
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT user_id, procedure_id FROM staff_skills WHERE user_id IN "
+			     "(SELECT user_id FROM staff_shifts WHERE office_id = $1 AND day >= $2 AND day <= $3) "
+			     "ORDER BY user_id, procedure_id LIMIT 20000",
+			     p, 3, skills_at_row, out, n);
 }
 
 /* ---------------------------------------------------------------- rules */
@@ -350,8 +279,9 @@ int sched_store_skills_at(db_conn_t *c, arena_t *a, int64_t office_id, const cha
 	"slot_min, COALESCE(capacity, -1), staff_share, horizon_days, min_notice_min, COALESCE(release_days, -1), "    \
 	"COALESCE(release_min, -1), active, created_at, updated_at"
 
-static void rule_row(db_res_t *res, arena_t *a, sched_rule_t *r)
+static void rule_row(db_res_t *res, void *item, arena_t *a)
 {
+	sched_rule_t *r = item;
 	memset(r, 0, sizeof *r);
 	r->id = db_res_int(res, 0);
 	r->office_id = db_res_int(res, 1);
@@ -374,38 +304,39 @@ static void rule_row(db_res_t *res, arena_t *a, sched_rule_t *r)
 	r->updated_at = db_res_int(res, 18);
 }
 
+typedef int64_t pair_t[2];
+
+/* The first two columns as a pair of ids. */
+static void pair_row(db_res_t *res, void *item, arena_t *a)
+{
+	int64_t *pair = item;
+	pair[0] = db_res_int(res, 0);
+	pair[1] = db_res_int(res, 1);
+}
+
 /* Fills procs of each rule (rules sorted by id is not required). */
 static int rule_procs(db_conn_t *c, arena_t *a, sched_rule_t *rules, size_t n, int64_t office_id, int64_t rule_id)
 {
 	if (n == 0)
 		return 0;
 	db_param_t p[] = {DB_INT(office_id), DB_INT(rule_id)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT rp.rule_id, rp.procedure_id FROM rule_procedures rp "
-			  "JOIN availability_rules r ON r.id = rp.rule_id "
-			  "WHERE (r.office_id = $1 OR $1 = 0) AND (r.id = $2 OR $2 = 0) "
-			  "ORDER BY rp.rule_id, rp.procedure_id LIMIT 20000",
-			  p, 2, &res);
+	pair_t *pairs;
+	size_t np;
+	int rc = DB_QUERY_ROWS(c, a,
+			       "SELECT rp.rule_id, rp.procedure_id FROM rule_procedures rp "
+			       "JOIN availability_rules r ON r.id = rp.rule_id "
+			       "WHERE (r.office_id = $1 OR $1 = 0) AND (r.id = $2 OR $2 = 0) "
+			       "ORDER BY rp.rule_id, rp.procedure_id LIMIT 20000",
+			       p, 2, pair_row, &pairs, &np);
 	if (rc)
 		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(int64_t[2])};
-	while ((rc = db_res_next(res)) == 1) {
-		int64_t *pair = vec_push(&v);
-		pair[0] = db_res_int(res, 0);
-		pair[1] = db_res_int(res, 1);
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	const int64_t(*pairs)[2] = v.items;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
-		for (size_t j = 0; j < v.n; j++)
+		for (size_t j = 0; j < np; j++)
 			k += pairs[j][0] == rules[i].id;
 		rules[i].procs = arena_alloc(a, (k ? k : 1) * sizeof(int64_t));
 		rules[i].nprocs = 0;
-		for (size_t j = 0; j < v.n; j++)
+		for (size_t j = 0; j < np; j++)
 			if (pairs[j][0] == rules[i].id)
 				rules[i].procs[rules[i].nprocs++] = pairs[j][1];
 	}
@@ -415,43 +346,26 @@ static int rule_procs(db_conn_t *c, arena_t *a, sched_rule_t *rules, size_t n, i
 int sched_store_rules(db_conn_t *c, arena_t *a, int64_t office_id, sched_rule_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT " RULE_COLS " FROM availability_rules WHERE office_id = $1 "
-			  "ORDER BY active DESC, channel, valid_from, start_min, id LIMIT 1000",
-			  p, 1, &res);
+	sched_rule_t *rules;
+	size_t nrules;
+	int rc = DB_QUERY_ROWS(c, a,
+			       "SELECT " RULE_COLS " FROM availability_rules WHERE office_id = $1 "
+			       "ORDER BY active DESC, channel, valid_from, start_min, id LIMIT 1000",
+			       p, 1, rule_row, &rules, &nrules);
+	if (!rc)
+		rc = rule_procs(c, a, rules, nrules, office_id, 0);
 	if (rc)
 		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_rule_t)};
-	while ((rc = db_res_next(res)) == 1)
-		rule_row(res, a, vec_push(&v));
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	rc = rule_procs(c, a, v.items, v.n, office_id, 0);
-	if (rc)
-		return rc;
-	*out = v.items;
-	*n = v.n;
+	*out = rules;
+	*n = nrules;
 	return 0;
 }
 
 int sched_store_rule_get(db_conn_t *c, arena_t *a, int64_t id, sched_rule_t *out)
 {
 	db_param_t p[] = {DB_INT(id)};
-	db_res_t *res;
-	int rc = db_query(c, "SELECT " RULE_COLS " FROM availability_rules WHERE id = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1)
-		rule_row(res, a, out);
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		return ERR_NOT_FOUND;
-	return rule_procs(c, a, out, 1, 0, id);
+	int rc = db_query_item(c, a, "SELECT " RULE_COLS " FROM availability_rules WHERE id = $1", p, 1, rule_row, out);
+	return rc ? rc : rule_procs(c, a, out, 1, 0, id);
 }
 
 static int rule_set_procs(db_conn_t *c, int64_t id, const int64_t *procs, size_t n)
@@ -524,20 +438,8 @@ int sched_store_rule_set_active(db_conn_t *c, int64_t id, bool active, int64_t n
 
 int sched_store_rule_offices(db_conn_t *c, arena_t *a, int64_t **out, size_t *n)
 {
-	db_res_t *res;
-	int rc = db_query(c, "SELECT DISTINCT office_id FROM availability_rules ORDER BY office_id LIMIT 10000", NULL,
-			  0, &res);
-	if (rc)
-		return rc;
-	vec_t v = {a, NULL, 0, 0, sizeof(int64_t)};
-	while ((rc = db_res_next(res)) == 1)
-		*(int64_t *)vec_push(&v) = db_res_int(res, 0);
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	return DB_QUERY_ROWS(c, a, "SELECT DISTINCT office_id FROM availability_rules ORDER BY office_id LIMIT 10000",
+			     NULL, 0, db_fill_int, out, n);
 }
 
 /* ---------------------------------------------------------------- slots */
@@ -546,44 +448,33 @@ int sched_store_rule_offices(db_conn_t *c, arena_t *a, int64_t **out, size_t *n)
 	"s.id, s.rule_id, s.office_id, s.channel, s.day, s.start_at, s.end_at, s.release_at, s.capacity, "             \
 	"s.staff_capacity, s.booked, s.staff_booked, s.active"
 
-static int slot_rows(db_res_t *res, arena_t *a, sched_slot_t **out, size_t *n)
+static void slot_row(db_res_t *res, void *item, arena_t *a)
 {
-	vec_t v = {a, NULL, 0, 0, sizeof(sched_slot_t)};
-	int rc;
-	while ((rc = db_res_next(res)) == 1) {
-		sched_slot_t *s = vec_push(&v);
-		s->id = db_res_int(res, 0);
-		s->rule_id = db_res_int(res, 1);
-		s->office_id = db_res_int(res, 2);
-		s->channel = adup(a, db_res_text(res, 3));
-		s->day = adup(a, db_res_text(res, 4));
-		s->start_at = db_res_int(res, 5);
-		s->end_at = db_res_int(res, 6);
-		s->release_at = db_res_int(res, 7);
-		s->capacity = (int)db_res_int(res, 8);
-		s->staff_capacity = (int)db_res_int(res, 9);
-		s->booked = (int)db_res_int(res, 10);
-		s->staff_booked = (int)db_res_int(res, 11);
-		s->active = db_res_int(res, 12) != 0;
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	*out = v.items;
-	*n = v.n;
-	return 0;
+	sched_slot_t *s = item;
+	memset(s, 0, sizeof *s);
+	s->id = db_res_int(res, 0);
+	s->rule_id = db_res_int(res, 1);
+	s->office_id = db_res_int(res, 2);
+	s->channel = adup(a, db_res_text(res, 3));
+	s->day = adup(a, db_res_text(res, 4));
+	s->start_at = db_res_int(res, 5);
+	s->end_at = db_res_int(res, 6);
+	s->release_at = db_res_int(res, 7);
+	s->capacity = (int)db_res_int(res, 8);
+	s->staff_capacity = (int)db_res_int(res, 9);
+	s->booked = (int)db_res_int(res, 10);
+	s->staff_booked = (int)db_res_int(res, 11);
+	s->active = db_res_int(res, 12) != 0;
 }
 
 int sched_store_future_slots(db_conn_t *c, arena_t *a, int64_t office_id, int64_t rule_id, int64_t now,
 			     sched_slot_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_INT(rule_id), DB_INT(now)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT " SLOT_COLS " FROM slots s WHERE s.office_id = $1 AND (s.rule_id = $2 OR $2 = 0) "
-			  "AND s.start_at >= $3 ORDER BY s.rule_id, s.start_at LIMIT 1000000",
-			  p, 3, &res);
-	return rc ? rc : slot_rows(res, a, out, n);
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " SLOT_COLS " FROM slots s WHERE s.office_id = $1 AND (s.rule_id = $2 OR $2 = 0) "
+			     "AND s.start_at >= $3 ORDER BY s.rule_id, s.start_at LIMIT 1000000",
+			     p, 3, slot_row, out, n);
 }
 
 /* Rows go in batches of BATCH with one prepared statement per batch size used. */
@@ -674,12 +565,10 @@ int sched_store_slots_days(db_conn_t *c, arena_t *a, int64_t office_id, const ch
 			   const char *to, sched_slot_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel ? channel : ""), DB_TEXT(from), DB_TEXT(to)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT " SLOT_COLS " FROM slots s WHERE s.office_id = $1 AND (s.channel = $2 OR $2 = '') "
-			  "AND s.day >= $3 AND s.day <= $4 ORDER BY s.start_at, s.channel, s.rule_id LIMIT 5000",
-			  p, 4, &res);
-	return rc ? rc : slot_rows(res, a, out, n);
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " SLOT_COLS " FROM slots s WHERE s.office_id = $1 AND (s.channel = $2 OR $2 = '') "
+			     "AND s.day >= $3 AND s.day <= $4 ORDER BY s.start_at, s.channel, s.rule_id LIMIT 5000",
+			     p, 4, slot_row, out, n);
 }
 
 int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
@@ -687,9 +576,8 @@ int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, cons
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel),      DB_TEXT(from),       DB_TEXT(to),
 			  DB_INT(now),       DB_INT(staff ? 1 : 0), DB_INT(procedure_id)};
-	db_res_t *res;
-	int rc = db_query(
-		c,
+	return DB_QUERY_ROWS(
+		c, a,
 		"SELECT " SLOT_COLS " FROM slots s JOIN availability_rules r ON r.id = s.rule_id "
 		"WHERE s.office_id = $1 AND s.channel = $2 AND s.day >= $3 AND s.day <= $4 "
 		"AND s.active = 1 AND r.active = 1 "
@@ -700,46 +588,26 @@ int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, cons
 		"AND (CAST($7 AS BIGINT) = 0 OR NOT EXISTS (SELECT 1 FROM rule_procedures rp WHERE rp.rule_id = r.id) "
 		"     OR EXISTS (SELECT 1 FROM rule_procedures rp WHERE rp.rule_id = r.id AND rp.procedure_id = $7)) "
 		"ORDER BY s.start_at, s.id LIMIT 2000",
-		p, 7, &res);
-	return rc ? rc : slot_rows(res, a, out, n);
+		p, 7, slot_row, out, n);
 }
 
 int sched_store_slot_get(db_conn_t *c, arena_t *a, int64_t id, sched_slot_t *out)
 {
 	db_param_t p[] = {DB_INT(id)};
-	db_res_t *res;
-	int rc = db_query(c, "SELECT " SLOT_COLS " FROM slots s WHERE s.id = $1", p, 1, &res);
-	if (rc)
-		return rc;
-	sched_slot_t *rows;
-	size_t n;
-	rc = slot_rows(res, a, &rows, &n);
-	if (rc)
-		return rc;
-	if (n == 0)
-		return ERR_NOT_FOUND;
-	*out = rows[0];
-	return 0;
+	return db_query_item(c, a, "SELECT " SLOT_COLS " FROM slots s WHERE s.id = $1", p, 1, slot_row, out);
 }
 
 int sched_store_slot_counts(db_conn_t *c, int64_t rule_id, int64_t now, int64_t *slots, int64_t *booked)
 {
 	db_param_t p[] = {DB_INT(rule_id), DB_INT(now)};
-	db_res_t *res;
-	int rc = db_query(c,
-			  "SELECT COUNT(*), COALESCE(SUM(booked + staff_booked), 0) FROM slots "
-			  "WHERE rule_id = $1 AND start_at >= $2 AND active = 1",
-			  p, 2, &res);
-	if (rc)
-		return rc;
-	rc = db_res_next(res);
-	if (rc == 1) {
-		*slots = db_res_int(res, 0);
-		*booked = db_res_int(res, 1);
-		rc = 0;
-	} else if (rc == 0) {
-		rc = ERR_NOT_FOUND;
+	int64_t v[2];
+	int rc = db_query_ints(c,
+			       "SELECT COUNT(*), COALESCE(SUM(booked + staff_booked), 0) FROM slots "
+			       "WHERE rule_id = $1 AND start_at >= $2 AND active = 1",
+			       p, 2, v, 2);
+	if (rc == 0) {
+		*slots = v[0];
+		*booked = v[1];
 	}
-	db_res_free(res);
 	return rc;
 }

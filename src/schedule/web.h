@@ -59,6 +59,8 @@ int sched_f_time(form_t *m, const char *field, const char *label, bool required,
 
 /* The notice of ?saved=WHAT (and ?kept=N stranded slots) into the page model. */
 void sched_notice_into(http_req_t *r, json_t *model);
+/* A page with a form: the form (form_into) and the notice go into model (taken), then the page. */
+void sched_form_page(http_req_t *r, int status, const char *tpl, form_t *fm, json_t *model);
 /* 303 to url with ?saved=what (and &kept=N when the report kept stranded slots). */
 void sched_redirect_saved(http_req_t *r, const char *url, const char *what, const schedule_report_t *rep);
 
@@ -70,6 +72,10 @@ typedef int (*sched_change_fn)(http_req_t *r, db_conn_t *c, void *ctx);
  * to confirm it — 409 —, or 503); < 0: fn's own error, rolled back, for the caller to show. */
 int sched_apply(http_req_t *r, int64_t office_id, int64_t rule_id, sched_change_fn fn, void *ctx,
 		const char *cancel_url, schedule_report_t *rep);
+/* sched_apply, then the answer: 303 to url with ?saved=what (url is also where the stranded
+ * slots' confirmation page cancels to), or the failure (404 for ERR_NOT_FOUND, else 503). */
+void sched_apply_saved(http_req_t *r, int64_t office_id, int64_t rule_id, sched_change_fn fn, void *ctx,
+		       const char *url, const char *what);
 
 /* The office page with its closure form (errors shown when the closure form failed). */
 void sched_office_page(http_req_t *r, const catalog_office_t *o, int status, form_t *closure_form);

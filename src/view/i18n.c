@@ -272,17 +272,6 @@ json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen)
 
 /* ---- loading ---- */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static json_t *load_po(const char *path, char *err, size_t errlen)
 {
@@ -291,9 +280,9 @@ static json_t *load_po(const char *path, char *err, size_t errlen)
 	buf_init(&b, MAX_PO_FILE);
 	int rc = buf_read_file(&b, path);
 	if (rc == ERR_TOO_BIG)
-		set_err(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_PO_FILE);
+		err_set(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_PO_FILE);
 	else if (rc)
-		set_err(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
+		err_set(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
 	else
 		out = parse_po(path, buf_str(&b), b.len, err, errlen);
 	buf_free(&b);
@@ -347,7 +336,7 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 	json_object_foreach (cat[0], key, val) {
 		const char *ca = json_string_value(val);
 		if (!*ca) {
-			set_err(err, errlen, "%s: empty translation for '%s'", paths[0], key);
+			err_set(err, errlen, "%s: empty translation for '%s'", paths[0], key);
 			return ERR_INVALID;
 		}
 		char want[256], got[256];
@@ -355,18 +344,18 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 		for (int l = 1; l < I18N_NLANGS; l++) {
 			json_t *other = json_object_get(cat[l], key);
 			if (!other) {
-				set_err(err, errlen, "%s: missing translation for '%s' (it is in %s)", paths[l], key,
+				err_set(err, errlen, "%s: missing translation for '%s' (it is in %s)", paths[l], key,
 					paths[0]);
 				return ERR_INVALID;
 			}
 			const char *tr = json_string_value(other);
 			if (!*tr) {
-				set_err(err, errlen, "%s: empty translation for '%s'", paths[l], key);
+				err_set(err, errlen, "%s: empty translation for '%s'", paths[l], key);
 				return ERR_INVALID;
 			}
 			placeholders(tr, got, sizeof got);
 			if (strcmp(want, got) != 0) {
-				set_err(err, errlen, "%s: '%s' has placeholders '%s' but %s has '%s'", paths[l], key,
+				err_set(err, errlen, "%s: '%s' has placeholders '%s' but %s has '%s'", paths[l], key,
 					got, paths[0], want);
 				return ERR_INVALID;
 			}
@@ -375,7 +364,7 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 	for (int l = 1; l < I18N_NLANGS; l++)
 		json_object_foreach (cat[l], key, val) {
 			if (!json_object_get(cat[0], key)) {
-				set_err(err, errlen, "%s: '%s' is not in %s", paths[l], key, paths[0]);
+				err_set(err, errlen, "%s: '%s' is not in %s", paths[l], key, paths[0]);
 				return ERR_INVALID;
 			}
 		}
@@ -416,7 +405,7 @@ static int merge_folder(json_t *all[I18N_NLANGS], const char *dir, char *err, si
 	json_t *val;
 	json_object_foreach (cat[0], key, val) {
 		if (json_object_get(all[0], key)) {
-			set_err(err, errlen, "%s/%s.po: '%s' is defined in another folder too", dir, i18n_langs[0],
+			err_set(err, errlen, "%s/%s.po: '%s' is defined in another folder too", dir, i18n_langs[0],
 				key);
 			rc = ERR_INVALID;
 			break;
@@ -440,7 +429,7 @@ static int list_folders(const char *dir, char ***out, size_t *n, char *err, size
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		set_err(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
+		err_set(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
 		return ERR_IO;
 	}
 	char **v = NULL;
@@ -486,7 +475,7 @@ int i18n_load(const char *dir, char *err, size_t errlen)
 	} else {
 		rc = list_folders(dir, &folders, &n, err, errlen);
 		if (rc == 0 && n == 0) {
-			set_err(err, errlen, "%s: no translations (expected NAME/%s.po folders)", dir, i18n_langs[0]);
+			err_set(err, errlen, "%s: no translations (expected NAME/%s.po folders)", dir, i18n_langs[0]);
 			rc = ERR_INVALID;
 		}
 		for (size_t i = 0; rc == 0 && i < n; i++)

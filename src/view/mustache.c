@@ -391,13 +391,36 @@ static int close_tag(struct parser *P, struct vec *out, struct open *op, struct 
 	return 0;
 }
 
-static int parse_section(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
-			 bool sa)
+/* The checks every opening tag passes: a good (dotted when allowed) name, nesting not too deep. */
+static int open_ok(struct parser *P, const struct tag *t, bool dotted)
 {
-	if (!name_ok(P, t) || !dotted_ok(P, t))
+	if (!name_ok(P, t) || (dotted && !dotted_ok(P, t)))
 		return bad_name(P, t);
 	if (P->depth >= MAX_NEST)
 		return fail(P, t->ts, "sections nested too deeply");
+	return 0;
+}
+
+/* Parses the body of an opened tag, one level deeper, into kids. False when the caller stops
+ * there with *rc (an error, or 0 while skimming); kids are then freed. */
+static bool parse_nested(struct parser *P, struct vec *kids, struct open *o, struct closed *c, int *rc)
+{
+	P->depth++;
+	*rc = parse_list(P, kids, o, c);
+	P->depth--;
+	if (*rc || P->skim) {
+		vec_free(kids);
+		return false;
+	}
+	return true;
+}
+
+static int parse_section(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
+			 bool sa)
+{
+	int rc = open_ok(P, t, true);
+	if (rc)
+		return rc;
 	add_text(P, out, P->pos, sa ? L->ls : t->ts);
 	P->pos = sa ? L->le : t->te;
 
@@ -407,13 +430,8 @@ static int parse_section(struct parser *P, struct vec *out, struct open *op, con
 	open_init(&o, op, t->sigil == '#' ? N_SECTION : N_INVERTED, P, t);
 	if (sa && L->le > L->nl)
 		add_bol(P, &kids);
-	P->depth++;
-	int rc = parse_list(P, &kids, &o, &c);
-	P->depth--;
-	if (rc || P->skim) {
-		vec_free(&kids);
+	if (!parse_nested(P, &kids, &o, &c, &rc))
 		return rc;
-	}
 	struct node *n = vec_push(out);
 	n->type = o.type;
 	set_name(P, n, t, true);
@@ -447,10 +465,9 @@ static int parse_partial(struct parser *P, struct vec *out, const struct tag *t,
 static int parse_parent(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
 			bool std)
 {
-	if (!name_ok(P, t))
-		return bad_name(P, t);
-	if (P->depth >= MAX_NEST)
-		return fail(P, t->ts, "sections nested too deeply");
+	int rc = open_ok(P, t, false);
+	if (rc)
+		return rc;
 	/* Besides a line of its own, a parent is standalone as "{{<p}}{{/p}}" or "{{<p}}{{$b}}"
 	 * with only blanks around the pair. */
 	struct tag nx;
@@ -469,13 +486,8 @@ static int parse_parent(struct parser *P, struct vec *out, struct open *op, cons
 		o.fb_at = t->te;
 	if (pair)
 		o.force_at = t->te;
-	P->depth++;
-	int rc = parse_list(P, &kids, &o, &c);
-	P->depth--;
-	if (rc || P->skim) {
-		vec_free(&kids);
+	if (!parse_nested(P, &kids, &o, &c, &rc))
 		return rc;
-	}
 	/* Only the blocks of a parent's body count: they are its arguments. */
 	struct node *n = vec_push(out);
 	n->type = N_PARENT;
@@ -571,10 +583,9 @@ static int parse_block_body(struct parser *P, struct open *o, struct vec *kids, 
 static int parse_block(struct parser *P, struct vec *out, struct open *op, const struct tag *t, const struct line *L,
 		       bool std)
 {
-	if (!name_ok(P, t))
-		return bad_name(P, t);
-	if (P->depth >= MAX_NEST)
-		return fail(P, t->ts, "sections nested too deeply");
+	int rc = open_ok(P, t, false);
+	if (rc)
+		return rc;
 	/* "{{<parent}}{{$block}}" pairs: the block's body starts on the next line. */
 	bool forced = op && op->type == N_PARENT && t->ts == op->fb_at && L->rok;
 	/* "{{$block}}{{/block}}" with only blanks around is standalone but keeps its newline. */
@@ -597,11 +608,15 @@ static int parse_block(struct parser *P, struct vec *out, struct open *op, const
 		o.force_at = t->te;
 		o.keep_nl = true;
 	}
-	P->depth++;
-	int rc = sa && !P->skim ? parse_block_body(P, &o, &kids, &c, &prefix, &plen) : parse_list(P, &kids, &o, &c);
-	P->depth--;
-	if (rc || P->skim) {
-		vec_free(&kids);
+	if (sa && !P->skim) {
+		P->depth++;
+		rc = parse_block_body(P, &o, &kids, &c, &prefix, &plen);
+		P->depth--;
+		if (rc) {
+			vec_free(&kids);
+			return rc;
+		}
+	} else if (!parse_nested(P, &kids, &o, &c, &rc)) {
 		return rc;
 	}
 	struct node *n = vec_push(out);

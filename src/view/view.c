@@ -34,11 +34,37 @@ static const mustache_tpl *lookup(void *ud, const char *name)
 	return e ? e->tpl : NULL;
 }
 
-static int scan(view_t *v, const char *dir, const char *prefix, char *err, size_t errlen)
+typedef struct {
+	const char *suffix;
+	size_t max_size;
+	view_add_fn add;
+	void *ud;
+	char *err;
+	size_t errlen;
+} walk_t;
+
+static int compile_file(walk_t *w, const char *path, const char *prefix, const char *file)
+{
+	buf_t src;
+	buf_init(&src, w->max_size);
+	int read_rc = buf_read_file(&src, path);
+	char msg[256];
+	mustache_tpl *t = read_rc ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
+	buf_free(&src);
+	if (!t) {
+		snprintf(w->err, w->errlen, "%s: %s", path, read_rc ? "cannot read" : msg);
+		return ERR_INVALID;
+	}
+	size_t nl = strlen(file) - strlen(w->suffix);
+	w->add(w->ud, xasprintf("%s%.*s", prefix, (int)nl, file), t);
+	return 0;
+}
+
+static int walk(walk_t *w, const char *dir, const char *prefix)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		snprintf(err, errlen, "%s: cannot open template folder", dir);
+		snprintf(w->err, w->errlen, "%s: cannot open template folder", dir);
 		return ERR_IO;
 	}
 	int rc = 0;
@@ -50,27 +76,10 @@ static int scan(view_t *v, const char *dir, const char *prefix, char *err, size_
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			char *sub = xasprintf("%s%s/", prefix, de->d_name);
-			rc = scan(v, path, sub, err, errlen);
+			rc = walk(w, path, sub);
 			free(sub);
-		} else if (str_ends(de->d_name, ".html")) {
-			buf_t src;
-			buf_init(&src, 4 << 20);
-			int read_rc = buf_read_file(&src, path);
-			char msg[256];
-			mustache_tpl *t = read_rc ? NULL : mustache_compile(buf_str(&src), src.len, msg, sizeof msg);
-			buf_free(&src);
-			if (!t) {
-				snprintf(err, errlen, "%s: %s", path, read_rc ? "cannot read" : msg);
-				rc = ERR_INVALID;
-			} else {
-				if (v->n == v->cap) {
-					v->cap = v->cap ? v->cap * 2 : 32;
-					v->e = xrealloc(v->e, v->cap * sizeof *v->e);
-				}
-				size_t nl = strlen(de->d_name) - 5;
-				char *name = xasprintf("%s%.*s", prefix, (int)nl, de->d_name);
-				v->e[v->n++] = (entry_t){name, t};
-			}
+		} else if (str_ends(de->d_name, w->suffix)) {
+			rc = compile_file(w, path, prefix, de->d_name);
 		}
 		free(path);
 	}
@@ -78,10 +87,27 @@ static int scan(view_t *v, const char *dir, const char *prefix, char *err, size_
 	return rc;
 }
 
+int view_compile_dir(const char *dir, const char *suffix, size_t max_size, view_add_fn add, void *ud, char *err,
+		     size_t errlen)
+{
+	walk_t w = {suffix, max_size, add, ud, err, errlen};
+	return walk(&w, dir, "");
+}
+
+static void add_entry(void *ud, char *name, mustache_tpl *t)
+{
+	view_t *v = ud;
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 32;
+		v->e = xrealloc(v->e, v->cap * sizeof *v->e);
+	}
+	v->e[v->n++] = (entry_t){name, t};
+}
+
 view_t *view_new(const char *dir, char *err, size_t errlen)
 {
 	view_t *v = xcalloc(1, sizeof *v);
-	if (scan(v, dir, "", err, errlen)) {
+	if (view_compile_dir(dir, ".html", 4 << 20, add_entry, v, err, errlen)) {
 		view_free(v);
 		return NULL;
 	}

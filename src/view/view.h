@@ -7,6 +7,7 @@
 #define FIN_VIEW_H
 
 #include "base/buf.h"
+#include "view/mustache.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -18,6 +19,12 @@ view_t *view_new(const char *dir, char *err, size_t errlen);
 void view_free(view_t *v);
 /* Number of templates compiled. */
 size_t view_count(const view_t *v);
+/* Compiles every DIR/SUB/…/NAME<suffix> file (files of at most max_size bytes) and hands each to
+ * add(ud, "SUB/…/NAME", template), which takes both (the name is a new string). 0, or an error
+ * with "FILE: problem" in err (the templates handed over so far stay with add's owner). */
+typedef void (*view_add_fn)(void *ud, char *name, mustache_tpl *t);
+int view_compile_dir(const char *dir, const char *suffix, size_t max_size, view_add_fn add, void *ud, char *err,
+		     size_t errlen);
 /* Renders template name with a context stack (see mustache_render). ERR_NOT_FOUND for an
  * unknown name. */
 int view_render(const view_t *v, const char *name, json_t *const *ctx, size_t n, buf_t *out);
