@@ -99,7 +99,6 @@ static size_t ntables = 1;
 
 /* ---- helpers ---- */
 
-
 /* A value as it can be quoted in a message: control bytes (and every non-ASCII byte when the
  * value is not UTF-8) shown as '?', cut after about 64 bytes on a character boundary, so a
  * hostile value can neither forge log lines nor garble them. */

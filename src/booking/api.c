@@ -155,16 +155,24 @@ static void read_input(http_req_t *r, booking_input_t *in)
 		in->digital_confidence = -1;
 }
 
+/* A change made of a booking input (a hold, an appointment): api_begin, then the input. */
+static bool api_begin_input(http_req_t *r, booking_ctx_t *ctx, booking_input_t *in)
+{
+	if (!api_begin(r, true, true, ctx))
+		return false;
+	read_input(r, in);
+	return true;
+}
+
 static void api_hold(http_req_t *r)
 {
-	booking_ctx_t ctx;
-	if (!api_begin(r, true, true, &ctx))
-		return;
-	booking_input_t in;
-	read_input(r, &in);
-	booking_err_t err = {0};
 	char token[BOOKING_TOKEN_LEN];
 	int64_t exp;
+	booking_ctx_t ctx;
+	booking_input_t in;
+	if (!api_begin_input(r, &ctx, &in))
+		return;
+	booking_err_t err = {0};
 	int rc = booking_hold(&ctx, &in, token, &exp, &err);
 	if (rc) {
 		reply_err(r, rc, &err);
@@ -198,10 +206,9 @@ static void api_hold_release(http_req_t *r)
 static void api_create(http_req_t *r)
 {
 	booking_ctx_t ctx;
-	if (!api_begin(r, true, true, &ctx))
-		return;
 	booking_input_t in;
-	read_input(r, &in);
+	if (!api_begin_input(r, &ctx, &in))
+		return;
 	booking_err_t err = {0};
 	booking_created_t out;
 	if (ctx.staff)
@@ -232,6 +239,16 @@ static json_t *history_json(booking_ctx_t *ctx, int64_t id)
 	return h;
 }
 
+/* The appointment's model (with its manage link when token is a whole one); NULL when answered
+ * (503). */
+static json_t *model_or_503(http_req_t *r, booking_ctx_t *ctx, const booking_t *b, const char *token)
+{
+	json_t *m = booking_model(ctx, b, token && strlen(token) == 64 ? token : NULL, r->lang);
+	if (!m)
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	return m;
+}
+
 static void api_get(http_req_t *r)
 {
 	booking_ctx_t ctx;
@@ -245,11 +262,9 @@ static void api_get(http_req_t *r)
 		reply_err(r, rc, &err);
 		return;
 	}
-	json_t *m = booking_model(&ctx, &b, token && strlen(token) == 64 ? token : NULL, r->lang);
-	if (!m) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	json_t *m = model_or_503(r, &ctx, &b, token);
+	if (!m)
 		return;
-	}
 	if (ctx.staff) {
 		json_object_set_new(m, "history", history_json(&ctx, b.id));
 		auth_audit(r, "booking.view", b.code, NULL);
@@ -290,12 +305,9 @@ static void api_reschedule(http_req_t *r)
 		reply_err(r, rc, &err);
 		return;
 	}
-	json_t *m = booking_model(&ctx, &b, token && strlen(token) == 64 ? token : NULL, r->lang);
-	if (!m) {
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return;
-	}
-	http_reply_json(r, 200, m);
+	json_t *m = model_or_503(r, &ctx, &b, token);
+	if (m)
+		http_reply_json(r, 200, m);
 }
 
 /* The failure rc of a change to one appointment: field_rc is an "invalid" reply with key on

@@ -522,6 +522,18 @@ int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n)
 	return r;
 }
 
+int db_exec_any(db_conn_t *c, const char *sql, const db_param_t *p, int n)
+{
+	int64_t r = db_exec(c, sql, p, n);
+	return r < 0 ? (int)r : r > 0;
+}
+
+int db_exec_one(db_conn_t *c, const char *sql, const db_param_t *p, int n)
+{
+	int rc = db_exec_any(c, sql, p, n);
+	return rc == 0 ? ERR_NOT_FOUND : rc < 0 ? rc : 0;
+}
+
 int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t **out)
 {
 	*out = NULL;

@@ -77,6 +77,10 @@ int db_rollback(db_conn_t *c);
 
 /* Runs a statement; returns the number of rows changed (>= 0) or an error. */
 int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n);
+/* db_exec for a change that must find its row: 1 when it changed some, 0 when none, or an error;
+ * db_exec_one: 0 when it changed some, ERR_NOT_FOUND when none, or an error. */
+int db_exec_any(db_conn_t *c, const char *sql, const db_param_t *p, int n);
+int db_exec_one(db_conn_t *c, const char *sql, const db_param_t *p, int n);
 /* Runs a query; on success *out is a result to walk with db_res_next. */
 int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t **out);
 /* 1 when positioned on a row, 0 at the end, or an error. */

@@ -79,13 +79,10 @@ int nt_outbox_due(db_conn_t *c, int64_t now, int64_t *ids, size_t max, size_t *n
 int nt_outbox_claim(db_conn_t *c, int64_t id, int64_t now, int64_t lease_until)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(now), DB_INT(lease_until)};
-	int64_t n = db_exec(c,
-			    "UPDATE outbox SET next_attempt_at = $3, attempts = attempts + 1 "
-			    "WHERE id = $1 AND status IN ('queued', 'failed') AND next_attempt_at <= $2",
-			    p, 3);
-	if (n < 0)
-		return (int)n;
-	return n > 0 ? 1 : 0;
+	return db_exec_any(c,
+			   "UPDATE outbox SET next_attempt_at = $3, attempts = attempts + 1 "
+			   "WHERE id = $1 AND status IN ('queued', 'failed') AND next_attempt_at <= $2",
+			   p, 3);
 }
 
 static const char *dup_or_null(arena_t *a, db_res_t *res, int col)
@@ -149,13 +146,10 @@ int nt_outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, 
 int nt_outbox_retry(db_conn_t *c, int64_t id, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(now)};
-	int64_t n = db_exec(c,
-			    "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $2 "
-			    "WHERE id = $1 AND status IN ('dead', 'failed')",
-			    p, 2);
-	if (n < 0)
-		return (int)n;
-	return n > 0 ? 1 : 0;
+	return db_exec_any(c,
+			   "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $2 "
+			   "WHERE id = $1 AND status IN ('dead', 'failed')",
+			   p, 2);
 }
 
 static int outbox_json(db_res_t *res, void *ud)

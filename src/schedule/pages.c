@@ -62,6 +62,12 @@ const char *sched_day_label(http_req_t *r, int32_t day)
 	return arena_printf(r->arena, "%s %s", sched_weekday_name(r, tz_weekday(day)), sched_date_str(r, day));
 }
 
+const char *sched_date_label(http_req_t *r, const char *date)
+{
+	int32_t d;
+	return tz_date_parse(date, &d) ? date : sched_day_label(r, d);
+}
+
 const char *sched_channel_label(http_req_t *r, const char *ch)
 {
 	return http_tf(r, "%s%s", "sch_ch_", ch);

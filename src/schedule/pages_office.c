@@ -140,10 +140,8 @@ void sched_office_page(http_req_t *r, const catalog_office_t *o, int status, for
 	}
 	json_t *closures = json_array();
 	for (size_t i = 0; i < ncl; i++) {
-		int32_t d = 0;
-		tz_date_parse(cl[i].day, &d);
 		json_array_append_new(closures, jpack("{s:I,s:s,s:s}", "id", (json_int_t)cl[i].id, "date",
-						      sched_day_label(r, d), "reason", cl[i].reason));
+						      sched_date_label(r, cl[i].day), "reason", cl[i].reason));
 	}
 	json_t *m = jpack("{s:o,s:o,s:b,s:o,s:b,s:o,s:s}", "office", sched_office_json(r, o), "periods",
 			  periods_json(r, o, hours, nh), "has_periods", nh > 0, "closures", closures, "has_closures",

@@ -44,12 +44,10 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 	}
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++) {
-		int32_t d = 0;
-		tz_date_parse(h[i].h.day, &d);
 		const char *name =
 			i18n_pick(r->lang, (const char *const[]){h[i].h.name_ca, h[i].h.name_es, h[i].h.name_en});
 		json_array_append_new(rows, jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)h[i].id, "date",
-						  sched_day_label(r, d), "name", name, "scope",
+						  sched_date_label(r, h[i].h.day), "name", name, "scope",
 						  http_tf(r, "%s%s", "sch_scope_", h[i].h.scope), "year",
 						  arena_printf(r->arena, "%d", year)));
 	}
@@ -230,14 +228,12 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 	}
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++) {
-		int32_t d = 0;
-		tz_date_parse(s[i].day, &d);
-		json_array_append_new(rows,
-				      jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s[i].id, "date",
-					    sched_day_label(r, d), "person", person_name(people, np, s[i].user_id),
-					    "channel", sched_channel_label(r, s[i].channel), "time",
-					    arena_printf(r->arena, "%s–%s", sched_hhmm(r, s[i].start_min),
-							 sched_hhmm(r, s[i].end_min))));
+		json_array_append_new(rows, jpack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)s[i].id, "date",
+						  sched_date_label(r, s[i].day), "person",
+						  person_name(people, np, s[i].user_id), "channel",
+						  sched_channel_label(r, s[i].channel), "time",
+						  arena_printf(r->arena, "%s–%s", sched_hhmm(r, s[i].start_min),
+							       sched_hhmm(r, s[i].end_min))));
 	}
 	const char *base = arena_printf(r->arena, "/schedule/shifts?office=%s", has_office ? o.code : "");
 	json_t *m =

@@ -115,10 +115,7 @@ int sched_store_closure_add(db_conn_t *c, int64_t office_id, const char *day, co
 int sched_store_closure_delete(db_conn_t *c, int64_t office_id, int64_t id)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(office_id)};
-	int64_t r = db_exec(c, "DELETE FROM closures WHERE id = $1 AND office_id = $2", p, 2);
-	if (r < 0)
-		return (int)r;
-	return r == 0 ? ERR_NOT_FOUND : 0;
+	return db_exec_one(c, "DELETE FROM closures WHERE id = $1 AND office_id = $2", p, 2);
 }
 
 /* ---------------------------------------------------------------- holidays */
@@ -159,10 +156,7 @@ int sched_store_holiday_upsert(db_conn_t *c, const schedule_holiday_t *h)
 int sched_store_holiday_delete(db_conn_t *c, int64_t id)
 {
 	db_param_t p[] = {DB_INT(id)};
-	int64_t r = db_exec(c, "DELETE FROM holidays WHERE id = $1", p, 1);
-	if (r < 0)
-		return (int)r;
-	return r == 0 ? ERR_NOT_FOUND : 0;
+	return db_exec_one(c, "DELETE FROM holidays WHERE id = $1", p, 1);
 }
 
 static void year_row(db_res_t *res, void *item, arena_t *a)
@@ -240,18 +234,24 @@ int sched_store_skills_of(db_conn_t *c, arena_t *a, int64_t user_id, int64_t **o
 			     p, 1, db_fill_int, out, n);
 }
 
-int sched_store_skills_set(db_conn_t *c, int64_t user_id, const int64_t *procs, size_t n)
+/* Replaces the links of id (DELETE … WHERE x = $1) with one row per item (INSERT … ($1, $2)). */
+static int set_links(db_conn_t *c, const char *del, const char *ins, int64_t id, const int64_t *items, size_t n)
 {
-	db_param_t p[] = {DB_INT(user_id)};
-	int rc = exec_rc(db_exec(c, "DELETE FROM staff_skills WHERE user_id = $1", p, 1));
+	db_param_t p[] = {DB_INT(id)};
+	int rc = exec_rc(db_exec(c, del, p, 1));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		db_param_t q[] = {DB_INT(user_id), DB_INT(procs[i])};
-		rc = exec_rc(db_exec(c,
-				     "INSERT INTO staff_skills (user_id, procedure_id) VALUES ($1, $2) "
-				     "ON CONFLICT (user_id, procedure_id) DO NOTHING",
-				     q, 2));
+		db_param_t q[] = {DB_INT(id), DB_INT(items[i])};
+		rc = exec_rc(db_exec(c, ins, q, 2));
 	}
 	return rc;
+}
+
+int sched_store_skills_set(db_conn_t *c, int64_t user_id, const int64_t *procs, size_t n)
+{
+	return set_links(c, "DELETE FROM staff_skills WHERE user_id = $1",
+			 "INSERT INTO staff_skills (user_id, procedure_id) VALUES ($1, $2) "
+			 "ON CONFLICT (user_id, procedure_id) DO NOTHING",
+			 user_id, procs, n);
 }
 
 static void skills_at_row(db_res_t *res, void *item, arena_t *a)
@@ -370,16 +370,10 @@ int sched_store_rule_get(db_conn_t *c, arena_t *a, int64_t id, sched_rule_t *out
 
 static int rule_set_procs(db_conn_t *c, int64_t id, const int64_t *procs, size_t n)
 {
-	db_param_t p[] = {DB_INT(id)};
-	int rc = exec_rc(db_exec(c, "DELETE FROM rule_procedures WHERE rule_id = $1", p, 1));
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		db_param_t q[] = {DB_INT(id), DB_INT(procs[i])};
-		rc = exec_rc(db_exec(c,
-				     "INSERT INTO rule_procedures (rule_id, procedure_id) VALUES ($1, $2) "
-				     "ON CONFLICT (rule_id, procedure_id) DO NOTHING",
-				     q, 2));
-	}
-	return rc;
+	return set_links(c, "DELETE FROM rule_procedures WHERE rule_id = $1",
+			 "INSERT INTO rule_procedures (rule_id, procedure_id) VALUES ($1, $2) "
+			 "ON CONFLICT (rule_id, procedure_id) DO NOTHING",
+			 id, procs, n);
 }
 
 /* Parameters $1..$15 shared by insert and update. */
@@ -430,10 +424,7 @@ int sched_store_rule_update(db_conn_t *c, const sched_rule_t *r, int64_t now)
 int sched_store_rule_set_active(db_conn_t *c, int64_t id, bool active, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_INT(active ? 1 : 0), DB_INT(now)};
-	int64_t n = db_exec(c, "UPDATE availability_rules SET active = $2, updated_at = $3 WHERE id = $1", p, 3);
-	if (n < 0)
-		return (int)n;
-	return n == 0 ? ERR_NOT_FOUND : 0;
+	return db_exec_one(c, "UPDATE availability_rules SET active = $2, updated_at = $3 WHERE id = $1", p, 3);
 }
 
 int sched_store_rule_offices(db_conn_t *c, arena_t *a, int64_t **out, size_t *n)

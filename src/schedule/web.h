@@ -32,6 +32,8 @@ const char *sched_hhmm(http_req_t *r, int minutes);
 const char *sched_date_str(http_req_t *r, int32_t day);
 const char *sched_weekday_name(http_req_t *r, int wd);
 const char *sched_day_label(http_req_t *r, int32_t day);
+/* The label of a YYYY-MM-DD date (as stored); the text itself when it is not one. */
+const char *sched_date_label(http_req_t *r, const char *date);
 const char *sched_channel_label(http_req_t *r, const char *ch);
 /* A local URL made of plain characters only (it goes into a Location header). */
 bool sched_safe_url(const char *s);

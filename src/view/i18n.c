@@ -272,7 +272,6 @@ json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen)
 
 /* ---- loading ---- */
 
-
 static json_t *load_po(const char *path, char *err, size_t errlen)
 {
 	json_t *out = NULL;
