@@ -6,7 +6,8 @@
 #      lower layers only: never of a higher layer, never of another folder on its own layer
 #      (capabilities excepted, rule 2).
 #   2. A capability includes another capability's public header NAME/NAME.h only, and only of a
-#      capability listed before it in the capability table (src/cli/capabilities.c).
+#      capability listed before it in the capability table (src/cli/capabilities.c; the skeleton
+#      src/example/, not in the table, counts as listed last).
 #   3. Inside a capability only the web files — cap.c, web.[ch], api*.c, pages*.[ch] — and its
 #      public header include http/ headers: the rules, stores and models stay testable without
 #      HTTP.
@@ -31,6 +32,8 @@ def layer(folder):
 table = open('src/cli/capabilities.c', encoding='utf-8').read()
 order = re.findall(r'^\s*X\((\w+)\)', table, re.M)
 rank = {name: i for i, name in enumerate(order)}
+# src/example/ is the skeleton to copy (not in the table): it ranks after every capability.
+rank.setdefault('example', len(order))
 
 problems = []
 for dirpath, _, files in os.walk('src'):

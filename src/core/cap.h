@@ -18,8 +18,8 @@
  *   demo     cap_seed()         every seed step, by order then table order
  *   cli      cap_cmd_find()     `finestreta CMD SUB …` runs the capability that declared it
  *
- * Adding a capability is a new folder with NAME.h declaring `extern const cap_t NAME_cap;` and
- * one line in src/cli/capabilities.c (CONTRIBUTING.md has the checklist; src/example/ is a
+ * Adding a capability is a new folder whose cap.c defines `const cap_t NAME_cap = {…}` and one
+ * line X(NAME) in src/cli/capabilities.c (CONTRIBUTING.md has the checklist; src/example/ is the
  * skeleton to copy).
  *
  * Everything a cap_t points to is static storage, read-only, shared by every thread. */
