@@ -3,6 +3,7 @@
 #include "app.h"
 #include "auth/internal.h"
 #include "auth/store.h"
+#include "core/cap.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -194,6 +195,16 @@ static void staff_home(http_req_t *r)
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "can_manage", json_boolean(role & (ROLE_ADMIN | ROLE_COORDINATOR)));
 	json_object_set_new(m, "can_book", json_boolean(role & ROLE_PEOPLE)); /* booking pages */
+	/* The cards the capabilities declare (cap_t.cards) for this role, in table order. */
+	json_t *cards = json_array();
+	for (size_t i = 0; i < cap_count; i++)
+		for (const cap_card_t *k = cap_table[i]->cards; k && k->href; k++)
+			if (k->roles & role)
+				json_array_append_new(cards,
+						      jpack("{s:s,s:s,s:s}", "href", k->href, "title",
+							    http_t(r, k->title_key), "desc", http_t(r, k->desc_key)));
+	json_object_set_new(m, "has_cards", json_boolean(json_array_size(cards) > 0));
+	json_object_set_new(m, "cards", cards);
 	http_reply_page(r, 200, "staff/home", m);
 }
 

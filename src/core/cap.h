@@ -74,6 +74,13 @@ typedef struct {
 	bool optional; /* a failure is logged, the demo goes on */
 } cap_seed_t;
 
+/* A card on the staff home page (/staff) that links to a capability's pages. */
+typedef struct {
+	unsigned roles;                   /* the role bits (http.h) that see it */
+	const char *href;                 /* "/floor" */
+	const char *title_key, *desc_key; /* i18n keys */
+} cap_card_t;
+
 /* What a CLI sub-command gets. */
 typedef struct cap_cli {
 	const struct cap_cmd *cmd;
@@ -110,6 +117,7 @@ typedef struct cap {
 	const cap_notice_t *notices;
 	const cap_seed_t *seeds;
 	const cap_cmd_t *commands;
+	const cap_card_t *cards; /* on the staff home page, after the cards of the first capabilities */
 	/* serve/demo: after storage, translations, templates and routes are ready, before the server
 	 * listens (hooks into the core, caches, bus subscriptions). 0 or an error (logged). */
 	int (*start)(struct app *app);

@@ -95,6 +95,12 @@ static const cap_cmd_t commands[] = {
 	{0},
 };
 
+/* Its card on the staff home page. */
+static const cap_card_t cards[] = {
+	{EX_ROLES, "/example", "ex_title", "ex_card"},
+	{0},
+};
+
 const cap_t example_cap = {
 	.name = "example", /* = the folder: src/example, migrations/example, locale/example, templates/example */
 	.summary = "A skeleton to copy: notes per office",
@@ -105,4 +111,5 @@ const cap_t example_cap = {
 	.notices = notices,
 	.seeds = seeds,
 	.commands = commands,
+	.cards = cards,
 };

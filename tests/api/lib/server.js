@@ -19,7 +19,7 @@
 // HTTP goes through node's http module rather than fetch so that tests can send raw
 // bodies, odd headers and unnormalised paths exactly as written.
 
-const { spawn, execFile } = require('node:child_process');
+const { spawn, execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -791,6 +791,29 @@ class Server {
 	}
 }
 
+// Every route the binary serves (`finestreta routes`): { methods: ['GET', …], pattern, owner,
+// flags: ['db', …], roles: ['admin', …] or ['public'] }. Read once.
+let routeList;
+function routes() {
+	if (!routeList) {
+		const out = execFileSync(BIN, ['routes'], { cwd: ROOT, env: serverEnv(), encoding: 'utf8' });
+		routeList = out
+			.split('\n')
+			.filter(Boolean)
+			.map((l) => {
+				const [methods, pattern, owner, flags, roles] = l.split('\t');
+				return { methods: methods.split(' '), pattern, owner, flags: flags.split(' '), roles: roles.split(' ') };
+			});
+	}
+	return routeList;
+}
+
+// Whether capability `name` is in the capability table (it owns a route). A suite for the skeleton
+// (src/example/, not in the table) skips itself with it: { skip: !L.hasCapability('example') }.
+function hasCapability(name) {
+	return routes().some((r) => r.owner === name);
+}
+
 function runCli(args, { env = {}, timeout = 30000 } = {}) {
 	return new Promise((resolve, reject) => {
 		execFile(BIN, args, { cwd: ROOT, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
@@ -848,6 +871,8 @@ module.exports = {
 	assertHtml,
 	location,
 	runCli,
+	routes,
+	hasCapability,
 	freePort,
 	withTimeout,
 	...data,
