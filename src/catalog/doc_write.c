@@ -118,6 +118,105 @@ static const char *bars(const char *commas, char *buf, size_t n)
 	return buf;
 }
 
+static int csv_orgs(const cat_doc_t *d, buf_t *out)
+{
+	int rc = 0;
+	for (size_t i = 0; i < d->norgs && !rc; i++) {
+		const cat_org_t *o = &d->orgs[i];
+		const char *row[] = {o->code, o->name[0], o->name[1], o->name[2]};
+		rc = csv_put_row(out, row, 4);
+	}
+	return rc;
+}
+
+static int csv_offices(const cat_doc_t *d, buf_t *out)
+{
+	int rc = 0;
+	char lat[32], lon[32];
+	for (size_t i = 0; i < d->noffices && !rc; i++) {
+		const cat_office_t *o = &d->offices[i];
+		const char *row[] = {o->code,
+				     o->org,
+				     o->kind,
+				     o->name[0],
+				     o->name[1],
+				     o->name[2],
+				     o->address,
+				     o->postcode,
+				     o->city,
+				     fmt_coord(lat, sizeof lat, o->has_geo, o->lat),
+				     fmt_coord(lon, sizeof lon, o->has_geo, o->lon),
+				     o->phone,
+				     o->access[0],
+				     o->access[1],
+				     o->access[2],
+				     o->tz,
+				     o->active ? "true" : "false"};
+		rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
+	}
+	return rc;
+}
+
+static int csv_zones(const cat_doc_t *d, buf_t *out)
+{
+	int rc = 0;
+	for (size_t i = 0; i < d->noffices && !rc; i++)
+		for (size_t z = 0; z < d->offices[i].nzones && !rc; z++) {
+			const cat_zone_t *zn = &d->offices[i].zones[z];
+			const char *row[] = {d->offices[i].code, zn->code,    zn->kind,   zn->name[0],
+					     zn->name[1],        zn->name[2], zn->colour, zn->letter};
+			rc = csv_put_row(out, row, 8);
+		}
+	return rc;
+}
+
+static int csv_desks(const cat_doc_t *d, buf_t *out)
+{
+	int rc = 0;
+	for (size_t i = 0; i < d->noffices && !rc; i++)
+		for (size_t z = 0; z < d->offices[i].nzones && !rc; z++) {
+			const cat_zone_t *zn = &d->offices[i].zones[z];
+			for (size_t k = 0; k < zn->ndesks && !rc; k++) {
+				const char *row[] = {d->offices[i].code, zn->code, zn->desks[k].code,
+						     zn->desks[k].display_name, zn->desks[k].active ? "true" : "false"};
+				rc = csv_put_row(out, row, 5);
+			}
+		}
+	return rc;
+}
+
+static int csv_procs(const cat_doc_t *d, buf_t *out)
+{
+	int rc = 0;
+	arena_t *a = arena_new();
+	char ids[128], chs[128];
+	for (size_t i = 0; i < d->nprocs && !rc; i++) {
+		const cat_proc_t *p = &d->procs[i];
+		char dur[16];
+		snprintf(dur, sizeof dur, "%d", p->duration_min);
+		const char *row[] = {p->code,
+				     p->category,
+				     p->name[0],
+				     p->name[1],
+				     p->name[2],
+				     p->desc[0],
+				     p->desc[1],
+				     p->desc[2],
+				     cat_list_join(a, &p->docs[0], '|'),
+				     cat_list_join(a, &p->docs[1], '|'),
+				     cat_list_join(a, &p->docs[2], '|'),
+				     bars(p->id_methods, ids, sizeof ids),
+				     bars(p->channels, chs, sizeof chs),
+				     dur,
+				     p->online_url,
+				     cat_list_join(a, &p->offices, '|'),
+				     p->active ? "true" : "false"};
+		rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
+	}
+	arena_free(a);
+	return rc;
+}
+
 int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 {
 	const cat_col_t *cols = cat_table_cols(table);
@@ -128,87 +227,14 @@ int cat_doc_to_csv(const cat_doc_t *d, cat_kind_t table, buf_t *out)
 	while (cols[nc].name)
 		v[nc] = cols[nc].name, nc++;
 	int rc = csv_put_row(out, v, nc);
-	arena_t *a = arena_new();
-	char lat[32], lon[32], ids[128], chs[128];
+	if (rc)
+		return rc;
 	switch (table) {
-	case CAT_K_ORGANISATIONS:
-		for (size_t i = 0; i < d->norgs && !rc; i++) {
-			const cat_org_t *o = &d->orgs[i];
-			const char *row[] = {o->code, o->name[0], o->name[1], o->name[2]};
-			rc = csv_put_row(out, row, 4);
-		}
-		break;
-	case CAT_K_OFFICES:
-		for (size_t i = 0; i < d->noffices && !rc; i++) {
-			const cat_office_t *o = &d->offices[i];
-			const char *row[] = {o->code,
-					     o->org,
-					     o->kind,
-					     o->name[0],
-					     o->name[1],
-					     o->name[2],
-					     o->address,
-					     o->postcode,
-					     o->city,
-					     fmt_coord(lat, sizeof lat, o->has_geo, o->lat),
-					     fmt_coord(lon, sizeof lon, o->has_geo, o->lon),
-					     o->phone,
-					     o->access[0],
-					     o->access[1],
-					     o->access[2],
-					     o->tz,
-					     o->active ? "true" : "false"};
-			rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
-		}
-		break;
-	case CAT_K_ZONES:
-		for (size_t i = 0; i < d->noffices && !rc; i++)
-			for (size_t z = 0; z < d->offices[i].nzones && !rc; z++) {
-				const cat_zone_t *zn = &d->offices[i].zones[z];
-				const char *row[] = {d->offices[i].code, zn->code,    zn->kind,   zn->name[0],
-						     zn->name[1],        zn->name[2], zn->colour, zn->letter};
-				rc = csv_put_row(out, row, 8);
-			}
-		break;
-	case CAT_K_DESKS:
-		for (size_t i = 0; i < d->noffices && !rc; i++)
-			for (size_t z = 0; z < d->offices[i].nzones && !rc; z++) {
-				const cat_zone_t *zn = &d->offices[i].zones[z];
-				for (size_t k = 0; k < zn->ndesks && !rc; k++) {
-					const char *row[] = {d->offices[i].code, zn->code, zn->desks[k].code,
-							     zn->desks[k].display_name,
-							     zn->desks[k].active ? "true" : "false"};
-					rc = csv_put_row(out, row, 5);
-				}
-			}
-		break;
-	case CAT_K_PROCEDURES:
-		for (size_t i = 0; i < d->nprocs && !rc; i++) {
-			const cat_proc_t *p = &d->procs[i];
-			char dur[16];
-			snprintf(dur, sizeof dur, "%d", p->duration_min);
-			const char *row[] = {p->code,
-					     p->category,
-					     p->name[0],
-					     p->name[1],
-					     p->name[2],
-					     p->desc[0],
-					     p->desc[1],
-					     p->desc[2],
-					     cat_list_join(a, &p->docs[0], '|'),
-					     cat_list_join(a, &p->docs[1], '|'),
-					     cat_list_join(a, &p->docs[2], '|'),
-					     bars(p->id_methods, ids, sizeof ids),
-					     bars(p->channels, chs, sizeof chs),
-					     dur,
-					     p->online_url,
-					     cat_list_join(a, &p->offices, '|'),
-					     p->active ? "true" : "false"};
-			rc = csv_put_row(out, row, sizeof row / sizeof row[0]);
-		}
-		break;
-	default: break;
+	case CAT_K_ORGANISATIONS: return csv_orgs(d, out);
+	case CAT_K_OFFICES: return csv_offices(d, out);
+	case CAT_K_ZONES: return csv_zones(d, out);
+	case CAT_K_DESKS: return csv_desks(d, out);
+	case CAT_K_PROCEDURES: return csv_procs(d, out);
+	default: return 0;
 	}
-	arena_free(a);
-	return rc;
 }

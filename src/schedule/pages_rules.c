@@ -308,6 +308,20 @@ static void rule_active_post(http_req_t *r)
 
 /* ---------------------------------------------------------------- slots of a week */
 
+/* Why a day has no slots (a holiday, a closure, closed), or NULL. */
+static const char *day_note(http_req_t *r, const schedule_day_t *day)
+{
+	if (day->holiday_scope) {
+		const char *name =
+			i18n_pick(r->lang, (const char *const[]){day->holiday_ca, day->holiday_es, day->holiday_en});
+		return http_subst(r, http_t(r, "sch_holiday_label"), "name", name);
+	}
+	if (day->closed_reason)
+		return *day->closed_reason ? http_subst(r, http_t(r, "sch_closure_label"), "reason", day->closed_reason)
+					   : http_t(r, "sch_closure_plain");
+	return day->open ? NULL : http_t(r, "sch_closed");
+}
+
 static void slots_get(http_req_t *r)
 {
 	catalog_office_t o;
@@ -356,19 +370,7 @@ static void slots_get(http_req_t *r)
 								 sched_hhmm(r, lr.minute)),
 						    "kept", !s[k].active));
 		}
-		const char *note = NULL;
-		if (days[d].holiday_scope) {
-			const char *name =
-				i18n_pick(r->lang, (const char *const[]){days[d].holiday_ca, days[d].holiday_es,
-									 days[d].holiday_en});
-			note = http_subst(r, http_t(r, "sch_holiday_label"), "name", name);
-		} else if (days[d].closed_reason) {
-			note = *days[d].closed_reason
-				       ? http_subst(r, http_t(r, "sch_closure_label"), "reason", days[d].closed_reason)
-				       : http_t(r, "sch_closure_plain");
-		} else if (!days[d].open) {
-			note = http_t(r, "sch_closed");
-		}
+		const char *note = day_note(r, &days[d]);
 		json_t *jd = jpack("{s:s,s:s,s:o,s:b,s:i}", "label", sched_day_label(r, days[d].day), "date",
 				   days[d].date, "slots", rows, "has_slots", json_array_size(rows) > 0, "count",
 				   (int)json_array_size(rows));
