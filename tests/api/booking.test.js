@@ -13,6 +13,7 @@ const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const L = require('./lib/server.js');
+const { madridDate, addDays } = L;
 
 const ENV = {
 	TZDIR: path.join(L.ROOT, 'tests/data/zoneinfo'),
@@ -39,16 +40,6 @@ function sql(q) {
 	if (L.IS_PG) return execFileSync('psql', [srv.db, '-X', '-q', '-At', '-c', q], { encoding: 'utf8' }).trim();
 	const file = srv.db.replace(/^sqlite:/, '');
 	return execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q], { encoding: 'utf8' }).trim();
-}
-
-function madridDate(daysAhead = 0) {
-	const d = new Date(Date.now() + daysAhead * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
-function addDays(date, n) {
-	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
-	return new Date(t).toISOString().slice(0, 10);
 }
 
 function weekday(date) {

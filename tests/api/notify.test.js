@@ -19,6 +19,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const L = require('./lib/server.js');
+const { madridDate } = L;
 
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const SINK_PY = path.join(L.ROOT, 'tests/api/lib/smtp_sink.py');
@@ -178,11 +179,6 @@ function person(lang) {
 		phone: `6${String(n).padStart(8, '0')}`,
 		lang,
 	};
-}
-
-function madridDate(daysAhead) {
-	const d = new Date(Date.now() + daysAhead * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
 
 // Free slots per channel, taken one by one so that no two bookings share a seat; from three days

@@ -70,6 +70,24 @@ function withTimeout(promise, ms, fallback) {
 	);
 }
 
+// The calendar date in Madrid as YYYY-MM-DD, `days` from now. Built from the parts of the
+// date, never from a locale's format: 'en-CA' gives 12/07/2026 with some ICU builds
+// (Debian's Node 18), 2026-12-07 with others.
+function madridDate(days = 0) {
+	const d = new Date(Date.now() + days * 86400000);
+	const parts = {};
+	for (const p of new Intl.DateTimeFormat('en', { timeZone: 'Europe/Madrid', year: 'numeric', month: 'numeric', day: 'numeric', numberingSystem: 'latn' }).formatToParts(d)) {
+		if (p.type === 'year' || p.type === 'month' || p.type === 'day') parts[p.type] = Number(p.value);
+	}
+	return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
+}
+
+// YYYY-MM-DD plus n days.
+function addDays(date, n) {
+	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
+	return new Date(t).toISOString().slice(0, 10);
+}
+
 // A port nobody listens on right now (the kernel picks it; a tiny race remains,
 // which startup detects as an early exit).
 function freePort() {
@@ -803,6 +821,8 @@ module.exports = {
 	location,
 	runCli,
 	freePort,
+	madridDate,
+	addDays,
 	sleep,
 	withTimeout,
 };
