@@ -549,8 +549,10 @@ function location(res, base) {
 // ---------------------------------------------------------------- the server
 
 class Server {
-	constructor({ env = {}, command = 'demo', db, args = [], name = 'server' } = {}) {
+	// cwd: the server's working directory (default the repository root).
+	constructor({ env = {}, command = 'demo', db, args = [], name = 'server', cwd = ROOT } = {}) {
 		this.extraEnv = env;
+		this.cwd = cwd;
 		this.command = command;
 		this.name = name;
 		this.args = args;
@@ -612,7 +614,7 @@ class Server {
 		this.stderr = new Tail();
 		this.exit = null;
 		const env = serverEnv(this.extraEnv);
-		this.proc = spawn(BIN, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.proc = spawn(BIN, argv, { cwd: this.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.proc.stdout.on('data', (b) => this.stdout.push(b));
 		this.proc.stderr.on('data', (b) => this.stderr.push(b));
 		this.exited = new Promise((resolve) => {
@@ -765,9 +767,9 @@ class Server {
 	}
 }
 
-function runCli(args, { env = {}, timeout = 30000 } = {}) {
+function runCli(args, { env = {}, timeout = 30000, cwd = ROOT } = {}) {
 	return new Promise((resolve, reject) => {
-		execFile(BIN, args, { cwd: ROOT, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
+		execFile(BIN, args, { cwd, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
 			if (err) {
 				err.message += `\ncommand: ${BIN} ${args.join(' ')}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
 				reject(err);
