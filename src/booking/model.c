@@ -48,7 +48,7 @@ static const char *long_date(arena_t *a, int li, int32_t day)
 
 static const char *public_url(const booking_ctx_t *ctx)
 {
-	const char *u = ctx->cfg ? config_str(ctx->cfg, "server.public_url") : "http://127.0.0.1:8080";
+	const char *u = ctx->cfg ? config_str(ctx->cfg, "server.public_url") : ""; /* no settings: links relative to the site */
 	size_t n = strlen(u);
 	while (n > 0 && u[n - 1] == '/')
 		n--;
