@@ -515,6 +515,7 @@ function assertSecurityHeaders(res, what) {
 	assert.equal(h['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
 	assert.equal(h['referrer-policy'], 'same-origin', `${what}: Referrer-Policy`);
 	assert.equal(h['x-frame-options'], 'DENY', `${what}: X-Frame-Options`);
+	assert.equal(h['permissions-policy'], 'camera=(self), microphone=(self), geolocation=()', `${what}: Permissions-Policy`);
 }
 
 // docs/api.md JSON error shape: {"error": CODE, "message": TEXT}.
