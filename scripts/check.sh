@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything `make check` runs once the dependencies are in place, stage by stage,
 # stopping at the first failing stage. Logs: build/check/STAGE.log.
-#   lint   banned functions, .po files
+#   lint   banned functions, .po files, the Node.js version check of install-deps.sh
 #   build  normal build and the ASan+UBSan build (build/asan), unit test programs included
 #   unit   cmocka unit tests, both builds
 #   api    API suite: SQLite, throwaway PostgreSQL (scripts/pg-test.sh), then the ASan
@@ -154,6 +154,7 @@ rc=0
 need scripts/check-banned.sh scripts/check-po.sh || rc=1
 ((rc)) || step lint banned scripts/check-banned.sh || rc=1
 ((rc)) || step lint po scripts/check-po.sh || rc=1
+((rc)) || step lint node-version scripts/test-check-node.sh || rc=1
 end_stage lint $rc
 
 : >"$LOGDIR/build.log"

@@ -47,6 +47,8 @@ if ((${#missing[@]})); then
 	fi
 fi
 
+scripts/check-node.sh || exit 1
+
 # The browser comes from Debian (chromium); playwright-core must never download one.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
