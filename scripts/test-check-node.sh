@@ -5,8 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. scripts/lib/testkit.sh
 for case in "v16.20.2 1" "v18.13.0 1" "v18.19.0 0" "v18.20.4 0" "v20.20.2 0" "v22.1.0 0" "garbage 1"; do
 	set -- $case
 	mkdir -p "$tmp/$1"
@@ -15,12 +14,9 @@ for case in "v16.20.2 1" "v18.13.0 1" "v18.19.0 0" "v18.20.4 0" "v20.20.2 0" "v2
 	out=$(PATH="$tmp/$1:/usr/bin:/bin" scripts/check-node.sh 2>&1)
 	rc=$?
 	if [[ $rc -eq $2 ]] && { [[ $2 -eq 0 ]] || grep -q "18.19 or newer\|cannot tell" <<<"$out"; }; then
-		pass=$((pass + 1))
-		echo "ok: node $1 → exit $rc"
+		ok "node $1 → exit $rc"
 	else
-		fail=$((fail + 1))
-		echo "FAIL: node $1 → exit $rc (want $2): $out" >&2
+		bad "node $1 → exit $rc (want $2): $out"
 	fi
 done
-echo "check-node: $pass passed, $fail failed"
-((fail == 0))
+summary check-node

@@ -13,12 +13,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-finish() { echo "deb: $pass passed, $fail failed"; ((fail == 0)); exit; }
+. scripts/lib/testkit.sh
+finish() { summary deb; exit; }
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "test-deb: run as root (it installs and purges the package)" >&2
@@ -104,7 +100,7 @@ else
 		while IFS= read -r l; do [[ "$l" =~ ^[A-Z_]+= ]] && env_args+=("$l"); done <"$envfile"
 	fi
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+		port=$(free_port)
 		echo "test-deb: $listen is taken on this machine; listening on 127.0.0.1:$port instead"
 		env_args+=("FINESTRETA_SERVER_LISTEN=127.0.0.1:$port")
 	fi
@@ -128,12 +124,8 @@ else
 	' bash "$state" "$wd" "$user" "$group" "${env_args[@]}" $exec_start >/tmp/test-deb.service.log 2>&1 &
 	pid=$!
 fi
-up=0
-for _ in $(seq 1 100); do
-	if curl -fsS "http://127.0.0.1:$port/healthz" >/tmp/test-deb.healthz 2>/dev/null; then up=1; break; fi
-	sleep 0.1
-done
-check "GET /healthz answers 200 ($(cat /tmp/test-deb.healthz 2>/dev/null))" test "$up" -eq 1
+wait_for 100 curl -fsS -o /tmp/test-deb.healthz "http://127.0.0.1:$port/healthz" 2>/dev/null
+check "GET /healthz answers 200 ($(cat /tmp/test-deb.healthz 2>/dev/null))" grep -q '"status":"ok"' /tmp/test-deb.healthz
 check "the home page renders from /usr/share/finestreta" \
 	bash -c 'curl -fsS "http://127.0.0.1:$1/?lang=en" | grep -q "<html lang=\"en\""' _ "$port"
 spid=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)

@@ -8,11 +8,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${1:-build}
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. scripts/lib/testkit.sh
 
 dest=$(mktemp -d /tmp/finestreta-install.XXXXXX)
 pid=""
@@ -26,7 +22,7 @@ if ! make --no-print-directory -s install BUILD="$BUILD" DESTDIR="$dest" PREFIX=
 	cat "$dest.log" >&2
 	rm -f "$dest.log"
 	bad "make install DESTDIR=$dest PREFIX=/usr"
-	echo "install: $pass passed, $fail failed"
+	summary install
 	exit 1
 fi
 rm -f "$dest.log"
@@ -60,15 +56,10 @@ mkdir -p "$work"
 out=$(cd "$work" && env -u FINESTRETA_CONFIG "$bin" migrate --db "sqlite:$work/f.db" 2>&1)
 n=$(ls "$ROOT"/migrations/*.sql | wc -l)
 check "migrate from another folder: '$out'" test "$out" = "applied $n migrations; the database is up to date"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && exec "$bin" serve --db "sqlite:$work/f.db" --listen "127.0.0.1:$port" >"$work/log" 2>&1) &
 pid=$!
-up=0
-for _ in $(seq 1 100); do
-	if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then up=1; break; fi
-	sleep 0.1
-done
-check "the installed server answers /healthz" test "$up" -eq 1
+check "the installed server answers /healthz" wait_for 100 curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz"
 page=$(curl -fsS "http://127.0.0.1:$port/?lang=en" 2>/dev/null || true)
 check "it renders the home page from the installed templates" grep -q '<html lang="en"' <<<"$page"
 check "and serves the installed static files" curl -fsS -o /dev/null "http://127.0.0.1:$port/static/style.css"
@@ -77,5 +68,4 @@ rc=$?
 pid=""
 check "it stops on SIGTERM with exit 0" test "$rc" -eq 0
 if ((fail)); then cat "$work/log" >&2; fi
-echo "install: $pass passed, $fail failed"
-((fail == 0))
+summary install

@@ -12,12 +12,8 @@ ROOT=$PWD
 BUILD=${1:-build}
 BIN=$ROOT/$BUILD/finestreta
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-finish() { echo "nginx: $pass passed, $fail failed"; ((fail == 0)); exit; }
+. scripts/lib/testkit.sh
+finish() { summary nginx; exit; }
 
 NGINX=$(command -v nginx || true)
 [[ -z "$NGINX" && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
@@ -43,7 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 APP=$(free_port)
 HTTP=$(free_port)
 HTTPS=$(free_port)
@@ -93,13 +88,12 @@ npid=$!
 
 C=(curl -sS -k --resolve "$HOST:$HTTPS:127.0.0.1" --max-time 10)
 U=https://$HOST:$HTTPS
-up=0
-for _ in $(seq 1 150); do
-	if "${C[@]}" -f -o /dev/null "$U/healthz" 2>/dev/null; then up=1; break; fi
-	sleep 0.1
-done
-check "/healthz through nginx over TLS" test "$up" -eq 1
-((up)) || { tail -20 "$tmp/logs/app.log" "$tmp/logs/error.log" >&2; finish; }
+if ! wait_for 150 "${C[@]}" -f -o /dev/null "$U/healthz" 2>/dev/null; then
+	bad "/healthz through nginx over TLS"
+	tail -20 "$tmp/logs/app.log" "$tmp/logs/error.log" >&2
+	finish
+fi
+ok "/healthz through nginx over TLS"
 
 loc=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: $HOST" "http://127.0.0.1:$HTTP/cita?x=1")
 check "plain HTTP redirects to HTTPS ($loc)" test "$loc" = "301 https://$HOST/cita?x=1"
@@ -126,20 +120,10 @@ check "cookies are Secure behind TLS" grep -qi 'secure' <<<"$cookie"
 tok=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$tmp/f.db" 2>/dev/null | tail -n 1)
 "${C[@]}" -N --max-time 20 "$U/events?topic=public.nginx" >"$tmp/events.txt" 2>/dev/null &
 cpid=$!
-connected=0
-for _ in $(seq 1 50); do
-	grep -q ': connected' "$tmp/events.txt" && { connected=1; break; }
-	sleep 0.1
-done
-check "an event stream opens through nginx" test "$connected" -eq 1
+check "an event stream opens through nginx" wait_for 50 grep -q ': connected' "$tmp/events.txt"
 "${C[@]}" -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
 	-d '{"topic":"public.nginx","type":"ticket.called","data":{"n":7}}' "$U/api/v1/events"
-got=0
-for _ in $(seq 1 20); do
-	grep -q '"n":7' "$tmp/events.txt" && { got=1; break; }
-	sleep 0.1
-done
-check "a published event arrives within 2 s through nginx" test "$got" -eq 1
+check "a published event arrives within 2 s through nginx" wait_for 20 grep -q '"n":7' "$tmp/events.txt"
 sleep 1.5
 check "heartbeats arrive through nginx" grep -q ': ping' "$tmp/events.txt"
 kill "$cpid" 2>/dev/null
