@@ -19,7 +19,17 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps demo check test-unit test-api test-e2e test-asan fuzz fuzz-short lint bench clean format
+.PHONY: all deps demo check test-unit test-api test-e2e test-asan fuzz fuzz-short lint bench clean format \
+	install uninstall deb test-deb
+
+# `make install`: PREFIX (default /usr, where deploy/finestreta.ini.example looks), DESTDIR for
+# staging; SYSCONFDIR (default /etc) gets finestreta/finestreta.ini, never overwritten.
+PREFIX     ?= /usr
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DOCDIR     ?= $(DATADIR)/doc/finestreta
 
 all: $(BUILD)/finestreta
 
@@ -71,6 +81,22 @@ fuzz-short:
 lint:
 	@scripts/check-banned.sh
 	@scripts/check-po.sh
+
+install: all
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" DATADIR="$(DATADIR)" \
+		SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" DOCDIR="$(DOCDIR)" BUILD="$(BUILD)" scripts/install.sh
+
+# Leaves SYSCONFDIR/finestreta/finestreta.ini (settings) alone.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/finestreta" "$(DESTDIR)$(UNITDIR)/finestreta.service"
+	rm -rf "$(DESTDIR)$(DATADIR)/finestreta" "$(DESTDIR)$(DOCDIR)"
+
+# A Debian package in build/deb/ (dpkg-deb); `make test-deb` installs it on this machine (root).
+deb: all
+	@scripts/make-deb.sh $(BUILD)
+
+test-deb: deb
+	@scripts/test-deb.sh $(BUILD)
 
 bench: all
 	@scripts/run-bench.sh

@@ -185,6 +185,10 @@ static void staff_home(http_req_t *r)
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "can_manage", json_boolean(role & (ROLE_ADMIN | ROLE_COORDINATOR)));
 	json_object_set_new(m, "can_book", json_boolean(role & ROLE_PEOPLE)); /* booking pages */
+	/* Screen accounts: what the account is for, as long as their screens are not built. */
+	if (role & (ROLE_DISPLAY | ROLE_KIOSK))
+		json_object_set_new(m, "device_note",
+				    json_string(http_t(r, role & ROLE_DISPLAY ? "staff_display_note" : "staff_kiosk_note")));
 	http_reply_page(r, 200, "staff/home", m);
 }
 

@@ -56,7 +56,7 @@ static const char *usage_main =
 	"  export    Export data to stdout (export catalogue)\n"
 	/* notify: */
 	"  mail      Queue a test mail to check the mail settings (mail test --to ADDRESS)\n"
-	"  help      Show help for a command\n"
+	"  help      Show help for a command (help COMMAND)\n"
 	"\n"
 	"Options:\n"
 	"  --version  Print the version\n"
@@ -75,7 +75,8 @@ static const struct {
 		 "Erases the database, fills it with demo data (the city of Vilamar and its staff),\n"
 		 "prints the demo logins, and serves.\n"},
 	{"migrate", "Usage: finestreta migrate [--config FILE] [--db URL]\n\n"
-		    "Applies the migrations that have not run yet. The server also does this at start.\n"},
+		    "Applies the migrations that have not run yet and says how many it applied. The\n"
+		    "server also does this at start.\n"},
 	{"user", "Usage: finestreta user add --email E --role R [--name N] [--office CODE]\n"
 		 "                           [--config FILE] [--db URL]\n\n"
 		 "Creates a staff account. Roles: admin, coordinator, informer, ict_agent, welcome,\n"
@@ -109,6 +110,9 @@ static const struct {
 		 "Queues a test message to ADDRESS in the outbox, with the [mail] settings of the\n"
 		 "configuration. The running server delivers it within seconds, over SMTP or to\n"
 		 "mail.outbox_dir; /admin/outbox shows how it went.\n"},
+	{"help", "Usage: finestreta help [COMMAND]\n\n"
+		 "Prints the help of COMMAND, or the list of commands. 'finestreta COMMAND --help'\n"
+		 "and 'finestreta COMMAND SUBCOMMAND --help' print the same.\n"},
 	{"render", "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
 		   "Renders a Mustache template with JSON data to standard output. A partial or parent\n"
 		   "named x is read from DIR/x.mustache.\n"},
@@ -195,6 +199,12 @@ static config_t *load_config(const opts_t *o)
 		config_free(cfg);
 		return NULL;
 	}
+	/* The data installed with this executable, whatever the working directory. */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	config_default_root(cfg, n > 0 ? exe : NULL);
+	config_default_public_url(cfg);
 	return cfg;
 }
 
@@ -220,8 +230,8 @@ static char *path_in(const char *root, const char *sub)
 	return xasprintf("%s/%s", root, sub);
 }
 
-/* Opens and migrates the database. */
-static db_t *open_db(config_t *cfg, const char *root, bool reset)
+/* Opens and migrates the database; *applied (may be NULL) gets how many migrations ran. */
+static db_t *open_db(config_t *cfg, const char *root, bool reset, int *applied)
 {
 	char err[512];
 	const char *url = config_str(cfg, "database.url");
@@ -256,6 +266,8 @@ static db_t *open_db(config_t *cfg, const char *root, bool reset)
 	}
 	if (n > 0)
 		log_info("applied %d migration(s)", n);
+	if (applied)
+		*applied = n;
 	return db;
 }
 
@@ -292,7 +304,7 @@ static int cli_db_open(const opts_t *o, cli_db_t *d)
 	d->cfg = load_config(o);
 	if (!d->cfg)
 		return 1;
-	d->db = open_db(d->cfg, config_str(d->cfg, "server.root"), false);
+	d->db = open_db(d->cfg, config_str(d->cfg, "server.root"), false, NULL);
 	if (d->db)
 		d->c = db_acquire(d->db);
 	if (!d->c) {
@@ -348,7 +360,7 @@ static int run_server(const opts_t *o, bool demo)
 		fprintf(stderr, "finestreta: mail templates: see the log above\n");
 		goto out;
 	}
-	app.db = open_db(cfg, root, demo);
+	app.db = open_db(cfg, root, demo, NULL);
 	if (!app.db)
 		goto out;
 	if (demo) {
@@ -425,7 +437,7 @@ static int cmd_mail(int argc, char **argv)
 	}
 	if (notify_init(&app))
 		goto out;
-	app.db = open_db(cfg, root, false);
+	app.db = open_db(cfg, root, false, NULL);
 	if (!app.db)
 		goto out;
 	c = db_acquire(app.db);
@@ -469,11 +481,15 @@ static int cmd_migrate(const opts_t *o)
 	config_t *cfg = load_config(o);
 	if (!cfg)
 		return 1;
-	log_set_quiet(0);
-	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false);
+	log_set_quiet(1); /* the one line below says what happened */
+	int n = 0;
+	db_t *db = open_db(cfg, config_str(cfg, "server.root"), false, &n);
 	int rc = db ? 0 : 1;
 	if (db) {
-		printf("database is up to date\n");
+		if (n > 0)
+			printf("applied %d migration%s; the database is up to date\n", n, n == 1 ? "" : "s");
+		else
+			printf("no migration to apply; the database is up to date\n");
 		db_close(db);
 	}
 	config_free(cfg);
@@ -729,6 +745,11 @@ static int cmd_render(int argc, char **argv)
 	return rc;
 }
 
+static bool is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -747,7 +768,10 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
 		return help(NULL);
 	if (strcmp(cmd, "help") == 0)
-		return help(argc > 2 ? argv[2] : NULL);
+		return help(argc < 3 ? NULL : is_help(argv[2]) ? "help" : argv[2]);
+	/* COMMAND --help and COMMAND SUBCOMMAND --help, before a command checks its arguments. */
+	if ((argc > 2 && is_help(argv[2])) || (argc > 3 && argv[2][0] != '-' && is_help(argv[3])))
+		return help(cmd);
 	opts_t o = {0};
 	if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "demo") == 0) {
 		if (parse_opts(argc, argv, 2, &o, cmd))

@@ -15,7 +15,7 @@
  * code, token, manage_url, status, channel ("in_person"|"phone"|"video"), service {code, name},
  * office {code, name, address, phone, accessibility} (in person), start / end (ISO 8601 with
  * offset), start_local {date, time, weekday}, tz, duration_min, name, id_type, id_masked, email,
- * phone, lang, documents [strings], online_url, video_url, upload_url, booked_by. Missing members
+ * phone, lang, documents [strings], online_url, booked_by. Missing members
  * read as empty. */
 #ifndef FIN_NOTIFY_H
 #define FIN_NOTIFY_H

@@ -182,13 +182,7 @@ static void draw(page_t *p, const json_t *m)
 		const char *pv[] = {"phone", json_string_value(json_object_get(m, "phone")), NULL};
 		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
 	} else if (str_eq(channel, "video")) {
-		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 2);
-		line(p, FONT " 10", esc(p, json_string_value(json_object_get(m, "video_url"))), 8);
-		const char *up = json_string_value(json_object_get(m, "upload_url"));
-		if (up && *up) {
-			line(p, FONT " 11", esc(p, tr(p, "mail_upload_instructions")), 2);
-			line(p, FONT " 10", esc(p, up), 8);
-		}
+		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 8);
 	} else {
 		const char *oname = json_string_value(json_object_get(office, "name"));
 		const char *addr = json_string_value(json_object_get(office, "address"));

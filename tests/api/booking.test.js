@@ -13,6 +13,7 @@ const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const L = require('./lib/server.js');
+const { madridDate, addDays } = L;
 
 const ENV = {
 	TZDIR: path.join(L.ROOT, 'tests/data/zoneinfo'),
@@ -39,16 +40,6 @@ function sql(q) {
 	if (L.IS_PG) return execFileSync('psql', [srv.db, '-X', '-q', '-At', '-c', q], { encoding: 'utf8' }).trim();
 	const file = srv.db.replace(/^sqlite:/, '');
 	return execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q], { encoding: 'utf8' }).trim();
-}
-
-function madridDate(daysAhead = 0) {
-	const d = new Date(Date.now() + daysAhead * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
-function addDays(date, n) {
-	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
-	return new Date(t).toISOString().slice(0, 10);
 }
 
 function weekday(date) {
@@ -228,7 +219,7 @@ describe('appointments', () => {
 		assert.equal(j.status, 'booked');
 		assert.equal(j.office.code, OFFICE);
 		assert.equal(j.service.code, SERVICE);
-		assert.equal(j.manage_url, `http://127.0.0.1:8080/cita/${j.code}?token=${j.token}`);
+		assert.equal(j.manage_url, `${srv.base}/cita/${j.code}?token=${j.token}`);
 		assert.equal(j.id_masked, '***5678' + LETTERS[12345678 % 23]);
 		assert.equal(r.headers.location, `/api/v1/appointments/${j.code}`);
 		assert.equal(r.headers['cache-control'], 'no-store');
@@ -277,7 +268,7 @@ describe('appointments', () => {
 		r = await srv.get(`/api/v1/appointments/${a.code.toLowerCase()}?id_number=${encodeURIComponent(nie('Y', 1234567))}`);
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json().token, undefined, 'no token when it was not given');
-		assert.equal(r.json().manage_url, `http://127.0.0.1:8080/cita/${a.code}`);
+		assert.equal(r.json().manage_url, `${srv.base}/cita/${a.code}`);
 		L.assertJsonError(await srv.get(`/api/v1/appointments/${a.code}?token=${'0'.repeat(64)}`), 404, 'not_found');
 		L.assertJsonError(await srv.get(`/api/v1/appointments/${a.code}?id_number=${dni(1)}`), 404, 'not_found');
 		L.assertJsonError(await srv.get(`/api/v1/appointments/${a.code}`), 404, 'not_found');

@@ -6,6 +6,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const B = require('./lib/browser.js');
+const { madridDate } = B;
 
 const srv = B.useServer({ name: 'e2e catalogue+schedule server' });
 const br = B.useBrowser();
@@ -13,12 +14,7 @@ const br = B.useBrowser();
 const CODE = 'platja';
 const PROC = 'e2e-padro-platja';
 
-// Local date in Madrid `days` from now, and the Monday of the week after that.
-function madridDate(days = 0) {
-	const d = new Date(Date.now() + days * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-
+// The Monday after a YYYY-MM-DD date.
 function nextMonday(date) {
 	let t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + 86400000;
 	while (new Date(t).getUTCDay() !== 1) t += 86400000;

@@ -70,6 +70,24 @@ function withTimeout(promise, ms, fallback) {
 	);
 }
 
+// The calendar date in Madrid as YYYY-MM-DD, `days` from now. Built from the parts of the
+// date, never from a locale's format: 'en-CA' gives 12/07/2026 with some ICU builds
+// (Debian's Node 18), 2026-12-07 with others.
+function madridDate(days = 0) {
+	const d = new Date(Date.now() + days * 86400000);
+	const parts = {};
+	for (const p of new Intl.DateTimeFormat('en', { timeZone: 'Europe/Madrid', year: 'numeric', month: 'numeric', day: 'numeric', numberingSystem: 'latn' }).formatToParts(d)) {
+		if (p.type === 'year' || p.type === 'month' || p.type === 'day') parts[p.type] = Number(p.value);
+	}
+	return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
+}
+
+// YYYY-MM-DD plus n days.
+function addDays(date, n) {
+	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
+	return new Date(t).toISOString().slice(0, 10);
+}
+
 // A port nobody listens on right now (the kernel picks it; a tiny race remains,
 // which startup detects as an early exit).
 function freePort() {
@@ -497,6 +515,7 @@ function assertSecurityHeaders(res, what) {
 	assert.equal(h['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
 	assert.equal(h['referrer-policy'], 'same-origin', `${what}: Referrer-Policy`);
 	assert.equal(h['x-frame-options'], 'DENY', `${what}: X-Frame-Options`);
+	assert.equal(h['permissions-policy'], 'camera=(self), microphone=(self), geolocation=()', `${what}: Permissions-Policy`);
 }
 
 // docs/api.md JSON error shape: {"error": CODE, "message": TEXT}.
@@ -531,8 +550,10 @@ function location(res, base) {
 // ---------------------------------------------------------------- the server
 
 class Server {
-	constructor({ env = {}, command = 'demo', db, args = [], name = 'server' } = {}) {
+	// cwd: the server's working directory (default the repository root).
+	constructor({ env = {}, command = 'demo', db, args = [], name = 'server', cwd = ROOT } = {}) {
 		this.extraEnv = env;
+		this.cwd = cwd;
 		this.command = command;
 		this.name = name;
 		this.args = args;
@@ -594,7 +615,7 @@ class Server {
 		this.stderr = new Tail();
 		this.exit = null;
 		const env = serverEnv(this.extraEnv);
-		this.proc = spawn(BIN, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.proc = spawn(BIN, argv, { cwd: this.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.proc.stdout.on('data', (b) => this.stdout.push(b));
 		this.proc.stderr.on('data', (b) => this.stderr.push(b));
 		this.exited = new Promise((resolve) => {
@@ -747,9 +768,9 @@ class Server {
 	}
 }
 
-function runCli(args, { env = {}, timeout = 30000 } = {}) {
+function runCli(args, { env = {}, timeout = 30000, cwd = ROOT } = {}) {
 	return new Promise((resolve, reject) => {
-		execFile(BIN, args, { cwd: ROOT, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
+		execFile(BIN, args, { cwd, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
 			if (err) {
 				err.message += `\ncommand: ${BIN} ${args.join(' ')}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
 				reject(err);
@@ -803,6 +824,8 @@ module.exports = {
 	location,
 	runCli,
 	freePort,
+	madridDate,
+	addDays,
 	sleep,
 	withTimeout,
 };
