@@ -28,7 +28,17 @@ ASAN_LD  := -fsanitize=address,undefined
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps demo check test-unit test-api test-e2e asan test-asan analyze fuzz fuzz-short lint bench clean format
+.PHONY: all deps demo check test-unit test-api test-e2e asan test-asan analyze fuzz fuzz-short lint bench clean format \
+	install uninstall deb test-deb
+
+# `make install`: PREFIX (default /usr, where deploy/finestreta.ini.example looks), DESTDIR for
+# staging; SYSCONFDIR (default /etc) gets finestreta/finestreta.ini, never overwritten.
+PREFIX     ?= /usr
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DOCDIR     ?= $(DATADIR)/doc/finestreta
 
 all: $(BUILD)/finestreta
 
@@ -93,6 +103,22 @@ lint:
 	@scripts/check-style.sh
 	@scripts/check-layers.sh
 	@scripts/check-po.sh
+
+install: all
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" DATADIR="$(DATADIR)" \
+		SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" DOCDIR="$(DOCDIR)" BUILD="$(BUILD)" scripts/install.sh
+
+# Leaves SYSCONFDIR/finestreta/finestreta.ini (settings) alone.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/finestreta" "$(DESTDIR)$(UNITDIR)/finestreta.service"
+	rm -rf "$(DESTDIR)$(DATADIR)/finestreta" "$(DESTDIR)$(DOCDIR)"
+
+# A Debian package in build/deb/ (dpkg-deb); `make test-deb` installs it on this machine (root).
+deb: all
+	@scripts/make-deb.sh $(BUILD)
+
+test-deb: deb
+	@scripts/test-deb.sh $(BUILD)
 
 bench: all
 	@scripts/run-bench.sh

@@ -2,12 +2,16 @@
 # Everything `make check` runs once the dependencies are in place, stage by stage,
 # stopping at the first failing stage. Logs: build/check/STAGE.log.
 #   lint   style (banned calls, line length, unchecked capped-buffer calls), include layers,
-#          .po files
+#          .po files, the Node.js version check of install-deps.sh
 #   build  normal build and the ASan+UBSan build (build/asan, `make asan`), unit test programs
 #          included; clang's static analyser (`make analyze`) when scan-build is installed
 #   unit   cmocka unit tests, both builds
 #   api    API suite: SQLite, throwaway PostgreSQL (scripts/pg-test.sh), then the ASan
 #          build on SQLite
+#   deploy `make install` into a scratch folder and the installed binary at work
+#          (scripts/test-install.sh); deploy/nginx.conf in front of a server
+#          (scripts/test-nginx.sh). The Debian package is tested apart, as root, by
+#          `make test-deb`: it installs on this machine.
 #   e2e    browser suite (Debian chromium)
 #   fuzz   short bounded libFuzzer runs
 # Ends with one line per stage and an overall `check: N passed, N failed, N skipped`
@@ -147,10 +151,11 @@ need() {
 : >"$LOGDIR/lint.log"
 begin_stage lint
 rc=0
-need scripts/check-style.sh scripts/check-layers.sh scripts/check-po.sh || rc=1
+need scripts/check-style.sh scripts/check-layers.sh scripts/check-po.sh scripts/test-check-node.sh || rc=1
 ((rc)) || step lint style scripts/check-style.sh || rc=1
 ((rc)) || step lint layers scripts/check-layers.sh || rc=1
 ((rc)) || step lint po scripts/check-po.sh || rc=1
+((rc)) || step lint node-version scripts/test-check-node.sh || rc=1
 end_stage lint $rc
 
 : >"$LOGDIR/build.log"
@@ -196,6 +201,14 @@ if ((rc == 0)); then
 fi
 ((rc)) || step api asan-sqlite scripts/run-api.sh "$ASAN_BUILD" sqlite || rc=1
 end_stage api $rc
+
+: >"$LOGDIR/deploy.log"
+begin_stage deploy
+rc=0
+need scripts/test-install.sh scripts/test-nginx.sh || rc=1
+((rc)) || step deploy install scripts/test-install.sh build || rc=1
+((rc)) || step deploy nginx scripts/test-nginx.sh build || rc=1
+end_stage deploy $rc
 
 : >"$LOGDIR/e2e.log"
 begin_stage e2e

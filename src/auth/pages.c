@@ -205,6 +205,11 @@ static void staff_home(http_req_t *r)
 							    http_t(r, k->title_key), "desc", http_t(r, k->desc_key)));
 	json_object_set_new(m, "has_cards", json_boolean(json_array_size(cards) > 0));
 	json_object_set_new(m, "cards", cards);
+	/* Screen accounts: what the account is for, as long as their screens are not built. */
+	if (role & (ROLE_DISPLAY | ROLE_KIOSK))
+		json_object_set_new(m, "device_note",
+				    json_string(http_t(r, role & ROLE_DISPLAY ? "staff_display_note"
+									      : "staff_kiosk_note")));
 	http_reply_page(r, 200, "staff/home", m);
 }
 

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Where a value came from. A later source only overrides an equal or earlier one, so "file <
  * environment < flags" holds whatever order main calls the loaders in. */
@@ -39,10 +41,13 @@ static const config_key_t core_keys[] = {
 	    "Most connections open at once, live event streams (SSE) included."),
 	INT("server", "connection_timeout", "30", 1, 3600,
 	    "Seconds an idle connection is kept open before it is closed."),
-	STR("server", "root", ".", config_check_nonempty, "a directory",
-	    "Directory that holds templates/, static/, locale/ and migrations/."),
-	STR("server", "public_url", "http://127.0.0.1:8080", config_check_http_url, "an http:// or https:// URL",
-	    "The address citizens reach the service at, used in e-mails, QR codes and links."),
+	STR("server", "root", "", NULL, "a directory",
+	    "Directory that holds templates/, static/, locale/ and migrations/; empty: the ones\n"
+	    "installed with the binary (BINDIR/../share/finestreta, or the source tree it was\n"
+	    "built in), else the current directory."),
+	STR("server", "public_url", "", config_check_http_url_opt, "an http:// or https:// URL",
+	    "The address citizens reach the service at, used in e-mails, QR codes and links;\n"
+	    "empty: http:// and the address the server listens on (server.listen)."),
 	BOOL("server", "secure_cookies", "false",
 	     "Mark cookies Secure; turn on when the service is served over HTTPS behind a proxy."),
 	BOOL("server", "trust_proxy", "false",
@@ -734,4 +739,72 @@ void config_dump(const config_t *c, char **out, size_t *len)
 		(void)buf_printf(&b, "%s = %s\n", k->name, c->v[i].s);
 	}
 	*out = buf_detach(&b, len);
+}
+
+/* ---- derived defaults ---- */
+
+void config_default_public_url(config_t *c)
+{
+	if (*config_str(c, "server.public_url"))
+		return;
+	char host[256], url[300];
+	int port;
+	if (config_split_listen(config_str(c, "server.listen"), host, sizeof host, &port))
+		return; /* server.listen was checked when it was set */
+	bool v6 = strchr(host, ':') != NULL;
+	/* A wildcard address is no address a browser can reach: name this machine instead. */
+	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
+		if (gethostname(host, sizeof host) == 0 && host[0]) {
+			host[sizeof host - 1] = '\0';
+			v6 = false;
+		} else
+			snprintf(host, sizeof host, "%s", v6 ? "::1" : "127.0.0.1");
+	}
+	snprintf(url, sizeof url, v6 ? "http://[%s]:%d" : "http://%s:%d", host, port);
+	size_t idx = (size_t)find_dotted(c, "server.public_url");
+	struct value tmp;
+	if (validate(c->k[idx], url, &tmp, NULL, 0) == 0) /* a host name too long for a URL: keep "" */
+		commit(c, idx, url, c->v[idx].level);
+}
+
+static bool has_data(const char *dir)
+{
+	struct stat st;
+	char p[4300];
+	snprintf(p, sizeof p, "%s/templates", dir);
+	if (stat(p, &st) || !S_ISDIR(st.st_mode))
+		return false;
+	snprintf(p, sizeof p, "%s/migrations", dir);
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void config_default_root(config_t *c, const char *exe)
+{
+	if (*config_str(c, "server.root"))
+		return;
+	const char *found = ".";
+	char dir[4096], cand[4200];
+	const char *slash = exe ? strrchr(exe, '/') : NULL;
+	if (slash && (size_t)(slash - exe) < sizeof dir) {
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - exe), exe);
+		/* Installed: PREFIX/bin/finestreta beside PREFIX/share/finestreta. Built: build/finestreta
+		 * or build/asan/finestreta inside the source tree. */
+		static const char *const rel[] = {"/../share/finestreta", "/..", "/../.."};
+		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			snprintf(cand, sizeof cand, "%s%s", dir, rel[i]);
+			if (has_data(cand)) {
+				found = cand;
+				break;
+			}
+		}
+	}
+	char *real = strcmp(found, ".") ? realpath(found, NULL) : NULL;
+	size_t idx = (size_t)find_dotted(c, "server.root");
+	struct value tmp;
+	if (real && validate(c->k[idx], real, &tmp, NULL, 0)) {
+		free(real);
+		real = NULL;
+	}
+	commit(c, idx, real ? real : found, c->v[idx].level);
+	free(real);
 }

@@ -81,4 +81,12 @@ int config_load_string(config_t *c, const char *name, const char *src, size_t le
  * port 1..65535 (or the address does not fit hostlen). */
 int config_split_listen(const char *s, char *host, size_t hostlen, int *port);
 
+/* Derived defaults, applied once every source is read and before the server starts. When
+ * server.public_url is empty: http:// and server.listen, with a wildcard address (0.0.0.0, [::])
+ * replaced by this machine's name. When server.root is empty: the data installed with the
+ * executable at path exe (EXEDIR/../share/finestreta), or the source tree it was built in
+ * (EXEDIR/.. or EXEDIR/../.., holding templates/ and migrations/), else ".". */
+void config_default_public_url(config_t *c);
+void config_default_root(config_t *c, const char *exe);
+
 #endif

@@ -250,7 +250,7 @@ int booking_history(booking_ctx_t *ctx, int64_t appointment_id, booking_event_t 
  * when token is given, else `PUBLIC/cita/CODE`, where the citizen gives the ID number), status,
  * channel, service {code, name}, office {code, name, address, phone, accessibility} (in person),
  * start, end, start_local {date, time, weekday}, tz, duration_min, name, id_type, id_masked,
- * email, phone, lang, documents, online_url, video_url, upload_url, booked_by, sequence — texts in
+ * email, phone, lang, documents, online_url, booked_by, sequence — texts in
  * lang (NULL: the booking's language). token may be NULL. New reference, or NULL on storage
  * error. */
 json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token, const char *lang);

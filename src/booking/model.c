@@ -45,7 +45,8 @@ static const char *long_date(arena_t *a, int li, int32_t day)
 
 static const char *public_url(const booking_ctx_t *ctx)
 {
-	const char *u = ctx->cfg ? config_str(ctx->cfg, "server.public_url") : "http://127.0.0.1:8080";
+	const char *u =
+		ctx->cfg ? config_str(ctx->cfg, "server.public_url") : ""; /* no settings: links relative to the site */
 	size_t n = strlen(u);
 	while (n > 0 && u[n - 1] == '/')
 		n--;
@@ -137,10 +138,8 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 		json_array_append_new(docs, json_string(dl->v[i]));
 	json_object_set_new(m, "documents", docs);
 	json_object_set_new(m, "online_url", p.online_url && *p.online_url ? json_string(p.online_url) : json_null());
-	if (str_eq(b->channel, "video"))
-		json_object_set_new(m, "video_url",
-				    json_string(arena_printf(ctx->a, "%s/video/%s%s", base, b->code, q)));
-	json_object_set_new(m, "upload_url", json_string(arena_printf(ctx->a, "%s/docs/%s%s", base, b->code, q)));
+	/* No video_url or upload_url yet: the video room and the document space have no pages, so
+	 * the messages say the office gets in touch instead of linking nowhere. */
 	json_object_set_new(m, "booked_by", json_string(b->booked_by && *b->booked_by ? b->booked_by : "citizen"));
 	json_object_set_new(m, "sequence", json_integer(b->sequence));
 	json_object_set_new(m, "cancellable", json_boolean(str_eq(b->status, "booked") && b->start_at > ctx->now));

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef FINESTRETA_VERSION
 #define FINESTRETA_VERSION "0.1.0"
@@ -40,6 +41,7 @@ static int cmd_demo(cap_cli_t *x);
 static int cmd_migrate(cap_cli_t *x);
 static int cmd_render(cap_cli_t *x);
 static int cmd_routes(cap_cli_t *x);
+static int cmd_help(cap_cli_t *x);
 
 static const cap_cmd_t core_commands[] = {
 	{"serve", NULL, "Run the server",
@@ -55,7 +57,8 @@ static const cap_cmd_t core_commands[] = {
 	 0, cmd_demo},
 	{"migrate", NULL, "Apply pending database migrations",
 	 "Usage: finestreta migrate [--config FILE] [--db URL]\n\n"
-	 "Applies the migrations that have not run yet. The server also does this at start.\n",
+	 "Applies the migrations that have not run yet and says how many it applied. The\n"
+	 "server also does this at start.\n",
 	 0, cmd_migrate},
 	{"render", NULL, "Render a Mustache template with JSON data to stdout",
 	 "Usage: finestreta render --template FILE --data FILE.json [--partials DIR]\n\n"
@@ -68,6 +71,11 @@ static const cap_cmd_t core_commands[] = {
 	 "methods, path pattern, owner (core or the capability), flags (form, json,\n"
 	 "multipart, no_csrf, api, no_session, db) and the roles admitted (public for all).\n",
 	 0, cmd_routes},
+	{"help", NULL, "Show help for a command (help COMMAND)",
+	 "Usage: finestreta help [COMMAND]\n\n"
+	 "Prints the help of COMMAND, or the list of commands. 'finestreta COMMAND --help'\n"
+	 "and 'finestreta COMMAND SUBCOMMAND --help' print the same.\n",
+	 0, cmd_help},
 	{0},
 };
 
@@ -97,8 +105,7 @@ static void usage(FILE *out)
 	      "Commands:\n",
 	      out);
 	each_command(usage_line, out);
-	fputs("  help COMMAND        Show help for a command\n"
-	      "\n"
+	fputs("\n"
 	      "Options:\n"
 	      "  --version  Print the version\n"
 	      "  --help     Print this help\n"
@@ -138,6 +145,11 @@ static int help(const char *cmd)
 
 /* ---------------------------------------------------------------- settings and storage */
 
+static bool is_help(const char *arg)
+{
+	return str_eq(arg, "--help") || str_eq(arg, "-h");
+}
+
 typedef struct {
 	const char *config, *db, *listen;
 } common_t;
@@ -150,7 +162,7 @@ static int take_common(const char *cmd, int argc, char **argv, common_t *o, bool
 	static const char *const flags[] = {"--config", "--db", "--listen"};
 	int n = 0;
 	for (int i = 0; i < argc; i++) {
-		if (str_eq(argv[i], "--help") || str_eq(argv[i], "-h")) {
+		if (is_help(argv[i])) {
 			help(cmd);
 			return -1;
 		}
@@ -187,6 +199,12 @@ static config_t *load_config(const common_t *o)
 		config_free(cfg);
 		return NULL;
 	}
+	/* The data installed with this executable, whatever the working directory. */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	config_default_root(cfg, n > 0 ? exe : NULL);
+	config_default_public_url(cfg);
 	return cfg;
 }
 
@@ -207,8 +225,9 @@ static int mkdir_p(char *path)
 	}
 }
 
-/* Opens the database (erased first when reset) and applies every capability's migrations. */
-static db_t *open_db(config_t *cfg, const char *root, bool reset)
+/* Opens the database (erased first when reset) and applies every capability's migrations;
+ * *applied (may be NULL) gets how many ran. */
+static db_t *open_db(config_t *cfg, const char *root, bool reset, int *applied)
 {
 	char err[512];
 	const char *url = config_str(cfg, "database.url");
@@ -241,6 +260,8 @@ static db_t *open_db(config_t *cfg, const char *root, bool reset)
 	}
 	if (n > 0)
 		log_info("applied %d migration(s)", n);
+	if (applied)
+		*applied = n;
 	return db;
 }
 
@@ -304,7 +325,7 @@ static int run_server(cap_cli_t *x, bool demo)
 		fprintf(stderr, "finestreta: static files: %s\n", err);
 		goto out;
 	}
-	app->db = open_db(app->cfg, app->root, demo);
+	app->db = open_db(app->cfg, app->root, demo, NULL);
 	if (!app->db)
 		goto out;
 	if (demo && seed_demo(app)) {
@@ -349,12 +370,26 @@ static int cmd_migrate(cap_cli_t *x)
 {
 	if (cap_cli_opts(x, (const cap_opt_t[]){{0}}, NULL, 0, NULL))
 		return 2;
-	log_set_quiet(0);
-	x->app->db = open_db(x->app->cfg, x->app->root, false);
+	log_set_quiet(1); /* the one line below says what happened */
+	int n = 0;
+	x->app->db = open_db(x->app->cfg, x->app->root, false, &n);
 	if (!x->app->db)
 		return 1;
-	printf("database is up to date\n");
+	if (n > 0)
+		printf("applied %d migration%s; the database is up to date\n", n, n == 1 ? "" : "s");
+	else
+		printf("no migration to apply; the database is up to date\n");
 	return 0;
+}
+
+/* `finestreta help [COMMAND]`; `help --help` is answered before it runs (take_common). */
+static int cmd_help(cap_cli_t *x)
+{
+	if (x->argc > 1) {
+		fprintf(stderr, "finestreta help: one command at most (see 'finestreta help help')\n");
+		return 2;
+	}
+	return help(x->argc ? x->argv[0] : NULL);
 }
 
 /* ---------------------------------------------------------------- render */
@@ -543,7 +578,7 @@ static int run_command(const cap_cmd_t *cmd, int argc, char **argv)
 	app_t app = {.started_at = (int64_t)time(NULL)};
 	cap_cli_t x = {.cmd = cmd, .argc = n, .argv = argv, .app = &app, .out = stdout, .err = stderr};
 	int rc = 1;
-	if (cmd->run != cmd_render) {
+	if (cmd->run != cmd_render && cmd->run != cmd_help) {
 		app.cfg = load_config(&o);
 		if (!app.cfg)
 			return 1;
@@ -554,7 +589,7 @@ static int run_command(const cap_cmd_t *cmd, int argc, char **argv)
 	if ((cmd->needs & CAP_CMD_VIEW) && load_views(&app))
 		goto out;
 	if (cmd->needs & CAP_CMD_DB) {
-		app.db = open_db(app.cfg, app.root, false);
+		app.db = open_db(app.cfg, app.root, false, NULL);
 		x.c = app.db ? db_acquire(app.db) : NULL;
 		if (!x.c) {
 			if (app.db)
@@ -585,10 +620,11 @@ int main(int argc, char **argv)
 		printf("finestreta %s\n", FINESTRETA_VERSION);
 		return 0;
 	}
-	if (str_eq(cmd, "--help") || str_eq(cmd, "-h"))
+	if (is_help(cmd))
 		return help(NULL);
-	if (str_eq(cmd, "help"))
-		return help(argc > 2 ? argv[2] : NULL);
+	/* COMMAND --help, before the sub-command is looked for (COMMAND SUB --help: take_common). */
+	if (argc > 2 && is_help(argv[2]))
+		return help(cmd);
 	int words = 0;
 	const cap_cmd_t *c = find_command(argc, argv, &words);
 	if (!c)

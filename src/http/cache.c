@@ -41,7 +41,7 @@ void http_reply_json_cacheable(http_req_t *r, const char *body, size_t len, cons
 {
 	http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, arena_printf(r->arena, "public, max-age=%d", max_age));
-	http_add_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+	/* Vary: Accept-Language, Cookie is already there: every API answer carries it (server.c). */
 	if (etag_matches(http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), etag))
 		http_reply_bytes(r, 304, NULL, "", 0);
 	else

@@ -141,8 +141,8 @@ void http_reply_error(http_req_t *r, int status, const char *code, const char *m
 #define HTTP_ETAG_SIZE 40
 void http_etag(const void *body, size_t len, char out[HTTP_ETAG_SIZE]);
 /* A public JSON body (copied) with ETag etag (quoted), Cache-Control: public, max-age=max_age and
- * Vary: Accept-Language, Cookie, since the language comes from ?lang=, the lang cookie or
- * Accept-Language; an empty 304 instead when If-None-Match names etag (weak or strong) or "*". */
+ * (like every /api/ answer) Vary: Accept-Language, Cookie, since the language comes from ?lang=,
+ * the lang cookie or Accept-Language; an empty 304 instead when If-None-Match names etag (weak or strong) or "*". */
 void http_reply_json_cacheable(http_req_t *r, const char *body, size_t len, const char *etag, int max_age);
 /* Streams Server-Sent Events of topic to the client until it leaves or the server stops. */
 void http_reply_events(http_req_t *r, const char *topic);

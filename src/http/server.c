@@ -511,7 +511,11 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
-	log_warn("httpd: %s", msg);
+	/* A client that goes away (a closed tab ending its event stream) is business as usual. */
+	if (strstr(msg, "no longer available for sending") || strstr(msg, "closed by remote peer"))
+		log_info("httpd: client left: %s", msg);
+	else
+		log_warn("httpd: %s", msg);
 }
 
 /* "127.0.0.1:8080" or "[::1]:8080" → sockaddr. */

@@ -20,11 +20,11 @@
  * kept): code, token, manage_url, status, channel ("in_person"|"phone"|"video"), service {code,
  * name}, office {code, name, address, phone, accessibility} (in person), start / end (ISO 8601
  * with offset), start_local {date, time, weekday, long}, tz, duration_min, name, id_type,
- * id_masked, email, phone, lang, documents [strings], online_url, video_url, upload_url,
- * booked_by, sequence, city_name (or city). Missing members read as empty. The .ics SEQUENCE is
- * the integer "sequence" when present (a cancellation adds one), else 0 for NOTICE_FIRST kinds
- * and the seconds since 2026-01-01 for the others, so a later message always outranks an
- * earlier one in the citizen's calendar.
+ * id_masked, email, phone, lang, documents [strings], online_url, booked_by, sequence,
+ * city_name (or city). Missing members read as empty. The .ics SEQUENCE is the integer
+ * "sequence" when present (a cancellation adds one), else 0 for NOTICE_FIRST kinds and the
+ * seconds since 2026-01-01 for the others, so a later message always outranks an earlier one in
+ * the citizen's calendar.
  *
  * Ownership: arguments are borrowed for the duration of the call; returned strings and buffers
  * are new (free()). Errors: 0 or a negative code from base/err.h. */

@@ -143,13 +143,7 @@ static void draw_where(page_t *p, const json_t *m, const char *channel)
 		const char *pv[] = {"phone", json_string_value(json_object_get(m, "phone")), NULL};
 		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
 	} else if (str_eq(channel, "video")) {
-		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 2);
-		line(p, FONT " 10", esc(p, json_string_value(json_object_get(m, "video_url"))), 8);
-		const char *up = json_string_value(json_object_get(m, "upload_url"));
-		if (up && *up) {
-			line(p, FONT " 11", esc(p, tr(p, "mail_upload_instructions")), 2);
-			line(p, FONT " 10", esc(p, up), 8);
-		}
+		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 8);
 	} else {
 		field(p, "mail_office", json_string_value(json_object_get(office, "name")));
 		field(p, "pdf_address", json_string_value(json_object_get(office, "address")));

@@ -178,7 +178,7 @@ describe('appointments', () => {
 		assert.equal(j.status, 'booked');
 		assert.equal(j.office.code, OFFICE);
 		assert.equal(j.service.code, SERVICE);
-		assert.equal(j.manage_url, `http://127.0.0.1:8080/cita/${j.code}?token=${j.token}`);
+		assert.equal(j.manage_url, `${srv.base}/cita/${j.code}?token=${j.token}`);
 		assert.equal(j.id_masked, '***5678' + L.DNI_LETTERS[12345678 % 23]);
 		assert.equal(r.headers.location, `/api/v1/appointments/${j.code}`);
 		assert.equal(r.headers['cache-control'], 'no-store');
@@ -227,7 +227,7 @@ describe('appointments', () => {
 		r = await srv.get(`/api/v1/appointments/${a.code.toLowerCase()}?id_number=${encodeURIComponent(nie('Y', 1234567))}`);
 		assert.equal(r.status, 200, r.text);
 		assert.equal(r.json().token, undefined, 'no token when it was not given');
-		assert.equal(r.json().manage_url, `http://127.0.0.1:8080/cita/${a.code}`);
+		assert.equal(r.json().manage_url, `${srv.base}/cita/${a.code}`);
 		L.assertJsonError(await srv.get(`/api/v1/appointments/${a.code}?token=${'0'.repeat(64)}`), 404, 'not_found');
 		L.assertJsonError(await srv.get(`/api/v1/appointments/${a.code}?id_number=${dni(1)}`), 404, 'not_found');
 		L.assertJsonError(await srv.get(`/api/v1/appointments/${a.code}`), 404, 'not_found');

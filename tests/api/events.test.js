@@ -154,6 +154,22 @@ describe('SSE stream', { concurrency: false }, () => {
 		}
 		assert.equal(v, 0, 'back to 0 after the clients leave');
 	});
+
+	it('a client that closes its stream is no warning in the log', async () => {
+		const s = await subscribe('public.leaving');
+		await s.waitForComment('connected', 5000);
+		closeAll();
+		// The server notices at its next write (heartbeat 1 s), which fails on the closed socket.
+		let v;
+		for (let i = 0; i < 60; i++) {
+			v = L.metricValue(await srv.metrics(), 'finestreta_sse_streams_open');
+			if (v === 0) break;
+			await L.sleep(100);
+		}
+		assert.equal(v, 0, 'the server saw the client leave');
+		const warnings = srv.stderr.text().split('\n').filter((l) => / (warn|error) /.test(l));
+		assert.deepEqual(warnings, [], 'no warning or error logged');
+	});
 });
 
 test('SIGTERM with an SSE stream open: exit 0 within a few seconds, and the stream ends', async () => {

@@ -194,6 +194,19 @@ async function book(channel, lang) {
 	return { ...r.json(), who, start };
 }
 
+// Every link to this service in a message leads to a page that exists (PUBLIC stands for the
+// server under test; the links keep their query, ?token= included).
+async function assertLinksLead(what, ...parts) {
+	const re = new RegExp(PUBLIC.replace(/[.]/g, '\\.') + '(/[^\\s"<>]*)', 'g');
+	const paths = new Set();
+	for (const p of parts) for (const m of p.replace(/&amp;/g, '&').matchAll(re)) paths.add(m[1].replace(/[.,;:)]+$/, ''));
+	assert.ok(paths.size > 0, `${what}: links to the service`);
+	for (const p of paths) {
+		const r = await srv.request('GET', p);
+		assert.equal(r.status, 200, `${what}: ${p} answers ${r.status}`);
+	}
+}
+
 function partsOf(m, type) {
 	return m.parts.filter((p) => p.type === type);
 }
@@ -293,6 +306,7 @@ test('a booking in person (ca) → confirmation with the office, what to bring a
 	assert.ok(text.includes('Què cal portar'));
 	assert.ok(text.includes(`Hola, ${b.who.name}:`), 'the name, unescaped in text');
 	assert.ok(html.includes('Persona d&#39;Avís'), 'the name, escaped in HTML');
+	await assertLinksLead('in-person confirmation', text, html);
 	// The calendar, read by python-icalendar.
 	assert.equal(ics.method, 'REQUEST');
 	assert.equal(ics.status, 'CONFIRMED');
@@ -353,16 +367,18 @@ test('a booking by phone (es) → "le llamaremos al NÚMERO"', async () => {
 	assert.equal(Date.parse(ics.dtstart), Date.parse(b.start));
 });
 
-test('a booking by video (en) → the video link and the document upload link', async () => {
+test('a booking by video (en) → how the office gets in touch, and no link to pages that do not exist yet', async () => {
 	const b = await book('video', 'en');
 	booked.video = b;
+	assert.ok(!('video_url' in b) && !('upload_url' in b), `no video or document links in the booking: ${Object.keys(b)}`);
 	const m = await sink.waitFor((x) => x.envelope.rcpt_tos.includes(b.who.email), 15000, 'confirmation');
 	const { text, html, ics } = assertAppointmentMail(m, 'REQUEST');
 	assert.match(m.subject, /^Appointment confirmed: /);
-	assert.ok(text.includes(b.video_url), 'the video link');
-	assert.ok(text.includes(b.upload_url), 'the upload link');
-	assert.ok(html.includes(`href="${b.video_url}"`));
-	assert.ok(text.includes('join the video call'));
+	for (const part of [text, html, JSON.stringify(ics)]) {
+		assert.ok(part.includes('the office will get in touch with you at the e-mail address or phone number you gave us'), part);
+		assert.ok(!/\/(video|docs)\//.test(part), 'no /video/ or /docs/ link');
+	}
+	await assertLinksLead('video confirmation', text, html);
 	assert.equal(ics.location, 'Video call');
 	assert.equal(Date.parse(ics.dtstart), Date.parse(b.start));
 });
@@ -403,6 +419,16 @@ test('the PDF receipt: pdftotext finds the code, the date and the service', asyn
 	assert.ok(text.includes(b.office.address.split(',')[0]), 'the office address');
 	assert.ok(text.includes(L.DEMO_CITY), 'the city');
 	assert.ok(text.includes('Justificant de cita prèvia'));
+
+	// A video appointment's receipt says how the office gets in touch; it links to no page that
+	// does not exist.
+	const v = booked.video;
+	const rv = await srv.get(`/cita/${v.code}/receipt.pdf?token=${v.token}&lang=en`);
+	assert.equal(rv.status, 200);
+	fs.writeFileSync(file, rv.body);
+	const vt = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+	assert.ok(vt.includes('the office will get in touch with you'), vt);
+	assert.ok(!/\/(video|docs)\//.test(vt), vt);
 });
 
 // ---------------------------------------------------------------- outage and recovery

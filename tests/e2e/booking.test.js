@@ -257,7 +257,11 @@ test('an informer books on a citizen\'s behalf from the staff area', { timeout: 
 	const text = await page.locator('main').textContent();
 	assert.ok(text.includes(B.DEMO_USERS.informer), 'who booked it');
 	assert.match(text, /\/cita\/[A-Z0-9]{8}\?token=[0-9a-f]{64}/, 'the manage link to hand over');
-	assert.equal(await page.locator('button[data-print]').isVisible(), true, 'the print button shows with JavaScript');
+	// The script shows the print button once it has run.
+	await B.waitUntil(page, () => {
+		const b = document.querySelector('button[data-print]');
+		return !!b && b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden';
+	}, null, 'the print button shows with JavaScript');
 	await page.context().close();
 });
 

@@ -107,6 +107,7 @@ describe('keyboard', () => {
 			if (role) await B.loginViaForm(page, B.DEMO_USERS[role]);
 			await page.goto(url);
 			await page.keyboard.press('Tab');
+			await B.waitUntil(page, () => document.activeElement && document.activeElement !== document.body, null, 'the first Tab focuses something');
 			const info = await page.evaluate(() => {
 				const a = document.activeElement;
 				const href = a && a.getAttribute('href');
@@ -126,6 +127,7 @@ describe('keyboard', () => {
 			assert.ok(info.targetIsMain, 'it leads to the main content');
 			assert.ok(info.visible, 'visible when focused');
 			await page.keyboard.press('Enter');
+			await B.waitUntil(page, (h) => location.hash === h, info.href, `Enter follows the skip link to ${info.href}`);
 			assert.equal(new URL(page.url()).hash, info.href, 'Enter follows the skip link');
 		});
 	}
@@ -136,8 +138,7 @@ describe('keyboard', () => {
 		await page.focus('input[name="email"]');
 		await page.keyboard.type(B.DEMO_USERS.welcome);
 		await page.keyboard.press('Tab');
-		const focused = await page.evaluate(() => document.activeElement.getAttribute('name'));
-		assert.equal(focused, 'password', 'Tab goes from e-mail to password');
+		await B.waitUntil(page, () => document.activeElement.getAttribute('name') === 'password', null, 'Tab goes from e-mail to password');
 		await page.keyboard.type(B.DEMO_PASSWORD);
 		await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
 		assert.equal(new URL(page.url()).pathname, '/staff');

@@ -460,6 +460,8 @@ static int setup(void **state)
 	f->cfg = config_new();
 	assert_int_equal(config_set(f->cfg, "booking.proof_of_work", "off", err, sizeof err), 0);
 	assert_int_equal(config_set(f->cfg, "booking.cancel_return_delay", "600", err, sizeof err), 0);
+	assert_int_equal(config_set(f->cfg, "server.listen", "127.0.0.1:18080", err, sizeof err), 0);
+	config_default_public_url(f->cfg); /* as the command line does */
 	f->now = 1790000000; /* 2026-09-21 */
 	db_param_t p[] = {DB_TEXT("centre")};
 	if (db_query_int(f->c, "SELECT id FROM offices WHERE code = $1", p, 1, &f->office))
@@ -782,7 +784,7 @@ static void test_model(void **state)
 	json_t *m = out.model;
 	assert_string_equal(json_string_value(json_object_get(m, "code")), out.code);
 	assert_string_equal(json_string_value(json_object_get(m, "token")), out.token);
-	char *url = arena_printf(f->a, "http://127.0.0.1:8080/cita/%s?token=%s", out.code, out.token);
+	char *url = arena_printf(f->a, "http://127.0.0.1:18080/cita/%s?token=%s", out.code, out.token);
 	assert_string_equal(json_string_value(json_object_get(m, "manage_url")), url);
 	assert_string_equal(json_string_value(json_object_get(m, "channel")), "in_person");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(m, "office"), "code")), "centre");
@@ -801,7 +803,7 @@ static void test_model(void **state)
 	assert_int_equal(booking_get(&ctx, out.code, out.token, NULL, &b), 0);
 	m = booking_model(&ctx, &b, NULL, "es");
 	assert_null(json_object_get(m, "token"));
-	url = arena_printf(f->a, "http://127.0.0.1:8080/cita/%s", out.code);
+	url = arena_printf(f->a, "http://127.0.0.1:18080/cita/%s", out.code);
 	assert_string_equal(json_string_value(json_object_get(m, "manage_url")), url);
 	const char *lng = json_string_value(json_object_get(json_object_get(m, "start_local"), "long"));
 	assert_non_null(strstr(lng, "de septiembre de 2026"));

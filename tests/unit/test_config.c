@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -137,9 +138,7 @@ static const struct file_case file_cases[] = {
 	{"bad public url", "[server]\npublic_url = cita.example.cat\n",
 	 "t.ini:2: bad value for server.public_url: 'cita.example.cat' (expected an http:// or "
 	 "https:// URL)",
-	 's', "server.public_url", "http://127.0.0.1:8080"},
-	{"empty root", "[server]\nroot =\n", "t.ini:2: bad value for server.root: '' (expected a directory)", 's',
-	 "server.root", "."},
+	 's', "server.public_url", ""},
 	{"key outside a section", "threads = 4\n",
 	 "t.ini:1: 'threads' is outside any section (start with a [section] line)", 'i', "server.threads", "0"},
 	{"line without '='", "[server]\n\nthreads 4\n", "t.ini:3: expected 'key = value', a [section] or a comment",
@@ -255,8 +254,8 @@ static void test_defaults(void **state)
 	assert_int_equal(config_int(c, "server.threads"), 0);
 	assert_int_equal(config_int(c, "server.connection_limit"), 1000);
 	assert_int_equal(config_int(c, "server.connection_timeout"), 30);
-	assert_string_equal(config_str(c, "server.root"), ".");
-	assert_string_equal(config_str(c, "server.public_url"), "http://127.0.0.1:8080");
+	assert_string_equal(config_str(c, "server.root"), "");
+	assert_string_equal(config_str(c, "server.public_url"), "");
 	assert_false(config_bool(c, "server.secure_cookies"));
 	assert_false(config_bool(c, "server.trust_proxy"));
 	assert_string_equal(config_str(c, "database.url"), "sqlite:data/finestreta.db");
@@ -433,6 +432,98 @@ static void test_set(void **state)
 	assert_int_equal(config_set(c, "server.secure_cookies", "TRUE", err, sizeof err), 0);
 	assert_true(config_bool(c, "server.secure_cookies"));
 	config_free(c);
+}
+
+/* An empty server.public_url becomes the address the server listens on, never a fixed one. */
+static void test_default_public_url(void **state)
+{
+	(void)state;
+	char err[256], host[256], want[300];
+	config_t *c = config_new();
+	assert_int_equal(config_set(c, "server.listen", "127.0.0.1:18099", err, sizeof err), 0);
+	config_default_public_url(c);
+	assert_string_equal(config_str(c, "server.public_url"), "http://127.0.0.1:18099");
+	config_free(c);
+
+	c = config_new();
+	assert_int_equal(config_set(c, "server.listen", "[::1]:8443", err, sizeof err), 0);
+	config_default_public_url(c);
+	assert_string_equal(config_str(c, "server.public_url"), "http://[::1]:8443");
+	config_free(c);
+
+	c = config_new();
+	assert_int_equal(config_set(c, "server.listen", "0.0.0.0:9000", err, sizeof err), 0);
+	config_default_public_url(c);
+	assert_int_equal(gethostname(host, sizeof host), 0);
+	snprintf(want, sizeof want, "http://%s:9000", host);
+	assert_string_equal(config_str(c, "server.public_url"), want);
+	config_free(c);
+
+	/* A set address stays, even an explicit empty one in a file is derived. */
+	c = config_new();
+	assert_int_equal(config_set(c, "server.public_url", "https://cita.example.cat", err, sizeof err), 0);
+	config_default_public_url(c);
+	assert_string_equal(config_str(c, "server.public_url"), "https://cita.example.cat");
+	config_free(c);
+	c = config_new();
+	const char ini[] = "[server]\npublic_url =\nlisten = 127.0.0.1:7001\n";
+	assert_int_equal(config_load_string(c, "t.ini", ini, sizeof ini - 1, err, sizeof err), 0);
+	config_default_public_url(c);
+	assert_string_equal(config_str(c, "server.public_url"), "http://127.0.0.1:7001");
+	config_free(c);
+}
+
+/* An empty server.root is the data installed with the binary, or its source tree. */
+static void test_default_root(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/fin-root-XXXXXX", p[512], want[512], err[256];
+	assert_non_null(mkdtemp(tmpl));
+	const char *dirs[] = {"usr",
+			      "usr/bin",
+			      "usr/share",
+			      "usr/share/finestreta",
+			      "usr/share/finestreta/templates",
+			      "usr/share/finestreta/migrations",
+			      "src",
+			      "src/build",
+			      "src/build/asan",
+			      "src/templates",
+			      "src/migrations"};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", tmpl, dirs[i]);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	struct {
+		const char *exe, *want;
+	} cases[] = {
+		{"usr/bin/finestreta", "usr/share/finestreta"},
+		{"src/build/finestreta", "src"},
+		{"src/build/asan/finestreta", "src"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		config_t *c = config_new();
+		snprintf(p, sizeof p, "%s/%s", tmpl, cases[i].exe);
+		config_default_root(c, p);
+		snprintf(want, sizeof want, "%s/%s", tmpl, cases[i].want);
+		assert_string_equal(config_str(c, "server.root"), want);
+		config_free(c);
+	}
+	config_t *c = config_new();
+	config_default_root(c, "/nonexistent/bin/finestreta");
+	assert_string_equal(config_str(c, "server.root"), ".");
+	config_free(c);
+	c = config_new();
+	assert_int_equal(config_set(c, "server.root", "/srv/f", err, sizeof err), 0);
+	snprintf(p, sizeof p, "%s/usr/bin/finestreta", tmpl);
+	config_default_root(c, p);
+	assert_string_equal(config_str(c, "server.root"), "/srv/f");
+	config_free(c);
+	for (size_t i = sizeof dirs / sizeof dirs[0]; i-- > 0;) {
+		snprintf(p, sizeof p, "%s/%s", tmpl, dirs[i]);
+		rmdir(p);
+	}
+	rmdir(tmpl);
 }
 
 static void test_dump_round_trip(void **state)
@@ -614,6 +705,8 @@ int main(void)
 		cmocka_unit_test(test_env_errors),
 		cmocka_unit_test(test_env_ignored),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_default_public_url),
+		cmocka_unit_test(test_default_root),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_split_listen),
 		cmocka_unit_test(test_docs_and_example),

@@ -2,6 +2,8 @@
 // Fault cases for the schedule's forms: opening hours, closures, availability rules, holidays,
 // shifts and skills. They work on the office the catalogue's cases made (tests/api/faults/
 // catalog.js runs first: the files run in name order) and on dates far ahead, one per attempt.
+const { madridDate } = require('../lib/data.js');
+
 const OFFICE = 'oac-avaria';
 const BASE = `/schedule/offices/${OFFICE}`;
 
@@ -30,7 +32,7 @@ const rule = (i) => ({
 	channel: 'in_person',
 	weekdays: ['1', '2', '3', '4', '5'],
 	every_weeks: '1',
-	valid_from: ctx_today(),
+	valid_from: madridDate(),
 	valid_to: '',
 	start: '09:00',
 	end: '10:00',
@@ -43,9 +45,7 @@ const rule = (i) => ({
 	release_time: '',
 	procedures: ['tramit-avaria'],
 });
-function ctx_today() {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date());
-}
+
 
 module.exports = {
 	async setup(ctx) {

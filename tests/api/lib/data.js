@@ -19,12 +19,20 @@ function sleep(ms) {
 
 // ---------------------------------------------------------------- dates (YYYY-MM-DD)
 
-// The local date in Madrid `days` from now.
+// The calendar date in Madrid as YYYY-MM-DD, `days` from now. Built from the parts of the
+// date, never from a locale's format: 'en-CA' gives 12/07/2026 with some ICU builds
+// (Debian's Node 18), 2026-12-07 with others.
 function madridDate(days = 0) {
 	const d = new Date(Date.now() + days * 86400000);
-	return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+	const parts = {};
+	const fmt = new Intl.DateTimeFormat('en', { timeZone: TZ, year: 'numeric', month: 'numeric', day: 'numeric', numberingSystem: 'latn' });
+	for (const p of fmt.formatToParts(d)) {
+		if (p.type === 'year' || p.type === 'month' || p.type === 'day') parts[p.type] = Number(p.value);
+	}
+	return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
 
+// YYYY-MM-DD plus n days.
 function addDays(date, n) {
 	const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + n * 86400000;
 	return new Date(t).toISOString().slice(0, 10);

@@ -541,6 +541,7 @@ function assertSecurityHeaders(res, what) {
 	assert.equal(h['x-content-type-options'], 'nosniff', `${what}: X-Content-Type-Options`);
 	assert.equal(h['referrer-policy'], 'same-origin', `${what}: Referrer-Policy`);
 	assert.equal(h['x-frame-options'], 'DENY', `${what}: X-Frame-Options`);
+	assert.equal(h['permissions-policy'], 'camera=(self), microphone=(self), geolocation=()', `${what}: Permissions-Policy`);
 }
 
 // docs/api.md JSON error shape: {"error": CODE, "message": TEXT}.
@@ -575,8 +576,10 @@ function location(res, base) {
 // ---------------------------------------------------------------- the server
 
 class Server {
-	constructor({ env = {}, command = 'demo', db, args = [], name = 'server' } = {}) {
+	// cwd: the server's working directory (default the repository root).
+	constructor({ env = {}, command = 'demo', db, args = [], name = 'server', cwd = ROOT } = {}) {
 		this.extraEnv = env;
+		this.cwd = cwd;
 		this.command = command;
 		this.name = name;
 		this.args = args;
@@ -638,7 +641,7 @@ class Server {
 		this.stderr = new Tail();
 		this.exit = null;
 		const env = serverEnv(this.extraEnv);
-		this.proc = spawn(BIN, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.proc = spawn(BIN, argv, { cwd: this.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.proc.stdout.on('data', (b) => this.stdout.push(b));
 		this.proc.stderr.on('data', (b) => this.stderr.push(b));
 		this.exited = new Promise((resolve) => {
@@ -814,9 +817,9 @@ function hasCapability(name) {
 	return routes().some((r) => r.owner === name);
 }
 
-function runCli(args, { env = {}, timeout = 30000 } = {}) {
+function runCli(args, { env = {}, timeout = 30000, cwd = ROOT } = {}) {
 	return new Promise((resolve, reject) => {
-		execFile(BIN, args, { cwd: ROOT, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
+		execFile(BIN, args, { cwd, env: serverEnv(env), timeout }, (err, stdout, stderr) => {
 			if (err) {
 				err.message += `\ncommand: ${BIN} ${args.join(' ')}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
 				reject(err);

@@ -146,8 +146,20 @@ async function loginViaForm(page, email, password = server.DEMO_PASSWORD) {
 	]);
 }
 
+// Waits until fn(arg), run in the page, is true; fails saying `what` when it never becomes
+// so. Reading the page's state right after a key press or a click races with the browser (the
+// focus, the URL and the script-made parts of the page change a moment later): wait for the
+// condition instead.
+async function waitUntil(page, fn, arg, what, timeout = 10000) {
+	try {
+		await page.waitForFunction(fn, arg, { timeout });
+	} catch (e) {
+		assert.fail(`${what}: not so within ${timeout} ms (${String(e.message).split('\n')[0]})`);
+	}
+}
+
 async function htmlLang(page) {
 	return page.evaluate(() => document.documentElement.lang);
 }
 
-module.exports = { ...server, server, launch, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, AXE_TAGS, SHOTS };
+module.exports = { ...server, server, launch, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, waitUntil, AXE_TAGS, SHOTS };
