@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-style.sh — the house rules a compiler does not check, over src/ (and line length over
 # tests/unit and tests/fuzz too). Prints file:line for each breach; exit 1 when there is one.
-#   banned      sprintf strcpy strcat strtok atoi gets (DESIGN.md): use snprintf, memcpy,
+#   banned      sprintf strcpy strcat strtok atoi gets (CONTRIBUTING.md): use snprintf, memcpy,
 #               strtol / str_to_i64 instead. Comment lines (starting with *, // or /*) are prose.
 #   length      lines of at most 120 columns, tabs counted as 8 (.clang-format's limit); a fuzz
 #               target's '// fuzz-sources:' line may be longer.
