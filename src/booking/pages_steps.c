@@ -319,20 +319,6 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 	json_object_set_new(m, "confidence", cj);
 }
 
-/* The altcha widget's texts in the visitor's language, as the JSON string it takes. New. */
-static json_t *pow_strings(http_req_t *r)
-{
-	json_t *s = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
-			  http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
-			  http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
-			  http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
-	char *js = json_dumps(s, JSON_COMPACT);
-	json_t *out = json_string(js);
-	free(js);
-	json_decref(s);
-	return out;
-}
-
 static void details_page(st_t *st, int status, const booking_err_t *err)
 {
 	http_req_t *r = st->r;
@@ -359,8 +345,6 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_ALL));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
 	json_object_set_new(m, "pow", json_boolean(pow));
-	if (pow)
-		json_object_set_new(m, "pow_strings", pow_strings(r));
 	/* How long the seat is kept: the hold's expiry as the time step wrote it. Shown, not trusted. */
 	int64_t until = 0;
 	if (*st->hold && str_to_i64(st->until, 0, INT64_MAX, &until) == 0 && until > 0) {
