@@ -302,12 +302,13 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 					    arena_printf(r->arena, "d-id_type-%s", id_types[i]), "label",
 					    http_tf(r, "cita_id_%s", id_types[i]), "on", str_eq(id_type, id_types[i])));
 	json_object_set_new(m, "id_types", types);
-	static const char *const langs[][2] = {{"ca", "Català"}, {"es", "Español"}, {"en", "English"}};
 	json_t *lj = json_array();
-	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(lj, jpack("{s:s,s:s,s:s,s:b}", "value", langs[i][0], "id",
-						arena_printf(r->arena, "d-lang-%s", langs[i][0]), "label", langs[i][1],
-						"on", str_eq(lang, langs[i][0])));
+	for (int i = 0; i < i18n_count(); i++) {
+		const char *code = i18n_lang(i);
+		json_array_append_new(lj, jpack("{s:s,s:s,s:s,s:s,s:s,s:b}", "value", code, "tag", i18n_tag(code),
+						"dir", i18n_dir(code), "id", arena_printf(r->arena, "d-lang-%s", code),
+						"label", i18n_name(code), "on", str_eq(lang, code)));
+	}
 	json_object_set_new(m, "langs_opt", lj);
 	json_t *cj = json_array();
 	for (int i = 0; i <= 4; i++) {

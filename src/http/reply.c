@@ -173,15 +173,17 @@ void http_reply_redirect(http_req_t *r, const char *location)
 	http_reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
-/* The language switcher: the current path with ?lang=xx. */
+/* The language switcher: the languages offered, each in its own name and direction, with the
+ * current path and ?lang=xx. */
 static json_t *lang_links(http_req_t *r)
 {
-	static const char *labels[] = {"Català", "Español", "English"};
 	json_t *a = json_array();
-	for (int i = 0; i < I18N_NLANGS; i++) {
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
-					       arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]), "current",
-					       strcmp(r->lang, i18n_langs[i]) == 0));
+	for (int i = 0; i < i18n_count(); i++) {
+		const char *code = i18n_lang(i);
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:s,s:b}", "code", code, "tag", i18n_tag(code), "dir",
+					       i18n_dir(code), "label", i18n_name(code), "url",
+					       arena_printf(r->arena, "%s?lang=%s", r->path, code), "current",
+					       strcmp(r->lang, code) == 0));
 	}
 	return a;
 }
@@ -190,6 +192,8 @@ static json_t *srv_common_model(http_req_t *r)
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "lang", json_string(r->lang));
+	json_object_set_new(m, "lang_tag", json_string(i18n_tag(r->lang)));
+	json_object_set_new(m, "dir", json_string(i18n_dir(r->lang)));
 	json_object_set_new(m, "langs", lang_links(r));
 	json_object_set_new(m, "path", json_string(r->path));
 	json_object_set(m, "assets", statics_assets(r->app->statics));

@@ -96,7 +96,7 @@ static bool ics_facts(const json_t *m, const cap_notice_t *k, ics_facts_t *f)
 	f->cancel = k->flags & NOTICE_CANCEL;
 	f->lang = vmodel_str(m, "lang");
 	if (!i18n_supported(f->lang))
-		f->lang = i18n_langs[0];
+		f->lang = i18n_default();
 	f->now = (int64_t)time(NULL);
 	f->sequence = ics_sequence(m, k, f->now);
 	char host[256];

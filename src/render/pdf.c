@@ -231,7 +231,7 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 	if (!json_is_object(m) || !code || !*code)
 		return ERR_INVALID;
 	if (!i18n_supported(lang))
-		lang = i18n_langs[0];
+		lang = i18n_default();
 	buf_t b;
 	buf_init(&b, PDF_MAX);
 	pthread_mutex_lock(&pdf_mu);
