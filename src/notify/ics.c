@@ -147,6 +147,14 @@ static void ics_people(icalcomponent *ev, const json_t *m, const ics_facts_t *f)
 	free(mailto);
 }
 
+/* p with LANGUAGE= the text's language (RFC 5545 3.2.10), so a calendar shows and reads it
+ * right (an Arabic summary right to left). */
+static icalproperty *in_lang(icalproperty *p, const ics_facts_t *f)
+{
+	icalproperty_add_parameter(p, icalparameter_new_language(i18n_tag(f->lang)));
+	return p;
+}
+
 static icalcomponent *ics_event(const json_t *m, const ics_facts_t *f)
 {
 	icalcomponent *ev = icalcomponent_new_vevent();
@@ -157,10 +165,10 @@ static icalcomponent *ics_event(const json_t *m, const ics_facts_t *f)
 	icalcomponent_add_property(ev, icalproperty_new_sequence(f->sequence));
 	icalcomponent_add_property(ev,
 				   icalproperty_new_status(f->cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
-	icalcomponent_add_property(ev, icalproperty_new_summary(f->summary));
+	icalcomponent_add_property(ev, in_lang(icalproperty_new_summary(f->summary), f));
 	if (*f->location)
 		icalcomponent_add_property(ev, icalproperty_new_location(f->location));
-	icalcomponent_add_property(ev, icalproperty_new_description(f->desc));
+	icalcomponent_add_property(ev, in_lang(icalproperty_new_description(f->desc), f));
 	if (*f->manage)
 		icalcomponent_add_property(ev, icalproperty_new_url(f->manage));
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
