@@ -30,8 +30,8 @@ static const char *long_date(arena_t *a, const char *lang, int32_t day)
 	tz_civil_from_days(day, &y, &m, &d);
 	char key[24];
 	snprintf(key, sizeof key, "cita_of_month_%d", m);
-	const char *vars[] = {"weekday", weekday(lang, day),         "day",  arena_printf(a, "%d", d),
-			      "month",   i18n_get(lang, key),        "year", arena_printf(a, "%d", y),
+	const char *vars[] = {"weekday", weekday(lang, day),  "day",  arena_printf(a, "%d", d),
+			      "month",   i18n_get(lang, key), "year", arena_printf(a, "%d", y),
 			      NULL};
 	return i18n_subst(a, i18n_get(lang, "cita_date_long_year"), vars);
 }

@@ -218,7 +218,7 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 
 #define APPT_COLS                                                                                                      \
 	"id, code, slot_id, office_id, procedure_id, channel, status, start_at, end_at, name, id_type, id_number, "    \
-	"email, phone, CASE WHEN language <> '' THEN language ELSE lang END, digital_confidence, booked_by_user_id, "   \
+	"email, phone, CASE WHEN language <> '' THEN language ELSE lang END, digital_confidence, booked_by_user_id, "  \
 	"booked_by, staff_seat, sequence, created_at, "                                                                \
 	"updated_at, cancelled_at, checked_in_at, called_at, served_at, done_at, token_hash"
 

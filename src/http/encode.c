@@ -25,7 +25,8 @@ const char *encode_etag_suffix(enc_t e)
 
 static bool is_tchar(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 static const char *ows(const char *p)
@@ -146,8 +147,8 @@ bool encode_type_compressible(const char *ctype)
 {
 	if (!ctype)
 		return false;
-	static const char *const types[] = {"text/",        "application/json", "application/manifest+json",
-					    "image/svg+xml", "application/javascript"};
+	static const char *const types[] = {"text/", "application/json", "application/manifest+json", "image/svg+xml",
+					    "application/javascript"};
 	if (strncasecmp(ctype, "text/event-stream", 17) == 0)
 		return false;
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)

@@ -463,7 +463,7 @@ static int setup(void **state)
 	assert_int_equal(config_set(f->cfg, "booking.cancel_return_delay", "600", err, sizeof err), 0);
 	assert_int_equal(config_set(f->cfg, "server.listen", "127.0.0.1:18080", err, sizeof err), 0);
 	config_default_public_url(f->cfg); /* as the command line does */
-	f->now = 1790000000; /* 2026-09-21 */
+	f->now = 1790000000;               /* 2026-09-21 */
 	db_param_t p[] = {DB_TEXT("centre")};
 	if (db_query_int(f->c, "SELECT id FROM offices WHERE code = $1", p, 1, &f->office))
 		return -1;

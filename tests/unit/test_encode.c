@@ -113,7 +113,8 @@ static void test_compress(void **state)
 	char page[8192];
 	size_t n = 0;
 	while (n + 64 < sizeof page)
-		n += (size_t)snprintf(page + n, sizeof page - n, "<li><a href=\"/cita?service=%zu\">Tràmit</a></li>\n", n);
+		n += (size_t)snprintf(page + n, sizeof page - n, "<li><a href=\"/cita?service=%zu\">Tràmit</a></li>\n",
+				      n);
 	for (int best = 0; best <= 1; best++) {
 		char *gz, *br;
 		size_t gzn, brn;

@@ -345,7 +345,6 @@ static void test_negotiate(void **state)
 
 /* ---- placeholders ---- */
 
-
 /* ---- further languages: from the configuration, partial, falling back per key ---- */
 
 struct further_case {
@@ -364,7 +363,8 @@ static const struct further_case further_cases[] = {
 	{"no file at all", NULL, "DIR: no translations for 'ar' (i18n.languages lists it: add NAME/ar.po files)"},
 	{"a key Catalan lacks", META_AR E("z", "Z"), "DIR/ar.po: 'z' is not in DIR/ca.po"},
 	{"empty", META_AR E("a", ""), "DIR/ar.po: empty translation for 'a'"},
-	{"placeholder changed", META_AR E("a", "ألف {m}"), "DIR/ar.po: 'a' has placeholders '{m}' but DIR/ca.po has '{n}'"},
+	{"placeholder changed", META_AR E("a", "ألف {m}"),
+	 "DIR/ar.po: 'a' has placeholders '{m}' but DIR/ca.po has '{n}'"},
 	{"bad direction", E("lang_name", "x") E("lang_dir", "up"), "DIR: lang_dir of 'ar' is 'up', not ltr or rtl"},
 	{"syntax error", META_AR "msgid \"a\"\n", "DIR/ar.po:7: msgid without msgstr"},
 };
@@ -430,11 +430,12 @@ static void test_further_languages(void **state)
 		const char *list, *fallback;
 		bool ok;
 	} cfg[] = {
-		{"ca,es,en,ar,zh", "en", true}, {"zh", "ca", true},         {"ca,es,ca", "en", false},
-		{"ca,,es", "en", false},        {"ca,EN", "en", false},      {"", "en", false},
-		{"ca,es,", "en", false},        {"catalan", "en", false},    {"ca,es", "ar", false},
-		{"ca,es", "", false},           {"a,b,c", "en", false},
-		{"aa,ab,ac,ad,ae,af,ag,ah,ai,aj,ak,al,am,an,ao,ap,aq", "en", false},
+		{"ca,es,en,ar,zh", "en", true}, {"zh", "ca", true},
+		{"ca,es,ca", "en", false},      {"ca,,es", "en", false},
+		{"ca,EN", "en", false},         {"", "en", false},
+		{"ca,es,", "en", false},        {"catalan", "en", false},
+		{"ca,es", "ar", false},         {"ca,es", "", false},
+		{"a,b,c", "en", false},         {"aa,ab,ac,ad,ae,af,ag,ah,ai,aj,ak,al,am,an,ao,ap,aq", "en", false},
 	};
 	for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
 		int rc = i18n_configure(cfg[i].list, cfg[i].fallback, err, sizeof err);
