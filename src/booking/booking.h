@@ -82,7 +82,7 @@ typedef struct {
 	arena_t *a;          /* where out-strings go */
 	const config_t *cfg; /* [booking], server.public_url */
 	int64_t now;         /* Unix seconds */
-	const char *lang;    /* "ca" | "es" | "en" (model texts) */
+	const char *lang;    /* a language offered (i18n.languages): messages and model texts */
 	/* The actor: a staff member (user_id > 0, staff = true) or a citizen (0, false). */
 	int64_t user_id;
 	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
