@@ -8,6 +8,7 @@
 	X(auth)     /* staff accounts, sessions, tokens, audit, branding */                                            \
 	X(notify)   /* the outbox: mail and SMS */                                                                     \
 	X(catalog)  /* offices, zones, desks, procedures */                                                            \
+	X(people)   /* the citizen record: one person across channels */                                             \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */
 
