@@ -268,7 +268,7 @@ static int create_in_tx(requests_ctx_t *ctx, rq_new_t *x, requests_created_t *ou
 	return rc;
 }
 
-int requests_create(requests_ctx_t *ctx, const requests_input_t *in, requests_created_t *out, fielderr_t *errs)
+int requests_create_tx(requests_ctx_t *ctx, const requests_input_t *in, requests_created_t *out, fielderr_t *errs)
 {
 	memset(out, 0, sizeof *out);
 	rq_new_t x = {0};
@@ -280,9 +280,14 @@ int requests_create(requests_ctx_t *ctx, const requests_input_t *in, requests_cr
 	x.row.due_at = ctx->now + (int64_t)(hours ? hours : 48) * 3600;
 	x.row.now = ctx->now;
 	out->due_at = x.row.due_at;
-	rc = db_begin(ctx->c);
+	return create_in_tx(ctx, &x, out);
+}
+
+int requests_create(requests_ctx_t *ctx, const requests_input_t *in, requests_created_t *out, fielderr_t *errs)
+{
+	int rc = db_begin(ctx->c);
 	if (!rc)
-		rc = create_in_tx(ctx, &x, out);
+		rc = requests_create_tx(ctx, in, out, errs);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc) {

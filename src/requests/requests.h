@@ -66,6 +66,8 @@ typedef struct {
  * its due time from the topic's SLA, its first history row and the acknowledgement to the
  * citizen (code and status link) — one transaction. ERR_INVALID with errs filled. */
 int requests_create(requests_ctx_t *ctx, const requests_input_t *in, requests_created_t *out, fielderr_t *errs);
+/* The same inside the caller's transaction (a chat carried over into a request closes with it). */
+int requests_create_tx(requests_ctx_t *ctx, const requests_input_t *in, requests_created_t *out, fielderr_t *errs);
 
 /* How many requests are overdue now (new or assigned past their due time): what the coordinators'
  * board shows. */
