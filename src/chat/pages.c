@@ -65,6 +65,7 @@ static void start_page(http_req_t *r, int status, form_t *fm)
 			  "open", open, "hours", ch_hours_model(r->db, r->arena, office, r->lang), "requests_url",
 			  ch_requests_url(&ctx, pid));
 	json_object_set_new(m, "has_hours", json_boolean(json_array_size(json_object_get(m, "hours")) > 0));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r))); /* visitors' forms too */
 	form_into(fm, m);
 	http_reply_page(r, status, "chat/start", m);
 }
@@ -136,6 +137,7 @@ static void conversation_get(http_req_t *r)
 		(void)ch_store_seen(r->db, ch.id, ctx.now); /* a reload is a sign of life */
 	json_t *m = ch_conversation_model(&ctx, &ch);
 	json_object_set_new(m, "token", json_string(token));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	json_object_set_new(m, "answers", jpack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "value", "email", "label",
 						http_t(r, "rq_by_email"), "value", "sms", "label", http_t(r, "rq_by_sms"),
 						"value", "phone", "label", http_t(r, "rq_by_phone")));

@@ -22,6 +22,7 @@ void rq_form_page(http_req_t *r, int status, form_t *fm, const char *tpl, json_t
 	json_t *m = jpack("{s:o,s:o,s:o}", "topics", rq_topics_model(r, form_str(r, "topic")), "services",
 			  rq_services_model(r, r->method == HTTP_POST ? form_str(r, "service") : http_query(r, "servei")),
 			  "answers", rq_answer_model(r, r->method == HTTP_POST ? form_str(r, "answer_by") : NULL));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r))); /* visitors' forms too */
 	if (extra) {
 		json_object_update(m, extra);
 		json_decref(extra);
@@ -83,7 +84,7 @@ static void status_page(http_req_t *r, const char *token, const char *contact)
 	int rc = (token && *token) || (contact && *contact) ? rq_get(&ctx, code, token, contact, &q) : ERR_NOT_FOUND;
 	if (rc == ERR_NOT_FOUND) {
 		bool tried = (token && *token) || (contact && *contact);
-		json_t *m = jpack("{s:s,s:b}", "code", code ? code : "", "tried", tried);
+		json_t *m = jpack("{s:s,s:b,s:s}", "code", code ? code : "", "tried", tried, "csrf", http_csrf_token(r));
 		http_reply_page(r, tried ? 404 : 200, "requests/lookup", m);
 		return;
 	}
@@ -93,6 +94,7 @@ static void status_page(http_req_t *r, const char *token, const char *contact)
 	}
 	json_t *m = rq_model(&ctx, &q, false);
 	json_object_set_new(m, "token", json_string(token ? token : ""));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	json_object_set_new(m, "contact", json_string(contact ? contact : ""));
 	json_object_set_new(m, "can_add", json_boolean(str_eq(q.status, "waiting") || str_eq(q.status, "answered")));
 	const char *flag = http_query(r, "nova") ? "rq_created" : http_query(r, "afegit") ? "rq_added" : NULL;
