@@ -13,7 +13,7 @@ static const config_key_t config[] = {
 		       "Minutes a citizen waits in the queue before being offered a deferred request that carries\n"
 		       "the conversation (they may also keep waiting)."),
 	CONFIG_KEY_INT("chat", "max_length", "1000", 10, 1500, "Longest message, in characters."),
-	CONFIG_KEY_INT("chat", "max_per_client", "2", 1, 100,
+	CONFIG_KEY_INT("chat", "max_per_client", "2", 1, 100000,
 		       "Conversations one client address may have going at once (waiting or open)."),
 	CONFIG_KEY_INT("chat", "rate_start", "5", 0, 1000000,
 		       "New conversations (and requests made from one) per minute per client address; 0 for no\n"

@@ -48,6 +48,8 @@ static int audit(ch_ctx_t *ctx, const char *action, int64_t id, const char *deta
 
 /* ---------------------------------------------------------------- events */
 
+static json_t *status_at(ch_ctx_t *ctx, const ch_chat_t *ch, int64_t pos);
+
 void ch_publish(ch_ctx_t *ctx, int64_t chat_id, const char *type, json_t *data)
 {
 	if (!ctx->app || !ctx->app->bus)
@@ -79,12 +81,16 @@ void ch_publish_status(ch_ctx_t *ctx, int64_t chat_id)
 
 void ch_publish_queue(ch_ctx_t *ctx, int64_t office_id)
 {
-	int64_t *ids;
+	ch_chat_t *v;
 	size_t n;
-	if (ch_store_waiting_ids(ctx->c, ctx->a, office_id, &ids, &n))
+	/* One query for the whole queue: each place is the rank in it. */
+	if (ch_store_waiting(ctx->c, ctx->a, office_id, &v, &n))
 		return;
-	for (size_t i = 0; i < n; i++)
-		ch_publish_status(ctx, ids[i]);
+	for (size_t i = 0; i < n; i++) {
+		json_t *d = status_at(ctx, &v[i], (int64_t)i + 1);
+		ch_publish(ctx, v[i].id, "status", d);
+		json_decref(d);
+	}
 }
 
 json_t *ch_msg_json(const ch_msg_t *m)
@@ -108,18 +114,24 @@ const char *ch_requests_url(ch_ctx_t *ctx, int64_t procedure_id)
 	return arena_printf(ctx->a, "%.*s/consulta/nova?servei=%s", (int)n, pub, p.code);
 }
 
-json_t *ch_status_json(ch_ctx_t *ctx, const ch_chat_t *ch)
+/* The status of a chat whose place in the queue is known (0 when not waiting). */
+static json_t *status_at(ch_ctx_t *ctx, const ch_chat_t *ch, int64_t pos)
 {
-	int64_t pos = 0;
 	bool waiting = str_eq(ch->status, "waiting");
-	if (waiting)
-		(void)ch_store_position(ctx->c, ch->office_id, ch->id, &pos); /* 0 shows no place */
 	bool offer = waiting && (ch->offered_at || ctx->now - ch->created_at >= cfg(ctx, "chat.max_wait_min") * 60);
 	json_t *d = jpack("{s:I,s:s,s:I,s:b,s:s,s:s}", "id", (json_int_t)ch->id, "status", ch->status, "position",
-			  (json_int_t)pos, "offer", offer, "outcome", ch->outcome, "request", ch->request_code);
+			  (json_int_t)(waiting ? pos : 0), "offer", offer, "outcome", ch->outcome, "request", ch->request_code);
 	if (offer)
 		json_object_set_new(d, "requests_url", json_string(ch_requests_url(ctx, ch->procedure_id)));
 	return d;
+}
+
+json_t *ch_status_json(ch_ctx_t *ctx, const ch_chat_t *ch)
+{
+	int64_t pos = 0;
+	if (str_eq(ch->status, "waiting"))
+		(void)ch_store_position(ctx->c, ch->office_id, ch->id, &pos); /* 0 shows no place */
+	return status_at(ctx, ch, pos);
 }
 
 /* ---------------------------------------------------------------- links */

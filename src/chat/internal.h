@@ -88,7 +88,8 @@ int ch_store_client_load(db_conn_t *c, const char *client, int64_t *n);
 /* The inbox: chats by status ("waiting" | "open" | "closed"), agent 0 for any; newest last. */
 int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, int limit, ch_chat_t **out,
 		  size_t *n);
-int ch_store_waiting_ids(db_conn_t *c, arena_t *a, int64_t office_id, int64_t **ids, size_t *n);
+/* The office's queue, first come first. */
+int ch_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, ch_chat_t **out, size_t *n);
 /* Waiting chats created before `before` not offered yet, stamped offered_at = now. */
 int ch_store_offer_due(db_conn_t *c, arena_t *a, int64_t before, int64_t now, int64_t **ids, size_t *n);
 /* Chats not closed whose citizen was last seen before `before`. */

@@ -173,11 +173,11 @@ int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, i
 			     p, 3, chat_row, out, n);
 }
 
-int ch_store_waiting_ids(db_conn_t *c, arena_t *a, int64_t office_id, int64_t **ids, size_t *n)
+int ch_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, ch_chat_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id)};
-	return DB_QUERY_ROWS(c, a, "SELECT id FROM chats WHERE office_id = $1 AND status = 'waiting' ORDER BY id LIMIT 500",
-			     p, 1, db_fill_int, ids, n);
+	return DB_QUERY_ROWS(c, a, "SELECT " CHAT_COLS " WHERE office_id = $1 AND status = 'waiting' ORDER BY id LIMIT 500",
+			     p, 1, chat_row, out, n);
 }
 
 int ch_store_offer_due(db_conn_t *c, arena_t *a, int64_t before, int64_t now, int64_t **ids, size_t *n)
