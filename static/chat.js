@@ -107,6 +107,8 @@
 	}
 
 	var es = new EventSource(api + '/events' + q);
+	// The citizen's page says it is still there (a conversation nobody looks at closes after a while).
+	if (!staff) setInterval(catchUp, 60000);
 	es.addEventListener('open', catchUp);
 	es.addEventListener('message', function (e) {
 		addMessage(JSON.parse(e.data));

@@ -58,8 +58,8 @@ int text_clean(arena_t *a, const char *s, size_t max, bool multiline, const char
 			if (p[1] == '\n')
 				len = 2;
 		}
-		if (cp == '\n' && !multiline) {
-			o[k++] = ' ';
+		if (cp == '\n') {
+			o[k++] = multiline ? '\n' : ' ';
 		} else if (hostile(cp, multiline)) {
 			memcpy(o + k, REPLACEMENT, 3);
 			k += 3;

@@ -149,7 +149,7 @@ int ch_identify(ch_ctx_t *ctx, int64_t id, int64_t person_id);
 /* {"status","position","offer","agent","requests_url"} of a chat (position 0 unless waiting). */
 json_t *ch_status_json(ch_ctx_t *ctx, const ch_chat_t *chat);
 json_t *ch_msg_json(const ch_msg_t *m);
-/* The parts of a staff message: [{text}] and [{href, text}] for its http(s) links; a citizen's is
+/* The parts of a message's text (UTF-8, as text_clean leaves it) — for a staff message: [{text}] and [{href, text}] for its http(s) links; a citizen's is
  * one text part (links only from staff). New. */
 json_t *ch_parts(const char *text, bool links);
 /* The requests page for a chat's procedure. Arena. */
