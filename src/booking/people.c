@@ -34,12 +34,13 @@ int bk_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 			e->kind = "appointment";
 			e->ref = v[k].code;
 			e->status = i18n_get(tl->lang, arena_printf(tl->a, "cita_status_%s", v[k].status));
-			e->summary = arena_printf(tl->a, "%s · %s", catalog_procedure_name(&pr, tl->lang),
-						  i18n_get(tl->lang, arena_printf(tl->a, "cita_ch_short_%s", v[k].channel)));
+			e->summary =
+				arena_printf(tl->a, "%s · %s", catalog_procedure_name(&pr, tl->lang),
+					     i18n_get(tl->lang, arena_printf(tl->a, "cita_ch_short_%s", v[k].channel)));
 			e->href = arena_printf(tl->a, "/staff/cita/%s", v[k].code);
 			if (tl->full)
-				e->detail = arena_printf(tl->a, "%s · %s · %s · %s", v[k].name, v[k].id_number, v[k].email,
-							 v[k].phone);
+				e->detail = arena_printf(tl->a, "%s · %s · %s · %s", v[k].name, v[k].id_number,
+							 v[k].email, v[k].phone);
 		}
 		if (rc)
 			return rc;

@@ -355,8 +355,8 @@ int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **
 {
 	db_param_t p[] = {DB_INT(person_id)};
 	return DB_QUERY_ROWS(c, a,
-			     "SELECT " APPT_COLS " FROM appointments WHERE person_id = $1 ORDER BY start_at DESC, id DESC "
-			     "LIMIT 500",
+			     "SELECT " APPT_COLS " FROM appointments WHERE person_id = $1 "
+			     "ORDER BY start_at DESC, id DESC LIMIT 500",
 			     p, 1, appt_fill, out, n);
 }
 

@@ -67,8 +67,8 @@ static void create_api(http_req_t *r)
 	ch_ctx_from_req(&ctx, r);
 	ctx.user = NULL; /* a conversation is always the citizen's */
 	ctx.user_id = 0;
-	ch_input_t in = {jstr(r, "service"), jstr(r, "name"), jstr(r, "email"), jstr(r, "lang"), jstr(r, "text"),
-			 json_is_true(json_object_get(r->json, "transcript"))};
+	ch_input_t in = {jstr(r, "service"), jstr(r, "name"), jstr(r, "email"),
+			 jstr(r, "lang"),    jstr(r, "text"), json_is_true(json_object_get(r->json, "transcript"))};
 	int64_t id = 0;
 	char token[CH_TOKEN_LEN];
 	fielderr_t errs = {0};
@@ -94,8 +94,9 @@ static void create_api(http_req_t *r)
 	if (ch_store_get(r->db, r->arena, id, &ch, NULL) == 0)
 		(void)ch_store_position(r->db, ch.office_id, id, &pos); /* 0: unknown place */
 	http_add_header(r, "Cache-Control", "no-store");
-	http_reply_json(r, 201, jpack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)id, "token", token, "status", "waiting",
-				      "position", (json_int_t)pos));
+	http_reply_json(r, 201,
+			jpack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)id, "token", token, "status", "waiting",
+			      "position", (json_int_t)pos));
 }
 
 static json_t *list_of(ch_ctx_t *ctx, const char *status, int64_t agent)
@@ -109,7 +110,8 @@ static json_t *list_of(ch_ctx_t *ctx, const char *status, int64_t agent)
 		json_t *s = ch_status_json(ctx, &v[i]);
 		json_object_set_new(s, "name", json_string(v[i].name));
 		json_object_set_new(s, "mine", json_boolean(v[i].agent_id == ctx->user_id));
-		json_object_set_new(s, "href", json_string(arena_printf(ctx->a, "/staff/chat/%lld", (long long)v[i].id)));
+		json_object_set_new(s, "href",
+				    json_string(arena_printf(ctx->a, "/staff/chat/%lld", (long long)v[i].id)));
 		json_array_append_new(a, s);
 	}
 	return a;
@@ -120,8 +122,8 @@ static void inbox_api(http_req_t *r)
 	ch_ctx_t ctx;
 	ch_ctx_from_req(&ctx, r);
 	http_add_header(r, "Cache-Control", "no-store");
-	http_reply_json(r, 200, jpack("{s:o,s:o}", "waiting", list_of(&ctx, "waiting", 0), "open",
-				      list_of(&ctx, "open", 0)));
+	http_reply_json(r, 200,
+			jpack("{s:o,s:o}", "waiting", list_of(&ctx, "waiting", 0), "open", list_of(&ctx, "open", 0)));
 }
 
 static void get_api(http_req_t *r)
@@ -250,8 +252,11 @@ static void request_api(http_req_t *r)
 	if (!body_ok(r) || !ch_staff_csrf(r) || !ch_rate_guard(r, "chat.start", "chat.rate_start") ||
 	    !load(r, &ctx, &ch))
 		return;
-	requests_input_t in = {.email = jstr(r, "email"), .phone = jstr(r, "phone"), .answer_by = jstr(r, "answer_by"),
-			       .call_from = jstr(r, "call_from"), .call_to = jstr(r, "call_to")};
+	requests_input_t in = {.email = jstr(r, "email"),
+			       .phone = jstr(r, "phone"),
+			       .answer_by = jstr(r, "answer_by"),
+			       .call_from = jstr(r, "call_from"),
+			       .call_to = jstr(r, "call_to")};
 	requests_created_t out;
 	fielderr_t errs = {0};
 	int rc = ch_defer(&ctx, &ch, &in, &out, &errs);
@@ -259,8 +264,8 @@ static void request_api(http_req_t *r)
 		reply_rc(r, rc, &errs);
 		return;
 	}
-	http_reply_json(r, 201, jpack("{s:s,s:s,s:s}", "code", out.code, "token", out.token, "status_url",
-				      out.status_url));
+	http_reply_json(r, 201,
+			jpack("{s:s,s:s,s:s}", "code", out.code, "token", out.token, "status_url", out.status_url));
 }
 
 static void transcript_api(http_req_t *r)

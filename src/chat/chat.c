@@ -98,8 +98,8 @@ json_t *ch_msg_json(const ch_msg_t *m)
 	char at[TZ_ISO_LEN];
 	tz_format_iso(tz_utc(), m->at, at);
 	bool staff = str_eq(m->sender, "staff");
-	return jpack("{s:I,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)m->id, "from", m->sender, "text", m->text, "at",
-		     at, "author", m->author, "parts", ch_parts(m->text, staff));
+	return jpack("{s:I,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)m->id, "from", m->sender, "text", m->text, "at", at,
+		     "author", m->author, "parts", ch_parts(m->text, staff));
 }
 
 const char *ch_requests_url(ch_ctx_t *ctx, int64_t procedure_id)
@@ -120,7 +120,8 @@ static json_t *status_at(ch_ctx_t *ctx, const ch_chat_t *ch, int64_t pos)
 	bool waiting = str_eq(ch->status, "waiting");
 	bool offer = waiting && (ch->offered_at || ctx->now - ch->created_at >= cfg(ctx, "chat.max_wait_min") * 60);
 	json_t *d = jpack("{s:I,s:s,s:I,s:b,s:s,s:s}", "id", (json_int_t)ch->id, "status", ch->status, "position",
-			  (json_int_t)(waiting ? pos : 0), "offer", offer, "outcome", ch->outcome, "request", ch->request_code);
+			  (json_int_t)(waiting ? pos : 0), "offer", offer, "outcome", ch->outcome, "request",
+			  ch->request_code);
 	if (offer)
 		json_object_set_new(d, "requests_url", json_string(ch_requests_url(ctx, ch->procedure_id)));
 	return d;
@@ -359,7 +360,8 @@ static int transfer_tx(ch_ctx_t *ctx, void *ud)
 	if (!rc)
 		rc = system_line(ctx, &x->chat, x->to ? "ch_sys_transferred" : "ch_sys_queued", "");
 	if (!rc)
-		rc = audit(ctx, "chat.transfer", x->id, x->to ? arena_printf(ctx->a, "user:%lld", (long long)x->to) : "queue");
+		rc = audit(ctx, "chat.transfer", x->id,
+			   x->to ? arena_printf(ctx->a, "user:%lld", (long long)x->to) : "queue");
 	return rc;
 }
 
@@ -408,11 +410,11 @@ static int close_tx(ch_ctx_t *ctx, void *ud)
 	int rc = ch_store_get(ctx->c, ctx->a, x->id, &x->chat, NULL);
 	if (!rc && str_eq(x->chat.status, "closed"))
 		rc = ERR_CONFLICT;
-	if (!rc && ctx->user && str_eq(x->chat.status, "open") && x->chat.agent_id != ctx->user_id &&
-	    !ctx->coordinator)
+	if (!rc && ctx->user && str_eq(x->chat.status, "open") && x->chat.agent_id != ctx->user_id && !ctx->coordinator)
 		rc = ERR_PERM;
 	if (!rc) {
-		int moved = ch_store_move(ctx->c, x->id, x->chat.status, "closed", x->chat.agent_id, x->outcome, ctx->now);
+		int moved =
+			ch_store_move(ctx->c, x->id, x->chat.status, "closed", x->chat.agent_id, x->outcome, ctx->now);
 		rc = moved < 0 ? moved : moved == 0 ? ERR_CONFLICT : 0;
 	}
 	if (!rc)
@@ -473,7 +475,11 @@ static const char *conversation(ch_ctx_t *ctx, const ch_chat_t *ch)
 static int defer_tx(ch_ctx_t *ctx, void *ud)
 {
 	defer_t *x = ud;
-	requests_ctx_t rq = {.c = ctx->c, .a = ctx->a, .cfg = ctx->app->cfg, .now = ctx->now, .lang = x->chat->lang,
+	requests_ctx_t rq = {.c = ctx->c,
+			     .a = ctx->a,
+			     .cfg = ctx->app->cfg,
+			     .now = ctx->now,
+			     .lang = x->chat->lang,
 			     .demo = ctx->demo};
 	requests_input_t in = *x->in;
 	catalog_procedure_t p;
@@ -528,8 +534,9 @@ static int transcript_tx(ch_ctx_t *ctx, void *ud)
 	transcript_t *x = ud;
 	int rc = ch_store_transcript(ctx->c, x->chat->id, x->email);
 	if (!rc && x->person)
-		rc = people_consent_add(ctx->c, x->person, "chat_transcript", i18n_get(x->chat->lang, "ch_transcript_consent"),
-					x->chat->lang, "chat", ctx->now);
+		rc = people_consent_add(ctx->c, x->person, "chat_transcript",
+					i18n_get(x->chat->lang, "ch_transcript_consent"), x->chat->lang, "chat",
+					ctx->now);
 	return rc;
 }
 

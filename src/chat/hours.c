@@ -43,7 +43,8 @@ int ch_open_at(db_conn_t *c, arena_t *a, int64_t office_id, int64_t now, bool *o
 	bool working = nd == 1 && !day[0].closed_reason && !day[0].holiday_scope;
 	if (nh == 0) {
 		for (size_t i = 0; nd == 1 && day[0].open && i < day[0].nintervals; i++)
-			*open = *open || (day[0].intervals[i].open_min <= l.minute && l.minute < day[0].intervals[i].close_min);
+			*open = *open ||
+				(day[0].intervals[i].open_min <= l.minute && l.minute < day[0].intervals[i].close_min);
 		return 0;
 	}
 	int wd = tz_weekday(l.day);
@@ -63,8 +64,8 @@ static bool listed(const cat_proc_t *p, const char *code)
 	return false;
 }
 
-int ch_office_for(db_conn_t *c, arena_t *a, const char *service, int64_t now, int64_t *procedure_id,
-		  int64_t *office_id, bool *open)
+int ch_office_for(db_conn_t *c, arena_t *a, const char *service, int64_t now, int64_t *procedure_id, int64_t *office_id,
+		  bool *open)
 {
 	cat_proc_t p;
 	catalog_office_t *offices;
@@ -109,8 +110,8 @@ json_t *ch_hours_model(db_conn_t *c, arena_t *a, int64_t office_id, const char *
 		tz_hhmm_format(h[i].open_min, from);
 		tz_hhmm_format(h[i].close_min, to);
 		json_array_append_new(arr, jpack("{s:I,s:s,s:s,s:s,s:b}", "id", (json_int_t)h[i].id, "day",
-						 i18n_get(lang, arena_printf(a, "ch_day_%d", h[i].weekday)), "from", from,
-						 "to", to, "holidays", h[i].holidays));
+						 i18n_get(lang, arena_printf(a, "ch_day_%d", h[i].weekday)), "from",
+						 from, "to", to, "holidays", h[i].holidays));
 	}
 	return arr;
 }

@@ -27,10 +27,10 @@ typedef struct {
 	struct app *app; /* settings, the bus (events go out after each commit) */
 	int64_t now;
 	const char *lang;
-	int64_t user_id;                 /* staff (0: the citizen) */
-	const char *user, *user_name;    /* staff e-mail and name */
-	bool coordinator;                /* may act on another agent's conversation */
-	const char *client;              /* the citizen's address, hashed (the per-address cap) */
+	int64_t user_id;              /* staff (0: the citizen) */
+	const char *user, *user_name; /* staff e-mail and name */
+	bool coordinator;             /* may act on another agent's conversation */
+	const char *client;           /* the citizen's address, hashed (the per-address cap) */
 	int (*audit)(void *ud, const char *action, int64_t chat_id, const char *detail);
 	void *audit_ud;
 	bool demo;
@@ -86,8 +86,7 @@ int ch_store_position(db_conn_t *c, int64_t office_id, int64_t id, int64_t *pos)
 int ch_store_agent_load(db_conn_t *c, int64_t agent, int64_t *n);
 int ch_store_client_load(db_conn_t *c, const char *client, int64_t *n);
 /* The inbox: chats by status ("waiting" | "open" | "closed"), agent 0 for any; newest last. */
-int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, int limit, ch_chat_t **out,
-		  size_t *n);
+int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, int limit, ch_chat_t **out, size_t *n);
 /* The office's queue, first come first. */
 int ch_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, ch_chat_t **out, size_t *n);
 /* Waiting chats created before `before` not offered yet, stamped offered_at = now. */
@@ -113,8 +112,8 @@ int ch_open_at(db_conn_t *c, arena_t *a, int64_t office_id, int64_t now, bool *o
 /* The virtual office that serves the procedure now (one listed for it, else any active one): the
  * first open one, else the first. ERR_NOT_FOUND when the procedure has no chat or there is no
  * virtual office. */
-int ch_office_for(db_conn_t *c, arena_t *a, const char *service, int64_t now, int64_t *procedure_id,
-		  int64_t *office_id, bool *open);
+int ch_office_for(db_conn_t *c, arena_t *a, const char *service, int64_t now, int64_t *procedure_id, int64_t *office_id,
+		  bool *open);
 /* The chat hours of the office as a page model: [{day, from, to, holidays}] ("" hours: its opening
  * hours apply). New. */
 json_t *ch_hours_model(db_conn_t *c, arena_t *a, int64_t office_id, const char *lang);
@@ -149,7 +148,8 @@ int ch_identify(ch_ctx_t *ctx, int64_t id, int64_t person_id);
 /* {"status","position","offer","agent","requests_url"} of a chat (position 0 unless waiting). */
 json_t *ch_status_json(ch_ctx_t *ctx, const ch_chat_t *chat);
 json_t *ch_msg_json(const ch_msg_t *m);
-/* The parts of a message's text (UTF-8, as text_clean leaves it) — for a staff message: [{text}] and [{href, text}] for its http(s) links; a citizen's is
+/* The parts of a message's text (UTF-8, as text_clean leaves it) — for a staff message: [{text}]
+ * and [{href, text}] for its http(s) links; a citizen's is
  * one text part (links only from staff). New. */
 json_t *ch_parts(const char *text, bool links);
 /* The requests page for a chat's procedure. Arena. */

@@ -63,10 +63,11 @@ int ch_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 			e->kind = "chat";
 			e->ref = arena_printf(tl->a, "%lld", (long long)v[k].id);
 			e->status = i18n_get(tl->lang, arena_printf(tl->a, "ch_status_%s", v[k].status));
-			e->summary = *v[k].outcome ? arena_printf(tl->a, "%s · %s", catalog_procedure_name(&p, tl->lang),
-								  i18n_get(tl->lang, arena_printf(tl->a, "ch_outcome_%s",
-												  v[k].outcome)))
-						   : catalog_procedure_name(&p, tl->lang);
+			e->summary = *v[k].outcome
+					     ? arena_printf(tl->a, "%s · %s", catalog_procedure_name(&p, tl->lang),
+							    i18n_get(tl->lang, arena_printf(tl->a, "ch_outcome_%s",
+											    v[k].outcome)))
+					     : catalog_procedure_name(&p, tl->lang);
 			e->href = arena_printf(tl->a, "/staff/chat/%lld", (long long)v[k].id);
 			if (!tl->full)
 				continue;
@@ -75,8 +76,8 @@ int ch_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 			rc = ch_store_msgs(c, tl->a, v[k].id, 0, &m, &nm);
 			const char *d = arena_printf(tl->a, "%s · %s", v[k].name, v[k].email);
 			for (size_t j = 0; !rc && j < nm; j++)
-				d = arena_printf(tl->a, "%s\n%s: %s", d, str_eq(m[j].sender, "citizen") ? v[k].name : m[j].author,
-						 m[j].text);
+				d = arena_printf(tl->a, "%s\n%s: %s", d,
+						 str_eq(m[j].sender, "citizen") ? v[k].name : m[j].author, m[j].text);
 			e->detail = d;
 		}
 		if (rc)
@@ -113,7 +114,11 @@ static int demo_hours(db_conn_t *c, arena_t *a, int64_t *office, int64_t *proced
 		*office = o[i].id;
 		for (int d = 1; !rc && d <= 7; d++) {
 			int64_t id;
-			ch_hours_t h = {.office_id = o[i].id, .weekday = d, .open_min = 0, .close_min = 1440, .holidays = true};
+			ch_hours_t h = {.office_id = o[i].id,
+					.weekday = d,
+					.open_min = 0,
+					.close_min = 1440,
+					.holidays = true};
 			rc = ch_store_hours_add(c, &h, &id);
 		}
 	}
@@ -133,10 +138,20 @@ typedef struct {
 
 static const demo_chat_t CHATS[] = {
 	{"Rosa Martí", "", "waiting", "", 120, {"Bon dia, puc demanar el volant per a una altra persona?"}},
-	{"Ahmed Benali", "ahmed.benali@example.org", "open", "", 600,
-	 {"Hola, necessito el volant per a l'escola del meu fill.", "Bon dia! El podeu demanar en línia o a l'OAC. "
-	  "Teniu certificat digital?", "No en tinc."}},
-	{"Carme Vidal", "", "closed", "resolved", 86400,
+	{"Ahmed Benali",
+	 "ahmed.benali@example.org",
+	 "open",
+	 "",
+	 600,
+	 {"Hola, necessito el volant per a l'escola del meu fill.",
+	  "Bon dia! El podeu demanar en línia o a l'OAC. "
+	  "Teniu certificat digital?",
+	  "No en tinc."}},
+	{"Carme Vidal",
+	 "",
+	 "closed",
+	 "resolved",
+	 86400,
 	 {"Quant triga el volant?", "El volant individual es fa al moment, a qualsevol OAC.", "Gràcies!",
 	  "A vosaltres. Bon dia!"}},
 	{"Joan Prats", "", "closed", "abandoned", 2 * 86400, {"Hola?"}},
@@ -144,8 +159,13 @@ static const demo_chat_t CHATS[] = {
 
 static int demo_chat(ch_ctx_t *ctx, const demo_chat_t *d, int64_t office, int64_t procedure, int64_t agent)
 {
-	ch_row_t row = {.token_hash = arena_printf(ctx->a, "demo-%s", d->name), .name = d->name, .email = d->email,
-			.lang = "ca", .client = "demo", .procedure_id = procedure, .office_id = office,
+	ch_row_t row = {.token_hash = arena_printf(ctx->a, "demo-%s", d->name),
+			.name = d->name,
+			.email = d->email,
+			.lang = "ca",
+			.client = "demo",
+			.procedure_id = procedure,
+			.office_id = office,
 			.now = ctx->now - d->ago};
 	int64_t id, mid;
 	int rc = 0;
@@ -156,8 +176,8 @@ static int demo_chat(ch_ctx_t *ctx, const demo_chat_t *d, int64_t office, int64_
 	if (!rc)
 		rc = ch_store_insert(ctx->c, &row, &id);
 	for (int i = 0; !rc && i < 4 && d->lines[i]; i++)
-		rc = ch_store_msg_add(ctx->c, id, i % 2 ? "staff" : "citizen", i % 2 ? agent : 0, i % 2 ? "Informador" : "",
-				      d->lines[i], row.now + 30 * i, &mid);
+		rc = ch_store_msg_add(ctx->c, id, i % 2 ? "staff" : "citizen", i % 2 ? agent : 0,
+				      i % 2 ? "Informador" : "", d->lines[i], row.now + 30 * i, &mid);
 	if (!rc && !str_eq(d->status, "waiting"))
 		rc = ch_store_move(ctx->c, id, "waiting", "open", agent, "", row.now + 20) == 1 ? 0 : ERR_DB;
 	if (!rc && str_eq(d->status, "closed"))
@@ -177,10 +197,14 @@ int ch_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 		rc = demo_hours(c, a, &office, &procedure);
 	if (!rc)
 		rc = ch_store_reply_add(c, procedure, "Volant en línia",
-					"El podeu demanar en línia amb idCAT Mòbil o certificat digital; us arriba al moment.",
+					"El podeu demanar en línia amb idCAT Mòbil o certificat digital; "
+					"us arriba al "
+					"moment.",
 					"demo", now, &id);
 	if (!rc)
-		rc = ch_store_reply_add(c, 0, "Salutació", "Bon dia! Soc l'informador de l'Ajuntament. En què us puc ajudar?",
+		rc = ch_store_reply_add(c, 0, "Salutació",
+					"Bon dia! Soc l'informador de l'Ajuntament. "
+					"En què us puc ajudar?",
 					"demo", now, &id);
 	for (size_t i = 0; !rc && i < sizeof CHATS / sizeof *CHATS; i++)
 		rc = demo_chat(&ctx, &CHATS[i], office, procedure, agent);

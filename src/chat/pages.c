@@ -41,7 +41,8 @@ static void index_get(http_req_t *r)
 		json_array_append_new(list, jpack("{s:s,s:s,s:b}", "code", p[i].code, "name",
 						  catalog_procedure_name(&p[i], r->lang), "open", open));
 	}
-	http_reply_page(r, 200, "chat/index", jpack("{s:o,s:b}", "services", list, "has_services", json_array_size(list) > 0));
+	http_reply_page(r, 200, "chat/index",
+			jpack("{s:o,s:b}", "services", list, "has_services", json_array_size(list) > 0));
 }
 
 /* The start page: the form (open) or the hours and the request link (closed). */
@@ -61,9 +62,9 @@ static void start_page(http_req_t *r, int status, form_t *fm)
 		http_reply_failed(r, rc);
 		return;
 	}
-	json_t *m = jpack("{s:s,s:s,s:b,s:o,s:s}", "service", p.code, "service_name", catalog_procedure_name(&p, r->lang),
-			  "open", open, "hours", ch_hours_model(r->db, r->arena, office, r->lang), "requests_url",
-			  ch_requests_url(&ctx, pid));
+	json_t *m = jpack("{s:s,s:s,s:b,s:o,s:s}", "service", p.code, "service_name",
+			  catalog_procedure_name(&p, r->lang), "open", open, "hours",
+			  ch_hours_model(r->db, r->arena, office, r->lang), "requests_url", ch_requests_url(&ctx, pid));
 	json_object_set_new(m, "has_hours", json_boolean(json_array_size(json_object_get(m, "hours")) > 0));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r))); /* visitors' forms too */
 	form_into(fm, m);
@@ -84,8 +85,8 @@ static void start_post(http_req_t *r)
 	ch_ctx_from_req(&ctx, r);
 	ctx.user = NULL;
 	ctx.user_id = 0;
-	ch_input_t in = {http_param(r, "service"), form_str(r, "name"), form_str(r, "email"), r->lang,
-			 form_text(r, "text"), form_check(r, "transcript")};
+	ch_input_t in = {http_param(r, "service"), form_str(r, "name"),        form_str(r, "email"), r->lang,
+			 form_text(r, "text"),     form_check(r, "transcript")};
 	int64_t id = 0;
 	char token[CH_TOKEN_LEN];
 	fielderr_t errs = {0};
@@ -97,7 +98,8 @@ static void start_post(http_req_t *r)
 	form_on(&fm, "transcript", in.transcript);
 	if (rc == ERR_INVALID || rc == ERR_UNAVAILABLE || rc == ERR_BUSY) {
 		for (size_t i = 0; i < errs.n; i++)
-			form_err(&fm, errs.e[i].field, http_tf(r, "ch_f_%s", errs.e[i].field), http_t(r, errs.e[i].key));
+			form_err(&fm, errs.e[i].field, http_tf(r, "ch_f_%s", errs.e[i].field),
+				 http_t(r, errs.e[i].key));
 		if (rc == ERR_BUSY)
 			form_err(&fm, "name", "ch_f_name", http_t(r, "ch_err_per_client"));
 		start_page(r, rc == ERR_INVALID ? 422 : rc == ERR_BUSY ? 429 : 409, &fm);
@@ -138,9 +140,10 @@ static void conversation_get(http_req_t *r)
 	json_t *m = ch_conversation_model(&ctx, &ch);
 	json_object_set_new(m, "token", json_string(token));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
-	json_object_set_new(m, "answers", jpack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "value", "email", "label",
-						http_t(r, "rq_by_email"), "value", "sms", "label", http_t(r, "rq_by_sms"),
-						"value", "phone", "label", http_t(r, "rq_by_phone")));
+	json_object_set_new(m, "answers",
+			    jpack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "value", "email", "label",
+				  http_t(r, "rq_by_email"), "value", "sms", "label", http_t(r, "rq_by_sms"), "value",
+				  "phone", "label", http_t(r, "rq_by_phone")));
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_page(r, 200, "chat/conversation", m);
 }
@@ -191,8 +194,10 @@ static void request_post(http_req_t *r)
 	const char *token;
 	if (!ch_rate_guard(r, "chat.start", "chat.rate_start") || !load(r, &ctx, &ch, &token))
 		return;
-	requests_input_t in = {.email = form_str(r, "email"), .phone = form_str(r, "phone"),
-			       .answer_by = form_str(r, "answer_by"), .call_from = form_str(r, "call_from"),
+	requests_input_t in = {.email = form_str(r, "email"),
+			       .phone = form_str(r, "phone"),
+			       .answer_by = form_str(r, "answer_by"),
+			       .call_from = form_str(r, "call_from"),
 			       .call_to = form_str(r, "call_to")};
 	requests_created_t out;
 	fielderr_t errs = {0};

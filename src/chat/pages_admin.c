@@ -76,9 +76,11 @@ typedef struct {
 static int reply_add_tx(http_req_t *r, void *ud)
 {
 	admin_t *x = ud;
-	int rc = ch_store_reply_add(r->db, x->procedure_id, x->title, x->body, r->user->email, (int64_t)time(NULL), &x->id);
+	int rc = ch_store_reply_add(r->db, x->procedure_id, x->title, x->body, r->user->email, (int64_t)time(NULL),
+				    &x->id);
 	if (!rc)
-		http_tx_audit(r, "chat.reply.add", arena_printf(r->arena, "chat_reply:%lld", (long long)x->id), x->title);
+		http_tx_audit(r, "chat.reply.add", arena_printf(r->arena, "chat_reply:%lld", (long long)x->id),
+			      x->title);
 	return rc;
 }
 

@@ -74,7 +74,8 @@ static json_t *replies_model(ch_ctx_t *ctx, const ch_chat_t *ch)
 		const char *body = i18n_get(ch->lang, "ch_docs_intro");
 		for (size_t i = 0; i < docs->n; i++)
 			body = arena_printf(ctx->a, "%s\n- %s", body, docs->v[i]);
-		json_array_append_new(a, jpack("{s:s,s:s}", "title", i18n_get(ctx->lang, "ch_insert_docs"), "body", body));
+		json_array_append_new(a,
+				      jpack("{s:s,s:s}", "title", i18n_get(ctx->lang, "ch_insert_docs"), "body", body));
 	}
 	if (full.online_url && *full.online_url)
 		json_array_append_new(a, jpack("{s:s,s:s}", "title", i18n_get(ctx->lang, "ch_insert_link"), "body",
@@ -121,11 +122,10 @@ static void conversation_page(http_req_t *r, int status, const char *notice)
 	json_object_set_new(m, "agents", agents_model(r));
 	json_object_set_new(m, "outcomes", outcomes_model(r));
 	json_object_set_new(m, "mine", json_boolean(ch.agent_id == ctx.user_id));
-	json_object_set_new(m, "can_speak", json_boolean(str_eq(ch.status, "open") &&
-							  (ch.agent_id == ctx.user_id || ctx.coordinator)));
-	if (ch.person_id &&
-	    auth_audit(r, "people.view", arena_printf(r->arena, "person:%lld", (long long)ch.person_id),
-		       arena_printf(r->arena, "chat: %lld", (long long)ch.id)) == 0) {
+	json_object_set_new(m, "can_speak",
+			    json_boolean(str_eq(ch.status, "open") && (ch.agent_id == ctx.user_id || ctx.coordinator)));
+	if (ch.person_id && auth_audit(r, "people.view", arena_printf(r->arena, "person:%lld", (long long)ch.person_id),
+				       arena_printf(r->arena, "chat: %lld", (long long)ch.id)) == 0) {
 		json_t *panel = people_panel(r->app, r->db, r->arena, ch.person_id, r->lang, &rc);
 		if (panel)
 			json_object_set_new(m, "panel", panel);

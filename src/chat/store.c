@@ -18,8 +18,8 @@ static int64_t opt(db_res_t *r, int col)
 
 int ch_store_insert(db_conn_t *c, const ch_row_t *r, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id), DB_TEXT(r->name),
-			  DB_TEXT(r->email),      DB_TEXT(r->lang),          opt_int(r->person_id), DB_INT(r->transcript),
+	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id),  DB_TEXT(r->name),
+			  DB_TEXT(r->email),      DB_TEXT(r->lang),        opt_int(r->person_id), DB_INT(r->transcript),
 			  DB_TEXT(r->client),     DB_INT(r->now)};
 	return db_query_int(c,
 			    "INSERT INTO chats (token_hash, procedure_id, office_id, name, email, lang, person_id, "
@@ -82,7 +82,8 @@ int ch_store_get(db_conn_t *c, arena_t *a, int64_t id, ch_chat_t *out, char toke
 int ch_store_msg_add(db_conn_t *c, int64_t chat_id, const char *sender, int64_t user_id, const char *author,
 		     const char *text, int64_t at, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(chat_id), DB_TEXT(sender), opt_int(user_id), DB_TEXT(author), DB_TEXT(text), DB_INT(at)};
+	db_param_t p[] = {DB_INT(chat_id), DB_TEXT(sender), opt_int(user_id),
+			  DB_TEXT(author), DB_TEXT(text),   DB_INT(at)};
 	return db_query_int(c,
 			    "INSERT INTO chat_messages (chat_id, sender, user_id, author, text, at) "
 			    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -147,8 +148,8 @@ int ch_store_request(db_conn_t *c, int64_t id, const char *code)
 int ch_store_position(db_conn_t *c, int64_t office_id, int64_t id, int64_t *pos)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_INT(id)};
-	return db_query_int(c, "SELECT COUNT(*) FROM chats WHERE office_id = $1 AND status = 'waiting' AND id <= $2",
-			    p, 2, pos);
+	return db_query_int(c, "SELECT COUNT(*) FROM chats WHERE office_id = $1 AND status = 'waiting' AND id <= $2", p,
+			    2, pos);
 }
 
 int ch_store_agent_load(db_conn_t *c, int64_t agent, int64_t *n)
@@ -163,8 +164,7 @@ int ch_store_client_load(db_conn_t *c, const char *client, int64_t *n)
 	return db_query_int(c, "SELECT COUNT(*) FROM chats WHERE client = $1 AND status <> 'closed'", p, 1, n);
 }
 
-int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, int limit, ch_chat_t **out,
-		  size_t *n)
+int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, int limit, ch_chat_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_TEXT(status), DB_INT(agent), DB_INT(limit)};
 	return DB_QUERY_ROWS(c, a,
@@ -176,7 +176,8 @@ int ch_store_list(db_conn_t *c, arena_t *a, const char *status, int64_t agent, i
 int ch_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, ch_chat_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id)};
-	return DB_QUERY_ROWS(c, a, "SELECT " CHAT_COLS " WHERE office_id = $1 AND status = 'waiting' ORDER BY id LIMIT 500",
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " CHAT_COLS " WHERE office_id = $1 AND status = 'waiting' ORDER BY id LIMIT 500",
 			     p, 1, chat_row, out, n);
 }
 
@@ -184,7 +185,8 @@ int ch_store_offer_due(db_conn_t *c, arena_t *a, int64_t before, int64_t now, in
 {
 	db_param_t p[] = {DB_INT(before)};
 	int rc = DB_QUERY_ROWS(c, a,
-			       "SELECT id FROM chats WHERE status = 'waiting' AND created_at < $1 AND offered_at IS NULL "
+			       "SELECT id FROM chats WHERE status = 'waiting' AND created_at < $1 AND offered_at IS "
+			       "NULL "
 			       "ORDER BY id LIMIT 500",
 			       p, 1, db_fill_int, ids, n);
 	for (size_t i = 0; !rc && i < *n; i++) {
@@ -197,15 +199,16 @@ int ch_store_offer_due(db_conn_t *c, arena_t *a, int64_t before, int64_t now, in
 int ch_store_idle(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n)
 {
 	db_param_t p[] = {DB_INT(before)};
-	return DB_QUERY_ROWS(c, a, "SELECT id FROM chats WHERE status <> 'closed' AND seen_at < $1 ORDER BY id LIMIT 500",
-			     p, 1, db_fill_int, ids, n);
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT id FROM chats WHERE status <> 'closed' AND seen_at < $1 ORDER BY id LIMIT 500", p,
+			     1, db_fill_int, ids, n);
 }
 
 int ch_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, ch_chat_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(person_id)};
-	return DB_QUERY_ROWS(c, a, "SELECT " CHAT_COLS " WHERE person_id = $1 ORDER BY id DESC LIMIT 500", p, 1, chat_row,
-			     out, n);
+	return DB_QUERY_ROWS(c, a, "SELECT " CHAT_COLS " WHERE person_id = $1 ORDER BY id DESC LIMIT 500", p, 1,
+			     chat_row, out, n);
 }
 
 #define BLANK_CHATS "UPDATE chats SET name = '', email = '', transcript = 0 WHERE "
@@ -246,7 +249,8 @@ int ch_store_replies(db_conn_t *c, arena_t *a, int64_t procedure_id, ch_reply_t 
 	db_param_t p[] = {DB_INT(procedure_id)};
 	return DB_QUERY_ROWS(c, a,
 			     "SELECT id, procedure_id, title, body FROM chat_replies WHERE procedure_id IS NULL OR "
-			     "procedure_id = $1 OR CAST($1 AS BIGINT) = 0 ORDER BY procedure_id IS NULL, title, id LIMIT 200",
+			     "procedure_id = $1 OR CAST($1 AS BIGINT) = 0 ORDER BY procedure_id IS NULL, title, id "
+			     "LIMIT 200",
 			     p, 1, reply_row, out, n);
 }
 

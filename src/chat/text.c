@@ -23,11 +23,13 @@ json_t *ch_parts(const char *text, bool links)
 	json_t *a = json_array();
 	const char *p = text ? text : "", *start = p;
 	while (links && *p) {
-		bool at_link = (str_starts(p, "https://") || str_starts(p, "http://")) && (p == text || strchr(" \n\t(", p[-1]));
+		bool at_link = (str_starts(p, "https://") || str_starts(p, "http://")) &&
+			       (p == text || strchr(" \n\t(", p[-1]));
 		size_t n = at_link ? link_len(p) : 0;
 		if (n > 8) {
 			if (p > start)
-				json_array_append_new(a, jpack("{s:s%,s:b}", "text", start, (size_t)(p - start), "link", 0));
+				json_array_append_new(a, jpack("{s:s%,s:b}", "text", start, (size_t)(p - start), "link",
+							       0));
 			json_array_append_new(a, jpack("{s:s%,s:s%,s:b}", "text", p, n, "href", p, n, "link", 1));
 			p += n;
 			start = p;
@@ -39,4 +41,3 @@ json_t *ch_parts(const char *text, bool links)
 		json_array_append_new(a, jpack("{s:s,s:b}", "text", start, "link", 0));
 	return a;
 }
-

@@ -79,9 +79,11 @@ json_t *ch_conversation_model(ch_ctx_t *ctx, const ch_chat_t *ch)
 			json_t *j = ch_msg_json(&m[i]);
 			const char *when = people_when(ctx->a, m[i].at); /* "DD/MM/YYYY HH:MM": the time */
 			json_object_set_new(j, "when", json_string(strlen(when) > 11 ? when + 11 : when));
-			json_object_set_new(j, "mine", json_boolean(str_eq(m[i].sender, ctx->user ? "staff" : "citizen")));
+			json_object_set_new(j, "mine",
+					    json_boolean(str_eq(m[i].sender, ctx->user ? "staff" : "citizen")));
 			json_object_set_new(j, "is_system", json_boolean(str_eq(m[i].sender, "system")));
-			json_object_set_new(j, "who", json_string(str_eq(m[i].sender, "citizen") ? ch->name : m[i].author));
+			json_object_set_new(j, "who",
+					    json_string(str_eq(m[i].sender, "citizen") ? ch->name : m[i].author));
 			json_array_append_new(msgs, j);
 		}
 	catalog_procedure_t p;

@@ -99,11 +99,11 @@ typedef struct cap_tl_entry {
 } cap_tl_entry_t;
 typedef struct cap_tl {
 	arena_t *a;
-	const char *lang;     /* "ca" | "es" | "en": the language of summaries */
-	const int64_t *ids;   /* the person's record ids: the record and those merged into it */
+	const char *lang;   /* "ca" | "es" | "en": the language of summaries */
+	const int64_t *ids; /* the person's record ids: the record and those merged into it */
 	size_t nids;
-	bool full;            /* fill detail too (export) */
-	cap_tl_entry_t *v;    /* what the hooks appended (cap_tl_add), any order */
+	bool full;         /* fill detail too (export) */
+	cap_tl_entry_t *v; /* what the hooks appended (cap_tl_add), any order */
 	size_t n, cap;
 } cap_tl_t;
 /* A new zeroed entry at the end of tl->v (its strings: arena_strdup into tl->a). */

@@ -27,8 +27,10 @@ static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 		rc = pe_create(c, a, &(pe_fields_t){two.name, "", NULL, "ca", "45_64", "female"}, two.email, two.phone,
 			       now - 20 * 86400, &second);
 	if (!rc)
-		rc = people_consent_add(c, first, "record", "Accepto que l'Ajuntament guardi les meves dades de contacte "
-					"per atendre les meves gestions.", "ca", "office", now - 40 * 86400);
+		rc = people_consent_add(c, first, "record",
+					"Accepto que l'Ajuntament guardi les meves dades de contacte "
+					"per atendre les meves gestions.",
+					"ca", "office", now - 40 * 86400);
 	if (!rc)
 		rc = db_commit(c);
 	else

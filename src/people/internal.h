@@ -39,8 +39,7 @@ int pe_store_insert(db_conn_t *c, const pe_fields_t *f, int64_t now, int64_t *id
  * record has. */
 int pe_store_update(db_conn_t *c, int64_t id, const pe_fields_t *f, int64_t now);
 /* Adds the contact unless the person's record has its key already. */
-int pe_store_contact_add(db_conn_t *c, int64_t id, const char *kind, const char *value, const char *norm,
-			 int64_t now);
+int pe_store_contact_add(db_conn_t *c, int64_t id, const char *kind, const char *value, const char *norm, int64_t now);
 int pe_store_contact_delete(db_conn_t *c, const int64_t *ids, size_t n, int64_t contact_id);
 int pe_store_consent_add(db_conn_t *c, int64_t id, const char *what, const char *wording, const char *lang,
 			 const char *source, int64_t now);
@@ -58,7 +57,8 @@ int pe_store_erase(db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 /* A new record with f and the contacts (either may be NULL), in the caller's transaction. */
 int pe_create(db_conn_t *c, arena_t *a, const pe_fields_t *f, const char *email, const char *phone, int64_t now,
 	      int64_t *id);
-/* Validates f, cleaning the name and normalising the ID number into a (fields in errs: "name", "id_number", "lang", "age_band", "gender") and fills
+/* Validates f, cleaning the name and normalising the ID number into a (fields in errs: "name",
+ * "id_number", "lang", "age_band", "gender") and fills
  * id_type from the number. */
 bool pe_fields_check(arena_t *a, pe_fields_t *f, fielderr_t *errs);
 /* Merges merged's person into survivor's (both as roots; their own roots are used).

@@ -102,8 +102,7 @@ static void record_page(http_req_t *r, int status, int64_t id, const char *reaso
 	json_object_set_new(person, "has_merges", json_boolean(p.nmerges > 0));
 	json_object_set_new(person, "has_consents", json_boolean(p.nconsents > 0));
 	json_object_set_new(person, "age_label", json_string(*p.age_band ? http_tf(r, "pe_age_%s", p.age_band) : ""));
-	json_object_set_new(person, "gender_label",
-			    json_string(*p.gender ? http_tf(r, "pe_gender_%s", p.gender) : ""));
+	json_object_set_new(person, "gender_label", json_string(*p.gender ? http_tf(r, "pe_gender_%s", p.gender) : ""));
 	json_object_set_new(m, "langs", pe_options(r, "lang", p.lang));
 	json_object_set_new(m, "ages", pe_options(r, "age", p.age_band));
 	json_object_set_new(m, "genders", pe_options(r, "gender", p.gender));
@@ -396,13 +395,14 @@ static void export_pdf(http_req_t *r)
 	json_array_foreach (json_object_get(doc, "timeline"), i, e) {
 		int64_t at = 0;
 		(void)tz_iso_parse(json_string_value(json_object_get(e, "at")), 0, &at); /* 0 shows as "" */
-		json_array_append_new(
-			entries, json_string(arena_printf(
-					 r->arena, "%s · %s %s · %s\n%s", people_when(r->arena, at),
-					 http_tf(r, "pe_kind_%s", json_string_value(json_object_get(e, "kind"))),
-					 json_string_value(json_object_get(e, "ref")),
-					 json_string_value(json_object_get(e, "summary")),
-					 json_string_value(json_object_get(e, "detail")))));
+		json_array_append_new(entries,
+				      json_string(arena_printf(r->arena, "%s · %s %s · %s\n%s",
+							       people_when(r->arena, at),
+							       http_tf(r, "pe_kind_%s",
+								       json_string_value(json_object_get(e, "kind"))),
+							       json_string_value(json_object_get(e, "ref")),
+							       json_string_value(json_object_get(e, "summary")),
+							       json_string_value(json_object_get(e, "detail")))));
 	}
 	json_array_append_new(sections, jpack("{s:s,s:o}", "heading", http_t(r, "pe_timeline"), "paragraphs", entries));
 	json_t *pdf = jpack("{s:s,s:s,s:s,s:s,s:o}", "city", config_str(r->app->cfg, "city.name"), "title",

@@ -131,8 +131,8 @@ static int find_one(db_conn_t *c, arena_t *a, const char *kind, const char *norm
 	return roots_of(c, a, recs, nr, out, n);
 }
 
-int people_find(db_conn_t *c, arena_t *a, const char *id_number, const char *email, const char *phone,
-		int64_t **ids, size_t *n)
+int people_find(db_conn_t *c, arena_t *a, const char *id_number, const char *email, const char *phone, int64_t **ids,
+		size_t *n)
 {
 	const char *keys[3][2] = {{"id", NULL}, {"email", NULL}, {"phone", NULL}};
 	char idn[PEOPLE_ID_MAX];
@@ -248,7 +248,9 @@ int people_link(db_conn_t *c, arena_t *a, const people_input_t *in, int64_t now,
 	if (!found && ambiguous && !*idn)
 		return 0;
 	if (!found) {
-		pe_fields_t f = {.name = name, .id_type = type, .id_number = *idn ? idn : NULL,
+		pe_fields_t f = {.name = name,
+				 .id_type = type,
+				 .id_number = *idn ? idn : NULL,
 				 .lang = lang_ok(in->lang) ? in->lang : "ca"};
 		return pe_create(c, a, &f, email, phone, now, id);
 	}
@@ -355,10 +357,10 @@ json_t *people_json(const people_t *p)
 				      json_string(p->contacts[i].value));
 	for (size_t i = 0; i < p->nconsents; i++) {
 		const people_consent_t *k = &p->consents[i];
-		json_array_append_new(consents, jpack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)k->id, "what",
-						      k->what, "wording", k->wording, "lang", k->lang, "source",
-						      k->source, "given_at", iso(k->given_at), "withdrawn_at",
-						      iso(k->withdrawn_at)));
+		json_array_append_new(consents,
+				      jpack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)k->id, "what", k->what,
+					    "wording", k->wording, "lang", k->lang, "source", k->source, "given_at",
+					    iso(k->given_at), "withdrawn_at", iso(k->withdrawn_at)));
 	}
 	for (size_t i = 0; i < p->nids; i++)
 		json_array_append_new(records, json_integer(p->ids[i]));
@@ -370,8 +372,7 @@ json_t *people_json(const people_t *p)
 
 /* ---------------------------------------------------------------- merges, erasure, export */
 
-int pe_merge(db_conn_t *c, arena_t *a, int64_t survivor, int64_t merged, const char *by, int64_t now,
-	     int64_t *merge_id)
+int pe_merge(db_conn_t *c, arena_t *a, int64_t survivor, int64_t merged, const char *by, int64_t now, int64_t *merge_id)
 {
 	int64_t rs, rm;
 	int rc = pe_store_root(c, survivor, &rs);
@@ -450,12 +451,12 @@ json_t *people_panel(app_t *app, db_conn_t *c, arena_t *a, int64_t person_id, co
 	json_t *tl = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const char *kind = v[i].kind ? v[i].kind : "";
-		json_array_append_new(
-			tl, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)v[i].at, "when",
-				  people_when(a, v[i].at), "kind", kind, "kind_label",
-				  i18n_get(lang, arena_printf(a, "pe_kind_%s", kind)), "ref", v[i].ref ? v[i].ref : "",
-				  "status", v[i].status ? v[i].status : "", "summary", v[i].summary ? v[i].summary : "",
-				  "href", v[i].href ? v[i].href : ""));
+		json_array_append_new(tl, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "at", (json_int_t)v[i].at, "when",
+						people_when(a, v[i].at), "kind", kind, "kind_label",
+						i18n_get(lang, arena_printf(a, "pe_kind_%s", kind)), "ref",
+						v[i].ref ? v[i].ref : "", "status", v[i].status ? v[i].status : "",
+						"summary", v[i].summary ? v[i].summary : "", "href",
+						v[i].href ? v[i].href : ""));
 	}
 	return jpack("{s:o,s:o,s:b}", "person", person, "timeline", tl, "has_timeline", n > 0);
 }

@@ -81,7 +81,7 @@ typedef struct {
 } people_merge_t;
 
 typedef struct {
-	int64_t id; /* the root record */
+	int64_t id;                                                        /* the root record */
 	const char *name, *id_type, *id_number, *lang, *age_band, *gender; /* id_number "" unknown */
 	int64_t created_at, updated_at, erased_at;
 	/* The records of the person: the root first, then those merged into it (directly or not). */
@@ -113,8 +113,8 @@ int people_get(db_conn_t *c, arena_t *a, int64_t id, people_t *out);
 /* The roots of the people matching an ID number, e-mail or phone (any may be NULL or ""; each
  * given one must match), erased people left out, at most 50, newest first. ERR_INVALID when none
  * is given or a given one is not valid. */
-int people_find(db_conn_t *c, arena_t *a, const char *id_number, const char *email, const char *phone,
-		int64_t **ids, size_t *n);
+int people_find(db_conn_t *c, arena_t *a, const char *id_number, const char *email, const char *phone, int64_t **ids,
+		size_t *n);
 
 /* Records that the person agreed to `what`, shown `wording` in lang, through source. */
 int people_consent_add(db_conn_t *c, int64_t person_id, const char *what, const char *wording, const char *lang,

@@ -158,7 +158,8 @@ static void merge_row(db_res_t *r, void *item, arena_t *a)
 int pe_store_merges(db_conn_t *c, arena_t *a, const int64_t *ids, size_t n, people_merge_t **out, size_t *nout)
 {
 	return rows_of(c, a,
-		       "SELECT " MERGE_COLS " FROM people_merges WHERE survivor_id = $1 ORDER BY merged_at DESC, id DESC",
+		       "SELECT " MERGE_COLS
+		       " FROM people_merges WHERE survivor_id = $1 ORDER BY merged_at DESC, id DESC",
 		       ids, n, sizeof **out, merge_row, (void **)out, nout);
 }
 
@@ -174,8 +175,7 @@ int pe_store_by_id_number(db_conn_t *c, const char *id_number, int64_t *id)
 	return db_query_int(c, "SELECT id FROM people WHERE id_number = $1", p, 1, id);
 }
 
-int pe_store_by_contact(db_conn_t *c, arena_t *a, const char *kind, const char *norm, int max, int64_t **out,
-			size_t *n)
+int pe_store_by_contact(db_conn_t *c, arena_t *a, const char *kind, const char *norm, int max, int64_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_TEXT(kind), DB_TEXT(norm), DB_INT(max)};
 	return DB_QUERY_ROWS(c, a,
@@ -194,7 +194,8 @@ int pe_store_insert(db_conn_t *c, const pe_fields_t *f, int64_t now, int64_t *id
 			  DB_TEXT(f->gender ? f->gender : ""),
 			  DB_INT(now)};
 	return db_query_int(c,
-			    "INSERT INTO people (name, id_type, id_number, lang, age_band, gender, created_at, updated_at) "
+			    "INSERT INTO people (name, id_type, id_number, lang, age_band, gender, created_at, "
+			    "updated_at) "
 			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
 			    p, 7, id);
 }
@@ -215,8 +216,7 @@ int pe_store_update(db_conn_t *c, int64_t id, const pe_fields_t *f, int64_t now)
 			   p, 8);
 }
 
-int pe_store_contact_add(db_conn_t *c, int64_t id, const char *kind, const char *value, const char *norm,
-			 int64_t now)
+int pe_store_contact_add(db_conn_t *c, int64_t id, const char *kind, const char *value, const char *norm, int64_t now)
 {
 	db_param_t p[] = {DB_INT(id), DB_TEXT(kind), DB_TEXT(value), DB_TEXT(norm), DB_INT(now)};
 	int64_t n = db_exec(c,
@@ -227,8 +227,7 @@ int pe_store_contact_add(db_conn_t *c, int64_t id, const char *kind, const char 
 }
 
 /* A change to one row of a person's: the statement once per record until one changes a row. */
-static int exec_on_one_of(db_conn_t *c, const char *sql, int np, const int64_t *ids, size_t n, int64_t row,
-			  int64_t now)
+static int exec_on_one_of(db_conn_t *c, const char *sql, int np, const int64_t *ids, size_t n, int64_t row, int64_t now)
 {
 	for (size_t i = 0; i < n; i++) {
 		db_param_t p[] = {DB_INT(ids[i]), DB_INT(row), DB_INT(now)};
@@ -248,8 +247,12 @@ int pe_store_contact_delete(db_conn_t *c, const int64_t *ids, size_t n, int64_t 
 int pe_store_consent_add(db_conn_t *c, int64_t id, const char *what, const char *wording, const char *lang,
 			 const char *source, int64_t now)
 {
-	db_param_t p[] = {DB_INT(id), DB_TEXT(what), DB_TEXT(wording), DB_TEXT(lang ? lang : "ca"),
-			  DB_TEXT(source ? source : ""), DB_INT(now)};
+	db_param_t p[] = {DB_INT(id),
+			  DB_TEXT(what),
+			  DB_TEXT(wording),
+			  DB_TEXT(lang ? lang : "ca"),
+			  DB_TEXT(source ? source : ""),
+			  DB_INT(now)};
 	int64_t n = db_exec(c,
 			    "INSERT INTO person_consents (person_id, what, wording, lang, source, given_at) "
 			    "VALUES ($1, $2, $3, $4, $5, $6)",
@@ -268,9 +271,10 @@ int pe_store_consent_withdraw(db_conn_t *c, const int64_t *ids, size_t n, int64_
 int pe_store_merge(db_conn_t *c, int64_t survivor, int64_t merged, const char *by, int64_t now, int64_t *merge_id)
 {
 	db_param_t p[] = {DB_INT(merged), DB_INT(survivor), DB_INT(now)};
-	int rc = db_exec_any(c,
-			     "UPDATE people SET merged_into = $2, updated_at = $3 WHERE id = $1 AND merged_into IS NULL",
-			     p, 3);
+	int rc =
+		db_exec_any(c,
+			    "UPDATE people SET merged_into = $2, updated_at = $3 WHERE id = $1 AND merged_into IS NULL",
+			    p, 3);
 	if (rc <= 0)
 		return rc < 0 ? rc : ERR_CONFLICT;
 	db_param_t q[] = {DB_INT(survivor), DB_INT(merged), DB_TEXT(by), DB_INT(now)};
@@ -284,12 +288,14 @@ int pe_store_unmerge(db_conn_t *c, const people_merge_t *m, const char *by, int6
 {
 	db_param_t p[] = {DB_INT(m->id), DB_TEXT(by), DB_INT(now)};
 	int rc = db_exec_any(c,
-			     "UPDATE people_merges SET undone_by = $2, undone_at = $3 WHERE id = $1 AND undone_at IS NULL",
+			     "UPDATE people_merges SET undone_by = $2, undone_at = $3 "
+			     "WHERE id = $1 AND undone_at IS NULL",
 			     p, 3);
 	if (rc <= 0)
 		return rc < 0 ? rc : ERR_CONFLICT;
 	db_param_t q[] = {DB_INT(m->merged_id), DB_INT(m->survivor_id), DB_INT(now)};
-	return db_exec_one(c, "UPDATE people SET merged_into = NULL, updated_at = $3 WHERE id = $1 AND merged_into = $2",
+	return db_exec_one(c,
+			   "UPDATE people SET merged_into = NULL, updated_at = $3 WHERE id = $1 AND merged_into = $2",
 			   q, 3);
 }
 

@@ -30,10 +30,10 @@ static const char *next_status(const rq_act_t *act, const rq_t *r)
 	if (str_eq(act->action, "answer"))
 		return open ? (act->ask ? "waiting" : "answered") : NULL;
 	if (str_eq(act->action, "call"))
-		return !open                                  ? NULL
-		       : str_eq(act->outcome, "answered")     ? "answered"
-		       : str_eq(act->outcome, "waiting")      ? "waiting"
-							      : "";
+		return !open                              ? NULL
+		       : str_eq(act->outcome, "answered") ? "answered"
+		       : str_eq(act->outcome, "waiting")  ? "waiting"
+							  : "";
 	if (str_eq(act->action, "add"))
 		return str_eq(cur, "waiting") || str_eq(cur, "answered") ? back : NULL;
 	if (str_eq(act->action, "status")) {
@@ -50,8 +50,8 @@ static const char *next_status(const rq_act_t *act, const rq_t *r)
 /* The checks of an action's own fields (the text is cleaned into *text). */
 static void check_act(requests_ctx_t *ctx, const rq_act_t *act, const rq_t *r, const char **text, fielderr_t *errs)
 {
-	bool needs_text = str_eq(act->action, "note") || str_eq(act->action, "answer") ||
-			  str_eq(act->action, "call") || str_eq(act->action, "add");
+	bool needs_text = str_eq(act->action, "note") || str_eq(act->action, "answer") || str_eq(act->action, "call") ||
+			  str_eq(act->action, "add");
 	*text = "";
 	if (needs_text && (text_clean(ctx->a, act->text, REQUESTS_TEXT_MAX, true, text) || !**text))
 		fielderr_add(errs, "text", "rq_err_text");
@@ -66,8 +66,8 @@ static void check_act(requests_ctx_t *ctx, const rq_act_t *act, const rq_t *r, c
 	    (!*r->phone || !(str_eq(act->outcome, "answered") || str_eq(act->outcome, "waiting") ||
 			     str_eq(act->outcome, "no_answer"))))
 		fielderr_add(errs, "outcome", "rq_err_outcome");
-	if (str_eq(act->action, "status") && !(str_eq(act->to, "waiting") || str_eq(act->to, "closed") ||
-					       str_eq(act->to, "assigned")))
+	if (str_eq(act->action, "status") &&
+	    !(str_eq(act->to, "waiting") || str_eq(act->to, "closed") || str_eq(act->to, "assigned")))
 		fielderr_add(errs, "to", "rq_err_to");
 	if (!str_eq(act->action, "add") && !ctx->user)
 		fielderr_add(errs, "action", "rq_err_action");
@@ -112,7 +112,9 @@ static int act_in_tx(requests_ctx_t *ctx, const rq_t *r, const rq_act_t *act, co
 			.from_status = *to ? r->status : "",
 			.to_status = to,
 			.text = text,
-			.channel = str_eq(act->action, "answer") ? act->channel : str_eq(act->action, "call") ? "phone" : "",
+			.channel = str_eq(act->action, "answer") ? act->channel
+				   : str_eq(act->action, "call") ? "phone"
+								 : "",
 			/* The citizen sees answers, their own additions and the status; never notes. */
 			.public = !str_eq(act->action, "note") && !str_eq(act->action, "assign")};
 	if (!rc)
@@ -210,8 +212,8 @@ int rq_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 			rc = rq_store_events(c, tl->a, v[k].id, true, &ev, &ne);
 			if (rc)
 				return rc;
-			const char *d = arena_printf(tl->a, "%s\n%s · %s · %s", v[k].text, v[k].name, v[k].email,
-						     v[k].phone);
+			const char *d =
+				arena_printf(tl->a, "%s\n%s · %s · %s", v[k].text, v[k].name, v[k].email, v[k].phone);
 			for (size_t j = 0; j < ne; j++)
 				if (*ev[j].text)
 					d = arena_printf(tl->a, "%s\n[%s] %s", d, ev[j].kind, ev[j].text);

@@ -42,8 +42,9 @@ static void create_api(http_req_t *r)
 	char due[TZ_ISO_LEN];
 	tz_format_iso(tz_utc(), out.due_at, due);
 	http_add_header(r, "Cache-Control", "no-store");
-	http_reply_json(r, 201, jpack("{s:s,s:s,s:s,s:s,s:s}", "code", out.code, "token", out.token, "status", "new",
-				      "due_at", due, "status_url", out.status_url));
+	http_reply_json(r, 201,
+			jpack("{s:s,s:s,s:s,s:s,s:s}", "code", out.code, "token", out.token, "status", "new", "due_at",
+			      due, "status_url", out.status_url));
 }
 
 /* The list as JSON: the staff model of each (their events left out). */
@@ -77,8 +78,9 @@ static void overdue_api(http_req_t *r)
 	for (size_t i = 0; i < n; i++) {
 		char due[TZ_ISO_LEN];
 		tz_format_iso(tz_utc(), v[i].due_at, due);
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:b}", "code", v[i].code, "topic", v[i].topic, "status",
-					       v[i].status, "due_at", due, "assigned", v[i].assignee_id != 0));
+		json_array_append_new(a,
+				      jpack("{s:s,s:s,s:s,s:s,s:b}", "code", v[i].code, "topic", v[i].topic, "status",
+					    v[i].status, "due_at", due, "assigned", v[i].assignee_id != 0));
 	}
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 200, jpack("{s:I,s:o}", "count", (json_int_t)count, "requests", a));

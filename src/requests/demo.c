@@ -19,23 +19,36 @@ typedef struct {
 } demo_t;
 
 static const demo_t DEMO[] = {
-	{{"volant-individual", "procedure", "Necessito un volant d'empadronament per a la beca, però no tinc "
-	  "certificat digital. El puc demanar per correu?", "Marta Ferrer Roca", "marta.ferrer@example.cat", NULL,
-	  "email", NULL, NULL, "ca", "web", NULL}, 3600, {{0}}},
+	{{"volant-individual", "procedure",
+	  "Necessito un volant d'empadronament per a la beca, però no tinc "
+	  "certificat digital. El puc demanar per correu?",
+	  "Marta Ferrer Roca", "marta.ferrer@example.cat", NULL, "email", NULL, NULL, "ca", "web", NULL},
+	 3600,
+	 {{0}}},
 	{{NULL, "digital", "No em funciona l'idCAT Mòbil des que vaig canviar de telèfon.", "Josep Serra Pujol", NULL,
-	  "612 345 678", "phone", "10:00", "13:00", "ca", "phone", NULL}, 60 * 3600, {{"assign", "", ""}}},
-	{{"padro-canvi-domicili", "procedure", "Quiero empadronar a mi hija en mi nuevo domicilio. ¿Qué documentos "
-	  "necesito si el piso es de alquiler?", "Lucía Romero Gil", "lucia.romero@example.es", NULL, "email", NULL,
-	  NULL, "es", "web", NULL}, 30 * 3600,
-	 {{"assign", "", ""}, {"answer", "email", "Necessitem saber si el contracte de lloguer és a nom vostre. Ens "
-	  "podeu confirmar?"}}},
-	{{"ibi", "procedure", "I received the property tax bill twice this year.", "Daniel Clark", "d.clark@example.com",
-	  NULL, "email", NULL, NULL, "en", "web", NULL}, 26 * 3600,
-	 {{"assign", "", ""}, {"note", "", "Revisat amb Hisenda: el segon rebut és un duplicat i s'ha anul·lat."},
+	  "612 345 678", "phone", "10:00", "13:00", "ca", "phone", NULL},
+	 60 * 3600,
+	 {{"assign", "", ""}}},
+	{{"padro-canvi-domicili", "procedure",
+	  "Quiero empadronar a mi hija en mi nuevo domicilio. ¿Qué documentos "
+	  "necesito si el piso es de alquiler?",
+	  "Lucía Romero Gil", "lucia.romero@example.es", NULL, "email", NULL, NULL, "es", "web", NULL},
+	 30 * 3600,
+	 {{"assign", "", ""},
+	  {"answer", "email",
+	   "Necessitem saber si el contracte de lloguer és a nom vostre. Ens "
+	   "podeu confirmar?"}}},
+	{{"ibi", "procedure", "I received the property tax bill twice this year.", "Daniel Clark",
+	  "d.clark@example.com", NULL, "email", NULL, NULL, "en", "web", NULL},
+	 26 * 3600,
+	 {{"assign", "", ""},
+	  {"note", "", "Revisat amb Hisenda: el segon rebut és un duplicat i s'ha anul·lat."},
 	  {"answer", "", "The second bill was a duplicate and has been cancelled. You only need to pay the first."}}},
 	{{NULL, "info", "A quina hora obre l'OAC Mar Blava els dissabtes?", "Pere Soler Vila", NULL, "633 222 111",
-	  "phone", "16:00", "18:00", "ca", "phone", NULL}, 5 * 86400,
-	 {{"assign", "", ""}, {"call", "answered", "Li hem dit que els dissabtes està tancada."},
+	  "phone", "16:00", "18:00", "ca", "phone", NULL},
+	 5 * 86400,
+	 {{"assign", "", ""},
+	  {"call", "answered", "Li hem dit que els dissabtes està tancada."},
 	  {"status", "closed", ""}}},
 };
 

@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-extern const char *const rq_topics[5];   /* info procedure digital file other */
-extern const char *const rq_statuses[5]; /* new assigned waiting answered closed */
+extern const char *const rq_topics[5];    /* info procedure digital file other */
+extern const char *const rq_statuses[5];  /* new assigned waiting answered closed */
 extern const char *const rq_answer_by[3]; /* email sms phone */
 bool rq_in(const char *v, const char *const *set, size_t n);
 #define RQ_IN(v, set) rq_in((v), (set), sizeof(set) / sizeof((set)[0]))
@@ -17,7 +17,7 @@ bool rq_in(const char *v, const char *const *set, size_t n);
 typedef struct {
 	int64_t id;
 	const char *code, *topic, *text, *name, *email, *phone, *answer_by, *lang, *status;
-	int64_t procedure_id; /* 0: none */
+	int64_t procedure_id;   /* 0: none */
 	int call_from, call_to; /* -1: no window */
 	int64_t person_id, assignee_id;
 	const char *assignee; /* the assignee's e-mail (filled by rq_model from auth), or "" */

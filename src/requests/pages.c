@@ -19,9 +19,10 @@
 /* The form's model: pickers with the values kept, and the errors. */
 void rq_form_page(http_req_t *r, int status, form_t *fm, const char *tpl, json_t *extra)
 {
-	json_t *m = jpack("{s:o,s:o,s:o}", "topics", rq_topics_model(r, form_str(r, "topic")), "services",
-			  rq_services_model(r, r->method == HTTP_POST ? form_str(r, "service") : http_query(r, "servei")),
-			  "answers", rq_answer_model(r, r->method == HTTP_POST ? form_str(r, "answer_by") : NULL));
+	json_t *m =
+		jpack("{s:o,s:o,s:o}", "topics", rq_topics_model(r, form_str(r, "topic")), "services",
+		      rq_services_model(r, r->method == HTTP_POST ? form_str(r, "service") : http_query(r, "servei")),
+		      "answers", rq_answer_model(r, r->method == HTTP_POST ? form_str(r, "answer_by") : NULL));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r))); /* visitors' forms too */
 	if (extra) {
 		json_object_update(m, extra);
@@ -39,7 +40,8 @@ static void new_get(http_req_t *r)
 
 void rq_form_errors(http_req_t *r, form_t *fm, const fielderr_t *errs)
 {
-	static const char *const keep[] = {"service", "topic", "text", "name", "email", "phone", "call_from", "call_to"};
+	static const char *const keep[] = {"service", "topic", "text",      "name",
+					   "email",   "phone", "call_from", "call_to"};
 	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
 		form_val(fm, keep[i], str_eq(keep[i], "text") ? form_text(r, "text") : form_str(r, keep[i]));
 	for (size_t i = 0; i < errs->n; i++)
@@ -84,7 +86,8 @@ static void status_page(http_req_t *r, const char *token, const char *contact)
 	int rc = (token && *token) || (contact && *contact) ? rq_get(&ctx, code, token, contact, &q) : ERR_NOT_FOUND;
 	if (rc == ERR_NOT_FOUND) {
 		bool tried = (token && *token) || (contact && *contact);
-		json_t *m = jpack("{s:s,s:b,s:s}", "code", code ? code : "", "tried", tried, "csrf", http_csrf_token(r));
+		json_t *m =
+			jpack("{s:s,s:b,s:s}", "code", code ? code : "", "tried", tried, "csrf", http_csrf_token(r));
 		http_reply_page(r, tried ? 404 : 200, "requests/lookup", m);
 		return;
 	}

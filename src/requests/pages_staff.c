@@ -50,8 +50,8 @@ static void queue_page(http_req_t *r, bool overdue)
 						      http_tf(r, "rq_status_%s", rq_statuses[i]), "on",
 						      str_eq(status, rq_statuses[i])));
 	json_t *m = jpack("{s:o,s:b,s:o,s:I,s:b,s:b,s:b}", "requests", list, "has_requests", n > 0, "statuses",
-			  statuses, "overdue_count", (json_int_t)count, "mine", mine, "overdue_view", overdue,
-			  "board", (r->user->role & RQ_BOARD) != 0);
+			  statuses, "overdue_count", (json_int_t)count, "mine", mine, "overdue_view", overdue, "board",
+			  (r->user->role & RQ_BOARD) != 0);
 	http_reply_page(r, 200, "requests/queue", m);
 }
 
@@ -79,7 +79,8 @@ static json_t *sources_model(http_req_t *r, const char *cur)
 /* The staff form: the citizen's, plus where the request came from. */
 static void staff_form(http_req_t *r, int status, form_t *fm)
 {
-	rq_form_page(r, status, fm, "requests/staff_new", jpack("{s:o}", "sources", sources_model(r, form_str(r, "source"))));
+	rq_form_page(r, status, fm, "requests/staff_new",
+		     jpack("{s:o}", "sources", sources_model(r, form_str(r, "source"))));
 }
 
 static void new_get(http_req_t *r)
@@ -155,8 +156,9 @@ static void request_page(http_req_t *r, int status, const char *notice_key)
 	json_object_set_new(m, "can_email", json_boolean(*q.email));
 	json_object_set_new(m, "can_sms", json_boolean(*q.phone && *config_str(r->app->cfg, "sms.gateway_url")));
 	json_object_set_new(m, "can_call", json_boolean(*q.phone));
-	json_object_set_new(m, "is_open", json_boolean(str_eq(q.status, "new") || str_eq(q.status, "assigned") ||
-							str_eq(q.status, "waiting")));
+	json_object_set_new(m, "is_open",
+			    json_boolean(str_eq(q.status, "new") || str_eq(q.status, "assigned") ||
+					 str_eq(q.status, "waiting")));
 	json_object_set_new(m, "is_closed", json_boolean(str_eq(q.status, "closed")));
 	if (notice_key)
 		json_object_set_new(m, "notice", json_string(http_t(r, notice_key)));

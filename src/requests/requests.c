@@ -141,8 +141,8 @@ static int notify_received(requests_ctx_t *ctx, const rq_row_t *r, const char *s
 {
 	if (ctx->demo)
 		return 0;
-	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:s}", "code", r->code, "manage_url", status_url, "status_url",
-			  status_url, "name", r->name, "topic", topic);
+	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:s}", "code", r->code, "manage_url", status_url, "status_url", status_url,
+			  "name", r->name, "topic", topic);
 	notify_msg_t msg = {.kind = "requests_received",
 			    .lang = r->lang,
 			    .to_email = *r->email ? r->email : NULL,
@@ -179,10 +179,10 @@ static int create_in_tx(requests_ctx_t *ctx, rq_new_t *x, requests_created_t *ou
 	rq_event_t e = {.at = ctx->now, .kind = "created", .actor = r->recorded_by, .to_status = "new", .public = true};
 	if (!rc)
 		rc = rq_store_event_add(ctx->c, out->id, &e);
-	out->status_url =
-		arena_printf(ctx->a, "%s/consulta/%s?token=%s", rq_public(ctx), out->code, out->token);
+	out->status_url = arena_printf(ctx->a, "%s/consulta/%s?token=%s", rq_public(ctx), out->code, out->token);
 	if (!rc)
-		rc = notify_received(ctx, r, out->status_url, i18n_get(r->lang, arena_printf(ctx->a, "rq_topic_%s", r->topic)));
+		rc = notify_received(ctx, r, out->status_url,
+				     i18n_get(r->lang, arena_printf(ctx->a, "rq_topic_%s", r->topic)));
 	if (!rc && ctx->audit)
 		rc = ctx->audit(ctx->audit_ud, "requests.create", out->code, r->topic);
 	return rc;

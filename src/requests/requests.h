@@ -29,7 +29,7 @@
 
 /* Who acts and with what settings. */
 typedef struct {
-	db_conn_t *c;        /* borrowed; no transaction open */
+	db_conn_t *c; /* borrowed; no transaction open */
 	arena_t *a;
 	const config_t *cfg; /* [requests], server.public_url */
 	int64_t now;

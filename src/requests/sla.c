@@ -85,4 +85,3 @@ bool requests_sla_valid(const char *spec)
 	int def, t, cat;
 	return sla_walk(spec, NULL, NULL, &def, &t, &cat);
 }
-

@@ -20,16 +20,17 @@ static db_param_t opt_min(int v)
 
 int rq_store_insert(db_conn_t *c, const rq_row_t *r, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(r->code),      DB_TEXT(r->token_hash), DB_TEXT(r->topic),
+	db_param_t p[] = {DB_TEXT(r->code),         DB_TEXT(r->token_hash), DB_TEXT(r->topic),
 			  opt_int(r->procedure_id), DB_TEXT(r->text),       DB_TEXT(r->name),
-			  DB_TEXT(r->email),     DB_TEXT(r->phone),      DB_TEXT(r->answer_by),
-			  opt_min(r->call_from),  opt_min(r->call_to),    DB_TEXT(r->lang),
-			  opt_int(r->person_id), DB_TEXT(r->source),     DB_TEXT(r->recorded_by),
-			  DB_TEXT(r->chat_ref),  DB_INT(r->due_at),      DB_INT(r->now)};
+			  DB_TEXT(r->email),        DB_TEXT(r->phone),      DB_TEXT(r->answer_by),
+			  opt_min(r->call_from),    opt_min(r->call_to),    DB_TEXT(r->lang),
+			  opt_int(r->person_id),    DB_TEXT(r->source),     DB_TEXT(r->recorded_by),
+			  DB_TEXT(r->chat_ref),     DB_INT(r->due_at),      DB_INT(r->now)};
 	return db_query_int(c,
 			    "INSERT INTO requests (code, token_hash, topic, procedure_id, text, name, email, phone, "
 			    "answer_by, call_from, call_to, lang, person_id, source, recorded_by, chat_ref, due_at, "
-			    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+			    "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+			    "$14, "
 			    "$15, $16, $17, $18, $18) RETURNING id",
 			    p, 18, id);
 }
@@ -171,8 +172,9 @@ int rq_store_assign(db_conn_t *c, int64_t id, int64_t user_id, int64_t now)
 int rq_store_escalate(db_conn_t *c, arena_t *a, int64_t now, int64_t **ids, size_t *n)
 {
 	db_param_t p[] = {DB_INT(now)};
-	int rc = DB_QUERY_ROWS(c, a, "SELECT id FROM requests WHERE " OVERDUE " AND escalated_at IS NULL ORDER BY id "
-				     "LIMIT 500",
+	int rc = DB_QUERY_ROWS(c, a,
+			       "SELECT id FROM requests WHERE " OVERDUE " AND escalated_at IS NULL ORDER BY id "
+			       "LIMIT 500",
 			       p, 1, db_fill_int, ids, n);
 	for (size_t i = 0; !rc && i < *n; i++) {
 		db_param_t q[] = {DB_INT((*ids)[i]), DB_INT(now)};
@@ -196,8 +198,7 @@ int rq_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, rq_t **out, 
 
 /* The personal fields of the requests a WHERE clause on requests (r) picks, and their history. */
 #define BLANK_REQUESTS "UPDATE requests SET text = '', name = '', email = '', phone = '' WHERE "
-#define BLANK_EVENTS                                                                                                   \
-	"UPDATE request_events SET text = '' WHERE request_id IN (SELECT id FROM requests WHERE "
+#define BLANK_EVENTS "UPDATE request_events SET text = '' WHERE request_id IN (SELECT id FROM requests WHERE "
 
 int rq_store_erase_person(db_conn_t *c, int64_t person_id)
 {

@@ -41,7 +41,8 @@ bool rq_rate_guard(http_req_t *r, bool create)
 		return true;
 	int retry = 0;
 	if (http_rate_ok(r, create ? "requests.create" : "requests.read",
-			 (int)config_int(r->app->cfg, create ? "requests.rate_create" : "requests.rate_read"), 60, &retry))
+			 (int)config_int(r->app->cfg, create ? "requests.rate_create" : "requests.rate_read"), 60,
+			 &retry))
 		return true;
 	http_reply_error(r, 429, "rate_limited", "rq_err_rate", NULL);
 	return false;

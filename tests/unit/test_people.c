@@ -60,9 +60,15 @@ static void test_phone(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"612 34 56 78", "+34612345678"},  {"0034 612-345-678", "+34612345678"}, {"+34 (612) 345.678", "+34612345678"},
-		{"+44 20 7946 0958", "+442079460958"}, {"93 402 70 00", "+34934027000"}, {"1234567", NULL},
-		{"612345678x", NULL},              {"6123+45678", NULL},                {"1234567890123456", NULL},
+		{"612 34 56 78", "+34612345678"},
+		{"0034 612-345-678", "+34612345678"},
+		{"+34 (612) 345.678", "+34612345678"},
+		{"+44 20 7946 0958", "+442079460958"},
+		{"93 402 70 00", "+34934027000"},
+		{"1234567", NULL},
+		{"612345678x", NULL},
+		{"6123+45678", NULL},
+		{"1234567890123456", NULL},
 	};
 	arena_t *a = arena_new();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -81,9 +87,15 @@ static void test_id(void **state)
 	static const struct {
 		const char *in, *out, *type;
 	} cases[] = {
-		{"12345678z", "12345678Z", "dni"},   {"12.345.678-Z", "12345678Z", "dni"}, {"12345678A", NULL, NULL},
-		{"x1234567l", "X1234567L", "nie"},   {"Y1234567X", "Y1234567X", "nie"},     {"Z1234567A", NULL, NULL},
-		{"AB123456", "AB123456", "passport"}, {"ABCDEFG", NULL, NULL},               {"12ñ", NULL, NULL},
+		{"12345678z", "12345678Z", "dni"},
+		{"12.345.678-Z", "12345678Z", "dni"},
+		{"12345678A", NULL, NULL},
+		{"x1234567l", "X1234567L", "nie"},
+		{"Y1234567X", "Y1234567X", "nie"},
+		{"Z1234567A", NULL, NULL},
+		{"AB123456", "AB123456", "passport"},
+		{"ABCDEFG", NULL, NULL},
+		{"12ñ", NULL, NULL},
 		{"", NULL, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -167,7 +179,7 @@ static void test_link(void **state)
 	fx_t *f = *state;
 	int64_t a = linked(f, "Anna", "12345678Z", "anna@x.cat", NULL);
 	assert_true(a > 0);
-	assert_int_equal(linked(f, "", "12345678z", NULL, NULL), a); /* the same ID number */
+	assert_int_equal(linked(f, "", "12345678z", NULL, NULL), a);       /* the same ID number */
 	assert_int_equal(linked(f, "", NULL, "ANNA+cita@x.cat", NULL), a); /* the e-mail's key */
 	/* The phone given later is added to the record. */
 	assert_int_equal(linked(f, "", "12345678Z", NULL, "612345678"), a);
