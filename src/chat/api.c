@@ -99,31 +99,14 @@ static void create_api(http_req_t *r)
 			      "position", (json_int_t)pos));
 }
 
-static json_t *list_of(ch_ctx_t *ctx, const char *status, int64_t agent)
-{
-	ch_chat_t *v;
-	size_t n;
-	json_t *a = json_array();
-	if (ch_store_list(ctx->c, ctx->a, status, agent, 200, &v, &n))
-		return a;
-	for (size_t i = n; i-- > 0;) {
-		json_t *s = ch_status_json(ctx, &v[i]);
-		json_object_set_new(s, "name", json_string(v[i].name));
-		json_object_set_new(s, "mine", json_boolean(v[i].agent_id == ctx->user_id));
-		json_object_set_new(s, "href",
-				    json_string(arena_printf(ctx->a, "/staff/chat/%lld", (long long)v[i].id)));
-		json_array_append_new(a, s);
-	}
-	return a;
-}
-
 static void inbox_api(http_req_t *r)
 {
 	ch_ctx_t ctx;
 	ch_ctx_from_req(&ctx, r);
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 200,
-			jpack("{s:o,s:o}", "waiting", list_of(&ctx, "waiting", 0), "open", list_of(&ctx, "open", 0)));
+			jpack("{s:o,s:o}", "waiting", ch_inbox_json(&ctx, "waiting", 0, false), "open",
+			      ch_inbox_json(&ctx, "open", 0, false)));
 }
 
 static void get_api(http_req_t *r)

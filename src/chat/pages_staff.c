@@ -20,33 +20,12 @@
 
 #include <string.h>
 
-static json_t *rows(ch_ctx_t *ctx, const char *status, int64_t agent, bool others)
-{
-	ch_chat_t *v;
-	size_t n;
-	json_t *a = json_array();
-	if (ch_store_list(ctx->c, ctx->a, status, agent, 200, &v, &n))
-		return a;
-	for (size_t i = n; i-- > 0;) {
-		if (others && v[i].agent_id == ctx->user_id)
-			continue;
-		catalog_procedure_t p;
-		json_t *s = ch_status_json(ctx, &v[i]);
-		json_object_set_new(s, "name", json_string(v[i].name));
-		json_object_set_new(s, "since", json_string(people_when(ctx->a, v[i].created_at)));
-		if (catalog_procedure_by_id(ctx->c, ctx->a, v[i].procedure_id, &p) == 0)
-			json_object_set_new(s, "service_name", json_string(catalog_procedure_name(&p, ctx->lang)));
-		json_array_append_new(a, s);
-	}
-	return a;
-}
-
 static void inbox_get(http_req_t *r)
 {
 	ch_ctx_t ctx;
 	ch_ctx_from_req(&ctx, r);
-	json_t *w = rows(&ctx, "waiting", 0, false), *mine = rows(&ctx, "open", ctx.user_id, false),
-	       *others = rows(&ctx, "open", 0, true);
+	json_t *w = ch_inbox_json(&ctx, "waiting", 0, false), *mine = ch_inbox_json(&ctx, "open", ctx.user_id, false),
+	       *others = ch_inbox_json(&ctx, "open", 0, true);
 	json_t *m = jpack("{s:o,s:o,s:o,s:b,s:b,s:b,s:b,s:I}", "waiting", w, "mine", mine, "others", others,
 			  "has_waiting", json_array_size(w) > 0, "has_mine", json_array_size(mine) > 0, "has_others",
 			  json_array_size(others) > 0, "coordinator", ctx.coordinator, "max",

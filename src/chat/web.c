@@ -69,6 +69,30 @@ bool ch_staff_csrf(http_req_t *r)
 	return false;
 }
 
+json_t *ch_inbox_json(ch_ctx_t *ctx, const char *status, int64_t agent, bool others)
+{
+	ch_chat_t *v;
+	size_t n;
+	json_t *a = json_array();
+	if (ch_store_list(ctx->c, ctx->a, status, agent, 200, &v, &n))
+		return a;
+	for (size_t i = n; i-- > 0;) {
+		if (others && v[i].agent_id == ctx->user_id)
+			continue;
+		catalog_procedure_t p;
+		json_t *s = ch_status_json(ctx, &v[i]);
+		json_object_set_new(s, "name", json_string(v[i].name));
+		json_object_set_new(s, "mine", json_boolean(v[i].agent_id == ctx->user_id));
+		json_object_set_new(s, "since", json_string(people_when(ctx->a, v[i].created_at)));
+		json_object_set_new(s, "href",
+				    json_string(arena_printf(ctx->a, "/staff/chat/%lld", (long long)v[i].id)));
+		if (catalog_procedure_by_id(ctx->c, ctx->a, v[i].procedure_id, &p) == 0)
+			json_object_set_new(s, "service_name", json_string(catalog_procedure_name(&p, ctx->lang)));
+		json_array_append_new(a, s);
+	}
+	return a;
+}
+
 json_t *ch_conversation_model(ch_ctx_t *ctx, const ch_chat_t *ch)
 {
 	ch_msg_t *m = NULL;

@@ -22,6 +22,9 @@ int64_t ch_path_id(http_req_t *r);
 /* A staff member with a session cookie on a route that citizens use too (RT_NO_CSRF): its CSRF
  * token must be right. False when it has answered 403. */
 bool ch_staff_csrf(http_req_t *r);
+/* The inbox's conversations of a status (agent 0: anyone's; others: leave out the actor's), oldest
+ * first: their status with name, mine, since, href, service_name. New. */
+json_t *ch_inbox_json(ch_ctx_t *ctx, const char *status, int64_t agent, bool others);
 /* The conversation's page model: messages with their parts, the status, the procedure. New. */
 json_t *ch_conversation_model(ch_ctx_t *ctx, const ch_chat_t *ch);
 

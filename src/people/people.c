@@ -326,7 +326,7 @@ int people_timeline(app_t *app, db_conn_t *c, arena_t *a, const people_t *p, con
 	return 0;
 }
 
-static json_t *iso(int64_t t)
+json_t *people_iso(int64_t t)
 {
 	if (!t)
 		return json_null();
@@ -339,9 +339,10 @@ json_t *people_timeline_json(const cap_tl_entry_t *v, size_t n, bool full)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *e = jpack("{s:o,s:s,s:s,s:s,s:s,s:s}", "at", iso(v[i].at), "kind", v[i].kind ? v[i].kind : "",
-				  "ref", v[i].ref ? v[i].ref : "", "status", v[i].status ? v[i].status : "", "summary",
-				  v[i].summary ? v[i].summary : "", "href", v[i].href ? v[i].href : "");
+		json_t *e = jpack("{s:o,s:s,s:s,s:s,s:s,s:s}", "at", people_iso(v[i].at), "kind",
+				  v[i].kind ? v[i].kind : "", "ref", v[i].ref ? v[i].ref : "", "status",
+				  v[i].status ? v[i].status : "", "summary", v[i].summary ? v[i].summary : "", "href",
+				  v[i].href ? v[i].href : "");
 		if (full)
 			json_object_set_new(e, "detail", json_string(v[i].detail ? v[i].detail : ""));
 		json_array_append_new(arr, e);
@@ -360,14 +361,14 @@ json_t *people_json(const people_t *p)
 		json_array_append_new(consents,
 				      jpack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)k->id, "what", k->what,
 					    "wording", k->wording, "lang", k->lang, "source", k->source, "given_at",
-					    iso(k->given_at), "withdrawn_at", iso(k->withdrawn_at)));
+					    people_iso(k->given_at), "withdrawn_at", people_iso(k->withdrawn_at)));
 	}
 	for (size_t i = 0; i < p->nids; i++)
 		json_array_append_new(records, json_integer(p->ids[i]));
 	return jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)p->id, "name", p->name,
 		     "id_type", p->id_type, "id_number", p->id_number, "lang", p->lang, "age_band", p->age_band,
 		     "gender", p->gender, "emails", emails, "phones", phones, "consents", consents, "records", records,
-		     "created_at", iso(p->created_at), "erased", p->erased_at != 0);
+		     "created_at", people_iso(p->created_at), "erased", p->erased_at != 0);
 }
 
 /* ---------------------------------------------------------------- merges, erasure, export */
@@ -418,7 +419,7 @@ json_t *pe_export(app_t *app, db_conn_t *c, arena_t *a, const people_t *p, const
 	size_t n;
 	if (people_timeline(app, c, a, p, lang, true, &v, &n))
 		return NULL;
-	return jpack("{s:o,s:o,s:o}", "exported_at", iso(now), "person", people_json(p), "timeline",
+	return jpack("{s:o,s:o,s:o}", "exported_at", people_iso(now), "person", people_json(p), "timeline",
 		     people_timeline_json(v, n, true));
 }
 

@@ -133,6 +133,8 @@ json_t *people_json(const people_t *p);
 
 /* ---------------------------------------------------------------- for staff pages */
 
+/* An instant as the API gives it: ISO 8601 in UTC ("2026-03-09T08:30:00+00:00"), null for 0. New. */
+json_t *people_iso(int64_t t);
 /* A time as staff pages show it: "DD/MM/YYYY HH:MM" in Europe/Madrid ("" for 0). Arena. */
 const char *people_when(arena_t *a, int64_t t);
 /* The panel staff pages show beside what they attend (a chat, a request, the record's own page):

@@ -135,6 +135,17 @@ static void draw_qr(cairo_t *cr, const char *url, double x, double y, double siz
 	QRcode_free(q);
 }
 
+/* The band with the city's name across the top, then the text colour. */
+static void band(page_t *p, const char *city)
+{
+	cairo_set_source_rgb(p->cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
+	cairo_rectangle(p->cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
+	cairo_fill(p->cr);
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
+	cairo_set_source_rgb(p->cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+}
+
 /* Where it happens: the phone instructions, the video and upload links, or the office. */
 static void draw_where(page_t *p, const json_t *m, const char *channel)
 {
@@ -178,13 +189,7 @@ static void draw(page_t *p, const json_t *m)
 	const json_t *service = json_object_get(m, "service");
 	const char *manage = json_string_value(json_object_get(m, "manage_url"));
 
-	/* The band with the city's name. */
-	cairo_set_source_rgb(cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
-	cairo_rectangle(cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
-	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	band(p, city);
 
 	p->y = 34 * PT_PER_MM;
 	line(p, FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
@@ -275,14 +280,8 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 
 static void draw_document(page_t *p, const json_t *doc)
 {
-	cairo_t *cr = p->cr;
 	const char *city = json_string_value(json_object_get(doc, "city"));
-	cairo_set_source_rgb(cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
-	cairo_rectangle(cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
-	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	band(p, city);
 	p->y = 34 * PT_PER_MM;
 	line(p, FONT " Bold 16", esc(p, json_string_value(json_object_get(doc, "title"))), 4);
 	line(p, FONT " 10", esc(p, json_string_value(json_object_get(doc, "subtitle"))), 12);

@@ -24,13 +24,9 @@ static void create_api(http_req_t *r)
 	}
 	if (!rq_rate_guard(r, true))
 		return;
-	requests_ctx_t ctx;
-	rq_ctx_from_req(&ctx, r);
-	requests_input_t in;
-	rq_input_from_form(r, &in);
 	requests_created_t out;
 	fielderr_t errs = {0};
-	int rc = requests_create(&ctx, &in, &out, &errs);
+	int rc = rq_create_from(r, false, &out, &errs);
 	if (rc == ERR_INVALID) {
 		http_reply_fields(r, 422, "invalid", "rq_err_form", &errs);
 		return;
@@ -45,18 +41,6 @@ static void create_api(http_req_t *r)
 	http_reply_json(r, 201,
 			jpack("{s:s,s:s,s:s,s:s,s:s}", "code", out.code, "token", out.token, "status", "new", "due_at",
 			      due, "status_url", out.status_url));
-}
-
-/* The list as JSON: the staff model of each (their events left out). */
-static json_t *list_json(requests_ctx_t *ctx, rq_t *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *m = rq_model(ctx, &v[i], true);
-		json_object_del(m, "events");
-		json_array_append_new(a, m);
-	}
-	return a;
 }
 
 static void overdue_api(http_req_t *r)
@@ -104,7 +88,7 @@ static void list_api(http_req_t *r)
 		return;
 	}
 	http_add_header(r, "Cache-Control", "no-store");
-	http_reply_json(r, 200, jpack("{s:o}", "requests", list_json(&ctx, v, n)));
+	http_reply_json(r, 200, jpack("{s:o}", "requests", rq_list_json(&ctx, v, n)));
 }
 
 static void get_api(http_req_t *r)

@@ -85,6 +85,8 @@ int rq_act(requests_ctx_t *ctx, const char *code, const char *token, const char 
 /* The status page / API model: {code, status, topic, service, text, answer_by, created_at,
  * due_at, events:[{at, kind, text, channel}]} (public events only for the citizen). New. */
 json_t *rq_model(requests_ctx_t *ctx, const rq_t *r, bool staff);
+/* A queue as JSON: the staff model of each, without their events. New. */
+json_t *rq_list_json(requests_ctx_t *ctx, const rq_t *v, size_t n);
 /* The job: escalates what became overdue (history row, bus event for the board) and purges what
  * was closed longer than requests.keep_days ago. */
 struct app;

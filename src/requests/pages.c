@@ -52,16 +52,9 @@ static void new_post(http_req_t *r)
 {
 	if (!rq_rate_guard(r, true))
 		return;
-	requests_ctx_t ctx;
-	rq_ctx_from_req(&ctx, r);
-	ctx.user = NULL; /* the public form is the citizen's, whoever is signed in */
-	ctx.user_id = 0;
-	requests_input_t in;
-	rq_input_from_form(r, &in);
-	in.source = "web";
 	requests_created_t out;
 	fielderr_t errs = {0};
-	int rc = requests_create(&ctx, &in, &out, &errs);
+	int rc = rq_create_from(r, true, &out, &errs); /* the public form is the citizen's */
 	if (rc == ERR_INVALID) {
 		form_t fm = form_new(r, "rq");
 		rq_form_errors(r, &fm, &errs);
@@ -132,19 +125,8 @@ static void add_post(http_req_t *r)
 	rq_act_t act = {.action = "add", .text = form_text(r, "text")};
 	fielderr_t errs = {0};
 	const char *token = form_str(r, "token"), *contact = form_str(r, "contact");
-	int rc = rq_act(&ctx, http_param(r, "code"), token, contact, &act, &errs);
-	if (rc == ERR_INVALID) {
-		http_reply_error(r, 422, "invalid", "rq_err_text", NULL);
+	if (!rq_act_page(r, rq_act(&ctx, http_param(r, "code"), token, contact, &act, &errs), &errs))
 		return;
-	}
-	if (rc == ERR_CONFLICT) {
-		http_reply_error(r, 409, "bad_state", "rq_err_state", NULL);
-		return;
-	}
-	if (rc) {
-		http_reply_failed(r, rc);
-		return;
-	}
 	if (*token)
 		http_reply_redirect(r, arena_printf(r->arena, "/consulta/%s?token=%s&afegit=1", http_param(r, "code"),
 						    token));

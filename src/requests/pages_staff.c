@@ -38,12 +38,7 @@ static void queue_page(http_req_t *r, bool overdue)
 		http_reply_failed(r, rc);
 		return;
 	}
-	json_t *list = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *m = rq_model(&ctx, &v[i], true);
-		json_object_del(m, "events");
-		json_array_append_new(list, m);
-	}
+	json_t *list = rq_list_json(&ctx, v, n);
 	json_t *statuses = json_array();
 	for (size_t i = 0; i < 5; i++)
 		json_array_append_new(statuses, jpack("{s:s,s:s,s:b}", "value", rq_statuses[i], "label",
@@ -91,13 +86,9 @@ static void new_get(http_req_t *r)
 
 static void new_post(http_req_t *r)
 {
-	requests_ctx_t ctx;
-	rq_ctx_from_req(&ctx, r);
-	requests_input_t in;
-	rq_input_from_form(r, &in);
 	requests_created_t out;
 	fielderr_t errs = {0};
-	int rc = requests_create(&ctx, &in, &out, &errs);
+	int rc = rq_create_from(r, false, &out, &errs);
 	if (rc == ERR_INVALID) {
 		form_t fm = form_new(r, "rq");
 		rq_form_errors(r, &fm, &errs);
@@ -193,19 +184,8 @@ static void action_post(http_req_t *r)
 			.ask = form_check(r, "ask"),
 			.outcome = form_str(r, "outcome")};
 	fielderr_t errs = {0};
-	int rc = rq_act(&ctx, http_param(r, "code"), NULL, NULL, &act, &errs);
-	if (rc == ERR_INVALID) {
-		http_reply_error(r, 422, "invalid", errs.n ? errs.e[0].key : "rq_err_form", NULL);
+	if (!rq_act_page(r, rq_act(&ctx, http_param(r, "code"), NULL, NULL, &act, &errs), &errs))
 		return;
-	}
-	if (rc == ERR_CONFLICT) {
-		http_reply_error(r, 409, "bad_state", "rq_err_state", NULL);
-		return;
-	}
-	if (rc) {
-		http_reply_failed(r, rc);
-		return;
-	}
 	http_reply_redirect(r, arena_printf(r->arena, "/staff/requests/%s?fet=1", http_param(r, "code")));
 }
 

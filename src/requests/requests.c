@@ -250,15 +250,6 @@ int rq_get(requests_ctx_t *ctx, const char *code, const char *token, const char 
 	return ok ? 0 : ERR_NOT_FOUND;
 }
 
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char s[TZ_ISO_LEN];
-	tz_format_iso(tz_utc(), t, s);
-	return json_string(s);
-}
-
 static json_t *events_model(requests_ctx_t *ctx, const rq_t *r, bool staff)
 {
 	rq_event_t *ev = NULL;
@@ -268,13 +259,24 @@ static json_t *events_model(requests_ctx_t *ctx, const rq_t *r, bool staff)
 		return a;
 	for (size_t i = 0; i < n; i++) {
 		const rq_event_t *e = &ev[i];
-		json_t *o = jpack("{s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)e->id, "at", iso(e->at),
-				  "when", people_when(ctx->a, e->at), "kind", e->kind, "kind_label",
+		json_t *o = jpack("{s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)e->id, "at",
+				  people_iso(e->at), "when", people_when(ctx->a, e->at), "kind", e->kind, "kind_label",
 				  i18n_get(ctx->lang, arena_printf(ctx->a, "rq_event_%s", e->kind)), "text", e->text,
 				  "channel", e->channel, "to_status", e->to_status, "public", e->public);
 		if (staff)
 			json_object_set_new(o, "actor", json_string(e->actor));
 		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+json_t *rq_list_json(requests_ctx_t *ctx, const rq_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *m = rq_model(ctx, &v[i], true);
+		json_object_del(m, "events");
+		json_array_append_new(a, m);
 	}
 	return a;
 }
@@ -298,9 +300,9 @@ json_t *rq_model(requests_ctx_t *ctx, const rq_t *r, bool staff)
 			  i18n_get(ctx->lang, arena_printf(ctx->a, "rq_status_%s", r->status)), "topic", r->topic,
 			  "topic_label", i18n_get(ctx->lang, arena_printf(ctx->a, "rq_topic_%s", r->topic)), "service",
 			  service, "service_name", service_name, "text", r->text, "answer_by", r->answer_by,
-			  "call_from", from, "call_to", to, "created_at", iso(r->created_at), "due_at", iso(r->due_at),
-			  "created", people_when(ctx->a, r->created_at), "due", people_when(ctx->a, r->due_at),
-			  "overdue", overdue, "events", events_model(ctx, r, staff));
+			  "call_from", from, "call_to", to, "created_at", people_iso(r->created_at), "due_at",
+			  people_iso(r->due_at), "created", people_when(ctx->a, r->created_at), "due",
+			  people_when(ctx->a, r->due_at), "overdue", overdue, "events", events_model(ctx, r, staff));
 	json_object_set_new(m, "answer_by_label",
 			    json_string(i18n_get(ctx->lang, arena_printf(ctx->a, "rq_by_%s", r->answer_by))));
 	if (staff) {

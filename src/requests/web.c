@@ -4,6 +4,7 @@
 #include "app.h"
 #include "auth/auth.h"
 #include "base/config.h"
+#include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
 #include "catalog/catalog.h"
@@ -79,6 +80,31 @@ static json_t *options(http_req_t *r, const char *const *set, size_t n, const ch
 		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", set[i], "label", http_tf(r, fmt, set[i]), "on",
 					       str_eq(cur, set[i])));
 	return a;
+}
+
+int rq_create_from(http_req_t *r, bool citizen, requests_created_t *out, fielderr_t *errs)
+{
+	requests_ctx_t ctx;
+	rq_ctx_from_req(&ctx, r);
+	requests_input_t in;
+	rq_input_from_form(r, &in);
+	if (citizen) {
+		ctx.user = NULL;
+		ctx.user_id = 0;
+		in.source = "web";
+	}
+	return requests_create(&ctx, &in, out, errs);
+}
+
+bool rq_act_page(http_req_t *r, int rc, const fielderr_t *errs)
+{
+	if (rc == ERR_INVALID)
+		http_reply_error(r, 422, "invalid", errs->n ? errs->e[0].key : "rq_err_form", NULL);
+	else if (rc == ERR_CONFLICT)
+		http_reply_error(r, 409, "bad_state", "rq_err_state", NULL);
+	else if (rc)
+		http_reply_failed(r, rc);
+	return rc == 0;
 }
 
 json_t *rq_topics_model(http_req_t *r, const char *cur)

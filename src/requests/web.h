@@ -24,6 +24,12 @@ json_t *rq_topics_model(http_req_t *r, const char *cur);
 json_t *rq_services_model(http_req_t *r, const char *cur);
 json_t *rq_answer_model(http_req_t *r, const char *cur);
 
+/* requests_create with the form's or the JSON body's fields, by the signed-in staff member or,
+ * with citizen (the public form), always as the citizen, from the web. */
+int rq_create_from(http_req_t *r, bool citizen, requests_created_t *out, fielderr_t *errs);
+/* The answer of a page's action (rq_act's rc): 422 with the first field's message, 409, 404 or
+ * 503; true when rc is 0 and nothing was answered. */
+bool rq_act_page(http_req_t *r, int rc, const fielderr_t *errs);
 /* The request form (requests/new, requests/staff_new) shown with its pickers, fm and what extra
  * adds to the model (taken; may be NULL). */
 void rq_form_page(http_req_t *r, int status, form_t *fm, const char *tpl, json_t *extra);
