@@ -173,9 +173,10 @@ static void check_create(ch_ctx_t *ctx, const ch_input_t *in, create_t *x, field
 {
 	if (text_clean(ctx->a, in->name, CH_NAME_MAX, false, &x->row.name) || !*x->row.name)
 		fielderr_add(errs, "name", "ch_err_name");
-	x->row.email = "";
-	if (in->email && *in->email && !(x->row.email = people_norm_email(ctx->a, in->email, NULL)))
+	const char *email = in->email && *in->email ? people_norm_email(ctx->a, in->email, NULL) : "";
+	if (!email)
 		fielderr_add(errs, "email", "ch_err_email");
+	x->row.email = email ? email : "";
 	if (in->transcript && !*x->row.email && !fielderr_has(errs, "email"))
 		fielderr_add(errs, "email", "ch_err_email_needed");
 	if (text_clean(ctx->a, in->text, (size_t)cfg(ctx, "chat.max_length"), true, &x->text) || !*x->text)

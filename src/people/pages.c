@@ -61,10 +61,11 @@ static json_t *reasons_model(http_req_t *r)
 json_t *pe_options(http_req_t *r, const char *what, const char *cur)
 {
 	static const char *const langs[] = {"ca", "es", "en"};
-	const char *const *set = str_eq(what, "lang") ? langs : str_eq(what, "age") ? people_age_bands : people_genders;
-	size_t n = str_eq(what, "lang") ? 3 : str_eq(what, "age") ? 5 : 4;
+	bool lang = str_eq(what, "lang"), age = str_eq(what, "age");
+	const char *const *set = lang ? langs : age ? people_age_bands : people_genders;
+	size_t n = lang ? sizeof langs / sizeof *langs : age ? 5 : 4;
 	json_t *a = json_array();
-	if (!str_eq(what, "lang"))
+	if (!lang)
 		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", "", "label", http_t(r, "pe_unknown"), "on",
 					       !cur || !*cur));
 	for (size_t i = 0; i < n; i++)

@@ -72,6 +72,9 @@ describe('chat API', () => {
 		const t = await start({ transcript: true });
 		L.assertJsonError(t, 422, 'invalid');
 		assert.ok(t.json().fields.email, 'a transcript needs an e-mail');
+		const bad = await start({ transcript: true, email: 'no-arroba' });
+		L.assertJsonError(bad, 422, 'invalid');
+		assert.match(bad.json().fields.email, /no és correcta/, 'a bad e-mail with a transcript asked: the address is wrong');
 	});
 
 	it('an informer takes it, messages cross both ways over the event stream, typing shows', async () => {
