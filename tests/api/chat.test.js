@@ -228,6 +228,24 @@ describe('chat API', () => {
 });
 
 describe('chat pages without JavaScript', () => {
+	it('the procedure\'s booking page offers its chat and the request form when the catalogue lists them', async () => {
+		for (const lang of ['ca', 'es', 'en']) {
+			const page = await srv.get(`/cita/canal?service=${SERVICE}&lang=${lang}`);
+			L.assertHtml(page, 200, `the procedure's page (${lang})`);
+			assert.match(page.text, new RegExp(`href="/xat/${SERVICE}"`), `the chat is linked (${lang})`);
+			assert.match(page.text, new RegExp(`href="/consulta/nova\\?servei=${SERVICE}"`), `the request form is linked (${lang})`);
+			assert.doesNotMatch(page.text, /cita_other/, `every text is translated (${lang})`);
+		}
+		L.assertHtml(await srv.get(`/xat/${SERVICE}`), 200, 'the chat link leads to its page');
+		const form = await srv.get(`/consulta/nova?servei=${SERVICE}`);
+		L.assertHtml(form, 200, 'the request link leads to the form');
+		assert.match(form.text, new RegExp(`value="${SERVICE}"[^>]*selected`), 'with the procedure chosen');
+		const ibi = await srv.get('/cita/canal?service=ibi');
+		L.assertHtml(ibi, 200, 'a procedure without chat or deferred requests');
+		assert.doesNotMatch(ibi.text, /href="\/xat\//);
+		assert.doesNotMatch(ibi.text, /href="\/consulta\/nova/);
+	});
+
 	it('start form → conversation page → a message by the plain form, shown on reload', async () => {
 		const jar = new L.CookieJar();
 		const page = await srv.get(`/xat/${SERVICE}`, { jar });

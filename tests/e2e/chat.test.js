@@ -103,7 +103,12 @@ test('the chat works without JavaScript: a plain form, new messages on reload', 
 
 test('deferred requests, the citizen record and the chat settings pages are axe-clean', { timeout: 120000 }, async () => {
 	const citizen = await br.page(srv);
-	await citizen.goto('/consulta/nova?servei=volant-individual');
+	await citizen.goto('/cita/canal?service=volant-individual');
+	await a11y(citizen, 'the procedure\'s booking page with its chat and request links');
+	await Promise.all([citizen.waitForNavigation(), citizen.click('a[href="/xat/volant-individual"]')]);
+	assert.equal(new URL(citizen.url()).pathname, '/xat/volant-individual');
+	await citizen.goto('/cita/canal?service=volant-individual');
+	await Promise.all([citizen.waitForNavigation(), citizen.click('a[href="/consulta/nova?servei=volant-individual"]')]);
 	await a11y(citizen, 'request form');
 	await citizen.selectOption('#rq-topic', 'procedure');
 	await citizen.fill('#rq-text', 'Puc demanar el volant per correu?');
