@@ -164,6 +164,8 @@ int bk_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
 int bk_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 
 int bk_store_appt_person(db_conn_t *c, int64_t id, int64_t person_id);
+/* The person record an appointment is linked to (0 when none). */
+int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id);
 /* The appointments linked to one person record, newest start first (at most 500). */
 int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n);
 int bk_store_erase_person(db_conn_t *c, int64_t person_id);

@@ -18,6 +18,12 @@ int bk_link_person(booking_ctx_t *ctx, int64_t appt_id, const bk_person_t *p)
 	return rc;
 }
 
+int64_t booking_person_of(booking_ctx_t *ctx, int64_t appt_id)
+{
+	int64_t person = 0;
+	return bk_store_person_of(ctx->c, appt_id, &person) ? 0 : person;
+}
+
 int bk_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 {
 	for (size_t i = 0; i < tl->nids; i++) {

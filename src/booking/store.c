@@ -351,6 +351,13 @@ int bk_store_appt_person(db_conn_t *c, int64_t id, int64_t person_id)
 	return db_exec_one(c, "UPDATE appointments SET person_id = $2 WHERE id = $1", p, 2);
 }
 
+int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id)
+{
+	db_param_t p[] = {DB_INT(id)};
+	*person_id = 0;
+	return db_query_int(c, "SELECT COALESCE(person_id, 0) FROM appointments WHERE id = $1", p, 1, person_id);
+}
+
 int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(person_id)};

@@ -18,6 +18,7 @@ describe('people', () => {
 	let informer, coord, display;
 	const who = L.people({ from: 81000, random: 100000, name: 'Persona Fitxa', email: 'fitxa' });
 	let person; // { name, id_number, email, phone } of a booking
+	let appt; // its code
 
 	before(async () => {
 		await srv.ready();
@@ -32,6 +33,7 @@ describe('people', () => {
 			body: { service: 'volant-individual', channel: 'in_person', office: 'centre', start, ...person },
 		});
 		assert.equal(b.status, 201, b.text);
+		appt = b.json().code;
 		const q = await srv.request('POST', '/api/v1/requests', {
 			body: { topic: 'info', text: 'Una consulta de la fitxa', name: person.name, email: person.email, answer_by: 'email', lang: 'ca' },
 		});
@@ -52,6 +54,18 @@ describe('people', () => {
 			assert.deepEqual(ats, [...ats].sort((a, b) => b - a), 'newest first');
 			assert.ok(p.timeline.every((e) => e.href.startsWith('/staff/')), 'every entry links to its page');
 		}
+	});
+
+	it('the staff page of an appointment shows the person\'s timeline, audited with the appointment as the reason', async () => {
+		const { jar } = await srv.loginOk(L.DEMO_USERS.informer);
+		const before = Number(L.sql(srv.db, `SELECT COUNT(*) FROM audit_log WHERE action = 'people.view' AND detail = 'appointment: ${appt}'`));
+		const page = await srv.get(`/staff/cita/${appt}`, { jar });
+		L.assertHtml(page, 200, 'the appointment\'s staff page');
+		assert.match(page.text, /class="[^"]*pe-timeline/, 'the timeline is beside the appointment');
+		assert.match(page.text, /href="\/staff\/requests\/[2-9A-Z]{8}"/, 'with the person\'s request from another channel');
+		assert.match(page.text, /href="\/staff\/people\/\d+\?reason=attending/, 'and a link to the record');
+		const after = Number(L.sql(srv.db, `SELECT COUNT(*) FROM audit_log WHERE action = 'people.view' AND detail = 'appointment: ${appt}'`));
+		assert.equal(after, before + 1, 'the view is audited with the appointment as its reason');
 	});
 
 	it('every view needs a reason and is audited with it; only person-facing staff see records', async () => {
