@@ -127,6 +127,22 @@ describe('requests', () => {
 		assert.match(page.text, new RegExp(a.code));
 	});
 
+	it('hostile text in a name and an answer reaches the e-mails as text', async () => {
+		const a = await made({ name: 'Nom <i>cursiva</i> \u202Eevil', email: 'hostil@example.org' });
+		const act = (action, body) => srv.request('POST', `/api/v1/requests/${a.code}/${action}`, { headers: informer, body });
+		assert.equal((await act('assign', {})).status, 200);
+		const r = await act('answer', { channel: 'email', text: 'Vegeu <script>alert(1)</script> & \u202Eaixò' });
+		assert.equal(r.status, 200, r.text);
+		const rows = (col) => L.sql(srv.db, `SELECT ${col} FROM outbox WHERE to_email = 'hostil@example.org' ORDER BY id`);
+		const text = rows('body_text'), html = rows('body_html');
+		assert.match(text, /Vegeu <script>alert\(1\)<\/script> & \uFFFDaixò/, 'the text part shows the answer as typed, the override neutralised');
+		assert.match(text, /Nom <i>cursiva<\/i> \uFFFDevil/, 'and the name');
+		assert.match(html, /Vegeu &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; \uFFFDaixò/, 'the HTML part escapes the answer');
+		assert.match(html, /Nom &lt;i&gt;cursiva&lt;\/i&gt;/, 'and the name');
+		assert.doesNotMatch(html, /<script>|<i>cursiva/, 'no markup of theirs in the HTML');
+		assert.doesNotMatch(text + html, /\u202E/, 'no right-to-left override in any mail');
+	});
+
 	it('the web form and the status page work without JavaScript; hostile text shows as text', async () => {
 		const jar = new L.CookieJar();
 		const r = await srv.postForm('/consulta/nova', { topic: 'other', text: '<img src=x onerror=alert(1)>\u202Etxt', name: 'Web', email: 'web@example.org', answer_by: 'email' }, { jar, formPage: '/consulta/nova' });
