@@ -173,6 +173,10 @@ typedef struct {
  * ERR_CONFLICT ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err);
 
+/* The citizen record (people/people.h) an appointment is linked to: 0 when none (or when it
+ * cannot be read). */
+int64_t booking_person_of(booking_ctx_t *ctx, int64_t appt_id);
+
 /* ---------------------------------------------------------------- one appointment */
 
 typedef struct {

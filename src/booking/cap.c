@@ -84,4 +84,6 @@ const cap_t booking_cap = {
 	.jobs = jobs,
 	.notices = notices,
 	.seeds = seeds,
+	.timeline = bk_timeline,
+	.erase = bk_erase,
 };

@@ -171,6 +171,12 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "options", opts);
 	json_object_set_new(m, "hidden", bk_st_hidden(&st, Q_SERVICE));
 	json_object_set_new(m, "proc_desc", json_string(i18n_pick(r->lang, st.proc.desc)));
+	/* The procedure's other ways to ask, for the citizen: its chat and the deferred request form. */
+	if (f == &BK_CITIZEN && catalog_channels_has(st.proc.channels, "chat"))
+		json_object_set_new(m, "chat_url", json_string(arena_printf(r->arena, "/xat/%s", st.proc.code)));
+	if (f == &BK_CITIZEN && catalog_channels_has(st.proc.channels, "deferred"))
+		json_object_set_new(m, "request_url",
+				    json_string(arena_printf(r->arena, "/consulta/nova?servei=%s", st.proc.code)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors",

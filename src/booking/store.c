@@ -348,6 +348,40 @@ int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, 
 			     p, 4, appt_fill, out, n);
 }
 
+/* ---------------------------------------------------------------- the citizen record */
+
+int bk_store_appt_person(db_conn_t *c, int64_t id, int64_t person_id)
+{
+	db_param_t p[] = {DB_INT(id), DB_INT(person_id)};
+	return db_exec_one(c, "UPDATE appointments SET person_id = $2 WHERE id = $1", p, 2);
+}
+
+int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id)
+{
+	db_param_t p[] = {DB_INT(id)};
+	*person_id = 0;
+	return db_query_int(c, "SELECT COALESCE(person_id, 0) FROM appointments WHERE id = $1", p, 1, person_id);
+}
+
+int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " APPT_COLS " FROM appointments WHERE person_id = $1 "
+			     "ORDER BY start_at DESC, id DESC LIMIT 500",
+			     p, 1, appt_fill, out, n);
+}
+
+int bk_store_erase_person(db_conn_t *c, int64_t person_id)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	int64_t n = db_exec(c,
+			    "UPDATE appointments SET name = '', id_number = '', email = '', phone = '' "
+			    "WHERE person_id = $1",
+			    p, 1);
+	return n < 0 ? (int)n : 0;
+}
+
 int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n)
 {
 	db_param_t p[] = {DB_INT(before)};

@@ -158,6 +158,17 @@ static void draw_qr(cairo_t *cr, const char *url, double x, double y, double siz
 	QRcode_free(q);
 }
 
+/* The band with the city's name across the top, then the text colour. */
+static void band(page_t *p, const char *city)
+{
+	cairo_set_source_rgb(p->cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
+	cairo_rectangle(p->cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
+	cairo_fill(p->cr);
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
+	cairo_set_source_rgb(p->cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+}
+
 /* Where it happens: the phone instructions, the video and upload links, or the office. */
 static void draw_where(page_t *p, const json_t *m, const char *channel)
 {
@@ -201,13 +212,7 @@ static void draw(page_t *p, const json_t *m)
 	const json_t *service = json_object_get(m, "service");
 	const char *manage = json_string_value(json_object_get(m, "manage_url"));
 
-	/* The band with the city's name. */
-	cairo_set_source_rgb(cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
-	cairo_rectangle(cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
-	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	band(p, city);
 
 	p->y = 34 * PT_PER_MM;
 	line(p, FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
@@ -248,19 +253,15 @@ static void draw(page_t *p, const json_t *m)
 	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8", esc(p, tr(p, "pdf_footer")));
 }
 
-int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *len)
+/* Draws m with draw on A4 pages into a new PDF buffer: one at a time, with the process's fonts. */
+static int render(void (*draw_fn)(page_t *, const json_t *), const json_t *m, const char *lang, const char *title,
+		  unsigned char **out, size_t *len)
 {
-	const char *code = json_string_value(json_object_get(m, "code"));
-	if (!json_is_object(m) || !code || !*code)
-		return ERR_INVALID;
-	if (!i18n_supported(lang))
-		lang = i18n_default();
 	buf_t b;
 	buf_init(&b, PDF_MAX);
 	pthread_mutex_lock(&pdf_mu);
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &b, PAGE_W, PAGE_H);
 	arena_t *a = arena_new();
-	const char *title = arena_printf(a, "%s %s", i18n_get(lang, "pdf_title"), code);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Finestreta");
 	cairo_t *cr = cairo_create(s);
@@ -273,7 +274,7 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 	pango_context_set_base_dir(pc, rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
 	pango_cairo_update_context(cr, pc);
 	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .rtl = rtl, .width = PAGE_W - 2 * MARGIN};
-	draw(&p, m);
+	draw_fn(&p, m);
 	cairo_show_page(cr);
 	g_object_unref(pc);
 	cairo_destroy(cr);
@@ -288,6 +289,55 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 	}
 	*out = (unsigned char *)buf_detach(&b, len);
 	return 0;
+}
+
+int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *len)
+{
+	const char *code = json_string_value(json_object_get(m, "code"));
+	if (!json_is_object(m) || !code || !*code)
+		return ERR_INVALID;
+	if (!i18n_supported(lang))
+		lang = i18n_default();
+	char title[128];
+	snprintf(title, sizeof title, "%s %s", i18n_get(lang, "pdf_title"), code);
+	return render(draw, m, lang, title, out, len);
+}
+
+/* ---------------------------------------------------------------- a readable document */
+
+static void draw_document(page_t *p, const json_t *doc)
+{
+	const char *city = json_string_value(json_object_get(doc, "city"));
+	band(p, city);
+	p->y = 34 * PT_PER_MM;
+	line(p, FONT " Bold 16", esc(p, json_string_value(json_object_get(doc, "title"))), 4);
+	line(p, FONT " 10", esc(p, json_string_value(json_object_get(doc, "subtitle"))), 12);
+	size_t i, j;
+	const json_t *sec, *item;
+	json_array_foreach (json_object_get(doc, "sections"), i, sec) {
+		line(p, FONT " Bold 13", esc(p, json_string_value(json_object_get(sec, "heading"))), 6);
+		json_array_foreach (json_object_get(sec, "rows"), j, item) {
+			const char *v = json_string_value(json_object_get(item, "value"));
+			if (!v || !*v)
+				continue;
+			line(p, FONT " Bold 9", esc(p, json_string_value(json_object_get(item, "label"))), 1);
+			line(p, FONT " 11", esc(p, v), 6);
+		}
+		json_array_foreach (json_object_get(sec, "paragraphs"), j, item)
+			line(p, FONT " 10", esc(p, json_string_value(item)), 5);
+		p->y += 8;
+	}
+	const char *footer = json_string_value(json_object_get(doc, "footer"));
+	if (footer)
+		line(p, FONT " 8", esc(p, footer), 0);
+}
+
+int pdf_document(const json_t *doc, unsigned char **out, size_t *len)
+{
+	const char *title = json_string_value(json_object_get(doc, "title"));
+	if (!json_is_object(doc) || !title)
+		return ERR_INVALID;
+	return render(draw_document, doc, i18n_default(), title, out, len);
 }
 
 /* LeakSanitizer (the ASan build of `make check`) asks the program for its suppressions: fontconfig
