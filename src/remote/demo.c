@@ -33,16 +33,16 @@ typedef struct {
 
 static const demo_t DEMO[] = {
 	/* The room is open now: the call started five minutes ago. */
-	{"video", "Núria Ferrer Costa", "71234567R", "nuria.ferrer@example.cat", "+34611222333", "ca", -5, 20, true, false,
+	{"video", "Núria Ferrer Costa", "71234567W", "nuria.ferrer@example.cat", "+34611222333", "ca", -5, 20, true, false,
 	 false, true},
-	{"phone", "Pau Serra Roig", "33445566Y", "pau.serra@example.cat", "+34622333444", "ca", 25, 15, true, true, false,
+	{"phone", "Pau Serra Roig", "33445566R", "pau.serra@example.cat", "+34622333444", "ca", 25, 15, true, true, false,
 	 true},
-	{"video", "Lucía Martín Vega", "45678912J", "lucia.martin@example.cat", "+34633444555", "es", 120, 20, true, false,
+	{"video", "Lucía Martín Vega", "45678912S", "lucia.martin@example.cat", "+34633444555", "es", 120, 20, true, false,
 	 false, false},
 	{"phone", "Omar Benali", "X1234567L", "omar.benali@example.com", "+34644555666", "es", 24 * 60, 15, false, false,
 	 false, false},
 	/* Earlier contact of the first citizen: a phone call yesterday, attended and done. */
-	{"phone", "Núria Ferrer Costa", "71234567R", "nuria.ferrer@example.cat", "+34611222333", "ca", -24 * 60, 15, true,
+	{"phone", "Núria Ferrer Costa", "71234567W", "nuria.ferrer@example.cat", "+34611222333", "ca", -24 * 60, 15, true,
 	 false, true, false},
 };
 

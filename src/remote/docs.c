@@ -344,11 +344,29 @@ bool rm_stored_valid(const char *name)
 	return true;
 }
 
+/* mkdir -p, private to the service. */
+static int mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; !rc && *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0700) != 0 && errno != EEXIST)
+				rc = -1;
+			*s = '/';
+		}
+	if (!rc && mkdir(p, 0700) != 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 int rm_file_write(const char *dir, const char *name, const void *p, size_t n)
 {
 	if (!rm_stored_valid(name))
 		return ERR_INVALID;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	if (mkdirs(dir) != 0)
 		return ERR_IO;
 	char *tmp = xasprintf("%s/.%s.tmp", dir, name), *path = xasprintf("%s/%s", dir, name);
 	int rc = 0;
