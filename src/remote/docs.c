@@ -198,6 +198,10 @@ static bool dropped(const unsigned char *s, size_t len)
 const char *rm_doc_name(arena_t *a, const char *filename, const char *type)
 {
 	const char *f = filename ? filename : "";
+	/* The last path component only (a browser may send C:\\…\\name). */
+	for (const char *p = f; *p; p++)
+		if (*p == '/' || *p == '\\')
+			f = p + 1;
 	size_t n = strlen(f);
 	char *stem = arena_alloc(a, n + 1);
 	size_t k = 0;
@@ -293,6 +297,7 @@ int rm_doc_open(const rm_keyring_t *k, const char *ad, const unsigned char *p, s
 	crypto_secretstream_xchacha20poly1305_state st;
 	if (crypto_secretstream_xchacha20poly1305_init_pull(&st, p + 12, key) != 0)
 		return ERR_INVALID;
+	size_t had = out->len; /* a failure leaves out as it was: no partial plaintext */
 	unsigned char *chunk = xmalloc(CHUNK);
 	size_t off = HEAD_LEN;
 	bool first = true, final = false;
@@ -318,6 +323,12 @@ int rm_doc_open(const rm_keyring_t *k, const char *ad, const unsigned char *p, s
 	}
 	if (!rc && off != n)
 		rc = ERR_INVALID; /* bytes after the final chunk */
+	if (rc) {
+		if (out->data)
+			sodium_memzero(out->data + had, out->len - had);
+		out->len = had;
+		rc = ERR_INVALID;
+	}
 	sodium_memzero(chunk, CHUNK);
 	sodium_memzero(&st, sizeof st);
 	free(chunk);
