@@ -145,7 +145,8 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	if (tok && remote)
 		json_object_set_new(m, "docs_url", json_string(arena_printf(ctx->a, "%s/docs/%s%s", base, b->code, q)));
 	if (tok && str_eq(b->channel, "video"))
-		json_object_set_new(m, "video_url", json_string(arena_printf(ctx->a, "%s/video/%s%s", base, b->code, q)));
+		json_object_set_new(m, "video_url",
+				    json_string(arena_printf(ctx->a, "%s/video/%s%s", base, b->code, q)));
 	json_object_set_new(m, "booked_by", json_string(b->booked_by && *b->booked_by ? b->booked_by : "citizen"));
 	json_object_set_new(m, "sequence", json_integer(b->sequence));
 	json_object_set_new(m, "cancellable", json_boolean(str_eq(b->status, "booked") && b->start_at > ctx->now));

@@ -347,7 +347,8 @@ int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **id
 {
 	db_param_t p[] = {DB_INT(before)};
 	return DB_QUERY_ROWS(c, a,
-			     "SELECT id FROM appointments WHERE status = 'booked' AND channel = 'in_person' AND start_at <= $1 ORDER BY "
+			     "SELECT id FROM appointments WHERE status = 'booked' AND channel = 'in_person' AND "
+			     "start_at <= $1 ORDER BY "
 			     "start_at, id "
 			     "LIMIT 500",
 			     p, 1, db_fill_int, ids, n);
@@ -432,7 +433,8 @@ int bk_store_contacts(db_conn_t *c, arena_t *a, const booking_t *b, int limit, b
 	db_param_t p[] = {DB_INT(b->id), DB_TEXT(b->id_number ? b->id_number : ""), DB_TEXT(b->email ? b->email : ""),
 			  DB_TEXT(b->phone ? b->phone : ""), DB_INT(limit)};
 	return DB_QUERY_ROWS(c, a,
-			     "SELECT " APPT_COLS " FROM appointments WHERE id <> $1 AND ((id_number <> '' AND id_number = $2) "
+			     "SELECT " APPT_COLS
+			     " FROM appointments WHERE id <> $1 AND ((id_number <> '' AND id_number = $2) "
 			     "OR (email <> '' AND email = $3) OR (phone <> '' AND phone = $4)) "
 			     "ORDER BY start_at DESC, id DESC LIMIT $5",
 			     p, 5, appt_fill, out, n);

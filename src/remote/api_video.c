@@ -27,32 +27,22 @@
 /* Access, the rate limit and the window; false when answered. */
 static bool room_api(http_req_t *r, rm_acc_t *x)
 {
-	if (!rm_rate(r))
+	if (!rm_enter(r, x))
 		return false;
-	int rc = rm_access(r, x);
-	if (rc) {
-		rm_reply_access(r, rc);
-		return false;
-	}
 	if (!str_eq(x->b.channel, "video")) {
 		http_reply_error(r, 404, "not_found", "rm_err_not_video", NULL);
 		return false;
 	}
 	if (!rm_active(&x->b)) {
-		http_reply_error(r, 409, "not_active", str_eq(x->b.status, "cancelled") ? "rm_err_cancelled" : "rm_err_over",
-				 NULL);
+		http_reply_error(r, 409, "not_active",
+				 str_eq(x->b.status, "cancelled") ? "rm_err_cancelled" : "rm_err_over", NULL);
 		return false;
 	}
 	if (rm_window(r->app->cfg, &x->b, x->ctx.now, NULL, NULL) != RM_OPEN) {
 		http_reply_error(r, 403, "outside_window", "rm_err_outside", NULL);
 		return false;
 	}
-	/* A staff session's POST carries its CSRF token (the routes are open to token holders). */
-	if (x->staff && r->method == HTTP_POST && !r->user->bearer && !http_csrf_ok(r)) {
-		http_reply_error(r, 403, "csrf", "err_csrf", NULL);
-		return false;
-	}
-	return true;
+	return rm_staff_csrf(r, x);
 }
 
 /* "remote.room.CODE.SIDE" (lower case). */
@@ -105,7 +95,8 @@ static void ice_get(http_req_t *r)
 	char user[RM_TURN_USER_MAX], pass[RM_TURN_PASS_MAX];
 	if (json_array_size(turn) &&
 	    rm_turn_credentials(config_str(cfg, "video.turn_secret"), expires, x.b.code, user, pass) == 0)
-		json_array_append_new(servers, jpack("{s:o,s:s,s:s}", "urls", turn, "username", user, "credential", pass));
+		json_array_append_new(servers,
+				      jpack("{s:o,s:s,s:s}", "urls", turn, "username", user, "credential", pass));
 	else
 		json_decref(turn);
 	char iso[TZ_ISO_LEN];
@@ -180,7 +171,8 @@ static void signal_post(http_req_t *r)
 	}
 	char *text = json_dumps(body ? body : json_object(), JSON_COMPACT);
 	sig_t s = {.x = &x, .kind = kind, .body = text ? arena_strdup(r->arena, text) : "{}"};
-	s.connected = x.staff && str_eq(kind, "media") && str_eq(json_string_value(json_object_get(body, "state")), "connected");
+	s.connected = x.staff && str_eq(kind, "media") &&
+		      str_eq(json_string_value(json_object_get(body, "state")), "connected");
 	free(text);
 	if (strlen(s.body) > BODY_MAX) {
 		http_reply_error(r, 413, "too_big", "err_too_big", NULL);

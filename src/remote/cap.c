@@ -55,7 +55,8 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("remote", "close_after_min", "30", 0, 720, "Minutes after the end the video room closes."),
 	CONFIG_KEY_INT("remote", "max_call_attempts", "3", 1, 20,
 		       "Unanswered call-back attempts before the citizen is told how to book again."),
-	CONFIG_KEY_STR("remote", "call_template", "tel:{phone}", check_call, "a tel: or sip: URI with {phone} or {digits}",
+	CONFIG_KEY_STR("remote", "call_template", "tel:{phone}", check_call,
+		       "a tel: or sip: URI with {phone} or {digits}",
 		       "The click-to-call link: {phone} is the number with its +, {digits} the digits only\n"
 		       "(\"sip:{digits}@pbx.example.org\")."),
 	CONFIG_KEY_INT("remote", "rate_citizen", "600", 0, 1000000,

@@ -33,17 +33,17 @@ typedef struct {
 
 static const demo_t DEMO[] = {
 	/* The room is open now: the call started five minutes ago. */
-	{"video", "Núria Ferrer Costa", "71234567W", "nuria.ferrer@example.cat", "+34611222333", "ca", -5, 20, true, false,
+	{"video", "Núria Ferrer Costa", "71234567W", "nuria.ferrer@example.cat", "+34611222333", "ca", -5, 20, true,
+	 false, false, true},
+	{"phone", "Pau Serra Roig", "33445566R", "pau.serra@example.cat", "+34622333444", "ca", 25, 15, true, true,
 	 false, true},
-	{"phone", "Pau Serra Roig", "33445566R", "pau.serra@example.cat", "+34622333444", "ca", 25, 15, true, true, false,
-	 true},
-	{"video", "Lucía Martín Vega", "45678912S", "lucia.martin@example.cat", "+34633444555", "es", 120, 20, true, false,
-	 false, false},
-	{"phone", "Omar Benali", "X1234567L", "omar.benali@example.com", "+34644555666", "es", 24 * 60, 15, false, false,
-	 false, false},
+	{"video", "Lucía Martín Vega", "45678912S", "lucia.martin@example.cat", "+34633444555", "es", 120, 20, true,
+	 false, false, false},
+	{"phone", "Omar Benali", "X1234567L", "omar.benali@example.com", "+34644555666", "es", 24 * 60, 15, false,
+	 false, false, false},
 	/* Earlier contact of the first citizen: a phone call yesterday, attended and done. */
-	{"phone", "Núria Ferrer Costa", "71234567W", "nuria.ferrer@example.cat", "+34611222333", "ca", -24 * 60, 15, true,
-	 false, true, false},
+	{"phone", "Núria Ferrer Costa", "71234567W", "nuria.ferrer@example.cat", "+34611222333", "ca", -24 * 60, 15,
+	 true, false, true, false},
 };
 
 static int add_doc(const config_t *cfg, db_conn_t *c, int64_t appt, const char *origin, const char *name,
@@ -76,8 +76,8 @@ static int add_doc(const config_t *cfg, db_conn_t *c, int64_t appt, const char *
 }
 
 /* What happened around the appointment: the informer, an attempt, the outcome, documents. */
-static int decorate(const config_t *cfg, db_conn_t *c, booking_ctx_t *ctx, const demo_t *d,
-		    const booking_created_t *bk, int64_t informer, int64_t now)
+static int decorate(const config_t *cfg, db_conn_t *c, booking_ctx_t *ctx, const demo_t *d, const booking_created_t *bk,
+		    int64_t informer, int64_t now)
 {
 	int rc = db_begin(c);
 	if (!rc && d->assigned)
@@ -92,15 +92,16 @@ static int decorate(const config_t *cfg, db_conn_t *c, booking_ctx_t *ctx, const
 		if (!rc)
 			rc = rm_advance(ctx, &b, "done");
 		if (!rc)
-			rc = rm_store_outcome(c, bk->id, INFORMER, "Consulta sobre l'IBI\nDomiciliació del rebut", "with",
-					      "Ha après a consultar els rebuts a la seu electrònica.", b.end_at);
+			rc = rm_store_outcome(c, bk->id, INFORMER, "Consulta sobre l'IBI\nDomiciliació del rebut",
+					      "with", "Ha après a consultar els rebuts a la seu electrònica.",
+					      b.end_at);
 	}
 	if (!rc && d->docs) {
 		rc = add_doc(cfg, c, bk->id, "citizen", "contracte-lloguer.pdf", "application/pdf", PDF, sizeof PDF - 1,
 			     now - 60 * MIN);
 		if (!rc)
-			rc = add_doc(cfg, c, bk->id, "office", "justificant.pdf", "application/pdf", PDF, sizeof PDF - 1,
-				     now - 2 * MIN);
+			rc = add_doc(cfg, c, bk->id, "office", "justificant.pdf", "application/pdf", PDF,
+				     sizeof PDF - 1, now - 2 * MIN);
 		if (!rc)
 			rc = add_doc(cfg, c, bk->id, "citizen", "foto-dni.png", "image/png", PNG, sizeof PNG - 1,
 				     now - 30 * MIN);
@@ -121,8 +122,15 @@ int rm_demo_seed(const config_t *cfg, db_conn_t *c, int64_t now, FILE *out)
 	for (size_t i = 0; i < sizeof DEMO / sizeof DEMO[0]; i++) {
 		const demo_t *d = &DEMO[i];
 		arena_t *a = arena_new();
-		booking_ctx_t ctx = {.c = c, .a = a, .cfg = cfg, .now = now, .lang = d->lang, .demo = true,
-				     .staff = informer != 0, .user_id = informer, .user_email = INFORMER};
+		booking_ctx_t ctx = {.c = c,
+				     .a = a,
+				     .cfg = cfg,
+				     .now = now,
+				     .lang = d->lang,
+				     .demo = true,
+				     .staff = informer != 0,
+				     .user_id = informer,
+				     .user_email = INFORMER};
 		booking_input_t in = {.service = "ibi",
 				      .channel = d->channel,
 				      .name = d->name,
@@ -141,9 +149,10 @@ int rm_demo_seed(const config_t *cfg, db_conn_t *c, int64_t now, FILE *out)
 		}
 		if (!rc && i == 0 && out) {
 			const char *base = config_str(cfg, "server.public_url");
-			fprintf(out, "Remote attention: a video call is on now (room open until %d minutes after its end).\n"
-				     "  citizen's link: %s/video/%s?token=%s\n"
-				     "  informer: sign in as %s and open %s/remote/%s\n",
+			fprintf(out,
+				"Remote attention: a video call is on now (room open until %d minutes after its end).\n"
+				"  citizen's link: %s/video/%s?token=%s\n"
+				"  informer: sign in as %s and open %s/remote/%s\n",
 				(int)config_int(cfg, "remote.close_after_min"), base, bk.code, bk.token, INFORMER, base,
 				bk.code);
 		}

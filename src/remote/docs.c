@@ -104,7 +104,8 @@ int rm_keys_load(const config_t *cfg, bool demo)
 		return 0; /* the demo's seed loaded them before the server started */
 	int rc = rm_keyring_parse(config_str(cfg, "documents.keys"), config_int(cfg, "documents.key_id"), &ring);
 	if (rc) {
-		log_error("remote: documents.keys must be ID:BASE64 pairs of 32-byte keys (documents.key_id one of them)");
+		log_error("remote: documents.keys must be ID:BASE64 pairs of 32-byte keys (documents.key_id one of "
+			  "them)");
 		sodium_memzero(&ring, sizeof ring);
 		return rc;
 	}
@@ -171,7 +172,11 @@ static const char *ext_of(const char *type)
 /* The length of the UTF-8 sequence at s (1..4), or 0 when it is not a valid one. */
 static size_t utf8_len(const unsigned char *s)
 {
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = s[0] < 0x80             ? 1
+		   : (s[0] & 0xE0) == 0xC0 ? 2
+		   : (s[0] & 0xF0) == 0xE0 ? 3
+		   : (s[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
 	for (size_t i = 1; i < n; i++)
 		if ((s[i] & 0xC0) != 0x80)
 			return 0;
@@ -265,8 +270,8 @@ int rm_doc_seal(const rm_keyring_t *k, const char *ad, const unsigned char *p, s
 		unsigned char tag = off + len == n ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
 		unsigned long long clen = 0;
 		crypto_secretstream_xchacha20poly1305_push(&st, chunk, &clen, p + off, len,
-							  first ? (const unsigned char *)ad : NULL, first ? strlen(ad) : 0,
-							  tag);
+							   first ? (const unsigned char *)ad : NULL,
+							   first ? strlen(ad) : 0, tag);
 		if (!rc)
 			rc = buf_append(out, chunk, (size_t)clen);
 		off += len;
@@ -308,8 +313,8 @@ int rm_doc_open(const rm_keyring_t *k, const char *ad, const unsigned char *p, s
 		unsigned char tag = 0;
 		if (len < crypto_secretstream_xchacha20poly1305_ABYTES ||
 		    crypto_secretstream_xchacha20poly1305_pull(&st, chunk, &mlen, &tag, p + off, len,
-							      first ? (const unsigned char *)ad : NULL,
-							      first ? strlen(ad) : 0) != 0) {
+							       first ? (const unsigned char *)ad : NULL,
+							       first ? strlen(ad) : 0) != 0) {
 			rc = ERR_INVALID;
 			break;
 		}

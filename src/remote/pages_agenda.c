@@ -46,13 +46,13 @@ static int row(agenda_t *g, const booking_t *b)
 	rm_local(b->start_at, date, time_s);
 	bool waiting = k.citizen_seen_at && g->ctx->now - k.citizen_seen_at < WAITING_SECONDS && rm_active(b) &&
 		       str_eq(b->channel, "video");
-	json_array_append_new(
-		g->rows,
-		jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:b,s:b,s:b,s:s}", "code", b->code, "time", time_s, "name",
-		      b->name, "service", rm_service_name(r, b), "channel", http_tf(r, "rm_ch_%s", b->channel), "status",
-		      http_tf(r, "rm_st_%s", b->status), "informer", k.informer, "documents", (json_int_t)docs, "contacts",
-		      (json_int_t)nc, "mine", mine, "waiting", waiting, "phone_requested", k.phone_requested_at != 0,
-		      "done", k.outcome_at != 0, "href", arena_printf(r->arena, "/remote/%s", b->code)));
+	json_array_append_new(g->rows,
+			      jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:b,s:b,s:b,s:s}", "code", b->code,
+				    "time", time_s, "name", b->name, "service", rm_service_name(r, b), "channel",
+				    http_tf(r, "rm_ch_%s", b->channel), "status", http_tf(r, "rm_st_%s", b->status),
+				    "informer", k.informer, "documents", (json_int_t)docs, "contacts", (json_int_t)nc,
+				    "mine", mine, "waiting", waiting, "phone_requested", k.phone_requested_at != 0,
+				    "done", k.outcome_at != 0, "href", arena_printf(r->arena, "/remote/%s", b->code)));
 	return 0;
 }
 
@@ -89,9 +89,10 @@ static void agenda_get(http_req_t *r)
 	json_t *filters = json_array();
 	static const char *const WHO[] = {"mine", "free", "all"};
 	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(filters, jpack("{s:s,s:s,s:b}", "href",
-						     arena_printf(r->arena, "/remote?date=%s&who=%s", date, WHO[i]), "label",
-						     http_tf(r, "rm_who_%s", WHO[i]), "current", str_eq(who, WHO[i])));
+		json_array_append_new(filters,
+				      jpack("{s:s,s:s,s:b}", "href",
+					    arena_printf(r->arena, "/remote?date=%s&who=%s", date, WHO[i]), "label",
+					    http_tf(r, "rm_who_%s", WHO[i]), "current", str_eq(who, WHO[i])));
 	json_t *m = jpack("{s:s,s:s,s:o,s:b,s:o,s:s,s:s,s:s}", "date", date, "who", who, "rows", g.rows, "has_rows",
 			  json_array_size(g.rows) > 0, "filters", filters, "prev",
 			  arena_printf(r->arena, "/remote?date=%s&who=%s", prev, who), "next",

@@ -58,11 +58,13 @@ static json_t *contacts_json(http_req_t *r, const booking_t *v, size_t n)
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		bool remote = rm_remote_channel(v[i].channel);
-		json_array_append_new(
-			a, jpack("{s:s,s:o,s:s,s:s,s:s,s:s}", "code", v[i].code, "when", when_json(r, v[i].start_at),
-				 "channel", http_tf(r, "rm_ch_%s", v[i].channel), "service", rm_service_name(r, &v[i]),
-				 "status", http_tf(r, "rm_st_%s", v[i].status), "href",
-				 arena_printf(r->arena, remote ? "/remote/%s" : "/staff/cita/%s", v[i].code)));
+		json_array_append_new(a,
+				      jpack("{s:s,s:o,s:s,s:s,s:s,s:s}", "code", v[i].code, "when",
+					    when_json(r, v[i].start_at), "channel",
+					    http_tf(r, "rm_ch_%s", v[i].channel), "service", rm_service_name(r, &v[i]),
+					    "status", http_tf(r, "rm_st_%s", v[i].status), "href",
+					    arena_printf(r->arena, remote ? "/remote/%s" : "/staff/cita/%s",
+							 v[i].code)));
 	}
 	return a;
 }
@@ -78,7 +80,8 @@ static json_t *informers_json(http_req_t *r, int64_t current)
 	for (size_t i = 0; i < n; i++)
 		if (str_eq(v[i].role, "informer") || str_eq(v[i].role, "coordinator"))
 			json_array_append_new(a, jpack("{s:I,s:s,s:b}", "id", (json_int_t)v[i].id, "label",
-						       *v[i].name ? v[i].name : v[i].email, "selected", v[i].id == current));
+						       *v[i].name ? v[i].name : v[i].email, "selected",
+						       v[i].id == current));
 	return a;
 }
 
@@ -103,7 +106,8 @@ static json_t *times_json(http_req_t *r, rm_acc_t *x)
 			const booking_slot_t *sl = &days[d].slots[s];
 			if (sl->start_at == x->b.start_at)
 				continue;
-			json_array_append_new(a, jpack("{s:s,s:o}", "start", sl->start_iso, "label", when_json(r, sl->start_at)));
+			json_array_append_new(a, jpack("{s:s,s:o}", "start", sl->start_iso, "label",
+						       when_json(r, sl->start_at)));
 		}
 	return a;
 }
@@ -146,22 +150,24 @@ static void case_page(http_req_t *r, int status, rm_acc_t *x, const char *notice
 	if (r->user->role & RM_LEADS)
 		json_object_set_new(m, "informers", informers_json(r, k.informer_id));
 	if (k.verified_at)
-		json_object_set_new(m, "verified", jpack("{s:o,s:s}", "when", when_json(r, k.verified_at), "by", k.verified_by));
+		json_object_set_new(m, "verified",
+				    jpack("{s:o,s:s}", "when", when_json(r, k.verified_at), "by", k.verified_by));
 	if (k.phone_requested_at)
 		json_object_set_new(m, "phone_requested", when_json(r, k.phone_requested_at));
 	if (k.rebook_sent_at)
 		json_object_set_new(m, "rebook_sent", when_json(r, k.rebook_sent_at));
 	if (k.outcome_at)
 		json_object_set_new(m, "outcome",
-				    jpack("{s:o,s:s,s:s,s:s,s:s}", "when", when_json(r, k.outcome_at), "by", k.outcome_by,
-					  "procedures", k.procedures, "how", http_tf(r, "rm_how_%s", k.done_how), "notes",
-					  k.notes));
+				    jpack("{s:o,s:s,s:s,s:s,s:s}", "when", when_json(r, k.outcome_at), "by",
+					  k.outcome_by, "procedures", k.procedures, "how",
+					  http_tf(r, "rm_how_%s", k.done_how), "notes", k.notes));
 	json_object_set_new(m, "call_link",
 			    json_string(rm_call_link(r->arena, config_str(cfg, "remote.call_template"), x->b.phone)));
 	if (video && active)
-		json_object_set_new(m, "room", jpack("{s:s,s:b,s:o,s:o}", "href",
-						     arena_printf(r->arena, "/video/%s", x->b.code), "open", ph == RM_OPEN,
-						     "opens", when_json(r, open_at), "closes", when_json(r, close_at)));
+		json_object_set_new(m, "room",
+				    jpack("{s:s,s:b,s:o,s:o}", "href", arena_printf(r->arena, "/video/%s", x->b.code),
+					  "open", ph == RM_OPEN, "opens", when_json(r, open_at), "closes",
+					  when_json(r, close_at)));
 	json_object_set_new(m, "attempts", attempts_json(r, at, nat));
 	json_object_set_new(m, "has_attempts", json_boolean(nat > 0));
 	json_object_set_new(m, "failed", json_integer(failed));
@@ -182,8 +188,8 @@ static void case_page(http_req_t *r, int status, rm_acc_t *x, const char *notice
 	if (err_key) {
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors",
-				    jpack("[{s:s,s:s,s:s}]", "id", "rm-actions", "label", http_t(r, "rm_actions"), "msg",
-					  http_t(r, err_key)));
+				    jpack("[{s:s,s:s,s:s}]", "id", "rm-actions", "label", http_t(r, "rm_actions"),
+					  "msg", http_t(r, err_key)));
 	}
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_page(r, status, "remote/case", m);
@@ -282,7 +288,8 @@ static int rebook(http_req_t *r, rm_acc_t *x)
 	if (!rc && !model)
 		rc = ERR_DB;
 	if (!rc) {
-		json_object_set_new(model, "attempts", json_integer(config_int(r->app->cfg, "remote.max_call_attempts")));
+		json_object_set_new(model, "attempts",
+				    json_integer(config_int(r->app->cfg, "remote.max_call_attempts")));
 		notify_msg_t msg = {.kind = "remote_rebook",
 				    .lang = x->b.lang,
 				    .to_email = *x->b.email ? x->b.email : NULL,
@@ -368,8 +375,8 @@ static void attempt_post(http_req_t *r)
 		return;
 	}
 	if (http_tx_ok(r, attempt_write, &a))
-		http_reply_redirect(r,
-				    arena_printf(r->arena, "/remote/%s?saved=%s", x.b.code, a.rebook ? "rebook" : "attempt"));
+		http_reply_redirect(r, arena_printf(r->arena, "/remote/%s?saved=%s", x.b.code,
+						    a.rebook ? "rebook" : "attempt"));
 }
 
 /* ---------------------------------------------------------------- outcome */

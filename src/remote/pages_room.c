@@ -26,8 +26,8 @@ static bool refuse_room(http_req_t *r, const rm_acc_t *x)
 		return true;
 	}
 	if (!rm_active(&x->b)) {
-		rm_refuse(r, 409, "rm_room_title", str_eq(x->b.status, "cancelled") ? "rm_err_cancelled" : "rm_err_over",
-			  NULL);
+		rm_refuse(r, 409, "rm_room_title",
+			  str_eq(x->b.status, "cancelled") ? "rm_err_cancelled" : "rm_err_over", NULL);
 		return true;
 	}
 	int64_t open_at, close_at;
@@ -58,10 +58,11 @@ static const char *jitsi_link(http_req_t *r, const rm_acc_t *x)
 	int64_t open_at, close_at;
 	rm_window(cfg, &x->b, x->ctx.now, &open_at, &close_at);
 	const char *name = x->staff ? (r->user->name && *r->user->name ? r->user->name : r->user->email) : x->b.name;
-	json_t *claims = jpack("{s:s,s:s,s:s#,s:s,s:I,s:I,s:{s:{s:s,s:s,s:b}}}", "iss",
-			       config_str(cfg, "video.jitsi_app_id"), "aud", config_str(cfg, "video.jitsi_aud"), "sub",
-			       host, strcspn(host, "/:"), "room", room, "nbf", (json_int_t)open_at, "exp",
-			       (json_int_t)close_at, "context", "user", "id", x->side, "name", name, "moderator", x->staff);
+	json_t *claims =
+		jpack("{s:s,s:s,s:s#,s:s,s:I,s:I,s:{s:{s:s,s:s,s:b}}}", "iss", config_str(cfg, "video.jitsi_app_id"),
+		      "aud", config_str(cfg, "video.jitsi_aud"), "sub", host, strcspn(host, "/:"), "room", room, "nbf",
+		      (json_int_t)open_at, "exp", (json_int_t)close_at, "context", "user", "id", x->side, "name", name,
+		      "moderator", x->staff);
 	char *jwt = rm_jwt_hs256(claims, config_str(cfg, "video.jitsi_secret"));
 	json_decref(claims);
 	const char *link = arena_printf(r->arena, "%.*s/%s?jwt=%s", (int)n, base, room, jwt ? jwt : "");
@@ -88,8 +89,8 @@ static void room_get(http_req_t *r)
 	const char *api = arena_printf(r->arena, "/api/v1/appointments/%s/video", x.b.code);
 	const char *phone = rm_call_link(r->arena, config_str(r->app->cfg, "remote.call_template"), x.b.phone);
 	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s}", "code", x.b.code, "service", service, "date",
-			  date, "time", time_s, "side", x.side, "staff", x.staff, "jitsi", jitsi, "token", x.token, "api",
-			  api, "csrf", x.staff ? http_csrf_token(r) : "", "name", x.staff ? x.b.name : "");
+			  date, "time", time_s, "side", x.side, "staff", x.staff, "jitsi", jitsi, "token", x.token,
+			  "api", api, "csrf", x.staff ? http_csrf_token(r) : "", "name", x.staff ? x.b.name : "");
 	if (x.staff) {
 		json_object_set_new(m, "phone", json_string(x.b.phone));
 		json_object_set_new(m, "call_link", json_string(phone));

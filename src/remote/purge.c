@@ -109,7 +109,8 @@ static int sweep_orphans(const config_t *cfg, db_conn_t *c, int64_t now)
 		char *path = xasprintf("%s/%s", dir, e->d_name);
 		struct stat sb;
 		bool old = stat(path, &sb) == 0 && sb.st_mtime < now - ORPHAN_AGE, known = true;
-		if (old && !(rc = rm_store_stored_known(c, e->d_name, &known)) && !known && rm_file_remove(dir, e->d_name) == 0)
+		if (old && !(rc = rm_store_stored_known(c, e->d_name, &known)) && !known &&
+		    rm_file_remove(dir, e->d_name) == 0)
 			log_info("remote: removed %s, a document file no record names", path);
 		free(path);
 	}

@@ -63,8 +63,7 @@ int rm_store_case_touch(db_conn_t *c, int64_t appt, int64_t now)
 	return n < 0 ? (int)n : 0;
 }
 
-int rm_store_assign(db_conn_t *c, int64_t appt, int64_t informer_id, const char *informer, const char *by,
-		    int64_t now)
+int rm_store_assign(db_conn_t *c, int64_t appt, int64_t informer_id, const char *informer, const char *by, int64_t now)
 {
 	int rc = rm_store_case_touch(c, appt, now);
 	if (rc)
@@ -72,7 +71,8 @@ int rm_store_assign(db_conn_t *c, int64_t appt, int64_t informer_id, const char 
 	db_param_t p[] = {DB_INT(appt), informer_id ? DB_INT(informer_id) : DB_NULLP, DB_TEXT(informer), DB_TEXT(by),
 			  DB_INT(now)};
 	return db_exec_one(c,
-			   "UPDATE remote_cases SET informer_id = $2, informer = $3, assigned_by = $4, assigned_at = $5, "
+			   "UPDATE remote_cases SET informer_id = $2, informer = $3, assigned_by = $4, assigned_at = "
+			   "$5, "
 			   "updated_at = $5 WHERE appointment_id = $1",
 			   p, 5);
 }
@@ -209,7 +209,9 @@ int rm_store_signals(db_conn_t *c, arena_t *a, int64_t appt, const char *to_side
 int rm_store_signal_last(db_conn_t *c, int64_t appt, const char *to_side, int64_t *id)
 {
 	db_param_t p[] = {DB_INT(appt), DB_TEXT(to_side)};
-	return db_query_int(c, "SELECT COALESCE(MAX(id), 0) FROM remote_signals WHERE appointment_id = $1 AND to_side = $2",
+	return db_query_int(c,
+			    "SELECT COALESCE(MAX(id), 0) FROM remote_signals "
+			    "WHERE appointment_id = $1 AND to_side = $2",
 			    p, 2, id);
 }
 
@@ -250,9 +252,9 @@ static void doc_fill(db_res_t *r, void *item, arena_t *a)
 
 int rm_store_doc_add(db_conn_t *c, const rm_doc_t *d, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(d->appointment_id), DB_TEXT(d->origin), DB_TEXT(d->name),	  DB_TEXT(d->type),
-			  DB_INT(d->size),	     DB_TEXT(d->stored), DB_INT(d->key_id),	  DB_TEXT(d->uploaded_by),
-			  DB_INT(d->created_at)};
+	db_param_t p[] = {DB_INT(d->appointment_id), DB_TEXT(d->origin),      DB_TEXT(d->name),
+			  DB_TEXT(d->type),          DB_INT(d->size),         DB_TEXT(d->stored),
+			  DB_INT(d->key_id),         DB_TEXT(d->uploaded_by), DB_INT(d->created_at)};
 	return db_query_int(c,
 			    "INSERT INTO remote_documents (appointment_id, origin, name, type, size, stored, key_id, "
 			    "uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -269,8 +271,8 @@ int rm_store_docs(db_conn_t *c, arena_t *a, int64_t appt, rm_doc_t **out, size_t
 int rm_store_doc(db_conn_t *c, arena_t *a, int64_t appt, int64_t id, rm_doc_t *out)
 {
 	db_param_t p[] = {DB_INT(appt), DB_INT(id)};
-	return db_query_item(c, a, "SELECT " DOC_COLS " FROM remote_documents WHERE appointment_id = $1 AND id = $2",
-			     p, 2, doc_fill, out);
+	return db_query_item(c, a, "SELECT " DOC_COLS " FROM remote_documents WHERE appointment_id = $1 AND id = $2", p,
+			     2, doc_fill, out);
 }
 
 int rm_store_doc_count(db_conn_t *c, int64_t appt, int64_t *n)
@@ -322,7 +324,8 @@ int rm_store_case_ids(db_conn_t *c, arena_t *a, int64_t after_id, int limit, int
 {
 	db_param_t p[] = {DB_INT(after_id), DB_INT(limit)};
 	return DB_QUERY_ROWS(c, a,
-			     "SELECT id FROM (SELECT appointment_id AS id FROM remote_cases UNION SELECT appointment_id "
+			     "SELECT id FROM (SELECT appointment_id AS id FROM remote_cases UNION SELECT "
+			     "appointment_id "
 			     "FROM remote_attempts) x WHERE id > $1 ORDER BY id LIMIT $2",
 			     p, 2, db_fill_int, out, n);
 }

@@ -153,3 +153,21 @@ const char *rm_service_name(http_req_t *r, const booking_t *b)
 	const char *v = str_eq(r->lang, "es") ? p.name_es : str_eq(r->lang, "en") ? p.name_en : p.name_ca;
 	return v && *v ? v : p.name_ca;
 }
+
+bool rm_enter(http_req_t *r, rm_acc_t *x)
+{
+	if (!rm_rate(r))
+		return false;
+	int rc = rm_access(r, x);
+	if (rc)
+		rm_reply_access(r, rc);
+	return rc == 0;
+}
+
+bool rm_staff_csrf(http_req_t *r, const rm_acc_t *x)
+{
+	if (!x->staff || r->method != HTTP_POST || r->user->bearer || http_csrf_ok(r))
+		return true;
+	http_reply_error(r, 403, "csrf", "err_csrf", NULL);
+	return false;
+}

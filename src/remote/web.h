@@ -34,6 +34,11 @@ void rm_ctx(booking_ctx_t *ctx, http_req_t *r);
 int rm_access(http_req_t *r, rm_acc_t *x);
 /* The answer to a failed rm_access, a page or JSON: 403 "no_token", 404, 503. */
 void rm_reply_access(http_req_t *r, int rc);
+/* rm_rate, then rm_access answered by rm_reply_access when it fails: false when answered. */
+bool rm_enter(http_req_t *r, rm_acc_t *x);
+/* The routes open to token holders check a staff session's POST for its CSRF token themselves:
+ * false when answered 403. */
+bool rm_staff_csrf(http_req_t *r, const rm_acc_t *x);
 /* An audit record inside the running transaction: the staff member's (auth_audit), or the
  * citizen's (actor "citizen", with the address). Target "appointment:CODE". */
 int rm_audit(http_req_t *r, const rm_acc_t *x, const char *action, const char *detail);
@@ -50,14 +55,14 @@ void rm_local(int64_t t, char date[16], char time[8]);
 void rm_day(int64_t t, char out[16]);
 
 /* Route tables: the video room page and its API (pages_room.c, api_video.c), the document space
- * (docs_web.c), the agenda and the appointment page (pages_agenda.c, pages_case.c). */
+ * (pages_docs.c), the agenda and the appointment page (pages_agenda.c, pages_case.c). */
 extern const http_route_t rm_room_routes[];
 extern const http_route_t rm_video_routes[];
 extern const http_route_t rm_doc_routes[];
 extern const http_route_t rm_agenda_routes[];
 extern const http_route_t rm_case_routes[];
 
-/* docs_web.c: stores one uploaded file for x (origin "citizen" or "office") in one transaction
+/* pages_docs.c: stores one uploaded file for x (origin "citizen" or "office") in one transaction
  * with its audit record. 0 with *out; ERR_INVALID with *err_key (rm_err_type, rm_err_size,
  * rm_err_count, rm_err_empty); ERR_UNAVAILABLE when no key is configured; another error
  * (answered by the caller as 503). */

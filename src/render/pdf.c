@@ -144,7 +144,8 @@ static void draw_where(page_t *p, const json_t *m, const char *channel)
 		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
 	} else if (str_eq(channel, "video")) {
 		const char *video = json_string_value(json_object_get(m, "video_url"));
-		line(p, FONT " 11", esc(p, tr(p, video ? "mail_video_instructions" : "mail_video_no_link")), video ? 3 : 8);
+		line(p, FONT " 11", esc(p, tr(p, video ? "mail_video_instructions" : "mail_video_no_link")),
+		     video ? 3 : 8);
 		if (video)
 			line(p, FONT " Bold 10", esc(p, video), 8);
 	} else {

@@ -43,7 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len = strlen(n);
 		if (!str_valid_utf8(n, len) || len > RM_NAME_STEM + 4 || strpbrk(n, "/\\\r\n\t"))
 			abort();
-		if (!str_ends(n, type && strcmp(type, "image/png") == 0 ? ".png" : type && strcmp(type, "image/jpeg") == 0 ? ".jpg" : ".pdf"))
+		if (!str_ends(n, type && strcmp(type, "image/png") == 0    ? ".png"
+				 : type && strcmp(type, "image/jpeg") == 0 ? ".jpg"
+									   : ".pdf"))
 			abort();
 	} else {
 		if (rm_keyring_parse(KEYS, 0, &k))
@@ -54,8 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rm_doc_open(&k, "ad", data, size, &out, NULL) != 0 && out.len != 0)
 			abort();
 		buf_reset(&out);
-		if (rm_doc_seal(&k, "ad", data, size, &sealed) || rm_doc_open(&k, "ad", (uint8_t *)sealed.data, sealed.len, &out, NULL) ||
-		    out.len != size || (size && memcmp(out.data, data, size)))
+		if (rm_doc_seal(&k, "ad", data, size, &sealed) ||
+		    rm_doc_open(&k, "ad", (uint8_t *)sealed.data, sealed.len, &out, NULL) || out.len != size ||
+		    (size && memcmp(out.data, data, size)))
 			abort();
 		buf_reset(&out);
 		sealed.data[sealed.len - 1 - (size % (sealed.len - 40))] ^= 0x20;

@@ -61,9 +61,11 @@ static json_t *appointment(const char *channel, const char *lang, const char *na
 					      "+34 930 000 010", "accessibility",
 					      "Entrada sense graons; bucle magnètic"));
 	if (strcmp(channel, "video") == 0) /* booking_model gives these with the token */
-		json_object_set_new(m, "video_url", json_string("https://cita.vilamar.example/video/K7M4QX?token=tok123"));
+		json_object_set_new(m, "video_url",
+				    json_string("https://cita.vilamar.example/video/K7M4QX?token=tok123"));
 	if (strcmp(channel, "in_person") != 0)
-		json_object_set_new(m, "docs_url", json_string("https://cita.vilamar.example/docs/K7M4QX?token=tok123"));
+		json_object_set_new(m, "docs_url",
+				    json_string("https://cita.vilamar.example/docs/K7M4QX?token=tok123"));
 	return m;
 }
 

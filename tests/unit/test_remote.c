@@ -68,7 +68,8 @@ static void test_jwt_vector(void **state)
 	char *jwt = rm_jwt_hs256(c, "jitsi-secret");
 	assert_non_null(jwt);
 	assert_string_equal(jwt, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-				 "eyJhdWQiOiJqaXRzaSIsImV4cCI6MTcwMDAwMzYwMCwiaXNzIjoiZmluZXN0cmV0YSIsIm5iZiI6MTcwMDAwMDAwMCwicm9v"
+				 "eyJhdWQiOiJqaXRzaSIsImV4cCI6MTcwMDAwMzYwMCwiaXNzIjoiZmluZXN0cmV0YSIsIm5iZiI6MTcwMDAwM"
+				 "DAwMCwicm9v"
 				 "bSI6ImZpbmVzdHJldGEtazdtNHF4MmEiLCJzdWIiOiJtZWV0LmV4YW1wbGUub3JnIn0."
 				 "DtWQkdeN9AxEioxgnEKnUp8OFECVFEqIXRgAA2WqKwI");
 	free(jwt);
@@ -105,10 +106,12 @@ static void test_call_link_and_kinds(void **state)
 	(void)state;
 	arena_t *a = arena_new();
 	assert_string_equal(rm_call_link(a, "tel:{phone}", "+34 611-22.33 44"), "tel:+34611223344");
-	assert_string_equal(rm_call_link(a, "sip:{digits}@pbx.example.org", "+34611223344"), "sip:34611223344@pbx.example.org");
+	assert_string_equal(rm_call_link(a, "sip:{digits}@pbx.example.org", "+34611223344"),
+			    "sip:34611223344@pbx.example.org");
 	assert_string_equal(rm_call_link(a, "tel:{phone}", ""), "");
 	assert_string_equal(rm_call_link(a, "tel:{phone}", "6+1<script>"), "tel:61");
-	assert_true(rm_attempt_valid("no_answer") && rm_attempt_failed("no_answer") && rm_attempt_failed("wrong_number"));
+	assert_true(rm_attempt_valid("no_answer") && rm_attempt_failed("no_answer") &&
+		    rm_attempt_failed("wrong_number"));
 	assert_false(rm_attempt_failed("attended") || rm_attempt_valid("maybe"));
 	assert_true(rm_signal_kind_ok("candidate", false) && rm_signal_kind_ok("phone_request", false));
 	assert_false(rm_signal_kind_ok("phone_request", true) || rm_signal_kind_ok("verified", false) ||
@@ -179,16 +182,25 @@ static void test_keyring(void **state)
 	assert_int_equal(k.n, 0);
 	assert_int_equal(rm_keyring_parse(k1, 0, &k), 0);
 	assert_int_equal(k.current, 1);
-	assert_int_equal(rm_keyring_parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=, 7:Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=", 0, &k), 0);
+	assert_int_equal(rm_keyring_parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=, "
+					  "7:Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=",
+					  0, &k),
+			 0);
 	assert_int_equal(k.n, 2);
 	assert_int_equal(k.current, 7);
-	assert_int_equal(rm_keyring_parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,7:Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=", 1, &k), 0);
+	assert_int_equal(rm_keyring_parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,7:"
+					  "Hx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=",
+					  1, &k),
+			 0);
 	assert_int_equal(k.current, 1);
-	assert_int_equal(rm_keyring_parse(k1, 2, &k), ERR_INVALID);              /* no key 2 */
-	assert_int_equal(rm_keyring_parse("1:AAEC", 0, &k), ERR_INVALID);        /* short key */
-	assert_int_equal(rm_keyring_parse("x:AAEC", 0, &k), ERR_INVALID);        /* bad id */
+	assert_int_equal(rm_keyring_parse(k1, 2, &k), ERR_INVALID);       /* no key 2 */
+	assert_int_equal(rm_keyring_parse("1:AAEC", 0, &k), ERR_INVALID); /* short key */
+	assert_int_equal(rm_keyring_parse("x:AAEC", 0, &k), ERR_INVALID); /* bad id */
 	assert_int_equal(rm_keyring_parse("0:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", 0, &k), ERR_INVALID);
-	assert_int_equal(rm_keyring_parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", 0, &k), ERR_INVALID);
+	assert_int_equal(rm_keyring_parse("1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,1:"
+					  "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+					  0, &k),
+			 ERR_INVALID);
 	assert_int_equal(rm_keyring_parse("", 3, &k), ERR_INVALID);
 }
 
@@ -220,17 +232,23 @@ static void test_seal_open(void **state)
 		assert_memory_equal(o.data ? o.data : "", p, n);
 		buf_reset(&o);
 		/* Another file's name, another key, a cut, a flipped byte, a byte more: refused. */
-		assert_int_equal(rm_doc_open(&k, "other.fdoc", (const unsigned char *)s.data, s.len, &o, NULL), ERR_INVALID);
-		assert_int_equal(rm_doc_open(&other, "name.fdoc", (const unsigned char *)s.data, s.len, &o, NULL), ERR_INVALID);
-		assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len - 1, &o, NULL), ERR_INVALID);
+		assert_int_equal(rm_doc_open(&k, "other.fdoc", (const unsigned char *)s.data, s.len, &o, NULL),
+				 ERR_INVALID);
+		assert_int_equal(rm_doc_open(&other, "name.fdoc", (const unsigned char *)s.data, s.len, &o, NULL),
+				 ERR_INVALID);
+		assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len - 1, &o, NULL),
+				 ERR_INVALID);
 		if (n > 70000)
-			assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len - 20, &o, NULL),
+			assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len - 20, &o,
+						     NULL),
 					 ERR_INVALID);
 		s.data[s.len / 2] ^= 1;
-		assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len, &o, NULL), ERR_INVALID);
+		assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len, &o, NULL),
+				 ERR_INVALID);
 		s.data[s.len / 2] ^= 1;
 		assert_int_equal(buf_putc(&s, 'x'), 0);
-		assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len, &o, NULL), ERR_INVALID);
+		assert_int_equal(rm_doc_open(&k, "name.fdoc", (const unsigned char *)s.data, s.len, &o, NULL),
+				 ERR_INVALID);
 		buf_free(&s);
 		buf_free(&o);
 		free(p);
@@ -355,7 +373,8 @@ static void test_demo_and_purge(void **state)
 	assert_int_equal(rm_purge(f->cfg, f->c, now + 32 * 86400, &removed), 0);
 	assert_int_equal(removed, files);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM remote_documents"), 0);
-	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'remote.document.purge' AND actor = 'job'"),
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'remote.document.purge' AND actor = "
+				  "'job'"),
 			 files);
 	char cmd[96];
 	snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s)\"", f->dir);
@@ -411,9 +430,11 @@ int main(void)
 	cap_declare();
 	cap_register();
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_turn_vectors), cmocka_unit_test(test_jwt_vector), cmocka_unit_test(test_window),
-		cmocka_unit_test(test_call_link_and_kinds), cmocka_unit_test(test_sniff), cmocka_unit_test(test_names),
-		cmocka_unit_test(test_keyring), cmocka_unit_test(test_seal_open), cmocka_unit_test(test_files),
+		cmocka_unit_test(test_turn_vectors), cmocka_unit_test(test_jwt_vector),
+		cmocka_unit_test(test_window),       cmocka_unit_test(test_call_link_and_kinds),
+		cmocka_unit_test(test_sniff),        cmocka_unit_test(test_names),
+		cmocka_unit_test(test_keyring),      cmocka_unit_test(test_seal_open),
+		cmocka_unit_test(test_files),
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_demo_and_purge, setup, teardown),

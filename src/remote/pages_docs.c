@@ -1,4 +1,4 @@
-/* docs_web.c — the document space of a phone or video appointment:
+/* pages_docs.c — the document space of a phone or video appointment:
  *   GET  /docs/{code}                                 the citizen's page (list, upload form)
  *   POST /docs/{code}                                 an upload from that page (multipart)
  *   POST /api/v1/appointments/{code}/documents        an upload (multipart field "file") → 201
@@ -61,7 +61,7 @@ int rm_upload(http_req_t *r, rm_acc_t *x, const multipart_file_t *f, rm_doc_t *o
 	if (!ring)
 		return ERR_UNAVAILABLE;
 	const char *type = f ? rm_doc_sniff(f->data, f->size) : NULL;
-	*err_key = !f || !f->size                                          ? "rm_err_empty"
+	*err_key = !f || !f->size                                             ? "rm_err_empty"
 		   : f->size > (size_t)config_int(cfg, "documents.max_bytes") ? "rm_err_size"
 		   : !type                                                    ? "rm_err_type"
 									      : NULL;
@@ -109,13 +109,13 @@ json_t *rm_docs_json(http_req_t *r, const rm_acc_t *x)
 		char at[TZ_ISO_LEN], date[16], time_s[8];
 		tz_format_iso(tz_utc(), v[i].created_at, at);
 		rm_local(v[i].created_at, date, time_s);
-		json_array_append_new(
-			list, jpack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)v[i].id, "name", v[i].name,
-				    "type", v[i].type, "size", (json_int_t)v[i].size, "origin", v[i].origin, "at", at,
-				    "when", arena_printf(r->arena, "%s %s", date, time_s), "href",
-				    arena_printf(r->arena, "/api/v1/appointments/%s/documents/%lld%s", x->b.code,
-						 (long long)v[i].id, tq),
-				    "from_office", str_eq(v[i].origin, "office")));
+		json_array_append_new(list, jpack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)v[i].id,
+						  "name", v[i].name, "type", v[i].type, "size", (json_int_t)v[i].size,
+						  "origin", v[i].origin, "at", at, "when",
+						  arena_printf(r->arena, "%s %s", date, time_s), "href",
+						  arena_printf(r->arena, "/api/v1/appointments/%s/documents/%lld%s",
+							       x->b.code, (long long)v[i].id, tq),
+						  "from_office", str_eq(v[i].origin, "office")));
 	}
 	return list;
 }
@@ -124,13 +124,8 @@ json_t *rm_docs_json(http_req_t *r, const rm_acc_t *x)
  * when answered. */
 static bool space(http_req_t *r, rm_acc_t *x)
 {
-	if (!rm_rate(r))
+	if (!rm_enter(r, x))
 		return false;
-	int rc = rm_access(r, x);
-	if (rc) {
-		rm_reply_access(r, rc);
-		return false;
-	}
 	if (str_eq(x->b.status, "cancelled")) {
 		if (r->api)
 			http_reply_error(r, 409, "not_active", "rm_err_cancelled", NULL);
@@ -138,15 +133,19 @@ static bool space(http_req_t *r, rm_acc_t *x)
 			rm_refuse(r, 409, "rm_docs_title", "rm_err_cancelled", NULL);
 		return false;
 	}
-	/* A staff session's upload carries its CSRF token (the routes are open to token holders). */
-	if (x->staff && r->method == HTTP_POST && !r->user->bearer && !http_csrf_ok(r)) {
-		http_reply_error(r, 403, "csrf", "err_csrf", NULL);
-		return false;
-	}
-	return true;
+	return rm_staff_csrf(r, x);
 }
 
 /* ---------------------------------------------------------------- API */
+
+/* rm_upload of the request's multipart field "file". */
+static int upload_field(http_req_t *r, rm_acc_t *x, rm_doc_t *d, const char **err)
+{
+	const multipart_file_t *f = r->files;
+	while (f && !str_eq(f->field, "file"))
+		f = f->next;
+	return rm_upload(r, x, f, d, err);
+}
 
 static void api_upload(http_req_t *r)
 {
@@ -157,12 +156,9 @@ static void api_upload(http_req_t *r)
 		http_reply_error(r, 409, "not_active", "rm_err_over", NULL);
 		return;
 	}
-	const multipart_file_t *f = r->files;
-	while (f && !str_eq(f->field, "file"))
-		f = f->next;
 	rm_doc_t d;
 	const char *err = NULL;
-	int rc = rm_upload(r, &x, f, &d, &err);
+	int rc = upload_field(r, &x, &d, &err);
 	if (rc == ERR_INVALID) {
 		fielderr_t fe = {0};
 		fielderr_add(&fe, "file", err);
@@ -172,8 +168,9 @@ static void api_upload(http_req_t *r)
 	} else if (rc && rc != HTTP_TX_ANSWERED) {
 		http_reply_failed(r, rc);
 	} else if (!rc) {
-		http_reply_json(r, 201, jpack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)d.id, "name", d.name, "type", d.type,
-					      "size", (json_int_t)d.size));
+		http_reply_json(r, 201,
+				jpack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)d.id, "name", d.name, "type", d.type,
+				      "size", (json_int_t)d.size));
 	}
 }
 
@@ -208,7 +205,8 @@ typedef struct {
 static int download_audit(http_req_t *r, void *ud)
 {
 	dl_t *d = ud;
-	return rm_audit(r, d->x, "remote.document.download", arena_printf(r->arena, "document %lld", (long long)d->d->id));
+	return rm_audit(r, d->x, "remote.document.download",
+			arena_printf(r->arena, "document %lld", (long long)d->d->id));
 }
 
 static void api_download(http_req_t *r)
@@ -219,7 +217,7 @@ static void api_download(http_req_t *r)
 	int64_t id = 0;
 	rm_doc_t d;
 	int rc = str_to_i64(http_param(r, "id"), 1, INT64_MAX, &id) ? ERR_NOT_FOUND
-									  : rm_store_doc(r->db, r->arena, x.b.id, id, &d);
+								    : rm_store_doc(r->db, r->arena, x.b.id, id, &d);
 	if (rc) {
 		if (rc == ERR_NOT_FOUND)
 			http_reply_error(r, 404, "not_found", "rm_err_doc_not_found", NULL);
@@ -269,8 +267,8 @@ static void docs_page(http_req_t *r, int status, rm_acc_t *x, const char *err_ke
 			  rm_service_name(r, &x->b), "date", date, "time", time_s, "documents", list, "has_documents",
 			  json_array_size(list) > 0, "can_upload", may_upload(x), "staff", x->staff, "max_mb",
 			  (json_int_t)(config_int(r->app->cfg, "documents.max_bytes") / 1048576), "max_files",
-			  (json_int_t)config_int(r->app->cfg, "documents.max_files"), "csrf", http_csrf_token(r), "token",
-			  x->token);
+			  (json_int_t)config_int(r->app->cfg, "documents.max_files"), "csrf", http_csrf_token(r),
+			  "token", x->token);
 	if (str_eq(x->b.channel, "video") && rm_active(&x->b) && !x->staff)
 		json_object_set_new(m, "video_href",
 				    json_string(arena_printf(r->arena, "/video/%s?token=%s", x->b.code, x->token)));
@@ -306,12 +304,9 @@ static void page_post(http_req_t *r)
 		docs_page(r, 409, &x, "rm_err_over", false);
 		return;
 	}
-	const multipart_file_t *f = r->files;
-	while (f && !str_eq(f->field, "file"))
-		f = f->next;
 	rm_doc_t d;
 	const char *err = NULL;
-	int rc = rm_upload(r, &x, f, &d, &err);
+	int rc = upload_field(r, &x, &d, &err);
 	if (rc == ERR_INVALID) {
 		docs_page(r, 422, &x, err, false);
 	} else if (rc == ERR_UNAVAILABLE) {
@@ -319,8 +314,9 @@ static void page_post(http_req_t *r)
 	} else if (rc && rc != HTTP_TX_ANSWERED) {
 		http_reply_failed(r, rc);
 	} else if (!rc) {
-		http_reply_redirect(r, x.staff ? arena_printf(r->arena, "/remote/%s?saved=document", x.b.code)
-					       : arena_printf(r->arena, "/docs/%s?token=%s&saved=1", x.b.code, x.token));
+		http_reply_redirect(r,
+				    x.staff ? arena_printf(r->arena, "/remote/%s?saved=document", x.b.code)
+					    : arena_printf(r->arena, "/docs/%s?token=%s&saved=1", x.b.code, x.token));
 	}
 }
 
