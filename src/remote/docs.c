@@ -249,8 +249,8 @@ const char *rm_doc_name(arena_t *a, const char *filename, const char *type)
 
 int rm_doc_seal(const rm_keyring_t *k, const char *ad, const unsigned char *p, size_t n, buf_t *out)
 {
-	const unsigned char *key = rm_keyring_key(k, k ? k->current : 0);
-	if (!key)
+	const unsigned char *key = k ? rm_keyring_key(k, k->current) : NULL;
+	if (!k || !key)
 		return ERR_NOT_FOUND;
 	unsigned char head[HEAD_LEN];
 	memcpy(head, MAGIC, MAGIC_LEN);

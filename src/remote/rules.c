@@ -51,8 +51,9 @@ int rm_advance(booking_ctx_t *ctx, const booking_t *b, const char *to)
 		return ERR_INVALID;
 	if (from < 0)
 		return ERR_CONFLICT;
-	for (int i = from + 1; i <= target; i++) {
-		int rc = booking_transition_tx(ctx, b->code, STEPS[i]);
+	for (size_t i = (size_t)from + 1; i <= (size_t)target && i < NSTEPS; i++) {
+		const char *step = STEPS[i];
+		int rc = booking_transition_tx(ctx, b->code, step);
 		if (rc)
 			return rc;
 	}
