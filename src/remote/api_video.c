@@ -244,9 +244,15 @@ static void verified_post(http_req_t *r)
 	json_t *ev = jpack("{s:I}", "id", (json_int_t)0);
 	(void)bus_publish(r->app->bus, topic_of(r, x.b.code, "citizen"), "signal", ev, NULL);
 	json_decref(ev);
+	rm_case_t k; /* the first check stands */
+	int rc = rm_store_case(r->db, r->arena, x.b.id, &k);
+	if (rc) {
+		http_reply_failed(r, rc);
+		return;
+	}
 	char iso[TZ_ISO_LEN];
-	tz_format_iso(tz_utc(), x.ctx.now, iso);
-	http_reply_json(r, 200, jpack("{s:s,s:s}", "verified_at", iso, "verified_by", r->user->email));
+	tz_format_iso(tz_utc(), k.verified_at, iso);
+	http_reply_json(r, 200, jpack("{s:s,s:s}", "verified_at", iso, "verified_by", k.verified_by));
 }
 
 const http_route_t rm_video_routes[] = {

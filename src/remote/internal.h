@@ -141,6 +141,7 @@ int rm_store_case(db_conn_t *c, arena_t *a, int64_t appt, rm_case_t *out);
  * count something per appointment take turns. */
 int rm_store_case_touch(db_conn_t *c, int64_t appt, int64_t now);
 int rm_store_assign(db_conn_t *c, int64_t appt, int64_t informer_id, const char *informer, const char *by, int64_t now);
+/* The first check of the identity is kept (a second press changes nothing). */
 int rm_store_verified(db_conn_t *c, int64_t appt, const char *by, int64_t now);
 /* Stamps one of the case's moments: "citizen_seen_at", "phone_requested_at", "rebook_sent_at". */
 int rm_store_stamp(db_conn_t *c, int64_t appt, const char *column, int64_t now);

@@ -84,7 +84,8 @@ int rm_store_verified(db_conn_t *c, int64_t appt, const char *by, int64_t now)
 		return rc;
 	db_param_t p[] = {DB_INT(appt), DB_TEXT(by), DB_INT(now)};
 	return db_exec_one(c,
-			   "UPDATE remote_cases SET verified_at = $3, verified_by = $2, updated_at = $3 "
+			   "UPDATE remote_cases SET verified_at = COALESCE(verified_at, $3), "
+			   "verified_by = CASE WHEN verified_at IS NULL THEN $2 ELSE verified_by END, updated_at = $3 "
 			   "WHERE appointment_id = $1",
 			   p, 3);
 }
