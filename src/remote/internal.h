@@ -32,6 +32,11 @@ bool rm_remote_channel(const char *channel);
  * it. ERR_CONFLICT when it cannot get there (cancelled, no-show). */
 int rm_advance(booking_ctx_t *ctx, const booking_t *b, const char *to);
 
+/* The attention of b ends (the informer recorded its outcome): the appointment moves to done,
+ * inside the caller's transaction. The one place for what follows an attention: the
+ * satisfaction survey's invitation is offered here. */
+int rm_end_attention(booking_ctx_t *ctx, const booking_t *b);
+
 /* The click-to-call link of phone from remote.call_template ("tel:{phone}", "sip:{phone}@pbx"):
  * the number's digits (and a leading +) put in place of {phone}, {digits} for the digits only.
  * Arena; "" when the phone is empty. */

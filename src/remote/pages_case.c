@@ -392,11 +392,9 @@ static int outcome_write(http_req_t *r, void *ud)
 	rm_acc_t *x = o->x;
 	int rc = rm_store_outcome(r->db, x->b.id, r->user->email, o->procedures, o->how, o->notes, x->ctx.now);
 	if (!rc)
-		rc = rm_advance(&x->ctx, &x->b, "done");
-	if (!rc)
 		rc = rm_audit(r, x, "remote.case.outcome", o->how);
-	/* The satisfaction survey is offered here, inside this transaction, once the attention is
-	 * done: survey_offer(r->db, &offer) with the appointment (x->b) and the informer. */
+	if (!rc)
+		rc = rm_end_attention(&x->ctx, &x->b); /* the survey's invitation follows from there */
 	return rc;
 }
 

@@ -60,6 +60,16 @@ int rm_advance(booking_ctx_t *ctx, const booking_t *b, const char *to)
 	return 0;
 }
 
+int rm_end_attention(booking_ctx_t *ctx, const booking_t *b)
+{
+	int rc = rm_advance(ctx, b, "done");
+	/* The satisfaction survey's invitation goes here, in the same transaction, once src/survey is
+	 * in the table: survey_offer(ctx->c, &o, token) with o = {.kind = "appointment", .ref =
+	 * b->code, .office = b->office_code, .lang = b->lang, .email = b->email, .now = ctx->now}
+	 * (kind "appointment", as booking's own path offers it, so one attention has one survey). */
+	return rc;
+}
+
 const char *rm_call_link(arena_t *a, const char *tpl, const char *phone)
 {
 	if (!phone || !*phone || !tpl || !*tpl)

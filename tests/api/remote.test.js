@@ -31,6 +31,29 @@ const person = L.people({ from: 90000, random: 100000, name: 'Persona Remota', e
 const SECRET_TEXT = 'DNI 12345678Z de la persona, text que no pot quedar en clar';
 const pdf = (extra = '') => Buffer.from(`%PDF-1.4\n% ${SECRET_TEXT}${extra}\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 
+// A 1×1 PNG (signature, IHDR, IDAT, IEND, each chunk with its CRC-32), as a receipt's image.
+function crc32(buf) {
+	let c = ~0;
+	for (const byte of buf) {
+		c ^= byte;
+		for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+	}
+	return ~c >>> 0;
+}
+function png() {
+	const chunk = (type, data) => {
+		const td = Buffer.concat([Buffer.from(type), data]);
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const crc = Buffer.alloc(4);
+		crc.writeUInt32BE(crc32(td));
+		return Buffer.concat([len, td, crc]);
+	};
+	const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+	const idat = require('node:zlib').deflateSync(Buffer.from([0, 0x80]));
+	return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
+
 function room() {
 	const m = /video\/([A-Z0-9]{8})\?token=([0-9a-f]{64})/.exec(srv.stdout.text());
 	assert.ok(m, 'the demo prints the open room');
@@ -234,6 +257,91 @@ describe('the informer', () => {
 		assert.equal(L.sql(srv.db, `SELECT COUNT(*) FROM outbox WHERE kind = 'remote_rebook' AND ref = '${p.code}'`), '1');
 		const again = await srv.postForm(`${url}/attempt`, { outcome: 'no_answer' }, { jar: inf.jar, csrf: inf.csrf });
 		assert.equal(again.status, 409);
+	});
+
+	it('the agenda by informer: free until taken, then the taker\'s; the coordinator assigns, an informer may not', async () => {
+		const p = await book('phone');
+		const date = p.start.slice(0, 10);
+		const inf = await srv.loginOk(L.DEMO_USERS.informer);
+		const coord = await srv.loginOk(L.DEMO_USERS.coordinator);
+		const has = async (who, jar) => (await srv.get(`/remote?date=${date}&who=${who}`, { jar })).text.includes(`/remote/${p.code}"`);
+		assert.equal(await has('free', inf.jar), true, 'unassigned: in the free list');
+		assert.equal(await has('mine', inf.jar), false);
+		let r = await srv.postForm(`/remote/${p.code}/take`, {}, { jar: inf.jar, csrf: inf.csrf });
+		assert.equal(r.headers.location, `/remote/${p.code}?saved=taken`);
+		assert.equal(await has('mine', inf.jar), true, 'taken: in the informer\'s own list');
+		assert.equal(await has('free', inf.jar), false);
+		assert.equal(await has('mine', coord.jar), false, 'not the coordinator\'s');
+		const infId = L.sql(srv.db, `SELECT id FROM users WHERE email = '${L.DEMO_USERS.informer}'`);
+		const coordId = L.sql(srv.db, `SELECT id FROM users WHERE email = '${L.DEMO_USERS.coordinator}'`);
+		r = await srv.postForm(`/remote/${p.code}/assign`, { informer: coordId }, { jar: inf.jar, csrf: inf.csrf });
+		assert.equal(r.status, 403, 'an informer does not assign');
+		r = await srv.postForm(`/remote/${p.code}/assign`, { informer: '999999' }, { jar: coord.jar, csrf: coord.csrf });
+		assert.equal(r.status, 422, 'no such informer');
+		r = await srv.postForm(`/remote/${p.code}/assign`, { informer: coordId }, { jar: coord.jar, csrf: coord.csrf });
+		assert.equal(r.headers.location, `/remote/${p.code}?saved=assigned`);
+		assert.equal(await has('mine', coord.jar), true);
+		assert.equal(await has('mine', inf.jar), false, 'moved to the other informer');
+		const page = await srv.get(`/remote/${p.code}`, { jar: inf.jar });
+		assert.ok(page.text.includes(L.DEMO_USERS.coordinator), 'the page names who attends it');
+		assert.notEqual(infId, coordId);
+		const audit = L.sql(srv.db, `SELECT action || ' ' || detail FROM audit_log WHERE target = 'appointment:${p.code}' AND action = 'remote.case.assign' ORDER BY id`);
+		assert.deepEqual(audit.split('\n'), [`remote.case.assign ${L.DEMO_USERS.informer}`, `remote.case.assign ${L.DEMO_USERS.coordinator}`]);
+	});
+
+	it('the office sends a document back from the appointment page: the citizen lists and downloads it', async () => {
+		const p = await book('video');
+		const inf = await srv.loginOk(L.DEMO_USERS.informer);
+		const casePage = await srv.get(`/remote/${p.code}`, { jar: inf.jar });
+		const image = png();
+		const mp = L.multipartBody({ _csrf: L.csrfFrom(casePage.text) }, [{ name: 'file', filename: 'rebut.png', data: image }]);
+		const r = await srv.request('POST', `/docs/${p.code}`, { jar: inf.jar, headers: { 'Content-Type': mp.contentType }, body: mp.body });
+		assert.equal(r.status, 303, r.text.slice(0, 300));
+		assert.equal(r.headers.location, `/remote/${p.code}?saved=document`);
+		const list = (await srv.get(`/api/v1/appointments/${p.code}/documents?token=${p.token}`)).json().documents;
+		assert.equal(list.length, 1);
+		assert.equal(list[0].name, 'rebut.png');
+		assert.equal(list[0].type, 'image/png');
+		assert.equal(list[0].origin, 'office');
+		const back = await srv.get(`/api/v1/appointments/${p.code}/documents/${list[0].id}?token=${p.token}`);
+		assert.equal(back.status, 200);
+		assert.deepEqual(back.body, image);
+		// Staff download it too, and the citizen's page shows where it came from.
+		const staffBack = await srv.get(`/api/v1/appointments/${p.code}/documents/${list[0].id}`, { jar: inf.jar });
+		assert.deepEqual(staffBack.body, image);
+		assert.match((await srv.get(`/docs/${p.code}?token=${p.token}`)).text, /rebut\.png/);
+		const actors = L.sql(srv.db, `SELECT actor || ' ' || action FROM audit_log WHERE target = 'appointment:${p.code}' AND action LIKE 'remote.document.%' ORDER BY id`).split('\n');
+		assert.equal(actors[0], `${L.DEMO_USERS.informer} remote.document.upload`);
+		assert.ok(actors.includes(`${L.DEMO_USERS.informer} remote.document.download`), actors.join('; '));
+		// Another appointment's secret opens nothing here.
+		const other = await book('phone');
+		L.assertJsonError(await srv.get(`/api/v1/appointments/${p.code}/documents/${list[0].id}?token=${other.token}`), 404, 'not_found');
+		L.assertJsonError(await srv.get(`/api/v1/appointments/${other.code}/documents/${list[0].id}?token=${other.token}`), 404, 'not_found');
+	});
+
+	it('a wrong number ends the call-back at once; a rescheduled call moves the appointment and is logged', async () => {
+		const inf = await srv.loginOk(L.DEMO_USERS.informer);
+		const w = await book('phone');
+		let r = await srv.postForm(`/remote/${w.code}/attempt`, { outcome: 'wrong_number', note: 'No és seu' }, { jar: inf.jar, csrf: inf.csrf });
+		assert.equal(r.headers.location, `/remote/${w.code}?saved=rebook`);
+		assert.equal(L.sql(srv.db, `SELECT status FROM appointments WHERE code = '${w.code}'`), 'no_show');
+		assert.equal(L.sql(srv.db, `SELECT COUNT(*) FROM outbox WHERE kind = 'remote_rebook' AND ref = '${w.code}'`), '1');
+
+		const p = await book('phone');
+		const page = await srv.get(`/remote/${p.code}`, { jar: inf.jar });
+		const times = [...page.text.matchAll(/<option value="(\d{4}-[^"]+)">/g)].map((m) => m[1]);
+		assert.ok(times.length > 1, 'the page offers other times');
+		const before = L.sql(srv.db, `SELECT start_at FROM appointments WHERE code = '${p.code}'`);
+		r = await srv.postForm(`/remote/${p.code}/attempt`, { outcome: 'rescheduled', start: 'not-a-time' }, { jar: inf.jar, csrf: inf.csrf });
+		assert.equal(r.status, 422);
+		assert.equal(L.sql(srv.db, `SELECT COUNT(*) FROM remote_attempts a JOIN appointments p ON p.id = a.appointment_id WHERE p.code = '${p.code}'`), '0', 'a refused move logs nothing');
+		r = await srv.postForm(`/remote/${p.code}/attempt`, { outcome: 'rescheduled', start: times[times.length - 1], note: 'Prefereix a la tarda' }, { jar: inf.jar, csrf: inf.csrf });
+		assert.equal(r.headers.location, `/remote/${p.code}?saved=rescheduled`);
+		assert.notEqual(L.sql(srv.db, `SELECT start_at FROM appointments WHERE code = '${p.code}'`), before);
+		assert.equal(
+			L.sql(srv.db, `SELECT a.outcome || ' ' || a.note FROM remote_attempts a JOIN appointments p ON p.id = a.appointment_id WHERE p.code = '${p.code}'`),
+			'rescheduled Prefereix a la tarda'
+		);
 	});
 
 	it('records the outcome: the appointment is done', async () => {
