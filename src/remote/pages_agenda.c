@@ -1,5 +1,5 @@
-/* pages_agenda.c — the informers' agenda, GET /remote?date=YYYY-MM-DD&who=mine|free|all: the
- * phone and video appointments of a day, with the informer (assigned by a coordinator or taken),
+/* pages_agenda.c — the informers' agenda, GET /remote?date=YYYY-MM-DD&who=mine|free|all|ID: the
+ * phone and video appointments of a day (all, unassigned, one's own, or one informer's by id), with the informer (assigned by a coordinator or taken),
  * the documents uploaded, earlier contacts of the same person, whether the citizen is waiting in
  * the room, and the state. Each row opens the appointment (pages_case.c). Audited: it lists
  * citizens' names. */
@@ -22,6 +22,7 @@ typedef struct {
 	http_req_t *r;
 	booking_ctx_t *ctx;
 	const char *who;
+	int64_t informer_id; /* who=ID: that informer's appointments only */
 	json_t *rows;
 } agenda_t;
 
@@ -37,7 +38,8 @@ static int row(agenda_t *g, const booking_t *b)
 	if (rc)
 		return rc;
 	bool mine = k.informer_id && k.informer_id == r->user->id;
-	if ((str_eq(g->who, "mine") && !mine) || (str_eq(g->who, "free") && k.informer_id))
+	if ((str_eq(g->who, "mine") && !mine) || (str_eq(g->who, "free") && k.informer_id) ||
+	    (g->informer_id && k.informer_id != g->informer_id))
 		return 0;
 	if ((rc = rm_store_doc_count(r->db, b->id, &docs)) != 0 ||
 	    (rc = booking_contacts(g->ctx, b, CONTACTS_MAX, &contacts, &nc)) != 0)
@@ -56,6 +58,12 @@ static int row(agenda_t *g, const booking_t *b)
 	return 0;
 }
 
+/* Whether p attends remote appointments (an informer or a coordinator: those assign takes). */
+static bool attends(const auth_person_t *p)
+{
+	return str_eq(p->role, "informer") || str_eq(p->role, "coordinator");
+}
+
 static void agenda_get(http_req_t *r)
 {
 	booking_ctx_t ctx;
@@ -67,12 +75,24 @@ static void agenda_get(http_req_t *r)
 	if (!date || tz_date_parse(date, &d) != 0)
 		date = today;
 	const char *who = http_query(r, "who");
-	if (!str_eq(who, "mine") && !str_eq(who, "free") && !str_eq(who, "all"))
+	int64_t informer_id = 0;
+	auth_person_t *people = NULL;
+	size_t np = 0;
+	int rc = auth_people(r->db, r->arena, &people, &np);
+	if (!rc && who && str_to_i64(who, 1, INT64_MAX, &informer_id) == 0) {
+		bool known = false;
+		for (size_t i = 0; i < np; i++)
+			known = known || (people[i].id == informer_id && attends(&people[i]));
+		if (!known)
+			informer_id = 0;
+	}
+	if (!informer_id && !str_eq(who, "mine") && !str_eq(who, "free") && !str_eq(who, "all"))
 		who = (r->user->role & ROLE_INFORMER) ? "mine" : "all";
 	booking_t *v;
 	size_t n = 0;
-	int rc = booking_list(&ctx, 0, date, "", &v, &n);
-	agenda_t g = {r, &ctx, who, json_array()};
+	if (!rc)
+		rc = booking_list(&ctx, 0, date, "", &v, &n);
+	agenda_t g = {r, &ctx, who, informer_id, json_array()};
 	for (size_t i = 0; !rc && i < n; i++)
 		if (rm_remote_channel(v[i].channel))
 			rc = row(&g, &v[i]);
@@ -93,6 +113,14 @@ static void agenda_get(http_req_t *r)
 				      jpack("{s:s,s:s,s:b}", "href",
 					    arena_printf(r->arena, "/remote?date=%s&who=%s", date, WHO[i]), "label",
 					    http_tf(r, "rm_who_%s", WHO[i]), "current", str_eq(who, WHO[i])));
+	for (size_t i = 0; i < np; i++)
+		if (attends(&people[i]) && people[i].id != r->user->id)
+			json_array_append_new(filters,
+					      jpack("{s:s,s:s,s:b}", "href",
+						    arena_printf(r->arena, "/remote?date=%s&who=%lld", date,
+								 (long long)people[i].id),
+						    "label", *people[i].name ? people[i].name : people[i].email,
+						    "current", informer_id == people[i].id));
 	json_t *m = jpack("{s:s,s:s,s:o,s:b,s:o,s:s,s:s,s:s}", "date", date, "who", who, "rows", g.rows, "has_rows",
 			  json_array_size(g.rows) > 0, "filters", filters, "prev",
 			  arena_printf(r->arena, "/remote?date=%s&who=%s", prev, who), "next",

@@ -274,6 +274,11 @@ describe('the informer', () => {
 		assert.equal(await has('mine', coord.jar), false, 'not the coordinator\'s');
 		const infId = L.sql(srv.db, `SELECT id FROM users WHERE email = '${L.DEMO_USERS.informer}'`);
 		const coordId = L.sql(srv.db, `SELECT id FROM users WHERE email = '${L.DEMO_USERS.coordinator}'`);
+		// The coordinator sees one informer's day: a filter link per informer.
+		const byInformer = await srv.get(`/remote?date=${date}&who=${infId}`, { jar: coord.jar });
+		assert.ok(byInformer.text.includes(`/remote/${p.code}"`), 'in the informer\'s agenda');
+		assert.match(byInformer.text, new RegExp(`href="/remote\\?date=${date}&amp;who=${infId}" aria-current="page"`));
+		assert.equal(await has(coordId, coord.jar), false, 'not in another\'s');
 		r = await srv.postForm(`/remote/${p.code}/assign`, { informer: coordId }, { jar: inf.jar, csrf: inf.csrf });
 		assert.equal(r.status, 403, 'an informer does not assign');
 		r = await srv.postForm(`/remote/${p.code}/assign`, { informer: '999999' }, { jar: coord.jar, csrf: coord.csrf });
@@ -282,6 +287,8 @@ describe('the informer', () => {
 		assert.equal(r.headers.location, `/remote/${p.code}?saved=assigned`);
 		assert.equal(await has('mine', coord.jar), true);
 		assert.equal(await has('mine', inf.jar), false, 'moved to the other informer');
+		assert.equal(await has(coordId, inf.jar), true);
+		assert.equal(await has(infId, inf.jar), false);
 		const page = await srv.get(`/remote/${p.code}`, { jar: inf.jar });
 		assert.ok(page.text.includes(L.DEMO_USERS.coordinator), 'the page names who attends it');
 		assert.notEqual(infId, coordId);
