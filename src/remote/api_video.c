@@ -107,12 +107,23 @@ static void ice_get(http_req_t *r)
 			      config_str(cfg, "video.ice_transport_policy")));
 }
 
+/* Live streams one side of a room may hold open on a node: its page, a reload whose old stream
+ * the server has not yet seen close, a second tab. More would only hoard the server's streams
+ * (limits.max_sse), which every room, display and chat shares. */
+#define RM_STREAMS_MAX 4
+
 static void events_get(http_req_t *r)
 {
 	rm_acc_t x;
 	if (!room_api(r, &x))
 		return;
-	http_reply_events(r, topic_of(r, x.b.code, x.side));
+	const char *topic = topic_of(r, x.b.code, x.side);
+	if (bus_topic_subscriber_count(r->app->bus, topic) >= RM_STREAMS_MAX) {
+		http_add_header(r, "Retry-After", "15");
+		http_reply_error(r, 429, "too_many", "rm_err_streams", NULL);
+		return;
+	}
+	http_reply_events(r, topic);
 }
 
 typedef struct {

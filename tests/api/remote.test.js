@@ -22,6 +22,7 @@ const srv = L.useServer({
 		FINESTRETA_DOCUMENTS_MAX_BYTES: '20000',
 		FINESTRETA_DOCUMENTS_MAX_FILES: '3',
 		FINESTRETA_REMOTE_MAX_CALL_ATTEMPTS: '2',
+		FINESTRETA_EVENTS_HEARTBEAT: '1',
 		FINESTRETA_BOOKING_PROOF_OF_WORK: 'off',
 		FINESTRETA_BOOKING_RATE_BOOKING: '0',
 		FINESTRETA_BOOKING_RATE_AVAILABILITY: '0',
@@ -144,6 +145,41 @@ describe('the video room', () => {
 		const noCsrf = await srv.request('POST', `/api/v1/appointments/${code}/video/signal`, { jar: inf.jar, body: { kind: 'hello', body: {} } });
 		assert.equal(noCsrf.status, 403);
 		L.assertJsonError(await srv.request('POST', `/api/v1/appointments/${code}/video/signal?token=${token}`, { body: { kind: 'evil', body: {} } }), 422, 'invalid');
+	});
+	it('one side of a room holds at most 4 live streams: the fifth is 429 too_many, and a closed one frees its place', async () => {
+		const { code, token } = room();
+		const url = `/api/v1/appointments/${code}/video/events?token=${token}`;
+		const open = [];
+		try {
+			for (let i = 0; i < 4; i++) {
+				const s = await srv.openSSE(url);
+				open.push(s);
+				assert.equal(s.status, 200);
+				await s.waitForComment('connected', 5000);
+			}
+			const fifth = await srv.openSSE(url);
+			open.push(fifth);
+			assert.equal(fifth.status, 429);
+			assert.equal(fifth.headers['retry-after'], '15');
+			// The informer's side has places of its own.
+			const inf = await srv.loginOk(L.DEMO_USERS.informer);
+			const staff = await srv.openSSE(`/api/v1/appointments/${code}/video/events`, { jar: inf.jar });
+			open.push(staff);
+			assert.equal(staff.status, 200);
+			open[0].close();
+			// The server sees the close at the next heartbeat (events.heartbeat = 1 s here).
+			let again = null;
+			for (const until = Date.now() + 10000; !again && Date.now() < until; ) {
+				await new Promise((res) => setTimeout(res, 500));
+				const s = await srv.openSSE(url);
+				open.push(s);
+				if (s.status === 200) again = s;
+			}
+			assert.ok(again, 'a place is freed once the server sees the stream closed');
+			await again.waitForComment('connected', 5000);
+		} finally {
+			for (const s of open) s.close();
+		}
 	});
 });
 
