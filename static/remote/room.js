@@ -110,8 +110,11 @@
 				cam.textContent = d.msgReady;
 				say('msgReady');
 			} else {
+				// No camera: the call goes on with voice, and the phone is offered as well.
 				cam.textContent = d.msgAudioonly;
 				say('msgAudioonly');
+				$('rm-audio').hidden = true;
+				showFallback();
 			}
 		}
 		$('rm-join').disabled = false;
