@@ -114,6 +114,7 @@
 				cam.textContent = d.msgAudioonly;
 				say('msgAudioonly');
 				$('rm-audio').hidden = true;
+				$('rm-camera').hidden = true;
 				showFallback();
 			}
 		}

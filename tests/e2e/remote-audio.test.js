@@ -2,7 +2,8 @@
 // A citizen whose camera does not work (getUserMedia refuses video in that context): the waiting
 // room says the call goes on with voice only and offers the phone instead; the call still
 // connects, the informer hears them (inbound audio packets) and receives no video, and the
-// citizen sees the informer (decoded video frames). axe-core runs on the waiting room so.
+// citizen sees the informer (decoded video frames). Then the informer turns the camera off and on
+// and shares the screen, which the citizen decodes. axe-core runs on the waiting room so.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const B = require('./lib/browser.js');
@@ -40,12 +41,14 @@ test('no camera: voice only with the phone offered, and the call connects', { ti
 		fallback: !document.getElementById('rm-fallback').hidden,
 		phone: !document.getElementById('rm-phone').hidden,
 		audioButton: !document.getElementById('rm-audio').hidden,
+		cameraButton: !document.getElementById('rm-camera').hidden,
 	}));
 	assert.ok(waiting.audioOnly, 'the page carries the voice-only message');
 	assert.equal(waiting.camera, waiting.audioOnly, 'the camera check says voice only');
 	assert.equal(waiting.fallback, true, 'the phone is offered');
 	assert.equal(waiting.phone, true);
 	assert.equal(waiting.audioButton, false, 'no "voice only" button when it already is');
+	assert.equal(waiting.cameraButton, false, 'no camera button without a camera');
 	await C.a11y(citizen, 'the video room without a camera');
 	await B.screenshot(citizen, 'remote-audio-only');
 
@@ -62,6 +65,31 @@ test('no camera: voice only with the phone offered, and the call connects', { ti
 	console.log(`# voice-only call connected in ${Date.now() - t0} ms: citizen ${JSON.stringify(c)}, informer ${JSON.stringify(i)}`);
 	assert.equal(i.frames, 0, 'the informer receives no video from a citizen without a camera');
 	assert.equal(await citizen.evaluate(() => window.finestretaCall.pc.getSenders().some((s) => s.track && s.track.kind === 'video')), false);
+
+	// The informer's camera off and on: a toggle with its state said.
+	await informer.click('#rm-camera');
+	assert.equal(await informer.getAttribute('#rm-camera', 'aria-pressed'), 'true');
+	assert.equal(await informer.evaluate(() => window.finestretaCall.pc.getSenders().find((s) => s.track && s.track.kind === 'video').track.enabled), false);
+	await informer.click('#rm-camera');
+	assert.equal(await informer.getAttribute('#rm-camera', 'aria-pressed'), 'false');
+
+	// The informer shares the screen: the video sent is the screen's, and the citizen goes on
+	// decoding frames; sharing again goes back to the camera.
+	await informer.click('#rm-share');
+	await informer.locator('#rm-share[aria-pressed="true"]').waitFor({ timeout: 15000 });
+	assert.equal(
+		await informer.evaluate(() => {
+			const c = window.finestretaCall;
+			return c.pc.getSenders().find((s) => s.track && s.track.kind === 'video').track === c.screen.getVideoTracks()[0];
+		}),
+		true,
+		'the screen\'s track is the one sent'
+	);
+	const f0 = (await received(citizen)).frames;
+	await B.waitFor(async () => (await received(citizen)).frames > f0 + 10, 15000, 'the citizen decodes the shared screen');
+	await informer.click('#rm-share');
+	await informer.locator('#rm-share[aria-pressed="false"]').waitFor({ timeout: 15000 });
+	assert.equal(await informer.evaluate(() => window.finestretaCall.screen), null);
 });
 
 test('graceful shutdown', () => srv.stop());
