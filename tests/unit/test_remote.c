@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "bus/bus.h"
 #include "core/cap.h"
 #include "remote/internal.h"
 #include "remote/remote.h"
@@ -422,6 +423,32 @@ static void test_signals_and_attempts(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* The cap on a room's live streams counts the subscriptions of exactly one topic on the node. */
+static void noop(void *ud, const bus_event_t *ev)
+{
+	(void)ud;
+	(void)ev;
+}
+
+static void test_stream_count(void **state)
+{
+	(void)state;
+	bus_t *b = bus_new();
+	bus_sub_t *a1 = bus_subscribe(b, "remote.room.k7m4qx2a.citizen", noop, NULL);
+	bus_sub_t *a2 = bus_subscribe(b, "remote.room.k7m4qx2a.citizen", noop, NULL);
+	bus_sub_t *s1 = bus_subscribe(b, "remote.room.k7m4qx2a.staff", noop, NULL);
+	assert_int_equal(bus_topic_subscriber_count(b, "remote.room.k7m4qx2a.citizen"), 2);
+	assert_int_equal(bus_topic_subscriber_count(b, "remote.room.k7m4qx2a.staff"), 1);
+	assert_int_equal(bus_topic_subscriber_count(b, "remote.room.k7m4qx2a"), 0);
+	assert_int_equal(bus_topic_subscriber_count(b, "remote.room.zzzzzzzz.citizen"), 0);
+	bus_unsubscribe(b, a1);
+	assert_int_equal(bus_topic_subscriber_count(b, "remote.room.k7m4qx2a.citizen"), 1);
+	bus_unsubscribe(b, a2);
+	bus_unsubscribe(b, s1);
+	assert_int_equal(bus_topic_subscriber_count(b, "remote.room.k7m4qx2a.citizen"), 0);
+	bus_free(b);
+}
+
 int main(void)
 {
 	log_set_quiet(1);
@@ -434,7 +461,7 @@ int main(void)
 		cmocka_unit_test(test_window),       cmocka_unit_test(test_call_link_and_kinds),
 		cmocka_unit_test(test_sniff),        cmocka_unit_test(test_names),
 		cmocka_unit_test(test_keyring),      cmocka_unit_test(test_seal_open),
-		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_files),        cmocka_unit_test(test_stream_count),
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_demo_and_purge, setup, teardown),
