@@ -145,7 +145,7 @@ static void case_page(http_req_t *r, int status, rm_acc_t *x, const char *notice
 	json_object_set_new(m, "informer", json_string(k.informer));
 	json_object_set_new(m, "assigned_by", json_string(k.assigned_by));
 	json_object_set_new(m, "mine", json_boolean(mine));
-	json_object_set_new(m, "can_take", json_boolean(active && !mine && (r->user->role & ROLE_INFORMER)));
+	json_object_set_new(m, "can_take", json_boolean(active && !k.informer_id && (r->user->role & ROLE_INFORMER)));
 	json_object_set_new(m, "can_assign", json_boolean(active && (r->user->role & RM_LEADS)));
 	if (r->user->role & RM_LEADS)
 		json_object_set_new(m, "informers", informers_json(r, k.informer_id));
@@ -217,6 +217,24 @@ typedef struct {
 	const char *informer;
 } assign_t;
 
+/* Taking: the appointment must be free (or already the taker's); a colleague's is reassigned by a
+ * coordinator. The case row is locked first, so two informers taking at once do not both win. */
+static int take_write(http_req_t *r, void *ud)
+{
+	assign_t *a = ud;
+	rm_case_t k;
+	int rc = rm_store_case_touch(r->db, a->x->b.id, a->x->ctx.now);
+	if (!rc)
+		rc = rm_store_case(r->db, r->arena, a->x->b.id, &k);
+	if (!rc && k.informer_id && k.informer_id != a->informer_id)
+		return ERR_CONFLICT;
+	if (!rc)
+		rc = rm_store_assign(r->db, a->x->b.id, a->informer_id, a->informer, r->user->email, a->x->ctx.now);
+	if (!rc)
+		rc = rm_audit(r, a->x, "remote.case.take", a->informer);
+	return rc;
+}
+
 static int assign_write(http_req_t *r, void *ud)
 {
 	assign_t *a = ud;
@@ -236,8 +254,13 @@ static void take_post(http_req_t *r)
 		return;
 	}
 	assign_t a = {&x, r->user->id, r->user->email};
-	if (http_tx_ok(r, assign_write, &a))
+	int rc = http_tx(r, take_write, &a, NULL, NULL, NULL);
+	if (rc == ERR_CONFLICT)
+		case_page(r, 409, &x, NULL, "rm_err_taken");
+	else if (rc == 0)
 		http_reply_redirect(r, arena_printf(r->arena, "/remote/%s?saved=taken", x.b.code));
+	else if (rc != HTTP_TX_ANSWERED)
+		http_reply_failed(r, rc);
 }
 
 static void assign_post(http_req_t *r)

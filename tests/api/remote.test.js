@@ -321,6 +321,11 @@ describe('the informer', () => {
 		assert.equal(r.status, 422, 'no such informer');
 		r = await srv.postForm(`/remote/${p.code}/assign`, { informer: coordId }, { jar: coord.jar, csrf: coord.csrf });
 		assert.equal(r.headers.location, `/remote/${p.code}?saved=assigned`);
+		// A colleague's appointment is not taken back by an informer: a coordinator reassigns it.
+		const back = await srv.postForm(`/remote/${p.code}/take`, {}, { jar: inf.jar, csrf: inf.csrf });
+		L.assertHtml(back, 409);
+		assert.match(back.text, /ja l&#39;atén una altra persona/);
+		assert.doesNotMatch(back.text, new RegExp(`action="/remote/${p.code}/take"`), 'no take button on it');
 		assert.equal(await has('mine', coord.jar), true);
 		assert.equal(await has('mine', inf.jar), false, 'moved to the other informer');
 		assert.equal(await has(coordId, inf.jar), true);
@@ -329,7 +334,9 @@ describe('the informer', () => {
 		assert.ok(page.text.includes(L.DEMO_USERS.coordinator), 'the page names who attends it');
 		assert.notEqual(infId, coordId);
 		const audit = L.sql(srv.db, `SELECT action || ' ' || detail FROM audit_log WHERE target = 'appointment:${p.code}' AND action = 'remote.case.assign' ORDER BY id`);
-		assert.deepEqual(audit.split('\n'), [`remote.case.assign ${L.DEMO_USERS.informer}`, `remote.case.assign ${L.DEMO_USERS.coordinator}`]);
+		assert.deepEqual(audit.split('\n'), [`remote.case.assign ${L.DEMO_USERS.coordinator}`]);
+		const taken = L.sql(srv.db, `SELECT COUNT(*) FROM audit_log WHERE target = 'appointment:${p.code}' AND action = 'remote.case.take'`);
+		assert.equal(taken, '1', 'one take recorded, the refused one not');
 	});
 
 	it('the office sends a document back from the appointment page: the citizen lists and downloads it', async () => {
