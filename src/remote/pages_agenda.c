@@ -1,8 +1,8 @@
 /* pages_agenda.c — the informers' agenda, GET /remote?date=YYYY-MM-DD&who=mine|free|all|ID: the
  * phone and video appointments of a day (all, unassigned, one's own, or one informer's by id),
  * with the informer (assigned by a coordinator or taken), the documents uploaded, earlier contacts
- * of the same person, whether the citizen is waiting in the room, and the state. Each row opens the appointment (pages_case.c). Audited: it lists
- * citizens' names. */
+ * of the same person, whether the citizen is waiting in the room, and the state. Each row opens
+ * the appointment (pages_case.c). Audited: it lists citizens' names. */
 #include "remote/web.h"
 
 #include "app.h"
