@@ -12,7 +12,8 @@
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */                                                                                 \
 	X(requests) /* deferred requests: web form, 010 line, work queue */                                            \
-	X(chat)     /* the portal chat */
+	X(chat)     /* the portal chat */                                                                              \
+	X(ict)      /* digital accompaniment: ICT-agent sessions, skills before and after */
 
 #define DECLARE(name) extern const cap_t name##_cap;
 CAPABILITIES(DECLARE)
