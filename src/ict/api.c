@@ -20,8 +20,8 @@
 
 static void session_api(http_req_t *r)
 {
-	if (!json_is_object(r->json) || (json_object_get(r->json, "person") &&
-					 !json_is_object(json_object_get(r->json, "person")))) {
+	if (!json_is_object(r->json) ||
+	    (json_object_get(r->json, "person") && !json_is_object(json_object_get(r->json, "person")))) {
 		http_reply_error(r, 400, "bad_json", "err_bad_json", NULL);
 		return;
 	}
@@ -75,8 +75,8 @@ static int put_row(http_req_t *r, buf_t *b, const char *key, const ict_row_t *x)
 	const tz_t *z = tz_get("Europe/Madrid");
 	tz_local(z ? z : tz_utc(), x->at, &lt);
 	tz_date_format(lt.day, day);
-	const char *f[15] = {pseudonym(r, key, x->person_id), day, x->office, x->age_band, x->gender,
-			     arena_printf(r->arena, "%d", x->minutes), x->modes, x->tools, x->next, x->moment};
+	const char *f[15] = {pseudonym(r, key, x->person_id),          day,      x->office, x->age_band, x->gender,
+			     arena_printf(r->arena, "%d", x->minutes), x->modes, x->tools,  x->next,     x->moment};
 	for (int k = 0; k < ICT_SKILLS; k++)
 		f[10 + k] = x->levels[k] < 0 ? "" : arena_printf(r->arena, "%d", x->levels[k]);
 	return csv_put_row(b, f, 15);
@@ -94,9 +94,9 @@ static void export_api(http_req_t *r)
 		http_reply_failed(r, rc);
 		return;
 	}
-	static const char *const head[15] = {"person",  "date",  "office",     "age_band",   "gender",
-					     "minutes", "procedures", "tools", "next",   "moment",
-					     "eprocedures", "email", "digital_id", "esignature", "video_call"};
+	static const char *const head[15] = {"person",      "date",       "office",     "age_band",   "gender",
+					     "minutes",     "procedures", "tools",      "next",       "moment",
+					     "eprocedures", "email",      "digital_id", "esignature", "video_call"};
 	char key[RAND_TOKEN_HEX_LEN];
 	rand_token_hex(key);
 	buf_t b;

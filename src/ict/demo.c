@@ -14,10 +14,10 @@
 static const char *const facilities[3] = {"biblioteca-josep-pla", "casal-sant-pere", "la-riera"};
 static const char *const agents[4] = {"agent.tic@vilamar.example", "agent.tic2@vilamar.example",
 				      "agent.tic3@vilamar.example", "agent.tic4@vilamar.example"};
-static const char *const first[12] = {"Rosa",   "Josep", "Carme", "Manuel", "Dolors", "Antonio",
-				      "Fatima", "Pere",  "Teresa", "Ahmed", "Montse", "Francesc"};
-static const char *const last[12] = {"Garcia", "Martí",  "López", "Puig",   "Sánchez", "Ferrer",
-				     "Rovira", "El Idrissi", "Costa", "Pons", "Moreno", "Vila"};
+static const char *const first[12] = {"Rosa",   "Josep", "Carme",  "Manuel", "Dolors", "Antonio",
+				      "Fatima", "Pere",  "Teresa", "Ahmed",  "Montse", "Francesc"};
+static const char *const last[12] = {"Garcia", "Martí",      "López", "Puig", "Sánchez", "Ferrer",
+				     "Rovira", "El Idrissi", "Costa", "Pons", "Moreno",  "Vila"};
 static const char *const needs[6] = {
 	"Vol demanar el volant d'empadronament i no té certificat digital.",
 	"Ha de renovar la prestació del SEPE i no sap entrar a la seu electrònica.",
@@ -50,7 +50,13 @@ static void levels(uint32_t *s, ict_session_t *x, const int *before, bool after)
 	for (int k = 0; k < ICT_SKILLS; k++) {
 		if (!after) {
 			int r = pick(s, 100);
-			x->levels[k] = k == 0 ? (r < 45 ? 0 : r < 82 ? 1 : 2) : (r < 35 ? 0 : r < 62 ? 1 : r < 90 ? 2 : 3);
+			x->levels[k] = k == 0 ? (r < 45   ? 0
+						 : r < 82 ? 1
+							  : 2)
+					      : (r < 35   ? 0
+						 : r < 62 ? 1
+						 : r < 90 ? 2
+							  : 3);
 			continue;
 		}
 		/* E-procedures, the programme's aim, move most; the tools taught less. */
@@ -71,11 +77,21 @@ static int person_sessions(db_conn_t *c, arena_t *a, uint32_t *s, int i, const i
 	const char *age = ages[pick(s, 5)], *gender = pick(s, 100) < 62 ? "female" : "male";
 	bool assessed_after = nsessions > 1 || pick(s, 100) < 45;
 	for (int k = 0; k < nsessions; k++) {
-		ict_session_t x = {.office_id = office_ids[fac], .office = facilities[fac], .agent = agents[(fac + k) % 4],
-				   .lang = "ca", .name = arena_printf(a, "%s %s", first[pick(s, 12)], last[pick(s, 12)]),
-				   .id_number = id, .age_band = age, .gender = gender, .consent = true,
-				   .needs = needs[pick(s, 6)], .notes = "", .minutes = 20 + 5 * pick(s, 9), .at = at,
-				   .appointment = "", .moment = ""};
+		ict_session_t x = {.office_id = office_ids[fac],
+				   .office = facilities[fac],
+				   .agent = agents[(fac + k) % 4],
+				   .lang = "ca",
+				   .name = arena_printf(a, "%s %s", first[pick(s, 12)], last[pick(s, 12)]),
+				   .id_number = id,
+				   .age_band = age,
+				   .gender = gender,
+				   .consent = true,
+				   .needs = needs[pick(s, 6)],
+				   .notes = "",
+				   .minutes = 20 + 5 * pick(s, 9),
+				   .at = at,
+				   .appointment = "",
+				   .moment = ""};
 		bool last_one = k == nsessions - 1;
 		x.next = last_one ? (pick(s, 3) ? "autonomous" : "course") : "booked";
 		x.procs[x.nprocs++] = (ict_proc_t){services[pick(s, 4)], "", ict_modes[pick(s, 3)]};

@@ -36,8 +36,8 @@ typedef struct {
 	size_t ntools;
 	int minutes;
 	int64_t at;
-	const char *moment;       /* "" (no assessment), "before" or "after" */
-	int levels[ICT_SKILLS];   /* 0..3, -1 not asked (eprocedures is required with a moment) */
+	const char *moment;     /* "" (no assessment), "before" or "after" */
+	int levels[ICT_SKILLS]; /* 0..3, -1 not asked (eprocedures is required with a moment) */
 } ict_session_t;
 
 /* ict.c: the rules. Checks and normalises s (service codes against the catalogue, office active
@@ -58,9 +58,9 @@ typedef struct {
 
 /* The evaluation's before → after figures. */
 typedef struct {
-	int64_t with_both;                  /* people with a "before" and an "after" */
-	int64_t low_before, low_after;      /* of them, at level 0–1 in e-procedures */
-	int64_t email_before, email_after;  /* of them, using e-mail (level 2–3) */
+	int64_t with_both;                 /* people with a "before" and an "after" */
+	int64_t low_before, low_after;     /* of them, at level 0–1 in e-procedures */
+	int64_t email_before, email_after; /* of them, using e-mail (level 2–3) */
 	double low_before_pct, low_after_pct, low_change_pct, email_before_pct, email_after_pct;
 	double email_change_pct;
 	/* Per skill: the average level before and after over the people asked both times. */

@@ -66,17 +66,19 @@ static json_t *form_model(http_req_t *r, bool posted, const fielderr_t *errs)
 		const char *err = errs ? fielderr_get(errs, arena_printf(r->arena, "level_%s", ict_skills[k])) : NULL;
 		json_array_append_new(levels, jpack("{s:s,s:s,s:o,s:s?}", "skill", ict_skills[k], "label",
 						    http_tf(r, "ict_skill_%s", ict_skills[k]), "options",
-						    choices(r, lv, 4, "ict_level_%s", cur), "err", err ? http_t(r, err) : NULL));
+						    choices(r, lv, 4, "ict_level_%s", cur), "err",
+						    err ? http_t(r, err) : NULL));
 	}
 	json_object_set_new(m, "offices", offices);
 	json_object_set_new(m, "rows", rows);
 	json_object_set_new(m, "tools", tools);
 	json_object_set_new(m, "levels", levels);
-	json_object_set_new(m, "age_bands", choices(r, people_age_bands, 5, "ict_age_%s",
-						     posted ? form_str(r, "age_band") : ""));
-	json_object_set_new(m, "genders", choices(r, people_genders, 4, "ict_gender_%s",
-						   posted ? form_str(r, "gender") : ""));
-	json_object_set_new(m, "nexts", choices(r, ict_nexts, ICT_NEXT, "ict_next_%s", posted ? form_str(r, "next") : ""));
+	json_object_set_new(m, "age_bands",
+			    choices(r, people_age_bands, 5, "ict_age_%s", posted ? form_str(r, "age_band") : ""));
+	json_object_set_new(m, "genders",
+			    choices(r, people_genders, 4, "ict_gender_%s", posted ? form_str(r, "gender") : ""));
+	json_object_set_new(m, "nexts",
+			    choices(r, ict_nexts, ICT_NEXT, "ict_next_%s", posted ? form_str(r, "next") : ""));
 	static const char *const moments[2] = {"before", "after"};
 	json_object_set_new(m, "moments", choices(r, moments, 2, "ict_moment_%s", posted ? form_str(r, "moment") : ""));
 	return m;
@@ -118,8 +120,8 @@ static void session_post(http_req_t *r)
 		return;
 	}
 	form_t fm = form_new(r, "ict");
-	static const char *const kept[] = {"appointment", "name", "id_number", "email", "phone", "needs", "notes",
-					   "minutes"};
+	static const char *const kept[] = {"appointment", "name",  "id_number", "email",
+					   "phone",       "needs", "notes",     "minutes"};
 	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
 		form_val(&fm, kept[i], form_str(r, kept[i]));
 	form_on(&fm, "consent", form_check(r, "consent"));
@@ -134,8 +136,8 @@ static void session_post(http_req_t *r)
 /* Bars of the chart: width in the SVG's units (300 = 100 %). */
 static json_t *bar(http_req_t *r, const char *key, double pct, int y)
 {
-	return jpack("{s:s,s:s,s:i,s:i,s:i}", "label", http_t(r, key), "pct",
-		     arena_printf(r->arena, "%.1f", pct), "w", (int)(pct * 3.0 + 0.5), "y", y, "ty", y + 16);
+	return jpack("{s:s,s:s,s:i,s:i,s:i}", "label", http_t(r, key), "pct", arena_printf(r->arena, "%.1f", pct), "w",
+		     (int)(pct * 3.0 + 0.5), "y", y, "ty", y + 16);
 }
 
 static void evaluation_page(http_req_t *r)
@@ -157,8 +159,9 @@ static void evaluation_page(http_req_t *r)
 	json_object_set_new(m, "bars", bars);
 	for (size_t i = 0; i < json_array_size(skills); i++) {
 		json_t *s = json_array_get(skills, i);
-		json_object_set_new(s, "label", json_string(http_tf(r, "ict_skill_%s", json_string_value(json_object_get(
-											       s, "skill")))));
+		json_object_set_new(s, "label",
+				    json_string(http_tf(r, "ict_skill_%s",
+							json_string_value(json_object_get(s, "skill")))));
 	}
 	json_t *tools = json_array(), *modes = json_array(), *profile = json_object_get(m, "profile");
 	for (int k = 0; k < ICT_TOOLS; k++)

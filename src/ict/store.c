@@ -9,7 +9,10 @@
 
 /* The filter's WHERE clause over ict_sessions s, with its four parameters from $1. */
 #define FILTER "s.at >= $1 AND s.at < $2 AND ($3 = 0 OR s.office_id = $3) AND ($4 = '' OR s.agent = $4)"
-#define FILTER_PARAMS(f) {DB_INT((f)->from), DB_INT((f)->to), DB_INT((f)->office_id), DB_TEXT((f)->agent)}
+#define FILTER_PARAMS(f)                                                                                               \
+	{                                                                                                              \
+		DB_INT((f)->from), DB_INT((f)->to), DB_INT((f)->office_id), DB_TEXT((f)->agent)                        \
+	}
 
 static int add_children(db_conn_t *c, const ict_session_t *s)
 {
@@ -17,16 +20,19 @@ static int add_children(db_conn_t *c, const ict_session_t *s)
 	for (size_t i = 0; !rc && i < s->nprocs; i++) {
 		db_param_t p[] = {DB_INT(s->id), DB_INT((int64_t)i), DB_TEXT(s->procs[i].service),
 				  DB_TEXT(s->procs[i].other), DB_TEXT(s->procs[i].mode)};
-		rc = db_exec_one(c, "INSERT INTO ict_procedures (session_id, pos, service, other, mode) "
-				    "VALUES ($1, $2, $3, $4, $5)", p, 5);
+		rc = db_exec_one(c,
+				 "INSERT INTO ict_procedures (session_id, pos, service, other, mode) "
+				 "VALUES ($1, $2, $3, $4, $5)",
+				 p, 5);
 	}
 	for (size_t i = 0; !rc && i < s->ntools; i++) {
 		db_param_t p[] = {DB_INT(s->id), DB_TEXT(s->tools[i])};
 		rc = db_exec_one(c, "INSERT INTO ict_tools (session_id, tool) VALUES ($1, $2)", p, 2);
 	}
 	if (!rc && *s->moment) {
-		db_param_t p[] = {DB_INT(s->id),        DB_TEXT(s->moment),    DB_INT(s->levels[0]), DB_INT(s->levels[1]),
-				  DB_INT(s->levels[2]), DB_INT(s->levels[3]), DB_INT(s->levels[4])};
+		db_param_t p[] = {DB_INT(s->id),        DB_TEXT(s->moment),   DB_INT(s->levels[0]),
+				  DB_INT(s->levels[1]), DB_INT(s->levels[2]), DB_INT(s->levels[3]),
+				  DB_INT(s->levels[4])};
 		rc = db_exec_one(c,
 				 "INSERT INTO ict_assessments (session_id, moment, eprocedures, email, digital_id, "
 				 "esignature, video_call) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -42,7 +48,8 @@ int ict_store_session_add(db_conn_t *c, const ict_session_t *s, int64_t now, int
 			  DB_INT(s->consent),   DB_TEXT(s->needs),    DB_TEXT(s->notes),    DB_TEXT(s->next),
 			  DB_INT(now)};
 	int rc = db_query_int(c,
-			      "INSERT INTO ict_sessions (office_id, person_id, agent, appointment, at, minutes, age_band, "
+			      "INSERT INTO ict_sessions (office_id, person_id, agent, appointment, at, minutes, "
+			      "age_band, "
 			      "gender, consent, needs, notes, next_step, created_at) "
 			      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
 			      p, 13, id);
@@ -68,8 +75,8 @@ int ict_store_assessments(db_conn_t *c, arena_t *a, const ict_filter_t *f, ict_a
 	db_param_t p[] = FILTER_PARAMS(f);
 	return DB_QUERY_ROWS(c, a,
 			     "SELECT s.person_id, s.at, x.moment, x.eprocedures, x.email, x.digital_id, x.esignature, "
-			     "x.video_call FROM ict_assessments x JOIN ict_sessions s ON s.id = x.session_id WHERE " FILTER
-			     " ORDER BY s.person_id, s.at, s.id",
+			     "x.video_call FROM ict_assessments x JOIN ict_sessions s ON s.id = x.session_id "
+			     "WHERE " FILTER " ORDER BY s.person_id, s.at, s.id",
 			     p, 4, assess_row, out, n);
 }
 
@@ -188,7 +195,8 @@ int ict_store_rows(db_conn_t *c, arena_t *a, const ict_filter_t *f, ict_row_t **
 	size_t nv = 0;
 	int rc = DB_QUERY_ROWS(c, a,
 			       "SELECT s.id, s.person_id, s.at, s.minutes, o.code, s.age_band, s.gender, s.next_step, "
-			       "COALESCE(x.moment, ''), x.eprocedures, x.email, x.digital_id, x.esignature, x.video_call "
+			       "COALESCE(x.moment, ''), x.eprocedures, x.email, x.digital_id, x.esignature, "
+			       "x.video_call "
 			       "FROM ict_sessions s JOIN offices o ON o.id = s.office_id "
 			       "LEFT JOIN ict_assessments x ON x.session_id = s.id WHERE " FILTER " ORDER BY s.id",
 			       p, 4, export_row, &v, &nv);
@@ -201,7 +209,8 @@ int ict_store_rows(db_conn_t *c, arena_t *a, const ict_filter_t *f, ict_row_t **
 	j.modes = true;
 	if (!rc)
 		rc = db_query_each(c,
-				   "SELECT s.id, x.mode FROM ict_procedures x JOIN ict_sessions s ON s.id = x.session_id "
+				   "SELECT s.id, x.mode FROM ict_procedures x "
+				   "JOIN ict_sessions s ON s.id = x.session_id "
 				   "WHERE " FILTER " ORDER BY s.id, x.pos",
 				   p, 4, join_each, &j);
 	if (rc)

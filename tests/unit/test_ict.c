@@ -25,7 +25,13 @@ static testdb_t *g_backend;
 
 /* ---------------------------------------------------------------- the figures */
 
-#define A(p, t, after, e0, e1, e2) {p, t, after, {e0, e1, e2, -1, -1}}
+#define A(p, t, after, e0, e1, e2)                                                                                     \
+	{                                                                                                              \
+		p, t, after,                                                                                           \
+		{                                                                                                      \
+			e0, e1, e2, -1, -1                                                                             \
+		}                                                                                                      \
+	}
 
 static void test_pairs(void **state)
 {
@@ -33,10 +39,10 @@ static void test_pairs(void **state)
 	const ict_assess_t v[] = {
 		A(1, 100, false, 0, 0, 1), A(1, 200, false, 1, 1, 1), /* the first "before" counts */
 		A(1, 300, true, 2, 2, -1),                            /* digital_id not asked after */
-		A(2, 100, false, 1, 2, 0), A(2, 300, true, 3, 3, 3), A(2, 400, true, 1, 3, 1), /* the last "after" */
-		A(3, 100, false, 0, 0, 0),                                                       /* before only */
-		A(4, 100, true, 3, 3, 3),                                                        /* after only */
-		A(5, 500, true, 0, 0, 0), A(5, 600, false, 0, 0, 0), /* the after precedes the before */
+		A(2, 100, false, 1, 2, 0), A(2, 300, true, 3, 3, 3),  A(2, 400, true, 1, 3, 1), /* the last "after" */
+		A(3, 100, false, 0, 0, 0),                                                      /* before only */
+		A(4, 100, true, 3, 3, 3),                                                       /* after only */
+		A(5, 500, true, 0, 0, 0),  A(5, 600, false, 0, 0, 0), /* the after precedes the before */
 	};
 	ict_pairs_t p;
 	ict_pairs(v, sizeof v / sizeof *v, &p);
@@ -112,9 +118,19 @@ static int teardown(void **state)
 
 static ict_session_t sample(const char *id_number, const char *moment, int e0, int64_t at)
 {
-	ict_session_t s = {.office = "casal", .agent = "agent@vilamar.example", .lang = "ca", .name = "Rosa Puig",
-			   .id_number = id_number, .age_band = "75_plus", .gender = "female", .consent = true,
-			   .needs = "Vol el volant.", .minutes = 40, .at = at, .moment = moment, .next = "booked",
+	ict_session_t s = {.office = "casal",
+			   .agent = "agent@vilamar.example",
+			   .lang = "ca",
+			   .name = "Rosa Puig",
+			   .id_number = id_number,
+			   .age_band = "75_plus",
+			   .gender = "female",
+			   .consent = true,
+			   .needs = "Vol el volant.",
+			   .minutes = 40,
+			   .at = at,
+			   .moment = moment,
+			   .next = "booked",
 			   .levels = {e0, 1, -1, -1, -1}};
 	s.procs[s.nprocs++] = (ict_proc_t){"padro", "", "with"};
 	s.procs[s.nprocs++] = (ict_proc_t){"", "SEPE", "for"};
@@ -225,7 +241,8 @@ static void test_timeline_erase(void **state)
 	assert_int_equal(tl.v[0].at, 1000);
 	assert_non_null(strstr(tl.v[0].detail, "Vol el volant."));
 	assert_int_equal(ict_erase(&f->app, f->c, &pid, 1, 6000), 0);
-	assert_int_equal(count(f, "SELECT COUNT(*) FROM ict_sessions WHERE needs = '' AND notes = '' AND minutes = 40"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM ict_sessions WHERE needs = '' AND notes = '' AND minutes = 40"),
+			 1);
 }
 
 int main(void)
