@@ -76,12 +76,15 @@ static int person_sessions(db_conn_t *c, arena_t *a, uint32_t *s, int i, const i
 	static const char *const ages[5] = {"45_64", "65_74", "75_plus", "65_74", "25_44"};
 	const char *age = ages[pick(s, 5)], *gender = pick(s, 100) < 62 ? "female" : "male";
 	bool assessed_after = nsessions > 1 || pick(s, 100) < 45;
+	const char *name = arena_printf(a, "%s %s", first[pick(s, 12)], last[pick(s, 12)]);
+	const char *phone = pick(s, 100) < 80 ? arena_printf(a, "6%08d", 10000000 + i * 131) : NULL;
 	for (int k = 0; k < nsessions; k++) {
 		ict_session_t x = {.office_id = office_ids[fac],
 				   .office = facilities[fac],
 				   .agent = agents[(fac + k) % 4],
 				   .lang = "ca",
-				   .name = arena_printf(a, "%s %s", first[pick(s, 12)], last[pick(s, 12)]),
+				   .name = name,
+				   .phone = phone,
 				   .id_number = id,
 				   .age_band = age,
 				   .gender = gender,

@@ -114,6 +114,12 @@ typedef struct {
 } ict_item_t;
 int ict_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, ict_item_t **out, size_t *n);
 int ict_store_erase_person(db_conn_t *c, int64_t person_id);
+/* The follow-up list: people who agreed to be contacted, whose first "before" assessment was taken
+ * before `due` and who have no "after" since; the longest waiting first, at most limit. */
+typedef struct {
+	int64_t person_id, before_at, last_at;
+} ict_due_t;
+int ict_store_due(db_conn_t *c, arena_t *a, int64_t due, int limit, ict_due_t **out, size_t *n);
 
 /* cap hooks (ict.c) and the demo (demo.c). */
 int ict_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl);

@@ -256,3 +256,26 @@ int ict_store_erase_person(db_conn_t *c, int64_t person_id)
 	int64_t r = db_exec(c, "UPDATE ict_sessions SET needs = '', notes = '' WHERE person_id = $1", p, 1);
 	return r < 0 ? (int)r : 0;
 }
+
+static void due_row(db_res_t *r, void *item, arena_t *a)
+{
+	ict_due_t *x = item;
+	x->person_id = db_res_int(r, 0);
+	x->before_at = db_res_int(r, 1);
+	x->last_at = db_res_int(r, 2);
+}
+
+int ict_store_due(db_conn_t *c, arena_t *a, int64_t due, int limit, ict_due_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(due), DB_INT(limit)};
+	return DB_QUERY_ROWS(
+		c, a,
+		"SELECT b.person_id, b.at, (SELECT MAX(l.at) FROM ict_sessions l WHERE l.person_id = b.person_id) "
+		"FROM (SELECT s.person_id, MIN(s.at) AS at FROM ict_sessions s "
+		"JOIN ict_assessments x ON x.session_id = s.id WHERE x.moment = 'before' GROUP BY s.person_id) b "
+		"WHERE b.at < $1 AND EXISTS (SELECT 1 FROM ict_sessions k WHERE k.person_id = b.person_id "
+		"AND k.consent = 1) AND NOT EXISTS (SELECT 1 FROM ict_sessions s2 JOIN ict_assessments x2 "
+		"ON x2.session_id = s2.id WHERE s2.person_id = b.person_id AND x2.moment = 'after' "
+		"AND s2.at >= b.at) ORDER BY b.at, b.person_id LIMIT $2",
+		p, 2, due_row, out, n);
+}

@@ -168,6 +168,30 @@ describe('ict: digital accompaniment', () => {
 		assert.ok(v.email_after_pct > v.email_before_pct, `${v.email_before_pct} → ${v.email_after_pct}`);
 	});
 
+	it('the follow-up list: consenting people past ict.followup_days without an "after", with their contacts', async () => {
+		const mk = (n, over) => post(session({ person: { id_number: ID(n), name: `Seguiment ${n}`, phone: `6${String(n).padStart(8, '0')}`,
+			consent: true }, ...over }), agent);
+		const due = (await mk(30, {})).json();
+		const quiet = (await mk(31, { person: { id_number: ID(31), name: 'Sense consentiment', consent: false } })).json();
+		const recent = (await mk(32, {})).json();
+		L.sql(srv.db, `UPDATE ict_sessions SET at = at - 61 * 86400 WHERE id IN (${due.id}, ${quiet.id})`);
+		const list = async () => (await srv.get('/api/v1/ict/followup', { headers: agent })).json();
+		let v = await list();
+		assert.equal(v.days, 60);
+		const mine = v.due.filter((d) => [due.person, quiet.person, recent.person].includes(d.person));
+		assert.deepEqual(mine.map((d) => [d.person, d.name, d.phones]), [[due.person, 'Seguiment 30', ['+34600000030']]]);
+		assert.match(mine[0].id_masked, /^\*+/);
+		assert.equal(L.sql(srv.db, `SELECT count(*) > 0 FROM audit_log WHERE action = 'ict.followup.view'`), srv.db.startsWith('sqlite') ? '1' : 't');
+		// The follow-up call's "after" takes them off the list.
+		assert.equal((await mk(30, { minutes: 10, procedures: [], tools: [], assessment: { moment: 'after', eprocedures: 2 } })).status, 201);
+		v = await list();
+		assert.equal(v.due.filter((d) => d.person === due.person).length, 0);
+		const page = await srv.get('/staff/ict/followup', { jar: (await srv.loginOk(L.DEMO_USERS.ict_agent)).jar });
+		L.assertHtml(page, 200, 'GET /staff/ict/followup');
+		assert.match(page.text, /<a href="tel:\+34\d{9}">/, 'the demo has people due, with a phone');
+		assert.equal((await srv.get('/api/v1/ict/followup', { headers: informer })).status, 403);
+	});
+
 	it('the staff page: the form, a session saved (303), a bad one shown again (422)', async () => {
 		const a = await srv.loginOk(L.DEMO_USERS.ict_agent);
 		const page = await srv.get('/staff/ict', { jar: a.jar });
