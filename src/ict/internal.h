@@ -108,11 +108,13 @@ typedef struct {
 int ict_store_rows(db_conn_t *c, arena_t *a, const ict_filter_t *f, ict_row_t **out, size_t *n);
 /* A person's sessions (the timeline): newest first. */
 typedef struct {
-	int64_t id, at;
+	int64_t id, at, person_id;
 	int minutes;
-	const char *office, *agent, *needs, *notes, *next, *tools, *moment;
+	const char *office, *agent, *needs, *notes, *next, *moment;
 } ict_item_t;
 int ict_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, ict_item_t **out, size_t *n);
+/* An agent's latest sessions, the last recorded first. */
+int ict_store_recent(db_conn_t *c, arena_t *a, const char *agent, int limit, ict_item_t **out, size_t *n);
 int ict_store_erase_person(db_conn_t *c, int64_t person_id);
 /* The follow-up list: people who agreed to be contacted, whose first "before" assessment was taken
  * before `due` and who have no "after" since; the longest waiting first, at most limit. */

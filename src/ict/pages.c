@@ -84,10 +84,36 @@ static json_t *form_model(http_req_t *r, bool posted, const fielderr_t *errs)
 	return m;
 }
 
+#define RECENT_MAX 10
+
+/* The signed-in agent's latest sessions, with who they were with (their own work: no audit). */
+static json_t *recent_model(http_req_t *r)
+{
+	json_t *a = json_array();
+	ict_item_t *v;
+	size_t n;
+	if (ict_store_recent(r->db, r->arena, r->user->email, RECENT_MAX, &v, &n))
+		return a;
+	for (size_t i = 0; i < n; i++) {
+		people_t p;
+		if (people_get(r->db, r->arena, v[i].person_id, &p))
+			continue;
+		json_array_append_new(a, jpack("{s:I,s:s,s:s,s:s,s:i,s:s,s:s}", "id", (json_int_t)v[i].id, "when",
+					       people_when(r->arena, v[i].at), "name", p.name, "office", v[i].office,
+					       "minutes", v[i].minutes, "moment",
+					       *v[i].moment ? http_tf(r, "ict_moment_%s", v[i].moment) : "", "next",
+					       *v[i].next ? http_tf(r, "ict_next_%s", v[i].next) : ""));
+	}
+	return a;
+}
+
 static void session_page(http_req_t *r, int status, form_t *fm, const fielderr_t *errs)
 {
 	bool posted = errs != NULL;
 	json_t *m = form_model(r, posted, errs);
+	json_t *recent = recent_model(r);
+	json_object_set_new(m, "has_recent", json_boolean(json_array_size(recent) > 0));
+	json_object_set_new(m, "recent", recent);
 	const char *saved = http_query(r, "saved");
 	int64_t id = 0;
 	if (!posted && saved && !str_to_i64(saved, 1, INT64_MAX, &id))

@@ -236,7 +236,7 @@ static void item_row(db_res_t *r, void *item, arena_t *a)
 	x->notes = db_res_astr(r, 6, a);
 	x->next = db_res_astr(r, 7, a);
 	x->moment = db_res_astr(r, 8, a);
-	x->tools = "";
+	x->person_id = db_res_int(r, 9);
 }
 
 int ict_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, ict_item_t **out, size_t *n)
@@ -244,10 +244,23 @@ int ict_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, ict_item_t 
 	db_param_t p[] = {DB_INT(person_id)};
 	return DB_QUERY_ROWS(c, a,
 			     "SELECT s.id, s.at, s.minutes, o.code, s.agent, s.needs, s.notes, s.next_step, "
-			     "COALESCE(x.moment, '') FROM ict_sessions s JOIN offices o ON o.id = s.office_id "
+			     "COALESCE(x.moment, ''), s.person_id FROM ict_sessions s JOIN offices o ON o.id = "
+			     "s.office_id "
 			     "LEFT JOIN ict_assessments x ON x.session_id = s.id WHERE s.person_id = $1 "
 			     "ORDER BY s.at DESC, s.id DESC",
 			     p, 1, item_row, out, n);
+}
+
+int ict_store_recent(db_conn_t *c, arena_t *a, const char *agent, int limit, ict_item_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_TEXT(agent), DB_INT(limit)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT s.id, s.at, s.minutes, o.code, s.agent, s.needs, s.notes, s.next_step, "
+			     "COALESCE(x.moment, ''), s.person_id FROM ict_sessions s JOIN offices o ON o.id = "
+			     "s.office_id "
+			     "LEFT JOIN ict_assessments x ON x.session_id = s.id WHERE s.agent = $1 "
+			     "ORDER BY s.created_at DESC, s.id DESC LIMIT $2",
+			     p, 2, item_row, out, n);
 }
 
 int ict_store_erase_person(db_conn_t *c, int64_t person_id)

@@ -204,6 +204,12 @@ describe('ict: digital accompaniment', () => {
 		assert.match(ok.headers.location, /^\/staff\/ict\?saved=\d+$/);
 		const saved = await srv.get(ok.headers.location, { jar: a.jar });
 		assert.match(saved.text, /role="status">S&#39;ha desat la sessió \d+\./);
+		assert.match(saved.text, /<table class="table" id="ict-recent">[\s\S]*<td>Josep Martí<\/td><td>la-riera<\/td><td>25<\/td><td>Abans \(primera sessió\)<\/td>/);
+		const en = await srv.get('/staff/ict?lang=en', { jar: a.jar });
+		assert.match(en.text, /<h1>Digital accompaniment<\/h1>/);
+		assert.match(en.text, /<option value="taught">Taught<\/option>/);
+		const es = await srv.get('/staff/ict?lang=es', { jar: a.jar });
+		assert.match(es.text, /<h1>Acompañamiento digital<\/h1>/);
 		const bad = await srv.postForm('/staff/ict', { office: 'la-riera', id_number: ID(21), minutes: '0', moment: 'after' }, { jar: a.jar });
 		L.assertHtml(bad, 422, 'bad session');
 		assert.match(bad.text, /id="ict-minutes-err"/);
