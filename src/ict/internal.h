@@ -35,6 +35,7 @@ typedef struct {
 	const char *tools[ICT_TOOLS];
 	size_t ntools;
 	int minutes;
+	const char *date; /* the input: "" for now, or the local date of a session recorded later */
 	int64_t at;
 	const char *moment;     /* "" (no assessment), "before" or "after" */
 	int levels[ICT_SKILLS]; /* 0..3, -1 not asked (eprocedures is required with a moment) */

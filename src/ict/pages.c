@@ -146,8 +146,8 @@ static void session_post(http_req_t *r)
 		return;
 	}
 	form_t fm = form_new(r, "ict");
-	static const char *const kept[] = {"appointment", "name",  "id_number", "email",
-					   "phone",       "needs", "notes",     "minutes"};
+	static const char *const kept[] = {"appointment", "name",  "id_number", "email", "phone",
+					   "needs",       "notes", "minutes",   "date"};
 	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
 		form_val(&fm, kept[i], form_str(r, kept[i]));
 	form_on(&fm, "consent", form_check(r, "consent"));

@@ -51,6 +51,7 @@ void ict_from_json(http_req_t *r, ict_session_t *s, fielderr_t *errs)
 	s->notes = jstr(b, "notes");
 	s->next = jstr(b, "next");
 	s->minutes = jint(b, "minutes", 0);
+	s->date = jstr(b, "date");
 	if ((procs && !json_is_array(procs)) || json_array_size(procs) > ICT_PROCS_MAX)
 		fielderr_add(errs, "procedures", "ict_err_procedure");
 	for (size_t i = 0; json_is_array(procs) && i < json_array_size(procs) && i < ICT_PROCS_MAX; i++) {
@@ -88,6 +89,7 @@ void ict_from_form(http_req_t *r, ict_session_t *s, fielderr_t *errs)
 	s->next = form_str(r, "next");
 	int64_t v = 0;
 	s->minutes = str_to_i64(form_str(r, "minutes"), 1, 480, &v) ? 0 : (int)v;
+	s->date = form_str(r, "date");
 	for (int i = 1; i <= 3; i++) {
 		const char *svc = form_str(r, arena_printf(r->arena, "service_%d", i));
 		const char *other = form_str(r, arena_printf(r->arena, "other_%d", i));
@@ -146,6 +148,26 @@ static int from_appointment(http_req_t *r, ict_session_t *s, fielderr_t *errs)
 	return 0;
 }
 
+static int day_start(const char *d, int plus, int64_t *out);
+
+/* A session recorded later: its date (Europe/Madrid), at 10:00, within the last year and not
+ * after today; today's is now. */
+static void session_time(ict_session_t *s, int64_t now, fielderr_t *errs)
+{
+	if (!s->date || !*s->date)
+		return;
+	int64_t start, today;
+	const tz_t *z = tz_get("Europe/Madrid");
+	tz_local_t lt;
+	tz_local(z ? z : tz_utc(), now, &lt);
+	today = tz_day_start(z ? z : tz_utc(), lt.day);
+	if (day_start(s->date, 0, &start) || start > today || start < today - 366 * 86400) {
+		fielderr_add(errs, "date", "ict_err_session_date");
+		return;
+	}
+	s->at = start == today ? now : start + 10 * 3600;
+}
+
 static int record(http_req_t *r, void *ud)
 {
 	void **x = ud;
@@ -160,6 +182,7 @@ static int record(http_req_t *r, void *ud)
 int ict_save(http_req_t *r, ict_session_t *s, fielderr_t *errs)
 {
 	s->agent = r->user->email;
+	session_time(s, (int64_t)time(NULL), errs);
 	int rc = from_appointment(r, s, errs);
 	if (!rc)
 		rc = ict_check(r->db, r->arena, s, errs);

@@ -105,6 +105,20 @@ describe('ict: digital accompaniment', () => {
 		assert.equal(L.sql(srv.db, 'SELECT count(*) FROM ict_sessions'), before);
 	});
 
+	it('a session recorded later keeps its date; a date ahead or over a year old is refused', async () => {
+		const day = L.madridDate(-10);
+		const r = await post(session({ person: { id_number: ID(40) }, date: day }), agent);
+		assert.equal(r.status, 201, r.text);
+		const at = Number(L.sql(srv.db, `SELECT at FROM ict_sessions WHERE id = ${r.json().id}`));
+		const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Madrid', dateStyle: 'short', timeStyle: 'short' }).format(new Date(at * 1000));
+		assert.equal(local, `${day} 10:00`);
+		for (const bad of [L.madridDate(1), L.madridDate(-400), '2026-02-30', 'ahir']) {
+			const x = await post(session({ person: { id_number: ID(41) }, date: bad }), agent);
+			assert.equal(x.status, 422, bad);
+			assert.equal(x.json().fields.date, 'La data ha de ser d\'avui o de l\'últim any.', bad);
+		}
+	});
+
 	it('roles: informers may not record; agents may not read the evaluation; anonymous is 401', async () => {
 		assert.equal((await post(session(), informer)).status, 403);
 		assert.equal((await srv.get('/api/v1/ict/evaluation', { headers: agent })).status, 403);
