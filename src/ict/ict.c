@@ -147,6 +147,18 @@ int ict_check(db_conn_t *c, arena_t *a, ict_session_t *s, fielderr_t *e)
 	return e->n ? ERR_INVALID : 0;
 }
 
+/* Whether the person's follow-up consent is already on record and not withdrawn. */
+static int consent_in_force(db_conn_t *c, arena_t *a, int64_t person_id, bool *known)
+{
+	people_t p;
+	int rc = people_get(c, a, person_id, &p);
+	*known = false;
+	for (size_t i = 0; !rc && i < p.nconsents; i++)
+		if (str_eq(p.consents[i].what, ICT_CONSENT_WHAT) && !p.consents[i].withdrawn_at)
+			*known = true;
+	return rc;
+}
+
 int ict_record(db_conn_t *c, arena_t *a, ict_session_t *s, int64_t now, fielderr_t *e)
 {
 	people_input_t in = {s->name, s->id_number, s->email, s->phone, s->lang};
@@ -158,6 +170,11 @@ int ict_record(db_conn_t *c, arena_t *a, ict_session_t *s, int64_t now, fielderr
 		return ERR_INVALID;
 	}
 	if (s->consent) {
+		rc = consent_in_force(c, a, s->person_id, &s->consent_known);
+		if (rc)
+			return rc;
+	}
+	if (s->consent && !s->consent_known) {
 		const char *lang = s->lang && *s->lang ? s->lang : "ca";
 		rc = people_consent_add(c, s->person_id, ICT_CONSENT_WHAT, i18n_get(lang, "ict_consent_wording"), lang,
 					"ict", now);

@@ -29,6 +29,7 @@ typedef struct {
 	/* The person: found or created in the citizen record from these. */
 	const char *name, *id_number, *email, *phone, *age_band, *gender;
 	bool consent;
+	bool consent_known; /* ict_record: the consent was on record already (not added again) */
 	const char *needs, *notes, *next;
 	ict_proc_t procs[ICT_PROCS_MAX];
 	size_t nprocs;
@@ -45,7 +46,8 @@ typedef struct {
  * and not virtual), fills errs (field → key); ERR_INVALID when anything is wrong, or a storage
  * error. */
 int ict_check(db_conn_t *c, arena_t *a, ict_session_t *s, fielderr_t *errs);
-/* In the caller's transaction: links the person (people_link; the consent with its wording), then
+/* In the caller's transaction: links the person (people_link; the consent with its wording unless
+ * one is in force already), then
  * writes the session, its procedures, tools and assessment. ERR_INVALID (errs "person") when the
  * input names nobody or several people. */
 int ict_record(db_conn_t *c, arena_t *a, ict_session_t *s, int64_t now, fielderr_t *errs);
