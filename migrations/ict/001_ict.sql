@@ -52,3 +52,13 @@ CREATE TABLE ict_assessments (
 	esignature INTEGER NOT NULL CHECK (esignature BETWEEN -1 AND 3),
 	video_call INTEGER NOT NULL CHECK (video_call BETWEEN -1 AND 3)
 );
+
+-- Learning sheets: a one-page guide per tool and language, Markdown-like text kept by coordinators.
+CREATE TABLE ict_sheets (
+	tool TEXT NOT NULL,
+	lang TEXT NOT NULL CHECK (lang IN ('ca', 'es', 'en')),
+	body TEXT NOT NULL,
+	updated_by TEXT NOT NULL,
+	updated_at BIGINT NOT NULL,
+	PRIMARY KEY (tool, lang)
+);

@@ -22,6 +22,7 @@ static const cap_seed_t seeds[] = {
 static const cap_card_t cards[] = {
 	{ICT_ROLES, "/staff/ict", "ict_title", "ict_card"},
 	{ICT_ROLES, "/staff/ict/followup", "ict_followup_title", "ict_followup_card"},
+	{ICT_ROLES, "/staff/ict/sheets", "ict_sheets_title", "ict_sheets_card"},
 	{ICT_EVAL_ROLES, "/staff/ict/evaluation", "ict_eval_title", "ict_eval_card"},
 	{0},
 };
@@ -29,7 +30,7 @@ static const cap_card_t cards[] = {
 const cap_t ict_cap = {
 	.name = "ict",
 	.summary = "Digital accompaniment: ICT-agent sessions, skills before and after, the programme's evaluation",
-	.routes = {ict_api_routes, ict_page_routes, ict_followup_routes},
+	.routes = {ict_api_routes, ict_page_routes, ict_followup_routes, ict_sheet_routes},
 	.config = config,
 	.seeds = seeds,
 	.cards = cards,

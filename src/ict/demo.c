@@ -134,6 +134,39 @@ static int person_sessions(db_conn_t *c, arena_t *a, uint32_t *s, int i, const i
 	return 0;
 }
 
+/* Two learning sheets in the three languages. */
+static const struct {
+	const char *tool, *lang, *body;
+} sheets[] = {
+	{"email", "ca",
+	 "# Què és\nEl correu electrònic us permet rebre avisos de l'Ajuntament i enviar documents.\n\n"
+	 "# Com obrir un missatge\n- Obriu l'aplicació de correu del mòbil.\n- Toqueu el missatge.\n"
+	 "- Els fitxers adjunts surten al final: toqueu-los per obrir-los.\n\n"
+	 "# Recordeu\nNo doneu mai la contrasenya a ningú, tampoc per telèfon."},
+	{"email", "es",
+	 "# Qué es\nEl correo electrónico os permite recibir avisos del Ayuntamiento y enviar documentos.\n\n"
+	 "# Cómo abrir un mensaje\n- Abrid la aplicación de correo del móvil.\n- Tocad el mensaje.\n"
+	 "- Los archivos adjuntos salen al final: tocadlos para abrirlos.\n\n"
+	 "# Recordad\nNo deis nunca la contraseña a nadie, tampoco por teléfono."},
+	{"email", "en",
+	 "# What it is\nE-mail lets you receive notices from the City Hall and send documents.\n\n"
+	 "# Opening a message\n- Open the mail app on your phone.\n- Tap the message.\n"
+	 "- Attachments are at the end: tap them to open them.\n\n"
+	 "# Remember\nNever give your password to anyone, not even on the phone."},
+	{"digital_id", "ca",
+	 "# idCAT Mòbil\nUn codi que us arriba al mòbil per identificar-vos a les webs de l'administració.\n\n"
+	 "# Com fer-lo servir\n- Trieu «idCAT Mòbil» a la pàgina del tràmit.\n- Escriviu el DNI i el mòbil.\n"
+	 "- Escriviu el codi de l'SMS."},
+	{"digital_id", "es",
+	 "# idCAT Mòbil\nUn código que llega al móvil para identificaros en las webs de la administración.\n\n"
+	 "# Cómo usarlo\n- Elegid «idCAT Mòbil» en la página del trámite.\n- Escribid el DNI y el móvil.\n"
+	 "- Escribid el código del SMS."},
+	{"digital_id", "en",
+	 "# idCAT Mòbil\nA code sent to your phone to identify you on public administration websites.\n\n"
+	 "# How to use it\n- Choose \"idCAT Mòbil\" on the procedure's page.\n- Enter your DNI and phone number.\n"
+	 "- Enter the code from the SMS."},
+};
+
 int ict_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	arena_t *a = arena_new();
@@ -149,6 +182,9 @@ int ict_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 		rc = db_begin(c);
 	for (int i = 0; !rc && i < DEMO_PEOPLE; i++)
 		rc = person_sessions(c, a, &s, i, ids, now);
+	for (size_t i = 0; !rc && i < sizeof sheets / sizeof *sheets; i++)
+		rc = ict_store_sheet_put(c, sheets[i].tool, sheets[i].lang, sheets[i].body,
+					 "coordinacio@vilamar.example", now);
 	if (!rc)
 		rc = db_commit(c);
 	else

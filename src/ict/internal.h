@@ -10,6 +10,8 @@
 #include "db/db.h"
 #include "ict/ict.h"
 
+#include <jansson.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +127,19 @@ typedef struct {
 	int64_t person_id, before_at, last_at;
 } ict_due_t;
 int ict_store_due(db_conn_t *c, arena_t *a, int64_t due, int limit, ict_due_t **out, size_t *n);
+
+/* sheet.c: a learning sheet's text (at most ICT_SHEET_MAX code points) as render/pdf.h's
+ * document model {"title","sections":[{"heading","paragraphs"}]} (new reference in *out).
+ * ERR_INVALID when the text is empty, too long or not UTF-8. */
+#define ICT_SHEET_MAX 6000
+int ict_sheet_doc(arena_t *a, const char *title, const char *body, json_t **out);
+/* store.c: one sheet's text (ERR_NOT_FOUND when none), and writing it (insert or replace). */
+int ict_store_sheet_get(db_conn_t *c, arena_t *a, const char *tool, const char *lang, const char **body);
+int ict_store_sheet_put(db_conn_t *c, const char *tool, const char *lang, const char *body, const char *by,
+			int64_t now);
+
+/* The sheets there are, as "TOOL LANG" keys (n unused), by tool then language. */
+int ict_store_sheets(db_conn_t *c, arena_t *a, ict_count_t **out, size_t *n);
 
 /* cap hooks (ict.c) and the demo (demo.c). */
 int ict_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl);

@@ -292,3 +292,26 @@ int ict_store_due(db_conn_t *c, arena_t *a, int64_t due, int limit, ict_due_t **
 		"AND s2.at >= b.at) ORDER BY b.at, b.person_id LIMIT $2",
 		p, 2, due_row, out, n);
 }
+
+int ict_store_sheet_get(db_conn_t *c, arena_t *a, const char *tool, const char *lang, const char **body)
+{
+	db_param_t p[] = {DB_TEXT(tool), DB_TEXT(lang)};
+	return db_query_str(c, a, "SELECT body FROM ict_sheets WHERE tool = $1 AND lang = $2", p, 2, body);
+}
+
+int ict_store_sheet_put(db_conn_t *c, const char *tool, const char *lang, const char *body, const char *by, int64_t now)
+{
+	db_param_t p[] = {DB_TEXT(tool), DB_TEXT(lang), DB_TEXT(body), DB_TEXT(by), DB_INT(now)};
+	return db_exec_one(
+		c,
+		"INSERT INTO ict_sheets (tool, lang, body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) "
+		"ON CONFLICT (tool, lang) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by, "
+		"updated_at = excluded.updated_at",
+		p, 5);
+}
+
+int ict_store_sheets(db_conn_t *c, arena_t *a, ict_count_t **out, size_t *n)
+{
+	return DB_QUERY_ROWS(c, a, "SELECT tool || ' ' || lang, 0 FROM ict_sheets ORDER BY tool, lang", NULL, 0,
+			     count_row, out, n);
+}

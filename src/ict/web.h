@@ -28,5 +28,6 @@ json_t *ict_eval_json(const ict_eval_t *ev);
 extern const http_route_t ict_api_routes[];
 extern const http_route_t ict_page_routes[];
 extern const http_route_t ict_followup_routes[];
+extern const http_route_t ict_sheet_routes[];
 
 #endif

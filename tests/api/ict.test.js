@@ -206,6 +206,40 @@ describe('ict: digital accompaniment', () => {
 		assert.equal((await srv.get('/api/v1/ict/followup', { headers: informer })).status, 403);
 	});
 
+	it('learning sheets: the demo\'s print as PDF; coordinators edit them; bad text is a 422', async () => {
+		const a = await srv.loginOk(L.DEMO_USERS.ict_agent);
+		const list = await srv.get('/staff/ict/sheets', { jar: a.jar });
+		L.assertHtml(list, 200, 'GET /staff/ict/sheets');
+		assert.match(list.text, /<a href="\/staff\/ict\/sheets\/email\/pdf\?lang=es" hreflang="es">PDF es<\/a>/);
+		assert.doesNotMatch(list.text, /\/staff\/ict\/sheets\/email"/, 'agents do not edit');
+		const pdf = await srv.get('/staff/ict/sheets/email/pdf?lang=es', { jar: a.jar });
+		assert.equal(pdf.status, 200);
+		assert.equal(pdf.headers['content-type'], 'application/pdf');
+		assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
+		assert.equal((await srv.get('/staff/ict/sheets/pdf/pdf?lang=ca', { jar: a.jar })).status, 404, 'no PDF sheet yet');
+		assert.equal((await srv.get('/staff/ict/sheets/fax/pdf', { jar: a.jar })).status, 404);
+		assert.equal((await srv.get('/staff/ict/sheets/email', { jar: a.jar })).status, 403);
+		const c = await srv.loginOk(L.DEMO_USERS.coordinator);
+		const form = await srv.get('/staff/ict/sheets/pdf?lang=en', { jar: c.jar });
+		L.assertHtml(form, 200, 'GET /staff/ict/sheets/pdf');
+		const ok = await srv.postForm('/staff/ict/sheets/pdf', { lang: 'en', body: '# Opening a PDF\n- Tap the file.\n\nIt opens in the viewer.' },
+			{ jar: c.jar, formPage: '/staff/ict/sheets/pdf?lang=en' });
+		assert.equal(ok.status, 303, ok.text.slice(0, 300));
+		assert.equal(ok.headers.location, '/staff/ict/sheets?saved=pdf');
+		assert.equal(L.sql(srv.db, `SELECT updated_by FROM ict_sheets WHERE tool = 'pdf' AND lang = 'en'`), L.DEMO_USERS.coordinator);
+		assert.equal(L.sql(srv.db, `SELECT count(*) FROM audit_log WHERE action = 'ict.sheet.save' AND target = 'ict_sheet:pdf/en'`), '1');
+		const got = await srv.get('/staff/ict/sheets/pdf/pdf?lang=en', { jar: a.jar });
+		assert.equal(got.status, 200);
+		assert.equal(got.body.subarray(0, 5).toString(), '%PDF-');
+		assert.equal((await srv.get('/staff/ict/sheets/pdf/pdf?lang=ca', { jar: a.jar })).status, 404, 'only the language saved');
+		for (const body of ['   ', 'x'.repeat(6001)]) {
+			const bad = await srv.postForm('/staff/ict/sheets/pdf', { lang: 'en', body }, { jar: c.jar, formPage: '/staff/ict/sheets/pdf' });
+			L.assertHtml(bad, 422, 'bad sheet');
+			assert.match(bad.text, /id="ict-body-err"/);
+		}
+		assert.match(L.sql(srv.db, `SELECT body FROM ict_sheets WHERE tool = 'pdf' AND lang = 'en'`), /^# Opening a PDF/);
+	});
+
 	it('the staff page: the form, a session saved (303), a bad one shown again (422)', async () => {
 		const a = await srv.loginOk(L.DEMO_USERS.ict_agent);
 		const page = await srv.get('/staff/ict', { jar: a.jar });

@@ -2,7 +2,7 @@
 // Digital accompaniment in the browser, under the site's CSP: an ICT agent records a walk-in
 // session with the person, a procedure done together, a tool taught and the "before"
 // self-assessment; a session with a missing level is shown again with the field marked; a
-// coordinator reads the evaluation with its chart. axe-core (WCAG 2.1 A/AA) on every page.
+// coordinator reads the evaluation with its chart, the learning sheets and the follow-up list. axe-core (WCAG 2.1 A/AA) on every page.
 // Screenshots go to build/e2e/ict-*.png.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -72,4 +72,13 @@ test('an ICT agent records a session with an assessment; a coordinator reads the
 	assert.equal(Number(await coord.textContent('#ict-with-both')), both);
 	assert.match(await coord.getAttribute('a[download]', 'href'), /^\/api\/v1\/ict\/evaluation\.csv\?from=2000-01-01&to=&office=&agent=$/);
 	await coord.screenshot({ path: 'build/e2e/ict-evaluation.png', fullPage: true });
+
+	// Learning sheets: the list to print, a coordinator's edit form.
+	await coord.goto('/staff/ict/sheets');
+	await a11y(coord, 'learning sheets');
+	await coord.goto('/staff/ict/sheets/email?lang=es');
+	await a11y(coord, 'learning sheet form');
+	assert.match(await coord.inputValue('#ict-body'), /^# Qué es/);
+	await coord.goto('/staff/ict/followup');
+	await a11y(coord, 'follow-up list');
 });

@@ -33,5 +33,14 @@ module.exports = {
 					service_1: 'volant-individual', mode_1: 'for', moment: 'before', level_eprocedures: '0' },
 			}),
 		},
+		{
+			route: 'POST /staff/ict/sheets/{tool}',
+			status: 303,
+			request: (ctx, i) => ({
+				path: '/staff/ict/sheets/video_call',
+				as: 'coordinator',
+				form: { lang: 'ca', body: `# Videotrucades\n- Obriu l'aplicació (${i}).` },
+			}),
+		},
 	],
 };
