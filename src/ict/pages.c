@@ -9,12 +9,15 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
+#include "base/tz.h"
+#include "booking/booking.h"
 #include "catalog/catalog.h"
 #include "http/form.h"
 #include "http/kit.h"
 #include "people/people.h"
 
 #include <string.h>
+#include <time.h>
 
 static json_t *opt(const char *value, const char *label, bool on)
 {
@@ -107,6 +110,37 @@ static json_t *recent_model(http_req_t *r)
 	return a;
 }
 
+/* The agenda: today's appointments at the signed-in person's office that are still to be served,
+ * each with the link that starts its session. */
+static json_t *agenda_model(http_req_t *r)
+{
+	json_t *a = json_array();
+	catalog_office_t o;
+	if (!r->user->office || !*r->user->office || catalog_office_by_code(r->db, r->arena, r->user->office, &o))
+		return a;
+	const tz_t *z = tz_get(o.tz && *o.tz ? o.tz : "Europe/Madrid");
+	tz_local_t lt;
+	tz_local(z ? z : tz_utc(), (int64_t)time(NULL), &lt);
+	char day[TZ_DATE_LEN], hhmm[TZ_HHMM_LEN];
+	tz_date_format(lt.day, day);
+	booking_ctx_t ctx;
+	ict_booking_ctx(r, &ctx);
+	booking_t *v;
+	size_t n;
+	if (booking_list(&ctx, o.id, day, "", &v, &n))
+		return a;
+	for (size_t i = 0; i < n; i++) {
+		if (!str_eq(v[i].status, "booked") && !str_eq(v[i].status, "checked_in"))
+			continue;
+		tz_local(z ? z : tz_utc(), v[i].start_at, &lt);
+		tz_hhmm_format(lt.minute, hhmm);
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:s}", "time", hhmm, "name", v[i].name, "code",
+					       v[i].code, "service", v[i].service_code, "href",
+					       arena_printf(r->arena, "/staff/ict?appointment=%s", v[i].code)));
+	}
+	return a;
+}
+
 static void session_page(http_req_t *r, int status, form_t *fm, const fielderr_t *errs)
 {
 	bool posted = errs != NULL;
@@ -114,6 +148,9 @@ static void session_page(http_req_t *r, int status, form_t *fm, const fielderr_t
 	json_t *recent = recent_model(r);
 	json_object_set_new(m, "has_recent", json_boolean(json_array_size(recent) > 0));
 	json_object_set_new(m, "recent", recent);
+	json_t *agenda = agenda_model(r);
+	json_object_set_new(m, "has_agenda", json_boolean(json_array_size(agenda) > 0));
+	json_object_set_new(m, "agenda", agenda);
 	const char *saved = http_query(r, "saved");
 	int64_t id = 0;
 	if (!posted && saved && !str_to_i64(saved, 1, INT64_MAX, &id))
@@ -126,6 +163,8 @@ static void session_get(http_req_t *r)
 {
 	form_t fm = form_new(r, "ict");
 	form_val(&fm, "minutes", "30");
+	const char *appt = http_query(r, "appointment");
+	form_val(&fm, "appointment", appt ? appt : "");
 	session_page(r, 200, &fm, NULL);
 }
 

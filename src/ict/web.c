@@ -113,19 +113,25 @@ void ict_from_form(http_req_t *r, ict_session_t *s, fielderr_t *errs)
 	}
 }
 
+void ict_booking_ctx(http_req_t *r, booking_ctx_t *ctx)
+{
+	*ctx = (booking_ctx_t){.c = r->db,
+			       .a = r->arena,
+			       .cfg = r->app->cfg,
+			       .now = (int64_t)time(NULL),
+			       .lang = r->lang,
+			       .user_id = r->user->id,
+			       .user_email = r->user->email,
+			       .staff = true};
+}
+
 /* The person and the office of a booked appointment, for what the agent left empty. */
 static int from_appointment(http_req_t *r, ict_session_t *s, fielderr_t *errs)
 {
 	if (!s->appointment || !*s->appointment)
 		return 0;
-	booking_ctx_t ctx = {.c = r->db,
-			     .a = r->arena,
-			     .cfg = r->app->cfg,
-			     .now = (int64_t)time(NULL),
-			     .lang = r->lang,
-			     .user_id = r->user->id,
-			     .user_email = r->user->email,
-			     .staff = true};
+	booking_ctx_t ctx;
+	ict_booking_ctx(r, &ctx);
 	booking_t b;
 	int rc = booking_get(&ctx, s->appointment, NULL, NULL, &b);
 	if (rc == ERR_NOT_FOUND || rc == ERR_INVALID) {

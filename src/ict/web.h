@@ -2,6 +2,7 @@
 #ifndef FIN_ICT_WEB_H
 #define FIN_ICT_WEB_H
 
+#include "booking/booking.h"
 #include "http/http.h"
 #include "ict/internal.h"
 
@@ -11,6 +12,8 @@
 #define ICT_ROLES (ROLE_ADMIN | ROLE_COORDINATOR | ROLE_ICT_AGENT)
 #define ICT_EVAL_ROLES (ROLE_ADMIN | ROLE_COORDINATOR)
 
+/* The booking capability's context for the signed-in staff member (staff view, no transaction). */
+void ict_booking_ctx(http_req_t *r, booking_ctx_t *ctx);
 /* The session from the JSON body (API) or the posted form (page). Strings in the request's arena;
  * shape errors (a procedure that is not an object, too many of them) go into errs. */
 void ict_from_json(http_req_t *r, ict_session_t *s, fielderr_t *errs);

@@ -253,6 +253,21 @@ describe('ict: digital accompaniment', () => {
 		const saved = await srv.get(ok.headers.location, { jar: a.jar });
 		assert.match(saved.text, /role="status">S&#39;ha desat la sessió \d+\./);
 		assert.match(saved.text, /<table class="table" id="ict-recent">[\s\S]*<td>Josep Martí<\/td><td>la-riera<\/td><td>25<\/td><td>Abans \(primera sessió\)<\/td>/);
+		// The agenda: today's appointments at the agent's office still to be served, each starting a session.
+		const moved = L.sql(srv.db, `SELECT a.code FROM appointments a JOIN offices o ON o.id = a.office_id
+			WHERE o.code = 'la-riera' AND a.status = 'booked' ORDER BY a.id LIMIT 1`);
+		L.sql(srv.db, `UPDATE appointments SET start_at = ${Math.floor(Date.now() / 1000)} WHERE code = '${moved}'`);
+		const today = L.madridDate(0);
+		const rows = L.sql(srv.db, `SELECT a.code, a.start_at FROM appointments a JOIN offices o ON o.id = a.office_id
+			WHERE o.code = 'la-riera' AND a.status IN ('booked', 'checked_in')`);
+		const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Madrid' });
+		const want = rows ? rows.split('\n').map((l) => l.split('|')).filter(([, t]) => fmt.format(new Date(t * 1000)) === today).map(([c]) => c) : [];
+		assert.ok(want.includes(moved));
+		const agenda = await srv.get('/staff/ict', { jar: a.jar });
+		const shown = [...agenda.text.matchAll(/<a href="\/staff\/ict\?appointment=([A-Z0-9]+)">/g)].map((m) => m[1]);
+		assert.deepEqual(shown.sort(), want.sort());
+		const pre = await srv.get('/staff/ict?appointment=ABCD2345', { jar: a.jar });
+		assert.match(pre.text, /<input id="ict-appointment" name="appointment" maxlength="20" value="ABCD2345">/);
 		const en = await srv.get('/staff/ict?lang=en', { jar: a.jar });
 		assert.match(en.text, /<h1>Digital accompaniment<\/h1>/);
 		assert.match(en.text, /<option value="taught">Taught<\/option>/);
