@@ -60,7 +60,7 @@ static void levels(uint32_t *s, ict_session_t *x, const int *before, bool after)
 			continue;
 		}
 		/* E-procedures, the programme's aim, move most; the tools taught less. */
-		int r = pick(s, 100), up = k == 0 ? (r < 50 ? 1 : r < 70 ? 2 : 0) : (r < 35 ? 1 : r < 40 ? 2 : 0);
+		int r = pick(s, 100), up = k == 0 ? (r < 50 ? 1 : r < 70 ? 2 : 0) : (r < 45 ? 1 : r < 50 ? 2 : 0);
 		x->levels[k] = before[k] + up > 3 ? 3 : before[k] + up;
 	}
 }
