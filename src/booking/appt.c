@@ -168,6 +168,33 @@ int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_s
 	return rc;
 }
 
+/* The attention's steps, in order. */
+static const char *const STEPS[] = {"booked", "checked_in", "called", "in_service", "done"};
+#define NSTEPS (sizeof STEPS / sizeof STEPS[0])
+
+static int step_of(const char *state)
+{
+	for (size_t i = 0; i < NSTEPS; i++)
+		if (str_eq(state, STEPS[i]))
+			return (int)i;
+	return -1;
+}
+
+int booking_advance_tx(booking_ctx_t *ctx, const booking_t *b, const char *to)
+{
+	int from = step_of(b->status), target = step_of(to);
+	if (target < 0)
+		return ERR_INVALID;
+	if (from < 0)
+		return ERR_CONFLICT;
+	for (size_t i = (size_t)from + 1; i <= (size_t)target; i++) {
+		int rc = booking_transition_tx(ctx, b->code, STEPS[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state)
 {
 	if (!ctx->c)

@@ -237,6 +237,11 @@ int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_stat
 /* booking_transition inside a transaction the caller opened and commits (the caller's change and
  * the move commit together or not at all). Same results. */
 int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state);
+/* Walks b from its state along booked → checked_in → called → in_service → done up to `to`, one
+ * booking_transition_tx per step, inside the caller's transaction (an attention served outside
+ * the floor's queue: a phone call, a video call, an ICT session). 0 when already there or past;
+ * ERR_INVALID for a state off that path, ERR_CONFLICT when b is off it (cancelled, no-show). */
+int booking_advance_tx(booking_ctx_t *ctx, const booking_t *b, const char *to);
 
 /* Check-in at the welcome desk: the ID number shown must match the booking's (the appointment is
  * bound to it), then booked → checked_in. ERR_NOT_FOUND for an unknown code, ERR_PERM for a

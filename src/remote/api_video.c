@@ -155,12 +155,12 @@ static int sig_write(http_req_t *r, void *ud)
 		if (!x->staff) {
 			rc = rm_store_stamp(r->db, x->b.id, "citizen_seen_at", x->ctx.now);
 			if (!rc)
-				rc = rm_advance(&x->ctx, &x->b, "checked_in");
+				rc = booking_advance_tx(&x->ctx, &x->b, "checked_in");
 		}
 		if (!rc)
 			rc = rm_audit(r, x, "remote.room.enter", x->side);
 	} else if (s->connected) {
-		rc = rm_advance(&x->ctx, &x->b, "in_service");
+		rc = booking_advance_tx(&x->ctx, &x->b, "in_service");
 	} else if (str_eq(s->kind, "phone_request")) {
 		rc = rm_store_stamp(r->db, x->b.id, "phone_requested_at", x->ctx.now);
 		if (!rc)

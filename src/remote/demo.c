@@ -90,7 +90,7 @@ static int decorate(const config_t *cfg, db_conn_t *c, booking_ctx_t *ctx, const
 		if (!rc)
 			rc = rm_store_attempt_add(c, bk->id, b.start_at, INFORMER, "attended", "");
 		if (!rc)
-			rc = rm_advance(ctx, &b, "done");
+			rc = booking_advance_tx(ctx, &b, "done");
 		if (!rc)
 			rc = rm_store_outcome(c, bk->id, INFORMER, "Consulta sobre l'IBI\nDomiciliació del rebut",
 					      "with", "Ha après a consultar els rebuts a la seu electrònica.",

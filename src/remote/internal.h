@@ -27,11 +27,6 @@ bool rm_active(const booking_t *b);
 /* Whether channel is a remote one (phone, video). */
 bool rm_remote_channel(const char *channel);
 
-/* Moves the appointment forward along booked → checked_in → called → in_service → done up to
- * `to`, inside the caller's transaction (booking_transition_tx); nothing when it is there or past
- * it. ERR_CONFLICT when it cannot get there (cancelled, no-show). */
-int rm_advance(booking_ctx_t *ctx, const booking_t *b, const char *to);
-
 /* The attention of b ends (the informer recorded its outcome): the appointment moves to done,
  * inside the caller's transaction. The one place for what follows an attention: the
  * satisfaction survey's invitation is offered here. */

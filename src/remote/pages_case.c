@@ -339,7 +339,7 @@ static int attempt_write(http_req_t *r, void *ud)
 	if (rc)
 		return rc;
 	if (str_eq(a->outcome, "attended"))
-		return rm_advance(&x->ctx, &x->b, "in_service");
+		return booking_advance_tx(&x->ctx, &x->b, "in_service");
 	int64_t failed = 0;
 	if ((rc = rm_store_failed_attempts(r->db, x->b.id, &failed)) != 0)
 		return rc;

@@ -32,37 +32,9 @@ bool rm_remote_channel(const char *channel)
 	return str_eq(channel, "phone") || str_eq(channel, "video");
 }
 
-/* The attention's steps, in order. */
-static const char *const STEPS[] = {"booked", "checked_in", "called", "in_service", "done"};
-#define NSTEPS (sizeof STEPS / sizeof STEPS[0])
-
-static int step_of(const char *state)
-{
-	for (size_t i = 0; i < NSTEPS; i++)
-		if (str_eq(state, STEPS[i]))
-			return (int)i;
-	return -1;
-}
-
-int rm_advance(booking_ctx_t *ctx, const booking_t *b, const char *to)
-{
-	int from = step_of(b->status), target = step_of(to);
-	if (target < 0)
-		return ERR_INVALID;
-	if (from < 0)
-		return ERR_CONFLICT;
-	for (size_t i = (size_t)from + 1; i <= (size_t)target && i < NSTEPS; i++) {
-		const char *step = STEPS[i];
-		int rc = booking_transition_tx(ctx, b->code, step);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 int rm_end_attention(booking_ctx_t *ctx, const booking_t *b)
 {
-	int rc = rm_advance(ctx, b, "done");
+	int rc = booking_advance_tx(ctx, b, "done");
 	/* The satisfaction survey's invitation goes here, in the same transaction, once src/survey is
 	 * in the table: survey_offer(ctx->c, &o, token) with o = {.kind = "appointment", .ref =
 	 * b->code, .office = b->office_code, .lang = b->lang, .email = b->email, .now = ctx->now}
