@@ -1,0 +1,146 @@
+/* checkin.c — appointments arriving at the office. Wherever a check-in happens (the welcome
+ * desk here, booking's check-in API, a staff counter page), booking calls fl_on_booking inside
+ * the check-in's transaction, and an in-person appointment becomes a ticket in the office's
+ * appointment zone bound to its time (the calling order puts it first from
+ * floor.appointment_window minutes before). */
+#include "floor/internal.h"
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/rand.h"
+#include "base/str.h"
+#include "base/tz.h"
+
+#include <string.h>
+
+/* The office's first zone of kind "appointment" (NULL when it has none). */
+static const cat_zone_t *appointment_zone(const fl_office_t *f)
+{
+	for (size_t i = 0; i < f->o.nzones; i++)
+		if (str_eq(f->o.zones[i].kind, "appointment"))
+			return &f->o.zones[i];
+	return NULL;
+}
+
+int fl_on_booking(booking_ctx_t *b, const booking_t *appt, const char *from, const char *to)
+{
+	if (!str_eq(from, "booked") || !str_eq(to, "checked_in") || !str_eq(appt->channel, "in_person"))
+		return 0;
+	fl_ctx_t ctx = {.c = b->c, .a = b->a, .cfg = b->cfg, .now = b->now, .user_id = b->user_id,
+			.actor = b->staff && b->user_email && *b->user_email ? b->user_email : "citizen",
+			.lang = appt->lang && *appt->lang ? appt->lang : "ca"};
+	fl_office_t f;
+	int rc = fl_office_load_id(&ctx, appt->office_id, &f);
+	if (rc)
+		return rc == ERR_NOT_FOUND ? 0 : rc;
+	const cat_zone_t *z = appointment_zone(&f);
+	if (!z) {
+		log_info("floor: %s checked in at %s, which has no appointment zone: no ticket", appt->code, f.o.code);
+		return 0;
+	}
+	fl_issue_t in = {.office = f.o.code, .zone = z->code, .service = appt->service_code, .lang = ctx.lang,
+			 .autonomous = -1, .priority = "", .channel = "check_in", .appointment_id = appt->id,
+			 .appointment_at = appt->start_at};
+	fl_ticket_t t;
+	fl_err_t err = {0};
+	char token[65];
+	rc = fl_issue(&ctx, &in, &t, token, &err);
+	if (rc == ERR_INVALID) /* a withdrawn procedure: the ticket goes without the need */
+		in.service = NULL, memset(&err, 0, sizeof err), rc = fl_issue(&ctx, &in, &t, token, &err);
+	return rc;
+}
+
+int fl_new_token(fl_ctx_t *ctx, int64_t id, char token[65])
+{
+	char hash[RAND_TOKEN_HEX_LEN];
+	rand_token_hex(token);
+	rand_token_hash(token, hash);
+	return fl_store_set_token(ctx->c, id, hash);
+}
+
+/* ---------------------------------------------------------------- the welcome desk's check-in */
+
+/* Upper case without spaces, dashes or dots ("12345678-z" → "12345678Z"); false when too long. */
+static bool id_norm(const char *in, char out[BOOKING_ID_MAX])
+{
+	size_t n = 0;
+	for (const char *p = in; *p; p++) {
+		char ch = *p;
+		if (ch == ' ' || ch == '-' || ch == '.')
+			continue;
+		if (n + 1 >= BOOKING_ID_MAX)
+			return false;
+		out[n++] = ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
+	}
+	out[n] = '\0';
+	return n > 0;
+}
+
+/* A manage link (…/cita/CODE?token=HEX): its code and token (arena), or false. */
+static bool parse_link(arena_t *a, const char *s, const char **code, const char **token)
+{
+	const char *p = strstr(s, "/cita/");
+	const char *t = strstr(s, "token=");
+	if (!p || !t || strlen(p + 6) < BOOKING_CODE_LEN - 1 || strlen(t + 6) < 64)
+		return false;
+	*code = arena_strndup(a, p + 6, BOOKING_CODE_LEN - 1);
+	*token = arena_strndup(a, t + 6, 64);
+	return true;
+}
+
+/* Today's in-person appointment at the office still to check in whose ID number is id. */
+static int by_id_number(booking_ctx_t *b, const fl_office_t *f, const char *id, booking_t *out)
+{
+	booking_t *v;
+	size_t n;
+	int rc = booking_list(b, f->o.id, f->day, "in_person", &v, &n);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (str_eq(v[i].id_number, id) && str_eq(v[i].status, "booked")) {
+			*out = v[i];
+			return 0;
+		}
+	return rc ? rc : ERR_NOT_FOUND;
+}
+
+int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t *out, fl_err_t *err)
+{
+	fl_office_t f;
+	int rc = fl_office_load(ctx, office, &f);
+	if (rc == ERR_NOT_FOUND)
+		fl_err_set(err, "not_found", "fl_err_office");
+	if (rc)
+		return rc;
+	booking_ctx_t b = {.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang,
+			   .user_id = ctx->user_id, .user_email = ctx->actor, .staff = true};
+	booking_t appt;
+	const char *code = NULL, *token = NULL;
+	char id[BOOKING_ID_MAX];
+	rc = ERR_NOT_FOUND;
+	if (what && parse_link(ctx->a, what, &code, &token)) {
+		booking_ctx_t citizen = b; /* the link proves itself: its token must match */
+		citizen.staff = false;
+		rc = booking_get(&citizen, code, token, NULL, &appt);
+	} else if (what && id_norm(what, id)) {
+		rc = strlen(id) == BOOKING_CODE_LEN - 1 ? booking_get(&b, id, NULL, NULL, &appt) : ERR_NOT_FOUND;
+		if (rc == ERR_NOT_FOUND)
+			rc = by_id_number(&b, &f, id, &appt);
+	}
+	if (!rc && appt.office_id != f.o.id)
+		rc = ERR_NOT_FOUND;
+	if (rc == ERR_NOT_FOUND)
+		fl_err_field(err, "appointment", "fl_err_appointment");
+	if (rc)
+		return rc;
+	if (!str_eq(appt.status, "booked") || !str_eq(appt.channel, "in_person")) {
+		fl_err_set(err, "bad_state", "fl_err_appointment_state");
+		return ERR_CONFLICT;
+	}
+	rc = booking_check_in(&b, appt.code, appt.id_number);
+	if (rc == ERR_CONFLICT)
+		fl_err_set(err, "bad_state", "fl_err_appointment_state");
+	if (!rc)
+		rc = fl_store_ticket_by_appointment(ctx->c, ctx->a, appt.id, out);
+	if (rc == ERR_NOT_FOUND) /* checked in, but the office has no appointment zone */
+		fl_err_set(err, "not_found", "fl_err_no_appointment_zone");
+	return rc;
+}
