@@ -112,7 +112,7 @@ void floor_listen(floor_listener_fn fn)
 
 static const char *const AGE_BANDS[] = {"under_30", "30_50", "over_50"};
 static const char *const GENDERS[] = {"woman", "man", "other", "not_stated"};
-static const char *const PRIORITIES[] = {"reduced_mobility", "disability", "pregnancy", "advanced_age"};
+static const char *const PRIORITIES[] = {"reduced_mobility", "disability", "pregnancy", "advanced_age", "other"};
 static const char *const CHANNELS[] = {"welcome", "kiosk", "api", "check_in"};
 
 static bool one_of(const char *s, const char *const *set, size_t n)
@@ -148,7 +148,7 @@ static void issue_fields(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *t, fl
 	if (!ONE_OF(t->channel, CHANNELS))
 		fl_err_field(err, "channel", "fl_err_channel");
 	char norm[128];
-	if (!cat_enum_list(in->priority ? in->priority : "", PRIORITIES, 4, norm, sizeof norm))
+	if (!cat_enum_list(in->priority ? in->priority : "", PRIORITIES, 5, norm, sizeof norm))
 		fl_err_field(err, "priority", "fl_err_priority");
 	else
 		t->priority = arena_strdup(ctx->a, norm);
@@ -308,9 +308,10 @@ static int desk_zones(fl_ctx_t *ctx, int64_t office_id, const cat_desk_t *d, con
 	if (!rc && s.desk_id == d->id) {
 		list = s.zones;
 	} else {
+		/* One person per desk, one desk per person. */
 		list = arena_printf(ctx->a, "%lld", (long long)dz->id);
 		int64_t id;
-		if (ctx->user_id && (rc = fl_store_session_close(ctx->c, ctx->user_id, 0, ctx->now)) != 0)
+		if ((rc = fl_store_session_close(ctx->c, ctx->user_id, d->id, ctx->now)) != 0)
 			return rc;
 		rc = fl_store_session_open(ctx->c, office_id, d->id, ctx->user_id, ctx->actor, list, ctx->now, &id);
 		if (rc)

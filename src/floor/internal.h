@@ -176,6 +176,9 @@ int fl_act(fl_ctx_t *ctx, int64_t ticket_id, fl_action_t a, const fl_act_in_t *i
  * sessions of earlier days close. Its own transactions. *n (may be NULL) gets the tickets ended. */
 int fl_expire(fl_ctx_t *ctx, int *n);
 
+/* demo.c: a morning in progress at two demo offices (optional seed step). */
+int fl_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
+
 /* ---------------------------------------------------------------- offices, queues (queue.c) */
 
 /* An office's floor: the catalogue's office with zones and desks, and the floor's per-zone

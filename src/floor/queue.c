@@ -48,7 +48,7 @@ int fl_office_load(fl_ctx_t *ctx, const char *code, fl_office_t *out)
 	memset(out, 0, sizeof *out);
 	if (!code || !*code)
 		return ERR_NOT_FOUND;
-	int rc = catalog_office_full(ctx->c, ctx->a, code, &out->o);
+	int rc = catalog_office_with_zones(ctx->c, ctx->a, code, &out->o);
 	if (!rc && !out->o.active)
 		rc = ERR_NOT_FOUND;
 	return rc ? rc : load_settings(ctx, out);
@@ -61,7 +61,7 @@ int fl_office_load_id(fl_ctx_t *ctx, int64_t id, fl_office_t *out)
 	if (rc)
 		return rc;
 	memset(out, 0, sizeof *out);
-	rc = catalog_office_full(ctx->c, ctx->a, o.code, &out->o);
+	rc = catalog_office_with_zones(ctx->c, ctx->a, o.code, &out->o);
 	return rc ? rc : load_settings(ctx, out);
 }
 
