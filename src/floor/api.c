@@ -7,6 +7,7 @@
 #include "floor/web.h"
 
 #include "app.h"
+#include "auth/auth.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -154,8 +155,6 @@ static void issue_input(http_req_t *r, issue_tx_t *x)
 	} else if (p && !json_is_false(p) && !json_is_null(p)) {
 		fl_err_field(&x->err, "priority", "fl_err_priority");
 	}
-	if (!x->in.zone)
-		fl_err_field(&x->err, "zone", "fl_err_zone");
 }
 
 static void api_issue(http_req_t *r)
@@ -164,11 +163,7 @@ static void api_issue(http_req_t *r)
 		return;
 	issue_tx_t *x = arena_alloc(r->arena, sizeof *x);
 	fl_ctx_from_req(&x->ctx, r);
-	issue_input(r, x);
-	if (x->err.code) {
-		fl_reply_err(r, ERR_INVALID, &x->err);
-		return;
-	}
+	issue_input(r, x); /* its field errors join those of fl_issue */
 	int rc = http_tx(r, issue_write, x, NULL, NULL, NULL);
 	if (rc == HTTP_TX_ANSWERED)
 		return;
@@ -179,13 +174,10 @@ static void api_issue(http_req_t *r)
 	reply_new_ticket(r, &x->ctx, &x->t, x->token, &x->ch);
 }
 
-/* The check-in runs booking's own transaction (its listener makes the ticket); the new live-page
- * token is a second, small one. */
-static int token_write(http_req_t *r, void *ud)
+/* The check-in runs in booking's transaction, its audit record inside it. */
+static int audit_check_in(void *ud, const char *action, const char *code, const char *detail)
 {
-	issue_tx_t *x = ud;
-	http_tx_audit(r, "floor.check_in", arena_printf(r->arena, "ticket:%lld", (long long)x->t.id), x->t.number);
-	return fl_new_token(&x->ctx, x->t.id, x->token);
+	return auth_audit(ud, "floor.check_in", arena_printf(((http_req_t *)ud)->arena, "appointment:%s", code), detail);
 }
 
 static void api_check_in(http_req_t *r)
@@ -202,14 +194,9 @@ static void api_check_in(http_req_t *r)
 		fl_reply_err(r, ERR_INVALID, &x->err);
 		return;
 	}
-	int rc = fl_check_in(&x->ctx, office, what, &x->t, &x->err);
+	int rc = fl_check_in(&x->ctx, office, what, &x->t, x->token, &x->err, audit_check_in, r);
 	if (rc) {
 		fl_reply_err(r, rc, &x->err);
-		return;
-	}
-	if ((rc = http_tx(r, token_write, x, NULL, NULL, NULL)) != 0) {
-		if (rc != HTTP_TX_ANSWERED)
-			http_reply_failed(r, rc);
 		return;
 	}
 	x->ch = (fl_change_t){.office_id = x->t.office_id, .office_code = x->t.office_code, .t = x->t};
@@ -498,7 +485,7 @@ static void finish_input(http_req_t *r, act_tx_t *x)
 
 static void api_action(http_req_t *r)
 {
-	const char *name = http_param(r, "action");
+	const char *name = strrchr(r->path, '/') + 1; /* the literal routes have no {action} */
 	int a = str_eq(name, "no-show") ? FL_NO_SHOW : fl_action_from_name(name);
 	if (a < 0 || a == FL_CALL || a == FL_EXPIRE || str_eq(name, "no_show")) {
 		http_reply_not_found(r);

@@ -22,6 +22,11 @@ static const cat_zone_t *appointment_zone(const fl_office_t *f)
 	return NULL;
 }
 
+/* The live-page token of the ticket the listener makes, for fl_check_in on the same thread (a
+ * check-in made elsewhere shows none: the ticket's link is made again when it is printed). */
+static _Thread_local char checkin_token[65];
+static _Thread_local bool checkin_capture;
+
 int fl_on_booking(booking_ctx_t *b, const booking_t *appt, const char *from, const char *to)
 {
 	if (!str_eq(from, "booked") || !str_eq(to, "checked_in") || !str_eq(appt->channel, "in_person"))
@@ -47,6 +52,8 @@ int fl_on_booking(booking_ctx_t *b, const booking_t *appt, const char *from, con
 	rc = fl_issue(&ctx, &in, &t, token, &err);
 	if (rc == ERR_INVALID) /* a withdrawn procedure: the ticket goes without the need */
 		in.service = NULL, memset(&err, 0, sizeof err), rc = fl_issue(&ctx, &in, &t, token, &err);
+	if (!rc && checkin_capture)
+		memcpy(checkin_token, token, sizeof checkin_token);
 	return rc;
 }
 
@@ -102,7 +109,8 @@ static int by_id_number(booking_ctx_t *b, const fl_office_t *f, const char *id, 
 	return rc ? rc : ERR_NOT_FOUND;
 }
 
-int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t *out, fl_err_t *err)
+int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t *out, char token[65], fl_err_t *err,
+		int (*audit)(void *ud, const char *action, const char *code, const char *detail), void *audit_ud)
 {
 	fl_office_t f;
 	int rc = fl_office_load(ctx, office, &f);
@@ -111,15 +119,16 @@ int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t
 	if (rc)
 		return rc;
 	booking_ctx_t b = {.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang,
-			   .user_id = ctx->user_id, .user_email = ctx->actor, .staff = true};
+			   .user_id = ctx->user_id, .user_email = ctx->actor, .staff = true, .audit = audit,
+			   .audit_ud = audit_ud};
 	booking_t appt;
-	const char *code = NULL, *token = NULL;
+	const char *code = NULL, *link_token = NULL;
 	char id[BOOKING_ID_MAX];
 	rc = ERR_NOT_FOUND;
-	if (what && parse_link(ctx->a, what, &code, &token)) {
+	if (what && parse_link(ctx->a, what, &code, &link_token)) {
 		booking_ctx_t citizen = b; /* the link proves itself: its token must match */
 		citizen.staff = false;
-		rc = booking_get(&citizen, code, token, NULL, &appt);
+		rc = booking_get(&citizen, code, link_token, NULL, &appt);
 	} else if (what && id_norm(what, id)) {
 		rc = strlen(id) == BOOKING_CODE_LEN - 1 ? booking_get(&b, id, NULL, NULL, &appt) : ERR_NOT_FOUND;
 		if (rc == ERR_NOT_FOUND)
@@ -135,12 +144,18 @@ int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t
 		fl_err_set(err, "bad_state", "fl_err_appointment_state");
 		return ERR_CONFLICT;
 	}
+	checkin_token[0] = '\0';
+	checkin_capture = true;
 	rc = booking_check_in(&b, appt.code, appt.id_number);
+	checkin_capture = false;
+	memcpy(token, checkin_token, sizeof checkin_token);
 	if (rc == ERR_CONFLICT)
 		fl_err_set(err, "bad_state", "fl_err_appointment_state");
 	if (!rc)
 		rc = fl_store_ticket_by_appointment(ctx->c, ctx->a, appt.id, out);
-	if (rc == ERR_NOT_FOUND) /* checked in, but the office has no appointment zone */
+	if (rc == ERR_NOT_FOUND || (!rc && !*token)) { /* checked in, but the office has no appointment zone */
 		fl_err_set(err, "not_found", "fl_err_no_appointment_zone");
+		rc = ERR_NOT_FOUND;
+	}
 	return rc;
 }

@@ -173,8 +173,10 @@ int fl_issue(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *out, char token[6
 {
 	fl_office_t f;
 	int rc = fl_office_load(ctx, in->office, &f);
-	if (rc == ERR_NOT_FOUND)
+	if (rc == ERR_NOT_FOUND) {
+		memset(err, 0, sizeof *err);
 		fl_err_set(err, "not_found", "fl_err_office");
+	}
 	if (rc)
 		return rc;
 	fl_ticket_t t = {.office_id = f.o.id, .status = "waiting", .arrived_at = ctx->now, .issued_at = ctx->now};

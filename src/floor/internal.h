@@ -228,10 +228,13 @@ int fl_on_booking(booking_ctx_t *bctx, const booking_t *b, const char *from, con
 int fl_new_token(fl_ctx_t *ctx, int64_t id, char token[65]);
 /* The welcome desk's check-in: `what` is an appointment code, the manage link of its
  * confirmation (what its QR code holds: …/cita/CODE?token=…) or an ID number with an
- * appointment at this office today. Checks it in (booking_check_in, its own transaction: the
- * listener makes the ticket) and gives the ticket. ERR_NOT_FOUND ("not_found"), ERR_CONFLICT
- * ("bad_state": not booked, or not in person), storage errors. */
-int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t *out, fl_err_t *err);
+ * appointment at this office today. Checks it in with booking_check_in (its own transaction,
+ * with audit inside it: call outside one), whose listener makes the ticket; gives the ticket and
+ * its live-page token. ERR_NOT_FOUND ("invalid" on appointment, or "not_found" when the office
+ * has no appointment zone), ERR_CONFLICT ("bad_state": not booked, or not in person), storage
+ * errors. */
+int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t *out, char token[65], fl_err_t *err,
+		int (*audit)(void *ud, const char *action, const char *code, const char *detail), void *audit_ud);
 
 /* ---------------------------------------------------------------- spoken calls (audio.c) */
 
