@@ -10,7 +10,8 @@
 	X(catalog)  /* offices, zones, desks, procedures */                                                            \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */                                                                     \
-	X(floor)    /* the office floor: tickets, desks, displays */
+	X(floor)    /* the office floor: tickets, desks, displays */                                               \
+	X(survey)   /* satisfaction surveys */
 
 #define DECLARE(name) extern const cap_t name##_cap;
 CAPABILITIES(DECLARE)

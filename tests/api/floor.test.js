@@ -195,6 +195,31 @@ describe('desks', () => {
 		assert.equal(sql(`SELECT count(*) FROM floor_ticket_procedures WHERE ticket_id = ${t.id}`), '2');
 	});
 
+	it('a finished ticket offers its survey on the live page: 0–10 and a comment, answered once', async () => {
+		const t = await issueOk({ zone: 'assistida', lang: 'en' });
+		assert.equal((await callNext('taula-2')).json().id, t.id);
+		await actOk(t.id, 'start');
+		await actOk(t.id, 'finish', {});
+		const j = (await srv.get(`/api/v1/tickets/${t.id}?token=${t.token}`)).json();
+		assert.match(j.survey_url, new RegExp(`^${srv.base}/survey/[0-9a-f]{64}$`));
+		const path = new URL(j.survey_url).pathname;
+		const jar = new L.CookieJar();
+		const page = await srv.get(path, { jar });
+		L.assertHtml(page, 200);
+		assert.equal(L.htmlLang(page.text), 'ca');
+		const form = L.formIn(page.text, path);
+		assert.ok(form, 'the survey form');
+		let r = await srv.request('POST', path, { jar, headers: L.FORM, body: L.formBody({ ...form, comment: 'Molt amables' }) });
+		L.assertHtml(r, 422, 'no score');
+		r = await srv.request('POST', path, { jar, headers: L.FORM, body: L.formBody({ ...form, score: '9', comment: 'Molt amables' }) });
+		L.assertHtml(r, 200);
+		assert.equal(sql(`SELECT score, comment, kind, ref, office FROM surveys WHERE ref = '${t.id}'`), `9|Molt amables|ticket|${t.id}|${OFFICE}`);
+		r = await srv.request('POST', path, { jar, headers: L.FORM, body: L.formBody({ ...form, score: '2' }) });
+		L.assertHtml(r, 409, 'one answer per attention');
+		assert.equal(sql(`SELECT score FROM surveys WHERE ref = '${t.id}'`), '9');
+		L.assertHtml(await srv.get(`/survey/${'a'.repeat(64)}`), 404);
+	});
+
 	it('recall up to floor.max_recalls, then the next recall is a no-show', async () => {
 		const t = await issueOk({ zone: 'assistida' });
 		const c = (await callNext('taula-1')).json();
@@ -386,6 +411,11 @@ describe('appointments', () => {
 		assert.equal(sql(`SELECT status FROM appointments WHERE code = '${code}'`), 'in_service');
 		await actOk(t.id, 'finish', { procedures: ['volant-individual'] });
 		assert.equal(sql(`SELECT status FROM appointments WHERE code = '${code}'`), 'done');
+		// The survey goes by e-mail to the appointment's address, once, and the live page links the same one.
+		assert.equal(sql(`SELECT count(*) FROM outbox WHERE kind = 'survey_invite' AND to_email = '${who.email}'`), '1');
+		const live = (await srv.get(`/api/v1/tickets/${t.id}?token=${t.token}`)).json();
+		const token = sql(`SELECT token FROM surveys WHERE kind = 'appointment' AND ref = '${code}'`);
+		assert.equal(live.survey_url, `${srv.base}/survey/${token}`);
 		await actOk(walkIn.id, 'transfer', { zone: 'assistida' });
 		await drain('taula-1');
 	});
