@@ -10,6 +10,11 @@
 #include "base/tz.h"
 #include "bus/bus.h"
 #include "http/kit.h"
+#include "render/pdf.h"
+#include "view/i18n.h"
+
+#include <sodium.h>
+#include <stdlib.h>
 
 #include <string.h>
 #include <time.h>
@@ -111,6 +116,83 @@ json_t *fl_ticket_json(fl_ctx_t *ctx, http_req_t *r, const fl_ticket_t *t, const
 	if (token) {
 		json_object_set_new(o, "live_url", json_string(fl_live_url(r, t->id, token)));
 		json_object_set_new(o, "token", json_string(token));
+	}
+	return o;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+void fl_page_lang(http_req_t *r, const char *lang)
+{
+	if (!i18n_supported(lang))
+		return;
+	r->lang = lang;
+	r->t = i18n_catalog(lang);
+}
+
+static const char *zone_name(const cat_zone_t *z, const char *lang)
+{
+	int i = i18n_index(lang);
+	return z->name[i] && *z->name[i] ? z->name[i] : z->name[CAT_CA];
+}
+
+/* "HH:MM" and "DD/MM/YYYY" of t at the office. */
+static void local_time(arena_t *a, const cat_office_t *o, int64_t t, const char **hhmm, const char **date)
+{
+	const tz_t *z = o->tz ? tz_get(o->tz) : NULL;
+	tz_local_t l;
+	tz_local(z ? z : tz_utc(), t, &l);
+	int y, m, d;
+	tz_civil_from_days(l.day, &y, &m, &d);
+	*hhmm = arena_printf(a, "%02d:%02d", l.minute / 60, l.minute % 60);
+	*date = arena_printf(a, "%02d/%02d/%04d", d, m, y);
+}
+
+static const char *qr_data_uri(arena_t *a, const char *text)
+{
+	char *svg = qr_svg(text);
+	if (!svg)
+		return NULL;
+	size_t n = strlen(svg), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = arena_alloc(a, cap);
+	sodium_bin2base64(b64, cap, (const unsigned char *)svg, n, sodium_base64_VARIANT_ORIGINAL);
+	free(svg);
+	return arena_printf(a, "data:image/svg+xml;base64,%s", b64);
+}
+
+json_t *fl_ticket_card(fl_ctx_t *ctx, http_req_t *r, const fl_ticket_t *t, const char *token)
+{
+	json_t *o = fl_ticket_json(ctx, r, t, token);
+	fl_office_t f;
+	if (!o || fl_office_load_id(ctx, t->office_id, &f)) {
+		json_decref(o);
+		return NULL;
+	}
+	const cat_zone_t *z = fl_zone_id(&f, t->zone_id);
+	json_object_set_new(o, "zone", jpack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t->zone_id, "code", t->zone_code,
+					      "name", z ? zone_name(z, r->lang) : "", "colour", z ? z->colour : "#1b1f24"));
+	json_object_set_new(o, "office_name", json_string(f.o.name[i18n_index(r->lang)]));
+	json_object_set_new(o, "status_label", json_string(http_tf(r, "fl_status_%s", t->status)));
+	json_object_set_new(o, "is_waiting", json_boolean(fl_waiting(t->status)));
+	json_object_set_new(o, "is_called", json_boolean(str_eq(t->status, "called")));
+	json_object_set_new(o, "is_over", json_boolean(str_eq(t->status, "done") || str_eq(t->status, "no_show")));
+	const cat_desk_t *d = fl_desk_id(&f, t->desk_id, NULL);
+	if (d && !fl_waiting(t->status))
+		json_object_set_new(o, "desk", jpack("{s:s,s:s}", "code", d->code, "name", d->display_name));
+	else
+		json_object_del(o, "desk");
+	const char *hhmm, *date;
+	local_time(r->arena, &f.o, t->issued_at, &hhmm, &date);
+	json_object_set_new(o, "time", json_string(hhmm));
+	json_object_set_new(o, "date", json_string(date));
+	if (t->appointment_at) {
+		local_time(r->arena, &f.o, t->appointment_at, &hhmm, &date);
+		json_object_set_new(o, "appointment_time", json_string(hhmm));
+	}
+	if (token) {
+		const char *qr = qr_data_uri(r->arena, fl_live_url(r, t->id, token));
+		if (qr)
+			json_object_set_new(o, "qr", json_string(qr));
 	}
 	return o;
 }

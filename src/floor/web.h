@@ -50,6 +50,14 @@ json_t *fl_office_json(const fl_office_t *f, const char *lang);
 json_t *fl_calls_json(fl_ctx_t *ctx, const fl_office_t *f);
 json_t *fl_board_json(fl_ctx_t *ctx, const fl_office_t *f);
 
+/* The ticket as pages and the PDF show it (texts in the request's language): number, zone
+ * {code, name, colour}, status and its label, ahead, wait_min, desk {code, name} once called,
+ * time and date of issue (the office's clock), live_url and qr (a data: URI of its QR code as
+ * SVG) when token is given, survey_url once offered. NULL on a storage failure. New reference. */
+json_t *fl_ticket_card(fl_ctx_t *ctx, http_req_t *r, const fl_ticket_t *t, const char *token);
+/* Sets the request's language (pages in the person's language). */
+void fl_page_lang(http_req_t *r, const char *lang);
+
 /* Replies for a rules' error: its fl_err_t when it has a code, else 404/503. */
 void fl_reply_err(http_req_t *r, int rc, const fl_err_t *err);
 
