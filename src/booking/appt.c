@@ -93,12 +93,14 @@ int booking_get(booking_ctx_t *ctx, const char *code, const char *token, const c
 static const struct {
 	const char *from, *to, *stamp;
 } MOVES[] = {
+	// clang-format off
 	{"booked", "checked_in", "checked_in_at"},   {"booked", "no_show", NULL},
 	{"booked", "cancelled", "cancelled_at"},     {"checked_in", "called", "called_at"},
 	{"checked_in", "cancelled", "cancelled_at"}, {"called", "in_service", "served_at"},
 	{"in_service", "done", "done_at"},
 	/* The office floor: a call nobody answered, and a person sent back to wait. */
 	{"called", "no_show", NULL},                 {"called", "checked_in", NULL},
+	// clang-format on
 };
 
 static const char *const STATES[] = {"booked", "checked_in", "called", "in_service", "done", "no_show", "cancelled"};

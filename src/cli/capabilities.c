@@ -9,8 +9,8 @@
 	X(notify)   /* the outbox: mail and SMS */                                                                     \
 	X(catalog)  /* offices, zones, desks, procedures */                                                            \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
-	X(booking)  /* appointments */                                                                     \
-	X(floor)    /* the office floor: tickets, desks, displays */                                               \
+	X(booking)  /* appointments */                                                                                 \
+	X(floor)    /* the office floor: tickets, desks, displays */                                                   \
 	X(survey)   /* satisfaction surveys */
 
 #define DECLARE(name) extern const cap_t name##_cap;

@@ -177,7 +177,8 @@ static void api_issue(http_req_t *r)
 /* The check-in runs in booking's transaction, its audit record inside it. */
 static int audit_check_in(void *ud, const char *action, const char *code, const char *detail)
 {
-	return auth_audit(ud, "floor.check_in", arena_printf(((http_req_t *)ud)->arena, "appointment:%s", code), detail);
+	return auth_audit(ud, "floor.check_in", arena_printf(((http_req_t *)ud)->arena, "appointment:%s", code),
+			  detail);
 }
 
 static void api_check_in(http_req_t *r)
@@ -543,10 +544,11 @@ static json_t *queue_json(fl_ctx_t *ctx, const fl_office_t *f, const fl_ticket_t
 				continue;
 			char at[TZ_ISO_LEN];
 			tz_format_iso(tz_utc(), q[i].arrived_at, at);
-			json_t *o = jpack("{s:I,s:s,s:s,s:s,s:b,s:b,s:I}", "id", (json_int_t)q[i].id, "number", q[i].number,
-					  "status", q[i].status, "arrived_at", at, "priority", *q[i].priority != 0,
-					  "callable", fl_order_class(&q[i], ctx->now, window) != FL_EARLY,
-					  "estimated_wait_min", (json_int_t)fl_wait_min(&e, ahead++, &q[i], ctx->now, window));
+			json_t *o = jpack("{s:I,s:s,s:s,s:s,s:b,s:b,s:I}", "id", (json_int_t)q[i].id, "number",
+					  q[i].number, "status", q[i].status, "arrived_at", at, "priority",
+					  *q[i].priority != 0, "callable",
+					  fl_order_class(&q[i], ctx->now, window) != FL_EARLY, "estimated_wait_min",
+					  (json_int_t)fl_wait_min(&e, ahead++, &q[i], ctx->now, window));
 			if (q[i].appointment_id) {
 				tz_format_iso(tz_utc(), q[i].appointment_at, at);
 				json_object_set_new(o, "appointment_at", json_string(at));
@@ -557,8 +559,8 @@ static json_t *queue_json(fl_ctx_t *ctx, const fl_office_t *f, const fl_ticket_t
 				json_object_set_new(o, "note", json_string(q[i].note));
 			json_array_append_new(list, o);
 		}
-		json_array_append_new(zones, jpack("{s:s,s:s,s:o}", "zone", zone->code, "letter", zone->letter, "waiting",
-						   list));
+		json_array_append_new(zones, jpack("{s:s,s:s,s:o}", "zone", zone->code, "letter", zone->letter,
+						   "waiting", list));
 	}
 	return jpack("{s:s,s:s,s:o}", "office", f->o.code, "day", f->day, "zones", zones);
 }

@@ -47,8 +47,8 @@ json_t *fl_office_json(const fl_office_t *f, const char *lang)
 	int li = strcmp(lang, "es") == 0 ? CAT_ES : strcmp(lang, "en") == 0 ? CAT_EN : CAT_CA;
 	for (size_t i = 0; i < f->o.nzones; i++) {
 		const cat_zone_t *z = &f->o.zones[i];
-		json_array_append_new(zones, jpack("{s:s,s:s,s:s,s:s,s:s}", "code", z->code, "letter", z->letter, "colour",
-						   z->colour, "kind", z->kind, "name",
+		json_array_append_new(zones, jpack("{s:s,s:s,s:s,s:s,s:s}", "code", z->code, "letter", z->letter,
+						   "colour", z->colour, "kind", z->kind, "name",
 						   z->name[li] && *z->name[li] ? z->name[li] : z->name[CAT_CA]));
 		for (size_t k = 0; k < z->ndesks; k++)
 			if (z->desks[k].active)
@@ -121,7 +121,8 @@ static void api_calls_audio(http_req_t *r)
 	const cat_desk_t *d = fl_desk(&f, http_query(r, "desk"), NULL);
 	if (!number_ok(number) || !d) {
 		fl_err_t err = {0};
-		fl_err_field(&err, number_ok(number) ? "desk" : "number", number_ok(number) ? "fl_err_desk" : "fl_err_number");
+		fl_err_field(&err, number_ok(number) ? "desk" : "number",
+			     number_ok(number) ? "fl_err_desk" : "fl_err_number");
 		fl_reply_err(r, ERR_INVALID, &err);
 		return;
 	}
@@ -152,16 +153,19 @@ static json_t *board_zone(fl_ctx_t *ctx, const fl_office_t *f, size_t zi, const 
 		}
 	fl_estimate_t e;
 	if (fl_store_zone_counts(ctx->c, f->o.id, z->id, f->day, &served, &no_shows) ||
-	    fl_store_walk_ins(ctx->c, f->o.id, z->id, f->day, &walk_ins) || fl_estimate(ctx, f->o.id, z->id, f->day, &e))
+	    fl_store_walk_ins(ctx->c, f->o.id, z->id, f->day, &walk_ins) ||
+	    fl_estimate(ctx, f->o.id, z->id, f->day, &e))
 		return NULL;
-	json_t *o = jpack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:b,s:I,s:I}", "zone", z->code, "letter", z->letter,
-			  "colour", z->colour, "name", z->name[CAT_CA], "waiting", (json_int_t)waiting, "longest_wait_min",
-			  (json_int_t)(oldest ? (ctx->now - oldest) / 60 : 0), "served", (json_int_t)served, "no_shows",
-			  (json_int_t)no_shows, "issued", (json_int_t)walk_ins, "closed", f->closed[zi], "desks_open",
-			  (json_int_t)e.desks, "service_min", (json_int_t)((e.service_s + 30) / 60));
+	json_t *o =
+		jpack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:b,s:I,s:I}", "zone", z->code, "letter", z->letter,
+		      "colour", z->colour, "name", z->name[CAT_CA], "waiting", (json_int_t)waiting, "longest_wait_min",
+		      (json_int_t)(oldest ? (ctx->now - oldest) / 60 : 0), "served", (json_int_t)served, "no_shows",
+		      (json_int_t)no_shows, "issued", (json_int_t)walk_ins, "closed", f->closed[zi], "desks_open",
+		      (json_int_t)e.desks, "service_min", (json_int_t)((e.service_s + 30) / 60));
 	if (f->quota[zi] > 0) {
 		json_object_set_new(o, "quota", json_integer(f->quota[zi]));
-		json_object_set_new(o, "quota_left", json_integer(f->quota[zi] > walk_ins ? f->quota[zi] - walk_ins : 0));
+		json_object_set_new(o, "quota_left",
+				    json_integer(f->quota[zi] > walk_ins ? f->quota[zi] - walk_ins : 0));
 	} else {
 		json_object_set_new(o, "quota", json_null());
 		json_object_set_new(o, "quota_left", json_null());
@@ -181,13 +185,14 @@ static json_t *board_desks(fl_ctx_t *ctx, const fl_office_t *f, const fl_ticket_
 		const cat_desk_t *d = fl_desk_id(f, s[i].desk_id, NULL);
 		if (!d)
 			continue;
-		json_t *o = jpack("{s:s,s:s,s:s,s:s}", "desk", d->code, "name", d->display_name, "user", s[i].user_email,
-				  "status", "idle");
+		json_t *o = jpack("{s:s,s:s,s:s,s:s}", "desk", d->code, "name", d->display_name, "user",
+				  s[i].user_email, "status", "idle");
 		for (size_t k = 0; k < nact; k++)
 			if (act[k].desk_id == d->id && !str_eq(act[k].status, "parked")) {
 				json_object_set_new(o, "status", json_string(act[k].status));
 				json_object_set_new(o, "ticket", json_string(act[k].number));
-				json_object_set_new(o, "since_min", json_integer((ctx->now - act[k].last_called_at) / 60));
+				json_object_set_new(o, "since_min",
+						    json_integer((ctx->now - act[k].last_called_at) / 60));
 			}
 		json_array_append_new(desks, o);
 	}
@@ -277,7 +282,8 @@ static int issuing_write(http_req_t *r, void *ud)
 		closed = !x->open;
 	x->f.closed[x->zi] = closed;
 	x->f.quota[x->zi] = quota >= 0 ? quota : fl_cfg(&x->ctx, "floor.daily_quota", 0);
-	http_tx_audit(r, closed ? "floor.issuing.close" : "floor.issuing.open", arena_printf(r->arena, "zone:%s", z->code),
+	http_tx_audit(r, closed ? "floor.issuing.close" : "floor.issuing.open",
+		      arena_printf(r->arena, "zone:%s", z->code),
 		      arena_printf(r->arena, "%s quota=%lld", x->f.o.code, (long long)quota));
 	return fl_store_zone_set(x->ctx.c, z->id, quota, closed, x->ctx.now, x->ctx.actor);
 }

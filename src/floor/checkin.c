@@ -31,7 +31,11 @@ int fl_on_booking(booking_ctx_t *b, const booking_t *appt, const char *from, con
 {
 	if (!str_eq(from, "booked") || !str_eq(to, "checked_in") || !str_eq(appt->channel, "in_person"))
 		return 0;
-	fl_ctx_t ctx = {.c = b->c, .a = b->a, .cfg = b->cfg, .now = b->now, .user_id = b->user_id,
+	fl_ctx_t ctx = {.c = b->c,
+			.a = b->a,
+			.cfg = b->cfg,
+			.now = b->now,
+			.user_id = b->user_id,
 			.actor = b->staff && b->user_email && *b->user_email ? b->user_email : "citizen",
 			.lang = appt->lang && *appt->lang ? appt->lang : "ca"};
 	fl_office_t f;
@@ -43,8 +47,14 @@ int fl_on_booking(booking_ctx_t *b, const booking_t *appt, const char *from, con
 		log_info("floor: %s checked in at %s, which has no appointment zone: no ticket", appt->code, f.o.code);
 		return 0;
 	}
-	fl_issue_t in = {.office = f.o.code, .zone = z->code, .service = appt->service_code, .lang = ctx.lang,
-			 .autonomous = -1, .priority = "", .channel = "check_in", .appointment_id = appt->id,
+	fl_issue_t in = {.office = f.o.code,
+			 .zone = z->code,
+			 .service = appt->service_code,
+			 .lang = ctx.lang,
+			 .autonomous = -1,
+			 .priority = "",
+			 .channel = "check_in",
+			 .appointment_id = appt->id,
 			 .appointment_at = appt->start_at};
 	fl_ticket_t t;
 	fl_err_t err = {0};
@@ -118,8 +128,15 @@ int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t
 		fl_err_set(err, "not_found", "fl_err_office");
 	if (rc)
 		return rc;
-	booking_ctx_t b = {.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang,
-			   .user_id = ctx->user_id, .user_email = ctx->actor, .staff = true, .audit = audit,
+	booking_ctx_t b = {.c = ctx->c,
+			   .a = ctx->a,
+			   .cfg = ctx->cfg,
+			   .now = ctx->now,
+			   .lang = ctx->lang,
+			   .user_id = ctx->user_id,
+			   .user_email = ctx->actor,
+			   .staff = true,
+			   .audit = audit,
 			   .audit_ud = audit_ud};
 	booking_t appt;
 	const char *code = NULL, *link_token = NULL;

@@ -88,8 +88,14 @@ static int issue(demo_t *m, size_t i, int64_t at)
 	if (!z)
 		return ERR_NOT_FOUND;
 	m->ctx->now = at;
-	fl_issue_t in = {.office = m->d->office, .zone = z->code, .service = v->service, .age_band = v->age_band,
-			 .gender = v->gender, .priority = v->priority, .autonomous = v->autonomous, .lang = "ca",
+	fl_issue_t in = {.office = m->d->office,
+			 .zone = z->code,
+			 .service = v->service,
+			 .age_band = v->age_band,
+			 .gender = v->gender,
+			 .priority = v->priority,
+			 .autonomous = v->autonomous,
+			 .lang = "ca",
 			 .channel = "welcome"};
 	fl_ticket_t t;
 	fl_err_t err = {0};
@@ -168,7 +174,8 @@ static int morning(demo_t *m, int64_t now)
 	if (!rc && ndesks == 3)
 		rc = call(m, 2, 5, now - 40); /* just called: the displays show it */
 	if (!rc) {
-		fl_act_in_t to = {.to_zone = zone_of_kind(&m->f, "assisted")->code, .note = "Necessita ajuda amb l'idCAT",
+		fl_act_in_t to = {.to_zone = zone_of_kind(&m->f, "assisted")->code,
+				  .note = "Necessita ajuda amb l'idCAT",
 				  .idcat = -1};
 		if (ndesks == 3)
 			rc = act(m, 5, FL_TRANSFER, &to, now - 20);

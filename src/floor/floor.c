@@ -9,7 +9,6 @@
 #include "base/rand.h"
 #include "base/str.h"
 #include "base/tz.h"
-#include "catalog/model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +22,8 @@ int fl_err_status(const fl_err_t *e)
 		const char *code;
 		int status;
 	} map[] = {
-		{"invalid", 422}, {"quota_reached", 409}, {"issuing_closed", 409}, {"bad_state", 409}, {"not_found", 404},
+		{"invalid", 422},   {"quota_reached", 409}, {"issuing_closed", 409},
+		{"bad_state", 409}, {"not_found", 404},
 	};
 	for (size_t i = 0; e && e->code && i < sizeof map / sizeof map[0]; i++)
 		if (str_eq(e->code, map[i].code))
@@ -214,7 +214,8 @@ int fl_issue(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *out, char token[6
 	rand_token_hash(token, hash);
 	rc = fl_store_ticket_insert(ctx->c, &t, hash, &t.id);
 	if (!rc)
-		rc = fl_store_event_add(ctx->c, t.id, ctx->now, "issue", "", "waiting", ctx->actor, 0, z->id, t.channel);
+		rc = fl_store_event_add(ctx->c, t.id, ctx->now, "issue", "", "waiting", ctx->actor, 0, z->id,
+					t.channel);
 	if (!rc)
 		rc = fl_store_ticket(ctx->c, ctx->a, t.id, out);
 	return rc;
@@ -226,7 +227,7 @@ int fl_issue(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *out, char token[6
 static const char *appointment_state(const char *ticket_state)
 {
 	static const char *const map[][2] = {
-		{"called", "called"}, {"in_service", "in_service"}, {"done", "done"},
+		{"called", "called"},   {"in_service", "in_service"},  {"done", "done"},
 		{"no_show", "no_show"}, {"transferred", "checked_in"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -243,8 +244,14 @@ static int follow_appointment(fl_ctx_t *ctx, const fl_ticket_t *t)
 	const char *to = t->appointment_id > 0 ? appointment_state(t->status) : NULL;
 	if (!to)
 		return 0;
-	booking_ctx_t b = {.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang,
-			   .user_id = ctx->user_id, .user_email = ctx->actor, .staff = true};
+	booking_ctx_t b = {.c = ctx->c,
+			   .a = ctx->a,
+			   .cfg = ctx->cfg,
+			   .now = ctx->now,
+			   .lang = ctx->lang,
+			   .user_id = ctx->user_id,
+			   .user_email = ctx->actor,
+			   .staff = true};
 	int rc = 0;
 	if (str_eq(to, "done") || str_eq(to, "in_service"))
 		rc = booking_move(&b, t->appointment_id, "called", ctx->actor);
@@ -259,8 +266,8 @@ static int follow_appointment(fl_ctx_t *ctx, const fl_ticket_t *t)
 
 /* Writes the move (status still `from`), its history row, the call a display shows, and the
  * appointment; fills the change. */
-static int commit_move(fl_ctx_t *ctx, fl_ticket_t *t, const char *from, fl_action_t a, const char *detail,
-		       bool call, fl_change_t *ch)
+static int commit_move(fl_ctx_t *ctx, fl_ticket_t *t, const char *from, fl_action_t a, const char *detail, bool call,
+		       fl_change_t *ch)
 {
 	int rc = fl_store_ticket_update(ctx->c, t, from);
 	if (!rc)
@@ -268,7 +275,8 @@ static int commit_move(fl_ctx_t *ctx, fl_ticket_t *t, const char *from, fl_actio
 					t->desk_id, t->zone_id, detail);
 	if (!rc && call) {
 		int64_t id;
-		rc = fl_store_call_add(ctx->c, t->office_id, t->id, t->number, t->desk_code, t->zone_code, ctx->now, &id);
+		rc = fl_store_call_add(ctx->c, t->office_id, t->id, t->number, t->desk_code, t->zone_code, ctx->now,
+				       &id);
 	}
 	if (!rc)
 		rc = follow_appointment(ctx, t);
@@ -381,7 +389,8 @@ int fl_call(fl_ctx_t *ctx, const char *office, const char *desk, int64_t ticket_
 		size_t n;
 		if ((rc = fl_queue(ctx, &f, &q, &n)) != 0)
 			return rc;
-		long i = fl_order_next(q, n, d->id, zones, nz, ctx->now, fl_cfg(ctx, "floor.appointment_window", 5) * 60);
+		long i = fl_order_next(q, n, d->id, zones, nz, ctx->now,
+				       fl_cfg(ctx, "floor.appointment_window", 5) * 60);
 		if (i < 0)
 			return ERR_NOT_FOUND; /* nobody waits: err stays empty */
 		t = q[i];
@@ -459,11 +468,14 @@ static int act_finish(fl_ctx_t *ctx, fl_ticket_t *t, const fl_act_in_t *in, fl_e
 /* Tells the listeners that the attention ended and keeps the survey token one of them gives. */
 static int attention_ended(fl_ctx_t *ctx, fl_ticket_t *t)
 {
-	floor_attention_t at = {.kind = "ticket", .ref = arena_printf(ctx->a, "%lld", (long long)t->id),
-				.office = t->office_code, .lang = t->lang, .at = ctx->now};
+	floor_attention_t at = {.kind = "ticket",
+				.ref = arena_printf(ctx->a, "%lld", (long long)t->id),
+				.office = t->office_code,
+				.lang = t->lang,
+				.at = ctx->now};
 	if (t->appointment_id > 0) {
-		booking_ctx_t b = {.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang,
-				   .staff = true};
+		booking_ctx_t b =
+			{.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang, .staff = true};
 		booking_t appt;
 		int rc = booking_by_id(&b, t->appointment_id, &appt);
 		if (rc && rc != ERR_NOT_FOUND)
@@ -508,7 +520,8 @@ static int act_step(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t *t, fl_acti
 		t->served_by = ctx->user_id;
 		return 0;
 	case FL_RESUME: {
-		const cat_desk_t *d = in->desk && *in->desk ? fl_desk(f, in->desk, NULL) : fl_desk_id(f, t->desk_id, NULL);
+		const cat_desk_t *d =
+			in->desk && *in->desk ? fl_desk(f, in->desk, NULL) : fl_desk_id(f, t->desk_id, NULL);
 		if (!d) {
 			fl_err_field(err, "desk", "fl_err_desk");
 			return ERR_INVALID;
@@ -520,18 +533,11 @@ static int act_step(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t *t, fl_acti
 		*call = true;
 		return 0;
 	}
-	case FL_TRANSFER:
-		*detail = in->note;
-		return act_transfer(ctx, f, t, in, err);
-	case FL_FINISH:
-		t->finished_at = ctx->now;
-		return act_finish(ctx, t, in, err);
+	case FL_TRANSFER: *detail = in->note; return act_transfer(ctx, f, t, in, err);
+	case FL_FINISH: t->finished_at = ctx->now; return act_finish(ctx, t, in, err);
 	case FL_NO_SHOW:
-	case FL_EXPIRE:
-		t->finished_at = ctx->now;
-		return 0;
-	default:
-		return 0;
+	case FL_EXPIRE: t->finished_at = ctx->now; return 0;
+	default: return 0;
 	}
 }
 

@@ -64,7 +64,7 @@ typedef struct {
 	int64_t seq;
 	int64_t procedure_id; /* 0: not sure */
 	const char *age_band, *gender, *priority, *lang;
-	int autonomous; /* 1, 0, -1 not asked */
+	int autonomous;                         /* 1, 0, -1 not asked */
 	int64_t appointment_id, appointment_at; /* 0 for a walk-in */
 	int64_t arrived_at, issued_at, called_at, last_called_at, started_at, finished_at;
 	int64_t recalls;
@@ -127,11 +127,11 @@ typedef struct {
 	const char *office, *zone; /* codes */
 	const char *service;       /* procedure code, "" or NULL: not sure */
 	const char *age_band, *gender, *lang;
-	int autonomous;          /* 1, 0, -1 not said */
-	const char *priority;    /* comma list, "" none */
-	const char *channel;     /* welcome, kiosk, api */
-	int64_t appointment_id;  /* check-in: bound to this appointment (no quota) */
-	int64_t appointment_at;  /* its start */
+	int autonomous;         /* 1, 0, -1 not said */
+	const char *priority;   /* comma list, "" none */
+	const char *channel;    /* welcome, kiosk, api */
+	int64_t appointment_id; /* check-in: bound to this appointment (no quota) */
+	int64_t appointment_at; /* its start */
 } fl_issue_t;
 
 /* A new ticket: checks the input (all field errors at once), the zone's issuing (closed by a

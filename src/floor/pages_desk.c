@@ -47,7 +47,8 @@ static json_t *queue_item(fl_ctx_t *ctx, http_req_t *r, const fl_office_t *f, co
 		tz_local_t l;
 		const tz_t *z = f->o.tz ? tz_get(f->o.tz) : NULL;
 		tz_local(z ? z : tz_utc(), t->appointment_at, &l);
-		json_object_set_new(o, "appointment", json_string(arena_printf(r->arena, "%02d:%02d", l.minute / 60, l.minute % 60)));
+		json_object_set_new(o, "appointment",
+				    json_string(arena_printf(r->arena, "%02d:%02d", l.minute / 60, l.minute % 60)));
 	}
 	if (*t->note)
 		json_object_set_new(o, "note", json_string(t->note));
@@ -99,13 +100,14 @@ static json_t *desk_model(fl_ctx_t *ctx, http_req_t *r, const fl_office_t *f, co
 	for (size_t i = 0; i < f->o.nzones; i++)
 		for (size_t k = 0; k < f->o.zones[i].ndesks; k++)
 			if (f->o.zones[i].desks[k].active && f->o.zones[i].desks[k].id != d->id)
-				json_array_append_new(targets,
-						      jpack("{s:s,s:s}", "value",
-							    arena_printf(r->arena, "desk:%s", f->o.zones[i].desks[k].code),
-							    "label", f->o.zones[i].desks[k].display_name));
+				json_array_append_new(targets, jpack("{s:s,s:s}", "value",
+								     arena_printf(r->arena, "desk:%s",
+										  f->o.zones[i].desks[k].code),
+								     "label", f->o.zones[i].desks[k].display_name));
 	for (size_t k = 0; k < nact; k++)
 		if (str_eq(act[k].status, "parked") && act[k].desk_id == d->id)
-			json_array_append_new(parked, jpack("{s:I,s:s}", "id", (json_int_t)act[k].id, "number", act[k].number));
+			json_array_append_new(parked,
+					      jpack("{s:I,s:s}", "id", (json_int_t)act[k].id, "number", act[k].number));
 	json_t *m = jpack("{s:{s:s,s:s},s:o,s:o,s:o}", "desk", "code", d->code, "name", d->display_name, "zones", zones,
 			  "targets", targets, "parked", parked);
 	if (!rc) {
@@ -117,10 +119,10 @@ static json_t *desk_model(fl_ctx_t *ctx, http_req_t *r, const fl_office_t *f, co
 				json_array_append_new(plist, jpack("{s:s,s:s,s:b}", "code", procs[i].code, "name",
 								   catalog_procedure_name(&procs[i], r->lang), "on",
 								   procs[i].id == cur.procedure_id));
-		json_t *c = jpack("{s:I,s:s,s:s,s:b,s:b,s:I,s:o}", "id", (json_int_t)cur.id, "number", cur.number, "status",
-				  http_tf(r, "fl_status_%s", cur.status), "called", str_eq(cur.status, "called"),
-				  "in_service", str_eq(cur.status, "in_service"), "recalls", (json_int_t)cur.recalls,
-				  "procedures", plist);
+		json_t *c = jpack("{s:I,s:s,s:s,s:b,s:b,s:I,s:o}", "id", (json_int_t)cur.id, "number", cur.number,
+				  "status", http_tf(r, "fl_status_%s", cur.status), "called",
+				  str_eq(cur.status, "called"), "in_service", str_eq(cur.status, "in_service"),
+				  "recalls", (json_int_t)cur.recalls, "procedures", plist);
 		if (*cur.note)
 			json_object_set_new(c, "note", json_string(cur.note));
 		json_object_set_new(m, "current", c);
@@ -167,8 +169,9 @@ static void desk_page(http_req_t *r, int status, const char *problem)
 		http_reply_failed(r, rc ? rc : ERR_DB);
 		return;
 	}
-	json_object_set_new(m, "office", jpack("{s:s,s:s,s:I}", "code", f.o.code, "name", f.o.name[i18n_index(r->lang)],
-					       "id", (json_int_t)f.o.id));
+	json_object_set_new(m, "office",
+			    jpack("{s:s,s:s,s:I}", "code", f.o.code, "name", f.o.name[i18n_index(r->lang)], "id",
+				  (json_int_t)f.o.id));
 	if (problem)
 		json_object_set_new(m, "problem", json_string(problem));
 	http_add_header(r, "Cache-Control", "no-store");
@@ -253,12 +256,13 @@ static int session_write(http_req_t *r, void *ud)
 	}
 	if (d && !*list)
 		list = arena_printf(r->arena, "%lld", (long long)dz->id);
-	http_tx_audit(r, x->open ? "floor.desk.open" : "floor.desk.close", arena_printf(r->arena, "desk:%s", d ? d->code : ""),
-		      f.o.code);
+	http_tx_audit(r, x->open ? "floor.desk.open" : "floor.desk.close",
+		      arena_printf(r->arena, "desk:%s", d ? d->code : ""), f.o.code);
 	rc = fl_store_session_close(x->ctx.c, x->ctx.user_id, d ? d->id : 0, x->ctx.now);
 	int64_t id;
 	if (!rc && d)
-		rc = fl_store_session_open(x->ctx.c, f.o.id, d->id, x->ctx.user_id, x->ctx.actor, list, x->ctx.now, &id);
+		rc = fl_store_session_open(x->ctx.c, f.o.id, d->id, x->ctx.user_id, x->ctx.actor, list, x->ctx.now,
+					   &id);
 	return rc;
 }
 
@@ -288,7 +292,8 @@ static int call_write(http_req_t *r, void *ud)
 	desk_tx_t *x = ud;
 	int rc = fl_call(&x->ctx, x->office, x->desk, x->ticket_id, &x->ch, &x->err);
 	if (!rc)
-		http_tx_audit(r, "floor.call", arena_printf(r->arena, "ticket:%lld", (long long)x->ch.t.id), x->ch.t.number);
+		http_tx_audit(r, "floor.call", arena_printf(r->arena, "ticket:%lld", (long long)x->ch.t.id),
+			      x->ch.t.number);
 	return rc;
 }
 
@@ -391,7 +396,9 @@ static void board_page(http_req_t *r, int status, const char *problem)
 	}
 	json_t *d;
 	json_array_foreach (json_object_get(b, "desks"), i, d)
-		json_object_set_new(d, "status_label", json_string(http_tf(r, "fl_desk_%s", json_string_value(json_object_get(d, "status")))));
+		json_object_set_new(d, "status_label",
+				    json_string(
+					    http_tf(r, "fl_desk_%s", json_string_value(json_object_get(d, "status")))));
 	json_t *m = jpack("{s:o,s:{s:s,s:s,s:I}}", "board", b, "office", "code", f.o.code, "name",
 			  f.o.name[i18n_index(r->lang)], "id", (json_int_t)f.o.id);
 	if (problem)
@@ -432,7 +439,8 @@ static int issuing_form_write(http_req_t *r, void *ud)
 		quota = x->quota;
 	x->ch = (fl_change_t){.office_id = f.o.id, .office_code = f.o.code, .nzones = 1};
 	x->ch.zones[0] = z->id;
-	http_tx_audit(r, closed ? "floor.issuing.close" : "floor.issuing.open", arena_printf(r->arena, "zone:%s", z->code),
+	http_tx_audit(r, closed ? "floor.issuing.close" : "floor.issuing.open",
+		      arena_printf(r->arena, "zone:%s", z->code),
 		      arena_printf(r->arena, "%s quota=%lld", f.o.code, (long long)quota));
 	return fl_store_zone_set(x->ctx.c, z->id, quota, closed, x->ctx.now, x->ctx.actor);
 }

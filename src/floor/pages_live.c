@@ -16,7 +16,6 @@
 #include "base/rand.h"
 #include "base/str.h"
 #include "http/kit.h"
-#include "catalog/model.h"
 #include "render/pdf.h"
 
 #include <stdlib.h>
@@ -56,9 +55,10 @@ static void live_page(http_req_t *r)
 		http_reply_unavailable(r);
 		return;
 	}
-	json_t *m = jpack("{s:o,s:s,s:s}", "ticket", card, "events_url",
-			  arena_printf(r->arena, "/api/v1/tickets/%lld/events?token=%s", (long long)t.id, token),
-			  "ticket_url", arena_printf(r->arena, "/api/v1/tickets/%lld?token=%s", (long long)t.id, token));
+	json_t *m =
+		jpack("{s:o,s:s,s:s}", "ticket", card, "events_url",
+		      arena_printf(r->arena, "/api/v1/tickets/%lld/events?token=%s", (long long)t.id, token),
+		      "ticket_url", arena_printf(r->arena, "/api/v1/tickets/%lld?token=%s", (long long)t.id, token));
 	json_object_set_new(m, "token", json_string(token));
 	http_add_header(r, "Cache-Control", "no-store");
 	http_add_header(r, "Referrer-Policy", "no-referrer");
@@ -80,7 +80,9 @@ static void ticket_pdf(http_req_t *r)
 	json_t *lines = json_array();
 	if (json_is_true(json_object_get(c, "is_waiting"))) {
 		long long ahead = json_integer_value(json_object_get(c, "ahead"));
-		const char *mins = arena_printf(r->arena, "%lld", (long long)json_integer_value(json_object_get(c, "estimated_wait_min")));
+		const char *mins =
+			arena_printf(r->arena, "%lld",
+				     (long long)json_integer_value(json_object_get(c, "estimated_wait_min")));
 		const char *vars[] = {"n", mins, NULL};
 		json_array_append_new(lines, jpack("{s:s,s:s}", "label", http_t(r, "fl_ahead"), "value",
 						   arena_printf(r->arena, "%lld", ahead)));
@@ -90,13 +92,15 @@ static void ticket_pdf(http_req_t *r)
 	if (json_object_get(c, "appointment_time"))
 		json_array_append_new(lines, jpack("{s:s,s:O}", "label", http_t(r, "fl_appointment_at"), "value",
 						   json_object_get(c, "appointment_time")));
-	json_array_append_new(lines, jpack("{s:s,s:s}", "label", http_t(r, "fl_issued"), "value",
-					   arena_printf(r->arena, "%s %s", json_string_value(json_object_get(c, "time")),
-							json_string_value(json_object_get(c, "date")))));
+	json_array_append_new(lines,
+			      jpack("{s:s,s:s}", "label", http_t(r, "fl_issued"), "value",
+				    arena_printf(r->arena, "%s %s", json_string_value(json_object_get(c, "time")),
+						 json_string_value(json_object_get(c, "date")))));
 	const char *city = config_str(r->app->cfg, "city.name");
-	json_t *m = jpack("{s:s,s:O,s:O,s:O,s:O,s:o,s:s,s:s}", "city", city, "office", json_object_get(c, "office_name"),
-			  "number", json_object_get(c, "number"), "zone", json_object_get(json_object_get(c, "zone"), "name"),
-			  "colour", json_object_get(json_object_get(c, "zone"), "colour"), "lines", lines, "url",
+	json_t *m = jpack("{s:s,s:O,s:O,s:O,s:O,s:o,s:s,s:s}", "city", city, "office",
+			  json_object_get(c, "office_name"), "number", json_object_get(c, "number"), "zone",
+			  json_object_get(json_object_get(c, "zone"), "name"), "colour",
+			  json_object_get(json_object_get(c, "zone"), "colour"), "lines", lines, "url",
 			  fl_live_url(r, t.id, token), "caption", http_t(r, "fl_qr_caption"));
 	json_decref(c);
 	unsigned char *pdf;
@@ -108,8 +112,7 @@ static void ticket_pdf(http_req_t *r)
 		return;
 	}
 	http_add_header(r, "Cache-Control", "no-store");
-	http_add_header(r, "Content-Disposition",
-			arena_printf(r->arena, "inline; filename=\"%s.pdf\"", t.number));
+	http_add_header(r, "Content-Disposition", arena_printf(r->arena, "inline; filename=\"%s.pdf\"", t.number));
 	http_reply_bytes(r, 200, "application/pdf", pdf, len);
 	free(pdf);
 }
@@ -136,7 +139,8 @@ static void display_page(http_req_t *r)
 		const cat_zone_t *z = fl_zone(&f, json_string_value(json_object_get(c, "zone")));
 		const cat_desk_t *d = fl_desk(&f, json_string_value(json_object_get(c, "desk")), NULL);
 		json_object_set_new(c, "zone_id", json_integer(z ? z->id : 0));
-		json_object_set_new(c, "desk_name", json_string(d ? d->display_name : json_string_value(json_object_get(c, "desk"))));
+		json_object_set_new(c, "desk_name",
+				    json_string(d ? d->display_name : json_string_value(json_object_get(c, "desk"))));
 	}
 	json_t *latest = json_array_size(calls) ? json_incref(json_array_get(calls, 0)) : NULL;
 	if (latest)
@@ -165,8 +169,9 @@ static void zones_css(http_req_t *r)
 		rc = catalog_office_with_zones(r->db, r->arena, v[i].code, &o);
 		for (size_t k = 0; !rc && k < o.nzones; k++)
 			if (cat_colour_valid(o.zones[k].colour))
-				(void)buf_printf(&css, ".fl-z-%lld{background-color:%s;color:#fff}\n"
-						       ".fl-zb-%lld{border-left-color:%s}\n",
+				(void)buf_printf(&css,
+						 ".fl-z-%lld{background-color:%s;color:#fff}\n"
+						 ".fl-zb-%lld{border-left-color:%s}\n",
 						 (long long)o.zones[k].id, o.zones[k].colour, (long long)o.zones[k].id,
 						 o.zones[k].colour); /* capped at 1 MiB: a catalogue never comes near */
 	}

@@ -36,8 +36,9 @@ static json_t *choices(http_req_t *r, const char *field, const char *const *set,
 		bool on = str_eq(chosen, set[i]);
 		for (size_t k = 0; k < nv && !on; k++)
 			on = str_eq(vals[k], set[i]);
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "value", set[i], "label", http_tf(r, label_fmt, set[i]),
-					       "id", arena_printf(r->arena, "w-%s-%s", field, set[i]), "on", on));
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "value", set[i], "label",
+					       http_tf(r, label_fmt, set[i]), "id",
+					       arena_printf(r->arena, "w-%s-%s", field, set[i]), "on", on));
 	}
 	return a;
 }
@@ -58,15 +59,17 @@ static json_t *zone_buttons(fl_ctx_t *ctx, http_req_t *r, const fl_office_t *f)
 		for (size_t k = 0; k < n; k++)
 			waiting += q[k].zone_id == z->id;
 		fl_estimate_t e;
-		if (fl_estimate(ctx, f->o.id, z->id, f->day, &e) || fl_store_walk_ins(ctx->c, f->o.id, z->id, f->day, &issued)) {
+		if (fl_estimate(ctx, f->o.id, z->id, f->day, &e) ||
+		    fl_store_walk_ins(ctx->c, f->o.id, z->id, f->day, &issued)) {
 			json_decref(a);
 			return NULL;
 		}
 		bool full = f->closed[i] || (f->quota[i] > 0 && issued >= f->quota[i]);
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:I,s:I,s:I,s:b}", "code", z->code, "letter", z->letter, "name",
-					       z->name[i18n_index(r->lang)], "id", (json_int_t)z->id, "waiting",
-					       (json_int_t)waiting, "wait_min",
-					       (json_int_t)fl_wait_min(&e, waiting, NULL, ctx->now, 0), "closed", full));
+		json_array_append_new(a,
+				      jpack("{s:s,s:s,s:s,s:I,s:I,s:I,s:b}", "code", z->code, "letter", z->letter,
+					    "name", z->name[i18n_index(r->lang)], "id", (json_int_t)z->id, "waiting",
+					    (json_int_t)waiting, "wait_min",
+					    (json_int_t)fl_wait_min(&e, waiting, NULL, ctx->now, 0), "closed", full));
 	}
 	return a;
 }
@@ -114,7 +117,8 @@ static void welcome_page(http_req_t *r, int status, form_t *fm, const char *prob
 		if (catalog_offices(ctx.c, ctx.a, &all, &na) == 0)
 			for (size_t i = 0; i < na; i++)
 				if (str_eq(all[i].kind, "citizen_office") && !str_eq(all[i].code, f.o.code))
-					json_array_append_new(others, json_string(catalog_office_name(&all[i], r->lang)));
+					json_array_append_new(others,
+							      json_string(catalog_office_name(&all[i], r->lang)));
 		json_object_set_new(m, "other_offices", others);
 	}
 	form_into(fm, m);
@@ -176,10 +180,18 @@ static void welcome_post(http_req_t *r)
 	for (size_t i = 0; i < np; i++)
 		plist = arena_printf(r->arena, "%s%s%s", plist, *plist ? "," : "", prio[i]);
 	const char *aut = form_str(r, "autonomous");
-	x->in = (fl_issue_t){.office = office, .zone = form_str(r, "zone"), .service = form_str(r, "service"),
-			     .age_band = form_str(r, "age_band"), .gender = form_str(r, "gender"),
-			     .lang = form_str(r, "lang"), .priority = plist, .channel = "welcome",
-			     .autonomous = str_eq(aut, "1") ? 1 : str_eq(aut, "0") ? 0 : *aut ? 2 : -1};
+	x->in = (fl_issue_t){.office = office,
+			     .zone = form_str(r, "zone"),
+			     .service = form_str(r, "service"),
+			     .age_band = form_str(r, "age_band"),
+			     .gender = form_str(r, "gender"),
+			     .lang = form_str(r, "lang"),
+			     .priority = plist,
+			     .channel = "welcome",
+			     .autonomous = str_eq(aut, "1")   ? 1
+					   : str_eq(aut, "0") ? 0
+					   : *aut             ? 2
+							      : -1};
 	int rc = http_tx(r, issue_write, x, NULL, NULL, NULL);
 	if (rc == HTTP_TX_ANSWERED)
 		return;
@@ -201,7 +213,8 @@ static void welcome_post(http_req_t *r)
 
 static int audit_check_in(void *ud, const char *action, const char *code, const char *detail)
 {
-	return auth_audit(ud, "floor.check_in", arena_printf(((http_req_t *)ud)->arena, "appointment:%s", code), detail);
+	return auth_audit(ud, "floor.check_in", arena_printf(((http_req_t *)ud)->arena, "appointment:%s", code),
+			  detail);
 }
 
 static void check_in_post(http_req_t *r)
@@ -214,7 +227,8 @@ static void check_in_post(http_req_t *r)
 	issue_page_t *x = arena_alloc(r->arena, sizeof *x);
 	fl_ctx_from_req(&x->ctx, r);
 	const char *what = form_str(r, "appointment");
-	int rc = *what ? fl_check_in(&x->ctx, office, what, &x->t, x->token, &x->err, audit_check_in, r) : ERR_NOT_FOUND;
+	int rc =
+		*what ? fl_check_in(&x->ctx, office, what, &x->t, x->token, &x->err, audit_check_in, r) : ERR_NOT_FOUND;
 	if (!rc) {
 		to_ticket(r, &x->t, x->token);
 		return;
@@ -276,9 +290,9 @@ static void floor_home(http_req_t *r)
 							     catalog_office_name(&all[i], r->lang), "on",
 							     str_eq(all[i].code, office)));
 	role_t role = r->user->role;
-	json_t *m = jpack("{s:s,s:o,s:b,s:b,s:b,s:b}", "office", office ? office : "", "offices", offices, "can_welcome",
-			  (role & FL_ISSUERS) != 0, "can_desk", (role & FL_DESKS) != 0, "can_board", (role & FL_BOARD) != 0,
-			  "many", json_array_size(offices) > 1);
+	json_t *m = jpack("{s:s,s:o,s:b,s:b,s:b,s:b}", "office", office ? office : "", "offices", offices,
+			  "can_welcome", (role & FL_ISSUERS) != 0, "can_desk", (role & FL_DESKS) != 0, "can_board",
+			  (role & FL_BOARD) != 0, "many", json_array_size(offices) > 1);
 	http_reply_page(r, 200, "floor/index", m);
 }
 

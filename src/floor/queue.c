@@ -120,7 +120,8 @@ int fl_estimate(fl_ctx_t *ctx, int64_t office_id, int64_t zone_id, const char *d
 {
 	memset(out, 0, sizeof *out);
 	int64_t mean = 0, n = 0;
-	int rc = fl_store_service_mean(ctx->c, office_id, zone_id, day, fl_cfg(ctx, "floor.wait_sample", 10), &mean, &n);
+	int rc =
+		fl_store_service_mean(ctx->c, office_id, zone_id, day, fl_cfg(ctx, "floor.wait_sample", 10), &mean, &n);
 	if (!rc)
 		rc = fl_store_desks_open(ctx->c, office_id, zone_id, &out->desks);
 	if (rc)

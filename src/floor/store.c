@@ -77,20 +77,34 @@ static db_param_t opt_flag(int v)
 int fl_store_ticket_insert(db_conn_t *c, const fl_ticket_t *t, const char *token_hash, int64_t *id)
 {
 	db_param_t p[] = {
-		DB_INT(t->office_id),        DB_INT(t->number_zone_id),      DB_INT(t->zone_id),
-		DB_TEXT(t->day),             DB_INT(t->seq),                 DB_TEXT(t->number),
-		DB_TEXT(token_hash),         DB_TEXT(t->status),             DB_TEXT(t->channel),
-		opt_id(t->procedure_id),     DB_TEXT(t->age_band),           DB_TEXT(t->gender),
-		opt_flag(t->autonomous),     DB_TEXT(t->priority),           DB_TEXT(t->lang),
-		opt_id(t->appointment_id),   opt_id(t->appointment_at),      DB_INT(t->arrived_at),
-		DB_INT(t->issued_at),        opt_id(t->issued_by),
+		DB_INT(t->office_id),
+		DB_INT(t->number_zone_id),
+		DB_INT(t->zone_id),
+		DB_TEXT(t->day),
+		DB_INT(t->seq),
+		DB_TEXT(t->number),
+		DB_TEXT(token_hash),
+		DB_TEXT(t->status),
+		DB_TEXT(t->channel),
+		opt_id(t->procedure_id),
+		DB_TEXT(t->age_band),
+		DB_TEXT(t->gender),
+		opt_flag(t->autonomous),
+		DB_TEXT(t->priority),
+		DB_TEXT(t->lang),
+		opt_id(t->appointment_id),
+		opt_id(t->appointment_at),
+		DB_INT(t->arrived_at),
+		DB_INT(t->issued_at),
+		opt_id(t->issued_by),
 	};
-	return db_query_int(c,
-			    "INSERT INTO floor_tickets (office_id, number_zone_id, zone_id, day, seq, number, token_hash, "
-			    "status, channel, procedure_id, age_band, gender, autonomous, priority, lang, appointment_id, "
-			    "appointment_at, arrived_at, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-			    "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
-			    p, 20, id);
+	return db_query_int(
+		c,
+		"INSERT INTO floor_tickets (office_id, number_zone_id, zone_id, day, seq, number, token_hash, "
+		"status, channel, procedure_id, age_band, gender, autonomous, priority, lang, appointment_id, "
+		"appointment_at, arrived_at, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+		"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+		p, 20, id);
 }
 
 int fl_store_ticket(db_conn_t *c, arena_t *a, int64_t id, fl_ticket_t *out)
@@ -127,18 +141,31 @@ int fl_store_ticket_by_number(db_conn_t *c, arena_t *a, int64_t office_id, const
 int fl_store_ticket_update(db_conn_t *c, const fl_ticket_t *t, const char *from)
 {
 	db_param_t p[] = {
-		DB_INT(t->id),           DB_TEXT(from),          DB_TEXT(t->status),         DB_INT(t->zone_id),
-		opt_id(t->called_at),    opt_id(t->last_called_at), opt_id(t->started_at),   opt_id(t->finished_at),
-		DB_INT(t->recalls),      opt_id(t->desk_id),     opt_id(t->target_desk_id),  opt_id(t->served_by),
-		DB_TEXT(t->note),        DB_TEXT(t->mode),       opt_flag(t->idcat),         DB_TEXT(t->referred),
+		DB_INT(t->id),
+		DB_TEXT(from),
+		DB_TEXT(t->status),
+		DB_INT(t->zone_id),
+		opt_id(t->called_at),
+		opt_id(t->last_called_at),
+		opt_id(t->started_at),
+		opt_id(t->finished_at),
+		DB_INT(t->recalls),
+		opt_id(t->desk_id),
+		opt_id(t->target_desk_id),
+		opt_id(t->served_by),
+		DB_TEXT(t->note),
+		DB_TEXT(t->mode),
+		opt_flag(t->idcat),
+		DB_TEXT(t->referred),
 		DB_TEXT(t->outcome_notes),
 	};
-	int rc = db_exec_any(c,
-			     "UPDATE floor_tickets SET status = $3, zone_id = $4, called_at = $5, last_called_at = $6, "
-			     "started_at = $7, finished_at = $8, recalls = $9, desk_id = $10, target_desk_id = $11, "
-			     "served_by = $12, note = $13, mode = $14, idcat = $15, referred = $16, outcome_notes = $17 "
-			     "WHERE id = $1 AND status = $2",
-			     p, 17);
+	int rc =
+		db_exec_any(c,
+			    "UPDATE floor_tickets SET status = $3, zone_id = $4, called_at = $5, last_called_at = $6, "
+			    "started_at = $7, finished_at = $8, recalls = $9, desk_id = $10, target_desk_id = $11, "
+			    "served_by = $12, note = $13, mode = $14, idcat = $15, referred = $16, outcome_notes = $17 "
+			    "WHERE id = $1 AND status = $2",
+			    p, 17);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : ERR_CONFLICT;
@@ -161,9 +188,9 @@ int fl_store_ticket_procs(db_conn_t *c, int64_t ticket_id, const int64_t *procs,
 int fl_store_event_add(db_conn_t *c, int64_t ticket_id, int64_t at, const char *action, const char *from,
 		       const char *to, const char *actor, int64_t desk_id, int64_t zone_id, const char *detail)
 {
-	db_param_t p[] = {DB_INT(ticket_id), DB_INT(at),      DB_TEXT(action),  DB_TEXT(from),
-			  DB_TEXT(to),       DB_TEXT(actor),  opt_id(desk_id),  opt_id(zone_id),
-			  DB_TEXT(detail ? detail : "")};
+	db_param_t p[] = {DB_INT(ticket_id), DB_INT(at),      DB_TEXT(action),
+			  DB_TEXT(from),     DB_TEXT(to),     DB_TEXT(actor),
+			  opt_id(desk_id),   opt_id(zone_id), DB_TEXT(detail ? detail : "")};
 	int64_t rc = db_exec(c,
 			     "INSERT INTO floor_ticket_events (ticket_id, at, action, from_state, to_state, actor, "
 			     "desk_id, zone_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -266,7 +293,8 @@ int fl_store_next_seq(db_conn_t *c, int64_t office_id, int64_t zone_id, const ch
 int fl_store_walk_ins(db_conn_t *c, int64_t office_id, int64_t zone_id, const char *day, int64_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_INT(zone_id), DB_TEXT(day)};
-	int rc = db_query_int(c, "SELECT walk_ins FROM floor_counters WHERE office_id = $1 AND zone_id = $2 AND day = $3",
+	int rc = db_query_int(c,
+			      "SELECT walk_ins FROM floor_counters WHERE office_id = $1 AND zone_id = $2 AND day = $3",
 			      p, 3, n);
 	if (rc == ERR_NOT_FOUND) {
 		*n = 0;
@@ -331,10 +359,11 @@ int fl_store_session_of(db_conn_t *c, arena_t *a, int64_t user_id, fl_session_t 
 int fl_store_session_open(db_conn_t *c, int64_t office_id, int64_t desk_id, int64_t user_id, const char *email,
 			  const char *zones, int64_t now, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(office_id), DB_INT(desk_id), opt_id(user_id), DB_TEXT(email), DB_TEXT(zones),
-			  DB_INT(now)};
+	db_param_t p[] = {DB_INT(office_id), DB_INT(desk_id), opt_id(user_id),
+			  DB_TEXT(email),    DB_TEXT(zones),  DB_INT(now)};
 	return db_query_int(c,
-			    "INSERT INTO floor_desk_sessions (office_id, desk_id, user_id, user_email, zones, opened_at) "
+			    "INSERT INTO floor_desk_sessions (office_id, desk_id, user_id, user_email, zones, "
+			    "opened_at) "
 			    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
 			    p, 6, id);
 }
@@ -352,8 +381,9 @@ int fl_store_session_close(db_conn_t *c, int64_t user_id, int64_t desk_id, int64
 int fl_store_sessions_close_before(db_conn_t *c, int64_t before)
 {
 	db_param_t p[] = {DB_INT(before)};
-	int64_t rc = db_exec(c, "UPDATE floor_desk_sessions SET closed_at = $1 WHERE closed_at IS NULL AND opened_at < $1",
-			     p, 1);
+	int64_t rc =
+		db_exec(c, "UPDATE floor_desk_sessions SET closed_at = $1 WHERE closed_at IS NULL AND opened_at < $1",
+			p, 1);
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -408,8 +438,8 @@ int fl_store_zone_counts(db_conn_t *c, int64_t office_id, int64_t zone_id, const
 int fl_store_call_add(db_conn_t *c, int64_t office_id, int64_t ticket_id, const char *number, const char *desk,
 		      const char *zone, int64_t at, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(office_id), DB_INT(ticket_id), DB_TEXT(number), DB_TEXT(desk), DB_TEXT(zone),
-			  DB_INT(at)};
+	db_param_t p[] = {DB_INT(office_id), DB_INT(ticket_id), DB_TEXT(number),
+			  DB_TEXT(desk),     DB_TEXT(zone),     DB_INT(at)};
 	return db_query_int(c,
 			    "INSERT INTO floor_calls (office_id, ticket_id, number, desk, zone, at) "
 			    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -466,8 +496,10 @@ int fl_store_audio_get(db_conn_t *c, arena_t *a, const char *key, const unsigned
 int fl_store_audio_put(db_conn_t *c, const char *key, const unsigned char *wav, size_t len, int64_t now)
 {
 	db_param_t p[] = {DB_TEXT(key), DB_BLOB(wav, len), DB_INT(now)};
-	int64_t rc = db_exec(c, "INSERT INTO floor_audio (k, wav, created_at) VALUES ($1, $2, $3) ON CONFLICT (k) DO NOTHING",
-			     p, 3);
+	int64_t rc =
+		db_exec(c,
+			"INSERT INTO floor_audio (k, wav, created_at) VALUES ($1, $2, $3) ON CONFLICT (k) DO NOTHING",
+			p, 3);
 	return rc < 0 ? (int)rc : 0;
 }
 

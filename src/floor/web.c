@@ -169,8 +169,9 @@ json_t *fl_ticket_card(fl_ctx_t *ctx, http_req_t *r, const fl_ticket_t *t, const
 		return NULL;
 	}
 	const cat_zone_t *z = fl_zone_id(&f, t->zone_id);
-	json_object_set_new(o, "zone", jpack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t->zone_id, "code", t->zone_code,
-					      "name", z ? zone_name(z, r->lang) : "", "colour", z ? z->colour : "#1b1f24"));
+	json_object_set_new(o, "zone",
+			    jpack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t->zone_id, "code", t->zone_code, "name",
+				  z ? zone_name(z, r->lang) : "", "colour", z ? z->colour : "#1b1f24"));
 	json_object_set_new(o, "office_name", json_string(f.o.name[i18n_index(r->lang)]));
 	json_object_set_new(o, "status_label", json_string(http_tf(r, "fl_status_%s", t->status)));
 	json_object_set_new(o, "is_waiting", json_boolean(fl_waiting(t->status)));
@@ -237,8 +238,8 @@ static json_t *queue_event(fl_ctx_t *ctx, const fl_change_t *ch, size_t max)
 	const fl_ticket_t *t = &ch->t;
 	if (!t->id)
 		return jpack("{s:o}", "zones", zones);
-	json_t *tk = jpack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t->id, "number", t->number, "status", t->status, "zone",
-			   t->zone_code);
+	json_t *tk = jpack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t->id, "number", t->number, "status", t->status,
+			   "zone", t->zone_code);
 	if (t->desk_code && *t->desk_code)
 		json_object_set_new(tk, "desk", json_string(t->desk_code));
 	if (t->survey_token)

@@ -314,7 +314,8 @@ static void draw_ticket(page_t *p, const json_t *m)
 	cairo_rectangle(cr, x, p->y, w, band);
 	cairo_fill(cr);
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, x + 3 * PT_PER_MM, p->y + 2 * PT_PER_MM, w - 6 * PT_PER_MM, FONT " Bold 11", esc(p, jstr(m, "zone")));
+	text_at(p, x + 3 * PT_PER_MM, p->y + 2 * PT_PER_MM, w - 6 * PT_PER_MM, FONT " Bold 11",
+		esc(p, jstr(m, "zone")));
 	text_at(p, x + 3 * PT_PER_MM, p->y + 8 * PT_PER_MM, w - 6 * PT_PER_MM, "DejaVu Sans Mono Bold 44",
 		esc(p, jstr(m, "number")));
 	p->y += band + 4 * PT_PER_MM;
@@ -353,7 +354,8 @@ char *qr_svg(const char *text)
 	buf_t b;
 	buf_init(&b, 1 << 20);
 	int rc = buf_printf(&b,
-			    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+			    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+			    "shape-rendering=\"crispEdges\">"
 			    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
 			    n, n, n, n);
 	for (int r = 0; !rc && r < q->width; r++)

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WAV_MAX (8 << 20)  /* the whole announcement */
-#define PCM_MAX (3 << 20)  /* one language's speech: about 70 s */
+#define WAV_MAX (8 << 20) /* the whole announcement */
+#define PCM_MAX (3 << 20) /* one language's speech: about 70 s */
 #define MAX_TEXTS 4
 
 extern char **environ;
@@ -129,7 +129,8 @@ static int append_samples(buf_t *pcm, const unsigned char *w, size_t n)
 		if (!memcmp(w + off, "fmt ", 4)) {
 			if (off + 24 > n)
 				return ERR_UNAVAILABLE;
-			fmt_ok = w[off + 8] == 1 && w[off + 10] == 1 && le32(w + off + 12) == SPEECH_RATE && w[off + 22] == 16;
+			fmt_ok = w[off + 8] == 1 && w[off + 10] == 1 && le32(w + off + 12) == SPEECH_RATE &&
+				 w[off + 22] == 16;
 		} else if (!memcmp(w + off, "data", 4)) {
 			if (!fmt_ok)
 				return ERR_UNAVAILABLE;

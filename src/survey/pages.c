@@ -41,7 +41,8 @@ static void page(http_req_t *r, int status, const sv_survey_t *s, form_t *fm)
 	for (int i = 0; i <= 10; i++) {
 		char v[4];
 		snprintf(v, sizeof v, "%d", i);
-		json_array_append_new(scores, jpack("{s:s,s:b}", "value", v, "checked", r->method == HTTP_POST && str_eq(chosen, v)));
+		json_array_append_new(scores, jpack("{s:s,s:b}", "value", v, "checked",
+						    r->method == HTTP_POST && str_eq(chosen, v)));
 	}
 	json_t *m = jpack("{s:s,s:o,s:b}", "action", arena_printf(r->arena, "/survey/%s", s->token), "scores", scores,
 			  "answered", s->answered_at != 0);

@@ -36,7 +36,7 @@ int sv_store_by_ref(db_conn_t *c, arena_t *a, const char *kind, const char *ref,
 
 int sv_store_insert(db_conn_t *c, const survey_offer_t *o, const char *token, bool invited)
 {
-	db_param_t p[] = {DB_TEXT(token),  DB_TEXT(o->kind), DB_TEXT(o->ref),           DB_TEXT(o->office ? o->office : ""),
+	db_param_t p[] = {DB_TEXT(token),   DB_TEXT(o->kind), DB_TEXT(o->ref), DB_TEXT(o->office ? o->office : ""),
 			  DB_TEXT(o->lang), DB_INT(invited),  DB_INT(o->now)};
 	int64_t rc = db_exec(c,
 			     "INSERT INTO surveys (token, kind, ref, office, lang, invited, created_at) "

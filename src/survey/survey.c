@@ -42,7 +42,10 @@ static int invite(db_conn_t *c, const survey_offer_t *o, const char *token)
 {
 	arena_t *a = arena_new();
 	json_t *m = jpack("{s:s,s:s}", "survey_url", sv_url(a, token), "code", o->ref);
-	notify_msg_t msg = {.kind = "survey_invite", .lang = o->lang, .to_email = o->email, .model = m,
+	notify_msg_t msg = {.kind = "survey_invite",
+			    .lang = o->lang,
+			    .to_email = o->email,
+			    .model = m,
 			    .dedupe_key = arena_printf(a, "survey:%s:%s", o->kind, o->ref)};
 	int rc = notify_enqueue(c, &msg);
 	json_decref(m);
@@ -81,8 +84,12 @@ int survey_offer(db_conn_t *c, const survey_offer_t *o, char token[SURVEY_TOKEN_
 
 static int on_floor(db_conn_t *c, const floor_attention_t *at, char token[65])
 {
-	survey_offer_t o = {.kind = at->kind, .ref = at->ref, .office = at->office, .lang = at->lang,
-			    .email = at->email, .now = at->at};
+	survey_offer_t o = {.kind = at->kind,
+			    .ref = at->ref,
+			    .office = at->office,
+			    .lang = at->lang,
+			    .email = at->email,
+			    .now = at->at};
 	return survey_offer(c, &o, token);
 }
 
@@ -91,8 +98,12 @@ static int on_booking(booking_ctx_t *ctx, const booking_t *b, const char *from, 
 	if (!str_eq(to, "done"))
 		return 0;
 	char token[SURVEY_TOKEN_LEN];
-	survey_offer_t o = {.kind = "appointment", .ref = b->code, .office = b->office_code, .lang = b->lang,
-			    .email = b->email && *b->email ? b->email : NULL, .now = ctx->now};
+	survey_offer_t o = {.kind = "appointment",
+			    .ref = b->code,
+			    .office = b->office_code,
+			    .lang = b->lang,
+			    .email = b->email && *b->email ? b->email : NULL,
+			    .now = ctx->now};
 	return survey_offer(ctx->c, &o, token);
 }
 
