@@ -304,12 +304,20 @@ static void desk_call(http_req_t *r)
 		return;
 	fl_session_t s;
 	int rc = fl_store_session_of(x->ctx.c, x->ctx.a, x->ctx.user_id, &s);
+	if (rc == ERR_NOT_FOUND) {
+		desk_page(r, 409, http_t(r, "fl_open_first"));
+		return;
+	}
 	if (rc) {
-		desk_page(r, rc == ERR_NOT_FOUND ? 409 : 503, http_t(r, "fl_open_first"));
+		http_reply_failed(r, rc);
 		return;
 	}
 	fl_office_t f;
-	if ((rc = fl_office_load(&x->ctx, x->office, &f)) != 0 || !fl_desk_id(&f, s.desk_id, NULL)) {
+	if ((rc = fl_office_load(&x->ctx, x->office, &f)) != 0) {
+		http_reply_failed(r, rc);
+		return;
+	}
+	if (!fl_desk_id(&f, s.desk_id, NULL)) {
 		desk_page(r, 409, http_t(r, "fl_open_first"));
 		return;
 	}
