@@ -419,7 +419,7 @@ static int act_transfer(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t *t, con
 		fl_err_field(err, "zone", "fl_err_transfer_to");
 	}
 	const char *note = in->note ? in->note : "";
-	if (!cat_long_text_valid(note, FL_TEXT_MAX))
+	if (*note && !cat_long_text_valid(note, FL_TEXT_MAX))
 		fl_err_field(err, "note", "fl_err_text");
 	if (err->code)
 		return ERR_INVALID;
@@ -455,10 +455,10 @@ static int act_finish(fl_ctx_t *ctx, fl_ticket_t *t, const fl_act_in_t *in, fl_e
 	if (t->idcat < -1 || t->idcat > 1)
 		fl_err_field(err, "idcat", "fl_err_idcat");
 	t->referred = in->referred ? in->referred : "";
-	if (!cat_text_valid(t->referred, 300))
+	if (*t->referred && !cat_text_valid(t->referred, 300))
 		fl_err_field(err, "referred", "fl_err_text");
 	t->outcome_notes = in->notes ? in->notes : "";
-	if (!cat_long_text_valid(t->outcome_notes, FL_TEXT_MAX))
+	if (*t->outcome_notes && !cat_long_text_valid(t->outcome_notes, FL_TEXT_MAX))
 		fl_err_field(err, "notes", "fl_err_text");
 	if (err->code)
 		return ERR_INVALID;
