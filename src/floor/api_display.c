@@ -97,20 +97,6 @@ static void api_calls_recent(http_req_t *r)
 	http_reply_json(r, 200, o);
 }
 
-/* A ticket number as the rules make them: one or two capital letters and 1–5 digits. */
-static bool number_ok(const char *s)
-{
-	size_t i = 0, d = 0;
-	while (s && s[i] >= 'A' && s[i] <= 'Z')
-		i++;
-	if (i < 1 || i > 2)
-		return false;
-	for (; s[i]; i++, d++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return d >= 1 && d <= 5;
-}
-
 static void api_calls_audio(http_req_t *r)
 {
 	fl_ctx_t ctx;
@@ -119,10 +105,10 @@ static void api_calls_audio(http_req_t *r)
 		return;
 	const char *number = http_query(r, "number");
 	const cat_desk_t *d = fl_desk(&f, http_query(r, "desk"), NULL);
-	if (!number_ok(number) || !d) {
+	if (!fl_number_valid(number) || !d) {
 		fl_err_t err = {0};
-		fl_err_field(&err, number_ok(number) ? "desk" : "number",
-			     number_ok(number) ? "fl_err_desk" : "fl_err_number");
+		fl_err_field(&err, fl_number_valid(number) ? "desk" : "number",
+			     fl_number_valid(number) ? "fl_err_desk" : "fl_err_number");
 		fl_reply_err(r, ERR_INVALID, &err);
 		return;
 	}

@@ -77,34 +77,6 @@ int fl_new_token(fl_ctx_t *ctx, int64_t id, char token[65])
 
 /* ---------------------------------------------------------------- the welcome desk's check-in */
 
-/* Upper case without spaces, dashes or dots ("12345678-z" → "12345678Z"); false when too long. */
-static bool id_norm(const char *in, char out[BOOKING_ID_MAX])
-{
-	size_t n = 0;
-	for (const char *p = in; *p; p++) {
-		char ch = *p;
-		if (ch == ' ' || ch == '-' || ch == '.')
-			continue;
-		if (n + 1 >= BOOKING_ID_MAX)
-			return false;
-		out[n++] = ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
-	}
-	out[n] = '\0';
-	return n > 0;
-}
-
-/* A manage link (…/cita/CODE?token=HEX): its code and token (arena), or false. */
-static bool parse_link(arena_t *a, const char *s, const char **code, const char **token)
-{
-	const char *p = strstr(s, "/cita/");
-	const char *t = strstr(s, "token=");
-	if (!p || !t || strlen(p + 6) < BOOKING_CODE_LEN - 1 || strlen(t + 6) < 64)
-		return false;
-	*code = arena_strndup(a, p + 6, BOOKING_CODE_LEN - 1);
-	*token = arena_strndup(a, t + 6, 64);
-	return true;
-}
-
 /* Today's in-person appointment at the office still to check in whose ID number is id. */
 static int by_id_number(booking_ctx_t *b, const fl_office_t *f, const char *id, booking_t *out)
 {
@@ -142,12 +114,13 @@ int fl_check_in(fl_ctx_t *ctx, const char *office, const char *what, fl_ticket_t
 	const char *code = NULL, *link_token = NULL;
 	char id[BOOKING_ID_MAX];
 	rc = ERR_NOT_FOUND;
-	if (what && parse_link(ctx->a, what, &code, &link_token)) {
+	fl_checkin_kind_t kind = fl_parse_checkin(ctx->a, what, &code, &link_token, id);
+	if (kind == FL_CHECKIN_LINK) {
 		booking_ctx_t citizen = b; /* the link proves itself: its token must match */
 		citizen.staff = false;
 		rc = booking_get(&citizen, code, link_token, NULL, &appt);
-	} else if (what && id_norm(what, id)) {
-		rc = strlen(id) == BOOKING_CODE_LEN - 1 ? booking_get(&b, id, NULL, NULL, &appt) : ERR_NOT_FOUND;
+	} else if (kind != FL_CHECKIN_NONE) {
+		rc = kind == FL_CHECKIN_CODE_OR_ID ? booking_get(&b, id, NULL, NULL, &appt) : ERR_NOT_FOUND;
 		if (rc == ERR_NOT_FOUND)
 			rc = by_id_number(&b, &f, id, &appt);
 	}

@@ -218,6 +218,17 @@ int64_t fl_wait_min(const fl_estimate_t *e, int64_t ahead, const fl_ticket_t *t,
 /* ahead: the waiting tickets before t in its zone, in calling order (0 when t is not waiting). */
 int64_t fl_ahead(const fl_ticket_t *q, size_t n, const fl_ticket_t *t);
 
+/* ---------------------------------------------------------------- what people type (parse.c) */
+
+/* The welcome desk's check-in field: a manage link (…/cita/CODE?token=HEX: *code and *token, arena),
+ * an 8-character text that is a code or an ID number, or another ID number (id: normalised,
+ * upper case without spaces, dashes or dots). */
+typedef enum { FL_CHECKIN_NONE, FL_CHECKIN_LINK, FL_CHECKIN_CODE_OR_ID, FL_CHECKIN_ID } fl_checkin_kind_t;
+fl_checkin_kind_t fl_parse_checkin(arena_t *a, const char *what, const char **code, const char **token,
+				   char id[BOOKING_ID_MAX]);
+/* A ticket number as the rules make them: one or two capital letters and 1–5 digits. */
+bool fl_number_valid(const char *s);
+
 /* ---------------------------------------------------------------- check-in (checkin.c) */
 
 /* booking's listener (booking_listen): a check-in of an in-person appointment becomes a ticket

@@ -116,32 +116,41 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Appends the samples of espeak-ng's WAV (16-bit mono at SPEECH_RATE) to pcm. A stream's data
- * chunk declares a huge size: the samples are whatever follows it. */
-static int append_samples(buf_t *pcm, const unsigned char *w, size_t n)
+int speech_samples(const unsigned char *w, size_t n, size_t *off, size_t *len)
 {
 	if (n < 12 || memcmp(w, "RIFF", 4) || memcmp(w + 8, "WAVE", 4))
-		return ERR_UNAVAILABLE;
-	size_t off = 12;
+		return ERR_INVALID;
+	size_t at = 12;
 	bool fmt_ok = false;
-	while (off + 8 <= n) {
-		uint32_t size = le32(w + off + 4);
-		if (!memcmp(w + off, "fmt ", 4)) {
-			if (off + 24 > n)
-				return ERR_UNAVAILABLE;
-			fmt_ok = w[off + 8] == 1 && w[off + 10] == 1 && le32(w + off + 12) == SPEECH_RATE &&
-				 w[off + 22] == 16;
-		} else if (!memcmp(w + off, "data", 4)) {
+	while (at + 8 <= n) {
+		uint32_t size = le32(w + at + 4);
+		if (!memcmp(w + at, "fmt ", 4)) {
+			if (at + 24 > n)
+				return ERR_INVALID;
+			fmt_ok = w[at + 8] == 1 && w[at + 10] == 1 && le32(w + at + 12) == SPEECH_RATE &&
+				 w[at + 22] == 16;
+		} else if (!memcmp(w + at, "data", 4)) {
 			if (!fmt_ok)
-				return ERR_UNAVAILABLE;
-			size_t avail = n - off - 8;
-			return buf_append(pcm, w + off + 8, (size < avail ? size : avail) & ~(size_t)1);
+				return ERR_INVALID;
+			size_t avail = n - at - 8;
+			*off = at + 8;
+			*len = (size < avail ? size : avail) & ~(size_t)1;
+			return 0;
 		}
-		if (size > n - off - 8)
+		if (size > n - at - 8)
 			break;
-		off += 8 + size + (size & 1);
+		at += 8 + size + (size & 1);
 	}
-	return ERR_UNAVAILABLE;
+	return ERR_INVALID;
+}
+
+/* Appends the samples of espeak-ng's WAV to pcm. */
+static int append_samples(buf_t *pcm, const unsigned char *w, size_t n)
+{
+	size_t off, len;
+	if (speech_samples(w, n, &off, &len))
+		return ERR_UNAVAILABLE;
+	return buf_append(pcm, w + off, len);
 }
 
 static int64_t ms_now(void)

@@ -26,4 +26,9 @@ int speech_chime(unsigned char **out, size_t *len);
 int speech_wav(const char *program, const char *const *langs, const char *const *texts, size_t n, unsigned char **out,
 	       size_t *len);
 
+/* Where the samples of a WAV file are (espeak-ng's own: 16-bit mono PCM at SPEECH_RATE; a
+ * stream's data chunk may declare more bytes than follow: what follows counts). 0 with *off and
+ * *len (even), or ERR_INVALID for anything else. */
+int speech_samples(const unsigned char *wav, size_t n, size_t *off, size_t *len);
+
 #endif

@@ -40,9 +40,15 @@ static testdb_t *g_backend;
 
 static fl_ticket_t tk(int64_t id, int64_t arrived, const char *priority, int64_t appt_at)
 {
-	return (fl_ticket_t){.id = id, .zone_id = 1, .status = "waiting", .arrived_at = arrived,
-			     .priority = priority ? priority : "", .appointment_id = appt_at ? id : 0,
-			     .appointment_at = appt_at, .note = "", .target_desk_code = ""};
+	return (fl_ticket_t){.id = id,
+			     .zone_id = 1,
+			     .status = "waiting",
+			     .arrived_at = arrived,
+			     .priority = priority ? priority : "",
+			     .appointment_id = appt_at ? id : 0,
+			     .appointment_at = appt_at,
+			     .note = "",
+			     .target_desk_code = ""};
 }
 
 static void order_of(fl_ticket_t *v, size_t n, int64_t now, const int64_t *want)
@@ -61,8 +67,8 @@ static void test_order_classes(void **state)
 	fl_ticket_t late = tk(5, NOW, NULL, NOW - 3600);
 	assert_int_equal(fl_order_class(&walk, NOW, WINDOW), FL_REGULAR);
 	assert_int_equal(fl_order_class(&prio, NOW, WINDOW), FL_PRIORITY);
-	assert_int_equal(fl_order_class(&due, NOW, WINDOW), FL_APPOINTMENT); /* exactly the window before */
-	assert_int_equal(fl_order_class(&early, NOW, WINDOW), FL_EARLY);     /* one second more */
+	assert_int_equal(fl_order_class(&due, NOW, WINDOW), FL_APPOINTMENT);  /* exactly the window before */
+	assert_int_equal(fl_order_class(&early, NOW, WINDOW), FL_EARLY);      /* one second more */
 	assert_int_equal(fl_order_class(&late, NOW, WINDOW), FL_APPOINTMENT); /* late is still first */
 	fl_ticket_t v[] = {walk, prio, due, early, late};
 	/* Callable appointments by their time (the late one first), priority, first come, early last. */
@@ -85,10 +91,12 @@ static void test_order_ties_and_transfers(void **state)
 	fl_ticket_t w[] = {tk(10, NOW - 900, NULL, 0), tk(11, NOW - 1500, NULL, 0), moved};
 	order_of(w, 3, NOW, (const int64_t[]){11, 20, 10});
 	/* Two priorities: first come first served among them too. */
-	fl_ticket_t p[] = {tk(30, NOW - 10, "disability", 0), tk(31, NOW - 20, "advanced_age", 0), tk(32, NOW - 30, NULL, 0)};
+	fl_ticket_t p[] = {tk(30, NOW - 10, "disability", 0), tk(31, NOW - 20, "advanced_age", 0),
+			   tk(32, NOW - 30, NULL, 0)};
 	order_of(p, 3, NOW, (const int64_t[]){31, 30, 32});
 	/* Two due appointments: by their time, then arrival. */
-	fl_ticket_t a[] = {tk(40, NOW - 10, NULL, NOW + 120), tk(41, NOW - 5, NULL, NOW + 60), tk(42, NOW - 50, NULL, NOW + 60)};
+	fl_ticket_t a[] = {tk(40, NOW - 10, NULL, NOW + 120), tk(41, NOW - 5, NULL, NOW + 60),
+			   tk(42, NOW - 50, NULL, NOW + 60)};
 	order_of(a, 3, NOW, (const int64_t[]){42, 41, 40});
 	assert_true(fl_order_cmp(&a[0], &a[1], NOW, WINDOW) < 0);
 	assert_int_equal(fl_order_cmp(&a[0], &a[0], NOW, WINDOW), 0);
@@ -148,8 +156,8 @@ static void test_moves_table(void **state)
 		for (int s = 0; s < 7; s++) {
 			const char *got = fl_move_to((fl_action_t)a, S[s]);
 			if ((got == NULL) != (to[a][s] == NULL) || (got && strcmp(got, to[a][s])))
-				fail_msg("%s from %s: %s, expected %s", fl_action_name((fl_action_t)a), S[s], got ? got : "refused",
-					 to[a][s] ? to[a][s] : "refused");
+				fail_msg("%s from %s: %s, expected %s", fl_action_name((fl_action_t)a), S[s],
+					 got ? got : "refused", to[a][s] ? to[a][s] : "refused");
 		}
 	}
 	assert_null(fl_move_to(FL_START, "lost"));
@@ -163,12 +171,12 @@ static void test_wait_estimate(void **state)
 	(void)state;
 	fl_estimate_t e = {.service_s = 600, .desks = 2};
 	assert_int_equal(fl_wait_min(&e, 0, NULL, NOW, WINDOW), 0);
-	assert_int_equal(fl_wait_min(&e, 1, NULL, NOW, WINDOW), 5);   /* 600 s / 2 desks */
-	assert_int_equal(fl_wait_min(&e, 3, NULL, NOW, WINDOW), 15);  /* 1800 s / 2 */
-	e.desks = 0;                                                  /* no desk open: counted as one */
+	assert_int_equal(fl_wait_min(&e, 1, NULL, NOW, WINDOW), 5);  /* 600 s / 2 desks */
+	assert_int_equal(fl_wait_min(&e, 3, NULL, NOW, WINDOW), 15); /* 1800 s / 2 */
+	e.desks = 0;                                                 /* no desk open: counted as one */
 	assert_int_equal(fl_wait_min(&e, 3, NULL, NOW, WINDOW), 30);
 	e = (fl_estimate_t){.service_s = 100, .desks = 3};
-	assert_int_equal(fl_wait_min(&e, 1, NULL, NOW, WINDOW), 1);   /* 34 s: rounded up */
+	assert_int_equal(fl_wait_min(&e, 1, NULL, NOW, WINDOW), 1); /* 34 s: rounded up */
 	fl_ticket_t appt = tk(1, NOW, NULL, NOW + 3600);
 	assert_int_equal(fl_wait_min(&e, 0, &appt, NOW, WINDOW), 55); /* not before it is callable */
 }
@@ -188,9 +196,10 @@ static void test_chime_and_ticket_pdf(void **state)
 	assert_int_equal(speech_wav("espeak-ng", bad_voice, texts, 1, &wav, &len), ERR_INVALID);
 	const char *empty[] = {""};
 	assert_int_equal(speech_wav("espeak-ng", langs, empty, 1, &wav, &len), ERR_INVALID);
-	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}],s:s,s:s}", "city", "Vilamar", "office", "OAC Centre", "number",
-			  "B012", "zone", "Atenció assistida", "colour", "#1d4f91", "lines", "label", "Persones davant", "value",
-			  "3", "url", "https://example.cat/floor/t/1?token=abc", "caption", "Escanegeu-lo");
+	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}],s:s,s:s}", "city", "Vilamar", "office", "OAC Centre",
+			  "number", "B012", "zone", "Atenció assistida", "colour", "#1d4f91", "lines", "label",
+			  "Persones davant", "value", "3", "url", "https://example.cat/floor/t/1?token=abc", "caption",
+			  "Escanegeu-lo");
 	unsigned char *pdf;
 	assert_int_equal(pdf_ticket(m, "ca", &pdf, &len), 0);
 	assert_true(len > 1000);
@@ -244,34 +253,47 @@ static int setup(void **state)
 	f->c = db_acquire(f->db);
 	f->a = arena_new();
 	f->cfg = config_new();
-	int64_t org = ins(f, "INSERT INTO organisations (code, name_ca, name_es, name_en, created_at, updated_at) "
-			     "VALUES ('aj', 'Aj', 'Ay', 'CH', 1, 1) RETURNING id",
+	int64_t org = ins(f,
+			  "INSERT INTO organisations (code, name_ca, name_es, name_en, created_at, updated_at) "
+			  "VALUES ('aj', 'Aj', 'Ay', 'CH', 1, 1) RETURNING id",
 			  NULL, 0);
 	db_param_t po[] = {DB_INT(org)};
-	f->office_id = ins(f,
-			   "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, created_at, updated_at) "
-			   "VALUES ($1, 'oac', 'OAC', 'OAC', 'OAC', 'citizen_office', 1, 1) RETURNING id",
-			   po, 1);
+	f->office_id =
+		ins(f,
+		    "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, created_at, updated_at) "
+		    "VALUES ($1, 'oac', 'OAC', 'OAC', 'OAC', 'citizen_office', 1, 1) RETURNING id",
+		    po, 1);
 	db_param_t pz[] = {DB_INT(f->office_id)};
 	f->zone_a = ins(f,
 			"INSERT INTO zones (office_id, code, kind, name_ca, name_es, name_en, colour, letter) "
-			"VALUES ($1, 'assistida', 'assisted', 'Assistida', 'Asistida', 'Assisted', '#1d4f91', 'B') RETURNING id",
+			"VALUES ($1, 'assistida', 'assisted', 'Assistida', 'Asistida', 'Assisted', '#1d4f91', 'B') "
+			"RETURNING id",
 			pz, 1);
-	f->zone_b = ins(f,
-			"INSERT INTO zones (office_id, code, kind, name_ca, name_es, name_en, colour, letter) "
-			"VALUES ($1, 'cita', 'appointment', 'Cita', 'Cita', 'Appointment', '#1e6b34', 'D') RETURNING id",
-			pz, 1);
+	f->zone_b =
+		ins(f,
+		    "INSERT INTO zones (office_id, code, kind, name_ca, name_es, name_en, colour, letter) "
+		    "VALUES ($1, 'cita', 'appointment', 'Cita', 'Cita', 'Appointment', '#1e6b34', 'D') RETURNING id",
+		    pz, 1);
 	db_param_t pa[] = {DB_INT(f->zone_a)}, pb[] = {DB_INT(f->zone_b)};
-	f->desk1 = ins(f, "INSERT INTO desks (zone_id, code, display_name) VALUES ($1, 'taula-1', 'Taula 1') RETURNING id",
-		       pa, 1);
-	f->desk2 = ins(f, "INSERT INTO desks (zone_id, code, display_name) VALUES ($1, 'taula-2', 'Taula 2') RETURNING id",
-		       pa, 1);
-	f->desk3 = ins(f, "INSERT INTO desks (zone_id, code, display_name) VALUES ($1, 'taula-3', 'Taula 3') RETURNING id",
-		       pb, 1);
-	ins(f, "INSERT INTO procedures (code, name_ca, name_es, name_en, category, channels, duration_min, created_at, "
-	       "updated_at) VALUES ('idcat-mobil', 'idCAT', 'idCAT', 'idCAT', 'identitat', 'in_person', 10, 1, 1) RETURNING id",
+	f->desk1 =
+		ins(f, "INSERT INTO desks (zone_id, code, display_name) VALUES ($1, 'taula-1', 'Taula 1') RETURNING id",
+		    pa, 1);
+	f->desk2 =
+		ins(f, "INSERT INTO desks (zone_id, code, display_name) VALUES ($1, 'taula-2', 'Taula 2') RETURNING id",
+		    pa, 1);
+	f->desk3 =
+		ins(f, "INSERT INTO desks (zone_id, code, display_name) VALUES ($1, 'taula-3', 'Taula 3') RETURNING id",
+		    pb, 1);
+	ins(f,
+	    "INSERT INTO procedures (code, name_ca, name_es, name_en, category, channels, duration_min, created_at, "
+	    "updated_at) VALUES ('idcat-mobil', 'idCAT', 'idCAT', 'idCAT', 'identitat', 'in_person', 10, 1, 1) "
+	    "RETURNING id",
 	    NULL, 0);
-	f->ctx = (fl_ctx_t){.c = f->c, .a = f->a, .cfg = f->cfg, .now = NOW, .actor = "informador@example.cat",
+	f->ctx = (fl_ctx_t){.c = f->c,
+			    .a = f->a,
+			    .cfg = f->cfg,
+			    .now = NOW,
+			    .actor = "informador@example.cat",
 			    .lang = "ca"};
 	*state = f;
 	return 0;
@@ -291,7 +313,10 @@ static int teardown(void **state)
 /* Issues in its own transaction (rolled back on failure, as the web layer does). */
 static int issue(fx_t *f, const char *zone, const char *priority, fl_ticket_t *t, fl_err_t *err)
 {
-	fl_issue_t in = {.office = "oac", .zone = zone, .priority = priority ? priority : "", .autonomous = -1,
+	fl_issue_t in = {.office = "oac",
+			 .zone = zone,
+			 .priority = priority ? priority : "",
+			 .autonomous = -1,
 			 .channel = "welcome"};
 	char token[65];
 	assert_int_equal(db_begin(f->c), 0);
@@ -370,8 +395,15 @@ static void test_numbering_and_quota(void **state)
 	f->ctx.now = NOW + 86400;
 	assert_string_equal(issue_ok(f, "assistida", NULL).number, "B001");
 	/* Bad input: every field at once. */
-	fl_issue_t bad = {.office = "oac", .zone = "nowhere", .service = "no-such", .age_band = "20", .gender = "x",
-			  .lang = "fr", .priority = "flying", .autonomous = 5, .channel = "fax"};
+	fl_issue_t bad = {.office = "oac",
+			  .zone = "nowhere",
+			  .service = "no-such",
+			  .age_band = "20",
+			  .gender = "x",
+			  .lang = "fr",
+			  .priority = "flying",
+			  .autonomous = 5,
+			  .channel = "fax"};
 	char token[65];
 	memset(&err, 0, sizeof err);
 	assert_int_equal(db_begin(f->c), 0);
@@ -421,7 +453,11 @@ static void test_life_cycle(void **state)
 	assert_string_equal(ch.t.desk_code, "taula-2");
 	assert_int_equal(act(f, p.id, FL_START, NULL, &ch, &err), 0);
 	const char *procs[] = {"idcat-mobil"};
-	fl_act_in_t out = {.procedures = procs, .nprocedures = 1, .mode = "with", .idcat = 1, .referred = "",
+	fl_act_in_t out = {.procedures = procs,
+			   .nprocedures = 1,
+			   .mode = "with",
+			   .idcat = 1,
+			   .referred = "",
 			   .notes = "Ha marxat amb l'idCAT"};
 	f->ctx.now += 420;
 	assert_int_equal(act(f, p.id, FL_FINISH, &out, &ch, &err), 0);
@@ -543,12 +579,9 @@ int main(void)
 		return 1;
 	}
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_order_classes),
-		cmocka_unit_test(test_order_ties_and_transfers),
-		cmocka_unit_test(test_order_next),
-		cmocka_unit_test(test_moves_table),
-		cmocka_unit_test(test_wait_estimate),
-		cmocka_unit_test(test_chime_and_ticket_pdf),
+		cmocka_unit_test(test_order_classes), cmocka_unit_test(test_order_ties_and_transfers),
+		cmocka_unit_test(test_order_next),    cmocka_unit_test(test_moves_table),
+		cmocka_unit_test(test_wait_estimate), cmocka_unit_test(test_chime_and_ticket_pdf),
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_numbering_and_quota, setup, teardown),
