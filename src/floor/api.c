@@ -380,7 +380,8 @@ static int session_write(http_req_t *r, void *ud)
 		return rc;
 	http_tx_audit(r, x->open ? "floor.desk.open" : "floor.desk.close", arena_printf(r->arena, "desk:%s", d->code),
 		      f.o.code);
-	rc = fl_store_session_close(x->ctx.c, x->ctx.user_id, x->open ? 0 : d->id, x->ctx.now);
+	/* Opening: one desk per person, one person per desk. Closing: the person's own. */
+	rc = fl_store_session_close(x->ctx.c, x->ctx.user_id, x->open ? d->id : 0, x->ctx.now);
 	if (rc || !x->open)
 		return rc;
 	const char *list = "";

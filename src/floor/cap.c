@@ -73,6 +73,7 @@ static const cap_seed_t seeds[] = {
 
 static const cap_card_t cards[] = {
 	{FL_STAFF, "/floor", "fl_title", "fl_card"},
+	{ROLE_DISPLAY, "/floor/display", "fl_display_title", "fl_display_card"},
 	{0},
 };
 

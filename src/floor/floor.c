@@ -194,7 +194,7 @@ int fl_issue(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *out, char token[6
 			t.procedure_id = p.id;
 	}
 	issue_fields(ctx, in, &t, err);
-	if (err->code)
+	if (err->code || !z)
 		return ERR_INVALID;
 	bool walk_in = in->appointment_id <= 0;
 	int64_t walk_ins = 0;
@@ -421,7 +421,7 @@ static int act_transfer(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t *t, con
 	const char *note = in->note ? in->note : "";
 	if (*note && !cat_long_text_valid(note, FL_TEXT_MAX))
 		fl_err_field(err, "note", "fl_err_text");
-	if (err->code)
+	if (err->code || !z)
 		return ERR_INVALID;
 	t->zone_id = z->id;
 	t->zone_code = z->code;
