@@ -1,6 +1,7 @@
 'use strict';
 // The office floor's API (docs/api.md "Office floor"): issuing tickets numbered per office, zone
-// and day, quotas and closed zones, a ticket read with its token, the desks (call next in the
+// and day, quotas and closed zones, a ticket read with its token and printed (the 80 mm PDF:
+// its size, text and QR code, read back with pdfinfo, pdftotext and zbarimg), the desks (call next in the
 // calling order, call one, recall up to floor.max_recalls then no-show, start, park, resume,
 // transfer with a note, finish with the outcome), the queue, the history rows, the display
 // stream and its resync, the live page's stream, the spoken call, the board, and an
@@ -9,6 +10,10 @@
 // centre, where the demo morning is.
 const { test, describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const L = require('./lib/server.js');
 
 const srv = L.useServer({
@@ -145,6 +150,41 @@ describe('a ticket and its token', () => {
 		r = await srv.get(`/api/v1/tickets/${t.id}`, { headers: admin });
 		assert.equal(r.status, 200, 'staff of its office read it without the token');
 		L.assertJsonError(await srv.get(`/api/v1/tickets/${t.id}`, { headers: informer }), 404, 'not_found'); // another office
+		await drain('taula-1');
+	});
+	it('prints on an 80 mm receipt: number, zone, people ahead, wait, time, and a QR code of the live page', async () => {
+		const before = await issueOk({ zone: 'assistida' });
+		const t = await issueOk({ zone: 'assistida' });
+		assert.equal(t.ahead, before.ahead + 1);
+		const res = await srv.get(`/floor/t/${t.id}/ticket.pdf?token=${t.token}`);
+		assert.equal(res.status, 200);
+		assert.equal(res.headers['content-type'], 'application/pdf');
+		assert.equal(res.body.subarray(0, 5).toString(), '%PDF-');
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-pdf-'));
+		try {
+			const file = path.join(dir, 't.pdf');
+			fs.writeFileSync(file, res.body);
+			const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+			assert.match(info, /^Pages:\s+1$/m, info);
+			const [, w, h] = info.match(/^Page size:\s+([\d.]+) x ([\d.]+) pts/m);
+			assert.ok(Math.abs(Number(w) - (80 * 72) / 25.4) < 0.5, `80 mm wide: ${w} pt`);
+			assert.ok(Number(h) > 200 && Number(h) < 1200, `a receipt's length: ${h} pt`);
+			const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+			assert.ok(text.includes(t.number), `the number in:\n${text}`);
+			assert.match(text, /Assistida|assistida/i, 'the zone');
+			assert.ok(text.includes(`Persones davant ${t.ahead}`), `people ahead in:\n${text}`);
+			assert.ok(text.includes(`Espera aproximada ${t.estimated_wait_min} min`), `the wait in:\n${text}`);
+			assert.match(text, /Hora d'arribada \d{2}:\d{2}/, 'the time');
+			execFileSync('pdftoppm', ['-r', '200', '-png', '-singlefile', file, path.join(dir, 't')]);
+			const qr = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', path.join(dir, 't.png')], {
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			});
+			assert.equal(qr.trim(), t.live_url, 'the QR code leads to the live page');
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+		L.assertHtml(await srv.get(`/floor/t/${t.id}/ticket.pdf?token=${'0'.repeat(64)}`), 404);
 		await drain('taula-1');
 	});
 });
