@@ -179,6 +179,19 @@ int fl_expire(fl_ctx_t *ctx, int *n);
 /* demo.c: a morning in progress at two demo offices (optional seed step). */
 int fl_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
 
+/* ---------------------------------------------------------------- places, announcements (ticket.c) */
+
+/* Where a ticket stands: the people ahead of it in its zone and the estimated wait in minutes
+ * (both 0 when it is not waiting). */
+int fl_place(fl_ctx_t *ctx, const fl_ticket_t *t, int64_t *ahead, int64_t *wait_min);
+/* The bus topic "floor.WHAT.OFFICE_ID" (arena): WHAT is "calls" (the displays) or "queue" (the
+ * live pages, the desks and the board). */
+const char *fl_topic(arena_t *a, const char *what, int64_t office_id);
+/* After a committed change: the call to the displays (ch->call) and the new order of the zones
+ * it touched (ch->t, when set, is the ticket that changed). A failure loses nothing (logged). */
+struct bus;
+void fl_publish(fl_ctx_t *ctx, struct bus *bus, const fl_change_t *ch);
+
 /* ---------------------------------------------------------------- offices, queues (queue.c) */
 
 /* An office's floor: the catalogue's office with zones and desks, and the floor's per-zone

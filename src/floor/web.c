@@ -19,16 +19,14 @@
 #include <string.h>
 #include <time.h>
 
-#define EVENT_MAX 7000 /* below the bus's NOTIFY payload cap */
-
 const char *fl_topic_calls(http_req_t *r, int64_t office_id)
 {
-	return arena_printf(r->arena, "floor.calls.%lld", (long long)office_id);
+	return fl_topic(r->arena, "calls", office_id);
 }
 
 const char *fl_topic_queue(http_req_t *r, int64_t office_id)
 {
-	return arena_printf(r->arena, "floor.queue.%lld", (long long)office_id);
+	return fl_topic(r->arena, "queue", office_id);
 }
 
 void fl_ctx_from_req(fl_ctx_t *ctx, http_req_t *r)
@@ -88,18 +86,9 @@ static void set_time(json_t *o, const char *key, int64_t t)
 
 json_t *fl_ticket_json(fl_ctx_t *ctx, http_req_t *r, const fl_ticket_t *t, const char *token)
 {
-	int64_t ahead = 0, wait = 0;
-	if (fl_waiting(t->status)) {
-		fl_office_t f;
-		fl_ticket_t *q;
-		size_t n;
-		fl_estimate_t e;
-		if (fl_office_load_id(ctx, t->office_id, &f) || fl_queue(ctx, &f, &q, &n) ||
-		    fl_estimate(ctx, t->office_id, t->zone_id, t->day, &e))
-			return NULL;
-		ahead = fl_ahead(q, n, t);
-		wait = fl_wait_min(&e, ahead, t, ctx->now, fl_cfg(ctx, "floor.appointment_window", 5) * 60);
-	}
+	int64_t ahead, wait;
+	if (fl_place(ctx, t, &ahead, &wait))
+		return NULL;
 	json_t *o = jpack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)t->id, "number", t->number, "office",
 			  t->office_code, "zone", t->zone_code, "status", t->status, "ahead", (json_int_t)ahead,
 			  "estimated_wait_min", (json_int_t)wait);
@@ -200,79 +189,11 @@ json_t *fl_ticket_card(fl_ctx_t *ctx, http_req_t *r, const fl_ticket_t *t, const
 
 /* ---------------------------------------------------------------- announcements */
 
-/* {"zone", "order": [ids], "wait": [minutes]} of one zone, at most max tickets. */
-static json_t *zone_order(fl_ctx_t *ctx, const fl_office_t *f, const cat_zone_t *z, const fl_ticket_t *q, size_t n,
-			  size_t max)
-{
-	fl_estimate_t e;
-	if (fl_estimate(ctx, f->o.id, z->id, f->day, &e))
-		memset(&e, 0, sizeof e);
-	json_t *order = json_array(), *wait = json_array();
-	int64_t window = fl_cfg(ctx, "floor.appointment_window", 5) * 60, ahead = 0;
-	for (size_t i = 0; i < n && (size_t)ahead < max; i++) {
-		if (q[i].zone_id != z->id)
-			continue;
-		json_array_append_new(order, json_integer(q[i].id));
-		json_array_append_new(wait, json_integer(fl_wait_min(&e, ahead, &q[i], ctx->now, window)));
-		ahead++;
-	}
-	return jpack("{s:s,s:o,s:o,s:b}", "zone", z->code, "order", order, "wait", wait, "more", (size_t)ahead >= max);
-}
-
-static json_t *queue_event(fl_ctx_t *ctx, const fl_change_t *ch, size_t max)
-{
-	fl_office_t f;
-	fl_ticket_t *q = NULL;
-	size_t n = 0;
-	if (fl_office_load_id(ctx, ch->office_id, &f) || fl_queue(ctx, &f, &q, &n))
-		return NULL;
-	json_t *zones = json_array();
-	for (size_t i = 0; i < ch->nzones; i++) {
-		bool seen = false;
-		for (size_t k = 0; k < i; k++)
-			seen = seen || ch->zones[k] == ch->zones[i];
-		const cat_zone_t *z = fl_zone_id(&f, ch->zones[i]);
-		if (!seen && z)
-			json_array_append_new(zones, zone_order(ctx, &f, z, q, n, max));
-	}
-	const fl_ticket_t *t = &ch->t;
-	if (!t->id)
-		return jpack("{s:o}", "zones", zones);
-	json_t *tk = jpack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)t->id, "number", t->number, "status", t->status,
-			   "zone", t->zone_code);
-	if (t->desk_code && *t->desk_code)
-		json_object_set_new(tk, "desk", json_string(t->desk_code));
-	if (t->survey_token)
-		json_object_set_new(tk, "survey", json_true());
-	return jpack("{s:o,s:o}", "ticket", tk, "zones", zones);
-}
-
 void fl_announce(http_req_t *r, const fl_change_t *ch)
 {
-	if (!ch->office_id)
-		return;
-	bus_t *bus = r->app->bus;
-	if (ch->call) {
-		char at[TZ_ISO_LEN];
-		tz_format_iso(tz_utc(), ch->t.last_called_at, at);
-		json_t *d = jpack("{s:s,s:s,s:s,s:s}", "number", ch->t.number, "desk", ch->t.desk_code, "zone",
-				  ch->t.zone_code, "at", at);
-		if (bus_publish(bus, fl_topic_calls(r, ch->office_id), "call", d, NULL))
-			log_warn("floor: the call of %s was not announced on every node", ch->t.number);
-		json_decref(d);
-	}
 	fl_ctx_t ctx;
 	fl_ctx_from_req(&ctx, r);
-	/* The orders shrink until the event fits a notification. */
-	for (size_t max = 400; max >= 25; max /= 2) {
-		json_t *ev = queue_event(&ctx, ch, max);
-		if (!ev)
-			return;
-		int rc = bus_publish(bus, fl_topic_queue(r, ch->office_id), "queue", ev, NULL);
-		json_decref(ev);
-		if (rc != ERR_TOO_BIG)
-			return;
-	}
+	fl_publish(&ctx, r->app->bus, ch);
 }
 
 bool fl_public_rate_ok(http_req_t *r)

@@ -19,6 +19,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "bus/bus.h"
 #include "core/cap.h"
 #include "floor/internal.h"
 #include "render/pdf.h"
@@ -421,6 +422,90 @@ static void test_numbering_and_quota(void **state)
 	assert_string_equal(err.code, "not_found");
 }
 
+/* What a kiosk calls (floor.h): the same rules as the API, the place and wait in the answer, the
+ * refusal's code and message key, and the announcement of the grown queue on the office's topic. */
+typedef struct {
+	int n;
+	char frame[2048];
+} heard_t;
+
+static void hear(void *ud, const bus_event_t *ev)
+{
+	heard_t *h = ud;
+	if (ev->kind != BUS_EVENT)
+		return;
+	h->n++;
+	snprintf(h->frame, sizeof h->frame, "%.*s", (int)ev->frame_len, ev->frame);
+}
+
+static int kiosk_issue(fx_t *f, const char *zone, const char *priority, floor_ticket_t *out)
+{
+	floor_ticket_in_t in = {.office = "oac",
+				.zone = zone,
+				.priority = priority,
+				.lang = "es",
+				.autonomous = 1,
+				.channel = "kiosk",
+				.actor = "kiosk",
+				.now = NOW};
+	assert_int_equal(db_begin(f->c), 0);
+	return in_tx(f, floor_ticket_issue(f->c, f->a, f->cfg, &in, out));
+}
+
+static void test_kiosk_issue(void **state)
+{
+	fx_t *f = *state;
+	floor_ticket_t a, b, c;
+	assert_int_equal(kiosk_issue(f, "assistida", NULL, &a), 0);
+	assert_string_equal(a.number, "B001");
+	assert_string_equal(a.zone, "assistida");
+	assert_int_equal(a.ahead, 0);
+	assert_int_equal(a.estimated_wait_min, 0);
+	assert_int_equal(strlen(a.token), 64);
+	assert_null(a.error);
+	assert_int_equal(kiosk_issue(f, "assistida", "pregnancy", &b), 0);
+	assert_int_equal(b.ahead, 0); /* a priority need goes first */
+	assert_int_equal(kiosk_issue(f, "assistida", "", &c), 0);
+	assert_string_equal(c.number, "B003");
+	assert_int_equal(c.ahead, 2);
+	fl_estimate_t e;
+	assert_int_equal(fl_estimate(&f->ctx, f->office_id, f->zone_a, "2027-01-15", &e), 0);
+	assert_true(c.estimated_wait_min > 0);
+	assert_int_equal(c.estimated_wait_min, (2 * e.service_s + 59) / 60);
+	char sql[160];
+	snprintf(sql, sizeof sql,
+		 "SELECT COUNT(*) FROM floor_tickets WHERE id = %lld AND channel = 'kiosk' AND lang = 'es'",
+		 (long long)c.id);
+	assert_int_equal(q_int(f, sql), 1);
+	/* The quota refuses with its code and message, and no token. */
+	assert_int_equal(db_begin(f->c), 0);
+	assert_int_equal(fl_store_zone_set(f->c, f->zone_a, 3, false, NOW, "test"), 0);
+	assert_int_equal(db_commit(f->c), 0);
+	floor_ticket_t r;
+	assert_int_equal(kiosk_issue(f, "assistida", NULL, &r), ERR_CONFLICT);
+	assert_string_equal(r.error, "quota_reached");
+	assert_non_null(r.error_key);
+	assert_string_equal(r.token, "");
+	assert_int_equal(kiosk_issue(f, "nowhere", "flying", &r), ERR_INVALID);
+	assert_string_equal(r.error, "invalid");
+	assert_true(fielderr_has(&r.fields, "zone"));
+	assert_true(fielderr_has(&r.fields, "priority"));
+	/* The announcement reaches the office's queue topic with the zone's new order. */
+	bus_t *bus = bus_new();
+	heard_t h = {0};
+	char topic[64];
+	snprintf(topic, sizeof topic, "floor.queue.%lld", (long long)f->office_id);
+	bus_sub_t *sub = bus_subscribe(bus, topic, hear, &h);
+	floor_ticket_announce(bus, f->c, f->a, f->cfg, &c, NOW);
+	bus_unsubscribe(bus, sub);
+	bus_free(bus);
+	assert_int_equal(h.n, 1);
+	char order[96];
+	snprintf(order, sizeof order, "\"order\":[%lld,%lld,%lld]", (long long)b.id, (long long)a.id, (long long)c.id);
+	if (!strstr(h.frame, "event: queue\n") || !strstr(h.frame, "\"zone\":\"assistida\"") || !strstr(h.frame, order))
+		fail_msg("announcement: %s (wanted %s)", h.frame, order);
+}
+
 static void test_life_cycle(void **state)
 {
 	fx_t *f = *state;
@@ -585,6 +670,7 @@ int main(void)
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_numbering_and_quota, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kiosk_issue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_life_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_and_estimate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire_job, setup, teardown),
