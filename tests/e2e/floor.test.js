@@ -4,14 +4,49 @@
 // issues a ticket, the person follows it on a phone, the desk opens and calls it — the display
 // shows it and plays the spoken call, the live page shows the desk — then serves and finishes
 // it, and the live page offers the survey, which is answered. axe-core (WCAG 2.1 A/AA) on every
-// page; no script errors. Screenshots go to build/e2e/floor-*.png.
+// page; no script errors. Then what is pushed, not polled: a live page alerts (banner, vibration)
+// when two people are ahead, the board follows the queue, and a display whose network is cut
+// and restored shows the call made meanwhile. Screenshots go to build/e2e/floor-*.png.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
+const net = require('node:net');
 const B = require('./lib/browser.js');
 
 const srv = B.useServer({ name: 'e2e floor server', env: { FINESTRETA_FLOOR_RATE_PUBLIC: '0' } });
 const br = B.useBrowser();
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
+// A loopback TCP relay to the server whose network can be cut (every connection reset, new ones
+// refused) and restored, as a screen's Wi-Fi does.
+async function relay(port) {
+	const open = new Set();
+	let down = false;
+	const server = net.createServer((client) => {
+		if (down) return client.destroy();
+		const up = net.connect(port, '127.0.0.1');
+		for (const [a, b] of [[client, up], [up, client]]) {
+			open.add(a);
+			a.on('error', () => b.destroy());
+			a.on('close', () => {
+				open.delete(a);
+				b.destroy();
+			});
+			a.pipe(b);
+		}
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		base: `http://127.0.0.1:${server.address().port}`,
+		cut() {
+			down = true;
+			for (const s of open) s.resetAndDestroy ? s.resetAndDestroy() : s.destroy();
+		},
+		restore() {
+			down = false;
+		},
+		close: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
 
 async function a11y(page, label) {
 	await B.checkA11y(page, label);
@@ -101,6 +136,82 @@ test('welcome → ticket → desk call → display and live page; the survey aft
 	assert.match(await board.textContent('main'), /Taula 2/);
 	await a11y(board, 'board');
 	await br.closeContexts();
+});
+
+test('pushed, not polled: the live page alerts at two ahead, the board follows the queue, a display resyncs after a network loss', { timeout: 120000 }, async () => {
+	const OFFICE = 'mar-blava'; // the demo leaves it empty
+	const admin = { Authorization: `Bearer ${await srv.token(B.DEMO_USERS.admin)}` };
+	const api = async (path, body, status) => {
+		const r = await srv.request('POST', path, { headers: admin, body });
+		assert.equal(r.status, status, `${path}: ${r.text}`);
+		return r.status === 204 ? null : r.json();
+	};
+	const issue = (lang) => api(`/api/v1/offices/${OFFICE}/tickets`, { zone: 'assistida', lang }, 201);
+	const first = await issue();
+	await issue();
+	await issue();
+	const mine = await issue('en');
+	assert.equal(mine.ahead, 3);
+
+	// The person's phone: in English, as the ticket says; vibrations are recorded as they go through.
+	const phone = await br.page(srv, { axe: true, context: PHONE, locale: 'en-GB' });
+	await phone.addInitScript(() => {
+		window.vibrations = [];
+		const real = navigator.vibrate ? navigator.vibrate.bind(navigator) : () => false;
+		navigator.vibrate = (p) => {
+			window.vibrations.push(p);
+			return real(p);
+		};
+	});
+	await phone.goto(new URL(mine.live_url).pathname + new URL(mine.live_url).search);
+	assert.equal(await B.htmlLang(phone), 'en');
+	assert.equal((await phone.textContent('.fl-ahead')).trim(), '3');
+	assert.ok(await phone.isHidden('#fl-banner'), 'no alert with three ahead');
+
+	// The board (an administrator, this office) and a display of this office.
+	const board = await br.signedInPage(srv, B.DEMO_USERS.admin, { axe: true });
+	await board.goto(`/floor/board?office=${OFFICE}`);
+	const waitingB = () => board.locator('#fl-refresh tbody tr', { hasText: '(B)' }).locator('td').first().textContent();
+	const before = Number((await waitingB()).trim());
+	const wifi = await relay(srv.port);
+	const { jar } = await srv.loginOk(B.DEMO_USERS.admin);
+	const display = await br.page(wifi, { axe: true, cookies: B.jarCookies(jar, wifi), context: { viewport: { width: 1920, height: 1080 } } });
+	await display.goto(`/floor/display?office=${OFFICE}`);
+	await B.waitUntil(display, () => document.getElementById('fl-display').dataset.synced >= '1', null, 'the display reads the calls');
+
+	// A desk calls the first ticket: the queue event reaches the phone (two ahead: banner and
+	// vibration) and the board, without reloading either.
+	const called = await api(`/api/v1/offices/${OFFICE}/desks/taula-1/call-next`, undefined, 200);
+	assert.equal(called.id, first.id);
+	await B.waitUntil(phone, () => !document.getElementById('fl-banner').hidden, null, 'the live page alerts at two ahead');
+	assert.equal((await phone.textContent('.fl-ahead')).trim(), '2');
+	assert.match(await phone.textContent('#fl-banner'), /2|two/i);
+	assert.ok((await phone.evaluate(() => window.vibrations.length)) >= 1, 'the phone vibrated');
+	await a11y(phone, 'live-two-ahead');
+	await B.waitUntil(board, (n) => {
+		const row = [...document.querySelectorAll('#fl-refresh tbody tr')].find((tr) => tr.textContent.includes('(B)'));
+		return row && Number(row.querySelector('td').textContent.trim()) === n;
+	}, before - 1, 'the board shows one fewer waiting');
+	assert.ok(Number(await board.evaluate(() => document.getElementById('fl-refresh').dataset.refreshed)) >= 1);
+	await a11y(board, 'board-live');
+	await B.waitUntil(display, (n) => document.getElementById('fl-latest').textContent.includes(n), called.number, 'the display shows the call');
+
+	// The display loses its network; a call made meanwhile is there once it is back.
+	const synced = Number(await display.evaluate(() => document.getElementById('fl-display').dataset.synced));
+	wifi.cut();
+	await B.waitUntil(display, () => !document.getElementById('fl-offline').hidden, null, 'the display says it is offline', 15000);
+	await api(`/api/v1/tickets/${called.id}/no-show`, undefined, 200);
+	const second = await api(`/api/v1/offices/${OFFICE}/desks/taula-1/call-next`, undefined, 200);
+	wifi.restore();
+	await B.waitUntil(display, (n) => Number(document.getElementById('fl-display').dataset.synced) > n, synced, 'the display resyncs', 20000);
+	await B.waitUntil(display, (n) => document.getElementById('fl-latest').textContent.includes(n), second.number, 'the call made while offline is shown');
+	assert.ok(await display.isHidden('#fl-offline'));
+	// What failed is only what the cut broke.
+	const lost = display.consoleErrors.splice(0);
+	assert.ok(lost.every((e) => /ERR_CONNECTION_(RESET|REFUSED|CLOSED)|ERR_EMPTY_RESPONSE/.test(e)), lost.join('\n'));
+	await a11y(display, 'display-resynced');
+	await br.closeContexts();
+	await wifi.close();
 });
 
 test('SIGTERM: the server exits 0 within 10 s', () => srv.stop());
