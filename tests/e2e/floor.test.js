@@ -5,7 +5,8 @@
 // shows it and plays the spoken call, the live page shows the desk — then serves and finishes
 // it, and the live page offers the survey, which is answered. axe-core (WCAG 2.1 A/AA) on every
 // page; no script errors. Then what is pushed, not polled: a live page alerts (banner, vibration)
-// when two people are ahead, the board follows the queue, and a display whose network is cut
+// when two people are ahead, the board follows the queue (and moves a ticket, closes and
+// reopens a zone's issuing), and a display whose network is cut
 // and restored shows the call made meanwhile. Screenshots go to build/e2e/floor-*.png.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -138,7 +139,7 @@ test('welcome → ticket → desk call → display and live page; the survey aft
 	await br.closeContexts();
 });
 
-test('pushed, not polled: the live page alerts at two ahead, the board follows the queue, a display resyncs after a network loss', { timeout: 120000 }, async () => {
+test('pushed, not polled: the live page alerts at two ahead, the board follows the queue, moves a ticket and closes a zone, a display resyncs after a network loss', { timeout: 120000 }, async () => {
 	const OFFICE = 'mar-blava'; // the demo leaves it empty
 	const admin = { Authorization: `Bearer ${await srv.token(B.DEMO_USERS.admin)}` };
 	const api = async (path, body, status) => {
@@ -194,6 +195,27 @@ test('pushed, not polled: the live page alerts at two ahead, the board follows t
 	}, before - 1, 'the board shows one fewer waiting');
 	assert.ok(Number(await board.evaluate(() => document.getElementById('fl-refresh').dataset.refreshed)) >= 1);
 	await a11y(board, 'board-live');
+
+	// The coordinator moves the person's ticket to the self-service zone with a note: the live
+	// page hears it. Then closes the assisted zone's issuing, and reopens it.
+	await board.fill('#b-number', mine.number);
+	await board.selectOption('#b-to', 'autoservei');
+	await board.fill('#b-note', 'Autoservei, ordinador 3');
+	await Promise.all([board.waitForNavigation(), board.click('form[action="/floor/board/move"] button')]);
+	let t = (await srv.get(`/api/v1/tickets/${mine.id}`, { headers: admin })).json();
+	assert.equal(t.zone, 'autoservei');
+	assert.equal(t.status, 'transferred');
+	await B.waitUntil(phone, () => document.getElementById('fl-live').dataset.status === 'transferred', null, 'the live page hears the move');
+	assert.match(await phone.textContent('#fl-status'), /Waiting \(transferred\)/);
+	const assisted = board.locator('#fl-refresh tbody tr', { hasText: '(B)' });
+	await Promise.all([board.waitForNavigation(), assisted.locator('button[name="open"][value="0"]').click()]);
+	const closed = await srv.request('POST', `/api/v1/offices/${OFFICE}/tickets`, { headers: admin, body: { zone: 'assistida' } });
+	assert.equal(closed.status, 409, closed.text);
+	assert.equal(closed.json().error, 'issuing_closed');
+	await a11y(board, 'board-closed');
+	await Promise.all([board.waitForNavigation(), assisted.locator('button[name="open"][value="1"]').click()]);
+	t = await issue();
+	assert.match(t.number, /^B\d{3}$/);
 	await B.waitUntil(display, (n) => document.getElementById('fl-latest').textContent.includes(n), called.number, 'the display shows the call');
 
 	// The display loses its network; a call made meanwhile is there once it is back.
