@@ -217,6 +217,10 @@ test('pushed, not polled: the live page alerts at two ahead, the board follows t
 	t = await issue();
 	assert.match(t.number, /^B\d{3}$/);
 	await B.waitUntil(display, (n) => document.getElementById('fl-latest').textContent.includes(n), called.number, 'the display shows the call');
+	// Large and blinking: 5rem on a 1080p screen (about 4 cm on a 43-inch TV, for 5 metres).
+	assert.equal(await display.locator('#fl-latest .fl-call-big.fl-blink').count(), 1, 'a new call blinks');
+	const px = await display.evaluate(() => parseFloat(getComputedStyle(document.querySelector('#fl-latest .fl-call-big')).fontSize));
+	assert.ok(px >= 72, `the latest call is ${px} px tall`);
 
 	// The display loses its network; a call made meanwhile is there once it is back.
 	const synced = Number(await display.evaluate(() => document.getElementById('fl-display').dataset.synced));
