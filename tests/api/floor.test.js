@@ -474,6 +474,31 @@ describe('appointments', () => {
 		const row = sql(`SELECT t.number, t.status, t.channel FROM floor_tickets t JOIN appointments a ON a.id = t.appointment_id WHERE a.code = '${code}'`);
 		assert.match(row, /^D\d{3}\|waiting\|check_in$/);
 	});
+
+	it('the welcome desk checks in by the QR code of the confirmation (its manage link), only with the right token', async () => {
+		const from = L.madridDate(3);
+		const av = await srv.get(`/api/v1/availability?service=volant-individual&channel=in_person&office=${OFFICE}&from=${from}&to=${L.addDays(from, 20)}`, { headers: admin });
+		assert.equal(av.status, 200, av.text);
+		const start = av.json().days[0].slots[0].start;
+		const who = L.people({ from: 99100, random: 800 })();
+		const booked = await post('/api/v1/appointments', { service: 'volant-individual', channel: 'in_person', office: OFFICE, start, ...who });
+		assert.equal(booked.status, 201, booked.text);
+		const { code, manage_url: link } = booked.json();
+		assert.match(link, new RegExp(`/cita/${code}\\?token=[0-9a-f]{64}$`));
+		const now = Math.floor(Date.now() / 1000);
+		sql(`UPDATE appointments SET start_at = ${now + 3600}, end_at = ${now + 4200} WHERE code = '${code}'`);
+		const forged = link.replace(/token=[0-9a-f]{64}/, `token=${'0'.repeat(64)}`);
+		L.assertJsonError(await post(`/api/v1/offices/${OFFICE}/check-in`, { appointment: forged }), 422, 'invalid');
+		assert.equal(sql(`SELECT status FROM appointments WHERE code = '${code}'`), 'booked');
+		const r = await post(`/api/v1/offices/${OFFICE}/check-in`, { appointment: link });
+		assert.equal(r.status, 201, r.text);
+		const t = r.json();
+		assert.match(t.number, /^D\d{3}$/);
+		assert.equal(t.status, 'waiting');
+		assert.equal(sql(`SELECT status FROM appointments WHERE code = '${code}'`), 'checked_in');
+		assert.equal(sql(`SELECT a.code FROM floor_tickets t JOIN appointments a ON a.id = t.appointment_id WHERE t.id = ${t.id}`), code);
+		await drain('taula-4');
+	});
 });
 
 describe('two nodes on PostgreSQL', { skip: !L.IS_PG && 'needs FINESTRETA_TEST_DB=postgresql://… (SQLite is one node only)' }, () => {
