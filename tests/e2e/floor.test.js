@@ -1,6 +1,7 @@
 'use strict';
 // The office floor in the browser, several pages at once as on a real morning at the demo's
-// central office: the call display (the display account, sound turned on), the welcome desk
+// central office: the call display (the display account, sound turned on), the welcome desk on
+// a tablet (touch targets of 48 px, no sideways scrolling)
 // issues a ticket, the person follows it on a phone, the desk opens and calls it — the display
 // shows it and plays the spoken call, the live page shows the desk — then serves and finishes
 // it, and the live page offers the survey, which is answered. axe-core (WCAG 2.1 A/AA) on every
@@ -16,6 +17,7 @@ const B = require('./lib/browser.js');
 const srv = B.useServer({ name: 'e2e floor server', env: { FINESTRETA_FLOOR_RATE_PUBLIC: '0' } });
 const br = B.useBrowser();
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+const TABLET = { viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true };
 
 // A loopback TCP relay to the server whose network can be cut (every connection reset, new ones
 // refused) and restored, as a screen's Wi-Fi does.
@@ -63,10 +65,15 @@ test('welcome → ticket → desk call → display and live page; the survey aft
 	await display.click('#fl-sound');
 	await B.waitUntil(display, () => document.getElementById('fl-display').dataset.sound === 'on', null, 'sound on');
 
-	// The welcome desk registers an arrival and sends them to the assisted zone.
-	const welcome = await br.signedInPage(srv, B.DEMO_USERS.welcome, { axe: true });
+	// The welcome desk, on a tablet, registers an arrival and sends them to the assisted zone.
+	const welcome = await br.signedInPage(srv, B.DEMO_USERS.welcome, { axe: true, context: TABLET });
 	await welcome.goto('/floor/welcome');
 	await a11y(welcome, 'welcome');
+	const small = await welcome.evaluate(() => [...document.querySelectorAll('button[name="zone"], .fl-choices label')]
+		.map((el) => el.getBoundingClientRect())
+		.filter((b) => b.height < 48 || b.width < 48).length);
+	assert.equal(small, 0, 'every zone button and choice is a touch target of 48 px or more');
+	assert.equal(await welcome.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scrolling');
 	await welcome.selectOption('#w-service', 'idcat-mobil');
 	await welcome.check('#w-age_band-over_50');
 	await welcome.check('#w-gender-woman');
