@@ -1,7 +1,9 @@
 'use strict';
 // The office floor in the browser, several pages at once as on a real morning at the demo's
 // central office: the call display (the display account, sound turned on), the welcome desk on
-// a tablet (touch targets of 48 px, no sideways scrolling)
+// a tablet (touch targets of 48 px, no sideways scrolling) prints the ticket in one click (what
+// the browser prints — from there and from the live page — is one 80 mm page with the number
+// and a QR code that leads to the live page)
 // issues a ticket, the person follows it on a phone, the desk opens and calls it — the display
 // shows it and plays the spoken call, the live page shows the desk — then serves and finishes
 // it, and the live page offers the survey, which is answered. axe-core (WCAG 2.1 A/AA) on every
@@ -12,6 +14,10 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const B = require('./lib/browser.js');
 
 const srv = B.useServer({ name: 'e2e floor server', env: { FINESTRETA_FLOOR_RATE_PUBLIC: '0' } });
@@ -67,6 +73,14 @@ test('welcome → ticket → desk call → display and live page; the survey aft
 
 	// The welcome desk, on a tablet, registers an arrival and sends them to the assisted zone.
 	const welcome = await br.signedInPage(srv, B.DEMO_USERS.welcome, { axe: true, context: TABLET });
+	await welcome.addInitScript(() => {
+		window.printed = 0;
+		const real = window.print.bind(window);
+		window.print = () => {
+			window.printed++;
+			real();
+		};
+	});
 	await welcome.goto('/floor/welcome');
 	await a11y(welcome, 'welcome');
 	const small = await welcome.evaluate(() => [...document.querySelectorAll('button[name="zone"], .fl-choices label')]
@@ -83,7 +97,30 @@ test('welcome → ticket → desk call → display and live page; the survey aft
 	assert.match(welcome.url(), /\/floor\/welcome\/ticket\/\d+\?token=[0-9a-f]{64}$/);
 	const number = (await welcome.textContent('.fl-ticket-number')).replace(/\s+/g, ' ').trim().split(' ').pop();
 	assert.match(number, /^B\d{3}$/);
-	assert.ok(await welcome.isVisible('button[data-print]'), 'one-click print');
+	// What the browser prints: the ticket alone, on the 80 mm roll.
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-print-'));
+	try {
+		const file = path.join(dir, 'screen.pdf');
+		await welcome.emulateMedia({ media: 'print' });
+		fs.writeFileSync(file, await welcome.pdf({ preferCSSPageSize: true, printBackground: true }));
+		await welcome.emulateMedia({ media: 'screen' });
+		const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+		assert.match(info, /^Pages:\s+1$/m, 'one page');
+		const [, w] = info.match(/^Page size:\s+([\d.]+) x/m);
+		assert.ok(Math.abs(Number(w) - (80 * 72) / 25.4) < 0.5, `printed 80 mm wide: ${w} pt`);
+		assert.ok(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).includes(number), 'the number is printed');
+		execFileSync('pdftoppm', ['-r', '200', '-png', '-singlefile', file, path.join(dir, 'screen')]);
+		const qr = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', path.join(dir, 'screen.png')], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		});
+		const [, id, token] = welcome.url().match(/\/ticket\/(\d+)\?token=([0-9a-f]{64})$/);
+		assert.equal(qr.trim(), `${srv.base}/floor/t/${id}?token=${token}`, 'the printed QR code leads to the live page');
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+	await welcome.click('button[data-print]');
+	assert.equal(await welcome.evaluate(() => window.printed), 1, 'one click prints');
 	assert.ok(await welcome.isVisible('.fl-ticket-qr img'), 'the QR code on screen');
 	await a11y(welcome, 'welcome-ticket');
 	const pdf = await welcome.getAttribute('a[href*="ticket.pdf"]', 'href');
@@ -98,6 +135,18 @@ test('welcome → ticket → desk call → display and live page; the survey aft
 	assert.equal(await B.htmlLang(phone), 'es');
 	assert.match(await phone.textContent('#fl-status'), /En espera/);
 	await a11y(phone, 'live');
+	// Printed from the phone's live page: the ticket, with its number, on one 80 mm page.
+	await phone.emulateMedia({ media: 'print' });
+	const printed = await phone.pdf({ preferCSSPageSize: true });
+	await phone.emulateMedia({ media: 'screen' });
+	const livePdf = path.join(os.tmpdir(), `fl-live-${process.pid}.pdf`);
+	try {
+		fs.writeFileSync(livePdf, printed);
+		assert.match(execFileSync('pdfinfo', [livePdf], { encoding: 'utf8' }), /^Pages:\s+1$/m);
+		assert.ok(execFileSync('pdftotext', [livePdf, '-'], { encoding: 'utf8' }).includes(number), 'the live page prints the ticket');
+	} finally {
+		fs.rmSync(livePdf, { force: true });
+	}
 
 	// An informer opens desk taula-2 for the assisted zone and calls this ticket.
 	const desk = await br.signedInPage(srv, B.DEMO_USERS.informer, { axe: true });
