@@ -1,16 +1,15 @@
 'use strict';
 // The office floor in the browser, several pages at once as on a real morning at the demo's
-// central office: the call display (the display account, sound turned on), the welcome desk on
-// a tablet (touch targets of 48 px, no sideways scrolling) prints the ticket in one click (what
-// the browser prints — from there and from the live page — is one 80 mm page with the number
-// and a QR code that leads to the live page)
-// issues a ticket, the person follows it on a phone, the desk opens and calls it — the display
-// shows it and plays the spoken call, the live page shows the desk — then serves and finishes
-// it, and the live page offers the survey, which is answered. axe-core (WCAG 2.1 A/AA) on every
-// page; no script errors. Then what is pushed, not polled: a live page alerts (banner, vibration)
-// when two people are ahead, the board follows the queue (and moves a ticket, closes and
-// reopens a zone's issuing), and a display whose network is cut
-// and restored shows the call made meanwhile. Screenshots go to build/e2e/floor-*.png.
+// central office: the call display (the display account, sound turned on); the welcome desk on a
+// tablet (touch targets of 48 px, no sideways scrolling) issues a ticket and prints it in one
+// click (what the browser prints, from there and from the live page, is one 80 mm page with the
+// number and a QR code that leads to the live page); the person follows it on a phone; the desk
+// opens and calls it — the display shows it and plays the spoken call, the live page shows the
+// desk — then serves and finishes it, and the live page offers the survey, which is answered.
+// Then what is pushed, not polled: a live page alerts (banner, vibration) when two people are
+// ahead; the board follows the queue (and moves a ticket, closes and reopens a zone's issuing);
+// a display whose network is cut and restored shows the call made meanwhile. axe-core (WCAG 2.1
+// A/AA) on every page; no script errors. Screenshots go to build/e2e/floor-*.png.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
