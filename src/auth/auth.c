@@ -139,6 +139,8 @@ static void page_model(http_req_t *r, json_t *m)
 				  auth_role_name(role), "office", r->user->office));
 	json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "is_staff", json_true());
+	/* A kiosk's screens wear the kiosk's frame (templates/kiosk/, static/kiosk.*). */
+	json_object_set_new(m, "is_kiosk", json_boolean(role & ROLE_KIOSK));
 }
 
 /* ---------------------------------------------------------------- audit */
@@ -151,6 +153,16 @@ int auth_audit(http_req_t *r, const char *action, const char *target, const char
 		   : ERR_UNAVAILABLE;
 	if (rc)
 		log_error("audit: could not record %s on %s", action, target ? target : "");
+	return rc;
+}
+
+int auth_logo(db_conn_t *c, unsigned char **data, size_t *len, char **ctype)
+{
+	int64_t updated = 0;
+	void *d = NULL;
+	int rc = au_store_media_get(c, "logo", ctype, &d, len, &updated);
+	if (rc == 0)
+		*data = d;
 	return rc;
 }
 

@@ -1,139 +1,18 @@
-/* pdf.c — the appointment receipt: one A4 page drawn with cairo, text laid out by pango (so
- * long names wrap and any script renders), and a QR code of the manage link (libqrencode). The
- * font is DejaVu Sans (Debian fonts-dejavu-core), found through fontconfig. */
+/* pdf.c — the appointment receipt: one A4 page (render/page.h: cairo, pango, the QR code of the
+ * manage link). */
 #include "render/pdf.h"
+#include "render/page.h"
 
 #include "base/arena.h"
-#include "base/buf.h"
 #include "base/err.h"
-#include "base/mem.h"
 #include "base/str.h"
 #include "view/i18n.h"
 #include "view/vmodel.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
-#include <pthread.h>
-#include <qrencode.h>
 #include <string.h>
 
-#define PT_PER_MM (72.0 / 25.4)
-#define PAGE_W (210 * PT_PER_MM)
-#define PAGE_H (297 * PT_PER_MM)
-#define MARGIN (18 * PT_PER_MM)
-#define FONT "DejaVu Sans"
-#define PDF_MAX (8 << 20)
-
-/* One font map for the process, made on first use (pango's default one is per thread, so every
- * worker thread would load the fonts again and keep them until exit); receipts are rare, so one
- * at a time. */
-static pthread_mutex_t pdf_mu = PTHREAD_MUTEX_INITIALIZER;
-static PangoFontMap *font_map;
-
-static cairo_status_t write_cb(void *ud, const unsigned char *data, unsigned int len)
-{
-	return buf_append(ud, data, len) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
-}
-
-typedef struct {
-	cairo_t *cr;
-	PangoContext *pc;
-	arena_t *a;
-	const char *lang;
-	double y;     /* next line's top */
-	double width; /* text column width */
-} page_t;
-
-static const char *esc(page_t *p, const char *s)
-{
-	char *e = g_markup_escape_text(s ? s : "", -1);
-	char *o = arena_strdup(p->a, e);
-	g_free(e);
-	return o;
-}
-
-static const char *tr(page_t *p, const char *key)
-{
-	return i18n_get(p->lang, key);
-}
-
-static PangoLayout *layout_for(page_t *p, double width, const char *font, const char *markup)
-{
-	PangoLayout *l = pango_layout_new(p->pc);
-	PangoFontDescription *fd = pango_font_description_from_string(font);
-	pango_layout_set_font_description(l, fd);
-	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_markup(l, markup, -1);
-	pango_font_description_free(fd);
-	return l;
-}
-
-static double layout_height(PangoLayout *l)
-{
-	int w, h;
-	pango_layout_get_size(l, &w, &h);
-	return (double)h / PANGO_SCALE;
-}
-
-/* Lays out markup at (x, y) in width; returns its height. */
-static double text_at(page_t *p, double x, double y, double width, const char *font, const char *markup)
-{
-	PangoLayout *l = layout_for(p, width, font, markup);
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
-	double h = layout_height(l);
-	g_object_unref(l);
-	return h;
-}
-
-/* The next block of the flow; a block that would run into the footer starts a new page (long
- * lists of documents or accessibility notes). */
-static void line(page_t *p, const char *font, const char *markup, double after)
-{
-	PangoLayout *l = layout_for(p, p->width, font, markup);
-	double h = layout_height(l);
-	if (p->y + h > PAGE_H - MARGIN - 24) {
-		cairo_show_page(p->cr);
-		p->y = MARGIN;
-		p->width = PAGE_W - 2 * MARGIN;
-		pango_layout_set_width(l, (int)(p->width * PANGO_SCALE));
-		h = layout_height(l);
-	}
-	cairo_move_to(p->cr, MARGIN, p->y);
-	pango_cairo_show_layout(p->cr, l);
-	g_object_unref(l);
-	p->y += h + after;
-}
-
-/* A label over its value. */
-static void field(page_t *p, const char *label_key, const char *value)
-{
-	if (!value || !*value)
-		return;
-	line(p, FONT " Bold 9", esc(p, tr(p, label_key)), 1);
-	line(p, FONT " 12", esc(p, value), 8);
-}
-
-static void draw_qr(cairo_t *cr, const char *url, double x, double y, double size)
-{
-	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q)
-		return;
-	int n = q->width + 8; /* a 4-module quiet zone each side */
-	double m = size / n;
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, size, size);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (int r = 0; r < q->width; r++)
-		for (int c = 0; c < q->width; c++)
-			if (q->data[r * q->width + c] & 1)
-				cairo_rectangle(cr, x + (c + 4) * m, y + (r + 4) * m, m, m);
-	cairo_fill(cr);
-	QRcode_free(q);
-}
+#define MARGIN PAGE_MARGIN
+#define FONT PAGE_FONT
 
 /* Where it happens: the phone instructions, the video and upload links, or the office. */
 static void draw_where(page_t *p, const json_t *m, const char *channel)
@@ -141,14 +20,14 @@ static void draw_where(page_t *p, const json_t *m, const char *channel)
 	const json_t *office = json_object_get(m, "office");
 	if (str_eq(channel, "phone")) {
 		const char *pv[] = {"phone", json_string_value(json_object_get(m, "phone")), NULL};
-		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
+		page_line(p, FONT " 11", page_esc(p, i18n_subst(p->a, page_tr(p, "mail_phone_instructions"), pv)), 8);
 	} else if (str_eq(channel, "video")) {
-		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 8);
+		page_line(p, FONT " 11", page_esc(p, page_tr(p, "mail_video_instructions")), 8);
 	} else {
-		field(p, "mail_office", json_string_value(json_object_get(office, "name")));
-		field(p, "pdf_address", json_string_value(json_object_get(office, "address")));
-		field(p, "mail_office_phone", json_string_value(json_object_get(office, "phone")));
-		field(p, "mail_accessibility", json_string_value(json_object_get(office, "accessibility")));
+		page_field(p, "mail_office", json_string_value(json_object_get(office, "name")));
+		page_field(p, "pdf_address", json_string_value(json_object_get(office, "address")));
+		page_field(p, "mail_office_phone", json_string_value(json_object_get(office, "phone")));
+		page_field(p, "mail_accessibility", json_string_value(json_object_get(office, "accessibility")));
 	}
 }
 
@@ -157,19 +36,20 @@ static void draw_documents(page_t *p, const json_t *m, bool in_person)
 {
 	const json_t *docs = json_object_get(m, "documents");
 	if (json_array_size(docs))
-		line(p, FONT " Bold 11", esc(p, tr(p, in_person ? "mail_bring" : "mail_have_ready")), 3);
+		page_line(p, FONT " Bold 11", page_esc(p, page_tr(p, in_person ? "mail_bring" : "mail_have_ready")), 3);
 	size_t i;
 	const json_t *d;
 	json_array_foreach (docs, i, d) {
 		if (json_is_string(d))
-			line(p, FONT " 11", arena_printf(p->a, "•  %s", esc(p, json_string_value(d))), 2);
+			page_line(p, FONT " 11", arena_printf(p->a, "•  %s", page_esc(p, json_string_value(d))), 2);
 	}
 	if (in_person)
-		line(p, FONT " 11", esc(p, tr(p, "mail_bring_id")), 2);
+		page_line(p, FONT " 11", page_esc(p, page_tr(p, "mail_bring_id")), 2);
 }
 
-static void draw(page_t *p, const json_t *m)
+static void draw(page_t *p, void *ud)
 {
+	const json_t *m = ud;
 	cairo_t *cr = p->cr;
 	const char *city = json_string_value(json_object_get(m, "city_name"));
 	if (!city)
@@ -178,39 +58,33 @@ static void draw(page_t *p, const json_t *m)
 	const json_t *service = json_object_get(m, "service");
 	const char *manage = json_string_value(json_object_get(m, "manage_url"));
 
-	/* The band with the city's name. */
-	cairo_set_source_rgb(cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
-	cairo_rectangle(cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
-	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	page_band(p, city, NULL, 0);
 
 	p->y = 34 * PT_PER_MM;
-	line(p, FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
-	line(p, FONT " Bold 10", esc(p, tr(p, "mail_code")), 2);
-	line(p, "DejaVu Sans Mono Bold 32", esc(p, json_string_value(json_object_get(m, "code"))), 12);
+	page_line(p, FONT " Bold 16", page_esc(p, page_tr(p, "pdf_title")), 10);
+	page_line(p, FONT " Bold 10", page_esc(p, page_tr(p, "mail_code")), 2);
+	page_line(p, "DejaVu Sans Mono Bold 32", page_esc(p, json_string_value(json_object_get(m, "code"))), 12);
 
 	/* The QR code sits right of the details. */
 	double qr_size = 36 * PT_PER_MM, qr_top = p->y;
 	p->width = PAGE_W - 2 * MARGIN - qr_size - 6 * PT_PER_MM;
 	if (manage && *manage) {
-		draw_qr(cr, manage, PAGE_W - MARGIN - qr_size, qr_top, qr_size);
-		text_at(p, PAGE_W - MARGIN - qr_size, qr_top + qr_size + 2, qr_size, FONT " 8",
-			esc(p, tr(p, "pdf_qr_caption")));
+		page_qr(cr, manage, PAGE_W - MARGIN - qr_size, qr_top, qr_size);
+		page_text_at(p, PAGE_W - MARGIN - qr_size, qr_top + qr_size + 2, qr_size, FONT " 8",
+			page_esc(p, page_tr(p, "pdf_qr_caption")));
 	}
 
 	const char *date, *date_short, *time_s;
 	vmodel_when(p->a, m, p->lang, &date, &date_short, &time_s);
 	const char *vars[] = {"date", date, "time", time_s, NULL};
-	field(p, "mail_service", json_string_value(json_object_get(service, "name")));
+	page_field(p, "mail_service", json_string_value(json_object_get(service, "name")));
 	if (*date)
-		field(p, "mail_when", i18n_subst(p->a, tr(p, "mail_when_format"), vars));
-	field(p, "mail_channel",
-	      tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
+		page_field(p, "mail_when", i18n_subst(p->a, page_tr(p, "mail_when_format"), vars));
+	page_field(p, "mail_channel",
+	      page_tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
 		    : str_eq(channel, "video") ? "mail_channel_video"
 					       : "mail_channel_in_person"));
-	field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
+	page_field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
 	draw_where(p, m, channel);
 	if (p->y < qr_top + qr_size + 12 * PT_PER_MM)
 		p->y = qr_top + qr_size + 12 * PT_PER_MM;
@@ -219,10 +93,10 @@ static void draw(page_t *p, const json_t *m)
 	draw_documents(p, m, !str_eq(channel, "phone") && !str_eq(channel, "video"));
 	p->y += 10;
 	if (manage && *manage) {
-		line(p, FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);
-		line(p, FONT " 10", esc(p, manage), 10);
+		page_line(p, FONT " Bold 11", page_esc(p, page_tr(p, "mail_manage")), 3);
+		page_line(p, FONT " 10", page_esc(p, manage), 10);
 	}
-	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8", esc(p, tr(p, "pdf_footer")));
+	page_footer(p, page_esc(p, page_tr(p, "pdf_footer")));
 }
 
 int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *len)
@@ -232,53 +106,9 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 		return ERR_INVALID;
 	if (!i18n_supported(lang))
 		lang = i18n_langs[0];
-	buf_t b;
-	buf_init(&b, PDF_MAX);
-	pthread_mutex_lock(&pdf_mu);
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &b, PAGE_W, PAGE_H);
 	arena_t *a = arena_new();
 	const char *title = arena_printf(a, "%s %s", i18n_get(lang, "pdf_title"), code);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Finestreta");
-	cairo_t *cr = cairo_create(s);
-	if (!font_map)
-		font_map = pango_cairo_font_map_new();
-	PangoContext *pc = pango_font_map_create_context(font_map);
-	pango_cairo_update_context(cr, pc);
-	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .width = PAGE_W - 2 * MARGIN};
-	draw(&p, m);
-	cairo_show_page(cr);
-	g_object_unref(pc);
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	cairo_status_t st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	pthread_mutex_unlock(&pdf_mu);
+	int rc = page_render(PAGE_PDF, 0, title, lang, draw, (void *)m, out, len);
 	arena_free(a);
-	if (st != CAIRO_STATUS_SUCCESS || b.len == 0) {
-		buf_free(&b);
-		return st == CAIRO_STATUS_WRITE_ERROR ? ERR_TOO_BIG : ERR_IO;
-	}
-	*out = (unsigned char *)buf_detach(&b, len);
-	return 0;
-}
-
-/* LeakSanitizer (the ASan build of `make check`) asks the program for its suppressions: fontconfig
- * leaks a few bytes while parsing its own configuration files, which no call of ours can free.
- * Without the sanitizer nothing calls this. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
-void pdf_shutdown(void)
-{
-	pthread_mutex_lock(&pdf_mu);
-	if (font_map) {
-		g_object_unref(font_map);
-		font_map = NULL;
-	}
-	cairo_debug_reset_static_data();
-	pthread_mutex_unlock(&pdf_mu);
+	return rc;
 }
