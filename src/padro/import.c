@@ -217,7 +217,7 @@ int pd_import_file(db_conn_t *c, const char *path, FILE *out, FILE *err)
 				errs[i].reason);
 		if (nerr > PD_IMPORT_ERRS_MAX)
 			fprintf(err, "%s: … and %zu more\n", path, nerr - PD_IMPORT_ERRS_MAX);
-		fprintf(err, "finestreta import padro: %zu bad row(s); nothing was written\n", nerr);
+		fprintf(err, "finestreta import padro: %zu problem(s); nothing was written\n", nerr);
 	} else {
 		size_t people = 0;
 		for (size_t i = 0; i < nh; i++)

@@ -66,7 +66,7 @@ static void start_get(http_req_t *r)
 static void code_page(http_req_t *r, int status, form_t *fm, const char *kind, const char *lang)
 {
 	json_t *m = base_model(r, fm);
-	json_object_set_new(m, "langs", langs(r, lang && *lang ? lang : r->lang));
+	json_object_set_new(m, "doc_langs", langs(r, lang && *lang ? lang : r->lang));
 	json_object_set_new(m, "collective", json_boolean(str_eq(kind, "collective")));
 	char minutes[24];
 	snprintf(minutes, sizeof minutes, "%lld", (long long)(config_int(r->app->cfg, "padro.code_ttl") + 59) / 60);
@@ -151,7 +151,7 @@ static void staff_page(http_req_t *r, int status, form_t *fm, const char *kind, 
 	const char *type = json_string_value(json_object_get(f, "v"));
 	json_t *m = base_model(r, fm);
 	json_object_set_new(m, "id_types", id_types(r, type));
-	json_object_set_new(m, "langs", langs(r, lang && *lang ? lang : r->lang));
+	json_object_set_new(m, "doc_langs", langs(r, lang && *lang ? lang : r->lang));
 	json_object_set_new(m, "collective", json_boolean(str_eq(kind, "collective")));
 	http_reply_page(r, status, "padro/staff", m);
 }
