@@ -10,7 +10,8 @@
 	X(catalog)  /* offices, zones, desks, procedures */                                                            \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */                                                                     \
-	X(padro)    /* certificates of the municipal register */
+	X(padro)    /* certificates of the municipal register */                                                  \
+	X(kiosk)    /* self-service kiosks */
 
 #define DECLARE(name) extern const cap_t name##_cap;
 CAPABILITIES(DECLARE)
