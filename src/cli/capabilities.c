@@ -11,6 +11,7 @@
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */                                                                     \
 	X(padro)    /* certificates of the municipal register */                                                  \
+	X(facilities) /* the facility finder */                                                              \
 	X(kiosk)    /* self-service kiosks */
 
 #define DECLARE(name) extern const cap_t name##_cap;
