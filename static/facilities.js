@@ -41,6 +41,8 @@
 		});
 	}
 	var map = L.map(el, { scrollWheelZoom: false });
+	// The credit without a link out: a kiosk must not wander off to other sites.
+	map.attributionControl.setPrefix('Leaflet');
 	L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
 	var bounds = [];
 	points.forEach(function (p) {

@@ -73,7 +73,8 @@ static void help(http_req_t *r)
 	const char *page = http_form(r, "page");
 	if (!page || !*page || page[0] != '/' || strlen(page) > 200 || !str_valid_utf8(page, strlen(page)))
 		page = "/kiosk";
-	bool json = str_starts(http_header(r, "Accept"), "application/json");
+	const char *accept = http_header(r, "Accept");
+	bool json = accept && str_starts(accept, "application/json");
 	int wait = 0;
 	/* One call per kiosk every few seconds: a finger on the button sends one alert. */
 	if (!http_rate_ok(r, arena_printf(r->arena, "kiosk.help.%lld", (long long)r->user->id), 1,
