@@ -67,7 +67,7 @@ deps:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	./build/finestreta demo --db sqlite:data/demo.db --listen 127.0.0.1:8080
+	FINESTRETA_PADRO_DEMO_SMS_GATEWAY=true ./build/finestreta demo --db sqlite:data/demo.db --listen 127.0.0.1:8080
 
 check: deps
 	@scripts/check.sh
