@@ -38,7 +38,7 @@
 	}
 
 	function wire(form, bodyOf) {
-		var err = form.querySelector('[data-kiosk-error]');
+		var err = document.querySelector('[data-kiosk-error]');
 		form.addEventListener('submit', function (ev) {
 			ev.preventDefault();
 			err.hidden = true;

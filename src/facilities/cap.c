@@ -21,7 +21,8 @@ static bool check_tiles(const char *v)
 
 static const config_key_t config[] = {
 	CONFIG_KEY_STR("map", "tile_url", "", check_tiles, "empty, or an http(s) URL template with {z}, {x} and {y}",
-		       "The map tiles of the facility finder (Leaflet), e.g. https://tiles.example.org/{z}/{x}/{y}.png,\n"
+		       "The map tiles of the facility finder (Leaflet), e.g. "
+		       "https://tiles.example.org/{z}/{x}/{y}.png,\n"
 		       "from a tile server the city is allowed to use; its origin is added to the page's\n"
 		       "img-src. Empty (the default): the finder shows the list alone."),
 	CONFIG_KEY_STR("map", "attribution", "", NULL, NULL,

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const fc_categories[FC_NCATEGORIES] = {"citizen_office", "civic_centre",  "library",	  "neighbourhood_facility",
-						   "senior_centre",  "youth_centre", "sports_centre", "other"};
+const char *const fc_categories[FC_NCATEGORIES] = {"citizen_office",         "civic_centre",  "library",
+						   "neighbourhood_facility", "senior_centre", "youth_centre",
+						   "sports_centre",          "other"};
 
 static bool in_list(const char *v, const char *const *list, size_t n)
 {
@@ -48,9 +49,10 @@ bool fc_check(const fc_facility_t *f, fielderr_t *e)
 	static const struct {
 		const char *field;
 		size_t max;
-	} texts[] = {{"district", 100}, {"address", 300}, {"postcode", 10},  {"phone", 40},
-		     {"hours", 1000},	{"services", 1000}, {"accessibility", 1000}};
-	const char *values[] = {f->district, f->address, f->postcode, f->phone, f->hours, f->services, f->accessibility};
+	} texts[] = {{"district", 100}, {"address", 300},   {"postcode", 10},       {"phone", 40},
+		     {"hours", 1000},   {"services", 1000}, {"accessibility", 1000}};
+	const char *values[] = {f->district, f->address,  f->postcode,     f->phone,
+				f->hours,    f->services, f->accessibility};
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
 		if (!text_ok(values[i] ? values[i] : "", texts[i].max))
 			fielderr_add(e, texts[i].field, "fc_err_long");

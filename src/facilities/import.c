@@ -17,8 +17,8 @@
 #define FILE_MAX ((size_t)32 << 20)
 #define ERRS_SHOWN 50
 
-static const char *const fac_cols[] = {"code",	   "name",  "category", "district", "address",	"postcode",
-				       "lat",	   "lon",   "phone",	"hours",    "services", "accessibility"};
+static const char *const fac_cols[] = {"code", "name", "category", "district", "address",  "postcode",
+				       "lat",  "lon",  "phone",    "hours",    "services", "accessibility"};
 #define FAC_NCOLS (sizeof fac_cols / sizeof *fac_cols)
 
 /* The file read and parsed, with its header checked against cols. NULL (said on err) when not. */
@@ -31,7 +31,8 @@ static csv_t *load(arena_t *a, const char *what, const char *path, const char *c
 	csv_error_t ce;
 	csv_limits_t lim = {200000, ncols + 1, 4000, CSV_TRIM | CSV_COMMENTS};
 	if (rc) {
-		fprintf(err, "finestreta import %s: %s: %s\n", what, path, rc == ERR_TOO_BIG ? "larger than 32 MiB" : strerror(errno));
+		fprintf(err, "finestreta import %s: %s: %s\n", what, path,
+			rc == ERR_TOO_BIG ? "larger than 32 MiB" : strerror(errno));
 		csv = NULL;
 	} else if (csv_parse(a, buf_str(&b), b.len, &lim, csv, &ce)) {
 		fprintf(err, "%s:%zu: field %zu: %s\n", path, ce.line, ce.field, ce.reason);
@@ -76,16 +77,25 @@ int fc_import_file(db_conn_t *c, const char *path, FILE *out, FILE *err)
 		const csv_row_t *row = &csv->rows[i + 1];
 		fielderr_t e = {0};
 		if (row->n != FAC_NCOLS) {
-			fprintf(err, "%s:%zu: the row must have the %zu documented columns\n", path, row->line, FAC_NCOLS);
+			fprintf(err, "%s:%zu: the row must have the %zu documented columns\n", path, row->line,
+				FAC_NCOLS);
 			bad++;
 			continue;
 		}
 		const char *const *f = row->f;
 		bool glat, glon;
 		fc_facility_t *x = &v[i];
-		*x = (fc_facility_t){.code = f[0], .name = f[1], .category = f[2], .district = f[3], .address = f[4],
-				     .postcode = f[5], .phone = f[8], .hours = f[9], .services = f[10],
-				     .accessibility = f[11], .active = true};
+		*x = (fc_facility_t){.code = f[0],
+				     .name = f[1],
+				     .category = f[2],
+				     .district = f[3],
+				     .address = f[4],
+				     .postcode = f[5],
+				     .phone = f[8],
+				     .hours = f[9],
+				     .services = f[10],
+				     .accessibility = f[11],
+				     .active = true};
 		if (!coord(f[6], &x->lat, &glat) || !coord(f[7], &x->lon, &glon) || glat != glon)
 			fielderr_add(&e, "lat", "fc_err_geo");
 		x->has_geo = glat && glon;
@@ -109,7 +119,8 @@ int fc_import_file(db_conn_t *c, const char *path, FILE *out, FILE *err)
 			fprintf(err, "finestreta import facilities: %s; nothing was written\n", db_errmsg(c));
 			db_rollback(c);
 		} else {
-			fprintf(out, "imported %zu facilities from %s (new ones added, known codes updated)\n", nf, path);
+			fprintf(out, "imported %zu facilities from %s (new ones added, known codes updated)\n", nf,
+				path);
 		}
 	}
 	arena_free(a);

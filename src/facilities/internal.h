@@ -58,8 +58,8 @@ int fc_store_upsert(db_conn_t *c, const fc_facility_t *f, const char *search, in
 int fc_store_get(db_conn_t *c, arena_t *a, const char *code, fc_facility_t *out);
 /* Every facility (active or not), by name, for the coordinators' list. */
 int fc_store_all(db_conn_t *c, arena_t *a, fc_facility_t **out, size_t *n);
-int fc_store_query(db_conn_t *c, arena_t *a, const fc_query_t *q, const char *qfold, size_t limit,
-		   fc_facility_t **out, size_t *n);
+int fc_store_query(db_conn_t *c, arena_t *a, const fc_query_t *q, const char *qfold, size_t limit, fc_facility_t **out,
+		   size_t *n);
 int fc_store_postcode(db_conn_t *c, const char *postcode, double *lat, double *lon);
 int fc_store_postcodes_replace(db_conn_t *c, const char *const *codes, const double *lat, const double *lon, size_t n);
 /* The districts in use, sorted (arena). */

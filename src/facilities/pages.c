@@ -78,13 +78,15 @@ static void search_page(http_req_t *r)
 		if (q.near && v[i].has_geo)
 			json_object_set_new(j, "distance", json_string(distance_label(r, v[i].dist_m)));
 		if (v[i].has_geo)
-			json_array_append_new(points, jpack("{s:s,s:f,s:f}", "name", v[i].name, "lat", v[i].lat, "lon", v[i].lon));
+			json_array_append_new(points, jpack("{s:s,s:f,s:f}", "name", v[i].name, "lat", v[i].lat, "lon",
+							    v[i].lon));
 		json_array_append_new(list, j);
 	}
 	const char *tiles = config_str(r->app->cfg, "map.tile_url");
 	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:I}", "q", q.q ? q.q : "", "service",
-			  q.service ? q.service : "", "postcode", http_query(r, "postcode") ? http_query(r, "postcode") : "",
-			  "near", ok && q.near && http_query(r, "near") ? http_query(r, "near") : "", "bad",
+			  q.service ? q.service : "", "postcode",
+			  http_query(r, "postcode") ? http_query(r, "postcode") : "", "near",
+			  ok && q.near && http_query(r, "near") ? http_query(r, "near") : "", "bad",
 			  bad ? http_tf(r, "fc_err_%s", bad) : "", "results", list, "categories",
 			  options(r, fc_categories, FC_NCATEGORIES, q.category, "fc_cat_%s"), "districts",
 			  options(r, districts, nd, q.district, NULL), "has_results", n > 0, "sorted_near", q.near,
@@ -93,8 +95,9 @@ static void search_page(http_req_t *r)
 	const char *origin = *tiles ? tile_origin(r->arena, tiles) : NULL;
 	if (origin && json_array_size(points)) {
 		char *pts = json_dumps(points, JSON_COMPACT);
-		json_object_set_new(m, "map", jpack("{s:s,s:s,s:s}", "tiles", tiles, "attribution",
-						    config_str(r->app->cfg, "map.attribution"), "points", pts));
+		json_object_set_new(m, "map",
+				    jpack("{s:s,s:s,s:s}", "tiles", tiles, "attribution",
+					  config_str(r->app->cfg, "map.attribution"), "points", pts));
 		free(pts);
 	}
 	json_decref(points);

@@ -30,9 +30,9 @@ static void list_page(http_req_t *r)
 	}
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:b}", "code", v[i].code, "name", v[i].name, "category",
-					       http_tf(r, "fc_cat_%s", v[i].category), "district", v[i].district,
-					       "active", v[i].active));
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:b}", "code", v[i].code, "name", v[i].name,
+					       "category", http_tf(r, "fc_cat_%s", v[i].category), "district",
+					       v[i].district, "active", v[i].active));
 	json_t *m = jpack("{s:o,s:b}", "facilities", a, "saved", str_eq(http_query(r, "saved"), "1"));
 	http_reply_page(r, 200, "facilities/admin_list", m);
 }
@@ -66,8 +66,8 @@ static const char *coord_text(http_req_t *r, bool has, double v)
 
 static void fill_form(form_t *fm, const fc_facility_t *f)
 {
-	const char *values[] = {f->name, f->district, f->address, f->postcode, f->phone, f->hours, f->services,
-				f->accessibility};
+	const char *values[] = {f->name,  f->district, f->address,  f->postcode,
+				f->phone, f->hours,    f->services, f->accessibility};
 	for (size_t i = 0; i < sizeof text_fields / sizeof *text_fields; i++)
 		form_val(fm, text_fields[i], values[i]);
 	form_val(fm, "lat", coord_text(fm->r, f->has_geo, f->lat));
@@ -159,7 +159,8 @@ static void save(http_req_t *r, const char *code)
 	}
 	write_t w = {&f, code == NULL};
 	fielderr_t errs = {0};
-	http_tx_audit(r, code ? "facility.update" : "facility.create", arena_printf(r->arena, "facility:%s", f.code), f.name);
+	http_tx_audit(r, code ? "facility.update" : "facility.create", arena_printf(r->arena, "facility:%s", f.code),
+		      f.name);
 	int rc = http_tx(r, facility_write, &w, &errs, code ? NULL : "code", "fc_err_taken");
 	if (rc == HTTP_TX_ANSWERED) {
 		form_free(&fm);

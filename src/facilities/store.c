@@ -5,7 +5,9 @@
 
 #include <string.h>
 
-#define COLS "id, code, name, category, district, address, postcode, lat, lon, phone, hours, services, accessibility, active"
+#define COLS                                                                                                           \
+	"id, code, name, category, district, address, postcode, lat, lon, phone, hours, services, accessibility, "     \
+	"active"
 
 static void row(db_res_t *r, void *item, arena_t *a)
 {
@@ -29,20 +31,30 @@ static void row(db_res_t *r, void *item, arena_t *a)
 
 int fc_store_upsert(db_conn_t *c, const fc_facility_t *f, const char *search, int64_t now)
 {
-	db_param_t p[] = {DB_TEXT(f->code),	     DB_TEXT(f->name),	    DB_TEXT(f->category),
-			  DB_TEXT(f->district),	     DB_TEXT(f->address),   DB_TEXT(f->postcode),
-			  f->has_geo ? DB_REAL(f->lat) : DB_NULLP, f->has_geo ? DB_REAL(f->lon) : DB_NULLP,
-			  DB_TEXT(f->phone),	     DB_TEXT(f->hours),	    DB_TEXT(f->services),
-			  DB_TEXT(f->accessibility), DB_INT(f->active),	    DB_TEXT(search),
+	db_param_t p[] = {DB_TEXT(f->code),
+			  DB_TEXT(f->name),
+			  DB_TEXT(f->category),
+			  DB_TEXT(f->district),
+			  DB_TEXT(f->address),
+			  DB_TEXT(f->postcode),
+			  f->has_geo ? DB_REAL(f->lat) : DB_NULLP,
+			  f->has_geo ? DB_REAL(f->lon) : DB_NULLP,
+			  DB_TEXT(f->phone),
+			  DB_TEXT(f->hours),
+			  DB_TEXT(f->services),
+			  DB_TEXT(f->accessibility),
+			  DB_INT(f->active),
+			  DB_TEXT(search),
 			  DB_INT(now)};
-	return db_exec_one(c,
-			   "INSERT INTO facilities (code, name, category, district, address, postcode, lat, lon, phone, "
-			   "hours, services, accessibility, active, search, updated_at) "
-			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-			   "ON CONFLICT (code) DO UPDATE SET name = $2, category = $3, district = $4, address = $5, "
-			   "postcode = $6, lat = $7, lon = $8, phone = $9, hours = $10, services = $11, accessibility = $12, "
-			   "active = $13, search = $14, updated_at = $15",
-			   p, 15);
+	return db_exec_one(
+		c,
+		"INSERT INTO facilities (code, name, category, district, address, postcode, lat, lon, phone, "
+		"hours, services, accessibility, active, search, updated_at) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+		"ON CONFLICT (code) DO UPDATE SET name = $2, category = $3, district = $4, address = $5, "
+		"postcode = $6, lat = $7, lon = $8, phone = $9, hours = $10, services = $11, accessibility = $12, "
+		"active = $13, search = $14, updated_at = $15",
+		p, 15);
 }
 
 int fc_store_get(db_conn_t *c, arena_t *a, const char *code, fc_facility_t *out)
@@ -53,11 +65,12 @@ int fc_store_get(db_conn_t *c, arena_t *a, const char *code, fc_facility_t *out)
 
 int fc_store_all(db_conn_t *c, arena_t *a, fc_facility_t **out, size_t *n)
 {
-	return DB_QUERY_ROWS(c, a, "SELECT " COLS " FROM facilities ORDER BY name, code LIMIT 5000", NULL, 0, row, out, n);
+	return DB_QUERY_ROWS(c, a, "SELECT " COLS " FROM facilities ORDER BY name, code LIMIT 5000", NULL, 0, row, out,
+			     n);
 }
 
-int fc_store_query(db_conn_t *c, arena_t *a, const fc_query_t *q, const char *qfold, size_t limit,
-		   fc_facility_t **out, size_t *n)
+int fc_store_query(db_conn_t *c, arena_t *a, const fc_query_t *q, const char *qfold, size_t limit, fc_facility_t **out,
+		   size_t *n)
 {
 	db_param_t p[] = {DB_TEXT(qfold), DB_TEXT(q->category), DB_TEXT(q->district), DB_TEXT(q->service),
 			  DB_INT((int64_t)limit)};

@@ -49,8 +49,8 @@ json_t *fc_web_json(http_req_t *r, const fc_facility_t *f, bool near)
 	}
 	json_t *j = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s}", "code", f->code, "name", f->name, "category",
 			  f->category, "category_label", http_tf(r, "fc_cat_%s", f->category), "district", f->district,
-			  "address", f->address, "postcode", f->postcode, "phone", f->phone, "hours", f->hours, "services",
-			  services, "accessibility", f->accessibility);
+			  "address", f->address, "postcode", f->postcode, "phone", f->phone, "hours", f->hours,
+			  "services", services, "accessibility", f->accessibility);
 	if (f->has_geo) {
 		json_object_set_new(j, "lat", json_real(f->lat));
 		json_object_set_new(j, "lon", json_real(f->lon));

@@ -40,7 +40,7 @@ static void lang_page(http_req_t *r)
 	json_t *langs = json_array();
 	for (size_t i = 0; i < 3; i++)
 		json_array_append_new(langs, jpack("{s:s,s:s,s:s}", "code", codes[i], "label", own[i], "href",
-						    arena_printf(r->arena, "/kiosk/inici?lang=%s", codes[i])));
+						   arena_printf(r->arena, "/kiosk/inici?lang=%s", codes[i])));
 	http_reply_page(r, 200, "kiosk/lang", jpack("{s:o,s:b}", "choices", langs, "home", 1));
 }
 
@@ -63,8 +63,8 @@ static void settings(http_req_t *r)
 {
 	config_t *cfg = r->app->cfg;
 	http_reply_json(r, 200,
-			jpack("{s:I,s:I}", "idle_seconds", (json_int_t)config_int(cfg, "kiosk.idle_seconds"), "warn_seconds",
-			      (json_int_t)config_int(cfg, "kiosk.warn_seconds")));
+			jpack("{s:I,s:I}", "idle_seconds", (json_int_t)config_int(cfg, "kiosk.idle_seconds"),
+			      "warn_seconds", (json_int_t)config_int(cfg, "kiosk.warn_seconds")));
 }
 
 static void help(http_req_t *r)
@@ -82,8 +82,8 @@ static void help(http_req_t *r)
 		if (json)
 			http_reply_json(r, 200, jpack("{s:b,s:s}", "sent", 0, "message", http_t(r, "ks_help_already")));
 		else
-			http_reply_page(r, 200, "kiosk/help", jpack("{s:s,s:s}", "message", http_t(r, "ks_help_already"),
-								  "back", page));
+			http_reply_page(r, 200, "kiosk/help",
+					jpack("{s:s,s:s}", "message", http_t(r, "ks_help_already"), "back", page));
 		return;
 	}
 	char at[TZ_ISO_LEN];
@@ -105,7 +105,8 @@ static void alerts(http_req_t *r)
 	const char *office = http_query(r, "office");
 	if (!office || !*office)
 		office = r->user->office ? r->user->office : "";
-	json_t *m = jpack("{s:s,s:s}", "office", office, "topic", arena_printf(r->arena, KIOSK_HELP_TOPIC "%s", office));
+	json_t *m =
+		jpack("{s:s,s:s}", "office", office, "topic", arena_printf(r->arena, KIOSK_HELP_TOPIC "%s", office));
 	http_reply_page(r, 200, "kiosk/alerts", m);
 }
 

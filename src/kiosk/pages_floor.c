@@ -83,7 +83,8 @@ static void qr_svg(http_req_t *r)
 	buf_t b;
 	buf_init(&b, 1 << 20);
 	int rc = buf_printf(&b,
-			    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+			    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+			    "shape-rendering=\"crispEdges\">"
 			    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
 			    n, n, n, n);
 	for (int y = 0; !rc && y < q->width; y++)

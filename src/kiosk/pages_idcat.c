@@ -12,8 +12,8 @@ static void idcat(http_req_t *r)
 	bool kiosk = r->user && (r->user->role & ROLE_KIOSK);
 	json_t *steps = json_array(), *docs = json_array();
 	for (int i = 1; i <= 5; i++)
-		json_array_append_new(steps, jpack("{s:i,s:s,s:s}", "n", i, "title", http_tf(r, "ks_idcat_step%d", i), "text",
-						   http_tf(r, "ks_idcat_step%d_text", i)));
+		json_array_append_new(steps, jpack("{s:i,s:s,s:s}", "n", i, "title", http_tf(r, "ks_idcat_step%d", i),
+						   "text", http_tf(r, "ks_idcat_step%d_text", i)));
 	for (int i = 1; i <= 4; i++)
 		json_array_append_new(docs, json_string(http_tf(r, "ks_idcat_doc%d", i)));
 	json_t *m = jpack("{s:o,s:o,s:b,s:b}", "steps", steps, "docs", docs, "kiosk", kiosk, "ticket",

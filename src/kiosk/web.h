@@ -10,7 +10,7 @@
 /* Who hears a kiosk's call for help. */
 #define KS_HELPERS (ROLE_WELCOME | ROLE_INFORMER | ROLE_COORDINATOR | ROLE_ADMIN)
 
-extern const http_route_t ks_routes[];      /* pages.c: language, menu, wipe, help, settings */
+extern const http_route_t ks_routes[];       /* pages.c: language, menu, wipe, help, settings */
 extern const http_route_t ks_idcat_routes[]; /* pages_idcat.c: idCAT Mòbil help (public) */
 extern const http_route_t ks_floor_routes[]; /* pages_floor.c: ticket and check-in screens, QR */
 

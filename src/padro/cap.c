@@ -47,7 +47,8 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("padro", "verify_per_minute", "30", 0, 100000,
 		       "Verification look-ups (pages and API) per minute per client address (0: no limit)."),
 	CONFIG_KEY_INT("padro", "keep_days", "365", 1, 3650,
-		       "Days an issued certificate stays verifiable; then the job deletes it (it holds personal data)."),
+		       "Days an issued certificate stays verifiable; then the job deletes it (it holds personal "
+		       "data)."),
 	CONFIG_KEY_STR("padro", "tz", "Europe/Madrid", config_check_nonempty, "a time zone",
 		       "Time zone of the issue time printed on certificates."),
 	CONFIG_KEY_BOOL("padro", "demo_sms_gateway", "false",

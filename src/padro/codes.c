@@ -21,7 +21,7 @@
 #define CROCKFORD "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #define VCODE_CHARS 20
 
-static const char *sha256_hex(arena_t *a, const char *s)
+const char *pd_hash(arena_t *a, const char *s)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
@@ -32,13 +32,13 @@ static const char *sha256_hex(arena_t *a, const char *s)
 
 const char *pd_id_key(arena_t *a, const char *id_type, const char *id_number)
 {
-	return sha256_hex(a, arena_printf(a, "padro-id:%s:%s", id_type, id_number));
+	return pd_hash(a, arena_printf(a, "padro-id:%s:%s", id_type, id_number));
 }
 
 /* "SALT$HASH" of a code. */
 static const char *code_hash(arena_t *a, const char *salt, const char *code)
 {
-	return arena_printf(a, "%s$%s", salt, sha256_hex(a, arena_printf(a, "%s:%s", salt, code)));
+	return arena_printf(a, "%s$%s", salt, pd_hash(a, arena_printf(a, "%s:%s", salt, code)));
 }
 
 static bool id_ok(const char *type, const char *number, char norm[BOOKING_ID_MAX], const char **bad_field)
@@ -95,7 +95,8 @@ int pd_code_request(pd_ctx_t *x, const char *id_type, const char *id_number, con
 	if (!rc)
 		rc = pd_store_code_counts(x->c, key, client, x->now - config_int(x->cfg, "padro.window"), &by_id,
 					  &by_client);
-	if (!rc && (by_id >= config_int(x->cfg, "padro.codes_per_id") || (client_limit > 0 && by_client >= client_limit)))
+	if (!rc &&
+	    (by_id >= config_int(x->cfg, "padro.codes_per_id") || (client_limit > 0 && by_client >= client_limit)))
 		rc = ERR_BUSY;
 	if (!rc)
 		rc = pd_store_code_add(x->c, key, client, code_hash(x->a, salt, code), x->now,

@@ -11,18 +11,18 @@
 
 #define HOUSEHOLDS 120
 
-static const char *const given[] = {"Martina", "Jordi",	 "Laia",  "Pau",     "Núria", "Marc",	"Aina",	 "Pol",
-				    "Carla",   "Arnau",	 "Júlia", "Oriol",   "Lucía", "Hugo",	"Fatima", "Yusuf",
-				    "Andrea",  "Àlex",	 "Mireia", "Xavier", "Ana",   "Daniel", "Wei",	 "Ioana"};
-static const char *const surnames[] = {"Puig",	 "Serra", "Vidal",   "Soler",  "Ferrer", "Roca",   "Costa", "Font",
-				       "Martí", "Pujol", "García",  "López",  "Rius",   "Casals", "Mas",   "Bosch",
-				       "Camps", "Riera", "Navarro", "Ramos", "Benali", "Popescu", "Li",   "Pons"};
+static const char *const given[] = {"Martina", "Jordi", "Laia",   "Pau",    "Núria", "Marc",   "Aina",   "Pol",
+				    "Carla",   "Arnau", "Júlia",  "Oriol",  "Lucía", "Hugo",   "Fatima", "Yusuf",
+				    "Andrea",  "Àlex",  "Mireia", "Xavier", "Ana",   "Daniel", "Wei",    "Ioana"};
+static const char *const surnames[] = {"Puig",  "Serra", "Vidal",   "Soler", "Ferrer", "Roca",    "Costa", "Font",
+				       "Martí", "Pujol", "García",  "López", "Rius",   "Casals",  "Mas",   "Bosch",
+				       "Camps", "Riera", "Navarro", "Ramos", "Benali", "Popescu", "Li",    "Pons"};
 static const struct {
 	const char *street, *postcode, *district;
 } streets[] = {
-	{"Carrer Major", "08990", "Centre"},	       {"Plaça de la Vila", "08990", "Centre"},
-	{"Carrer de la Riera", "08991", "La Riera"},   {"Carrer de l'Escola", "08991", "La Riera"},
-	{"Passeig Marítim", "08992", "Mar Blava"},     {"Carrer de les Barques", "08992", "Mar Blava"},
+	{"Carrer Major", "08990", "Centre"},          {"Plaça de la Vila", "08990", "Centre"},
+	{"Carrer de la Riera", "08991", "La Riera"},  {"Carrer de l'Escola", "08991", "La Riera"},
+	{"Passeig Marítim", "08992", "Mar Blava"},    {"Carrer de les Barques", "08992", "Mar Blava"},
 	{"Plaça de Sant Pere", "08993", "Sant Pere"}, {"Carrer del Far", "08993", "Sant Pere"},
 };
 
@@ -88,9 +88,10 @@ int pd_demo_seed(db_conn_t *c, FILE *out)
 	x->district = "Centre";
 	x->n = 3;
 	x->people = arena_alloc(a, 3 * sizeof *x->people);
-	x->people[0] = (pd_person_t){"dni", "12345678Z", "Martina", "Puig Serra", "1984-03-12", "2009-06-01",
-				     "+34600000001"};
-	x->people[1] = (pd_person_t){"nie", "X1234567L", "Ioana", "Popescu", "1986-11-02", "2015-09-14", "+34600000002"};
+	x->people[0] =
+		(pd_person_t){"dni", "12345678Z", "Martina", "Puig Serra", "1984-03-12", "2009-06-01", "+34600000001"};
+	x->people[1] =
+		(pd_person_t){"nie", "X1234567L", "Ioana", "Popescu", "1986-11-02", "2015-09-14", "+34600000002"};
 	x->people[2] = (pd_person_t){"dni", "87654321X", "Pau", "Puig Popescu", "2016-05-20", "2016-06-03", ""};
 	people = 0;
 	for (size_t i = 0; i < HOUSEHOLDS; i++)
@@ -103,7 +104,9 @@ int pd_demo_seed(db_conn_t *c, FILE *out)
 	if (rc)
 		db_rollback(c);
 	else
-		fprintf(out, "Padró: %zu fictional residents in %d households (try DNI 12345678Z, mobile +34 600 000 001)\n",
+		fprintf(out,
+			"Padró: %zu fictional residents in %d households "
+			"(try DNI 12345678Z, mobile +34 600 000 001)\n",
 			people, HOUSEHOLDS);
 	arena_free(a);
 	return rc;

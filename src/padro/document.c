@@ -27,8 +27,10 @@ static void holder(page_t *p, const pd_person_t *x)
 {
 	const char *name = arena_printf(p->a, "%s %s", x->given_name, x->surnames);
 	page_line(p, PAGE_FONT " Bold 12", page_esc(p, name), 2);
-	const char *vars[] = {"id",	id_label(p, x),	  "born", pd_date_show(p->a, x->birth_date),
-			      "since", pd_date_show(p->a, x->registered_on), NULL};
+	const char *vars[] = {"id",    id_label(p, x),
+			      "born",  pd_date_show(p->a, x->birth_date),
+			      "since", pd_date_show(p->a, x->registered_on),
+			      NULL};
 	page_line(p, PAGE_FONT " 10", page_esc(p, i18n_subst(p->a, page_tr(p, "pd_doc_holder_line"), vars)), 8);
 }
 
@@ -43,7 +45,8 @@ static void draw(page_t *p, void *ud)
 	page_line(p, PAGE_FONT " 11",
 		  page_esc(p, page_tr(p, collective ? "pd_doc_intro_collective" : "pd_doc_intro_individual")), 8);
 	page_field(p, "pd_doc_address", d->h->address);
-	const char *where = *d->h->district ? arena_printf(p->a, "%s · %s", d->h->postcode, d->h->district) : d->h->postcode;
+	const char *where =
+		*d->h->district ? arena_printf(p->a, "%s · %s", d->h->postcode, d->h->district) : d->h->postcode;
 	page_line(p, PAGE_FONT " 11", page_esc(p, where), 12);
 	page_line(p, PAGE_FONT " Bold 9", page_esc(p, page_tr(p, collective ? "pd_doc_holders" : "pd_doc_holder")), 4);
 	if (collective)

@@ -19,11 +19,22 @@
 #define ROWS_MAX 2000000
 #define FIELD_MAX 300
 
-static const char *const columns[] = {"household",  "address",	 "postcode",	  "district",
-				      "id_type",    "id_number", "given_name",	  "surnames",
-				      "birth_date", "registered_on", "mobile"};
-enum { C_HOUSEHOLD, C_ADDRESS, C_POSTCODE, C_DISTRICT, C_TYPE, C_NUMBER, C_GIVEN, C_SURNAMES, C_BIRTH, C_SINCE, C_MOBILE,
-       C_COUNT };
+static const char *const columns[] = {"household",  "address",  "postcode",   "district",      "id_type", "id_number",
+				      "given_name", "surnames", "birth_date", "registered_on", "mobile"};
+enum {
+	C_HOUSEHOLD,
+	C_ADDRESS,
+	C_POSTCODE,
+	C_DISTRICT,
+	C_TYPE,
+	C_NUMBER,
+	C_GIVEN,
+	C_SURNAMES,
+	C_BIRTH,
+	C_SINCE,
+	C_MOBILE,
+	C_COUNT
+};
 
 typedef struct {
 	pd_import_err_t *errs;
@@ -148,8 +159,8 @@ static pd_household_t *group(arena_t *a, row_t **rows, size_t n, size_t *nh, err
 	return h;
 }
 
-int pd_import_parse(arena_t *a, const char *data, size_t len, pd_household_t **out, size_t *n,
-		    pd_import_err_t *errs, size_t max, size_t *nerr)
+int pd_import_parse(arena_t *a, const char *data, size_t len, pd_household_t **out, size_t *n, pd_import_err_t *errs,
+		    size_t max, size_t *nerr)
 {
 	errs_t e = {errs, max, 0};
 	csv_t csv;
@@ -231,7 +242,8 @@ int pd_import_file(db_conn_t *c, const char *path, FILE *out, FILE *err)
 			fprintf(err, "finestreta import padro: %s; nothing was written\n", db_errmsg(c));
 			db_rollback(c);
 		} else {
-			fprintf(out, "imported %zu people in %zu households from %s (the previous register was replaced)\n",
+			fprintf(out,
+				"imported %zu people in %zu households from %s (the previous register was replaced)\n",
 				people, nh, path);
 		}
 	}

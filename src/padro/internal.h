@@ -65,8 +65,8 @@ typedef struct {
 /* The documented CSV (docs/padro-register.md) into households (arena). Every bad row is
  * reported (up to max in errs, *nerr counts all of them); ERR_INVALID when there is any, with
  * *out untouched. */
-int pd_import_parse(arena_t *a, const char *data, size_t len, pd_household_t **out, size_t *n,
-		    pd_import_err_t *errs, size_t max, size_t *nerr);
+int pd_import_parse(arena_t *a, const char *data, size_t len, pd_household_t **out, size_t *n, pd_import_err_t *errs,
+		    size_t max, size_t *nerr);
 /* `finestreta import padro FILE`: parse, then replace the whole local register in one
  * transaction. 0, ERR_INVALID (bad rows, said on err as FILE:ROW: FIELD: reason; nothing written)
  * or another error. */
@@ -81,6 +81,8 @@ typedef struct {
 	int64_t now;
 } pd_ctx_t;
 
+/* SHA-256 of s as 64 hex characters (arena). */
+const char *pd_hash(arena_t *a, const char *s);
 /* The hashed key of an ID for the codes table ("dni:12345678Z" → 64 hex, arena). */
 const char *pd_id_key(arena_t *a, const char *id_type, const char *id_number);
 
@@ -109,12 +111,12 @@ const char *pd_vcode_group(arena_t *a, const char *code);
 /* What a certificate request asks for. */
 typedef struct {
 	const char *id_type, *id_number;
-	const char *code;    /* the SMS code; NULL/"" when staff confirm the ID in person */
-	const char *kind;    /* "individual" | "collective" */
-	const char *lang;    /* "ca" | "es" | "en" */
-	const char *channel; /* "web", "kiosk", "staff", "api" */
-	const char *confirmed_by; /* "sms", or "staff:EMAIL" */
-	bool staff;          /* no code needed */
+	const char *code;          /* the SMS code; NULL/"" when staff confirm the ID in person */
+	const char *kind;          /* "individual" | "collective" */
+	const char *lang;          /* "ca" | "es" | "en" */
+	const char *channel;       /* "web", "kiosk", "staff", "api" */
+	const char *confirmed_by;  /* "sms", or "staff:EMAIL" */
+	bool staff;                /* no code needed */
 	const unsigned char *logo; /* the city's logo (PNG) for the header, or NULL */
 	size_t logo_len;
 	const char *city; /* the city's name */

@@ -16,25 +16,30 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A select's options: values labelled by the translation of fmt % value, selected marked (the
+ * first one when selected is NULL and first is set). */
+static json_t *options(http_req_t *r, const char *const *values, size_t n, const char *fmt, const char *selected,
+		       bool first)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a,
+				      jpack("{s:s,s:s,s:b}", "value", values[i], "label", http_tf(r, fmt, values[i]),
+					    "selected", str_eq(selected, values[i]) || (!selected && first && i == 0)));
+	return a;
+}
+
+static const char *const id_type_values[] = {"dni", "nie", "passport"};
+static const char *const lang_values[] = {"ca", "es", "en"};
+
 static json_t *id_types(http_req_t *r, const char *selected)
 {
-	static const char *const types[] = {"dni", "nie", "passport"};
-	json_t *a = json_array();
-	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", types[i], "label",
-					       http_tf(r, "pd_idtype_%s", types[i]), "selected",
-					       str_eq(selected, types[i]) || (!selected && i == 0)));
-	return a;
+	return options(r, id_type_values, 3, "pd_idtype_%s", selected, true);
 }
 
 static json_t *langs(http_req_t *r, const char *selected)
 {
-	static const char *const codes[] = {"ca", "es", "en"};
-	json_t *a = json_array();
-	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(a, jpack("{s:s,s:s,s:b}", "value", codes[i], "label",
-					       http_tf(r, "pd_lang_%s", codes[i]), "selected", str_eq(selected, codes[i])));
-	return a;
+	return options(r, lang_values, 3, "pd_lang_%s", selected, false);
 }
 
 static json_t *base_model(http_req_t *r, form_t *fm)
@@ -76,10 +81,10 @@ static void code_page(http_req_t *r, int status, form_t *fm, const char *kind, c
 
 static const char *field_label(const char *field)
 {
-	return str_eq(field, "id_type")	  ? "pd_f_id_type"
+	return str_eq(field, "id_type")     ? "pd_f_id_type"
 	       : str_eq(field, "id_number") ? "pd_f_id_number"
-	       : str_eq(field, "kind")	    ? "pd_f_kind"
-	       : str_eq(field, "lang")	    ? "pd_f_lang"
+	       : str_eq(field, "kind")      ? "pd_f_kind"
+	       : str_eq(field, "lang")      ? "pd_f_lang"
 					    : "pd_f_code";
 }
 
@@ -109,16 +114,24 @@ static void code_post(http_req_t *r)
 	}
 }
 
+/* The certificate a posted form asks for; the ID goes back into fm for a page shown again. */
+static pd_issue_t issue_from_form(http_req_t *r, form_t *fm, bool staff)
+{
+	pd_issue_t in = {.id_type = form_str(r, "id_type"),
+			 .id_number = form_str(r, "id_number"),
+			 .code = staff ? NULL : form_str(r, "code"),
+			 .kind = form_str(r, "kind"),
+			 .lang = form_str(r, "lang"),
+			 .staff = staff};
+	form_val(fm, "id_type", in.id_type);
+	form_val(fm, "id_number", in.id_number);
+	return in;
+}
+
 static void volant_post(http_req_t *r)
 {
 	form_t fm = form_new(r, "pd");
-	pd_issue_t in = {.id_type = form_str(r, "id_type"),
-			 .id_number = form_str(r, "id_number"),
-			 .code = form_str(r, "code"),
-			 .kind = form_str(r, "kind"),
-			 .lang = form_str(r, "lang")};
-	form_val(&fm, "id_type", in.id_type);
-	form_val(&fm, "id_number", in.id_number);
+	pd_issue_t in = issue_from_form(r, &fm, false);
 	pd_prepared_t p = {0};
 	const char *bad = NULL;
 	pdw_t w = pd_web_issue(r, &in, &p, &bad);
@@ -165,13 +178,7 @@ static void staff_get(http_req_t *r)
 static void staff_post(http_req_t *r)
 {
 	form_t fm = form_new(r, "pd");
-	pd_issue_t in = {.id_type = form_str(r, "id_type"),
-			 .id_number = form_str(r, "id_number"),
-			 .kind = form_str(r, "kind"),
-			 .lang = form_str(r, "lang"),
-			 .staff = true};
-	form_val(&fm, "id_type", in.id_type);
-	form_val(&fm, "id_number", in.id_number);
+	pd_issue_t in = issue_from_form(r, &fm, true);
 	if (!form_check(r, "seen")) {
 		form_err(&fm, "seen", "pd_f_seen", http_t(r, "pd_err_seen"));
 		staff_page(r, 422, &fm, in.kind, in.lang);

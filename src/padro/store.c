@@ -29,12 +29,18 @@ int pd_store_replace(db_conn_t *c, const pd_household_t *h, size_t n)
 				  hp, 4, &hid);
 		for (size_t k = 0; !rc && k < h[i].n; k++) {
 			const pd_person_t *p = &h[i].people[k];
-			db_param_t pp[] = {DB_INT(hid),		  DB_TEXT(p->id_type),	     DB_TEXT(p->id_number),
-					   DB_TEXT(p->given_name), DB_TEXT(p->surnames),     DB_TEXT(p->birth_date),
-					   DB_TEXT(p->registered_on), DB_TEXT(p->mobile)};
+			db_param_t pp[] = {DB_INT(hid),
+					   DB_TEXT(p->id_type),
+					   DB_TEXT(p->id_number),
+					   DB_TEXT(p->given_name),
+					   DB_TEXT(p->surnames),
+					   DB_TEXT(p->birth_date),
+					   DB_TEXT(p->registered_on),
+					   DB_TEXT(p->mobile)};
 			rc = db_exec_one(c,
 					 "INSERT INTO padro_people (household_id, id_type, id_number, given_name, "
-					 "surnames, birth_date, registered_on, mobile) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+					 "surnames, birth_date, registered_on, mobile) VALUES ($1, $2, $3, $4, $5, $6, "
+					 "$7, $8)",
 					 pp, 8);
 		}
 	}
@@ -95,7 +101,8 @@ int pd_store_code_counts(db_conn_t *c, const char *id_key, const char *client, i
 			 int64_t *by_client)
 {
 	db_param_t p[] = {DB_TEXT(id_key), DB_INT(since)};
-	int rc = db_query_int(c, "SELECT COUNT(*) FROM padro_codes WHERE id_key = $1 AND created_at >= $2", p, 2, by_id);
+	int rc =
+		db_query_int(c, "SELECT COUNT(*) FROM padro_codes WHERE id_key = $1 AND created_at >= $2", p, 2, by_id);
 	if (rc)
 		return rc;
 	db_param_t q[] = {DB_TEXT(client), DB_INT(since)};
@@ -146,9 +153,9 @@ int pd_store_code_try(db_conn_t *c, int64_t id, bool used, int64_t now)
 
 int pd_store_volant_add(db_conn_t *c, const pd_volant_t *v)
 {
-	db_param_t p[] = {DB_TEXT(v->code),	      DB_TEXT(v->kind),	    DB_TEXT(v->lang),
-			  DB_TEXT(v->holder),	      DB_INT(v->holders),   DB_TEXT(v->sha256),
-			  DB_TEXT(v->channel),	      DB_TEXT(v->confirmed_by), DB_INT(v->issued_at),
+	db_param_t p[] = {DB_TEXT(v->code),           DB_TEXT(v->kind),         DB_TEXT(v->lang),
+			  DB_TEXT(v->holder),         DB_INT(v->holders),       DB_TEXT(v->sha256),
+			  DB_TEXT(v->channel),        DB_TEXT(v->confirmed_by), DB_INT(v->issued_at),
 			  DB_BLOB(v->pdf, v->pdf_len)};
 	return db_exec_one(c,
 			   "INSERT INTO padro_volants (code, kind, lang, holder, holders, sha256, channel, "
@@ -192,12 +199,13 @@ int pd_store_volant_get(db_conn_t *c, arena_t *a, const char *code, bool with_pd
 {
 	db_param_t p[] = {DB_TEXT(code)};
 	volant_read_t x = {a, with_pdf, out};
-	return db_query_one(c,
-			    with_pdf ? "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at, "
-				       "pdf FROM padro_volants WHERE code = $1"
-				     : "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at "
-				       "FROM padro_volants WHERE code = $1",
-			    p, 1, volant_row, &x);
+	return db_query_one(
+		c,
+		with_pdf ? "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at, "
+			   "pdf FROM padro_volants WHERE code = $1"
+			 : "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at "
+			   "FROM padro_volants WHERE code = $1",
+		p, 1, volant_row, &x);
 }
 
 int pd_store_purge(db_conn_t *c, int64_t codes_before, int64_t volants_before)

@@ -80,15 +80,11 @@ int pd_web_code(http_req_t *r, const char *id_type, const char *id_number, const
 		limit = 0;
 	} else {
 		/* The address is hashed: the codes table keeps no addresses. */
-		unsigned char h[crypto_hash_sha256_BYTES];
-		const char *ip = arena_printf(r->arena, "padro-client:%s", r->client_ip ? r->client_ip : "");
-		crypto_hash_sha256(h, (const unsigned char *)ip, strlen(ip));
-		char *hex = arena_alloc(r->arena, 2 * sizeof h + 1);
-		str_hex(h, sizeof h, hex);
-		client = hex;
+		client = pd_hash(r->arena, arena_printf(r->arena, "padro-client:%s", r->client_ip ? r->client_ip : ""));
 		limit = (int)config_int(cfg, "padro.codes_per_address");
 		/* The per-node limiter too, so a burst never reaches storage. */
-		if (!http_rate_ok(r, "padro.codes", (int)config_int(cfg, "padro.rate_per_minute"), ADDRESS_WINDOW, NULL))
+		if (!http_rate_ok(r, "padro.codes", (int)config_int(cfg, "padro.rate_per_minute"), ADDRESS_WINDOW,
+				  NULL))
 			return ERR_BUSY;
 	}
 	pd_ctx_t x;

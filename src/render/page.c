@@ -163,7 +163,8 @@ void page_band(page_t *p, const char *city, const unsigned char *logo_png, size_
 	if (w > 0)
 		x += w + 5 * PT_PER_MM;
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	page_text_at(p, x, 9 * PT_PER_MM, PAGE_W - PAGE_MARGIN - x, PAGE_FONT " Bold 18", page_esc(p, city ? city : ""));
+	page_text_at(p, x, 9 * PT_PER_MM, PAGE_W - PAGE_MARGIN - x, PAGE_FONT " Bold 18",
+		     page_esc(p, city ? city : ""));
 	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
 }
 

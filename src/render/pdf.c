@@ -71,7 +71,7 @@ static void draw(page_t *p, void *ud)
 	if (manage && *manage) {
 		page_qr(cr, manage, PAGE_W - MARGIN - qr_size, qr_top, qr_size);
 		page_text_at(p, PAGE_W - MARGIN - qr_size, qr_top + qr_size + 2, qr_size, FONT " 8",
-			page_esc(p, page_tr(p, "pdf_qr_caption")));
+			     page_esc(p, page_tr(p, "pdf_qr_caption")));
 	}
 
 	const char *date, *date_short, *time_s;
@@ -81,9 +81,9 @@ static void draw(page_t *p, void *ud)
 	if (*date)
 		page_field(p, "mail_when", i18n_subst(p->a, page_tr(p, "mail_when_format"), vars));
 	page_field(p, "mail_channel",
-	      page_tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
-		    : str_eq(channel, "video") ? "mail_channel_video"
-					       : "mail_channel_in_person"));
+		   page_tr(p, str_eq(channel, "phone")   ? "mail_channel_phone"
+			      : str_eq(channel, "video") ? "mail_channel_video"
+							 : "mail_channel_in_person"));
 	page_field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
 	draw_where(p, m, channel);
 	if (p->y < qr_top + qr_size + 12 * PT_PER_MM)

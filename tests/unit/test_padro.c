@@ -35,10 +35,18 @@ static void test_mobile(void **state)
 	static const struct {
 		const char *in, *out; /* out NULL: refused */
 	} t[] = {
-		{"600 11 22 33", "+34600112233"},  {"+34 600112233", "+34600112233"}, {"0034-700-112-233", "+34700112233"},
-		{"(+33) 6 12 34 56 78", "+33612345678"}, {"", ""},		       {"912345678", NULL},
-		{"60011223", NULL},		   {"+34 912 345 678", NULL},	      {"600-11-22-3x", NULL},
-		{"+0612345678", NULL},		   {"++34600112233", NULL},	      {"+1234567890123456", NULL},
+		{"600 11 22 33", "+34600112233"},
+		{"+34 600112233", "+34600112233"},
+		{"0034-700-112-233", "+34700112233"},
+		{"(+33) 6 12 34 56 78", "+33612345678"},
+		{"", ""},
+		{"912345678", NULL},
+		{"60011223", NULL},
+		{"+34 912 345 678", NULL},
+		{"600-11-22-3x", NULL},
+		{"+0612345678", NULL},
+		{"++34600112233", NULL},
+		{"+1234567890123456", NULL},
 	};
 	arena_t *a = arena_new();
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
@@ -87,15 +95,17 @@ static void test_vcode(void **state)
 
 /* ---------------------------------------------------------------- import */
 
-#define HEADER "household,address,postcode,district,id_type,id_number,given_name,surnames,birth_date,registered_on,mobile\n"
+#define HEADER                                                                                                         \
+	"household,address,postcode,district,id_type,id_number,given_name,surnames,birth_date,registered_on,mobile\n"
 
 static void test_import_good(void **state)
 {
 	(void)state;
-	const char *csv = HEADER "# comment\n"
-			  "H2,\"Carrer B, 2\",08991,Riera,dni,22222222J,Berta,Roig,1991-01-01,2001-01-01,\n"
-			  "H1,\"Carrer A, 1\",08990,Centre,dni,11111111-h,Anna,Pi,1990-01-01,2000-01-01,600111222\n"
-			  "H2,\"Carrer B, 2\",08991,Riera,nie,y1234567x,Carles,Roig,1992-01-01,2002-01-01,+33612345678\n";
+	const char *csv =
+		HEADER "# comment\n"
+		       "H2,\"Carrer B, 2\",08991,Riera,dni,22222222J,Berta,Roig,1991-01-01,2001-01-01,\n"
+		       "H1,\"Carrer A, 1\",08990,Centre,dni,11111111-h,Anna,Pi,1990-01-01,2000-01-01,600111222\n"
+		       "H2,\"Carrer B, 2\",08991,Riera,nie,y1234567x,Carles,Roig,1992-01-01,2002-01-01,+33612345678\n";
 	arena_t *a = arena_new();
 	pd_household_t *h = NULL;
 	size_t n = 0, nerr = 9;
@@ -123,8 +133,9 @@ static void test_import_bad(void **state)
 	} t[] = {
 		{"", 0, ""},
 		{"household,address\n", 1, ""},
-		{"household,address,postcode,district,id_type,id_number,given_name,surnames,birth_date,registered,mobile\n", 1,
-		 "registered_on"},
+		{"household,address,postcode,district,id_type,id_number,given_name,surnames,birth_date,registered,"
+		 "mobile\n",
+		 1, "registered_on"},
 		{HEADER "H1,A,08990,C,dni,11111111A,Anna,Pi,1990-01-01,2000-01-01,\n", 2, "id_number"},
 		{HEADER "H1,A,08990,C,card,11111111H,Anna,Pi,1990-01-01,2000-01-01,\n", 2, "id_type"},
 		{HEADER "H1,A,08990,C,dni,11111111H,,Pi,1990-01-01,2000-01-01,\n", 2, "given_name"},
@@ -177,12 +188,15 @@ static void test_http_parse(void **state)
 		"",
 		"[]",
 		"{\"household\":{},\"people\":[]}",
-		"{\"household\":{\"code\":\"E\",\"address\":\"A\",\"postcode\":\"1\",\"district\":\"D\"},\"people\":[]}",
+		"{\"household\":{\"code\":\"E\",\"address\":\"A\",\"postcode\":\"1\",\"district\":\"D\"},\"people\":[]"
+		"}",
 		"{\"household\":{\"code\":\"E\",\"address\":\"A\",\"postcode\":\"1\",\"district\":\"D\"},\"people\":[{"
-		"\"id_type\":\"dni\",\"id_number\":\"11111111A\",\"given_name\":\"A\",\"surnames\":\"P\",\"birth_date\":"
+		"\"id_type\":\"dni\",\"id_number\":\"11111111A\",\"given_name\":\"A\",\"surnames\":\"P\",\"birth_"
+		"date\":"
 		"\"1990-01-01\",\"registered_on\":\"2000-01-01\"}]}",
 		"{\"household\":{\"code\":\"E\",\"address\":\"A\",\"postcode\":\"1\",\"district\":\"D\"},\"people\":[{"
-		"\"id_type\":\"dni\",\"id_number\":\"11111111H\",\"given_name\":\"A\",\"surnames\":\"P\",\"birth_date\":"
+		"\"id_type\":\"dni\",\"id_number\":\"11111111H\",\"given_name\":\"A\",\"surnames\":\"P\",\"birth_"
+		"date\":"
 		"\"1990-01-01\",\"registered_on\":\"2000-01-01\",\"mobile\":\"12\"}]}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
@@ -272,7 +286,8 @@ static int64_t add_code(fx_t *f, const char *key, const char *code, int64_t now,
 	crypto_hash_sha256(d, (const unsigned char *)line, strlen(line));
 	str_hex(d, sizeof d, hex);
 	int64_t id = 0;
-	assert_int_equal(pd_store_code_add(f->c, key, "client-a", arena_printf(f->a, "s4lt$%s", hex), now, now + ttl, &id),
+	assert_int_equal(pd_store_code_add(f->c, key, "client-a", arena_printf(f->a, "s4lt$%s", hex), now, now + ttl,
+					   &id),
 			 0);
 	return id;
 }
@@ -349,8 +364,9 @@ int main(void)
 		return 1;
 	cap_declare();
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_mobile),	    cmocka_unit_test(test_vcode),	cmocka_unit_test(test_import_good),
-		cmocka_unit_test(test_import_bad), cmocka_unit_test(test_http_parse),
+		cmocka_unit_test(test_mobile),      cmocka_unit_test(test_vcode),
+		cmocka_unit_test(test_import_good), cmocka_unit_test(test_import_bad),
+		cmocka_unit_test(test_http_parse),
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_register, setup, teardown),
