@@ -18,9 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CROCKFORD "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-#define VCODE_CHARS 20
-
 const char *pd_hash(arena_t *a, const char *s)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -130,48 +127,4 @@ int pd_code_check(pd_ctx_t *x, const char *id_key, const char *code)
 	if (rc < 0)
 		return rc;
 	return ok && rc == 1 ? 0 : ERR_INVALID;
-}
-
-/* ---------------------------------------------------------------- verification codes */
-
-void pd_vcode_new(char out[PD_VCODE_LEN])
-{
-	for (int i = 0; i < VCODE_CHARS; i++)
-		out[i] = CROCKFORD[randombytes_uniform(32)];
-	out[VCODE_CHARS] = '\0';
-}
-
-bool pd_vcode_norm(const char *in, char out[PD_VCODE_LEN])
-{
-	size_t n = 0;
-	for (const char *p = in ? in : ""; *p; p++) {
-		char ch = *p;
-		if (ch == '-' || ch == ' ')
-			continue;
-		if (ch >= 'a' && ch <= 'z')
-			ch = (char)(ch - 'a' + 'A');
-		if (ch == 'O')
-			ch = '0';
-		else if (ch == 'I' || ch == 'L')
-			ch = '1';
-		if (!strchr(CROCKFORD, ch) || ch == '\0' || n >= VCODE_CHARS)
-			return false;
-		out[n++] = ch;
-	}
-	out[n] = '\0';
-	return n == VCODE_CHARS;
-}
-
-const char *pd_vcode_group(arena_t *a, const char *code)
-{
-	size_t n = strlen(code);
-	char *out = arena_alloc(a, n + n / 4 + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i && i % 4 == 0)
-			out[k++] = '-';
-		out[k++] = code[i];
-	}
-	out[k] = '\0';
-	return out;
 }
