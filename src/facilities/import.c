@@ -83,7 +83,7 @@ int fc_import_file(db_conn_t *c, const char *path, FILE *out, FILE *err)
 			continue;
 		}
 		const char *const *f = row->f;
-		bool glat, glon;
+		bool glat = false, glon = false;
 		fc_facility_t *x = &v[i];
 		*x = (fc_facility_t){.code = f[0],
 				     .name = f[1],

@@ -26,7 +26,7 @@ const char *pd_mobile_norm(arena_t *a, const char *s)
 {
 	if (!s || !*s)
 		return "";
-	char digits[32];
+	char digits[32] = {0};
 	size_t n = 0;
 	bool plus = false;
 	for (const char *p = s; *p; p++) {
