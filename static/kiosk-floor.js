@@ -1,15 +1,15 @@
 // kiosk-floor.js — the kiosk's ticket and check-in screens (templates/kiosk/ticket.html,
-// checkin.html) against the office floor's ticket API (docs/api.md: POST
-// /api/v1/offices/{office}/tickets → 201 {id, number, zone, status, ahead, estimated_wait_min,
-// live_url, token}). The ticket is shown big, with the QR code of its live page, and printed.
+// checkin.html). Both act only through floorSeam below: the two calls of the office floor's
+// documented API (docs/api.md, "Office floor": issuing is open to kiosk accounts). A ticket comes
+// back as 201 {id, number, zone, status, ahead, estimated_wait_min, live_url, token}; it is shown
+// big, with the QR code of its live page, and printed.
 'use strict';
 (function () {
 	var csrf = document.querySelector('meta[name="csrf-token"]');
 	var lang = document.documentElement.lang;
 
-	// The one call the screens make: take a ticket at office with body (the API's fields).
-	function takeTicket(office, body) {
-		return fetch('/api/v1/offices/' + encodeURIComponent(office) + '/tickets', {
+	function post(path, body) {
+		return fetch(path, {
 			method: 'POST',
 			credentials: 'same-origin',
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf ? csrf.content : '' },
@@ -22,10 +22,24 @@
 		});
 	}
 
-	function show(t) {
+	// The office-floor seam: everything the kiosk asks of src/floor, and nothing else does.
+	var floorSeam = {
+		// A walk-in ticket: body {zone, service?, age_band?, gender?, autonomous?, priority?, lang?}.
+		takeTicket: function (office, body) {
+			return post('/api/v1/offices/' + encodeURIComponent(office) + '/tickets', body);
+		},
+		// An appointment checked in: its code, the link its QR code holds, or the ID number.
+		checkIn: function (office, appointment) {
+			return post('/api/v1/offices/' + encodeURIComponent(office) + '/check-in', { appointment: appointment });
+		},
+	};
+
+	function show(form, t) {
 		var out = document.querySelector('[data-kiosk-ticket-out]');
 		out.querySelector('[data-number]').textContent = t.number;
-		out.querySelector('[data-zone]').textContent = t.zone;
+		// The API names the zone by its code: the screen shows the name the person chose.
+		var chosen = form.querySelector('input[name="zone"]:checked + label');
+		out.querySelector('[data-zone]').textContent = chosen ? chosen.textContent : t.zone;
 		out.querySelector('[data-ahead]').textContent = String(t.ahead);
 		out.querySelector('[data-wait]').textContent = t.estimated_wait_min + ' min';
 		var qr = out.querySelector('[data-qr]');
@@ -37,15 +51,15 @@
 		out.scrollIntoView();
 	}
 
-	function wire(form, bodyOf) {
+	function wire(form, act) {
 		var err = document.querySelector('[data-kiosk-error]');
 		form.addEventListener('submit', function (ev) {
 			ev.preventDefault();
 			err.hidden = true;
-			takeTicket(form.dataset.office, bodyOf(form))
+			act(form)
 				.then(function (t) {
 					form.hidden = true;
-					show(t);
+					show(form, t);
 				})
 				.catch(function () {
 					err.textContent = form.dataset.error;
@@ -70,14 +84,17 @@
 			body.autonomous = !!v('autonomous');
 			body.priority = !!v('priority');
 			if (f.dataset.need) body.service = f.dataset.need;
-			return body;
+			return floorSeam.takeTicket(f.dataset.office, body);
 		});
 	}
 
 	var checkin = document.querySelector('[data-kiosk-checkin]');
 	if (checkin) {
 		wire(checkin, function (f) {
-			return { appointment: f.elements.code.value.trim().toUpperCase(), id_number: f.elements.id_number.value.trim(), lang: lang };
+			var code = f.elements.code.value.trim().toUpperCase();
+			var scanned = f.elements.link.value;
+			var link = scanned && code && scanned.indexOf('/cita/' + code) >= 0 ? scanned : '';
+			return floorSeam.checkIn(f.dataset.office, link || code || f.elements.id_number.value.trim().toUpperCase());
 		});
 		// The confirmation's QR code is the appointment's link (…/cita/CODE…): read with the camera
 		// where the browser can (BarcodeDetector); typing the code always works.
@@ -96,11 +113,12 @@
 							var m = codes.length && /\/cita\/([A-Z0-9]{8})/.exec(codes[0].rawValue);
 							if (!m) return requestAnimationFrame(look);
 							checkin.elements.code.value = m[1];
+							checkin.elements.link.value = codes[0].rawValue; // the link proves itself
 							stream.getTracks().forEach(function (t) {
 								t.stop();
 							});
 							video.hidden = true;
-							checkin.elements.id_number.focus();
+							checkin.querySelector('button[type="submit"]').focus();
 						});
 					};
 					look();

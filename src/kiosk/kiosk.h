@@ -16,8 +16,10 @@
 
 #define KIOSK_HELP_TOPIC "kiosk.help."
 
-/* Whether the office floor (tickets per zone, check-in as a ticket) is served by this build: the
- * ticket and check-in screens are shown only then. */
+/* The seam with the office floor (src/floor): whether it is served by this build (it is in the
+ * capability table). The ticket and check-in screens, the menu's buttons for them and idCAT
+ * Mòbil's "with staff help now" are shown only then; what they do goes through floorSeam in
+ * static/kiosk-floor.js (pages_floor.c). */
 bool kiosk_floor_served(void);
 
 #endif

@@ -4,9 +4,11 @@
  *                         kiosk's camera (BarcodeDetector where the browser has it), or the ID
  *                         number; the appointment becomes a ticket
  *   GET /kiosk/qr.svg     the QR code of one of the service's own links (the ticket's live page)
- * The screens are filled in and sent by static/kiosk-floor.js against the documented ticket API
- * (POST /api/v1/offices/{office}/tickets, docs/api.md). Without the floor they are not found, and
- * the menu does not offer them. */
+ * The seam with the office floor is small: kiosk_floor_served() (kiosk.h) shows or hides these
+ * screens, and the screens act only through floorSeam in static/kiosk-floor.js — its two calls of
+ * the floor's documented API, POST /api/v1/offices/{office}/tickets (takeTicket) and
+ * POST /api/v1/offices/{office}/check-in (checkIn), open to kiosk accounts. Without the floor the
+ * screens are not found, and the menu does not offer them. */
 #include "kiosk/web.h"
 
 #include "app.h"
@@ -51,7 +53,11 @@ static void ticket_page(http_req_t *r)
 	if (!floor_or_404(r))
 		return;
 	const char *office = r->user->office ? r->user->office : "";
+	/* The need travels as the ticket's service: only an active procedure of the catalogue. */
 	const char *need = http_query(r, "need");
+	catalog_procedure_t p;
+	if (need && (strlen(need) > 64 || catalog_procedure_by_code(r->db, r->arena, need, &p) || !p.active))
+		need = NULL;
 	json_t *m = jpack("{s:s,s:o,s:s,s:s}", "office", office, "zones", zones(r, office), "need", need ? need : "",
 			  "zone_kind", str_eq(http_query(r, "zone"), "assisted") ? "assisted" : "");
 	http_reply_page(r, 200, "kiosk/ticket", m);

@@ -4,7 +4,10 @@
  *                 with the need recorded (when the office floor is served). */
 #include "kiosk/web.h"
 
+#include "app.h"
+#include "base/config.h"
 #include "base/json.h"
+#include "base/str.h"
 #include "http/kit.h"
 
 static void idcat(http_req_t *r)
@@ -16,8 +19,12 @@ static void idcat(http_req_t *r)
 						   "text", http_tf(r, "ks_idcat_step%d_text", i)));
 	for (int i = 1; i <= 4; i++)
 		json_array_append_new(docs, json_string(http_tf(r, "ks_idcat_doc%d", i)));
-	json_t *m = jpack("{s:o,s:o,s:b,s:b}", "steps", steps, "docs", docs, "kiosk", kiosk, "ticket",
-			  kiosk && kiosk_floor_served());
+	/* The ticket for the assisted zone, with the need recorded when the city names its procedure. */
+	const char *need = config_str(r->app->cfg, "kiosk.idcat_procedure");
+	const char *ticket = kiosk && kiosk_floor_served() ? "/kiosk/tiquet?zone=assisted" : "";
+	if (*ticket && need && *need)
+		ticket = arena_printf(r->arena, "%s&need=%s", ticket, str_url_encode(r->arena, need));
+	json_t *m = jpack("{s:o,s:o,s:b,s:s}", "steps", steps, "docs", docs, "kiosk", kiosk, "ticket", ticket);
 	http_reply_page(r, 200, "kiosk/idcat", m);
 }
 

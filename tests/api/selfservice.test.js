@@ -2,7 +2,8 @@
 // The self-service zone's HTTP interface: the facility finder (src/facilities/: API, page, map
 // settings, coordinators' pages, CSV imports with bad rows) and the kiosk (src/kiosk/: its
 // screens and who may see them, the call for help on the bus, the wipe, idCAT Mòbil help in three
-// languages, the ticket screens hidden without the office floor).
+// languages, the ticket and check-in screens exactly when the office floor is served, and with the
+// floor, the two calls of kiosk-floor.js's floorSeam as a kiosk account makes them).
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -11,6 +12,8 @@ const path = require('node:path');
 const L = require('./lib/server.js');
 
 const TILES = 'https://{s}.tiles.vilamar.example/{z}/{x}/{y}.png';
+// The office floor (src/floor) serves the kiosk's ticket and check-in screens.
+const FLOOR = L.hasCapability('floor');
 const srv = L.useServer({ env: { FINESTRETA_MAP_TILE_URL: TILES, FINESTRETA_MAP_ATTRIBUTION: 'Vilamar tiles', FINESTRETA_KIOSK_HELP_EVERY: '2' } });
 
 describe('facilities', () => {
@@ -151,8 +154,9 @@ describe('kiosk', () => {
 		assert.deepEqual(L.hrefs(page.text).filter((h) => h.startsWith('/kiosk/inici?')), ['/kiosk/inici?lang=ca', '/kiosk/inici?lang=es', '/kiosk/inici?lang=en']);
 		const menu = await srv.get('/kiosk/inici?lang=en', { jar: k.jar });
 		assert.equal(L.textOf(menu.text, 'h1'), 'What would you like to do?');
-		assert.ok(!L.hrefs(menu.text).includes('/kiosk/tiquet'), 'no ticket screen without the office floor');
-		for (const p of ['/kiosk/tiquet', '/kiosk/arribada']) assert.equal((await srv.get(p, { jar: k.jar })).status, 404, p);
+		const offered = ['/kiosk/tiquet', '/kiosk/arribada'].filter((p) => L.hrefs(menu.text).includes(p));
+		assert.deepEqual(offered, FLOOR ? ['/kiosk/tiquet', '/kiosk/arribada'] : [], 'ticket and check-in exactly with the office floor');
+		for (const p of ['/kiosk/tiquet', '/kiosk/arribada']) assert.equal((await srv.get(p, { jar: k.jar })).status, FLOOR ? 200 : 404, p);
 		// A citizen page shown on a kiosk wears its frame; the same page for anyone else does not.
 		assert.match((await srv.get('/padro', { jar: k.jar })).text, /action="\/kiosk\/help"/);
 		assert.doesNotMatch((await srv.get('/padro')).text, /kiosk/);
@@ -221,6 +225,11 @@ describe('kiosk', () => {
 			assert.match(r.text, /data-print/);
 		}
 		assert.ok(L.hrefs((await srv.get('/idcat')).text).includes('/cita'), 'at home: book an appointment to do it with staff');
+		const home = L.hrefs((await srv.get('/idcat')).text).filter((h) => h.startsWith('/kiosk/tiquet'));
+		assert.deepEqual(home, [], 'at home: no kiosk ticket');
+		const k = await srv.loginOk(L.DEMO_USERS.kiosk);
+		const onKiosk = L.hrefs((await srv.get('/idcat?lang=en', { jar: k.jar })).text).filter((h) => h.startsWith('/kiosk/tiquet'));
+		assert.deepEqual(onKiosk, FLOOR ? ['/kiosk/tiquet?zone=assisted'] : [], 'on a kiosk: a ticket for the assisted zone exactly with the floor');
 	});
 
 	it('the QR code of a ticket\'s page is drawn for the service\'s own links only', async () => {
@@ -233,4 +242,45 @@ describe('kiosk', () => {
 	});
 
 	it('SIGTERM: the server exits 0', () => srv.stop());
+});
+
+// The floorSeam of static/kiosk-floor.js: the two calls it makes, with the bodies the screens build.
+describe('kiosk with the office floor', { skip: !FLOOR && 'the office floor (src/floor) is not in this build' }, () => {
+	const fsrv = L.useServer({ env: { FINESTRETA_KIOSK_IDCAT_PROCEDURE: 'no-such-procedure' } });
+
+	it('the ticket screen: the office\'s zones but the welcome desk; a need only when it is an active procedure', async () => {
+		const k = await fsrv.loginOk(L.DEMO_USERS.kiosk);
+		const page = await fsrv.get('/kiosk/tiquet?zone=assisted&need=no-such-procedure', { jar: k.jar });
+		L.assertHtml(page, 200, 'ticket');
+		assert.match(page.text, /data-need=""/, 'an unknown need is not sent');
+		const kinds = [...page.text.matchAll(/name="zone" value="[^"]+" required data-kind="([a-z_]+)"/g)].map((m) => m[1]);
+		assert.ok(kinds.length > 0, 'zones offered');
+		assert.ok(!kinds.includes('welcome'), 'not the welcome desk');
+		const idcat = L.hrefs((await fsrv.get('/idcat', { jar: k.jar })).text).filter((h) => h.startsWith('/kiosk/tiquet'));
+		assert.deepEqual(idcat, ['/kiosk/tiquet?zone=assisted&need=no-such-procedure']);
+	});
+
+	it('takeTicket and checkIn: a kiosk account may issue a ticket and try a check-in at its office', async () => {
+		const k = await fsrv.loginOk(L.DEMO_USERS.kiosk);
+		const page = await fsrv.get('/kiosk/tiquet?lang=en', { jar: k.jar });
+		const office = /data-office="([^"]+)"/.exec(page.text)[1];
+		const zone = /name="zone" value="([^"]+)"/.exec(page.text)[1];
+		const headers = { 'X-CSRF-Token': L.csrfFrom(page.text), Accept: 'application/json' };
+		const body = { zone, age_band: '30_50', gender: 'woman', lang: 'en', autonomous: true, priority: false };
+		const t = await fsrv.request('POST', `/api/v1/offices/${office}/tickets`, { jar: k.jar, headers, body });
+		assert.equal(t.status, 201, t.text);
+		const ticket = t.json();
+		assert.ok(ticket.number, 'a number to show');
+		assert.equal(typeof ticket.ahead, 'number');
+		assert.equal(typeof ticket.estimated_wait_min, 'number');
+		assert.ok(ticket.live_url.startsWith(fsrv.base), ticket.live_url);
+		const qr = await fsrv.get(`/kiosk/qr.svg?u=${encodeURIComponent(ticket.live_url)}`, { jar: k.jar });
+		assert.equal(qr.status, 200, 'the live page\'s QR code is drawn');
+		assert.equal((await fsrv.get(new URL(ticket.live_url).pathname + new URL(ticket.live_url).search)).status, 200, 'the live page exists');
+		const c = await fsrv.request('POST', `/api/v1/offices/${office}/check-in`, { jar: k.jar, headers, body: { appointment: 'ZZZZZZZZ' } });
+		L.assertJsonError(c, 422, 'invalid');
+		assert.ok(c.json().fields.appointment, 'the appointment named as the field');
+	});
+
+	it('SIGTERM: the server exits 0', () => fsrv.stop());
 });

@@ -15,6 +15,7 @@ const zlib = require('node:zlib');
 const fs = require('node:fs');
 const B = require('./lib/browser.js');
 const { smsGateway } = require('../api/lib/sms.js');
+const { hasCapability } = require('../api/lib/server.js');
 
 const SMS_TOKEN = 'kiosk-sms';
 const VIEWS = [
@@ -145,7 +146,8 @@ for (const [vi, view] of VIEWS.entries()) {
 			assert.equal(new URL(page.url()).pathname, '/kiosk/inici');
 			assert.equal(await B.htmlLang(page), 'es');
 			const tasks = await page.locator('.kiosk-tasks a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-			assert.deepEqual(tasks, ['/padro', '/cita', '/equipaments', '/idcat'], 'no ticket screens without the office floor');
+			const floor = hasCapability('floor') ? ['/kiosk/tiquet', '/kiosk/arribada'] : [];
+			assert.deepEqual(tasks, [...floor, '/padro', '/cita', '/equipaments', '/idcat'], 'ticket and check-in exactly with the office floor');
 			assert.equal(await page.locator('a[href="/logout"], form[action="/logout"] button:visible').count(), 0, 'no way out of the kiosk');
 			assert.ok(await page.locator('.kiosk-bar a[href="/kiosk/wipe"]').isVisible(), '"start again" in view');
 			assert.ok(await page.locator('.kiosk-bar button.kiosk-help').isVisible(), '"call for help" in view');
