@@ -27,7 +27,7 @@ static json_t *zones(http_req_t *r, const char *office)
 {
 	json_t *a = json_array();
 	cat_office_t o;
-	if (!office || !*office || catalog_office_full(r->db, r->arena, office, &o))
+	if (!office || !*office || catalog_office_with_zones(r->db, r->arena, office, &o))
 		return a;
 	for (size_t i = 0; i < o.nzones; i++) {
 		const cat_zone_t *z = &o.zones[i];
