@@ -282,5 +282,33 @@ describe('kiosk with the office floor', { skip: !FLOOR && 'the office floor (src
 		assert.ok(c.json().fields.appointment, 'the appointment named as the field');
 	});
 
+	it('checkIn with the ID number: today\'s appointment at the kiosk\'s office becomes its ticket, once', async () => {
+		const admin = { Authorization: `Bearer ${await fsrv.token(L.DEMO_USERS.admin)}` };
+		const from = L.madridDate(2);
+		const q = `service=cita-serveis&channel=in_person&office=centre&from=${from}&to=${L.addDays(from, 20)}`;
+		const av = await fsrv.get(`/api/v1/availability?${q}`, { headers: admin });
+		assert.equal(av.status, 200, av.text);
+		const start = av.json().days[0].slots[0].start;
+		const who = L.people({ from: 83000, random: 10000 })();
+		const booked = await fsrv.request('POST', '/api/v1/appointments', { headers: admin, body: { service: 'cita-serveis', channel: 'in_person', office: 'centre', start, ...who } });
+		assert.equal(booked.status, 201, booked.text);
+		const code = booked.json().code;
+		// Moved to in three minutes from now (a fixture: today is not bookable at every hour).
+		const now = Math.floor(Date.now() / 1000);
+		L.sql(fsrv.db, `UPDATE appointments SET start_at = ${now + 180}, end_at = ${now + 780} WHERE code = '${code}'`);
+		const k = await fsrv.loginOk(L.DEMO_USERS.kiosk);
+		const page = await fsrv.get('/kiosk/arribada?lang=en', { jar: k.jar });
+		L.assertHtml(page, 200, 'check-in');
+		assert.match(page.text, /action="\/api\/v1\/offices\/centre\/check-in"/);
+		const headers = { 'X-CSRF-Token': L.csrfFrom(page.text), Accept: 'application/json' };
+		const r = await fsrv.request('POST', '/api/v1/offices/centre/check-in', { jar: k.jar, headers, body: { appointment: who.id_number } });
+		assert.equal(r.status, 201, r.text);
+		assert.ok(r.json().appointment_at, 'bound to the appointment\'s time');
+		assert.ok(r.json().live_url.startsWith(fsrv.base));
+		assert.equal(L.sql(fsrv.db, `SELECT status FROM appointments WHERE code = '${code}'`), 'checked_in');
+		const again = await fsrv.request('POST', '/api/v1/offices/centre/check-in', { jar: k.jar, headers, body: { appointment: code } });
+		L.assertJsonError(again, 409, 'bad_state');
+	});
+
 	it('SIGTERM: the server exits 0', () => fsrv.stop());
 });

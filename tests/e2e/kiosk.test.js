@@ -15,9 +15,11 @@ const zlib = require('node:zlib');
 const fs = require('node:fs');
 const B = require('./lib/browser.js');
 const { smsGateway } = require('../api/lib/sms.js');
-const { hasCapability } = require('../api/lib/server.js');
 
 const SMS_TOKEN = 'kiosk-sms';
+// The ticket and check-in screens need the office floor (src/floor) in the build.
+const FLOOR = B.hasCapability('floor');
+const NO_FLOOR = { skip: !FLOOR && 'the office floor (src/floor) is not in this build' };
 const VIEWS = [
 	{ name: 'portrait', viewport: { width: 1080, height: 1920 } },
 	{ name: 'landscape', viewport: { width: 1920, height: 1080 } },
@@ -128,6 +130,16 @@ async function screen(page, view, label) {
 	return n;
 }
 
+// The printer: counted instead of driven (Chromium prints silently in kiosk mode).
+async function countPrints(page) {
+	await page.addInitScript(() => {
+		window.__printed = 0;
+		window.print = () => {
+			window.__printed += 1;
+		};
+	});
+}
+
 async function tap(page, selector) {
 	await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator(selector).first().click()]);
 }
@@ -146,12 +158,63 @@ for (const [vi, view] of VIEWS.entries()) {
 			assert.equal(new URL(page.url()).pathname, '/kiosk/inici');
 			assert.equal(await B.htmlLang(page), 'es');
 			const tasks = await page.locator('.kiosk-tasks a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-			const floor = hasCapability('floor') ? ['/kiosk/tiquet', '/kiosk/arribada'] : [];
+			const floor = FLOOR ? ['/kiosk/tiquet', '/kiosk/arribada'] : [];
 			assert.deepEqual(tasks, [...floor, '/padro', '/cita', '/equipaments', '/idcat'], 'ticket and check-in exactly with the office floor');
 			assert.equal(await page.locator('a[href="/logout"], form[action="/logout"] button:visible').count(), 0, 'no way out of the kiosk');
 			assert.ok(await page.locator('.kiosk-bar a[href="/kiosk/wipe"]').isVisible(), '"start again" in view');
 			assert.ok(await page.locator('.kiosk-bar button.kiosk-help').isVisible(), '"call for help" in view');
 			measured[`${view.name}/menu`] = await screen(page, view, 'menu');
+		});
+
+		it('a ticket: the zone and a few questions; the number big with its live page\'s QR code, printed', NO_FLOOR, async () => {
+			const page = await kioskPage(view);
+			await countPrints(page);
+			await page.goto('/kiosk/inici?lang=en');
+			await tap(page, '.kiosk-tasks a[href="/kiosk/tiquet"]');
+			measured[`${view.name}/ticket`] = await screen(page, view, 'ticket');
+			const zone = page.locator('input[name="zone"]').first();
+			const zoneName = (await page.locator(`label[for="${await zone.getAttribute('id')}"]`).textContent()).trim();
+			await page.locator(`label[for="${await zone.getAttribute('id')}"]`).click();
+			await page.locator('label[for="ks-age-2"]').click();
+			await page.locator('label[for="ks-g-1"]').click();
+			await page.locator('[data-kiosk-ticket] button[type="submit"]').click();
+			await B.waitUntil(page, () => window.__printed === 1, null, 'the ticket goes to the printer once');
+			const number = (await page.locator('[data-kiosk-ticket-out] [data-number]').textContent()).trim();
+			assert.match(number, /^[A-Z]\d{3}$/);
+			assert.equal((await page.locator('[data-kiosk-ticket-out] [data-zone]').textContent()).trim(), zoneName, 'the zone by its name');
+			assert.ok(await page.locator('img[data-qr]').evaluate((el) => el.naturalWidth > 0), 'the QR code of its live page');
+			const row = B.sql(srv.db, `SELECT channel || '|' || age_band || '|' || gender || '|' || lang FROM floor_tickets WHERE number = '${number}' ORDER BY id DESC LIMIT 1`);
+			assert.equal(row, 'kiosk|30_50|woman|en');
+			assert.equal(new URL(page.url()).pathname, '/kiosk/tiquet', 'nothing of the ticket in the URL');
+			await screen(page, view, 'ticket-out');
+		});
+
+		it('check-in by ID number: the appointment becomes a ticket, printed', NO_FLOOR, async () => {
+			const admin = { Authorization: `Bearer ${await srv.token(B.DEMO_USERS.admin)}` };
+			const from = B.madridDate(2);
+			const av = await srv.get(`/api/v1/availability?service=cita-serveis&channel=in_person&office=centre&from=${from}&to=${B.addDays(from, 20)}`, { headers: admin });
+			assert.equal(av.status, 200, av.text);
+			const start = av.json().days[0].slots[vi].start;
+			const who = B.people({ from: 84000 + vi * 100, random: 50 })();
+			const booked = await srv.request('POST', '/api/v1/appointments', { headers: admin, body: { service: 'cita-serveis', channel: 'in_person', office: 'centre', start, ...who } });
+			assert.equal(booked.status, 201, booked.text);
+			const code = booked.json().code;
+			// Moved to in three minutes from now (a fixture: today is not bookable at every hour).
+			const now = Math.floor(Date.now() / 1000);
+			B.sql(srv.db, `UPDATE appointments SET start_at = ${now + 180}, end_at = ${now + 780} WHERE code = '${code}'`);
+			const page = await kioskPage(view);
+			await countPrints(page);
+			await page.goto('/kiosk/inici?lang=ca');
+			await tap(page, '.kiosk-tasks a[href="/kiosk/arribada"]');
+			measured[`${view.name}/checkin`] = await screen(page, view, 'checkin');
+			await page.fill('#ks-id', who.id_number.toLowerCase());
+			await page.locator('[data-kiosk-checkin] button[type="submit"]').click();
+			await B.waitUntil(page, () => window.__printed === 1, null, 'the ticket goes to the printer once');
+			const number = (await page.locator('[data-kiosk-ticket-out] [data-number]').textContent()).trim();
+			assert.match(number, /^[A-Z]\d{3}$/);
+			assert.equal(B.sql(srv.db, `SELECT status FROM appointments WHERE code = '${code}'`), 'checked_in');
+			assert.equal(new URL(page.url()).pathname, '/kiosk/arribada', 'nothing of the person in the URL');
+			await screen(page, view, 'checkin-out');
 		});
 
 		it('a padró certificate: ID, the SMS code, the kind, printed; nothing personal in the URL', async () => {
@@ -170,13 +233,7 @@ for (const [vi, view] of VIEWS.entries()) {
 			const code = /\b(\d{6})\b/.exec(sms.text)[1];
 			await page.fill('#pd-code', code);
 			await page.check('#pd-kind-c');
-			// The printer: counted instead of driven (Chromium prints silently in kiosk mode).
-			await page.addInitScript(() => {
-				window.__printed = 0;
-				window.print = () => {
-					window.__printed += 1;
-				};
-			});
+			await countPrints(page);
 			await tap(page, 'form[action="/padro/volant"] button[type="submit"]');
 			await B.waitUntil(page, () => window.__printed === 1, null, 'the certificate goes to the printer once');
 			assert.equal(new URL(page.url()).pathname, '/padro/volant', 'the certificate page is the POST\'s answer: no code in the URL');
