@@ -90,7 +90,7 @@ bool http_rate_ok(http_req_t *r, const char *bucket, int limit, int window, int 
 	if (limit <= 0)
 		return true;
 	pthread_once(&limiter_once, limiter_init);
-	const char *key = arena_printf(r->arena, "%s|%s", bucket, r->client_ip ? r->client_ip : "");
+	const char *key = arena_printf(r->arena, "%s|%s", bucket, r->client_key ? r->client_key : "");
 	int retry = 1;
 	if (ratelimit_hit(limiter, key, limit, window, (int64_t)time(NULL), &retry))
 		return true;

@@ -9,6 +9,9 @@
 
 void metrics_request(const char *route, const char *method, int status, double seconds);
 void metrics_sse_open(int delta);
+/* One connection or request refused or cut by the server's own limits; reason is a static
+ * string ("header_timeout", "connections_per_address", …), one of a fixed few. */
+void metrics_refused(const char *reason);
 int64_t metrics_sse_count(void);
 /* Appends the whole exposition; db_errors comes from the storage layer. 0, or ERR_TOO_BIG when out
  * is full (part was written). */

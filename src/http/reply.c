@@ -43,13 +43,19 @@ void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t
 	http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
 }
 
+const hdr_t srv_security_headers[] = {
+	{"Content-Security-Policy", CSP},
+	{"X-Content-Type-Options", "nosniff"},
+	{"Referrer-Policy", "same-origin"},
+	{"X-Frame-Options", "DENY"},
+	{"Permissions-Policy", "camera=(self), microphone=(self), geolocation=()"},
+	{0},
+};
+
 static void add_security_headers(struct MHD_Response *resp)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(self), microphone=(self), geolocation=()");
+	for (const hdr_t *h = srv_security_headers; h->name; h++)
+		MHD_add_response_header(resp, h->name, h->value);
 }
 
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype)
@@ -72,14 +78,55 @@ void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const cha
 	srv_release_db(x);
 }
 
+/* The whole answer as bytes on the socket, now (ctx_t.direct: a body still arriving cannot wait
+ * for libmicrohttpd). Takes data. */
+static void reply_direct(ctx_t *x, int status, const char *ctype, char *data, size_t len)
+{
+	http_req_t *r = &x->r;
+	buf_t m;
+	buf_init(&m, len + 16384);
+	const char *reason = MHD_get_reason_phrase_for((unsigned)status);
+	int rc = buf_printf(&m, "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: %zu\r\n", status,
+			    reason ? reason : "", len);
+	for (const hdr_t *h = srv_security_headers; !rc && h->name; h++)
+		rc = buf_printf(&m, "%s: %s\r\n", h->name, h->value);
+	if (!rc && ctype)
+		rc = buf_printf(&m, "Content-Type: %s\r\n", ctype);
+	for (size_t i = 0; !rc && i < x->nhdrs; i++)
+		rc = buf_printf(&m, "%s: %s\r\n", x->hdrs[i].name, x->hdrs[i].value);
+	if (!rc)
+		rc = buf_puts(&m, "\r\n");
+	if (!rc)
+		rc = buf_append(&m, data, len);
+	if (!rc && conn_answer_now(x->conn, m.data, m.len)) {
+		r->replied = true;
+		x->status = status;
+		x->resp_bytes = len;
+	}
+	buf_free(&m);
+	free(data);
+	srv_release_db(x);
+}
+
+/* Every buffered answer goes through here. Takes data (malloc'd). */
+static void reply_owned(http_req_t *r, int status, const char *ctype, char *data, size_t len)
+{
+	ctx_t *x = srv_ctx(r);
+	if (x->direct && !r->replied) {
+		reply_direct(x, status, ctype, data, len);
+		return;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	x->resp_bytes = len;
+	srv_set_response(x, status, resp, ctype);
+}
+
 void http_reply_bytes(http_req_t *r, int status, const char *ctype, const void *data, size_t len)
 {
-	void *copy = xmalloc(len ? len : 1);
+	char *copy = xmalloc(len ? len : 1);
 	if (len)
 		memcpy(copy, data, len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
-	srv_ctx(r)->resp_bytes = len;
-	srv_set_response(srv_ctx(r), status, resp, ctype);
+	reply_owned(r, status, ctype, copy, len);
 }
 
 void http_reply_text(http_req_t *r, int status, const char *ctype, const char *body, size_t len)
@@ -91,19 +138,14 @@ static void reply_buf(http_req_t *r, int status, const char *ctype, buf_t *b)
 {
 	size_t len;
 	char *data = buf_detach(b, &len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	srv_ctx(r)->resp_bytes = len;
-	srv_set_response(srv_ctx(r), status, resp, ctype);
+	reply_owned(r, status, ctype, data, len);
 }
 
 void http_reply_json(http_req_t *r, int status, json_t *body)
 {
 	char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(body);
-	size_t len = strlen(s);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
-	srv_ctx(r)->resp_bytes = len;
-	srv_set_response(srv_ctx(r), status, resp, "application/json; charset=utf-8");
+	reply_owned(r, status, "application/json; charset=utf-8", s, strlen(s));
 }
 
 void http_reply_redirect(http_req_t *r, const char *location)
