@@ -253,3 +253,11 @@ int auth_user_id_by_email(db_conn_t *c, const char *email, int64_t *id)
 	arena_free(a);
 	return rc;
 }
+
+const char *auth_city_name(db_conn_t *c, arena_t *a, const config_t *cfg)
+{
+	const char *v = NULL;
+	if (c && au_store_setting_get(c, a, "city.name", &v) == 0 && v && *v)
+		return v;
+	return config_str(cfg, "city.name");
+}

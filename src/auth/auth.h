@@ -11,6 +11,7 @@
 #define FIN_AUTH_H
 
 #include "base/arena.h"
+#include "base/config.h"
 #include "db/db.h"
 #include "http/http.h"
 
@@ -24,6 +25,10 @@ int auth_audit(http_req_t *r, const char *action, const char *target, const char
 
 /* Adds city_name (the admin's setting, else city.name) and logo_url when a logo exists. */
 void auth_branding(http_req_t *r, json_t *model);
+/* The city's name as an administrator set it on the settings page, else city.name from cfg: what
+ * every page and every message to citizens says. Read on c (within the caller's transaction, if
+ * any); a storage failure gives city.name. Arena a, or borrowed from cfg. c may be NULL. */
+const char *auth_city_name(db_conn_t *c, arena_t *a, const config_t *cfg);
 
 /* Role names as stored: "admin", "coordinator", ... 0 for an unknown name. */
 role_t auth_role_from_name(const char *name);

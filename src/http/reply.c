@@ -201,8 +201,21 @@ void http_reply_page(http_req_t *r, int status, const char *tpl, json_t *model)
 	reply_buf(r, status, "text/html; charset=utf-8", &out);
 }
 
+/* A 503 because storage failed says why in the log: the request's last storage error, at most
+ * once every few seconds (an outage fails every request). */
+static void log_unavailable(http_req_t *r)
+{
+	static log_limit_t lim;
+	ctx_t *x = srv_ctx(r);
+	const char *why = x->dbc ? db_errmsg(x->dbc) : "";
+	if (*why)
+		log_error_limited(&lim, 5, "%s %s: 503, storage: %s", x->method_name, r->path, why);
+}
+
 void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key, json_t *extra)
 {
+	if (status == 503)
+		log_unavailable(r);
 	const char *msg = http_t(r, msg_key);
 	if (r->api) {
 		json_t *b = jpack("{s:s,s:s}", "error", code, "message", msg);

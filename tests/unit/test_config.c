@@ -263,7 +263,14 @@ static void test_defaults(void **state)
 	assert_int_equal(config_int(c, "limits.max_body"), 1048576);
 	assert_int_equal(config_int(c, "limits.max_upload"), 10485760);
 	assert_int_equal(config_int(c, "limits.max_fields"), 200);
-	assert_int_equal(config_int(c, "limits.max_sse"), 10000);
+	assert_int_equal(config_int(c, "limits.max_sse"), 750);
+	assert_int_equal(config_int(c, "limits.max_sse_per_address"), 16);
+	assert_int_equal(config_int(c, "limits.max_url"), 8192);
+	assert_int_equal(config_int(c, "server.connections_per_address"), 64);
+	assert_int_equal(config_int(c, "server.header_timeout"), 10);
+	assert_int_equal(config_int(c, "server.body_timeout"), 60);
+	assert_string_equal(config_str(c, "metrics.allow"), "127.0.0.0/8 ::1");
+	assert_string_equal(config_str(c, "metrics.token"), "");
 	assert_int_equal(config_int(c, "session.ttl"), 28800);
 	assert_int_equal(config_int(c, "session.idle"), 3600);
 	assert_int_equal(config_int(c, "login.max_attempts"), 5);
