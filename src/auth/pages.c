@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "http/kit.h"
 #include "http/router.h"
 
@@ -355,7 +356,7 @@ static void users_post(http_req_t *r)
 	json_t *errs = json_array();
 	if (!email || !email_valid(email))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_email")));
-	if (!name || !*str_trim(arena_strdup(r->arena, name)))
+	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200 || !text_ok(name, TEXT_LINE))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_name")));
 	if (!role || !auth_role_from_name(role))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_role")));
@@ -446,7 +447,7 @@ static int settings_write(http_req_t *r, void *ud)
 static void settings_post(http_req_t *r)
 {
 	const char *name = http_form(r, "city_name");
-	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200) {
+	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200 || !text_ok(name, TEXT_LINE)) {
 		settings_page(r, 422, jpack("[s]", http_t(r, "err_invalid_name")), NULL);
 		return;
 	}

@@ -195,22 +195,27 @@ static int slots_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bk_can
 }
 
 /* Whether an existing slot at `at` is simply full for this actor (else it is not bookable: not
- * released, too soon, or not serving the procedure). */
-static bool full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at)
+ * released, too soon, or not serving the procedure), into *full. A storage failure is returned:
+ * it must not read as "not bookable". */
+static int full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bool *full)
 {
-	for (size_t i = 0; i < t->noffices; i++) {
+	*full = false;
+	for (size_t i = 0; i < t->noffices && !*full; i++) {
 		int64_t id;
-		if (bk_store_slot_at(ctx->c, t->offices[i].id, t->channel, at, &id))
+		int rc = bk_store_slot_at(ctx->c, t->offices[i].id, t->channel, at, &id);
+		if (rc == ERR_NOT_FOUND)
 			continue;
 		schedule_slot_t s;
-		if (schedule_slot_get(ctx->c, ctx->a, id, &s))
+		if (!rc)
+			rc = schedule_slot_get(ctx->c, ctx->a, id, &s);
+		if (rc == ERR_NOT_FOUND)
 			continue;
-		bool full = ctx->staff ? s.booked + s.staff_booked >= s.capacity + s.staff_capacity
-				       : s.booked >= s.capacity;
-		if (full)
-			return true;
+		if (rc)
+			return rc;
+		*full = ctx->staff ? s.booked + s.staff_booked >= s.capacity + s.staff_capacity
+				   : s.booked >= s.capacity;
 	}
-	return false;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- the seat */
@@ -272,7 +277,10 @@ int bk_find_slots(booking_ctx_t *ctx, const bk_target_t *t, const char *start, i
 		*nc = k;
 	}
 	if (*nc == 0) {
-		if (exists && full_at(ctx, t, at)) {
+		bool full = false;
+		if (exists && (rc = full_at(ctx, t, at, &full)) != 0)
+			return rc;
+		if (full) {
 			bk_err_set(err, "slot_full", "booking_err_slot_full");
 			return ERR_CONFLICT;
 		}
