@@ -55,7 +55,7 @@ const char *contact_email_normalise(arena_t *a, const char *in)
 		return NULL;
 	char *s = str_trim(arena_strdup(a, in));
 	size_t n = strlen(s);
-	if (n < 6 || n > CONTACT_EMAIL_MAX)
+	if (n < 5 || n > CONTACT_EMAIL_MAX) /* "a@b.c" */
 		return NULL;
 	const char *at = strchr(s, '@');
 	if (!at || at == s || strchr(at + 1, '@') || at - s > EMAIL_LOCAL_MAX)

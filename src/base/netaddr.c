@@ -124,7 +124,7 @@ static bool match_one(const ip_t *net, int bits, const void *ud)
 bool netaddr_list_has(const char *list, const char *addr)
 {
 	ip_t ip;
-	if (!addr || !ip_parse(addr, strlen(addr), &ip))
+	if (!addr || !ip_parse(addr, strlen(addr), &ip) || !netaddr_list_valid(list))
 		return false;
 	return walk(list, match_one, &ip) == 1;
 }

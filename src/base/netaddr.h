@@ -23,8 +23,8 @@ char *netaddr_key(const char *addr, char out[NETADDR_KEY_MAX]);
 /* Whether list is a valid list of networks: addresses or CIDR blocks (1.2.3.0/24, fd00::/8),
  * separated by spaces or commas; empty is valid (nothing matches). */
 bool netaddr_list_valid(const char *list);
-/* Whether addr (textual) is in one of the networks of list. False for anything that does not
- * parse. */
+/* Whether addr (textual) is in one of the networks of list. False for an address or a list that
+ * does not parse. */
 bool netaddr_list_has(const char *list, const char *addr);
 
 #endif
