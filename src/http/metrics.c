@@ -82,6 +82,16 @@ void metrics_sse_open(int delta)
 	atomic_fetch_add(&sse_open, delta);
 }
 
+bool metrics_sse_try_open(int64_t max)
+{
+	int_fast64_t n = atomic_load(&sse_open);
+	do {
+		if (max >= 0 && n >= max)
+			return false;
+	} while (!atomic_compare_exchange_weak(&sse_open, &n, n + 1));
+	return true;
+}
+
 int64_t metrics_sse_count(void)
 {
 	return atomic_load(&sse_open);

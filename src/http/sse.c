@@ -103,16 +103,17 @@ void http_reply_events(http_req_t *r, const char *topic)
 {
 	/* Streams live for hours: the caps keep a quarter of the connections, overall and per
 	 * address, for everything else (server.c lowers them to that). */
-	if (srv.max_sse >= 0 && metrics_sse_count() >= srv.max_sse) {
-		metrics_refused("streams");
-		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
-		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
-		return;
-	}
 	if (!gauge_take(srv_streams, r->client_key, srv.sse_per_address)) {
 		metrics_refused("streams_per_address");
 		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "30");
 		http_reply_error(r, 429, "too_many_streams", "err_too_many_streams", NULL);
+		return;
+	}
+	if (!metrics_sse_try_open(srv.max_sse)) {
+		gauge_give(srv_streams, r->client_key);
+		metrics_refused("streams");
+		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 		return;
 	}
 	stream_t *s = xcalloc(1, sizeof *s);
@@ -122,7 +123,6 @@ void http_reply_events(http_req_t *r, const char *topic)
 	(void)buf_puts(&s->q, "retry: 3000\n: connected\n\n"); /* the queue is empty */
 	s->conn = r->conn;
 	s->bus = r->app->bus;
-	metrics_sse_open(1);
 	s->sub = bus_subscribe(s->bus, topic, on_bus, s);
 	struct MHD_Response *resp =
 		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);

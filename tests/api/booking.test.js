@@ -45,27 +45,7 @@ const person = L.people({ from: 10000 });
 async function makeSlot({ capacity = 1, staffShare = 0, office = OFFICE } = {}) {
 	const date = days.shift();
 	assert.ok(date, 'an open day left for a rule');
-	const r = await srv.request('POST', `/schedule/offices/${office}/rules`, {
-		jar: coord.jar,
-		headers: FORM,
-		body: L.formBody({
-			_csrf: coord.csrf,
-			channel: 'in_person',
-			every_weeks: '1',
-			valid_from: date,
-			valid_to: date,
-			start: '08:30',
-			end: '08:45',
-			slot_min: '15',
-			capacity: String(capacity),
-			staff_share: String(staffShare),
-			horizon_days: '60',
-			min_notice_min: '0',
-			release_days: '',
-			release_time: '',
-			weekdays: String(weekday(date)),
-		}),
-	});
+	const r = await L.addRule(srv, coord, { office, date, capacity, staffShare });
 	assert.equal(r.status, 303, `rule for ${date}: ${r.status} ${r.text.slice(0, 500)}`);
 	const slot = await findSlot(date, '08:30', office);
 	assert.ok(slot, `a public slot at 08:30 on ${date}`);
@@ -473,16 +453,6 @@ describe('concurrency', () => {
 
 // ---------------------------------------------------------------- proof of work and rate limits
 
-function solve(ch) {
-	for (let n = 0; n <= ch.maxnumber; n++) {
-		if (crypto.createHash('sha256').update(ch.salt + n).digest('hex') === ch.challenge) {
-			const p = { algorithm: ch.algorithm, challenge: ch.challenge, number: n, salt: ch.salt, signature: ch.signature, took: 1 };
-			return Buffer.from(JSON.stringify(p)).toString('base64');
-		}
-	}
-	throw new Error('no solution');
-}
-
 describe('proof of work and rate limits (another node)', () => {
 	const KEY = 'a shared test key';
 	let b;
@@ -524,7 +494,7 @@ describe('proof of work and rate limits (another node)', () => {
 		let r = await post({});
 		assert.ok(L.assertJsonError(r, 422, 'invalid').fields.altcha);
 		const ch = (await b.get('/api/v1/pow/challenge')).json();
-		const payload = solve(ch);
+		const payload = L.solvePow(ch);
 		const wrong = JSON.parse(Buffer.from(payload, 'base64').toString());
 		wrong.number += 1;
 		r = await post({ altcha: Buffer.from(JSON.stringify(wrong)).toString('base64') });
