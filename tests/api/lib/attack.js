@@ -21,13 +21,15 @@ const { sleep } = require('./data.js');
 const ANSWER_MS = 3000;
 
 // From `from` (127.0.0.1 by default), GET each of paths in turn, one request at a time, every
-// `every` ms, until the returned stop() is called; stop() resolves to the statistics.
-function legit(srv, { paths = ['/', '/healthz', '/api/v1/services'], every = 100, from = '127.0.0.1' } = {}) {
+// `every` ms, until the returned stop() is called; stop() resolves to the statistics. The client
+// gives up by itself after `limit` ms, so that a test failing before stop() does not hang.
+function legit(srv, { paths = ['/', '/healthz', '/api/v1/services'], every = 100, from = '127.0.0.1', limit = 60000 } = {}) {
 	const times = [];
 	const bad = [];
 	let running = true;
+	const start = Date.now();
 	const loop = (async () => {
-		for (let i = 0; running; i++) {
+		for (let i = 0; running && Date.now() - start < limit; i++) {
 			const path = paths[i % paths.length];
 			const t0 = Date.now();
 			try {
