@@ -274,8 +274,9 @@ static void test_defaults(void **state)
 	assert_int_equal(config_int(c, "session.ttl"), 28800);
 	assert_int_equal(config_int(c, "session.idle"), 3600);
 	assert_int_equal(config_int(c, "login.max_attempts"), 5);
-	assert_int_equal(config_int(c, "login.window"), 900);
+	assert_int_equal(config_int(c, "login.window"), 86400);
 	assert_int_equal(config_int(c, "login.lockout"), 900);
+	assert_int_equal(config_int(c, "login.lockout_max"), 86400);
 	assert_int_equal(config_int(c, "login.max_attempts_per_ip"), 50);
 	assert_string_equal(config_str(c, "city.name"), "Ajuntament de Vilamar");
 	assert_int_equal(config_int(c, "events.heartbeat"), 15);
