@@ -6,6 +6,8 @@
 // cannot dodge them by writing its own X-Forwarded-For. Clients are distinct loopback addresses.
 const { describe, it, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const L = require('./lib/server.js');
 const A = require('./lib/attack.js');
 
@@ -109,6 +111,75 @@ describe('/healthz', () => {
 		await L.waitFor(async () => (await srv.get('/healthz')).status === 200, 5000, '/healthz is healthy again');
 	});
 });
+
+describe('names and mails', { concurrency: false }, () => {
+	const SERVICE = 'volant-individual';
+	const OFFICE = 'mar-blava';
+	const person = L.people({ from: 80000, random: 10000, email: 'salut' });
+	let staff;
+	let slots;
+	before(async () => {
+		await srv.ready();
+		staff = { Authorization: `Bearer ${await srv.token(L.DEMO_USERS.informer)}` };
+		const from = L.madridDate(2);
+		const av = await srv.get(`/api/v1/availability?service=${SERVICE}&channel=in_person&office=${OFFICE}&from=${from}&to=${L.addDays(from, 20)}`);
+		assert.equal(av.status, 200, av.text);
+		slots = av.json().days.flatMap((d) => d.slots).filter((x) => x.free >= 1);
+		assert.ok(slots.length >= 2, 'two free slots');
+	});
+	const book = (who, slot = slots[0]) =>
+		srv.request('POST', '/api/v1/appointments', { headers: staff, body: { service: SERVICE, channel: 'in_person', office: OFFICE, start: slot.start, ...who } });
+
+	it('a name with a direction override or a control character is refused, and nothing is stored', async () => {
+		for (const [what, name] of [
+			['right-to-left override', 'Anna \u202Eatsop'],
+			['isolate', 'Anna \u2066Puig\u2069'],
+			['escape', 'Anna\x1b[2J Puig'],
+			['newline', 'Anna\nPuig'],
+		]) {
+			const who = person({ name });
+			const j = L.assertJsonError(await book(who), 422, 'invalid', what);
+			assert.ok(j.fields && j.fields.name, `${what}: the name is the field at fault (${JSON.stringify(j.fields)})`);
+			assert.equal(L.sql(srv.db, `SELECT COUNT(*) FROM appointments WHERE email = '${who.email}'`), '0', `${what}: nothing stored`);
+		}
+		const r = await book(person({ name: 'Anna Puig i Ferrer' }));
+		assert.equal(r.status, 201, r.text);
+	});
+
+	it('mails carry the city name set on the admin page, not the configured one', async () => {
+		const admin = await srv.loginOk(L.DEMO_USERS.admin);
+		const city = `Ajuntament de Prova ${Date.now() % 100000}`;
+		const page = await srv.get('/admin/settings', { jar: admin.jar });
+		const mp = L.multipartBody({ city_name: city, _csrf: L.csrfFrom(page.text) });
+		const saved = await srv.request('POST', '/admin/settings', { jar: admin.jar, headers: { 'Content-Type': mp.contentType }, body: mp.body });
+		assert.equal(saved.status, 200, saved.text.slice(0, 300));
+		assert.equal(L.textOf(saved.text, 'title'), `Configuració · ${city}`, 'the settings page answers with the new name');
+		const who = person();
+		const b = await book(who, slots[1]);
+		assert.equal(b.status, 201, b.text);
+		const outbox = path.join(srv.tmpdir, 'outbox');
+		let mail;
+		await L.waitFor(
+			() => {
+				const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : [];
+				mail = files.map((f) => fs.readFileSync(path.join(outbox, f), 'utf8')).find((t) => t.includes(who.email));
+				return Boolean(mail);
+			},
+			30000,
+			`the confirmation to ${who.email} in the outbox`
+		);
+		const from = /^From: (.*)$/m.exec(mail)[1];
+		assert.ok(from.includes(city) || decodeMime(from).includes(city), `From: ${from}`);
+		assert.ok(!mail.includes(L.DEMO_CITY), 'the configured name appears nowhere');
+	});
+});
+
+// "=?UTF-8?B?…?=" / "=?UTF-8?Q?…?=" words of a header, decoded.
+function decodeMime(h) {
+	return h.replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_, enc, text) =>
+		enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (m, x) => String.fromCharCode(parseInt(x, 16))), 'latin1').toString('utf8')
+	);
+}
 
 describe('behind a proxy, limits count per forwarded address', () => {
 	let p;
