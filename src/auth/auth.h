@@ -29,6 +29,8 @@ void auth_branding(http_req_t *r, json_t *model);
  * every page and every message to citizens says. Read on c (within the caller's transaction, if
  * any); a storage failure gives city.name. Arena a, or borrowed from cfg. c may be NULL. */
 const char *auth_city_name(db_conn_t *c, arena_t *a, const config_t *cfg);
+/* The same, or a storage error (negative): for what must not go out under the wrong name. */
+int auth_city_name_get(db_conn_t *c, arena_t *a, const config_t *cfg, const char **out);
 
 /* Role names as stored: "admin", "coordinator", ... 0 for an unknown name. */
 role_t auth_role_from_name(const char *name);

@@ -102,10 +102,16 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	/* The city as the administrator named it on the settings page, unless the model says. */
 	json_t *model = json_copy(m->model ? m->model : json_null());
 	arena_t *a = arena_new();
-	if (json_is_object(model) && !json_object_get(model, "city_name"))
-		json_object_set_new(model, "city_name", json_string(auth_city_name(c, a, g_app->cfg)));
-	int rc = notify_compose(m->kind, lang, model, &subject, email ? &text : NULL, email ? &html : NULL,
-				sms ? &sms_text : NULL);
+	int rc = 0;
+	if (json_is_object(model) && !json_object_get(model, "city_name")) {
+		const char *city = NULL;
+		rc = auth_city_name_get(c, a, g_app->cfg, &city);
+		if (rc)
+			goto out;
+		json_object_set_new(model, "city_name", json_string(city));
+	}
+	rc = notify_compose(m->kind, lang, model, &subject, email ? &text : NULL, email ? &html : NULL,
+			    sms ? &sms_text : NULL);
 	if (rc)
 		goto out;
 	/* A change or a cancellation makes what is still waiting about the appointment stale: the
@@ -285,8 +291,13 @@ static int deliver_one(db_conn_t *c, int64_t id, int64_t now)
 		return rc == ERR_NOT_FOUND ? 0 : rc; /* withdrawn meanwhile */
 	}
 	char err[512] = "";
+	const char *city = NULL;
+	if (!str_eq(r.channel, "sms") && (rc = auth_city_name_get(c, a, g_app->cfg, &city)) != 0) {
+		arena_free(a);
+		return rc; /* a storage error: the message waits for the next round */
+	}
 	int sent = str_eq(r.channel, "sms") ? deliver_sms(&r, err, sizeof err)
-					    : deliver_email(&r, now, auth_city_name(c, a, g_app->cfg), err, sizeof err);
+					    : deliver_email(&r, now, city, err, sizeof err);
 	int64_t done = (int64_t)time(NULL);
 	if (sent == 0) {
 		rc = nt_outbox_mark_sent(c, id, done);

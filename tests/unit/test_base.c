@@ -168,17 +168,25 @@ static void text_check(void **state)
 		{"a\r\nb", false, true},
 		{"a\rb", false, false},
 		{"a\tb", false, true},
-		{"a\x1b[31mb", false, false},                  /* ESC */
-		{"a\x7f", false, false},                       /* DEL */
-		{"a\xc2\x85", false, false},                   /* U+0085 NEL */
-		{"a\xc2\x9b" "31m", false, false},             /* U+009B CSI */
-		{"gpj.\xe2\x80\xae" "exe", false, false},         /* U+202E RIGHT-TO-LEFT OVERRIDE */
-		{"a\xe2\x80\xaa", false, false},               /* U+202A */
-		{"a\xe2\x80\xac", false, false},               /* U+202C */
-		{"a\xe2\x81\xa6" "b\xe2\x81\xa9", false, false}, /* U+2066 … U+2069 isolates */
-		{"a\xe2\x81\xa8", false, false},               /* U+2068 */
-		{"a\xe2\x80\xa8" "b", false, true},            /* U+2028 LINE SEPARATOR */
-		{"\xc3", false, false},                        /* not UTF-8 */
+		{"a\x1b[31mb", false, false}, /* ESC */
+		{"a\x7f", false, false},      /* DEL */
+		{"a\xc2\x85", false, false},  /* U+0085 NEL */
+		{"a\xc2\x9b"
+		 "31m",
+		 false, false}, /* U+009B CSI */
+		{"gpj.\xe2\x80\xae"
+		 "exe",
+		 false, false},                  /* U+202E RIGHT-TO-LEFT OVERRIDE */
+		{"a\xe2\x80\xaa", false, false}, /* U+202A */
+		{"a\xe2\x80\xac", false, false}, /* U+202C */
+		{"a\xe2\x81\xa6"
+		 "b\xe2\x81\xa9",
+		 false, false},                  /* U+2066 … U+2069 isolates */
+		{"a\xe2\x81\xa8", false, false}, /* U+2068 */
+		{"a\xe2\x80\xa8"
+		 "b",
+		 false, true},          /* U+2028 LINE SEPARATOR */
+		{"\xc3", false, false}, /* not UTF-8 */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		if (text_ok(cases[i].in, TEXT_LINE) != cases[i].line)
@@ -208,9 +216,9 @@ static void contact_phones(void **state)
 		{"+33 6 12 34 56 78", "+33612345678"},
 		{"0033612345678", "+33612345678"},
 		{"+1 (212) 555-0100", "+12125550100"},
-		{"12345", NULL},           /* too short, no prefix */
-		{"6123456789", NULL},      /* ten digits, no prefix: a typing mistake */
-		{"+0612345678", NULL},     /* no country code starts with 0 */
+		{"12345", NULL},       /* too short, no prefix */
+		{"6123456789", NULL},  /* ten digits, no prefix: a typing mistake */
+		{"+0612345678", NULL}, /* no country code starts with 0 */
 		{"+123456789012345678", NULL},
 		{"612345678x", NULL},
 		{"612+345678", NULL},
@@ -221,7 +229,8 @@ static void contact_phones(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *got = contact_phone_normalise(a, cases[i].in, "34", 9);
 		if (cases[i].out ? !got || strcmp(got, cases[i].out) : got != NULL)
-			fail_msg("%s: got %s, want %s", cases[i].in, got ? got : "NULL", cases[i].out ? cases[i].out : "NULL");
+			fail_msg("%s: got %s, want %s", cases[i].in, got ? got : "NULL",
+				 cases[i].out ? cases[i].out : "NULL");
 	}
 	assert_null(contact_phone_normalise(a, NULL, "34", 9));
 	arena_free(a);
@@ -251,7 +260,8 @@ static void contact_emails(void **state)
 	};
 	arena_t *a = arena_new();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *addr = contact_email_normalise(a, cases[i].in), *id = contact_email_identity(a, cases[i].in);
+		const char *addr = contact_email_normalise(a, cases[i].in),
+			   *id = contact_email_identity(a, cases[i].in);
 		if (cases[i].addr ? !addr || strcmp(addr, cases[i].addr) : addr != NULL)
 			fail_msg("%s: address %s", cases[i].in, addr ? addr : "NULL");
 		if (cases[i].id ? !id || strcmp(id, cases[i].id) : id != NULL)
@@ -297,7 +307,9 @@ static void log_escaping(void **state)
 		{"back\\slash", "back\\\\slash"},
 		{"caf\xc3\xa9", "caf\xc3\xa9"},
 		{"\xff\xfe", "\\xff\\xfe"},
-		{"a\xc2\x9b" "b", "a\\u{009b}b"},
+		{"a\xc2\x9b"
+		 "b",
+		 "a\\u{009b}b"},
 		{"x\xe2\x80\xaey", "x\\u{202e}y"},
 		{"\x7f", "\\x7f"},
 	};
@@ -313,10 +325,18 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_caps), cmocka_unit_test(buf_html),   cmocka_unit_test(arena_basics),
-		cmocka_unit_test(str_ints), cmocka_unit_test(str_decode), cmocka_unit_test(str_utf8),
-		cmocka_unit_test(tokens),   cmocka_unit_test(text_check), cmocka_unit_test(contact_phones),
-		cmocka_unit_test(contact_emails), cmocka_unit_test(netaddr_keys_and_lists), cmocka_unit_test(log_escaping),
+		cmocka_unit_test(buf_caps),
+		cmocka_unit_test(buf_html),
+		cmocka_unit_test(arena_basics),
+		cmocka_unit_test(str_ints),
+		cmocka_unit_test(str_decode),
+		cmocka_unit_test(str_utf8),
+		cmocka_unit_test(tokens),
+		cmocka_unit_test(text_check),
+		cmocka_unit_test(contact_phones),
+		cmocka_unit_test(contact_emails),
+		cmocka_unit_test(netaddr_keys_and_lists),
+		cmocka_unit_test(log_escaping),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
