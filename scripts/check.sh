@@ -10,7 +10,8 @@
 #          build on SQLite
 #   deploy `make install` into a scratch folder and the installed binary at work
 #          (scripts/test-install.sh); deploy/nginx.conf in front of a server
-#          (scripts/test-nginx.sh). The Debian package is tested apart, as root, by
+#          (scripts/test-nginx.sh), deploy/haproxy.cfg likewise (scripts/test-haproxy.sh).
+#          The Debian package is tested apart, as root, by
 #          `make test-deb`: it installs on this machine.
 #   e2e    browser suite (Debian chromium)
 #   fuzz   short bounded libFuzzer runs
@@ -205,9 +206,10 @@ end_stage api $rc
 : >"$LOGDIR/deploy.log"
 begin_stage deploy
 rc=0
-need scripts/test-install.sh scripts/test-nginx.sh || rc=1
+need scripts/test-install.sh scripts/test-nginx.sh scripts/test-haproxy.sh || rc=1
 ((rc)) || step deploy install scripts/test-install.sh build || rc=1
 ((rc)) || step deploy nginx scripts/test-nginx.sh build || rc=1
+((rc)) || step deploy haproxy scripts/test-haproxy.sh build || rc=1
 end_stage deploy $rc
 
 : >"$LOGDIR/e2e.log"

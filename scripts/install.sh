@@ -2,7 +2,7 @@
 # `make install`: copies the binary and the data it reads into their places.
 #   BINDIR/finestreta
 #   DATADIR/finestreta/{templates,static,locale,migrations}   (server.root)
-#   DATADIR/finestreta/examples/{catalogue.json,holidays/,finestreta.ini.example,nginx.conf}
+#   DATADIR/finestreta/examples/{catalogue.json,holidays/,finestreta.ini.example,nginx.conf,haproxy.cfg}
 #   SYSCONFDIR/finestreta/finestreta.ini   (from the example; never overwritten)
 #   UNITDIR/finestreta.service             (deploy/finestreta.service with these paths)
 # Variables (from make): DESTDIR, PREFIX (default /usr), BINDIR, DATADIR, SYSCONFDIR (/etc),
@@ -34,7 +34,7 @@ for dir in templates static locale migrations; do
 		install -D -m 0644 "$f" "$DESTDIR$share/$f"
 	done < <(find "$dir" -type f -print0)
 done
-install -m 0644 deploy/demo/catalogue.json deploy/demo/facilities.csv deploy/demo/postcodes.csv deploy/finestreta.ini.example deploy/nginx.conf "$DESTDIR$share/examples/"
+install -m 0644 deploy/demo/catalogue.json deploy/demo/facilities.csv deploy/demo/postcodes.csv deploy/finestreta.ini.example deploy/nginx.conf deploy/haproxy.cfg "$DESTDIR$share/examples/"
 install -m 0644 deploy/holidays/*.csv "$DESTDIR$share/examples/holidays/"
 install -d "$DESTDIR$DOCDIR"
 install -m 0644 README.md docs/*.md "$DESTDIR$DOCDIR/"

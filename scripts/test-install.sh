@@ -33,7 +33,7 @@ share=$dest/usr/share/finestreta
 for f in usr/bin/finestreta usr/share/finestreta/templates/layout/base.html usr/share/finestreta/static/style.css \
 	usr/share/finestreta/locale/core/ca.po usr/share/finestreta/migrations/auth/001_foundation.sql \
 	usr/share/finestreta/examples/catalogue.json usr/share/finestreta/examples/holidays/catalonia-2027.csv \
-	usr/share/finestreta/examples/nginx.conf etc/finestreta/finestreta.ini usr/lib/systemd/system/finestreta.service \
+	usr/share/finestreta/examples/nginx.conf usr/share/finestreta/examples/haproxy.cfg etc/finestreta/finestreta.ini usr/lib/systemd/system/finestreta.service \
 	usr/share/doc/finestreta/operations.md; do
 	check "installed $f" test -e "$dest/$f"
 done

@@ -2,7 +2,8 @@
 # deploy/nginx.conf in front of a real server: the file as shipped, with only its ports, the
 # upstream port and the certificate paths changed (loopback ports, a self-signed certificate).
 # Checks HTTP → HTTPS, TLS with HTTP/2 and HSTS, the server's own headers through the proxy,
-# /metrics kept private, X-Forwarded-For from nginx (not from the client), and live events
+# /metrics kept private, X-Forwarded-For from nginx (not from the client), over-limit requests
+# (hundreds of query parameters, a sign-in burst) answered at once, and live events
 # arriving at once through the proxy. nginx is Debian's: the installed one, or else the
 # package's binary unpacked into build/tools (no daemon is installed or started).
 # Usage: scripts/test-nginx.sh [BUILD]. Ends with "nginx: N passed, N failed".
@@ -116,6 +117,14 @@ check "X-Forwarded-For from nginx, not from the client" \
 cookie=$("${C[@]}" -D - -o /dev/null "$U/login?lang=en" | grep -i '^set-cookie:' | head -n 1)
 check "cookies are Secure behind TLS" grep -qi 'secure' <<<"$cookie"
 
+# Over-limit requests through nginx: 600 query parameters are answered 414 (by Finestreta), and
+# a burst of sign-ins from one address is cut by nginx's zone (429) before any password is hashed.
+q=$(python3 -c 'print("&".join(f"a{i}={i}" for i in range(600)))')
+m=$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/?$q")
+check "600 query parameters through nginx: 414 ($m)" test "$m" = 414
+codes=$(for i in $(seq 1 16); do "${C[@]}" -o /dev/null -w '%{http_code} ' -d 'email=a@b.c&password=x' "$U/login"; done)
+check "a sign-in burst from one address is cut by nginx ($codes)" bash -c '[[ "$1" == *429* ]] && [[ "${1%%429*}" != "" ]]' _ "$codes"
+
 # Live events: a subscriber through nginx gets a published event at once (no buffering).
 tok=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$tmp/f.db" 2>/dev/null | tail -n 1)
 "${C[@]}" -N --max-time 20 "$U/events?topic=public.nginx" >"$tmp/events.txt" 2>/dev/null &
@@ -128,5 +137,5 @@ sleep 1.5
 check "heartbeats arrive through nginx" grep -q ': ping' "$tmp/events.txt"
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
-if ((fail)); then tail -20 "$tmp/logs/error.log" "$tmp/logs/app.log" >&2; fi
+if ((fail)); then tail -n 20 "$tmp/logs/error.log" "$tmp/logs/app.log" >&2; fi
 finish

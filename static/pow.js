@@ -183,6 +183,7 @@ if (inWorker) {
 		let running = null; // the promise of the search under way
 		let expires = 0;
 		let submitWhenDone = false;
+		let submitter = null; // the button that sent the form (a time on the times page)
 
 		function run() {
 			field.value = '';
@@ -208,7 +209,9 @@ if (inWorker) {
 						say('verified');
 						if (submitWhenDone) {
 							submitWhenDone = false;
-							if (form.requestSubmit) form.requestSubmit();
+							const by = submitter;
+							submitter = null;
+							if (form.requestSubmit) form.requestSubmit(by || undefined);
 							else form.submit();
 						}
 					})
@@ -230,6 +233,7 @@ if (inWorker) {
 			if (field.value && !stale) return;
 			ev.preventDefault();
 			submitWhenDone = true;
+			submitter = ev.submitter && ev.submitter.form === form ? ev.submitter : null;
 			if (!running) run();
 			say('wait');
 		});

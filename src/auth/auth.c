@@ -315,3 +315,19 @@ int auth_user_id_by_email(db_conn_t *c, const char *email, int64_t *id)
 	arena_free(a);
 	return rc;
 }
+
+int auth_city_name_get(db_conn_t *c, arena_t *a, const config_t *cfg, const char **out)
+{
+	const char *v = NULL;
+	int rc = c ? au_store_setting_get(c, a, "city.name", &v) : ERR_NOT_FOUND;
+	if (rc && rc != ERR_NOT_FOUND)
+		return rc;
+	*out = rc == 0 && v && *v ? v : config_str(cfg, "city.name");
+	return 0;
+}
+
+const char *auth_city_name(db_conn_t *c, arena_t *a, const config_t *cfg)
+{
+	const char *v = NULL;
+	return auth_city_name_get(c, a, cfg, &v) == 0 ? v : config_str(cfg, "city.name");
+}

@@ -11,6 +11,7 @@
 #define FIN_AUTH_H
 
 #include "base/arena.h"
+#include "base/config.h"
 #include "db/db.h"
 #include "http/http.h"
 
@@ -29,6 +30,12 @@ int auth_audit_as(db_conn_t *c, int64_t at, const char *actor, const char *actio
 
 /* Adds city_name (the admin's setting, else city.name) and logo_url when a logo exists. */
 void auth_branding(http_req_t *r, json_t *model);
+/* The city's name as an administrator set it on the settings page, else city.name from cfg: what
+ * every page and every message to citizens says. Read on c (within the caller's transaction, if
+ * any); a storage failure gives city.name. Arena a, or borrowed from cfg. c may be NULL. */
+const char *auth_city_name(db_conn_t *c, arena_t *a, const config_t *cfg);
+/* The same, or a storage error (negative): for what must not go out under the wrong name. */
+int auth_city_name_get(db_conn_t *c, arena_t *a, const config_t *cfg, const char **out);
 
 /* The city's logo as uploaded in the settings: *data (new, free()), *len and *ctype (new,
  * "image/png" or "image/jpeg"). ERR_NOT_FOUND when there is none, or a storage error. For

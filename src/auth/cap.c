@@ -17,12 +17,17 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("session", "idle", "3600", 60, 2592000,
 		       "Seconds without activity after which a staff session ends."),
 	CONFIG_KEY_INT("login", "max_attempts", "5", 1, 1000,
-		       "Failed sign-ins for one account within the window before it is locked."),
-	CONFIG_KEY_INT("login", "window", "900", 1, 86400, "Seconds over which failed sign-ins are counted."),
+		       "Failed sign-ins for one account from one client address before that account is locked\n"
+		       "for that address (others, and the right password from elsewhere, still get in)."),
+	CONFIG_KEY_INT("login", "window", "86400", 60, 604800,
+		       "Seconds failed sign-ins are remembered (since the account's last success from the\n"
+		       "address)."),
 	CONFIG_KEY_INT("login", "lockout", "900", 1, 86400,
-		       "Seconds an account (or address) stays locked after too many failed sign-ins."),
+		       "Seconds of the first lock; each further failure doubles it, up to lockout_max."),
+	CONFIG_KEY_INT("login", "lockout_max", "86400", 1, 604800, "Longest lock, in seconds."),
 	CONFIG_KEY_INT("login", "max_attempts_per_ip", "50", 1, 100000,
-		       "Failed sign-ins from one client address within the window before it is locked."),
+		       "Failed sign-ins from one client address, for any accounts, before the address is\n"
+		       "locked (with the same growing waits)."),
 	{0},
 };
 

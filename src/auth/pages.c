@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "http/kit.h"
 #include "http/router.h"
 
@@ -83,9 +84,10 @@ static void login_get(http_req_t *r)
 	login_page(r, 200, NULL, NULL);
 }
 
-/* A successful sign-in: the attempt that resets the count and the session, together. */
+/* A successful sign-in: its attempt marked as one (which resets the count of the account from this
+ * address) and the session, together. */
 typedef struct {
-	int64_t user_id, now, ttl;
+	int64_t user_id, now, ttl, attempt;
 	const char *email;
 	char token[RAND_TOKEN_HEX_LEN];
 } session_t;
@@ -96,8 +98,76 @@ static int session_open(http_req_t *r, void *ud)
 	char hash[RAND_TOKEN_HEX_LEN], csrf[RAND_TOKEN_HEX_LEN];
 	rand_token_hash(x->token, hash);
 	rand_token_hex(csrf);
-	int rc = au_store_attempt_add(r->db, x->email, r->client_ip, x->now, 1);
+	int rc = au_store_attempt_ok(r->db, x->attempt);
 	return rc ? rc : au_store_session_insert(r->db, hash, x->user_id, csrf, x->now, x->now + x->ttl, r->client_ip);
+}
+
+/* The lock-out: past `max` failures, a wait of login.lockout seconds after the latest one,
+ * doubled for each failure beyond, up to login.lockout_max. Returns the end of the wait (0: none). */
+static int64_t locked_until(const config_t *cfg, int64_t failures, int64_t max, int64_t last)
+{
+	if (failures < max)
+		return 0;
+	int64_t wait = config_int(cfg, "login.lockout"), most = config_int(cfg, "login.lockout_max");
+	for (int64_t k = max; k < failures && wait < most; k++)
+		wait *= 2;
+	return last + (wait < most ? wait : most);
+}
+
+/* Checks whether this account may be tried from this address now and, when it may, counts the
+ * attempt, both in one transaction (the guard rows make concurrent attempts take turns): so that
+ * concurrent wrong passwords get no more tries than the limit. Locks are per account and address
+ * (so a stranger's guesses lock nobody else out) and per address (so one address cannot try many
+ * accounts). */
+typedef struct {
+	const char *email;
+	int64_t now, attempt, until;
+} attempt_t;
+
+static int attempt_begin(http_req_t *r, void *ud)
+{
+	attempt_t *x = ud;
+	const config_t *cfg = r->app->cfg;
+	au_failures_t f;
+	int rc = au_store_login_guard(r->db, x->email, r->client_key, x->now);
+	if (!rc)
+		rc = au_store_attempt_failures(r->db, x->email, r->client_key, x->now - config_int(cfg, "login.window"),
+					       &f);
+	if (rc)
+		return rc;
+	int64_t a = locked_until(cfg, f.pair, config_int(cfg, "login.max_attempts"), f.pair_last);
+	int64_t b = locked_until(cfg, f.addr, config_int(cfg, "login.max_attempts_per_ip"), f.addr_last);
+	x->until = a > b ? a : b;
+	if (x->until > x->now)
+		return 0; /* nothing counted: a refused attempt checks no password */
+	x->until = 0;
+	return au_store_attempt_add(r->db, x->email, r->client_key, x->now, &x->attempt);
+}
+
+static void login_locked(http_req_t *r, int64_t wait, const char *email_in)
+{
+	char secs[32], mins[32];
+	snprintf(secs, sizeof secs, "%lld", (long long)wait);
+	snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59) / 60));
+	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	login_page(r, 429, http_tv(r, "login_locked", (const char *const[]){"minutes", mins, NULL}), email_in);
+}
+
+/* Whether password is the account's; an unknown account spends the same time, so that timing does
+ * not reveal which exist. *row is the account when it is. ERR_UNAVAILABLE on storage failure. */
+static int password_ok(db_conn_t *c, arena_t *a, const char *email, const char *password, au_row_t *row)
+{
+	int rc = au_store_user_by_email(c, a, email, row);
+	if (rc && rc != ERR_NOT_FOUND)
+		return ERR_UNAVAILABLE;
+	if (rc == 0)
+		return crypto_pwhash_str_verify(row->password_hash, password, strlen(password)) == 0 ? 1 : 0;
+	static char dummy[AUTH_HASH_LEN];
+	if (!dummy[0])
+		auth_hash_password("not-a-real-password", dummy);
+	int spent = crypto_pwhash_str_verify(dummy, password, strlen(password));
+	(void)spent;
+	return 0;
 }
 
 static void login_post(http_req_t *r)
@@ -108,54 +178,36 @@ static void login_post(http_req_t *r)
 		login_page(r, 400, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	db_conn_t *c = r->db;
 	config_t *cfg = r->app->cfg;
-	const char *email = lower_dup(r->arena, email_in);
-	int64_t now = now_s();
-	int64_t window = config_int(cfg, "login.window"), lockout = config_int(cfg, "login.lockout");
-	int64_t by_email = 0, by_ip = 0, last = 0;
-	int64_t since = now - (window > lockout ? window : lockout);
-	if (au_store_attempt_failures(c, email, r->client_ip, since, &by_email, &by_ip, &last)) {
-		http_reply_unavailable(r);
+	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
+	int rc = http_tx(r, attempt_begin, &at, NULL, NULL, NULL);
+	if (rc) {
+		if (rc != HTTP_TX_ANSWERED)
+			http_reply_unavailable(r);
 		return;
 	}
-	if ((by_email >= config_int(cfg, "login.max_attempts") ||
-	     by_ip >= config_int(cfg, "login.max_attempts_per_ip")) &&
-	    last + lockout > now) {
-		int64_t wait = last + lockout - now;
-		char secs[32], mins[32];
-		snprintf(secs, sizeof secs, "%lld", (long long)wait);
-		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59) / 60));
-		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-		login_page(r, 429, http_tv(r, "login_locked", (const char *const[]){"minutes", mins, NULL}), email_in);
+	if (at.until) {
+		static log_limit_t lim;
+		log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at.email, r->client_ip,
+				  (long long)(at.until - at.now));
+		login_locked(r, at.until - at.now, email_in);
 		return;
 	}
-
 	au_row_t row;
-	int rc = au_store_user_by_email(c, r->arena, email, &row);
-	if (rc && rc != ERR_NOT_FOUND) {
+	int ok = password_ok(r->db, r->arena, at.email, password, &row);
+	if (ok < 0) {
 		http_reply_unavailable(r);
 		return;
-	}
-	bool ok;
-	if (rc == 0) {
-		ok = crypto_pwhash_str_verify(row.password_hash, password, strlen(password)) == 0;
-	} else {
-		/* Spend the same time on unknown accounts, so timing does not reveal which exist. */
-		static char dummy[AUTH_HASH_LEN];
-		if (!dummy[0])
-			auth_hash_password("not-a-real-password", dummy);
-		int spent = crypto_pwhash_str_verify(dummy, password, strlen(password));
-		(void)spent;
-		ok = false;
 	}
 	if (!ok) {
-		if (au_store_attempt_add(c, email, r->client_ip, now, 0))
-			log_warn("login: could not count a failed sign-in for %s", email);
 		login_page(r, 401, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	session_t x = {.user_id = row.id, .email = email, .now = now, .ttl = config_int(cfg, "session.ttl")};
+	session_t x = {.user_id = row.id,
+		       .email = at.email,
+		       .now = at.now,
+		       .ttl = config_int(cfg, "session.ttl"),
+		       .attempt = at.attempt};
 	rand_token_hex(x.token);
 	if (!http_tx_ok(r, session_open, &x))
 		return;
@@ -304,7 +356,7 @@ static void users_post(http_req_t *r)
 	json_t *errs = json_array();
 	if (!email || !email_valid(email))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_email")));
-	if (!name || !*str_trim(arena_strdup(r->arena, name)))
+	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200 || !text_ok(name, TEXT_LINE))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_name")));
 	if (!role || !auth_role_from_name(role))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_role")));
@@ -339,11 +391,7 @@ static void users_post(http_req_t *r)
 
 static const char *city_name(http_req_t *r)
 {
-	const char *v = NULL;
-	db_conn_t *c = http_db(r);
-	if (c && au_store_setting_get(c, r->arena, "city.name", &v) == 0)
-		return v;
-	return config_str(r->app->cfg, "city.name");
+	return auth_city_name(http_db(r), r->arena, r->app->cfg);
 }
 
 void auth_branding(http_req_t *r, json_t *model)
@@ -399,7 +447,7 @@ static int settings_write(http_req_t *r, void *ud)
 static void settings_post(http_req_t *r)
 {
 	const char *name = http_form(r, "city_name");
-	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200) {
+	if (!name || !*str_trim(arena_strdup(r->arena, name)) || strlen(name) > 200 || !text_ok(name, TEXT_LINE)) {
 		settings_page(r, 422, jpack("[s]", http_t(r, "err_invalid_name")), NULL);
 		return;
 	}

@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int au_store_user_insert(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
@@ -143,35 +144,58 @@ int au_store_token_touch(db_conn_t *c, const char *token_hash, int64_t now)
 	return n < 0 ? (int)n : 0;
 }
 
-int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok)
+int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(now), DB_INT(ok)};
-	int64_t n = db_exec(c, "INSERT INTO login_attempts (email, ip, at, ok) VALUES ($1, $2, $3, $4)", p, 4);
-	return n < 0 ? (int)n : 0;
+	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(now)};
+	return db_query_int(c, "INSERT INTO login_attempts (email, ip, at, ok) VALUES ($1, $2, $3, 0) RETURNING id", p,
+			    3, id);
 }
 
-int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since, int64_t *by_email,
-			      int64_t *by_ip, int64_t *last)
+int au_store_attempt_ok(db_conn_t *c, int64_t id)
+{
+	db_param_t p[] = {DB_INT(id)};
+	return db_exec_one(c, "UPDATE login_attempts SET ok = 1 WHERE id = $1", p, 1);
+}
+
+int au_store_login_guard(db_conn_t *c, const char *email, const char *ip, int64_t now)
+{
+	/* Every attempt takes the address's row, then the pair's: two attempts never wait on each
+	 * other in opposite orders. */
+	char addr[128], pair[400];
+	snprintf(addr, sizeof addr, "addr:%s", ip);
+	snprintf(pair, sizeof pair, "pair:%s|%s", email, ip);
+	const char *keys[2] = {addr, pair};
+	for (int i = 0; i < 2; i++) {
+		db_param_t p[] = {DB_TEXT(keys[i]), DB_INT(now)};
+		int64_t n = db_exec(c,
+				    "INSERT INTO login_guard (k, at) VALUES ($1, $2) "
+				    "ON CONFLICT (k) DO UPDATE SET at = excluded.at",
+				    p, 2);
+		if (n < 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since, au_failures_t *out)
 {
 	db_param_t p[] = {DB_TEXT(email), DB_TEXT(ip), DB_INT(since)};
-	int64_t v[3];
+	int64_t v[4];
 	int rc = db_query_ints(
 		c,
 		"SELECT "
-		" (SELECT COUNT(*) FROM login_attempts f WHERE f.email = $1 AND f.ok = 0 AND f.at >= $3"
-		"   AND f.at >= COALESCE((SELECT MAX(s.at) FROM login_attempts s WHERE s.email = $1 AND s.ok "
-		"= 1), 0)),"
+		" (SELECT COUNT(*) FROM login_attempts f WHERE f.email = $1 AND f.ip = $2 AND f.ok = 0 AND f.at >= $3"
+		"   AND f.at >= COALESCE((SELECT MAX(s.at) FROM login_attempts s WHERE s.email = $1 AND s.ip = $2 "
+		"AND s.ok = 1), 0)),"
+		" (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE f.email = $1 AND f.ip = $2 AND f.ok = 0 "
+		"AND f.at >= $3),"
 		" (SELECT COUNT(*) FROM login_attempts f WHERE f.ip = $2 AND f.ok = 0 AND f.at >= $3),"
-		" (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE (f.email = $1 OR f.ip = $2) AND "
-		"f.ok = 0 AND f.at >= $3)",
-		p, 3, v, 3);
+		" (SELECT COALESCE(MAX(at), 0) FROM login_attempts f WHERE f.ip = $2 AND f.ok = 0 AND f.at >= $3)",
+		p, 3, v, 4);
 	if (rc == ERR_NOT_FOUND)
 		rc = ERR_DB; /* one row of aggregates, always */
-	if (rc == 0) {
-		*by_email = v[0];
-		*by_ip = v[1];
-		*last = v[2];
-	}
+	if (rc == 0)
+		*out = (au_failures_t){v[0], v[1], v[2], v[3]};
 	return rc;
 }
 
@@ -272,5 +296,8 @@ int au_store_purge(db_conn_t *c, int64_t now, int64_t attempts_before)
 		return (int)n;
 	db_param_t p2[] = {DB_INT(attempts_before)};
 	n = db_exec(c, "DELETE FROM login_attempts WHERE at < $1", p2, 1);
+	if (n < 0)
+		return (int)n;
+	n = db_exec(c, "DELETE FROM login_guard WHERE at < $1", p2, 1);
 	return n < 0 ? (int)n : 0;
 }

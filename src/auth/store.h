@@ -33,11 +33,20 @@ int au_store_token_insert(db_conn_t *c, const char *token_hash, int64_t user_id,
 int au_store_token_get(db_conn_t *c, arena_t *a, const char *token_hash, au_row_t *out);
 int au_store_token_touch(db_conn_t *c, const char *token_hash, int64_t now);
 
-int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int ok);
-/* Failures for email (or ip) since `since` and after the last success of that email; the time of
- * the latest counted failure goes to *last. */
-int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since, int64_t *by_email,
-			      int64_t *by_ip, int64_t *last);
+/* A sign-in attempt, counted as failed until au_store_attempt_ok says otherwise: an attempt is
+ * counted before its password is checked, so that concurrent guesses cannot outrun the count.
+ * ip is the client's key (http_req_t.client_key). *id: the attempt. */
+int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int64_t *id);
+int au_store_attempt_ok(db_conn_t *c, int64_t id);
+/* Inside the transaction that checks and counts: takes the rows of the account+address and of the
+ * address (login_guard), so that concurrent attempts from them take turns. */
+int au_store_login_guard(db_conn_t *c, const char *email, const char *ip, int64_t now);
+/* Failures since `since`: of the account from the address (after its last success from there),
+ * and of the address for any account, each with the time of its latest. */
+typedef struct {
+	int64_t pair, pair_last, addr, addr_last;
+} au_failures_t;
+int au_store_attempt_failures(db_conn_t *c, const char *email, const char *ip, int64_t since, au_failures_t *out);
 
 int au_store_audit_add(db_conn_t *c, int64_t now, int64_t user_id, const char *actor, const char *action,
 		       const char *target, const char *detail, const char *ip);

@@ -4,6 +4,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/netaddr.h"
 #include "base/str.h"
 
 #include <arpa/inet.h>
@@ -23,9 +24,15 @@
 enum level { L_DEFAULT, L_FILE, L_ENV, L_FLAG };
 
 static bool check_listen(const char *v);
+static bool check_networks(const char *v)
+{
+	return netaddr_list_valid(v);
+}
+
 static bool check_db_url(const char *v);
 static bool check_languages(const char *v);
 static bool check_fallback(const char *v);
+static bool check_networks(const char *v);
 
 #define STR CONFIG_KEY_STR
 #define INT CONFIG_KEY_INT
@@ -41,8 +48,18 @@ static const config_key_t core_keys[] = {
 	INT("server", "threads", "0", 0, 256, "Worker threads that serve requests; 0 starts one per CPU core."),
 	INT("server", "connection_limit", "1000", 1, 100000,
 	    "Most connections open at once, live event streams (SSE) included."),
+	INT("server", "connections_per_address", "64", 1, 100000,
+	    "Most connections open at once from one client address (an IPv6 /64); more are\n"
+	    "refused. Behind a proxy (trust_proxy), most requests in progress at once per\n"
+	    "forwarded address (503 past it)."),
 	INT("server", "connection_timeout", "30", 1, 3600,
 	    "Seconds an idle connection is kept open before it is closed."),
+	INT("server", "header_timeout", "10", 1, 300,
+	    "Seconds a client has to send a request's line and headers, counted from its first byte\n"
+	    "(or from the previous answer on a kept-alive connection), however it trickles them;\n"
+	    "then 408 and the connection is closed."),
+	INT("server", "body_timeout", "60", 1, 3600,
+	    "Seconds a client has to send a request's body once its headers are in; then 408."),
 	STR("server", "root", "", NULL, "a directory",
 	    "Directory that holds templates/, static/, locale/ and migrations/; empty: the ones\n"
 	    "installed with the binary (BINDIR/../share/finestreta, or the source tree it was\n"
@@ -67,9 +84,16 @@ static const config_key_t core_keys[] = {
 	INT("limits", "max_upload", "10485760", 1024, 1073741824,
 	    "Largest upload in bytes (documents sent with multipart/form-data)."),
 	INT("limits", "max_fields", "200", 1, 10000, "Most fields in one form, query string or upload."),
-	INT("limits", "max_sse", "10000", 0, 1000000,
+	INT("limits", "max_url", "8192", 256, 16384,
+	    "Longest request target (path and query) in bytes; a longer one, or one with more than\n"
+	    "max_fields query parameters, is answered 414 at once."),
+	INT("limits", "max_sse", "750", 0, 1000000,
 	    "Most live event streams (call displays, queue pages, chats) open at once; 0 turns\n"
-	    "live updates off."),
+	    "live updates off. At most three quarters of server.connection_limit are used, so that\n"
+	    "pages are still served when the streams are at their cap."),
+	INT("limits", "max_sse_per_address", "16", 1, 100000,
+	    "Most live event streams open at once from one client address (429 past it); at most\n"
+	    "three quarters of server.connections_per_address are used."),
 	STR("city", "name", "Ajuntament de Vilamar", config_check_nonempty, "a name",
 	    "Name of the city hall, shown on every page until an administrator changes it."),
 	STR("i18n", "languages", "ca,es,en", check_languages,
@@ -83,6 +107,13 @@ static const config_key_t core_keys[] = {
 	INT("events", "heartbeat", "15", 1, 300,
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
 	BOOL("log", "access", "true", "Write one line per request to the log."),
+	STR("metrics", "allow", "127.0.0.0/8 ::1", check_networks,
+	    "addresses or CIDR blocks, separated by spaces or commas",
+	    "Client addresses that may read /metrics (behind a proxy, the forwarded address);\n"
+	    "empty: none, only the token."),
+	STR("metrics", "token", "", NULL, NULL,
+	    "A secret that also opens /metrics as Authorization: Bearer TOKEN (a scraper from\n"
+	    "elsewhere); empty: none. Give it in the environment rather than the file."),
 	INT("jobs", "interval", "10", 1, 3600,
 	    "Seconds between rounds of the background jobs (holds, seat returns, no-shows, mail)."),
 };

@@ -104,3 +104,39 @@ const char *text_cut(arena_t *a, const char *s, size_t max)
 	memcpy(o + bytes, "\xE2\x80\xA6", 4); /* "…" and its NUL */
 	return o;
 }
+
+/* ---------------------------------------------------------------- the check (text_ok) */
+
+static bool refused(uint32_t cp, uint32_t next, int kind)
+{
+	if (cp == '\n' || cp == '\t')
+		return kind != TEXT_MULTILINE;
+	if (cp == '\r') /* only as the first half of CRLF */
+		return kind != TEXT_MULTILINE || next != '\n';
+	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+		return true;
+	if (cp == 0x2028 || cp == 0x2029)
+		return kind != TEXT_MULTILINE;
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool text_ok_n(const char *str, size_t n, int kind)
+{
+	if (!str || !str_valid_utf8(str, n))
+		return false;
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < n;) {
+		size_t len;
+		uint32_t cp = decode(s + i, &len);
+		uint32_t next = i + len < n ? s[i + len] : 0;
+		if (refused(cp, next, kind))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+bool text_ok(const char *s, int kind)
+{
+	return s && text_ok_n(s, strlen(s), kind);
+}

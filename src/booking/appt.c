@@ -171,13 +171,8 @@ static int transition_in_tx(booking_ctx_t *ctx, booking_t *b, const char *to, co
 	const char *from = b->status;
 	b->status = to;
 	if (str_eq(to, "cancelled")) {
-		if (b->slot_id) {
-			int64_t delay = bk_cfg_int(ctx->cfg, "booking.cancel_return_delay", 3600);
-			rc = delay > 0 ? bk_store_seat_return_add(ctx->c, b->slot_id, b->staff_seat, ctx->now + delay)
-				       : bk_store_seat_give(ctx->c, b->slot_id, b->staff_seat);
-			if (rc)
-				return rc;
-		}
+		if (b->slot_id && (rc = bk_seat_release(ctx, b->slot_id, b->staff_seat)) != 0)
+			return rc;
 		rc = bk_notify_cancelled(ctx, b);
 	}
 	if (!rc)
@@ -434,13 +429,8 @@ int booking_reschedule(booking_ctx_t *ctx, const char *code, const char *token, 
 		bk_err_set(err, "slot_full", "booking_err_slot_full");
 	if (rc)
 		goto fail;
-	if (b.slot_id) {
-		int64_t delay = bk_cfg_int(ctx->cfg, "booking.cancel_return_delay", 3600);
-		rc = delay > 0 ? bk_store_seat_return_add(ctx->c, b.slot_id, b.staff_seat, ctx->now + delay)
-			       : bk_store_seat_give(ctx->c, b.slot_id, b.staff_seat);
-		if (rc)
-			goto fail;
-	}
+	if (b.slot_id && (rc = bk_seat_release(ctx, b.slot_id, b.staff_seat)) != 0)
+		goto fail;
 	rc = bk_store_appt_move(ctx->c, b.id, c[k].s.id, c[k].s.office_id, c[k].s.start_at, c[k].s.end_at, staff_seat,
 				ctx->now);
 	if (!rc)
@@ -468,12 +458,13 @@ fail:
 /* ---------------------------------------------------------------- the job */
 
 /* Runs one step in its own transaction. */
-static int step(db_conn_t *c, int (*fn)(db_conn_t *, int64_t, int *), int64_t now, int *n)
+static int step(db_conn_t *c, const config_t *cfg, int (*fn)(db_conn_t *, const config_t *, int64_t, int *),
+		int64_t now, int *n)
 {
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	rc = fn(c, now, n);
+	rc = fn(c, cfg, now, n);
 	if (!rc)
 		rc = db_commit(c);
 	if (rc)
@@ -481,12 +472,18 @@ static int step(db_conn_t *c, int (*fn)(db_conn_t *, int64_t, int *), int64_t no
 	return rc;
 }
 
-static int expire_holds(db_conn_t *c, int64_t now, int *n)
+/* Expired holds give their seats back through the cancellation delay (booking.h). */
+static int expire_holds(db_conn_t *c, const config_t *cfg, int64_t now, int *n)
 {
-	return bk_store_holds_expire(c, 0, now, n);
+	return bk_store_holds_expire(c, 0, now, bk_cfg_int(cfg, "booking.cancel_return_delay", 3600), n);
 }
 
-static int purge(db_conn_t *c, int64_t now, int *n)
+static int returns_due(db_conn_t *c, const config_t *cfg, int64_t now, int *n)
+{
+	return bk_store_seat_returns_due(c, now, n);
+}
+
+static int purge(db_conn_t *c, const config_t *cfg, int64_t now, int *n)
 {
 	*n = 0;
 	return bk_store_purge(c, now);
@@ -495,11 +492,11 @@ static int purge(db_conn_t *c, int64_t now, int *n)
 int booking_job(db_conn_t *c, const config_t *cfg, int64_t now, int *changed)
 {
 	int total = 0, n = 0, first = 0;
-	int rc = step(c, expire_holds, now, &n);
+	int rc = step(c, cfg, expire_holds, now, &n);
 	total += n;
 	first = rc;
 	n = 0;
-	rc = step(c, bk_store_seat_returns_due, now, &n);
+	rc = step(c, cfg, returns_due, now, &n);
 	total += n;
 	if (!first)
 		first = rc;
@@ -532,7 +529,7 @@ int booking_job(db_conn_t *c, const config_t *cfg, int64_t now, int *changed)
 	arena_free(a);
 
 	n = 0;
-	rc = step(c, purge, now, &n);
+	rc = step(c, cfg, purge, now, &n);
 	if (!first)
 		first = rc;
 	if (changed)

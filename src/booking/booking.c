@@ -6,11 +6,13 @@
 #include "booking/internal.h"
 
 #include "app.h"
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/str.h"
 #include "view/i18n.h"
+#include "base/text.h"
 #include "catalog/catalog.h"
 #include "notify/notify.h"
 #include "schedule/schedule.h"
@@ -31,6 +33,11 @@ int64_t bk_cfg_int(const config_t *cfg, const char *name, int64_t def)
 bool bk_cfg_bool(const config_t *cfg, const char *name, bool def)
 {
 	return cfg ? config_bool(cfg, name) : def;
+}
+
+const char *bk_cfg_str(const config_t *cfg, const char *name, const char *def)
+{
+	return cfg ? config_str(cfg, name) : def;
 }
 
 int bk_audit(const booking_ctx_t *ctx, const char *action, const char *code, const char *detail)
@@ -75,7 +82,7 @@ int booking_err_status(const booking_err_t *err)
 		int status;
 	} map[] = {
 		{"invalid", 422},   {"slot_full", 409}, {"hold_expired", 409}, {"limit_reached", 429},
-		{"not_found", 404}, {"bad_state", 409}, {"too_late", 409},
+		{"not_found", 404}, {"bad_state", 409}, {"too_late", 409},     {"hold_limit", 429},
 	};
 	for (size_t i = 0; err && err->code && i < sizeof map / sizeof map[0]; i++)
 		if (str_eq(err->code, map[i].code))
@@ -93,55 +100,12 @@ static const char *trimmed(arena_t *a, const char *s)
 	return str_trim(t);
 }
 
+/* A name: 2..NAME_MAX_BYTES bytes of one line of text (base/text.h: no controls, no bidirectional
+ * overrides that would make it read otherwise on a staff screen). */
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (n < 2 || n > NAME_MAX_BYTES || !str_valid_utf8(s, n))
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
-}
-
-/* A plain address check (one @, a dotted domain, no spaces or quoting), lower-cased. */
-static const char *email_norm(arena_t *a, const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 6 || n > EMAIL_MAX)
-		return NULL;
-	const char *at = strchr(s, '@');
-	if (!at || at == s || strchr(at + 1, '@') || at - s > 64)
-		return NULL;
-	const char *dom = at + 1;
-	if (!strchr(dom, '.') || dom[0] == '.' || s[n - 1] == '.' || strstr(dom, ".."))
-		return NULL;
-	char *out = arena_strdup(a, s);
-	for (char *p = out; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch <= 0x20 || ch >= 0x7f || strchr("<>()[]\\,;:\"", ch))
-			return NULL;
-		if (ch >= 'A' && ch <= 'Z')
-			*p = (char)(ch - 'A' + 'a');
-	}
-	return out;
-}
-
-/* Digits with an optional leading '+'; spaces, dashes, dots and brackets dropped; 9..15 digits. */
-static const char *phone_norm(arena_t *a, const char *s)
-{
-	char *out = arena_alloc(a, strlen(s) + 1);
-	size_t k = 0, digits = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p == '+' && k == 0 && p == s)
-			out[k++] = '+';
-		else if (*p >= '0' && *p <= '9')
-			out[k++] = *p, digits++;
-		else if (!strchr(" -.()", *p))
-			return NULL;
-	}
-	out[k] = '\0';
-	return digits >= 9 && digits <= 15 ? out : NULL;
+	return n >= 2 && n <= NAME_MAX_BYTES && text_ok_n(s, n, TEXT_LINE);
 }
 
 /* The languages messages can be sent in: those the city offers (i18n.languages). */
@@ -243,14 +207,17 @@ bool bk_validate_person(booking_ctx_t *ctx, const booking_input_t *in, bk_person
 	}
 	const char *email = trimmed(ctx->a, in->email), *phone = trimmed(ctx->a, in->phone);
 	if (email && *email) {
-		p->email = email_norm(ctx->a, email);
-		if (!p->email) {
+		p->email = contact_email_normalise(ctx->a, email);
+		p->email_key = contact_email_identity(ctx->a, email);
+		if (!p->email || !p->email_key) {
 			bk_err_field(err, "email", "booking_err_email");
 			ok = false;
 		}
 	}
 	if (phone && *phone) {
-		p->phone = phone_norm(ctx->a, phone);
+		p->phone =
+			contact_phone_normalise(ctx->a, phone, bk_cfg_str(ctx->cfg, "booking.phone_country_code", "34"),
+						(int)bk_cfg_int(ctx->cfg, "booking.phone_national_digits", 9));
 		if (!p->phone) {
 			bk_err_field(err, "phone", "booking_err_phone");
 			ok = false;
@@ -370,17 +337,126 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Inside the transaction: lock the person's rows, then count. ERR_BUSY with err filled when a
- * limit is reached. */
+/* ---------------------------------------------------------------- per client */
+
+const char *bk_client_hash(const booking_ctx_t *ctx)
+{
+	if (!ctx->client || !*ctx->client)
+		return "";
+	/* Keyed with the proof-of-work key, which every node shares: an IPv4 address hashed without
+	 * a secret could be found again by trying them all. */
+	const unsigned char *key;
+	size_t keylen;
+	booking_pow_key(ctx->cfg, &key, &keylen);
+	unsigned char h[crypto_generichash_BYTES];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, key,
+				keylen > crypto_generichash_KEYBYTES_MAX ? crypto_generichash_KEYBYTES_MAX : keylen,
+				sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)"client:", 7);
+	crypto_generichash_update(&st, (const unsigned char *)ctx->client, strlen(ctx->client));
+	crypto_generichash_final(&st, h, sizeof h);
+	char *hex = arena_alloc(ctx->a, 2 * sizeof h + 1);
+	str_hex(h, sizeof h, hex);
+	return hex;
+}
+
+int bk_lock_client(booking_ctx_t *ctx)
+{
+	const char *client = bk_client_hash(ctx);
+	if (!*client)
+		return 0;
+	const char *key;
+	key_hash(ctx->a, "client", client, &key);
+	return bk_store_lock_keys(ctx->c, &key, 1, ctx->now);
+}
+
+int bk_seat_release(booking_ctx_t *ctx, int64_t slot_id, bool staff_seat)
+{
+	int64_t delay = bk_cfg_int(ctx->cfg, "booking.cancel_return_delay", 3600);
+	return delay > 0 ? bk_store_seat_return_add(ctx->c, slot_id, staff_seat, ctx->now + delay)
+			 : bk_store_seat_give(ctx->c, slot_id, staff_seat);
+}
+
+bool bk_pow_required(const booking_ctx_t *ctx)
+{
+	return !ctx->staff && !ctx->demo && bk_cfg_bool(ctx->cfg, "booking.proof_of_work", true);
+}
+
+bool bk_pow_check(booking_ctx_t *ctx, const char *altcha, booking_err_t *err)
+{
+	const unsigned char *key;
+	size_t keylen;
+	booking_pow_key(ctx->cfg, &key, &keylen);
+	if (!altcha || !*altcha) {
+		bk_err_field(err, "altcha", "booking_err_altcha_missing");
+		return false;
+	}
+	if (booking_pow_verify(key, keylen, altcha, ctx->now, NULL, NULL)) {
+		bk_err_field(err, "altcha", "booking_err_altcha");
+		return false;
+	}
+	return true;
+}
+
+int bk_pow_spend(booking_ctx_t *ctx, const char *altcha, booking_err_t *err)
+{
+	int rc = booking_pow_redeem(ctx, altcha);
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
+		bk_err_field(err, "altcha", "booking_err_altcha_used");
+		return ERR_INVALID;
+	}
+	return rc;
+}
+
+/* The quota key of a citizen's passport bookings from this client, or NULL when none is counted
+ * (staff, no client, no limit, another document). */
+static const char *passport_quota(booking_ctx_t *ctx, const bk_person_t *p)
+{
+	if (ctx->staff || !str_eq(p->id_type, "passport") ||
+	    bk_cfg_int(ctx->cfg, "booking.max_passport_per_address", 3) <= 0)
+		return NULL;
+	const char *client = bk_client_hash(ctx);
+	return *client ? arena_printf(ctx->a, "passport:%s", client) : NULL;
+}
+
+/* Passports carry no check digit, so any number is as good as a new person: past
+ * booking.max_passport_per_address a day from one client, the ID number's limit is reached. */
+static int check_passports(booking_ctx_t *ctx, const char *quota, bool *reached, booking_err_t *err)
+{
+	int64_t n = 0;
+	int rc = bk_store_quota_count(ctx->c, quota, ctx->now - 86400, &n);
+	if (rc)
+		return rc;
+	if (n >= bk_cfg_int(ctx->cfg, "booking.max_passport_per_address", 3)) {
+		*reached = true;
+		bk_err_set(err, "limit_reached", "booking_err_limit");
+		if (err && !fielderr_has(&err->fields, "id_number"))
+			fielderr_add(&err->fields, "id_number", "booking_err_limit_passport");
+	}
+	return 0;
+}
+
+int bk_count_passport(booking_ctx_t *ctx, const bk_person_t *p)
+{
+	const char *quota = passport_quota(ctx, p);
+	return quota ? bk_store_quota_add(ctx->c, quota, ctx->now) : 0;
+}
+
+/* Inside the transaction: lock the person's rows (and the client's, for a passport), then count.
+ * ERR_BUSY with err filled when a limit is reached. */
 int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err)
 {
-	const char *keys[3];
+	const char *keys[4];
 	size_t nk = 0;
+	const char *quota = passport_quota(ctx, p);
 	key_hash(ctx->a, "id", p->id_number, &keys[nk++]);
-	if (p->email)
-		key_hash(ctx->a, "email", p->email, &keys[nk++]);
+	if (p->email_key)
+		key_hash(ctx->a, "email", p->email_key, &keys[nk++]);
 	if (p->phone)
 		key_hash(ctx->a, "phone", p->phone, &keys[nk++]);
+	if (quota)
+		key_hash(ctx->a, "client", bk_client_hash(ctx), &keys[nk++]);
 	/* A fixed order, so two bookings sharing two keys cannot wait on each other. */
 	qsort(keys, nk, sizeof keys[0], str_cmp);
 	int rc = bk_store_lock_keys(ctx->c, keys, nk, ctx->now);
@@ -390,7 +466,7 @@ int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err
 		const char *column, *value, *setting, *field, *key;
 	} checks[] = {
 		{"id_number", p->id_number, "booking.max_active_per_id", "id_number", "booking_err_limit_id"},
-		{"email", p->email, "booking.max_active_per_email", "email", "booking_err_limit_email"},
+		{"email", p->email_key, "booking.max_active_per_email", "email", "booking_err_limit_email"},
 		{"phone", p->phone, "booking.max_active_per_phone", "phone", "booking_err_limit_phone"},
 	};
 	bool reached = false;
@@ -410,5 +486,7 @@ int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err
 				fielderr_add(&err->fields, checks[i].field, checks[i].key);
 		}
 	}
+	if (quota && (rc = check_passports(ctx, quota, &reached, err)) != 0)
+		return rc;
 	return reached ? ERR_BUSY : 0;
 }

@@ -56,8 +56,10 @@ typedef struct {
 	 *   "invalid"        fields says which fields and why (HTTP 422)
 	 *   "slot_full"      the seat went to somebody else (409)
 	 *   "hold_expired"   the hold is gone (409)
-	 *   "limit_reached"  too many active appointments for this ID / e-mail / phone (429;
-	 *                    the field says which, key booking_err_limit_*)
+	 *   "limit_reached"  too many active appointments for this ID / e-mail / phone, or too
+	 *                    many bookings with a passport from this address today (429; the
+	 *                    field says which, key booking_err_limit_*)
+	 *   "hold_limit"     this address holds booking.max_holds_per_address seats already (429)
 	 *   "not_found"      no such appointment, or the token / ID number does not match (404)
 	 *   "bad_state"      the appointment cannot do this in its state (409)
 	 *   "too_late"       the appointment has started or is over (409)
@@ -87,7 +89,9 @@ typedef struct {
 	int64_t user_id;
 	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
 	bool staff;
-	bool demo; /* demo data: no proof of work, no mails */
+	bool demo;          /* demo data: no proof of work, no mails */
+	const char *client; /* the client's key for the limits per address (http_req_t.client_key);
+			     * NULL or "" for none (jobs, the CLI) */
 	/* Called inside a change's transaction just before it commits, with what happened
 	 * ("booking.create", "booking.cancel", "booking.reschedule", "booking.check_in",
 	 * "booking.status"), the appointment's code and a detail (the service, the new state; may be
@@ -149,13 +153,19 @@ typedef struct {
 #define BOOKING_TOKEN_LEN 65 /* 64 hex + NUL */
 
 /* Holds a seat of the slot at in->start for booking.hold_seconds (reserve → confirm): the seat is
- * taken now (a hold counts as a booking for the counters) and given back by booking_job when the
- * hold expires unconfirmed. Only service/channel/office/start (or slot_id) are read. Writes the
- * hold token (64 hex) and its expiry. "slot_full", "invalid". */
+ * taken now (a hold counts as a booking for the counters). A hold costs a citizen what a booking
+ * costs: the proof of work (in->altcha, redeemed here) when booking.proof_of_work is on, and one
+ * client address holds at most booking.max_holds_per_address seats at once; staff pay neither.
+ * The hold remembers its procedure, channel and client: only a booking for the same procedure and
+ * channel from the same client can claim it. A hold that ends without a booking (released, or
+ * expired and swept by booking_job) gives its seat back after booking.cancel_return_delay, as a
+ * cancellation does, so that a seat cannot be handed over at an agreed moment by letting it go.
+ * Only service/channel/office/start (or slot_id) and altcha are read. Writes the hold token (64
+ * hex) and its expiry. "slot_full", "invalid" (fields, altcha among them), "hold_limit". */
 int booking_hold(booking_ctx_t *ctx, const booking_input_t *in, char token[BOOKING_TOKEN_LEN], int64_t *expires_at,
 		 booking_err_t *err);
-/* Gives a hold's seat back at once (the citizen went back to pick another time). 0 or
- * ERR_NOT_FOUND. */
+/* Lets a hold go (the citizen went back to pick another time): its seat returns after
+ * booking.cancel_return_delay. 0 or ERR_NOT_FOUND. */
 int booking_hold_release(booking_ctx_t *ctx, const char *token);
 
 typedef struct {
@@ -166,11 +176,16 @@ typedef struct {
 } booking_created_t;
 
 /* Books: validates every field (all errors at once), checks the limits per ID number, e-mail and
- * phone (active future appointments, booking.max_active_per_*), takes the seat (the hold's when
- * in->hold is given and still live; else a public seat, or for staff a staff seat then a public
- * one), inserts the appointment and its first history row, and enqueues the confirmation and the
- * reminder — one transaction. The caller unrefs out->model. Errors: ERR_INVALID ("invalid"),
- * ERR_CONFLICT ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
+ * phone (active future appointments, booking.max_active_per_*; e-mails by identity and phones in
+ * E.164, base/contact.h) and, for a citizen's passport, per client address and day
+ * (booking.max_passport_per_address), takes the seat (the hold's when in->hold is given, still
+ * live and taken for the same procedure, channel and client; else a public seat, or for staff a
+ * staff seat then a public one), inserts the appointment and its first history row, and enqueues
+ * the confirmation and the reminder — one transaction. A citizen's booking with a live hold needs
+ * no proof of work (the hold paid it); without one, in->altcha is required when
+ * booking.proof_of_work is on, and a hold that is gone with no payload to book by start instead is
+ * "hold_expired". The caller unrefs out->model. Errors: ERR_INVALID ("invalid"), ERR_CONFLICT
+ * ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err);
 
 /* The citizen record (people/people.h) an appointment is linked to: 0 when none (or when it

@@ -6,6 +6,19 @@
 
 #include "app.h"
 
+#include <string.h>
+
+static bool check_country_code(const char *v)
+{
+	size_t n = strlen(v);
+	if (n < 1 || n > 3 || v[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return true;
+}
+
 static const config_key_t config[] = {
 	CONFIG_KEY_INT("booking", "max_active_per_id", "2", 0, 1000,
 		       "Most active future appointments one ID document may hold; 0 for no limit."),
@@ -14,10 +27,22 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("booking", "max_active_per_phone", "2", 0, 1000,
 		       "Most active future appointments one phone number may hold; 0 for no limit."),
 	CONFIG_KEY_INT("booking", "cancel_return_delay", "3600", 0, 604800,
-		       "Seconds before a cancelled (or moved-away-from) seat is offered again, so a seat\n"
-		       "cannot be handed to a buyer by cancelling at an agreed moment; 0 returns it at once."),
+		       "Seconds before a cancelled (or moved-away-from) seat, or the seat of a hold released or\n"
+		       "expired without a booking, is offered again, so a seat cannot be handed to a buyer at\n"
+		       "an agreed moment; 0 returns it at once."),
 	CONFIG_KEY_INT("booking", "hold_seconds", "300", 10, 3600,
 		       "Seconds a seat stays held while the citizen types their details."),
+	CONFIG_KEY_INT("booking", "max_holds_per_address", "2", 0, 1000,
+		       "Most seats one client address may hold at once (staff are not limited); 0 for no\n"
+		       "limit."),
+	CONFIG_KEY_INT("booking", "max_passport_per_address", "3", 0, 1000,
+		       "Most bookings with a passport (a number with no check digit, so any can be made up)\n"
+		       "from one client address in 24 hours (staff are not limited); 0 for no limit."),
+	CONFIG_KEY_STR("booking", "phone_country_code", "34", check_country_code, "1 to 3 digits",
+		       "Country code of national phone numbers (given without + or 00); phones are kept\n"
+		       "in E.164, so that one number counts once whichever way it is written."),
+	CONFIG_KEY_INT("booking", "phone_national_digits", "9", 4, 14,
+		       "Digits of a national phone number in that country (9 in Spain)."),
 	CONFIG_KEY_INT("booking", "rate_availability", "60", 0, 1000000,
 		       "Availability queries (and proof-of-work challenges) per minute per client address;\n"
 		       "0 for no limit. Staff are not limited."),

@@ -15,6 +15,7 @@ bool booking_id_normalise(const char *number, char out[BOOKING_ID_MAX]);
 /* Settings with their defaults when cfg is NULL (unit tests). */
 int64_t bk_cfg_int(const config_t *cfg, const char *name, int64_t def);
 bool bk_cfg_bool(const config_t *cfg, const char *name, bool def);
+const char *bk_cfg_str(const config_t *cfg, const char *name, const char *def);
 /* The actor's name for history rows. */
 const char *bk_actor(const booking_ctx_t *ctx);
 /* ctx->audit, when there is one (inside the change's transaction); 0 otherwise. */
@@ -33,7 +34,6 @@ int booking_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
 /* ---------------------------------------------------------------- the rules' own (booking.c, seat.c, appt.c) */
 
 #define NAME_MAX_BYTES 200
-#define EMAIL_MAX 254
 #define DEFAULT_DAYS 30
 #define MAX_DAYS 92
 #define MAX_OFFICES 32
@@ -53,9 +53,10 @@ typedef struct {
 	const catalog_office_t *office;
 } bk_cand_t;
 
-/* The citizen's details, checked and normalised. */
+/* The citizen's details, checked and normalised: email as given (lower-cased) for the mails,
+ * email_key its identity for the limits, phone in E.164 (base/contact.h). */
 typedef struct {
-	const char *name, *id_type, *email, *phone, *lang;
+	const char *name, *id_type, *email, *email_key, *phone, *lang;
 	char id_number[BOOKING_ID_MAX];
 	int confidence;
 } bk_person_t;
@@ -86,6 +87,23 @@ int bk_notify_cancelled(booking_ctx_t *ctx, const booking_t *b);
 /* Inside the transaction: lock the person's rows, then count. ERR_BUSY with err filled when a
  * limit is reached. */
 int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err);
+/* After a citizen's booking with a passport: counts it for the client (bk_check_limits). */
+int bk_count_passport(booking_ctx_t *ctx, const bk_person_t *p);
+/* The keyed hash (hex) that stands for the context's client in holds and quotas ("" without a
+ * client): the client's key is never stored. Arena. */
+const char *bk_client_hash(const booking_ctx_t *ctx);
+/* Serialises changes counted per client (holds, passports) like bk_store_lock_keys does per
+ * person; nothing without a client. */
+int bk_lock_client(booking_ctx_t *ctx);
+/* A seat given up other than by being booked (a cancellation, a move, a released hold): back to
+ * the pool after booking.cancel_return_delay, or at once when it is 0. */
+int bk_seat_release(booking_ctx_t *ctx, int64_t slot_id, bool staff_seat);
+/* The proof of work a citizen's change costs when booking.proof_of_work is on: whether it is
+ * asked of this context, and its check (before the transaction: "altcha" field errors). */
+bool bk_pow_required(const booking_ctx_t *ctx);
+bool bk_pow_check(booking_ctx_t *ctx, const char *altcha, booking_err_t *err);
+/* Inside the transaction: the payload is used up ("altcha" field error when it was already). */
+int bk_pow_spend(booking_ctx_t *ctx, const char *altcha, booking_err_t *err);
 
 /* ---------------------------------------------------------------- store.c */
 
@@ -93,7 +111,7 @@ int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err
 typedef struct {
 	const char *code, *token_hash, *channel;
 	int64_t slot_id, office_id, procedure_id, start_at, end_at;
-	const char *name, *id_type, *id_number, *email, *phone, *lang;
+	const char *name, *id_type, *id_number, *email, *email_key, *phone, *lang;
 	int digital_confidence;
 	int64_t booked_by_user_id;
 	const char *booked_by;
@@ -110,14 +128,27 @@ int bk_store_seat_give(db_conn_t *c, int64_t slot_id, bool staff_seat);
 /* Whether an active slot of office and channel starts at start_at (full or not). */
 int bk_store_slot_at(db_conn_t *c, int64_t office_id, const char *channel, int64_t start_at, int64_t *slot_id);
 
-int bk_store_hold_insert(db_conn_t *c, int64_t slot_id, const char *token_hash, bool staff, int64_t now,
-			 int64_t expires_at);
-/* Removes a live hold (expires_at > now) and returns its slot and seat kind. ERR_NOT_FOUND. */
-int bk_store_hold_claim(db_conn_t *c, const char *token_hash, int64_t now, int64_t *slot_id, bool *staff);
-/* Removes a hold whatever its expiry (and gives its seat back). ERR_NOT_FOUND. */
-int bk_store_hold_drop(db_conn_t *c, const char *token_hash);
-/* Releases the expired holds of one slot (0) or of all slots, at most 500; *n released. */
-int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int *n);
+/* A hold as stored: its seat and what it was taken for and by whom. */
+typedef struct {
+	int64_t slot_id, procedure_id, now, expires_at;
+	bool staff;
+	const char *token_hash, *channel, *client; /* client: bk_client_hash */
+} bk_hold_t;
+int bk_store_hold_insert(db_conn_t *c, const bk_hold_t *h);
+/* Removes a live hold (expires_at > now) and returns it (slot_id, staff, procedure_id, channel,
+ * client in arena a). ERR_NOT_FOUND. */
+int bk_store_hold_claim(db_conn_t *c, arena_t *a, const char *token_hash, int64_t now, bk_hold_t *out);
+/* Removes a hold whatever its expiry and returns its slot and seat kind, for the caller to give
+ * back (bk_seat_release). ERR_NOT_FOUND. */
+int bk_store_hold_drop(db_conn_t *c, const char *token_hash, int64_t *slot_id, bool *staff);
+/* Ends the expired holds of one slot (0) or of all slots, at most 500: each seat returns at the
+ * hold's expiry + delay (a seat_returns row), or at once when delay is 0. *n ended (may be NULL). */
+int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int64_t delay, int *n);
+/* Live holds taken by a client (bk_client_hash). */
+int bk_store_holds_of(db_conn_t *c, const char *client, int64_t now, int64_t *n);
+/* The per-client quota rows (booking_quota): one more for k at now; how many since. */
+int bk_store_quota_add(db_conn_t *c, const char *k, int64_t now);
+int bk_store_quota_count(db_conn_t *c, const char *k, int64_t since, int64_t *n);
 
 /* Serialises bookings for the same person (see the migration). keys: hex digests. */
 int bk_store_lock_keys(db_conn_t *c, const char *const *keys, size_t n, int64_t now);

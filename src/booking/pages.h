@@ -122,5 +122,9 @@ int bk_month_model(st_t *st, const char *month, const cal_links_t *lk, json_t *m
 /* The free times of st->day as buttons of a POST form (model "times"). */
 int bk_times_model(st_t *st, json_t *m);
 void bk_time_page(st_t *st, int status, const char *msg_key);
+/* The proof of work on a page whose form takes a seat (the time step takes a hold; the details
+ * step books when there is no hold): "pow", the widget's texts and its block's id (templates/
+ * booking/pow.html), when the flow asks citizens for it (booking.proof_of_work). */
+void bk_pow_model(st_t *st, json_t *m, const char *id, bool takes_seat);
 
 #endif

@@ -250,6 +250,7 @@ void bk_time_page(st_t *st, int status, const char *msg_key)
 	}
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/hora", st->f->base)));
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_TO_DAY));
+	bk_pow_model(st, m, "t-altcha", true); /* picking a time holds a seat: it costs what a booking costs */
 	int64_t secs = config_int(r->app->cfg, "booking.hold_seconds");
 	const char *vars[] = {"minutes", arena_printf(r->arena, "%lld", (long long)((secs + 59) / 60)), NULL};
 	json_object_set_new(m, "hold_note", json_string(http_tv(r, "cita_hold_note", vars)));
@@ -291,11 +292,13 @@ static void step_time(http_req_t *r, const flow_t *f)
 	booking_input_t in = {.service = st.service,
 			      .channel = st.channel,
 			      .office = str_eq(st.channel, "in_person") ? st.office : NULL,
-			      .start = st.start};
+			      .start = st.start,
+			      .altcha = bk_param(r, "altcha")};
 	booking_err_t err = {0};
 	char token[BOOKING_TOKEN_LEN];
 	int64_t expires = 0;
 	int rc = booking_hold(&st.ctx, &in, token, &expires, &err);
+	const char *altcha = booking_err_field(&err, "altcha");
 	if (rc == 0) {
 		st.hold = arena_strdup(r->arena, token);
 		st.until = arena_printf(r->arena, "%lld", (long long)expires);
@@ -306,8 +309,16 @@ static void step_time(http_req_t *r, const flow_t *f)
 		bk_time_page(&st, 409, "cita_err_slot_full");
 		return;
 	}
+	if (rc == ERR_INVALID && altcha) {
+		bk_time_page(&st, 422, str_eq(altcha, "booking_err_altcha_missing") ? "cita_err_altcha_nojs" : altcha);
+		return;
+	}
 	if (rc == ERR_INVALID) {
 		bk_time_page(&st, 422, "cita_err_time");
+		return;
+	}
+	if (rc == ERR_BUSY) {
+		bk_time_page(&st, 429, "cita_err_hold_limit");
 		return;
 	}
 	log_warn("booking pages: hold failed: %s", err_name(rc));

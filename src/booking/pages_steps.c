@@ -326,11 +326,17 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 	json_object_set_new(m, "confidence", cj);
 }
 
+void bk_pow_model(st_t *st, json_t *m, const char *id, bool takes_seat)
+{
+	bool pow = takes_seat && !st->f->staff && config_bool(st->r->app->cfg, "booking.proof_of_work");
+	json_object_set_new(m, "pow", json_boolean(pow));
+	json_object_set_new(m, "pow_id", json_string(id));
+}
+
 static void details_page(st_t *st, int status, const booking_err_t *err)
 {
 	http_req_t *r = st->r;
 	bool post = r->method == HTTP_POST;
-	bool pow = !st->f->staff && config_bool(r->app->cfg, "booking.proof_of_work");
 	json_t *fm = json_object();
 	for (size_t i = 0; i < NDETAIL; i++) {
 		const char *v = post ? bk_param(r, DETAIL_FIELDS[i]) : "";
@@ -351,7 +357,8 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 	details_options(r, m, id_type, lang, conf);
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_ALL));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
-	json_object_set_new(m, "pow", json_boolean(pow));
+	/* The hold paid for the seat at the time step: only a booking without one pays here. */
+	bk_pow_model(st, m, "d-altcha", !*st->hold);
 	/* How long the seat is kept: the hold's expiry as the time step wrote it. Shown, not trusted. */
 	int64_t until = 0;
 	if (*st->hold && str_to_i64(st->until, 0, INT64_MAX, &until) == 0 && until > 0) {

@@ -195,22 +195,27 @@ static int slots_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bk_can
 }
 
 /* Whether an existing slot at `at` is simply full for this actor (else it is not bookable: not
- * released, too soon, or not serving the procedure). */
-static bool full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at)
+ * released, too soon, or not serving the procedure), into *full. A storage failure is returned:
+ * it must not read as "not bookable". */
+static int full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bool *full)
 {
-	for (size_t i = 0; i < t->noffices; i++) {
+	*full = false;
+	for (size_t i = 0; i < t->noffices && !*full; i++) {
 		int64_t id;
-		if (bk_store_slot_at(ctx->c, t->offices[i].id, t->channel, at, &id))
+		int rc = bk_store_slot_at(ctx->c, t->offices[i].id, t->channel, at, &id);
+		if (rc == ERR_NOT_FOUND)
 			continue;
 		schedule_slot_t s;
-		if (schedule_slot_get(ctx->c, ctx->a, id, &s))
+		if (!rc)
+			rc = schedule_slot_get(ctx->c, ctx->a, id, &s);
+		if (rc == ERR_NOT_FOUND)
 			continue;
-		bool full = ctx->staff ? s.booked + s.staff_booked >= s.capacity + s.staff_capacity
-				       : s.booked >= s.capacity;
-		if (full)
-			return true;
+		if (rc)
+			return rc;
+		*full = ctx->staff ? s.booked + s.staff_booked >= s.capacity + s.staff_capacity
+				   : s.booked >= s.capacity;
 	}
-	return false;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- the seat */
@@ -218,9 +223,11 @@ static bool full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at)
 /* Takes a seat of one of the candidate slots (in order). 0 with *taken, or ERR_CONFLICT. */
 int bk_take_seat(booking_ctx_t *ctx, bk_cand_t *c, size_t nc, size_t *taken, bool *staff_seat)
 {
+	int64_t delay = bk_cfg_int(ctx->cfg, "booking.cancel_return_delay", 3600);
 	for (size_t i = 0; i < nc; i++) {
-		/* An expired hold not yet swept still counts in the slot: free it first. */
-		int rc = bk_store_holds_expire(ctx->c, c[i].s.id, ctx->now, NULL);
+		/* An expired hold not yet swept still counts in the slot: end it first (its seat comes
+		 * back now only when there is no delay). */
+		int rc = bk_store_holds_expire(ctx->c, c[i].s.id, ctx->now, delay, NULL);
 		if (rc)
 			return rc;
 		rc = bk_store_seat_take(ctx->c, c[i].s.id, ctx->staff, staff_seat);
@@ -270,7 +277,10 @@ int bk_find_slots(booking_ctx_t *ctx, const bk_target_t *t, const char *start, i
 		*nc = k;
 	}
 	if (*nc == 0) {
-		if (exists && full_at(ctx, t, at)) {
+		bool full = false;
+		if (exists && (rc = full_at(ctx, t, at, &full)) != 0)
+			return rc;
+		if (full) {
 			bk_err_set(err, "slot_full", "booking_err_slot_full");
 			return ERR_CONFLICT;
 		}
@@ -295,6 +305,53 @@ static void new_code(char out[BOOKING_CODE_LEN])
 
 /* ---------------------------------------------------------------- holds */
 
+/* A citizen's share of holds: booking.max_holds_per_address live holds per client. Inside the
+ * transaction, after bk_lock_client. */
+static int hold_quota(booking_ctx_t *ctx, const char *client, booking_err_t *err)
+{
+	int64_t max = bk_cfg_int(ctx->cfg, "booking.max_holds_per_address", 2), n = 0;
+	if (ctx->staff || !*client || max <= 0)
+		return 0;
+	int rc = bk_store_holds_of(ctx->c, client, ctx->now, &n);
+	if (rc)
+		return rc;
+	if (n >= max) {
+		bk_err_set(err, "hold_limit", "booking_err_hold_limit");
+		return ERR_BUSY;
+	}
+	return 0;
+}
+
+/* The seat, then the hold row that remembers it. */
+static int hold_take(booking_ctx_t *ctx, const booking_input_t *in, const bk_target_t *t, const char *client,
+		     char token[BOOKING_TOKEN_LEN], int64_t *expires_at, booking_err_t *err)
+{
+	bk_cand_t c[MAX_CANDIDATES];
+	size_t nc, k;
+	bool staff_seat = false;
+	int rc = bk_find_slots(ctx, t, in->start, in->slot_id, c, &nc, err);
+	if (!rc) {
+		rc = bk_take_seat(ctx, c, nc, &k, &staff_seat);
+		if (rc == ERR_CONFLICT)
+			bk_err_set(err, "slot_full", "booking_err_slot_full");
+	}
+	if (rc)
+		return rc;
+	char hash[65];
+	rand_token_hex(token);
+	bk_hash_token(token, hash);
+	*expires_at = ctx->now + bk_cfg_int(ctx->cfg, "booking.hold_seconds", 300);
+	bk_hold_t h = {.slot_id = c[k].s.id,
+		       .procedure_id = t->proc.id,
+		       .now = ctx->now,
+		       .expires_at = *expires_at,
+		       .staff = staff_seat,
+		       .token_hash = hash,
+		       .channel = t->channel,
+		       .client = client};
+	return bk_store_hold_insert(ctx->c, &h);
+}
+
 int booking_hold(booking_ctx_t *ctx, const booking_input_t *in, char token[BOOKING_TOKEN_LEN], int64_t *expires_at,
 		 booking_err_t *err)
 {
@@ -302,28 +359,23 @@ int booking_hold(booking_ctx_t *ctx, const booking_input_t *in, char token[BOOKI
 		return ERR_UNAVAILABLE;
 	bk_target_t t;
 	int rc = bk_resolve_target(ctx, in->service, in->channel, in->office, &t, err);
-	if (rc)
+	if (rc && rc != ERR_INVALID)
 		return rc;
-	bk_cand_t c[MAX_CANDIDATES];
-	size_t nc;
+	bool pow = bk_pow_required(ctx);
+	/* A hold costs what a booking costs: all the field errors at once. */
+	if ((pow && !bk_pow_check(ctx, in->altcha, err)) || rc)
+		return ERR_INVALID;
+	const char *client = bk_client_hash(ctx);
 	rc = db_begin(ctx->c);
 	if (rc)
 		return rc;
-	rc = bk_find_slots(ctx, &t, in->start, in->slot_id, c, &nc, err);
-	size_t k;
-	bool staff_seat = false;
-	if (!rc) {
-		rc = bk_take_seat(ctx, c, nc, &k, &staff_seat);
-		if (rc == ERR_CONFLICT)
-			bk_err_set(err, "slot_full", "booking_err_slot_full");
-	}
-	if (!rc) {
-		char hash[65];
-		rand_token_hex(token);
-		bk_hash_token(token, hash);
-		*expires_at = ctx->now + bk_cfg_int(ctx->cfg, "booking.hold_seconds", 300);
-		rc = bk_store_hold_insert(ctx->c, c[k].s.id, hash, staff_seat, ctx->now, *expires_at);
-	}
+	rc = bk_lock_client(ctx);
+	if (!rc)
+		rc = hold_quota(ctx, client, err);
+	if (!rc && pow)
+		rc = bk_pow_spend(ctx, in->altcha, err);
+	if (!rc)
+		rc = hold_take(ctx, in, &t, client, token, expires_at, err);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
@@ -342,7 +394,13 @@ int booking_hold_release(booking_ctx_t *ctx, const char *token)
 	int rc = db_begin(ctx->c);
 	if (rc)
 		return rc;
-	rc = bk_store_hold_drop(ctx->c, hash);
+	int64_t slot_id;
+	bool staff;
+	rc = bk_store_hold_drop(ctx->c, hash, &slot_id, &staff);
+	/* Back through the cancellation delay: letting a hold go at an agreed moment must not hand
+	 * its seat to somebody waiting for it. */
+	if (!rc)
+		rc = bk_seat_release(ctx, slot_id, staff);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
@@ -370,20 +428,13 @@ static int create_check(booking_ctx_t *ctx, const booking_input_t *in, bk_target
 		bk_err_field(err, "start", "booking_err_start");
 		bad = true;
 	}
-	/* Proof of work: the citizen's cost per booking. */
-	*pow = !ctx->staff && !ctx->demo && bk_cfg_bool(ctx->cfg, "booking.proof_of_work", true);
-	if (*pow) {
-		const unsigned char *key;
-		size_t keylen;
-		booking_pow_key(ctx->cfg, &key, &keylen);
-		if (!in->altcha || !*in->altcha) {
-			bk_err_field(err, "altcha", "booking_err_altcha_missing");
-			bad = true;
-		} else if (booking_pow_verify(key, keylen, in->altcha, ctx->now, NULL, NULL)) {
-			bk_err_field(err, "altcha", "booking_err_altcha");
-			bad = true;
-		}
-	}
+	/* Proof of work: the citizen's cost per seat. A live hold has paid it; with a hold the
+	 * payload (if any) is checked when the hold turns out to be gone. */
+	*pow = bk_pow_required(ctx);
+	if (*pow && !has_hold && !bk_pow_check(ctx, in->altcha, err))
+		bad = true;
+	else if (*pow && has_hold && in->altcha && *in->altcha && !bk_pow_check(ctx, in->altcha, err))
+		bad = true;
 	return bad ? ERR_INVALID : 0;
 }
 
@@ -394,24 +445,29 @@ static int seat_from_hold(booking_ctx_t *ctx, const booking_input_t *in, const b
 {
 	char hash[65];
 	bk_hash_token(in->hold, hash);
-	int64_t slot_id;
-	int rc = bk_store_hold_claim(ctx->c, hash, ctx->now, &slot_id, staff_seat);
+	bk_hold_t h;
+	int rc = bk_store_hold_claim(ctx->c, ctx->a, hash, ctx->now, &h);
 	if (rc == ERR_NOT_FOUND && in->slot_id <= 0 && (!in->start || !*in->start)) {
 		bk_err_set(err, "hold_expired", "booking_err_hold_expired");
 		return ERR_CONFLICT;
 	}
 	schedule_slot_t s;
 	if (!rc)
-		rc = schedule_slot_get(ctx->c, ctx->a, slot_id, &s);
+		rc = schedule_slot_get(ctx->c, ctx->a, h.slot_id, &s);
 	if (rc)
 		return rc;
-	bool mine = false;
+	*staff_seat = h.staff;
+	/* The hold is for what it was taken for, by whom took it: not another procedure (one the
+	 * slot's rule may not offer), channel or client (a hold handed over to be booked with). */
+	bool mine =
+		h.procedure_id == t->proc.id && str_eq(h.channel, t->channel) && str_eq(h.client, bk_client_hash(ctx));
+	bool office = false;
 	for (size_t i = 0; i < t->noffices; i++)
 		if (t->offices[i].id == s.office_id) {
-			mine = str_eq(s.channel, t->channel);
+			office = str_eq(s.channel, t->channel);
 			seat->office = &t->offices[i];
 		}
-	if (!mine) {
+	if (!mine || !office) {
 		bk_err_field(err, "hold", "booking_err_hold_mismatch");
 		return ERR_INVALID;
 	}
@@ -420,17 +476,25 @@ static int seat_from_hold(booking_ctx_t *ctx, const booking_input_t *in, const b
 }
 
 /* A seat for the booking: the hold's, else one of the slots in->slot_id or in->start names. */
-static int create_seat(booking_ctx_t *ctx, const booking_input_t *in, const bk_target_t *t, bk_cand_t *seat,
+static int create_seat(booking_ctx_t *ctx, const booking_input_t *in, const bk_target_t *t, bool pow, bk_cand_t *seat,
 		       bool *staff_seat, booking_err_t *err)
 {
+	int rc;
 	if (in->hold && *in->hold) {
-		int rc = seat_from_hold(ctx, in, t, seat, staff_seat, err);
+		rc = seat_from_hold(ctx, in, t, seat, staff_seat, err);
 		if (rc != ERR_NOT_FOUND)
 			return rc;
+		/* The hold is gone: booking its start instead is a new seat, paid like one. */
+		if (pow && (!in->altcha || !*in->altcha)) {
+			bk_err_set(err, "hold_expired", "booking_err_hold_expired");
+			return ERR_CONFLICT;
+		}
 	}
+	if (pow && (rc = bk_pow_spend(ctx, in->altcha, err)) != 0)
+		return rc;
 	bk_cand_t c[MAX_CANDIDATES];
 	size_t nc = 0, k = 0;
-	int rc = bk_find_slots(ctx, t, in->start, in->slot_id, c, &nc, err);
+	rc = bk_find_slots(ctx, t, in->start, in->slot_id, c, &nc, err);
 	if (rc)
 		return rc;
 	rc = bk_take_seat(ctx, c, nc, &k, staff_seat);
@@ -477,6 +541,7 @@ static int create_insert(booking_ctx_t *ctx, const bk_target_t *t, const bk_pers
 		.id_type = p->id_type,
 		.id_number = p->id_number,
 		.email = p->email,
+		.email_key = p->email_key,
 		.phone = p->phone,
 		.lang = p->lang,
 		.digital_confidence = p->confidence,
@@ -517,18 +582,15 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	rc = db_begin(ctx->c);
 	if (rc)
 		return rc;
-	bk_cand_t seat;
+	bk_cand_t seat = {0};
 	bool staff_seat = false;
-	if (pow && (rc = booking_pow_redeem(ctx, in->altcha)) != 0 && (rc == ERR_CONFLICT || rc == ERR_INVALID)) {
-		bk_err_field(err, "altcha", "booking_err_altcha_used");
-		rc = ERR_INVALID;
-	}
+	rc = bk_check_limits(ctx, &p, err);
 	if (!rc)
-		rc = bk_check_limits(ctx, &p, err);
-	if (!rc)
-		rc = create_seat(ctx, in, &t, &seat, &staff_seat, err);
+		rc = create_seat(ctx, in, &t, pow, &seat, &staff_seat, err);
 	if (!rc)
 		rc = create_insert(ctx, &t, &p, &seat, staff_seat, out);
+	if (!rc)
+		rc = bk_count_passport(ctx, &p);
 	if (!rc)
 		rc = bk_audit(ctx, "booking.create", out->code, in->service);
 	if (!rc)

@@ -63,86 +63,94 @@ int bk_store_slot_at(db_conn_t *c, int64_t office_id, const char *channel, int64
 
 /* ---------------------------------------------------------------- holds */
 
-int bk_store_hold_insert(db_conn_t *c, int64_t slot_id, const char *token_hash, bool staff, int64_t now,
-			 int64_t expires_at)
+int bk_store_hold_insert(db_conn_t *c, const bk_hold_t *h)
 {
-	db_param_t p[] = {DB_INT(slot_id), DB_TEXT(token_hash), DB_INT(staff ? 1 : 0), DB_INT(now), DB_INT(expires_at)};
-	int64_t n = db_exec(c,
-			    "INSERT INTO holds (slot_id, token_hash, staff, created_at, expires_at) VALUES ($1, $2, "
-			    "$3, $4, $5)",
-			    p, 5);
+	db_param_t p[] = {DB_INT(h->slot_id),    DB_TEXT(h->token_hash),  DB_INT(h->staff ? 1 : 0), DB_INT(h->now),
+			  DB_INT(h->expires_at), DB_INT(h->procedure_id), DB_TEXT(h->channel),      DB_TEXT(h->client)};
+	int64_t n =
+		db_exec(c,
+			"INSERT INTO holds (slot_id, token_hash, staff, created_at, expires_at, procedure_id, channel, "
+			"client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			p, 8);
 	return n < 0 ? (int)n : 0;
 }
 
-/* Runs a DELETE … RETURNING slot_id, staff and gives back (or not) each seat it returns. The rows
- * are read to the end before any other statement runs on the connection. */
-static int delete_returning(db_conn_t *c, const char *sql, const db_param_t *p, int np, bool give, int64_t *slot_id,
-			    bool *staff, int *count)
+static void fill_hold(db_res_t *r, void *item, arena_t *a)
 {
-	enum { MAX = 500 };
-	int64_t slots[MAX];
-	bool st[MAX];
-	int n = 0;
-	db_res_t *res;
-	int rc = db_query(c, sql, p, np, &res);
-	if (rc)
-		return rc;
-	while ((rc = db_res_next(res)) == 1) {
-		if (n < MAX) {
-			slots[n] = db_res_int(res, 0);
-			st[n] = db_res_int(res, 1) != 0;
-			n++;
-		}
-	}
-	db_res_free(res);
-	if (rc < 0)
-		return rc;
-	for (int i = 0; give && i < n; i++) {
-		rc = bk_store_seat_give(c, slots[i], st[i]);
-		if (rc)
-			return rc;
-	}
-	if (slot_id && n > 0) {
-		*slot_id = slots[0];
-		*staff = st[0];
-	}
-	if (count)
-		*count = n;
-	return 0;
+	bk_hold_t *h = item;
+	*h = (bk_hold_t){0};
+	h->slot_id = db_res_int(r, 0);
+	h->staff = db_res_int(r, 1) != 0;
+	h->procedure_id = db_res_int(r, 2);
+	h->channel = adup(a, db_res_text(r, 3));
+	h->client = adup(a, db_res_text(r, 4));
+	h->expires_at = db_res_int(r, 5);
 }
 
-int bk_store_hold_claim(db_conn_t *c, const char *token_hash, int64_t now, int64_t *slot_id, bool *staff)
+int bk_store_hold_claim(db_conn_t *c, arena_t *a, const char *token_hash, int64_t now, bk_hold_t *out)
 {
 	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(now)};
-	int n = 0;
-	int rc =
-		delete_returning(c,
-				 "DELETE FROM holds WHERE token_hash = $1 AND expires_at > $2 RETURNING slot_id, staff",
-				 p, 2, false, slot_id, staff, &n);
-	if (rc)
-		return rc;
-	return n ? 0 : ERR_NOT_FOUND;
+	/* token_hash is unique: one row at most, read to its end by db_query_item. */
+	return db_query_item(c, a,
+			     "DELETE FROM holds WHERE token_hash = $1 AND expires_at > $2 "
+			     "RETURNING slot_id, staff, procedure_id, channel, client, expires_at",
+			     p, 2, fill_hold, out);
 }
 
-int bk_store_hold_drop(db_conn_t *c, const char *token_hash)
+int bk_store_hold_drop(db_conn_t *c, const char *token_hash, int64_t *slot_id, bool *staff)
 {
 	db_param_t p[] = {DB_TEXT(token_hash)};
-	int n = 0;
-	int rc = delete_returning(c, "DELETE FROM holds WHERE token_hash = $1 RETURNING slot_id, staff", p, 1, true,
-				  NULL, NULL, &n);
-	if (rc)
-		return rc;
-	return n ? 0 : ERR_NOT_FOUND;
+	arena_t *a = arena_new();
+	bk_hold_t h;
+	int rc = db_query_item(c, a,
+			       "DELETE FROM holds WHERE token_hash = $1 "
+			       "RETURNING slot_id, staff, procedure_id, channel, client, expires_at",
+			       p, 1, fill_hold, &h);
+	if (!rc) {
+		*slot_id = h.slot_id;
+		*staff = h.staff;
+	}
+	arena_free(a);
+	return rc;
 }
 
-int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int *n)
+int bk_store_holds_expire(db_conn_t *c, int64_t slot_id, int64_t now, int64_t delay, int *n)
 {
 	db_param_t p[] = {DB_INT(now), DB_INT(slot_id)};
-	return delete_returning(c,
-				"DELETE FROM holds WHERE id IN (SELECT id FROM holds WHERE expires_at <= $1 "
-				"AND (CAST($2 AS BIGINT) = 0 OR slot_id = $2) ORDER BY id LIMIT 500) RETURNING "
-				"slot_id, staff",
-				p, 2, true, NULL, NULL, n);
+	arena_t *a = arena_new();
+	bk_hold_t *v = NULL;
+	size_t nv = 0;
+	int rc = DB_QUERY_ROWS(c, a,
+			       "DELETE FROM holds WHERE id IN (SELECT id FROM holds WHERE expires_at <= $1 "
+			       "AND (CAST($2 AS BIGINT) = 0 OR slot_id = $2) ORDER BY id LIMIT 500) "
+			       "RETURNING slot_id, staff, procedure_id, channel, client, expires_at",
+			       p, 2, fill_hold, &v, &nv);
+	for (size_t i = 0; !rc && i < nv; i++)
+		rc = delay > 0 ? bk_store_seat_return_add(c, v[i].slot_id, v[i].staff, v[i].expires_at + delay)
+			       : bk_store_seat_give(c, v[i].slot_id, v[i].staff);
+	if (!rc && n)
+		*n = (int)nv;
+	arena_free(a);
+	return rc;
+}
+
+int bk_store_holds_of(db_conn_t *c, const char *client, int64_t now, int64_t *n)
+{
+	db_param_t p[] = {DB_TEXT(client), DB_INT(now)};
+	return db_query_int(c, "SELECT COUNT(*) FROM holds WHERE client = $1 AND expires_at > $2", p, 2, n);
+}
+
+int bk_store_quota_add(db_conn_t *c, const char *k, int64_t now)
+{
+	db_param_t p[] = {DB_TEXT(k), DB_INT(now)};
+	int64_t n = db_exec(c, "INSERT INTO booking_quota (k, at) VALUES ($1, $2)", p, 2);
+	return n < 0 ? (int)n : 0;
+}
+
+int bk_store_quota_count(db_conn_t *c, const char *k, int64_t since, int64_t *n)
+{
+	db_param_t p[] = {DB_TEXT(k), DB_INT(since)};
+	return db_query_int(c, "SELECT COUNT(*) FROM booking_quota WHERE k = $1 AND at > $2", p, 2, n);
 }
 
 /* ---------------------------------------------------------------- limits */
@@ -168,7 +176,7 @@ int bk_store_count_active(db_conn_t *c, const char *column, const char *value, i
 	if (str_eq(column, "id_number"))
 		sql = "SELECT COUNT(*) FROM appointments WHERE id_number = $1" ACTIVE;
 	else if (str_eq(column, "email"))
-		sql = "SELECT COUNT(*) FROM appointments WHERE email = $1" ACTIVE;
+		sql = "SELECT COUNT(*) FROM appointments WHERE email_key = $1" ACTIVE;
 	else if (str_eq(column, "phone"))
 		sql = "SELECT COUNT(*) FROM appointments WHERE phone = $1" ACTIVE;
 	else
@@ -199,6 +207,7 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 		/* lang is one of ca, es, en (the column's CHECK): a further language goes in language,
 		 * with its fallback in lang (migrations/booking/005_language.sql). */
 		DB_TEXT(i18n_langs[i18n_index(r->lang)]),
+		DB_TEXT(r->email_key ? r->email_key : ""),
 		r->digital_confidence ? DB_INT(r->digital_confidence) : DB_NULLP,
 		r->booked_by_user_id ? DB_INT(r->booked_by_user_id) : DB_NULLP,
 		DB_TEXT(r->booked_by),
@@ -209,11 +218,11 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 	return db_query_int(
 		c,
 		"INSERT INTO appointments (code, token_hash, slot_id, office_id, procedure_id, channel, start_at, "
-		"end_at, status, name, id_type, id_number, email, phone, lang, digital_confidence, "
+		"end_at, status, name, id_type, id_number, email, phone, lang, email_key, digital_confidence, "
 		"booked_by_user_id, booked_by, staff_seat, sequence, created_at, updated_at, language) "
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-		"$18, 0, $19, $19, $20) RETURNING id",
-		p, 20, id);
+		"$18, $19, 0, $20, $20, $21) RETURNING id",
+		p, sizeof p / sizeof p[0], id);
 }
 
 #define APPT_COLS                                                                                                      \
@@ -432,14 +441,36 @@ int bk_store_seat_return_add(db_conn_t *c, int64_t slot_id, bool staff_seat, int
 	return n < 0 ? (int)n : 0;
 }
 
+typedef struct {
+	int64_t slot_id;
+	bool staff_seat;
+} seat_row_t;
+
+static void fill_seat(db_res_t *r, void *item, arena_t *a)
+{
+	seat_row_t *s = item;
+	s->slot_id = db_res_int(r, 0);
+	s->staff_seat = db_res_int(r, 1) != 0;
+}
+
 int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n)
 {
 	db_param_t p[] = {DB_INT(now)};
-	return delete_returning(c,
-				"DELETE FROM seat_returns WHERE id IN (SELECT id FROM seat_returns WHERE return_at <= "
-				"$1 "
-				"ORDER BY id LIMIT 500) RETURNING slot_id, staff_seat",
-				p, 1, true, NULL, NULL, n);
+	arena_t *a = arena_new();
+	seat_row_t *v = NULL;
+	size_t nv = 0;
+	/* The rows are read to the end before the seats are given back on the same connection. */
+	int rc =
+		DB_QUERY_ROWS(c, a,
+			      "DELETE FROM seat_returns WHERE id IN (SELECT id FROM seat_returns WHERE return_at <= $1 "
+			      "ORDER BY id LIMIT 500) RETURNING slot_id, staff_seat",
+			      p, 1, fill_seat, &v, &nv);
+	for (size_t i = 0; !rc && i < nv; i++)
+		rc = bk_store_seat_give(c, v[i].slot_id, v[i].staff_seat);
+	if (!rc && n)
+		*n = (int)nv;
+	arena_free(a);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- proof of work, purge */
@@ -462,6 +493,9 @@ int bk_store_purge(db_conn_t *c, int64_t now)
 		return (int)n;
 	db_param_t q[] = {DB_INT(now - 86400)};
 	n = db_exec(c, "DELETE FROM booking_locks WHERE at < $1", q, 1);
+	if (n < 0)
+		return (int)n;
+	n = db_exec(c, "DELETE FROM booking_quota WHERE at < $1", q, 1);
 	return n < 0 ? (int)n : 0;
 }
 

@@ -20,6 +20,7 @@ void bk_ctx_from_req(booking_ctx_t *ctx, http_req_t *r)
 	ctx->cfg = r->app ? r->app->cfg : NULL;
 	ctx->now = (int64_t)time(NULL);
 	ctx->lang = r->lang ? r->lang : "ca";
+	ctx->client = r->client_key;
 	if (r->user && (r->user->role & ROLE_PEOPLE)) {
 		ctx->staff = true;
 		ctx->user_id = r->user->id;

@@ -2,6 +2,7 @@
 #include "catalog/model.h"
 
 #include "base/str.h"
+#include "base/text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +26,8 @@ static const struct {
 	{"err_cat_code_taken", "is already used by another item"},
 	{"err_cat_duplicate", "appears more than once"},
 	{"err_cat_too_long", "is too long"},
-	{"err_cat_text", "has characters that are not allowed (control characters or invalid UTF-8)"},
+	{"err_cat_text",
+	 "has characters that are not allowed (control characters, direction overrides or invalid UTF-8)"},
 	{"err_cat_kind", "is not one of the allowed kinds"},
 	{"err_cat_tz", "is not a known time zone (e.g. Europe/Madrid)"},
 	{"err_cat_lat", "must be a latitude between -90 and 90"},
@@ -243,32 +245,21 @@ static size_t utf8_count(const char *s)
 	return n;
 }
 
-static bool text_ok(const char *s, size_t max, bool multi)
+/* One check for every text people type (base/text.h: no control characters, no bidirectional
+ * overrides), and at most max characters. */
+static bool cat_text_ok(const char *s, size_t max, bool multi)
 {
-	if (!s)
-		return false;
-	size_t n = strlen(s);
-	if (!str_valid_utf8(s, n) || utf8_count(s) > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == 0x7f || (c < 0x20 && !(multi && (c == '\n' || c == '\t'))))
-			return false;
-		/* C1 controls (U+0080..U+009F) are 0xC2 0x80..0x9F in UTF-8. */
-		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)
-			return false;
-	}
-	return true;
+	return s && text_ok(s, multi ? TEXT_MULTILINE : TEXT_LINE) && utf8_count(s) <= max;
 }
 
 bool cat_text_valid(const char *s, size_t max)
 {
-	return text_ok(s, max, false);
+	return cat_text_ok(s, max, false);
 }
 
 bool cat_long_text_valid(const char *s, size_t max)
 {
-	return text_ok(s, max, true);
+	return cat_text_ok(s, max, true);
 }
 
 bool cat_enum_list(const char *s, const char *const *set, size_t nset, char *out, size_t n)
@@ -358,7 +349,7 @@ static void check_text(const char *field, const char *s, size_t max, bool multi,
 {
 	if (!s || !*s)
 		return;
-	if (!text_ok(s, max, multi))
+	if (!cat_text_ok(s, max, multi))
 		fielderr_add(e, field,
 			     str_valid_utf8(s, strlen(s)) && utf8_count(s) > max ? "err_cat_too_long" : "err_cat_text");
 }

@@ -355,6 +355,71 @@ static bool all_held_by(db_t *db, pthread_t self)
 	return true;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether this thread may try to (re)connect now: not while a back-off runs, and only one thread
+ * once it is over (the others fail at once instead of each waiting for a dead server). */
+static bool may_connect(db_t *db)
+{
+	int_least64_t at = atomic_load(&db->retry_at);
+	if (at == 0)
+		return true;
+	int64_t now = now_ms();
+	/* The winner moves retry_at past its own attempt, so the others keep failing fast. */
+	return now >= at && atomic_compare_exchange_strong(&db->retry_at, &at, now + DB_BACKOFF_MAX_MS);
+}
+
+static void connect_result(db_t *db, bool ok)
+{
+	pthread_mutex_lock(&db->mu);
+	if (ok) {
+		db->backoff_ms = 0;
+		atomic_store(&db->retry_at, 0);
+	} else {
+		db->backoff_ms = db->backoff_ms ? db->backoff_ms * 2 : DB_BACKOFF_MIN_MS;
+		if (db->backoff_ms > DB_BACKOFF_MAX_MS)
+			db->backoff_ms = DB_BACKOFF_MAX_MS;
+		atomic_store(&db->retry_at, now_ms() + db->backoff_ms);
+	}
+	pthread_mutex_unlock(&db->mu);
+}
+
+static log_limit_t acquire_log;
+
+/* Opens or repairs the connection just taken from the pool. 0, or an error with c->errmsg set. */
+static int make_usable(db_conn_t *c)
+{
+	db_t *db = c->db;
+	bool needs = !c->impl || !db->ops->healthy(c);
+	if (!needs)
+		return 0;
+	if (!may_connect(db)) {
+		snprintf(c->errmsg, sizeof c->errmsg, "the database is unreachable; waiting before the next try");
+		return ERR_UNAVAILABLE;
+	}
+	int rc;
+	if (!c->impl) {
+		char msg[DB_ERRMSG_MAX];
+		rc = db->ops->connect(c, msg, sizeof msg);
+		if (rc) {
+			snprintf(c->errmsg, sizeof c->errmsg, "%s", msg);
+			atomic_fetch_add(&db->errors, 1);
+		}
+	} else {
+		rc = db->ops->heal(c);
+	}
+	connect_result(db, rc == 0);
+	if (rc)
+		log_error_limited(&acquire_log, 10, "db_acquire: %s (next try in %lld ms)", c->errmsg,
+				  (long long)db->backoff_ms);
+	return rc;
+}
+
 db_conn_t *db_acquire(db_t *db)
 {
 	pthread_t self = pthread_self();
@@ -387,19 +452,8 @@ db_conn_t *db_acquire(db_t *db)
 	pthread_mutex_unlock(&db->mu);
 
 	/* Opening and repairing happen outside the lock: they can take seconds. */
-	int rc;
-	if (!c->impl) {
-		char msg[DB_ERRMSG_MAX];
-		rc = db->ops->connect(c, msg, sizeof msg);
-		if (rc) {
-			snprintf(c->errmsg, sizeof c->errmsg, "%s", msg);
-			atomic_fetch_add(&db->errors, 1);
-		}
-	} else {
-		rc = db->ops->heal(c);
-	}
-	if (rc) {
-		log_error("db_acquire: %s", c->errmsg);
+	c->errmsg[0] = '\0';
+	if (make_usable(c)) {
 		give_back(c);
 		return NULL;
 	}
@@ -438,6 +492,44 @@ bool db_ping(db_t *db)
 	int rc = db_query_int(c, "SELECT 1", NULL, 0, &one);
 	db_release(c);
 	return rc == 0 && one == 1;
+}
+
+/* One committed write of a row that nothing else reads. */
+static int write_probe(db_t *db)
+{
+	db_conn_t *c = db_acquire(db);
+	if (!c)
+		return ERR_UNAVAILABLE;
+	db_param_t p[] = {DB_INT((int64_t)time(NULL))};
+	int rc = db_begin(c);
+	if (!rc) {
+		int64_t n = db_exec(c,
+				    "INSERT INTO db_health (id, at) VALUES (1, $1) "
+				    "ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+				    p, 1);
+		rc = n < 0 ? (int)n : db_commit(c);
+	}
+	if (rc) {
+		static log_limit_t lim;
+		log_error_limited(&lim, 10, "db: the database cannot be written: %s", db_errmsg(c));
+		db_rollback(c);
+	}
+	db_release(c);
+	return rc;
+}
+
+int db_write_check(db_t *db)
+{
+	int64_t now = now_ms();
+	int_least64_t at = atomic_load(&db->write_checked_at);
+	/* At most one probe per DB_WRITE_CHECK_MS, so that polling /healthz cannot queue writes. */
+	if (at && now - at < DB_WRITE_CHECK_MS)
+		return atomic_load(&db->write_check_rc);
+	if (!atomic_compare_exchange_strong(&db->write_checked_at, &at, now))
+		return atomic_load(&db->write_check_rc);
+	int rc = write_probe(db);
+	atomic_store(&db->write_check_rc, rc);
+	return rc;
 }
 
 /* ---- transactions and statements ---- */

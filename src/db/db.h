@@ -57,12 +57,20 @@ void db_close(db_t *db);
 db_kind_t db_kind(const db_t *db);
 /* True when a trivial query succeeds now (used by /healthz). */
 bool db_ping(db_t *db);
+/* Whether the database takes a committed write now (used by /healthz): a disk that is full or a
+ * database that is read-only answers queries but loses every change. One small write to the
+ * db_health table (created by db_migrate), at most once a second: a call within a second of the
+ * last probe returns that probe's answer. 0, or the error of the write. */
+int db_write_check(db_t *db);
 /* Count of storage errors since start (for /metrics). */
 uint64_t db_error_count(const db_t *db);
 
 /* Blocks until a connection is free. NULL when the database cannot be reached, or (logged as an
  * error) when the calling thread already holds every connection of the pool and would wait
- * forever. */
+ * forever. A failed connect or repair starts a back-off (250 ms, doubling up to 30 s): until it
+ * ends, db_acquire returns NULL at once for a connection that would need one, instead of every
+ * request waiting for the connect timeout of a server that is down. Failures are logged at most
+ * once every 10 s. */
 db_conn_t *db_acquire(db_t *db);
 void db_release(db_conn_t *c);
 const char *db_errmsg(const db_conn_t *c);

@@ -50,7 +50,9 @@ typedef struct db_ops {
 	/* Opens c->impl for c->db->target. 0, or an error with a message in err. */
 	int (*connect)(db_conn_t *c, char *err, size_t errlen);
 	void (*disconnect)(db_conn_t *c);
-	/* Called when a connection is lent: repairs a broken link (PostgreSQL). 0 or ERR_DB. */
+	/* Whether an open connection still works (a PostgreSQL link may have broken). */
+	bool (*healthy)(db_conn_t *c);
+	/* Called when a lent connection is not healthy: repairs the link (PostgreSQL). 0 or ERR_DB. */
 	int (*heal)(db_conn_t *c);
 	/* Drops cached statements after a schema change made through another connection. */
 	void (*forget)(db_conn_t *c);
@@ -94,7 +96,19 @@ struct db {
 	 * statement caches, since PostgreSQL refuses cached plans whose result shape changed. */
 	atomic_uint generation;
 	struct db_listener *listeners; /* owned by the backend */
+	/* Reconnect back-off (db_acquire): after a failed connect or repair, nobody tries again
+	 * before retry_at (monotonic ms), and then one thread at a time; the wait doubles up to
+	 * DB_BACKOFF_MAX_MS and is forgotten after a success. */
+	atomic_int_least64_t retry_at;
+	int64_t backoff_ms; /* under mu */
+	/* /healthz's write check, cached (db_write_check). */
+	atomic_int_least64_t write_checked_at;
+	atomic_int write_check_rc;
 };
+
+#define DB_WRITE_CHECK_MS 1000
+#define DB_BACKOFF_MIN_MS 250
+#define DB_BACKOFF_MAX_MS 30000
 
 struct db_conn {
 	db_t *db;

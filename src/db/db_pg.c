@@ -157,6 +157,11 @@ static bool res_ok(const PGresult *res)
 	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
 }
 
+static bool pg_healthy(db_conn_t *c)
+{
+	return PQstatus(pgconn(c)) == CONNECTION_OK;
+}
+
 /* A reconnected session has no prepared statements: forget the names without DEALLOCATE. */
 static int pg_heal(db_conn_t *c)
 {
@@ -653,6 +658,7 @@ static int pg_reset(db_conn_t *c)
 const db_ops_t db_pg_ops = {
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
+	.healthy = pg_healthy,
 	.heal = pg_heal,
 	.forget = pg_forget,
 	.in_tx = pg_in_tx,

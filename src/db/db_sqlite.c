@@ -1,5 +1,6 @@
-/* db_sqlite.c — the SQLite backend: WAL, a 5 s busy timeout, foreign keys on, and a per-connection
- * cache of prepared statements keyed by the caller's SQL text. */
+/* db_sqlite.c — the SQLite backend: WAL with synchronous=FULL (a commit is on disk before it is
+ * answered), a 5 s busy timeout, foreign keys on, and a per-connection cache of prepared
+ * statements keyed by the caller's SQL text. */
 #include "db/db_internal.h"
 
 #include "base/err.h"
@@ -68,9 +69,12 @@ static int sq_connect(db_conn_t *c, char *err, size_t errlen)
 	/* The timeout must be in place before switching to WAL, which briefly needs an exclusive
 	 * lock when several connections open a new file at once. */
 	sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
+	/* synchronous=FULL: in WAL mode NORMAL may lose the last commits on a power cut (the WAL is
+	 * synced only at checkpoints), and a booking answered 201 must survive one. FULL syncs the
+	 * WAL at every commit: one fsync per change, which is what a booking is worth. */
 	rc = sqlite3_exec(h,
 			  mem ? "PRAGMA foreign_keys=ON"
-			      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+			      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -92,6 +96,12 @@ static void sq_disconnect(db_conn_t *c)
 	sqlite3_close_v2(s->h);
 	free(s);
 	c->impl = NULL;
+}
+
+static bool sq_healthy(db_conn_t *c)
+{
+	(void)c;
+	return true;
 }
 
 static int sq_heal(db_conn_t *c)
@@ -443,6 +453,7 @@ cleanup:
 const db_ops_t db_sqlite_ops = {
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
+	.healthy = sq_healthy,
 	.heal = sq_heal,
 	.forget = sq_forget,
 	.in_tx = sq_in_tx,

@@ -197,6 +197,13 @@ int db_migrate(db_t *db, const char *dir, const char *prefix, char *err, size_t 
 		rc = ERR_DB;
 		goto cleanup;
 	}
+	/* The row db_write_check rewrites: the runner's like schema_migrations, no capability's. */
+	if (db_exec(c, "CREATE TABLE IF NOT EXISTS db_health (id BIGINT PRIMARY KEY, at BIGINT NOT NULL)", NULL, 0) <
+	    0) {
+		snprintf(err, errlen, "db_health: %s", db_errmsg(c));
+		rc = ERR_DB;
+		goto cleanup;
+	}
 	for (int i = 0; i < count; i++) {
 		rc = apply_one(c, dir, prefix, names[i], err, errlen);
 		if (rc < 0)

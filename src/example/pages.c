@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "base/config.h"
+#include "base/text.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
@@ -88,7 +89,7 @@ static void notes_post(http_req_t *r)
 	form_val(&fm, "office", x.office);
 	form_val(&fm, "body", x.body);
 	int64_t max = config_int(r->app->cfg, "example.max_length");
-	if (!*x.body || (int64_t)strlen(x.body) > max)
+	if (!*x.body || (int64_t)strlen(x.body) > max || !text_ok(x.body, TEXT_MULTILINE))
 		form_err(&fm, "body", "ex_body", http_t(r, "ex_err_body"));
 	if (form_bad(&fm)) {
 		notes_page(r, 422, &fm);

@@ -3,6 +3,7 @@
 #include "app.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "base/netaddr.h"
 #include "base/str.h"
 #include "bus/bus.h"
 #include "db/db.h"
@@ -13,22 +14,45 @@
 #include "http/statics.h"
 
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+/* Healthy means able to take a booking: the database answers and takes a committed write (a
+ * full disk or a read-only database still answers reads). */
 static void healthz(http_req_t *r)
 {
 	db_t *db = r->app->db;
-	bool ok = db_ping(db);
+	bool reads = db_ping(db);
+	bool writes = reads && db_write_check(db) == 0;
+	bool ok = reads && writes;
 	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_reply_json(r, ok ? 200 : 503,
-			jpack("{s:s,s:{s:s,s:b}}", "status", ok ? "ok" : "unavailable", "storage", "backend",
-			      db_kind(db) == DB_POSTGRES ? "postgresql" : "sqlite", "ok", ok));
+			jpack("{s:s,s:{s:s,s:b,s:b}}", "status", ok ? "ok" : "unavailable", "storage", "backend",
+			      db_kind(db) == DB_POSTGRES ? "postgresql" : "sqlite", "ok", ok, "writable", writes));
+}
+
+/* /metrics shows what the service is doing: to the addresses of metrics.allow, or to whoever
+ * sends the metrics.token as a bearer token. */
+static bool metrics_allowed(http_req_t *r)
+{
+	const char *token = srv.metrics_token, *auth = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (token && *token && auth && str_starts(auth, "Bearer ")) {
+		const char *given = auth + 7;
+		size_t n = strlen(token);
+		if (strlen(given) == n && sodium_memcmp(given, token, n) == 0)
+			return true;
+	}
+	return netaddr_list_has(srv.metrics_allow, r->client_ip);
 }
 
 static void metrics(http_req_t *r)
 {
+	if (!metrics_allowed(r)) {
+		http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
+		return;
+	}
 	buf_t b;
 	buf_init(&b, 16 << 20);
 	if (metrics_write(&b, db_error_count(r->app->db))) {

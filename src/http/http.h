@@ -105,6 +105,9 @@ struct http_req {
 	const char *lang; /* "ca" | "es" | "en" */
 	json_t *t;        /* translations for lang (borrowed, shared) */
 	const char *client_ip;
+	/* The client as every per-address limit counts it: the address, or its IPv6 /64 (see
+	 * base/netaddr.h). Behind a proxy (server.trust_proxy), the forwarded address's. */
+	const char *client_key;
 	http_user_t *user;  /* NULL when anonymous */
 	struct db_conn *db; /* RT_DB routes: the request's storage connection (see http_db) */
 	bool api;           /* JSON errors */

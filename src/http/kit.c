@@ -57,8 +57,9 @@ int http_tx(http_req_t *r, http_tx_fn fn, void *ud, fielderr_t *errs, const char
 	}
 	if (rc == 0 || rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_NOT_FOUND || rc == ERR_PERM)
 		return rc;
-	log_error("%s %s: change failed: %s %s", r->rt ? r->rt->pattern : "", r->path, err_name(rc),
-		  c ? db_errmsg(c) : "no connection");
+	static log_limit_t lim;
+	log_error_limited(&lim, 5, "%s %s: change failed: %s %s", r->rt ? r->rt->pattern : "", r->path, err_name(rc),
+			  c ? db_errmsg(c) : "no connection");
 	http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 	return HTTP_TX_ANSWERED;
 }
@@ -90,7 +91,7 @@ bool http_rate_ok(http_req_t *r, const char *bucket, int limit, int window, int 
 	if (limit <= 0)
 		return true;
 	pthread_once(&limiter_once, limiter_init);
-	const char *key = arena_printf(r->arena, "%s|%s", bucket, r->client_ip ? r->client_ip : "");
+	const char *key = arena_printf(r->arena, "%s|%s", bucket, r->client_key ? r->client_key : "");
 	int retry = 1;
 	if (ratelimit_hit(limiter, key, limit, window, (int64_t)time(NULL), &retry))
 		return true;
@@ -132,7 +133,8 @@ void http_reply_failed(http_req_t *r, int rc)
 	} else if (rc == ERR_PERM) {
 		http_reply_error(r, 403, "forbidden", "err_forbidden", NULL);
 	} else {
-		log_error("%s: %s %s", r->path, err_name(rc), r->db ? db_errmsg(r->db) : "");
+		static log_limit_t lim;
+		log_error_limited(&lim, 5, "%s: %s %s", r->path, err_name(rc), r->db ? db_errmsg(r->db) : "");
 		http_reply_unavailable(r);
 	}
 }

@@ -64,9 +64,32 @@ void metrics_request(const char *route, const char *method, int status, double s
 	pthread_mutex_unlock(&mu);
 }
 
+/* The reasons metrics_refused is given, with their counts. */
+static const char *const refusals[] = {"header_timeout", "body_timeout", "connections_per_address",
+				       "streams_per_address", "streams"};
+#define NREFUSALS (sizeof refusals / sizeof refusals[0])
+static atomic_uint_fast64_t refused[NREFUSALS];
+
+void metrics_refused(const char *reason)
+{
+	for (size_t i = 0; i < NREFUSALS; i++)
+		if (strcmp(reason, refusals[i]) == 0)
+			atomic_fetch_add(&refused[i], 1);
+}
+
 void metrics_sse_open(int delta)
 {
 	atomic_fetch_add(&sse_open, delta);
+}
+
+bool metrics_sse_try_open(int64_t max)
+{
+	int_fast64_t n = atomic_load(&sse_open);
+	do {
+		if (max >= 0 && n >= max)
+			return false;
+	} while (!atomic_compare_exchange_weak(&sse_open, &n, n + 1));
+	return true;
 }
 
 int64_t metrics_sse_count(void)
@@ -115,6 +138,13 @@ int metrics_write(buf_t *out, uint64_t db_errors)
 			     "# HELP finestreta_sse_streams_open Server-Sent Event streams open now.\n"
 			     "# TYPE finestreta_sse_streams_open gauge\nfinestreta_sse_streams_open %lld\n",
 			     (long long)atomic_load(&sse_open));
+	rc = rc ? rc
+		: buf_puts(out, "# HELP finestreta_http_refused_total Connections and requests refused or cut by the "
+				"server's limits.\n# TYPE finestreta_http_refused_total counter\n");
+	for (size_t i = 0; i < NREFUSALS; i++)
+		rc = rc ? rc
+			: buf_printf(out, "finestreta_http_refused_total{reason=\"%s\"} %llu\n", refusals[i],
+				     (unsigned long long)atomic_load(&refused[i]));
 	rc = rc ? rc
 		: buf_printf(out,
 			     "# HELP finestreta_db_errors_total Storage errors since start.\n"

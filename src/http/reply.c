@@ -51,19 +51,28 @@ void http_allow(http_req_t *r, const char *img_origin, bool geolocation)
 	x->geolocation = geolocation;
 }
 
+/* The security headers every answer carries (reply_direct writes them as they are). */
+const hdr_t srv_security_headers[] = {
+	{"Content-Security-Policy", CSP_HEAD CSP_TAIL},
+	{"X-Content-Type-Options", "nosniff"},
+	{"Referrer-Policy", "same-origin"},
+	{"X-Frame-Options", "DENY"},
+	{"Permissions-Policy", "camera=(self), microphone=(self), geolocation=()"},
+	{0},
+};
+
+/* The security headers, with what http_allow let this page have: one more image origin in the
+ * policy, the browser's location. */
 static void add_security_headers(ctx_t *x, struct MHD_Response *resp)
 {
-	if (x->csp_img)
-		MHD_add_response_header(resp, "Content-Security-Policy",
-					arena_printf(x->r.arena, CSP_HEAD " %s" CSP_TAIL, x->csp_img));
-	else
-		MHD_add_response_header(resp, "Content-Security-Policy", CSP_HEAD CSP_TAIL);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Permissions-Policy",
-				x->geolocation ? "camera=(self), microphone=(self), geolocation=(self)"
-					       : "camera=(self), microphone=(self), geolocation=()");
+	for (const hdr_t *h = srv_security_headers; h->name; h++) {
+		const char *v = h->value;
+		if (x->csp_img && strcmp(h->name, "Content-Security-Policy") == 0)
+			v = arena_printf(x->r.arena, CSP_HEAD " %s" CSP_TAIL, x->csp_img);
+		else if (x->geolocation && strcmp(h->name, "Permissions-Policy") == 0)
+			v = "camera=(self), microphone=(self), geolocation=(self)";
+		MHD_add_response_header(resp, h->name, v);
+	}
 }
 
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype)
@@ -110,6 +119,36 @@ enc_t srv_answer_coding(http_req_t *r, int status, const char *ctype, size_t len
 	return encode_choose(http_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING), ENC_BIT(ENC_GZIP) | ENC_BIT(ENC_BR));
 }
 
+/* The whole answer as bytes on the socket, now (ctx_t.direct: a body still arriving cannot wait
+ * for libmicrohttpd). Takes data. */
+static void reply_direct(ctx_t *x, int status, const char *ctype, char *data, size_t len)
+{
+	http_req_t *r = &x->r;
+	buf_t m;
+	buf_init(&m, len + 16384);
+	const char *reason = MHD_get_reason_phrase_for((unsigned)status);
+	int rc = buf_printf(&m, "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: %zu\r\n", status,
+			    reason ? reason : "", len);
+	for (const hdr_t *h = srv_security_headers; !rc && h->name; h++)
+		rc = buf_printf(&m, "%s: %s\r\n", h->name, h->value);
+	if (!rc && ctype)
+		rc = buf_printf(&m, "Content-Type: %s\r\n", ctype);
+	for (size_t i = 0; !rc && i < x->nhdrs; i++)
+		rc = buf_printf(&m, "%s: %s\r\n", x->hdrs[i].name, x->hdrs[i].value);
+	if (!rc)
+		rc = buf_puts(&m, "\r\n");
+	if (!rc)
+		rc = buf_append(&m, data, len);
+	if (!rc && conn_answer_now(x->conn, m.data, m.len)) {
+		r->replied = true;
+		x->status = status;
+		x->resp_bytes = len;
+	}
+	buf_free(&m);
+	free(data);
+	srv_release_db(x);
+}
+
 /* The reply for a body (new malloc'd memory, taken): compressed when the type is text or JSON
  * and the client accepts a coding, with Vary: Accept-Encoding on every answer whose body could
  * have been, and an entity tag set by the handler marked with the coding (each coded form is a
@@ -117,6 +156,10 @@ enc_t srv_answer_coding(http_req_t *r, int status, const char *ctype, size_t len
 static void reply_owned(http_req_t *r, int status, const char *ctype, char *data, size_t len)
 {
 	ctx_t *x = srv_ctx(r);
+	if (x->direct && !r->replied) {
+		reply_direct(x, status, ctype, data, len);
+		return;
+	}
 	bool varies = status >= 200 && status != 204 && status != 304 && encode_type_compressible(ctype);
 	enc_t e = srv_answer_coding(r, status, ctype, len);
 	char *packed;
@@ -235,8 +278,21 @@ void http_reply_page(http_req_t *r, int status, const char *tpl, json_t *model)
 	reply_buf(r, status, "text/html; charset=utf-8", &out);
 }
 
+/* A 503 because storage failed says why in the log: the request's last storage error, at most
+ * once every few seconds (an outage fails every request). */
+static void log_unavailable(http_req_t *r)
+{
+	static log_limit_t lim;
+	ctx_t *x = srv_ctx(r);
+	const char *why = x->dbc ? db_errmsg(x->dbc) : "";
+	if (*why)
+		log_error_limited(&lim, 5, "%s %s: 503, storage: %s", x->method_name, r->path, why);
+}
+
 void http_reply_error(http_req_t *r, int status, const char *code, const char *msg_key, json_t *extra)
 {
+	if (status == 503)
+		log_unavailable(r);
 	const char *msg = http_t(r, msg_key);
 	if (r->api) {
 		json_t *b = jpack("{s:s,s:s}", "error", code, "message", msg);

@@ -6,6 +6,8 @@
 
 #include "base/buf.h"
 #include "http/encode.h"
+#include "http/conn.h"
+#include "http/gauge.h"
 #include "http/http.h"
 #include "http/router.h"
 
@@ -44,16 +46,27 @@ typedef struct ctx {
 	const char *audit[3]; /* http_tx_audit: action, target, detail (arena) */
 	const char *csp_img;  /* http_allow: one more image origin (arena), or NULL */
 	bool geolocation;     /* http_allow: the page may ask for the browser's location */
+	conn_t *conn;         /* the connection's deadlines and direct answers (conn.h), or NULL */
+	bool direct;          /* the reply is written at once on the socket (conn_answer_now) */
+	bool in_flight;       /* counted in srv_requests (behind a proxy) */
 } ctx_t;
 
 /* The settings the server reads once at start (http_serve). */
 typedef struct {
 	bool access_log, trust_proxy, secure_cookies, fault_injection;
-	size_t max_body, max_upload, max_fields;
+	size_t max_body, max_upload, max_fields, max_url;
 	int64_t max_sse;
+	int per_address;     /* server.connections_per_address */
+	int sse_per_address; /* limits.max_sse_per_address, as applied */
+	const char *metrics_allow, *metrics_token;
 	const http_guard_t *guard;
 } srv_settings_t;
 extern srv_settings_t srv;
+/* Event streams open per client key (sse.c takes and gives). */
+extern gauge_t *srv_streams;
+
+/* The security headers every answer carries (reply.c), ending with {0}. */
+extern const hdr_t srv_security_headers[];
 
 /* The request's full state: r is its first member. */
 static inline ctx_t *srv_ctx(http_req_t *r)

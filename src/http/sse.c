@@ -31,6 +31,7 @@ typedef struct stream {
 	struct MHD_Connection *conn;
 	bus_sub_t *sub;
 	bus_t *bus;
+	char *client; /* its key in srv_streams */
 } stream_t;
 
 static void stream_wake(stream_t *s)
@@ -90,6 +91,8 @@ static void stream_free(void *cls)
 {
 	stream_t *s = cls;
 	bus_unsubscribe(s->bus, s->sub);
+	gauge_give(srv_streams, s->client);
+	free(s->client);
 	buf_free(&s->q);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
@@ -98,18 +101,28 @@ static void stream_free(void *cls)
 
 void http_reply_events(http_req_t *r, const char *topic)
 {
-	if (srv.max_sse >= 0 && metrics_sse_count() >= srv.max_sse) {
+	/* Streams live for hours: the caps keep a quarter of the connections, overall and per
+	 * address, for everything else (server.c lowers them to that). */
+	if (!gauge_take(srv_streams, r->client_key, srv.sse_per_address)) {
+		metrics_refused("streams_per_address");
+		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "30");
+		http_reply_error(r, 429, "too_many_streams", "err_too_many_streams", NULL);
+		return;
+	}
+	if (!metrics_sse_try_open(srv.max_sse)) {
+		gauge_give(srv_streams, r->client_key);
+		metrics_refused("streams");
 		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "10");
 		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
 		return;
 	}
 	stream_t *s = xcalloc(1, sizeof *s);
+	s->client = xstrdup(r->client_key);
 	pthread_mutex_init(&s->mu, NULL);
 	buf_init(&s->q, SSE_QUEUE_MAX);
 	(void)buf_puts(&s->q, "retry: 3000\n: connected\n\n"); /* the queue is empty */
 	s->conn = r->conn;
 	s->bus = r->app->bus;
-	metrics_sse_open(1);
 	s->sub = bus_subscribe(s->bus, topic, on_bus, s);
 	struct MHD_Response *resp =
 		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);

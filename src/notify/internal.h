@@ -123,11 +123,11 @@ int nt_compose_part(const char *tpl, bool html, const cap_notice_t *k, const cha
 
 /* ---------------------------------------------------------------- notify.c helpers */
 
-/* The e-mail row r as the whole message that is sent (mail.from as sender, dated date), appended
- * to out; the sender's bare address goes to from_addr. 0, or ERR_INVALID / ERR_TOO_BIG with the
- * reason in err. */
-int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
-		   size_t errlen);
+/* The e-mail row r as the whole message that is sent (mail.from as sender, with city as its name
+ * when mail.from gives none; dated date), appended to out; the sender's bare address goes to
+ * from_addr. 0, or ERR_INVALID / ERR_TOO_BIG with the reason in err. */
+int nt_message_eml(const nt_outbox_row_t *r, int64_t date, const char *city, buf_t *out, char *from_addr,
+		   size_t fromlen, char *err, size_t errlen);
 
 /* The host of server.public_url (or "localhost"), into out. */
 void nt_public_host(char *out, size_t n);

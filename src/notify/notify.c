@@ -5,6 +5,7 @@
 #include "notify/internal.h"
 
 #include "app.h"
+#include "auth/auth.h"
 #include "core/cap.h"
 #include "base/config.h"
 #include "base/err.h"
@@ -98,8 +99,19 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		.created_at = now,
 	};
 	char *subject = NULL, *text = NULL, *html = NULL, *sms_text = NULL, *ics = NULL, *sms_key = NULL;
-	int rc = notify_compose(m->kind, lang, m->model, &subject, email ? &text : NULL, email ? &html : NULL,
-				sms ? &sms_text : NULL);
+	/* The city as the administrator named it on the settings page, unless the model says. */
+	json_t *model = json_copy(m->model ? m->model : json_null());
+	arena_t *a = arena_new();
+	int rc = 0;
+	if (json_is_object(model) && !json_object_get(model, "city_name")) {
+		const char *city = NULL;
+		rc = auth_city_name_get(c, a, g_app->cfg, &city);
+		if (rc)
+			goto out;
+		json_object_set_new(model, "city_name", json_string(city));
+	}
+	rc = notify_compose(m->kind, lang, model, &subject, email ? &text : NULL, email ? &html : NULL,
+			    sms ? &sms_text : NULL);
 	if (rc)
 		goto out;
 	/* A change or a cancellation makes what is still waiting about the appointment stale: the
@@ -115,7 +127,7 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	}
 	if (email) {
 		if (k->flags & NOTICE_APPOINTMENT)
-			ics = notify_ics_kind(m->model, m->kind, NULL);
+			ics = notify_ics_kind(model, m->kind, NULL);
 		row.channel = "email";
 		row.to_email = m->to_email;
 		row.subject = subject;
@@ -141,6 +153,8 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		rc = nt_outbox_insert(c, &s, NULL);
 	}
 out:
+	json_decref(model);
+	arena_free(a);
 	free(subject);
 	free(text);
 	free(html);
@@ -187,8 +201,8 @@ int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id
 
 /* ---------------------------------------------------------------- delivery */
 
-int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *from_addr, size_t fromlen, char *err,
-		   size_t errlen)
+int nt_message_eml(const nt_outbox_row_t *r, int64_t date, const char *city, buf_t *out, char *from_addr,
+		   size_t fromlen, char *err, size_t errlen)
 {
 	config_t *cfg = g_app->cfg;
 	char from_name[256], host[256], mid[320], seed[320], fname[96];
@@ -204,7 +218,7 @@ int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *fro
 	snprintf(fname, sizeof fname, "cita-%.40s.ics", *r->ref ? r->ref : "finestreta");
 	nt_mime_msg_t m = {
 		.from_addr = from_addr,
-		.from_name = *from_name ? from_name : config_str(cfg, "city.name"),
+		.from_name = *from_name ? from_name : city,
 		.to_addr = r->to_email,
 		.subject = r->subject,
 		.lang = r->lang,
@@ -223,13 +237,13 @@ int nt_message_eml(const nt_outbox_row_t *r, int64_t date, buf_t *out, char *fro
 	return rc;
 }
 
-static int deliver_email(const nt_outbox_row_t *r, int64_t now, char *err, size_t errlen)
+static int deliver_email(const nt_outbox_row_t *r, int64_t now, const char *city, char *err, size_t errlen)
 {
 	config_t *cfg = g_app->cfg;
 	char from_addr[256];
 	buf_t b;
 	buf_init(&b, 16 << 20);
-	int rc = nt_message_eml(r, now, &b, from_addr, sizeof from_addr, err, errlen);
+	int rc = nt_message_eml(r, now, city, &b, from_addr, sizeof from_addr, err, errlen);
 	if (rc) {
 		buf_free(&b);
 		return rc;
@@ -277,8 +291,13 @@ static int deliver_one(db_conn_t *c, int64_t id, int64_t now)
 		return rc == ERR_NOT_FOUND ? 0 : rc; /* withdrawn meanwhile */
 	}
 	char err[512] = "";
-	int sent =
-		str_eq(r.channel, "sms") ? deliver_sms(&r, err, sizeof err) : deliver_email(&r, now, err, sizeof err);
+	const char *city = NULL;
+	if (!str_eq(r.channel, "sms") && (rc = auth_city_name_get(c, a, g_app->cfg, &city)) != 0) {
+		arena_free(a);
+		return rc; /* a storage error: the message waits for the next round */
+	}
+	int sent = str_eq(r.channel, "sms") ? deliver_sms(&r, err, sizeof err)
+					    : deliver_email(&r, now, city, err, sizeof err);
 	int64_t done = (int64_t)time(NULL);
 	if (sent == 0) {
 		rc = nt_outbox_mark_sent(c, id, done);

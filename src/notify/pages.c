@@ -197,7 +197,8 @@ static void eml_get(http_req_t *r)
 	buf_t b;
 	buf_init(&b, 16 << 20);
 	char from[256], err[256];
-	rc = nt_message_eml(&o, o.sent_at ? o.sent_at : o.created_at, &b, from, sizeof from, err, sizeof err);
+	rc = nt_message_eml(&o, o.sent_at ? o.sent_at : o.created_at, auth_city_name(r->db, r->arena, r->app->cfg), &b,
+			    from, sizeof from, err, sizeof err);
 	if (rc) {
 		buf_free(&b);
 		http_reply_error(r, 500, "error", "err_title", NULL);

@@ -5,6 +5,7 @@
 #include "base/csv.h"
 #include "base/err.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "base/tz.h"
 
 #include <string.h>
@@ -25,15 +26,11 @@ static int fail(schedule_csv_error_t *err, int line, const char *field, const ch
 	return ERR_INVALID;
 }
 
+/* A holiday's name: one line of text (base/text.h). */
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > MAX_NAME)
-		return false;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return false;
-	return true;
+	return n > 0 && n <= MAX_NAME && text_ok_n(s, n, TEXT_LINE);
 }
 
 int schedule_holidays_parse(arena_t *a, const char *text, size_t len, schedule_holiday_t **out, size_t *n,
@@ -102,7 +99,7 @@ const char *schedule_csv_error_text(arena_t *a, const schedule_csv_error_t *err)
 		{"header", "the header must be date,scope,name_ca,name_es,name_en"},
 		{"date", "not a date YYYY-MM-DD"},
 		{"scope", "scope must be national, catalonia or city"},
-		{"name", "the name is empty, too long or has control characters"},
+		{"name", "the name is empty, too long or has control or direction-override characters"},
 		{"duplicate", "this date and scope are already in the file"},
 	};
 	const char *text = err->code;

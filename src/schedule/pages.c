@@ -323,19 +323,25 @@ json_t *sched_office_list(http_req_t *r, db_conn_t *c, const char *selected)
 {
 	catalog_office_t *o;
 	size_t n;
+	if (catalog_offices(c, r->arena, &o, &n))
+		return NULL;
 	json_t *a = json_array();
-	if (catalog_offices(c, r->arena, &o, &n) == 0)
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", o[i].code, "name",
-						       catalog_office_name(&o[i], r->lang), "kind",
-						       http_tf(r, "%s%s", "sch_kind_", o[i].kind), "on",
-						       str_eq(selected, o[i].code)));
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", o[i].code, "name",
+					       catalog_office_name(&o[i], r->lang), "kind",
+					       http_tf(r, "%s%s", "sch_kind_", o[i].kind), "on",
+					       str_eq(selected, o[i].code)));
 	return a;
 }
 
 static void index_get(http_req_t *r)
 {
-	http_reply_page(r, 200, "schedule/index", jpack("{s:o}", "offices", sched_office_list(r, r->db, NULL)));
+	json_t *offices = sched_office_list(r, r->db, NULL);
+	if (!offices) {
+		http_reply_unavailable(r);
+		return;
+	}
+	http_reply_page(r, 200, "schedule/index", jpack("{s:o}", "offices", offices));
 }
 
 /* The schedule index. */

@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "base/tz.h"
 #include "catalog/catalog.h"
 #include "http/form.h"
@@ -376,7 +377,7 @@ static void closures_post(http_req_t *r)
 	sched_f_date(&fm, "day", "sch_date", true, &day, &sday);
 	const char *reason = form_str(r, "reason");
 	form_val(&fm, "reason", reason);
-	if (strlen(reason) > MAX_REASON)
+	if (strlen(reason) > MAX_REASON || !text_ok(reason, TEXT_LINE))
 		form_err(&fm, "reason", "sch_reason", http_t(r, "sch_err_reason"));
 	if (form_bad(&fm)) {
 		sched_office_page(r, &o, 422, &fm);

@@ -24,9 +24,9 @@ json_t *sched_procedure_options(http_req_t *r, db_conn_t *c, const int64_t *sel,
 {
 	catalog_procedure_t *p;
 	size_t n;
-	json_t *a = json_array();
 	if (catalog_procedures(c, r->arena, &p, &n))
-		return a;
+		return NULL;
+	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		bool on = false;
 		for (size_t k = 0; k < nsel; k++)
@@ -49,11 +49,16 @@ static json_t *weekday_options(http_req_t *r, unsigned mask)
 static void rule_page(http_req_t *r, const catalog_office_t *o, int status, form_t *fm, int64_t rule_id,
 		      const char *channel, unsigned mask, const int64_t *procs, size_t nprocs, bool active)
 {
-	db_conn_t *c = r->db;
+	json_t *options = sched_procedure_options(r, r->db, procs, nprocs);
+	if (!options) {
+		form_free(fm);
+		http_reply_unavailable(r);
+		return;
+	}
 	json_t *m =
 		jpack("{s:o,s:o,s:o,s:o,s:b,s:s}", "office", sched_office_json(r, o), "channels",
-		      sched_channel_options(r, channel), "weekdays", weekday_options(r, mask), "procedures",
-		      sched_procedure_options(r, c, procs, nprocs), "editing", rule_id > 0, "action",
+		      sched_channel_options(r, channel), "weekdays", weekday_options(r, mask), "procedures", options,
+		      "editing", rule_id > 0, "action",
 		      rule_id ? arena_printf(r->arena, "/schedule/offices/%s/rules/%lld", o->code, (long long)rule_id)
 			      : arena_printf(r->arena, "/schedule/offices/%s/rules", o->code));
 	if (rule_id) {

@@ -208,7 +208,14 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 {
 	db_conn_t *c = r->db;
 	catalog_office_t o = {0};
-	bool has_office = *office_code && catalog_office_by_code(c, r->arena, office_code, &o) == 0;
+	int orc = *office_code ? catalog_office_by_code(c, r->arena, office_code, &o) : ERR_NOT_FOUND;
+	bool has_office = orc == 0;
+	json_t *offices = orc == 0 || orc == ERR_NOT_FOUND ? sched_office_list(r, c, has_office ? o.code : "") : NULL;
+	if (!offices) {
+		form_free(fm);
+		http_reply_unavailable(r);
+		return;
+	}
 	if (!week) {
 		tz_local_t l;
 		tz_local(has_office ? sched_zone_of(&o) : tz_utc(), sched_now(), &l);
@@ -222,6 +229,7 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 	if (auth_people(c, r->arena, &people, &np) ||
 	    (has_office &&
 	     sched_store_shifts(c, r->arena, o.id, sched_date_str(r, start), sched_date_str(r, start + 6), &s, &n))) {
+		json_decref(offices);
 		form_free(fm);
 		http_reply_unavailable(r);
 		return;
@@ -237,8 +245,7 @@ static void shifts_page(http_req_t *r, int status, form_t *fm, const char *offic
 	}
 	const char *base = arena_printf(r->arena, "/schedule/shifts?office=%s", has_office ? o.code : "");
 	json_t *m =
-		jpack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices",
-		      sched_office_list(r, c, has_office ? o.code : ""), "people",
+		jpack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s,s:s,s:s,s:s}", "offices", offices, "people",
 		      people_options(r, people, np, person), "channels",
 		      sched_channel_options(r, json_string_value(json_object_get(form_field(fm, "channel"), "v"))),
 		      "shifts", rows, "has_office", has_office, "has_shifts", n > 0, "week", sched_date_str(r, start),
@@ -412,10 +419,17 @@ static void skills_page(http_req_t *r, int status, int64_t person, form_t *fm)
 			name = people[i].name;
 	json_t *m = jpack("{s:o,s:b}", "people", people_options(r, people, np, person), "has_person", name != NULL);
 	if (name) {
+		json_t *options = sched_procedure_options(r, c, skills, ns);
+		if (!options) {
+			json_decref(m);
+			form_free(fm);
+			http_reply_unavailable(r);
+			return;
+		}
 		json_object_set_new(m, "person", json_integer(person));
 		json_object_set_new(m, "skills_title",
 				    json_string(http_subst(r, http_t(r, "sch_skills_for"), "name", name)));
-		json_object_set_new(m, "procedures", sched_procedure_options(r, c, skills, ns));
+		json_object_set_new(m, "procedures", options);
 	}
 	sched_form_page(r, status, "schedule/skills", fm, m);
 }

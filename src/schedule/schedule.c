@@ -303,12 +303,14 @@ static void expand_rule(const office_data_t *od, const sched_rule_t *r, int32_t 
 			bool inside = false;
 			for (size_t k = 0; k < niv && !inside; k++)
 				inside = iv[k].open_min <= s && e <= iv[k].close_min;
-			int64_t sa, ea;
-			/* A slot that starts in a nonexistent local hour (spring forward) is not produced;
-			 * one that ends in it ends when the clock jumps (01:00-02:00 ends at 03:00 CEST). */
-			if (!inside || tz_to_utc(od->z, d, s, 0, &sa) || tz_to_utc(od->z, d, e, TZ_GAP_SHIFT, &ea) ||
-			    sa < now || ea <= sa)
+			int64_t sa;
+			/* A slot that starts in a nonexistent local hour (spring forward) is not produced. A
+			 * slot lasts slot_min whatever the clocks do: 01:00-02:00 ends at 03:00 CEST when the
+			 * clock jumps, and one starting in the hour that happens twice (autumn, at its first
+			 * occurrence) ends slot_min later, not at the wall-clock end an hour after that. */
+			if (!inside || tz_to_utc(od->z, d, s, 0, &sa) || sa < now)
 				continue;
+			int64_t ea = sa + (int64_t)r->slot_min * 60;
 			int seats = r->capacity >= 0 ? r->capacity : derived_seats(od, r, date, s, e);
 			if (seats <= 0)
 				continue;
@@ -677,13 +679,22 @@ static void to_public(const sched_slot_t *s, const tz_t *z, bool staff, schedule
 		o->free = 0;
 }
 
-static const tz_t *office_zone(db_conn_t *c, arena_t *a, int64_t office_id)
+/* The office's time zone (UTC for a zone this machine lacks). A storage failure is returned,
+ * never shown as times in the wrong zone. */
+static int office_zone(db_conn_t *c, arena_t *a, int64_t office_id, const tz_t **z)
 {
 	catalog_office_t o;
-	if (catalog_office_by_id(c, a, office_id, &o) != 0)
-		return tz_utc();
-	const tz_t *z = tz_get(o.tz);
-	return z ? z : tz_utc();
+	int rc = catalog_office_by_id(c, a, office_id, &o);
+	if (rc == ERR_NOT_FOUND) {
+		*z = tz_utc();
+		return 0;
+	}
+	if (rc)
+		return rc;
+	*z = tz_get(o.tz);
+	if (!*z)
+		*z = tz_utc();
+	return 0;
 }
 
 int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
@@ -698,7 +709,9 @@ int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *chan
 					    &nrows);
 	if (rc)
 		return rc;
-	const tz_t *z = office_zone(c, a, office_id);
+	const tz_t *z;
+	if ((rc = office_zone(c, a, office_id, &z)) != 0)
+		return rc;
 	schedule_slot_t *o = arena_alloc(a, (nrows ? nrows : 1) * sizeof *o);
 	for (size_t i = 0; i < nrows; i++)
 		to_public(&rows[i], z, staff, &o[i]);
@@ -710,9 +723,12 @@ int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *chan
 int schedule_slot_get(db_conn_t *c, arena_t *a, int64_t slot_id, schedule_slot_t *out)
 {
 	sched_slot_t s;
+	const tz_t *z;
 	int rc = sched_store_slot_get(c, a, slot_id, &s);
+	if (!rc)
+		rc = office_zone(c, a, s.office_id, &z);
 	if (rc)
 		return rc;
-	to_public(&s, office_zone(c, a, s.office_id), false, out);
+	to_public(&s, z, false, out);
 	return 0;
 }

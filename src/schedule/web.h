@@ -44,9 +44,10 @@ bool sched_load_office(http_req_t *r, catalog_office_t *o);
 const tz_t *sched_zone_of(const catalog_office_t *o);
 int32_t sched_today_at(const catalog_office_t *o);
 json_t *sched_office_json(http_req_t *r, const catalog_office_t *o);
-/* The offices as select options, selected marked. New. */
+/* The offices as select options, selected marked. New, or NULL when storage failed (answer 503). */
 json_t *sched_office_list(http_req_t *r, db_conn_t *c, const char *selected);
-/* The active procedures as checkboxes, those in sel marked (pages_rules.c). New. */
+/* The active procedures as checkboxes, those in sel marked (pages_rules.c). New, or NULL when
+ * storage failed (answer 503). */
 json_t *sched_procedure_options(http_req_t *r, db_conn_t *c, const int64_t *sel, size_t nsel);
 /* The channels as select options, selected marked. New. */
 json_t *sched_channel_options(http_req_t *r, const char *selected);

@@ -6,7 +6,11 @@ const assert = require('node:assert/strict');
 const L = require('./lib/server.js');
 
 const MAX_BODY = 4096;
-const srv = L.useServer({ env: { FINESTRETA_LIMITS_MAX_BODY: String(MAX_BODY) } });
+// The robustness tests fire 300 requests at once from this one address: the per-address cap is
+// tested in attack.test.js.
+const srv = L.useServer({
+	env: { FINESTRETA_LIMITS_MAX_BODY: String(MAX_BODY), FINESTRETA_SERVER_CONNECTIONS_PER_ADDRESS: '1000' },
+});
 
 const { FORM } = L;
 let adminToken;

@@ -191,7 +191,10 @@ async function book(channel, lang) {
 	if (channel === 'in_person') body.office = OFFICE;
 	const r = await srv.request('POST', '/api/v1/appointments', { body, headers: { 'Accept-Language': lang } });
 	assert.equal(r.status, 201, `booking ${channel}: ${r.status} ${r.text}`);
-	return { ...r.json(), who, start };
+	const b = { ...r.json(), who, start };
+	// Phones are kept and sent in E.164: the national number given gets Spain's code.
+	assert.equal(b.phone, `+34${who.phone}`, 'the phone in E.164');
+	return b;
 }
 
 // Every link to this service in a message leads to a page that exists (PUBLIC stands for the
@@ -326,10 +329,10 @@ test('a booking in person (ca) → confirmation with the office, what to bring a
 	const smsSent = `ref = '${b.code}' AND channel = 'sms' AND kind = 'booking_confirmed' AND status = 'sent'`;
 	const deadline = Date.now() + 15000;
 	while (outboxRows(smsSent).length === 0) {
-		assert.ok(Date.now() < deadline, `an SMS to ${b.who.phone}: ${JSON.stringify(sms.requests)}`);
+		assert.ok(Date.now() < deadline, `an SMS to ${b.phone}: ${JSON.stringify(sms.requests)}`);
 		await L.sleep(100);
 	}
-	const mine = sms.requests.filter((r) => r.json && r.json.to === b.who.phone);
+	const mine = sms.requests.filter((r) => r.json && r.json.to === b.phone);
 	assert.equal(mine.length, 2, 'a failed attempt, then the one that worked');
 	for (const r of mine) {
 		assert.equal(r.method, 'POST');
@@ -360,8 +363,8 @@ test('a booking by phone (es) → "le llamaremos al NÚMERO"', async () => {
 	const m = await sink.waitFor((x) => x.envelope.rcpt_tos.includes(b.who.email), 15000, 'confirmation');
 	const { text, html, ics } = assertAppointmentMail(m, 'REQUEST');
 	assert.equal(m.content_language, 'es');
-	assert.ok(text.includes(`Le llamaremos al ${b.who.phone}`), text);
-	assert.ok(html.includes(`Le llamaremos al ${b.who.phone}`));
+	assert.ok(text.includes(`Le llamaremos al ${b.phone}`), text);
+	assert.ok(html.includes(`Le llamaremos al ${b.phone}`));
 	assert.ok(!text.includes('Oficina:'), 'no office for a phone call');
 	assert.equal(ics.location, 'Teléfono');
 	assert.equal(Date.parse(ics.dtstart), Date.parse(b.start));

@@ -7,9 +7,13 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/contact.h"
 #include "base/err.h"
+#include "base/log.h"
+#include "base/netaddr.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "base/text.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -148,14 +152,191 @@ static void tokens(void **state)
 	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* Names and free texts: no controls (a line feed and a tab only in several lines), no C1
+ * controls, no bidirectional embeddings, overrides or isolates; marks and other scripts are fine. */
+static void text_check(void **state)
+{
+	static const struct {
+		const char *in;
+		bool line, multi;
+	} cases[] = {
+		{"Maria Puig i Roca", true, true},
+		{"Núria Çaçador-Ñúñez", true, true},
+		{"محمد \xe2\x80\x8f", true, true}, /* Arabic with a right-to-left mark (U+200F) */
+		{"", true, true},
+		{"a\nb", false, true},
+		{"a\r\nb", false, true},
+		{"a\rb", false, false},
+		{"a\tb", false, true},
+		{"a\x1b[31mb", false, false}, /* ESC */
+		{"a\x7f", false, false},      /* DEL */
+		{"a\xc2\x85", false, false},  /* U+0085 NEL */
+		{"a\xc2\x9b"
+		 "31m",
+		 false, false}, /* U+009B CSI */
+		{"gpj.\xe2\x80\xae"
+		 "exe",
+		 false, false},                  /* U+202E RIGHT-TO-LEFT OVERRIDE */
+		{"a\xe2\x80\xaa", false, false}, /* U+202A */
+		{"a\xe2\x80\xac", false, false}, /* U+202C */
+		{"a\xe2\x81\xa6"
+		 "b\xe2\x81\xa9",
+		 false, false},                  /* U+2066 … U+2069 isolates */
+		{"a\xe2\x81\xa8", false, false}, /* U+2068 */
+		{"a\xe2\x80\xa8"
+		 "b",
+		 false, true},          /* U+2028 LINE SEPARATOR */
+		{"\xc3", false, false}, /* not UTF-8 */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (text_ok(cases[i].in, TEXT_LINE) != cases[i].line)
+			fail_msg("case %zu: one line", i);
+		if (text_ok(cases[i].in, TEXT_MULTILINE) != cases[i].multi)
+			fail_msg("case %zu: several lines", i);
+	}
+	assert_false(text_ok(NULL, TEXT_LINE));
+	assert_false(text_ok_n("a\0b", 3, TEXT_MULTILINE));
+}
+
+/* Every spelling of one phone gives one E.164 number; what is not a phone gives NULL. */
+static void contact_phones(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"612345678", "+34612345678"},
+		{"612 34 56 78", "+34612345678"},
+		{"612-345-678", "+34612345678"},
+		{"(612) 345.678", "+34612345678"},
+		{"+34 612 345 678", "+34612345678"},
+		{"+34612345678", "+34612345678"},
+		{"0034 612 345 678", "+34612345678"},
+		{"0034612345678", "+34612345678"},
+		{"34612345678", "+34612345678"},
+		{"+33 6 12 34 56 78", "+33612345678"},
+		{"0033612345678", "+33612345678"},
+		{"+1 (212) 555-0100", "+12125550100"},
+		{"12345", NULL},       /* too short, no prefix */
+		{"6123456789", NULL},  /* ten digits, no prefix: a typing mistake */
+		{"+0612345678", NULL}, /* no country code starts with 0 */
+		{"+123456789012345678", NULL},
+		{"612345678x", NULL},
+		{"612+345678", NULL},
+		{"", NULL},
+		{"++34612345678", NULL},
+	};
+	arena_t *a = arena_new();
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = contact_phone_normalise(a, cases[i].in, "34", 9);
+		if (cases[i].out ? !got || strcmp(got, cases[i].out) : got != NULL)
+			fail_msg("%s: got %s, want %s", cases[i].in, got ? got : "NULL",
+				 cases[i].out ? cases[i].out : "NULL");
+	}
+	assert_null(contact_phone_normalise(a, NULL, "34", 9));
+	arena_free(a);
+}
+
+/* Addresses are lower-cased; identities drop the sub-address and gmail's dots. */
+static void contact_emails(void **state)
+{
+	static const struct {
+		const char *in, *addr, *id;
+	} cases[] = {
+		{"Ana.Puig@Example.org", "ana.puig@example.org", "ana.puig@example.org"},
+		{" ana@example.org ", "ana@example.org", "ana@example.org"},
+		{"ana+cita1@example.org", "ana+cita1@example.org", "ana@example.org"},
+		{"ana+@example.org", "ana+@example.org", "ana@example.org"},
+		{"a.n.a+x@gmail.com", "a.n.a+x@gmail.com", "ana@gmail.com"},
+		{"A.Na@GoogleMail.com", "a.na@googlemail.com", "ana@gmail.com"},
+		{"+tag@example.org", "+tag@example.org", "+tag@example.org"},
+		{"no-at-sign", NULL, NULL},
+		{"a@b@example.org", NULL, NULL},
+		{"ana@example", NULL, NULL},
+		{"ana@.example.org", NULL, NULL},
+		{"ana@example..org", NULL, NULL},
+		{"an a@example.org", NULL, NULL},
+		{"ana@exa<mple.org", NULL, NULL},
+		{"ana\n@example.org", NULL, NULL},
+	};
+	arena_t *a = arena_new();
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *addr = contact_email_normalise(a, cases[i].in),
+			   *id = contact_email_identity(a, cases[i].in);
+		if (cases[i].addr ? !addr || strcmp(addr, cases[i].addr) : addr != NULL)
+			fail_msg("%s: address %s", cases[i].in, addr ? addr : "NULL");
+		if (cases[i].id ? !id || strcmp(id, cases[i].id) : id != NULL)
+			fail_msg("%s: identity %s", cases[i].in, id ? id : "NULL");
+	}
+	arena_free(a);
+}
+
+/* One client is an IPv4 address or an IPv6 /64; network lists match by prefix. */
+static void netaddr_keys_and_lists(void **state)
+{
+	char k[NETADDR_KEY_MAX];
+	assert_string_equal(netaddr_key("192.0.2.7", k), "192.0.2.7");
+	assert_string_equal(netaddr_key("::ffff:192.0.2.7", k), "192.0.2.7");
+	assert_string_equal(netaddr_key("2001:db8:1:2:3:4:5:6", k), "2001:db8:1:2::/64");
+	assert_string_equal(netaddr_key("2001:db8:1:2:ffff::1", k), "2001:db8:1:2::/64");
+	assert_string_equal(netaddr_key("not an address", k), "not an address");
+	assert_true(netaddr_list_valid("127.0.0.0/8 ::1, 10.1.0.0/16"));
+	assert_true(netaddr_list_valid(""));
+	assert_false(netaddr_list_valid("127.0.0.0/33"));
+	assert_false(netaddr_list_valid("localhost"));
+	assert_false(netaddr_list_valid("10.0.0.0/"));
+	assert_true(netaddr_list_has("127.0.0.0/8 ::1", "127.9.8.7"));
+	assert_true(netaddr_list_has("127.0.0.0/8 ::1", "::1"));
+	assert_true(netaddr_list_has("127.0.0.0/8", "::ffff:127.0.0.1"));
+	assert_false(netaddr_list_has("127.0.0.0/8 ::1", "128.0.0.1"));
+	assert_false(netaddr_list_has("127.0.0.0/8 ::1", "::2"));
+	assert_true(netaddr_list_has("fd00::/8", "fd12:3456::1"));
+	assert_false(netaddr_list_has("", "127.0.0.1"));
+	assert_false(netaddr_list_has("127.0.0.0/8", "garbage"));
+}
+
+/* What goes to the log cannot start a line of its own or reach the terminal. */
+static void log_escaping(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"GET /a HTTP/1.1", "GET /a HTTP/1.1"},
+		{"/x\n2026-01-01 info forged", "/x\\n2026-01-01 info forged"},
+		{"a\r\nb\tc", "a\\r\\nb\\tc"},
+		{"\x1b[31mred", "\\x1b[31mred"},
+		{"back\\slash", "back\\\\slash"},
+		{"caf\xc3\xa9", "caf\xc3\xa9"},
+		{"\xff\xfe", "\\xff\\xfe"},
+		{"a\xc2\x9b"
+		 "b",
+		 "a\\u{009b}b"},
+		{"x\xe2\x80\xaey", "x\\u{202e}y"},
+		{"\x7f", "\\x7f"},
+	};
+	char out[256];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_string_equal(log_escape(cases[i].in, out, sizeof out), cases[i].out);
+	/* Cut on a whole escape. */
+	assert_string_equal(log_escape("ab\ncd", out, 4), "ab");
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_caps), cmocka_unit_test(buf_html),   cmocka_unit_test(arena_basics),
-		cmocka_unit_test(str_ints), cmocka_unit_test(str_decode), cmocka_unit_test(str_utf8),
+		cmocka_unit_test(buf_caps),
+		cmocka_unit_test(buf_html),
+		cmocka_unit_test(arena_basics),
+		cmocka_unit_test(str_ints),
+		cmocka_unit_test(str_decode),
+		cmocka_unit_test(str_utf8),
 		cmocka_unit_test(tokens),
+		cmocka_unit_test(text_check),
+		cmocka_unit_test(contact_phones),
+		cmocka_unit_test(contact_emails),
+		cmocka_unit_test(netaddr_keys_and_lists),
+		cmocka_unit_test(log_escaping),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

@@ -697,21 +697,77 @@ static void test_holds(void **state)
 	again.hold = tok;
 	assert_int_equal(book(f, again, &out, &err), ERR_CONFLICT);
 	assert_string_equal(err.code, "hold_expired");
-	/* An expired hold: the job gives the seat back. */
+	/* An expired hold: the job ends it, and its seat returns after the cancellation delay
+	 * (600 s here), not at the moment its holder knows in advance. */
 	memset(&err, 0, sizeof err);
 	in.slot_id = f->slot;
 	in.hold = NULL;
 	assert_int_equal(booking_hold(&ctx, &in, tok, &exp, &err), 0);
 	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 2);
 	assert_int_equal(booking_job(f->c, f->cfg, exp - 1, NULL), 0);
-	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 2);
+	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM holds WHERE slot_id = $1", f->slot), 1);
 	assert_int_equal(booking_job(f->c, f->cfg, exp, NULL), 0);
+	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM holds WHERE slot_id = $1", f->slot), 0);
+	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 2);
+	assert_int_equal(booking_job(f->c, f->cfg, exp + 599, NULL), 0);
+	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 2);
+	assert_int_equal(booking_job(f->c, f->cfg, exp + 600, NULL), 0);
 	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 1);
-	/* Released by hand. */
+	/* Released by hand: the same delay, from the release. */
 	assert_int_equal(booking_hold(&ctx, &in, tok, &exp, &err), 0);
 	assert_int_equal(booking_hold_release(&ctx, tok), 0);
 	assert_int_equal(booking_hold_release(&ctx, tok), ERR_NOT_FOUND);
+	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 2);
+	assert_int_equal(booking_job(f->c, f->cfg, f->now + 599, NULL), 0);
+	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 2);
+	assert_int_equal(booking_job(f->c, f->cfg, f->now + 600, NULL), 0);
 	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", f->slot), 1);
+}
+
+/* A hold is claimed only for what it was taken for and by whom took it; one client holds at most
+ * booking.max_holds_per_address seats. */
+static void test_hold_claims_and_quota(void **state)
+{
+	fx_t *f = *state;
+	booking_ctx_t ctx = ctx_of(f, f->now);
+	ctx.client = "192.0.2.7";
+	int64_t t;
+	booking_input_t in = input(f, make_slot(f, 6, 0, 3, &t), 7100);
+	char tok[BOOKING_TOKEN_LEN], tok2[BOOKING_TOKEN_LEN], tok3[BOOKING_TOKEN_LEN];
+	int64_t exp;
+	booking_err_t err = {0};
+	assert_int_equal(booking_hold(&ctx, &in, tok, &exp, &err), 0);
+	int64_t booked = q_int(f, "SELECT booked FROM slots WHERE id = $1", in.slot_id);
+	/* Handed to another client: refused, and the hold stays its holder's. */
+	booking_ctx_t other = ctx_of(f, f->now);
+	other.client = "198.51.100.9";
+	booking_created_t out;
+	booking_input_t b = input(f, 0, 7101);
+	b.hold = tok;
+	assert_int_equal(booking_create(&other, &b, &out, &err), ERR_INVALID);
+	assert_non_null(booking_err_field(&err, "hold"));
+	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM holds WHERE slot_id = $1", in.slot_id), 1);
+	/* Its holder books with it: the held seat, no other. */
+	memset(&err, 0, sizeof err);
+	assert_int_equal(booking_create(&ctx, &b, &out, &err), 0);
+	json_decref(out.model);
+	assert_int_equal(q_int(f, "SELECT booked FROM slots WHERE id = $1", in.slot_id), booked);
+	/* Two live holds per client by default; the third is refused until one ends. */
+	memset(&err, 0, sizeof err);
+	assert_int_equal(booking_hold(&ctx, &in, tok, &exp, &err), 0);
+	assert_int_equal(booking_hold(&ctx, &in, tok2, &exp, &err), 0);
+	assert_int_equal(booking_hold(&ctx, &in, tok3, &exp, &err), ERR_BUSY);
+	assert_string_equal(err.code, "hold_limit");
+	assert_int_equal(booking_err_status(&err), 429);
+	assert_int_equal(booking_hold(&other, &in, tok3, &exp, &err), 0); /* another client is not */
+	assert_int_equal(booking_hold_release(&ctx, tok), 0);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(booking_hold(&ctx, &in, tok, &exp, &err), 0);
+	/* Staff are not counted. */
+	booking_ctx_t staff = ctx;
+	staff.staff = true;
+	staff.user_id = 1;
+	assert_int_equal(booking_hold(&staff, &in, tok3, &exp, &err), 0);
 }
 
 static void test_reschedule_and_staff_share(void **state)
@@ -860,6 +916,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cancel_delay_and_job, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_states_and_no_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hold_claims_and_quota, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reschedule_and_staff_share, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pow_replay, setup, teardown),

@@ -416,7 +416,8 @@ static void test_dst_days(void **state)
 	assert_int_equal(k, 3);
 	assert_int_equal(at("2026-03-28", "09:00") % 86400, 8 * 3600);
 	assert_int_equal(at("2026-03-29", "09:00") % 86400, 7 * 3600);
-	/* 25 October: 02:00 happens twice; one slot, at the first one, lasting until 03:00 CET. */
+	/* 25 October: 02:00 happens twice; one slot, at the first one, lasting its own hour (until
+	 * the second 02:00), not until 03:00 CET two hours later. */
 	clear(f);
 	r.start_min = 60;
 	r.end_min = 240;
@@ -429,12 +430,10 @@ static void test_dst_days(void **state)
 				  "BY start_at",
 				  q, 1, &res),
 			 0);
-	int64_t expect[][2] = {{at("2026-10-24", "23:00") + 0, 0}, {0, 0}, {0, 0}};
-	(void)expect;
 	assert_int_equal(db_res_next(res), 1);
 	assert_int_equal(db_res_int(res, 1) - db_res_int(res, 0), 3600); /* 01:00 → 02:00 */
 	assert_int_equal(db_res_next(res), 1);
-	assert_int_equal(db_res_int(res, 1) - db_res_int(res, 0), 7200); /* 02:00 CEST → 03:00 CET */
+	assert_int_equal(db_res_int(res, 1) - db_res_int(res, 0), 3600); /* 02:00 CEST → 02:00 CET */
 	assert_int_equal(db_res_next(res), 1);
 	assert_int_equal(db_res_int(res, 1) - db_res_int(res, 0), 3600);
 	db_res_free(res);
@@ -477,6 +476,64 @@ static void test_dst_days(void **state)
 }
 
 /* ---------------------------------------------------------------- release, notice, horizon */
+
+/* 31 October 2027, Europe/Madrid: 03:00 CEST becomes 02:00 CET, so 02:00-03:00 happens twice. A
+ * half-hour slot starting in that hour (at its first occurrence) lasts half an hour, not the 90
+ * minutes to the wall-clock 03:00 CET; no two slots overlap. */
+static void test_dst_autumn_2027(void **state)
+{
+	fx_t *f = *state;
+	clear(f);
+	sql(f, "DELETE FROM opening_hours");
+	for (int wd = 1; wd <= 7; wd++) {
+		char q[256];
+		snprintf(q, sizeof q,
+			 "INSERT INTO opening_hours (office_id, weekday, open_min, close_min, valid_from) "
+			 "VALUES (%lld, %d, 0, 1440, '2026-01-01')",
+			 (long long)f->office, wd);
+		sql(f, q);
+	}
+	sched_rule_t r = rule_defaults(f);
+	r.weekdays = "7";
+	r.start_min = 60; /* 01:00-04:00 by half hours */
+	r.end_min = 240;
+	r.slot_min = 30;
+	r.horizon_days = 5;
+	int64_t rule = add_rule(f, &r);
+	run(f, at("2027-10-29", "12:00"), SCHEDULE_STRICT, 0);
+	db_param_t p[] = {DB_INT(rule)};
+	db_res_t *res;
+	assert_int_equal(db_query(f->c,
+				  "SELECT start_at, end_at FROM slots WHERE rule_id = $1 AND day = '2027-10-31' "
+				  "ORDER BY start_at",
+				  p, 1, &res),
+			 0);
+	static const char *want[][2] = {
+		{"2027-10-31T01:00:00+02:00", "2027-10-31T01:30:00+02:00"},
+		{"2027-10-31T01:30:00+02:00", "2027-10-31T02:00:00+02:00"},
+		{"2027-10-31T02:00:00+02:00", "2027-10-31T02:30:00+02:00"},
+		{"2027-10-31T02:30:00+02:00", "2027-10-31T02:00:00+01:00"}, /* not 03:00+01:00 */
+		{"2027-10-31T03:00:00+01:00", "2027-10-31T03:30:00+01:00"},
+		{"2027-10-31T03:30:00+01:00", "2027-10-31T04:00:00+01:00"},
+	};
+	int k = 0;
+	int64_t prev_end = 0;
+	while (db_res_next(res) == 1) {
+		int64_t sa = db_res_int(res, 0), ea = db_res_int(res, 1);
+		char iso_s[TZ_ISO_LEN], iso_e[TZ_ISO_LEN];
+		tz_format_iso(madrid(), sa, iso_s);
+		tz_format_iso(madrid(), ea, iso_e);
+		assert_true(k < 6);
+		assert_string_equal(iso_s, want[k][0]);
+		assert_string_equal(iso_e, want[k][1]);
+		assert_int_equal(ea - sa, 30 * 60);
+		assert_true(sa >= prev_end);
+		prev_end = ea;
+		k++;
+	}
+	db_res_free(res);
+	assert_int_equal(k, 6);
+}
 
 static void test_release_notice_horizon(void **state)
 {
@@ -936,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_recurrence),
 		cmocka_unit_test(test_holidays_closures_hours),
 		cmocka_unit_test(test_dst_days),
+		cmocka_unit_test(test_dst_autumn_2027),
 		cmocka_unit_test(test_release_notice_horizon),
 		cmocka_unit_test(test_capacity_from_shifts),
 		cmocka_unit_test(test_staff_share_rounding),

@@ -5,6 +5,10 @@ module.exports = {
 		{
 			route: 'POST /login',
 			status: 303,
+			separate: {
+				tables: ['login_attempts', 'login_guard'],
+				why: 'the attempt is checked and counted in a transaction of its own, before the password',
+			},
 			async request(ctx) {
 				const jar = new ctx.L.CookieJar();
 				const page = await ctx.srv.get('/login', { jar });

@@ -18,7 +18,10 @@ async function freeSeat(ctx, offices = OFFICES) {
 		const office = offices[(k + j) % offices.length];
 		const r = await ctx.srv.get(`/api/v1/availability?service=${SERVICE}&channel=in_person&office=${office}`);
 		if (r.status !== 200) throw new Error(`availability: ${r.status} ${r.text.slice(0, 300)}`);
-		const starts = r.json().days.flatMap((d) => d.slots.filter((s) => s.free > 0).map((s) => s.start));
+		// More than a day ahead, past booking.reminder_hours: every appointment here has its reminder,
+		// so that a change queues the same messages whichever seats it moves between.
+		const later = Date.now() + 25 * 3600 * 1000;
+		const starts = r.json().days.flatMap((d) => d.slots.filter((s) => s.free > 0 && Date.parse(s.start) > later).map((s) => s.start));
 		if (starts.length) return { office, start: starts[k % starts.length] };
 	}
 	throw new Error('no free seats left');

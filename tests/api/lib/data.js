@@ -104,6 +104,21 @@ async function waitFor(pred, ms, what, every = 250) {
 	}
 }
 
+// ---------------------------------------------------------------- proof of work
+
+// Solves an altcha v1 challenge as the widget does (tries numbers up to maxnumber); the payload to
+// send as "altcha".
+function solvePow(ch) {
+	const crypto = require('node:crypto');
+	for (let n = 0; n <= ch.maxnumber; n++) {
+		if (crypto.createHash('sha256').update(ch.salt + n).digest('hex') === ch.challenge) {
+			const p = { algorithm: ch.algorithm, challenge: ch.challenge, number: n, salt: ch.salt, signature: ch.signature, took: 1 };
+			return Buffer.from(JSON.stringify(p)).toString('base64');
+		}
+	}
+	throw new Error('no solution');
+}
+
 module.exports = {
 	FORM,
 	TZ,
@@ -118,4 +133,5 @@ module.exports = {
 	people,
 	sql,
 	waitFor,
+	solvePow,
 };

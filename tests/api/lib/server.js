@@ -300,9 +300,11 @@ function textOf(html, tag) {
 
 // ---------------------------------------------------------------- HTTP
 
-// request(port, method, path, { headers, body, cookies|jar, timeout, chunks })
+// request(port, method, path, { headers, body, cookies|jar, timeout, chunks, from })
 //   body: string | Buffer | plain object (sent as JSON)
 //   chunks: array of Buffers/strings sent with chunked transfer encoding instead of body
+//   from: the local address to connect from ('127.0.0.7': every 127.x.y.z is this machine, and
+//         the server sees each as a client of its own)
 // Resolves { status, headers, rawHeaders, body: Buffer, text, json(), setCookies, cookies }.
 // Cookies the response sets are applied to the jar when one is given.
 function request(port, method, urlPath, opts = {}) {
@@ -326,7 +328,7 @@ function request(port, method, urlPath, opts = {}) {
 
 	return new Promise((resolve, reject) => {
 		const req = http.request(
-			{ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false, insecureHTTPParser: false },
+			{ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false, insecureHTTPParser: false, localAddress: opts.from },
 			(res) => {
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
@@ -374,11 +376,11 @@ function hasHeader(h, name) {
 // Sends bytes over a plain TCP connection and collects whatever comes back until the
 // server closes the connection or `timeout` ms pass. Never rejects on resets: a server
 // may legitimately drop a malformed connection.
-function rawSend(port, data, { timeout = 3000, endAfterWrite = false } = {}) {
+function rawSend(port, data, { timeout = 3000, endAfterWrite = false, from } = {}) {
 	return new Promise((resolve) => {
 		const chunks = [];
 		let done = false;
-		const sock = net.connect(port, '127.0.0.1');
+		const sock = net.connect({ port, host: '127.0.0.1', localAddress: from });
 		const finish = (how) => {
 			if (done) return;
 			done = true;
@@ -406,11 +408,11 @@ function rawSend(port, data, { timeout = 3000, endAfterWrite = false } = {}) {
 //     waitFor(pred, ms) → the first event (or {comment}) matching pred,
 //     waitForComment(text, ms), ended: Promise (stream closed by the server),
 //     close(), body (for a non-stream answer, once ended) }
-function openSSE(port, urlPath, { jar, headers = {}, timeout = 10000 } = {}) {
+function openSSE(port, urlPath, { jar, headers = {}, timeout = 10000, from } = {}) {
 	return new Promise((resolve, reject) => {
 		const h = { Accept: 'text/event-stream', ...headers };
 		if (jar && jar.header()) h.Cookie = jar.header();
-		const req = http.request({ host: '127.0.0.1', port, method: 'GET', path: urlPath, headers: h, agent: false });
+		const req = http.request({ host: '127.0.0.1', port, method: 'GET', path: urlPath, headers: h, agent: false, localAddress: from });
 		const timer = setTimeout(() => req.destroy(new Error(`SSE ${urlPath}: no response head within ${timeout} ms`)), timeout);
 		req.on('error', (e) => {
 			clearTimeout(timer);
@@ -864,6 +866,34 @@ function useServer(opts) {
 	return srv;
 }
 
+// Adds an availability rule through the schedule pages as coordinator `coord` ({ jar, csrf }):
+// one day (date) from start to end by slotMin minutes, `capacity` seats (staffShare % for staff),
+// for every procedure or only those listed. Resolves to the response (303 when made).
+function addRule(srv, coord, { office, date, start = '08:30', end = '08:45', slotMin = 15, capacity = 1, staffShare = 0, channel = 'in_person', procedures = [] }) {
+	return srv.request('POST', `/schedule/offices/${office}/rules`, {
+		jar: coord.jar,
+		headers: data.FORM,
+		body: formBody({
+			_csrf: coord.csrf,
+			channel,
+			every_weeks: '1',
+			valid_from: date,
+			valid_to: date,
+			start,
+			end,
+			slot_min: String(slotMin),
+			capacity: String(capacity),
+			staff_share: String(staffShare),
+			horizon_days: '60',
+			min_notice_min: '0',
+			release_days: '',
+			release_time: '',
+			weekdays: String(data.weekday(date)),
+			procedures,
+		}),
+	});
+}
+
 module.exports = {
 	ROOT,
 	BIN,
@@ -901,5 +931,6 @@ module.exports = {
 	hasCapability,
 	freePort,
 	withTimeout,
+	addRule,
 	...data,
 };
