@@ -181,8 +181,7 @@ const char *bk_category_label(http_req_t *r, const char *code)
 	for (char *p = k; *p; p++)
 		if (*p == '-')
 			*p = '_';
-	const char *t = http_t(r, k);
-	return str_eq(t, k) ? code : t;
+	return i18n_has(r->lang, k) ? http_t(r, k) : code;
 }
 
 /* ---------------------------------------------------------------- rate limits */

@@ -154,6 +154,13 @@ const char *http_tv(http_req_t *r, const char *key, const char *const *vars)
 	return i18n_subst(r->arena, http_t(r, key), vars);
 }
 
+const char *http_tn(http_req_t *r, const char *key, long n, const char *const *vars)
+{
+	const char *msg = i18n_subst(r->arena, i18n_nget(r->lang, key, n),
+				     (const char *const[]){"n", arena_printf(r->arena, "%ld", n), NULL});
+	return vars ? i18n_subst(r->arena, msg, vars) : msg;
+}
+
 const char *http_subst(http_req_t *r, const char *msg, const char *name, const char *value)
 {
 	return i18n_subst(r->arena, msg, (const char *const[]){name, value, NULL});

@@ -61,5 +61,8 @@ const char *http_subst(http_req_t *r, const char *msg, const char *name, const c
 /* The translation of key with its {name} placeholders filled from vars (name, value pairs ending
  * with NULL; i18n_subst). Arena. */
 const char *http_tv(http_req_t *r, const char *key, const char *const *vars);
+/* The form of plural entry key for the count n (i18n_nget: "1 minut", "2 minuts"), with {n} and
+ * the placeholders of vars (may be NULL) filled in. Arena. */
+const char *http_tn(http_req_t *r, const char *key, long n, const char *const *vars);
 
 #endif

@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "http/kit.h"
+#include "view/i18n.h"
 #include "notify/internal.h"
 #include "notify/notify.h"
 
@@ -41,8 +42,7 @@ static const char *kind_label(http_req_t *r, const char *kind)
 {
 	char key[64];
 	snprintf(key, sizeof key, "notify_kind_%s", kind);
-	const char *v = http_t(r, key);
-	return strcmp(v, key) == 0 ? kind : v;
+	return i18n_has(r->lang, key) ? http_t(r, key) : kind;
 }
 
 static bool status_valid(const char *s)

@@ -194,12 +194,13 @@ static void hours_page(http_req_t *r, const catalog_office_t *o, int status, for
 	for (int wd = 1; wd <= 7; wd++) {
 		json_t *fields = json_array();
 		static const char *const parts[] = {"open", "close"};
+		/* The labels by part and interval: the same keys the checks of the form use. */
+		static const char *const labels[2][2] = {{"sch_opens", "sch_opens2"}, {"sch_closes", "sch_closes2"}};
 		for (int k = 1; k <= MAX_INTERVALS_FORM; k++)
 			for (int p = 0; p < 2; p++) {
 				const char *name = arena_printf(r->arena, "%s%d_%d", parts[p], k, wd);
 				json_t *f = form_field(fm, name);
-				const char *label =
-					http_t(r, arena_printf(r->arena, "sch_%s%s", parts[p], k == 1 ? "" : "2"));
+				const char *label = http_t(r, labels[p][k == 1 ? 0 : 1]);
 				json_t *j = jpack("{s:s,s:s,s:s,s:O}", "name", name, "id",
 						  arena_printf(r->arena, "h-%s", name), "label", label, "f", f);
 				json_array_append_new(fields, j);
