@@ -229,6 +229,13 @@ int booking_list(booking_ctx_t *ctx, int64_t office_id, const char *day, const c
 	return rc;
 }
 
+int booking_popular(booking_ctx_t *ctx, int days, size_t max, int64_t **ids, size_t *n)
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	return bk_store_popular(ctx->c, ctx->a, ctx->now - (int64_t)days * 86400, (int)max, ids, n);
+}
+
 /* ---------------------------------------------------------------- cancel, reschedule */
 
 int booking_cancel(booking_ctx_t *ctx, const char *code, const char *token, const char *id_number, booking_err_t *err)

@@ -99,6 +99,12 @@ typedef struct {
 
 /* ---------------------------------------------------------------- availability */
 
+/* The schedule's channel of the slots that serve a booking on channel at an office of kind
+ * office_kind: in person at a neighbourhood facility means the ICT agent's agenda there
+ * ("ict_agent" slots, schedule.h); anything else is the channel itself. The appointment keeps the
+ * booking channel ("in_person"): that is how the person comes. Borrowed static strings. */
+const char *booking_slot_channel(const char *office_kind, const char *channel);
+
 typedef struct {
 	int64_t slot_id;    /* one of the slots at this start (phone/video: several offices) */
 	const char *office; /* its office code */
@@ -173,6 +179,18 @@ typedef struct {
  * ERR_CONFLICT ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err);
 
+/* Everything booking_create checks before it touches a seat — the procedure, channel and office,
+ * the citizen's details (a phone call-back needs a phone number), the start, the proof of work
+ * (verified, not redeemed) — with the same errors; nothing is written. 0 or ERR_INVALID with the
+ * fields in err (or a storage error). Pages use it to tell a form to correct from a booking. */
+int booking_validate(booking_ctx_t *ctx, const booking_input_t *in, booking_err_t *err);
+
+/* What became of a hold: when booking_create turned the hold token `hold` into an appointment
+ * (within the last day), its code and manage token (sealed with a key only the hold token gives),
+ * so the person who comes back to the details page sees their own booking. 0, or ERR_NOT_FOUND. */
+int booking_hold_result(booking_ctx_t *ctx, const char *hold, char code[BOOKING_CODE_LEN],
+			char token[BOOKING_TOKEN_LEN]);
+
 /* ---------------------------------------------------------------- one appointment */
 
 typedef struct {
@@ -234,6 +252,10 @@ int booking_check_in(booking_ctx_t *ctx, const char *code, const char *id_number
  * for all, ordered by start (arena array, at most 2000). */
 int booking_list(booking_ctx_t *ctx, int64_t office_id, const char *day, const char *channel, booking_t **out,
 		 size_t *n);
+
+/* The procedures people booked most in the last `days` days, most first: their ids (arena, at most
+ * max; *n may be 0 on a new installation). */
+int booking_popular(booking_ctx_t *ctx, int days, size_t max, int64_t **ids, size_t *n);
 
 /* One history row. */
 typedef struct {

@@ -33,6 +33,9 @@ static const config_key_t config[] = {
 		       "Secret key that signs proof-of-work challenges. Empty: a random key per process,\n"
 		       "which works for one node only; several nodes must share one key."),
 	CONFIG_KEY_INT("booking", "reminder_hours", "24", 1, 720, "Hours before the appointment the reminder is sent."),
+	CONFIG_KEY_STR("booking", "help_phone", "010", NULL, NULL,
+		       "The city's help line the booking pages offer (\"call 010 and we book by phone\"), as a\n"
+		       "tel: link: digits, spaces and a leading + as people dial it."),
 	CONFIG_KEY_INT("booking", "no_show_grace_min", "15", 0, 1440,
 		       "Minutes after the start before a booked appointment nobody checked in is a no-show."),
 	{0},
@@ -75,12 +78,19 @@ static const cap_seed_t seeds[] = {
 	{0},
 };
 
+/* The counter: every person's role sees an office's day. */
+static const cap_card_t cards[] = {
+	{ROLE_PEOPLE, "/staff/cites", "cita_counter_title", "cita_counter_card"},
+	{0},
+};
+
 const cap_t booking_cap = {
 	.name = "booking",
 	.summary = "Appointments on three channels: the seat, holds, states, limits, proof of work",
-	.routes = {bk_api_routes, bk_page_routes, bk_calendar_routes, bk_manage_routes},
+	.routes = {bk_api_routes, bk_page_routes, bk_calendar_routes, bk_counter_routes, bk_manage_routes},
 	.config = config,
 	.jobs = jobs,
 	.notices = notices,
 	.seeds = seeds,
+	.cards = cards,
 };

@@ -1,6 +1,11 @@
 /* pdf.c — the appointment receipt: one A4 page drawn with cairo, text laid out by pango (so
  * long names wrap and any script renders), and a QR code of the manage link (libqrencode). The
- * font is DejaVu Sans (Debian fonts-dejavu-core), found through fontconfig. */
+ * font is DejaVu Sans (Debian fonts-dejavu-core), found through fontconfig.
+ *
+ * The PDF is tagged (cairo's structure tags: a Document of a heading, paragraphs and the QR code
+ * as a figure), so screen readers read it in order instead of guessing from the drawing. A
+ * cancelled appointment's receipt says so at the top and offers neither the QR code nor the
+ * documents to bring. */
 #include "render/pdf.h"
 
 #include "base/arena.h"
@@ -77,20 +82,24 @@ static double layout_height(PangoLayout *l)
 	return (double)h / PANGO_SCALE;
 }
 
-/* Lays out markup at (x, y) in width; returns its height. */
-static double text_at(page_t *p, double x, double y, double width, const char *font, const char *markup)
+/* Lays out markup at (x, y) in width as one structure element tag ("P", "H1"); returns its
+ * height. */
+static double text_at(page_t *p, double x, double y, double width, const char *font, const char *markup,
+		      const char *tag)
 {
 	PangoLayout *l = layout_for(p, width, font, markup);
+	cairo_tag_begin(p->cr, tag, NULL);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, l);
+	cairo_tag_end(p->cr, tag);
 	double h = layout_height(l);
 	g_object_unref(l);
 	return h;
 }
 
-/* The next block of the flow; a block that would run into the footer starts a new page (long
- * lists of documents or accessibility notes). */
-static void line(page_t *p, const char *font, const char *markup, double after)
+/* The next block of the flow, as structure element tag; a block that would run into the footer
+ * starts a new page (long lists of documents or accessibility notes). */
+static void tagged_line(page_t *p, const char *tag, const char *font, const char *markup, double after)
 {
 	PangoLayout *l = layout_for(p, p->width, font, markup);
 	double h = layout_height(l);
@@ -101,19 +110,43 @@ static void line(page_t *p, const char *font, const char *markup, double after)
 		pango_layout_set_width(l, (int)(p->width * PANGO_SCALE));
 		h = layout_height(l);
 	}
+	cairo_tag_begin(p->cr, tag, NULL);
 	cairo_move_to(p->cr, MARGIN, p->y);
 	pango_cairo_show_layout(p->cr, l);
+	cairo_tag_end(p->cr, tag);
 	g_object_unref(l);
 	p->y += h + after;
 }
 
-/* A label over its value. */
+/* A paragraph of the flow. */
+static void line(page_t *p, const char *font, const char *markup, double after)
+{
+	tagged_line(p, "P", font, markup, after);
+}
+
+/* A label over its value: a small heading and its paragraph. */
 static void field(page_t *p, const char *label_key, const char *value)
 {
 	if (!value || !*value)
 		return;
-	line(p, FONT " Bold 9", esc(p, tr(p, label_key)), 1);
+	tagged_line(p, "H2", FONT " Bold 9", esc(p, tr(p, label_key)), 1);
 	line(p, FONT " 12", esc(p, value), 8);
+}
+
+/* The band that says the appointment is cancelled, in words (not by colour alone). */
+static void draw_cancelled(page_t *p)
+{
+	PangoLayout *l = layout_for(p, p->width - 16, FONT " Bold 16", esc(p, tr(p, "pdf_cancelled")));
+	double h = layout_height(l);
+	g_object_unref(l);
+	cairo_set_source_rgb(p->cr, 0x8a / 255.0, 0x10 / 255.0, 0x10 / 255.0);
+	cairo_set_line_width(p->cr, 3);
+	cairo_rectangle(p->cr, MARGIN, p->y, p->width, h + 16);
+	cairo_stroke(p->cr);
+	text_at(p, MARGIN + 8, p->y + 8, p->width - 16, FONT " Bold 16", esc(p, tr(p, "pdf_cancelled")), "H2");
+	cairo_set_source_rgb(p->cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	p->y += h + 24;
+	line(p, FONT " 11", esc(p, tr(p, "pdf_cancelled_note")), 10);
 }
 
 static void draw_qr(cairo_t *cr, const char *url, double x, double y, double size)
@@ -182,22 +215,29 @@ static void draw(page_t *p, const json_t *m)
 	cairo_set_source_rgb(cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
 	cairo_rectangle(cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
 	cairo_fill(cr);
+	bool cancelled = str_eq(json_string_value(json_object_get(m, "status")), "cancelled");
+	if (cancelled)
+		manage = NULL; /* nothing left to manage: no QR code, no link */
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
+	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""), "P");
 	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
 
 	p->y = 34 * PT_PER_MM;
-	line(p, FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
-	line(p, FONT " Bold 10", esc(p, tr(p, "mail_code")), 2);
+	tagged_line(p, "H1", FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
+	if (cancelled)
+		draw_cancelled(p);
+	tagged_line(p, "H2", FONT " Bold 10", esc(p, tr(p, "mail_code")), 2);
 	line(p, "DejaVu Sans Mono Bold 32", esc(p, json_string_value(json_object_get(m, "code"))), 12);
 
 	/* The QR code sits right of the details. */
 	double qr_size = 36 * PT_PER_MM, qr_top = p->y;
-	p->width = PAGE_W - 2 * MARGIN - qr_size - 6 * PT_PER_MM;
 	if (manage && *manage) {
+		p->width = PAGE_W - 2 * MARGIN - qr_size - 6 * PT_PER_MM;
+		cairo_tag_begin(cr, "Figure", NULL);
 		draw_qr(cr, manage, PAGE_W - MARGIN - qr_size, qr_top, qr_size);
+		cairo_tag_end(cr, "Figure");
 		text_at(p, PAGE_W - MARGIN - qr_size, qr_top + qr_size + 2, qr_size, FONT " 8",
-			esc(p, tr(p, "pdf_qr_caption")));
+			esc(p, tr(p, "pdf_qr_caption")), "Caption");
 	}
 
 	const char *date, *date_short, *time_s;
@@ -211,18 +251,21 @@ static void draw(page_t *p, const json_t *m)
 		    : str_eq(channel, "video") ? "mail_channel_video"
 					       : "mail_channel_in_person"));
 	field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
-	draw_where(p, m, channel);
-	if (p->y < qr_top + qr_size + 12 * PT_PER_MM)
+	if (!cancelled)
+		draw_where(p, m, channel);
+	if (manage && *manage && p->y < qr_top + qr_size + 12 * PT_PER_MM)
 		p->y = qr_top + qr_size + 12 * PT_PER_MM;
 	p->width = PAGE_W - 2 * MARGIN;
 
-	draw_documents(p, m, !str_eq(channel, "phone") && !str_eq(channel, "video"));
+	if (!cancelled)
+		draw_documents(p, m, !str_eq(channel, "phone") && !str_eq(channel, "video"));
 	p->y += 10;
 	if (manage && *manage) {
-		line(p, FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);
+		tagged_line(p, "H2", FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);
 		line(p, FONT " 10", esc(p, manage), 10);
 	}
-	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8", esc(p, tr(p, "pdf_footer")));
+	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8",
+		esc(p, tr(p, cancelled ? "pdf_cancelled_footer" : "pdf_footer")), "P");
 }
 
 int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *len)
@@ -246,7 +289,9 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 	PangoContext *pc = pango_font_map_create_context(font_map);
 	pango_cairo_update_context(cr, pc);
 	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .width = PAGE_W - 2 * MARGIN};
+	cairo_tag_begin(cr, "Document", NULL);
 	draw(&p, m);
+	cairo_tag_end(cr, "Document");
 	cairo_show_page(cr);
 	g_object_unref(pc);
 	cairo_destroy(cr);

@@ -705,7 +705,7 @@ const char *i18n_get(const char *lang, const char *key)
 	json_t *v = json_object_get(cat, key);
 	if (json_is_array(v)) /* a plural entry asked for without a count: its last, most general form */
 		v = json_array_get(v, json_array_size(v) - 1);
-	if (!v && cat && key && key[0] != '_')
+	if (!v && cat && key && key[0] && key[0] != '_') /* "": no text wanted (an .ics without a subject) */
 		note_missing(key);
 	return v ? json_string_value(v) : key;
 }

@@ -154,6 +154,32 @@ module.exports = {
 			},
 		},
 		{
+			route: 'POST /staff/cites/{office}/arribada',
+			status: 303,
+			async request(ctx) {
+				const a = await book(ctx);
+				const date = a.start.slice(0, 10);
+				return { path: `/staff/cites/${a.office}/arribada`, as: 'welcome', form: { date, find: a.who.id_number } };
+			},
+		},
+		{
+			route: 'POST /staff/cita/{code}/estat',
+			status: 303,
+			async request(ctx) {
+				const a = await book(ctx);
+				return { path: `/staff/cita/${a.code}/estat`, as: 'welcome', form: { status: 'cancelled' } };
+			},
+		},
+		{
+			route: 'POST /staff/cita/{code}/canvia',
+			status: 303,
+			async request(ctx) {
+				const a = await book(ctx);
+				const seat = await freeSeat(ctx, [a.office]);
+				return { path: `/staff/cita/${a.code}/canvia`, as: 'informer', form: { day: seat.start.slice(0, 10), start: seat.start } };
+			},
+		},
+		{
 			route: 'POST /cita/gestiona',
 			status: 200,
 			async request(ctx) {

@@ -732,7 +732,9 @@ class Server {
 
 	assertNoMissingKeys() {
 		const keys = this.missingKeys();
-		if (keys.length) throw new Error(`${this.name}: pages used translation keys no catalogue has: ${[...new Set(keys)].join(', ')}`);
+		if (!keys.length) return;
+		const lines = this.stderr.text().split('\n').filter((l) => /no translation/.test(l));
+		throw new Error(`${this.name}: pages used translation keys no catalogue has: ${keys.join(', ')}\n${lines.join('\n')}`);
 	}
 
 	// Hard stop for hooks after a failure; no assertions.
