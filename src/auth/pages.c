@@ -123,11 +123,10 @@ static void login_post(http_req_t *r)
 	     by_ip >= config_int(cfg, "login.max_attempts_per_ip")) &&
 	    last + lockout > now) {
 		int64_t wait = last + lockout - now;
-		char secs[32], mins[32];
+		char secs[32];
 		snprintf(secs, sizeof secs, "%lld", (long long)wait);
-		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59) / 60));
 		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-		login_page(r, 429, http_tv(r, "login_locked", (const char *const[]){"minutes", mins, NULL}), email_in);
+		login_page(r, 429, http_tn(r, "login_locked", (long)((wait + 59) / 60), NULL), email_in);
 		return;
 	}
 

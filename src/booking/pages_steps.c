@@ -534,9 +534,16 @@ static booking_input_t details_input(st_t *st, int64_t conf)
 static bool already_booked(st_t *st)
 {
 	char code[BOOKING_CODE_LEN], token[BOOKING_TOKEN_LEN];
-	if (!*st->hold || booking_hold_result(&st->ctx, st->hold, code, token))
+	if (!*st->hold)
+		return false;
+	int rc = booking_hold_result(&st->ctx, st->hold, code, token);
+	if (rc == ERR_NOT_FOUND)
 		return false;
 	http_req_t *r = st->r;
+	if (rc) {
+		http_reply_unavailable(r); /* never book twice because a look-up failed */
+		return true;
+	}
 	http_reply_redirect(r, st->f->staff ? arena_printf(r->arena, "/staff/cita/%s?token=%s", code, token)
 					    : arena_printf(r->arena, "/cita/%s/confirmacio?token=%s", code, token));
 	return true;

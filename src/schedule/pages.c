@@ -200,9 +200,7 @@ void sched_notice_into(http_req_t *r, json_t *model)
 			int64_t kept = 0;
 			const char *k = http_query(r, "kept");
 			if (k && str_to_i64(k, 1, 1000000, &kept) == 0)
-				msg = arena_printf(r->arena, "%s %s", msg,
-						   http_subst(r, http_t(r, "sch_kept"), "count",
-							      arena_printf(r->arena, "%lld", (long long)kept)));
+				msg = arena_printf(r->arena, "%s %s", msg, http_tn(r, "sch_kept", (long)kept, NULL));
 			json_object_set_new(model, "notice", json_string(msg));
 		}
 }

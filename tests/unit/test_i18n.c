@@ -283,15 +283,17 @@ static void test_load_real_locale(void **state)
 		assert_non_null(json_object_get(es, key));
 		assert_non_null(json_object_get(en, key));
 	}
-	assert_string_equal(i18n_get("ca", "nav_login"), "Entra");
+	assert_string_equal(i18n_get("ca", "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("es", "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("en", "nav_login"), "Sign in");
-	assert_string_equal(i18n_get("ca", "login_locked"),
-			    "Massa intents. Torna-ho a provar d'aquí a {minutes} minuts.");
+	assert_string_equal(i18n_nget("ca", "login_locked", 1), "Massa intents. Torneu-ho a provar d'aquí a {n} minut.");
+	assert_string_equal(i18n_nget("ca", "login_locked", 3), "Massa intents. Torneu-ho a provar d'aquí a {n} minuts.");
+	assert_string_equal(i18n_nget("es", "login_locked", 3),
+			    "Demasiados intentos. Vuelva a intentarlo dentro de {n} minutos.");
 	assert_string_equal(i18n_get("ca", "app_name"), "Finestreta");
 	/* unknown language: the default; unknown key: the key itself */
-	assert_string_equal(i18n_get("fr", "nav_login"), "Entra");
-	assert_string_equal(i18n_get(NULL, "nav_login"), "Entra");
+	assert_string_equal(i18n_get("fr", "nav_login"), "Entrar");
+	assert_string_equal(i18n_get(NULL, "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("es", "no_such_key"), "no_such_key");
 	assert_ptr_equal(i18n_catalog("de"), ca);
 	i18n_unload();

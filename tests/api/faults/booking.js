@@ -46,7 +46,11 @@ async function timeStep(ctx, base, jar) {
 	let res = await ctx.srv.get(`${base}/canal?service=${SERVICE}&channel=in_person&next=1`, { jar });
 	res = await ctx.srv.get(`${res.headers.location}&office=${OFFICE}&next=1`, { jar });
 	const dayPage = await ctx.srv.get(res.headers.location, { jar });
-	const days = L.hrefs(dayPage.text).filter((h) => /\/hora\?.*\bday=\d{4}-\d{2}-\d{2}$/.test(h));
+	// Days from the day after tomorrow on: every booking then also queues its reminder, so two
+	// clean runs write the same rows whichever day they land on.
+	const days = L.hrefs(dayPage.text)
+		.filter((h) => /\/hora\?.*\bday=\d{4}-\d{2}-\d{2}$/.test(h))
+		.filter((h) => h.slice(-10) >= L.madridDate(2));
 	if (!days.length) throw new Error(`no free days on ${base}`);
 	const t = await ctx.srv.get(days[k % days.length], { jar });
 	const starts = L.tags(t.text, 'button').filter((b) => b.name === 'start').map((b) => b.value);
