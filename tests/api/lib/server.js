@@ -886,6 +886,7 @@ module.exports = {
 	parseSetCookie,
 	formBody,
 	multipartBody,
+	decodeEntities,
 	tags,
 	csrfFrom,
 	formIn,
