@@ -191,6 +191,7 @@ static void staff_home(http_req_t *r)
 				    http_tv(r, "staff_welcome", (const char *const[]){"name", r->user->name, NULL})));
 	json_object_set_new(m, "role_label",
 			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
+	json_object_set_new(m, "office_name", json_string(http_name_of(r, "office", r->user->office)));
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "can_manage", json_boolean(role & (ROLE_ADMIN | ROLE_COORDINATOR)));
 	json_object_set_new(m, "can_book", json_boolean(role & ROLE_PEOPLE)); /* booking pages */
@@ -247,6 +248,8 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	json_array_foreach (users, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
 		json_object_set_new(u, "role_label", json_string(http_t(r, arena_printf(r->arena, "role_%s", role))));
+		json_object_set_new(u, "office_name",
+				    json_string(http_name_of(r, "office", json_string_value(json_object_get(u, "office")))));
 	}
 	/* Viewing the list is recorded; a change shows it as its answer, and its own record says so. */
 	if (r->method & (HTTP_GET | HTTP_HEAD))
@@ -454,12 +457,8 @@ static void audit_get(http_req_t *r)
 	size_t i;
 	json_t *row;
 	json_array_foreach (rows, i, row) {
-		time_t at = (time_t)json_integer_value(json_object_get(row, "at"));
-		struct tm tm;
-		char when[32];
-		gmtime_r(&at, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-		json_object_set_new(row, "when", json_string(when));
+		int64_t at = json_integer_value(json_object_get(row, "at"));
+		json_object_set_new(row, "when", json_string(http_local_time(r, at)));
 	}
 	http_reply_page(r, 200, "admin/audit", jpack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
 }

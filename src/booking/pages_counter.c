@@ -199,6 +199,7 @@ static void counter_page(counter_t *k, int status, const char *notice, const cha
 				    jpack("{s:s,s:s,s:s}", "code", confirm->code, "name", confirm->name, "time",
 					  bk_local_hhmm(r, k->tz, confirm->start_at)));
 	json_object_set_new(m, "find", json_string(bk_param(r, "find")));
+	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_page(r, status, "booking/counter", m);
 }
 

@@ -489,6 +489,9 @@ static void details_page(st_t *st, int status, const booking_err_t *err, const c
 	}
 	const char *back =
 		bk_st_url(st, "hora", Q_TO_DAY, *st->hold ? arena_printf(r->arena, "release=%s", st->hold) : NULL);
+	/* Never from the browser's cache: Back after booking asks again (and gets the confirmation),
+	 * and on a shared computer nobody pages back into someone's ID number. */
+	http_add_header(r, "Cache-Control", "no-store");
 	bk_render(st, status, "booking/details", m, S_DETAILS, bk_st_url(st, "dades", Q_ALL, NULL), back);
 }
 

@@ -4,6 +4,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/tz.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
@@ -11,6 +12,7 @@
 #include "view/i18n.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -159,6 +161,34 @@ const char *http_tn(http_req_t *r, const char *key, long n, const char *const *v
 	const char *msg = i18n_subst(r->arena, i18n_nget(r->lang, key, n),
 				     (const char *const[]){"n", arena_printf(r->arena, "%ld", n), NULL});
 	return vars ? i18n_subst(r->arena, msg, vars) : msg;
+}
+
+const char *http_local_time(http_req_t *r, int64_t t)
+{
+	if (t <= 0)
+		return "";
+	const tz_t *z = tz_get("Europe/Madrid");
+	tz_local_t l;
+	tz_local(z ? z : tz_utc(), t, &l);
+	int y, m, d;
+	tz_civil_from_days(l.day, &y, &m, &d);
+	char hhmm[TZ_HHMM_LEN];
+	tz_hhmm_format(l.minute, hhmm);
+	return arena_printf(r->arena, "%s %02d/%02d/%04d, %s", http_tf(r, "mail_wd_%d", tz_weekday(l.day)), d, m, y, hhmm);
+}
+
+static _Atomic(http_namer_fn) namer;
+
+void http_set_namer(http_namer_fn fn)
+{
+	atomic_store(&namer, fn);
+}
+
+const char *http_name_of(http_req_t *r, const char *kind, const char *code)
+{
+	http_namer_fn fn = atomic_load(&namer);
+	const char *name = fn && code && *code ? fn(r, kind, code) : NULL;
+	return name && *name ? name : (code ? code : "");
 }
 
 const char *http_subst(http_req_t *r, const char *msg, const char *name, const char *value)

@@ -21,14 +21,7 @@ static const char *const statuses[] = {"queued", "failed", "sent", "dead"};
 
 static const char *when(http_req_t *r, int64_t t)
 {
-	if (t <= 0)
-		return "";
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	return arena_strdup(r->arena, buf);
+	return http_local_time(r, t);
 }
 
 static const char *status_label(http_req_t *r, const char *status)
