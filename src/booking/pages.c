@@ -245,6 +245,65 @@ const tz_t *bk_zone_or_default(const char *name)
 	return z ? z : tz_utc();
 }
 
+bool bk_st_for_appt(st_t *st, http_req_t *r, const flow_t *f, const booking_t *b)
+{
+	memset(st, 0, sizeof *st);
+	st->r = r;
+	st->f = f;
+	if (!bk_ctx_for(r, f, &st->ctx))
+		return false;
+	st->service = b->service_code;
+	st->channel = b->channel;
+	st->office = str_eq(b->channel, "in_person") ? b->office_code : "";
+	st->day = st->start = st->hold = st->until = "";
+	st->tz = bk_zone_or_default(NULL);
+	return bk_check_service(st) && bk_check_channel(st) && bk_check_office(st);
+}
+
+json_t *bk_times_page_model(st_t *st)
+{
+	json_t *m = json_object();
+	if (bk_times_model(st, m) == 0)
+		return m;
+	json_decref(m);
+	http_reply_unavailable(st->r);
+	return NULL;
+}
+
+json_t *bk_move_times_model(st_t *st, json_t *hidden, const char *err_key)
+{
+	json_t *m = bk_times_page_model(st);
+	if (!m) {
+		json_decref(hidden);
+		return NULL;
+	}
+	json_object_set_new(m, "show_times", json_true());
+	bk_hidden_add(hidden, "day", st->day);
+	json_object_set_new(m, "hidden", hidden);
+	if (err_key) {
+		json_object_set_new(m, "has_errors", json_true());
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(st->r, "cita_f_time"),
+					  "msg", http_t(st->r, err_key)));
+	}
+	return m;
+}
+
+json_t *bk_move_month_model(st_t *st, const cal_links_t *lk, const char *back, const char **shown)
+{
+	http_req_t *r = st->r;
+	json_t *m = json_object();
+	int rc = bk_month_model(st, bk_param(r, "month"), lk, m, shown);
+	if (rc == 0)
+		return m;
+	json_decref(m);
+	if (rc == ERR_INVALID)
+		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_month"), back, "cita_choose_day");
+	else
+		http_reply_unavailable(r);
+	return NULL;
+}
+
 bool bk_st_begin(st_t *st, http_req_t *r, const flow_t *f)
 {
 	memset(st, 0, sizeof *st);

@@ -104,6 +104,18 @@ const char *bk_rate_msg(http_req_t *r, int retry);
 bool bk_ctx_for(http_req_t *r, const flow_t *f, booking_ctx_t *ctx);
 const tz_t *bk_zone_or_default(const char *name);
 bool bk_st_begin(st_t *st, http_req_t *r, const flow_t *f);
+/* The state of flow f for an appointment's own procedure, channel and office (to move it). False
+ * when answered. */
+bool bk_st_for_appt(st_t *st, http_req_t *r, const flow_t *f, const booking_t *b);
+/* A new page model with the free times of st->day (bk_times_model), or NULL when storage failed
+ * (503 answered). */
+json_t *bk_times_page_model(st_t *st);
+/* The times of st->day for moving an appointment (show_times), with hidden (taken; "day" is
+ * added) and the error err_key (or NULL) about the time. NULL when answered (503). */
+json_t *bk_move_times_model(st_t *st, json_t *hidden, const char *err_key);
+/* The month calendar (?month=) for moving an appointment, with the links lk; *shown the month.
+ * NULL when answered (a bad month: 400 with a link to back; storage: 503). */
+json_t *bk_move_month_model(st_t *st, const cal_links_t *lk, const char *back, const char **shown);
 /* BASE/step?query&extra (extra starts without '&'; either may be empty). */
 const char *bk_st_url(const st_t *st, const char *step, unsigned flags, const char *extra);
 void bk_hidden_add(json_t *h, const char *name, const char *value);

@@ -239,12 +239,9 @@ static void step_day(http_req_t *r, const flow_t *f)
 void bk_time_page(st_t *st, int status, const char *msg_key, bool carry)
 {
 	http_req_t *r = st->r;
-	json_t *m = json_object();
-	if (bk_times_model(st, m)) {
-		json_decref(m);
-		http_reply_unavailable(r);
+	json_t *m = bk_times_page_model(st);
+	if (!m)
 		return;
-	}
 	if (msg_key) {
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors",

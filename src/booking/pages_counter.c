@@ -379,23 +379,6 @@ static void status_post(http_req_t *r)
 
 /* ---------------------------------------------------------------- another day and time */
 
-/* The booking flow's state for the appointment's own procedure, channel and office, on the
- * staff's flow (staff see the staff share of seats). False when answered. */
-static bool move_state(http_req_t *r, st_t *st, const booking_t *b)
-{
-	memset(st, 0, sizeof *st);
-	st->r = r;
-	st->f = &BK_STAFF;
-	if (!bk_ctx_for(r, &BK_STAFF, &st->ctx))
-		return false;
-	st->service = b->service_code;
-	st->channel = b->channel;
-	st->office = str_eq(b->channel, "in_person") ? b->office_code : "";
-	st->day = st->start = st->hold = st->until = "";
-	st->tz = bk_zone_or_default(NULL);
-	return bk_check_service(st) && bk_check_channel(st) && bk_check_office(st);
-}
-
 /* The reschedule page (booking/reschedule) in the staff's version: links under /staff/cita. */
 static void move_render(st_t *st, int status, const booking_t *b, json_t *m)
 {
@@ -419,22 +402,9 @@ static void move_render(st_t *st, int status, const booking_t *b, json_t *m)
 static void move_times(st_t *st, int status, const booking_t *b, const char *err)
 {
 	http_req_t *r = st->r;
-	json_t *m = json_object();
-	if (bk_times_model(st, m)) {
-		json_decref(m);
-		http_reply_unavailable(r);
+	json_t *m = bk_move_times_model(st, json_array(), err);
+	if (!m)
 		return;
-	}
-	json_object_set_new(m, "show_times", json_true());
-	json_t *h = json_array();
-	bk_hidden_add(h, "day", st->day);
-	json_object_set_new(m, "hidden", h);
-	if (err) {
-		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors",
-				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
-					  http_t(r, err)));
-	}
 	json_object_set_new(m, "other_day",
 			    json_string(arena_printf(r->arena, "/staff/cita/%s/canvia?month=%.7s", b->code, st->day)));
 	move_render(st, status, b, m);
@@ -445,19 +415,10 @@ static void move_month(st_t *st, const booking_t *b)
 	http_req_t *r = st->r;
 	cal_links_t lk = {arena_printf(r->arena, "/staff/cita/%s/canvia?day=", b->code),
 			  arena_printf(r->arena, "/staff/cita/%s/canvia?month=", b->code)};
-	json_t *m = json_object();
 	const char *shown = "";
-	int rc = bk_month_model(st, bk_param(r, "month"), &lk, m, &shown);
-	if (rc) {
-		json_decref(m);
-		if (rc == ERR_INVALID)
-			bk_problem(r, &BK_STAFF, 400, "cita_problem_title", http_t(r, "cita_err_month"),
-				   arena_printf(r->arena, "/staff/cita/%s/canvia", b->code), "cita_choose_day");
-		else
-			http_reply_unavailable(r);
-		return;
-	}
-	move_render(st, 200, b, m);
+	json_t *m = bk_move_month_model(st, &lk, arena_printf(r->arena, "/staff/cita/%s/canvia", b->code), &shown);
+	if (m)
+		move_render(st, 200, b, m);
 }
 
 /* The move itself: to the day's list at the new date, or the times again with the reason. */
@@ -515,7 +476,7 @@ static void move(http_req_t *r)
 		return;
 	}
 	st_t st;
-	if (!move_state(r, &st, &b))
+	if (!bk_st_for_appt(&st, r, &BK_STAFF, &b)) /* the staff share of seats */
 		return;
 	st.day = bk_param(r, "day");
 	const char *start = r->method == HTTP_POST ? bk_param(r, "start") : "";

@@ -313,22 +313,6 @@ static void lookup(http_req_t *r)
 
 /* ---------------------------------------------------------------- reschedule */
 
-/* The state of the booking flow for the appointment's own service, channel and office. */
-static bool resched_state(http_req_t *r, st_t *st, const booking_t *b)
-{
-	memset(st, 0, sizeof *st);
-	st->r = r;
-	st->f = &BK_CITIZEN;
-	if (!bk_ctx_for(r, &BK_CITIZEN, &st->ctx))
-		return false;
-	st->service = b->service_code;
-	st->channel = b->channel;
-	st->office = str_eq(b->channel, "in_person") ? b->office_code : "";
-	st->day = st->start = st->hold = st->until = "";
-	st->tz = bk_zone_or_default(NULL);
-	return bk_check_service(st) && bk_check_channel(st) && bk_check_office(st);
-}
-
 static void resched_render(http_req_t *r, st_t *st, int status, const booking_t *b, const proof_t *p, json_t *m)
 {
 	json_t *a = bk_appt_model(r, &st->ctx, b, p->token);
@@ -350,23 +334,10 @@ static void resched_render(http_req_t *r, st_t *st, int status, const booking_t 
 
 static void resched_times(http_req_t *r, st_t *st, int status, const booking_t *b, const proof_t *p, const char *err)
 {
-	json_t *m = json_object();
-	if (bk_times_model(st, m)) {
-		json_decref(m);
-		http_reply_unavailable(r);
+	json_t *m = bk_move_times_model(st, proof_hidden(p), err);
+	if (!m)
 		return;
-	}
-	json_object_set_new(m, "show_times", json_true());
 	json_object_set_new(m, "day", json_string(st->day));
-	json_t *h = proof_hidden(p);
-	bk_hidden_add(h, "day", st->day);
-	json_object_set_new(m, "hidden", h);
-	if (err) {
-		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors",
-				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
-					  http_t(r, err)));
-	}
 	if (*p->token)
 		json_object_set_new(m, "other_day",
 				    json_string(arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%.7s", b->code,
@@ -427,18 +398,10 @@ static void resched_month(http_req_t *r, st_t *st, const booking_t *b, const pro
 		lk.day_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&day=", b->code, p->token);
 		lk.month_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=", b->code, p->token);
 	}
-	json_t *m = json_object();
 	const char *shown = "";
-	int rc = bk_month_model(st, bk_param(r, "month"), &lk, m, &shown);
-	if (rc) {
-		json_decref(m);
-		if (rc == ERR_INVALID)
-			bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_month"),
-				   resched_back(r, b, p), "cita_choose_day");
-		else
-			http_reply_unavailable(r);
+	json_t *m = bk_move_month_model(st, &lk, resched_back(r, b, p), &shown);
+	if (!m)
 		return;
-	}
 	if (*p->token)
 		json_object_set_new(m, "langs",
 				    bk_lang_links(r, arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%s",
@@ -467,7 +430,7 @@ static void resched(http_req_t *r)
 		return;
 	}
 	st_t st;
-	if (!resched_state(r, &st, &b))
+	if (!bk_st_for_appt(&st, r, &BK_CITIZEN, &b))
 		return;
 	if (*start) {
 		resched_move(r, &ctx, &st, &b, &p, start, day);
