@@ -249,7 +249,8 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 		const char *role = json_string_value(json_object_get(u, "role"));
 		json_object_set_new(u, "role_label", json_string(http_t(r, arena_printf(r->arena, "role_%s", role))));
 		json_object_set_new(u, "office_name",
-				    json_string(http_name_of(r, "office", json_string_value(json_object_get(u, "office")))));
+				    json_string(http_name_of(r, "office",
+							     json_string_value(json_object_get(u, "office")))));
 	}
 	/* Viewing the list is recorded; a change shows it as its answer, and its own record says so. */
 	if (r->method & (HTTP_GET | HTTP_HEAD))

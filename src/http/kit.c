@@ -174,7 +174,8 @@ const char *http_local_time(http_req_t *r, int64_t t)
 	tz_civil_from_days(l.day, &y, &m, &d);
 	char hhmm[TZ_HHMM_LEN];
 	tz_hhmm_format(l.minute, hhmm);
-	return arena_printf(r->arena, "%s %02d/%02d/%04d, %s", http_tf(r, "mail_wd_%d", tz_weekday(l.day)), d, m, y, hhmm);
+	return arena_printf(r->arena, "%s %02d/%02d/%04d, %s", http_tf(r, "mail_wd_%d", tz_weekday(l.day)), d, m, y,
+			    hhmm);
 }
 
 static _Atomic(http_namer_fn) namer;

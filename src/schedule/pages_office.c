@@ -95,10 +95,11 @@ static json_t *rules_json(http_req_t *r, db_conn_t *c, const catalog_office_t *o
 		sched_store_slot_counts(c, x->id, now, &slots, &booked);
 		const char *seats =
 			x->capacity >= 0 ? arena_printf(r->arena, "%d", x->capacity) : http_t(r, "sch_capacity_shifts");
-		const char *release = x->release_days >= 0
-					      ? http_tn(r, "sch_release_text", x->release_days,
-							(const char *const[]){"time", sched_hhmm(r, x->release_min), NULL})
-					      : http_t(r, "sch_release_none");
+		const char *release =
+			x->release_days >= 0
+				? http_tn(r, "sch_release_text", x->release_days,
+					  (const char *const[]){"time", sched_hhmm(r, x->release_min), NULL})
+				: http_t(r, "sch_release_none");
 		const char *validity = *x->valid_to ? arena_printf(r->arena, "%s – %s", x->valid_from, x->valid_to)
 						    : arena_printf(r->arena, "%s –", x->valid_from);
 		json_t *j =

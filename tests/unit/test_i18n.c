@@ -286,8 +286,10 @@ static void test_load_real_locale(void **state)
 	assert_string_equal(i18n_get("ca", "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("es", "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("en", "nav_login"), "Sign in");
-	assert_string_equal(i18n_nget("ca", "login_locked", 1), "Massa intents. Torneu-ho a provar d'aquí a {n} minut.");
-	assert_string_equal(i18n_nget("ca", "login_locked", 3), "Massa intents. Torneu-ho a provar d'aquí a {n} minuts.");
+	assert_string_equal(i18n_nget("ca", "login_locked", 1),
+			    "Massa intents. Torneu-ho a provar d'aquí a {n} minut.");
+	assert_string_equal(i18n_nget("ca", "login_locked", 3),
+			    "Massa intents. Torneu-ho a provar d'aquí a {n} minuts.");
 	assert_string_equal(i18n_nget("es", "login_locked", 3),
 			    "Demasiados intentos. Vuelva a intentarlo dentro de {n} minutos.");
 	assert_string_equal(i18n_get("ca", "app_name"), "Finestreta");
