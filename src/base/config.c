@@ -70,6 +70,9 @@ static const config_key_t core_keys[] = {
 	    "live updates off."),
 	STR("city", "name", "Ajuntament de Vilamar", config_check_nonempty, "a name",
 	    "Name of the city hall, shown on every page until an administrator changes it."),
+	STR("city", "phone", "010", config_check_nonempty, "a phone number",
+	    "The city's help line, offered on the home page and the booking pages as a tel: link\n"
+	    "(\"call 010 and we book by phone\"): digits, spaces and a leading + as people dial it."),
 	INT("events", "heartbeat", "15", 1, 300,
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
 	BOOL("log", "access", "true", "Write one line per request to the log."),

@@ -33,9 +33,6 @@ static const config_key_t config[] = {
 		       "Secret key that signs proof-of-work challenges. Empty: a random key per process,\n"
 		       "which works for one node only; several nodes must share one key."),
 	CONFIG_KEY_INT("booking", "reminder_hours", "24", 1, 720, "Hours before the appointment the reminder is sent."),
-	CONFIG_KEY_STR("booking", "help_phone", "010", NULL, NULL,
-		       "The city's help line the booking pages offer (\"call 010 and we book by phone\"), as a\n"
-		       "tel: link: digits, spaces and a leading + as people dial it."),
 	CONFIG_KEY_INT("booking", "no_show_grace_min", "15", 0, 1440,
 		       "Minutes after the start before a booked appointment nobody checked in is a no-show."),
 	{0},

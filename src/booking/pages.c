@@ -459,28 +459,11 @@ static json_t *voice(http_req_t *r, const flow_t *f)
 	return w;
 }
 
-/* The city's help line as a tel: link inside a sentence (the text of key around "{phone}"). New. */
-json_t *bk_phone_help(http_req_t *r, const char *key)
-{
-	const char *num = config_str(r->app->cfg, "booking.help_phone"), *msg = http_t(r, key);
-	const char *at = strstr(msg, "{phone}");
-	char *tel = arena_strdup(r->arena, num);
-	size_t k = 0;
-	for (const char *p = num; *p; p++)
-		if ((*p >= '0' && *p <= '9') || (*p == '+' && k == 0))
-			tel[k++] = *p;
-	tel[k] = '\0';
-	if (!at)
-		return jpack("{s:s,s:s,s:s,s:s}", "before", msg, "number", "", "tel", tel, "after", "");
-	return jpack("{s:s,s:s,s:s,s:s}", "before", arena_strndup(r->arena, msg, (size_t)(at - msg)), "number", num,
-		     "tel", tel, "after", at + strlen("{phone}"));
-}
-
 /* What every page about booking shows: the help line, in the person's words. */
 void bk_common(http_req_t *r, const flow_t *f, json_t *m)
 {
 	json_object_set_new(m, "w", voice(r, f));
-	json_object_set_new(m, "help", bk_phone_help(r, "cita_phone_help"));
+	json_object_set_new(m, "help", http_phone_text(r, "cita_phone_help"));
 }
 
 /* What the person has chosen so far, for the box at the top of each step. */

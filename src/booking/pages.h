@@ -76,9 +76,6 @@ bool bk_list_has(const cat_list_t *l, const char *v);
 const char *bk_only_channel(const cat_proc_t *p);
 /* The text of key as the flow speaks: on the staff's flow the key KEY_staff when there is one. */
 const char *bk_voice(http_req_t *r, const flow_t *f, const char *key);
-/* The city's help line (booking.help_phone) inside the sentence of key, around its "{phone}":
- * {before, number, tel, after} for a tel: link. New. */
-json_t *bk_phone_help(http_req_t *r, const char *key);
 /* What every booking page has: the flow's words ("w") and the help line ("help"). */
 void bk_common(http_req_t *r, const flow_t *f, json_t *m);
 /* "2026-12-03T09:30:00+01:00" (seconds optional, Z or an offset): the local date and time of the

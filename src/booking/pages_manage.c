@@ -254,7 +254,7 @@ static void lookup_page(http_req_t *r, int status, const char *code, const char 
 	json_t *m = json_object();
 	json_object_set_new(m, "code", json_string(code));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
-	json_object_set_new(m, "lost", bk_phone_help(r, "cita_lookup_lost"));
+	json_object_set_new(m, "lost", http_phone_text(r, "cita_lookup_lost"));
 	if (err_key || msg) {
 		if (err_key)
 			msg = http_t(r, err_key);

@@ -372,7 +372,7 @@ static json_t *details_errors(http_req_t *r, const booking_err_t *err, json_t *f
 			continue;
 		const char *msg = http_t(r, key);
 		if (str_eq(DETAIL_FIELDS[i], "altcha") && str_eq(key, "booking_err_altcha_missing")) {
-			const char *vars[] = {"phone", config_str(r->app->cfg, "booking.help_phone"), NULL};
+			const char *vars[] = {"phone", config_str(r->app->cfg, "city.phone"), NULL};
 			msg = http_tv(r, "cita_err_altcha_nojs", vars);
 		}
 		json_object_set_new(json_object_get(fm, DETAIL_FIELDS[i]), "err", json_string(msg));
@@ -472,10 +472,10 @@ static void details_page(st_t *st, int status, const booking_err_t *err, const c
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
 	json_object_set_new(m, "pow", json_boolean(pow));
 	json_object_set_new(m, "phone_needed", json_boolean(str_eq(st->channel, "phone")));
-	json_object_set_new(m, "privacy_keep", bk_phone_help(r, "cita_privacy_keep"));
+	json_object_set_new(m, "privacy_keep", http_phone_text(r, "cita_privacy_keep"));
 	if (pow) {
 		json_object_set_new(m, "pow_strings", pow_strings(r));
-		json_object_set_new(m, "pow_nojs", bk_phone_help(r, "cita_pow_nojs"));
+		json_object_set_new(m, "pow_nojs", http_phone_text(r, "cita_pow_nojs"));
 	}
 	/* How long the seat is kept: the hold's expiry as the time step wrote it. Shown, not trusted. */
 	int64_t until = 0;

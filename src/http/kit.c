@@ -1,6 +1,9 @@
 /* kit.c — see kit.h. */
 #include "http/kit.h"
 
+#include "app.h"
+
+#include "base/config.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -14,6 +17,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -161,6 +165,22 @@ const char *http_tn(http_req_t *r, const char *key, long n, const char *const *v
 	const char *msg = i18n_subst(r->arena, i18n_nget(r->lang, key, n),
 				     (const char *const[]){"n", arena_printf(r->arena, "%ld", n), NULL});
 	return vars ? i18n_subst(r->arena, msg, vars) : msg;
+}
+
+json_t *http_phone_text(http_req_t *r, const char *key)
+{
+	const char *num = config_str(r->app->cfg, "city.phone"), *msg = http_t(r, key);
+	const char *at = strstr(msg, "{phone}");
+	char *tel = arena_strdup(r->arena, num);
+	size_t k = 0;
+	for (const char *p = num; *p; p++)
+		if ((*p >= '0' && *p <= '9') || (*p == '+' && k == 0))
+			tel[k++] = *p;
+	tel[k] = '\0';
+	if (!at)
+		return jpack("{s:s,s:s,s:s,s:s}", "before", msg, "number", "", "tel", tel, "after", "");
+	return jpack("{s:s,s:s,s:s,s:s}", "before", arena_strndup(r->arena, msg, (size_t)(at - msg)), "number", num,
+		     "tel", tel, "after", at + strlen("{phone}"));
 }
 
 const char *http_local_time(http_req_t *r, int64_t t)

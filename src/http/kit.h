@@ -65,6 +65,10 @@ const char *http_tv(http_req_t *r, const char *key, const char *const *vars);
  * the placeholders of vars (may be NULL) filled in. Arena. */
 const char *http_tn(http_req_t *r, const char *key, long n, const char *const *vars);
 
+/* The sentence of key with the city's help line (city.phone) in place of its "{phone}", as the
+ * parts of a tel: link: {before, number, tel, after} (tel: digits and a leading +). New. */
+json_t *http_phone_text(http_req_t *r, const char *key);
+
 /* An instant as staff read it: in the city's time zone (Europe/Madrid) and the request's
  * language, "dilluns 07/12/2026, 09:30". "" for t <= 0. Arena. */
 const char *http_local_time(http_req_t *r, int64_t t);

@@ -272,6 +272,7 @@ test('the home page: its cards are links, one of them to manage an appointment; 
 	const home = html(await srv.get('/'), 200, 'home');
 	const links = hrefs(home);
 	assert.ok(links.includes('/cita') && links.includes('/cita/gestiona'));
+	assert.match(home, /truqueu al <a href="tel:010">010<\/a>/);
 	const step1 = html(await srv.get('/cita'), 200, '/cita');
 	assert.ok(hrefs(step1).includes('/cita/gestiona'), 'the manage link before the list');
 	assert.ok(step1.indexOf('href="/cita/gestiona"') < step1.indexOf('bk-search'), 'above the search');
