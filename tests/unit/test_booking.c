@@ -787,9 +787,9 @@ static void test_search(void **state)
 	(void)state;
 	arena_t *a = arena_new();
 	static const char *const padro[] = {"Alta al padró municipal", "Alta en el padrón municipal",
-					    "Inscripció al padró. Estar empadronat us dona accés…"};
-	static const char *const cert[] = {"Certificat digital idCAT", "Certificado digital idCAT"};
-	static const char *const ibi[] = {"Impost sobre béns immobles (IBI)", "Impuesto sobre bienes inmuebles"};
+					    "Inscripció al padró. Estar empadronat us dona accés…", NULL};
+	static const char *const cert[] = {"Certificat digital idCAT", "Certificado digital idCAT", NULL};
+	static const char *const ibi[] = {"Impost sobre béns immobles (IBI)", "Impuesto sobre bienes inmuebles", NULL};
 	static const struct {
 		const char *q;
 		const char *const *texts;
@@ -811,7 +811,7 @@ static void test_search(void **state)
 		bk_query_t q;
 		bk_query_parse(a, cases[i].q, &q);
 		size_t n = 0;
-		while (n < 3 && cases[i].texts[n] && (n < 2 || cases[i].texts == padro))
+		while (cases[i].texts[n]) /* each list ends with NULL */
 			n++;
 		print_message("search: '%s'\n", cases[i].q);
 		assert_int_equal(bk_query_match(a, &q, cases[i].texts, n), cases[i].want);
