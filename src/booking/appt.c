@@ -122,6 +122,11 @@ bool booking_transition_allowed(const char *from, const char *to)
 	return move_index(from, to) >= 0;
 }
 
+bool booking_no_show_early(const booking_t *b, const char *to_state, int64_t now)
+{
+	return str_eq(to_state, "no_show") && b->start_at > now;
+}
+
 /* Inside a transaction: the move, its history row, and for a cancellation the delayed seat
  * return and the mail. ERR_CONFLICT when the table forbids it or the status changed meanwhile. */
 static int transition_in_tx(booking_ctx_t *ctx, booking_t *b, const char *to, const char *actor)
@@ -164,6 +169,8 @@ int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_stat
 	if (rc)
 		return rc;
 	rc = load_proved(&staff, code, NULL, NULL, &b);
+	if (!rc && booking_no_show_early(&b, to_state, ctx->now))
+		rc = ERR_CONFLICT;
 	if (!rc)
 		rc = transition_in_tx(ctx, &b, to_state, bk_actor(ctx));
 	if (!rc)

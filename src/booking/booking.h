@@ -239,9 +239,12 @@ bool booking_transition_allowed(const char *from, const char *to);
  * column, with a history row (actor: ctx->user_email for staff, else "citizen"). One
  * transaction; a move to "cancelled" also schedules the seat's return and enqueues the mail.
  * No proof is asked: this is for staff screens (the citizen's way is booking_cancel).
- * 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from the current state), ERR_INVALID (unknown
- * state). */
+ * 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from the current state, or a no-show before the
+ * appointment's time: booking_no_show_early tells which), ERR_INVALID (unknown state). */
 int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state);
+/* True when a move to to_state is a no-show of an appointment whose time has not come yet: nobody
+ * can have missed it. */
+bool booking_no_show_early(const booking_t *b, const char *to_state, int64_t now);
 
 /* Check-in at the welcome desk: the ID number shown must match the booking's (the appointment is
  * bound to it), then booked → checked_in. ERR_NOT_FOUND for an unknown code, ERR_PERM for a

@@ -357,7 +357,9 @@ static void status_post(http_req_t *r)
 	bk_ctx_audit(&ctx, r, true);
 	rc = booking_transition(&ctx, b.code, to);
 	if (rc == ERR_CONFLICT) {
-		bk_problem(r, &BK_STAFF, 409, "cita_problem_title", http_t(r, "booking_err_bad_state"),
+		bool early = booking_no_show_early(&b, to, ctx.now);
+		bk_problem(r, &BK_STAFF, 409, "cita_problem_title",
+			   http_t(r, early ? "booking_err_no_show_early" : "booking_err_bad_state"),
 			   arena_printf(r->arena, "/staff/cita/%s", b.code), "cita_back");
 		return;
 	}

@@ -413,9 +413,18 @@ test('the counter: no-show, cancel and reschedule on the person\'s behalf, each 
 	res = await post(`/staff/cita/${a.code}/estat`, { _csrf: csrf, status: 'cancelled' }, jar);
 	html(res, 409, 'cancelled twice');
 	html(await post(`/staff/cita/${a.code}/estat`, { _csrf: csrf, status: 'done' }, jar), 422, 'not a move the counter offers');
-	// A no-show is only for a time that has come: not yet.
+	// A no-show is only for a time that has come: before it, the page and the API refuse it, saying why.
 	res = await post(`/staff/cita/${b.code}/estat`, { _csrf: csrf, status: 'no_show' }, jar);
-	assert.equal(res.status, 303, 'the state table allows it; the page offers it only once the time has come');
+	assert.match(text(html(res, 409, 'a no-show before the time')), /Encara no és l'hora de la cita/);
+	const api = await srv.request('POST', `/api/v1/appointments/${b.code}/status`, { body: { status: 'no_show' }, jar, headers: { 'X-CSRF-Token': csrf } });
+	H.assertJsonError(api, 409, 'bad_state');
+	assert.match(api.json().message, /Encara no és l'hora de la cita/);
+	assert.equal(H.sql(srv.db, `SELECT status FROM appointments WHERE code = '${b.code}'`).trim(), 'booked', 'still booked');
+	// Once its time has come (moved into the past here), the no-show is taken.
+	H.sql(srv.db, `UPDATE appointments SET start_at = start_at - 30 * 86400 WHERE code = '${b.code}'`);
+	res = await post(`/staff/cita/${b.code}/estat`, { _csrf: csrf, status: 'no_show' }, jar);
+	assert.equal(res.status, 303, res.text.slice(0, 300));
+	assert.equal(H.sql(srv.db, `SELECT status FROM appointments WHERE code = '${b.code}'`).trim(), 'no_show');
 	// Reschedule another one on the staff's pages.
 	const c = await book({ service: 'volant-individual', channel: 'in_person', office: 'la-riera' });
 	const cal = html(await srv.get(`/staff/cita/${c.code}/canvia`, { jar }), 200, 'staff reschedule');

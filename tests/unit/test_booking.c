@@ -656,6 +656,8 @@ static void test_states_and_no_show(void **state)
 	assert_int_equal(booking_transition(&staff, a1.code, "done"), 0);
 	assert_int_equal(booking_transition(&staff, a1.code, "cancelled"), ERR_CONFLICT);
 	assert_int_equal(booking_transition(&staff, "ZZZZZZZZ", "called"), ERR_NOT_FOUND);
+	/* Nobody misses an appointment whose time has not come: a no-show is refused until then. */
+	assert_int_equal(booking_transition(&staff, a2.code, "no_show"), ERR_CONFLICT);
 	/* The job: not before start + grace (15 min), then a no-show, with a history row. */
 	int changed;
 	assert_int_equal(booking_job(f->c, f->cfg, f->start + 15 * 60 - 1, &changed), 0);
