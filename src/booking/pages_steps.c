@@ -471,7 +471,14 @@ static void details_page(st_t *st, int status, const booking_err_t *err, const c
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_ALL));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
 	json_object_set_new(m, "pow", json_boolean(pow));
-	json_object_set_new(m, "phone_needed", json_boolean(str_eq(st->channel, "phone")));
+	bool phone = str_eq(st->channel, "phone");
+	json_object_set_new(m, "phone_needed", json_boolean(phone));
+	/* Where the confirmation goes: a mobile is a way only when SMS can be sent. */
+	json_object_set_new(m, "contact_hint",
+			    json_string(bk_voice(r, st->f,
+						 phone                  ? "cita_contact_hint_phone"
+						 : notify_sms_enabled() ? "cita_contact_hint"
+									: "cita_contact_hint_nosms")));
 	json_object_set_new(m, "privacy_keep", http_phone_text(r, "cita_privacy_keep"));
 	if (pow) {
 		json_object_set_new(m, "pow_strings", pow_strings(r));

@@ -76,8 +76,24 @@ test('the confirmation says what was sent: an e-mail, or nothing when there is o
 	assert.match(p2, /No us hem enviat cap missatge/);
 	assert.doesNotMatch(p2, /Us enviem/, 'no promise of a message that was not sent');
 	assert.equal(Number(H.sql(srv.db, `SELECT count(*) FROM outbox WHERE ref = '${mobileOnly.code}'`)), 0, 'and indeed nothing is queued');
+	// The form said so beforehand: without an SMS gateway the confirmation goes by e-mail only.
+	const form = text((await toDetails({ service: 'cita-serveis', channel: 'in_person', office: 'centre' })).details);
+	assert.match(form, /La confirmació us arriba per correu electrònic: ara no enviem SMS/);
+	assert.doesNotMatch(form, /Escriviu el correu, el mòbil o tots dos/, 'no promise of an SMS');
+	const sms = new H.Server({ name: 'journey, SMS gateway', command: H.IS_PG ? 'serve' : 'demo', db: H.IS_PG ? srv.db : undefined,
+		env: { FINESTRETA_BOOKING_PROOF_OF_WORK: 'off', FINESTRETA_SMS_GATEWAY_URL: 'http://127.0.0.1:9/sms' } });
+	await sms.start();
+	try {
+		const S = require('./lib/booking.js')(sms, { seed: 56000000 });
+		const withSms = text((await S.toDetails({ service: 'cita-serveis', channel: 'in_person', office: 'centre' })).details);
+		assert.match(withSms, /Escriviu el correu, el mòbil o tots dos/, 'with a gateway a mobile is enough');
+	} finally {
+		await sms.stop();
+	}
 	// The staff summary says the same, in the staff's words, and can be printed or read out.
 	const { jar } = await srv.loginOk(H.DEMO_USERS.informer);
+	const staffForm = text((await toDetails({ service: 'cita-serveis', channel: 'in_person', office: 'centre', base: '/staff/cita', jar })).details);
+	assert.match(staffForm, /doneu-li el resum imprès/);
 	const s = await book({ service: 'cita-serveis', channel: 'phone', base: '/staff/cita', jar }, { email: '', phone: nextPhone() });
 	const sum = html(await srv.get(s.location, { jar }), 200, 'staff summary');
 	assert.match(text(sum), /No s'ha enviat cap missatge a la persona/);
