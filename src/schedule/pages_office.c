@@ -51,9 +51,11 @@ static json_t *periods_json(http_req_t *r, const catalog_office_t *o, const sche
 			json_array_append_new(days, jpack("{s:s,s:s}", "name", sched_weekday_name(r, wd), "text",
 							  intervals_text(r, iv, k)));
 		}
-		const char *to = *h[i].valid_to ? h[i].valid_to : http_t(r, "sch_period_open_ended");
-		json_array_append_new(periods, jpack("{s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "to",
-						     h[i].valid_to, "to_label", to, "edit_url",
+		const char *to =
+			*h[i].valid_to ? sched_date_label(r, h[i].valid_to) : http_t(r, "sch_period_open_ended");
+		json_array_append_new(periods, jpack("{s:s,s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "from_label",
+						     sched_date_label(r, h[i].valid_from), "to", h[i].valid_to,
+						     "to_label", to, "edit_url",
 						     arena_printf(r->arena, "/schedule/offices/%s/hours?from=%s&to=%s",
 								  o->code, h[i].valid_from, h[i].valid_to),
 						     "days", days));
@@ -100,8 +102,10 @@ static json_t *rules_json(http_req_t *r, db_conn_t *c, const catalog_office_t *o
 				? http_tn(r, "sch_release_text", x->release_days,
 					  (const char *const[]){"time", sched_hhmm(r, x->release_min), NULL})
 				: http_t(r, "sch_release_none");
-		const char *validity = *x->valid_to ? arena_printf(r->arena, "%s – %s", x->valid_from, x->valid_to)
-						    : arena_printf(r->arena, "%s –", x->valid_from);
+		const char *from = sched_date_label(r, x->valid_from);
+		const char *validity =
+			*x->valid_to ? arena_printf(r->arena, "%s – %s", from, sched_date_label(r, x->valid_to))
+				     : arena_printf(r->arena, "%s –", from);
 		json_t *j =
 			jpack("{s:I,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:s,s:s}", "id",
 			      (json_int_t)x->id, "channel", sched_channel_label(r, x->channel), "days",

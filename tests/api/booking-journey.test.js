@@ -458,6 +458,22 @@ test('the counter: no-show, cancel and reschedule on the person\'s behalf, each 
 	assert.match(text(html(await srv.get(`/cita/${a.code}?token=${a.token}`), 200, 'citizen view')), /Anul·lada/);
 });
 
+test('back-office dates in the staff member\'s words: the weekday and the day as people write them, never ISO', async () => {
+	const { jar } = await srv.loginOk(H.DEMO_USERS.admin);
+	// (A date field's hint shows how to type one, "2026-03-31": that is not a date the page reports.)
+	const main = (h) => text(h.slice(h.indexOf('<main'), h.indexOf('</main>')).replace(/<p class="hint"[^>]*>[^<]*<\/p>/g, ''));
+	const wd = '(dilluns|dimarts|dimecres|dijous|divendres|dissabte|diumenge)';
+	for (const u of ['/schedule/offices/centre/slots', '/schedule/holidays', '/schedule/shifts', '/schedule/offices/centre']) {
+		const m = main(html(await srv.get(`${u}${u.includes('?') ? '&' : '?'}lang=ca`, { jar }), 200, u));
+		assert.doesNotMatch(m, /\b\d{4}-\d\d-\d\d\b/, `${u}: no ISO date on the page`);
+	}
+	const slots = main(html(await srv.get('/schedule/offices/centre/slots?lang=ca', { jar }), 200, 'slots'));
+	assert.match(slots, new RegExp(`Setmana del ${wd} \\d\\d/\\d\\d/\\d{4}`, 'i'));
+	assert.match(slots, new RegExp(`${wd} \\d\\d/\\d\\d/\\d{4}, \\d\\d:\\d\\d`, 'i'), 'bookable online from: day and time');
+	const en = main(html(await srv.get('/schedule/offices/centre/slots?lang=en', { jar }), 200, 'slots en'));
+	assert.match(en, /(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d\d\/\d\d\/\d{4}, \d\d:\d\d/);
+});
+
 test('the staff booking pages speak to the staff member about the person', async () => {
 	const { jar } = await srv.loginOk(H.DEMO_USERS.informer);
 	const ch = text(html(await srv.get('/staff/cita/canal?service=cita-serveis', { jar }), 200, 'staff channel'));
