@@ -127,6 +127,11 @@ test('every procedure of the catalogue can be booked in the demo, on every chann
 	// The ICT agents' digital accompaniment, in person at the library, end to end.
 	const b = await book({ service: 'acompanyament-digital', channel: 'in_person', office: 'biblioteca-josep-pla' });
 	assert.match(b.code, /^[A-Z0-9]{8}$/);
+	// And by the staff for someone, at the other neighbourhood facility.
+	const { jar } = await srv.loginOk(H.DEMO_USERS.informer);
+	const s = await book({ service: 'acompanyament-digital', channel: 'in_person', office: 'casal-sant-pere', base: '/staff/cita', jar });
+	assert.match(s.code, /^[A-Z0-9]{8}$/);
+	assert.equal(H.sql(srv.db, `SELECT o.code FROM appointments a JOIN offices o ON o.id = a.office_id WHERE a.code = '${s.code}'`).trim(), 'casal-sant-pere');
 });
 
 test('offices without free days for the procedure come last, marked', async () => {
