@@ -187,6 +187,12 @@ const char *bk_channel_label(http_req_t *r, const char *ch)
 	return http_tf(r, "cita_ch_%s", ch);
 }
 
+const char *bk_cancel_question(http_req_t *r, const booking_t *b)
+{
+	bool told = (b->email && *b->email) || (b->phone && *b->phone && notify_sms_enabled());
+	return http_t(r, told ? "cita_counter_cancel_q" : "cita_counter_cancel_q_untold");
+}
+
 /* The category's name: its translation when there is one, else the code itself. */
 const char *bk_category_label(http_req_t *r, const char *code)
 {

@@ -88,6 +88,9 @@ const char *bk_month_str(http_req_t *r, int y, int m);
 const char *bk_long_date(http_req_t *r, int32_t day);
 const char *bk_local_hhmm(http_req_t *r, const tz_t *z, int64_t t);
 const char *bk_channel_label(http_req_t *r, const char *ch);
+/* The staff's cancel question for the appointment: whether the person will be told (an e-mail, or
+ * a mobile with an SMS gateway) or must be told by the staff member. */
+const char *bk_cancel_question(http_req_t *r, const booking_t *b);
 /* The category's name: its translation when there is one, else the code itself. */
 const char *bk_category_label(http_req_t *r, const char *code);
 /* The API's limits and buckets (web.h): a client alternating between pages and API spends one

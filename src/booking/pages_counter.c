@@ -130,6 +130,7 @@ static json_t *row_json(counter_t *k, json_t *cache, const booking_t *b)
 	json_object_set_new(o, "can_check_in", json_boolean(can_check_in));
 	json_object_set_new(o, "can_no_show", json_boolean(booked && b->start_at <= k->ctx.now));
 	json_object_set_new(o, "can_cancel", json_boolean(booked || str_eq(b->status, "checked_in")));
+	json_object_set_new(o, "cancel_q", json_string(bk_cancel_question(r, b)));
 	json_object_set_new(o, "can_move", json_boolean(booked));
 	json_object_set_new(o, "is_cancelled", json_boolean(str_eq(b->status, "cancelled")));
 	json_object_set_new(o, "phone", json_string(str_eq(b->channel, "phone") && b->phone ? b->phone : ""));

@@ -637,6 +637,7 @@ static void staff_summary(http_req_t *r)
 	json_object_set_new(m, "can_move", json_boolean(booked));
 	json_object_set_new(m, "can_no_show", json_boolean(booked && b.start_at <= ctx.now));
 	json_object_set_new(m, "can_cancel", json_boolean(booked || str_eq(b.status, "checked_in")));
+	json_object_set_new(m, "cancel_q", json_string(bk_cancel_question(r, &b)));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	json_object_set_new(m, "booked_by_citizen", json_boolean(str_eq(b.booked_by, "citizen")));
 	json_object_set_new(m, "fresh", json_boolean(*token != '\0'));

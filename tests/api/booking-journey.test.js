@@ -102,6 +102,12 @@ test('the confirmation says what was sent: an e-mail, or nothing when there is o
 	const readOut = /<p class="bk-readout-text">([^<]*)<\/p>/.exec(sum);
 	assert.ok(readOut, 'a paragraph to read out');
 	assert.ok(H.decodeEntities(readOut[1]).includes(s.code.split('').join(' ')), 'the code spelled out');
+	// Cancelling it for the person: the staff are told that nobody will let the person know.
+	assert.match(text(sum), /L'hora quedarà lliure\. No podem avisar la persona/);
+	const mailed = await book({ service: 'cita-serveis', channel: 'phone', base: '/staff/cita', jar }, { phone: nextPhone() });
+	const sum2 = text(html(await srv.get(mailed.location, { jar }), 200, 'staff summary, with an e-mail'));
+	assert.match(sum2, /L'hora quedarà lliure i la persona en rebrà l'avís/);
+	assert.doesNotMatch(sum2, /No podem avisar la persona/);
 });
 
 test('every procedure of the catalogue can be booked in the demo, on every channel it offers', async () => {
