@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "base/tz.h"
 #include "http/kit.h"
 #include "http/router.h"
 
@@ -460,6 +461,19 @@ static void audit_get(http_req_t *r)
 	json_array_foreach (rows, i, row) {
 		int64_t at = json_integer_value(json_object_get(row, "at"));
 		json_object_set_new(row, "when", json_string(http_local_time(r, at)));
+		char iso[TZ_ISO_LEN];
+		tz_format_iso(tz_utc(), at, iso);
+		json_object_set_new(row, "iso", json_string(iso));
+		/* "office:centre" read as "OAC Centre (office:centre)": the name first, the record kept. */
+		const char *target = json_string_value(json_object_get(row, "target"));
+		const char *colon = target ? strchr(target, ':') : NULL;
+		if (colon && colon[1]) {
+			const char *kind = arena_printf(r->arena, "%.*s", (int)(colon - target), target);
+			const char *name = http_name_of(r, kind, colon + 1);
+			if (!str_eq(name, colon + 1))
+				json_object_set_new(row, "target",
+						    json_string(arena_printf(r->arena, "%s (%s)", name, target)));
+		}
 	}
 	http_reply_page(r, 200, "admin/audit", jpack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
 }

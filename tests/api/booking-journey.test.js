@@ -421,6 +421,11 @@ test('the counter: the day\'s list in the office\'s time and names, check-in by 
 	const audit = H.sql(srv.db, "SELECT action || ' ' || target FROM audit_log WHERE action IN ('booking.check_in', 'booking.list')");
 	assert.ok(audit.includes(`booking.check_in appointment:${a.code}`));
 	assert.ok(audit.includes('booking.list office:centre'));
+	// The audit page names the office (its code kept), with a machine-readable time.
+	const admin = await srv.loginOk(H.DEMO_USERS.admin);
+	const log = html(await srv.get('/admin/audit', { jar: admin.jar }), 200, 'audit log');
+	assert.match(text(log), /OAC Centre \(office:centre\)/);
+	assert.match(log, /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00">[^<]*\d\d\/\d\d\/\d{4}, \d\d:\d\d<\/time>/);
 	// Informers see the list but check in nobody.
 	const informer = await srv.loginOk(H.DEMO_USERS.informer);
 	const ip = html(await srv.get(`/staff/cites/centre?date=${date}`, { jar: informer.jar }), 200, 'informer');
