@@ -82,7 +82,7 @@ typedef struct {
 	arena_t *a;          /* where out-strings go */
 	const config_t *cfg; /* [booking], server.public_url */
 	int64_t now;         /* Unix seconds */
-	const char *lang;    /* "ca" | "es" | "en" (model texts) */
+	const char *lang;    /* a language offered (i18n.languages): messages and model texts */
 	/* The actor: a staff member (user_id > 0, staff = true) or a citizen (0, false). */
 	int64_t user_id;
 	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
@@ -190,6 +190,10 @@ int booking_validate(booking_ctx_t *ctx, const booking_input_t *in, booking_err_
  * so the person who comes back to the details page sees their own booking. 0, or ERR_NOT_FOUND. */
 int booking_hold_result(booking_ctx_t *ctx, const char *hold, char code[BOOKING_CODE_LEN],
 			char token[BOOKING_TOKEN_LEN]);
+
+/* The citizen record (people/people.h) an appointment is linked to: 0 when none (or when it
+ * cannot be read). */
+int64_t booking_person_of(booking_ctx_t *ctx, int64_t appt_id);
 
 /* ---------------------------------------------------------------- one appointment */
 

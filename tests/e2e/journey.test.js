@@ -75,28 +75,6 @@ async function fillDetails(page) {
 	await page.fill('#d-email', `antonia${dniSeq}@example.com`);
 }
 
-test('sent before the anti-robot check has finished, the booking waits, says so, and goes by itself', { timeout: 120000 }, async () => {
-	const page = await phonePage();
-	// The challenge is held back until the form has been sent: the check cannot finish first.
-	let release;
-	const gate = new Promise((r) => (release = r));
-	await page.route('**/api/v1/pow/challenge', async (route) => {
-		await gate;
-		await route.continue();
-	});
-	await toDetails(page);
-	await fillDetails(page);
-	await page.locator('button.bk-submit').click();
-	await B.waitUntil(page, () => /Un moment/.test(document.querySelector('#d-pow-wait')?.textContent || ''), null, 'the wait message');
-	assert.equal(new URL(page.url()).pathname, '/cita/dades', 'still on the form');
-	await check(page, 'details, waiting for the check', 'pow-wait');
-	const done = page.waitForURL(/\/cita\/[A-Z0-9]{8}\/confirmacio\?token=/, { timeout: 60000 });
-	release();
-	await done;
-	assert.match(await page.locator('h1').textContent(), /Ja teniu cita/);
-	await page.context().close();
-});
-
 test('a form sent back with errors: the focus is on the error summary and the title starts with "Error:"', { timeout: 120000 }, async () => {
 	const page = await phonePage();
 	await toDetails(page);

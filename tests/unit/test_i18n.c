@@ -464,6 +464,216 @@ static void test_negotiate(void **state)
 
 /* ---- placeholders ---- */
 
+/* ---- further languages: from the configuration, partial, falling back per key ---- */
+
+struct further_case {
+	const char *what;
+	const char *ar; /* DIR/ar.po; NULL: absent */
+	const char *err;
+};
+
+#define META_AR E("lang_name", "العربية") E("lang_tag", "ar") E("lang_dir", "rtl")
+#define CA3 E("lang_name", "Català") E("a", "A {n}") E("b", "B")
+#define ES3 E("lang_name", "Español") E("a", "A {n}") E("b", "B")
+#define EN3 E("lang_name", "English") E("a", "Ay {n}") E("b", "Bee")
+
+static const struct further_case further_cases[] = {
+	{"partial: b falls back", META_AR E("a", "ألف {n}"), NULL},
+	{"no file at all", NULL, "DIR: no translations for 'ar' (i18n.languages lists it: add NAME/ar.po files)"},
+	{"a key Catalan lacks", META_AR E("z", "Z"), "DIR/ar.po: 'z' is not in DIR/ca.po"},
+	{"empty", META_AR E("a", ""), "DIR/ar.po: empty translation for 'a'"},
+	{"placeholder changed", META_AR E("a", "ألف {m}"),
+	 "DIR/ar.po: 'a' has placeholders '{m}' but DIR/ca.po has '{n}'"},
+	{"bad direction", E("lang_name", "x") E("lang_dir", "up"), "DIR: lang_dir of 'ar' is 'up', not ltr or rtl"},
+	{"syntax error", META_AR "msgid \"a\"\n", "DIR/ar.po:7: msgid without msgstr"},
+};
+
+static void test_further_languages(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/finestreta-po-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char err[512] = "", want[512];
+	assert_int_equal(i18n_configure("ca,es,en,ar", "en", err, sizeof err), 0);
+	write_file(dir, "ca.po", CA3 E("lang_tag", "ca") E("lang_dir", "ltr"));
+	write_file(dir, "es.po", ES3 E("lang_tag", "es") E("lang_dir", "ltr"));
+	write_file(dir, "en.po", EN3 E("lang_tag", "en") E("lang_dir", "ltr"));
+	for (size_t i = 0; i < sizeof further_cases / sizeof further_cases[0]; i++) {
+		const struct further_case *t = &further_cases[i];
+		print_message("case: %s\n", t->what);
+		write_file(dir, "ar.po", t->ar);
+		int rc = i18n_load(dir, err, sizeof err);
+		if (!t->err) {
+			if (rc)
+				print_error("unexpected error: %s\n", err);
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, ERR_INVALID);
+		expand(t->err, dir, want, sizeof want);
+		assert_string_equal(err, want);
+	}
+	/* The first case is still what is loaded: a failed load changes nothing. */
+	assert_string_equal(i18n_get("ar", "a"), "ألف {n}");
+	assert_string_equal(i18n_get("ar", "b"), "Bee"); /* the fallback, key by key */
+	assert_string_equal(i18n_dir("ar"), "rtl");
+	assert_string_equal(i18n_dir("ca"), "ltr");
+	assert_string_equal(i18n_name("ar"), "العربية");
+	assert_string_equal(i18n_tag("ar"), "ar");
+	assert_int_equal(json_object_size(i18n_catalog("ar")), json_object_size(i18n_catalog("ca")));
+	assert_true(i18n_supported("ar"));
+	assert_int_equal(i18n_count(), 4);
+	assert_string_equal(i18n_lang(3), "ar");
+	assert_null(i18n_lang(4));
+	/* Texts kept in ca, es, en: a further language gets its fallback's. */
+	assert_int_equal(i18n_index("ar"), 2);
+	assert_string_equal(i18n_pick("ar", (const char *const[]){"cat", "esp", "eng"}), "eng");
+	assert_string_equal(i18n_pick("ar", (const char *const[]){"cat", "esp", ""}), "cat");
+
+	/* Another fallback, and an order where Spanish comes first (the default). */
+	assert_int_equal(i18n_configure("es,ca,ar", "ca", err, sizeof err), 0);
+	write_file(dir, "ar.po", META_AR E("a", "ألف {n}"));
+	assert_int_equal(i18n_load(dir, err, sizeof err), 0);
+	assert_string_equal(i18n_get("ar", "b"), "B");
+	assert_string_equal(i18n_default(), "es");
+	assert_false(i18n_supported("en")); /* loaded, not offered */
+	assert_string_equal(i18n_get("en", "b"), "Bee");
+	const char *tags[] = {"en", "ar"};
+	assert_string_equal(i18n_negotiate("en", NULL, tags, 2), "ar");
+	assert_string_equal(i18n_negotiate(NULL, NULL, NULL, 0), "es");
+	assert_string_equal(i18n_pick("ar", (const char *const[]){"cat", "esp", "eng"}), "cat");
+	i18n_unload();
+
+	/* What the configuration may say. */
+	static const struct {
+		const char *list, *fallback;
+		bool ok;
+	} cfg[] = {
+		{"ca,es,en,ar,zh", "en", true}, {"zh", "ca", true},
+		{"ca,es,ca", "en", false},      {"ca,,es", "en", false},
+		{"ca,EN", "en", false},         {"", "en", false},
+		{"ca,es,", "en", false},        {"catalan", "en", false},
+		{"ca,es", "ar", false},         {"ca,es", "", false},
+		{"a,b,c", "en", false},         {"aa,ab,ac,ad,ae,af,ag,ah,ai,aj,ak,al,am,an,ao,ap,aq", "en", false},
+	};
+	for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+		int rc = i18n_configure(cfg[i].list, cfg[i].fallback, err, sizeof err);
+		if ((rc == 0) != cfg[i].ok)
+			fail_msg("i18n_configure(\"%s\", \"%s\"): %d %s", cfg[i].list, cfg[i].fallback, rc, err);
+		if (strcmp(cfg[i].fallback, "en") == 0)
+			assert_int_equal(i18n_languages_ok(cfg[i].list), cfg[i].ok);
+	}
+	assert_int_equal(i18n_configure("ca,es,en", "en", err, sizeof err), 0);
+	write_file(dir, "ca.po", NULL);
+	write_file(dir, "es.po", NULL);
+	write_file(dir, "en.po", NULL);
+	write_file(dir, "ar.po", NULL);
+	rmdir(dir);
+}
+
+/* Plural entries in further languages: Arabic's six forms and Chinese's one follow their own
+ * rules, a plural entry left out comes from the fallback with the fallback's rule, and a further
+ * language's entry must stay plural. */
+#define PF_AR                                                                                                          \
+	"msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "   \
+	"n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n\"\n\n"
+#define PF_ZH "msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=1; plural=0;\\n\"\n\n"
+#define P6(k, a, b, c, d, e, f)                                                                                        \
+	"msgid \"" k "\"\nmsgid_plural \"" k "\"\nmsgstr[0] \"" a "\"\nmsgstr[1] \"" b "\"\nmsgstr[2] \"" c            \
+	"\"\nmsgstr[3] \"" d "\"\nmsgstr[4] \"" e "\"\nmsgstr[5] \"" f "\"\n"
+static void test_further_plurals(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/finestreta-po-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char err[512] = "";
+	assert_int_equal(i18n_configure("ca,es,en,ar,zh", "en", err, sizeof err), 0);
+	write_file(dir, "ca.po",
+		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minut", "{n} minuts")
+			   P2("s", "{n} plaça", "{n} places"));
+	write_file(dir, "es.po",
+		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minuto", "{n} minutos")
+			   P2("s", "{n} plaza", "{n} plazas"));
+	write_file(dir, "en.po",
+		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minute", "{n} minutes")
+			   P2("s", "{n} place", "{n} places"));
+	write_file(dir, "ar.po",
+		   PF_AR META_AR P6("m", "{n} دقيقة", "دقيقة واحدة", "دقيقتين", "{n} دقائق", "{n} دقيقةً",
+				    "{n} دقيقة."));
+	write_file(dir, "zh.po",
+		   PF_ZH E("lang_tag", "zh-Hans") "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[0] \"{n} 分钟\"\n");
+	int rc = i18n_load(dir, err, sizeof err);
+	if (rc)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	static const struct {
+		const char *lang, *key;
+		long n;
+		const char *want;
+	} cases[] = {
+		{"ar", "m", 0, "{n} دقيقة"},
+		{"ar", "m", 1, "دقيقة واحدة"},
+		{"ar", "m", 2, "دقيقتين"},
+		{"ar", "m", 7, "{n} دقائق"},
+		{"ar", "m", 11, "{n} دقيقةً"},
+		{"ar", "m", 100, "{n} دقيقة."},
+		{"ar", "m", 103, "{n} دقائق"},
+		{"zh", "m", 1, "{n} 分钟"},
+		{"zh", "m", 5, "{n} 分钟"},
+		{"ca", "m", 1, "{n} minut"},
+		{"ca", "m", 0, "{n} minuts"},
+		/* not translated: the fallback's forms under the fallback's rule, not Arabic's or Chinese's */
+		{"ar", "s", 1, "{n} place"},
+		{"ar", "s", 2, "{n} places"},
+		{"ar", "s", 0, "{n} places"},
+		{"zh", "s", 1, "{n} place"},
+		{"zh", "s", 3, "{n} places"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = i18n_nget(cases[i].lang, cases[i].key, cases[i].n);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s %s(%ld): '%s', want '%s'", cases[i].lang, cases[i].key, cases[i].n, got,
+				 cases[i].want);
+		json_t *cat = i18n_catalog(cases[i].lang);
+		assert_string_equal(i18n_plural_pick(cat, json_object_get(cat, cases[i].key), cases[i].n),
+				    cases[i].want);
+	}
+	/* A further language's entry that is plural in Catalan must be plural there too. */
+	write_file(dir, "zh.po", PF_ZH E("m", "{n} 分钟"));
+	assert_int_equal(i18n_load(dir, err, sizeof err), ERR_INVALID);
+	assert_non_null(strstr(err, "zh.po: 'm' lacks plural forms"));
+	i18n_unload();
+	assert_int_equal(i18n_configure("ca,es,en", "en", err, sizeof err), 0);
+	for (const char *const *f = (const char *const[]){"ca.po", "es.po", "en.po", "ar.po", "zh.po", NULL}; *f; f++)
+		write_file(dir, *f, NULL);
+	rmdir(dir);
+}
+
+/* The catalogues shipped: Arabic and Chinese load beside the three, right to left for Arabic,
+ * with their own words for what citizens read. */
+static void test_real_further_languages(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	assert_int_equal(i18n_configure("ca,es,en,ar,zh", "en", err, sizeof err), 0);
+	int rc = i18n_load(locale_dir(), err, sizeof err);
+	if (rc)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(i18n_dir("ar"), "rtl");
+	assert_string_equal(i18n_dir("zh"), "ltr");
+	assert_string_equal(i18n_tag("zh"), "zh-Hans");
+	assert_string_equal(i18n_name("ar"), "العربية");
+	assert_string_equal(i18n_get("ar", "cita_h1_confirm"), "تم حجز موعدك");
+	assert_string_equal(i18n_get("zh", "pdf_title"), "预约回执");
+	assert_string_equal(i18n_get("ar", "nav_login"), "تسجيل الدخول");
+	assert_int_equal(json_object_size(i18n_catalog("zh")), json_object_size(i18n_catalog("ca")));
+	const char *tags[] = {"zh"};
+	assert_string_equal(i18n_negotiate(NULL, NULL, tags, 1), "zh");
+	i18n_unload();
+	assert_int_equal(i18n_configure("ca,es,en", "en", err, sizeof err), 0);
+}
+
 static void test_subst(void **state)
 {
 	(void)state;
@@ -501,6 +711,9 @@ int main(void)
 		cmocka_unit_test(test_failed_reload_keeps_catalogs),
 		cmocka_unit_test(test_supported),
 		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_further_languages),
+		cmocka_unit_test(test_further_plurals),
+		cmocka_unit_test(test_real_further_languages),
 		cmocka_unit_test(test_subst),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
