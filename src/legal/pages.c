@@ -28,11 +28,15 @@ static const lg_doc_t *doc_by_code(const char *code)
 	return NULL;
 }
 
-/* The text shown for doc in lang: the city's own, else the shipped one with the city's name.
- * False on a storage failure. */
+/* The text shown for doc in lang: the city's own (for a further language, the city's own in
+ * that language's fallback: the city writes ca, es and en), else the shipped one with the city's
+ * name. False on a storage failure. */
 static bool text_of(http_req_t *r, const lg_doc_t *d, const char *lang, const char **body, bool *own)
 {
 	int rc = lg_store_text(r->db, r->arena, d->code, lang, body);
+	const char *fb = i18n_langs[i18n_index(lang)];
+	if (rc == ERR_NOT_FOUND && !str_eq(fb, lang))
+		rc = lg_store_text(r->db, r->arena, d->code, fb, body);
 	*own = rc == 0;
 	if (rc == ERR_NOT_FOUND) {
 		json_t *brand = json_object();

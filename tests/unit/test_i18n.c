@@ -597,9 +597,11 @@ static void test_further_plurals(void **state)
 	write_file(dir, "en.po",
 		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minute", "{n} minutes")
 			   P2("s", "{n} place", "{n} places"));
-	write_file(dir, "ar.po",
-		   PF_AR META_AR P6("m", "{n} دقيقة", "دقيقة واحدة", "دقيقتين", "{n} دقائق", "{n} دقيقةً",
-				    "{n} دقيقة."));
+	// clang-format off
+	write_file(dir, "ar.po", PF_AR META_AR
+			P6("m", "{n} دقيقة", "دقيقة واحدة", "دقيقتين",
+			   "{n} دقائق", "{n} دقيقةً", "{n} دقيقة."));
+	// clang-format on
 	write_file(dir, "zh.po",
 		   PF_ZH E("lang_tag", "zh-Hans") "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[0] \"{n} 分钟\"\n");
 	int rc = i18n_load(dir, err, sizeof err);
