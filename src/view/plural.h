@@ -1,6 +1,6 @@
 /* plural.h — gettext plural forms: the C expression of a .po header's "Plural-Forms" line
  * ("nplurals=2; plural=(n != 1);") evaluated for a count, so "1 minut" and "2 minuts" each get
- * their own form (docs/internals/i18n.md).
+ * their own form (docs/style.md, docs/languages.md).
  *
  * The expression language is gettext's: the variable n, decimal numbers, parentheses, ! * / %
  * + - < > <= >= == != && || and ?:, with C's precedence, evaluated on unsigned long as
