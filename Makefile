@@ -105,6 +105,7 @@ lint:
 	@scripts/check-style.sh
 	@scripts/check-layers.sh
 	@scripts/check-po.sh
+	@scripts/check-keys.sh
 
 install: all
 	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" DATADIR="$(DATADIR)" \

@@ -4,11 +4,14 @@
 #   1. msgfmt --check accepts each file (syntax, header, charset);
 #   2. the mandatory catalogues are complete: in each folder es.po and en.po have the same msgids
 #      as its ca.po (the source language), each with a non-empty, non-fuzzy msgstr that uses the
-#      same {placeholders} as the Catalan one;
+#      same {placeholders} as the Catalan one; a plural entry (msgid_plural, msgstr[0],
+#      msgstr[1], …: msgfmt checks the count against the header's Plural-Forms) stays plural in
+#      every language, its forms together using the Catalan forms' placeholders;
 #   3. a further language (ar.po, zh.po, …) may leave keys out — they fall back to
 #      i18n.fallback — but what it has must be keys of ca.po, non-empty, non-fuzzy, with the
-#      Catalan placeholders; and in the folders citizens see (CITIZEN_FOLDERS: every page,
-#      mail, calendar file and receipt of theirs) a language shipped here must be complete;
+#      Catalan placeholders (plural entries plural, with its own number of forms); and in the
+#      folders citizens see (CITIZEN_FOLDERS: every page, mail, calendar file and receipt of
+#      theirs) a language shipped here must be complete;
 #   4. every further language names itself in core/LANG.po (lang_name, lang_tag, lang_dir);
 #   5. no key is defined in two folders.
 # The server runs the same checks when it loads the files (src/view/i18n.c); this catches a
@@ -86,13 +89,25 @@ def parse(path):
             m = re.match(r'(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)\s*(".*)$', line)
             if m:
                 kw, rest = m.group(1), m.group(2)
-                if kw in ('msgctxt', 'msgid_plural') or kw.startswith('msgstr['):
+                if kw == 'msgctxt':
                     raise ValueError("%s: %s is not used in Finestreta's catalogues" % (where, kw))
                 if kw == 'msgid':
                     flush()
                     cur = {'id': unquote(rest, where), 'str': None, 'fuzzy': fuzzy_next,
                            'line': n, 'field': 'id'}
                     fuzzy_next = False
+                elif kw == 'msgid_plural':
+                    if cur is None or cur['str'] is not None:
+                        raise ValueError("%s: msgid_plural without msgid" % where)
+                    cur['plural'] = unquote(rest, where)
+                    cur['field'] = 'plural'
+                elif kw.startswith('msgstr['):
+                    if cur is None or 'plural' not in cur:
+                        raise ValueError("%s: msgstr[n] without msgid_plural" % where)
+                    if cur['str'] is None:
+                        cur['str'] = []
+                    cur['str'].append(unquote(rest, where))
+                    cur['field'] = 'form'
                 else:
                     if cur is None or cur['str'] is not None:
                         raise ValueError("%s: msgstr without msgid" % where)
@@ -100,14 +115,23 @@ def parse(path):
                     cur['field'] = 'str'
                 continue
             if line.startswith('"') and cur:
-                cur[cur['field']] += unquote(line, where)
+                if cur['field'] == 'form':
+                    cur['str'][-1] += unquote(line, where)
+                else:
+                    cur[cur['field']] += unquote(line, where)
                 continue
             raise ValueError("%s: unexpected line" % where)
     flush()
     return entries
 
 def placeholders(s):
+    """The {names} of a message, or of all the forms of a plural entry together."""
+    if isinstance(s, list):
+        s = ' '.join(s)
     return sorted(set(re.findall(r'\{([a-z_]+)\}', s)))
+
+def empty(s):
+    return not s or (isinstance(s, list) and not all(s))
 
 MANDATORY = ('ca', 'es', 'en')
 CITIZEN = set(os.environ.get('CITIZEN_FOLDERS', '').split())
@@ -127,7 +151,7 @@ def check_folder(dirname, files, problems):
         for key, (text, fuzzy, line) in ca.items():
             if not re.fullmatch(r'[a-z][a-z0-9_]*', key):
                 problems.append("%s:%d: msgid '%s' is not a snake_case key" % (src, line, key))
-            if not text or fuzzy:
+            if empty(text) or fuzzy:
                 problems.append("%s:%d: '%s' is %s" % (src, line, key, 'fuzzy' if fuzzy else 'empty'))
         for f, cat in cats.items():
             if f == src:
@@ -141,7 +165,10 @@ def check_folder(dirname, files, problems):
                         problems.append("%s: missing translation for '%s'%s" % (f, key, why))
                     continue
                 text, fuzzy, line = cat[key]
-                if not text:
+                if isinstance(text, list) != isinstance(ca[key][0], list):
+                    problems.append("%s:%d: '%s' must %sbe a plural entry, as in ca.po"
+                                    % (f, line, key, '' if isinstance(ca[key][0], list) else 'not '))
+                elif empty(text):
                     problems.append("%s:%d: empty translation for '%s'" % (f, line, key))
                 elif fuzzy:
                     problems.append("%s:%d: '%s' is marked fuzzy (review it, then remove the flag)"

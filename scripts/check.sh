@@ -2,7 +2,8 @@
 # Everything `make check` runs once the dependencies are in place, stage by stage,
 # stopping at the first failing stage. Logs: build/check/STAGE.log.
 #   lint   style (banned calls, line length, unchecked capped-buffer calls), include layers,
-#          .po files, the Node.js version check of install-deps.sh
+#          .po files, translation keys used by templates and C (check-keys.sh), the Node.js
+#          version check of install-deps.sh
 #   build  normal build and the ASan+UBSan build (build/asan, `make asan`), unit test programs
 #          included; clang's static analyser (`make analyze`) when scan-build is installed
 #   unit   cmocka unit tests, both builds
@@ -152,10 +153,11 @@ need() {
 : >"$LOGDIR/lint.log"
 begin_stage lint
 rc=0
-need scripts/check-style.sh scripts/check-layers.sh scripts/check-po.sh scripts/test-check-node.sh || rc=1
+need scripts/check-style.sh scripts/check-layers.sh scripts/check-po.sh scripts/check-keys.sh scripts/test-check-node.sh || rc=1
 ((rc)) || step lint style scripts/check-style.sh || rc=1
 ((rc)) || step lint layers scripts/check-layers.sh || rc=1
 ((rc)) || step lint po scripts/check-po.sh || rc=1
+((rc)) || step lint keys scripts/check-keys.sh || rc=1
 ((rc)) || step lint node-version scripts/test-check-node.sh || rc=1
 end_stage lint $rc
 

@@ -12,6 +12,7 @@
 #include "base/rand.h"
 #include "base/str.h"
 #include "base/text.h"
+#include "base/tz.h"
 #include "http/kit.h"
 #include "http/router.h"
 
@@ -146,11 +147,10 @@ static int attempt_begin(http_req_t *r, void *ud)
 
 static void login_locked(http_req_t *r, int64_t wait, const char *email_in)
 {
-	char secs[32], mins[32];
+	char secs[32];
 	snprintf(secs, sizeof secs, "%lld", (long long)wait);
-	snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59) / 60));
 	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-	login_page(r, 429, http_tv(r, "login_locked", (const char *const[]){"minutes", mins, NULL}), email_in);
+	login_page(r, 429, http_tn(r, "login_locked", (long)((wait + 59) / 60), NULL), email_in);
 }
 
 /* Whether password is the account's; an unknown account spends the same time, so that timing does
@@ -244,6 +244,7 @@ static void staff_home(http_req_t *r)
 				    http_tv(r, "staff_welcome", (const char *const[]){"name", r->user->name, NULL})));
 	json_object_set_new(m, "role_label",
 			    json_string(http_t(r, arena_printf(r->arena, "role_%s", auth_role_name(role)))));
+	json_object_set_new(m, "office_name", json_string(http_name_of(r, "office", r->user->office)));
 	json_object_set_new(m, "can_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "can_manage", json_boolean(role & (ROLE_ADMIN | ROLE_COORDINATOR)));
 	json_object_set_new(m, "can_book", json_boolean(role & ROLE_PEOPLE)); /* booking pages */
@@ -300,6 +301,9 @@ static void users_page(http_req_t *r, int status, json_t *form_errors, json_t *n
 	json_array_foreach (users, i, u) {
 		const char *role = json_string_value(json_object_get(u, "role"));
 		json_object_set_new(u, "role_label", json_string(http_t(r, arena_printf(r->arena, "role_%s", role))));
+		json_object_set_new(u, "office_name",
+				    json_string(http_name_of(r, "office",
+							     json_string_value(json_object_get(u, "office")))));
 	}
 	/* Viewing the list is recorded; a change shows it as its answer, and its own record says so. */
 	if (r->method & (HTTP_GET | HTTP_HEAD))
@@ -503,12 +507,21 @@ static void audit_get(http_req_t *r)
 	size_t i;
 	json_t *row;
 	json_array_foreach (rows, i, row) {
-		time_t at = (time_t)json_integer_value(json_object_get(row, "at"));
-		struct tm tm;
-		char when[32];
-		gmtime_r(&at, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-		json_object_set_new(row, "when", json_string(when));
+		int64_t at = json_integer_value(json_object_get(row, "at"));
+		json_object_set_new(row, "when", json_string(http_local_time(r, at)));
+		char iso[TZ_ISO_LEN];
+		tz_format_iso(tz_utc(), at, iso);
+		json_object_set_new(row, "iso", json_string(iso));
+		/* "office:centre" read as "OAC Centre (office:centre)": the name first, the record kept. */
+		const char *target = json_string_value(json_object_get(row, "target"));
+		const char *colon = target ? strchr(target, ':') : NULL;
+		if (colon && colon[1]) {
+			const char *kind = arena_printf(r->arena, "%.*s", (int)(colon - target), target);
+			const char *name = http_name_of(r, kind, colon + 1);
+			if (!str_eq(name, colon + 1))
+				json_object_set_new(row, "target",
+						    json_string(arena_printf(r->arena, "%s (%s)", name, target)));
+		}
 	}
 	http_reply_page(r, 200, "admin/audit", jpack("{s:b,s:o}", "has_rows", json_array_size(rows) > 0, "rows", rows));
 }

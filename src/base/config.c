@@ -96,6 +96,9 @@ static const config_key_t core_keys[] = {
 	    "three quarters of server.connections_per_address are used."),
 	STR("city", "name", "Ajuntament de Vilamar", config_check_nonempty, "a name",
 	    "Name of the city hall, shown on every page until an administrator changes it."),
+	STR("city", "phone", "010", config_check_nonempty, "a phone number",
+	    "The city's help line, offered on the home page and the booking pages as a tel: link\n"
+	    "(\"call 010 and we book by phone\"): digits, spaces and a leading + as people dial it."),
 	STR("i18n", "languages", "ca,es,en", check_languages,
 	    "language codes separated by commas (two or three lower-case letters each, at most 16)",
 	    "The languages citizens and staff can choose, in the order the language switcher shows\n"

@@ -351,6 +351,12 @@ static void api_status(http_req_t *r)
 	const char *code = http_param(r, "code"), *to = field(r, "status");
 	bk_ctx_audit(&ctx, r, false);
 	int rc = booking_transition(&ctx, code, to);
+	booking_t b;
+	if (rc == ERR_CONFLICT && !booking_get(&ctx, code, NULL, NULL, &b) && booking_no_show_early(&b, to, ctx.now)) {
+		booking_err_t err = {.code = "bad_state", .key = "booking_err_no_show_early"};
+		reply_err(r, rc, &err);
+		return;
+	}
 	if (rc) {
 		reply_change_err(r, rc, ERR_INVALID, "status", "booking_err_status");
 		return;

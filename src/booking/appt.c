@@ -152,6 +152,11 @@ static int tell_listeners(booking_ctx_t *ctx, const booking_t *b, const char *fr
 	return rc;
 }
 
+bool booking_no_show_early(const booking_t *b, const char *to_state, int64_t now)
+{
+	return str_eq(to_state, "no_show") && b->start_at > now;
+}
+
 /* Inside a transaction: the move, its history row, and for a cancellation the delayed seat
  * return and the mail; then the listeners. ERR_CONFLICT when the table forbids it or the status
  * changed meanwhile. */
@@ -193,7 +198,9 @@ int booking_move(booking_ctx_t *ctx, int64_t id, const char *to_state, const cha
 	return transition_in_tx(ctx, &b, to_state, actor && *actor ? actor : bk_actor(ctx));
 }
 
-int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state)
+/* The move inside the caller's transaction. early_ok: a no-show may be marked before the
+ * appointment's time (a call-back that went unanswered; not a counter's no-show). */
+static int transition_checked(booking_ctx_t *ctx, const char *code, const char *to_state, bool early_ok)
 {
 	if (!ctx->c)
 		return ERR_UNAVAILABLE;
@@ -203,11 +210,18 @@ int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_s
 	booking_ctx_t staff = *ctx;
 	staff.staff = true; /* no proof asked here */
 	int rc = load_proved(&staff, code, NULL, NULL, &b);
+	if (!rc && !early_ok && booking_no_show_early(&b, to_state, ctx->now))
+		rc = ERR_CONFLICT;
 	if (!rc)
 		rc = transition_in_tx(ctx, &b, to_state, bk_actor(ctx));
 	if (!rc)
 		rc = bk_audit(ctx, "booking.status", code, to_state);
 	return rc;
+}
+
+int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state)
+{
+	return transition_checked(ctx, code, to_state, true);
 }
 
 /* The attention's steps, in order. */
@@ -246,7 +260,7 @@ int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_stat
 	int rc = db_begin(ctx->c);
 	if (rc)
 		return rc;
-	rc = booking_transition_tx(ctx, code, to_state);
+	rc = transition_checked(ctx, code, to_state, false);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
@@ -341,6 +355,13 @@ int booking_purge_personal(db_conn_t *c, int64_t now, int64_t keep_days, int *n)
 	if (n)
 		*n = rc ? 0 : erased;
 	return rc;
+}
+
+int booking_popular(booking_ctx_t *ctx, int days, size_t max, int64_t **ids, size_t *n)
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	return bk_store_popular(ctx->c, ctx->a, ctx->now - (int64_t)days * 86400, (int)max, ids, n);
 }
 
 /* ---------------------------------------------------------------- cancel, reschedule */

@@ -143,7 +143,7 @@ int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *chann
 		bk_err_field(err, "channel", "booking_err_channel");
 		bad = true;
 	}
-	t->channel = channel;
+	t->channel = t->slot_channel = channel;
 	bool office_given = office && *office;
 	if (office_given) {
 		catalog_office_t o;
@@ -158,6 +158,7 @@ int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *chann
 		}
 		t->offices[0] = o;
 		t->noffices = 1;
+		t->slot_channel = booking_slot_channel(o.kind, channel);
 	} else if (str_eq(channel, "in_person")) {
 		bk_err_field(err, "office", "booking_err_office");
 		return ERR_INVALID;
@@ -172,6 +173,13 @@ int bk_resolve_target(booking_ctx_t *ctx, const char *service, const char *chann
 				t->offices[t->noffices++] = all[i];
 	}
 	return bad ? ERR_INVALID : 0;
+}
+
+const char *booking_slot_channel(const char *office_kind, const char *channel)
+{
+	if (str_eq(channel, "in_person") && str_eq(office_kind, "neighbourhood_facility"))
+		return "ict_agent";
+	return channel;
 }
 
 const tz_t *bk_office_tz(const catalog_office_t *o)

@@ -103,6 +103,12 @@ typedef struct {
 
 /* ---------------------------------------------------------------- availability */
 
+/* The schedule's channel of the slots that serve a booking on channel at an office of kind
+ * office_kind: in person at a neighbourhood facility means the ICT agent's agenda there
+ * ("ict_agent" slots, schedule.h); anything else is the channel itself. The appointment keeps the
+ * booking channel ("in_person"): that is how the person comes. Borrowed static strings. */
+const char *booking_slot_channel(const char *office_kind, const char *channel);
+
 typedef struct {
 	int64_t slot_id;    /* one of the slots at this start (phone/video: several offices) */
 	const char *office; /* its office code */
@@ -188,6 +194,18 @@ typedef struct {
  * ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err);
 
+/* Everything booking_create checks before it touches a seat — the procedure, channel and office,
+ * the citizen's details (a phone call-back needs a phone number), the start, the proof of work
+ * (verified, not redeemed) — with the same errors; nothing is written. 0 or ERR_INVALID with the
+ * fields in err (or a storage error). Pages use it to tell a form to correct from a booking. */
+int booking_validate(booking_ctx_t *ctx, const booking_input_t *in, booking_err_t *err);
+
+/* What became of a hold: when booking_create turned the hold token `hold` into an appointment
+ * (within the last day), its code and manage token (sealed with a key only the hold token gives),
+ * so the person who comes back to the details page sees their own booking. 0, or ERR_NOT_FOUND. */
+int booking_hold_result(booking_ctx_t *ctx, const char *hold, char code[BOOKING_CODE_LEN],
+			char token[BOOKING_TOKEN_LEN]);
+
 /* The citizen record (people/people.h) an appointment is linked to: 0 when none (or when it
  * cannot be read). */
 int64_t booking_person_of(booking_ctx_t *ctx, int64_t appt_id);
@@ -247,11 +265,12 @@ bool booking_transition_allowed(const char *from, const char *to);
  * column, with a history row (actor: ctx->user_email for staff, else "citizen"). One
  * transaction; a move to "cancelled" also schedules the seat's return and enqueues the mail.
  * No proof is asked: this is for staff screens (the citizen's way is booking_cancel).
- * 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from the current state), ERR_INVALID (unknown
- * state). */
+ * 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from the current state, or a no-show before the
+ * appointment's time: booking_no_show_early tells which), ERR_INVALID (unknown state). */
 int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state);
 /* booking_transition inside a transaction the caller opened and commits (the caller's change and
- * the move commit together or not at all). Same results. */
+ * the move commit together or not at all). Same results, except that a no-show may come before
+ * the appointment's time (remote attention: a call-back nobody answered). */
 int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state);
 /* Walks b from its state along booked → checked_in → called → in_service → done up to `to`, one
  * booking_transition_tx per step, inside the caller's transaction (an attention served outside
@@ -276,6 +295,9 @@ void booking_listen(booking_listener_fn fn);
 int booking_move(booking_ctx_t *ctx, int64_t id, const char *to_state, const char *actor);
 /* The appointment with this id, codes filled, no proof asked (staff screens). ERR_NOT_FOUND. */
 int booking_by_id(booking_ctx_t *ctx, int64_t id, booking_t *out);
+/* True when a move to to_state is a no-show of an appointment whose time has not come yet: nobody
+ * can have missed it. */
+bool booking_no_show_early(const booking_t *b, const char *to_state, int64_t now);
 
 /* Check-in at the welcome desk: the ID number shown must match the booking's (the appointment is
  * bound to it), then booked → checked_in. ERR_NOT_FOUND for an unknown code, ERR_PERM for a
@@ -299,6 +321,9 @@ int booking_contacts(booking_ctx_t *ctx, const booking_t *b, int limit, booking_
  * has passed, are erased; what figures need (channel, office, procedure, times, states) stays.
  * Inside its own transaction; *n (may be NULL) gets how many were erased. */
 int booking_purge_personal(db_conn_t *c, int64_t now, int64_t keep_days, int *n);
+/* The procedures people booked most in the last `days` days, most first: their ids (arena, at most
+ * max; *n may be 0 on a new installation). */
+int booking_popular(booking_ctx_t *ctx, int days, size_t max, int64_t **ids, size_t *n);
 
 /* One history row. */
 typedef struct {

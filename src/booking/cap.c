@@ -111,14 +111,21 @@ static const cap_seed_t seeds[] = {
 	{0},
 };
 
+/* The counter: every person's role sees an office's day. */
+static const cap_card_t cards[] = {
+	{ROLE_PEOPLE, "/staff/cites", "cita_counter_title", "cita_counter_card"},
+	{0},
+};
+
 const cap_t booking_cap = {
 	.name = "booking",
 	.summary = "Appointments on three channels: the seat, holds, states, limits, proof of work",
-	.routes = {bk_api_routes, bk_page_routes, bk_calendar_routes, bk_manage_routes},
+	.routes = {bk_api_routes, bk_page_routes, bk_calendar_routes, bk_counter_routes, bk_manage_routes},
 	.config = config,
 	.jobs = jobs,
 	.notices = notices,
 	.seeds = seeds,
+	.cards = cards,
 	.timeline = bk_timeline,
 	.erase = bk_erase,
 };

@@ -39,10 +39,11 @@ int booking_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
 #define MAX_OFFICES 32
 #define MAX_CANDIDATES 32
 
-/* What a request names: the procedure, the channel, and the offices whose slots may serve it. */
+/* What a request names: the procedure, the channel, and the offices whose slots may serve it.
+ * slot_channel is the schedule's channel of those slots (booking_slot_channel). */
 typedef struct {
 	catalog_procedure_t proc;
-	const char *channel;
+	const char *channel, *slot_channel;
 	catalog_office_t offices[MAX_OFFICES];
 	size_t noffices;
 } bk_target_t;
@@ -104,6 +105,20 @@ bool bk_pow_required(const booking_ctx_t *ctx);
 bool bk_pow_check(booking_ctx_t *ctx, const char *altcha, booking_err_t *err);
 /* Inside the transaction: the payload is used up ("altcha" field error when it was already). */
 int bk_pow_spend(booking_ctx_t *ctx, const char *altcha, booking_err_t *err);
+
+/* ---------------------------------------------------------------- search.c */
+
+#define BK_QUERY_WORDS 8
+/* What a person typed to find a procedure: its meaningful words, folded and cut to their stems. */
+typedef struct {
+	const char *w[BK_QUERY_WORDS];
+	size_t n;
+} bk_query_t;
+/* Reads q (any bytes; at most BK_QUERY_WORDS words are kept) into out (arena strings). */
+void bk_query_parse(arena_t *a, const char *q, bk_query_t *out);
+/* Whether every word of q starts a word of one of texts (any language; NULL texts are empty). An
+ * empty query matches everything. */
+bool bk_query_match(arena_t *a, const bk_query_t *q, const char *const *texts, size_t ntexts);
 
 /* ---------------------------------------------------------------- store.c */
 
@@ -185,9 +200,19 @@ int bk_store_seat_return_add(db_conn_t *c, int64_t slot_id, bool staff_seat, int
 /* Applies due seat returns (at most 500): *n returned. */
 int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n);
 
+/* The procedures booked most since `since`, most first (at most limit ids, arena). */
+int bk_store_popular(db_conn_t *c, arena_t *a, int64_t since, int limit, int64_t **ids, size_t *n);
+
+/* What became of a hold (hold_results): the appointment and its sealed manage token. */
+int bk_store_hold_result_add(db_conn_t *c, const char *token_hash, int64_t appt_id, const char *sealed,
+			     int64_t expires_at);
+/* ERR_NOT_FOUND when the hold became nothing (or its record expired). */
+int bk_store_hold_result(db_conn_t *c, arena_t *a, const char *token_hash, int64_t now, int64_t *appt_id,
+			 const char **sealed);
+
 /* 0, or ERR_CONFLICT when the challenge was redeemed before. */
 int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at);
-/* Forgets expired challenges and day-old lock rows. */
+/* Forgets expired challenges and hold results, and day-old lock rows. */
 int bk_store_purge(db_conn_t *c, int64_t now);
 
 /* ---------------------------------------------------------------- people.c: the citizen record */

@@ -83,6 +83,19 @@ bool bk_proc_bookable(const cat_proc_t *p)
 	return false;
 }
 
+const char *bk_only_channel(const cat_proc_t *p)
+{
+	const char *only = NULL;
+	for (size_t i = 0; i < BK_NCHANNELS; i++) {
+		if (!catalog_channels_has(p->channels, BK_CHANNELS[i]))
+			continue;
+		if (only)
+			return NULL;
+		only = BK_CHANNELS[i];
+	}
+	return only;
+}
+
 bool bk_list_has(const cat_list_t *l, const char *v)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -174,6 +187,12 @@ const char *bk_channel_label(http_req_t *r, const char *ch)
 	return http_tf(r, "cita_ch_%s", ch);
 }
 
+const char *bk_cancel_question(http_req_t *r, const booking_t *b)
+{
+	bool told = (b->email && *b->email) || (b->phone && *b->phone && notify_sms_enabled());
+	return http_t(r, told ? "cita_counter_cancel_q" : "cita_counter_cancel_q_untold");
+}
+
 /* The category's name: its translation when there is one, else the code itself. */
 const char *bk_category_label(http_req_t *r, const char *code)
 {
@@ -181,22 +200,28 @@ const char *bk_category_label(http_req_t *r, const char *code)
 	for (char *p = k; *p; p++)
 		if (*p == '-')
 			*p = '_';
-	const char *t = http_t(r, k);
-	return str_eq(t, k) ? code : t;
+	return i18n_has(r->lang, k) ? http_t(r, k) : code;
 }
 
 /* ---------------------------------------------------------------- rate limits */
 
 /* The API's limits and buckets (web.h): a client alternating between pages and API spends one
- * budget. True (and answered 429) when over. */
-bool bk_limited(http_req_t *r, const flow_t *f, bool booking)
+ * budget. True (and answered 429) when over: the page says how long to wait and links to again,
+ * the same step (NULL: the start), so the person carries on where they were. */
+bool bk_limited(http_req_t *r, const flow_t *f, bool booking, const char *again)
 {
 	int retry = 1;
 	if (bk_rate_ok(r, booking, &retry))
 		return false;
-	const char *vars[] = {"minutes", arena_printf(r->arena, "%d", (retry + 59) / 60), NULL};
-	bk_problem(r, f, 429, "cita_rate_title", http_tv(r, "cita_err_rate", vars), f->base, "cita_start_again");
+	bk_problem(r, f, 429, "cita_rate_title", bk_rate_msg(r, retry), again ? again : f->base,
+		   again ? "cita_try_again" : "cita_start_again");
 	return true;
+}
+
+/* "Wait 2 minutes and try again" for a limit that lifts in retry seconds. */
+const char *bk_rate_msg(http_req_t *r, int retry)
+{
+	return http_tn(r, "cita_err_rate", (retry + 59) / 60, NULL);
 }
 
 /* ---------------------------------------------------------------- the state of a flow */
@@ -224,6 +249,65 @@ const tz_t *bk_zone_or_default(const char *name)
 	if (!z)
 		z = tz_get("Europe/Madrid");
 	return z ? z : tz_utc();
+}
+
+bool bk_st_for_appt(st_t *st, http_req_t *r, const flow_t *f, const booking_t *b)
+{
+	memset(st, 0, sizeof *st);
+	st->r = r;
+	st->f = f;
+	if (!bk_ctx_for(r, f, &st->ctx))
+		return false;
+	st->service = b->service_code;
+	st->channel = b->channel;
+	st->office = str_eq(b->channel, "in_person") ? b->office_code : "";
+	st->day = st->start = st->hold = st->until = "";
+	st->tz = bk_zone_or_default(NULL);
+	return bk_check_service(st) && bk_check_channel(st) && bk_check_office(st);
+}
+
+json_t *bk_times_page_model(st_t *st)
+{
+	json_t *m = json_object();
+	if (bk_times_model(st, m) == 0)
+		return m;
+	json_decref(m);
+	http_reply_unavailable(st->r);
+	return NULL;
+}
+
+json_t *bk_move_times_model(st_t *st, json_t *hidden, const char *err_key)
+{
+	json_t *m = bk_times_page_model(st);
+	if (!m) {
+		json_decref(hidden);
+		return NULL;
+	}
+	json_object_set_new(m, "show_times", json_true());
+	bk_hidden_add(hidden, "day", st->day);
+	json_object_set_new(m, "hidden", hidden);
+	if (err_key) {
+		json_object_set_new(m, "has_errors", json_true());
+		json_object_set_new(m, "errors",
+				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(st->r, "cita_f_time"),
+					  "msg", http_t(st->r, err_key)));
+	}
+	return m;
+}
+
+json_t *bk_move_month_model(st_t *st, const cal_links_t *lk, const char *back, const char **shown)
+{
+	http_req_t *r = st->r;
+	json_t *m = json_object();
+	int rc = bk_month_model(st, bk_param(r, "month"), lk, m, shown);
+	if (rc == 0)
+		return m;
+	json_decref(m);
+	if (rc == ERR_INVALID)
+		bk_problem(r, st->f, 400, "cita_problem_title", http_t(r, "cita_err_month"), back, "cita_choose_day");
+	else
+		http_reply_unavailable(r);
+	return NULL;
 }
 
 bool bk_st_begin(st_t *st, http_req_t *r, const flow_t *f)
@@ -325,14 +409,68 @@ json_t *bk_lang_links(http_req_t *r, const char *self)
 	return a;
 }
 
-/* Total number of steps: six in person, five by phone or video (no office). */
-static int st_total(const st_t *st)
+/* Whether the flow skips the office step (phone, video) and the channel step (a procedure done
+ * one way only). */
+static bool no_office(const st_t *st)
 {
 	if (st->has_channel)
-		return str_eq(st->channel, "in_person") ? 6 : 5;
-	if (st->has_proc && !catalog_channels_has(st->proc.channels, "in_person"))
-		return 5;
-	return 6;
+		return !str_eq(st->channel, "in_person");
+	return st->has_proc && !catalog_channels_has(st->proc.channels, "in_person");
+}
+
+static bool no_channel(const st_t *st)
+{
+	return st->has_proc && bk_only_channel(&st->proc) != NULL;
+}
+
+/* Total number of steps: six in person, one fewer without an office, one fewer again for a
+ * procedure with a single channel. */
+static int st_total(const st_t *st)
+{
+	return 6 - no_office(st) - no_channel(st);
+}
+
+/* The number a logical step shows, the skipped steps before it left out. */
+static int st_number(const st_t *st, int step)
+{
+	return step - (no_channel(st) && step > S_CHANNEL) - (no_office(st) && step > S_OFFICE);
+}
+
+/* Texts that speak to the person booking: the citizen on /cita, the staff member about "the
+ * person" on /staff/cita (KEY_staff, when the catalogue has it). The templates read them as
+ * {{w.KEY}}. */
+static const char *const VOICE_KEYS[] = {
+	"cita_h1_channel",        "cita_channel_legend", "cita_ch_phone",       "cita_ch_hint_in_person",
+	"cita_ch_hint_phone",     "cita_ch_hint_video",  "cita_h1_office",      "cita_h1_day",
+	"cita_h1_details",        "cita_id_hint",        "cita_contact_legend", "cita_lang_legend",
+	"cita_conf_legend",       "cita_conf_hint",      "cita_privacy_h",      "cita_privacy_what",
+	"cita_summary_label",     "cita_name_hint",      "cita_no_days",        "cita_online_now",
+	"cita_details_kept_time",
+};
+
+const char *bk_voice(http_req_t *r, const flow_t *f, const char *key)
+{
+	if (f->staff) {
+		const char *k = arena_printf(r->arena, "%s_staff", key);
+		if (i18n_has(r->lang, k))
+			return http_t(r, k);
+	}
+	return http_t(r, key);
+}
+
+static json_t *voice(http_req_t *r, const flow_t *f)
+{
+	json_t *w = json_object();
+	for (size_t i = 0; i < sizeof VOICE_KEYS / sizeof VOICE_KEYS[0]; i++)
+		json_object_set_new(w, VOICE_KEYS[i], json_string(bk_voice(r, f, VOICE_KEYS[i])));
+	return w;
+}
+
+/* What every page about booking shows: the help line, in the person's words. */
+void bk_common(http_req_t *r, const flow_t *f, json_t *m)
+{
+	json_object_set_new(m, "w", voice(r, f));
+	json_object_set_new(m, "help", http_phone_text(r, "cita_phone_help"));
 }
 
 /* What the person has chosen so far, for the box at the top of each step. */
@@ -366,14 +504,13 @@ void bk_render(st_t *st, int status, const char *tpl, json_t *m, int step, const
 	json_object_set_new(m, "staff_flow", json_boolean(st->f->staff));
 	json_object_set_new(m, "base", json_string(st->f->base));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
+	bk_common(r, st->f, m);
 	if (step) {
-		int total = st_total(st);
-		int n = (total == 5 && step > S_OFFICE) ? step - 1 : step;
-		const char *vars[] = {"n", arena_printf(r->arena, "%d", n), "total",
-				      arena_printf(r->arena, "%d", total), NULL};
+		const char *vars[] = {"n", arena_printf(r->arena, "%d", st_number(st, step)), "total",
+				      arena_printf(r->arena, "%d", st_total(st)), NULL};
 		json_object_set_new(m, "step",
 				    jpack("{s:s,s:s}", "label", http_tv(r, "cita_step_of", vars), "name",
-					  http_t(r, BK_STEP_KEYS[step])));
+					  bk_voice(r, st->f, BK_STEP_KEYS[step])));
 		json_t *sum = st_summary(st);
 		if (json_array_size(sum)) {
 			json_object_set_new(m, "summary", sum);
@@ -393,6 +530,7 @@ void bk_problem(http_req_t *r, const flow_t *f, int status, const char *title_ke
 {
 	json_t *m = jpack("{s:s,s:s,s:s,s:s,s:b,s:s}", "title", http_t(r, title_key), "message", msg, "href", href,
 			  "link", http_t(r, link_key), "staff_flow", f->staff, "base", f->base);
+	bk_common(r, f, m);
 	http_reply_page(r, status, "booking/problem", m);
 }
 
@@ -546,8 +684,10 @@ int64_t bk_next_release(st_t *st, int32_t from, int32_t to)
 {
 	int64_t ids[MAX_VIRTUAL];
 	size_t n = 0;
+	const char *slot_channel = st->channel;
 	if (str_eq(st->channel, "in_person")) {
 		ids[n++] = st->off.id;
+		slot_channel = booking_slot_channel(st->off.kind, st->channel);
 	} else {
 		catalog_office_t v[MAX_VIRTUAL];
 		size_t nv;
@@ -560,7 +700,7 @@ int64_t bk_next_release(st_t *st, int32_t from, int32_t to)
 	for (size_t i = 0; i < n; i++) {
 		schedule_slot_t *s;
 		size_t ns;
-		if (schedule_slots(st->ctx.c, st->ctx.a, ids[i], st->channel, st->proc.id, date_str(st->r, from),
+		if (schedule_slots(st->ctx.c, st->ctx.a, ids[i], slot_channel, st->proc.id, date_str(st->r, from),
 				   date_str(st->r, to), st->ctx.now, true, &s, &ns))
 			continue;
 		for (size_t k = 0; k < ns; k++)

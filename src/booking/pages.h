@@ -72,6 +72,12 @@ const char *bk_param(http_req_t *r, const char *name);
 bool bk_is_booking_channel(const char *ch);
 bool bk_proc_bookable(const cat_proc_t *p);
 bool bk_list_has(const cat_list_t *l, const char *v);
+/* The one booking channel of a procedure offered one way only, else NULL. */
+const char *bk_only_channel(const cat_proc_t *p);
+/* The text of key as the flow speaks: on the staff's flow the key KEY_staff when there is one. */
+const char *bk_voice(http_req_t *r, const flow_t *f, const char *key);
+/* What every booking page has: the flow's words ("w") and the help line ("help"). */
+void bk_common(http_req_t *r, const flow_t *f, json_t *m);
 /* "2026-12-03T09:30:00+01:00" (seconds optional, Z or an offset): the local date and time of the
  * slot as the schedule wrote it. False for anything else. */
 bool bk_iso_parts(const char *s, char date[TZ_DATE_LEN], char hhmm[TZ_HHMM_LEN]);
@@ -82,16 +88,34 @@ const char *bk_month_str(http_req_t *r, int y, int m);
 const char *bk_long_date(http_req_t *r, int32_t day);
 const char *bk_local_hhmm(http_req_t *r, const tz_t *z, int64_t t);
 const char *bk_channel_label(http_req_t *r, const char *ch);
+/* The staff's cancel question for the appointment: whether the person will be told (an e-mail, or
+ * a mobile with an SMS gateway) or must be told by the staff member. */
+const char *bk_cancel_question(http_req_t *r, const booking_t *b);
 /* The category's name: its translation when there is one, else the code itself. */
 const char *bk_category_label(http_req_t *r, const char *code);
 /* The API's limits and buckets (web.h): a client alternating between pages and API spends one
- * budget. True (and answered 429) when over. */
-bool bk_limited(http_req_t *r, const flow_t *f, bool booking);
+ * budget. True (and answered 429) when over; the page links to again (the step to retry, as a GET
+ * URL) or, when NULL, to the start. */
+bool bk_limited(http_req_t *r, const flow_t *f, bool booking, const char *again);
+/* "Wait N minutes and try again" (plural) for a limit that lifts in retry seconds. Arena. */
+const char *bk_rate_msg(http_req_t *r, int retry);
 /* The actor for the flow: a citizen on /cita whoever is signed in, the staff member on
  * /staff/cita. False (503 answered) when storage is down. */
 bool bk_ctx_for(http_req_t *r, const flow_t *f, booking_ctx_t *ctx);
 const tz_t *bk_zone_or_default(const char *name);
 bool bk_st_begin(st_t *st, http_req_t *r, const flow_t *f);
+/* The state of flow f for an appointment's own procedure, channel and office (to move it). False
+ * when answered. */
+bool bk_st_for_appt(st_t *st, http_req_t *r, const flow_t *f, const booking_t *b);
+/* A new page model with the free times of st->day (bk_times_model), or NULL when storage failed
+ * (503 answered). */
+json_t *bk_times_page_model(st_t *st);
+/* The times of st->day for moving an appointment (show_times), with hidden (taken; "day" is
+ * added) and the error err_key (or NULL) about the time. NULL when answered (503). */
+json_t *bk_move_times_model(st_t *st, json_t *hidden, const char *err_key);
+/* The month calendar (?month=) for moving an appointment, with the links lk; *shown the month.
+ * NULL when answered (a bad month: 400 with a link to back; storage: 503). */
+json_t *bk_move_month_model(st_t *st, const cal_links_t *lk, const char *back, const char **shown);
 /* BASE/step?query&extra (extra starts without '&'; either may be empty). */
 const char *bk_st_url(const st_t *st, const char *step, unsigned flags, const char *extra);
 void bk_hidden_add(json_t *h, const char *name, const char *value);
@@ -121,7 +145,17 @@ int64_t bk_next_release(st_t *st, int32_t from, int32_t to);
 int bk_month_model(st_t *st, const char *month, const cal_links_t *lk, json_t *m, const char **shown);
 /* The free times of st->day as buttons of a POST form (model "times"). */
 int bk_times_model(st_t *st, json_t *m);
-void bk_time_page(st_t *st, int status, const char *msg_key);
+/* The time step's page; msg_key: an error about the time (or NULL). carry: the request is the
+ * details form and what it holds goes along in the time form (bk_carry_details). */
+void bk_time_page(st_t *st, int status, const char *msg_key, bool carry);
+/* The appointment model with the page's extras: translated channel and status, the channel's
+ * instructions, is_cancelled. token may be NULL. New reference, NULL on storage error. */
+json_t *bk_appt_model(http_req_t *r, booking_ctx_t *ctx, const booking_t *b, const char *token);
+/* The details a POST carries, as hidden fields (and "kept=1"), for the time form. */
+void bk_carry_details(st_t *st, json_t *hidden);
+/* The details page after the time step held a new time for details the person had typed: the
+ * fields as the POST carries them, with a note that they were kept. */
+void bk_details_kept(st_t *st);
 /* The proof of work on a page whose form takes a seat (the time step takes a hold; the details
  * step books when there is no hold): "pow", the widget's texts and its block's id (templates/
  * booking/pow.html), when the flow asks citizens for it (booking.proof_of_work). */

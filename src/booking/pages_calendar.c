@@ -201,8 +201,9 @@ int bk_times_model(st_t *st, json_t *m)
 
 static const char *back_from_day(st_t *st)
 {
-	return str_eq(st->channel, "in_person") ? bk_st_url(st, "oficina", Q_TO_OFFICE, NULL)
-						: bk_st_url(st, "canal", Q_SERVICE | Q_CHANNEL, NULL);
+	if (str_eq(st->channel, "in_person"))
+		return bk_st_url(st, "oficina", Q_TO_OFFICE, NULL);
+	return bk_only_channel(&st->proc) ? st->f->base : bk_st_url(st, "canal", Q_SERVICE | Q_CHANNEL, NULL);
 }
 
 static void step_day(http_req_t *r, const flow_t *f)
@@ -210,9 +211,11 @@ static void step_day(http_req_t *r, const flow_t *f)
 	st_t st;
 	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st))
 		return;
-	if (bk_limited(r, f, false))
-		return;
 	const char *month = bk_param(r, "month"), *shown = "";
+	if (bk_limited(r, f, false,
+		       bk_st_url(&st, "dia", Q_TO_OFFICE,
+				 *month ? arena_printf(r->arena, "month=%s", str_url_encode(r->arena, month)) : NULL)))
+		return;
 	cal_links_t lk = {bk_st_url(&st, "hora", Q_TO_OFFICE, "day="), bk_st_url(&st, "dia", Q_TO_OFFICE, "month=")};
 	json_t *m = json_object();
 	int rc = bk_month_model(&st, month, &lk, m, &shown);
@@ -233,15 +236,12 @@ static void step_day(http_req_t *r, const flow_t *f)
 
 /* ---------------------------------------------------------------- step 5: the time */
 
-void bk_time_page(st_t *st, int status, const char *msg_key)
+void bk_time_page(st_t *st, int status, const char *msg_key, bool carry)
 {
 	http_req_t *r = st->r;
-	json_t *m = json_object();
-	if (bk_times_model(st, m)) {
-		json_decref(m);
-		http_reply_unavailable(r);
+	json_t *m = bk_times_page_model(st);
+	if (!m)
 		return;
-	}
 	if (msg_key) {
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors",
@@ -249,11 +249,15 @@ void bk_time_page(st_t *st, int status, const char *msg_key)
 					  http_t(r, msg_key)));
 	}
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/hora", st->f->base)));
-	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_TO_DAY));
+	json_t *hidden = bk_st_hidden(st, Q_TO_DAY);
+	if (carry) {
+		bk_carry_details(st, hidden);
+		json_object_set_new(m, "kept", json_true());
+	}
+	json_object_set_new(m, "hidden", hidden);
 	bk_pow_model(st, m, "t-altcha", true); /* picking a time holds a seat: it costs what a booking costs */
 	int64_t secs = config_int(r->app->cfg, "booking.hold_seconds");
-	const char *vars[] = {"minutes", arena_printf(r->arena, "%lld", (long long)((secs + 59) / 60)), NULL};
-	json_object_set_new(m, "hold_note", json_string(http_tv(r, "cita_hold_note", vars)));
+	json_object_set_new(m, "hold_note", json_string(http_tn(r, "cita_hold_note", (long)((secs + 59) / 60), NULL)));
 	json_object_set_new(m, "other_day",
 			    json_string(
 				    bk_st_url(st, "dia", Q_TO_OFFICE, arena_printf(r->arena, "month=%.7s", st->day))));
@@ -267,26 +271,29 @@ static void step_time(http_req_t *r, const flow_t *f)
 	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st) ||
 	    !bk_check_day(&st))
 		return;
+	const char *again = bk_st_url(&st, "hora", Q_TO_DAY, NULL);
 	if (r->method != HTTP_POST) {
-		if (bk_limited(r, f, false))
+		if (bk_limited(r, f, false, again))
 			return;
 		/* Coming back from the details page: give the held seat back at once. */
 		const char *release = bk_param(r, "release");
 		if (*release)
 			booking_hold_release(&st.ctx, release);
-		bk_time_page(&st, 200, NULL);
+		bk_time_page(&st, 200, NULL, false);
 		return;
 	}
-	if (bk_limited(r, f, true))
+	if (bk_limited(r, f, true, again))
 		return;
+	/* Details typed before a first time was lost travel with the form (bk_carry_details). */
+	bool kept = str_eq(bk_param(r, "kept"), "1");
 	if (!*st.start) {
-		bk_time_page(&st, 422, "cita_err_time_missing");
+		bk_time_page(&st, 422, "cita_err_time_missing", kept);
 		return;
 	}
 	/* A slot of another day would be valid, but it is not what this page offered. */
 	char date[TZ_DATE_LEN], hhmm[TZ_HHMM_LEN];
 	if (!bk_iso_parts(st.start, date, hhmm) || !str_eq(date, st.day)) {
-		bk_time_page(&st, 422, "cita_err_time");
+		bk_time_page(&st, 422, "cita_err_time", kept);
 		return;
 	}
 	booking_input_t in = {.service = st.service,
@@ -302,23 +309,26 @@ static void step_time(http_req_t *r, const flow_t *f)
 	if (rc == 0) {
 		st.hold = arena_strdup(r->arena, token);
 		st.until = arena_printf(r->arena, "%lld", (long long)expires);
-		http_reply_redirect(r, bk_st_url(&st, "dades", Q_ALL, NULL));
+		if (kept && bk_check_start(&st))
+			bk_details_kept(&st);
+		else if (!kept)
+			http_reply_redirect(r, bk_st_url(&st, "dades", Q_ALL, NULL));
 		return;
 	}
 	if (rc == ERR_CONFLICT) {
-		bk_time_page(&st, 409, "cita_err_slot_full");
+		bk_time_page(&st, 409, "cita_err_slot_full", kept);
 		return;
 	}
 	if (rc == ERR_INVALID && altcha) {
-		bk_time_page(&st, 422, str_eq(altcha, "booking_err_altcha_missing") ? "cita_err_altcha_nojs" : altcha);
+		bk_time_page(&st, 422, str_eq(altcha, "booking_err_altcha_missing") ? "cita_err_altcha_nojs" : altcha, kept);
 		return;
 	}
 	if (rc == ERR_INVALID) {
-		bk_time_page(&st, 422, "cita_err_time");
+		bk_time_page(&st, 422, "cita_err_time", kept);
 		return;
 	}
 	if (rc == ERR_BUSY) {
-		bk_time_page(&st, 429, "cita_err_hold_limit");
+		bk_time_page(&st, 429, "cita_err_hold_limit", kept);
 		return;
 	}
 	log_warn("booking pages: hold failed: %s", err_name(rc));

@@ -18,6 +18,7 @@
 #include "render/pdf.h"
 #include "schedule/schedule.h"
 #include "view/i18n.h"
+#include "view/vmodel.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -65,6 +66,15 @@ static const char *code_of(http_req_t *r)
 	return u;
 }
 
+/* Where a limit page sends the person back to: the appointment (a link with its token), else the
+ * look-up form with the code filled in (the ID number never goes in a URL). */
+static const char *retry_href(http_req_t *r, const char *code, const proof_t *p)
+{
+	const char *c = str_url_encode(r->arena, code);
+	return *p->token ? arena_printf(r->arena, "/cita/%s?token=%s", c, str_url_encode(r->arena, p->token))
+			 : arena_printf(r->arena, "/cita/gestiona?code=%s", c);
+}
+
 static void not_found_appt(http_req_t *r, const flow_t *f)
 {
 	bk_problem(r, f, 404, "cita_nf_title", http_t(r, "cita_err_not_found"), "/cita/gestiona", "cita_lookup_link");
@@ -89,9 +99,7 @@ static bool load_appt(http_req_t *r, booking_ctx_t *ctx, const char *code, const
 	return true;
 }
 
-/* The appointment model with the page's extras: translated channel and status, the channel's
- * instructions. New reference, NULL on storage error. */
-static json_t *appt_model(http_req_t *r, booking_ctx_t *ctx, const booking_t *b, const char *token)
+json_t *bk_appt_model(http_req_t *r, booking_ctx_t *ctx, const booking_t *b, const char *token)
 {
 	json_t *a = booking_model(ctx, b, token && *token ? token : NULL, r->lang);
 	if (!a)
@@ -122,7 +130,7 @@ static json_t *appt_model(http_req_t *r, booking_ctx_t *ctx, const booking_t *b,
 static void manage_page(http_req_t *r, int status, booking_ctx_t *ctx, const booking_t *b, const proof_t *p,
 			const char *notice, const char *err)
 {
-	json_t *a = appt_model(r, ctx, b, p->token);
+	json_t *a = bk_appt_model(r, ctx, b, p->token);
 	if (!a) {
 		http_reply_unavailable(r);
 		return;
@@ -152,6 +160,50 @@ static void manage_page(http_req_t *r, int status, booking_ctx_t *ctx, const boo
 	http_reply_page(r, status, "booking/manage", m);
 }
 
+/* What the confirmation went out as, for a booking just made: lines for an e-mail and an SMS, or
+ * "nothing_sent" when there was nothing to send it to (a mobile number alone, no SMS gateway).
+ * staff: in the staff member's words, about the person. */
+static void sent_model(http_req_t *r, const booking_t *b, bool staff, json_t *m)
+{
+	bool email = b->email && *b->email, sms = b->phone && *b->phone && notify_sms_enabled();
+	json_t *lines = json_array();
+	if (email) {
+		const char *vars[] = {"to", b->email, NULL};
+		json_array_append_new(lines,
+				      json_string(http_tv(r, staff ? "cita_staff_sent_email" : "cita_sent_to", vars)));
+	}
+	if (sms) {
+		const char *vars[] = {"to", b->phone, NULL};
+		json_array_append_new(lines,
+				      json_string(http_tv(r, staff ? "cita_staff_sent_sms" : "cita_sent_sms", vars)));
+	}
+	json_object_set_new(m, "sent", lines);
+	if (!email && !sms)
+		json_object_set_new(m, "nothing_sent",
+				    json_string(http_t(r, staff ? "cita_staff_sent_none" : "cita_sent_none")));
+}
+
+/* The appointment as a staff member reads it out to the person: one paragraph in the page's
+ * language, the code spelled out character by character. New. */
+static json_t *read_out(http_req_t *r, const booking_t *b, json_t *a)
+{
+	const char *code = "";
+	for (const char *c = b->code; *c; c++)
+		code = arena_printf(r->arena, "%s%s%c", code, *code ? " " : "", *c);
+	const char *vars[] = {"service", vmodel_str(a, "service.name"),
+			      "date",    vmodel_str(a, "start_local.long"),
+			      "time",    vmodel_str(a, "start_local.time"),
+			      "office",  vmodel_str(a, "office.name"),
+			      "address", vmodel_str(a, "office.address"),
+			      "phone",   b->phone ? b->phone : "",
+			      "code",    code,
+			      NULL};
+	const char *key = str_eq(b->channel, "phone")   ? "cita_read_out_phone"
+			  : str_eq(b->channel, "video") ? "cita_read_out_video"
+							: "cita_read_out_in_person";
+	return json_string(http_tv(r, key, vars));
+}
+
 static void confirm_get(http_req_t *r)
 {
 	booking_ctx_t ctx;
@@ -162,7 +214,7 @@ static void confirm_get(http_req_t *r)
 	booking_t b;
 	if (!load_appt(r, &ctx, code, &p, &b))
 		return;
-	json_t *a = appt_model(r, &ctx, &b, p.token);
+	json_t *a = bk_appt_model(r, &ctx, &b, p.token);
 	if (!a) {
 		http_reply_unavailable(r);
 		return;
@@ -174,11 +226,8 @@ static void confirm_get(http_req_t *r)
 	json_object_set_new(m, "pdf_href", json_string(arena_printf(r->arena, "/cita/%s/receipt.pdf%s", b.code, tq)));
 	json_object_set_new(m, "manage_href", json_string(arena_printf(r->arena, "/cita/%s%s", b.code, tq)));
 	json_object_set_new(m, "langs", bk_lang_links(r, arena_printf(r->arena, "/cita/%s/confirmacio%s", b.code, tq)));
-	const char *to = b.email && *b.email ? b.email : b.phone;
-	if (to && *to) {
-		const char *vars[] = {"to", to, NULL};
-		json_object_set_new(m, "sent_to", json_string(http_tv(r, "cita_sent_to", vars)));
-	}
+	if (!str_eq(b.status, "cancelled"))
+		sent_model(r, &b, false, m);
 	http_reply_page(r, 200, "booking/confirm", m);
 }
 
@@ -206,13 +255,17 @@ static void manage_get(http_req_t *r)
 
 /* ---------------------------------------------------------------- look up by code and ID */
 
-static void lookup_page(http_req_t *r, int status, const char *code, const char *err_field, const char *err_key)
+/* The look-up form; err_key (or, when NULL, the message msg) for a problem with err_field. */
+static void lookup_page(http_req_t *r, int status, const char *code, const char *err_field, const char *err_key,
+			const char *msg)
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "code", json_string(code));
 	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
-	if (err_key) {
-		const char *msg = http_t(r, err_key);
+	json_object_set_new(m, "lost", http_phone_text(r, "cita_lookup_lost"));
+	if (err_key || msg) {
+		if (err_key)
+			msg = http_t(r, err_key);
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors",
 				    jpack("[{s:s,s:s,s:s}]", "id", arena_printf(r->arena, "l-%s", err_field), "label",
@@ -228,7 +281,7 @@ static void lookup(http_req_t *r)
 		const char *code = bk_param(r, "code");
 		if (strlen(code) > 16)
 			code = "";
-		lookup_page(r, 200, code, NULL, NULL);
+		lookup_page(r, 200, code, NULL, NULL, NULL);
 		return;
 	}
 	const char *code = bk_param(r, "code"), *id = bk_param(r, "id_number");
@@ -236,22 +289,26 @@ static void lookup(http_req_t *r)
 	for (char *p = uc; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	if (!*uc) {
-		lookup_page(r, 422, "", "code", "cita_err_code_missing");
+		lookup_page(r, 422, "", "code", "cita_err_code_missing", NULL);
 		return;
 	}
 	if (!*id) {
-		lookup_page(r, 422, uc, "id_number", "cita_err_id_missing");
+		lookup_page(r, 422, uc, "id_number", "cita_err_id_missing", NULL);
 		return;
 	}
-	if (bk_limited(r, &BK_CITIZEN, true))
+	int retry = 1;
+	if (!bk_rate_ok(r, true, &retry)) {
+		/* The form again, with the code kept: the person only has to wait and send it again. */
+		lookup_page(r, 429, uc, "code", NULL, bk_rate_msg(r, retry));
 		return;
+	}
 	booking_ctx_t ctx;
 	if (!bk_ctx_for(r, &BK_CITIZEN, &ctx))
 		return;
 	booking_t b;
 	int rc = booking_get(&ctx, uc, NULL, id, &b);
 	if (rc == ERR_NOT_FOUND || rc == ERR_INVALID) {
-		lookup_page(r, 404, uc, "code", "cita_err_not_found");
+		lookup_page(r, 404, uc, "code", "cita_err_not_found", NULL);
 		return;
 	}
 	if (rc) {
@@ -264,25 +321,9 @@ static void lookup(http_req_t *r)
 
 /* ---------------------------------------------------------------- reschedule */
 
-/* The state of the booking flow for the appointment's own service, channel and office. */
-static bool resched_state(http_req_t *r, st_t *st, const booking_t *b)
-{
-	memset(st, 0, sizeof *st);
-	st->r = r;
-	st->f = &BK_CITIZEN;
-	if (!bk_ctx_for(r, &BK_CITIZEN, &st->ctx))
-		return false;
-	st->service = b->service_code;
-	st->channel = b->channel;
-	st->office = str_eq(b->channel, "in_person") ? b->office_code : "";
-	st->day = st->start = st->hold = st->until = "";
-	st->tz = bk_zone_or_default(NULL);
-	return bk_check_service(st) && bk_check_channel(st) && bk_check_office(st);
-}
-
 static void resched_render(http_req_t *r, st_t *st, int status, const booking_t *b, const proof_t *p, json_t *m)
 {
-	json_t *a = appt_model(r, &st->ctx, b, p->token);
+	json_t *a = bk_appt_model(r, &st->ctx, b, p->token);
 	if (!a) {
 		json_decref(m);
 		http_reply_unavailable(r);
@@ -301,23 +342,10 @@ static void resched_render(http_req_t *r, st_t *st, int status, const booking_t 
 
 static void resched_times(http_req_t *r, st_t *st, int status, const booking_t *b, const proof_t *p, const char *err)
 {
-	json_t *m = json_object();
-	if (bk_times_model(st, m)) {
-		json_decref(m);
-		http_reply_unavailable(r);
+	json_t *m = bk_move_times_model(st, proof_hidden(p), err);
+	if (!m)
 		return;
-	}
-	json_object_set_new(m, "show_times", json_true());
 	json_object_set_new(m, "day", json_string(st->day));
-	json_t *h = proof_hidden(p);
-	bk_hidden_add(h, "day", st->day);
-	json_object_set_new(m, "hidden", h);
-	if (err) {
-		json_object_set_new(m, "has_errors", json_true());
-		json_object_set_new(m, "errors",
-				    jpack("[{s:s,s:s,s:s}]", "id", "times", "label", http_t(r, "cita_f_time"), "msg",
-					  http_t(r, err)));
-	}
 	if (*p->token)
 		json_object_set_new(m, "other_day",
 				    json_string(arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%.7s", b->code,
@@ -378,18 +406,10 @@ static void resched_month(http_req_t *r, st_t *st, const booking_t *b, const pro
 		lk.day_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&day=", b->code, p->token);
 		lk.month_href = arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=", b->code, p->token);
 	}
-	json_t *m = json_object();
 	const char *shown = "";
-	int rc = bk_month_model(st, bk_param(r, "month"), &lk, m, &shown);
-	if (rc) {
-		json_decref(m);
-		if (rc == ERR_INVALID)
-			bk_problem(r, &BK_CITIZEN, 400, "cita_problem_title", http_t(r, "cita_err_month"),
-				   resched_back(r, b, p), "cita_choose_day");
-		else
-			http_reply_unavailable(r);
+	json_t *m = bk_move_month_model(st, &lk, resched_back(r, b, p), &shown);
+	if (!m)
 		return;
-	}
 	if (*p->token)
 		json_object_set_new(m, "langs",
 				    bk_lang_links(r, arena_printf(r->arena, "/cita/%s/canvia?token=%s&month=%s",
@@ -408,7 +428,7 @@ static void resched(http_req_t *r)
 	const char *day = bk_param(r, "day");
 	/* One count per request: moving or proving with the ID number is a booking-class action,
 	 * looking at days and times an availability one. */
-	if (bk_limited(r, &BK_CITIZEN, *start || by_id(&p)))
+	if (bk_limited(r, &BK_CITIZEN, *start || by_id(&p), retry_href(r, code, &p)))
 		return;
 	booking_t b;
 	if (!load_appt(r, &ctx, code, &p, &b))
@@ -418,7 +438,7 @@ static void resched(http_req_t *r)
 		return;
 	}
 	st_t st;
-	if (!resched_state(r, &st, &b))
+	if (!bk_st_for_appt(&st, r, &BK_CITIZEN, &b))
 		return;
 	if (*start) {
 		resched_move(r, &ctx, &st, &b, &p, start, day);
@@ -447,7 +467,7 @@ static void cancel_post(http_req_t *r)
 		return;
 	const char *code = code_of(r);
 	proof_t p = proof_of(r);
-	if (by_id(&p) && bk_limited(r, &BK_CITIZEN, true))
+	if (by_id(&p) && bk_limited(r, &BK_CITIZEN, true, retry_href(r, code, &p)))
 		return;
 	booking_t b;
 	if (!load_appt(r, &ctx, code, &p, &b))
@@ -457,7 +477,7 @@ static void cancel_post(http_req_t *r)
 			manage_page(r, 409, &ctx, &b, &p, NULL, "cita_err_not_cancellable");
 			return;
 		}
-		json_t *a = appt_model(r, &ctx, &b, p.token);
+		json_t *a = bk_appt_model(r, &ctx, &b, p.token);
 		if (!a) {
 			http_reply_unavailable(r);
 			return;
@@ -511,7 +531,7 @@ static void download(http_req_t *r, bool pdf)
 		return;
 	const char *code = code_of(r);
 	proof_t p = proof_of(r);
-	if (by_id(&p) ? bk_limited(r, &BK_CITIZEN, true) : bk_limited(r, &BK_CITIZEN, false))
+	if (bk_limited(r, &BK_CITIZEN, by_id(&p), retry_href(r, code, &p)))
 		return;
 	booking_t b;
 	if (!load_appt(r, &ctx, code, &p, &b))
@@ -601,12 +621,14 @@ static void staff_summary(http_req_t *r)
 		if (booking_get(&cit, code, token, NULL, &chk))
 			token = "";
 	}
-	json_t *a = appt_model(r, &ctx, &b, token);
+	json_t *a = bk_appt_model(r, &ctx, &b, token);
 	if (!a) {
 		http_reply_unavailable(r);
 		return;
 	}
 	auth_audit(r, "booking.view", arena_printf(r->arena, "appointment:%s", b.code), "");
+	/* The staff's words for the state, and the way back to the office's day. */
+	json_object_set_new(a, "status_label", json_string(http_tf(r, "cita_staff_status_%s", b.status)));
 	json_t *m = json_object();
 	/* The person's timeline beside the appointment: a view of the record, audited with it as the
 	 * reason (not shown when that record cannot be written). */
@@ -618,8 +640,28 @@ static void staff_summary(http_req_t *r)
 			json_object_set_new(m, "panel", panel);
 	}
 	json_object_set_new(m, "a", a);
+	catalog_office_t o;
+	if (catalog_office_by_id(ctx.c, ctx.a, b.office_id, &o) == 0) {
+		tz_local_t l;
+		tz_local(bk_zone_or_default(o.tz), b.start_at, &l);
+		char d[TZ_DATE_LEN];
+		tz_date_format(l.day, d);
+		json_object_set_new(m, "counter_href",
+				    json_string(arena_printf(r->arena, "/staff/cites/%s?date=%s",
+							     str_url_encode(r->arena, o.code), d)));
+	}
+	bool booked = str_eq(b.status, "booked");
+	json_object_set_new(m, "can_move", json_boolean(booked));
+	json_object_set_new(m, "can_no_show", json_boolean(booked && b.start_at <= ctx.now));
+	json_object_set_new(m, "can_cancel", json_boolean(booked || str_eq(b.status, "checked_in")));
+	json_object_set_new(m, "cancel_q", json_string(bk_cancel_question(r, &b)));
+	json_object_set_new(m, "csrf", json_string(http_csrf_token(r)));
 	json_object_set_new(m, "booked_by_citizen", json_boolean(str_eq(b.booked_by, "citizen")));
 	json_object_set_new(m, "fresh", json_boolean(*token != '\0'));
+	if (*token && !str_eq(b.status, "cancelled"))
+		sent_model(r, &b, true, m);
+	if (!str_eq(b.status, "cancelled"))
+		json_object_set_new(m, "read_out", read_out(r, &b, a));
 	http_reply_page(r, 200, "booking/staff_summary", m);
 }
 

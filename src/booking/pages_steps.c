@@ -1,6 +1,7 @@
 /* pages_steps.c — the booking flow's steps before and after the calendar: the procedure (with
  * search and topics), the channel, the office, and the details that book (pages.c has the flow). */
 #include "booking/pages.h"
+#include "booking/internal.h"
 
 #include "app.h"
 #include "auth/auth.h"
@@ -51,44 +52,99 @@ static const char **topics(http_req_t *r, const cat_proc_t *procs, size_t n, siz
 	return cats;
 }
 
-/* The bookable procedures of one topic that match the folded search text fq ("" for all), as
- * links to the next step; *shown counts them. New. */
+/* Where choosing procedure p leads: the channel step, or past it when p has one channel only. */
+static const char *proc_href(http_req_t *r, const flow_t *f, const cat_proc_t *p)
+{
+	const char *only = bk_only_channel(p), *code = str_url_encode(r->arena, p->code);
+	if (!only)
+		return arena_printf(r->arena, "%s/canal?service=%s", f->base, code);
+	return arena_printf(r->arena, "%s/%s?service=%s&channel=%s", f->base,
+			    str_eq(only, "in_person") ? "oficina" : "dia", code, only);
+}
+
+/* One procedure of the list: its name and description, how it can be done, the link to book and,
+ * when it can be done online now, the link to do it there instead. New. */
+static json_t *proc_item(http_req_t *r, const flow_t *f, const cat_proc_t *p)
+{
+	const char *how = "";
+	for (size_t c = 0; c < BK_NCHANNELS; c++)
+		if (catalog_channels_has(p->channels, BK_CHANNELS[c]))
+			how = arena_printf(r->arena, "%s%s%s", how, *how ? " · " : "",
+					   http_tf(r, "cita_ch_short_%s", BK_CHANNELS[c]));
+	json_t *o = jpack("{s:s,s:s,s:s,s:s}", "name", i18n_pick(r->lang, p->name), "desc", i18n_pick(r->lang, p->desc),
+			  "how", how, "href", proc_href(r, f, p));
+	if (p->online_url && *p->online_url)
+		json_object_set_new(o, "online_url", json_string(p->online_url));
+	return o;
+}
+
+/* Whether p matches what was typed: its names and descriptions in every language, and its topic. */
+static bool proc_matches(http_req_t *r, const bk_query_t *q, const cat_proc_t *p)
+{
+	const char *texts[2 * CAT_NLANG + 1];
+	size_t n = 0;
+	for (int l = 0; l < CAT_NLANG; l++) {
+		texts[n++] = p->name[l];
+		texts[n++] = p->desc[l];
+	}
+	texts[n++] = bk_category_label(r, p->category);
+	return bk_query_match(r->arena, q, texts, n);
+}
+
+/* The bookable procedures of one topic that match the query, as items; *shown counts them. New. */
 static json_t *topic_items(http_req_t *r, const flow_t *f, const cat_proc_t *procs, size_t n, const char *cat,
-			   const char *fq, size_t *shown)
+			   const bk_query_t *q, size_t *shown)
 {
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const cat_proc_t *p = &procs[i];
-		if (!bk_proc_bookable(p) || !str_eq(p->category, cat))
+		if (!bk_proc_bookable(p) || !str_eq(p->category, cat) || !proc_matches(r, q, p))
 			continue;
-		const char *name = i18n_pick(r->lang, p->name), *desc = i18n_pick(r->lang, p->desc);
-		if (*fq && !strstr(str_fold(r->arena, name), fq) && !strstr(str_fold(r->arena, desc), fq))
-			continue;
-		const char *how = "";
-		for (size_t c = 0; c < BK_NCHANNELS; c++)
-			if (catalog_channels_has(p->channels, BK_CHANNELS[c]))
-				how = arena_printf(r->arena, "%s%s%s", how, *how ? " · " : "",
-						   http_tf(r, "cita_ch_short_%s", BK_CHANNELS[c]));
-		json_array_append_new(items, jpack("{s:s,s:s,s:s,s:s}", "name", name, "desc", desc, "how", how, "href",
-						   arena_printf(r->arena, "%s/canal?service=%s", f->base,
-								str_url_encode(r->arena, p->code))));
+		json_array_append_new(items, proc_item(r, f, p));
 		(*shown)++;
 	}
 	return items;
 }
 
-static void step_service(http_req_t *r, const flow_t *f)
+#define POPULAR 5
+#define POPULAR_DAYS 90
+
+/* The procedures booked most lately (bookable ones, at most POPULAR), for the top of the list. */
+static json_t *popular_items(st_t *st, const cat_proc_t *procs, size_t n)
 {
-	st_t st;
-	if (!bk_st_begin(&st, r, f))
-		return;
-	const char *q = bk_param(r, "q"), *cat = bk_param(r, "category");
+	json_t *items = json_array();
+	int64_t *ids;
+	size_t nids = 0;
+	if (booking_popular(&st->ctx, POPULAR_DAYS, POPULAR * 2, &ids, &nids))
+		return items; /* a nicety: the full list follows anyway */
+	for (size_t k = 0; k < nids && json_array_size(items) < POPULAR; k++)
+		for (size_t i = 0; i < n; i++)
+			if (procs[i].id == ids[k] && bk_proc_bookable(&procs[i]))
+				json_array_append_new(items, proc_item(st->r, st->f, &procs[i]));
+	return items;
+}
+
+/* The text searched for, cut to MAX_QUERY bytes on a character boundary. */
+static const char *query_text(http_req_t *r)
+{
+	const char *q = bk_param(r, "q");
 	if (strlen(q) > MAX_QUERY) {
 		size_t n = MAX_QUERY;
 		while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80) /* not inside a UTF-8 character */
 			n--;
 		q = arena_strndup(r->arena, q, n);
 	}
+	return q;
+}
+
+/* The list: on a phone it must stay short, so the most booked come first and each topic is a
+ * closed <details> that opens on a tap; a search or a topic opens what matches. */
+static void step_service(http_req_t *r, const flow_t *f)
+{
+	st_t st;
+	if (!bk_st_begin(&st, r, f))
+		return;
+	const char *q = query_text(r), *cat = bk_param(r, "category");
 	cat_proc_t *procs;
 	size_t n;
 	if (catalog_procedures_full(st.ctx.c, st.ctx.a, &procs, &n)) {
@@ -102,21 +158,22 @@ static void step_service(http_req_t *r, const flow_t *f)
 		cat_known = cat_known || str_eq(cats[k], cat);
 	if (!cat_known)
 		cat = "";
-	const char *fq = str_fold(r->arena, q);
-	json_t *groups = json_array(), *catlinks = json_array();
+	bk_query_t query;
+	bk_query_parse(r->arena, q, &query);
+	bool filtered = query.n > 0 || *cat;
+	json_t *groups = json_array();
 	size_t shown = 0;
 	for (size_t k = 0; k < ncats; k++) {
-		json_array_append_new(catlinks, jpack("{s:s,s:s,s:b}", "label", bk_category_label(r, cats[k]), "href",
-						      arena_printf(r->arena, "%s?category=%s", f->base,
-								   str_url_encode(r->arena, cats[k])),
-						      "current", str_eq(cats[k], cat)));
 		if (*cat && !str_eq(cat, cats[k]))
 			continue;
-		json_t *items = topic_items(r, f, procs, n, cats[k], fq, &shown);
+		size_t in_topic = 0;
+		json_t *items = topic_items(r, f, procs, n, cats[k], &query, &in_topic);
+		shown += in_topic;
 		if (json_array_size(items))
 			json_array_append_new(groups,
-					      jpack("{s:s,s:s,s:o}", "label", bk_category_label(r, cats[k]), "id",
-						    arena_printf(r->arena, "cat-%zu", k), "items", items));
+					      jpack("{s:s,s:s,s:o,s:b,s:s}", "label", bk_category_label(r, cats[k]),
+						    "id", arena_printf(r->arena, "cat-%zu", k), "items", items, "open",
+						    filtered, "count", http_tn(r, "cita_found", (long)in_topic, NULL)));
 		else
 			json_decref(items);
 	}
@@ -124,11 +181,14 @@ static void step_service(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "q", json_string(q));
 	json_object_set_new(m, "category", json_string(cat));
 	json_object_set_new(m, "groups", groups);
-	json_object_set_new(m, "categories", catlinks);
-	json_object_set_new(m, "filtered", json_boolean(*q || *cat));
+	json_object_set_new(m, "filtered", json_boolean(filtered));
 	json_object_set_new(m, "none", json_boolean(shown == 0));
-	const char *vars[] = {"n", arena_printf(r->arena, "%zu", shown), NULL};
-	json_object_set_new(m, "count", json_string(http_tv(r, shown == 1 ? "cita_found_one" : "cita_found", vars)));
+	json_object_set_new(m, "count", json_string(http_tn(r, "cita_found", (long)shown, NULL)));
+	if (!filtered) {
+		json_t *pop = popular_items(&st, procs, n);
+		json_object_set_new(m, "has_popular", json_boolean(json_array_size(pop) > 0));
+		json_object_set_new(m, "popular", pop);
+	}
 	const char *self = f->base;
 	if (*q || *cat)
 		self = arena_printf(r->arena, "%s?q=%s&category=%s", f->base, str_url_encode(r->arena, q),
@@ -143,7 +203,15 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	st_t st;
 	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st))
 		return;
-	const char *err = NULL;
+	const char *err = NULL, *only = bk_only_channel(&st.proc);
+	if (only && !http_query(r, "channel")) {
+		/* Nothing to choose: on to the office or the day with the one channel there is. */
+		st.channel = only;
+		http_reply_redirect(r, str_eq(only, "in_person")
+					       ? bk_st_url(&st, "oficina", Q_SERVICE | Q_CHANNEL, NULL)
+					       : bk_st_url(&st, "dia", Q_SERVICE | Q_CHANNEL, NULL));
+		return;
+	}
 	if (http_query(r, "channel") || http_query(r, "next")) {
 		if (bk_is_booking_channel(st.channel) && catalog_channels_has(st.proc.channels, st.channel)) {
 			st.has_channel = true;
@@ -161,16 +229,19 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	for (size_t i = 0; i < BK_NCHANNELS; i++) {
 		if (!catalog_channels_has(st.proc.channels, BK_CHANNELS[i]))
 			continue;
-		json_array_append_new(opts, jpack("{s:s,s:s,s:s,s:s,s:b}", "value", BK_CHANNELS[i], "id",
-						  arena_printf(r->arena, "ch-%s", BK_CHANNELS[i]), "label",
-						  bk_channel_label(r, BK_CHANNELS[i]), "hint",
-						  http_tf(r, "cita_ch_hint_%s", BK_CHANNELS[i]), "on",
-						  str_eq(st.channel, BK_CHANNELS[i]) || nopts == 1));
+		const char *label = bk_voice(r, f, arena_printf(r->arena, "cita_ch_%s", BK_CHANNELS[i])),
+			   *hint = bk_voice(r, f, arena_printf(r->arena, "cita_ch_hint_%s", BK_CHANNELS[i]));
+		json_array_append_new(opts,
+				      jpack("{s:s,s:s,s:s,s:s,s:b}", "value", BK_CHANNELS[i], "id",
+					    arena_printf(r->arena, "ch-%s", BK_CHANNELS[i]), "label", label, "hint",
+					    hint, "on", str_eq(st.channel, BK_CHANNELS[i]) || nopts == 1));
 	}
 	json_t *m = json_object();
 	json_object_set_new(m, "options", opts);
 	json_object_set_new(m, "hidden", bk_st_hidden(&st, Q_SERVICE));
 	json_object_set_new(m, "proc_desc", json_string(i18n_pick(r->lang, st.proc.desc)));
+	if (st.proc.online_url && *st.proc.online_url)
+		json_object_set_new(m, "online_url", json_string(st.proc.online_url));
 	/* The procedure's other ways to ask, for the citizen: its chat and the deferred request form. */
 	if (f == &BK_CITIZEN && catalog_channels_has(st.proc.channels, "chat"))
 		json_object_set_new(m, "chat_url", json_string(arena_printf(r->arena, "/xat/%s", st.proc.code)));
@@ -189,6 +260,22 @@ static void step_channel(http_req_t *r, const flow_t *f)
 }
 
 /* ---------------------------------------------------------------- step 3: the office */
+
+/* Whether office has a free day for the state's procedure and channel within the calendar's
+ * reach (the next WINDOW_DAYS days). 0 or a storage error. */
+static int office_has_days(st_t *st, const char *office, bool *yes)
+{
+	booking_day_t *days;
+	size_t nd = 0;
+	booking_err_t err = {0};
+	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
+	tz_date_format(st->today, from);
+	tz_date_format(st->today + WINDOW_DAYS, to);
+	booking_query_t q = {.service = st->service, .channel = st->channel, .office = office, .from = from, .to = to};
+	int rc = booking_availability(&st->ctx, &q, &days, &nd, &err);
+	*yes = rc == 0 && nd > 0;
+	return rc == ERR_INVALID ? 0 : rc;
+}
 
 static void step_office(http_req_t *r, const flow_t *f)
 {
@@ -217,7 +304,18 @@ static void step_office(http_req_t *r, const flow_t *f)
 			}
 		err = http_t(r, *st.office ? "cita_err_office" : "cita_err_office_missing");
 	}
-	json_t *opts = json_array();
+	/* Offices with free days first, in the catalogue's order; those without any, last and marked,
+	 * so nobody picks an office only to find an empty calendar. */
+	bool *has_days = arena_alloc(r->arena, (n ? n : 1) * sizeof *has_days);
+	for (size_t i = 0; i < n; i++) {
+		has_days[i] = false;
+		if (bk_list_has(&st.proc.offices, offices[i].code) &&
+		    office_has_days(&st, offices[i].code, &has_days[i])) {
+			http_reply_unavailable(r);
+			return;
+		}
+	}
+	json_t *opts = json_array(), *later = json_array();
 	for (size_t i = 0; i < n; i++) {
 		cat_office_t *o = &offices[i];
 		if (!bk_list_has(&st.proc.offices, o->code))
@@ -227,12 +325,15 @@ static void step_office(http_req_t *r, const flow_t *f)
 			addr = arena_printf(r->arena, "%s, %s %s", addr, o->postcode, o->city ? o->city : "");
 		else if (o->city && *o->city)
 			addr = arena_printf(r->arena, "%s, %s", addr, o->city);
-		json_array_append_new(opts, jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "value", o->code, "id",
-						  arena_printf(r->arena, "of-%s", o->code), "label",
-						  i18n_pick(r->lang, o->name), "address", addr, "access",
-						  i18n_pick(r->lang, o->access), "phone", o->phone ? o->phone : "",
-						  "on", str_eq(st.office, o->code) || noffer == 1));
+		json_array_append_new(has_days[i] ? opts : later,
+				      jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "value", o->code, "id",
+					    arena_printf(r->arena, "of-%s", o->code), "label",
+					    i18n_pick(r->lang, o->name), "address", addr, "access",
+					    i18n_pick(r->lang, o->access), "phone", o->phone ? o->phone : "", "on",
+					    str_eq(st.office, o->code) || noffer == 1, "no_days", !has_days[i]));
 	}
+	json_array_extend(opts, later);
+	json_decref(later);
 	json_t *m = json_object();
 	json_object_set_new(m, "options", opts);
 	json_object_set_new(m, "none", json_boolean(noffer == 0));
@@ -246,7 +347,7 @@ static void step_office(http_req_t *r, const flow_t *f)
 	}
 	bk_render(&st, err ? 422 : 200, "booking/office", m, S_OFFICE,
 		  bk_st_url(&st, "oficina", Q_SERVICE | Q_CHANNEL, NULL),
-		  bk_st_url(&st, "canal", Q_SERVICE | Q_CHANNEL, NULL));
+		  bk_only_channel(&st.proc) ? st.f->base : bk_st_url(&st, "canal", Q_SERVICE | Q_CHANNEL, NULL));
 }
 
 /* ---------------------------------------------------------------- step 6: the details */
@@ -276,8 +377,10 @@ static json_t *details_errors(http_req_t *r, const booking_err_t *err, json_t *f
 		if (!key)
 			continue;
 		const char *msg = http_t(r, key);
-		if (str_eq(DETAIL_FIELDS[i], "altcha") && str_eq(key, "booking_err_altcha_missing"))
-			msg = http_t(r, "cita_err_altcha_nojs");
+		if (str_eq(DETAIL_FIELDS[i], "altcha") && str_eq(key, "booking_err_altcha_missing")) {
+			const char *vars[] = {"phone", config_str(r->app->cfg, "city.phone"), NULL};
+			msg = http_tv(r, "cita_err_altcha_nojs", vars);
+		}
 		json_object_set_new(json_object_get(fm, DETAIL_FIELDS[i]), "err", json_string(msg));
 		const char *id = arena_printf(r->arena, "d-%s", DETAIL_FIELDS[i]);
 		if (str_eq(DETAIL_FIELDS[i], "id_type"))
@@ -331,21 +434,30 @@ void bk_pow_model(st_t *st, json_t *m, const char *id, bool takes_seat)
 	bool pow = takes_seat && !st->f->staff && config_bool(st->r->app->cfg, "booking.proof_of_work");
 	json_object_set_new(m, "pow", json_boolean(pow));
 	json_object_set_new(m, "pow_id", json_string(id));
+	if (pow) /* without JavaScript: the phone that books instead */
+		json_object_set_new(m, "pow_nojs", http_phone_text(st->r, "cita_pow_nojs"));
 }
 
-static void details_page(st_t *st, int status, const booking_err_t *err)
+/* The details form. err (may be NULL): field errors; problem (may be NULL): a message about the
+ * whole form (a limit reached); notice (may be NULL): what happened before (a new time held for
+ * details kept). On a POST the fields keep what the person typed. */
+static void details_page(st_t *st, int status, const booking_err_t *err, const char *problem, const char *notice)
 {
 	http_req_t *r = st->r;
 	bool post = r->method == HTTP_POST;
 	json_t *fm = json_object();
 	for (size_t i = 0; i < NDETAIL; i++) {
-		const char *v = post ? bk_param(r, DETAIL_FIELDS[i]) : "";
+		/* A proof of work is good once: never carried back into the form. */
+		const char *v = post && !str_eq(DETAIL_FIELDS[i], "altcha") ? bk_param(r, DETAIL_FIELDS[i]) : "";
 		json_object_set_new(fm, DETAIL_FIELDS[i], jpack("{s:s}", "v", v));
 	}
 	const char *id_type = post ? bk_param(r, "id_type") : "dni";
 	const char *lang = post ? bk_param(r, "lang") : r->lang;
 	const char *conf = post ? bk_param(r, "digital_confidence") : "";
 	json_t *summary = details_errors(r, err, fm);
+	if (problem)
+		json_array_append_new(summary, jpack("{s:s,s:s,s:s}", "id", "d-submit", "label",
+						     http_t(r, "cita_f_form"), "msg", problem));
 	json_t *m = json_object();
 	json_object_set_new(m, "f", fm);
 	if (json_array_size(summary)) {
@@ -354,11 +466,22 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 	} else {
 		json_decref(summary);
 	}
-	details_options(r, m, id_type, lang, conf);
+	if (notice)
+		json_object_set_new(m, "notice", json_string(notice));
+	details_options(r, m, id_type, *lang ? lang : r->lang, conf);
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_ALL));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
 	/* The hold paid for the seat at the time step: only a booking without one pays here. */
 	bk_pow_model(st, m, "d-altcha", !*st->hold);
+	bool phone = str_eq(st->channel, "phone");
+	json_object_set_new(m, "phone_needed", json_boolean(phone));
+	/* Where the confirmation goes: a mobile is a way only when SMS can be sent. */
+	json_object_set_new(m, "contact_hint",
+			    json_string(bk_voice(r, st->f,
+						 phone                  ? "cita_contact_hint_phone"
+						 : notify_sms_enabled() ? "cita_contact_hint"
+									: "cita_contact_hint_nosms")));
+	json_object_set_new(m, "privacy_keep", http_phone_text(r, "cita_privacy_keep"));
 	/* How long the seat is kept: the hold's expiry as the time step wrote it. Shown, not trusted. */
 	int64_t until = 0;
 	if (*st->hold && str_to_i64(st->until, 0, INT64_MAX, &until) == 0 && until > 0) {
@@ -371,7 +494,86 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 	}
 	const char *back =
 		bk_st_url(st, "hora", Q_TO_DAY, *st->hold ? arena_printf(r->arena, "release=%s", st->hold) : NULL);
+	/* Never from the browser's cache: Back after booking asks again (and gets the confirmation),
+	 * and on a shared computer nobody pages back into someone's ID number. */
+	http_add_header(r, "Cache-Control", "no-store");
 	bk_render(st, status, "booking/details", m, S_DETAILS, bk_st_url(st, "dades", Q_ALL, NULL), back);
+}
+
+/* The details a POST carries (all but the proof of work, which is good once) as hidden fields of
+ * the time form, so picking another time loses nothing. */
+void bk_carry_details(st_t *st, json_t *hidden)
+{
+	if (st->r->method != HTTP_POST)
+		return;
+	for (size_t i = 0; i < NDETAIL; i++)
+		if (!str_eq(DETAIL_FIELDS[i], "altcha"))
+			bk_hidden_add(hidden, DETAIL_FIELDS[i], bk_param(st->r, DETAIL_FIELDS[i]));
+	bk_hidden_add(hidden, "kept", "1");
+}
+
+/* Shown by the time step when it held a new time for details the person had typed already. */
+void bk_details_kept(st_t *st)
+{
+	details_page(st, 200, NULL, NULL, http_t(st->r, "cita_details_kept"));
+}
+
+/* The details as the form sent them. conf: the confidence already read. */
+static booking_input_t details_input(st_t *st, int64_t conf)
+{
+	http_req_t *r = st->r;
+	return (booking_input_t){.service = st->service,
+				 .channel = st->channel,
+				 .office = str_eq(st->channel, "in_person") ? st->office : NULL,
+				 .start = st->start,
+				 .hold = *st->hold ? st->hold : NULL,
+				 .name = bk_param(r, "name"),
+				 .id_type = bk_param(r, "id_type"),
+				 .id_number = bk_param(r, "id_number"),
+				 .email = bk_param(r, "email"),
+				 .phone = bk_param(r, "phone"),
+				 .lang = bk_param(r, "lang"),
+				 .digital_confidence = (int)conf,
+				 .altcha = bk_param(r, "altcha")};
+}
+
+/* The person's own booking, when the hold of this page already became one (the browser's Back
+ * button, a second click): its confirmation. True when answered. */
+static bool already_booked(st_t *st)
+{
+	char code[BOOKING_CODE_LEN], token[BOOKING_TOKEN_LEN];
+	if (!*st->hold)
+		return false;
+	int rc = booking_hold_result(&st->ctx, st->hold, code, token);
+	if (rc == ERR_NOT_FOUND)
+		return false;
+	http_req_t *r = st->r;
+	if (rc) {
+		http_reply_unavailable(r); /* never book twice because a look-up failed */
+		return true;
+	}
+	http_reply_redirect(r, st->f->staff ? arena_printf(r->arena, "/staff/cita/%s?token=%s", code, token)
+					    : arena_printf(r->arena, "/cita/%s/confirmacio?token=%s", code, token));
+	return true;
+}
+
+/* Fields of earlier steps are wrong only when the state was tampered with or went stale: the time
+ * list (the start or hold) or a fresh start. True when answered. */
+static bool state_errors(st_t *st, const booking_err_t *err)
+{
+	for (size_t i = 0; i < err->fields.n; i++) {
+		if (is_detail_field(err->fields.e[i].field))
+			continue;
+		if (str_eq(err->fields.e[i].field, "start") || str_eq(err->fields.e[i].field, "hold")) {
+			st->hold = "";
+			bk_time_page(st, 422, "cita_err_time", true);
+			return true;
+		}
+		bk_problem(st->r, st->f, 400, "cita_problem_title", http_t(st->r, "cita_err_state"), st->f->base,
+			   "cita_start_again");
+		return true;
+	}
+	return false;
 }
 
 static void step_details(http_req_t *r, const flow_t *f)
@@ -380,69 +582,67 @@ static void step_details(http_req_t *r, const flow_t *f)
 	if (!bk_st_begin(&st, r, f) || !bk_check_service(&st) || !bk_check_channel(&st) || !bk_check_office(&st) ||
 	    !bk_check_day(&st) || !bk_check_start(&st))
 		return;
+	if (already_booked(&st))
+		return;
 	if (r->method != HTTP_POST) {
-		details_page(&st, 200, NULL);
+		details_page(&st, 200, NULL, NULL, NULL);
 		return;
 	}
-	if (bk_limited(r, f, true))
+	/* Every submission counts as a look (cheap); only one that could book counts as a booking, so
+	 * correcting a form a few times from a shared address never locks anyone out. Over a limit,
+	 * the form comes back as it was, to send again once the time is up. */
+	int retry = 1;
+	if (!bk_rate_ok(r, false, &retry)) {
+		details_page(&st, 429, NULL, bk_rate_msg(r, retry), NULL);
 		return;
+	}
 	int64_t conf = 0;
 	const char *cs = bk_param(r, "digital_confidence");
 	booking_err_t err = {0};
 	if (*cs && str_to_i64(cs, 1, 4, &conf)) {
 		err.code = "invalid";
 		fielderr_add(&err.fields, "digital_confidence", "booking_err_confidence");
-		details_page(&st, 422, &err);
+		details_page(&st, 422, &err, NULL, NULL);
 		return;
 	}
-	booking_input_t in = {.service = st.service,
-			      .channel = st.channel,
-			      .office = str_eq(st.channel, "in_person") ? st.office : NULL,
-			      .start = st.start,
-			      .hold = *st.hold ? st.hold : NULL,
-			      .name = bk_param(r, "name"),
-			      .id_type = bk_param(r, "id_type"),
-			      .id_number = bk_param(r, "id_number"),
-			      .email = bk_param(r, "email"),
-			      .phone = bk_param(r, "phone"),
-			      .lang = bk_param(r, "lang"),
-			      .digital_confidence = (int)conf,
-			      .altcha = bk_param(r, "altcha")};
+	booking_input_t in = details_input(&st, conf);
+	int rc = booking_validate(&st.ctx, &in, &err);
+	if (rc == ERR_INVALID) {
+		if (!state_errors(&st, &err))
+			details_page(&st, 422, &err, NULL, NULL);
+		return;
+	}
+	if (rc) {
+		http_reply_unavailable(r);
+		return;
+	}
+	if (!bk_rate_ok(r, true, &retry)) {
+		details_page(&st, 429, NULL, bk_rate_msg(r, retry), NULL);
+		return;
+	}
 	booking_created_t out;
+	memset(&err, 0, sizeof err);
 	if (f->staff)
 		bk_ctx_audit(&st.ctx, r, true);
-	int rc = booking_create(&st.ctx, &in, &out, &err);
+	rc = booking_create(&st.ctx, &in, &out, &err);
 	if (rc == 0) {
 		const char *code = arena_strdup(r->arena, out.code), *token = arena_strdup(r->arena, out.token);
 		json_decref(out.model);
-		if (f->staff) {
-			http_reply_redirect(r, arena_printf(r->arena, "/staff/cita/%s?token=%s", code, token));
-		} else {
-			http_reply_redirect(r, arena_printf(r->arena, "/cita/%s/confirmacio?token=%s", code, token));
-		}
+		http_reply_redirect(r, f->staff ? arena_printf(r->arena, "/staff/cita/%s?token=%s", code, token)
+						: arena_printf(r->arena, "/cita/%s/confirmacio?token=%s", code, token));
 		return;
 	}
 	if (rc == ERR_CONFLICT) {
-		/* The seat went to somebody else, or the hold ran out and the time filled: pick again. */
+		/* The seat went to somebody else, or the hold ran out and the time filled: pick again,
+		 * with what was typed carried along. */
 		st.hold = "";
 		bk_time_page(&st, 409,
-			     str_eq(err.code, "hold_expired") ? "cita_err_hold_expired" : "cita_err_slot_full");
+			     str_eq(err.code, "hold_expired") ? "cita_err_hold_expired" : "cita_err_slot_full", true);
 		return;
 	}
 	if (rc == ERR_INVALID || rc == ERR_BUSY) {
-		/* Fields of earlier steps are wrong only when the state was tampered with or went stale. */
-		for (size_t i = 0; i < err.fields.n; i++) {
-			if (is_detail_field(err.fields.e[i].field))
-				continue;
-			if (str_eq(err.fields.e[i].field, "start") || str_eq(err.fields.e[i].field, "hold")) {
-				bk_time_page(&st, 422, "cita_err_time");
-				return;
-			}
-			bk_problem(r, f, 400, "cita_problem_title", http_t(r, "cita_err_state"), f->base,
-				   "cita_start_again");
-			return;
-		}
-		details_page(&st, rc == ERR_BUSY ? booking_err_status(&err) : 422, &err);
+		if (!state_errors(&st, &err))
+			details_page(&st, rc == ERR_BUSY ? booking_err_status(&err) : 422, &err, NULL, NULL);
 		return;
 	}
 	log_warn("booking pages: booking failed: %s", err_name(rc));

@@ -74,8 +74,8 @@ static int free_slots(booking_ctx_t *ctx, const bk_target_t *t, int32_t from, in
 	for (size_t i = 0; i < t->noffices; i++) {
 		schedule_slot_t *s;
 		size_t ns;
-		int rc = schedule_slots(ctx->c, ctx->a, t->offices[i].id, t->channel, t->proc.id, dfrom, dto, ctx->now,
-					ctx->staff, &s, &ns);
+		int rc = schedule_slots(ctx->c, ctx->a, t->offices[i].id, t->slot_channel, t->proc.id, dfrom, dto,
+					ctx->now, ctx->staff, &s, &ns);
 		if (rc)
 			return rc;
 		for (size_t k = 0; k < ns; k++)
@@ -170,8 +170,8 @@ static int slots_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bk_can
 		tz_date_format(l.day, day);
 		schedule_slot_t *s;
 		size_t ns;
-		int rc = schedule_slots(ctx->c, ctx->a, t->offices[i].id, t->channel, t->proc.id, day, day, ctx->now,
-					ctx->staff, &s, &ns);
+		int rc = schedule_slots(ctx->c, ctx->a, t->offices[i].id, t->slot_channel, t->proc.id, day, day,
+					ctx->now, ctx->staff, &s, &ns);
 		if (rc)
 			return rc;
 		for (size_t k = 0; k < ns; k++) {
@@ -184,7 +184,7 @@ static int slots_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bk_can
 		}
 		if (!*exists) {
 			int64_t id;
-			rc = bk_store_slot_at(ctx->c, t->offices[i].id, t->channel, at, &id);
+			rc = bk_store_slot_at(ctx->c, t->offices[i].id, t->slot_channel, at, &id);
 			if (rc == 0)
 				*exists = true;
 			else if (rc != ERR_NOT_FOUND)
@@ -202,7 +202,7 @@ static int full_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bool *f
 	*full = false;
 	for (size_t i = 0; i < t->noffices && !*full; i++) {
 		int64_t id;
-		int rc = bk_store_slot_at(ctx->c, t->offices[i].id, t->channel, at, &id);
+		int rc = bk_store_slot_at(ctx->c, t->offices[i].id, t->slot_channel, at, &id);
 		if (rc == ERR_NOT_FOUND)
 			continue;
 		schedule_slot_t s;
@@ -255,7 +255,7 @@ int bk_find_slots(booking_ctx_t *ctx, const bk_target_t *t, const char *start, i
 		bool mine = false;
 		for (size_t i = 0; !rc && i < t->noffices; i++)
 			mine = mine || t->offices[i].id == s.office_id;
-		if (rc || !mine || !str_eq(s.channel, t->channel)) {
+		if (rc || !mine || !str_eq(s.channel, t->slot_channel)) {
 			bk_err_field(err, "start", "booking_err_start");
 			return ERR_INVALID;
 		}
@@ -421,6 +421,11 @@ static int create_check(booking_ctx_t *ctx, const booking_input_t *in, bk_target
 	bool bad = rc == ERR_INVALID;
 	if (!bk_validate_person(ctx, in, p, err))
 		bad = true;
+	/* A call-back needs a number to call: an e-mail alone cannot be phoned. */
+	if (str_eq(in->channel, "phone") && !p->phone && !booking_err_field(err, "phone")) {
+		bk_err_field(err, "phone", "booking_err_phone_needed");
+		bad = true;
+	}
 	bool has_hold = in->hold && *in->hold;
 	int64_t at;
 	if ((!has_hold && in->slot_id <= 0 && (!in->start || !*in->start)) ||
@@ -464,7 +469,7 @@ static int seat_from_hold(booking_ctx_t *ctx, const booking_input_t *in, const b
 	bool office = false;
 	for (size_t i = 0; i < t->noffices; i++)
 		if (t->offices[i].id == s.office_id) {
-			office = str_eq(s.channel, t->channel);
+			office = str_eq(s.channel, t->slot_channel);
 			seat->office = &t->offices[i];
 		}
 	if (!mine || !office) {
@@ -477,11 +482,13 @@ static int seat_from_hold(booking_ctx_t *ctx, const booking_input_t *in, const b
 
 /* A seat for the booking: the hold's, else one of the slots in->slot_id or in->start names. */
 static int create_seat(booking_ctx_t *ctx, const booking_input_t *in, const bk_target_t *t, bool pow, bk_cand_t *seat,
-		       bool *staff_seat, booking_err_t *err)
+		       bool *staff_seat, bool *from_hold, booking_err_t *err)
 {
 	int rc;
+	*from_hold = false;
 	if (in->hold && *in->hold) {
 		rc = seat_from_hold(ctx, in, t, seat, staff_seat, err);
+		*from_hold = rc == 0;
 		if (rc != ERR_NOT_FOUND)
 			return rc;
 		/* The hold is gone: booking its start instead is a new seat, paid like one. */
@@ -568,6 +575,81 @@ static int create_insert(booking_ctx_t *ctx, const bk_target_t *t, const bk_pers
 	return rc;
 }
 
+/* ---------------------------------------------------------------- what became of a hold */
+
+#define HOLD_RESULT_TTL 86400
+#define SEALED_LEN (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + BOOKING_TOKEN_LEN - 1)
+
+/* The key that seals a hold's manage token: derived from the hold token itself, which only the
+ * browser that held the time knows (the database keeps its SHA-256 only). */
+static void seal_key(const char *hold, unsigned char key[crypto_secretbox_KEYBYTES])
+{
+	static const char ctx[] = "finestreta hold result";
+	crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)ctx, sizeof ctx - 1,
+			   (const unsigned char *)hold, strlen(hold));
+}
+
+/* Records that the hold became out's appointment, its manage token sealed with the hold's key. */
+static int hold_result_add(booking_ctx_t *ctx, const char *hold, const booking_created_t *out)
+{
+	unsigned char key[crypto_secretbox_KEYBYTES], box[SEALED_LEN];
+	seal_key(hold, key);
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)out->token,
+			      BOOKING_TOKEN_LEN - 1, box, key);
+	sodium_memzero(key, sizeof key);
+	char sealed[2 * SEALED_LEN + 1], hash[65];
+	str_hex(box, sizeof box, sealed);
+	bk_hash_token(hold, hash);
+	return bk_store_hold_result_add(ctx->c, hash, out->id, sealed, ctx->now + HOLD_RESULT_TTL);
+}
+
+int booking_hold_result(booking_ctx_t *ctx, const char *hold, char code[BOOKING_CODE_LEN],
+			char token[BOOKING_TOKEN_LEN])
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	if (!hold || strlen(hold) != BOOKING_TOKEN_LEN - 1)
+		return ERR_NOT_FOUND;
+	char hash[65];
+	bk_hash_token(hold, hash);
+	int64_t id;
+	const char *sealed;
+	int rc = bk_store_hold_result(ctx->c, ctx->a, hash, ctx->now, &id, &sealed);
+	if (rc)
+		return rc;
+	unsigned char box[SEALED_LEN], key[crypto_secretbox_KEYBYTES];
+	size_t n = 0;
+	if (sodium_hex2bin(box, sizeof box, sealed, strlen(sealed), NULL, &n, NULL) || n != sizeof box)
+		return ERR_NOT_FOUND;
+	seal_key(hold, key);
+	unsigned char plain[BOOKING_TOKEN_LEN - 1];
+	rc = crypto_secretbox_open_easy(plain, box + crypto_secretbox_NONCEBYTES,
+					sizeof box - crypto_secretbox_NONCEBYTES, box, key);
+	sodium_memzero(key, sizeof key);
+	if (rc)
+		return ERR_NOT_FOUND;
+	booking_t b;
+	if ((rc = bk_store_appt_by_id(ctx->c, ctx->a, id, &b)))
+		return rc;
+	memcpy(token, plain, sizeof plain);
+	token[sizeof plain] = '\0';
+	snprintf(code, BOOKING_CODE_LEN, "%s", b.code);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- validate, create */
+
+int booking_validate(booking_ctx_t *ctx, const booking_input_t *in, booking_err_t *err)
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	bk_target_t t;
+	bk_person_t p;
+	bool pow;
+	return create_check(ctx, in, &t, &p, &pow, err);
+}
+
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -583,12 +665,14 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	if (rc)
 		return rc;
 	bk_cand_t seat = {0};
-	bool staff_seat = false;
+	bool staff_seat = false, from_hold = false;
 	rc = bk_check_limits(ctx, &p, err);
 	if (!rc)
-		rc = create_seat(ctx, in, &t, pow, &seat, &staff_seat, err);
+		rc = create_seat(ctx, in, &t, pow, &seat, &staff_seat, &from_hold, err);
 	if (!rc)
 		rc = create_insert(ctx, &t, &p, &seat, staff_seat, out);
+	if (!rc && from_hold)
+		rc = hold_result_add(ctx, in->hold, out);
 	if (!rc)
 		rc = bk_count_passport(ctx, &p);
 	if (!rc)

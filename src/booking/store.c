@@ -485,10 +485,44 @@ int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at)
 	return n == 1 ? 0 : ERR_CONFLICT;
 }
 
+int bk_store_popular(db_conn_t *c, arena_t *a, int64_t since, int limit, int64_t **ids, size_t *n)
+{
+	db_param_t p[] = {DB_INT(since), DB_INT(limit)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT procedure_id FROM appointments WHERE created_at >= $1 GROUP BY procedure_id "
+			     "ORDER BY COUNT(*) DESC, procedure_id LIMIT $2",
+			     p, 2, db_fill_int, ids, n);
+}
+
+int bk_store_hold_result_add(db_conn_t *c, const char *token_hash, int64_t appt_id, const char *sealed,
+			     int64_t expires_at)
+{
+	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(appt_id), DB_TEXT(sealed), DB_INT(expires_at)};
+	return db_exec_one(c,
+			   "INSERT INTO hold_results (token_hash, appointment_id, sealed, expires_at) VALUES ($1, $2, "
+			   "$3, $4)",
+			   p, 4);
+}
+
+int bk_store_hold_result(db_conn_t *c, arena_t *a, const char *token_hash, int64_t now, int64_t *appt_id,
+			 const char **sealed)
+{
+	db_param_t p[] = {DB_TEXT(token_hash), DB_INT(now)};
+	int rc = db_query_int(c, "SELECT appointment_id FROM hold_results WHERE token_hash = $1 AND expires_at > $2", p,
+			      2, appt_id);
+	if (!rc)
+		rc = db_query_str(c, a, "SELECT sealed FROM hold_results WHERE token_hash = $1 AND expires_at > $2", p,
+				  2, sealed);
+	return rc;
+}
+
 int bk_store_purge(db_conn_t *c, int64_t now)
 {
 	db_param_t p[] = {DB_INT(now)};
 	int64_t n = db_exec(c, "DELETE FROM pow_used WHERE expires_at <= $1", p, 1);
+	if (n < 0)
+		return (int)n;
+	n = db_exec(c, "DELETE FROM hold_results WHERE expires_at <= $1", p, 1);
 	if (n < 0)
 		return (int)n;
 	db_param_t q[] = {DB_INT(now - 86400)};

@@ -30,5 +30,6 @@ extern const http_route_t bk_api_routes[];
 extern const http_route_t bk_page_routes[];
 extern const http_route_t bk_calendar_routes[];
 extern const http_route_t bk_manage_routes[];
+extern const http_route_t bk_counter_routes[];
 
 #endif

@@ -7,14 +7,34 @@
 #include "app.h"
 #include "base/config.h"
 #include "base/mem.h"
+#include "base/str.h"
+#include "http/kit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* http_name_of for the codes the catalogue owns: offices and procedures, in the page's language. */
+static const char *namer(http_req_t *r, const char *kind, const char *code)
+{
+	db_conn_t *c = http_db(r);
+	if (!c)
+		return NULL;
+	if (str_eq(kind, "office")) {
+		catalog_office_t o;
+		return catalog_office_by_code(c, r->arena, code, &o) ? NULL : catalog_office_name(&o, r->lang);
+	}
+	if (str_eq(kind, "procedure")) {
+		catalog_procedure_t p;
+		return catalog_procedure_by_code(c, r->arena, code, &p) ? NULL : catalog_procedure_name(&p, r->lang);
+	}
+	return NULL;
+}
+
 static int start(app_t *app)
 {
 	catalog_start(app);
+	http_set_namer(namer);
 	return 0;
 }
 

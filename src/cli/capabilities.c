@@ -19,7 +19,8 @@
 	X(ict)        /* digital accompaniment: ICT-agent sessions, skills before and after */                         \
 	X(padro)      /* certificates of the municipal register */                                                     \
 	X(facilities) /* the facility finder */                                                                        \
-	X(kiosk)      /* self-service kiosks */
+	X(kiosk)      /* self-service kiosks */                                                                        \
+	X(legal)      /* legal notice, privacy policy, accessibility statement */
 
 #define DECLARE(name) extern const cap_t name##_cap;
 CAPABILITIES(DECLARE)

@@ -8,6 +8,7 @@
 #include "bus/bus.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "http/kit.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -166,7 +167,7 @@ static void publish(http_req_t *r)
 
 static void home(http_req_t *r)
 {
-	http_reply_page(r, 200, "home/index", NULL);
+	http_reply_page(r, 200, "home/index", jpack("{s:o}", "help", http_phone_text(r, "home_phone")));
 }
 
 const http_route_t core_routes[] = {

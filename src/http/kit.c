@@ -1,9 +1,13 @@
 /* kit.c — see kit.h. */
 #include "http/kit.h"
 
+#include "app.h"
+
+#include "base/config.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/tz.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
@@ -11,7 +15,9 @@
 #include "view/i18n.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -154,6 +160,58 @@ const char *http_tf(http_req_t *r, const char *fmt, ...)
 const char *http_tv(http_req_t *r, const char *key, const char *const *vars)
 {
 	return i18n_subst(r->arena, http_t(r, key), vars);
+}
+
+const char *http_tn(http_req_t *r, const char *key, long n, const char *const *vars)
+{
+	const char *msg = i18n_subst(r->arena, i18n_nget(r->lang, key, n),
+				     (const char *const[]){"n", arena_printf(r->arena, "%ld", n), NULL});
+	return vars ? i18n_subst(r->arena, msg, vars) : msg;
+}
+
+json_t *http_phone_text(http_req_t *r, const char *key)
+{
+	const char *num = config_str(r->app->cfg, "city.phone"), *msg = http_t(r, key);
+	const char *at = strstr(msg, "{phone}");
+	char *tel = arena_strdup(r->arena, num);
+	size_t k = 0;
+	for (const char *p = num; *p; p++)
+		if ((*p >= '0' && *p <= '9') || (*p == '+' && k == 0))
+			tel[k++] = *p;
+	tel[k] = '\0';
+	if (!at)
+		return jpack("{s:s,s:s,s:s,s:s}", "before", msg, "number", "", "tel", tel, "after", "");
+	return jpack("{s:s,s:s,s:s,s:s}", "before", arena_strndup(r->arena, msg, (size_t)(at - msg)), "number", num,
+		     "tel", tel, "after", at + strlen("{phone}"));
+}
+
+const char *http_local_time(http_req_t *r, int64_t t)
+{
+	if (t <= 0)
+		return "";
+	const tz_t *z = tz_get("Europe/Madrid");
+	tz_local_t l;
+	tz_local(z ? z : tz_utc(), t, &l);
+	int y, m, d;
+	tz_civil_from_days(l.day, &y, &m, &d);
+	char hhmm[TZ_HHMM_LEN];
+	tz_hhmm_format(l.minute, hhmm);
+	return arena_printf(r->arena, "%s %02d/%02d/%04d, %s", http_tf(r, "mail_wd_%d", tz_weekday(l.day)), d, m, y,
+			    hhmm);
+}
+
+static _Atomic(http_namer_fn) namer;
+
+void http_set_namer(http_namer_fn fn)
+{
+	atomic_store(&namer, fn);
+}
+
+const char *http_name_of(http_req_t *r, const char *kind, const char *code)
+{
+	http_namer_fn fn = atomic_load(&namer);
+	const char *name = fn && code && *code ? fn(r, kind, code) : NULL;
+	return name && *name ? name : (code ? code : "");
 }
 
 const char *http_subst(http_req_t *r, const char *msg, const char *name, const char *value)

@@ -61,5 +61,23 @@ const char *http_subst(http_req_t *r, const char *msg, const char *name, const c
 /* The translation of key with its {name} placeholders filled from vars (name, value pairs ending
  * with NULL; i18n_subst). Arena. */
 const char *http_tv(http_req_t *r, const char *key, const char *const *vars);
+/* The form of plural entry key for the count n (i18n_nget: "1 minut", "2 minuts"), with {n} and
+ * the placeholders of vars (may be NULL) filled in. Arena. */
+const char *http_tn(http_req_t *r, const char *key, long n, const char *const *vars);
+
+/* The sentence of key with the city's help line (city.phone) in place of its "{phone}", as the
+ * parts of a tel: link: {before, number, tel, after} (tel: digits and a leading +). New. */
+json_t *http_phone_text(http_req_t *r, const char *key);
+
+/* An instant as staff read it: in the city's time zone (Europe/Madrid) and the request's
+ * language, "dilluns 07/12/2026, 09:30". "" for t <= 0. Arena. */
+const char *http_local_time(http_req_t *r, int64_t t);
+
+/* The name of something a page knows only by its code ("office", "centre" → "OAC Centre"), in the
+ * request's language. The capability that owns such codes installs the namer when it starts (one
+ * for the process); without one, or for an unknown code, the code itself. Borrowed or arena. */
+typedef const char *(*http_namer_fn)(http_req_t *r, const char *kind, const char *code);
+void http_set_namer(http_namer_fn fn);
+const char *http_name_of(http_req_t *r, const char *kind, const char *code);
 
 #endif

@@ -304,6 +304,8 @@ void http_reply_error(http_req_t *r, int status, const char *code, const char *m
 	}
 	json_decref(extra);
 	json_t *m = jpack("{s:i,s:s,s:s,s:s}", "status", status, "code", code, "message", msg, "title",
-			  http_t(r, status == 404 ? "err_not_found_title" : "err_title"));
+			  http_t(r, status == 404   ? "err_not_found_title"
+				    : status == 403 ? "err_forbidden_title"
+						    : "err_title"));
 	http_reply_page(r, status, "errors/error", m);
 }

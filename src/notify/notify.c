@@ -75,6 +75,11 @@ static bool sms_on(void)
 	return g_app && *config_str(g_app->cfg, "sms.gateway_url");
 }
 
+bool notify_sms_enabled(void)
+{
+	return sms_on();
+}
+
 /* notify_enqueue, also giving the id of the e-mail row (0 when none was written). */
 static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 {

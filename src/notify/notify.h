@@ -34,6 +34,7 @@
 #include "db/db.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,9 @@ typedef struct {
  * once and never gets a reminder for a time that no longer holds. ERR_INVALID for an unknown kind
  * or a bad address; ERR_UNAVAILABLE before notify_init. */
 int notify_enqueue(db_conn_t *c, const notify_msg_t *m);
+/* Whether notify_enqueue sends SMS (sms.gateway_url is set): without it a phone number alone gets
+ * no message, and pages must not say one was sent. False before notify_init. */
+bool notify_sms_enabled(void);
 /* Deletes the message with this dedupe key (and its SMS twin) when it has not been sent yet.
  * 0 also when there was none or it was sent already. */
 int notify_withdraw(db_conn_t *c, const char *dedupe_key);

@@ -7,6 +7,7 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "http/kit.h"
+#include "view/i18n.h"
 #include "notify/internal.h"
 #include "notify/notify.h"
 
@@ -20,14 +21,7 @@ static const char *const statuses[] = {"queued", "failed", "sent", "dead"};
 
 static const char *when(http_req_t *r, int64_t t)
 {
-	if (t <= 0)
-		return "";
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	return arena_strdup(r->arena, buf);
+	return http_local_time(r, t);
 }
 
 static const char *status_label(http_req_t *r, const char *status)
@@ -41,8 +35,7 @@ static const char *kind_label(http_req_t *r, const char *kind)
 {
 	char key[64];
 	snprintf(key, sizeof key, "notify_kind_%s", kind);
-	const char *v = http_t(r, key);
-	return strcmp(v, key) == 0 ? kind : v;
+	return i18n_has(r->lang, key) ? http_t(r, key) : kind;
 }
 
 static bool status_valid(const char *s)

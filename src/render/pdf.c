@@ -4,7 +4,12 @@
  * Arabic; Chinese comes from fontconfig's fallback (fonts-wqy-microhei, install-deps.sh). The
  * receipt's language is pango's too, so shaping and the choice of CJK glyphs follow it, and a
  * right-to-left language lays the page out mirrored: text from the right margin, the QR code on
- * the left. */
+ * the left.
+ *
+ * The PDF is tagged (cairo's structure tags: a Document of a heading, paragraphs and the QR code
+ * as a figure), so screen readers read it in order instead of guessing from the drawing. A
+ * cancelled appointment's receipt says so at the top and offers neither the QR code nor the
+ * documents to bring. */
 #include "render/pdf.h"
 #include "render/lock.h"
 
@@ -99,20 +104,24 @@ static double layout_height(PangoLayout *l)
 	return (double)h / PANGO_SCALE;
 }
 
-/* Lays out markup at (x, y) in width; returns its height. */
-static double text_at(page_t *p, double x, double y, double width, const char *font, const char *markup)
+/* Lays out markup at (x, y) in width as one structure element tag ("P", "H1"); returns its
+ * height. */
+static double text_at(page_t *p, double x, double y, double width, const char *font, const char *markup,
+		      const char *tag)
 {
 	PangoLayout *l = layout_for(p, width, font, markup);
+	cairo_tag_begin(p->cr, tag, NULL);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, l);
+	cairo_tag_end(p->cr, tag);
 	double h = layout_height(l);
 	g_object_unref(l);
 	return h;
 }
 
-/* The next block of the flow; a block that would run into the footer starts a new page (long
- * lists of documents or accessibility notes). */
-static void line(page_t *p, const char *font, const char *markup, double after)
+/* The next block of the flow, as structure element tag; a block that would run into the footer
+ * starts a new page (long lists of documents or accessibility notes). */
+static void tagged_line(page_t *p, const char *tag, const char *font, const char *markup, double after)
 {
 	PangoLayout *l = layout_for(p, p->width, font, markup);
 	double h = layout_height(l);
@@ -123,19 +132,44 @@ static void line(page_t *p, const char *font, const char *markup, double after)
 		pango_layout_set_width(l, (int)(p->width * PANGO_SCALE));
 		h = layout_height(l);
 	}
+	cairo_tag_begin(p->cr, tag, NULL);
 	cairo_move_to(p->cr, col_x(p, p->width), p->y);
 	pango_cairo_show_layout(p->cr, l);
+	cairo_tag_end(p->cr, tag);
 	g_object_unref(l);
 	p->y += h + after;
 }
 
-/* A label over its value. */
+/* A paragraph of the flow. */
+static void line(page_t *p, const char *font, const char *markup, double after)
+{
+	tagged_line(p, "P", font, markup, after);
+}
+
+/* A label over its value: a small heading and its paragraph. */
 static void field(page_t *p, const char *label_key, const char *text)
 {
 	if (!text || !*text)
 		return;
-	line(p, FONT " Bold 9", esc(p, tr(p, label_key)), 1);
+	tagged_line(p, "H2", FONT " Bold 9", esc(p, tr(p, label_key)), 1);
 	line(p, FONT " 12", value(p, text), 8);
+}
+
+/* The band that says the appointment is cancelled, in words (not by colour alone). */
+static void draw_cancelled(page_t *p)
+{
+	PangoLayout *l = layout_for(p, p->width - 16, FONT " Bold 16", esc(p, tr(p, "pdf_cancelled")));
+	double h = layout_height(l);
+	g_object_unref(l);
+	cairo_set_source_rgb(p->cr, 0x8a / 255.0, 0x10 / 255.0, 0x10 / 255.0);
+	cairo_set_line_width(p->cr, 3);
+	double x = col_x(p, p->width);
+	cairo_rectangle(p->cr, x, p->y, p->width, h + 16);
+	cairo_stroke(p->cr);
+	text_at(p, x + 8, p->y + 8, p->width - 16, FONT " Bold 16", esc(p, tr(p, "pdf_cancelled")), "H2");
+	cairo_set_source_rgb(p->cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	p->y += h + 24;
+	line(p, FONT " 11", esc(p, tr(p, "pdf_cancelled_note")), 10);
 }
 
 static void draw_qr(cairo_t *cr, const char *url, double x, double y, double size)
@@ -164,7 +198,7 @@ static void band(page_t *p, const char *city)
 	cairo_rectangle(p->cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
 	cairo_fill(p->cr);
 	cairo_set_source_rgb(p->cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
+	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""), "P");
 	cairo_set_source_rgb(p->cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
 }
 
@@ -220,20 +254,27 @@ static void draw(page_t *p, const json_t *m)
 	const json_t *service = json_object_get(m, "service");
 	const char *manage = json_string_value(json_object_get(m, "manage_url"));
 
+	bool cancelled = str_eq(json_string_value(json_object_get(m, "status")), "cancelled");
+	if (cancelled)
+		manage = NULL; /* nothing left to manage: no QR code, no link */
 	band(p, city);
 
 	p->y = 34 * PT_PER_MM;
-	line(p, FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
-	line(p, FONT " Bold 10", esc(p, tr(p, "mail_code")), 2);
+	tagged_line(p, "H1", FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
+	if (cancelled)
+		draw_cancelled(p);
+	tagged_line(p, "H2", FONT " Bold 10", esc(p, tr(p, "mail_code")), 2);
 	line(p, "DejaVu Sans Mono Bold 32", esc(p, json_string_value(json_object_get(m, "code"))), 12);
 
 	/* The QR code sits after the details: on the right, or on the left right to left. */
 	double qr_size = 36 * PT_PER_MM, qr_top = p->y;
 	double qr_x = p->rtl ? MARGIN : PAGE_W - MARGIN - qr_size;
-	p->width = PAGE_W - 2 * MARGIN - qr_size - 6 * PT_PER_MM;
 	if (manage && *manage) {
+		p->width = PAGE_W - 2 * MARGIN - qr_size - 6 * PT_PER_MM;
+		cairo_tag_begin(cr, "Figure", NULL);
 		draw_qr(cr, manage, qr_x, qr_top, qr_size);
-		text_at(p, qr_x, qr_top + qr_size + 2, qr_size, FONT " 8", esc(p, tr(p, "pdf_qr_caption")));
+		cairo_tag_end(cr, "Figure");
+		text_at(p, qr_x, qr_top + qr_size + 2, qr_size, FONT " 8", esc(p, tr(p, "pdf_qr_caption")), "Caption");
 	}
 
 	const char *date, *date_short, *time_s;
@@ -247,18 +288,21 @@ static void draw(page_t *p, const json_t *m)
 		    : str_eq(channel, "video") ? "mail_channel_video"
 					       : "mail_channel_in_person"));
 	field(p, "pdf_name", json_string_value(json_object_get(m, "name")));
-	draw_where(p, m, channel);
-	if (p->y < qr_top + qr_size + 12 * PT_PER_MM)
+	if (!cancelled)
+		draw_where(p, m, channel);
+	if (manage && *manage && p->y < qr_top + qr_size + 12 * PT_PER_MM)
 		p->y = qr_top + qr_size + 12 * PT_PER_MM;
 	p->width = PAGE_W - 2 * MARGIN;
 
-	draw_documents(p, m, !str_eq(channel, "phone") && !str_eq(channel, "video"));
+	if (!cancelled)
+		draw_documents(p, m, !str_eq(channel, "phone") && !str_eq(channel, "video"));
 	p->y += 10;
 	if (manage && *manage) {
-		line(p, FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);
+		tagged_line(p, "H2", FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);
 		line(p, FONT " 10", value(p, manage), 10);
 	}
-	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8", esc(p, tr(p, "pdf_footer")));
+	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8",
+		esc(p, tr(p, cancelled ? "pdf_cancelled_footer" : "pdf_footer")), "P");
 }
 
 /* Draws one document of w × h points with draw(p, m) under title, into a new PDF buffer. */
@@ -280,7 +324,9 @@ static int render_doc(double w, double h, const char *title, const char *lang, c
 	pango_context_set_base_dir(pc, rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
 	pango_cairo_update_context(cr, pc);
 	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .rtl = rtl, .width = w - 2 * MARGIN};
+	cairo_tag_begin(cr, "Document", NULL);
 	draw_fn(&p, m);
+	cairo_tag_end(cr, "Document");
 	cairo_show_page(cr);
 	g_object_unref(pc);
 	cairo_destroy(cr);
@@ -316,17 +362,18 @@ static void draw_document(page_t *p, const json_t *doc)
 	const char *city = json_string_value(json_object_get(doc, "city"));
 	band(p, city);
 	p->y = 34 * PT_PER_MM;
-	line(p, FONT " Bold 16", esc(p, json_string_value(json_object_get(doc, "title"))), 4);
+	tagged_line(p, "H1", FONT " Bold 16", esc(p, json_string_value(json_object_get(doc, "title"))), 4);
 	line(p, FONT " 10", esc(p, json_string_value(json_object_get(doc, "subtitle"))), 12);
 	size_t i, j;
 	const json_t *sec, *item;
 	json_array_foreach (json_object_get(doc, "sections"), i, sec) {
-		line(p, FONT " Bold 13", esc(p, json_string_value(json_object_get(sec, "heading"))), 6);
+		tagged_line(p, "H2", FONT " Bold 13", esc(p, json_string_value(json_object_get(sec, "heading"))), 6);
 		json_array_foreach (json_object_get(sec, "rows"), j, item) {
 			const char *v = json_string_value(json_object_get(item, "value"));
 			if (!v || !*v)
 				continue;
-			line(p, FONT " Bold 9", esc(p, json_string_value(json_object_get(item, "label"))), 1);
+			tagged_line(p, "H3", FONT " Bold 9", esc(p, json_string_value(json_object_get(item, "label"))),
+				    1);
 			line(p, FONT " 11", esc(p, v), 6);
 		}
 		json_array_foreach (json_object_get(sec, "paragraphs"), j, item)
@@ -380,32 +427,32 @@ static void draw_ticket(page_t *p, const json_t *m)
 	p->width = w;
 	p->y = TICKET_MARGIN;
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	p->y += text_at(p, x, p->y, w, FONT " Bold 11", esc(p, jstr(m, "city"))) + 1;
-	p->y += text_at(p, x, p->y, w, FONT " 10", esc(p, jstr(m, "office"))) + 4 * PT_PER_MM;
+	p->y += text_at(p, x, p->y, w, FONT " Bold 11", esc(p, jstr(m, "city")), "P") + 1;
+	p->y += text_at(p, x, p->y, w, FONT " 10", esc(p, jstr(m, "office")), "P") + 4 * PT_PER_MM;
 	/* The zone's band, in its colour, with the number large on it. */
 	double band = 30 * PT_PER_MM;
 	set_hex(cr, jstr(m, "colour"));
 	cairo_rectangle(cr, x, p->y, w, band);
 	cairo_fill(cr);
 	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, x + 3 * PT_PER_MM, p->y + 2 * PT_PER_MM, w - 6 * PT_PER_MM, FONT " Bold 11",
-		esc(p, jstr(m, "zone")));
+	text_at(p, x + 3 * PT_PER_MM, p->y + 2 * PT_PER_MM, w - 6 * PT_PER_MM, FONT " Bold 11", esc(p, jstr(m, "zone")),
+		"P");
 	text_at(p, x + 3 * PT_PER_MM, p->y + 8 * PT_PER_MM, w - 6 * PT_PER_MM, "DejaVu Sans Mono Bold 44",
-		esc(p, jstr(m, "number")));
+		esc(p, jstr(m, "number")), "H1");
 	p->y += band + 4 * PT_PER_MM;
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	size_t i;
 	const json_t *l;
 	json_array_foreach (json_object_get(m, "lines"), i, l) {
-		p->y += text_at(p, x, p->y, w, FONT " 9", esc(p, jstr(l, "label")));
-		p->y += text_at(p, x, p->y, w, FONT " Bold 12", esc(p, jstr(l, "value"))) + 2 * PT_PER_MM;
+		p->y += text_at(p, x, p->y, w, FONT " 9", esc(p, jstr(l, "label")), "P");
+		p->y += text_at(p, x, p->y, w, FONT " Bold 12", esc(p, jstr(l, "value")), "P") + 2 * PT_PER_MM;
 	}
 	const char *url = jstr(m, "url");
 	if (*url) {
 		double qr = 34 * PT_PER_MM;
 		draw_qr(cr, url, x + (w - qr) / 2, p->y, qr);
 		p->y += qr + 1;
-		text_at(p, x, p->y, w, FONT " 8", esc(p, jstr(m, "caption")));
+		text_at(p, x, p->y, w, FONT " 8", esc(p, jstr(m, "caption")), "P");
 	}
 }
 

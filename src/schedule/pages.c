@@ -56,10 +56,13 @@ const char *sched_weekday_name(http_req_t *r, int wd)
 	return http_tf(r, "%s%s", "sch_wd_", arena_printf(r->arena, "%d", wd));
 }
 
-/* "dilluns 30/03/2026"-style label: weekday name and the ISO date. */
+/* "dilluns 30/03/2026"-style label: the weekday's name in the staff member's language and the
+ * day as people write it (forms and links keep the ISO date). */
 const char *sched_day_label(http_req_t *r, int32_t day)
 {
-	return arena_printf(r->arena, "%s %s", sched_weekday_name(r, tz_weekday(day)), sched_date_str(r, day));
+	int y, m, d;
+	tz_civil_from_days(day, &y, &m, &d);
+	return arena_printf(r->arena, "%s %02d/%02d/%04d", sched_weekday_name(r, tz_weekday(day)), d, m, y);
 }
 
 const char *sched_date_label(http_req_t *r, const char *date)
@@ -200,9 +203,7 @@ void sched_notice_into(http_req_t *r, json_t *model)
 			int64_t kept = 0;
 			const char *k = http_query(r, "kept");
 			if (k && str_to_i64(k, 1, 1000000, &kept) == 0)
-				msg = arena_printf(r->arena, "%s %s", msg,
-						   http_subst(r, http_t(r, "sch_kept"), "count",
-							      arena_printf(r->arena, "%lld", (long long)kept)));
+				msg = arena_printf(r->arena, "%s %s", msg, http_tn(r, "sch_kept", (long)kept, NULL));
 			json_object_set_new(model, "notice", json_string(msg));
 		}
 }

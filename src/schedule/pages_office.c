@@ -52,9 +52,11 @@ static json_t *periods_json(http_req_t *r, const catalog_office_t *o, const sche
 			json_array_append_new(days, jpack("{s:s,s:s}", "name", sched_weekday_name(r, wd), "text",
 							  intervals_text(r, iv, k)));
 		}
-		const char *to = *h[i].valid_to ? h[i].valid_to : http_t(r, "sch_period_open_ended");
-		json_array_append_new(periods, jpack("{s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "to",
-						     h[i].valid_to, "to_label", to, "edit_url",
+		const char *to =
+			*h[i].valid_to ? sched_date_label(r, h[i].valid_to) : http_t(r, "sch_period_open_ended");
+		json_array_append_new(periods, jpack("{s:s,s:s,s:s,s:s,s:s,s:o}", "from", h[i].valid_from, "from_label",
+						     sched_date_label(r, h[i].valid_from), "to", h[i].valid_to,
+						     "to_label", to, "edit_url",
 						     arena_printf(r->arena, "/schedule/offices/%s/hours?from=%s&to=%s",
 								  o->code, h[i].valid_from, h[i].valid_to),
 						     "days", days));
@@ -96,14 +98,15 @@ static json_t *rules_json(http_req_t *r, db_conn_t *c, const catalog_office_t *o
 		sched_store_slot_counts(c, x->id, now, &slots, &booked);
 		const char *seats =
 			x->capacity >= 0 ? arena_printf(r->arena, "%d", x->capacity) : http_t(r, "sch_capacity_shifts");
-		const char *release = x->release_days >= 0
-					      ? http_subst(r,
-							   http_subst(r, http_t(r, "sch_release_text"), "days",
-								      arena_printf(r->arena, "%d", x->release_days)),
-							   "time", sched_hhmm(r, x->release_min))
-					      : http_t(r, "sch_release_none");
-		const char *validity = *x->valid_to ? arena_printf(r->arena, "%s – %s", x->valid_from, x->valid_to)
-						    : arena_printf(r->arena, "%s –", x->valid_from);
+		const char *release =
+			x->release_days >= 0
+				? http_tn(r, "sch_release_text", x->release_days,
+					  (const char *const[]){"time", sched_hhmm(r, x->release_min), NULL})
+				: http_t(r, "sch_release_none");
+		const char *from = sched_date_label(r, x->valid_from);
+		const char *validity =
+			*x->valid_to ? arena_printf(r->arena, "%s – %s", from, sched_date_label(r, x->valid_to))
+				     : arena_printf(r->arena, "%s –", from);
 		json_t *j =
 			jpack("{s:I,s:s,s:s,s:s,s:i,s:s,s:i,s:s,s:i,s:i,s:i,s:s,s:s,s:b,s:s,s:I,s:I,s:s,s:s}", "id",
 			      (json_int_t)x->id, "channel", sched_channel_label(r, x->channel), "days",
@@ -195,12 +198,13 @@ static void hours_page(http_req_t *r, const catalog_office_t *o, int status, for
 	for (int wd = 1; wd <= 7; wd++) {
 		json_t *fields = json_array();
 		static const char *const parts[] = {"open", "close"};
+		/* The labels by part and interval: the same keys the checks of the form use. */
+		static const char *const labels[2][2] = {{"sch_opens", "sch_opens2"}, {"sch_closes", "sch_closes2"}};
 		for (int k = 1; k <= MAX_INTERVALS_FORM; k++)
 			for (int p = 0; p < 2; p++) {
 				const char *name = arena_printf(r->arena, "%s%d_%d", parts[p], k, wd);
 				json_t *f = form_field(fm, name);
-				const char *label =
-					http_t(r, arena_printf(r->arena, "sch_%s%s", parts[p], k == 1 ? "" : "2"));
+				const char *label = http_t(r, labels[p][k == 1 ? 0 : 1]);
 				json_t *j = jpack("{s:s,s:s,s:s,s:O}", "name", name, "id",
 						  arena_printf(r->arena, "h-%s", name), "label", label, "f", f);
 				json_array_append_new(fields, j);

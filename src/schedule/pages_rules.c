@@ -371,7 +371,7 @@ static void slots_get(http_req_t *r)
 						    "channel", sched_channel_label(r, s[k].channel), "capacity",
 						    s[k].capacity, "staff_capacity", s[k].staff_capacity, "booked",
 						    s[k].booked, "staff_booked", s[k].staff_booked, "release",
-						    arena_printf(r->arena, "%s %s", sched_date_str(r, lr.day),
+						    arena_printf(r->arena, "%s, %s", sched_day_label(r, lr.day),
 								 sched_hhmm(r, lr.minute)),
 						    "kept", !s[k].active));
 		}

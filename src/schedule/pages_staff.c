@@ -65,8 +65,7 @@ static void holidays_page(http_req_t *r, int status, form_t *fm, int year)
 	const char *imported = http_query(r, "imported");
 	int64_t count;
 	if (imported && str_to_i64(imported, 0, 100000, &count) == 0)
-		json_object_set_new(m, "notice",
-				    json_string(http_subst(r, http_t(r, "sch_imported"), "count", imported)));
+		json_object_set_new(m, "notice", json_string(http_tn(r, "sch_imported", (long)count, NULL)));
 	http_reply_page(r, status, "schedule/holidays", m);
 }
 

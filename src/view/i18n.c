@@ -5,8 +5,10 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "view/plural.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -31,10 +33,16 @@ struct po {
 	json_t *out;
 	int line;
 	/* the entry being read */
-	enum { K_NONE, K_ID, K_STR } cur;
+	enum { K_NONE, K_ID, K_IDP, K_STR, K_STRN } cur;
 	buf_t id, str;
 	int id_line;
 	bool have_id, have_str, fuzzy, next_fuzzy;
+	/* plural entries: msgid_plural (read, not kept) and msgstr[0..nforms) */
+	buf_t idp, forms[PLURAL_MAX_FORMS];
+	int nforms;
+	bool have_idp;
+	/* from the header's Plural-Forms (0: none seen) */
+	int nplurals;
 };
 
 static int po_fail(struct po *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -82,6 +90,47 @@ static void show(const char *s, size_t n, char *out, size_t outn)
 	out[o] = '\0';
 }
 
+/* The header entry: its Plural-Forms line, when there is one, becomes the catalogue's "_plural"
+ * member (the expression; keys cannot start with '_', so it never meets a message). */
+static int po_header(struct po *p, const char *str)
+{
+	const char *h = strstr(str, "Plural-Forms:");
+	if (!h || (h != str && h[-1] != '\n'))
+		return 0;
+	h += strlen("Plural-Forms:");
+	const char *end = strchr(h, '\n');
+	size_t n = end ? (size_t)(end - h) : strlen(h);
+	char line[PLURAL_MAX_EXPR + 32], expr[PLURAL_MAX_EXPR];
+	if (n >= sizeof line)
+		return po_fail(p, p->id_line, "Plural-Forms is too long");
+	memcpy(line, h, n);
+	line[n] = '\0';
+	if (plural_header(line, &p->nplurals, expr, sizeof expr))
+		return po_fail(p, p->id_line,
+			       "Plural-Forms is not 'nplurals=N; plural=EXPRESSION;' with forms below N");
+	json_object_set_new(p->out, "_plural", json_string(expr));
+	return 0;
+}
+
+/* A plural entry's forms as a JSON array (new, in *val): as many as the header's nplurals. */
+static int po_forms(struct po *p, const char *id, json_t **val)
+{
+	if (!p->nplurals)
+		return po_fail(p, p->id_line, "plural forms of '%s' without a Plural-Forms header", id);
+	if (p->nforms != p->nplurals)
+		return po_fail(p, p->id_line, "'%s' has %d plural forms but Plural-Forms says %d", id, p->nforms,
+			       p->nplurals);
+	*val = json_array();
+	for (int i = 0; i < p->nforms; i++) {
+		if (!str_valid_utf8(buf_str(&p->forms[i]), p->forms[i].len)) {
+			json_decref(*val);
+			return po_fail(p, p->id_line, "msgstr[%d] of '%s' is not valid UTF-8", i, id);
+		}
+		json_array_append_new(*val, json_stringn(buf_str(&p->forms[i]), p->forms[i].len));
+	}
+	return 0;
+}
+
 /* Ends the entry being read, adding it to the catalogue. */
 static int po_flush(struct po *p)
 {
@@ -89,12 +138,17 @@ static int po_flush(struct po *p)
 	int rc = 0;
 	if (!p->have_id)
 		return 0;
-	if (!p->have_str)
+	if (!p->have_str && !p->nforms)
 		return po_fail(p, p->id_line, "msgid without msgstr");
+	if (p->have_idp != (p->nforms > 0))
+		return po_fail(p, p->id_line,
+			       p->have_idp ? "msgid_plural without msgstr[0]" : "msgstr[n] without msgid_plural");
 	const char *id = buf_str(&p->id), *str = buf_str(&p->str);
 	size_t idn = p->id.len, strn = p->str.len;
-	if (idn == 0)
+	if (idn == 0) {
+		rc = p->have_idp ? po_fail(p, p->id_line, "the header entry has plural forms") : po_header(p, str);
 		goto done; /* the header entry: metadata, not a message */
+	}
 	if (!key_ok(id, idn)) {
 		show(id, idn, shown, sizeof shown);
 		rc = po_fail(p, p->id_line,
@@ -103,22 +157,34 @@ static int po_flush(struct po *p)
 			     shown);
 		goto done;
 	}
-	if (!str_valid_utf8(str, strn)) {
-		rc = po_fail(p, p->id_line, "msgstr of '%s' is not valid UTF-8", id);
-		goto done;
-	}
 	if (json_object_get(p->out, id)) {
 		rc = po_fail(p, p->id_line, "duplicate msgid '%s'", id);
 		goto done;
 	}
+	json_t *val = NULL;
+	if (p->nforms) {
+		if ((rc = po_forms(p, id, &val)))
+			goto done;
+	} else if (!str_valid_utf8(str, strn)) {
+		rc = po_fail(p, p->id_line, "msgstr of '%s' is not valid UTF-8", id);
+		goto done;
+	} else {
+		val = json_stringn(str, strn);
+	}
 	/* fuzzy translations are guesses waiting for review: gettext does not use them either */
 	if (!p->fuzzy)
-		json_object_set_new(p->out, id, json_stringn(str, strn));
+		json_object_set_new(p->out, id, val);
+	else
+		json_decref(val);
 done:
-	p->have_id = p->have_str = p->fuzzy = false;
+	p->have_id = p->have_str = p->fuzzy = p->have_idp = false;
 	p->cur = K_NONE;
 	buf_reset(&p->id);
 	buf_reset(&p->str);
+	buf_reset(&p->idp);
+	for (int i = 0; i < p->nforms; i++)
+		buf_reset(&p->forms[i]);
+	p->nforms = 0;
 	return rc;
 }
 
@@ -166,6 +232,17 @@ static bool word_is(const char *s, size_t n, const char *w)
 	return n == wn && memcmp(s, w, n) == 0;
 }
 
+/* Where a continuation string goes: the part of the entry read last. */
+static buf_t *po_target(struct po *p)
+{
+	switch (p->cur) {
+	case K_ID: return &p->id;
+	case K_IDP: return &p->idp;
+	case K_STRN: return &p->forms[p->nforms - 1];
+	default: return &p->str;
+	}
+}
+
 static int po_line(struct po *p, const char *s, size_t n)
 {
 	int rc;
@@ -179,7 +256,7 @@ static int po_line(struct po *p, const char *s, size_t n)
 		return 0;
 	if (s[0] == '#') {
 		/* a comment ends an entry that already has its msgstr */
-		if (p->have_str && (rc = po_flush(p)))
+		if ((p->have_str || p->nforms) && (rc = po_flush(p)))
 			return rc;
 		if (p->have_id)
 			return po_fail(p, p->id_line, "msgid without msgstr");
@@ -200,7 +277,7 @@ static int po_line(struct po *p, const char *s, size_t n)
 	if (s[0] == '"') {
 		if (p->cur == K_NONE)
 			return po_fail(p, p->line, "string outside an entry");
-		return po_string(p, s, n, p->cur == K_ID ? &p->id : &p->str);
+		return po_string(p, s, n, po_target(p));
 	}
 	size_t w = 0;
 	while (w < n && s[w] != ' ' && s[w] != '\t' && s[w] != '"')
@@ -218,16 +295,32 @@ static int po_line(struct po *p, const char *s, size_t n)
 	if (word_is(s, w, "msgstr")) {
 		if (!p->have_id)
 			return po_fail(p, p->line, "msgstr without msgid");
-		if (p->have_str)
-			return po_fail(p, p->line, "second msgstr for one msgid");
+		if (p->have_str || p->have_idp)
+			return po_fail(p, p->line,
+				       p->have_idp ? "msgid_plural needs msgstr[0], msgstr[1]…"
+						   : "second msgstr for one msgid");
 		p->have_str = true;
 		p->cur = K_STR;
 		return po_string(p, s + w, n - w, &p->str);
 	}
+	if (word_is(s, w, "msgid_plural")) {
+		if (!p->have_id || p->have_str || p->have_idp || p->cur != K_ID)
+			return po_fail(p, p->line, "msgid_plural must follow its msgid");
+		p->have_idp = true;
+		p->cur = K_IDP;
+		return po_string(p, s + w, n - w, &p->idp);
+	}
+	if (w > 7 && memcmp(s, "msgstr[", 7) == 0) {
+		/* msgstr[k], k the next form: 0, 1, … in order */
+		if (!p->have_idp || p->have_str)
+			return po_fail(p, p->line, "msgstr[n] without msgid_plural");
+		if (w != 9 || s[8] != ']' || s[7] != '0' + p->nforms || p->nforms >= PLURAL_MAX_FORMS)
+			return po_fail(p, p->line, "expected msgstr[%d]", p->nforms < PLURAL_MAX_FORMS ? p->nforms : 0);
+		p->cur = K_STRN;
+		return po_string(p, s + w, n - w, &p->forms[p->nforms++]);
+	}
 	if (word_is(s, w, "msgctxt"))
 		return po_fail(p, p->line, "msgctxt is not supported (keys are unique, so no context is needed)");
-	if (word_is(s, w, "msgid_plural") || (w > 7 && memcmp(s, "msgstr[", 7) == 0))
-		return po_fail(p, p->line, "plural forms are not supported (use one key per form)");
 	return po_fail(p, p->line, "expected msgid, msgstr, a string or a # comment");
 }
 
@@ -236,6 +329,9 @@ static json_t *parse_po(const char *name, const char *src, size_t len, char *err
 	struct po p = {.name = name, .err = err, .errlen = errlen, .out = json_object()};
 	buf_init(&p.id, MAX_PO_STRING);
 	buf_init(&p.str, MAX_PO_STRING);
+	buf_init(&p.idp, MAX_PO_STRING);
+	for (int i = 0; i < PLURAL_MAX_FORMS; i++)
+		buf_init(&p.forms[i], MAX_PO_STRING);
 	int rc = 0;
 	size_t pos = 0;
 	if (err && errlen)
@@ -257,6 +353,9 @@ static json_t *parse_po(const char *name, const char *src, size_t len, char *err
 cleanup:
 	buf_free(&p.id);
 	buf_free(&p.str);
+	buf_free(&p.idp);
+	for (int i = 0; i < PLURAL_MAX_FORMS; i++)
+		buf_free(&p.forms[i]);
 	if (rc) {
 		json_decref(p.out);
 		return NULL;
@@ -318,27 +417,64 @@ static void placeholders(const char *s, char *out, size_t n)
 	size_t o = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < count; i++) {
-		int w = snprintf(out + o, n - o, "%s{%.*s}", i ? " " : "", (int)lens[i], names[i]);
+		if (i && lens[i] == lens[i - 1] && memcmp(names[i], names[i - 1], lens[i]) == 0)
+			continue; /* once each, as a set */
+		int w = snprintf(out + o, n - o, "%s{%.*s}", o ? " " : "", (int)lens[i], names[i]);
 		if (w < 0 || (size_t)w >= n - o)
 			break;
 		o += (size_t)w;
 	}
 }
 
+/* The placeholders of a message: a string's, or for plural forms those of all forms together. */
+static void msg_placeholders(const json_t *v, char *out, size_t n)
+{
+	if (json_is_string(v)) {
+		placeholders(json_string_value(v), out, n);
+		return;
+	}
+	buf_t all;
+	buf_init(&all, MAX_PO_STRING * PLURAL_MAX_FORMS + PLURAL_MAX_FORMS);
+	size_t i;
+	json_t *f;
+	json_array_foreach (v, i, f) {
+		(void)buf_puts(&all, json_string_value(f)); /* the forms fit: each is capped by the parser */
+		(void)buf_putc(&all, ' ');
+	}
+	placeholders(buf_str(&all), out, n);
+	buf_free(&all);
+}
+
+/* Whether a message is empty: an empty string, or a plural entry with an empty form. */
+static bool msg_empty(const json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_length(v) == 0;
+	size_t i;
+	json_t *f;
+	json_array_foreach (v, i, f)
+		if (!json_string_length(f))
+			return true;
+	return json_array_size(v) == 0;
+}
+
 /* Every language must translate every key of the default one, with the same placeholders, and
- * nothing else: a missing string is caught at start, not by a citizen. */
+ * nothing else: a missing string is caught at start, not by a citizen. A plural entry stays a
+ * plural entry in every language (each with its own number of forms). Members starting with '_'
+ * ("_plural") are the catalogue's own, not messages. */
 static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N_NLANGS], char *err, size_t errlen)
 {
 	const char *key;
 	json_t *val;
 	json_object_foreach (cat[0], key, val) {
-		const char *ca = json_string_value(val);
-		if (!*ca) {
+		if (key[0] == '_')
+			continue;
+		if (msg_empty(val)) {
 			err_set(err, errlen, "%s: empty translation for '%s'", paths[0], key);
 			return ERR_INVALID;
 		}
 		char want[256], got[256];
-		placeholders(ca, want, sizeof want);
+		msg_placeholders(val, want, sizeof want);
 		for (int l = 1; l < I18N_NLANGS; l++) {
 			json_t *other = json_object_get(cat[l], key);
 			if (!other) {
@@ -346,12 +482,17 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 					paths[0]);
 				return ERR_INVALID;
 			}
-			const char *tr = json_string_value(other);
-			if (!*tr) {
+			if (json_is_array(other) != json_is_array(val)) {
+				err_set(err, errlen, "%s: '%s' %s plural forms but %s %s", paths[l], key,
+					json_is_array(other) ? "has" : "lacks", paths[0],
+					json_is_array(val) ? "has them" : "does not");
+				return ERR_INVALID;
+			}
+			if (msg_empty(other)) {
 				err_set(err, errlen, "%s: empty translation for '%s'", paths[l], key);
 				return ERR_INVALID;
 			}
-			placeholders(tr, got, sizeof got);
+			msg_placeholders(other, got, sizeof got);
 			if (strcmp(want, got) != 0) {
 				err_set(err, errlen, "%s: '%s' has placeholders '%s' but %s has '%s'", paths[l], key,
 					got, paths[0], want);
@@ -361,7 +502,7 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 	}
 	for (int l = 1; l < I18N_NLANGS; l++)
 		json_object_foreach (cat[l], key, val) {
-			if (!json_object_get(cat[0], key)) {
+			if (key[0] != '_' && !json_object_get(cat[0], key)) {
 				err_set(err, errlen, "%s: '%s' is not in %s", paths[l], key, paths[0]);
 				return ERR_INVALID;
 			}
@@ -377,19 +518,27 @@ static int check_partial(const json_t *ca, const char *ca_path, const json_t *ca
 	const char *key;
 	json_t *val;
 	json_object_foreach ((json_t *)cat, key, val) {
+		if (key[0] == '_')
+			continue; /* the catalogue's own ("_plural"), not a message */
 		const json_t *src = json_object_get(ca, key);
 		if (!src) {
 			err_set(err, errlen, "%s: '%s' is not in %s", path, key, ca_path);
 			return ERR_INVALID;
 		}
-		if (!*json_string_value(val)) {
+		if (json_is_array(val) != json_is_array(src)) {
+			err_set(err, errlen, "%s: '%s' %s plural forms but %s %s", path, key,
+				json_is_array(val) ? "has" : "lacks", ca_path,
+				json_is_array(src) ? "has them" : "does not");
+			return ERR_INVALID;
+		}
+		if (msg_empty(val)) {
 			err_set(err, errlen, "%s: empty translation for '%s'", path, key);
 			return ERR_INVALID;
 		}
 		char want[256], got[256];
-		placeholders(src ? json_string_value(src) : "", want, sizeof want);
-		placeholders(json_string_value(val), got, sizeof got);
-		if (src && strcmp(want, got) != 0) {
+		msg_placeholders(src, want, sizeof want);
+		msg_placeholders(val, got, sizeof got);
+		if (strcmp(want, got) != 0) {
 			err_set(err, errlen, "%s: '%s' has placeholders '%s' but %s has '%s'", path, key, got, ca_path,
 				want);
 			return ERR_INVALID;
@@ -403,6 +552,7 @@ static int check_partial(const json_t *ca, const char *ca_path, const json_t *ca
 typedef struct {
 	char code[8];
 	json_t *cat;            /* merged catalogue, fallbacks filled in */
+	json_t *fbforms;        /* its plural entries from the fallback (which keep the fallback's rule) */
 	char name[64], tag[24]; /* lang_name, lang_tag of its own catalogue (else the code) */
 	bool rtl;               /* lang_dir "rtl" */
 } lang_t;
@@ -538,11 +688,20 @@ static int merge_folder(json_t *all[I18N_MAX_LANGS], const char *dir, char *err,
 	const char *key;
 	json_t *val;
 	json_object_foreach (cat[0], key, val) {
-		if (json_object_get(all[0], key)) {
+		if (key[0] != '_' && json_object_get(all[0], key)) {
 			err_set(err, errlen, "%s/%s.po: '%s' is defined in another folder too", dir, i18n_langs[0],
 				key);
 			rc = ERR_INVALID;
 			break;
+		}
+	}
+	/* One plural rule per language, whichever folder states it. */
+	for (int l = 0; !rc && l < nlangs; l++) {
+		const char *a = json_string_value(json_object_get(all[l], "_plural")),
+			   *b = json_string_value(json_object_get(cat[l], "_plural"));
+		if (a && b && strcmp(a, b) != 0) {
+			err_set(err, errlen, "%s/%s.po: Plural-Forms differs from another folder's", dir, slot_code(l));
+			rc = ERR_INVALID;
 		}
 	}
 	for (int l = 0; l < nlangs; l++) {
@@ -594,9 +753,25 @@ static int list_folders(const char *dir, char ***out, size_t *n, char *err, size
 	return 0;
 }
 
+/* The messages a further language does not translate, from the fallback's catalogue fb; the
+ * plural entries among them (the same arrays) into fbforms, as they keep fb's rule. */
+static void fill_fallback(json_t *cat, json_t *fb, json_t *fbforms)
+{
+	const char *key;
+	json_t *val;
+	json_object_foreach (fb, key, val) {
+		if (key[0] == '_' || json_object_get(cat, key))
+			continue;
+		json_object_set(cat, key, val);
+		if (json_is_array(val))
+			json_array_append(fbforms, val);
+	}
+}
+
 /* A language's own name, tag and direction, from the lang_* keys of its own catalogue; then
  * the keys it does not translate, from the fallback language. */
-static int finish_lang(int l, json_t *all[I18N_MAX_LANGS], const char *dir, char *err, size_t errlen)
+static int finish_lang(int l, json_t *all[I18N_MAX_LANGS], json_t *fbforms[I18N_MAX_LANGS], const char *dir, char *err,
+		       size_t errlen)
 {
 	lang_t *g = &langs[l];
 	const char *name = json_string_value(json_object_get(all[l], "lang_name"));
@@ -625,7 +800,7 @@ static int finish_lang(int l, json_t *all[I18N_MAX_LANGS], const char *dir, char
 	g->rtl = ldir && strcmp(ldir, "rtl") == 0;
 	if (l >= I18N_NLANGS) {
 		size_t own = json_object_size(all[l]), total = json_object_size(all[0]);
-		json_object_update_missing(all[l], all[fallback]);
+		fill_fallback(all[l], all[fallback], fbforms[l]);
 		if (own < total)
 			log_info("translations: %s has %zu of %zu messages; the others in %s", code, own, total,
 				 i18n_langs[fallback]);
@@ -635,9 +810,11 @@ static int finish_lang(int l, json_t *all[I18N_MAX_LANGS], const char *dir, char
 
 int i18n_load(const char *dir, char *err, size_t errlen)
 {
-	json_t *all[I18N_MAX_LANGS] = {0};
-	for (int l = 0; l < nlangs; l++)
+	json_t *all[I18N_MAX_LANGS] = {0}, *fbforms[I18N_MAX_LANGS] = {0};
+	for (int l = 0; l < nlangs; l++) {
 		all[l] = json_object();
+		fbforms[l] = json_array();
+	}
 	char **folders = NULL;
 	size_t n = 0;
 	char *flat = xasprintf("%s/%s.po", dir, i18n_langs[0]);
@@ -657,19 +834,22 @@ int i18n_load(const char *dir, char *err, size_t errlen)
 	lang_t saved[I18N_MAX_LANGS];
 	memcpy(saved, langs, sizeof saved);
 	for (int l = 0; rc == 0 && l < nlangs; l++)
-		rc = finish_lang(l, all, dir, err, errlen);
+		rc = finish_lang(l, all, fbforms, dir, err, errlen);
 	if (rc == 0) {
 		i18n_unload();
 		for (int l = 0; l < nlangs; l++) {
 			langs[l].cat = all[l];
-			all[l] = NULL;
+			langs[l].fbforms = fbforms[l];
+			all[l] = fbforms[l] = NULL;
 		}
 	} else {
 		/* a failed load changes nothing: the names read so far go back too */
 		memcpy(langs, saved, sizeof saved);
 	}
-	for (int l = 0; l < nlangs; l++)
+	for (int l = 0; l < nlangs; l++) {
 		json_decref(all[l]);
+		json_decref(fbforms[l]);
+	}
 	for (size_t i = 0; i < n; i++)
 		free(folders[i]);
 	free(folders);
@@ -681,7 +861,8 @@ void i18n_unload(void)
 {
 	for (int l = 0; l < I18N_MAX_LANGS; l++) {
 		json_decref(langs[l].cat);
-		langs[l].cat = NULL;
+		json_decref(langs[l].fbforms);
+		langs[l].cat = langs[l].fbforms = NULL;
 	}
 }
 
@@ -729,10 +910,77 @@ json_t *i18n_catalog(const char *lang)
 	return lang_of(lang)->cat;
 }
 
+/* Keys asked for that no catalogue has, each logged once (a bounded set: a flood of made-up
+ * keys cannot grow memory, it only stops being logged). */
+#define MAX_MISSING 256
+static pthread_mutex_t missing_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *missing[MAX_MISSING];
+static size_t nmissing;
+
+static void note_missing(const char *key)
+{
+	pthread_mutex_lock(&missing_mu);
+	bool seen = false;
+	for (size_t i = 0; i < nmissing && !seen; i++)
+		seen = strcmp(missing[i], key) == 0;
+	if (!seen && nmissing < MAX_MISSING) {
+		missing[nmissing++] = xstrdup(key);
+		log_warn("i18n: no translation for '%s'", key);
+	}
+	pthread_mutex_unlock(&missing_mu);
+}
+
 const char *i18n_get(const char *lang, const char *key)
 {
-	json_t *v = json_object_get(i18n_catalog(lang), key);
+	json_t *cat = i18n_catalog(lang);
+	json_t *v = json_object_get(cat, key);
+	if (json_is_array(v)) /* a plural entry asked for without a count: its last, most general form */
+		v = json_array_get(v, json_array_size(v) - 1);
+	if (!v && cat && key && key[0] && key[0] != '_') /* "": no text wanted (an .ics without a subject) */
+		note_missing(key);
 	return v ? json_string_value(v) : key;
+}
+
+bool i18n_has(const char *lang, const char *key)
+{
+	return json_object_get(i18n_catalog(lang), key) != NULL;
+}
+
+/* The plural rule that applies to forms of catalog: the catalogue's own, except for a further
+ * language's entries taken from its fallback, which keep the fallback's (Arabic's six forms do
+ * not apply to English's two). */
+static const char *plural_rule(const json_t *catalog, const json_t *forms)
+{
+	for (int l = I18N_NLANGS; l < nlangs; l++) {
+		if (langs[l].cat != catalog)
+			continue;
+		size_t i;
+		json_t *f;
+		json_array_foreach (langs[l].fbforms, i, f)
+			if (f == forms)
+				return json_string_value(json_object_get(langs[fallback].cat, "_plural"));
+	}
+	return json_string_value(json_object_get(catalog, "_plural"));
+}
+
+const char *i18n_plural_pick(const json_t *catalog, const json_t *forms, long n)
+{
+	unsigned long un = n < 0 ? (unsigned long)-n : (unsigned long)n;
+	size_t k = (size_t)plural_index(plural_rule(catalog, forms), un);
+	size_t nf = json_array_size(forms);
+	if (!nf)
+		return "";
+	json_t *f = json_array_get(forms, k < nf ? k : nf - 1);
+	return json_is_string(f) ? json_string_value(f) : "";
+}
+
+const char *i18n_nget(const char *lang, const char *key, long n)
+{
+	json_t *cat = i18n_catalog(lang);
+	json_t *v = json_object_get(cat, key);
+	if (json_is_array(v))
+		return i18n_plural_pick(cat, v, n);
+	return i18n_get(lang, key);
 }
 
 const char *i18n_dir(const char *lang)

@@ -59,8 +59,20 @@ const char *i18n_name(const char *lang);
 const char *i18n_tag(const char *lang);
 /* The catalogue object for lang (falls back to the default). Borrowed; NULL before i18n_load. */
 json_t *i18n_catalog(const char *lang);
-/* One message; the key itself when unknown (so a missing string is visible, never a crash). */
+/* One message; the key itself when unknown (so a missing string is visible, never a crash; the
+ * first time, a warning names it in the log, which the test suites read). A plural entry asked
+ * for without a count gives its last form. */
 const char *i18n_get(const char *lang, const char *key);
+/* Whether the catalogue has key (no warning: for look-ups with a fallback of their own). */
+bool i18n_has(const char *lang, const char *key);
+/* The form of a plural entry (msgid_plural / msgstr[n]) for the count n under lang's
+ * Plural-Forms ("1 minut", "2 minuts"), its {n} left for i18n_subst; for a plain entry, the
+ * entry. */
+const char *i18n_nget(const char *lang, const char *key, long n);
+/* The same for a plural entry forms (a JSON array) of catalogue catalog (an i18n_catalog()
+ * object: its "_plural" member holds the rule; a further language's entries taken from its fallback
+ * keep the fallback's): the Mustache renderer's {{t.KEY(count)}}. */
+const char *i18n_plural_pick(const json_t *catalog, const json_t *forms, long n);
 /* lang's place in i18n_langs; for a further language, its fallback's; 0 for a language that is
  * not loaded. */
 int i18n_index(const char *lang);
@@ -69,9 +81,11 @@ int i18n_index(const char *lang);
 const char *i18n_pick(const char *lang, const char *const v[I18N_NLANGS]);
 
 /* The .po parser on its own (fuzz target and tests): parses src into a new object key → msgstr.
- * Handles comments, msgctxt (rejected), multi-line strings, escapes \n \t \" \\; skips the header
- * entry (msgid ""). Returns NULL with "line N: message" in err for malformed input.
- * Also: msgid_plural/msgstr[n] are rejected; a msgid must be a snake_case key; msgstr must be
+ * Handles comments, msgctxt (rejected), multi-line strings, escapes \n \t \" \\; reads the header
+ * entry (msgid "") for its Plural-Forms only, kept as the member "_plural" (the expression).
+ * A plural entry (msgid_plural, then msgstr[0], msgstr[1], … as many as the header's nplurals)
+ * becomes an array of its forms. Returns NULL with "line N: message" in err for malformed input.
+ * Also: a msgid must be a snake_case key; msgstr must be
  * UTF-8; entries flagged "#, fuzzy" are left out (as msgfmt does); an empty msgstr is kept as ""
  * (i18n_load reports it); strings are capped at 64 KiB. */
 json_t *i18n_parse_po(const char *src, size_t len, char *err, size_t errlen);

@@ -294,27 +294,48 @@ static int bad_name(struct parser *P, const struct tag *t)
 	return fail(P, t->ts, "invalid name '%.*s'", (int)(t->nl < SHOWN ? t->nl : SHOWN), P->src + t->ns);
 }
 
+/* s[0..len) split at its dots into new parts (arena). */
+static void split_dotted(struct parser *P, const char *s, size_t len, const char *const **out, size_t *nout)
+{
+	size_t k = 1;
+	for (size_t i = 0; i < len; i++)
+		k += s[i] == '.';
+	char *copy = arena_strndup(P->arena, s, len);
+	const char **parts = arena_alloc(P->arena, k * sizeof(*parts));
+	size_t j = 0;
+	parts[j++] = copy;
+	for (size_t i = 0; i < len; i++) {
+		if (copy[i] == '.') {
+			copy[i] = '\0';
+			parts[j++] = copy + i + 1;
+		}
+	}
+	*out = parts;
+	*nout = k;
+}
+
 static void set_name(struct parser *P, struct node *n, const struct tag *t, bool dotted)
 {
 	n->s = arena_strndup(P->arena, P->src + t->ns, t->nl);
 	n->len = t->nl;
 	if (!dotted || (t->nl == 1 && n->s[0] == '.'))
 		return;
-	size_t k = 1;
-	for (size_t i = 0; i < t->nl; i++)
-		k += n->s[i] == '.';
-	char *copy = arena_strndup(P->arena, n->s, t->nl);
-	const char **parts = arena_alloc(P->arena, k * sizeof(*parts));
-	size_t j = 0;
-	parts[j++] = copy;
-	for (size_t i = 0; i < t->nl; i++) {
-		if (copy[i] == '.') {
-			copy[i] = '\0';
-			parts[j++] = copy + i + 1;
-		}
-	}
-	n->parts = parts;
-	n->nparts = k;
+	split_dotted(P, n->s, n->len, &n->parts, &n->nparts);
+}
+
+/* A variable NAME(COUNT) (an extension: a plural message and the count that picks its form,
+ * {{t.cita_minutes(minutes)}}): NAME and COUNT each dotted. Left as a plain name otherwise. */
+static void set_count(struct parser *P, struct node *n)
+{
+	const char *open = memchr(n->s, '(', n->len);
+	if (!open || open == n->s || n->len < 4 || n->s[n->len - 1] != ')' || open + 2 >= n->s + n->len)
+		return;
+	size_t pre = (size_t)(open - n->s), cl = n->len - pre - 2;
+	if (memchr(open + 1, '(', cl) || memchr(open + 1, ')', cl) || open[-1] == '.' || open[1] == '.' ||
+	    n->s[n->len - 2] == '.')
+		return;
+	split_dotted(P, n->s, pre, &n->parts, &n->nparts);
+	split_dotted(P, open + 1, cl, &n->cparts, &n->ncparts);
 }
 
 static int set_delims(struct parser *P, const struct tag *t)
@@ -681,6 +702,7 @@ static int parse_list(struct parser *P, struct vec *out, struct open *op, struct
 				struct node *n = vec_push(out);
 				n->type = t.sigil ? N_RAW : N_VAR;
 				set_name(P, n, &t, true);
+				set_count(P, n);
 			}
 			break;
 		}

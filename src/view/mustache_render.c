@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/mem.h"
+#include "view/i18n.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -174,11 +175,14 @@ static bool truthy(const json_t *v)
 	return true;
 }
 
-static json_t *lookup(const struct rstate *st, const struct ctxf *c, const struct node *n)
+/* The value of a dotted name (nparts parts; the first looked up down the stack, the rest through
+ * objects); upto < nparts stops early and gives the object holding the last parts. */
+static json_t *lookup_parts(const struct rstate *st, const struct ctxf *c, const char *const *parts, size_t nparts,
+			    size_t upto)
 {
-	if (!n->nparts)
+	if (!nparts)
 		return c ? c->v : st->nbase ? st->base[st->nbase - 1] : NULL;
-	const char *k = n->parts[0];
+	const char *k = parts[0];
 	json_t *v = NULL;
 	for (; c && !v; c = c->up)
 		if (json_is_object(c->v))
@@ -186,9 +190,40 @@ static json_t *lookup(const struct rstate *st, const struct ctxf *c, const struc
 	for (size_t i = st->nbase; !v && i-- > 0;)
 		if (json_is_object(st->base[i]))
 			v = json_object_get(st->base[i], k);
-	for (size_t i = 1; v && i < n->nparts; i++)
-		v = json_is_object(v) ? json_object_get(v, n->parts[i]) : NULL;
+	for (size_t i = 1; v && i < upto; i++)
+		v = json_is_object(v) ? json_object_get(v, parts[i]) : NULL;
 	return v;
+}
+
+static json_t *lookup(const struct rstate *st, const struct ctxf *c, const struct node *n)
+{
+	return lookup_parts(st, c, n->parts, n->nparts, n->nparts);
+}
+
+/* {{NAME(COUNT)}}: NAME a plural message (an array of forms in a translation catalogue, whose
+ * "_plural" member holds the rule), COUNT an integer; the form for COUNT with its {n} filled in.
+ * Anything else renders as nothing, as a missing name does. */
+static int emit_plural(struct rstate *st, const struct ctxf *ctx, const struct node *n)
+{
+	json_t *forms = lookup(st, ctx, n), *count = lookup_parts(st, ctx, n->cparts, n->ncparts, n->ncparts);
+	json_t *cat = n->nparts > 1 ? lookup_parts(st, ctx, n->parts, n->nparts, n->nparts - 1) : NULL;
+	if (!json_is_array(forms) || !json_is_integer(count) || !json_is_object(cat))
+		return 0;
+	json_int_t c = json_integer_value(count);
+	const char *f = i18n_plural_pick(cat, forms, (long)c);
+	char num[24];
+	int nl = snprintf(num, sizeof num, "%lld", (long long)c);
+	for (const char *p = f; *p;) {
+		const char *ph = strstr(p, "{n}");
+		size_t k = ph ? (size_t)(ph - p) : strlen(p);
+		int rc = emit(st, p, k, n->type == N_VAR);
+		if (!rc && ph)
+			rc = emit(st, num, (size_t)nl, false);
+		if (rc)
+			return rc;
+		p += k + (ph ? 3 : 0);
+	}
+	return 0;
 }
 
 static int render_section(struct rstate *st, const struct node *n, const struct ctxf *ctx, const struct ind *chain,
@@ -293,6 +328,10 @@ static int render_list(struct rstate *st, const struct node *nodes, size_t cnt, 
 		case N_BOL: st->pend = chain; break;
 		case N_VAR:
 		case N_RAW:
+			if (n->ncparts) {
+				rc = emit_plural(st, ctx, n);
+				break;
+			}
 			v = lookup(st, ctx, n);
 			if (v)
 				rc = emit_value(st, v, n->type == N_VAR);

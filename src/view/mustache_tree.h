@@ -27,6 +27,8 @@ struct node {
 	size_t len;
 	const char *const *parts; /* dotted name of a variable or section; none for "." */
 	size_t nparts;
+	const char *const *cparts; /* a variable NAME(COUNT): COUNT's dotted name; none otherwise */
+	size_t ncparts;
 	const char *ind; /* indentation a standalone partial, parent or block adds */
 	size_t ind_len;
 	const struct node *kids; /* section body, block default, or a parent's blocks */

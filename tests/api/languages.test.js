@@ -185,4 +185,36 @@ test('booked in Chinese: dates the Chinese way, the receipt in a CJK font', asyn
 	assert.ok(page.text.includes(b.start_local.long), 'the long date on the page');
 });
 
+test("counts take each language's plural forms: Arabic's six, Chinese's one", async () => {
+	const { procCodes } = require('./lib/booking.js')(srv);
+	// The Arabic rule (locale/core/ar.po): 0, 1, 2, 3–10, 11–99, the rest.
+	const arForm = (n) => (n === 0 ? 0 : n === 1 ? 1 : n === 2 ? 2 : n % 100 >= 3 && n % 100 <= 10 ? 3 : n % 100 >= 11 ? 4 : 5);
+	const ar = ['{n} إجراء', 'إجراء واحد', 'إجراءان', '{n} إجراءات', '{n} إجراءً', '{n} إجراء'];
+	const count = (html) => (/<p class="bk-count"[^>]*>([^<]*?) · /.exec(html) || [])[1];
+	const seen = new Set();
+	for (const q of ['zzqqxx', 'escombraries', 'certificat', 'padro']) {
+		const page = await srv.get(`/cita?q=${encodeURIComponent(q)}&lang=ar`);
+		assert.equal(page.status, 200);
+		const n = new Set(procCodes(page.text)).size;
+		seen.add(arForm(n));
+		const want = ar[arForm(n)].replace('{n}', String(n));
+		assert.equal(count(page.text), want, `${q}: ${n}`);
+		const zh = await srv.get(`/cita?q=${encodeURIComponent(q)}&lang=zh`);
+		const nz = new Set(procCodes(zh.text)).size;
+		assert.equal(count(zh.text), `${nz} 项手续`, `${q} in Chinese`);
+	}
+	assert.ok([0, 1, 3].every((f) => seen.has(f)), `forms seen: ${[...seen]}`);
+});
+
+test("the legal pages in a further language: the city's own text in the fallback language, else the shipped one", async () => {
+	const shipped = L.textOf((await srv.get('/privacitat?lang=ar')).text, 'main');
+	assert.match(shipped, /Data[- ]protection officer/i, 'the shipped text, in English');
+	const { jar } = await srv.loginOk(L.DEMO_USERS.admin);
+	const res = await srv.postForm('/admin/legal', { doc: 'privacy', ca: '', es: '', en: '## Controller\nVilamar City Hall, 1 Town Square.' }, { jar });
+	assert.equal(res.status, 303);
+	const own = (await srv.get('/privacitat?lang=ar')).text;
+	assert.match(own, /Vilamar City Hall, 1 Town Square\./);
+	assert.deepEqual(htmlTag(own), { lang: 'ar', dir: 'rtl' });
+});
+
 test('SIGTERM: the server exits 0', () => srv.stop());

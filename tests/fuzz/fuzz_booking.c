@@ -1,9 +1,10 @@
-// fuzz-sources: src/booking/id.c src/booking/pow.c
+// fuzz-sources: src/booking/id.c src/booking/pow.c src/booking/search.c
 /* What a citizen or a bot sends a booking, without storage: ID numbers of each type (a valid one
  * normalises to itself and keeps its last five characters in the mask), ISO instants (one that
  * parses comes back to the same instant in UTC), and altcha payloads, which must never verify
  * against a key the input cannot know — except the one built here from the input's own salt,
- * which must verify exactly until its expiry. */
+ * which must verify exactly until its expiry; and what people type to find a procedure (at most
+ * BK_QUERY_WORDS stems, and a query always matches the text it was typed from). */
 #include "base/arena.h"
 #include "base/str.h"
 #include "base/tz.h"
@@ -101,6 +102,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	check_own_payload(data, size);
+	bk_query_t q;
+	bk_query_parse(a, s, &q);
+	const char *texts[] = {s};
+	if (q.n > BK_QUERY_WORDS || !bk_query_match(a, &q, texts, 1))
+		abort();
 	arena_free(a);
 	free(s);
 	return 0;

@@ -1,10 +1,12 @@
-// fuzz-sources: src/view/i18n.c src/http/parse.c
-/* The .po parser on arbitrary bytes, plus the other two functions of i18n.c that read text they
- * do not control: language negotiation (headers, cookies, query strings) and placeholder
- * substitution (translations). */
+// fuzz-sources: src/view/i18n.c src/view/plural.c src/http/parse.c
+/* The .po parser on arbitrary bytes (plural entries and the Plural-Forms expression included),
+ * plus the other functions of i18n.c and plural.c that read text they do not control: language
+ * negotiation (headers, cookies, query strings), placeholder substitution (translations) and the
+ * plural expression on its own. */
 #include "base/arena.h"
 #include "http/parse.h"
 #include "view/i18n.h"
+#include "view/plural.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,9 +19,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (o) {
 		const char *key;
 		json_t *v;
-		/* every result must be a snake_case key with a valid string */
+		/* every result is a snake_case key with a string or an array of plural forms, or the
+		 * "_plural" rule, which evaluates */
 		json_object_foreach (o, key, v) {
-			if (!json_is_string(v) || !*key)
+			if (!*key || !(json_is_string(v) || json_is_array(v)))
+				abort();
+			if (json_is_array(v)) {
+				for (long n = 0; n < 30; n++)
+					if (!i18n_plural_pick(o, v, n))
+						abort();
+			}
+			unsigned long r;
+			if (!strcmp(key, "_plural") && plural_eval(json_string_value(v), 7, &r))
 				abort();
 		}
 		json_decref(o);
@@ -30,6 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
+	unsigned long r;
+	(void)plural_eval(s, size, &r);
+	int np;
+	char expr[PLURAL_MAX_EXPR];
+	if (plural_header(s, &np, expr, sizeof expr) == 0 && (plural_index(expr, 11) >= np || np < 1))
+		abort();
 	arena_t *a = arena_new();
 	const char *tags[16];
 	int n = parse_accept_language(s, tags, 16, a);

@@ -1,4 +1,4 @@
-// fuzz-sources: src/view/mustache.c src/view/mustache_render.c
+// fuzz-sources: src/view/mustache.c src/view/mustache_render.c src/view/i18n.c src/view/plural.c
 /* Arbitrary bytes as a Mustache template, compiled and rendered against a small fixed context.
  * Every partial and parent name loads the template itself, so recursion is always at hand and
  * the depth guard must stop it. Checks: a compile error says "line N: ...", a render ends with
@@ -21,7 +21,8 @@ static const char CONTEXT[] =
 	"{\"name\": \"a<b>&\\\"'\", \"n\": 42, \"r\": 1.21, \"big\": -9007199254740993,"
 	" \"t\": true, \"f\": false, \"z\": null, \"e\": \"\", \"nl\": \"x\\ny\","
 	" \"list\": [{\"name\": \"x\", \"list\": [], \"t\": false}, {\"name\": \"y\", \"list\": false}],"
-	" \"obj\": {\"name\": \"o\", \"obj\": null, \"deep\": {\"v\": 1.5}}, \"empty\": []}";
+	" \"obj\": {\"name\": \"o\", \"obj\": null, \"deep\": {\"v\": 1.5}}, \"empty\": [],"
+	" \"tr\": {\"_plural\": \"n != 1\", \"m\": [\"{n} minut\", \"{n} minuts\"]}}";
 
 static const mustache_tpl *load_self(void *ud, const char *name)
 {

@@ -657,6 +657,8 @@ static void test_states_and_no_show(void **state)
 	assert_int_equal(booking_transition(&staff, a1.code, "done"), 0);
 	assert_int_equal(booking_transition(&staff, a1.code, "cancelled"), ERR_CONFLICT);
 	assert_int_equal(booking_transition(&staff, "ZZZZZZZZ", "called"), ERR_NOT_FOUND);
+	/* Nobody misses an appointment whose time has not come: a no-show is refused until then. */
+	assert_int_equal(booking_transition(&staff, a2.code, "no_show"), ERR_CONFLICT);
 	/* The job: not before start + grace (15 min), then a no-show, with a history row. */
 	int changed;
 	assert_int_equal(booking_job(f->c, f->cfg, f->start + 15 * 60 - 1, &changed), 0);
@@ -768,6 +770,116 @@ static void test_hold_claims_and_quota(void **state)
 	staff.staff = true;
 	staff.user_id = 1;
 	assert_int_equal(booking_hold(&staff, &in, tok3, &exp, &err), 0);
+}
+
+/* What became of a hold: only the hold token opens it, and it gives the manage token back. */
+static void test_hold_results(void **state)
+{
+	fx_t *f = *state;
+	booking_ctx_t ctx = ctx_of(f, f->now);
+	booking_input_t in = input(f, f->slot, 7500);
+	char tok[BOOKING_TOKEN_LEN], code[BOOKING_CODE_LEN], manage[BOOKING_TOKEN_LEN];
+	int64_t exp;
+	booking_err_t err = {0};
+	assert_int_equal(booking_hold(&ctx, &in, tok, &exp, &err), 0);
+	assert_int_equal(booking_hold_result(&ctx, tok, code, manage), ERR_NOT_FOUND);
+	booking_created_t out;
+	in.hold = tok;
+	assert_int_equal(booking_create(&ctx, &in, &out, &err), 0);
+	json_decref(out.model);
+	assert_int_equal(booking_hold_result(&ctx, tok, code, manage), 0);
+	assert_string_equal(code, out.code);
+	assert_string_equal(manage, out.token);
+	/* The database keeps neither token in the clear. */
+	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM hold_results WHERE appointment_id > $1", 0), 1);
+	char *clear = arena_printf(f->a, "%%%s%%", out.token);
+	db_param_t p[] = {DB_TEXT(clear)};
+	int64_t n = -1;
+	assert_int_equal(db_query_int(f->c,
+				      "SELECT COUNT(*) FROM hold_results WHERE sealed LIKE $1 OR token_hash LIKE $1", p,
+				      1, &n),
+			 0);
+	assert_int_equal(n, 0);
+	/* Another token opens nothing; a day later the record is gone. */
+	char other[BOOKING_TOKEN_LEN];
+	memcpy(other, tok, sizeof other);
+	other[0] = other[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(booking_hold_result(&ctx, other, code, manage), ERR_NOT_FOUND);
+	assert_int_equal(booking_hold_result(&ctx, "short", code, manage), ERR_NOT_FOUND);
+	assert_int_equal(booking_job(f->c, f->cfg, f->now + 86400, NULL), 0);
+	booking_ctx_t later = ctx_of(f, f->now + 86400);
+	assert_int_equal(booking_hold_result(&later, tok, code, manage), ERR_NOT_FOUND);
+	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM hold_results WHERE appointment_id > $1", 0), 0);
+}
+
+/* A call-back needs a phone; booking_validate says so without writing anything. */
+static void test_phone_needed(void **state)
+{
+	fx_t *f = *state;
+	booking_ctx_t ctx = ctx_of(f, f->now);
+	booking_input_t in = input(f, f->slot, 7600); /* the slot is checked when booking, not here */
+	in.service = "cita-serveis";
+	in.channel = "phone";
+	in.office = "remot";
+	booking_err_t err = {0};
+	assert_int_equal(booking_validate(&ctx, &in, &err), ERR_INVALID);
+	assert_string_equal(booking_err_field(&err, "phone"), "booking_err_phone_needed");
+	assert_int_equal(q_int(f, "SELECT COUNT(*) FROM appointments WHERE id > $1", 0), 0);
+	memset(&err, 0, sizeof err);
+	in.phone = "612 34 56 78";
+	assert_int_equal(booking_validate(&ctx, &in, &err), 0);
+	assert_null(err.code);
+}
+
+static void test_slot_channel(void **state)
+{
+	(void)state;
+	assert_string_equal(booking_slot_channel("neighbourhood_facility", "in_person"), "ict_agent");
+	assert_string_equal(booking_slot_channel("citizen_office", "in_person"), "in_person");
+	assert_string_equal(booking_slot_channel("neighbourhood_facility", "phone"), "phone");
+	assert_string_equal(booking_slot_channel(NULL, "video"), "video");
+}
+
+/* Finding a procedure: every word typed, by its stem, in any of the texts. */
+static void test_search(void **state)
+{
+	(void)state;
+	arena_t *a = arena_new();
+	static const char *const padro[] = {"Alta al padró municipal", "Alta en el padrón municipal",
+					    "Inscripció al padró. Estar empadronat us dona accés…", NULL};
+	static const char *const cert[] = {"Certificat digital idCAT", "Certificado digital idCAT", NULL};
+	static const char *const ibi[] = {"Impost sobre béns immobles (IBI)", "Impuesto sobre bienes inmuebles", NULL};
+	static const struct {
+		const char *q;
+		const char *const *texts;
+		bool want;
+	} cases[] = {
+		{"empadronar", padro, true},
+		{"PADRÓ", padro, true},
+		{"padron", padro, true},
+		{"certificado", cert, true},
+		{"certificats digitals", cert, true},
+		{"certificado", ibi, false},
+		{"impuestos", ibi, true},
+		{"alta impost", padro, false},
+		{"de la", ibi, true},
+		{"", ibi, true},
+		{"dig", cert, true}, /* a short word: as typed, the start of "digital" */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bk_query_t q;
+		bk_query_parse(a, cases[i].q, &q);
+		size_t n = 0;
+		while (cases[i].texts[n]) /* each list ends with NULL */
+			n++;
+		print_message("search: '%s'\n", cases[i].q);
+		assert_int_equal(bk_query_match(a, &q, cases[i].texts, n), cases[i].want);
+	}
+	/* Any bytes are a query: long, odd, invalid UTF-8. */
+	bk_query_t q;
+	bk_query_parse(a, "\xff\xfe ab \x01 cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk", &q);
+	assert_true(q.n <= BK_QUERY_WORDS);
+	arena_free(a);
 }
 
 static void test_reschedule_and_staff_share(void **state)
@@ -905,10 +1017,11 @@ int main(void)
 		return 1;
 	}
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_id_table),    cmocka_unit_test(test_id_letters),
-		cmocka_unit_test(test_state_table), cmocka_unit_test(test_iso),
-		cmocka_unit_test(test_pow),         cmocka_unit_test(test_pow_vector),
-		cmocka_unit_test(test_ratelimit),   cmocka_unit_test(test_ratelimit_threads),
+		cmocka_unit_test(test_id_table),     cmocka_unit_test(test_id_letters),
+		cmocka_unit_test(test_state_table),  cmocka_unit_test(test_iso),
+		cmocka_unit_test(test_pow),          cmocka_unit_test(test_pow_vector),
+		cmocka_unit_test(test_ratelimit),    cmocka_unit_test(test_ratelimit_threads),
+		cmocka_unit_test(test_slot_channel), cmocka_unit_test(test_search),
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test_setup_teardown(test_seats_and_limits, setup, teardown),
@@ -917,6 +1030,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_states_and_no_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hold_claims_and_quota, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hold_results, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_needed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reschedule_and_staff_share, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pow_replay, setup, teardown),

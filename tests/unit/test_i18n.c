@@ -2,6 +2,8 @@
 #include "base/err.h"
 #include "http/parse.h"
 #include "view/i18n.h"
+#include "view/mustache.h"
+#include "view/plural.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +27,8 @@ struct po_case {
 	const char *key; /* one key to check, or NULL */
 	const char *want;
 };
+
+#define PF2 "msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=2; plural=(n != 1);\\n\"\n\n"
 
 static const struct po_case po_cases[] = {
 	{"one entry", "msgid \"a\"\nmsgstr \"A\"\n", 0, NULL, 1, "a", "A"},
@@ -75,10 +79,23 @@ static const struct po_case po_cases[] = {
 	 NULL},
 	{"msgctxt rejected", "msgctxt \"menu\"\nmsgid \"a\"\nmsgstr \"A\"\n", 0,
 	 "line 1: msgctxt is not supported (keys are unique, so no context is needed)", 0, NULL, NULL},
-	{"msgid_plural rejected", "msgid \"a\"\nmsgid_plural \"as\"\nmsgstr[0] \"A\"\n", 0,
-	 "line 2: plural forms are not supported (use one key per form)", 0, NULL, NULL},
-	{"msgstr[n] rejected", "msgid \"a\"\nmsgstr[0] \"A\"\n", 0,
-	 "line 2: plural forms are not supported (use one key per form)", 0, NULL, NULL},
+	{"plural forms without a Plural-Forms header", "msgid \"a\"\nmsgid_plural \"as\"\nmsgstr[0] \"A\"\n", 0,
+	 "line 1: plural forms of 'a' without a Plural-Forms header", 0, NULL, NULL},
+	{"msgstr[n] without msgid_plural", "msgid \"a\"\nmsgstr[0] \"A\"\n", 0,
+	 "line 2: msgstr[n] without msgid_plural", 0, NULL, NULL},
+	{"header with Plural-Forms", PF2, 0, NULL, 1, "_plural", "(n != 1)"},
+	{"too few forms", PF2 "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[0] \"{n} minut\"\n", 0,
+	 "line 5: 'm' has 1 plural forms but Plural-Forms says 2", 0, NULL, NULL},
+	{"forms out of order", PF2 "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[1] \"x\"\n", 0,
+	 "line 7: expected msgstr[0]", 0, NULL, NULL},
+	{"msgstr and msgstr[0]", PF2 "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr \"x\"\n", 0,
+	 "line 7: msgid_plural needs msgstr[0], msgstr[1]…", 0, NULL, NULL},
+	{"msgid_plural after msgstr", PF2 "msgid \"m\"\nmsgstr \"x\"\nmsgid_plural \"m\"\n", 0,
+	 "line 7: msgid_plural must follow its msgid", 0, NULL, NULL},
+	{"Plural-Forms with a form past nplurals", "msgid \"\"\nmsgstr \"Plural-Forms: nplurals=2; plural=n;\\n\"\n", 0,
+	 "line 1: Plural-Forms is not 'nplurals=N; plural=EXPRESSION;' with forms below N", 0, NULL, NULL},
+	{"Plural-Forms that does not parse", "msgid \"\"\nmsgstr \"Plural-Forms: nplurals=2; plural=(n != ;\\n\"\n", 0,
+	 "line 1: Plural-Forms is not 'nplurals=N; plural=EXPRESSION;' with forms below N", 0, NULL, NULL},
 	{"garbage", "hello world\n", 0, "line 1: expected msgid, msgstr, a string or a # comment", 0, NULL, NULL},
 	{"binary garbage", "msgid \"a\"\nmsgstr \"A\"\n\x01\x02\xff\n", 0,
 	 "line 3: expected msgid, msgstr, a string or a # comment", 0, NULL, NULL},
@@ -120,6 +137,99 @@ static void test_parse_po(void **state)
 			assert_string_equal(json_string_value(json_object_get(o, t->key)), t->want);
 		json_decref(o);
 	}
+}
+
+/* Plural entries: the forms in order, the rule from the header, the form each count picks. */
+static void test_plural_forms(void **state)
+{
+	(void)state;
+	static const char src[] = PF2 "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[0] \"{n} minut\"\n"
+				      "msgstr[1] \"{n} \"\n\"minuts\"\n\nmsgid \"plain\"\nmsgstr \"P\"\n";
+	char err[256] = "";
+	json_t *o = i18n_parse_po(src, strlen(src), err, sizeof err);
+	if (!o)
+		print_error("%s\n", err);
+	assert_non_null(o);
+	json_t *m = json_object_get(o, "m");
+	assert_true(json_is_array(m));
+	assert_int_equal(json_array_size(m), 2);
+	assert_string_equal(i18n_plural_pick(o, m, 1), "{n} minut");
+	assert_string_equal(i18n_plural_pick(o, m, 2), "{n} minuts");
+	assert_string_equal(i18n_plural_pick(o, m, 0), "{n} minuts");
+	json_decref(o);
+
+	/* The expressions gettext catalogues use, with C's precedence and ?: nesting. */
+	static const struct {
+		const char *expr;
+		unsigned long n, want;
+	} ev[] = {
+		{"(n != 1)", 1, 0},
+		{"(n != 1)", 5, 1},
+		{"n > 1", 1, 0},
+		{"0", 7, 0},
+		{"n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2", 22, 1},
+		{"n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2", 12, 2},
+		{"n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5", 105, 3},
+		{"n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5", 111, 4},
+		{"n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5", 100, 5},
+		{"!(n % 2) + 2 * 3 - 6", 4, 1},
+		{"n / 0", 4, 0},
+	};
+	for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+		unsigned long v = 99;
+		assert_int_equal(plural_eval(ev[i].expr, ev[i].n, &v), 0);
+		assert_int_equal(v, ev[i].want);
+	}
+	static const char *const bad[] = {"", "n +", "(n", "n)", "x", "n ? 1", "n = 1", "n !! 1"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		unsigned long v;
+		print_message("bad: '%s'\n", bad[i]);
+		assert_int_equal(plural_eval(bad[i], 1, &v), ERR_INVALID);
+	}
+	char deep[200];
+	memset(deep, '(', sizeof deep - 1);
+	deep[sizeof deep - 1] = '\0';
+	unsigned long v;
+	assert_int_equal(plural_eval(deep, 1, &v), ERR_INVALID);
+}
+
+/* {{t.KEY(count)}} in a template: the form for the count, {n} filled in, escaped like any value;
+ * a count that is not an integer, or a name that is not plural forms, renders as nothing. */
+static void test_plural_render(void **state)
+{
+	(void)state;
+	static const char po[] = PF2 "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[0] \"{n} minut <b>\"\n"
+				     "msgstr[1] \"{n} minuts\"\n\nmsgid \"plain\"\nmsgstr \"P\"\n";
+	char err[256] = "";
+	json_t *cat = i18n_parse_po(po, strlen(po), err, sizeof err);
+	assert_non_null(cat);
+	json_t *model = json_pack("{s:o,s:i,s:i,s:s,s:{s:i}}", "t", cat, "one", 1, "many", 12, "str", "3", "o", "n", 5);
+	static const struct {
+		const char *tpl, *want;
+	} cases[] = {
+		{"{{t.m(one)}}", "1 minut &lt;b&gt;"},
+		{"{{{t.m(one)}}}", "1 minut <b>"},
+		{"{{t.m(many)}}", "12 minuts"},
+		{"{{t.m(o.n)}}", "5 minuts"},
+		{"{{t.m(str)}}", ""},
+		{"{{t.plain(one)}}", ""},
+		{"{{t.m}}", ""},
+		{"{{t.plain}}", "P"},
+		{"{{#o}}{{t.m(n)}}{{/o}}", "5 minuts"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mustache_tpl *t = mustache_compile(cases[i].tpl, strlen(cases[i].tpl), err, sizeof err);
+		assert_non_null(t);
+		buf_t out;
+		buf_init(&out, 4096);
+		json_t *ctx[] = {model};
+		assert_int_equal(mustache_render(t, ctx, 1, NULL, NULL, &out), 0);
+		print_message("template: %s\n", cases[i].tpl);
+		assert_string_equal(buf_str(&out), cases[i].want);
+		buf_free(&out);
+		mustache_free(t);
+	}
+	json_decref(model);
 }
 
 static void test_parse_po_caps(void **state)
@@ -169,19 +279,23 @@ static void test_load_real_locale(void **state)
 	const char *key;
 	json_t *v;
 	json_object_foreach (ca, key, v) {
-		assert_true(json_string_length(v) > 0);
+		assert_true(json_is_array(v) || json_string_length(v) > 0);
 		assert_non_null(json_object_get(es, key));
 		assert_non_null(json_object_get(en, key));
 	}
-	assert_string_equal(i18n_get("ca", "nav_login"), "Entra");
+	assert_string_equal(i18n_get("ca", "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("es", "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("en", "nav_login"), "Sign in");
-	assert_string_equal(i18n_get("ca", "login_locked"),
-			    "Massa intents. Torna-ho a provar d'aquí a {minutes} minuts.");
+	assert_string_equal(i18n_nget("ca", "login_locked", 1),
+			    "Massa intents. Torneu-ho a provar d'aquí a {n} minut.");
+	assert_string_equal(i18n_nget("ca", "login_locked", 3),
+			    "Massa intents. Torneu-ho a provar d'aquí a {n} minuts.");
+	assert_string_equal(i18n_nget("es", "login_locked", 3),
+			    "Demasiados intentos. Vuelva a intentarlo dentro de {n} minutos.");
 	assert_string_equal(i18n_get("ca", "app_name"), "Finestreta");
 	/* unknown language: the default; unknown key: the key itself */
-	assert_string_equal(i18n_get("fr", "nav_login"), "Entra");
-	assert_string_equal(i18n_get(NULL, "nav_login"), "Entra");
+	assert_string_equal(i18n_get("fr", "nav_login"), "Entrar");
+	assert_string_equal(i18n_get(NULL, "nav_login"), "Entrar");
 	assert_string_equal(i18n_get("es", "no_such_key"), "no_such_key");
 	assert_ptr_equal(i18n_catalog("de"), ca);
 	i18n_unload();
@@ -196,6 +310,7 @@ struct load_case {
 };
 
 #define E(k, v) "msgid \"" k "\"\nmsgstr \"" v "\"\n"
+#define P2(k, a, b) "msgid \"" k "\"\nmsgid_plural \"" k "\"\nmsgstr[0] \"" a "\"\nmsgstr[1] \"" b "\"\n"
 
 static const struct load_case load_cases[] = {
 	{"good", E("a", "A") E("b", "{n} B"), E("b", "B {n}") E("a", "A"), E("a", "A") E("b", "B{n}"), NULL},
@@ -213,6 +328,10 @@ static const struct load_case load_cases[] = {
 	{"syntax error names file and line", E("a", "A"), E("a", "A") "\nmsgctxt \"x\"\n", E("a", "A"),
 	 "DIR/es.po:4: msgctxt is not supported (keys are unique, so no context is needed)"},
 	{"missing file", E("a", "A"), E("a", "A"), NULL, "DIR/en.po: cannot open: No such file or directory"},
+	{"plural in ca only", PF2 P2("p", "{n} p", "{n} ps") E("a", "A"), PF2 E("p", "{n} P") E("a", "A"),
+	 PF2 P2("p", "{n} p", "{n} ps") E("a", "A"), "DIR/es.po: 'p' lacks plural forms but DIR/ca.po has them"},
+	{"plural placeholders differ", PF2 P2("p", "{n} p", "{n} ps"), PF2 P2("p", "un p", "{n} ps"),
+	 PF2 P2("p", "{n} p", "{m} ps"), "DIR/en.po: 'p' has placeholders '{m} {n}' but DIR/ca.po has '{n}'"},
 };
 
 static void write_file(const char *dir, const char *name, const char *text)
@@ -452,6 +571,86 @@ static void test_further_languages(void **state)
 	rmdir(dir);
 }
 
+/* Plural entries in further languages: Arabic's six forms and Chinese's one follow their own
+ * rules, a plural entry left out comes from the fallback with the fallback's rule, and a further
+ * language's entry must stay plural. */
+#define PF_AR                                                                                                          \
+	"msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "   \
+	"n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n\"\n\n"
+#define PF_ZH "msgid \"\"\nmsgstr \"\"\n\"Plural-Forms: nplurals=1; plural=0;\\n\"\n\n"
+#define P6(k, a, b, c, d, e, f)                                                                                        \
+	"msgid \"" k "\"\nmsgid_plural \"" k "\"\nmsgstr[0] \"" a "\"\nmsgstr[1] \"" b "\"\nmsgstr[2] \"" c            \
+	"\"\nmsgstr[3] \"" d "\"\nmsgstr[4] \"" e "\"\nmsgstr[5] \"" f "\"\n"
+static void test_further_plurals(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/finestreta-po-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char err[512] = "";
+	assert_int_equal(i18n_configure("ca,es,en,ar,zh", "en", err, sizeof err), 0);
+	write_file(dir, "ca.po",
+		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minut", "{n} minuts")
+			   P2("s", "{n} plaça", "{n} places"));
+	write_file(dir, "es.po",
+		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minuto", "{n} minutos")
+			   P2("s", "{n} plaza", "{n} plazas"));
+	write_file(dir, "en.po",
+		   PF2 E("lang_name", "X") E("lang_tag", "x") E("lang_dir", "ltr") P2("m", "{n} minute", "{n} minutes")
+			   P2("s", "{n} place", "{n} places"));
+	// clang-format off
+	write_file(dir, "ar.po", PF_AR META_AR
+			P6("m", "{n} دقيقة", "دقيقة واحدة", "دقيقتين",
+			   "{n} دقائق", "{n} دقيقةً", "{n} دقيقة."));
+	// clang-format on
+	write_file(dir, "zh.po",
+		   PF_ZH E("lang_tag", "zh-Hans") "msgid \"m\"\nmsgid_plural \"m\"\nmsgstr[0] \"{n} 分钟\"\n");
+	int rc = i18n_load(dir, err, sizeof err);
+	if (rc)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	static const struct {
+		const char *lang, *key;
+		long n;
+		const char *want;
+	} cases[] = {
+		{"ar", "m", 0, "{n} دقيقة"},
+		{"ar", "m", 1, "دقيقة واحدة"},
+		{"ar", "m", 2, "دقيقتين"},
+		{"ar", "m", 7, "{n} دقائق"},
+		{"ar", "m", 11, "{n} دقيقةً"},
+		{"ar", "m", 100, "{n} دقيقة."},
+		{"ar", "m", 103, "{n} دقائق"},
+		{"zh", "m", 1, "{n} 分钟"},
+		{"zh", "m", 5, "{n} 分钟"},
+		{"ca", "m", 1, "{n} minut"},
+		{"ca", "m", 0, "{n} minuts"},
+		/* not translated: the fallback's forms under the fallback's rule, not Arabic's or Chinese's */
+		{"ar", "s", 1, "{n} place"},
+		{"ar", "s", 2, "{n} places"},
+		{"ar", "s", 0, "{n} places"},
+		{"zh", "s", 1, "{n} place"},
+		{"zh", "s", 3, "{n} places"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = i18n_nget(cases[i].lang, cases[i].key, cases[i].n);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s %s(%ld): '%s', want '%s'", cases[i].lang, cases[i].key, cases[i].n, got,
+				 cases[i].want);
+		json_t *cat = i18n_catalog(cases[i].lang);
+		assert_string_equal(i18n_plural_pick(cat, json_object_get(cat, cases[i].key), cases[i].n),
+				    cases[i].want);
+	}
+	/* A further language's entry that is plural in Catalan must be plural there too. */
+	write_file(dir, "zh.po", PF_ZH E("m", "{n} 分钟"));
+	assert_int_equal(i18n_load(dir, err, sizeof err), ERR_INVALID);
+	assert_non_null(strstr(err, "zh.po: 'm' lacks plural forms"));
+	i18n_unload();
+	assert_int_equal(i18n_configure("ca,es,en", "en", err, sizeof err), 0);
+	for (const char *const *f = (const char *const[]){"ca.po", "es.po", "en.po", "ar.po", "zh.po", NULL}; *f; f++)
+		write_file(dir, *f, NULL);
+	rmdir(dir);
+}
+
 /* The catalogues shipped: Arabic and Chinese load beside the three, right to left for Arabic,
  * with their own words for what citizens read. */
 static void test_real_further_languages(void **state)
@@ -507,12 +706,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_po),
 		cmocka_unit_test(test_parse_po_caps),
+		cmocka_unit_test(test_plural_forms),
+		cmocka_unit_test(test_plural_render),
 		cmocka_unit_test(test_load_real_locale),
 		cmocka_unit_test(test_load_checks),
 		cmocka_unit_test(test_failed_reload_keeps_catalogs),
 		cmocka_unit_test(test_supported),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_further_languages),
+		cmocka_unit_test(test_further_plurals),
 		cmocka_unit_test(test_real_further_languages),
 		cmocka_unit_test(test_subst),
 	};

@@ -49,7 +49,11 @@ async function timeStep(ctx, base, jar) {
 	let res = await ctx.srv.get(`${base}/canal?service=${SERVICE}&channel=in_person&next=1`, { jar });
 	res = await ctx.srv.get(`${res.headers.location}&office=${OFFICE}&next=1`, { jar });
 	const dayPage = await ctx.srv.get(res.headers.location, { jar });
-	const days = L.hrefs(dayPage.text).filter((h) => /\/hora\?.*\bday=\d{4}-\d{2}-\d{2}$/.test(h));
+	// Days from the day after tomorrow on: every booking then also queues its reminder, so two
+	// clean runs write the same rows whichever day they land on.
+	const days = L.hrefs(dayPage.text)
+		.filter((h) => /\/hora\?.*\bday=\d{4}-\d{2}-\d{2}$/.test(h))
+		.filter((h) => h.slice(-10) >= L.madridDate(2));
 	if (!days.length) throw new Error(`no free days on ${base}`);
 	const t = await ctx.srv.get(days[k % days.length], { jar });
 	const starts = L.tags(t.text, 'button').filter((b) => b.name === 'start').map((b) => b.value);
@@ -154,6 +158,32 @@ module.exports = {
 			async request(ctx) {
 				const s = await ctx.session('informer');
 				return { path: '/staff/cita/dades', as: 'informer', csrf: null, form: await detailsStep(ctx, '/staff/cita', s.jar) };
+			},
+		},
+		{
+			route: 'POST /staff/cites/{office}/arribada',
+			status: 303,
+			async request(ctx) {
+				const a = await book(ctx);
+				const date = a.start.slice(0, 10);
+				return { path: `/staff/cites/${a.office}/arribada`, as: 'welcome', form: { date, find: a.who.id_number } };
+			},
+		},
+		{
+			route: 'POST /staff/cita/{code}/estat',
+			status: 303,
+			async request(ctx) {
+				const a = await book(ctx);
+				return { path: `/staff/cita/${a.code}/estat`, as: 'welcome', form: { status: 'cancelled' } };
+			},
+		},
+		{
+			route: 'POST /staff/cita/{code}/canvia',
+			status: 303,
+			async request(ctx) {
+				const a = await book(ctx);
+				const seat = await freeSeat(ctx, [a.office]);
+				return { path: `/staff/cita/${a.code}/canvia`, as: 'informer', form: { day: seat.start.slice(0, 10), start: seat.start } };
 			},
 		},
 		{

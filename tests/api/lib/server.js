@@ -668,7 +668,10 @@ class Server {
 		const env = serverEnv(this.extraEnv);
 		this.proc = spawn(BIN, argv, { cwd: this.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.proc.stdout.on('data', (b) => this.stdout.push(b));
-		this.proc.stderr.on('data', (b) => this.stderr.push(b));
+		this.proc.stderr.on('data', (b) => {
+			this.stderr.push(b);
+			this._scanKeys(b);
+		});
 		this.exited = new Promise((resolve) => {
 			this.proc.on('exit', (code, signal) => {
 				this.exit = { code, signal };
@@ -733,7 +736,30 @@ class Server {
 				`${this.name}: exit ${JSON.stringify(res)} after SIGTERM (expected code 0).\nstderr:\n${this.stderr.text().slice(-16000)}`
 			);
 		}
+		this.assertNoMissingKeys();
 		return { ms };
+	}
+
+	// The translation keys the server looked up and found in no catalogue (i18n_get logs each
+	// once): a page that shows a raw key. Every suite's server is checked when it ends.
+	missingKeys() {
+		return [...(this.missing || [])];
+	}
+
+	// Reads the log as it comes (the tail keeps only its end), whole lines at a time.
+	_scanKeys(b) {
+		this.missing = this.missing || new Set();
+		const text = (this.partial || '') + b.toString('utf8');
+		const nl = text.lastIndexOf('\n');
+		this.partial = text.slice(nl + 1);
+		for (const m of text.slice(0, nl + 1).matchAll(/i18n: no translation for '([^']*)'/g)) this.missing.add(m[1]);
+	}
+
+	assertNoMissingKeys() {
+		const keys = this.missingKeys();
+		if (!keys.length) return;
+		const lines = this.stderr.text().split('\n').filter((l) => /no translation/.test(l));
+		throw new Error(`${this.name}: pages used translation keys no catalogue has: ${keys.join(', ')}\n${lines.join('\n')}`);
 	}
 
 	// Hard stop for hooks after a failure; no assertions.
@@ -862,7 +888,10 @@ function startServer(opts) {
 function useServer(opts) {
 	const srv = new Server(opts);
 	before(() => srv.ready(), { timeout: STARTUP_TIMEOUT_MS * 3 + 10000 });
-	after(() => srv.kill());
+	after(async () => {
+		await srv.kill();
+		srv.assertNoMissingKeys();
+	});
 	return srv;
 }
 
@@ -910,6 +939,7 @@ module.exports = {
 	parseSetCookie,
 	formBody,
 	multipartBody,
+	decodeEntities,
 	tags,
 	csrfFrom,
 	formIn,
