@@ -83,4 +83,5 @@ const cap_t booking_cap = {
 	.jobs = jobs,
 	.notices = notices,
 	.seeds = seeds,
+	.figures = bk_figures,
 };

@@ -4,6 +4,7 @@
 #define FIN_BOOKING_INTERNAL_H
 
 #include "booking/booking.h"
+#include "core/cap.h"
 #include "catalog/catalog.h"
 #include "schedule/schedule.h"
 
@@ -151,5 +152,8 @@ int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n);
 int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at);
 /* Forgets expired challenges and day-old lock rows. */
 int bk_store_purge(db_conn_t *c, int64_t now);
+
+/* store_figures.c: what booking counts for src/figures (cap_t.figures). */
+extern const cap_figure_t bk_figures[];
 
 #endif

@@ -9,7 +9,8 @@
 	X(notify)   /* the outbox: mail and SMS */                                                                     \
 	X(catalog)  /* offices, zones, desks, procedures */                                                            \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
-	X(booking)  /* appointments */
+	X(booking)  /* appointments */                                                                                 \
+	X(figures)  /* statistics of every channel, exports, open data */
 
 #define DECLARE(name) extern const cap_t name##_cap;
 CAPABILITIES(DECLARE)
