@@ -18,6 +18,7 @@ const srv = L.useServer({
 		FINESTRETA_BOOKING_RATE_AVAILABILITY: '0',
 		FINESTRETA_JOBS_INTERVAL: '3600',
 		FINESTRETA_FIGURES_RATE_OPEN_DATA: '20',
+		FINESTRETA_SERVER_FAULT_INJECTION: 'true', // only requests with X-Fault-Db-Call
 	},
 });
 const OFFICE = 'mar-blava';
@@ -219,6 +220,36 @@ describe('figures: who may see them, and bad filters', () => {
 		assert.match(page.text, /role="alert"/);
 		assert.match(page.text, /La data d&#39;inici ha de ser AAAA-MM-DD\./);
 	});
+});
+
+describe('figures: a failing database call is a 503, never a crash or a wrong figure', () => {
+	// Every read route, with each of its database calls failing in turn.
+	const ROUTES = [
+		{ path: '/api/v1/figures/attendance?from=2026-01-01&to=2026-01-31', auth: () => ({ headers: staff }), json: true },
+		{ path: '/figures/capacity?from=2026-01-01&to=2026-01-31', auth: () => ({ jar: coord.jar }) },
+		{ path: '/figures/procedures/export.csv?from=2026-01-01&to=2026-01-31', auth: () => ({ jar: coord.jar }) },
+		{ path: '/api/v1/open-data/daily.json?from=2026-01-01&to=2026-01-02', auth: () => ({}), json: true },
+	];
+	for (const rt of ROUTES) {
+		it(rt.path.split('?')[0], async () => {
+			const clean = await srv.get(rt.path, { ...rt.auth(), headers: { ...(rt.auth().headers || {}), 'X-Fault-Db-Call': '0' } });
+			assert.equal(clean.status, 200, clean.text.slice(0, 300));
+			assert.equal(clean.headers['x-fault-db'], 'unfired');
+			const calls = Number(clean.headers['x-fault-db-calls']);
+			assert.ok(calls >= 1, `${calls} database calls`);
+			let failed = 0;
+			for (let n = 1; n <= calls; n++) {
+				const r = await srv.get(rt.path, { ...rt.auth(), headers: { ...(rt.auth().headers || {}), 'X-Fault-Db-Call': String(n) } });
+				assert.equal(r.headers['x-fault-db'], 'fired', `call ${n} of ${calls}`);
+				// 503, or the clean answer when the failed call was one whose failure is handled
+				// (a cache refresh of the page's layout): never a wrong figure
+				if (r.status === 503) failed++;
+				assert.ok(r.status === 503 || r.text === clean.text, `call ${n} of ${calls}: ${r.status} ${r.text.slice(0, 200)}`);
+				assert.match(String(r.headers['content-type']), rt.json ? /^application\/json/ : /^text\/(html|csv)/);
+			}
+			assert.ok(failed >= 1, 'the figures\' own calls fail the request');
+		});
+	}
 });
 
 describe('open data: counts per day, office and channel, small ones suppressed', () => {
