@@ -85,14 +85,17 @@ static void series(buf_t *b, const fg_fig_t *g, fg_tr_fn t, void *ud)
 		if (k && marks[k] == marks[k - 1])
 			continue;
 		int x = LEFT + (n > 1 ? (int)((int64_t)span * (int64_t)marks[k] / (int64_t)(n - 1)) : span / 2);
-		(void)buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#333\">", x,
-				 y0 + 18);
+		const char *anchor = k == 0 && n > 1   ? "start"
+				     : k == 2 && n > 1 ? "end"
+						       : "middle"; /* inside the box */
+		(void)buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" font-size=\"12\" fill=\"#333\">", x,
+				 y0 + 18, anchor);
 		text(b, g->lines[marks[k]].label);
 		(void)buf_puts(b, "</text>");
 	}
 	/* the legend */
 	for (size_t c = 0; c < g->ncols; c++) {
-		int x = LEFT + (int)c * 100, y = H - 18;
+		int x = LEFT + (int)(c % 3) * 190, y = H - 24 + (int)(c / 3) * 16; /* two rows of three */
 		(void)buf_printf(b,
 				 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>",
 				 x, y - 4, x + 20, y - 4, COLOURS[c], DASHES[c]);
@@ -115,8 +118,8 @@ static void bars(buf_t *b, const fg_fig_t *g, fg_tr_fn t, void *ud)
 		const char *label = (g->fig->flags & CAP_FIG_LABEL_KEYS) ? t(ud, g->lines[l].label) : g->lines[l].label;
 		(void)buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"12\" fill=\"#333\">",
 				 x0 - 8, y + row / 2 + 4);
-		if (strlen(label) > 30) {
-			size_t cut = 28;
+		if (strlen(label) > 26) {
+			size_t cut = 24;
 			while (cut > 0 && ((unsigned char)label[cut] & 0xC0) == 0x80)
 				cut--; /* not inside a UTF-8 sequence */
 			(void)buf_put_html(b, label, cut);
