@@ -177,14 +177,14 @@ static const cap_fig_col_t proc_cols[] = {{"booked", "cita_fig_booked"}, {"atten
 
 const cap_figure_t bk_figures[] = {
 	{"booking.appointments", "attendance", "cita_fig_t_appointments", CAP_FIG_SERIES, BY_APPT | CAP_FIG_OPEN,
-	 appt_cols, fig_appointments},
+	 appt_cols, fig_appointments, "appointments", "attended"},
 	{"booking.lead_time", "attendance", "cita_fig_t_lead", CAP_FIG_TABLE, BY_APPT | CAP_FIG_LABEL_KEYS, count_cols,
-	 fig_lead},
+	 fig_lead, NULL, NULL},
 	{"booking.seats", "capacity", "cita_fig_t_seats", CAP_FIG_SERIES,
-	 CAP_FIG_BY_OFFICE | CAP_FIG_BY_CHANNEL | CAP_FIG_OPEN, seat_cols, fig_seats},
-	{"booking.procedures", "procedures", "cita_fig_t_procedures", CAP_FIG_TABLE, BY_APPT, proc_cols,
-	 fig_procedures},
+	 CAP_FIG_BY_OFFICE | CAP_FIG_BY_CHANNEL | CAP_FIG_OPEN, seat_cols, fig_seats, NULL, NULL},
+	{"booking.procedures", "procedures", "cita_fig_t_procedures", CAP_FIG_TABLE, BY_APPT, proc_cols, fig_procedures,
+	 NULL, NULL},
 	{"booking.languages", "people", "cita_fig_t_languages", CAP_FIG_TABLE, BY_APPT | CAP_FIG_LABEL_KEYS, count_cols,
-	 fig_languages},
+	 fig_languages, NULL, NULL},
 	{0},
 };

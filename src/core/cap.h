@@ -143,14 +143,18 @@ typedef struct {
 	const char *name, *key; /* "no_show" (CSV, JSON); i18n key */
 } cap_fig_col_t;
 typedef struct cap_figure {
-	const char *name;      /* "booking.appointments": unique, the name in exports */
-	const char *theme;     /* a theme of src/figures: attendance, capacity, people, procedures, … */
-	const char *title_key; /* i18n */
-	unsigned kind;         /* CAP_FIG_SERIES or CAP_FIG_TABLE */
-	unsigned flags;        /* CAP_FIG_BY_*, CAP_FIG_OPEN, CAP_FIG_LABEL_KEYS */
+	const char *name;          /* "booking.appointments": unique, the name in exports */
+	const char *theme;         /* a theme of src/figures: attendance, capacity, people, procedures, … */
+	const char *title_key;     /* i18n */
+	unsigned kind;             /* CAP_FIG_SERIES or CAP_FIG_TABLE */
+	unsigned flags;            /* CAP_FIG_BY_*, CAP_FIG_OPEN, CAP_FIG_LABEL_KEYS */
 	const cap_fig_col_t *cols; /* at most CAP_FIG_COLS, ending with {0} */
 	/* Fills out (cap_fig_row); 0 or an error. Runs on a request's connection, read-only. */
 	int (*run)(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out);
+	/* A series of the attendance theme may give one measure (stat_col) as the key stat of
+	 * GET /api/v1/stats/attendance: "appointments", "tickets", "remote", "chats", "requests",
+	 * "ict". NULL: none. */
+	const char *stat, *stat_col;
 } cap_figure_t;
 /* The row of (label, office, channel), appended (zeroed) unless one of the last rows with that
  * label has it: a provider that fills rows in label order finds its rows in O(rows per label).
@@ -168,7 +172,7 @@ typedef struct cap {
 	const cap_notice_t *notices;
 	const cap_seed_t *seeds;
 	const cap_cmd_t *commands;
-	const cap_card_t *cards; /* on the staff home page, after the cards of the first capabilities */
+	const cap_card_t *cards;     /* on the staff home page, after the cards of the first capabilities */
 	const cap_figure_t *figures; /* what it counts, for src/figures (docs/figures.md) */
 	/* serve/demo: after storage, translations, templates and routes are ready, before the server
 	 * listens (hooks into the core, caches, bus subscriptions). 0 or an error (logged). */

@@ -4,6 +4,7 @@
  *                                           previous period, a chart and its data table each
  *   GET /figures/{theme}/export.csv         the same figures as CSV
  *   GET /api/v1/figures/{theme}             the same figures as JSON
+ *   GET /api/v1/stats/attendance            each channel's key stat per period (cap_figure_t.stat)
  *   GET /api/v1/open-data/daily.csv|.json   the anonymous daily aggregate (public, rate-limited)
  * Filters: from, to (YYYY-MM-DD), office, zone, channel, procedure (codes), group
  * (day|week|month). Every route only reads. */
@@ -157,6 +158,53 @@ static void api_theme(http_req_t *r)
 		return;
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 200, figures_json(&f, t->name, v, n));
+}
+
+/* The measure of g named by its stat_col, or -1. */
+static int stat_col(const fg_fig_t *g)
+{
+	for (size_t c = 0; c < g->ncols; c++)
+		if (str_eq(g->fig->cols[c].name, g->fig->stat_col))
+			return (int)c;
+	return -1;
+}
+
+/* GET /api/v1/stats/attendance: the key stat of every channel that has one (cap_figure_t.stat)
+ * per period, and the totals. */
+static void api_stats_attendance(http_req_t *r)
+{
+	fg_filter_t f;
+	fg_fig_t *v;
+	size_t n;
+	if (!filter_of(r, &f))
+		return;
+	int rc = fg_gather(r->db, r->arena, &f, "attendance", &v, &n);
+	if (rc) {
+		http_reply_failed(r, rc);
+		return;
+	}
+	json_t *series = json_array(), *totals = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const fg_fig_t *g = &v[i];
+		int c = g->fig->stat && !g->skipped && g->fig->kind == CAP_FIG_SERIES ? stat_col(g) : -1;
+		if (c < 0)
+			continue;
+		for (size_t l = 0; l < g->nlines; l++) {
+			json_t *p = json_array_get(series, l); /* every series has the same periods */
+			if (!p) {
+				p = jpack("{s:s}", "period", g->lines[l].label);
+				json_array_append_new(series, p);
+			}
+			json_int_t had = json_integer_value(json_object_get(p, g->fig->stat));
+			json_object_set_new(p, g->fig->stat, json_integer(had + g->lines[l].v[c]));
+		}
+		json_int_t had = json_integer_value(json_object_get(totals, g->fig->stat));
+		json_object_set_new(totals, g->fig->stat, json_integer(had + g->tot[c]));
+	}
+	http_add_header(r, "Cache-Control", "no-store");
+	http_reply_json(r, 200,
+			jpack("{s:s,s:s,s:s,s:o,s:o}", "from", f.cur.from, "to", f.cur.to, "group", group_name(f.group),
+			      "series", series, "totals", totals));
 }
 
 static void reply_csv(http_req_t *r, buf_t *b, const char *name)
@@ -417,6 +465,7 @@ const http_route_t fg_page_routes[] = {
 
 const http_route_t fg_api_routes[] = {
 	{HTTP_GET | HTTP_HEAD, "/api/v1/figures/{theme}", api_theme, RT_API | RT_DB, FG_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/api/v1/stats/attendance", api_stats_attendance, RT_API | RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/open-data/daily.csv", open_csv, RT_API | RT_DB, 0},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/open-data/daily.json", open_json, RT_API | RT_DB, 0},
 	{0},

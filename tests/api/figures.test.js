@@ -118,6 +118,17 @@ describe('figures: booking counted through the capability table', () => {
 		assert.equal(split.booked, f.totals.booked);
 	});
 
+	it('stats/attendance: each channel\'s key stat (attended appointments) per period', async () => {
+		const r = await srv.get(`/api/v1/stats/attendance?${q}`, { headers: staff });
+		assert.equal(r.status, 200, r.text);
+		const j = r.json();
+		assert.equal(j.series.length, 1);
+		assert.equal(j.series[0].period, day);
+		assert.equal(j.series[0].appointments, base.totals.attended + 1);
+		assert.equal(j.totals.appointments, base.totals.attended + 1);
+		L.assertJsonError(await srv.get(`/api/v1/stats/attendance?${q}`, { headers: informer }), 403, 'forbidden');
+	});
+
 	it('lead time: the five fall in the band of how far ahead they were booked', async () => {
 		const f = fig(await figures('attendance', q), 'booking.lead_time');
 		assert.equal(f.rows.length, 5);
@@ -226,6 +237,7 @@ describe('figures: a failing database call is a 503, never a crash or a wrong fi
 	// Every read route, with each of its database calls failing in turn.
 	const ROUTES = [
 		{ path: '/api/v1/figures/attendance?from=2026-01-01&to=2026-01-31', auth: () => ({ headers: staff }), json: true },
+		{ path: '/api/v1/stats/attendance?from=2026-01-01&to=2026-01-31', auth: () => ({ headers: staff }), json: true },
 		{ path: '/figures/capacity?from=2026-01-01&to=2026-01-31', auth: () => ({ jar: coord.jar }) },
 		{ path: '/figures/procedures/export.csv?from=2026-01-01&to=2026-01-31', auth: () => ({ jar: coord.jar }) },
 		{ path: '/api/v1/open-data/daily.json?from=2026-01-01&to=2026-01-02', auth: () => ({}), json: true },

@@ -61,12 +61,13 @@ static const cap_fig_col_t two[] = {{"a", "k_a"}, {"b", "k_b"}, {0}};
 static const cap_fig_col_t one[] = {{"n", "k_n"}, {0}};
 static const cap_figure_t figs[] = {
 	{"t.visits", "attendance", "k_visits", CAP_FIG_SERIES, CAP_FIG_BY_OFFICE | CAP_FIG_BY_ZONE | CAP_FIG_OPEN, two,
-	 visits},
-	{"t.top", "procedures", "k_top", CAP_FIG_TABLE, CAP_FIG_BY_OFFICE, one, top},
-	{"t.elsewhere", "no-such-theme", "k_x", CAP_FIG_TABLE, 0, one, broken},
+	 visits, NULL, NULL},
+	{"t.top", "procedures", "k_top", CAP_FIG_TABLE, CAP_FIG_BY_OFFICE, one, top, NULL, NULL},
+	{"t.elsewhere", "no-such-theme", "k_x", CAP_FIG_TABLE, 0, one, broken, NULL, NULL},
 	{0},
 };
-static const cap_figure_t broken_figs[] = {{"t.broken", "people", "k_b", CAP_FIG_TABLE, 0, one, broken}, {0}};
+static const cap_figure_t broken_figs[] = {{"t.broken", "people", "k_b", CAP_FIG_TABLE, 0, one, broken, NULL, NULL},
+					   {0}};
 static const cap_t test_cap = {.name = "test", .figures = figs};
 static const cap_t broken_cap = {.name = "broken", .figures = broken_figs};
 const cap_t *const cap_table[] = {&test_cap, &broken_cap};
