@@ -77,9 +77,13 @@ int fg_open_data(db_conn_t *c, arena_t *a, const fg_filter_t *f, int64_t min_cel
 int fg_csv_figures(buf_t *b, const fg_fig_t *v, size_t n);
 int fg_csv_open_data(buf_t *b, const fg_cell_t *v, size_t n);
 
+/* xlsx.c: the figures as an XLSX workbook (summary sheet, one sheet per figure) into out. 0,
+ * ERR_IO or ERR_TOO_BIG. */
+typedef const char *(*fg_tr_fn)(void *ud, const char *key);
+int fg_xlsx(buf_t *out, const fg_fig_t *v, size_t n, fg_tr_fn t, void *ud);
+
 /* svg.c: an accessible chart (role="img", <title>, <desc>) of a gathered figure; the data is in the
  * table beside it. t translates a key (the labels). A new string in a. */
-typedef const char *(*fg_tr_fn)(void *ud, const char *key);
 const char *fg_svg(arena_t *a, const fg_fig_t *g, const char *id, const char *title, fg_tr_fn t, void *ud);
 
 #endif

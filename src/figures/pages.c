@@ -2,9 +2,10 @@
  *   GET /figures                            the themes (coordinator, admin)
  *   GET /figures/{theme}                    one theme's figures: filters, totals against the
  *                                           previous period, a chart and its data table each
- *   GET /figures/{theme}/export.csv         the same figures as CSV
+ *   GET /figures/{theme}/export.csv|.xlsx   the same figures as CSV or as a workbook
  *   GET /api/v1/figures/{theme}             the same figures as JSON
  *   GET /api/v1/stats/attendance            each channel's key stat per period (cap_figure_t.stat)
+ *   GET /api/v1/stats/export.xlsx           every theme's figures in one workbook
  *   GET /api/v1/open-data/daily.csv|.json   the anonymous daily aggregate (public, rate-limited)
  * Filters: from, to (YYYY-MM-DD), office, zone, channel, procedure (codes), group
  * (day|week|month). Every route only reads. */
@@ -232,6 +233,49 @@ static void csv_theme(http_req_t *r)
 	buf_free(&b);
 }
 
+static void reply_xlsx(http_req_t *r, const fg_fig_t *v, size_t n, const char *name)
+{
+	buf_t b;
+	buf_init(&b, CSV_MAX);
+	int rc = fg_xlsx(&b, v, n, tr, r);
+	if (rc == ERR_TOO_BIG)
+		http_reply_error(r, 413, "too_big", "fg_err_too_big", NULL);
+	else if (rc)
+		http_reply_failed(r, rc);
+	else {
+		http_add_header(r, "Cache-Control", "no-store");
+		http_add_header(r, "Content-Disposition", arena_printf(r->arena, "attachment; filename=\"%s\"", name));
+		http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.data,
+				 b.len);
+	}
+	buf_free(&b);
+}
+
+static void xlsx_theme(http_req_t *r)
+{
+	const fg_theme_t *t;
+	fg_filter_t f;
+	fg_fig_t *v;
+	size_t n;
+	if (gather(r, &t, &f, &v, &n))
+		reply_xlsx(r, v, n, arena_printf(r->arena, "figures-%s-%s-%s.xlsx", t->name, f.cur.from, f.cur.to));
+}
+
+/* GET /api/v1/stats/export.xlsx: every theme's figures in one workbook. */
+static void xlsx_all(http_req_t *r)
+{
+	fg_filter_t f;
+	fg_fig_t *v;
+	size_t n;
+	if (!filter_of(r, &f))
+		return;
+	int rc = fg_gather(r->db, r->arena, &f, NULL, &v, &n);
+	if (rc)
+		http_reply_failed(r, rc);
+	else
+		reply_xlsx(r, v, n, arena_printf(r->arena, "figures-%s-%s.xlsx", f.cur.from, f.cur.to));
+}
+
 /* ---------------------------------------------------------------- pages */
 
 static const char *delta(http_req_t *r, int64_t v, int64_t pv)
@@ -387,6 +431,8 @@ static void page_theme(http_req_t *r)
 			  arena_printf(r->arena, "/figures/%s/export.csv?%s", t->name, qs), "json_href",
 			  arena_printf(r->arena, "/api/v1/figures/%s?%s", t->name, qs), "figures", figs, "has_figures",
 			  n > 0);
+	json_object_set_new(m, "xlsx_href",
+			    json_string(arena_printf(r->arena, "/figures/%s/export.xlsx?%s", t->name, qs)));
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_page(r, 200, "figures/theme", m);
 }
@@ -460,12 +506,14 @@ const http_route_t fg_page_routes[] = {
 	{HTTP_GET | HTTP_HEAD, "/figures", page_index, 0, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/figures/{theme}", page_theme, RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/figures/{theme}/export.csv", csv_theme, RT_DB, FG_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/figures/{theme}/export.xlsx", xlsx_theme, RT_DB, FG_ROLES},
 	{0},
 };
 
 const http_route_t fg_api_routes[] = {
 	{HTTP_GET | HTTP_HEAD, "/api/v1/figures/{theme}", api_theme, RT_API | RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/stats/attendance", api_stats_attendance, RT_API | RT_DB, FG_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/api/v1/stats/export.xlsx", xlsx_all, RT_API | RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/open-data/daily.csv", open_csv, RT_API | RT_DB, 0},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/open-data/daily.json", open_json, RT_API | RT_DB, 0},
 	{0},

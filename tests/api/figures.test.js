@@ -7,7 +7,10 @@
 // appointments written with SQL on a day two years back for the open data (finished days only).
 const { describe, it, before } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const L = require('./lib/server.js');
 
 const srv = L.useServer({
@@ -21,6 +24,7 @@ const srv = L.useServer({
 		FINESTRETA_SERVER_FAULT_INJECTION: 'true', // only requests with X-Fault-Db-Call
 	},
 });
+const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; // python3-openpyxl
 const OFFICE = 'mar-blava';
 const SERVICE = 'volant-individual';
 const { madridDate, addDays, weekday, FORM } = L;
@@ -189,6 +193,38 @@ describe('figures: booking counted through the capability table', () => {
 		}
 	});
 
+	it('XLSX: read back with openpyxl, real numbers and dates equal to the JSON', async () => {
+		const j = fig(await figures('attendance', q), 'booking.appointments');
+		const r = await srv.get(`/api/v1/stats/export.xlsx?${q}`, { headers: staff });
+		assert.equal(r.status, 200, r.text.slice(0, 300));
+		assert.match(String(r.headers['content-type']), /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/);
+		const file = path.join(os.tmpdir(), `figures-${process.pid}.xlsx`);
+		fs.writeFileSync(file, r.body);
+		const py = [
+			'import json, sys, openpyxl',
+			'wb = openpyxl.load_workbook(sys.argv[1])',
+			'out = {"sheets": wb.sheetnames, "summary": [[c.value for c in row] for row in wb["summary"].iter_rows(min_row=2)]}',
+			'ws = [wb[n] for n in wb.sheetnames if n.endswith("booking.appointments")][0]',
+			'out["head"] = [c.value for c in ws[1]]',
+			'out["first"] = [c.value.isoformat() if hasattr(c.value, "isoformat") else c.value for c in ws[2]]',
+			'out["types"] = [type(c.value).__name__ for c in ws[2]]',
+			'print(json.dumps(out))',
+		].join('\n');
+		const x = JSON.parse(execFileSync(PYTHON, ['-c', py, file], { encoding: 'utf8' }));
+		fs.unlinkSync(file);
+		assert.equal(x.sheets[0], 'summary');
+		assert.ok(x.sheets.some((n) => n.endsWith('booking.procedures')), 'every theme in one workbook');
+		for (const k of Object.keys(made)) {
+			const line = x.summary.find((l) => l[0] === 'booking.appointments' && l[1] === k);
+			assert.deepEqual(line, ['booking.appointments', k, j.totals[k], j.previous_totals[k]], k);
+		}
+		assert.deepEqual(x.head.slice(0, 3), ['Període', 'Reservades', 'Ateses']);
+		assert.equal(x.first[0], `${day}T00:00:00`);
+		assert.equal(x.types[0], 'datetime');
+		assert.equal(x.types[1], 'int');
+		assert.equal(x.first[1], j.totals.booked);
+	});
+
 	it('the page: filters, totals, an SVG chart with its title and the data table', async () => {
 		const r = await srv.get(`/figures/attendance?${q}`, { jar: coord.jar });
 		L.assertHtml(r, 200, 'GET /figures/attendance');
@@ -240,6 +276,7 @@ describe('figures: a failing database call is a 503, never a crash or a wrong fi
 		{ path: '/api/v1/stats/attendance?from=2026-01-01&to=2026-01-31', auth: () => ({ headers: staff }), json: true },
 		{ path: '/figures/capacity?from=2026-01-01&to=2026-01-31', auth: () => ({ jar: coord.jar }) },
 		{ path: '/figures/procedures/export.csv?from=2026-01-01&to=2026-01-31', auth: () => ({ jar: coord.jar }) },
+		{ path: '/api/v1/stats/export.xlsx?from=2026-01-01&to=2026-01-31', auth: () => ({ headers: staff }), json: true },
 		{ path: '/api/v1/open-data/daily.json?from=2026-01-01&to=2026-01-02', auth: () => ({}), json: true },
 	];
 	for (const rt of ROUTES) {
