@@ -136,17 +136,24 @@ static json_t *figures_json(const fg_filter_t *f, const char *theme, const fg_fi
 		     f->cur.procedure, "figures", figs);
 }
 
-/* Gathers the theme's figures for the request, or answers (404, 422, 503) and returns false. */
-static bool gather(http_req_t *r, const fg_theme_t **t, fg_filter_t *f, fg_fig_t **v, size_t *n)
+/* Gathers the figures of theme (NULL: every theme) for the request's filter, or answers (422,
+ * 503) and returns false. */
+static bool gather_for(http_req_t *r, const char *theme, fg_filter_t *f, fg_fig_t **v, size_t *n)
 {
-	if (!(*t = theme_of(r)) || !filter_of(r, f))
+	if (!filter_of(r, f))
 		return false;
-	int rc = fg_gather(r->db, r->arena, f, (*t)->name, v, n);
+	int rc = fg_gather(r->db, r->arena, f, theme, v, n);
 	if (rc) {
 		http_reply_failed(r, rc);
 		return false;
 	}
 	return true;
+}
+
+/* The same for the theme of the path (404 when there is none such). */
+static bool gather(http_req_t *r, const fg_theme_t **t, fg_filter_t *f, fg_fig_t **v, size_t *n)
+{
+	return (*t = theme_of(r)) && gather_for(r, (*t)->name, f, v, n);
 }
 
 static void api_theme(http_req_t *r)
@@ -177,13 +184,8 @@ static void api_stats_attendance(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (!filter_of(r, &f))
+	if (!gather_for(r, "attendance", &f, &v, &n))
 		return;
-	int rc = fg_gather(r->db, r->arena, &f, "attendance", &v, &n);
-	if (rc) {
-		http_reply_failed(r, rc);
-		return;
-	}
 	json_t *series = json_array(), *totals = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const fg_fig_t *g = &v[i];
@@ -267,12 +269,7 @@ static void xlsx_all(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (!filter_of(r, &f))
-		return;
-	int rc = fg_gather(r->db, r->arena, &f, NULL, &v, &n);
-	if (rc)
-		http_reply_failed(r, rc);
-	else
+	if (gather_for(r, NULL, &f, &v, &n))
 		reply_xlsx(r, v, n, arena_printf(r->arena, "figures-%s-%s.xlsx", f.cur.from, f.cur.to));
 }
 
