@@ -15,6 +15,20 @@ static const config_key_t config[] = {
 		       "Longest period of one open-data request, in days."),
 	CONFIG_KEY_INT("figures", "rate_open_data", "60", 0, 100000,
 		       "Open-data requests per client address per minute (0: no limit)."),
+	CONFIG_KEY_STR("figures", "report_to", "", NULL, NULL,
+		       "Addresses (comma-separated) that get the previous month's figures by mail; empty: none."),
+	CONFIG_KEY_STR("figures", "report_lang", "ca", NULL, NULL, "Language of the monthly report: ca, es or en."),
+	{0},
+};
+
+/* The monthly report: hourly, so that the first run of a month sends it (once: the dedupe key). */
+static const cap_job_t jobs[] = {
+	{"figures.monthly_report", 3600, fg_report_run},
+	{0},
+};
+
+static const cap_notice_t notices[] = {
+	{"figures_monthly", "figures/mail/monthly", "fg_mail_subject", "fg_mail_intro", "fg_mail_sms", 0},
 	{0},
 };
 
@@ -28,5 +42,7 @@ const cap_t figures_cap = {
 	.summary = "Statistics of every channel: pages with charts, comparisons, CSV and JSON, open data",
 	.routes = {fg_page_routes, fg_api_routes},
 	.config = config,
+	.jobs = jobs,
+	.notices = notices,
 	.cards = cards,
 };

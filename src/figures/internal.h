@@ -77,6 +77,11 @@ int fg_open_data(db_conn_t *c, arena_t *a, const fg_filter_t *f, int64_t min_cel
 int fg_csv_figures(buf_t *b, const fg_fig_t *v, size_t n);
 int fg_csv_open_data(buf_t *b, const fg_cell_t *v, size_t n);
 
+/* report.c: the job that mails the previous month's figures to figures.report_to (once per month
+ * and address). 0 or an error. */
+struct app;
+int fg_report_run(struct app *app, db_conn_t *c, int64_t now);
+
 /* xlsx.c: the figures as an XLSX workbook (summary sheet, one sheet per figure) into out. 0,
  * ERR_IO or ERR_TOO_BIG. */
 typedef const char *(*fg_tr_fn)(void *ud, const char *key);

@@ -22,6 +22,7 @@ const srv = L.useServer({
 		FINESTRETA_JOBS_INTERVAL: '3600',
 		FINESTRETA_FIGURES_RATE_OPEN_DATA: '20',
 		FINESTRETA_SERVER_FAULT_INJECTION: 'true', // only requests with X-Fault-Db-Call
+		FINESTRETA_FIGURES_REPORT_TO: 'direccio@vilamar.example, estadistica@vilamar.example',
 	},
 });
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'; // python3-openpyxl
@@ -236,6 +237,27 @@ describe('figures: booking counted through the capability table', () => {
 		const idx = await srv.get('/figures', { jar: coord.jar });
 		L.assertHtml(idx, 200, 'GET /figures');
 		assert.match(idx.text, /href="\/figures\/capacity"/);
+	});
+});
+
+describe('the monthly report: last month\'s figures by mail, once per address', () => {
+	it('two messages in the outbox with the numbers of the API and a link to a page that exists', async () => {
+		const now = madridDate(0);
+		const y = Number(now.slice(0, 4)), m = Number(now.slice(5, 7));
+		const first = m === 1 ? `${y - 1}-12-01` : `${y}-${String(m - 1).padStart(2, '0')}-01`;
+		const last = addDays(`${now.slice(0, 7)}-01`, -1);
+		const key = `figures-monthly:${first.slice(0, 7)}:`;
+		await L.waitFor(() => sql(`SELECT COUNT(*) FROM outbox WHERE kind = 'figures_monthly'`) === '2', 10000, 'the report queued');
+		assert.equal(sql(`SELECT to_email FROM outbox WHERE kind = 'figures_monthly' ORDER BY to_email`), 'direccio@vilamar.example\nestadistica@vilamar.example');
+		assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '${key}%'`), '2');
+		const body = sql(`SELECT body_text FROM outbox WHERE dedupe_key = '${key}direccio@vilamar.example'`);
+		const j = fig(await figures('attendance', `from=${first}&to=${last}&group=month`), 'booking.appointments');
+		assert.match(body, new RegExp(`${first} – ${last}`));
+		assert.match(body, new RegExp(`Cites\\n  Reservades: ${j.totals.booked} \\(abans ${j.previous_totals.booked}\\)\\n  Ateses: ${j.totals.attended} `));
+		const link = body.match(/https?:\/\/\S+\/figures\/attendance\?\S+/);
+		assert.ok(link, 'a link to the month');
+		const page = await srv.get(link[0].replace(/^https?:\/\/[^/]+/, ''), { jar: coord.jar });
+		assert.equal(page.status, 200);
 	});
 });
 
