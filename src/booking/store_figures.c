@@ -162,6 +162,24 @@ static int fig_languages(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t 
 			     lang_row, out);
 }
 
+/* First visit or returning: whether the same ID number had an appointment that started before. */
+static int fig_returning(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	int64_t n[2];
+	db_param_t p[] = FIG_PARAMS(f);
+	int rc = db_query_ints(c,
+			       "SELECT COALESCE(SUM(CASE WHEN e.id IS NULL THEN 1 ELSE 0 END), 0), "
+			       "COALESCE(SUM(CASE WHEN e.id IS NULL THEN 0 ELSE 1 END), 0) " FIG_FROM
+			       "LEFT JOIN appointments e ON e.id = (SELECT MIN(b.id) FROM appointments b "
+			       "WHERE b.id_number = a.id_number AND b.start_at < a.start_at) " FIG_WHERE,
+			       p, 5, n, 2);
+	if (!rc) {
+		cap_fig_row(out, "cita_fig_first", NULL, NULL)[0] = n[0];
+		cap_fig_row(out, "cita_fig_returning", NULL, NULL)[0] = n[1];
+	}
+	return rc;
+}
+
 static const cap_fig_col_t appt_cols[] = {
 	{"booked", "cita_fig_booked"},
 	{"attended", "cita_fig_attended"},
@@ -184,6 +202,8 @@ const cap_figure_t bk_figures[] = {
 	 CAP_FIG_BY_OFFICE | CAP_FIG_BY_CHANNEL | CAP_FIG_OPEN, seat_cols, fig_seats, NULL, NULL},
 	{"booking.procedures", "procedures", "cita_fig_t_procedures", CAP_FIG_TABLE, BY_APPT, proc_cols, fig_procedures,
 	 NULL, NULL},
+	{"booking.returning", "people", "cita_fig_t_returning", CAP_FIG_TABLE, BY_APPT | CAP_FIG_LABEL_KEYS, count_cols,
+	 fig_returning, NULL, NULL},
 	{"booking.languages", "people", "cita_fig_t_languages", CAP_FIG_TABLE, BY_APPT | CAP_FIG_LABEL_KEYS, count_cols,
 	 fig_languages, NULL, NULL},
 	{0},

@@ -80,23 +80,24 @@ before(async () => {
 });
 
 describe('figures: booking counted through the capability table', () => {
-	let day, q, base, baseSeats, baseProc, baseLang, baseLead;
+	let day, day2, q, base, baseSeats, baseProc, baseLang, baseLead, baseBack, v;
 	const made = { booked: 5, attended: 1, no_show: 1, cancelled: 1 };
 
 	before(async () => {
 		const from = madridDate(20);
 		const r = await srv.get(`/api/v1/offices/${OFFICE}/hours?from=${from}&to=${addDays(from, 30)}`);
-		day = r.json().days.filter((d) => d.open && d.weekday <= 5 && d.intervals[0].opens <= '08:30').map((d) => d.date)[0];
-		assert.ok(day, 'an open weekday at the office');
+		[day, day2] = r.json().days.filter((d) => d.open && d.weekday <= 5 && d.intervals[0].opens <= '08:30').map((d) => d.date);
+		assert.ok(day && day2, 'two open weekdays at the office');
 		q = `from=${day}&to=${day}&office=${OFFICE}`;
 		base = fig(await figures('attendance', q), 'booking.appointments');
 		baseLead = fig(await figures('attendance', q), 'booking.lead_time');
 		baseSeats = fig(await figures('capacity', q), 'booking.seats');
 		baseProc = fig(await figures('procedures', `${q}&procedure=${SERVICE}`), 'booking.procedures');
 		baseLang = fig(await figures('people', q), 'booking.languages');
+		baseBack = fig(await figures('people', q), 'booking.returning');
 		// five appointments in a slot of six: one checked in, one no-show, one cancelled, two waiting
 		const start = await makeSlot(day, 6);
-		const v = [];
+		v = [];
 		for (const lang of ['ca', 'ca', 'es', 'en', 'en']) v.push(await book(start, person({ lang })));
 		let x = await srv.request('POST', `/api/v1/appointments/${v[0].code}/check-in`, { headers: welcome, body: { id_number: v[0].who.id_number } });
 		assert.equal(x.status, 200, x.text);
@@ -159,6 +160,18 @@ describe('figures: booking counted through the capability table', () => {
 		const l = fig(await figures('people', q), 'booking.languages');
 		for (const [k, n] of [['cita_fig_lang_ca', 2], ['cita_fig_lang_es', 1], ['cita_fig_lang_en', 2]])
 			assert.equal(row(l, k).appointments, (row(baseLang, k).appointments || 0) + n, k);
+	});
+
+	it('first visit or returning: the five are new; one of them booking again later returns', async () => {
+		const f = fig(await figures('people', q), 'booking.returning');
+		assert.equal(row(f, 'cita_fig_first').appointments, (row(baseBack, 'cita_fig_first').appointments || 0) + 5);
+		assert.equal(row(f, 'cita_fig_returning').appointments, row(baseBack, 'cita_fig_returning').appointments || 0);
+		const q2 = `from=${day2}&to=${day2}&office=${OFFICE}`;
+		const before2 = fig(await figures('people', q2), 'booking.returning');
+		await book(await makeSlot(day2, 1), v[3].who);
+		const after2 = fig(await figures('people', q2), 'booking.returning');
+		assert.equal(row(after2, 'cita_fig_returning').appointments, (row(before2, 'cita_fig_returning').appointments || 0) + 1);
+		assert.equal(row(after2, 'cita_fig_first').appointments, row(before2, 'cita_fig_first').appointments || 0);
 	});
 
 	it('comparison: the day is the previous period of the day after', async () => {
