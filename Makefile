@@ -1,7 +1,8 @@
 # Finestreta — plain Make + pkg-config.  `make` builds build/finestreta.
 # `make demo` and `make check` are the two set-up commands the README gives.
 
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium inih libcurl libical cairo pangocairo libqrencode xlsxwriter
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium inih libcurl libical cairo pangocairo libqrencode \
+            libbrotlienc zlib xlsxwriter
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
@@ -67,7 +68,8 @@ deps:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	./build/finestreta demo --db sqlite:data/demo.db --listen 127.0.0.1:8080
+	FINESTRETA_I18N_LANGUAGES=$${FINESTRETA_I18N_LANGUAGES:-ca,es,en,ar,zh} \
+		./build/finestreta demo --db sqlite:data/demo.db --listen 127.0.0.1:8080
 
 check: deps
 	@scripts/check.sh

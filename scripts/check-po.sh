@@ -1,16 +1,25 @@
 #!/bin/sh
-# check-po.sh — checks the translations in locale/NAME/*.po (one folder per capability, "core"
-# for the pages every deployment has):
+# check-po.sh — checks the translations in locale/NAME/LANG.po (one folder per capability,
+# "core" for the pages every deployment has):
 #   1. msgfmt --check accepts each file (syntax, header, charset);
-#   2. in each folder every file has the same msgids as its ca.po (the source language), each
-#      with a non-empty, non-fuzzy msgstr that uses the same {placeholders} as the Catalan one;
-#   3. no key is defined in two folders.
+#   2. the mandatory catalogues are complete: in each folder es.po and en.po have the same msgids
+#      as its ca.po (the source language), each with a non-empty, non-fuzzy msgstr that uses the
+#      same {placeholders} as the Catalan one;
+#   3. a further language (ar.po, zh.po, …) may leave keys out — they fall back to
+#      i18n.fallback — but what it has must be keys of ca.po, non-empty, non-fuzzy, with the
+#      Catalan placeholders; and in the folders citizens see (CITIZEN_FOLDERS: every page,
+#      mail, calendar file and receipt of theirs) a language shipped here must be complete;
+#   4. every further language names itself in core/LANG.po (lang_name, lang_tag, lang_dir);
+#   5. no key is defined in two folders.
 # The server runs the same checks when it loads the files (src/view/i18n.c); this catches a
 # mistake before it gets that far. Exit 1 with one line per problem.
 set -eu
 
 cd "$(dirname "$0")/.."
 dir=${1:-locale}
+# The folders whose texts citizens read; a further language shipped must translate them all.
+CITIZEN_FOLDERS=${CITIZEN_FOLDERS:-core booking notify}
+export CITIZEN_FOLDERS
 
 if ! command -v msgfmt >/dev/null 2>&1; then
 	echo "check-po: msgfmt not found; installing gettext" >&2
@@ -37,7 +46,7 @@ for f in "$@"; do
 done
 
 python3 - "$dir" "$@" <<'EOF' || status=1
-import re, sys
+import os, re, sys
 
 def unquote(s, where):
     s = s.strip()
@@ -100,6 +109,9 @@ def parse(path):
 def placeholders(s):
     return sorted(set(re.findall(r'\{([a-z_]+)\}', s)))
 
+MANDATORY = ('ca', 'es', 'en')
+CITIZEN = set(os.environ.get('CITIZEN_FOLDERS', '').split())
+
 def check_folder(dirname, files, problems):
     cats = {}
     for f in files:
@@ -120,9 +132,13 @@ def check_folder(dirname, files, problems):
         for f, cat in cats.items():
             if f == src:
                 continue
+            lang = os.path.basename(f)[:-3]
+            complete = lang in MANDATORY or os.path.basename(dirname) in CITIZEN
             for key in ca:
                 if key not in cat:
-                    problems.append("%s: missing translation for '%s'" % (f, key))
+                    if complete:
+                        why = '' if lang in MANDATORY else ' (a folder citizens see: a language shipped covers it all)'
+                        problems.append("%s: missing translation for '%s'%s" % (f, key, why))
                     continue
                 text, fuzzy, line = cat[key]
                 if not text:
@@ -138,7 +154,6 @@ def check_folder(dirname, files, problems):
                     problems.append("%s:%d: '%s' is not in ca.po" % (f, line, key))
     return cats.get(src, {})
 
-import os
 root, files = sys.argv[1], sys.argv[2:]
 problems = []
 folders = {}
@@ -153,11 +168,22 @@ for d in sorted(folders):
         if k in owner:
             problems.append("%s/ca.po: '%s' is also defined in %s/ca.po" % (d, k, owner[k]))
         owner.setdefault(k, d)
+# Each further language names itself: its name, tag and direction, in core/LANG.po.
+further = sorted({os.path.basename(f)[:-3] for f in files} - set(MANDATORY))
+for lang in further:
+    core = os.path.join(root, 'core', lang + '.po')
+    meta = parse(core) if os.path.exists(core) else {}
+    for key in ('lang_name', 'lang_tag', 'lang_dir'):
+        if key not in meta:
+            problems.append("%s: '%s' is missing (each language names itself)" % (core, key))
+    if 'lang_dir' in meta and meta['lang_dir'][0] not in ('ltr', 'rtl'):
+        problems.append("%s: lang_dir is '%s', not ltr or rtl" % (core, meta['lang_dir'][0]))
 for p in problems:
     print("check-po: " + p, file=sys.stderr)
 if problems:
     sys.exit(1)
-print("check-po: %d folders, %d files, %d keys" % (len(folders), len(files), total))
+print("check-po: %d folders, %d files, %d keys; languages beyond ca, es, en: %s"
+      % (len(folders), len(files), total, ', '.join(further) or 'none'))
 EOF
 
 exit $status

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the API suite (tests/api, node:test) against BUILD/finestreta.
 # Usage: scripts/run-api.sh BUILD sqlite|postgresql [URL]
-# Each test file starts its own server on a free loopback port; files run one
-# at a time so that two servers never reset the same PostgreSQL database.
+# Each test file starts its own servers on free loopback ports, on a SQLite file of their own
+# or, on PostgreSQL, on a database the harness makes for that file (tests/api/lib/server.js),
+# so API_JOBS files (default 2) run side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +29,4 @@ fi
 export FINESTRETA_BIN="$build/finestreta"
 export FINESTRETA_TEST_DB="$db"
 echo "run-api: $FINESTRETA_BIN on $backend"
-exec node --test --test-concurrency=1 tests/api/
+exec node --test --test-concurrency="${API_JOBS:-2}" tests/api/

@@ -112,6 +112,7 @@ for src in "${targets[@]}"; do
 		s=${s#./}
 		[[ -f "$s" ]] || missing+=("$s")
 		[[ "$s" == src/db/* ]] && pkgs+=(sqlite3 libpq)
+		[[ "$s" == src/http/encode.c ]] && pkgs+=(libbrotlienc zlib)
 		[[ -n "${seen[$s]:-}" ]] && continue
 		seen[$s]=1
 		extra+=("$s")

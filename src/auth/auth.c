@@ -92,7 +92,8 @@ int auth_identify(http_req_t *r)
 
 /* ---------------------------------------------------------------- CSRF */
 
-const char *auth_csrf_token(http_req_t *r)
+/* The request's secret: the session's, or the pre-session cookie's (made on first need). */
+static const char *csrf_secret(http_req_t *r)
 {
 	if (r->user && !r->user->bearer)
 		return r->user->csrf;
@@ -107,10 +108,51 @@ const char *auth_csrf_token(http_req_t *r)
 	return fresh;
 }
 
+#define SECRET_BYTES 32
+
+/* What a page carries is the secret masked afresh each time: a random mask, then the secret XOR
+ * the mask, both in hex (128 characters). Pages are sent compressed, and a compressed page that
+ * also echoes what a visitor typed could otherwise give the secret away byte by byte to someone
+ * who sees only the sizes on the wire (BREACH); a mask that changes every time leaves nothing
+ * to match. */
+const char *auth_csrf_token(http_req_t *r)
+{
+	const char *secret = csrf_secret(r);
+	unsigned char raw[SECRET_BYTES], mask[SECRET_BYTES];
+	if (strlen(secret) != 2 * SECRET_BYTES ||
+	    sodium_hex2bin(raw, sizeof raw, secret, 2 * SECRET_BYTES, NULL, NULL, NULL) != 0)
+		return secret;
+	randombytes_buf(mask, sizeof mask);
+	for (size_t i = 0; i < sizeof raw; i++)
+		raw[i] ^= mask[i];
+	char *out = arena_alloc(r->arena, 4 * SECRET_BYTES + 1);
+	str_hex(mask, sizeof mask, out);
+	str_hex(raw, sizeof raw, out + 2 * SECRET_BYTES);
+	return out;
+}
+
 static bool token_eq(const char *a, const char *b)
 {
 	size_t n = strlen(a);
 	return n == 64 && strlen(b) == n && sodium_memcmp(a, b, n) == 0;
+}
+
+/* A token as sent back: masked (auth_csrf_token) or, from clients that keep the secret
+ * itself, plain. The secret in hex in out, or "" when it is neither. */
+static void unmask(const char *sent, char out[2 * SECRET_BYTES + 1])
+{
+	unsigned char mask[SECRET_BYTES], raw[SECRET_BYTES];
+	out[0] = '\0';
+	size_t n = strlen(sent);
+	if (n == 2 * SECRET_BYTES) {
+		memcpy(out, sent, n + 1);
+	} else if (n == 4 * SECRET_BYTES &&
+		   sodium_hex2bin(mask, sizeof mask, sent, 2 * SECRET_BYTES, NULL, NULL, NULL) == 0 &&
+		   sodium_hex2bin(raw, sizeof raw, sent + 2 * SECRET_BYTES, 2 * SECRET_BYTES, NULL, NULL, NULL) == 0) {
+		for (size_t i = 0; i < sizeof raw; i++)
+			raw[i] ^= mask[i];
+		str_hex(raw, sizeof raw, out);
+	}
 }
 
 bool auth_csrf_ok(http_req_t *r)
@@ -121,7 +163,9 @@ bool auth_csrf_ok(http_req_t *r)
 	if (!sent)
 		return false;
 	const char *want = (r->user && !r->user->bearer) ? r->user->csrf : kv_get(&r->cookies, "fin_csrf");
-	return want && token_eq(want, sent);
+	char got[2 * SECRET_BYTES + 1];
+	unmask(sent, got);
+	return want && token_eq(want, got);
 }
 
 /* ---------------------------------------------------------------- the guard */

@@ -24,6 +24,8 @@ enum level { L_DEFAULT, L_FILE, L_ENV, L_FLAG };
 
 static bool check_listen(const char *v);
 static bool check_db_url(const char *v);
+static bool check_languages(const char *v);
+static bool check_fallback(const char *v);
 
 #define STR CONFIG_KEY_STR
 #define INT CONFIG_KEY_INT
@@ -70,6 +72,14 @@ static const config_key_t core_keys[] = {
 	    "live updates off."),
 	STR("city", "name", "Ajuntament de Vilamar", config_check_nonempty, "a name",
 	    "Name of the city hall, shown on every page until an administrator changes it."),
+	STR("i18n", "languages", "ca,es,en", check_languages,
+	    "language codes separated by commas (two or three lower-case letters each, at most 16)",
+	    "The languages citizens and staff can choose, in the order the language switcher shows\n"
+	    "them; the first is the default. Each needs its locale/NAME/LANG.po files: ca, es and en\n"
+	    "are complete; ar and zh are shipped too (ca,es,en,ar,zh), and a language's missing\n"
+	    "messages come from i18n.fallback."),
+	STR("i18n", "fallback", "en", check_fallback, "ca, es or en",
+	    "The language a further language's untranslated messages are shown in: ca, es or en."),
 	INT("events", "heartbeat", "15", 1, 300,
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
 	BOOL("log", "access", "true", "Write one line per request to the log."),
@@ -101,6 +111,35 @@ static struct {
 	size_t n;
 } tables[MAX_TABLES] = {{core_keys, sizeof core_keys / sizeof core_keys[0]}};
 static size_t ntables = 1;
+
+/* "ca,es,en,ar": codes of two or three lower-case letters, each once (src/view/i18n.c reads it). */
+static bool check_languages(const char *v)
+{
+	const char *seen[16];
+	size_t lens[16], n = 0;
+	for (const char *p = v;;) {
+		size_t k = 0;
+		while (p[k] >= 'a' && p[k] <= 'z')
+			k++;
+		if (k < 2 || k > 3 || n == 16)
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if (lens[i] == k && memcmp(seen[i], p, k) == 0)
+				return false;
+		seen[n] = p;
+		lens[n++] = k;
+		p += k;
+		if (!*p)
+			return true;
+		if (*p++ != ',')
+			return false;
+	}
+}
+
+static bool check_fallback(const char *v)
+{
+	return strcmp(v, "ca") == 0 || strcmp(v, "es") == 0 || strcmp(v, "en") == 0;
+}
 
 /* ---- helpers ---- */
 

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "view/i18n.h"
 #include "catalog/catalog.h"
 #include "notify/notify.h"
 #include "schedule/schedule.h"
@@ -143,9 +144,10 @@ static const char *phone_norm(arena_t *a, const char *s)
 	return digits >= 9 && digits <= 15 ? out : NULL;
 }
 
+/* The languages messages can be sent in: those the city offers (i18n.languages). */
 static bool lang_ok(const char *l)
 {
-	return str_eq(l, "ca") || str_eq(l, "es") || str_eq(l, "en");
+	return i18n_supported(l);
 }
 
 static bool booking_channel(const char *ch)

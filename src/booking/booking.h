@@ -82,7 +82,7 @@ typedef struct {
 	arena_t *a;          /* where out-strings go */
 	const config_t *cfg; /* [booking], server.public_url */
 	int64_t now;         /* Unix seconds */
-	const char *lang;    /* "ca" | "es" | "en" (model texts) */
+	const char *lang;    /* a language offered (i18n.languages): messages and model texts */
 	/* The actor: a staff member (user_id > 0, staff = true) or a citizen (0, false). */
 	int64_t user_id;
 	const char *user_email; /* staff e-mail, recorded as booked_by and in the history */
@@ -172,6 +172,10 @@ typedef struct {
  * reminder — one transaction. The caller unrefs out->model. Errors: ERR_INVALID ("invalid"),
  * ERR_CONFLICT ("slot_full", "hold_expired"), ERR_BUSY ("limit_reached"), storage errors. */
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err);
+
+/* The citizen record (people/people.h) an appointment is linked to: 0 when none (or when it
+ * cannot be read). */
+int64_t booking_person_of(booking_ctx_t *ctx, int64_t appt_id);
 
 /* ---------------------------------------------------------------- one appointment */
 

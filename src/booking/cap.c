@@ -25,7 +25,8 @@ static const config_key_t config[] = {
 		       "Bookings, holds, look-ups, cancellations and changes per minute per client address;\n"
 		       "0 for no limit. Staff are not limited."),
 	CONFIG_KEY_BOOL("booking", "proof_of_work", "true",
-			"Ask online bookings for a proof of work (the altcha widget); staff bookings never."),
+			"Ask online bookings for a proof of work (solved by the booking page's script); staff\n"
+			"bookings never."),
 	CONFIG_KEY_INT("booking", "pow_max_number", "100000", 1, 100000000,
 		       "Difficulty of the proof of work: the largest number the browser may have to try\n"
 		       "(it tries half of them on average)."),
@@ -83,5 +84,7 @@ const cap_t booking_cap = {
 	.jobs = jobs,
 	.notices = notices,
 	.seeds = seeds,
+	.timeline = bk_timeline,
+	.erase = bk_erase,
 	.figures = bk_figures,
 };

@@ -4,8 +4,8 @@
 #define FIN_BOOKING_INTERNAL_H
 
 #include "booking/booking.h"
-#include "core/cap.h"
 #include "catalog/catalog.h"
+#include "core/cap.h"
 #include "schedule/schedule.h"
 
 /* ---------------------------------------------------------------- helpers (booking.c, id.c) */
@@ -152,6 +152,23 @@ int bk_store_seat_returns_due(db_conn_t *c, int64_t now, int *n);
 int bk_store_pow_use(db_conn_t *c, const char *challenge, int64_t expires_at);
 /* Forgets expired challenges and day-old lock rows. */
 int bk_store_purge(db_conn_t *c, int64_t now);
+
+/* ---------------------------------------------------------------- people.c: the citizen record */
+
+/* Links the new appointment to the person its details name (people_link: found or created), in
+ * the booking's transaction. */
+int bk_link_person(booking_ctx_t *ctx, int64_t appt_id, const bk_person_t *p);
+/* The capability's hooks (core/cap.h): a person's appointments in the timeline, and their
+ * personal fields blanked on erasure. */
+int bk_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
+int bk_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
+
+int bk_store_appt_person(db_conn_t *c, int64_t id, int64_t person_id);
+/* The person record an appointment is linked to (0 when none). */
+int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id);
+/* The appointments linked to one person record, newest start first (at most 500). */
+int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n);
+int bk_store_erase_person(db_conn_t *c, int64_t person_id);
 
 /* store_figures.c: what booking counts for src/figures (cap_t.figures). */
 extern const cap_figure_t bk_figures[];

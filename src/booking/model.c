@@ -11,36 +11,29 @@
 #include "catalog/catalog.h"
 #include "view/i18n.h"
 
+#include <stdio.h>
 #include <string.h>
 
-static const char *const WEEKDAYS[3][7] = {
-	{"dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"},
-	{"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"},
-	{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
-};
+/* The weekday's name in lang ("dijous"). */
+static const char *weekday(const char *lang, int32_t day)
+{
+	char key[16];
+	snprintf(key, sizeof key, "cita_wd_%d", tz_weekday(day));
+	return i18n_get(lang, key);
+}
 
-static const char *const MONTHS[3][12] = {
-	{"gener", "febrer", "març", "abril", "maig", "juny", "juliol", "agost", "setembre", "octubre", "novembre",
-	 "desembre"},
-	{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
-	 "diciembre"},
-	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-	 "December"},
-};
-
-/* "dilluns, 6 d'abril de 2026" / "lunes, 6 de abril de 2026" / "Monday 6 April 2026". */
-static const char *long_date(arena_t *a, int li, int32_t day)
+/* The date in full, as lang writes it (cita_date_long_year): "dijous, 10 de desembre de 2026",
+ * "Thursday 10 December 2026", "2026年12月10日 星期四". */
+static const char *long_date(arena_t *a, const char *lang, int32_t day)
 {
 	int y, m, d;
 	tz_civil_from_days(day, &y, &m, &d);
-	const char *wd = WEEKDAYS[li][tz_weekday(day) - 1], *mo = MONTHS[li][m - 1];
-	if (li == CAT_EN)
-		return arena_printf(a, "%s %d %s %d", wd, d, mo, y);
-	if (li == CAT_CA) {
-		bool vowel = strchr("aeiou", mo[0]) != NULL;
-		return arena_printf(a, "%s, %d %s%s de %d", wd, d, vowel ? "d'" : "de ", mo, y);
-	}
-	return arena_printf(a, "%s, %d de %s de %d", wd, d, mo, y);
+	char key[24];
+	snprintf(key, sizeof key, "cita_of_month_%d", m);
+	const char *vars[] = {"weekday", weekday(lang, day),  "day",  arena_printf(a, "%d", d),
+			      "month",   i18n_get(lang, key), "year", arena_printf(a, "%d", y),
+			      NULL};
+	return i18n_subst(a, i18n_get(lang, "cita_date_long_year"), vars);
 }
 
 static const char *public_url(const booking_ctx_t *ctx)
@@ -123,7 +116,7 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_object_set_new(m, "end", json_string(end));
 	json_object_set_new(m, "start_local",
 			    jpack("{s:s,s:s,s:s,s:s,s:s}", "date", date, "time", time, "end_time", etime, "weekday",
-				  WEEKDAYS[li][tz_weekday(l.day) - 1], "long", long_date(ctx->a, li, l.day)));
+				  weekday(lang, l.day), "long", long_date(ctx->a, lang, l.day)));
 	json_object_set_new(m, "tz", json_string(tz_name(z)));
 	json_object_set_new(m, "duration_min", json_integer((b->end_at - b->start_at) / 60));
 	json_object_set_new(m, "name", json_string(b->name));

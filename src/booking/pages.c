@@ -313,14 +313,15 @@ json_t *bk_st_hidden(const st_t *st, unsigned flags)
 /* The language switcher for a URL that may already carry a query. */
 json_t *bk_lang_links(http_req_t *r, const char *self)
 {
-	static const char *const labels[] = {"Català", "Español", "English"};
 	json_t *a = json_array();
 	bool has_q = strchr(self, '?') != NULL;
-	for (int i = 0; i < I18N_NLANGS; i++)
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
-					       arena_printf(r->arena, "%s%slang=%s", self, has_q ? "&" : "?",
-							    i18n_langs[i]),
-					       "current", str_eq(r->lang, i18n_langs[i])));
+	for (int i = 0; i < i18n_count(); i++) {
+		const char *code = i18n_lang(i);
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:s,s:b}", "code", code, "tag", i18n_tag(code), "dir",
+					       i18n_dir(code), "label", i18n_name(code), "url",
+					       arena_printf(r->arena, "%s%slang=%s", self, has_q ? "&" : "?", code),
+					       "current", str_eq(r->lang, code)));
+	}
 	return a;
 }
 

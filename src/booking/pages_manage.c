@@ -14,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "http/kit.h"
 #include "notify/notify.h"
+#include "people/people.h"
 #include "render/pdf.h"
 #include "schedule/schedule.h"
 #include "view/i18n.h"
@@ -600,6 +601,15 @@ static void staff_summary(http_req_t *r)
 	}
 	auth_audit(r, "booking.view", arena_printf(r->arena, "appointment:%s", b.code), "");
 	json_t *m = json_object();
+	/* The person's timeline beside the appointment: a view of the record, audited with it as the
+	 * reason (not shown when that record cannot be written). */
+	int64_t person = booking_person_of(&ctx, b.id);
+	if (person && auth_audit(r, "people.view", arena_printf(r->arena, "person:%lld", (long long)person),
+				 arena_printf(r->arena, "appointment: %s", b.code)) == 0) {
+		json_t *panel = people_panel(r->app, r->db, r->arena, person, r->lang, &rc);
+		if (panel)
+			json_object_set_new(m, "panel", panel);
+	}
 	json_object_set_new(m, "a", a);
 	json_object_set_new(m, "booked_by_citizen", json_boolean(str_eq(b.booked_by, "citizen")));
 	json_object_set_new(m, "fresh", json_boolean(*token != '\0'));

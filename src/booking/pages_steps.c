@@ -171,6 +171,12 @@ static void step_channel(http_req_t *r, const flow_t *f)
 	json_object_set_new(m, "options", opts);
 	json_object_set_new(m, "hidden", bk_st_hidden(&st, Q_SERVICE));
 	json_object_set_new(m, "proc_desc", json_string(i18n_pick(r->lang, st.proc.desc)));
+	/* The procedure's other ways to ask, for the citizen: its chat and the deferred request form. */
+	if (f == &BK_CITIZEN && catalog_channels_has(st.proc.channels, "chat"))
+		json_object_set_new(m, "chat_url", json_string(arena_printf(r->arena, "/xat/%s", st.proc.code)));
+	if (f == &BK_CITIZEN && catalog_channels_has(st.proc.channels, "deferred"))
+		json_object_set_new(m, "request_url",
+				    json_string(arena_printf(r->arena, "/consulta/nova?servei=%s", st.proc.code)));
 	if (err) {
 		json_object_set_new(m, "has_errors", json_true());
 		json_object_set_new(m, "errors",
@@ -302,12 +308,13 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 					    arena_printf(r->arena, "d-id_type-%s", id_types[i]), "label",
 					    http_tf(r, "cita_id_%s", id_types[i]), "on", str_eq(id_type, id_types[i])));
 	json_object_set_new(m, "id_types", types);
-	static const char *const langs[][2] = {{"ca", "Català"}, {"es", "Español"}, {"en", "English"}};
 	json_t *lj = json_array();
-	for (size_t i = 0; i < 3; i++)
-		json_array_append_new(lj, jpack("{s:s,s:s,s:s,s:b}", "value", langs[i][0], "id",
-						arena_printf(r->arena, "d-lang-%s", langs[i][0]), "label", langs[i][1],
-						"on", str_eq(lang, langs[i][0])));
+	for (int i = 0; i < i18n_count(); i++) {
+		const char *code = i18n_lang(i);
+		json_array_append_new(lj, jpack("{s:s,s:s,s:s,s:s,s:s,s:b}", "value", code, "tag", i18n_tag(code),
+						"dir", i18n_dir(code), "id", arena_printf(r->arena, "d-lang-%s", code),
+						"label", i18n_name(code), "on", str_eq(lang, code)));
+	}
 	json_object_set_new(m, "langs_opt", lj);
 	json_t *cj = json_array();
 	for (int i = 0; i <= 4; i++) {
@@ -317,20 +324,6 @@ static void details_options(http_req_t *r, json_t *m, const char *id_type, const
 						http_tf(r, "cita_conf_%s", v), "on", i ? str_eq(conf, v) : !*conf));
 	}
 	json_object_set_new(m, "confidence", cj);
-}
-
-/* The altcha widget's texts in the visitor's language, as the JSON string it takes. New. */
-static json_t *pow_strings(http_req_t *r)
-{
-	json_t *s = jpack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "label", http_t(r, "cita_pow_label"), "verified",
-			  http_t(r, "cita_pow_verified"), "verifying", http_t(r, "cita_pow_verifying"), "error",
-			  http_t(r, "cita_pow_error"), "expired", http_t(r, "cita_pow_expired"), "waitAlert",
-			  http_t(r, "cita_pow_wait"), "verificationRequired", http_t(r, "cita_pow_required"));
-	char *js = json_dumps(s, JSON_COMPACT);
-	json_t *out = json_string(js);
-	free(js);
-	json_decref(s);
-	return out;
 }
 
 static void details_page(st_t *st, int status, const booking_err_t *err)
@@ -359,8 +352,6 @@ static void details_page(st_t *st, int status, const booking_err_t *err)
 	json_object_set_new(m, "hidden", bk_st_hidden(st, Q_ALL));
 	json_object_set_new(m, "action", json_string(arena_printf(r->arena, "%s/dades", st->f->base)));
 	json_object_set_new(m, "pow", json_boolean(pow));
-	if (pow)
-		json_object_set_new(m, "pow_strings", pow_strings(r));
 	/* How long the seat is kept: the hold's expiry as the time step wrote it. Shown, not trusted. */
 	int64_t until = 0;
 	if (*st->hold && str_to_i64(st->until, 0, INT64_MAX, &until) == 0 && until > 0) {

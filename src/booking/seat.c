@@ -488,6 +488,8 @@ static int create_insert(booking_ctx_t *ctx, const bk_target_t *t, const bk_pers
 	booking_t b;
 	rc = bk_store_appt_insert(ctx->c, &row, &out->id);
 	if (!rc)
+		rc = bk_link_person(ctx, out->id, p);
+	if (!rc)
 		rc = bk_store_event_add(ctx->c, out->id, ctx->now, "", "booked", bk_actor(ctx));
 	if (!rc)
 		rc = bk_store_appt_by_id(ctx->c, ctx->a, out->id, &b);

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "base/str.h"
+#include "view/i18n.h"
 
 #include <string.h>
 
@@ -195,26 +196,30 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 		DB_TEXT(r->id_number),
 		DB_TEXT(r->email ? r->email : ""),
 		DB_TEXT(r->phone ? r->phone : ""),
-		DB_TEXT(r->lang),
+		/* lang is one of ca, es, en (the column's CHECK): a further language goes in language,
+		 * with its fallback in lang (migrations/booking/005_language.sql). */
+		DB_TEXT(i18n_langs[i18n_index(r->lang)]),
 		r->digital_confidence ? DB_INT(r->digital_confidence) : DB_NULLP,
 		r->booked_by_user_id ? DB_INT(r->booked_by_user_id) : DB_NULLP,
 		DB_TEXT(r->booked_by),
 		DB_INT(r->staff_seat ? 1 : 0),
 		DB_INT(r->now),
+		DB_TEXT(str_eq(i18n_langs[i18n_index(r->lang)], r->lang) ? "" : r->lang),
 	};
 	return db_query_int(
 		c,
 		"INSERT INTO appointments (code, token_hash, slot_id, office_id, procedure_id, channel, start_at, "
 		"end_at, status, name, id_type, id_number, email, phone, lang, digital_confidence, "
-		"booked_by_user_id, booked_by, staff_seat, sequence, created_at, updated_at) "
+		"booked_by_user_id, booked_by, staff_seat, sequence, created_at, updated_at, language) "
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-		"$18, 0, $19, $19) RETURNING id",
-		p, 19, id);
+		"$18, 0, $19, $19, $20) RETURNING id",
+		p, 20, id);
 }
 
 #define APPT_COLS                                                                                                      \
 	"id, code, slot_id, office_id, procedure_id, channel, status, start_at, end_at, name, id_type, id_number, "    \
-	"email, phone, lang, digital_confidence, booked_by_user_id, booked_by, staff_seat, sequence, created_at, "     \
+	"email, phone, CASE WHEN language <> '' THEN language ELSE lang END, digital_confidence, booked_by_user_id, "  \
+	"booked_by, staff_seat, sequence, created_at, "                                                                \
 	"updated_at, cancelled_at, checked_in_at, called_at, served_at, done_at, token_hash"
 
 static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65])
@@ -341,6 +346,40 @@ int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, 
 			     " FROM appointments WHERE (CAST($1 AS BIGINT) = 0 OR office_id = $1) AND start_at >= $2 "
 			     "AND start_at < $3 AND ($4 = '' OR channel = $4) ORDER BY start_at, id LIMIT 2000",
 			     p, 4, appt_fill, out, n);
+}
+
+/* ---------------------------------------------------------------- the citizen record */
+
+int bk_store_appt_person(db_conn_t *c, int64_t id, int64_t person_id)
+{
+	db_param_t p[] = {DB_INT(id), DB_INT(person_id)};
+	return db_exec_one(c, "UPDATE appointments SET person_id = $2 WHERE id = $1", p, 2);
+}
+
+int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id)
+{
+	db_param_t p[] = {DB_INT(id)};
+	*person_id = 0;
+	return db_query_int(c, "SELECT COALESCE(person_id, 0) FROM appointments WHERE id = $1", p, 1, person_id);
+}
+
+int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " APPT_COLS " FROM appointments WHERE person_id = $1 "
+			     "ORDER BY start_at DESC, id DESC LIMIT 500",
+			     p, 1, appt_fill, out, n);
+}
+
+int bk_store_erase_person(db_conn_t *c, int64_t person_id)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	int64_t n = db_exec(c,
+			    "UPDATE appointments SET name = '', id_number = '', email = '', phone = '' "
+			    "WHERE person_id = $1",
+			    p, 1);
+	return n < 0 ? (int)n : 0;
 }
 
 int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n)

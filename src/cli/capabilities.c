@@ -8,8 +8,11 @@
 	X(auth)     /* staff accounts, sessions, tokens, audit, branding */                                            \
 	X(notify)   /* the outbox: mail and SMS */                                                                     \
 	X(catalog)  /* offices, zones, desks, procedures */                                                            \
+	X(people)   /* the citizen record: one person across channels */                                               \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */                                                                                 \
+	X(requests) /* deferred requests: web form, 010 line, work queue */                                            \
+	X(chat)     /* the portal chat */                                                                              \
 	X(figures)  /* statistics of every channel, exports, open data */
 
 #define DECLARE(name) extern const cap_t name##_cap;

@@ -271,7 +271,9 @@ static int load_views(app_t *app)
 	char err[512];
 	char *locale = xasprintf("%s/locale", app->root), *templates = xasprintf("%s/templates", app->root);
 	int rc = 1;
-	if (i18n_load(locale, err, sizeof err))
+	if (i18n_configure(config_str(app->cfg, "i18n.languages"), config_str(app->cfg, "i18n.fallback"), err,
+			   sizeof err) ||
+	    i18n_load(locale, err, sizeof err))
 		fprintf(stderr, "finestreta: translations: %s\n", err);
 	else if (!(app->view = view_new(templates, err, sizeof err)))
 		fprintf(stderr, "finestreta: templates: %s\n", err);

@@ -167,6 +167,31 @@ const cap_cmd_t *cap_cmd_find(const char *cmd, const char *sub)
 	return NULL;
 }
 
+cap_tl_entry_t *cap_tl_add(cap_tl_t *tl)
+{
+	return ARENA_PUSH(tl->a, tl->v, tl->n, tl->cap);
+}
+
+int cap_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
+{
+	for (size_t i = 0; i < cap_count; i++) {
+		int rc = cap_table[i]->timeline ? cap_table[i]->timeline(app, c, tl) : 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int cap_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now)
+{
+	for (size_t i = 0; i < cap_count; i++) {
+		int rc = cap_table[i]->erase ? cap_table[i]->erase(app, c, ids, n, now) : 0;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 const cap_t *cap_find(const char *name)
 {
 	for (size_t i = 0; i < cap_count; i++)

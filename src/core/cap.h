@@ -17,6 +17,8 @@
  *   notify   cap_notice_find()  the notification kinds a capability sends, with their templates
  *   demo     cap_seed()         every seed step, by order then table order
  *   cli      cap_cmd_find()     `finestreta CMD SUB …` runs the capability that declared it
+ *   people   cap_timeline()     a person's timeline: every capability appends its own entries
+ *            cap_erase()        data-protection erasure: every capability blanks its own fields
  *   figures  (src/figures)      walks each capability's figure providers (.figures)
  *
  * Adding a capability is a new folder whose cap.c defines `const cap_t NAME_cap = {…}` and one
@@ -81,6 +83,32 @@ typedef struct {
 	const char *href;                 /* "/floor" */
 	const char *title_key, *desc_key; /* i18n keys */
 } cap_card_t;
+
+/* A person's timeline (people/people.h): everything that happened with a person on every channel.
+ * The people capability owns the person records; each capability that links its rows to a person
+ * (appointments.person_id, chats.person_id, …) appends its own entries through its .timeline hook,
+ * so people never names another capability. Entries and their strings live in tl->a. */
+typedef struct cap_tl_entry {
+	int64_t at;          /* when it happened (a booking: the appointment's start), Unix seconds */
+	const char *kind;    /* "appointment" | "ticket" | "chat" | "request" | "ict_session" | "certificate" */
+	const char *ref;     /* the capability's own reference: appointment code, chat id, request code */
+	const char *status;  /* the entry's state in its capability's words ("booked", "closed"), or "" */
+	const char *summary; /* one line in tl->lang, plain text (shown escaped) */
+	const char *href;    /* the staff page of the entry ("/staff/cita/ABCD2345"), or "" */
+	const char *detail;  /* tl->full only: the whole content as plain text (a chat's messages, a
+	                      * request's text and answers) for the data-protection export; else NULL */
+} cap_tl_entry_t;
+typedef struct cap_tl {
+	arena_t *a;
+	const char *lang;   /* "ca" | "es" | "en": the language of summaries */
+	const int64_t *ids; /* the person's record ids: the record and those merged into it */
+	size_t nids;
+	bool full;         /* fill detail too (export) */
+	cap_tl_entry_t *v; /* what the hooks appended (cap_tl_add), any order */
+	size_t n, cap;
+} cap_tl_t;
+/* A new zeroed entry at the end of tl->v (its strings: arena_strdup into tl->a). */
+cap_tl_entry_t *cap_tl_add(cap_tl_t *tl);
 
 /* What a CLI sub-command gets. */
 typedef struct cap_cli {
@@ -172,7 +200,15 @@ typedef struct cap {
 	const cap_notice_t *notices;
 	const cap_seed_t *seeds;
 	const cap_cmd_t *commands;
-	const cap_card_t *cards;     /* on the staff home page, after the cards of the first capabilities */
+	const cap_card_t *cards; /* on the staff home page, after the cards of the first capabilities */
+	/* A person's entries of this capability (rows linked to one of tl->ids), appended with
+	 * cap_tl_add. Runs on the caller's connection, inside its transaction when there is one.
+	 * 0 or a storage error. NULL: the capability links nothing to people. */
+	int (*timeline)(struct app *app, db_conn_t *c, cap_tl_t *tl);
+	/* Data-protection erasure, inside the caller's transaction: blank the personal fields of
+	 * this capability's rows linked to ids[0..n) (names, ID numbers, contacts, free text), keep
+	 * what statistics need (times, channels, outcomes). 0 or a storage error. */
+	int (*erase)(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 	const cap_figure_t *figures; /* what it counts, for src/figures (docs/figures.md) */
 	/* serve/demo: after storage, translations, templates and routes are ready, before the server
 	 * listens (hooks into the core, caches, bus subscriptions). 0 or an error (logged). */
@@ -221,6 +257,12 @@ typedef struct {
 /* Reads x->argv: options by opts, other words into args (at most max; *nargs counts them).
  * 0, or 2 (the exit status for bad usage) with the problem said on x->err. */
 int cap_cli_opts(cap_cli_t *x, const cap_opt_t *opts, const char **args, size_t max, size_t *nargs);
+
+/* Every capability's .timeline in table order, appending to tl (sorted by the caller). 0 or the
+ * first error. */
+int cap_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
+/* Every capability's .erase in table order. 0 or the first error. */
+int cap_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 
 /* The capability of that name, or NULL. */
 const cap_t *cap_find(const char *name);

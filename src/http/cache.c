@@ -1,6 +1,7 @@
 /* cache.c — conditional replies for the public JSON APIs (ETag, Cache-Control, 304); see http.h. */
 #include "base/str.h"
 #include "http/http.h"
+#include "http/server.h"
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -17,7 +18,7 @@ void http_etag(const void *body, size_t len, char out[HTTP_ETAG_SIZE])
 
 /* If-None-Match is a comma list of tags, each possibly weak (W/"…"); a weak match is enough for
  * a GET (RFC 9110 13.1.2). */
-static bool etag_matches(const char *inm, const char *etag)
+bool srv_etag_matches(const char *inm, const char *etag)
 {
 	if (!inm)
 		return false;
@@ -39,11 +40,22 @@ static bool etag_matches(const char *inm, const char *etag)
 
 void http_reply_json_cacheable(http_req_t *r, const char *body, size_t len, const char *etag, int max_age)
 {
-	http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	static const char ctype[] = "application/json; charset=utf-8";
 	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, arena_printf(r->arena, "public, max-age=%d", max_age));
 	/* Vary: Accept-Language, Cookie is already there: every API answer carries it (server.c). */
-	if (etag_matches(http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), etag))
+	srv_vary(r, "Accept-Encoding");
+	/* A compressed answer has a tag of its own (the reply marks the tag when it compresses); a
+	 * revalidation must name the tag of the form this request would get. */
+	enc_t e = srv_answer_coding(r, 200, ctype, len);
+	size_t n = strlen(etag);
+	const char *tag = e == ENC_IDENTITY || n < 2
+				  ? etag
+				  : arena_printf(r->arena, "%.*s%s\"", (int)(n - 1), etag, encode_etag_suffix(e));
+	if (srv_etag_matches(http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH), tag)) {
+		http_add_header(r, MHD_HTTP_HEADER_ETAG, tag);
 		http_reply_bytes(r, 304, NULL, "", 0);
-	else
-		http_reply_bytes(r, 200, "application/json; charset=utf-8", body, len);
+	} else {
+		http_add_header(r, MHD_HTTP_HEADER_ETAG, etag);
+		http_reply_bytes(r, 200, ctype, body, len);
+	}
 }

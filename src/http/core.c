@@ -9,6 +9,7 @@
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "http/statics.h"
 
 #include <microhttpd.h>
@@ -40,6 +41,37 @@ static void metrics(http_req_t *r)
 	buf_free(&b);
 }
 
+/* One static file in the form the client accepts best (precompressed at start: statics.c),
+ * with that form's entity tag; 304 when the client's copy is that form, unchanged. */
+static void send_static(http_req_t *r, const static_file_t *f, const char *cache_control)
+{
+	enc_t e = encode_choose(http_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING), f->codings);
+	const static_form_t *v = &f->form[e];
+	char lm[64];
+	struct tm tm;
+	gmtime_r(&f->mtime, &tm);
+	strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	http_add_header(r, MHD_HTTP_HEADER_ETAG, v->etag);
+	http_add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
+	if (f->compressible)
+		srv_vary(r, "Accept-Encoding");
+	const char *inm = http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *ims = http_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	bool fresh = false;
+	if (inm)
+		fresh = srv_etag_matches(inm, v->etag);
+	else if (ims) {
+		struct tm t2 = {0};
+		const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &t2);
+		fresh = end && timegm(&t2) >= f->mtime;
+	}
+	if (fresh)
+		http_reply_bytes(r, 304, NULL, "", 0);
+	else
+		srv_reply_static(r, 200, f->ctype, encode_name(e), v->data, v->size);
+}
+
 static void static_file(http_req_t *r)
 {
 	const char *name = http_param(r, "*");
@@ -49,29 +81,7 @@ static void static_file(http_req_t *r)
 		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
 		return;
 	}
-	char lm[64];
-	struct tm tm;
-	gmtime_r(&f.mtime, &tm);
-	strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	http_add_header(r, MHD_HTTP_HEADER_ETAG, f.etag);
-	http_add_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
-	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
-			f.fingerprinted ? "public, max-age=31536000, immutable" : "no-cache");
-	const char *inm = http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	const char *ims = http_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	bool fresh = false;
-	if (inm)
-		fresh = strstr(inm, f.etag) != NULL || strcmp(inm, "*") == 0;
-	else if (ims) {
-		struct tm t2 = {0};
-		const char *end = strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &t2);
-		fresh = end && timegm(&t2) >= f.mtime;
-	}
-	if (fresh) {
-		http_reply_bytes(r, 304, NULL, "", 0);
-		return;
-	}
-	http_reply_bytes(r, 200, f.ctype, f.data, f.size);
+	send_static(r, &f, f.fingerprinted ? "public, max-age=31536000, immutable" : "no-cache");
 }
 
 /* Browsers ask for /favicon.ico on their own; answer with the icon rather than a 404. */
@@ -82,8 +92,7 @@ static void favicon(http_req_t *r)
 		http_reply_error(r, 404, "not_found", "err_not_found", NULL);
 		return;
 	}
-	http_add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
-	http_reply_bytes(r, 200, f.ctype, f.data, f.size);
+	send_static(r, &f, "public, max-age=86400");
 }
 
 static void events(http_req_t *r)

@@ -10,6 +10,7 @@
 #include "base/str.h"
 #include "bus/bus.h"
 #include "db/db.h"
+#include "http/encode.h"
 #include "http/metrics.h"
 #include "http/statics.h"
 #include "view/i18n.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CSP                                                                                                            \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                              \
@@ -72,12 +74,75 @@ void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const cha
 	srv_release_db(x);
 }
 
+/* Adds token to the reply's Vary header (one header, a comma list), once. */
+void srv_vary(http_req_t *r, const char *token)
+{
+	ctx_t *x = srv_ctx(r);
+	for (size_t i = 0; i < x->nhdrs; i++) {
+		if (strcasecmp(x->hdrs[i].name, MHD_HTTP_HEADER_VARY) != 0)
+			continue;
+		if (!strcasestr(x->hdrs[i].value, token))
+			x->hdrs[i].value = arena_printf(r->arena, "%s, %s", x->hdrs[i].value, token);
+		return;
+	}
+	http_add_header(r, MHD_HTTP_HEADER_VARY, token);
+}
+
+/* Smaller bodies are sent as they are: compressing them saves less than it costs. */
+#define COMPRESS_MIN 512
+
+enc_t srv_answer_coding(http_req_t *r, int status, const char *ctype, size_t len)
+{
+	if (status < 200 || status == 204 || status == 304 || len < COMPRESS_MIN || !encode_type_compressible(ctype))
+		return ENC_IDENTITY;
+	return encode_choose(http_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING), ENC_BIT(ENC_GZIP) | ENC_BIT(ENC_BR));
+}
+
+/* The reply for a body (new malloc'd memory, taken): compressed when the type is text or JSON
+ * and the client accepts a coding, with Vary: Accept-Encoding on every answer whose body could
+ * have been, and an entity tag set by the handler marked with the coding (each coded form is a
+ * representation of its own). Event streams never come here (sse.c). */
+static void reply_owned(http_req_t *r, int status, const char *ctype, char *data, size_t len)
+{
+	ctx_t *x = srv_ctx(r);
+	bool varies = status >= 200 && status != 204 && status != 304 && encode_type_compressible(ctype);
+	enc_t e = srv_answer_coding(r, status, ctype, len);
+	char *packed;
+	size_t plen;
+	if (varies)
+		srv_vary(r, "Accept-Encoding");
+	if (e != ENC_IDENTITY && encode_compress(e, false, data, len, &packed, &plen) == 0) {
+		free(data);
+		data = packed;
+		len = plen;
+		http_add_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, encode_name(e));
+		for (size_t i = 0; i < x->nhdrs; i++) {
+			const char *v = x->hdrs[i].value;
+			size_t n = strlen(v);
+			if (strcasecmp(x->hdrs[i].name, MHD_HTTP_HEADER_ETAG) == 0 && n >= 2 && v[n - 1] == '"')
+				x->hdrs[i].value =
+					arena_printf(r->arena, "%.*s%s\"", (int)(n - 1), v, encode_etag_suffix(e));
+		}
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	x->resp_bytes = len;
+	srv_set_response(x, status, resp, ctype);
+}
+
 void http_reply_bytes(http_req_t *r, int status, const char *ctype, const void *data, size_t len)
 {
-	void *copy = xmalloc(len ? len : 1);
+	char *copy = xmalloc(len ? len : 1);
 	if (len)
 		memcpy(copy, data, len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
+	reply_owned(r, status, ctype, copy, len);
+}
+
+void srv_reply_static(http_req_t *r, int status, const char *ctype, const char *coding, const void *data, size_t len)
+{
+	/* The static files live until the process ends: no copy. */
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+	if (coding)
+		http_add_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, coding);
 	srv_ctx(r)->resp_bytes = len;
 	srv_set_response(srv_ctx(r), status, resp, ctype);
 }
@@ -91,19 +156,14 @@ static void reply_buf(http_req_t *r, int status, const char *ctype, buf_t *b)
 {
 	size_t len;
 	char *data = buf_detach(b, &len);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	srv_ctx(r)->resp_bytes = len;
-	srv_set_response(srv_ctx(r), status, resp, ctype);
+	reply_owned(r, status, ctype, data, len);
 }
 
 void http_reply_json(http_req_t *r, int status, json_t *body)
 {
 	char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(body);
-	size_t len = strlen(s);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, s, MHD_RESPMEM_MUST_FREE);
-	srv_ctx(r)->resp_bytes = len;
-	srv_set_response(srv_ctx(r), status, resp, "application/json; charset=utf-8");
+	reply_owned(r, status, "application/json; charset=utf-8", s, strlen(s));
 }
 
 void http_reply_redirect(http_req_t *r, const char *location)
@@ -113,15 +173,17 @@ void http_reply_redirect(http_req_t *r, const char *location)
 	http_reply_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
-/* The language switcher: the current path with ?lang=xx. */
+/* The language switcher: the languages offered, each in its own name and direction, with the
+ * current path and ?lang=xx. */
 static json_t *lang_links(http_req_t *r)
 {
-	static const char *labels[] = {"Català", "Español", "English"};
 	json_t *a = json_array();
-	for (int i = 0; i < I18N_NLANGS; i++) {
-		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:b}", "code", i18n_langs[i], "label", labels[i], "url",
-					       arena_printf(r->arena, "%s?lang=%s", r->path, i18n_langs[i]), "current",
-					       strcmp(r->lang, i18n_langs[i]) == 0));
+	for (int i = 0; i < i18n_count(); i++) {
+		const char *code = i18n_lang(i);
+		json_array_append_new(a, jpack("{s:s,s:s,s:s,s:s,s:s,s:b}", "code", code, "tag", i18n_tag(code), "dir",
+					       i18n_dir(code), "label", i18n_name(code), "url",
+					       arena_printf(r->arena, "%s?lang=%s", r->path, code), "current",
+					       strcmp(r->lang, code) == 0));
 	}
 	return a;
 }
@@ -130,6 +192,8 @@ static json_t *srv_common_model(http_req_t *r)
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "lang", json_string(r->lang));
+	json_object_set_new(m, "lang_tag", json_string(i18n_tag(r->lang)));
+	json_object_set_new(m, "dir", json_string(i18n_dir(r->lang)));
 	json_object_set_new(m, "langs", lang_links(r));
 	json_object_set_new(m, "path", json_string(r->path));
 	json_object_set(m, "assets", statics_assets(r->app->statics));

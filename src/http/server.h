@@ -5,6 +5,7 @@
 #define FIN_HTTP_SERVER_H
 
 #include "base/buf.h"
+#include "http/encode.h"
 #include "http/http.h"
 #include "http/router.h"
 
@@ -62,5 +63,15 @@ void srv_release_db(ctx_t *x);
 /* The reply: status, response, content type, security and decoration headers; a second reply
  * is a programming error (logged; the first stays). The storage connection goes back. */
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype);
+/* Adds token ("Accept-Encoding") to the reply's one Vary header. */
+void srv_vary(http_req_t *r, const char *token);
+/* The coding an answer of this status, type and length will be sent in (reply.c compresses
+ * text and JSON of 512 bytes or more when the client accepts gzip or Brotli). */
+enc_t srv_answer_coding(http_req_t *r, int status, const char *ctype, size_t len);
+/* A static file's bytes (borrowed for the process: not copied), already in coding (NULL for
+ * none; the Content-Encoding header says it). */
+void srv_reply_static(http_req_t *r, int status, const char *ctype, const char *coding, const void *data, size_t len);
+/* Whether an If-None-Match value names etag (weak or strong, in a list) or is "*". */
+bool srv_etag_matches(const char *inm, const char *etag);
 
 #endif

@@ -18,10 +18,11 @@ typedef struct {
 } key_t_;
 
 typedef struct {
-	char *data;
-	size_t size;
+	char *data[ENC_COUNT]; /* [ENC_IDENTITY] the file; the others NULL when not kept */
+	size_t size[ENC_COUNT];
+	char etag[ENC_COUNT][40];
+	bool compressible;
 	const char *ctype;
-	char etag[40];
 	time_t mtime;
 } file_t;
 
@@ -88,15 +89,20 @@ static int load_file(statics_t *s, const char *path, const char *rel, const stru
 	}
 	int idx = (int)s->nfiles++;
 	file_t *fl = &s->files[idx];
-	fl->data = data;
-	fl->size = got;
-	fl->ctype = ctype_of(rel);
-	fl->mtime = st->st_mtime;
+	*fl = (file_t){.ctype = ctype_of(rel), .mtime = st->st_mtime};
+	fl->data[ENC_IDENTITY] = data;
+	fl->size[ENC_IDENTITY] = got;
 	unsigned char h[crypto_generichash_BYTES_MIN];
 	crypto_generichash(h, sizeof h, (const unsigned char *)data, got, NULL, 0);
 	char hex[2 * sizeof h + 1];
 	str_hex(h, 5, hex); /* 10 hex digits: plenty to tell versions apart */
-	snprintf(fl->etag, sizeof fl->etag, "\"%s\"", hex);
+	fl->compressible = encode_type_compressible(fl->ctype);
+	for (enc_t e = ENC_IDENTITY; e < ENC_COUNT; e++) {
+		snprintf(fl->etag[e], sizeof fl->etag[e], "\"%s%s\"", hex, encode_etag_suffix(e));
+		if (e != ENC_IDENTITY && fl->compressible &&
+		    encode_compress(e, true, data, got, &fl->data[e], &fl->size[e]) != 0)
+			fl->data[e] = NULL;
+	}
 
 	/* fingerprinted name: insert the hash before the last extension */
 	const char *slash = strrchr(rel, '/');
@@ -168,7 +174,8 @@ void statics_free(statics_t *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->nfiles; i++)
-		free(s->files[i].data);
+		for (int e = 0; e < ENC_COUNT; e++)
+			free(s->files[i].data[e]);
 	for (size_t i = 0; i < s->nkeys; i++)
 		free(s->keys[i].name);
 	free(s->files);
@@ -184,7 +191,17 @@ bool statics_find(const statics_t *s, const char *name, static_file_t *out)
 	if (!hit)
 		return false;
 	const file_t *f = &s->files[hit->file];
-	*out = (static_file_t){f->data, f->size, f->ctype, f->etag, f->mtime, hit->fingerprinted};
+	*out = (static_file_t){.compressible = f->compressible,
+			       .ctype = f->ctype,
+			       .mtime = f->mtime,
+			       .fingerprinted = hit->fingerprinted};
+	for (enc_t e = ENC_IDENTITY; e < ENC_COUNT; e++) {
+		if (!f->data[e])
+			continue;
+		out->form[e] = (static_form_t){f->data[e], f->size[e], f->etag[e]};
+		if (e != ENC_IDENTITY)
+			out->codings |= ENC_BIT(e);
+	}
 	return true;
 }
 

@@ -187,6 +187,12 @@ static json_t *extra_model(arena_t *a, const cap_notice_t *k, const char *lang, 
 			      date,   "time", time_s,    "city",  city,   "phone", vmodel_str(model, "phone"),
 			      "url",  pub,    NULL};
 	json_t *x = json_object();
+	/* Mail readers know few CSS logical properties: the layout takes its sides from these. */
+	bool rtl = str_eq(i18n_dir(lang), "rtl");
+	json_object_set_new(x, "lang_tag", json_string(i18n_tag(lang)));
+	json_object_set_new(x, "dir", json_string(rtl ? "rtl" : "ltr"));
+	json_object_set_new(x, "start", json_string(rtl ? "right" : "left"));
+	json_object_set_new(x, "end", json_string(rtl ? "left" : "right"));
 	json_object_set_new(x, "subject", json_string(subst(a, lang, k->subject_key, vars)));
 	json_object_set_new(x, "intro", json_string(subst(a, lang, k->intro_key, vars)));
 	json_object_set_new(x, "greeting",
@@ -249,7 +255,7 @@ typedef struct {
 static int cctx_open(cctx_t *c, const cap_notice_t *k, const char *lang, const json_t *model)
 {
 	if (!i18n_supported(lang))
-		lang = i18n_langs[0];
+		lang = i18n_default();
 	json_t *cat = i18n_catalog(lang);
 	if (!cat)
 		return ERR_UNAVAILABLE;

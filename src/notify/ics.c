@@ -96,7 +96,7 @@ static bool ics_facts(const json_t *m, const cap_notice_t *k, ics_facts_t *f)
 	f->cancel = k->flags & NOTICE_CANCEL;
 	f->lang = vmodel_str(m, "lang");
 	if (!i18n_supported(f->lang))
-		f->lang = i18n_langs[0];
+		f->lang = i18n_default();
 	f->now = (int64_t)time(NULL);
 	f->sequence = ics_sequence(m, k, f->now);
 	char host[256];
@@ -147,6 +147,14 @@ static void ics_people(icalcomponent *ev, const json_t *m, const ics_facts_t *f)
 	free(mailto);
 }
 
+/* p with LANGUAGE= the text's language (RFC 5545 3.2.10), so a calendar shows and reads it
+ * right (an Arabic summary right to left). */
+static icalproperty *in_lang(icalproperty *p, const ics_facts_t *f)
+{
+	icalproperty_add_parameter(p, icalparameter_new_language(i18n_tag(f->lang)));
+	return p;
+}
+
 static icalcomponent *ics_event(const json_t *m, const ics_facts_t *f)
 {
 	icalcomponent *ev = icalcomponent_new_vevent();
@@ -157,10 +165,10 @@ static icalcomponent *ics_event(const json_t *m, const ics_facts_t *f)
 	icalcomponent_add_property(ev, icalproperty_new_sequence(f->sequence));
 	icalcomponent_add_property(ev,
 				   icalproperty_new_status(f->cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
-	icalcomponent_add_property(ev, icalproperty_new_summary(f->summary));
+	icalcomponent_add_property(ev, in_lang(icalproperty_new_summary(f->summary), f));
 	if (*f->location)
 		icalcomponent_add_property(ev, icalproperty_new_location(f->location));
-	icalcomponent_add_property(ev, icalproperty_new_description(f->desc));
+	icalcomponent_add_property(ev, in_lang(icalproperty_new_description(f->desc), f));
 	if (*f->manage)
 		icalcomponent_add_property(ev, icalproperty_new_url(f->manage));
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));

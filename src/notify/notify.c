@@ -82,7 +82,7 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 	const cap_notice_t *k = m && m->kind ? cap_notice_find(m->kind) : NULL;
 	if (!k || !m->dedupe_key || !*m->dedupe_key)
 		return ERR_INVALID;
-	const char *lang = m->lang && i18n_supported(m->lang) ? m->lang : i18n_langs[0];
+	const char *lang = m->lang && i18n_supported(m->lang) ? m->lang : i18n_default();
 	bool email = m->to_email && *m->to_email;
 	bool sms = m->to_phone && *m->to_phone && sms_on();
 	if (email && !nt_mime_addr_ok(m->to_email))
@@ -173,7 +173,7 @@ int notify_test_mail(db_conn_t *c, const char *to, const char *lang, int64_t *id
 	snprintf(key, sizeof key, "test:%.32s", tok);
 	json_t *model = jpack("{s:s}", "email", to);
 	notify_msg_t m = {.kind = "test",
-			  .lang = lang ? lang : i18n_langs[0],
+			  .lang = lang ? lang : i18n_default(),
 			  .to_email = to,
 			  .model = model,
 			  .dedupe_key = key};

@@ -1,6 +1,10 @@
 /* pdf.c — the appointment receipt: one A4 page drawn with cairo, text laid out by pango (so
  * long names wrap and any script renders), and a QR code of the manage link (libqrencode). The
- * font is DejaVu Sans (Debian fonts-dejavu-core), found through fontconfig. */
+ * font is DejaVu Sans (Debian fonts-dejavu-core), found through fontconfig, which also covers
+ * Arabic; Chinese comes from fontconfig's fallback (fonts-wqy-microhei, install-deps.sh). The
+ * receipt's language is pango's too, so shaping and the choice of CJK glyphs follow it, and a
+ * right-to-left language lays the page out mirrored: text from the right margin, the QR code on
+ * the left. */
 #include "render/pdf.h"
 
 #include "base/arena.h"
@@ -41,9 +45,16 @@ typedef struct {
 	PangoContext *pc;
 	arena_t *a;
 	const char *lang;
+	bool rtl;     /* the language is written right to left */
 	double y;     /* next line's top */
 	double width; /* text column width */
 } page_t;
+
+/* Where a column of width starts so that it sits against the margin the language starts from. */
+static double col_x(const page_t *p, double width)
+{
+	return p->rtl ? PAGE_W - MARGIN - width : MARGIN;
+}
 
 static const char *esc(page_t *p, const char *s)
 {
@@ -51,6 +62,14 @@ static const char *esc(page_t *p, const char *s)
 	char *o = arena_strdup(p->a, e);
 	g_free(e);
 	return o;
+}
+
+/* A value from the appointment (a name, an address, a procedure's name kept in another
+ * language) as markup in a directional isolate: its own text decides its direction, so an
+ * English sentence in an Arabic receipt keeps its full stop at its end. */
+static const char *value(page_t *p, const char *s)
+{
+	return arena_printf(p->a, "\u2068%s\u2069", esc(p, s));
 }
 
 static const char *tr(page_t *p, const char *key)
@@ -65,6 +84,10 @@ static PangoLayout *layout_for(page_t *p, double width, const char *font, const 
 	pango_layout_set_font_description(l, fd);
 	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	/* Every paragraph in the page's direction (a line of Latin letters in an Arabic receipt, a
+	 * code or a name, still starts at the right), set against its starting margin. */
+	pango_layout_set_auto_dir(l, FALSE);
+	pango_layout_set_alignment(l, p->rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
 	pango_layout_set_markup(l, markup, -1);
 	pango_font_description_free(fd);
 	return l;
@@ -101,19 +124,19 @@ static void line(page_t *p, const char *font, const char *markup, double after)
 		pango_layout_set_width(l, (int)(p->width * PANGO_SCALE));
 		h = layout_height(l);
 	}
-	cairo_move_to(p->cr, MARGIN, p->y);
+	cairo_move_to(p->cr, col_x(p, p->width), p->y);
 	pango_cairo_show_layout(p->cr, l);
 	g_object_unref(l);
 	p->y += h + after;
 }
 
 /* A label over its value. */
-static void field(page_t *p, const char *label_key, const char *value)
+static void field(page_t *p, const char *label_key, const char *text)
 {
-	if (!value || !*value)
+	if (!text || !*text)
 		return;
 	line(p, FONT " Bold 9", esc(p, tr(p, label_key)), 1);
-	line(p, FONT " 12", esc(p, value), 8);
+	line(p, FONT " 12", value(p, text), 8);
 }
 
 static void draw_qr(cairo_t *cr, const char *url, double x, double y, double size)
@@ -133,6 +156,17 @@ static void draw_qr(cairo_t *cr, const char *url, double x, double y, double siz
 				cairo_rectangle(cr, x + (c + 4) * m, y + (r + 4) * m, m, m);
 	cairo_fill(cr);
 	QRcode_free(q);
+}
+
+/* The band with the city's name across the top, then the text colour. */
+static void band(page_t *p, const char *city)
+{
+	cairo_set_source_rgb(p->cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
+	cairo_rectangle(p->cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
+	cairo_fill(p->cr);
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
+	cairo_set_source_rgb(p->cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
 }
 
 /* Where it happens: the phone instructions, the video and upload links, or the office. */
@@ -162,7 +196,7 @@ static void draw_documents(page_t *p, const json_t *m, bool in_person)
 	const json_t *d;
 	json_array_foreach (docs, i, d) {
 		if (json_is_string(d))
-			line(p, FONT " 11", arena_printf(p->a, "•  %s", esc(p, json_string_value(d))), 2);
+			line(p, FONT " 11", arena_printf(p->a, "•  %s", value(p, json_string_value(d))), 2);
 	}
 	if (in_person)
 		line(p, FONT " 11", esc(p, tr(p, "mail_bring_id")), 2);
@@ -178,26 +212,20 @@ static void draw(page_t *p, const json_t *m)
 	const json_t *service = json_object_get(m, "service");
 	const char *manage = json_string_value(json_object_get(m, "manage_url"));
 
-	/* The band with the city's name. */
-	cairo_set_source_rgb(cr, 0xa3 / 255.0, 0x11 / 255.0, 0x1d / 255.0);
-	cairo_rectangle(cr, 0, 0, PAGE_W, 26 * PT_PER_MM);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	text_at(p, MARGIN, 9 * PT_PER_MM, PAGE_W - 2 * MARGIN, FONT " Bold 18", esc(p, city ? city : ""));
-	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
+	band(p, city);
 
 	p->y = 34 * PT_PER_MM;
 	line(p, FONT " Bold 16", esc(p, tr(p, "pdf_title")), 10);
 	line(p, FONT " Bold 10", esc(p, tr(p, "mail_code")), 2);
 	line(p, "DejaVu Sans Mono Bold 32", esc(p, json_string_value(json_object_get(m, "code"))), 12);
 
-	/* The QR code sits right of the details. */
+	/* The QR code sits after the details: on the right, or on the left right to left. */
 	double qr_size = 36 * PT_PER_MM, qr_top = p->y;
+	double qr_x = p->rtl ? MARGIN : PAGE_W - MARGIN - qr_size;
 	p->width = PAGE_W - 2 * MARGIN - qr_size - 6 * PT_PER_MM;
 	if (manage && *manage) {
-		draw_qr(cr, manage, PAGE_W - MARGIN - qr_size, qr_top, qr_size);
-		text_at(p, PAGE_W - MARGIN - qr_size, qr_top + qr_size + 2, qr_size, FONT " 8",
-			esc(p, tr(p, "pdf_qr_caption")));
+		draw_qr(cr, manage, qr_x, qr_top, qr_size);
+		text_at(p, qr_x, qr_top + qr_size + 2, qr_size, FONT " 8", esc(p, tr(p, "pdf_qr_caption")));
 	}
 
 	const char *date, *date_short, *time_s;
@@ -220,33 +248,33 @@ static void draw(page_t *p, const json_t *m)
 	p->y += 10;
 	if (manage && *manage) {
 		line(p, FONT " Bold 11", esc(p, tr(p, "mail_manage")), 3);
-		line(p, FONT " 10", esc(p, manage), 10);
+		line(p, FONT " 10", value(p, manage), 10);
 	}
 	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8", esc(p, tr(p, "pdf_footer")));
 }
 
-int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *len)
+/* Draws m with draw on A4 pages into a new PDF buffer: one at a time, with the process's fonts. */
+static int render(void (*draw_fn)(page_t *, const json_t *), const json_t *m, const char *lang, const char *title,
+		  unsigned char **out, size_t *len)
 {
-	const char *code = json_string_value(json_object_get(m, "code"));
-	if (!json_is_object(m) || !code || !*code)
-		return ERR_INVALID;
-	if (!i18n_supported(lang))
-		lang = i18n_langs[0];
 	buf_t b;
 	buf_init(&b, PDF_MAX);
 	pthread_mutex_lock(&pdf_mu);
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &b, PAGE_W, PAGE_H);
 	arena_t *a = arena_new();
-	const char *title = arena_printf(a, "%s %s", i18n_get(lang, "pdf_title"), code);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Finestreta");
 	cairo_t *cr = cairo_create(s);
 	if (!font_map)
 		font_map = pango_cairo_font_map_new();
 	PangoContext *pc = pango_font_map_create_context(font_map);
+	bool rtl = strcmp(i18n_dir(lang), "rtl") == 0;
+	PangoLanguage *pl = pango_language_from_string(i18n_tag(lang));
+	pango_context_set_language(pc, pl);
+	pango_context_set_base_dir(pc, rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
 	pango_cairo_update_context(cr, pc);
-	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .width = PAGE_W - 2 * MARGIN};
-	draw(&p, m);
+	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .rtl = rtl, .width = PAGE_W - 2 * MARGIN};
+	draw_fn(&p, m);
 	cairo_show_page(cr);
 	g_object_unref(pc);
 	cairo_destroy(cr);
@@ -261,6 +289,55 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 	}
 	*out = (unsigned char *)buf_detach(&b, len);
 	return 0;
+}
+
+int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *len)
+{
+	const char *code = json_string_value(json_object_get(m, "code"));
+	if (!json_is_object(m) || !code || !*code)
+		return ERR_INVALID;
+	if (!i18n_supported(lang))
+		lang = i18n_default();
+	char title[128];
+	snprintf(title, sizeof title, "%s %s", i18n_get(lang, "pdf_title"), code);
+	return render(draw, m, lang, title, out, len);
+}
+
+/* ---------------------------------------------------------------- a readable document */
+
+static void draw_document(page_t *p, const json_t *doc)
+{
+	const char *city = json_string_value(json_object_get(doc, "city"));
+	band(p, city);
+	p->y = 34 * PT_PER_MM;
+	line(p, FONT " Bold 16", esc(p, json_string_value(json_object_get(doc, "title"))), 4);
+	line(p, FONT " 10", esc(p, json_string_value(json_object_get(doc, "subtitle"))), 12);
+	size_t i, j;
+	const json_t *sec, *item;
+	json_array_foreach (json_object_get(doc, "sections"), i, sec) {
+		line(p, FONT " Bold 13", esc(p, json_string_value(json_object_get(sec, "heading"))), 6);
+		json_array_foreach (json_object_get(sec, "rows"), j, item) {
+			const char *v = json_string_value(json_object_get(item, "value"));
+			if (!v || !*v)
+				continue;
+			line(p, FONT " Bold 9", esc(p, json_string_value(json_object_get(item, "label"))), 1);
+			line(p, FONT " 11", esc(p, v), 6);
+		}
+		json_array_foreach (json_object_get(sec, "paragraphs"), j, item)
+			line(p, FONT " 10", esc(p, json_string_value(item)), 5);
+		p->y += 8;
+	}
+	const char *footer = json_string_value(json_object_get(doc, "footer"));
+	if (footer)
+		line(p, FONT " 8", esc(p, footer), 0);
+}
+
+int pdf_document(const json_t *doc, unsigned char **out, size_t *len)
+{
+	const char *title = json_string_value(json_object_get(doc, "title"));
+	if (!json_is_object(doc) || !title)
+		return ERR_INVALID;
+	return render(draw_document, doc, i18n_default(), title, out, len);
 }
 
 /* LeakSanitizer (the ASan build of `make check`) asks the program for its suppressions: fontconfig

@@ -2,6 +2,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
 
@@ -16,8 +17,6 @@
 #include <unistd.h>
 
 const char *const i18n_langs[I18N_NLANGS] = {"ca", "es", "en"};
-
-static json_t *catalogs[I18N_NLANGS];
 
 #define MAX_PO_FILE (4 * 1024 * 1024)
 #define MAX_PO_STRING (64 * 1024)
@@ -370,20 +369,156 @@ static int check_catalogs(json_t *const cat[I18N_NLANGS], char *const paths[I18N
 	return 0;
 }
 
-/* One folder's three catalogues, checked against each other, into new objects. */
-static int load_folder(const char *dir, json_t *cat[I18N_NLANGS], char *err, size_t errlen)
+/* A further language's catalogue may leave keys out (they fall back, key by key), but what it
+ * has must be right: keys of the Catalan one, not empty, with the same placeholders. */
+static int check_partial(const json_t *ca, const char *ca_path, const json_t *cat, const char *path, char *err,
+			 size_t errlen)
 {
-	char *paths[I18N_NLANGS] = {0};
+	const char *key;
+	json_t *val;
+	json_object_foreach ((json_t *)cat, key, val) {
+		const json_t *src = json_object_get(ca, key);
+		if (!src) {
+			err_set(err, errlen, "%s: '%s' is not in %s", path, key, ca_path);
+			return ERR_INVALID;
+		}
+		if (!*json_string_value(val)) {
+			err_set(err, errlen, "%s: empty translation for '%s'", path, key);
+			return ERR_INVALID;
+		}
+		char want[256], got[256];
+		placeholders(src ? json_string_value(src) : "", want, sizeof want);
+		placeholders(json_string_value(val), got, sizeof got);
+		if (src && strcmp(want, got) != 0) {
+			err_set(err, errlen, "%s: '%s' has placeholders '%s' but %s has '%s'", path, key, got, ca_path,
+				want);
+			return ERR_INVALID;
+		}
+	}
+	return 0;
+}
+
+/* ---- the languages: the three every deployment has, and those a city adds ---- */
+
+typedef struct {
+	char code[8];
+	json_t *cat;            /* merged catalogue, fallbacks filled in */
+	char name[64], tag[24]; /* lang_name, lang_tag of its own catalogue (else the code) */
+	bool rtl;               /* lang_dir "rtl" */
+} lang_t;
+
+/* langs[0..2] are ca, es, en (i18n_langs order); further languages follow. */
+static lang_t langs[I18N_MAX_LANGS];
+static int nlangs = I18N_NLANGS;
+/* The languages offered, as indexes into langs, in the order the switcher shows them; [0] is
+ * the default. Until i18n_configure: ca, es, en. */
+static int offered[I18N_MAX_LANGS] = {0, 1, 2};
+static int noffered = I18N_NLANGS;
+static int fallback = 2; /* where a further language's missing keys come from: en */
+
+static int lang_slot(const char *code)
+{
+	if (!code)
+		return -1;
+	for (int l = 0; l < nlangs; l++)
+		if (strcmp(code, l < I18N_NLANGS ? i18n_langs[l] : langs[l].code) == 0)
+			return l;
+	return -1;
+}
+
+static const char *slot_code(int l)
+{
+	return l < I18N_NLANGS ? i18n_langs[l] : langs[l].code;
+}
+
+/* "ca,es,en,ar,zh" into codes (static storage of tokens in buf); the count, or -1. */
+static int split_list(const char *list, char buf[I18N_MAX_LANGS][8])
+{
+	int n = 0;
+	for (const char *p = list;;) {
+		while (*p == ' ')
+			p++;
+		size_t k = 0;
+		while (p[k] >= 'a' && p[k] <= 'z')
+			k++;
+		if (k < 2 || k > 3 || n == I18N_MAX_LANGS)
+			return -1;
+		memcpy(buf[n], p, k);
+		buf[n][k] = '\0';
+		for (int i = 0; i < n; i++)
+			if (strcmp(buf[i], buf[n]) == 0)
+				return -1;
+		n++;
+		p += k;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return n;
+		if (*p++ != ',')
+			return -1;
+	}
+}
+
+bool i18n_languages_ok(const char *list)
+{
+	char codes[I18N_MAX_LANGS][8];
+	return list && split_list(list, codes) > 0;
+}
+
+int i18n_configure(const char *list, const char *fb, char *err, size_t errlen)
+{
+	char codes[I18N_MAX_LANGS][8];
+	int n = list ? split_list(list, codes) : -1;
+	if (n <= 0) {
+		err_set(err, errlen,
+			"i18n.languages: '%s' is not a list of language codes (two or three lower-case letters, "
+			"separated by commas, each once, at most %d)",
+			list ? list : "", I18N_MAX_LANGS);
+		return ERR_INVALID;
+	}
+	int fbl = -1;
+	for (int l = 0; l < I18N_NLANGS; l++)
+		if (fb && strcmp(fb, i18n_langs[l]) == 0)
+			fbl = l;
+	if (fbl < 0) {
+		err_set(err, errlen, "i18n.fallback: '%s' is not one of ca, es, en", fb ? fb : "");
+		return ERR_INVALID;
+	}
+	i18n_unload();
+	nlangs = I18N_NLANGS;
+	noffered = 0;
+	fallback = fbl;
+	for (int i = 0; i < n; i++) {
+		int l = lang_slot(codes[i]);
+		if (l < 0) {
+			l = nlangs++;
+			memcpy(langs[l].code, codes[i], sizeof langs[l].code);
+		}
+		offered[noffered++] = l;
+	}
+	return 0;
+}
+
+/* One folder's catalogues of every language into cat[] (new objects; NULL for a further
+ * language the folder has no file for), checked. */
+static int load_folder(const char *dir, json_t *cat[I18N_MAX_LANGS], char *err, size_t errlen)
+{
+	char *paths[I18N_MAX_LANGS] = {0};
 	int rc = ERR_INVALID;
-	for (int l = 0; l < I18N_NLANGS; l++) {
-		paths[l] = xasprintf("%s/%s.po", dir, i18n_langs[l]);
+	for (int l = 0; l < nlangs; l++) {
+		paths[l] = xasprintf("%s/%s.po", dir, slot_code(l));
+		if (l >= I18N_NLANGS && access(paths[l], F_OK) != 0)
+			continue; /* a further language may not cover this folder at all */
 		cat[l] = load_po(paths[l], err, errlen);
 		if (!cat[l])
 			goto cleanup;
 	}
 	rc = check_catalogs(cat, paths, err, errlen);
+	for (int l = I18N_NLANGS; rc == 0 && l < nlangs; l++)
+		if (cat[l])
+			rc = check_partial(cat[0], paths[0], cat[l], paths[l], err, errlen);
 cleanup:
-	for (int l = 0; l < I18N_NLANGS; l++) {
+	for (int l = 0; l < nlangs; l++) {
 		if (rc) {
 			json_decref(cat[l]);
 			cat[l] = NULL;
@@ -394,9 +529,9 @@ cleanup:
 }
 
 /* Adds one folder's catalogues to all; a key already there is an error. */
-static int merge_folder(json_t *all[I18N_NLANGS], const char *dir, char *err, size_t errlen)
+static int merge_folder(json_t *all[I18N_MAX_LANGS], const char *dir, char *err, size_t errlen)
 {
-	json_t *cat[I18N_NLANGS] = {0};
+	json_t *cat[I18N_MAX_LANGS] = {0};
 	int rc = load_folder(dir, cat, err, errlen);
 	if (rc)
 		return rc;
@@ -410,8 +545,8 @@ static int merge_folder(json_t *all[I18N_NLANGS], const char *dir, char *err, si
 			break;
 		}
 	}
-	for (int l = 0; l < I18N_NLANGS; l++) {
-		if (!rc)
+	for (int l = 0; l < nlangs; l++) {
+		if (!rc && cat[l])
 			json_object_update(all[l], cat[l]);
 		json_decref(cat[l]);
 	}
@@ -459,10 +594,49 @@ static int list_folders(const char *dir, char ***out, size_t *n, char *err, size
 	return 0;
 }
 
+/* A language's own name, tag and direction, from the lang_* keys of its own catalogue; then
+ * the keys it does not translate, from the fallback language. */
+static int finish_lang(int l, json_t *all[I18N_MAX_LANGS], const char *dir, char *err, size_t errlen)
+{
+	lang_t *g = &langs[l];
+	const char *name = json_string_value(json_object_get(all[l], "lang_name"));
+	const char *tag = json_string_value(json_object_get(all[l], "lang_tag"));
+	const char *ldir = json_string_value(json_object_get(all[l], "lang_dir"));
+	const char *code = slot_code(l);
+	if (l >= I18N_NLANGS && json_object_size(all[l]) == 0) {
+		err_set(err, errlen, "%s: no translations for '%s' (i18n.languages lists it: add NAME/%s.po files)",
+			dir, code, code);
+		return ERR_INVALID;
+	}
+	if (ldir && strcmp(ldir, "ltr") != 0 && strcmp(ldir, "rtl") != 0) {
+		err_set(err, errlen, "%s: lang_dir of '%s' is '%s', not ltr or rtl", dir, code, ldir);
+		return ERR_INVALID;
+	}
+	if (!name)
+		name = code;
+	if (!tag)
+		tag = code;
+	if (strlen(name) >= sizeof g->name || strlen(tag) >= sizeof g->tag) {
+		err_set(err, errlen, "%s: lang_name or lang_tag of '%s' is too long", dir, code);
+		return ERR_INVALID;
+	}
+	memcpy(g->name, name, strlen(name) + 1);
+	memcpy(g->tag, tag, strlen(tag) + 1);
+	g->rtl = ldir && strcmp(ldir, "rtl") == 0;
+	if (l >= I18N_NLANGS) {
+		size_t own = json_object_size(all[l]), total = json_object_size(all[0]);
+		json_object_update_missing(all[l], all[fallback]);
+		if (own < total)
+			log_info("translations: %s has %zu of %zu messages; the others in %s", code, own, total,
+				 i18n_langs[fallback]);
+	}
+	return 0;
+}
+
 int i18n_load(const char *dir, char *err, size_t errlen)
 {
-	json_t *all[I18N_NLANGS];
-	for (int l = 0; l < I18N_NLANGS; l++)
+	json_t *all[I18N_MAX_LANGS] = {0};
+	for (int l = 0; l < nlangs; l++)
 		all[l] = json_object();
 	char **folders = NULL;
 	size_t n = 0;
@@ -480,14 +654,21 @@ int i18n_load(const char *dir, char *err, size_t errlen)
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			rc = merge_folder(all, folders[i], err, errlen);
 	}
+	lang_t saved[I18N_MAX_LANGS];
+	memcpy(saved, langs, sizeof saved);
+	for (int l = 0; rc == 0 && l < nlangs; l++)
+		rc = finish_lang(l, all, dir, err, errlen);
 	if (rc == 0) {
 		i18n_unload();
-		for (int l = 0; l < I18N_NLANGS; l++) {
-			catalogs[l] = all[l];
+		for (int l = 0; l < nlangs; l++) {
+			langs[l].cat = all[l];
 			all[l] = NULL;
 		}
+	} else {
+		/* a failed load changes nothing: the names read so far go back too */
+		memcpy(langs, saved, sizeof saved);
 	}
-	for (int l = 0; l < I18N_NLANGS; l++)
+	for (int l = 0; l < nlangs; l++)
 		json_decref(all[l]);
 	for (size_t i = 0; i < n; i++)
 		free(folders[i]);
@@ -498,33 +679,54 @@ int i18n_load(const char *dir, char *err, size_t errlen)
 
 void i18n_unload(void)
 {
-	for (int l = 0; l < I18N_NLANGS; l++) {
-		json_decref(catalogs[l]);
-		catalogs[l] = NULL;
+	for (int l = 0; l < I18N_MAX_LANGS; l++) {
+		json_decref(langs[l].cat);
+		langs[l].cat = NULL;
 	}
 }
 
 /* ---- lookups ---- */
 
-static int lang_index(const char *lang)
+/* The offered language lang is (exactly), or -1. */
+static int offered_slot(const char *lang)
 {
-	if (!lang)
-		return -1;
-	for (int l = 0; l < I18N_NLANGS; l++)
-		if (strcmp(lang, i18n_langs[l]) == 0)
+	int l = lang_slot(lang);
+	for (int i = 0; l >= 0 && i < noffered; i++)
+		if (offered[i] == l)
 			return l;
 	return -1;
 }
 
 int i18n_supported(const char *lang)
 {
-	return lang_index(lang) >= 0;
+	return offered_slot(lang) >= 0;
+}
+
+int i18n_count(void)
+{
+	return noffered;
+}
+
+const char *i18n_lang(int i)
+{
+	return i >= 0 && i < noffered ? slot_code(offered[i]) : NULL;
+}
+
+const char *i18n_default(void)
+{
+	return slot_code(offered[0]);
+}
+
+/* The loaded language lang is, else the default. */
+static const lang_t *lang_of(const char *lang)
+{
+	int l = lang_slot(lang);
+	return &langs[l < 0 ? offered[0] : l];
 }
 
 json_t *i18n_catalog(const char *lang)
 {
-	int l = lang_index(lang);
-	return catalogs[l < 0 ? 0 : l];
+	return lang_of(lang)->cat;
 }
 
 const char *i18n_get(const char *lang, const char *key)
@@ -533,10 +735,29 @@ const char *i18n_get(const char *lang, const char *key)
 	return v ? json_string_value(v) : key;
 }
 
+const char *i18n_dir(const char *lang)
+{
+	return lang_of(lang)->rtl ? "rtl" : "ltr";
+}
+
+const char *i18n_name(const char *lang)
+{
+	const lang_t *g = lang_of(lang);
+	return g->name[0] ? g->name : slot_code((int)(g - langs));
+}
+
+const char *i18n_tag(const char *lang)
+{
+	const lang_t *g = lang_of(lang);
+	return g->tag[0] ? g->tag : slot_code((int)(g - langs));
+}
+
 int i18n_index(const char *lang)
 {
-	int l = lang_index(lang);
-	return l < 0 ? 0 : l;
+	int l = lang_slot(lang);
+	if (l < 0)
+		return 0;
+	return l < I18N_NLANGS ? l : fallback;
 }
 
 const char *i18n_pick(const char *lang, const char *const v[I18N_NLANGS])
@@ -547,14 +768,14 @@ const char *i18n_pick(const char *lang, const char *const v[I18N_NLANGS])
 	return s ? s : "";
 }
 
-/* A language tag from a query string or cookie, matched without regard to case ("CA"). */
+/* An offered language from a query string or cookie, matched without regard to case ("CA"). */
 static const char *canonical(const char *lang)
 {
 	if (!lang)
 		return NULL;
-	for (int l = 0; l < I18N_NLANGS; l++)
-		if (strcasecmp(lang, i18n_langs[l]) == 0)
-			return i18n_langs[l];
+	for (int i = 0; i < noffered; i++)
+		if (strcasecmp(lang, slot_code(offered[i])) == 0)
+			return slot_code(offered[i]);
 	return NULL;
 }
 
@@ -566,7 +787,7 @@ const char *i18n_negotiate(const char *query_lang, const char *cookie_lang, cons
 	for (int i = 0; accepted && i < naccepted; i++)
 		if ((l = canonical(accepted[i])))
 			return l;
-	return i18n_langs[0];
+	return i18n_default();
 }
 
 const char *i18n_subst(arena_t *a, const char *msg, const char *const *vars)

@@ -33,11 +33,14 @@ static const char *long_date(arena_t *a, const char *lang, int32_t day, const ch
 	return arena_printf(a, "%s %s", i18n_get(lang, key), date_short);
 }
 
-static const char *short_date(arena_t *a, int32_t day)
+/* "06/04/2026" in the order lang writes it (date_short: "{dd}/{mm}/{yyyy}"). */
+static const char *short_date(arena_t *a, const char *lang, int32_t day)
 {
 	int y, m, d;
 	tz_civil_from_days(day, &y, &m, &d);
-	return arena_printf(a, "%02d/%02d/%04d", d, m, y);
+	const char *vars[] = {"dd",   arena_printf(a, "%02d", d), "mm", arena_printf(a, "%02d", m),
+			      "yyyy", arena_printf(a, "%04d", y), NULL};
+	return i18n_subst(a, i18n_get(lang, "date_short"), vars);
 }
 
 void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char **date_long, const char **date_short,
@@ -48,7 +51,7 @@ void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char *
 	*time_s = vmodel_str(model, "start_local.time");
 	int32_t day;
 	if (tz_date_parse(vmodel_str(model, "start_local.date"), &day) == 0 && **time_s) {
-		*date_short = short_date(a, day);
+		*date_short = short_date(a, lang, day);
 		if (!**date_long)
 			*date_long = long_date(a, lang, day, *date_short);
 		return;
@@ -65,7 +68,7 @@ void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char *
 		z = tz_utc();
 	tz_local_t l;
 	tz_local(z, t, &l);
-	*date_short = short_date(a, l.day);
+	*date_short = short_date(a, lang, l.day);
 	char hm[TZ_HHMM_LEN];
 	tz_hhmm_format(l.minute, hm);
 	*time_s = arena_strdup(a, hm);

@@ -16,9 +16,10 @@
 const char *vmodel_str(const json_t *obj, const char *path);
 
 /* The model's local date in lang as messages show it, long ("dilluns, 6 d'abril de 2026", or
- * "dilluns 06/04/2026" when the model has no start_local.long) and short ("06/04/2026"), and its
- * time ("09:30"): from start_local, else worked out from start and tz (Europe/Madrid when
- * absent). "" when unknown. lang must be one of i18n_langs. */
+ * "dilluns 06/04/2026" when the model has no start_local.long) and short ("06/04/2026", in the
+ * order lang writes it: date_short), and its time ("09:30"): from start_local, else worked out
+ * from start and tz (Europe/Madrid when absent). "" when unknown. lang: a loaded language (else
+ * the default's words). */
 void vmodel_when(arena_t *a, const json_t *model, const char *lang, const char **date_long, const char **date_short,
 		 const char **time);
 

@@ -223,7 +223,7 @@ test('step 5 lists times as buttons; a time that is not a slot is a 422, a full 
 test('step 6: a bad DNI letter and missing contact are 422 with a summary, field messages and the values kept', async () => {
 	const t = await toDetails({ service: 'cita-serveis', channel: 'in_person', office: 'la-riera' });
 	assert.match(t.details, /Pas 6 de 6/);
-	assert.doesNotMatch(t.details, /altcha-widget/, 'no proof-of-work widget when it is off');
+	assert.doesNotMatch(t.details, /data-pow|\/static\/pow\./, 'no proof-of-work check when it is off');
 	const f = formIn(t.details, '/cita/dades');
 	const good = nextDni();
 	const badLetter = good.slice(0, 8) + H.DNI_LETTERS[(H.DNI_LETTERS.indexOf(good[8]) + 1) % 23];
@@ -445,9 +445,10 @@ test('with proof of work on, a booking without the payload gets the JavaScript-o
 		let res = await other.request('POST', '/cita/hora', { jar, headers: FORM, body: H.formBody({ ...formIn(tp, '/cita/hora'), start: ts[ts.length - 1] }) });
 		assert.equal(res.status, 303);
 		const details = (await other.get(res.headers.location, { jar })).text;
-		assert.match(details, /<altcha-widget challengeurl="\/api\/v1\/pow\/challenge"/);
+		assert.match(details, /<div class="bk-pow-box" data-pow data-challenge="\/api\/v1\/pow\/challenge"/);
+		assert.match(details, /<input type="hidden" name="altcha" value="">/);
 		assert.match(details, /<noscript>/);
-		assert.match(details, /<script type="module" src="\/static\/vendor\/altcha\.[0-9a-f]+\.js"><\/script>/);
+		assert.match(details, /<script src="\/static\/pow\.[0-9a-f]+\.js" defer><\/script>/);
 		const f = formIn(details, '/cita/dades');
 		res = await other.request('POST', '/cita/dades', {
 			jar,

@@ -127,7 +127,7 @@ describe('GET /api/v1/offices', () => {
 		assert.equal(a.headers['cache-control'], 'public, max-age=60');
 		const varies = a.rawHeaders.filter((_, i) => i % 2 === 0 && a.rawHeaders[i].toLowerCase() === 'vary');
 		assert.equal(varies.length, 1, `one Vary header, not ${varies.length}`);
-		assert.equal(a.headers.vary, 'Accept-Language, Cookie');
+		assert.equal(a.headers.vary, 'Accept-Language, Cookie, Accept-Encoding');
 		const b = await srv.get('/api/v1/offices');
 		assert.equal(b.headers.etag, etag, 'the same body has the same ETag');
 		assert.equal(b.text, a.text);

@@ -272,7 +272,7 @@ test('`finestreta mail test` queues a test mail that the server delivers over SM
 	assert.equal(m.type, 'multipart/alternative');
 	assert.deepEqual(m.parts.map((p) => p.type), ['multipart/alternative', 'text/plain', 'text/html']);
 	assert.match(partsOf(m, 'text/plain')[0].text, /el envío de correo funciona/);
-	assert.match(partsOf(m, 'text/html')[0].text, /<html lang="es">/);
+	assert.match(partsOf(m, 'text/html')[0].text, /<html lang="es" dir="ltr">/);
 	assert.equal(outboxRows("kind = 'test' AND status = 'sent'").length, 1);
 
 	// A bad address is refused before anything is queued.

@@ -208,7 +208,7 @@ describe('GET /api/v1/offices/{code}/hours', () => {
 		const r = await hours('centre', q);
 		assert.equal(r.status, 200);
 		assert.equal(r.headers['cache-control'], 'public, max-age=60');
-		assert.equal(r.headers.vary, 'Accept-Language, Cookie', 'Vary sent once');
+		assert.equal(r.headers.vary, 'Accept-Language, Cookie, Accept-Encoding', 'Vary sent once');
 		const etag = r.headers.etag;
 		assert.match(etag, /^"[0-9a-f]{32}"$/);
 		const again = await hours('centre', q, { 'If-None-Match': etag });

@@ -27,6 +27,7 @@
 #include "core/cap.h"
 #include "catalog/internal.h"
 #include "testdb.h"
+#include "view/i18n.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -462,7 +463,7 @@ static int setup(void **state)
 	assert_int_equal(config_set(f->cfg, "booking.cancel_return_delay", "600", err, sizeof err), 0);
 	assert_int_equal(config_set(f->cfg, "server.listen", "127.0.0.1:18080", err, sizeof err), 0);
 	config_default_public_url(f->cfg); /* as the command line does */
-	f->now = 1790000000; /* 2026-09-21 */
+	f->now = 1790000000;               /* 2026-09-21 */
 	db_param_t p[] = {DB_TEXT("centre")};
 	if (db_query_int(f->c, "SELECT id FROM offices WHERE code = $1", p, 1, &f->office))
 		return -1;
@@ -841,6 +842,12 @@ int main(void)
 		return 1;
 	log_set_quiet(1);
 	tz_set_dir("tests/data/zoneinfo");
+	/* The appointment model writes its dates with the catalogues' words. */
+	char err[512];
+	if (i18n_load("locale", err, sizeof err)) {
+		fprintf(stderr, "translations: %s\n", err);
+		return 1;
+	}
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_id_table),    cmocka_unit_test(test_id_letters),
 		cmocka_unit_test(test_state_table), cmocka_unit_test(test_iso),
@@ -866,5 +873,6 @@ int main(void)
 		snprintf(name, sizeof name, "booking store (%s)", backends[i].name);
 		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
 	}
+	i18n_unload();
 	return rc;
 }

@@ -33,8 +33,9 @@ extern const cap_t example_cap; /* src/example/cap.c */
 /* ---------------------------------------------------------------- the table, with example last */
 /* (A copy of the skeleton deletes this block: the capability table has it.) */
 
-extern const cap_t auth_cap, notify_cap, catalog_cap, schedule_cap, booking_cap;
-const cap_t *const cap_table[] = {&auth_cap, &notify_cap, &catalog_cap, &schedule_cap, &booking_cap, &example_cap};
+extern const cap_t auth_cap, notify_cap, catalog_cap, people_cap, schedule_cap, booking_cap;
+const cap_t *const cap_table[] = {&auth_cap,     &notify_cap,  &catalog_cap, &people_cap,
+				  &schedule_cap, &booking_cap, &example_cap};
 const size_t cap_count = sizeof cap_table / sizeof cap_table[0];
 
 /* ---------------------------------------------------------------- */

@@ -345,6 +345,138 @@ static void test_negotiate(void **state)
 
 /* ---- placeholders ---- */
 
+/* ---- further languages: from the configuration, partial, falling back per key ---- */
+
+struct further_case {
+	const char *what;
+	const char *ar; /* DIR/ar.po; NULL: absent */
+	const char *err;
+};
+
+#define META_AR E("lang_name", "العربية") E("lang_tag", "ar") E("lang_dir", "rtl")
+#define CA3 E("lang_name", "Català") E("a", "A {n}") E("b", "B")
+#define ES3 E("lang_name", "Español") E("a", "A {n}") E("b", "B")
+#define EN3 E("lang_name", "English") E("a", "Ay {n}") E("b", "Bee")
+
+static const struct further_case further_cases[] = {
+	{"partial: b falls back", META_AR E("a", "ألف {n}"), NULL},
+	{"no file at all", NULL, "DIR: no translations for 'ar' (i18n.languages lists it: add NAME/ar.po files)"},
+	{"a key Catalan lacks", META_AR E("z", "Z"), "DIR/ar.po: 'z' is not in DIR/ca.po"},
+	{"empty", META_AR E("a", ""), "DIR/ar.po: empty translation for 'a'"},
+	{"placeholder changed", META_AR E("a", "ألف {m}"),
+	 "DIR/ar.po: 'a' has placeholders '{m}' but DIR/ca.po has '{n}'"},
+	{"bad direction", E("lang_name", "x") E("lang_dir", "up"), "DIR: lang_dir of 'ar' is 'up', not ltr or rtl"},
+	{"syntax error", META_AR "msgid \"a\"\n", "DIR/ar.po:7: msgid without msgstr"},
+};
+
+static void test_further_languages(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/finestreta-po-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char err[512] = "", want[512];
+	assert_int_equal(i18n_configure("ca,es,en,ar", "en", err, sizeof err), 0);
+	write_file(dir, "ca.po", CA3 E("lang_tag", "ca") E("lang_dir", "ltr"));
+	write_file(dir, "es.po", ES3 E("lang_tag", "es") E("lang_dir", "ltr"));
+	write_file(dir, "en.po", EN3 E("lang_tag", "en") E("lang_dir", "ltr"));
+	for (size_t i = 0; i < sizeof further_cases / sizeof further_cases[0]; i++) {
+		const struct further_case *t = &further_cases[i];
+		print_message("case: %s\n", t->what);
+		write_file(dir, "ar.po", t->ar);
+		int rc = i18n_load(dir, err, sizeof err);
+		if (!t->err) {
+			if (rc)
+				print_error("unexpected error: %s\n", err);
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, ERR_INVALID);
+		expand(t->err, dir, want, sizeof want);
+		assert_string_equal(err, want);
+	}
+	/* The first case is still what is loaded: a failed load changes nothing. */
+	assert_string_equal(i18n_get("ar", "a"), "ألف {n}");
+	assert_string_equal(i18n_get("ar", "b"), "Bee"); /* the fallback, key by key */
+	assert_string_equal(i18n_dir("ar"), "rtl");
+	assert_string_equal(i18n_dir("ca"), "ltr");
+	assert_string_equal(i18n_name("ar"), "العربية");
+	assert_string_equal(i18n_tag("ar"), "ar");
+	assert_int_equal(json_object_size(i18n_catalog("ar")), json_object_size(i18n_catalog("ca")));
+	assert_true(i18n_supported("ar"));
+	assert_int_equal(i18n_count(), 4);
+	assert_string_equal(i18n_lang(3), "ar");
+	assert_null(i18n_lang(4));
+	/* Texts kept in ca, es, en: a further language gets its fallback's. */
+	assert_int_equal(i18n_index("ar"), 2);
+	assert_string_equal(i18n_pick("ar", (const char *const[]){"cat", "esp", "eng"}), "eng");
+	assert_string_equal(i18n_pick("ar", (const char *const[]){"cat", "esp", ""}), "cat");
+
+	/* Another fallback, and an order where Spanish comes first (the default). */
+	assert_int_equal(i18n_configure("es,ca,ar", "ca", err, sizeof err), 0);
+	write_file(dir, "ar.po", META_AR E("a", "ألف {n}"));
+	assert_int_equal(i18n_load(dir, err, sizeof err), 0);
+	assert_string_equal(i18n_get("ar", "b"), "B");
+	assert_string_equal(i18n_default(), "es");
+	assert_false(i18n_supported("en")); /* loaded, not offered */
+	assert_string_equal(i18n_get("en", "b"), "Bee");
+	const char *tags[] = {"en", "ar"};
+	assert_string_equal(i18n_negotiate("en", NULL, tags, 2), "ar");
+	assert_string_equal(i18n_negotiate(NULL, NULL, NULL, 0), "es");
+	assert_string_equal(i18n_pick("ar", (const char *const[]){"cat", "esp", "eng"}), "cat");
+	i18n_unload();
+
+	/* What the configuration may say. */
+	static const struct {
+		const char *list, *fallback;
+		bool ok;
+	} cfg[] = {
+		{"ca,es,en,ar,zh", "en", true}, {"zh", "ca", true},
+		{"ca,es,ca", "en", false},      {"ca,,es", "en", false},
+		{"ca,EN", "en", false},         {"", "en", false},
+		{"ca,es,", "en", false},        {"catalan", "en", false},
+		{"ca,es", "ar", false},         {"ca,es", "", false},
+		{"a,b,c", "en", false},         {"aa,ab,ac,ad,ae,af,ag,ah,ai,aj,ak,al,am,an,ao,ap,aq", "en", false},
+	};
+	for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+		int rc = i18n_configure(cfg[i].list, cfg[i].fallback, err, sizeof err);
+		if ((rc == 0) != cfg[i].ok)
+			fail_msg("i18n_configure(\"%s\", \"%s\"): %d %s", cfg[i].list, cfg[i].fallback, rc, err);
+		if (strcmp(cfg[i].fallback, "en") == 0)
+			assert_int_equal(i18n_languages_ok(cfg[i].list), cfg[i].ok);
+	}
+	assert_int_equal(i18n_configure("ca,es,en", "en", err, sizeof err), 0);
+	write_file(dir, "ca.po", NULL);
+	write_file(dir, "es.po", NULL);
+	write_file(dir, "en.po", NULL);
+	write_file(dir, "ar.po", NULL);
+	rmdir(dir);
+}
+
+/* The catalogues shipped: Arabic and Chinese load beside the three, right to left for Arabic,
+ * with their own words for what citizens read. */
+static void test_real_further_languages(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	assert_int_equal(i18n_configure("ca,es,en,ar,zh", "en", err, sizeof err), 0);
+	int rc = i18n_load(locale_dir(), err, sizeof err);
+	if (rc)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(i18n_dir("ar"), "rtl");
+	assert_string_equal(i18n_dir("zh"), "ltr");
+	assert_string_equal(i18n_tag("zh"), "zh-Hans");
+	assert_string_equal(i18n_name("ar"), "العربية");
+	assert_string_equal(i18n_get("ar", "cita_h1_confirm"), "تم حجز موعدك");
+	assert_string_equal(i18n_get("zh", "pdf_title"), "预约回执");
+	assert_string_equal(i18n_get("ar", "nav_login"), "تسجيل الدخول");
+	assert_int_equal(json_object_size(i18n_catalog("zh")), json_object_size(i18n_catalog("ca")));
+	const char *tags[] = {"zh"};
+	assert_string_equal(i18n_negotiate(NULL, NULL, tags, 1), "zh");
+	i18n_unload();
+	assert_int_equal(i18n_configure("ca,es,en", "en", err, sizeof err), 0);
+}
+
 static void test_subst(void **state)
 {
 	(void)state;
@@ -380,6 +512,8 @@ int main(void)
 		cmocka_unit_test(test_failed_reload_keeps_catalogs),
 		cmocka_unit_test(test_supported),
 		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_further_languages),
+		cmocka_unit_test(test_real_further_languages),
 		cmocka_unit_test(test_subst),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,7 +200,7 @@ static void test_compose_table(void **state)
 					 text);
 		/* The HTML part says the same things, in its own language, and is a whole document. */
 		char lang_attr[32];
-		snprintf(lang_attr, sizeof lang_attr, "<html lang=\"%s\">", k->lang);
+		snprintf(lang_attr, sizeof lang_attr, "<html lang=\"%s\" dir=\"ltr\">", k->lang);
 		assert_non_null(strstr(html, lang_attr));
 		assert_non_null(strstr(html, "</html>"));
 		assert_null(strstr(html, "<script"));

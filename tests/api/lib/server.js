@@ -32,9 +32,29 @@ const { sleep } = data;
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.resolve(ROOT, process.env.FINESTRETA_BIN || 'build/finestreta');
-const TEST_DB = process.env.FINESTRETA_TEST_DB || 'sqlite';
-const IS_PG = /^postgres(ql)?:\/\//.test(TEST_DB);
+const IS_PG = /^postgres(ql)?:\/\//.test(process.env.FINESTRETA_TEST_DB || '');
+// On PostgreSQL every test file (one node process) gets a database of its own on the
+// server FINESTRETA_TEST_DB names, made here and dropped when the process ends, so that
+// test files can run side by side (scripts/run-api.sh) without resetting each other's data.
+const TEST_DB = IS_PG ? fileDatabase(process.env.FINESTRETA_TEST_DB) : process.env.FINESTRETA_TEST_DB || 'sqlite';
 const BACKEND = IS_PG ? 'postgresql' : 'sqlite';
+
+function fileDatabase(url) {
+	const u = new URL(url);
+	const name = `${u.pathname.replace(/^\//, '') || 'finestreta'}_f${process.pid}`;
+	const psql = (q) => execFileSync('psql', [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', q], { stdio: ['ignore', 'ignore', 'pipe'] });
+	psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+	psql(`CREATE DATABASE "${name}"`);
+	process.on('exit', () => {
+		try {
+			psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+		} catch {
+			// The cluster is thrown away after the run anyway.
+		}
+	});
+	u.pathname = '/' + name;
+	return u.toString();
+}
 
 // The demo data every `finestreta demo` creates.
 const DEMO_PASSWORD = 'vilamar-demo-2026';
