@@ -22,6 +22,7 @@ const srv = L.useServer({
 		FINESTRETA_JOBS_INTERVAL: '3600',
 		FINESTRETA_FIGURES_RATE_OPEN_DATA: '20',
 		FINESTRETA_SERVER_FAULT_INJECTION: 'true', // only requests with X-Fault-Db-Call
+		FINESTRETA_REQUESTS_RATE_CREATE: '0',
 		FINESTRETA_FIGURES_REPORT_TO: 'direccio@vilamar.example, estadistica@vilamar.example',
 	},
 });
@@ -250,6 +251,38 @@ describe('figures: booking counted through the capability table', () => {
 		const idx = await srv.get('/figures', { jar: coord.jar });
 		L.assertHtml(idx, 200, 'GET /figures');
 		assert.match(idx.text, /href="\/figures\/capacity"/);
+	});
+});
+
+describe('figures: deferred requests counted by their own provider', () => {
+	it('received, answered within the SLA, by source; the key stat; an office filter leaves them out', async () => {
+		const today = madridDate(0);
+		const qq = `from=${today}&to=${today}`;
+		const before = fig(await figures('attendance', qq), 'requests.requests');
+		const stats0 = (await srv.get(`/api/v1/stats/attendance?${qq}`, { headers: staff })).json();
+		const made = [];
+		for (const text of ['Quin horari té l\'OAC?', 'Com renovo el NIE?']) {
+			const r = await srv.request('POST', '/api/v1/requests', {
+				body: { topic: 'info', text, name: 'Marc Roig', email: 'marc.roig@example.org', answer_by: 'email', lang: 'ca' },
+			});
+			assert.equal(r.status, 201, r.text);
+			made.push(r.json());
+		}
+		for (const [action, body] of [['assign', {}], ['answer', { channel: 'email', text: 'Dilluns a divendres, de 9 a 14 h.' }]]) {
+			const r = await srv.request('POST', `/api/v1/requests/${made[0].code}/${action}`, { headers: informer, body });
+			assert.equal(r.status, 200, r.text);
+		}
+		const f = fig(await figures('attendance', qq), 'requests.requests');
+		assert.equal(f.capability, 'requests');
+		assert.equal(f.totals.received, before.totals.received + 2);
+		assert.equal(f.totals.answered, before.totals.answered + 1);
+		assert.equal(f.totals.within_sla, before.totals.within_sla + 1);
+		assert.equal(f.totals.late, before.totals.late);
+		const web = (g) => g.by_office_channel.find((x) => x.channel === 'web') || { received: 0 };
+		assert.equal(web(f).received, web(before).received + 2);
+		const stats = (await srv.get(`/api/v1/stats/attendance?${qq}`, { headers: staff })).json();
+		assert.equal(stats.totals.requests, (stats0.totals.requests || 0) + 2);
+		assert.equal(fig(await figures('attendance', `${qq}&office=${OFFICE}`), 'requests.requests').skipped, true);
 	});
 });
 
