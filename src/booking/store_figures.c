@@ -7,7 +7,6 @@
 
 #include "base/err.h"
 #include "base/str.h"
-#include "base/tz.h"
 
 #include <string.h>
 
@@ -43,30 +42,20 @@ static void count_status(int64_t *v, const char *status)
 		v[A_CANCELLED]++;
 }
 
-struct day_ctx {
-	cap_fig_out_t *out;
-};
-
 static int appt_day_row(db_res_t *r, void *ud)
 {
-	struct day_ctx *x = ud;
-	const tz_t *z = tz_get(db_res_text(r, 4));
-	tz_local_t l;
-	tz_local(z ? z : tz_utc(), db_res_int(r, 0), &l);
-	char day[TZ_DATE_LEN];
-	tz_date_format(l.day, day);
-	count_status(cap_fig_row(x->out, day, db_res_text(r, 1), db_res_text(r, 2)), db_res_text(r, 3));
+	count_status(cap_fig_row_at(ud, db_res_int(r, 0), db_res_text(r, 4), db_res_text(r, 1), db_res_text(r, 2)),
+		     db_res_text(r, 3));
 	return 0;
 }
 
 static int fig_appointments(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 {
 	db_param_t p[] = FIG_PARAMS(f);
-	struct day_ctx x = {out};
 	return db_query_each(c,
 			     "SELECT a.start_at, o.code, a.channel, a.status, o.tz " FIG_FROM FIG_WHERE
 			     "ORDER BY a.start_at, a.id",
-			     p, 5, appt_day_row, &x);
+			     p, 5, appt_day_row, out);
 }
 
 /* Seats by the slot's local day: offered (public and staff seats), used (taken by appointments). */

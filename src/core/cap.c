@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/tz.h"
 #include "bus/bus.h"
 #include "http/core.h"
 
@@ -260,4 +261,16 @@ int64_t *cap_fig_row(cap_fig_out_t *o, const char *label, const char *office, co
 	r->office = arena_strdup(o->a, office);
 	r->channel = arena_strdup(o->a, channel);
 	return r->v;
+}
+
+int64_t *cap_fig_row_at(cap_fig_out_t *o, int64_t at, const char *tz, const char *office, const char *channel)
+{
+	const tz_t *z = tz && *tz ? tz_get(tz) : NULL;
+	if (!z)
+		z = tz_get("Europe/Madrid");
+	tz_local_t l;
+	tz_local(z ? z : tz_utc(), at, &l);
+	char day[TZ_DATE_LEN];
+	tz_date_format(l.day, day);
+	return cap_fig_row(o, day, office, channel);
 }

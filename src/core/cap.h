@@ -188,6 +188,8 @@ typedef struct cap_figure {
  * label has it: a provider that fills rows in label order finds its rows in O(rows per label).
  * Its counts, CAP_FIG_COLS of them. office and channel may be NULL (""). Strings are copied. */
 int64_t *cap_fig_row(cap_fig_out_t *o, const char *label, const char *office, const char *channel);
+/* The same for the local day of instant at in zone tz (NULL or unknown: Europe/Madrid). */
+int64_t *cap_fig_row_at(cap_fig_out_t *o, int64_t at, const char *tz, const char *office, const char *channel);
 
 typedef struct cap {
 	const char *name;    /* the folder: src/NAME, migrations/NAME, locale/NAME, templates/NAME */

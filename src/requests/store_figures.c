@@ -4,18 +4,11 @@
  * Requests belong to no office, so an office filter leaves this figure out. Read-only. */
 #include "requests/internal.h"
 
-#include "base/tz.h"
-
 enum { R_RECEIVED, R_ANSWERED, R_WITHIN, R_LATE };
 
 static int request_row(db_res_t *r, void *ud)
 {
-	tz_local_t l;
-	const tz_t *z = tz_get("Europe/Madrid");
-	tz_local(z ? z : tz_utc(), db_res_int(r, 0), &l);
-	char day[TZ_DATE_LEN];
-	tz_date_format(l.day, day);
-	int64_t *v = cap_fig_row(ud, day, NULL, db_res_text(r, 1));
+	int64_t *v = cap_fig_row_at(ud, db_res_int(r, 0), NULL, NULL, db_res_text(r, 1));
 	bool answered = !db_res_null(r, 2), escalated = !db_res_null(r, 4);
 	int64_t answered_at = db_res_int(r, 2), due = db_res_int(r, 3);
 	v[R_RECEIVED]++;
