@@ -1,7 +1,7 @@
 # Finestreta — plain Make + pkg-config.  `make` builds build/finestreta.
 # `make demo` and `make check` are the two set-up commands the README gives.
 
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium inih libcurl libical cairo pangocairo libqrencode \
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium inih libcurl libical cairo pangocairo libqrencode libcrypto \
             libbrotlienc zlib xlsxwriter
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE

@@ -198,6 +198,12 @@ int auth_audit(http_req_t *r, const char *action, const char *target, const char
 	return rc;
 }
 
+int auth_audit_as(db_conn_t *c, int64_t at, const char *actor, const char *action, const char *target,
+		  const char *detail, const char *ip)
+{
+	return au_store_audit_add(c, at, 0, actor, action, target ? target : "", detail ? detail : "", ip ? ip : "");
+}
+
 const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, page_model, auth_audit};
 
 /* ---------------------------------------------------------------- accounts */

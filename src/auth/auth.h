@@ -22,6 +22,11 @@
  * http_tx_audit (the record then commits with the change); a failure here is logged. */
 int auth_audit(http_req_t *r, const char *action, const char *target, const char *detail);
 
+/* Writes one audit record outside a request (a job, the demo, a citizen's action that has no
+ * account): actor is "job", "citizen", …; user_id is 0. 0 or an error (not logged). */
+int auth_audit_as(db_conn_t *c, int64_t at, const char *actor, const char *action, const char *target,
+		  const char *detail, const char *ip);
+
 /* Adds city_name (the admin's setting, else city.name) and logo_url when a logo exists. */
 void auth_branding(http_req_t *r, json_t *model);
 

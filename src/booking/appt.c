@@ -151,7 +151,7 @@ static int transition_in_tx(booking_ctx_t *ctx, booking_t *b, const char *to, co
 	return rc;
 }
 
-int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state)
+int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state)
 {
 	if (!ctx->c)
 		return ERR_UNAVAILABLE;
@@ -160,14 +160,51 @@ int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_stat
 	booking_t b;
 	booking_ctx_t staff = *ctx;
 	staff.staff = true; /* no proof asked here */
-	int rc = db_begin(ctx->c);
-	if (rc)
-		return rc;
-	rc = load_proved(&staff, code, NULL, NULL, &b);
+	int rc = load_proved(&staff, code, NULL, NULL, &b);
 	if (!rc)
 		rc = transition_in_tx(ctx, &b, to_state, bk_actor(ctx));
 	if (!rc)
 		rc = bk_audit(ctx, "booking.status", code, to_state);
+	return rc;
+}
+
+/* The attention's steps, in order. */
+static const char *const STEPS[] = {"booked", "checked_in", "called", "in_service", "done"};
+#define NSTEPS (sizeof STEPS / sizeof STEPS[0])
+
+static int step_of(const char *state)
+{
+	for (size_t i = 0; i < NSTEPS; i++)
+		if (str_eq(state, STEPS[i]))
+			return (int)i;
+	return -1;
+}
+
+int booking_advance_tx(booking_ctx_t *ctx, const booking_t *b, const char *to)
+{
+	int from = step_of(b->status), target = step_of(to);
+	if (target < 0)
+		return ERR_INVALID;
+	if (from < 0)
+		return ERR_CONFLICT;
+	for (size_t i = (size_t)from + 1; i <= (size_t)target; i++) {
+		int rc = booking_transition_tx(ctx, b->code, STEPS[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state)
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	if (!booking_state_valid(to_state))
+		return ERR_INVALID;
+	int rc = db_begin(ctx->c);
+	if (rc)
+		return rc;
+	rc = booking_transition_tx(ctx, code, to_state);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc)
@@ -226,6 +263,41 @@ int booking_list(booking_ctx_t *ctx, int64_t office_id, const char *day, const c
 	int rc = bk_store_list(ctx->c, ctx->a, office_id, tz_day_start(z, d), tz_day_start(z, d + 1), channel, out, n);
 	for (size_t i = 0; !rc && i < *n; i++)
 		rc = fill_codes(ctx, &(*out)[i]);
+	return rc;
+}
+
+int booking_by_id(booking_ctx_t *ctx, int64_t id, booking_t *out)
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	int rc = bk_store_appt_by_id(ctx->c, ctx->a, id, out);
+	return rc ? rc : fill_codes(ctx, out);
+}
+
+int booking_contacts(booking_ctx_t *ctx, const booking_t *b, int limit, booking_t **out, size_t *n)
+{
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	int rc = bk_store_contacts(ctx->c, ctx->a, b, limit, out, n);
+	for (size_t i = 0; !rc && i < *n; i++)
+		rc = fill_codes(ctx, &(*out)[i]);
+	return rc;
+}
+
+int booking_purge_personal(db_conn_t *c, int64_t now, int64_t keep_days, int *n)
+{
+	int erased = 0;
+	int rc = db_begin(c);
+	if (!rc)
+		rc = bk_store_purge_personal(c, now - keep_days * 86400, now, &erased);
+	if (!rc)
+		rc = db_commit(c);
+	if (rc)
+		db_rollback(c);
+	else if (erased)
+		log_info("booking: erased the personal details of %d appointment(s) past their retention", erased);
+	if (n)
+		*n = rc ? 0 : erased;
 	return rc;
 }
 

@@ -177,6 +177,12 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
  * cannot be read). */
 int64_t booking_person_of(booking_ctx_t *ctx, int64_t appt_id);
 
+/* Demo data only (`finestreta demo`): books in's person for in's service and channel at any
+ * time, without a slot or a seat (slot_id NULL), so that a demo shows an appointment whatever the
+ * hour it runs at. The first office of the target; no limits, no proof of work. */
+int booking_demo_at(booking_ctx_t *ctx, const booking_input_t *in, int64_t start_at, int64_t end_at,
+		    booking_created_t *out, booking_err_t *err);
+
 /* ---------------------------------------------------------------- one appointment */
 
 typedef struct {
@@ -228,6 +234,14 @@ bool booking_transition_allowed(const char *from, const char *to);
  * 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from the current state), ERR_INVALID (unknown
  * state). */
 int booking_transition(booking_ctx_t *ctx, const char *code, const char *to_state);
+/* booking_transition inside a transaction the caller opened and commits (the caller's change and
+ * the move commit together or not at all). Same results. */
+int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state);
+/* Walks b from its state along booked → checked_in → called → in_service → done up to `to`, one
+ * booking_transition_tx per step, inside the caller's transaction (an attention served outside
+ * the floor's queue: a phone call, a video call, an ICT session). 0 when already there or past;
+ * ERR_INVALID for a state off that path, ERR_CONFLICT when b is off it (cancelled, no-show). */
+int booking_advance_tx(booking_ctx_t *ctx, const booking_t *b, const char *to);
 
 /* Check-in at the welcome desk: the ID number shown must match the booking's (the appointment is
  * bound to it), then booked → checked_in. ERR_NOT_FOUND for an unknown code, ERR_PERM for a
@@ -238,6 +252,19 @@ int booking_check_in(booking_ctx_t *ctx, const char *code, const char *id_number
  * for all, ordered by start (arena array, at most 2000). */
 int booking_list(booking_ctx_t *ctx, int64_t office_id, const char *day, const char *channel, booking_t **out,
 		 size_t *n);
+
+/* The appointment with this id, for staff screens and jobs (no proof asked). ERR_NOT_FOUND. */
+int booking_by_id(booking_ctx_t *ctx, int64_t id, booking_t *out);
+
+/* Earlier and later appointments of the same person as b (same ID number, e-mail or phone),
+ * b itself left out, newest first, at most limit (arena array). Staff screens only. */
+int booking_contacts(booking_ctx_t *ctx, const booking_t *b, int limit, booking_t **out, size_t *n);
+
+/* The retention the privacy notice promises: the personal details (name, ID number, e-mail,
+ * phone) of appointments that ended more than keep_days ago, and of cancelled ones whose time
+ * has passed, are erased; what figures need (channel, office, procedure, times, states) stays.
+ * Inside its own transaction; *n (may be NULL) gets how many were erased. */
+int booking_purge_personal(db_conn_t *c, int64_t now, int64_t keep_days, int *n);
 
 /* One history row. */
 typedef struct {

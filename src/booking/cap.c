@@ -36,6 +36,9 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("booking", "reminder_hours", "24", 1, 720, "Hours before the appointment the reminder is sent."),
 	CONFIG_KEY_INT("booking", "no_show_grace_min", "15", 0, 1440,
 		       "Minutes after the start before a booked appointment nobody checked in is a no-show."),
+	CONFIG_KEY_INT("booking", "retention_days", "365", 1, 3650,
+		       "Days after an appointment before its personal details (name, ID number, e-mail, phone)\n"
+		       "are erased; a cancelled appointment's go once its time has passed."),
 	{0},
 };
 
@@ -66,8 +69,15 @@ static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 	return booking_demo_seed(c, app->cfg, now);
 }
 
+/* The retention the privacy notice promises (booking_purge_personal). */
+static int retention(app_t *app, db_conn_t *c, int64_t now)
+{
+	return booking_purge_personal(c, now, config_int(app->cfg, "booking.retention_days"), NULL);
+}
+
 static const cap_job_t jobs[] = {
 	{"booking.housekeeping", 0, housekeeping},
+	{"booking.retention", 3600, retention},
 	{0},
 };
 

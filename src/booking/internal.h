@@ -138,7 +138,13 @@ int bk_store_appt_move(db_conn_t *c, int64_t id, int64_t slot_id, int64_t office
 		       bool staff_seat, int64_t now);
 int bk_store_list(db_conn_t *c, arena_t *a, int64_t office_id, int64_t from_at, int64_t to_at, const char *channel,
 		  booking_t **out, size_t *n);
-/* Appointments still "booked" whose start is at or before `before` (no-show candidates). */
+/* Other appointments with b's ID number, e-mail or phone, newest first. */
+int bk_store_contacts(db_conn_t *c, arena_t *a, const booking_t *b, int limit, booking_t **out, size_t *n);
+/* Erases the personal details of appointments ended before ended_before, and of cancelled ones
+ * ended before now; *n erased. */
+int bk_store_purge_personal(db_conn_t *c, int64_t ended_before, int64_t now, int *n);
+/* In-person appointments still "booked" whose start is at or before `before` (no-show candidates:
+ * a phone or video appointment's no-show is decided by the remote attention, src/remote/). */
 int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **ids, size_t *n);
 
 int bk_store_event_add(db_conn_t *c, int64_t appt_id, int64_t at, const char *from, const char *to, const char *actor);

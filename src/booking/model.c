@@ -131,8 +131,15 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 		json_array_append_new(docs, json_string(dl->v[i]));
 	json_object_set_new(m, "documents", docs);
 	json_object_set_new(m, "online_url", p.online_url && *p.online_url ? json_string(p.online_url) : json_null());
-	/* No video_url or upload_url yet: the video room and the document space have no pages, so
-	 * the messages say the office gets in touch instead of linking nowhere. */
+	/* The video room and the document space of a phone or video appointment (src/remote/): with
+	 * the secret token only, which is their sole key; without it the messages point to the
+	 * confirmation mail that carries it. */
+	bool remote = str_eq(b->channel, "phone") || str_eq(b->channel, "video");
+	if (tok && remote)
+		json_object_set_new(m, "docs_url", json_string(arena_printf(ctx->a, "%s/docs/%s%s", base, b->code, q)));
+	if (tok && str_eq(b->channel, "video"))
+		json_object_set_new(m, "video_url",
+				    json_string(arena_printf(ctx->a, "%s/video/%s%s", base, b->code, q)));
 	json_object_set_new(m, "booked_by", json_string(b->booked_by && *b->booked_by ? b->booked_by : "citizen"));
 	json_object_set_new(m, "sequence", json_integer(b->sequence));
 	json_object_set_new(m, "cancellable", json_boolean(str_eq(b->status, "booked") && b->start_at > ctx->now));

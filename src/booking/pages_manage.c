@@ -108,6 +108,13 @@ static json_t *appt_model(http_req_t *r, booking_ctx_t *ctx, const booking_t *b,
 		json_object_set_new(a, "instructions", json_string(http_t(r, "cita_video_instructions")));
 	}
 	json_object_set_new(a, "has_documents", json_boolean(json_array_size(json_object_get(a, "documents")) > 0));
+	/* The video room and the document space (src/remote/) take the token: links only with it. */
+	if (token && *token && json_object_get(a, "video_url"))
+		json_object_set_new(a, "video_href",
+				    json_string(arena_printf(r->arena, "/video/%s?token=%s", b->code, token)));
+	if (token && *token && json_object_get(a, "docs_url"))
+		json_object_set_new(a, "docs_href",
+				    json_string(arena_printf(r->arena, "/docs/%s?token=%s", b->code, token)));
 	return a;
 }
 

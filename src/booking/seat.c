@@ -541,3 +541,35 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	memset(out->token, 0, sizeof out->token);
 	return rc;
 }
+
+int booking_demo_at(booking_ctx_t *ctx, const booking_input_t *in, int64_t start_at, int64_t end_at,
+		    booking_created_t *out, booking_err_t *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!ctx->c)
+		return ERR_UNAVAILABLE;
+	bk_target_t t;
+	bk_person_t p;
+	int rc = bk_resolve_target(ctx, in->service, in->channel, in->office, &t, err);
+	if (!rc && !bk_validate_person(ctx, in, &p, err))
+		rc = ERR_INVALID;
+	if (!rc && !t.noffices)
+		rc = ERR_NOT_FOUND;
+	if (rc)
+		return rc;
+	bk_cand_t seat = {.office = &t.offices[0]};
+	seat.s.office_id = t.offices[0].id;
+	seat.s.start_at = start_at;
+	seat.s.end_at = end_at;
+	if ((rc = db_begin(ctx->c)) != 0)
+		return rc;
+	rc = create_insert(ctx, &t, &p, &seat, false, out);
+	if (!rc)
+		rc = db_commit(ctx->c);
+	if (rc) {
+		db_rollback(ctx->c);
+		json_decref(out->model);
+		out->model = NULL;
+	}
+	return rc;
+}

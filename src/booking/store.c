@@ -185,7 +185,7 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 	db_param_t p[] = {
 		DB_TEXT(r->code),
 		DB_TEXT(r->token_hash),
-		DB_INT(r->slot_id),
+		r->slot_id ? DB_INT(r->slot_id) : DB_NULLP, /* 0: no slot (booking_demo_at) */
 		DB_INT(r->office_id),
 		DB_INT(r->procedure_id),
 		DB_TEXT(r->channel),
@@ -386,7 +386,8 @@ int bk_store_due_no_shows(db_conn_t *c, arena_t *a, int64_t before, int64_t **id
 {
 	db_param_t p[] = {DB_INT(before)};
 	return DB_QUERY_ROWS(c, a,
-			     "SELECT id FROM appointments WHERE status = 'booked' AND start_at <= $1 ORDER BY "
+			     "SELECT id FROM appointments WHERE status = 'booked' AND channel = 'in_person' AND "
+			     "start_at <= $1 ORDER BY "
 			     "start_at, id "
 			     "LIMIT 500",
 			     p, 1, db_fill_int, ids, n);
@@ -462,4 +463,33 @@ int bk_store_purge(db_conn_t *c, int64_t now)
 	db_param_t q[] = {DB_INT(now - 86400)};
 	n = db_exec(c, "DELETE FROM booking_locks WHERE at < $1", q, 1);
 	return n < 0 ? (int)n : 0;
+}
+
+/* ---------------------------------------------------------------- the same person, retention */
+
+int bk_store_contacts(db_conn_t *c, arena_t *a, const booking_t *b, int limit, booking_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(b->id), DB_TEXT(b->id_number ? b->id_number : ""), DB_TEXT(b->email ? b->email : ""),
+			  DB_TEXT(b->phone ? b->phone : ""), DB_INT(limit)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " APPT_COLS
+			     " FROM appointments WHERE id <> $1 AND ((id_number <> '' AND id_number = $2) "
+			     "OR (email <> '' AND email = $3) OR (phone <> '' AND phone = $4)) "
+			     "ORDER BY start_at DESC, id DESC LIMIT $5",
+			     p, 5, appt_fill, out, n);
+}
+
+int bk_store_purge_personal(db_conn_t *c, int64_t ended_before, int64_t now, int *n)
+{
+	db_param_t p[] = {DB_INT(ended_before), DB_INT(now)};
+	int64_t r = db_exec(c,
+			    "UPDATE appointments SET name = '', id_number = '', email = '', phone = '', "
+			    "digital_confidence = NULL, updated_at = $2 "
+			    "WHERE (name <> '' OR id_number <> '' OR email <> '' OR phone <> '') "
+			    "AND (end_at < $1 OR (status = 'cancelled' AND end_at < $2))",
+			    p, 2);
+	if (r < 0)
+		return (int)r;
+	*n = (int)r;
+	return 0;
 }

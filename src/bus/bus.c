@@ -255,6 +255,17 @@ size_t bus_subscriber_count(bus_t *b)
 	return n;
 }
 
+size_t bus_topic_subscriber_count(bus_t *b, const char *topic)
+{
+	size_t n = 0;
+	unsigned h = topic_hash(topic);
+	pthread_rwlock_rdlock(&b->lock);
+	for (bus_sub_t *s = b->buckets[h]; s; s = s->next)
+		n += strcmp(s->topic, topic) == 0;
+	pthread_rwlock_unlock(&b->lock);
+	return n;
+}
+
 static void broadcast(bus_t *b, bus_kind_t kind)
 {
 	bus_event_t ev = {kind, NULL, NULL, 0};

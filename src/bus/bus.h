@@ -54,6 +54,8 @@ int bus_publish(bus_t *b, const char *topic, const char *type, json_t *data, int
 bus_sub_t *bus_subscribe(bus_t *b, const char *topic, bus_fn fn, void *ud);
 void bus_unsubscribe(bus_t *b, bus_sub_t *s);
 size_t bus_subscriber_count(bus_t *b);
+/* Subscriptions to exactly this topic on this node (a capability's cap on its own streams). */
+size_t bus_topic_subscriber_count(bus_t *b, const char *topic);
 /* Sends BUS_PING to every subscriber every `seconds` from a thread of its own. */
 void bus_start_heartbeat(bus_t *b, int seconds);
 /* Sends BUS_CLOSE to every subscriber (server shutdown). */

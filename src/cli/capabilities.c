@@ -13,6 +13,8 @@
 	X(booking)  /* appointments */                                                                                 \
 	X(requests) /* deferred requests: web form, 010 line, work queue */                                            \
 	X(chat)     /* the portal chat */                                                                              \
+	X(remote)   /* remote attention: agenda, call-back, video call, documents */                                   \
+	X(ict)      /* digital accompaniment: ICT-agent sessions, skills before and after */                           \
 	X(figures)  /* statistics of every channel, exports, open data */
 
 #define DECLARE(name) extern const cap_t name##_cap;

@@ -177,12 +177,21 @@ static void draw_where(page_t *p, const json_t *m, const char *channel)
 		const char *pv[] = {"phone", json_string_value(json_object_get(m, "phone")), NULL};
 		line(p, FONT " 11", esc(p, i18n_subst(p->a, tr(p, "mail_phone_instructions"), pv)), 8);
 	} else if (str_eq(channel, "video")) {
-		line(p, FONT " 11", esc(p, tr(p, "mail_video_instructions")), 8);
+		const char *video = json_string_value(json_object_get(m, "video_url"));
+		line(p, FONT " 11", esc(p, tr(p, video ? "mail_video_instructions" : "mail_video_no_link")),
+		     video ? 3 : 8);
+		if (video)
+			line(p, FONT " Bold 10", esc(p, video), 8);
 	} else {
 		field(p, "mail_office", json_string_value(json_object_get(office, "name")));
 		field(p, "pdf_address", json_string_value(json_object_get(office, "address")));
 		field(p, "mail_office_phone", json_string_value(json_object_get(office, "phone")));
 		field(p, "mail_accessibility", json_string_value(json_object_get(office, "accessibility")));
+	}
+	const char *docs = json_string_value(json_object_get(m, "docs_url"));
+	if (docs) {
+		line(p, FONT " 11", esc(p, tr(p, "mail_docs_link")), 3);
+		line(p, FONT " Bold 10", esc(p, docs), 8);
 	}
 }
 

@@ -367,18 +367,26 @@ test('a booking by phone (es) → "le llamaremos al NÚMERO"', async () => {
 	assert.equal(Date.parse(ics.dtstart), Date.parse(b.start));
 });
 
-test('a booking by video (en) → how the office gets in touch, and no link to pages that do not exist yet', async () => {
+test('a booking by video (en) → the links to the video room and the document space, which lead to their pages', async () => {
 	const b = await book('video', 'en');
 	booked.video = b;
-	assert.ok(!('video_url' in b) && !('upload_url' in b), `no video or document links in the booking: ${Object.keys(b)}`);
+	assert.equal(b.video_url, `${PUBLIC}/video/${b.code}?token=${b.token}`);
+	assert.equal(b.docs_url, `${PUBLIC}/docs/${b.code}?token=${b.token}`);
 	const m = await sink.waitFor((x) => x.envelope.rcpt_tos.includes(b.who.email), 15000, 'confirmation');
 	const { text, html, ics } = assertAppointmentMail(m, 'REQUEST');
 	assert.match(m.subject, /^Appointment confirmed: /);
-	for (const part of [text, html, JSON.stringify(ics)]) {
-		assert.ok(part.includes('the office will get in touch with you at the e-mail address or phone number you gave us'), part);
-		assert.ok(!/\/(video|docs)\//.test(part), 'no /video/ or /docs/ link');
+	for (const part of [text, html.replace(/&amp;/g, '&'), JSON.stringify(ics).replace(/\\n/g, ' ')]) {
+		assert.ok(part.includes('join the video call from this link'), part);
+		assert.ok(part.includes(b.video_url), `the room's link in ${part}`);
+		assert.ok(part.includes(b.docs_url), `the document space's link in ${part}`);
 	}
-	await assertLinksLead('video confirmation', text, html);
+	assert.ok(!text.includes('get in touch'), 'no promise that the office will write');
+	// The document space opens now; the room says when it opens (the appointment is days away).
+	const docs = await srv.request('GET', `/docs/${b.code}?token=${b.token}`);
+	assert.equal(docs.status, 200);
+	const room = await srv.request('GET', `/video/${b.code}?token=${b.token}&lang=en`);
+	assert.equal(room.status, 403);
+	assert.match(room.text, /The video call&#39;s room opens on \d\d\/\d\d\/\d{4} at \d\d:\d\d/);
 	assert.equal(ics.location, 'Video call');
 	assert.equal(Date.parse(ics.dtstart), Date.parse(b.start));
 });
@@ -420,15 +428,14 @@ test('the PDF receipt: pdftotext finds the code, the date and the service', asyn
 	assert.ok(text.includes(L.DEMO_CITY), 'the city');
 	assert.ok(text.includes('Justificant de cita prèvia'));
 
-	// A video appointment's receipt says how the office gets in touch; it links to no page that
-	// does not exist.
+	// A video appointment's receipt gives the room's and the document space's links.
 	const v = booked.video;
 	const rv = await srv.get(`/cita/${v.code}/receipt.pdf?token=${v.token}&lang=en`);
 	assert.equal(rv.status, 200);
 	fs.writeFileSync(file, rv.body);
-	const vt = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-	assert.ok(vt.includes('the office will get in touch with you'), vt);
-	assert.ok(!/\/(video|docs)\//.test(vt), vt);
+	const vt = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+	assert.ok(vt.includes(`/video/${v.code}?token=${v.token}`), vt);
+	assert.ok(vt.includes(`/docs/${v.code}?token=${v.token}`), vt);
 });
 
 // ---------------------------------------------------------------- outage and recovery

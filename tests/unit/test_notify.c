@@ -60,6 +60,12 @@ static json_t *appointment(const char *channel, const char *lang, const char *na
 					      "address", "Plaça de la Vila 1, 08999 Vilamar", "phone",
 					      "+34 930 000 010", "accessibility",
 					      "Entrada sense graons; bucle magnètic"));
+	if (strcmp(channel, "video") == 0) /* booking_model gives these with the token */
+		json_object_set_new(m, "video_url",
+				    json_string("https://cita.vilamar.example/video/K7M4QX?token=tok123"));
+	if (strcmp(channel, "in_person") != 0)
+		json_object_set_new(m, "docs_url",
+				    json_string("https://cita.vilamar.example/docs/K7M4QX?token=tok123"));
 	return m;
 }
 
@@ -141,8 +147,8 @@ static const compose_case_t compose_cases[] = {
 	 "en",
 	 "video",
 	 "Appointment confirmed: Alta al padró",
-	 {"the office will get in touch with you at the e-mail address or phone number", "K7M4QX", NULL},
-	 {"/video/", "/docs/"}},
+	 {"join the video call from this link", "/video/K7M4QX", "/docs/K7M4QX", "K7M4QX"},
+	 {"get in touch", NULL}},
 	{"booking_changed",
 	 "ca",
 	 "phone",

@@ -639,6 +639,9 @@ class Server {
 		if (!('FINESTRETA_MAIL_OUTBOX_DIR' in this.extraEnv)) {
 			this.extraEnv = { ...this.extraEnv, FINESTRETA_MAIL_OUTBOX_DIR: path.join(this.tmpdir, 'outbox') };
 		}
+		if (!('FINESTRETA_DOCUMENTS_DIR' in this.extraEnv)) {
+			this.extraEnv = { ...this.extraEnv, FINESTRETA_DOCUMENTS_DIR: path.join(this.tmpdir, 'documents') };
+		}
 		let lastErr;
 		// Retry once or twice on a port race (another process grabbed the port).
 		for (let attempt = 0; attempt < 3; attempt++) {

@@ -20,21 +20,24 @@ const ARGS = [
 	'--disable-sync',
 	'--no-first-run',
 ];
+// A camera and a microphone that need no device and no permission prompt (the video call).
+const FAKE_MEDIA = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 const SHOTS = path.join(server.ROOT, 'build', 'e2e');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-function launch() {
-	return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30000 });
+// extraArgs: more Chromium switches (the video call's tests add the fake camera and microphone).
+function launch(extraArgs = []) {
+	return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], headless: true, timeout: 30000 });
 }
 
 // One browser per test file. contexts: `page(srv)` opens a page in a fresh context with
 // the site's CSP enforced (and console errors collected); `page(srv, { axe: true })`
 // bypasses the CSP, which only the axe injection needs.
-function useBrowser() {
+function useBrowser({ args = [] } = {}) {
 	const h = { browser: null, contexts: [] };
 	before(async () => {
-		h.browser = await launch();
+		h.browser = await launch(args);
 	});
 	after(async () => {
 		if (h.browser) await h.browser.close();
@@ -162,4 +165,4 @@ async function htmlLang(page) {
 	return page.evaluate(() => document.documentElement.lang);
 }
 
-module.exports = { ...server, server, launch, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, waitUntil, AXE_TAGS, SHOTS };
+module.exports = { ...server, server, launch, FAKE_MEDIA, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, waitUntil, AXE_TAGS, SHOTS };

@@ -1,0 +1,123 @@
+/* api.c — the ict API (docs/api.md, "Digital accompaniment"):
+ *   POST /api/v1/ict/sessions          records a session (ict_agent, coordinator, admin) → 201 {"id"}
+ *   GET  /api/v1/ict/evaluation        the programme's figures (coordinator, admin)
+ *   GET  /api/v1/ict/evaluation.csv    the anonymised export for the evaluators (coordinator, admin) */
+#include "ict/web.h"
+
+#include "app.h"
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "base/rand.h"
+#include "base/tz.h"
+#include "http/kit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPORT_MAX (64u << 20)
+
+static void session_api(http_req_t *r)
+{
+	if (!json_is_object(r->json) ||
+	    (json_object_get(r->json, "person") && !json_is_object(json_object_get(r->json, "person")))) {
+		http_reply_error(r, 400, "bad_json", "err_bad_json", NULL);
+		return;
+	}
+	ict_session_t s;
+	fielderr_t errs = {0};
+	ict_from_json(r, &s, &errs);
+	int rc = ict_save(r, &s, &errs);
+	if (rc == ERR_INVALID) {
+		http_reply_fields(r, 422, "invalid", "ict_err_form", &errs);
+		return;
+	}
+	if (rc == HTTP_TX_ANSWERED)
+		return;
+	if (rc) {
+		http_reply_failed(r, rc == ERR_NOT_FOUND ? ERR_DB : rc);
+		return;
+	}
+	http_add_header(r, "Cache-Control", "no-store");
+	http_reply_json(r, 201, jpack("{s:I,s:I}", "id", (json_int_t)s.id, "person", (json_int_t)s.person_id));
+}
+
+static void evaluation_api(http_req_t *r)
+{
+	ict_filter_t f;
+	if (!ict_filter_from(r, &f))
+		return;
+	ict_eval_t ev;
+	int rc = ict_evaluate(r->db, r->arena, &f, &ev);
+	if (rc) {
+		http_reply_failed(r, rc);
+		return;
+	}
+	http_add_header(r, "Cache-Control", "no-store");
+	http_reply_json(r, 200, ict_eval_json(&ev));
+}
+
+/* A pseudonym stable within one export: the keyed hash of the person's id, with a key drawn for
+ * this export and forgotten after it. */
+static const char *pseudonym(http_req_t *r, const char *key, int64_t person_id)
+{
+	char h[RAND_TOKEN_HEX_LEN];
+	rand_token_hash(arena_printf(r->arena, "%s:%lld", key, (long long)person_id), h);
+	h[12] = '\0';
+	return arena_strdup(r->arena, h);
+}
+
+static int put_row(http_req_t *r, buf_t *b, const char *key, const ict_row_t *x)
+{
+	char day[TZ_DATE_LEN];
+	tz_local_t lt;
+	const tz_t *z = tz_get("Europe/Madrid");
+	tz_local(z ? z : tz_utc(), x->at, &lt);
+	tz_date_format(lt.day, day);
+	const char *f[15] = {pseudonym(r, key, x->person_id),          day,      x->office, x->age_band, x->gender,
+			     arena_printf(r->arena, "%d", x->minutes), x->modes, x->tools,  x->next,     x->moment};
+	for (int k = 0; k < ICT_SKILLS; k++)
+		f[10 + k] = x->levels[k] < 0 ? "" : arena_printf(r->arena, "%d", x->levels[k]);
+	return csv_put_row(b, f, 15);
+}
+
+static void export_api(http_req_t *r)
+{
+	ict_filter_t f;
+	if (!ict_filter_from(r, &f))
+		return;
+	ict_row_t *v;
+	size_t n;
+	int rc = ict_store_rows(r->db, r->arena, &f, &v, &n);
+	if (rc) {
+		http_reply_failed(r, rc);
+		return;
+	}
+	static const char *const head[15] = {"person",      "date",       "office",     "age_band",   "gender",
+					     "minutes",     "procedures", "tools",      "next",       "moment",
+					     "eprocedures", "email",      "digital_id", "esignature", "video_call"};
+	char key[RAND_TOKEN_HEX_LEN];
+	rand_token_hex(key);
+	buf_t b;
+	buf_init(&b, EXPORT_MAX);
+	rc = csv_put_row(&b, head, 15);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = put_row(r, &b, key, &v[i]);
+	if (rc) {
+		buf_free(&b);
+		http_reply_error(r, 413, "too_big", "ict_err_export", NULL);
+		return;
+	}
+	http_add_header(r, "Cache-Control", "no-store");
+	http_add_header(r, "Content-Disposition", "attachment; filename=\"ict-evaluation.csv\"");
+	http_reply_text(r, 200, "text/csv; charset=utf-8", buf_str(&b), b.len);
+	buf_free(&b);
+}
+
+const http_route_t ict_api_routes[] = {
+	{HTTP_POST, "/api/v1/ict/sessions", session_api, RT_JSON | RT_DB, ICT_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/api/v1/ict/evaluation", evaluation_api, RT_DB, ICT_EVAL_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/api/v1/ict/evaluation.csv", export_api, RT_DB, ICT_EVAL_ROLES},
+	{0},
+};
