@@ -6,7 +6,9 @@
 #              with a bearer token, a 404 page
 #   3. SSE     bench/sse_idle.c: thousands of idle /events streams, the server's memory and CPU
 #              while they idle, and how long one published event takes to reach all of them
-#   4. figures bench/bench_figures.c: a year of appointments, each statistics theme gathered
+#   4. floor   bench/floor.js: ticket issue and call-next throughput, and call-to-display latency
+#              with 1,000 display and live-page streams open
+#   5. figures bench/bench_figures.c: a year of appointments, each statistics theme gathered
 #
 # Prints a results table and rewrites the "Latest results" section of docs/benchmarks.md
 # (between the bench:begin / bench:end markers). Raw outputs stay in BUILD/bench/.
@@ -14,6 +16,7 @@
 #
 # Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 5000"),
 # BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write),
+# BENCH_FLOOR_STREAMS (1000), BENCH_FLOOR_CALLS (100), BENCH_FLOOR_ISSUES (2000).
 # BENCH_FIGURES_ROWS (300000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -227,19 +230,34 @@ done
 sv() { awk -F= -v k="$2" '$1==k{print $2}' "$OUT/sse-$1.txt"; }
 mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 
+# ---------------------------------------------------------------- 4. the office floor
+
+FLOOR_STREAMS=${BENCH_FLOOR_STREAMS:-1000}
+FLOOR_CALLS=${BENCH_FLOOR_CALLS:-100}
+FLOOR_ISSUES=${BENCH_FLOOR_ISSUES:-2000}
+need_pkg node nodejs
+start_server floor demo FINESTRETA_FLOOR_RATE_PUBLIC=0 FINESTRETA_SERVER_CONNECTION_LIMIT=$((2 * FLOOR_STREAMS + 1000)) \
+	FINESTRETA_LIMITS_MAX_SSE=$((FLOOR_STREAMS + 1000))
+FLOOR_TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$TMP/bench.db" | tail -n1)
+say "floor: $FLOOR_ISSUES tickets, call-next at every desk, $FLOOR_STREAMS streams and $FLOOR_CALLS calls"
+timeout 600 node bench/floor.js "$PORT" "$FLOOR_TOKEN" "$FLOOR_STREAMS" "$FLOOR_CALLS" "$FLOOR_ISSUES" \
+	>"$OUT/floor.txt" 2>"$OUT/floor.err" || { cat "$OUT/floor.err" >&2; die "bench/floor.js failed"; }
+stop_pid "$SERVER_PID"
+fv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/floor.txt"; }
+
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---------------------------------------------------------------- 4. figures
+# ---------------------------------------------------------------- 5. figures
 
 FIGURES_ROWS=${BENCH_FIGURES_ROWS:-300000}
-FULL_PKGS=$(sed -n 's/^PKGS *:= *//p' Makefile)
+FULL_PKGS=$(awk '/^PKGS *:=/ { p = 1; sub(/^PKGS *:= */, "") } p { c = sub(/\\$/, ""); printf "%s ", $0; if (!c) exit }' Makefile)
 say "figures: a year of $FIGURES_ROWS appointments, each theme gathered 5 times"
 # shellcheck disable=SC2086,SC2046
 cc "${CFLAGS[@]}" $(pkg-config --cflags $FULL_PKGS) -o "$OUT/bench_figures" bench/bench_figures.c \
 	"$BUILD/libfinestreta.a" $(pkg-config --libs $FULL_PKGS) -lpthread -lm
 "$OUT/bench_figures" "sqlite:$TMP/figures.db" "$FIGURES_ROWS" >"$OUT/figures.txt" 2>"$OUT/figures.err" ||
 	die "bench_figures failed (see $OUT/figures.err)"
-fv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
+figv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
 
 # ---------------------------------------------------------------- results
 
@@ -308,6 +326,14 @@ fv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
 		echo
 		[[ -n $SSE_SKIPPED ]] && echo "Skipped:$SSE_SKIPPED." && echo
 	fi
+	echo "### Office floor (bench/floor.js, one client process, SQLite)"
+	echo
+	echo "| measure | value |"
+	echo "|---|---:|"
+	echo "| ticket issue (\`POST /api/v1/offices/mar-blava/tickets\`, 16 connections, $(fv issue_n) tickets) | $(fv issue_per_s) /s, p50 $(fv issue_p50_ms) ms, p99 $(fv issue_p99_ms) ms |"
+	echo "| call next (\`POST …/desks/{desk}/call-next\` + no-show, $(fv call_desks) desks, $(fv call_n) calls) | $(fv call_per_s) calls/s, p50 $(fv call_p50_ms) ms, p99 $(fv call_p99_ms) ms |"
+	echo "| call → display and live page, $(fv streams) streams open (half each), $(fv latency_calls) calls | p50 $(fv latency_p50_ms) ms, p99 $(fv latency_p99_ms) ms, max $(fv latency_max_ms) ms over $(fv latency_deliveries) deliveries, $(fv latency_missed) missed |"
+	echo
 	echo "### Mustache render (bench/bench_render.c, in-process)"
 	echo
 	echo "| loop | renders/s | ns/render (median of 5 rounds) | best round | wall-clock ns |"
@@ -322,10 +348,10 @@ fv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
 	echo "| theme | best ms | median ms (of 5) |"
 	echo "|---|---:|---:|"
 	for t in attendance capacity people procedures; do
-		echo "| $t | $(fv "figures_${t}_best_ms") | $(fv "figures_${t}_median_ms") |"
+		echo "| $t | $(figv "figures_${t}_best_ms") | $(figv "figures_${t}_median_ms") |"
 	done
 	echo
-	echo "A year of $(fv figures_rows) appointments (5 offices, 3 channels, 20 procedures, every state) written in $(fv figures_fill_s) s; each theme's figures for the year and the previous one, by month, read from the live tables (no summary tables yet)."
+	echo "A year of $(figv figures_rows) appointments (5 offices, 3 channels, 20 procedures, every state) written in $(figv figures_fill_s) s; each theme's figures for the year and the previous one, by month, read from the live tables (no summary tables yet)."
 } >"$OUT/results.md"
 
 echo

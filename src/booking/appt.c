@@ -93,10 +93,14 @@ int booking_get(booking_ctx_t *ctx, const char *code, const char *token, const c
 static const struct {
 	const char *from, *to, *stamp;
 } MOVES[] = {
+	// clang-format off
 	{"booked", "checked_in", "checked_in_at"},   {"booked", "no_show", NULL},
 	{"booked", "cancelled", "cancelled_at"},     {"checked_in", "called", "called_at"},
 	{"checked_in", "cancelled", "cancelled_at"}, {"called", "in_service", "served_at"},
 	{"in_service", "done", "done_at"},
+	/* The office floor: a call nobody answered, and a person sent back to wait. */
+	{"called", "no_show", NULL},                 {"called", "checked_in", NULL},
+	// clang-format on
 };
 
 static const char *const STATES[] = {"booked", "checked_in", "called", "in_service", "done", "no_show", "cancelled"};
@@ -122,8 +126,35 @@ bool booking_transition_allowed(const char *from, const char *to)
 	return move_index(from, to) >= 0;
 }
 
+/* ---------------------------------------------------------------- listeners */
+
+#define MAX_LISTENERS 8
+static booking_listener_fn listeners[MAX_LISTENERS];
+static size_t nlisteners;
+
+void booking_listen(booking_listener_fn fn)
+{
+	for (size_t i = 0; i < nlisteners; i++)
+		if (listeners[i] == fn)
+			return;
+	if (nlisteners == MAX_LISTENERS) {
+		log_error("booking: more than %d listeners", MAX_LISTENERS);
+		abort();
+	}
+	listeners[nlisteners++] = fn;
+}
+
+static int tell_listeners(booking_ctx_t *ctx, const booking_t *b, const char *from, const char *to)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < nlisteners; i++)
+		rc = listeners[i](ctx, b, from, to);
+	return rc;
+}
+
 /* Inside a transaction: the move, its history row, and for a cancellation the delayed seat
- * return and the mail. ERR_CONFLICT when the table forbids it or the status changed meanwhile. */
+ * return and the mail; then the listeners. ERR_CONFLICT when the table forbids it or the status
+ * changed meanwhile. */
 static int transition_in_tx(booking_ctx_t *ctx, booking_t *b, const char *to, const char *actor)
 {
 	int i = move_index(b->status, to);
@@ -137,6 +168,7 @@ static int transition_in_tx(booking_ctx_t *ctx, booking_t *b, const char *to, co
 	int rc = bk_store_event_add(ctx->c, b->id, ctx->now, b->status, to, actor);
 	if (rc)
 		return rc;
+	const char *from = b->status;
 	b->status = to;
 	if (str_eq(to, "cancelled")) {
 		if (b->slot_id) {
@@ -148,7 +180,22 @@ static int transition_in_tx(booking_ctx_t *ctx, booking_t *b, const char *to, co
 		}
 		rc = bk_notify_cancelled(ctx, b);
 	}
+	if (!rc)
+		rc = tell_listeners(ctx, b, from, to);
 	return rc;
+}
+
+int booking_move(booking_ctx_t *ctx, int64_t id, const char *to_state, const char *actor)
+{
+	if (!booking_state_valid(to_state))
+		return ERR_INVALID;
+	booking_t b;
+	int rc = booking_by_id(ctx, id, &b);
+	if (rc)
+		return rc;
+	if (str_eq(b.status, to_state))
+		return 0;
+	return transition_in_tx(ctx, &b, to_state, actor && *actor ? actor : bk_actor(ctx));
 }
 
 int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_state)

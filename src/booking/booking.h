@@ -224,7 +224,8 @@ int booking_reschedule(booking_ctx_t *ctx, const char *code, const char *token, 
 /* States: "booked", "checked_in", "called", "in_service", "done", "no_show", "cancelled".
  * Allowed moves (the one table, in booking.c):
  *   booked → checked_in | no_show | cancelled;  checked_in → called | cancelled;
- *   called → in_service | checked_in (recalled later);  in_service → done. */
+ *   called → in_service | checked_in (sent back to wait) | no_show (did not answer the call);
+ *   in_service → done. */
 bool booking_state_valid(const char *state);
 bool booking_transition_allowed(const char *from, const char *to);
 /* Moves the appointment to to_state when the table allows it, stamping the matching *_at
@@ -242,6 +243,24 @@ int booking_transition_tx(booking_ctx_t *ctx, const char *code, const char *to_s
  * the floor's queue: a phone call, a video call, an ICT session). 0 when already there or past;
  * ERR_INVALID for a state off that path, ERR_CONFLICT when b is off it (cancelled, no-show). */
 int booking_advance_tx(booking_ctx_t *ctx, const booking_t *b, const char *to);
+
+/* Listeners: a capability later in the table that acts on an appointment's moves (the office
+ * floor turns a check-in into a ticket; the survey offers itself when an attention is done)
+ * registers a function from its start hook, before the server starts (at most 8; the same one
+ * twice is a no-op). It is called for every move — booking_check_in, booking_transition,
+ * booking_cancel, booking_move and the no-show job — inside the move's transaction, after the
+ * appointment row and its history row are written, with the appointment as it now is (b->status
+ * is to; the office and service codes may be NULL when the job moves it). An error rolls the
+ * whole move back. */
+typedef int (*booking_listener_fn)(booking_ctx_t *ctx, const booking_t *b, const char *from, const char *to);
+void booking_listen(booking_listener_fn fn);
+/* For those capabilities: moves the appointment with this id to to_state inside the CALLER's
+ * transaction (nothing when it is in that state already), with its history row (actor, or the
+ * context's) and the listeners. 0, ERR_NOT_FOUND, ERR_CONFLICT (not allowed from its state),
+ * ERR_INVALID (unknown state), or a storage error. */
+int booking_move(booking_ctx_t *ctx, int64_t id, const char *to_state, const char *actor);
+/* The appointment with this id, codes filled, no proof asked (staff screens). ERR_NOT_FOUND. */
+int booking_by_id(booking_ctx_t *ctx, int64_t id, booking_t *out);
 
 /* Check-in at the welcome desk: the ID number shown must match the booking's (the appointment is
  * bound to it), then booked → checked_in. ERR_NOT_FOUND for an unknown code, ERR_PERM for a

@@ -61,6 +61,11 @@ int catalog_office_full(db_conn_t *c, arena_t *a, const char *code, cat_office_t
 	return cat_store_office_get(c, a, code, false, out);
 }
 
+int catalog_office_with_zones(db_conn_t *c, arena_t *a, const char *code, cat_office_t *out)
+{
+	return cat_store_office_get(c, a, code, true, out);
+}
+
 int catalog_procedure_full(db_conn_t *c, arena_t *a, const char *code, cat_proc_t *out)
 {
 	return cat_store_proc_get(c, a, code, out);

@@ -51,6 +51,8 @@ int catalog_procedure_offered(db_conn_t *c, int64_t procedure_id, int64_t office
 int catalog_office_full(db_conn_t *c, arena_t *a, const char *code, cat_office_t *out);
 int catalog_procedure_full(db_conn_t *c, arena_t *a, const char *code, cat_proc_t *out);
 int catalog_offices_full(db_conn_t *c, arena_t *a, cat_office_t **out, size_t *n);
+/* One office (any) with its zones and their desks (active or not), as the office floor reads it. */
+int catalog_office_with_zones(db_conn_t *c, arena_t *a, const char *code, cat_office_t *out);
 int catalog_procedures_full(db_conn_t *c, arena_t *a, cat_proc_t **out, size_t *n);
 
 /* The localised name for lang ("ca"|"es"|"en"; anything else gives Catalan). Borrowed from o/p. */

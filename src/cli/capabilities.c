@@ -11,6 +11,8 @@
 	X(people)   /* the citizen record: one person across channels */                                               \
 	X(schedule) /* hours, holidays, shifts, rules, slots */                                                        \
 	X(booking)  /* appointments */                                                                                 \
+	X(floor)    /* the office floor: tickets, desks, displays */                                                   \
+	X(survey)   /* satisfaction surveys */                                                                         \
 	X(requests) /* deferred requests: web form, 010 line, work queue */                                            \
 	X(chat)     /* the portal chat */                                                                              \
 	X(remote)   /* remote attention: agenda, call-back, video call, documents */                                   \

@@ -35,10 +35,9 @@ bool rm_remote_channel(const char *channel)
 int rm_end_attention(booking_ctx_t *ctx, const booking_t *b)
 {
 	int rc = booking_advance_tx(ctx, b, "done");
-	/* The satisfaction survey's invitation goes here, in the same transaction, once src/survey is
-	 * in the table: survey_offer(ctx->c, &o, token) with o = {.kind = "appointment", .ref =
-	 * b->code, .office = b->office_code, .lang = b->lang, .email = b->email, .now = ctx->now}
-	 * (kind "appointment", as booking's own path offers it, so one attention has one survey). */
+	/* The move to done reaches booking's listeners in this transaction: the satisfaction survey
+	 * (src/survey) offers itself there, kind "appointment", and queues its invitation, so one
+	 * attention has one survey whichever way it ended. */
 	return rc;
 }
 

@@ -20,6 +20,7 @@
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <qrencode.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PT_PER_MM (72.0 / 25.4)
@@ -262,14 +263,14 @@ static void draw(page_t *p, const json_t *m)
 	text_at(p, MARGIN, PAGE_H - MARGIN - 10, PAGE_W - 2 * MARGIN, FONT " 8", esc(p, tr(p, "pdf_footer")));
 }
 
-/* Draws m with draw on A4 pages into a new PDF buffer: one at a time, with the process's fonts. */
-static int render(void (*draw_fn)(page_t *, const json_t *), const json_t *m, const char *lang, const char *title,
-		  unsigned char **out, size_t *len)
+/* Draws one document of w × h points with draw(p, m) under title, into a new PDF buffer. */
+static int render_doc(double w, double h, const char *title, const char *lang, const json_t *m,
+		      void (*draw_fn)(page_t *, const json_t *), unsigned char **out, size_t *len)
 {
 	buf_t b;
 	buf_init(&b, PDF_MAX);
 	pthread_mutex_lock(&pdf_mu);
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &b, PAGE_W, PAGE_H);
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &b, w, h);
 	arena_t *a = arena_new();
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Finestreta");
@@ -282,7 +283,7 @@ static int render(void (*draw_fn)(page_t *, const json_t *), const json_t *m, co
 	pango_context_set_language(pc, pl);
 	pango_context_set_base_dir(pc, rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR);
 	pango_cairo_update_context(cr, pc);
-	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .rtl = rtl, .width = PAGE_W - 2 * MARGIN};
+	page_t p = {.cr = cr, .pc = pc, .a = a, .lang = lang, .rtl = rtl, .width = w - 2 * MARGIN};
 	draw_fn(&p, m);
 	cairo_show_page(cr);
 	g_object_unref(pc);
@@ -309,7 +310,7 @@ int pdf_receipt(const json_t *m, const char *lang, unsigned char **out, size_t *
 		lang = i18n_default();
 	char title[128];
 	snprintf(title, sizeof title, "%s %s", i18n_get(lang, "pdf_title"), code);
-	return render(draw, m, lang, title, out, len);
+	return render_doc(PAGE_W, PAGE_H, title, lang, m, draw, out, len);
 }
 
 /* ---------------------------------------------------------------- a readable document */
@@ -346,7 +347,107 @@ int pdf_document(const json_t *doc, unsigned char **out, size_t *len)
 	const char *title = json_string_value(json_object_get(doc, "title"));
 	if (!json_is_object(doc) || !title)
 		return ERR_INVALID;
-	return render(draw_document, doc, i18n_default(), title, out, len);
+	return render_doc(PAGE_W, PAGE_H, title, i18n_default(), doc, draw_document, out, len);
+}
+
+/* ---------------------------------------------------------------- the floor's ticket */
+
+#define TICKET_W (80 * PT_PER_MM)
+#define TICKET_H (150 * PT_PER_MM)
+#define TICKET_MARGIN (5 * PT_PER_MM)
+
+static const char *jstr(const json_t *m, const char *k)
+{
+	const char *s = json_string_value(json_object_get(m, k));
+	return s ? s : "";
+}
+
+/* "#rrggbb" → cairo's source colour; black for anything else. */
+static void set_hex(cairo_t *cr, const char *hex)
+{
+	unsigned v = 0;
+	bool ok = hex && strlen(hex) == 7 && hex[0] == '#';
+	for (int i = 1; ok && i < 7; i++) {
+		int d = str_hexval(hex[i]);
+		ok = d >= 0;
+		v = v << 4 | (unsigned)(d < 0 ? 0 : d);
+	}
+	if (!ok)
+		v = 0;
+	cairo_set_source_rgb(cr, (v >> 16) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0);
+}
+
+static void draw_ticket(page_t *p, const json_t *m)
+{
+	cairo_t *cr = p->cr;
+	double x = TICKET_MARGIN, w = TICKET_W - 2 * TICKET_MARGIN;
+	p->width = w;
+	p->y = TICKET_MARGIN;
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	p->y += text_at(p, x, p->y, w, FONT " Bold 11", esc(p, jstr(m, "city"))) + 1;
+	p->y += text_at(p, x, p->y, w, FONT " 10", esc(p, jstr(m, "office"))) + 4 * PT_PER_MM;
+	/* The zone's band, in its colour, with the number large on it. */
+	double band = 30 * PT_PER_MM;
+	set_hex(cr, jstr(m, "colour"));
+	cairo_rectangle(cr, x, p->y, w, band);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	text_at(p, x + 3 * PT_PER_MM, p->y + 2 * PT_PER_MM, w - 6 * PT_PER_MM, FONT " Bold 11",
+		esc(p, jstr(m, "zone")));
+	text_at(p, x + 3 * PT_PER_MM, p->y + 8 * PT_PER_MM, w - 6 * PT_PER_MM, "DejaVu Sans Mono Bold 44",
+		esc(p, jstr(m, "number")));
+	p->y += band + 4 * PT_PER_MM;
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	size_t i;
+	const json_t *l;
+	json_array_foreach (json_object_get(m, "lines"), i, l) {
+		p->y += text_at(p, x, p->y, w, FONT " 9", esc(p, jstr(l, "label")));
+		p->y += text_at(p, x, p->y, w, FONT " Bold 12", esc(p, jstr(l, "value"))) + 2 * PT_PER_MM;
+	}
+	const char *url = jstr(m, "url");
+	if (*url) {
+		double qr = 34 * PT_PER_MM;
+		draw_qr(cr, url, x + (w - qr) / 2, p->y, qr);
+		p->y += qr + 1;
+		text_at(p, x, p->y, w, FONT " 8", esc(p, jstr(m, "caption")));
+	}
+}
+
+int pdf_ticket(const json_t *m, const char *lang, unsigned char **out, size_t *len)
+{
+	const char *number = json_string_value(json_object_get(m, "number"));
+	if (!json_is_object(m) || !number || !*number)
+		return ERR_INVALID;
+	if (!i18n_supported(lang))
+		lang = i18n_default();
+	return render_doc(TICKET_W, TICKET_H, number, lang, m, draw_ticket, out, len);
+}
+
+char *qr_svg(const char *text)
+{
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q)
+		return NULL;
+	int n = q->width + 8;
+	buf_t b;
+	buf_init(&b, 1 << 20);
+	int rc = buf_printf(&b,
+			    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+			    "shape-rendering=\"crispEdges\">"
+			    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+			    n, n, n, n);
+	for (int r = 0; !rc && r < q->width; r++)
+		for (int c = 0; !rc && c < q->width; c++)
+			if (q->data[r * q->width + c] & 1)
+				rc = buf_printf(&b, "M%d %dh1v1h-1z", c + 4, r + 4);
+	if (!rc)
+		rc = buf_puts(&b, "\"/></svg>");
+	QRcode_free(q);
+	if (rc) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
 }
 
 /* LeakSanitizer (the ASan build of `make check`) asks the program for its suppressions: fontconfig

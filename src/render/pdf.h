@@ -1,4 +1,5 @@
-/* pdf.h — printable documents (cairo + pango, QR codes with libqrencode).
+/* pdf.h — printable documents (cairo + pango, QR codes with libqrencode): the appointment
+ * receipt, the floor's ticket.
  *
  * Ownership: the model is borrowed; *out is a new buffer (free()). Errors: 0 or a negative code
  * from base/err.h (ERR_INVALID when the model has no code). */
@@ -20,6 +21,17 @@ int pdf_receipt(const json_t *appointment_model, const char *lang, unsigned char
  *    "sections": [{"heading", "rows": [{"label", "value"}], "paragraphs": ["…"]}]}
  * Rows with an empty value are left out. ERR_INVALID without a title; ERR_TOO_BIG past 8 MiB. */
 int pdf_document(const json_t *doc, unsigned char **out, size_t *len);
+
+/* A numbered ticket of the office floor, sized for an 80 mm thermal receipt printer (one page,
+ * 80 × 150 mm, 5 mm margins). The model gives the texts already in lang: city, office, number
+ * (large, on a band in the zone's colour "#rrggbb"), zone (its name, on the band), lines
+ * [{label, value}] (people ahead, estimated wait, the time…), url (as a QR code) and caption
+ * (under it). ERR_INVALID without a number. */
+int pdf_ticket(const json_t *ticket_model, const char *lang, unsigned char **out, size_t *len);
+
+/* The QR code of text as a small SVG document (new string, free()), or NULL when it does not
+ * fit a QR code. */
+char *qr_svg(const char *text);
 
 /* Releases the fonts and caches loaded for receipts (at exit, so leak checkers see a clean
  * process). A later pdf_receipt loads them again. */

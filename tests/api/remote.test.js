@@ -402,6 +402,9 @@ describe('the informer', () => {
 		r = await srv.postForm(`/remote/${p.code}/outcome`, { procedures: 'Domiciliació', how: 'with', notes: 'Ho ha fet sol' }, { jar: inf.jar, csrf: inf.csrf });
 		assert.equal(r.status, 303, r.text.slice(0, 300));
 		assert.equal(L.sql(srv.db, `SELECT status FROM appointments WHERE code = '${p.code}'`), 'done');
+		// The attention ended: one satisfaction survey for it, its invitation queued in the same commit.
+		assert.equal(L.sql(srv.db, `SELECT kind || ' ' || invited FROM surveys WHERE ref = '${p.code}'`), 'appointment 1');
+		assert.equal(L.sql(srv.db, `SELECT COUNT(*) FROM outbox WHERE kind = 'survey_invite' AND ref = '${p.code}'`), '1');
 	});
 });
 

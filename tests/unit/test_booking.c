@@ -126,7 +126,7 @@ static void test_state_table(void **state)
 	static const bool allowed[7][7] = {
 		/* booked */ {0, 1, 0, 0, 0, 1, 1},
 		/* checked_in */ {0, 0, 1, 0, 0, 0, 1},
-		/* called */ {0, 0, 0, 1, 0, 0, 0},
+		/* called */ {0, 1, 0, 1, 0, 1, 0},
 		/* in_service */ {0, 0, 0, 0, 1, 0, 0},
 		/* done */ {0, 0, 0, 0, 0, 0, 0},
 		/* no_show */ {0, 0, 0, 0, 0, 0, 0},
