@@ -34,7 +34,7 @@ for dir in templates static locale migrations; do
 		install -D -m 0644 "$f" "$DESTDIR$share/$f"
 	done < <(find "$dir" -type f -print0)
 done
-install -m 0644 deploy/demo/catalogue.json deploy/finestreta.ini.example deploy/nginx.conf "$DESTDIR$share/examples/"
+install -m 0644 deploy/demo/catalogue.json deploy/demo/facilities.csv deploy/demo/postcodes.csv deploy/finestreta.ini.example deploy/nginx.conf "$DESTDIR$share/examples/"
 install -m 0644 deploy/holidays/*.csv "$DESTDIR$share/examples/holidays/"
 install -d "$DESTDIR$DOCDIR"
 install -m 0644 README.md docs/*.md "$DESTDIR$DOCDIR/"

@@ -183,6 +183,8 @@ static void page_model(http_req_t *r, json_t *m)
 				  auth_role_name(role), "office", r->user->office));
 	json_object_set_new(m, "is_admin", json_boolean(role & ROLE_ADMIN));
 	json_object_set_new(m, "is_staff", json_true());
+	/* A kiosk's screens wear the kiosk's frame (templates/kiosk/, static/kiosk.*). */
+	json_object_set_new(m, "is_kiosk", json_boolean(role & ROLE_KIOSK));
 }
 
 /* ---------------------------------------------------------------- audit */
@@ -202,6 +204,16 @@ int auth_audit_as(db_conn_t *c, int64_t at, const char *actor, const char *actio
 		  const char *detail, const char *ip)
 {
 	return au_store_audit_add(c, at, 0, actor, action, target ? target : "", detail ? detail : "", ip ? ip : "");
+}
+
+int auth_logo(db_conn_t *c, unsigned char **data, size_t *len, char **ctype)
+{
+	int64_t updated = 0;
+	void *d = NULL;
+	int rc = au_store_media_get(c, "logo", ctype, &d, len, &updated);
+	if (rc == 0)
+		*data = d;
+	return rc;
 }
 
 const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, page_model, auth_audit};

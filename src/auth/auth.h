@@ -30,6 +30,11 @@ int auth_audit_as(db_conn_t *c, int64_t at, const char *actor, const char *actio
 /* Adds city_name (the admin's setting, else city.name) and logo_url when a logo exists. */
 void auth_branding(http_req_t *r, json_t *model);
 
+/* The city's logo as uploaded in the settings: *data (new, free()), *len and *ctype (new,
+ * "image/png" or "image/jpeg"). ERR_NOT_FOUND when there is none, or a storage error. For
+ * documents that print the city's header (certificates). */
+int auth_logo(db_conn_t *c, unsigned char **data, size_t *len, char **ctype);
+
 /* Role names as stored: "admin", "coordinator", ... 0 for an unknown name. */
 role_t auth_role_from_name(const char *name);
 const char *auth_role_name(role_t role);

@@ -53,6 +53,7 @@ static const struct {
 	{"acollida@vilamar.example", "Laia Serra", "welcome", "centre"},
 	{"pantalla.centre@vilamar.example", "Pantalla OAC Centre", "display", "centre"},
 	{"quiosc.centre@vilamar.example", "Quiosc OAC Centre", "kiosk", "centre"},
+	{"quiosc.riera@vilamar.example", "Quiosc OAC La Riera", "kiosk", "la-riera"},
 };
 
 static int seed_staff(app_t *app, db_conn_t *c, int64_t now, FILE *out)

@@ -234,7 +234,7 @@ int booking_advance_tx(booking_ctx_t *ctx, const booking_t *b, const char *to)
 		return ERR_INVALID;
 	if (from < 0)
 		return ERR_CONFLICT;
-	for (size_t i = (size_t)from + 1; i <= (size_t)target; i++) {
+	for (size_t i = (size_t)from + 1; i <= (size_t)target && i < NSTEPS; i++) {
 		int rc = booking_transition_tx(ctx, b->code, STEPS[i]);
 		if (rc)
 			return rc;

@@ -125,6 +125,12 @@ void http_add_header(http_req_t *r, const char *name, const char *value);
 enum { COOKIE_HTTPONLY = 1, COOKIE_STRICT = 2, COOKIE_DELETE = 4 };
 void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t max_age, unsigned flags);
 
+/* Loosens this response's security headers for the one page that needs it: img_origin (may be
+ * NULL; "https://tiles.example.org", or a wildcard host for several) is added to the CSP img-src (a
+ * map's tile server), and geolocation lets the page ask for the browser's location
+ * (Permissions-Policy geolocation=(self)). Copied; before the reply. */
+void http_allow(http_req_t *r, const char *img_origin, bool geolocation);
+
 /* Replies. Each takes what it is given: json_t references are stolen. */
 /* A page: template name under templates/ without extension ("home/index"), rendered inside the
  * base layout with the common view model (lang, t, user, csrf, city, assets). */

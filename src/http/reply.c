@@ -23,9 +23,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define CSP                                                                                                            \
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                              \
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+#define CSP_HEAD "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:"
+#define CSP_TAIL "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 /* ---------------------------------------------------------------- response decoration */
 
@@ -45,13 +44,26 @@ void http_set_cookie(http_req_t *r, const char *name, const char *value, int64_t
 	http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
 }
 
-static void add_security_headers(struct MHD_Response *resp)
+void http_allow(http_req_t *r, const char *img_origin, bool geolocation)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	ctx_t *x = srv_ctx(r);
+	x->csp_img = img_origin && *img_origin ? arena_strdup(r->arena, img_origin) : NULL;
+	x->geolocation = geolocation;
+}
+
+static void add_security_headers(ctx_t *x, struct MHD_Response *resp)
+{
+	if (x->csp_img)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					arena_printf(x->r.arena, CSP_HEAD " %s" CSP_TAIL, x->csp_img));
+	else
+		MHD_add_response_header(resp, "Content-Security-Policy", CSP_HEAD CSP_TAIL);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(self), microphone=(self), geolocation=()");
+	MHD_add_response_header(resp, "Permissions-Policy",
+				x->geolocation ? "camera=(self), microphone=(self), geolocation=(self)"
+					       : "camera=(self), microphone=(self), geolocation=()");
 }
 
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype)
@@ -66,7 +78,7 @@ void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const cha
 	r->replied = true;
 	x->status = status;
 	x->resp = resp;
-	add_security_headers(resp);
+	add_security_headers(x, resp);
 	if (ctype)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	for (size_t i = 0; i < x->nhdrs; i++)

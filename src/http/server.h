@@ -42,6 +42,8 @@ typedef struct ctx {
 	route_result_t early; /* ROUTE_NO_PATH / ROUTE_NO_METHOD, answered after the body */
 	unsigned early_allowed;
 	const char *audit[3]; /* http_tx_audit: action, target, detail (arena) */
+	const char *csp_img;  /* http_allow: one more image origin (arena), or NULL */
+	bool geolocation;     /* http_allow: the page may ask for the browser's location */
 } ctx_t;
 
 /* The settings the server reads once at start (http_serve). */

@@ -105,4 +105,14 @@ int notify_job(db_conn_t *c, int64_t now);
  * capped at one hour (or at base when base is more than an hour). */
 int64_t notify_backoff(int64_t base, int attempts);
 
+/* POSTs body as JSON to url (http or https only) with Authorization: Bearer token (when not
+ * empty), Accept: application/json, a timeout of timeout_s seconds for the whole exchange, and
+ * aborted by notify_stop. The reply goes into reply up to its cap (a full buffer means it may have
+ * been cut); *status gets the HTTP status. 0 (whatever the status), or ERR_IO when no answer
+ * came, with the reason in err. Blocking; any thread. The SMS gateway and other capabilities'
+ * calls to the city's services use it. */
+struct buf;
+int notify_post_json(const char *url, const char *token, int timeout_s, const json_t *body, struct buf *reply,
+		     long *status, char *err, size_t errlen);
+
 #endif

@@ -38,7 +38,8 @@ static size_t read_cb(char *out, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* Replies are not needed; a small cap keeps a chatty gateway from growing memory. */
+/* The reply up to the buffer's cap (a chatty server cannot grow memory); the rest is dropped and
+ * the buffer stays full, which is how a caller tells a reply that was too long. */
 static size_t write_cb(char *p, size_t size, size_t nmemb, void *ud)
 {
 	buf_t *b = ud;
@@ -106,32 +107,30 @@ int nt_send_smtp(const char *url, const char *user, const char *password, bool s
 	return rc;
 }
 
-int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text, char *err,
-		size_t errlen)
+int notify_post_json(const char *url, const char *token, int timeout_s, const json_t *body, buf_t *reply, long *status,
+		     char *err, size_t errlen)
 {
 	pthread_once(&curl_once, curl_start);
+	*status = 0;
 	CURL *h = curl_easy_init();
 	if (!h) {
-		snprintf(err, errlen, "sms: cannot start libcurl");
+		snprintf(err, errlen, "cannot start libcurl");
 		return ERR_IO;
 	}
-	json_t *j = jpack("{s:s,s:s}", "to", to, "text", text);
-	char *body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+	char *data = json_dumps(body, JSON_COMPACT);
 	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, "Accept: application/json");
 	char *auth = NULL;
 	if (token && *token) {
 		auth = xasprintf("Authorization: Bearer %s", token);
 		hdr = curl_slist_append(hdr, auth);
 	}
-	buf_t reply;
-	buf_init(&reply, 512);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, data ? data : "{}");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, reply);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)timeout_s);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -140,30 +139,44 @@ int nt_send_sms(const char *url, const char *token, int timeout_s, const char *t
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	CURLcode cc = curl_easy_perform(h);
 	int rc = 0;
-	long status = 0;
 	if (cc != CURLE_OK) {
-		set_err(err, errlen, "sms", cc, errbuf);
+		set_err(err, errlen, "http", cc, errbuf);
 		rc = ERR_IO;
 	} else {
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-		if (status < 200 || status > 299) {
-			/* The reply may echo what we sent; keep only a printable prefix. */
-			char snippet[121];
-			size_t n = reply.len < 120 ? reply.len : 120;
-			for (size_t i = 0; i < n; i++) {
-				unsigned char ch = (unsigned char)reply.data[i];
-				snippet[i] = ch < 0x20 || ch >= 0x7f ? ' ' : (char)ch;
-			}
-			snippet[n] = '\0';
-			snprintf(err, errlen, "sms: gateway answered %ld %s", status, snippet);
-			rc = ERR_IO;
-		}
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	}
-	buf_free(&reply);
 	curl_slist_free_all(hdr);
 	free(auth);
-	free(body);
+	free(data);
 	curl_easy_cleanup(h);
+	return rc;
+}
+
+int nt_send_sms(const char *url, const char *token, int timeout_s, const char *to, const char *text, char *err,
+		size_t errlen)
+{
+	json_t *j = jpack("{s:s,s:s}", "to", to, "text", text);
+	buf_t reply;
+	buf_init(&reply, 512);
+	long status = 0;
+	int rc = notify_post_json(url, token, timeout_s, j, &reply, &status, err, errlen);
+	json_decref(j);
+	if (rc == 0 && (status < 200 || status > 299)) {
+		/* The reply may echo what we sent; keep only a printable prefix. */
+		char snippet[121];
+		size_t n = reply.len < 120 ? reply.len : 120;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)reply.data[i];
+			snippet[i] = ch < 0x20 || ch >= 0x7f ? ' ' : (char)ch;
+		}
+		snippet[n] = '\0';
+		snprintf(err, errlen, "sms: gateway answered %ld %s", status, snippet);
+		rc = ERR_IO;
+	} else if (rc) {
+		/* err says "http: …"; the outbox shows it as the SMS attempt's reason. */
+		rc = ERR_IO;
+	}
+	buf_free(&reply);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
  * right-to-left language lays the page out mirrored: text from the right margin, the QR code on
  * the left. */
 #include "render/pdf.h"
+#include "render/lock.h"
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -18,7 +19,6 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <pthread.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,8 +33,6 @@
 /* One font map for the process, made on first use (pango's default one is per thread, so every
  * worker thread would load the fonts again and keep them until exit); receipts are rare, so one
  * at a time. */
-static pthread_mutex_t pdf_mu = PTHREAD_MUTEX_INITIALIZER;
-static PangoFontMap *font_map;
 
 static cairo_status_t write_cb(void *ud, const unsigned char *data, unsigned int len)
 {
@@ -269,14 +267,12 @@ static int render_doc(double w, double h, const char *title, const char *lang, c
 {
 	buf_t b;
 	buf_init(&b, PDF_MAX);
-	pthread_mutex_lock(&pdf_mu);
+	PangoFontMap *font_map = render_lock();
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &b, w, h);
 	arena_t *a = arena_new();
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Finestreta");
 	cairo_t *cr = cairo_create(s);
-	if (!font_map)
-		font_map = pango_cairo_font_map_new();
 	PangoContext *pc = pango_font_map_create_context(font_map);
 	bool rtl = strcmp(i18n_dir(lang), "rtl") == 0;
 	PangoLanguage *pl = pango_language_from_string(i18n_tag(lang));
@@ -291,7 +287,7 @@ static int render_doc(double w, double h, const char *title, const char *lang, c
 	cairo_surface_finish(s);
 	cairo_status_t st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	pthread_mutex_unlock(&pdf_mu);
+	render_unlock();
 	arena_free(a);
 	if (st != CAIRO_STATUS_SUCCESS || b.len == 0) {
 		buf_free(&b);
@@ -448,24 +444,4 @@ char *qr_svg(const char *text)
 		return NULL;
 	}
 	return buf_detach(&b, NULL);
-}
-
-/* LeakSanitizer (the ASan build of `make check`) asks the program for its suppressions: fontconfig
- * leaks a few bytes while parsing its own configuration files, which no call of ours can free.
- * Without the sanitizer nothing calls this. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
-void pdf_shutdown(void)
-{
-	pthread_mutex_lock(&pdf_mu);
-	if (font_map) {
-		g_object_unref(font_map);
-		font_map = NULL;
-	}
-	cairo_debug_reset_static_data();
-	pthread_mutex_unlock(&pdf_mu);
 }
