@@ -8,6 +8,7 @@
 #              while they idle, and how long one published event takes to reach all of them
 #   4. floor   bench/floor.js: ticket issue and call-next throughput, and call-to-display latency
 #              with 1,000 display and live-page streams open
+#   5. figures bench/bench_figures.c: a year of appointments, each statistics theme gathered
 #
 # Prints a results table and rewrites the "Latest results" section of docs/benchmarks.md
 # (between the bench:begin / bench:end markers). Raw outputs stay in BUILD/bench/.
@@ -16,6 +17,7 @@
 # Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 5000"),
 # BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write),
 # BENCH_FLOOR_STREAMS (1000), BENCH_FLOOR_CALLS (100), BENCH_FLOOR_ISSUES (2000).
+# BENCH_FIGURES_ROWS (300000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -245,6 +247,18 @@ fv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/floor.txt"; }
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# ---------------------------------------------------------------- 5. figures
+
+FIGURES_ROWS=${BENCH_FIGURES_ROWS:-300000}
+FULL_PKGS=$(awk '/^PKGS *:=/ { p = 1; sub(/^PKGS *:= */, "") } p { c = sub(/\\$/, ""); printf "%s ", $0; if (!c) exit }' Makefile)
+say "figures: a year of $FIGURES_ROWS appointments, each theme gathered 5 times"
+# shellcheck disable=SC2086,SC2046
+cc "${CFLAGS[@]}" $(pkg-config --cflags $FULL_PKGS) -o "$OUT/bench_figures" bench/bench_figures.c \
+	"$BUILD/libfinestreta.a" $(pkg-config --libs $FULL_PKGS) -lpthread -lm
+"$OUT/bench_figures" "sqlite:$TMP/figures.db" "$FIGURES_ROWS" >"$OUT/figures.txt" 2>"$OUT/figures.err" ||
+	die "bench_figures failed (see $OUT/figures.err)"
+figv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
+
 # ---------------------------------------------------------------- results
 
 {
@@ -328,6 +342,16 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "| model + render (as per request) | $(rv page_per_s) | $(rv page_ns) | $(rv page_best_ns) | $(rv page_wall_ns) |"
 	echo
 	echo "$(rv iterations) renders per round of \`home/index\` in the layout ($(rv bytes) bytes of HTML, Catalan); timed by the thread's CPU clock."
+	echo
+	echo "### Figures (bench/bench_figures.c, SQLite, in-process)"
+	echo
+	echo "| theme | best ms | median ms (of 5) |"
+	echo "|---|---:|---:|"
+	for t in attendance capacity people procedures; do
+		echo "| $t | $(figv "figures_${t}_best_ms") | $(figv "figures_${t}_median_ms") |"
+	done
+	echo
+	echo "A year of $(figv figures_rows) appointments (5 offices, 3 channels, 20 procedures, every state) written in $(figv figures_fill_s) s; each theme's figures for the year and the previous one, by month, read from the live tables (no summary tables yet)."
 } >"$OUT/results.md"
 
 echo

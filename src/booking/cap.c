@@ -128,4 +128,5 @@ const cap_t booking_cap = {
 	.cards = cards,
 	.timeline = bk_timeline,
 	.erase = bk_erase,
+	.figures = bk_figures,
 };

@@ -232,4 +232,7 @@ int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id);
 int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n);
 int bk_store_erase_person(db_conn_t *c, int64_t person_id);
 
+/* store_figures.c: what booking counts for src/figures (cap_t.figures). */
+extern const cap_figure_t bk_figures[];
+
 #endif

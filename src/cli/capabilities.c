@@ -20,7 +20,8 @@
 	X(padro)      /* certificates of the municipal register */                                                     \
 	X(facilities) /* the facility finder */                                                                        \
 	X(kiosk)      /* self-service kiosks */                                                                        \
-	X(legal)      /* legal notice, privacy policy, accessibility statement */
+	X(legal)      /* legal notice, privacy policy, accessibility statement */                                      \
+	X(figures)    /* statistics of every channel, exports, open data */
 
 #define DECLARE(name) extern const cap_t name##_cap;
 CAPABILITIES(DECLARE)

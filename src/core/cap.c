@@ -1,10 +1,12 @@
 /* cap.c — the core's walks over the capability table; see cap.h. */
 #include "core/cap.h"
 
+#include "base/arena.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/tz.h"
 #include "bus/bus.h"
 #include "http/core.h"
 
@@ -245,4 +247,30 @@ int cap_cli_opts(cap_cli_t *x, const cap_opt_t *opts, const char **args, size_t 
 	if (nargs)
 		*nargs = n;
 	return 0;
+}
+
+int64_t *cap_fig_row(cap_fig_out_t *o, const char *label, const char *office, const char *channel)
+{
+	office = office ? office : "";
+	channel = channel ? channel : "";
+	for (size_t i = o->n; i-- > 0 && strcmp(o->rows[i].label, label) == 0;)
+		if (strcmp(o->rows[i].office, office) == 0 && strcmp(o->rows[i].channel, channel) == 0)
+			return o->rows[i].v;
+	cap_fig_row_t *r = ARENA_PUSH(o->a, o->rows, o->n, o->cap);
+	r->label = arena_strdup(o->a, label);
+	r->office = arena_strdup(o->a, office);
+	r->channel = arena_strdup(o->a, channel);
+	return r->v;
+}
+
+int64_t *cap_fig_row_at(cap_fig_out_t *o, int64_t at, const char *tz, const char *office, const char *channel)
+{
+	const tz_t *z = tz && *tz ? tz_get(tz) : NULL;
+	if (!z)
+		z = tz_get("Europe/Madrid");
+	tz_local_t l;
+	tz_local(z ? z : tz_utc(), at, &l);
+	char day[TZ_DATE_LEN];
+	tz_date_format(l.day, day);
+	return cap_fig_row(o, day, office, channel);
 }

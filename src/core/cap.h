@@ -19,6 +19,7 @@
  *   cli      cap_cmd_find()     `finestreta CMD SUB …` runs the capability that declared it
  *   people   cap_timeline()     a person's timeline: every capability appends its own entries
  *            cap_erase()        data-protection erasure: every capability blanks its own fields
+ *   figures  (src/figures)      walks each capability's figure providers (.figures)
  *
  * Adding a capability is a new folder whose cap.c defines `const cap_t NAME_cap = {…}` and one
  * line X(NAME) in src/cli/capabilities.c (CONTRIBUTING.md has the checklist; src/example/ is the
@@ -134,6 +135,62 @@ typedef struct cap_cmd {
 	int (*run)(cap_cli_t *x);
 } cap_cmd_t;
 
+/* A figure a capability counts (src/figures walks the table and draws, compares and exports
+ * them; docs/figures.md). The provider answers for a filter with rows of counts; it reads only
+ * its own capability's tables. */
+#define CAP_FIG_COLS 6
+enum {
+	CAP_FIG_SERIES = 1, /* rows per local day ("YYYY-MM-DD") × office code × channel */
+	CAP_FIG_TABLE = 2,  /* rows per label, in the provider's order (top N, bands) */
+};
+enum {
+	CAP_FIG_BY_OFFICE = 1 << 0, /* the filters the provider honours; a figure whose filter is */
+	CAP_FIG_BY_ZONE = 1 << 1,   /* set and not honoured is left out (and said so) */
+	CAP_FIG_BY_CHANNEL = 1 << 2,
+	CAP_FIG_BY_PROCEDURE = 1 << 3,
+	CAP_FIG_OPEN = 1 << 4,       /* a series of counts about no one: in the open-data export */
+	CAP_FIG_LABEL_KEYS = 1 << 5, /* table labels are i18n keys */
+};
+typedef struct cap_fig_filter {
+	const char *from, *to;  /* local dates, both included */
+	int64_t from_at, to_at; /* [from_at, to_at): local midnight of from and of the day after to */
+	const char *office, *zone, *channel, *procedure; /* codes; "" = all */
+	const char *lang;                                /* for labels: "ca" | "es" | "en" */
+	int limit;                                       /* table rows wanted (top N) */
+} cap_fig_filter_t;
+typedef struct cap_fig_row {
+	const char *label, *office, *channel; /* series: the day, office code, channel */
+	int64_t v[CAP_FIG_COLS];
+} cap_fig_row_t;
+typedef struct cap_fig_out {
+	struct arena *a;
+	cap_fig_row_t *rows;
+	size_t n, cap;
+} cap_fig_out_t;
+typedef struct {
+	const char *name, *key; /* "no_show" (CSV, JSON); i18n key */
+} cap_fig_col_t;
+typedef struct cap_figure {
+	const char *name;          /* "booking.appointments": unique, the name in exports */
+	const char *theme;         /* a theme of src/figures: attendance, capacity, people, procedures, … */
+	const char *title_key;     /* i18n */
+	unsigned kind;             /* CAP_FIG_SERIES or CAP_FIG_TABLE */
+	unsigned flags;            /* CAP_FIG_BY_*, CAP_FIG_OPEN, CAP_FIG_LABEL_KEYS */
+	const cap_fig_col_t *cols; /* at most CAP_FIG_COLS, ending with {0} */
+	/* Fills out (cap_fig_row); 0 or an error. Runs on a request's connection, read-only. */
+	int (*run)(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out);
+	/* A series of the attendance theme may give one measure (stat_col) as the key stat of
+	 * GET /api/v1/stats/attendance: "appointments", "tickets", "remote", "chats", "requests",
+	 * "ict". NULL: none. */
+	const char *stat, *stat_col;
+} cap_figure_t;
+/* The row of (label, office, channel), appended (zeroed) unless one of the last rows with that
+ * label has it: a provider that fills rows in label order finds its rows in O(rows per label).
+ * Its counts, CAP_FIG_COLS of them. office and channel may be NULL (""). Strings are copied. */
+int64_t *cap_fig_row(cap_fig_out_t *o, const char *label, const char *office, const char *channel);
+/* The same for the local day of instant at in zone tz (NULL or unknown: Europe/Madrid). */
+int64_t *cap_fig_row_at(cap_fig_out_t *o, int64_t at, const char *tz, const char *office, const char *channel);
+
 typedef struct cap {
 	const char *name;    /* the folder: src/NAME, migrations/NAME, locale/NAME, templates/NAME */
 	const char *summary; /* one line, for the docs and `finestreta help` */
@@ -154,6 +211,7 @@ typedef struct cap {
 	 * this capability's rows linked to ids[0..n) (names, ID numbers, contacts, free text), keep
 	 * what statistics need (times, channels, outcomes). 0 or a storage error. */
 	int (*erase)(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
+	const cap_figure_t *figures; /* what it counts, for src/figures (docs/figures.md) */
 	/* serve/demo: after storage, translations, templates and routes are ready, before the server
 	 * listens (hooks into the core, caches, bus subscriptions). 0 or an error (logged). */
 	int (*start)(struct app *app);

@@ -65,4 +65,5 @@ const cap_t requests_cap = {
 	.cards = cards,
 	.timeline = rq_timeline,
 	.erase = rq_erase,
+	.figures = rq_figures,
 };

@@ -100,4 +100,7 @@ const char *rq_public(requests_ctx_t *ctx);
 /* "09:00" or "" → minutes (-1 for ""); ERR_INVALID. */
 int rq_hhmm(const char *s, int *min);
 
+/* store_figures.c: what requests count for src/figures (cap_t.figures). */
+extern const cap_figure_t rq_figures[];
+
 #endif

@@ -1,0 +1,48 @@
+/* cap.c — the figures capability's entry in the capability table (core/cap.h): the statistics
+ * area, its exports and the open-data aggregate. It counts nothing itself: every capability
+ * lists its figure providers in its own cap_t (.figures) and this one walks the table. */
+#include "figures/internal.h"
+#include "figures/web.h"
+
+#include "base/config.h"
+
+static const config_key_t config[] = {
+	CONFIG_KEY_INT("figures", "max_days", "731", 1, 3660,
+		       "Longest period a statistics page or export covers, in days."),
+	CONFIG_KEY_INT("figures", "min_cell", "5", 1, 1000,
+		       "Open data: counts below this are suppressed (left empty), with the next smallest of the row."),
+	CONFIG_KEY_INT("figures", "open_data_max_days", "366", 1, 3660,
+		       "Longest period of one open-data request, in days."),
+	CONFIG_KEY_INT("figures", "rate_open_data", "60", 0, 100000,
+		       "Open-data requests per client address per minute (0: no limit)."),
+	CONFIG_KEY_STR("figures", "report_to", "", NULL, NULL,
+		       "Addresses (comma-separated) that get the previous month's figures by mail; empty: none."),
+	CONFIG_KEY_STR("figures", "report_lang", "ca", NULL, NULL, "Language of the monthly report: ca, es or en."),
+	{0},
+};
+
+/* The monthly report: hourly, so that the first run of a month sends it (once: the dedupe key). */
+static const cap_job_t jobs[] = {
+	{"figures.monthly_report", 3600, fg_report_run},
+	{0},
+};
+
+static const cap_notice_t notices[] = {
+	{"figures_monthly", "figures/mail/monthly", "fg_mail_subject", "fg_mail_intro", "fg_mail_sms", 0},
+	{0},
+};
+
+static const cap_card_t cards[] = {
+	{FG_ROLES, "/figures", "fg_title", "fg_card"},
+	{0},
+};
+
+const cap_t figures_cap = {
+	.name = "figures",
+	.summary = "Statistics of every channel: pages with charts, comparisons, CSV and JSON, open data",
+	.routes = {fg_page_routes, fg_api_routes},
+	.config = config,
+	.jobs = jobs,
+	.notices = notices,
+	.cards = cards,
+};
