@@ -320,7 +320,8 @@ static void step_time(http_req_t *r, const flow_t *f)
 		return;
 	}
 	if (rc == ERR_INVALID && altcha) {
-		bk_time_page(&st, 422, str_eq(altcha, "booking_err_altcha_missing") ? "cita_err_altcha_nojs" : altcha, kept);
+		bk_time_page(&st, 422, str_eq(altcha, "booking_err_altcha_missing") ? "cita_err_altcha_nojs" : altcha,
+			     kept);
 		return;
 	}
 	if (rc == ERR_INVALID) {
