@@ -4,6 +4,12 @@
 #   1. render  bench/bench_render.c: the home page rendered in-process (Mustache + layout + i18n)
 #   2. HTTP    wrk against a demo server: /healthz, /, a fingerprinted static file, /api/v1/me
 #              with a bearer token, a 404 page
+#              and GET /api/v1/availability (one procedure, one office, 30 days); the same CSS file
+#              served by nginx (Debian nginx-light) on a loopback port as the baseline every row's
+#              ratio is taken against, measured in the same run
+#   2b. surge  bench/surge.lua: a release-day booking surge (staff bearer token, a different person
+#              per request) on every seat of three offices at once; then the database is checked:
+#              every seat booked exactly once, no 5xx
 #   3. SSE     bench/sse_idle.c: thousands of idle /events streams, the server's memory and CPU
 #              while they idle, and how long one published event takes to reach all of them
 #
@@ -27,7 +33,8 @@ SSE_IDLE=${BENCH_SSE_IDLE:-10}
 RENDER_ITERS=${BENCH_RENDER_ITERS:-50000}
 WRK_THREADS=2
 WRK_CONNS=64
-PKGS="libmicrohttpd jansson sqlite3 libpq libsodium inih"
+# The libraries the server links with, as the Makefile lists them (the bench links with them too).
+PKGS=$(make -s --no-print-directory --eval 'bench-print-pkgs: ; @echo $(PKGS)' bench-print-pkgs)
 
 say() { printf 'run-bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -46,6 +53,9 @@ need_pkg() { # command debian-package
 	fi
 }
 need_pkg wrk wrk
+need_pkg nginx nginx-light
+need_pkg haproxy haproxy
+need_pkg sqlite3 sqlite3
 need_pkg curl curl
 need_pkg pkg-config pkg-config
 need_pkg cc gcc
@@ -100,7 +110,7 @@ start_server() {
 		PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range the client ports come from
 		port_free "$PORT" || continue
 		env FINESTRETA_LOG_ACCESS=false "$@" \
-			"$BIN" "$sub" --db "sqlite:$TMP/bench.db" --listen "127.0.0.1:$PORT" \
+			"$BIN" "$sub" --db "sqlite:${SERVER_DB:-$TMP/bench.db}" --listen "127.0.0.1:$PORT" \
 			>"$OUT/server-$name.log" 2>&1 &
 		SERVER_PID=$!
 		PIDS+=("$SERVER_PID")
@@ -125,6 +135,13 @@ alive() { # PID WHEN
 }
 rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; } # utime + stime
+# utime + stime of a process and its children still running (nginx's workers)
+cpu_ticks_all() {
+	local t p
+	t=$(cpu_ticks "$1")
+	for p in $(pgrep -P "$1" 2>/dev/null); do t=$((t + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done
+	echo "$t"
+}
 CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- machine
@@ -147,7 +164,7 @@ rv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/render.txt"; }
 
 # ---------------------------------------------------------------- 2. HTTP with wrk
 
-start_server http demo
+start_server http demo FINESTRETA_BOOKING_RATE_AVAILABILITY=0
 HTTP_PID=$SERVER_PID
 BASE=http://127.0.0.1:$PORT
 TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$TMP/bench.db" | tail -n1)
@@ -158,7 +175,7 @@ RSS_HTTP_START=$(rss_kib "$HTTP_PID")
 
 # to_ms VALUE-WITH-UNIT (wrk prints 812.00us, 1.20ms, 1.01s)
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0;
-	else if (v ~ /s$/) printf "%.2f", v*1000; else printf "%s", v }'; }
+	else if (v ~ /s$/) printf "%.2f", v*1000; else if (v ~ /m$/) printf "%.2f", v*60000; else printf "%s", v }'; }
 
 HTTP_ROWS=()
 # bench_http LABEL PATH EXPECTED-STATUS [wrk args...]
@@ -168,16 +185,17 @@ bench_http() {
 	local hdr=() a
 	for a in "$@"; do hdr+=(-H "$a"); done
 	local got
-	got=$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$BASE$path")
+	local base=${TARGET_BASE:-$BASE} pid=${TARGET_PID:-$HTTP_PID}
+	got=$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$base$path")
 	[[ $got == "$want" ]] || die "$path answered $got, expected $want"
 	say "wrk $label: $path ($WARM s warm-up, $SECS s)"
-	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARM}s" "${hdr[@]}" "$BASE$path" >/dev/null
-	alive "$HTTP_PID" "the $label warm-up"
+	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARM}s" "${hdr[@]}" "$base$path" >/dev/null
+	alive "$pid" "the $label warm-up"
 	local c0 c1 f="$OUT/wrk-$label.txt"
-	c0=$(cpu_ticks "$HTTP_PID")
-	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${SECS}s" --latency "${hdr[@]}" "$BASE$path" >"$f"
-	alive "$HTTP_PID" "the $label run"
-	c1=$(cpu_ticks "$HTTP_PID")
+	c0=$(cpu_ticks_all "$pid")
+	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${SECS}s" --latency "${hdr[@]}" "$base$path" >"$f"
+	alive "$pid" "the $label run"
+	c1=$(cpu_ticks_all "$pid")
 	local rps p50 p99 errs bad cpu reqs us
 	rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")
 	reqs=$(awk '/ requests in /{print $1; exit}' "$f")
@@ -190,19 +208,153 @@ bench_http() {
 	HTTP_ROWS+=("$label|$path|$want|$rps|$p50|$p99|$cpu|$us|${errs:-0}|${bad:-0}")
 }
 
+# The baseline: nginx (Debian nginx-light) serving the same stylesheet, from a file, on a
+# loopback port, with a worker per core, keep-alive without a request limit and no access log.
+start_nginx() {
+	local conf=$TMP/nginx/nginx.conf try
+	mkdir -p "$TMP/nginx/www/static"
+	chmod 755 "$TMP" "$TMP/nginx" "$TMP/nginx/www" "$TMP/nginx/www/static"
+	curl -fs -o "$TMP/nginx/www$CSS" "$BASE$CSS" || die "could not fetch $CSS"
+	chmod 644 "$TMP/nginx/www$CSS"
+	for try in 1 2 3 4 5; do
+		NGINX_PORT=$((20000 + RANDOM % 12000))
+		port_free "$NGINX_PORT" || continue
+		cat >"$conf" <<-NGINX
+			worker_processes auto;
+			daemon off;
+			master_process on;
+			pid $TMP/nginx/nginx.pid;
+			error_log $TMP/nginx/error.log warn;
+			events { worker_connections 4096; }
+			http {
+				access_log off;
+				client_body_temp_path $TMP/nginx/body;
+				proxy_temp_path $TMP/nginx/proxy;
+				fastcgi_temp_path $TMP/nginx/fastcgi;
+				uwsgi_temp_path $TMP/nginx/uwsgi;
+				scgi_temp_path $TMP/nginx/scgi;
+				types { text/css css; }
+				sendfile on;
+				keepalive_requests 10000000;
+				keepalive_timeout 65;
+				server {
+					listen 127.0.0.1:$NGINX_PORT;
+					root $TMP/nginx/www;
+				}
+			}
+		NGINX
+		nginx -c "$conf" -e "$TMP/nginx/error.log" >"$OUT/nginx.log" 2>&1 &
+		NGINX_PID=$!
+		PIDS+=("$NGINX_PID")
+		for _ in $(seq 1 50); do
+			curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT$CSS" && return 0
+			kill -0 "$NGINX_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		stop_pid "$NGINX_PID"
+	done
+	die "could not start nginx; see $OUT/nginx.log"
+}
+export PATH=$PATH:/usr/sbin
+start_nginx
+cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT$CSS") <(curl -fs "$BASE$CSS") || die "nginx serves another file"
+TARGET_BASE=http://127.0.0.1:$NGINX_PORT TARGET_PID=$NGINX_PID bench_http nginx "$CSS" 200
+stop_pid "$NGINX_PID"
+
+# Availability as a citizen asks it: one procedure, one office, the default 30 days.
+AVAIL="/api/v1/availability?service=ajuts-socials&channel=in_person&office=centre"
+curl -fs "$BASE$AVAIL" | grep -q '"free":' || die "$AVAIL shows no free seat"
+
 bench_http healthz /healthz 200
 bench_http home / 200
 bench_http static "$CSS" 200
 bench_http api-me /api/v1/me 200 "Authorization: Bearer $TOKEN"
 bench_http not-found /no/such/page 404
+bench_http availability "$AVAIL" 200
 RSS_HTTP_END=$(rss_kib "$HTTP_PID")
 stop_pid "$HTTP_PID"
+
+# ---------------------------------------------------------------- 2b. release-day surge
+
+# A fresh demo: every free seat of one procedure at three offices, all at once (the staff see
+# every released and unreleased seat), raced for by SURGE_CONNS connections, a different person
+# on each request. Then the database says whether any seat went twice.
+SURGE_CONNS=${BENCH_SURGE_CONNS:-64}
+SURGE_WANT=${BENCH_SURGE_SEATS:-600}
+SURGE_SERVICE=ajuts-socials
+SURGE_DB=$TMP/surge.db
+SERVER_DB=$SURGE_DB start_server surge demo FINESTRETA_BOOKING_RATE_BOOKING=0 FINESTRETA_BOOKING_RATE_AVAILABILITY=0
+SURGE_PID=$SERVER_PID
+SURGE_TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$SURGE_DB" | tail -n1)
+surge_starts() { # prints "office start" per seat-bearing start and the seat count on stderr
+	local o to
+	to=$(date -d '+80 days' +%F)
+	for o in centre la-riera mar-blava; do
+		curl -fs -H "Authorization: Bearer $SURGE_TOKEN" \
+			"http://127.0.0.1:$PORT/api/v1/availability?service=$SURGE_SERVICE&channel=in_person&office=$o&to=$to" |
+			python3 -c 'import json,sys; o=sys.argv[1]; d=json.load(sys.stdin)
+for day in d["days"]:
+    for s in day["slots"]: print(o, s["start"], s["free"])' "$o"
+	done
+}
+# The first starts (in each office's order, offices interleaved) holding SURGE_WANT seats or just over.
+surge_starts | sort -s -k2,2 | awk -v want="$SURGE_WANT" 'n < want {print; n += $3}' >"$TMP/surge-free.txt"
+SURGE_SEATS=$(awk '{n += $3} END{print n + 0}' "$TMP/surge-free.txt")
+cut -d' ' -f1,2 "$TMP/surge-free.txt" >"$TMP/surge-starts.txt"
+((SURGE_SEATS > 0)) || die "surge: no free seat to race for"
+say "surge: $SURGE_SEATS seats at $(wc -l <"$TMP/surge-starts.txt") starts, $SURGE_CONNS connections"
+f="$OUT/wrk-surge.txt"
+sq() { sqlite3 "$SURGE_DB" "$1"; }
+surge_count() { sq "SELECT COUNT(*) FROM appointments WHERE email LIKE 's%@example.org'" 2>/dev/null || echo 0; }
+# wrk's own duration is the -d it was given; the surge lasts from its start until the database
+# holds every seat (polled every 20 ms), after which wrk is interrupted (it prints its report).
+t0=$(date +%s%N)
+SURGE_TOKEN=$SURGE_TOKEN SURGE_SERVICE=$SURGE_SERVICE SURGE_STARTS=$TMP/surge-starts.txt \
+	wrk -t"$WRK_THREADS" -c"$SURGE_CONNS" -d60s --latency -s bench/surge.lua "http://127.0.0.1:$PORT" >"$f" &
+WRK_PID=$!
+PIDS+=("$WRK_PID")
+t1=0
+while kill -0 "$WRK_PID" 2>/dev/null; do
+	if (($(surge_count) >= SURGE_SEATS)); then
+		t1=$(date +%s%N)
+		sleep 0.5 # the answers still on their way
+		kill -INT "$WRK_PID" 2>/dev/null || true
+		break
+	fi
+	sleep 0.02
+done
+wait "$WRK_PID" || true
+((t1 > 0)) || t1=$(date +%s%N)
+alive "$SURGE_PID" "the surge"
+surge_starts >"$TMP/surge-after.txt"
+# Seats still free at the starts raced for.
+SURGE_LEFT=$(awk 'NR == FNR {race[$1 " " $2] = 1; next} ($1 " " $2) in race {n += $3} END{print n + 0}' \
+	"$TMP/surge-starts.txt" "$TMP/surge-after.txt")
+stop_pid "$SURGE_PID"
+# Seats over capacity anywhere, and slots whose counters disagree with their appointments.
+SURGE_OVER=$(sq "SELECT COUNT(*) FROM slots WHERE booked > capacity OR staff_booked > staff_capacity")
+SURGE_MISMATCH=$(sq "SELECT COUNT(*) FROM slots s WHERE s.id IN (SELECT slot_id FROM appointments WHERE email LIKE 's%@example.org')
+	AND (SELECT COUNT(*) FROM appointments a WHERE a.slot_id = s.id AND a.status <> 'cancelled') <> s.booked + s.staff_booked")
+SURGE_ROWS=$(sq "SELECT COUNT(*) FROM appointments WHERE email LIKE 's%@example.org'")
+sw() { awk -F= -v k="$1" '$1==k{print $2}' "$f"; }
+SURGE_BOOKED=$(sw surge_booked)
+SURGE_5XX=$(sw surge_5xx)
+SURGE_SECS=$(((t1 - t0) / 1000000))
+SURGE_RATE=$(awk -v b="$SURGE_BOOKED" -v ms="$SURGE_SECS" 'BEGIN{if (ms > 0) printf "%.0f", b / ms * 1000; else print "?"}')
+SURGE_P50=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="50%"{print $2; exit}' "$f")")
+SURGE_P99=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="99%"{print $2; exit}' "$f")")
+SURGE_OK=yes
+rm -f "$SURGE_DB" "$SURGE_DB"-wal "$SURGE_DB"-shm
+[[ $SURGE_BOOKED == "$SURGE_SEATS" && $SURGE_ROWS == "$SURGE_SEATS" && $SURGE_LEFT == 0 && $SURGE_OVER == 0 &&
+	$SURGE_MISMATCH == 0 && $SURGE_5XX == 0 ]] || SURGE_OK=no
+say "surge: $SURGE_BOOKED of $SURGE_SEATS booked in $SURGE_SECS ms, exactly once: $SURGE_OK"
 
 # ---------------------------------------------------------------- 3. idle SSE streams
 
 SSE_ROWS=()
 SSE_SKIPPED=""
 for n in $SSE_COUNTS; do
+	[[ $n == 0 ]] && continue # BENCH_SSE=0: no streams
 	if ((NOFILE < n + 200)); then
 		SSE_SKIPPED="$SSE_SKIPPED $n (ulimit -n is $NOFILE)"
 		say "sse: skipping $n streams, ulimit -n is $NOFILE"
@@ -237,21 +389,36 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo
 	echo "### HTTP (wrk, $WRK_THREADS threads, $WRK_CONNS connections, $SECS s after a $WARM s warm-up)"
 	echo
-	echo "| request | status | requests/s | p50 ms | p99 ms | server CPU | server CPU µs/request | socket errors |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|"
+	echo "| request | status | requests/s | × nginx | p50 ms | p99 ms | server CPU | server CPU µs/request | socket errors |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	NGINX_RPS=0
 	for row in "${HTTP_ROWS[@]}"; do
 		IFS='|' read -r label path want rps p50 p99 cpu us errs bad <<<"$row"
+		[[ $label == nginx ]] && NGINX_RPS=$rps
+		ratio=$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "?"}')
 		case $label in
 		api-me) path="/api/v1/me (bearer)" ;;
 		not-found) path="/no/such/page (404 page)" ;;
 		static) path="/static/style.‹fingerprint›.css" ;;
+		nginx) path="/static/style.‹fingerprint›.css from nginx (the baseline)" ;;
+		availability) path="/api/v1/availability (one procedure, one office, 30 days)" ;;
 		esac
-		echo "| \`GET $path\` | $want | $rps | $p50 | $p99 | ${cpu}% | $us | $errs |"
+		echo "| \`GET $path\` | $want | $rps | $ratio | $p50 | $p99 | ${cpu}% | $us | $errs |"
 	done
 	echo
 	echo "Server CPU: its user + system time over the run, as a share of one core (200% = both),"
 	echo "and per request. Server memory (VmRSS): $(mib "$RSS_HTTP_START") MiB before the runs,"
 	echo "$(mib "$RSS_HTTP_END") MiB after them."
+	echo
+	echo "### Release-day surge (bench/surge.lua, wrk, $WRK_THREADS threads, $SURGE_CONNS connections)"
+	echo
+	echo "| seats released | booked | bookings/s | p50 ms | p99 ms | 5xx | seats left | over capacity | counters ≠ appointments | exactly once |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	echo "| $SURGE_SEATS | $SURGE_BOOKED in $SURGE_SECS ms | $SURGE_RATE | $SURGE_P50 | $SURGE_P99 | $SURGE_5XX | $SURGE_LEFT | $SURGE_OVER | $SURGE_MISMATCH | $SURGE_OK |"
+	echo
+	echo "Every free seat of \`$SURGE_SERVICE\` in person at three offices (staff bearer token, a different"
+	echo "person per request) raced for at once; each wrk thread stops after as many answers without a seat in"
+	echo "a row as there are starts. Checked in the database afterwards."
 	echo
 	if ((${#SSE_ROWS[@]})); then
 		echo "### Idle Server-Sent Event streams (bench/sse_idle.c, one client process)"
