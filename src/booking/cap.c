@@ -1,5 +1,6 @@
 /* cap.c — the booking's entry in the capability table (core/cap.h): the [booking] settings, the
  * kinds of mail it sends, the housekeeping job, the demo appointments and its routes. */
+#include "booking/freecache.h"
 #include "booking/internal.h"
 #include "booking/web.h"
 #include "core/cap.h"
@@ -84,6 +85,8 @@ const cap_t booking_cap = {
 	.jobs = jobs,
 	.notices = notices,
 	.seeds = seeds,
+	.start = bk_freecache_start,
+	.finish = bk_freecache_finish,
 	.timeline = bk_timeline,
 	.erase = bk_erase,
 };

@@ -94,6 +94,8 @@ struct db {
 	 * statement caches, since PostgreSQL refuses cached plans whose result shape changed. */
 	atomic_uint generation;
 	struct db_listener *listeners; /* owned by the backend */
+	void (*on_touch)(void *ud);    /* db_on_touch */
+	void *on_touch_ud;
 };
 
 struct db_conn {
@@ -106,6 +108,7 @@ struct db_conn {
 	/* A statement failed inside the open transaction: everything until rollback fails, on
 	 * SQLite as on PostgreSQL, so code tested on one backend behaves the same on the other. */
 	bool tx_aborted;
+	bool touched; /* db_touch: run db->on_touch after the commit */
 	char errmsg[DB_ERRMSG_MAX];
 };
 
