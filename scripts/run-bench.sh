@@ -18,7 +18,9 @@
 # Loopback only; every process it starts is stopped on exit; every wait is bounded.
 #
 # Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 5000"),
-# BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write).
+# BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write),
+# BENCH_SURGE_SEATS (600), BENCH_SURGE_CONNS (64), BENCH_BEFORE (another build of the server, e.g.
+# the commit before a change: its availability and surge rows are measured in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -110,7 +112,7 @@ start_server() {
 		PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range the client ports come from
 		port_free "$PORT" || continue
 		env FINESTRETA_LOG_ACCESS=false "$@" \
-			"$BIN" "$sub" --db "sqlite:${SERVER_DB:-$TMP/bench.db}" --listen "127.0.0.1:$PORT" \
+			"${SERVER_BIN:-$BIN}" "$sub" --db "sqlite:${SERVER_DB:-$TMP/bench.db}" --listen "127.0.0.1:$PORT" \
 			>"$OUT/server-$name.log" 2>&1 &
 		SERVER_PID=$!
 		PIDS+=("$SERVER_PID")
@@ -273,6 +275,12 @@ bench_http not-found /no/such/page 404
 bench_http availability "$AVAIL" 200
 RSS_HTTP_END=$(rss_kib "$HTTP_PID")
 stop_pid "$HTTP_PID"
+if [[ -n ${BENCH_BEFORE:-} ]]; then
+	[[ -x $BENCH_BEFORE ]] || die "BENCH_BEFORE=$BENCH_BEFORE is not an executable"
+	SERVER_BIN=$BENCH_BEFORE SERVER_DB=$TMP/before.db start_server before demo FINESTRETA_BOOKING_RATE_AVAILABILITY=0
+	TARGET_BASE=http://127.0.0.1:$PORT TARGET_PID=$SERVER_PID bench_http availability-before "$AVAIL" 200
+	stop_pid "$SERVER_PID"
+fi
 
 # ---------------------------------------------------------------- 2b. release-day surge
 
@@ -402,6 +410,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 		static) path="/static/style.‹fingerprint›.css" ;;
 		nginx) path="/static/style.‹fingerprint›.css from nginx (the baseline)" ;;
 		availability) path="/api/v1/availability (one procedure, one office, 30 days)" ;;
+		availability-before) path="/api/v1/availability, the same, built from BENCH_BEFORE" ;;
 		esac
 		echo "| \`GET $path\` | $want | $rps | $ratio | $p50 | $p99 | ${cpu}% | $us | $errs |"
 	done
