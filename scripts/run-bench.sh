@@ -275,6 +275,22 @@ bench_http not-found /no/such/page 404
 bench_http availability "$AVAIL" 200
 RSS_HTTP_END=$(rss_kib "$HTTP_PID")
 stop_pid "$HTTP_PID"
+# The same question on a large database (bench/gen-dataset.py: 20 offices, 200 procedures, 90 days
+# of slots, 100,000 appointments), served by `serve`.
+say "dataset: generating (bench/gen-dataset.py)"
+python3 bench/gen-dataset.py --bin "$BIN" "$TMP/large.db" >"$OUT/dataset.txt" || die "gen-dataset.py failed"
+DATASET=$(head -n1 "$OUT/dataset.txt")
+read -r svc off < <(sed -n 2p "$OUT/dataset.txt" | sed 's/service=//; s/office=//')
+AVAIL_LARGE="/api/v1/availability?service=$svc&channel=in_person&office=$off"
+large_avail() { # LABEL BINARY
+	SERVER_BIN=$2 SERVER_DB=$TMP/large.db start_server "$1" serve FINESTRETA_BOOKING_RATE_AVAILABILITY=0
+	curl -fs "http://127.0.0.1:$PORT$AVAIL_LARGE" | grep -q '"free":' || die "$AVAIL_LARGE shows no free seat"
+	TARGET_BASE=http://127.0.0.1:$PORT TARGET_PID=$SERVER_PID bench_http "$1" "$AVAIL_LARGE" 200
+	stop_pid "$SERVER_PID"
+}
+large_avail availability-large "$BIN"
+[[ -n ${BENCH_BEFORE:-} ]] && large_avail availability-large-before "$BENCH_BEFORE"
+
 if [[ -n ${BENCH_BEFORE:-} ]]; then
 	[[ -x $BENCH_BEFORE ]] || die "BENCH_BEFORE=$BENCH_BEFORE is not an executable"
 	SERVER_BIN=$BENCH_BEFORE SERVER_DB=$TMP/before.db start_server before demo FINESTRETA_BOOKING_RATE_AVAILABILITY=0
@@ -411,6 +427,8 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 		nginx) path="/static/style.‹fingerprint›.css from nginx (the baseline)" ;;
 		availability) path="/api/v1/availability (one procedure, one office, 30 days)" ;;
 		availability-before) path="/api/v1/availability, the same, built from BENCH_BEFORE" ;;
+		availability-large) path="/api/v1/availability, one procedure, one office, 30 days, large database" ;;
+		availability-large-before) path="/api/v1/availability, large database, built from BENCH_BEFORE" ;;
 		esac
 		echo "| \`GET $path\` | $want | $rps | $ratio | $p50 | $p99 | ${cpu}% | $us | $errs |"
 	done
@@ -418,6 +436,8 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "Server CPU: its user + system time over the run, as a share of one core (200% = both),"
 	echo "and per request. Server memory (VmRSS): $(mib "$RSS_HTTP_START") MiB before the runs,"
 	echo "$(mib "$RSS_HTTP_END") MiB after them."
+	echo
+	echo "Large database: $DATASET (bench/gen-dataset.py)."
 	echo
 	echo "### Release-day surge (bench/surge.lua, wrk, $WRK_THREADS threads, $SURGE_CONNS connections)"
 	echo
