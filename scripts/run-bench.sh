@@ -40,6 +40,8 @@ PKGS=$(make -s --no-print-directory --eval 'bench-print-pkgs: ; @echo $(PKGS)' b
 
 say() { printf 'run-bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=scripts/lib/surge.sh
+. scripts/lib/surge.sh
 
 # ---------------------------------------------------------------- tools
 
@@ -175,9 +177,6 @@ CSS=$(curl -fs "$BASE/" | grep -o '/static/style\.[0-9a-f]*\.css' | head -n1)
 [[ -n $CSS ]] || die "no fingerprinted stylesheet in the home page"
 RSS_HTTP_START=$(rss_kib "$HTTP_PID")
 
-# to_ms VALUE-WITH-UNIT (wrk prints 812.00us, 1.20ms, 1.01s)
-to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0;
-	else if (v ~ /s$/) printf "%.2f", v*1000; else if (v ~ /m$/) printf "%.2f", v*60000; else printf "%s", v }'; }
 
 HTTP_ROWS=()
 # bench_http LABEL PATH EXPECTED-STATUS [wrk args...]
@@ -304,74 +303,15 @@ fi
 # every released and unreleased seat), raced for by SURGE_CONNS connections, a different person
 # on each request. Then the database says whether any seat went twice.
 SURGE_CONNS=${BENCH_SURGE_CONNS:-64}
-SURGE_WANT=${BENCH_SURGE_SEATS:-600}
-SURGE_SERVICE=ajuts-socials
 SURGE_DB=$TMP/surge.db
 SERVER_DB=$SURGE_DB start_server surge demo FINESTRETA_BOOKING_RATE_BOOKING=0 FINESTRETA_BOOKING_RATE_AVAILABILITY=0
 SURGE_PID=$SERVER_PID
 SURGE_TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$SURGE_DB" | tail -n1)
-surge_starts() { # prints "office start" per seat-bearing start and the seat count on stderr
-	local o to
-	to=$(date -d '+80 days' +%F)
-	for o in centre la-riera mar-blava; do
-		curl -fs -H "Authorization: Bearer $SURGE_TOKEN" \
-			"http://127.0.0.1:$PORT/api/v1/availability?service=$SURGE_SERVICE&channel=in_person&office=$o&to=$to" |
-			python3 -c 'import json,sys; o=sys.argv[1]; d=json.load(sys.stdin)
-for day in d["days"]:
-    for s in day["slots"]: print(o, s["start"], s["free"])' "$o"
-	done
-}
-# The first starts (in each office's order, offices interleaved) holding SURGE_WANT seats or just over.
-surge_starts | sort -s -k2,2 | awk -v want="$SURGE_WANT" 'n < want {print; n += $3}' >"$TMP/surge-free.txt"
-SURGE_SEATS=$(awk '{n += $3} END{print n + 0}' "$TMP/surge-free.txt")
-cut -d' ' -f1,2 "$TMP/surge-free.txt" >"$TMP/surge-starts.txt"
-((SURGE_SEATS > 0)) || die "surge: no free seat to race for"
-say "surge: $SURGE_SEATS seats at $(wc -l <"$TMP/surge-starts.txt") starts, $SURGE_CONNS connections"
-f="$OUT/wrk-surge.txt"
 sq() { sqlite3 "$SURGE_DB" "$1"; }
-surge_count() { sq "SELECT COUNT(*) FROM appointments WHERE email LIKE 's%@example.org'" 2>/dev/null || echo 0; }
-# wrk's own duration is the -d it was given; the surge lasts from its start until the database
-# holds every seat (polled every 20 ms), after which wrk is interrupted (it prints its report).
-t0=$(date +%s%N)
-SURGE_TOKEN=$SURGE_TOKEN SURGE_SERVICE=$SURGE_SERVICE SURGE_STARTS=$TMP/surge-starts.txt \
-	wrk -t"$WRK_THREADS" -c"$SURGE_CONNS" -d60s --latency -s bench/surge.lua "http://127.0.0.1:$PORT" >"$f" &
-WRK_PID=$!
-PIDS+=("$WRK_PID")
-t1=0
-while kill -0 "$WRK_PID" 2>/dev/null; do
-	if (($(surge_count) >= SURGE_SEATS)); then
-		t1=$(date +%s%N)
-		sleep 0.5 # the answers still on their way
-		kill -INT "$WRK_PID" 2>/dev/null || true
-		break
-	fi
-	sleep 0.02
-done
-wait "$WRK_PID" || true
-((t1 > 0)) || t1=$(date +%s%N)
+surge_run "http://127.0.0.1:$PORT" "$SURGE_TOKEN" "${BENCH_SURGE_SEATS:-600}" "$SURGE_CONNS" "$OUT/wrk-surge.txt"
 alive "$SURGE_PID" "the surge"
-surge_starts >"$TMP/surge-after.txt"
-# Seats still free at the starts raced for.
-SURGE_LEFT=$(awk 'NR == FNR {race[$1 " " $2] = 1; next} ($1 " " $2) in race {n += $3} END{print n + 0}' \
-	"$TMP/surge-starts.txt" "$TMP/surge-after.txt")
 stop_pid "$SURGE_PID"
-# Seats over capacity anywhere, and slots whose counters disagree with their appointments.
-SURGE_OVER=$(sq "SELECT COUNT(*) FROM slots WHERE booked > capacity OR staff_booked > staff_capacity")
-SURGE_MISMATCH=$(sq "SELECT COUNT(*) FROM slots s WHERE s.id IN (SELECT slot_id FROM appointments WHERE email LIKE 's%@example.org')
-	AND (SELECT COUNT(*) FROM appointments a WHERE a.slot_id = s.id AND a.status <> 'cancelled') <> s.booked + s.staff_booked")
-SURGE_ROWS=$(sq "SELECT COUNT(*) FROM appointments WHERE email LIKE 's%@example.org'")
-sw() { awk -F= -v k="$1" '$1==k{print $2}' "$f"; }
-SURGE_BOOKED=$(sw surge_booked)
-SURGE_5XX=$(sw surge_5xx)
-SURGE_SECS=$(((t1 - t0) / 1000000))
-SURGE_RATE=$(awk -v b="$SURGE_BOOKED" -v ms="$SURGE_SECS" 'BEGIN{if (ms > 0) printf "%.0f", b / ms * 1000; else print "?"}')
-SURGE_P50=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="50%"{print $2; exit}' "$f")")
-SURGE_P99=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="99%"{print $2; exit}' "$f")")
-SURGE_OK=yes
 rm -f "$SURGE_DB" "$SURGE_DB"-wal "$SURGE_DB"-shm
-[[ $SURGE_BOOKED == "$SURGE_SEATS" && $SURGE_ROWS == "$SURGE_SEATS" && $SURGE_LEFT == 0 && $SURGE_OVER == 0 &&
-	$SURGE_MISMATCH == 0 && $SURGE_5XX == 0 ]] || SURGE_OK=no
-say "surge: $SURGE_BOOKED of $SURGE_SEATS booked in $SURGE_SECS ms, exactly once: $SURGE_OK"
 
 # ---------------------------------------------------------------- 3. idle SSE streams
 
@@ -443,7 +383,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo
 	echo "| seats released | booked | bookings/s | p50 ms | p99 ms | 5xx | seats left | over capacity | counters ≠ appointments | exactly once |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-	echo "| $SURGE_SEATS | $SURGE_BOOKED in $SURGE_SECS ms | $SURGE_RATE | $SURGE_P50 | $SURGE_P99 | $SURGE_5XX | $SURGE_LEFT | $SURGE_OVER | $SURGE_MISMATCH | $SURGE_OK |"
+	echo "| $SURGE_SEATS | $SURGE_ROWS in $SURGE_MS ms | $SURGE_RATE | $SURGE_P50 | $SURGE_P99 | $SURGE_5XX | $SURGE_LEFT | $SURGE_OVER | $SURGE_MISMATCH | $SURGE_OK |"
 	echo
 	echo "Every free seat of \`$SURGE_SERVICE\` in person at three offices (staff bearer token, a different"
 	echo "person per request) raced for at once; each wrk thread stops after as many answers without a seat in"
