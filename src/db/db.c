@@ -283,6 +283,7 @@ db_t *db_open(const char *url, int pool_size, char *err, size_t errlen)
 	db->pool_size = pool_size;
 	db->conns = xcalloc((size_t)pool_size, sizeof *db->conns);
 	pthread_mutex_init(&db->mu, NULL);
+	pthread_mutex_init(&db->writer, NULL);
 	pthread_cond_init(&db->cv, NULL);
 	atomic_init(&db->errors, 0);
 	atomic_init(&db->generation, 0);
@@ -318,6 +319,7 @@ void db_close(db_t *db)
 	}
 	free(db->conns);
 	pthread_mutex_destroy(&db->mu);
+	pthread_mutex_destroy(&db->writer);
 	pthread_cond_destroy(&db->cv);
 	free(db->target);
 	free(db);

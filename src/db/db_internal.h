@@ -94,7 +94,9 @@ struct db {
 	 * statement caches, since PostgreSQL refuses cached plans whose result shape changed. */
 	atomic_uint generation;
 	struct db_listener *listeners; /* owned by the backend */
-	void (*on_touch)(void *ud);    /* db_on_touch */
+	/* SQLite: this process's writing transactions queue here (db_sqlite.c, sq_begin). */
+	pthread_mutex_t writer;
+	void (*on_touch)(void *ud); /* db_on_touch */
 	void *on_touch_ud;
 };
 
