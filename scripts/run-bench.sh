@@ -17,10 +17,10 @@
 # (between the bench:begin / bench:end markers). Raw outputs stay in BUILD/bench/.
 # Loopback only; every process it starts is stopped on exit; every wait is bounded.
 #
-# Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 5000"),
+# Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 10000"; 0: none),
 # BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write),
 # BENCH_SURGE_SEATS (600), BENCH_SURGE_CONNS (64), BENCH_BEFORE (another build of the server, e.g.
-# the commit before a change: its availability and surge rows are measured in the same run).
+# the commit before a change: its availability rows are measured in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +30,7 @@ OUT=$BUILD/bench
 DOC=${BENCH_DOC:-docs/benchmarks.md}
 SECS=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-2}
-SSE_COUNTS=${BENCH_SSE:-2000 5000}
+SSE_COUNTS=${BENCH_SSE:-2000 10000}
 SSE_IDLE=${BENCH_SSE_IDLE:-10}
 RENDER_ITERS=${BENCH_RENDER_ITERS:-50000}
 WRK_THREADS=2
