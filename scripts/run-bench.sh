@@ -19,7 +19,8 @@
 #
 # Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 10000"; 0: none),
 # BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write),
-# BENCH_SURGE_SEATS (600), BENCH_SURGE_CONNS (64), BENCH_BEFORE (another build of the server, e.g.
+# BENCH_SURGE_SEATS (600), BENCH_SURGE_CONNS (64), BENCH_SERVER_THREADS (server.threads of the
+# surge's server; 0: the default), BENCH_BEFORE (another build of the server, e.g.
 # the commit before a change: its availability rows are measured in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -304,11 +305,13 @@ fi
 # on each request. Then the database says whether any seat went twice.
 SURGE_CONNS=${BENCH_SURGE_CONNS:-64}
 SURGE_DB=$TMP/surge.db
-SERVER_DB=$SURGE_DB start_server surge demo FINESTRETA_BOOKING_RATE_BOOKING=0 FINESTRETA_BOOKING_RATE_AVAILABILITY=0
+SERVER_DB=$SURGE_DB start_server surge demo FINESTRETA_BOOKING_RATE_BOOKING=0 FINESTRETA_BOOKING_RATE_AVAILABILITY=0 \
+	FINESTRETA_SERVER_THREADS="${BENCH_SERVER_THREADS:-0}"
 SURGE_PID=$SERVER_PID
 SURGE_TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$SURGE_DB" | tail -n1)
 sq() { sqlite3 "$SURGE_DB" "$1"; }
-surge_run "http://127.0.0.1:$PORT" "$SURGE_TOKEN" "${BENCH_SURGE_SEATS:-600}" "$SURGE_CONNS" "$OUT/wrk-surge.txt"
+SURGE_SIDE=/healthz surge_run "http://127.0.0.1:$PORT" "$SURGE_TOKEN" "${BENCH_SURGE_SEATS:-600}" "$SURGE_CONNS" \
+	"$OUT/wrk-surge.txt"
 alive "$SURGE_PID" "the surge"
 stop_pid "$SURGE_PID"
 rm -f "$SURGE_DB" "$SURGE_DB"-wal "$SURGE_DB"-shm
@@ -387,7 +390,8 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo
 	echo "Every free seat of \`$SURGE_SERVICE\` in person at three offices (staff bearer token, a different"
 	echo "person per request) raced for at once; each wrk thread stops after as many answers without a seat in"
-	echo "a row as there are starts. Checked in the database afterwards."
+	echo "a row as there are starts. Checked in the database afterwards. Meanwhile \`GET /healthz\` on 16 other"
+	echo "connections (wrk -t1): ${SURGE_SIDE_RPS:-?} requests/s, p99 ${SURGE_SIDE_P99:-?} ms."
 	echo
 	if ((${#SSE_ROWS[@]})); then
 		echo "### Idle Server-Sent Event streams (bench/sse_idle.c, one client process)"

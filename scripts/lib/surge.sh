@@ -10,7 +10,9 @@
 #   any seat went twice. Sets SURGE_SEATS, SURGE_BOOKED (201 answers), SURGE_ROWS (appointments in
 #   the database), SURGE_LEFT (seats still offered at those starts), SURGE_OVER (slots over
 #   capacity), SURGE_MISMATCH (slots whose counters disagree with their appointments), SURGE_5XX,
-#   SURGE_MS, SURGE_RATE (bookings/s), SURGE_P50, SURGE_P99 and SURGE_OK (yes/no).
+#   SURGE_MS, SURGE_RATE (bookings/s), SURGE_P50, SURGE_P99 and SURGE_OK (yes/no). With SURGE_SIDE
+#   set to a path, that path is asked on 16 other connections meanwhile: SURGE_SIDE_RPS and
+#   SURGE_SIDE_P99.
 SURGE_SERVICE=ajuts-socials
 
 # to_ms VALUE-WITH-UNIT (wrk prints 812.00us, 1.20ms, 1.01s, 1.00m)
@@ -53,6 +55,13 @@ surge_run() {
 		wrk -t"$WRK_THREADS" -c"$conns" -d60s --latency -s bench/surge.lua "$base" >"$f" &
 	wrk_pid=$!
 	PIDS+=("$wrk_pid")
+	# SURGE_SIDE=PATH: simple requests on 16 connections of their own while the surge runs.
+	local side_pid=""
+	if [[ -n ${SURGE_SIDE:-} ]]; then
+		wrk -t1 -c16 -d60s --latency "$base$SURGE_SIDE" >"$f.side" &
+		side_pid=$!
+		PIDS+=("$side_pid")
+	fi
 	while kill -0 "$wrk_pid" 2>/dev/null; do
 		n=$(($(surge_count) - before))
 		if [[ -n $kill_pid ]] && ((n >= kill_after)) && kill -0 "$kill_pid" 2>/dev/null; then
@@ -68,6 +77,12 @@ surge_run() {
 		sleep 0.02
 	done
 	wait "$wrk_pid" || true
+	if [[ -n $side_pid ]]; then
+		kill -INT "$side_pid" 2>/dev/null || true
+		wait "$side_pid" || true
+		SURGE_SIDE_RPS=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f.side")
+		SURGE_SIDE_P99=$(to_ms "$(awk '/Latency Distribution/{d=1} d && $1=="99%"{print $2; exit}' "$f.side")")
+	fi
 	((t1 > 0)) || t1=$(date +%s%N)
 	surge_starts "$base" "$token" >"$dir/after.txt"
 	# Seats still free at the starts raced for.
