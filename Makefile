@@ -29,7 +29,7 @@ ASAN_LD  := -fsanitize=address,undefined
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps demo check test-unit test-api test-e2e asan test-asan analyze fuzz fuzz-short lint bench clean format \
+.PHONY: all deps demo check test-unit test-api test-e2e asan test-asan analyze fuzz fuzz-short lint bench bench-pg clean format \
 	install uninstall deb test-deb
 
 # `make install`: PREFIX (default /usr, where deploy/finestreta.ini.example looks), DESTDIR for
@@ -125,6 +125,9 @@ test-deb: deb
 
 bench: all
 	@scripts/run-bench.sh
+
+bench-pg: all
+	@scripts/run-bench-pg.sh
 
 format:
 	clang-format -i $(shell find src tests/unit tests/fuzz -name '*.[ch]')

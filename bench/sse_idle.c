@@ -533,12 +533,14 @@ int main(int argc, char **argv)
 	double t_phase = now();
 	close_all();
 	long left = reap(token);
+	sleep_s(1.0); /* the server gives freed memory back shortly after the last stream closes */
 	printf("rss_closed_kib=%ld\nstreams_left=%ld\n", proc_rss_kib(pid), left);
 	printf("rss_rounds_kib=");
 	for (int round = 0; round < rounds; round++) {
 		int reopened = open_all(60);
 		close_all();
 		left = reap(token);
+		sleep_s(1.0);
 		printf("%s%ld", round ? "," : "", proc_rss_kib(pid));
 		if (reopened < n_clients || left != 0)
 			fprintf(stderr, "sse_idle: round %d: %d reopened, %ld left\n", round + 1, reopened, left);

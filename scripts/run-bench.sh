@@ -4,6 +4,12 @@
 #   1. render  bench/bench_render.c: the home page rendered in-process (Mustache + layout + i18n)
 #   2. HTTP    wrk against a demo server: /healthz, /, a fingerprinted static file, /api/v1/me
 #              with a bearer token, a 404 page
+#              and GET /api/v1/availability (one procedure, one office, 30 days); the same CSS file
+#              served by nginx (Debian nginx-light) on a loopback port as the baseline every row's
+#              ratio is taken against, measured in the same run
+#   2b. surge  bench/surge.lua: a release-day booking surge (staff bearer token, a different person
+#              per request) on every seat of three offices at once; then the database is checked:
+#              every seat booked exactly once, no 5xx
 #   3. SSE     bench/sse_idle.c: thousands of idle /events streams, the server's memory and CPU
 #              while they idle, and how long one published event takes to reach all of them
 #   4. floor   bench/floor.js: ticket issue and call-next throughput, and call-to-display latency
@@ -14,10 +20,12 @@
 # (between the bench:begin / bench:end markers). Raw outputs stay in BUILD/bench/.
 # Loopback only; every process it starts is stopped on exit; every wait is bounded.
 #
-# Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 5000"),
+# Knobs (environment): BUILD (build), BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SSE ("2000 10000"; 0: none),
 # BENCH_SSE_IDLE (10), BENCH_RENDER_ITERS (50000), BENCH_DOC (docs/benchmarks.md; "-" = do not write),
-# BENCH_FLOOR_STREAMS (1000), BENCH_FLOOR_CALLS (100), BENCH_FLOOR_ISSUES (2000).
-# BENCH_FIGURES_ROWS (300000).
+# BENCH_SURGE_SEATS (600), BENCH_SURGE_CONNS (64), BENCH_SERVER_THREADS (server.threads of the
+# surge's server; 0: the default), BENCH_BEFORE (another build of the server, e.g.
+# the commit before a change: its availability rows are measured in the same run).
+# BENCH_FLOOR_STREAMS (1000), BENCH_FLOOR_CALLS (100), BENCH_FLOOR_ISSUES (2000), BENCH_FIGURES_ROWS (300000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,15 +35,18 @@ OUT=$BUILD/bench
 DOC=${BENCH_DOC:-docs/benchmarks.md}
 SECS=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-2}
-SSE_COUNTS=${BENCH_SSE:-2000 5000}
+SSE_COUNTS=${BENCH_SSE:-2000 10000}
 SSE_IDLE=${BENCH_SSE_IDLE:-10}
 RENDER_ITERS=${BENCH_RENDER_ITERS:-50000}
 WRK_THREADS=2
 WRK_CONNS=64
-PKGS="libmicrohttpd jansson sqlite3 libpq libsodium inih"
+# The libraries the server links with, as the Makefile lists them (the bench links with them too).
+PKGS=$(make -s --no-print-directory --eval 'bench-print-pkgs: ; @echo $(PKGS)' bench-print-pkgs)
 
 say() { printf 'run-bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=scripts/lib/surge.sh
+. scripts/lib/surge.sh
 
 # ---------------------------------------------------------------- tools
 
@@ -51,6 +62,9 @@ need_pkg() { # command debian-package
 	fi
 }
 need_pkg wrk wrk
+need_pkg nginx nginx-light
+need_pkg haproxy haproxy
+need_pkg sqlite3 sqlite3
 need_pkg curl curl
 need_pkg pkg-config pkg-config
 need_pkg cc gcc
@@ -96,7 +110,8 @@ NOFILE=$(ulimit -n)
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# start_server NAME SUBCOMMAND [VAR=VALUE ...]: sets SERVER_PID and PORT.
+# start_server NAME SUBCOMMAND [VAR=VALUE ...]: sets SERVER_PID and PORT. The load comes from one
+# loopback address, so the per-address caps (tested apart, tests/api/attack-http.test.js) are lifted.
 start_server() {
 	local name=$1 sub=$2
 	shift 2
@@ -104,8 +119,9 @@ start_server() {
 	for try in 1 2 3 4 5; do
 		PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range the client ports come from
 		port_free "$PORT" || continue
-		env FINESTRETA_LOG_ACCESS=false "$@" \
-			"$BIN" "$sub" --db "sqlite:$TMP/bench.db" --listen "127.0.0.1:$PORT" \
+		env FINESTRETA_LOG_ACCESS=false FINESTRETA_SERVER_CONNECTIONS_PER_ADDRESS=100000 \
+			FINESTRETA_LIMITS_MAX_SSE_PER_ADDRESS=100000 "$@" \
+			"${SERVER_BIN:-$BIN}" "$sub" --db "sqlite:${SERVER_DB:-$TMP/bench.db}" --listen "127.0.0.1:$PORT" \
 			>"$OUT/server-$name.log" 2>&1 &
 		SERVER_PID=$!
 		PIDS+=("$SERVER_PID")
@@ -130,6 +146,13 @@ alive() { # PID WHEN
 }
 rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; } # utime + stime
+# utime + stime of a process and its children still running (nginx's workers)
+cpu_ticks_all() {
+	local t p
+	t=$(cpu_ticks "$1")
+	for p in $(pgrep -P "$1" 2>/dev/null); do t=$((t + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done
+	echo "$t"
+}
 CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- machine
@@ -152,7 +175,7 @@ rv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/render.txt"; }
 
 # ---------------------------------------------------------------- 2. HTTP with wrk
 
-start_server http demo
+start_server http demo FINESTRETA_BOOKING_RATE_AVAILABILITY=0
 HTTP_PID=$SERVER_PID
 BASE=http://127.0.0.1:$PORT
 TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$TMP/bench.db" | tail -n1)
@@ -161,9 +184,6 @@ CSS=$(curl -fs "$BASE/" | grep -o '/static/style\.[0-9a-f]*\.css' | head -n1)
 [[ -n $CSS ]] || die "no fingerprinted stylesheet in the home page"
 RSS_HTTP_START=$(rss_kib "$HTTP_PID")
 
-# to_ms VALUE-WITH-UNIT (wrk prints 812.00us, 1.20ms, 1.01s)
-to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0;
-	else if (v ~ /s$/) printf "%.2f", v*1000; else printf "%s", v }'; }
 
 HTTP_ROWS=()
 # bench_http LABEL PATH EXPECTED-STATUS [wrk args...]
@@ -173,16 +193,17 @@ bench_http() {
 	local hdr=() a
 	for a in "$@"; do hdr+=(-H "$a"); done
 	local got
-	got=$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$BASE$path")
+	local base=${TARGET_BASE:-$BASE} pid=${TARGET_PID:-$HTTP_PID}
+	got=$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$base$path")
 	[[ $got == "$want" ]] || die "$path answered $got, expected $want"
 	say "wrk $label: $path ($WARM s warm-up, $SECS s)"
-	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARM}s" "${hdr[@]}" "$BASE$path" >/dev/null
-	alive "$HTTP_PID" "the $label warm-up"
+	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WARM}s" "${hdr[@]}" "$base$path" >/dev/null
+	alive "$pid" "the $label warm-up"
 	local c0 c1 f="$OUT/wrk-$label.txt"
-	c0=$(cpu_ticks "$HTTP_PID")
-	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${SECS}s" --latency "${hdr[@]}" "$BASE$path" >"$f"
-	alive "$HTTP_PID" "the $label run"
-	c1=$(cpu_ticks "$HTTP_PID")
+	c0=$(cpu_ticks_all "$pid")
+	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${SECS}s" --latency "${hdr[@]}" "$base$path" >"$f"
+	alive "$pid" "the $label run"
+	c1=$(cpu_ticks_all "$pid")
 	local rps p50 p99 errs bad cpu reqs us
 	rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")
 	reqs=$(awk '/ requests in /{print $1; exit}' "$f")
@@ -195,19 +216,118 @@ bench_http() {
 	HTTP_ROWS+=("$label|$path|$want|$rps|$p50|$p99|$cpu|$us|${errs:-0}|${bad:-0}")
 }
 
+# The baseline: nginx (Debian nginx-light) serving the same stylesheet, from a file, on a
+# loopback port, with a worker per core, keep-alive without a request limit and no access log.
+start_nginx() {
+	local conf=$TMP/nginx/nginx.conf try
+	mkdir -p "$TMP/nginx/www/static"
+	chmod 755 "$TMP" "$TMP/nginx" "$TMP/nginx/www" "$TMP/nginx/www/static"
+	curl -fs -o "$TMP/nginx/www$CSS" "$BASE$CSS" || die "could not fetch $CSS"
+	chmod 644 "$TMP/nginx/www$CSS"
+	for try in 1 2 3 4 5; do
+		NGINX_PORT=$((20000 + RANDOM % 12000))
+		port_free "$NGINX_PORT" || continue
+		cat >"$conf" <<-NGINX
+			worker_processes auto;
+			daemon off;
+			master_process on;
+			pid $TMP/nginx/nginx.pid;
+			error_log $TMP/nginx/error.log warn;
+			events { worker_connections 4096; }
+			http {
+				access_log off;
+				client_body_temp_path $TMP/nginx/body;
+				proxy_temp_path $TMP/nginx/proxy;
+				fastcgi_temp_path $TMP/nginx/fastcgi;
+				uwsgi_temp_path $TMP/nginx/uwsgi;
+				scgi_temp_path $TMP/nginx/scgi;
+				types { text/css css; }
+				sendfile on;
+				keepalive_requests 10000000;
+				keepalive_timeout 65;
+				server {
+					listen 127.0.0.1:$NGINX_PORT;
+					root $TMP/nginx/www;
+				}
+			}
+		NGINX
+		nginx -c "$conf" -e "$TMP/nginx/error.log" >"$OUT/nginx.log" 2>&1 &
+		NGINX_PID=$!
+		PIDS+=("$NGINX_PID")
+		for _ in $(seq 1 50); do
+			curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT$CSS" && return 0
+			kill -0 "$NGINX_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		stop_pid "$NGINX_PID"
+	done
+	die "could not start nginx; see $OUT/nginx.log"
+}
+export PATH=$PATH:/usr/sbin
+start_nginx
+cmp -s <(curl -fs "http://127.0.0.1:$NGINX_PORT$CSS") <(curl -fs "$BASE$CSS") || die "nginx serves another file"
+TARGET_BASE=http://127.0.0.1:$NGINX_PORT TARGET_PID=$NGINX_PID bench_http nginx "$CSS" 200
+stop_pid "$NGINX_PID"
+
+# Availability as a citizen asks it: one procedure, one office, the default 30 days.
+AVAIL="/api/v1/availability?service=ajuts-socials&channel=in_person&office=centre"
+curl -fs "$BASE$AVAIL" | grep -q '"free":' || die "$AVAIL shows no free seat"
+
 bench_http healthz /healthz 200
 bench_http home / 200
 bench_http static "$CSS" 200
 bench_http api-me /api/v1/me 200 "Authorization: Bearer $TOKEN"
 bench_http not-found /no/such/page 404
+bench_http availability "$AVAIL" 200
 RSS_HTTP_END=$(rss_kib "$HTTP_PID")
 stop_pid "$HTTP_PID"
+# The same question on a large database (bench/gen-dataset.py: 20 offices, 200 procedures, 90 days
+# of slots, 100,000 appointments), served by `serve`.
+say "dataset: generating (bench/gen-dataset.py)"
+python3 bench/gen-dataset.py --bin "$BIN" "$TMP/large.db" >"$OUT/dataset.txt" || die "gen-dataset.py failed"
+DATASET=$(head -n1 "$OUT/dataset.txt")
+read -r svc off < <(sed -n 2p "$OUT/dataset.txt" | sed 's/service=//; s/office=//')
+AVAIL_LARGE="/api/v1/availability?service=$svc&channel=in_person&office=$off"
+large_avail() { # LABEL BINARY
+	SERVER_BIN=$2 SERVER_DB=$TMP/large.db start_server "$1" serve FINESTRETA_BOOKING_RATE_AVAILABILITY=0
+	curl -fs "http://127.0.0.1:$PORT$AVAIL_LARGE" | grep -q '"free":' || die "$AVAIL_LARGE shows no free seat"
+	TARGET_BASE=http://127.0.0.1:$PORT TARGET_PID=$SERVER_PID bench_http "$1" "$AVAIL_LARGE" 200
+	stop_pid "$SERVER_PID"
+}
+large_avail availability-large "$BIN"
+[[ -n ${BENCH_BEFORE:-} ]] && large_avail availability-large-before "$BENCH_BEFORE"
+
+if [[ -n ${BENCH_BEFORE:-} ]]; then
+	[[ -x $BENCH_BEFORE ]] || die "BENCH_BEFORE=$BENCH_BEFORE is not an executable"
+	SERVER_BIN=$BENCH_BEFORE SERVER_DB=$TMP/before.db start_server before demo FINESTRETA_BOOKING_RATE_AVAILABILITY=0
+	TARGET_BASE=http://127.0.0.1:$PORT TARGET_PID=$SERVER_PID bench_http availability-before "$AVAIL" 200
+	stop_pid "$SERVER_PID"
+fi
+
+# ---------------------------------------------------------------- 2b. release-day surge
+
+# A fresh demo: every free seat of one procedure at three offices, all at once (the staff see
+# every released and unreleased seat), raced for by SURGE_CONNS connections, a different person
+# on each request. Then the database says whether any seat went twice.
+SURGE_CONNS=${BENCH_SURGE_CONNS:-64}
+SURGE_DB=$TMP/surge.db
+SERVER_DB=$SURGE_DB start_server surge demo FINESTRETA_BOOKING_RATE_BOOKING=0 FINESTRETA_BOOKING_RATE_AVAILABILITY=0 \
+	FINESTRETA_SERVER_THREADS="${BENCH_SERVER_THREADS:-0}"
+SURGE_PID=$SERVER_PID
+SURGE_TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$SURGE_DB" | tail -n1)
+sq() { sqlite3 "$SURGE_DB" "$1"; }
+SURGE_SIDE=/healthz surge_run "http://127.0.0.1:$PORT" "$SURGE_TOKEN" "${BENCH_SURGE_SEATS:-600}" "$SURGE_CONNS" \
+	"$OUT/wrk-surge.txt"
+alive "$SURGE_PID" "the surge"
+stop_pid "$SURGE_PID"
+rm -f "$SURGE_DB" "$SURGE_DB"-wal "$SURGE_DB"-shm
 
 # ---------------------------------------------------------------- 3. idle SSE streams
 
 SSE_ROWS=()
 SSE_SKIPPED=""
 for n in $SSE_COUNTS; do
+	[[ $n == 0 ]] && continue # BENCH_SSE=0: no streams
 	if ((NOFILE < n + 200)); then
 		SSE_SKIPPED="$SSE_SKIPPED $n (ulimit -n is $NOFILE)"
 		say "sse: skipping $n streams, ulimit -n is $NOFILE"
@@ -269,21 +389,42 @@ figv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
 	echo
 	echo "### HTTP (wrk, $WRK_THREADS threads, $WRK_CONNS connections, $SECS s after a $WARM s warm-up)"
 	echo
-	echo "| request | status | requests/s | p50 ms | p99 ms | server CPU | server CPU µs/request | socket errors |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|"
+	echo "| request | status | requests/s | × nginx | p50 ms | p99 ms | server CPU | server CPU µs/request | socket errors |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	NGINX_RPS=0
 	for row in "${HTTP_ROWS[@]}"; do
 		IFS='|' read -r label path want rps p50 p99 cpu us errs bad <<<"$row"
+		[[ $label == nginx ]] && NGINX_RPS=$rps
+		ratio=$(awk -v a="$rps" -v b="$NGINX_RPS" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "?"}')
 		case $label in
 		api-me) path="/api/v1/me (bearer)" ;;
 		not-found) path="/no/such/page (404 page)" ;;
 		static) path="/static/style.‹fingerprint›.css" ;;
+		nginx) path="/static/style.‹fingerprint›.css from nginx (the baseline)" ;;
+		availability) path="/api/v1/availability (one procedure, one office, 30 days)" ;;
+		availability-before) path="/api/v1/availability, the same, built from BENCH_BEFORE" ;;
+		availability-large) path="/api/v1/availability, one procedure, one office, 30 days, large database" ;;
+		availability-large-before) path="/api/v1/availability, large database, built from BENCH_BEFORE" ;;
 		esac
-		echo "| \`GET $path\` | $want | $rps | $p50 | $p99 | ${cpu}% | $us | $errs |"
+		echo "| \`GET $path\` | $want | $rps | $ratio | $p50 | $p99 | ${cpu}% | $us | $errs |"
 	done
 	echo
 	echo "Server CPU: its user + system time over the run, as a share of one core (200% = both),"
 	echo "and per request. Server memory (VmRSS): $(mib "$RSS_HTTP_START") MiB before the runs,"
 	echo "$(mib "$RSS_HTTP_END") MiB after them."
+	echo
+	echo "Large database: $DATASET (bench/gen-dataset.py)."
+	echo
+	echo "### Release-day surge (bench/surge.lua, wrk, $WRK_THREADS threads, $SURGE_CONNS connections)"
+	echo
+	echo "| seats released | booked | bookings/s | p50 ms | p99 ms | 5xx | seats left | over capacity | counters ≠ appointments | exactly once |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	echo "| $SURGE_SEATS | $SURGE_ROWS in $SURGE_MS ms | $SURGE_RATE | $SURGE_P50 | $SURGE_P99 | $SURGE_5XX | $SURGE_LEFT | $SURGE_OVER | $SURGE_MISMATCH | $SURGE_OK |"
+	echo
+	echo "Every free seat of \`$SURGE_SERVICE\` in person at three offices (staff bearer token, a different"
+	echo "person per request) raced for at once; each wrk thread stops after as many answers without a seat in"
+	echo "a row as there are starts. Checked in the database afterwards. Meanwhile \`GET /healthz\` on 16 other"
+	echo "connections (wrk -t1): ${SURGE_SIDE_RPS:-?} requests/s, p99 ${SURGE_SIDE_P99:-?} ms."
 	echo
 	if ((${#SSE_ROWS[@]})); then
 		echo "### Idle Server-Sent Event streams (bench/sse_idle.c, one client process)"

@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
+#include "booking/freecache.h"
 #include "booking/internal.h"
 #include "booking/web.h"
 #include "catalog/catalog.h"
@@ -21,6 +22,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -107,13 +109,27 @@ static void api_availability(http_req_t *r)
 	booking_err_t err = {0};
 	booking_day_t *days;
 	size_t n;
+	/* The same question in the same second and generation: the answer kept (freecache.h). */
+	const char *key = bk_freecache_key(r->arena, &q, ctx.staff);
+	size_t len;
+	const char *kept = bk_freecache_get(r->arena, key, ctx.now, &len);
+	http_add_header(r, "Cache-Control", "no-store");
+	if (kept) {
+		http_reply_bytes(r, 200, "application/json; charset=utf-8", kept, len);
+		return;
+	}
+	uint64_t gen = bk_freecache_gen();
 	int rc = booking_availability(&ctx, &q, &days, &n, &err);
 	if (rc) {
 		reply_err(r, rc, &err);
 		return;
 	}
-	http_add_header(r, "Cache-Control", "no-store");
-	http_reply_json(r, 200, booking_days_json(days, n));
+	json_t *body = booking_days_json(days, n);
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	bk_freecache_put(key, ctx.now, gen, s, strlen(s));
+	http_reply_bytes(r, 200, "application/json; charset=utf-8", s, strlen(s));
+	free(s);
 }
 
 static void api_pow(http_req_t *r)

@@ -1,5 +1,6 @@
 /* cap.c — the booking's entry in the capability table (core/cap.h): the [booking] settings, the
  * kinds of mail it sends, the housekeeping job, the demo appointments and its routes. */
+#include "booking/freecache.h"
 #include "booking/internal.h"
 #include "booking/web.h"
 #include "core/cap.h"
@@ -126,6 +127,8 @@ const cap_t booking_cap = {
 	.notices = notices,
 	.seeds = seeds,
 	.cards = cards,
+	.start = bk_freecache_start,
+	.finish = bk_freecache_finish,
 	.timeline = bk_timeline,
 	.erase = bk_erase,
 	.figures = bk_figures,

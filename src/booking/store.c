@@ -20,6 +20,7 @@ int bk_store_seat_take(db_conn_t *c, int64_t slot_id, bool staff, bool *staff_se
 {
 	db_param_t p[] = {DB_INT(slot_id)};
 	int64_t n;
+	db_touch(c); /* free seats change: availability kept in memory is dropped on commit */
 	if (staff) {
 		n = db_exec(c,
 			    "UPDATE slots SET staff_booked = staff_booked + 1 "
@@ -42,6 +43,7 @@ int bk_store_seat_take(db_conn_t *c, int64_t slot_id, bool staff, bool *staff_se
 int bk_store_seat_give(db_conn_t *c, int64_t slot_id, bool staff_seat)
 {
 	db_param_t p[] = {DB_INT(slot_id)};
+	db_touch(c);
 	int64_t n =
 		db_exec(c,
 			staff_seat

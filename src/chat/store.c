@@ -189,10 +189,16 @@ int ch_store_offer_due(db_conn_t *c, arena_t *a, int64_t before, int64_t now, in
 			       "NULL "
 			       "ORDER BY id LIMIT 500",
 			       p, 1, db_fill_int, ids, n);
+	/* Another node's job may have offered some since the SELECT: keep the ones this one did. */
+	size_t kept = 0;
 	for (size_t i = 0; !rc && i < *n; i++) {
 		db_param_t q[] = {DB_INT((*ids)[i]), DB_INT(now)};
-		rc = db_exec_one(c, "UPDATE chats SET offered_at = $2 WHERE id = $1", q, 2);
+		rc = db_exec_any(c, "UPDATE chats SET offered_at = $2 WHERE id = $1 AND offered_at IS NULL", q, 2);
+		if (rc == 1)
+			(*ids)[kept++] = (*ids)[i];
+		rc = rc < 0 ? rc : 0;
 	}
+	*n = kept;
 	return rc;
 }
 

@@ -283,6 +283,7 @@ db_t *db_open(const char *url, int pool_size, char *err, size_t errlen)
 	db->pool_size = pool_size;
 	db->conns = xcalloc((size_t)pool_size, sizeof *db->conns);
 	pthread_mutex_init(&db->mu, NULL);
+	pthread_mutex_init(&db->writer, NULL);
 	pthread_cond_init(&db->cv, NULL);
 	atomic_init(&db->errors, 0);
 	atomic_init(&db->generation, 0);
@@ -318,6 +319,7 @@ void db_close(db_t *db)
 	}
 	free(db->conns);
 	pthread_mutex_destroy(&db->mu);
+	pthread_mutex_destroy(&db->writer);
 	pthread_cond_destroy(&db->cv);
 	free(db->target);
 	free(db);
@@ -534,6 +536,28 @@ int db_write_check(db_t *db)
 
 /* ---- transactions and statements ---- */
 
+void db_touch(db_conn_t *c)
+{
+	if (c)
+		c->touched = true;
+}
+
+void db_on_touch(db_t *db, void (*fn)(void *ud), void *ud)
+{
+	db->on_touch = fn;
+	db->on_touch_ud = ud;
+}
+
+/* The end of a touched transaction (or statement): the hook when it committed. */
+static void touch_done(db_conn_t *c, bool committed)
+{
+	if (!c->touched)
+		return;
+	c->touched = false;
+	if (committed && c->db->on_touch)
+		c->db->on_touch(c->db->on_touch_ud);
+}
+
 int db_begin(db_conn_t *c)
 {
 	if (!c)
@@ -557,6 +581,7 @@ int db_commit(db_conn_t *c)
 	if (fault_check(c, "COMMIT")) {
 		ops->rollback(c); /* a failed commit leaves nothing behind */
 		c->tx_aborted = false;
+		touch_done(c, false);
 		return ERR_DB;
 	}
 	if (c->tx_aborted) {
@@ -564,11 +589,13 @@ int db_commit(db_conn_t *c)
 		snprintf(why, sizeof why, "%s", c->errmsg);
 		ops->rollback(c);
 		c->tx_aborted = false;
+		touch_done(c, false);
 		return db_fail(c, ERR_DB, "transaction rolled back after an earlier error: %s", why);
 	}
 	int rc = ops->commit(c);
 	if (rc)
 		note_failure(c);
+	touch_done(c, rc == 0);
 	return rc;
 }
 
@@ -577,6 +604,7 @@ int db_rollback(db_conn_t *c)
 	if (!c)
 		return ERR_UNAVAILABLE;
 	c->tx_aborted = false;
+	touch_done(c, false);
 	if (!c->db->ops->in_tx(c))
 		return 0;
 	return c->db->ops->rollback(c);
@@ -606,11 +634,16 @@ static int statement_ok(db_conn_t *c, const char *sql, const db_param_t *p, int 
 int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n)
 {
 	int rc = statement_ok(c, sql, p, n);
-	if (rc)
+	if (rc) {
+		if (c && !c->db->ops->in_tx(c))
+			touch_done(c, false);
 		return rc;
+	}
 	int64_t r = c->db->ops->exec(c, sql, p, n);
 	if (r < 0)
 		note_failure(c);
+	if (!c->db->ops->in_tx(c))
+		touch_done(c, r >= 0);
 	return r;
 }
 

@@ -82,6 +82,13 @@ const char *db_errmsg(const db_conn_t *c);
 int db_begin(db_conn_t *c); /* BEGIN IMMEDIATE on SQLite: writers serialize at the start */
 int db_commit(db_conn_t *c);
 int db_rollback(db_conn_t *c);
+/* Marks the open transaction (outside one: the next db_exec) as one that changes what the hook
+ * of db_on_touch watches (the free seats of slots): the hook runs on this thread once it has
+ * committed, never after a rollback or a failed statement. Stores call it beside such writes. */
+void db_touch(db_conn_t *c);
+/* The hook for db_touch (one per database; NULL removes it). Set it before the server starts;
+ * it must be quick and must not use the connection. */
+void db_on_touch(db_t *db, void (*fn)(void *ud), void *ud);
 
 /* Runs a statement; returns the number of rows changed (>= 0) or an error. */
 int64_t db_exec(db_conn_t *c, const char *sql, const db_param_t *p, int n);

@@ -104,6 +104,10 @@ struct db {
 	/* /healthz's write check, cached (db_write_check). */
 	atomic_int_least64_t write_checked_at;
 	atomic_int write_check_rc;
+	/* SQLite: this process's writing transactions queue here (db_sqlite.c, sq_begin). */
+	pthread_mutex_t writer;
+	void (*on_touch)(void *ud); /* db_on_touch */
+	void *on_touch_ud;
 };
 
 #define DB_WRITE_CHECK_MS 1000
@@ -120,6 +124,7 @@ struct db_conn {
 	/* A statement failed inside the open transaction: everything until rollback fails, on
 	 * SQLite as on PostgreSQL, so code tested on one backend behaves the same on the other. */
 	bool tx_aborted;
+	bool touched; /* db_touch: run db->on_touch after the commit */
 	char errmsg[DB_ERRMSG_MAX];
 };
 

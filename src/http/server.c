@@ -781,7 +781,7 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config_int(cfg, "server.connection_timeout"),
 				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)config_int(cfg, "server.connection_limit"),
 				 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
+				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONN_MEMORY, MHD_OPTION_END);
 	if (!g_daemon) {
 		log_error("cannot listen on %s: %s", listen, strerror(errno));
 		conn_stop();

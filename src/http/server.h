@@ -19,6 +19,16 @@
 struct MHD_Response;
 
 #define SSE_QUEUE_MAX (256 * 1024)
+/* Each connection's memory pool (request line and headers, the reply's headers): 24 KiB, most of
+ * it resident for as long as the connection lives, so it is most of what an idle event stream
+ * costs (docs/benchmarks.md). Request headers past about half of it are refused. */
+#define SRV_CONN_MEMORY (24 * 1024)
+/* The buffer libmicrohttpd keeps per event stream for what stream_read hands it: events are a few
+ * hundred bytes, and a larger one goes out in several pieces. */
+#define SSE_BLOCK 1024
+/* Gives freed heap memory back to the system when many event streams have closed (memtrim.c);
+ * open is how many are still open. */
+void srv_streams_closed(int64_t open);
 #define DISCARD_MAX ((size_t)16 << 20)
 
 typedef struct {

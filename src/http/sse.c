@@ -97,6 +97,7 @@ static void stream_free(void *cls)
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 	metrics_sse_open(-1);
+	srv_streams_closed(metrics_sse_count());
 }
 
 void http_reply_events(http_req_t *r, const char *topic)
@@ -125,7 +126,7 @@ void http_reply_events(http_req_t *r, const char *topic)
 	s->bus = r->app->bus;
 	s->sub = bus_subscribe(s->bus, topic, on_bus, s);
 	struct MHD_Response *resp =
-		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, SSE_BLOCK, stream_read, s, stream_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
 	srv_set_response(srv_ctx(r), 200, resp, "text/event-stream; charset=utf-8");

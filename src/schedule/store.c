@@ -370,6 +370,7 @@ int sched_store_rule_get(db_conn_t *c, arena_t *a, int64_t id, sched_rule_t *out
 
 static int rule_set_procs(db_conn_t *c, int64_t id, const int64_t *procs, size_t n)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	return set_links(c, "DELETE FROM rule_procedures WHERE rule_id = $1",
 			 "INSERT INTO rule_procedures (rule_id, procedure_id) VALUES ($1, $2) "
 			 "ON CONFLICT (rule_id, procedure_id) DO NOTHING",
@@ -387,6 +388,7 @@ static int rule_set_procs(db_conn_t *c, int64_t id, const int64_t *procs, size_t
 
 int sched_store_rule_insert(db_conn_t *c, const sched_rule_t *r, int64_t now, int64_t *id)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[] = {RULE_PARAMS(r), DB_INT(r->office_id), DB_INT(now)};
 	int64_t v = 0;
 	int rc =
@@ -406,6 +408,7 @@ int sched_store_rule_insert(db_conn_t *c, const sched_rule_t *r, int64_t now, in
 
 int sched_store_rule_update(db_conn_t *c, const sched_rule_t *r, int64_t now)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[] = {RULE_PARAMS(r), DB_INT(r->id), DB_INT(now)};
 	int64_t n =
 		db_exec(c,
@@ -423,6 +426,7 @@ int sched_store_rule_update(db_conn_t *c, const sched_rule_t *r, int64_t now)
 
 int sched_store_rule_set_active(db_conn_t *c, int64_t id, bool active, int64_t now)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[] = {DB_INT(id), DB_INT(active ? 1 : 0), DB_INT(now)};
 	return db_exec_one(c, "UPDATE availability_rules SET active = $2, updated_at = $3 WHERE id = $1", p, 3);
 }
@@ -505,6 +509,7 @@ static const char *insert_sql(size_t rows)
 
 int sched_store_slots_insert(db_conn_t *c, const sched_slot_t *s, size_t n)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[BATCH * 9];
 	for (size_t i = 0; i < n;) {
 		size_t k = n - i < BATCH ? n - i : BATCH;
@@ -531,6 +536,7 @@ int sched_store_slots_insert(db_conn_t *c, const sched_slot_t *s, size_t n)
 
 int64_t sched_store_slot_update(db_conn_t *c, const sched_slot_t *s, bool guard)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[] = {DB_INT(s->id),         DB_TEXT(s->day),           DB_INT(s->end_at),
 			  DB_INT(s->capacity),   DB_INT(s->staff_capacity), DB_INT(s->release_at),
 			  DB_INT(guard ? 1 : 0), DB_TEXT(s->channel)};
@@ -542,12 +548,14 @@ int64_t sched_store_slot_update(db_conn_t *c, const sched_slot_t *s, bool guard)
 
 int64_t sched_store_slot_delete_free(db_conn_t *c, int64_t id)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[] = {DB_INT(id)};
 	return db_exec(c, "DELETE FROM slots WHERE id = $1 AND booked = 0 AND staff_booked = 0", p, 1);
 }
 
 int sched_store_slot_deactivate(db_conn_t *c, int64_t id)
 {
+	db_touch(c); /* bookable seats change (booking's availability in memory) */
 	db_param_t p[] = {DB_INT(id)};
 	return exec_rc(db_exec(c, "UPDATE slots SET active = 0 WHERE id = $1", p, 1));
 }
