@@ -15,11 +15,11 @@
 #include <string.h>
 
 /* The weekday's name in lang ("dijous"). */
-static const char *weekday(const char *lang, int32_t day)
+/* The keys live in the arena: a missing translation answers with its key, which must outlive the
+ * call. */
+static const char *weekday(arena_t *a, const char *lang, int32_t day)
 {
-	char key[16];
-	snprintf(key, sizeof key, "cita_wd_%d", tz_weekday(day));
-	return i18n_get(lang, key);
+	return i18n_get(lang, arena_printf(a, "cita_wd_%d", tz_weekday(day)));
 }
 
 /* The date in full, as lang writes it (cita_date_long_year): "dijous, 10 de desembre de 2026",
@@ -28,10 +28,10 @@ static const char *long_date(arena_t *a, const char *lang, int32_t day)
 {
 	int y, m, d;
 	tz_civil_from_days(day, &y, &m, &d);
-	char key[24];
-	snprintf(key, sizeof key, "cita_of_month_%d", m);
-	const char *vars[] = {"weekday", weekday(lang, day),  "day",  arena_printf(a, "%d", d),
-			      "month",   i18n_get(lang, key), "year", arena_printf(a, "%d", y),
+	const char *vars[] = {"weekday", weekday(a, lang, day),
+			      "day",     arena_printf(a, "%d", d),
+			      "month",   i18n_get(lang, arena_printf(a, "cita_of_month_%d", m)),
+			      "year",    arena_printf(a, "%d", y),
 			      NULL};
 	return i18n_subst(a, i18n_get(lang, "cita_date_long_year"), vars);
 }
@@ -116,7 +116,7 @@ json_t *booking_model(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_object_set_new(m, "end", json_string(end));
 	json_object_set_new(m, "start_local",
 			    jpack("{s:s,s:s,s:s,s:s,s:s}", "date", date, "time", time, "end_time", etime, "weekday",
-				  weekday(lang, l.day), "long", long_date(ctx->a, lang, l.day)));
+				  weekday(ctx->a, lang, l.day), "long", long_date(ctx->a, lang, l.day)));
 	json_object_set_new(m, "tz", json_string(tz_name(z)));
 	json_object_set_new(m, "duration_min", json_integer((b->end_at - b->start_at) / 60));
 	json_object_set_new(m, "name", json_string(b->name));

@@ -26,9 +26,7 @@ static const char *when(http_req_t *r, int64_t t)
 
 static const char *status_label(http_req_t *r, const char *status)
 {
-	char key[48];
-	snprintf(key, sizeof key, "notify_status_%s", status);
-	return http_t(r, key);
+	return http_tf(r, "notify_status_%s", status); /* a missing text answers with its key: not a local one */
 }
 
 static const char *kind_label(http_req_t *r, const char *kind)
