@@ -170,4 +170,14 @@ describe('figures: the office floor', () => {
 		assert.equal(d('fl_fig_age_unknown', 'unknown'), 1, 'the API ticket asked nothing');
 		assert.equal(d('fl_fig_age_over_50', 'man'), 0);
 	});
+
+	it('the pages: attendance and people of the office, their labels translated', async () => {
+		const { jar } = await srv.loginOk(L.DEMO_USERS.coordinator);
+		let page = await srv.get(`/figures/attendance?${q}`, { jar });
+		L.assertHtml(page, 200);
+		assert.ok(page.text.includes('Tiquets de torn') && page.text.includes('Acollida'), 'the figure and its channel');
+		page = await srv.get(`/figures/people?${q}&lang=en`, { jar });
+		L.assertHtml(page, 200);
+		assert.ok(page.text.includes('Self-service') && page.text.includes('Over 50'), 'the routing and the age bands');
+	});
 });
