@@ -216,6 +216,6 @@ const cap_figure_t fl_figures[] = {
 	{"floor.routing", "people", "fl_fig_t_routing", CAP_FIG_TABLE, BY_TICKET | CAP_FIG_LABEL_KEYS, route_cols,
 	 fig_routing, NULL, NULL},
 	{"floor.profile", "people", "fl_fig_t_profile", CAP_FIG_TABLE, BY_TICKET | CAP_FIG_LABEL_KEYS, profile_cols,
-	 fl_store_fig_profile, NULL, NULL},
+	 fl_store_fig_profile, "profile", NULL}, /* GET /api/v1/stats/profile */
 	{0},
 };

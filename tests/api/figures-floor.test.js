@@ -60,7 +60,7 @@ before(async () => {
 describe('figures: the office floor', () => {
 	const today = L.madridDate(0);
 	const q = `from=${today}&to=${today}&office=${OFFICE}`;
-	let base, baseZone, baseRouting, baseProfile, baseStat, ids;
+	let base, baseZone, baseRouting, baseProfile, baseStat, baseCells, ids;
 
 	before(async () => {
 		base = fig(await figures('attendance', q), 'floor.tickets');
@@ -68,6 +68,7 @@ describe('figures: the office floor', () => {
 		baseRouting = fig(await figures('people', q), 'floor.routing');
 		baseProfile = fig(await figures('people', q), 'floor.profile');
 		baseStat = (await srv.get(`/api/v1/stats/attendance?${q}`, { headers: staff })).json();
+		baseCells = (await srv.get(`/api/v1/stats/profile?${q}`, { headers: staff })).json();
 		assert.equal(fig(await figures('attendance', q), 'floor.times').rows.length, 0, 'no calls at mar-blava yet');
 		// four tickets at assistida (three from the welcome page, one through the API), one at autoservei
 		ids = [
@@ -179,5 +180,24 @@ describe('figures: the office floor', () => {
 		page = await srv.get(`/figures/people?${q}&lang=en`, { jar });
 		L.assertHtml(page, 200);
 		assert.ok(page.text.includes('Self-service') && page.text.includes('Over 50'), 'the routing and the age bands');
+	});
+
+	it('stats/profile: the arrivals by age band × gender', async () => {
+		const r = await srv.get(`/api/v1/stats/profile?${q}`, { headers: staff });
+		assert.equal(r.status, 200, r.text);
+		const j = r.json();
+		assert.equal(j.from, today);
+		assert.equal(j.office, OFFICE);
+		const cell = (x, band, gender) => (x.counts.find((c) => c.age_band === band && c.gender === gender) || { count: 0 }).count;
+		assert.equal(cell(j, 'over_50', 'woman'), cell(baseCells, 'over_50', 'woman') + 2);
+		assert.equal(cell(j, 'under_30', 'man'), cell(baseCells, 'under_30', 'man') + 1);
+		assert.equal(cell(j, '30_50', 'not_stated'), cell(baseCells, '30_50', 'not_stated') + 1);
+		assert.equal(cell(j, 'unknown', 'unknown'), cell(baseCells, 'unknown', 'unknown') + 1);
+		assert.equal(cell(j, 'over_50', 'man'), cell(baseCells, 'over_50', 'man'));
+		assert.equal(j.total, baseCells.total + 5);
+		assert.equal(j.by_gender.woman, baseCells.by_gender.woman + 2);
+		const informer = { Authorization: `Bearer ${await srv.token(L.DEMO_USERS.informer)}` };
+		L.assertJsonError(await srv.get(`/api/v1/stats/profile?${q}`, { headers: informer }), 403, 'forbidden');
+		L.assertJsonError(await srv.get(`/api/v1/stats/profile?from=2026-13-01`, { headers: staff }), 422, 'bad_filter');
 	});
 });
