@@ -66,6 +66,7 @@ const cap_t chat_cap = {
 	.notices = notices,
 	.seeds = seeds,
 	.cards = cards,
+	.figures = ch_figures,
 	.timeline = ch_timeline,
 	.erase = ch_erase,
 };

@@ -166,4 +166,7 @@ int ch_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
 int ch_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 int ch_demo_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
 
+/* store_figures.c: what the chat counts for src/figures (cap_t.figures). */
+extern const cap_figure_t ch_figures[];
+
 #endif

@@ -5,6 +5,7 @@
  *   GET /figures/{theme}/export.csv|.xlsx   the same figures as CSV or as a workbook
  *   GET /api/v1/figures/{theme}             the same figures as JSON
  *   GET /api/v1/stats/attendance            each channel's key stat per period (cap_figure_t.stat)
+ *   GET /api/v1/stats/profile               people by age band × gender (tables with stat "profile")
  *   GET /api/v1/stats/export.xlsx           every theme's figures in one workbook
  *   GET /api/v1/open-data/daily.csv|.json   the anonymous daily aggregate (public, rate-limited)
  * Filters: from, to (YYYY-MM-DD), office, zone, channel, procedure (codes), group
@@ -208,6 +209,56 @@ static void api_stats_attendance(http_req_t *r)
 	http_reply_json(r, 200,
 			jpack("{s:s,s:s,s:s,s:o,s:o}", "from", f.cur.from, "to", f.cur.to, "group", group_name(f.group),
 			      "series", series, "totals", totals));
+}
+
+/* GET /api/v1/stats/profile: the people by age band × gender, from every table of the people
+ * theme whose stat is "profile" (rows: i18n keys ending in "_age_BAND"; measures: the genders),
+ * summed cell by cell. */
+static void api_stats_profile(http_req_t *r)
+{
+	fg_filter_t f;
+	fg_fig_t *v;
+	size_t n;
+	if (!gather_for(r, "people", &f, &v, &n))
+		return;
+	json_t *cells = json_array(), *totals = json_object();
+	json_int_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		const fg_fig_t *g = &v[i];
+		if (!g->fig->stat || !str_eq(g->fig->stat, "profile") || g->skipped || g->fig->kind != CAP_FIG_TABLE)
+			continue;
+		for (size_t l = 0; l < g->nlines; l++) {
+			const char *band = strstr(g->lines[l].label, "_age_");
+			band = band ? band + 5 : g->lines[l].label;
+			for (size_t c = 0; c < g->ncols; c++) {
+				const char *gender = g->fig->cols[c].name;
+				json_t *cell = NULL;
+				for (size_t k = 0; !cell && k < json_array_size(cells); k++) {
+					json_t *x = json_array_get(cells, k);
+					if (str_eq(json_string_value(json_object_get(x, "age_band")), band) &&
+					    str_eq(json_string_value(json_object_get(x, "gender")), gender))
+						cell = x;
+				}
+				if (!cell) {
+					cell = jpack("{s:s,s:s,s:I}", "age_band", band, "gender", gender, "count",
+						     (json_int_t)0);
+					json_array_append_new(cells, cell);
+				}
+				json_int_t x = g->lines[l].v[c];
+				json_object_set_new(cell, "count",
+						    json_integer(json_integer_value(json_object_get(cell, "count")) +
+								 x));
+				json_object_set_new(totals, gender,
+						    json_integer(json_integer_value(json_object_get(totals, gender)) +
+								 x));
+				total += x;
+			}
+		}
+	}
+	http_add_header(r, "Cache-Control", "no-store");
+	http_reply_json(r, 200,
+			jpack("{s:s,s:s,s:s,s:o,s:o,s:I}", "from", f.cur.from, "to", f.cur.to, "office",
+			      f.cur.office ? f.cur.office : "", "counts", cells, "by_gender", totals, "total", total));
 }
 
 static void reply_csv(http_req_t *r, buf_t *b, const char *name)
@@ -510,6 +561,7 @@ const http_route_t fg_page_routes[] = {
 const http_route_t fg_api_routes[] = {
 	{HTTP_GET | HTTP_HEAD, "/api/v1/figures/{theme}", api_theme, RT_API | RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/stats/attendance", api_stats_attendance, RT_API | RT_DB, FG_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/api/v1/stats/profile", api_stats_profile, RT_API | RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/stats/export.xlsx", xlsx_all, RT_API | RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/open-data/daily.csv", open_csv, RT_API | RT_DB, 0},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/open-data/daily.json", open_json, RT_API | RT_DB, 0},

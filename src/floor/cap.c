@@ -93,5 +93,6 @@ const cap_t floor_cap = {
 	.jobs = jobs,
 	.seeds = seeds,
 	.cards = cards,
+	.figures = fl_figures,
 	.start = start,
 };

@@ -14,6 +14,7 @@
 #include "base/fielderr.h"
 #include "booking/booking.h"
 #include "catalog/catalog.h"
+#include "core/cap.h"
 #include "db/db.h"
 #include "floor/floor.h"
 
@@ -351,5 +352,10 @@ int fl_store_calls(db_conn_t *c, arena_t *a, int64_t office_id, int64_t since, i
 /* Announcements cached per text. */
 int fl_store_audio_get(db_conn_t *c, arena_t *a, const char *key, const unsigned char **wav, size_t *len);
 int fl_store_audio_put(db_conn_t *c, const char *key, const unsigned char *wav, size_t len, int64_t now);
+
+/* store_figures.c: what the floor counts for src/figures (cap_t.figures); the age band × gender
+ * of the tickets issued (a table of a row per band, a measure per gender). */
+extern const cap_figure_t fl_figures[];
+int fl_store_fig_profile(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out);
 
 #endif

@@ -35,5 +35,6 @@ const cap_t ict_cap = {
 	.seeds = seeds,
 	.cards = cards,
 	.timeline = ict_timeline,
+	.figures = ict_figures,
 	.erase = ict_erase,
 };

@@ -146,4 +146,7 @@ int ict_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl);
 int ict_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 int ict_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out);
 
+/* store_figures.c: what digital accompaniment counts for src/figures (cap_t.figures). */
+extern const cap_figure_t ict_figures[];
+
 #endif

@@ -174,5 +174,6 @@ const cap_t padro_cap = {
 	.seeds = seeds,
 	.commands = commands,
 	.cards = cards,
+	.figures = pd_figures,
 	.start = start,
 };

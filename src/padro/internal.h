@@ -192,4 +192,7 @@ int pd_store_purge(db_conn_t *c, int64_t codes_before, int64_t volants_before);
 /* demo.c: the fictional residents of Vilamar (`finestreta demo`). */
 int pd_demo_seed(db_conn_t *c, FILE *out);
 
+/* store_figures.c: what the padró counts for src/figures (cap_t.figures). */
+extern const cap_figure_t pd_figures[];
+
 #endif

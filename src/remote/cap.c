@@ -200,6 +200,7 @@ const cap_t remote_cap = {
 	.notices = notices,
 	.seeds = seeds,
 	.commands = commands,
+	.figures = rm_figures,
 	.cards = cards,
 	.start = start,
 	.finish = finish,

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "booking/booking.h"
+#include "core/cap.h"
 #include "db/db.h"
 #include "remote/remote.h"
 
@@ -197,5 +198,8 @@ int rm_demo_seed(const config_t *cfg, db_conn_t *c, int64_t now, FILE *out);
 
 /* Writes an audit record outside a request (jobs, demo): actor "job". */
 int rm_audit_job(db_conn_t *c, int64_t now, const char *action, const char *target, const char *detail);
+
+/* store_figures.c: what remote attention counts for src/figures (cap_t.figures). */
+extern const cap_figure_t rm_figures[];
 
 #endif

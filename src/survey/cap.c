@@ -31,5 +31,6 @@ const cap_t survey_cap = {
 	.routes = {sv_page_routes},
 	.config = config,
 	.notices = notices,
+	.figures = sv_figures,
 	.start = start,
 };

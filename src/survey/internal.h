@@ -3,6 +3,7 @@
 #define FIN_SURVEY_INTERNAL_H
 
 #include "base/arena.h"
+#include "core/cap.h"
 #include "survey/survey.h"
 
 #include <stdbool.h>
@@ -29,5 +30,8 @@ void sv_set_base(const char *public_url);
 const char *sv_url(arena_t *a, const char *token);
 /* The listeners registered at start (floor and booking). */
 void sv_listen(void);
+
+/* store_figures.c: what the surveys count for src/figures (cap_t.figures). */
+extern const cap_figure_t sv_figures[];
 
 #endif
