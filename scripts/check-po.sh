@@ -21,7 +21,7 @@ set -eu
 cd "$(dirname "$0")/.."
 dir=${1:-locale}
 # The folders whose texts citizens read; a further language shipped must translate them all.
-CITIZEN_FOLDERS=${CITIZEN_FOLDERS:-core booking notify}
+CITIZEN_FOLDERS=${CITIZEN_FOLDERS:-core booking notify floor survey chat requests remote padro facilities kiosk legal}
 export CITIZEN_FOLDERS
 
 if ! command -v msgfmt >/dev/null 2>&1; then

@@ -213,8 +213,8 @@ describe('kiosk', () => {
 
 	it('idCAT Mòbil help in ca, es and en, with the documents, the steps and a printable sheet', async () => {
 		for (const [lang, h1, doc] of [
-			['ca', 'idCAT Mòbil: la teva identitat digital', "El document d'identitat vigent"],
-			['es', 'idCAT Mòbil: tu identidad digital', 'El documento de identidad vigente'],
+			['ca', 'idCAT Mòbil: la vostra identitat digital', "El document d'identitat vigent"],
+			['es', 'idCAT Mòbil: su identidad digital', 'El documento de identidad vigente'],
 			['en', 'idCAT Mòbil: your digital identity', 'A valid identity document'],
 		]) {
 			const r = await srv.get(`/idcat?lang=${lang}`);
