@@ -10,7 +10,7 @@
 # and run on a work corpus, build/fuzz/corpus/NAME, seeded from tests/fuzz/corpus/NAME, so the
 # checked-in seeds stay small while the work corpus grows from run to run.
 #
-#   short: 10 s per target (make check)    long: 600 s per target (make fuzz)
+#   short: 4 s per target (make check)    long: 600 s per target (make fuzz)
 #   FUZZ_SECONDS=N overrides either; FUZZ_CFLAGS adds compiler flags; FUZZ_CC picks the
 #   compiler (default clang).
 #
@@ -30,7 +30,7 @@ usage() {
 mode=$1
 shift
 case "$mode" in
-short) seconds=10 ;;
+short) seconds=4 ;;
 long) seconds=600 ;;
 *) usage ;;
 esac
