@@ -29,6 +29,10 @@
 #include "base/arena.h"
 
 #define CONTACT_EMAIL_MAX 254
+/* The default country of phone numbers written without a prefix, for the capabilities without a
+ * setting of their own: Spain, 9 national digits. */
+#define CONTACT_COUNTRY_CODE "34"
+#define CONTACT_NATIONAL_DIGITS 9
 
 /* The phone number in E.164, or NULL. country_code: the default's digits without "+" ("34");
  * national_digits: the length of a national number in that country (9 for Spain). */
