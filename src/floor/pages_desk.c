@@ -130,7 +130,7 @@ static json_t *desk_model(fl_ctx_t *ctx, http_req_t *r, const fl_office_t *f, co
 		json_object_set_new(m, "current", c);
 		/* The person's timeline beside the ticket: a view of the record, audited with the ticket
 		 * as the reason (not shown when that record cannot be written). */
-		if (cur.person_id &&
+		if (cur.person_id && (r->user->role & ROLE_PEOPLE) &&
 		    auth_audit(r, "people.view", arena_printf(r->arena, "person:%lld", (long long)cur.person_id),
 			       arena_printf(r->arena, "ticket: %lld", (long long)cur.id)) == 0) {
 			json_t *panel = people_panel(r->app, ctx->c, r->arena, cur.person_id, r->lang, &rc);
@@ -436,6 +436,7 @@ static void board_page(http_req_t *r, int status, const char *problem)
 					    cards[k].event);
 	}
 	json_object_set_new(m, "cards", cl);
+	json_object_set_new(m, "has_cards", json_boolean(nc > 0));
 	json_object_set_new(m, "more_topics", json_string(more));
 	if (problem)
 		json_object_set_new(m, "problem", json_string(problem));
