@@ -174,5 +174,7 @@ const cap_t padro_cap = {
 	.seeds = seeds,
 	.commands = commands,
 	.cards = cards,
+	.timeline = pd_timeline,
+	.erase = pd_erase,
 	.start = start,
 };
