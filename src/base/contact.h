@@ -38,6 +38,11 @@
  * national_digits: the length of a national number in that country (9 for Spain). */
 const char *contact_phone_normalise(arena_t *a, const char *in, const char *country_code, int national_digits);
 
+/* The phone number in E.164 with the default country (CONTACT_COUNTRY_CODE,
+ * CONTACT_NATIONAL_DIGITS), or NULL: the matching key of the citizen record and of the
+ * capabilities without a country setting of their own. */
+const char *contact_phone_default(arena_t *a, const char *in);
+
 /* The address lower-cased, surrounding spaces trimmed, or NULL when it is not one. */
 const char *contact_email_normalise(arena_t *a, const char *in);
 /* The identity of an address (see above), from any spelling contact_email_normalise accepts, or

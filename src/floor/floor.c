@@ -186,8 +186,7 @@ static void issue_fields(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *t, fl
 		fl_err_field(err, "id_number", "fl_err_id_number");
 	if (in->email && *in->email && !contact_email_normalise(ctx->a, in->email))
 		fl_err_field(err, "email", "fl_err_email");
-	if (in->phone && *in->phone &&
-	    !contact_phone_normalise(ctx->a, in->phone, CONTACT_COUNTRY_CODE, CONTACT_NATIONAL_DIGITS))
+	if (in->phone && *in->phone && !contact_phone_default(ctx->a, in->phone))
 		fl_err_field(err, "phone", "fl_err_phone");
 	if (in->name && (strlen(in->name) > 200 || !text_ok(in->name, TEXT_LINE)))
 		fl_err_field(err, "name", "fl_err_name");
