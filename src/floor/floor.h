@@ -35,8 +35,8 @@ typedef struct {
 	/* Who the person is, when they say (each NULL or ""): the ticket links to their citizen
 	 * record (people/people.h). */
 	const char *name, *id_number, *email, *phone;
-	int64_t user_id;           /* the issuing account, 0 for none */
-	const char *actor;         /* history rows: the account's e-mail, or "kiosk" */
+	int64_t user_id;   /* the issuing account, 0 for none */
+	const char *actor; /* history rows: the account's e-mail, or "kiosk" */
 	int64_t now;
 } floor_ticket_in_t;
 

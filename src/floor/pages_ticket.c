@@ -19,7 +19,7 @@ static void ticket_staff_page(http_req_t *r)
 	int64_t id;
 	fl_ticket_t t;
 	int rc = str_to_i64(http_param(r, "id"), 1, INT64_MAX, &id) ? ERR_NOT_FOUND
-								      : fl_store_ticket(ctx.c, ctx.a, id, &t);
+								    : fl_store_ticket(ctx.c, ctx.a, id, &t);
 	if (!rc && !fl_office_allowed(r, t.office_code))
 		rc = ERR_NOT_FOUND;
 	fl_event_t *ev = NULL;
@@ -36,8 +36,8 @@ static void ticket_staff_page(http_req_t *r)
 	}
 	json_t *events = json_array();
 	for (size_t i = 0; i < nev; i++)
-		json_array_append_new(events, jpack("{s:s,s:s,s:s}", "when", people_when(r->arena, ev[i].at),
-						    "to", http_tf(r, "fl_status_%s", ev[i].to), "actor", ev[i].actor));
+		json_array_append_new(events, jpack("{s:s,s:s,s:s}", "when", people_when(r->arena, ev[i].at), "to",
+						    http_tf(r, "fl_status_%s", ev[i].to), "actor", ev[i].actor));
 	json_t *m = jpack("{s:o,s:s,s:o}", "ticket", card, "office", t.office_code, "events", events);
 	if (*t.referred)
 		json_object_set_new(m, "referred", json_string(t.referred));

@@ -32,7 +32,8 @@ int fl_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 			e->summary = arena_printf(tl->a, "%s · %s%s", v[k].number, v[k].office_code, what);
 			e->href = arena_printf(tl->a, "/floor/tickets/%lld", (long long)v[k].id);
 			if (tl->full)
-				e->detail = arena_printf(tl->a, "%s\n%s\n%s", v[k].note, v[k].referred, v[k].outcome_notes);
+				e->detail =
+					arena_printf(tl->a, "%s\n%s\n%s", v[k].note, v[k].referred, v[k].outcome_notes);
 		}
 	}
 	return 0;

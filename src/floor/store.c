@@ -15,7 +15,7 @@
 	"COALESCE(t.called_at, 0), COALESCE(t.last_called_at, 0), COALESCE(t.started_at, 0), "                         \
 	"COALESCE(t.finished_at, 0), t.recalls, COALESCE(t.desk_id, 0), COALESCE(t.target_desk_id, 0), "               \
 	"COALESCE(t.issued_by, 0), COALESCE(t.served_by, 0), t.note, t.mode, COALESCE(t.idcat, -1), t.referred, "      \
-	"t.outcome_notes, t.survey_token, o.code, z.code, COALESCE(d.code, ''), COALESCE(td.code, ''), "            \
+	"t.outcome_notes, t.survey_token, o.code, z.code, COALESCE(d.code, ''), COALESCE(td.code, ''), "               \
 	"COALESCE(t.person_id, 0) "
 #define TICKET_FROM                                                                                                    \
 	"FROM floor_tickets t JOIN offices o ON o.id = t.office_id JOIN zones z ON z.id = t.zone_id "                  \
@@ -128,8 +128,9 @@ int fl_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, fl_ticket_t 
 int fl_store_erase_person(db_conn_t *c, int64_t person_id)
 {
 	db_param_t p[] = {DB_INT(person_id)};
-	int64_t n = db_exec(c, "UPDATE floor_tickets SET note = '', referred = '', outcome_notes = '' WHERE person_id = $1",
-			    p, 1);
+	int64_t n =
+		db_exec(c, "UPDATE floor_tickets SET note = '', referred = '', outcome_notes = '' WHERE person_id = $1",
+			p, 1);
 	return n < 0 ? (int)n : 0;
 }
 

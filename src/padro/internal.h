@@ -181,7 +181,7 @@ typedef struct {
 	const char *code, *kind, *lang, *holder, *sha256, *channel, *confirmed_by;
 	int64_t holders, issued_at;
 	const unsigned char *pdf;
-	size_t pdf_len; /* 0 once erased */
+	size_t pdf_len;    /* 0 once erased */
 	int64_t person_id; /* the citizen record (people/people.h), 0 when none */
 } pd_volant_t;
 int pd_store_volant_add(db_conn_t *c, const pd_volant_t *v);

@@ -26,7 +26,8 @@ int pd_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 						  v[k].channel);
 			e->href = arena_printf(tl->a, "/verify/%s", v[k].code);
 			if (tl->full)
-				e->detail = arena_printf(tl->a, "%s · %s · %s", v[k].holder, v[k].confirmed_by, v[k].sha256);
+				e->detail = arena_printf(tl->a, "%s · %s · %s", v[k].holder, v[k].confirmed_by,
+							 v[k].sha256);
 		}
 	}
 	return 0;

@@ -153,10 +153,17 @@ int pd_store_code_try(db_conn_t *c, int64_t id, bool used, int64_t now)
 
 int pd_store_volant_add(db_conn_t *c, const pd_volant_t *v)
 {
-	db_param_t p[] = {DB_TEXT(v->code),           DB_TEXT(v->kind),         DB_TEXT(v->lang),
-			  DB_TEXT(v->holder),         DB_INT(v->holders),       DB_TEXT(v->sha256),
-			  DB_TEXT(v->channel),        DB_TEXT(v->confirmed_by), DB_INT(v->issued_at),
-			  DB_BLOB(v->pdf, v->pdf_len), v->person_id > 0 ? DB_INT(v->person_id) : DB_NULLP};
+	db_param_t p[] = {DB_TEXT(v->code),
+			  DB_TEXT(v->kind),
+			  DB_TEXT(v->lang),
+			  DB_TEXT(v->holder),
+			  DB_INT(v->holders),
+			  DB_TEXT(v->sha256),
+			  DB_TEXT(v->channel),
+			  DB_TEXT(v->confirmed_by),
+			  DB_INT(v->issued_at),
+			  DB_BLOB(v->pdf, v->pdf_len),
+			  v->person_id > 0 ? DB_INT(v->person_id) : DB_NULLP};
 	return db_exec_one(c,
 			   "INSERT INTO padro_volants (code, kind, lang, holder, holders, sha256, channel, "
 			   "confirmed_by, issued_at, pdf, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "

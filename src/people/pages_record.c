@@ -193,7 +193,8 @@ static void edit_post(http_req_t *r)
 	fielderr_t e = {0};
 	pe_fields_check(r->arena, &x.f, &e);
 	pe_fields_errs(r, &fm, &e);
-	if (*email && (!(x.email = contact_email_normalise(r->arena, email)) || !(x.ekey = contact_email_identity(r->arena, email))))
+	if (*email && (!(x.email = contact_email_normalise(r->arena, email)) ||
+		       !(x.ekey = contact_email_identity(r->arena, email))))
 		form_err(&fm, "email", "pe_email", http_t(r, "pe_err_email"));
 	if (*phone && !(x.phone = contact_phone_default(r->arena, phone)))
 		form_err(&fm, "phone", "pe_phone", http_t(r, "pe_err_phone"));

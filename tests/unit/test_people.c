@@ -1,5 +1,6 @@
-/* test_people.c — the citizen record (src/people/): identity documents as a table of input → output (contacts: base/contact.h, test_base),
- * the plain-text cleaning every capability uses (base/text.h), and on SQLite and (with
+/* test_people.c — the citizen record (src/people/): identity documents as a table of input →
+ * output (contacts: base/contact.h, in test_base), the plain-text cleaning every capability uses
+ * (base/text.h), and on SQLite and (with
  * FINESTRETA_TEST_PG_URL) PostgreSQL: find-or-create by ID number, e-mail and phone, look-ups
  * through merges and their undoing, and erasure. Run from the repository root. */
 #include <setjmp.h>
