@@ -45,7 +45,8 @@ void rq_form_errors(http_req_t *r, form_t *fm, const fielderr_t *errs)
 	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
 		form_val(fm, keep[i], str_eq(keep[i], "text") ? form_text(r, "text") : form_str(r, keep[i]));
 	for (size_t i = 0; i < errs->n; i++)
-		form_err(fm, errs->e[i].field, http_tf(r, "rq_f_%s", errs->e[i].field), http_t(r, errs->e[i].key));
+		form_err(fm, errs->e[i].field, arena_printf(r->arena, "rq_f_%s", errs->e[i].field),
+			 http_t(r, errs->e[i].key));
 }
 
 static void new_post(http_req_t *r)
