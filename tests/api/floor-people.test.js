@@ -9,7 +9,13 @@ const assert = require('node:assert/strict');
 const L = require('./lib/server.js');
 
 const srv = L.useServer({
-	env: { FINESTRETA_FLOOR_RATE_PUBLIC: '0', FINESTRETA_REQUESTS_RATE_CREATE: '0' },
+	env: {
+		FINESTRETA_FLOOR_RATE_PUBLIC: '0',
+		FINESTRETA_REQUESTS_RATE_CREATE: '0',
+		FINESTRETA_BOOKING_PROOF_OF_WORK: 'off',
+		FINESTRETA_BOOKING_RATE_BOOKING: '0',
+		FINESTRETA_BOOKING_RATE_AVAILABILITY: '0',
+	},
 });
 const OFFICE = 'mar-blava';
 const sql = (q) => L.sql(srv.db, q);
@@ -47,6 +53,28 @@ describe('tickets and the citizen record', () => {
 		L.assertHtml(page, 200, 'the ticket\'s staff page');
 		assert.match(page.text, new RegExp(ticket.number));
 		assert.equal((await srv.get(e.href)).status === 200, false, 'not for the public');
+	});
+
+	it('a checked-in appointment\'s ticket links to the appointment\'s person', async () => {
+		const from = L.madridDate(2);
+		const av = await srv.get(`/api/v1/availability?service=volant-individual&channel=in_person&office=${OFFICE}&from=${from}&to=${L.addDays(from, 20)}`, { headers: admin });
+		assert.equal(av.status, 200, av.text);
+		const other = who();
+		const booked = await srv.request('POST', '/api/v1/appointments', {
+			headers: admin,
+			body: { service: 'volant-individual', channel: 'in_person', office: OFFICE, start: av.json().days[0].slots[0].start, ...other },
+		});
+		assert.equal(booked.status, 201, booked.text);
+		const code = booked.json().code;
+		const now = Math.floor(Date.now() / 1000); // a fixture: today is not bookable at every hour
+		sql(`UPDATE appointments SET start_at = ${now + 180}, end_at = ${now + 780} WHERE code = '${code}'`);
+		const r = await srv.request('POST', `/api/v1/offices/${OFFICE}/check-in`, { headers: admin, body: { appointment: code } });
+		assert.equal(r.status, 201, r.text);
+		const pid = sql(`SELECT person_id FROM appointments WHERE code = '${code}'`);
+		assert.match(pid, /^\d+$/);
+		assert.equal(sql(`SELECT person_id FROM floor_tickets WHERE id = ${r.json().id}`), pid);
+		const p = (await srv.get(`/api/v1/people?id_number=${other.id_number}&reason=attending`, { headers: admin })).json();
+		assert.deepEqual(p.timeline.map((e) => e.kind).sort(), ['appointment', 'ticket']);
 	});
 
 	it('a bad ID number or contact is a field error, and nothing is issued', async () => {
