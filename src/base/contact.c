@@ -49,6 +49,11 @@ const char *contact_phone_normalise(arena_t *a, const char *in, const char *coun
 	return arena_printf(a, "+%s", intl);
 }
 
+const char *contact_phone_default(arena_t *a, const char *in)
+{
+	return contact_phone_normalise(a, in, CONTACT_COUNTRY_CODE, CONTACT_NATIONAL_DIGITS);
+}
+
 const char *contact_email_normalise(arena_t *a, const char *in)
 {
 	if (!in)

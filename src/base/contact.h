@@ -29,10 +29,19 @@
 #include "base/arena.h"
 
 #define CONTACT_EMAIL_MAX 254
+/* The default country of phone numbers written without a prefix, for the capabilities without a
+ * setting of their own: Spain, 9 national digits. */
+#define CONTACT_COUNTRY_CODE "34"
+#define CONTACT_NATIONAL_DIGITS 9
 
 /* The phone number in E.164, or NULL. country_code: the default's digits without "+" ("34");
  * national_digits: the length of a national number in that country (9 for Spain). */
 const char *contact_phone_normalise(arena_t *a, const char *in, const char *country_code, int national_digits);
+
+/* The phone number in E.164 with the default country (CONTACT_COUNTRY_CODE,
+ * CONTACT_NATIONAL_DIGITS), or NULL: the matching key of the citizen record and of the
+ * capabilities without a country setting of their own. */
+const char *contact_phone_default(arena_t *a, const char *in);
 
 /* The address lower-cased, surrounding spaces trimmed, or NULL when it is not one. */
 const char *contact_email_normalise(arena_t *a, const char *in);

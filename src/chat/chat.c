@@ -5,6 +5,7 @@
 #include "chat/internal.h"
 
 #include "app.h"
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -173,7 +174,7 @@ static void check_create(ch_ctx_t *ctx, const ch_input_t *in, create_t *x, field
 {
 	if (text_clean(ctx->a, in->name, CH_NAME_MAX, false, &x->row.name) || !*x->row.name)
 		fielderr_add(errs, "name", "ch_err_name");
-	const char *email = in->email && *in->email ? people_norm_email(ctx->a, in->email, NULL) : "";
+	const char *email = in->email && *in->email ? contact_email_normalise(ctx->a, in->email) : "";
 	if (!email)
 		fielderr_add(errs, "email", "ch_err_email");
 	x->row.email = email ? email : "";
@@ -544,7 +545,7 @@ static int transcript_tx(ch_ctx_t *ctx, void *ud)
 int ch_want_transcript(ch_ctx_t *ctx, const ch_chat_t *chat, const char *email)
 {
 	transcript_t x = {chat, chat->email, chat->person_id};
-	if (email && *email && !(x.email = people_norm_email(ctx->a, email, NULL)))
+	if (email && *email && !(x.email = contact_email_normalise(ctx->a, email)))
 		return ERR_INVALID;
 	if (!*x.email)
 		return ERR_INVALID;

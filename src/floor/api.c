@@ -134,6 +134,10 @@ static void issue_input(http_req_t *r, issue_tx_t *x)
 	x->in.gender = jtext(r, "gender", &x->err);
 	x->in.lang = jtext(r, "lang", &x->err);
 	x->in.autonomous = jflag(r, "autonomous", &x->err);
+	x->in.name = jtext(r, "name", &x->err);
+	x->in.id_number = jtext(r, "id_number", &x->err);
+	x->in.email = jtext(r, "email", &x->err);
+	x->in.phone = jtext(r, "phone", &x->err);
 	x->in.channel = r->user && (r->user->role & ROLE_KIOSK) ? "kiosk" : "api";
 	/* priority: true (a priority need not named), a list of needs, or a comma list. */
 	json_t *p = r->json ? json_object_get(r->json, "priority") : NULL;

@@ -86,13 +86,15 @@ static int start(app_t *app)
 const cap_t floor_cap = {
 	.name = "floor",
 	.summary = "The office floor: tickets, desks, call displays, live position, board",
-	.routes = {fl_api_routes, fl_display_routes, fl_welcome_routes, fl_desk_routes, fl_board_routes,
-		   fl_live_routes},
+	.routes = {fl_api_routes, fl_display_routes, fl_welcome_routes, fl_desk_routes, fl_board_routes, fl_live_routes,
+		   fl_ticket_routes},
 	.config = config,
 	.topics = topics,
 	.jobs = jobs,
 	.seeds = seeds,
 	.cards = cards,
 	.figures = fl_figures,
+	.timeline = fl_timeline,
+	.erase = fl_erase,
 	.start = start,
 };

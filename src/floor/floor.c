@@ -4,11 +4,14 @@
  * SQL lives in store.c, the calling order in order.c. */
 #include "floor/internal.h"
 
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "base/text.h"
 #include "base/tz.h"
+#include "people/people.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,17 +98,43 @@ const char *fl_move_to(fl_action_t a, const char *from)
 #define MAX_LISTENERS 4
 static floor_listener_fn listeners[MAX_LISTENERS];
 static size_t nlisteners;
+static floor_board_fn board_cards[MAX_LISTENERS];
+static size_t nboard_cards;
+
+/* Adds the function pointer at fn (size bytes) to the array v of *n, at most MAX_LISTENERS (once). */
+static void registry_add(void *v, size_t *n, const void *fn, size_t size, const char *what)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (memcmp((char *)v + i * size, fn, size) == 0)
+			return;
+	if (*n == MAX_LISTENERS) {
+		log_error("floor: more than %d %s", MAX_LISTENERS, what);
+		abort();
+	}
+	memcpy((char *)v + (*n)++ * size, fn, size);
+}
 
 void floor_listen(floor_listener_fn fn)
 {
-	for (size_t i = 0; i < nlisteners; i++)
-		if (listeners[i] == fn)
-			return;
-	if (nlisteners == MAX_LISTENERS) {
-		log_error("floor: more than %d listeners", MAX_LISTENERS);
-		abort();
+	registry_add(listeners, &nlisteners, &fn, sizeof fn, "listeners");
+}
+
+void floor_board_card(floor_board_fn fn)
+{
+	registry_add(board_cards, &nboard_cards, &fn, sizeof fn, "board cards");
+}
+
+size_t fl_board_cards(fl_ctx_t *ctx, const char *lang, floor_board_card_t *out, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nboard_cards && k < max; i++) {
+		memset(&out[k], 0, sizeof out[k]);
+		if (board_cards[i](ctx->c, ctx->a, lang, ctx->now, &out[k]) == 0)
+			k++;
+		else
+			log_warn("floor: a board card could not be read");
 	}
-	listeners[nlisteners++] = fn;
+	return k;
 }
 
 /* ---------------------------------------------------------------- issuing */
@@ -152,6 +181,33 @@ static void issue_fields(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *t, fl
 		fl_err_field(err, "priority", "fl_err_priority");
 	else
 		t->priority = arena_strdup(ctx->a, norm);
+	char idn[PEOPLE_ID_MAX];
+	if (in->id_number && *in->id_number && !people_norm_id(in->id_number, idn, NULL))
+		fl_err_field(err, "id_number", "fl_err_id_number");
+	if (in->email && *in->email && !contact_email_normalise(ctx->a, in->email))
+		fl_err_field(err, "email", "fl_err_email");
+	if (in->phone && *in->phone && !contact_phone_default(ctx->a, in->phone))
+		fl_err_field(err, "phone", "fl_err_phone");
+	if (in->name && (strlen(in->name) > 200 || !text_ok(in->name, TEXT_LINE)))
+		fl_err_field(err, "name", "fl_err_name");
+}
+
+/* Links the new ticket to its person's citizen record: the one its details name (found or
+ * created), or its appointment's. Nobody named: no link. */
+static int link_person(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *t)
+{
+	int64_t person = 0;
+	int rc = 0;
+	if (t->appointment_id > 0) {
+		booking_ctx_t b = {.c = ctx->c, .a = ctx->a, .cfg = ctx->cfg, .now = ctx->now, .lang = ctx->lang};
+		person = booking_person_of(&b, t->appointment_id);
+	} else {
+		people_input_t p = {in->name, in->id_number, in->email, in->phone, t->lang};
+		rc = people_link(ctx->c, ctx->a, &p, ctx->now, &person);
+	}
+	if (!rc && person)
+		rc = fl_store_ticket_person(ctx->c, t->id, person);
+	return rc;
 }
 
 /* The zone's issuing for a walk-in: closed by a coordinator, or its quota used up. */
@@ -216,6 +272,8 @@ int fl_issue(fl_ctx_t *ctx, const fl_issue_t *in, fl_ticket_t *out, char token[6
 	if (!rc)
 		rc = fl_store_event_add(ctx->c, t.id, ctx->now, "issue", "", "waiting", ctx->actor, 0, z->id,
 					t.channel);
+	if (!rc)
+		rc = link_person(ctx, in, &t);
 	if (!rc)
 		rc = fl_store_ticket(ctx->c, ctx->a, t.id, out);
 	return rc;

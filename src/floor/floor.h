@@ -13,6 +13,7 @@
 #include "base/fielderr.h"
 #include "db/db.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct config;
@@ -31,8 +32,11 @@ typedef struct {
 	int autonomous;            /* 1, 0, -1 not said */
 	const char *priority;      /* comma list: reduced_mobility, disability, pregnancy, advanced_age, other */
 	const char *channel;       /* "kiosk", "welcome", "api" (history and figures) */
-	int64_t user_id;           /* the issuing account, 0 for none */
-	const char *actor;         /* history rows: the account's e-mail, or "kiosk" */
+	/* Who the person is, when they say (each NULL or ""): the ticket links to their citizen
+	 * record (people/people.h). */
+	const char *name, *id_number, *email, *phone;
+	int64_t user_id;   /* the issuing account, 0 for none */
+	const char *actor; /* history rows: the account's e-mail, or "kiosk" */
 	int64_t now;
 } floor_ticket_in_t;
 
@@ -78,6 +82,23 @@ typedef struct {
  * most 4; the same one twice is a no-op). */
 typedef int (*floor_listener_fn)(db_conn_t *c, const floor_attention_t *a, char token[65]);
 void floor_listen(floor_listener_fn fn);
+
+/* ---------------------------------------------------------------- the board's cards
+ * A capability later in the table puts a count of its own on the coordinators' board (deferred
+ * requests overdue, …) without floor knowing it: a card is asked for each time the board is
+ * drawn, and the board follows the card's bus topic live. */
+typedef struct {
+	const char *label;         /* in the language asked for */
+	int64_t count;             /* what the card counts now */
+	bool alert;                /* the count needs someone's attention */
+	const char *href;          /* the staff page behind the count, or NULL */
+	const char *topic, *event; /* the bus topic and event name that say the count changed, or NULL */
+} floor_board_card_t;
+/* Fills *out (strings in a, lang "ca" | "es" | "en"). 0 or an error (the card is left out). */
+typedef int (*floor_board_fn)(db_conn_t *c, arena_t *a, const char *lang, int64_t now, floor_board_card_t *out);
+/* Register from a start hook, before the server starts (at most 4; the same one twice is a
+ * no-op). Cards are shown in the order registered. */
+void floor_board_card(floor_board_fn fn);
 
 /* People waiting now at an office (code), every zone. 0 or an error. */
 int floor_waiting_count(db_conn_t *c, const char *office, int64_t *n);

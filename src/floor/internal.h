@@ -74,6 +74,7 @@ typedef struct {
 	int idcat;                                                         /* 1, 0, -1 not said */
 	/* Joined for display: codes of the office, the zone it waits in, the desk ("" when none). */
 	const char *office_code, *zone_code, *desk_code, *target_desk_code;
+	int64_t person_id; /* the citizen record (people/people.h), 0 when nobody was named */
 } fl_ticket_t;
 
 /* Statuses in which a ticket waits to be called. */
@@ -133,6 +134,9 @@ typedef struct {
 	const char *channel;    /* welcome, kiosk, api */
 	int64_t appointment_id; /* check-in: bound to this appointment (no quota) */
 	int64_t appointment_at; /* its start */
+	/* Who the person is, when they say (each NULL or ""): the ticket is linked to their citizen
+	 * record (people_link). A check-in's ticket takes its appointment's person instead. */
+	const char *name, *id_number, *email, *phone;
 } fl_issue_t;
 
 /* A new ticket: checks the input (all field errors at once), the zone's issuing (closed by a
@@ -274,9 +278,25 @@ int fl_announce_texts(fl_ctx_t *ctx, const char *number, const cat_desk_t *d, co
 int fl_announcement(fl_ctx_t *ctx, const char *number, const cat_desk_t *d, const unsigned char **wav, size_t *len,
 		    const char **key);
 
+/* The cards other capabilities put on the board (floor_board_card), in lang: at most max into
+ * out; those whose function fails are left out (logged). Their number. */
+size_t fl_board_cards(fl_ctx_t *ctx, const char *lang, floor_board_card_t *out, size_t max);
+
+/* ---------------------------------------------------------------- people.c: the citizen record */
+
+struct app;
+/* The capability's hooks (core/cap.h): a person's tickets in the timeline; erasure. */
+int fl_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
+int fl_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
+
 /* ---------------------------------------------------------------- store.c */
 
 int fl_store_ticket_insert(db_conn_t *c, const fl_ticket_t *t, const char *token_hash, int64_t *id);
+int fl_store_ticket_person(db_conn_t *c, int64_t ticket_id, int64_t person_id);
+/* A person's tickets (one record id), newest first, at most 500. */
+int fl_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, fl_ticket_t **out, size_t *n);
+/* Erasure: blanks the free texts of the person's tickets (notes, "referred to"). */
+int fl_store_erase_person(db_conn_t *c, int64_t person_id);
 int fl_store_ticket(db_conn_t *c, arena_t *a, int64_t id, fl_ticket_t *out);
 int fl_store_ticket_by_token(db_conn_t *c, arena_t *a, int64_t id, const char *token_hash, fl_ticket_t *out);
 int fl_store_ticket_by_appointment(db_conn_t *c, arena_t *a, int64_t appointment_id, fl_ticket_t *out);

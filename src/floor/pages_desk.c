@@ -11,12 +11,14 @@
 #include "floor/web.h"
 
 #include "app.h"
+#include "auth/auth.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
 #include "base/tz.h"
 #include "http/form.h"
 #include "http/kit.h"
+#include "people/people.h"
 #include "view/i18n.h"
 
 #include <stdlib.h>
@@ -126,6 +128,15 @@ static json_t *desk_model(fl_ctx_t *ctx, http_req_t *r, const fl_office_t *f, co
 		if (*cur.note)
 			json_object_set_new(c, "note", json_string(cur.note));
 		json_object_set_new(m, "current", c);
+		/* The person's timeline beside the ticket: a view of the record, audited with the ticket
+		 * as the reason (not shown when that record cannot be written). */
+		if (cur.person_id && (r->user->role & ROLE_PEOPLE) &&
+		    auth_audit(r, "people.view", arena_printf(r->arena, "person:%lld", (long long)cur.person_id),
+			       arena_printf(r->arena, "ticket: %lld", (long long)cur.id)) == 0) {
+			json_t *panel = people_panel(r->app, ctx->c, r->arena, cur.person_id, r->lang, &rc);
+			if (panel)
+				json_object_set_new(m, "panel", panel);
+		}
 	}
 	return m;
 }
@@ -409,6 +420,24 @@ static void board_page(http_req_t *r, int status, const char *problem)
 					    http_tf(r, "fl_desk_%s", json_string_value(json_object_get(d, "status")))));
 	json_t *m = jpack("{s:o,s:{s:s,s:s,s:I}}", "board", b, "office", "code", f.o.code, "name",
 			  f.o.name[i18n_index(r->lang)], "id", (json_int_t)f.o.id);
+	/* The counts other capabilities put on the board, and the topics that say they changed. */
+	floor_board_card_t cards[4];
+	size_t nc = fl_board_cards(&ctx, r->lang, cards, 4);
+	json_t *cl = json_array();
+	const char *more = "";
+	for (size_t k = 0; k < nc; k++) {
+		json_t *o = jpack("{s:s,s:I,s:b}", "label", cards[k].label ? cards[k].label : "", "count",
+				  (json_int_t)cards[k].count, "alert", cards[k].alert);
+		if (cards[k].href)
+			json_object_set_new(o, "href", json_string(cards[k].href));
+		json_array_append_new(cl, o);
+		if (cards[k].topic && cards[k].event)
+			more = arena_printf(r->arena, "%s%s%s:%s", more, *more ? " " : "", cards[k].topic,
+					    cards[k].event);
+	}
+	json_object_set_new(m, "cards", cl);
+	json_object_set_new(m, "has_cards", json_boolean(nc > 0));
+	json_object_set_new(m, "more_topics", json_string(more));
 	if (problem)
 		json_object_set_new(m, "problem", json_string(problem));
 	http_add_header(r, "Cache-Control", "no-store");

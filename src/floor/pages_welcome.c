@@ -187,6 +187,10 @@ static void welcome_post(http_req_t *r)
 			     .gender = form_str(r, "gender"),
 			     .lang = form_str(r, "lang"),
 			     .priority = plist,
+			     .name = form_str(r, "name"),
+			     .id_number = form_str(r, "id_number"),
+			     .email = form_str(r, "email"),
+			     .phone = form_str(r, "phone"),
 			     .channel = "welcome",
 			     .autonomous = str_eq(aut, "1")   ? 1
 					   : str_eq(aut, "0") ? 0

@@ -15,7 +15,8 @@
 	"COALESCE(t.called_at, 0), COALESCE(t.last_called_at, 0), COALESCE(t.started_at, 0), "                         \
 	"COALESCE(t.finished_at, 0), t.recalls, COALESCE(t.desk_id, 0), COALESCE(t.target_desk_id, 0), "               \
 	"COALESCE(t.issued_by, 0), COALESCE(t.served_by, 0), t.note, t.mode, COALESCE(t.idcat, -1), t.referred, "      \
-	"t.outcome_notes, t.survey_token, o.code, z.code, COALESCE(d.code, ''), COALESCE(td.code, '') "
+	"t.outcome_notes, t.survey_token, o.code, z.code, COALESCE(d.code, ''), COALESCE(td.code, ''), "               \
+	"COALESCE(t.person_id, 0) "
 #define TICKET_FROM                                                                                                    \
 	"FROM floor_tickets t JOIN offices o ON o.id = t.office_id JOIN zones z ON z.id = t.zone_id "                  \
 	"LEFT JOIN desks d ON d.id = t.desk_id LEFT JOIN desks td ON td.id = t.target_desk_id "
@@ -62,6 +63,7 @@ static void ticket_row(db_res_t *r, void *item, arena_t *a)
 	t->zone_code = db_res_astr(r, i++, a);
 	t->desk_code = db_res_astr(r, i++, a);
 	t->target_desk_code = db_res_astr(r, i++, a);
+	t->person_id = db_res_int(r, i++);
 }
 
 static db_param_t opt_id(int64_t v)
@@ -105,6 +107,31 @@ int fl_store_ticket_insert(db_conn_t *c, const fl_ticket_t *t, const char *token
 		"appointment_at, arrived_at, issued_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 		"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
 		p, 20, id);
+}
+
+int fl_store_ticket_person(db_conn_t *c, int64_t ticket_id, int64_t person_id)
+{
+	db_param_t p[] = {DB_INT(person_id), DB_INT(ticket_id)};
+	int64_t n = db_exec(c, "UPDATE floor_tickets SET person_id = $1 WHERE id = $2", p, 2);
+	return n < 0 ? (int)n : 0;
+}
+
+int fl_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, fl_ticket_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " TICKET_COLS TICKET_FROM "WHERE t.person_id = $1 ORDER BY t.issued_at DESC, "
+			     "t.id DESC LIMIT 500",
+			     p, 1, ticket_row, out, n);
+}
+
+int fl_store_erase_person(db_conn_t *c, int64_t person_id)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	int64_t n =
+		db_exec(c, "UPDATE floor_tickets SET note = '', referred = '', outcome_notes = '' WHERE person_id = $1",
+			p, 1);
+	return n < 0 ? (int)n : 0;
 }
 
 int fl_store_ticket(db_conn_t *c, arena_t *a, int64_t id, fl_ticket_t *out)

@@ -130,6 +130,10 @@ int floor_ticket_issue(db_conn_t *c, arena_t *a, const struct config *cfg, const
 			 .lang = in->lang,
 			 .autonomous = in->autonomous,
 			 .priority = in->priority,
+			 .name = in->name,
+			 .id_number = in->id_number,
+			 .email = in->email,
+			 .phone = in->phone,
 			 .channel = in->channel ? in->channel : "kiosk"};
 	fl_ticket_t t;
 	fl_err_t err;

@@ -69,5 +69,6 @@ extern const http_route_t fl_welcome_routes[];
 extern const http_route_t fl_desk_routes[];
 extern const http_route_t fl_board_routes[];
 extern const http_route_t fl_live_routes[];
+extern const http_route_t fl_ticket_routes[];
 
 #endif

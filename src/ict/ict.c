@@ -2,6 +2,7 @@
  * the before → after figures, the evaluation, and the citizen record's hooks. */
 #include "ict/internal.h"
 
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/str.h"
 #include "base/text.h"
@@ -79,9 +80,9 @@ static void check_person(arena_t *a, ict_session_t *s, fielderr_t *e)
 		else
 			fielderr_add(e, "id_number", "ict_err_id_number");
 	}
-	if (s->email && *s->email && !(s->email = people_norm_email(a, s->email, NULL)))
+	if (s->email && *s->email && !(s->email = contact_email_normalise(a, s->email)))
 		fielderr_add(e, "email", "ict_err_email");
-	if (s->phone && *s->phone && !(s->phone = people_norm_phone(a, s->phone)))
+	if (s->phone && *s->phone && !(s->phone = contact_phone_default(a, s->phone)))
 		fielderr_add(e, "phone", "ict_err_phone");
 	if (!s->age_band)
 		s->age_band = "";

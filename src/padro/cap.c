@@ -175,5 +175,7 @@ const cap_t padro_cap = {
 	.commands = commands,
 	.cards = cards,
 	.figures = pd_figures,
+	.timeline = pd_timeline,
+	.erase = pd_erase,
 	.start = start,
 };

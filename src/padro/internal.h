@@ -181,13 +181,24 @@ typedef struct {
 	const char *code, *kind, *lang, *holder, *sha256, *channel, *confirmed_by;
 	int64_t holders, issued_at;
 	const unsigned char *pdf;
-	size_t pdf_len;
+	size_t pdf_len;    /* 0 once erased */
+	int64_t person_id; /* the citizen record (people/people.h), 0 when none */
 } pd_volant_t;
 int pd_store_volant_add(db_conn_t *c, const pd_volant_t *v);
+/* A person's certificates (one record id), newest first, at most 500, without their PDFs. */
+int pd_store_volants_by_person(db_conn_t *c, arena_t *a, int64_t person_id, pd_volant_t **out, size_t *n);
+/* Erasure: blanks the masked holder and the PDF of the person's certificates. */
+int pd_store_erase_person(db_conn_t *c, int64_t person_id);
 /* By code; with_pdf also reads the document (into a). ERR_NOT_FOUND. */
 int pd_store_volant_get(db_conn_t *c, arena_t *a, const char *code, bool with_pdf, pd_volant_t *out);
 /* Deletes codes created before codes_before and certificates issued before volants_before. */
 int pd_store_purge(db_conn_t *c, int64_t codes_before, int64_t volants_before);
+
+/* people.c: the capability's hooks (core/cap.h): a person's certificates in the timeline;
+ * erasure. */
+struct app;
+int pd_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
+int pd_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 
 /* demo.c: the fictional residents of Vilamar (`finestreta demo`). */
 int pd_demo_seed(db_conn_t *c, FILE *out);

@@ -94,6 +94,10 @@ static void verify_pdf(http_req_t *r)
 	pd_volant_t v;
 	if (!load(r, true, &v))
 		return;
+	if (!v.pdf_len) { /* erased at the holder's request: the record of its issue stays */
+		http_reply_error(r, 404, "not_found", "pd_err_erased", NULL);
+		return;
+	}
 	http_add_header(r, "Content-Disposition", arena_printf(r->arena, "inline; filename=\"volant-%s.pdf\"", v.code));
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_bytes(r, 200, "application/pdf", v.pdf, v.pdf_len);

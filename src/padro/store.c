@@ -153,14 +153,53 @@ int pd_store_code_try(db_conn_t *c, int64_t id, bool used, int64_t now)
 
 int pd_store_volant_add(db_conn_t *c, const pd_volant_t *v)
 {
-	db_param_t p[] = {DB_TEXT(v->code),           DB_TEXT(v->kind),         DB_TEXT(v->lang),
-			  DB_TEXT(v->holder),         DB_INT(v->holders),       DB_TEXT(v->sha256),
-			  DB_TEXT(v->channel),        DB_TEXT(v->confirmed_by), DB_INT(v->issued_at),
-			  DB_BLOB(v->pdf, v->pdf_len)};
+	db_param_t p[] = {DB_TEXT(v->code),
+			  DB_TEXT(v->kind),
+			  DB_TEXT(v->lang),
+			  DB_TEXT(v->holder),
+			  DB_INT(v->holders),
+			  DB_TEXT(v->sha256),
+			  DB_TEXT(v->channel),
+			  DB_TEXT(v->confirmed_by),
+			  DB_INT(v->issued_at),
+			  DB_BLOB(v->pdf, v->pdf_len),
+			  v->person_id > 0 ? DB_INT(v->person_id) : DB_NULLP};
 	return db_exec_one(c,
 			   "INSERT INTO padro_volants (code, kind, lang, holder, holders, sha256, channel, "
-			   "confirmed_by, issued_at, pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-			   p, 10);
+			   "confirmed_by, issued_at, pdf, person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+			   "$10, $11)",
+			   p, 11);
+}
+
+static void volant_fill(db_res_t *r, void *item, arena_t *a)
+{
+	pd_volant_t *v = item;
+	v->code = db_res_astr(r, 0, a);
+	v->kind = db_res_astr(r, 1, a);
+	v->lang = db_res_astr(r, 2, a);
+	v->holder = db_res_astr(r, 3, a);
+	v->holders = db_res_int(r, 4);
+	v->sha256 = db_res_astr(r, 5, a);
+	v->channel = db_res_astr(r, 6, a);
+	v->confirmed_by = db_res_astr(r, 7, a);
+	v->issued_at = db_res_int(r, 8);
+	v->person_id = db_res_int(r, 9);
+}
+
+int pd_store_volants_by_person(db_conn_t *c, arena_t *a, int64_t person_id, pd_volant_t **out, size_t *n)
+{
+	db_param_t p[] = {DB_INT(person_id)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at, "
+			     "COALESCE(person_id, 0) FROM padro_volants WHERE person_id = $1 ORDER BY issued_at DESC, "
+			     "id DESC LIMIT 500",
+			     p, 1, volant_fill, out, n);
+}
+
+int pd_store_erase_person(db_conn_t *c, int64_t person_id)
+{
+	db_param_t p[] = {DB_BLOB("", 0), DB_INT(person_id)};
+	return exec_ok(c, "UPDATE padro_volants SET holder = '', pdf = $1 WHERE person_id = $2", p, 2);
 }
 
 typedef struct {
@@ -174,18 +213,10 @@ static int volant_row(db_res_t *r, void *ud)
 	volant_read_t *x = ud;
 	pd_volant_t *v = x->v;
 	memset(v, 0, sizeof *v);
-	v->code = db_res_astr(r, 0, x->a);
-	v->kind = db_res_astr(r, 1, x->a);
-	v->lang = db_res_astr(r, 2, x->a);
-	v->holder = db_res_astr(r, 3, x->a);
-	v->holders = db_res_int(r, 4);
-	v->sha256 = db_res_astr(r, 5, x->a);
-	v->channel = db_res_astr(r, 6, x->a);
-	v->confirmed_by = db_res_astr(r, 7, x->a);
-	v->issued_at = db_res_int(r, 8);
+	volant_fill(r, v, x->a);
 	if (x->with_pdf) {
 		size_t n = 0;
-		const void *d = db_res_blob(r, 9, &n);
+		const void *d = db_res_blob(r, 10, &n);
 		unsigned char *copy = arena_alloc(x->a, n ? n : 1);
 		if (n)
 			memcpy(copy, d, n);
@@ -202,9 +233,9 @@ int pd_store_volant_get(db_conn_t *c, arena_t *a, const char *code, bool with_pd
 	return db_query_one(
 		c,
 		with_pdf ? "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at, "
-			   "pdf FROM padro_volants WHERE code = $1"
-			 : "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at "
-			   "FROM padro_volants WHERE code = $1",
+			   "COALESCE(person_id, 0), pdf FROM padro_volants WHERE code = $1"
+			 : "SELECT code, kind, lang, holder, holders, sha256, channel, confirmed_by, issued_at, "
+			   "COALESCE(person_id, 0) FROM padro_volants WHERE code = $1",
 		p, 1, volant_row, &x);
 }
 

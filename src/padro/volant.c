@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "booking/booking.h"
+#include "people/people.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -112,7 +113,13 @@ int pd_volant_commit(pd_ctx_t *x, const pd_issue_t *in, pd_prepared_t *p, pd_out
 			 .issued_at = p->issued_at,
 			 .pdf = p->pdf,
 			 .pdf_len = p->pdf_len};
-	int rc = pd_store_volant_add(x->c, &v);
+	/* The holder's citizen record, as the register names them. */
+	const pd_person_t *self = &p->h.people[p->h.self];
+	people_input_t who = {arena_printf(x->a, "%s %s", self->given_name, self->surnames), self->id_number, NULL,
+			      self->mobile, in->lang};
+	int rc = people_link(x->c, x->a, &who, x->now, &v.person_id);
+	if (!rc)
+		rc = pd_store_volant_add(x->c, &v);
 	if (!rc)
 		*outcome = PD_ISSUED;
 	return rc;

@@ -1,68 +1,10 @@
-/* norm.c — the matching keys of the citizen record: e-mail addresses, phone numbers, identity
- * documents (see people.h). */
+/* norm.c — identity documents and the enumerations of the citizen record (see people.h; contacts
+ * are normalised by base/contact.h). */
 #include "people/people.h"
 
 #include "base/str.h"
 
 #include <string.h>
-
-#define EMAIL_MAX 254
-
-const char *people_norm_email(arena_t *a, const char *s, const char **key)
-{
-	if (!s)
-		return NULL;
-	char *v = str_trim(arena_strdup(a, s));
-	size_t n = strlen(v);
-	char *at = strchr(v, '@');
-	if (n < 5 || n > EMAIL_MAX || !at || at == v || strchr(at + 1, '@'))
-		return NULL;
-	const char *dom = at + 1;
-	if (!strchr(dom, '.') || *dom == '.' || v[n - 1] == '.' || strstr(dom, ".."))
-		return NULL;
-	for (char *p = v; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch <= ' ' || ch >= 0x7f || strchr("<>()[]\\,;:\"", ch))
-			return NULL;
-		if (ch >= 'A' && ch <= 'Z')
-			*p = (char)(ch + ('a' - 'A'));
-	}
-	if (key) {
-		const char *plus = memchr(v, '+', (size_t)(at - v));
-		*key = plus && plus > v ? arena_printf(a, "%.*s%s", (int)(plus - v), v, at) : v;
-	}
-	return v;
-}
-
-const char *people_norm_phone(arena_t *a, const char *s)
-{
-	if (!s)
-		return NULL;
-	size_t n = strlen(s);
-	char *d = arena_alloc(a, n + 4);
-	size_t k = 0;
-	bool plus = false;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			d[k++] = *p;
-		else if (*p == '+' && k == 0 && !plus)
-			plus = true;
-		else if (!strchr(" \t-.()/", *p))
-			return NULL;
-	}
-	d[k] = '\0';
-	const char *digits = d;
-	if (!plus && str_starts(d, "00")) { /* 0034 612 … : the international prefix */
-		digits = d + 2;
-		plus = true;
-	}
-	size_t nd = strlen(digits);
-	if (!plus && nd == 9 && strchr("6789", digits[0]))
-		return arena_printf(a, "+34%s", digits);
-	if (nd < 8 || nd > 15)
-		return NULL;
-	return arena_printf(a, "%s%s", plus ? "+" : "", digits);
-}
 
 /* The check letter of a DNI number (and of a NIE, its X/Y/Z read as 0/1/2). */
 static char check_letter(long number)

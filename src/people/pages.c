@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "auth/auth.h"
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
@@ -179,9 +180,9 @@ static int create_tx(http_req_t *r, void *ud)
 /* Checks the new record's contacts into the form. */
 static void contacts_check(http_req_t *r, form_t *fm, new_t *x)
 {
-	if (*x->email && !people_norm_email(r->arena, x->email, NULL))
+	if (*x->email && !contact_email_normalise(r->arena, x->email))
 		form_err(fm, "email", "pe_email", http_t(r, "pe_err_email"));
-	if (*x->phone && !people_norm_phone(r->arena, x->phone))
+	if (*x->phone && !contact_phone_default(r->arena, x->phone))
 		form_err(fm, "phone", "pe_phone", http_t(r, "pe_err_phone"));
 	if (!*x->f.name && !x->f.id_number && !*x->email && !*x->phone)
 		form_err(fm, "name", "pe_name", http_t(r, "pe_err_empty"));

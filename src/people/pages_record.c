@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "base/config.h"
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
@@ -192,9 +193,10 @@ static void edit_post(http_req_t *r)
 	fielderr_t e = {0};
 	pe_fields_check(r->arena, &x.f, &e);
 	pe_fields_errs(r, &fm, &e);
-	if (*email && !(x.email = people_norm_email(r->arena, email, &x.ekey)))
+	if (*email && (!(x.email = contact_email_normalise(r->arena, email)) ||
+		       !(x.ekey = contact_email_identity(r->arena, email))))
 		form_err(&fm, "email", "pe_email", http_t(r, "pe_err_email"));
-	if (*phone && !(x.phone = people_norm_phone(r->arena, phone)))
+	if (*phone && !(x.phone = contact_phone_default(r->arena, phone)))
 		form_err(&fm, "phone", "pe_phone", http_t(r, "pe_err_phone"));
 	x.drop = form_values(r, "drop", &x.ndrop);
 	fielderr_t errs = {0};

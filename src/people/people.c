@@ -3,6 +3,7 @@
 #include "people/internal.h"
 
 #include "app.h"
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/str.h"
@@ -141,9 +142,9 @@ int people_find(db_conn_t *c, arena_t *a, const char *id_number, const char *ema
 			return ERR_INVALID;
 		keys[0][1] = idn;
 	}
-	if (email && *email && !people_norm_email(a, email, &keys[1][1]))
+	if (email && *email && !(keys[1][1] = contact_email_identity(a, email)))
 		return ERR_INVALID;
-	if (phone && *phone && !(keys[2][1] = people_norm_phone(a, phone)))
+	if (phone && *phone && !(keys[2][1] = contact_phone_default(a, phone)))
 		return ERR_INVALID;
 	bool any = false;
 	int64_t *v = NULL;
@@ -176,9 +177,9 @@ int people_find(db_conn_t *c, arena_t *a, const char *id_number, const char *ema
 /* Adds the input's contacts to the record (those it has already are skipped). */
 static int add_contacts(db_conn_t *c, arena_t *a, int64_t id, const char *email, const char *phone, int64_t now)
 {
-	const char *key = NULL;
-	const char *e = email && *email ? people_norm_email(a, email, &key) : NULL;
-	const char *p = phone && *phone ? people_norm_phone(a, phone) : NULL;
+	const char *e = email && *email ? contact_email_normalise(a, email) : NULL;
+	const char *key = e ? contact_email_identity(a, email) : NULL;
+	const char *p = phone && *phone ? contact_phone_default(a, phone) : NULL;
 	int rc = e ? pe_store_contact_add(c, id, "email", e, key, now) : 0;
 	if (!rc && p)
 		rc = pe_store_contact_add(c, id, "phone", p, p, now);
@@ -221,9 +222,9 @@ int people_link(db_conn_t *c, arena_t *a, const people_input_t *in, int64_t now,
 	const char *type = "";
 	if (in->id_number && *in->id_number && !people_norm_id(in->id_number, idn, &type))
 		idn[0] = '\0';
-	const char *ekey = NULL;
-	const char *email = in->email && *in->email ? people_norm_email(a, in->email, &ekey) : NULL;
-	const char *phone = in->phone && *in->phone ? people_norm_phone(a, in->phone) : NULL;
+	const char *email = in->email && *in->email ? contact_email_normalise(a, in->email) : NULL;
+	const char *ekey = email ? contact_email_identity(a, in->email) : NULL;
+	const char *phone = in->phone && *in->phone ? contact_phone_default(a, in->phone) : NULL;
 	if (!*idn && !email && !phone)
 		return 0;
 	int rc = 0;

@@ -30,17 +30,9 @@
 #include <stdint.h>
 
 /* ---------------------------------------------------------------- normalisation
- * The matching keys of contacts. These two are the people capability's own; they are meant to be
- * folded into the shared phone and e-mail normalisers of base/ when those exist. */
-
-/* An e-mail address as stored: trimmed and in lower case; NULL when it is not an address
- * (local@domain.tld, printable ASCII, at most 254 bytes). *key (may be NULL) gets the matching
- * key: the address without its sub-address ("ana+cita@x.cat" → "ana@x.cat"). Arena. */
-const char *people_norm_email(arena_t *a, const char *s, const char **key);
-/* A phone number as stored and matched: digits with a leading '+' and the country code; spaces,
- * dashes, dots and brackets dropped; "0034…" becomes "+34…" and a Spanish number of 9 digits
- * (starting 6, 7, 8 or 9) gets "+34". NULL when it is not a phone number (8 to 15 digits). */
-const char *people_norm_phone(arena_t *a, const char *s);
+ * Contacts are matched by the shared normalisers of base/contact.h: an e-mail address by
+ * contact_email_identity (lower case, without its sub-address, gmail's dots dropped), a phone by
+ * contact_phone_default (E.164, Spain's "+34" for a national number). */
 
 #define PEOPLE_ID_MAX 24
 /* An identity document number: upper case, spaces, dashes and dots dropped, then recognised as

@@ -223,6 +223,21 @@ int rq_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 	return 0;
 }
 
+int rq_board_card(db_conn_t *c, arena_t *a, const char *lang, int64_t now, floor_board_card_t *out)
+{
+	int64_t n = 0;
+	int rc = requests_overdue_count(c, now, &n);
+	if (rc)
+		return rc;
+	out->label = i18n_get(lang, "rq_board_overdue");
+	out->count = n;
+	out->alert = n > 0;
+	out->href = "/staff/requests/overdue";
+	out->topic = "requests.board";
+	out->event = "overdue";
+	return 0;
+}
+
 int rq_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now)
 {
 	for (size_t i = 0; i < n; i++) {

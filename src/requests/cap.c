@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "core/cap.h"
+#include "floor/floor.h"
 
 static const config_key_t config[] = {
 	CONFIG_KEY_STR("requests", "sla_hours", "48, digital=24", requests_sla_valid, "HOURS[, TOPIC=HOURS…]",
@@ -53,6 +54,14 @@ static const cap_card_t cards[] = {
 	{0},
 };
 
+/* The overdue count on the office floor's coordinator board (floor_board_card). */
+static int start(app_t *app)
+{
+	(void)app;
+	floor_board_card(rq_board_card);
+	return 0;
+}
+
 const cap_t requests_cap = {
 	.name = "requests",
 	.summary = "Deferred requests: the web form, the 010 line, the work queue with SLAs and escalation",
@@ -66,4 +75,5 @@ const cap_t requests_cap = {
 	.timeline = rq_timeline,
 	.erase = rq_erase,
 	.figures = rq_figures,
+	.start = start,
 };

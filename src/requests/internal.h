@@ -4,6 +4,7 @@
 #define FIN_REQUESTS_INTERNAL_H
 
 #include "core/cap.h"
+#include "floor/floor.h"
 #include "requests/requests.h"
 
 #include <jansson.h>
@@ -92,6 +93,9 @@ json_t *rq_list_json(requests_ctx_t *ctx, const rq_t *v, size_t n);
 struct app;
 int rq_job(struct app *app, db_conn_t *c, int64_t now);
 int rq_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
+/* The coordinators' board of the office floor: deferred requests overdue now, following the
+ * requests.board topic (floor/floor.h floor_board_card). */
+int rq_board_card(db_conn_t *c, arena_t *a, const char *lang, int64_t now, floor_board_card_t *out);
 int rq_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 /* demo.c: requests at every status, one of them overdue. */
 int rq_demo_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);

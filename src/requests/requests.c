@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "auth/auth.h"
+#include "base/contact.h"
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -65,9 +66,9 @@ static void check_contact(requests_ctx_t *ctx, const requests_input_t *in, rq_ne
 	rq_row_t *r = &x->row;
 	r->email = "";
 	r->phone = "";
-	if (in->email && *in->email && !(r->email = people_norm_email(ctx->a, in->email, NULL)))
+	if (in->email && *in->email && !(r->email = contact_email_normalise(ctx->a, in->email)))
 		fielderr_add(errs, "email", "rq_err_email");
-	if (in->phone && *in->phone && !(r->phone = people_norm_phone(ctx->a, in->phone)))
+	if (in->phone && *in->phone && !(r->phone = contact_phone_default(ctx->a, in->phone)))
 		fielderr_add(errs, "phone", "rq_err_phone");
 	r->answer_by = in->answer_by;
 	if (!RQ_IN(in->answer_by, rq_answer_by))
@@ -243,8 +244,8 @@ int rq_get(requests_ctx_t *ctx, const char *code, const char *token, const char 
 		ok = sodium_memcmp(h, stored, 64) == 0;
 	}
 	if (!ok && contact && *contact && *out->name) {
-		const char *e = people_norm_email(ctx->a, contact, NULL);
-		const char *p = e ? NULL : people_norm_phone(ctx->a, contact);
+		const char *e = contact_email_normalise(ctx->a, contact);
+		const char *p = e ? NULL : contact_phone_default(ctx->a, contact);
 		ok = (e && *out->email && str_eq(e, out->email)) || (p && *out->phone && str_eq(p, out->phone));
 	}
 	return ok ? 0 : ERR_NOT_FOUND;

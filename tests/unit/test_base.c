@@ -216,6 +216,10 @@ static void contact_phones(void **state)
 		{"+33 6 12 34 56 78", "+33612345678"},
 		{"0033612345678", "+33612345678"},
 		{"+1 (212) 555-0100", "+12125550100"},
+		{"+44 20 7946 0958", "+442079460958"},
+		{"93 402 70 00", "+34934027000"},
+		{"1234567", NULL},
+		{"1234567890123456", NULL},
 		{"12345", NULL},       /* too short, no prefix */
 		{"6123456789", NULL},  /* ten digits, no prefix: a typing mistake */
 		{"+0612345678", NULL}, /* no country code starts with 0 */
@@ -233,6 +237,8 @@ static void contact_phones(void **state)
 				 cases[i].out ? cases[i].out : "NULL");
 	}
 	assert_null(contact_phone_normalise(a, NULL, "34", 9));
+	assert_string_equal(contact_phone_default(a, "0034 612-345-678"), "+34612345678");
+	assert_null(contact_phone_default(a, "612345678x"));
 	arena_free(a);
 }
 
@@ -257,6 +263,9 @@ static void contact_emails(void **state)
 		{"an a@example.org", NULL, NULL},
 		{"ana@exa<mple.org", NULL, NULL},
 		{"ana\n@example.org", NULL, NULL},
+		{"a@b", NULL, NULL},
+		{"a@@b.cat", NULL, NULL},
+		{"<a>@c.cat", NULL, NULL},
 	};
 	arena_t *a = arena_new();
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -1,5 +1,6 @@
-/* test_people.c — the citizen record (src/people/): the normalisers as tables of input → output,
- * the plain-text cleaning every capability uses (base/text.h), and on SQLite and (with
+/* test_people.c — the citizen record (src/people/): identity documents as a table of input →
+ * output (contacts: base/contact.h, in test_base), the plain-text cleaning every capability uses
+ * (base/text.h), and on SQLite and (with
  * FINESTRETA_TEST_PG_URL) PostgreSQL: find-or-create by ID number, e-mail and phone, look-ups
  * through merges and their undoing, and erasure. Run from the repository root. */
 #include <setjmp.h>
@@ -22,64 +23,6 @@
 static testdb_t *g_backend;
 
 /* ---------------------------------------------------------------- normalisers */
-
-static void test_email(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in, *value, *key;
-	} cases[] = {
-		{"  Ana.Puig@Example.CAT ", "ana.puig@example.cat", "ana.puig@example.cat"},
-		{"ana+cita@x.cat", "ana+cita@x.cat", "ana@x.cat"},
-		{"+tag@x.cat", "+tag@x.cat", "+tag@x.cat"}, /* a local part that is all tag keeps it */
-		{"no-arroba", NULL, NULL},
-		{"a@b", NULL, NULL},
-		{"a@@b.cat", NULL, NULL},
-		{"a b@c.cat", NULL, NULL},
-		{"a@c..cat", NULL, NULL},
-		{"<a>@c.cat", NULL, NULL},
-	};
-	arena_t *a = arena_new();
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		const char *key = NULL;
-		const char *v = people_norm_email(a, cases[i].in, &key);
-		if (!cases[i].value) {
-			assert_null(v);
-			continue;
-		}
-		assert_non_null(v);
-		assert_string_equal(v, cases[i].value);
-		assert_string_equal(key, cases[i].key);
-	}
-	arena_free(a);
-}
-
-static void test_phone(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-		{"612 34 56 78", "+34612345678"},
-		{"0034 612-345-678", "+34612345678"},
-		{"+34 (612) 345.678", "+34612345678"},
-		{"+44 20 7946 0958", "+442079460958"},
-		{"93 402 70 00", "+34934027000"},
-		{"1234567", NULL},
-		{"612345678x", NULL},
-		{"6123+45678", NULL},
-		{"1234567890123456", NULL},
-	};
-	arena_t *a = arena_new();
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		const char *v = people_norm_phone(a, cases[i].in);
-		if (cases[i].out)
-			assert_string_equal(v, cases[i].out);
-		else
-			assert_null(v);
-	}
-	arena_free(a);
-}
 
 static void test_id(void **state)
 {
@@ -249,8 +192,6 @@ static void test_merge_and_erase(void **state)
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_email),
-		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_text_clean),
 	};
