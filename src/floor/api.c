@@ -434,8 +434,10 @@ static void desk_session(http_req_t *r, bool open)
 			*ARENA_PUSH(r->arena, x->zones, x->nzones, cap) = json_string_value(v);
 	}
 	int rc = x->err.code ? ERR_INVALID : http_tx(r, session_write, x, NULL, NULL, NULL);
-	if (rc == HTTP_TX_ANSWERED)
+	if (rc == HTTP_TX_ANSWERED) { /* the model was made before the commit failed */
+		json_decref(x->out);
 		return;
+	}
 	if (rc) {
 		json_decref(x->out);
 		fl_reply_err(r, rc, &x->err);
