@@ -279,22 +279,20 @@ test('without JavaScript a citizen books end to end (proof of work off)', { time
 	await nojs.stop();
 });
 
-test('with the proof of work on and no JavaScript, the details page says what to do', { timeout: 60000 }, async () => {
+test('with the proof of work on and no JavaScript, the time step says what to do', { timeout: 60000 }, async () => {
 	const page = await phonePage(srv, { javaScriptEnabled: false });
 	page.jsOff = true;
 	await go(page, '/cita/dia?service=cita-serveis&channel=video');
 	await nav(page, 'table.bk-cal a');
-	await nav(page, 'button.bk-time');
-	assert.equal(path_(page), '/cita/dades');
+	// Picking a time holds a seat, so the proof of work is asked there, before any seat is taken.
+	assert.equal(path_(page), '/cita/hora');
 	const noscript = await page.locator('.bk-nojs').textContent();
 	assert.match(noscript, /JavaScript/);
 	assert.match(noscript, /010/);
 	await B.screenshot(page, 'booking-nojs-pow');
-	await page.fill('#d-name', 'Sense Script');
-	await page.fill('#d-id_number', nextDni());
-	await page.fill('#d-email', 'noscript@example.com');
-	await nav(page, 'button.bk-submit');
+	await nav(page, 'button.bk-time');
 	assert.equal(page.lastStatus, 422);
+	assert.equal(path_(page), '/cita/hora');
 	assert.match(await page.locator('#form-errors').textContent(), /JavaScript/);
 	await page.context().close();
 });
