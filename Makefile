@@ -2,7 +2,7 @@
 # `make demo` and `make check` are the two set-up commands the README gives.
 
 PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium inih libcurl libical cairo pangocairo libqrencode libcrypto \
-            libbrotlienc zlib xlsxwriter
+            libbrotlienc zlib xlsxwriter zbar
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter

@@ -9,7 +9,7 @@ DEB_PACKAGES="build-essential pkg-config clang libclang-rt-14-dev
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev
 	libinih-dev libcmocka-dev gettext postgresql chromium nodejs npm python3 curl tzdata
 	libcurl4-openssl-dev libical-dev libcairo2-dev libpango1.0-dev libqrencode-dev libxlsxwriter-dev fonts-dejavu-core
-	python3-aiosmtpd python3-icalendar poppler-utils openssl libssl-dev coturn espeak-ng zbar-tools python3-openpyxl
+	python3-aiosmtpd python3-icalendar poppler-utils openssl libssl-dev coturn espeak-ng zbar-tools python3-openpyxl libzbar-dev
 	libbrotli-dev zlib1g-dev fonts-wqy-microhei"
 
 # Packages that count as present when their command is, whatever dpkg says:

@@ -113,6 +113,7 @@ for src in "${targets[@]}"; do
 		[[ -f "$s" ]] || missing+=("$s")
 		[[ "$s" == src/db/* ]] && pkgs+=(sqlite3 libpq)
 		[[ "$s" == src/http/encode.c ]] && pkgs+=(libbrotlienc zlib)
+		[[ "$s" == src/kiosk/scan.c ]] && pkgs+=(zbar)
 		[[ -n "${seen[$s]:-}" ]] && continue
 		seen[$s]=1
 		extra+=("$s")

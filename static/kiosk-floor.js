@@ -88,6 +88,71 @@
 		});
 	}
 
+	// Reading the QR code with the browser's own detector.
+	function byBrowser(video, found) {
+		var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+		var look = function () {
+			detector.detect(video).then(function (codes) {
+				if (!(codes.length && found(codes[0].rawValue))) requestAnimationFrame(look);
+			});
+		};
+		return look;
+	}
+
+	// Reading it on the server: the frame downscaled to at most 640 pixels each way, in 8-bit grey
+	// (Y800), as base64; one frame at a time, at most about three a second.
+	var SCAN_SIDE = 640;
+	var SCAN_EVERY_MS = 350;
+	function byServer(video, found, say) {
+		var canvas = document.createElement('canvas');
+		var ctx = canvas.getContext('2d', { willReadFrequently: true });
+		var frame = function () {
+			var vw = video.videoWidth;
+			var vh = video.videoHeight;
+			if (!vw || !vh) return null;
+			var k = Math.min(1, SCAN_SIDE / vw, SCAN_SIDE / vh);
+			var w = Math.max(1, Math.floor(vw * k));
+			var h = Math.max(1, Math.floor(vh * k));
+			canvas.width = w;
+			canvas.height = h;
+			ctx.drawImage(video, 0, 0, w, h);
+			var rgba = ctx.getImageData(0, 0, w, h).data;
+			var grey = '';
+			var chunk = [];
+			for (var i = 0, j = 0; i < rgba.length; i += 4, j++) {
+				chunk.push((rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8);
+				if (chunk.length === 8192) {
+					grey += String.fromCharCode.apply(null, chunk);
+					chunk = [];
+				}
+			}
+			grey += String.fromCharCode.apply(null, chunk);
+			return { width: w, height: h, y800: window.btoa(grey) };
+		};
+		var look = function () {
+			var f = frame();
+			if (!f) return setTimeout(look, SCAN_EVERY_MS);
+			fetch('/kiosk/scan', {
+				method: 'POST',
+				credentials: 'same-origin',
+				headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf ? csrf.content : '' },
+				body: JSON.stringify(f),
+			})
+				.then(function (r) {
+					return r.json().then(function (j) {
+						if (r.status === 200 && found(j.link)) return;
+						if (r.status !== 200 && j.message) say.textContent = j.message;
+						// Signed out or not a kiosk: stop; anything else: the next frame.
+						if (r.status !== 401 && r.status !== 403 && r.status !== 404) setTimeout(look, SCAN_EVERY_MS);
+					});
+				})
+				.catch(function () {
+					setTimeout(look, SCAN_EVERY_MS);
+				});
+		};
+		return look;
+	}
+
 	var checkin = document.querySelector('[data-kiosk-checkin]');
 	if (checkin) {
 		wire(checkin, function (f) {
@@ -96,31 +161,39 @@
 			var link = scanned && code && scanned.indexOf('/cita/' + code) >= 0 ? scanned : '';
 			return floorSeam.checkIn(f.dataset.office, link || code || f.elements.id_number.value.trim().toUpperCase());
 		});
-		// The confirmation's QR code is the appointment's link (…/cita/CODE…): read with the camera
-		// where the browser can (BarcodeDetector); typing the code always works.
+		// The confirmation's QR code is the appointment's link (…/cita/CODE?token=…): read with the
+		// camera, by the browser where it can (BarcodeDetector), else by the server: a few grey
+		// frames a second go to POST /kiosk/scan (Chromium on Linux has no BarcodeDetector).
+		// Typing the code always works.
 		var scan = checkin.querySelector('[data-kiosk-scan]');
 		var video = checkin.querySelector('[data-kiosk-video]');
-		if ('BarcodeDetector' in window && navigator.mediaDevices) {
+		var say = checkin.querySelector('[data-kiosk-scan-msg]');
+		if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
 			scan.hidden = false;
 			scan.addEventListener('click', function () {
-				var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
 				navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (stream) {
 					video.srcObject = stream;
 					video.hidden = false;
 					video.play();
-					var look = function () {
-						detector.detect(video).then(function (codes) {
-							var m = codes.length && /\/cita\/([A-Z0-9]{8})/.exec(codes[0].rawValue);
-							if (!m) return requestAnimationFrame(look);
-							checkin.elements.code.value = m[1];
-							checkin.elements.link.value = codes[0].rawValue; // the link proves itself
-							stream.getTracks().forEach(function (t) {
-								t.stop();
-							});
-							video.hidden = true;
-							checkin.querySelector('button[type="submit"]').focus();
+					say.textContent = checkin.dataset.scanHint;
+					say.hidden = false;
+					var done = false;
+					// The link the code holds, when it is an appointment's: the form is filled.
+					var found = function (raw) {
+						var m = raw && /\/cita\/([A-Z0-9]{8})\?token=/.exec(raw);
+						if (!m || done) return false;
+						done = true;
+						checkin.elements.code.value = m[1];
+						checkin.elements.link.value = raw; // the link proves itself
+						stream.getTracks().forEach(function (t) {
+							t.stop();
 						});
+						video.hidden = true;
+						say.hidden = true;
+						checkin.querySelector('button[type="submit"]').focus();
+						return true;
 					};
+					var look = 'BarcodeDetector' in window ? byBrowser(video, found) : byServer(video, found, say);
 					look();
 				});
 			});

@@ -11,6 +11,8 @@ static const config_key_t config[] = {
 		       "Seconds the warning stays before the kiosk clears the screen and goes back to the start."),
 	CONFIG_KEY_INT("kiosk", "help_every", "20", 1, 600,
 		       "Seconds between two calls for help from one kiosk (a second press in that time is not sent)."),
+	CONFIG_KEY_INT("kiosk", "scans_per_second", "4", 1, 30,
+		       "Camera frames a second one kiosk may send to be read for a QR code (POST /kiosk/scan)."),
 	CONFIG_KEY_STR("kiosk", "idcat_procedure", "", NULL, NULL,
 		       "The procedure code a ticket for staff help with idCAT Mòbil records as its need (empty: "
 		       "none)."),
