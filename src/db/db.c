@@ -485,6 +485,11 @@ const char *db_errmsg(const db_conn_t *c)
 	return c ? c->errmsg : "no connection";
 }
 
+bool db_conn_usable(db_conn_t *c)
+{
+	return c && c->impl && c->db->ops->healthy(c);
+}
+
 bool db_ping(db_t *db)
 {
 	db_conn_t *c = db_acquire(db);

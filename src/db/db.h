@@ -57,6 +57,9 @@ void db_close(db_t *db);
 db_kind_t db_kind(const db_t *db);
 /* True when a trivial query succeeds now (used by /healthz). */
 bool db_ping(db_t *db);
+/* Whether c's link to the database still works (false once a PostgreSQL connection broke): a
+ * loop of work on c stops there rather than failing, and logging, once per item. */
+bool db_conn_usable(db_conn_t *c);
 /* Whether the database takes a committed write now (used by /healthz): a disk that is full or a
  * database that is read-only answers queries but loses every change. One small write to the
  * db_health table (created by db_migrate), at most once a second: a call within a second of the

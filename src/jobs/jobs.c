@@ -37,9 +37,17 @@ static void run_once(jobs_t *j)
 				continue;
 			j->last[k] = now;
 			int rc = job->run(j->app, c, now);
+			if (rc && !db_conn_usable(c)) {
+				/* The database is gone: one line, and the round's other jobs wait for the next. */
+				log_warn("jobs: %s failed and the database connection is lost (%s); the other jobs "
+					 "wait for the next round",
+					 job->name, db_errmsg(c));
+				goto done;
+			}
 			if (rc)
 				log_warn("jobs: %s failed: %s (%s)", job->name, err_name(rc), db_errmsg(c));
 		}
+done:
 	db_release(c);
 }
 

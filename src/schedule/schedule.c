@@ -633,9 +633,11 @@ int schedule_job(db_conn_t *c, int64_t now)
 			r = db_commit(c);
 		if (r) {
 			db_rollback(c);
-			log_warn("schedule job: office %lld: %s %s", (long long)ids[i], err_name(r), db_errmsg(c));
 			if (!first)
 				first = r;
+			if (!db_conn_usable(c))
+				break; /* the connection is gone: the jobs runner says so once */
+			log_warn("schedule job: office %lld: %s %s", (long long)ids[i], err_name(r), db_errmsg(c));
 			continue;
 		}
 		if (rep.nstrands)
