@@ -47,11 +47,12 @@ async function a11y(page, label) {
 }
 
 describe('kiosk check-in by camera, read on the server', { skip: !FLOOR && 'the office floor (src/floor) is not in this build' }, () => {
-	const srv = B.useServer({ env: { FINESTRETA_BOOKING_PROOF_OF_WORK: 'off' } });
+	// The browser's after() first: a failed check in the server's would stop the hooks after it.
 	let browser;
 	after(async () => {
 		if (browser) await browser.close();
 	});
+	const srv = B.server.useServer({ env: { FINESTRETA_BOOKING_PROOF_OF_WORK: 'off' } });
 
 	it('the confirmation\'s QR code shown to the camera checks the appointment in; the ticket is printed', { timeout: 90000 }, async () => {
 		const admin = { Authorization: `Bearer ${await srv.token(B.DEMO_USERS.admin)}` };

@@ -34,13 +34,34 @@ function launch(extraArgs = []) {
 // One browser per test file. contexts: `page(srv)` opens a page in a fresh context with
 // the site's CSP enforced (and console errors collected); `page(srv, { axe: true })`
 // bypasses the CSP, which only the axe injection needs.
+// The servers of this file whose translation-key check waits for the browser to close: a failed
+// check in the server's own after() hook would stop the hooks after it, leave Chromium open and
+// the runner waiting for it.
+const keyChecks = [];
+
+// useServer for browser tests: the same server, its missing-key check run by useBrowser's after()
+// once the browser is closed.
+function useServer(opts) {
+	const srv = new server.Server(opts);
+	before(() => srv.ready(), { timeout: 70000 });
+	after(async () => {
+		await srv.kill();
+		keyChecks.push(srv);
+	});
+	return srv;
+}
+
 function useBrowser({ args = [] } = {}) {
 	const h = { browser: null, contexts: [] };
 	before(async () => {
 		h.browser = await launch(args);
 	});
 	after(async () => {
-		if (h.browser) await h.browser.close();
+		try {
+			if (h.browser) await h.browser.close();
+		} finally {
+			for (const srv of keyChecks.splice(0)) srv.assertNoMissingKeys();
+		}
 	});
 	// `context` adds browser-context options (a phone: { viewport, isMobile, hasTouch },
 	// { javaScriptEnabled: false }, …); `cookies` go in before the first request.
@@ -165,4 +186,4 @@ async function htmlLang(page) {
 	return page.evaluate(() => document.documentElement.lang);
 }
 
-module.exports = { ...server, server, launch, FAKE_MEDIA, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, waitUntil, AXE_TAGS, SHOTS };
+module.exports = { ...server, server, useServer, launch, FAKE_MEDIA, useBrowser, jarCookies, watch, checkA11y, screenshot, loginViaForm, htmlLang, waitUntil, AXE_TAGS, SHOTS };
