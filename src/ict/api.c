@@ -87,9 +87,10 @@ static int put_row(http_req_t *r, buf_t *b, const char *who, const ict_row_t *x)
 {
 	char day[TZ_DATE_LEN];
 	tz_date_format(ict_local_day(x->at), day);
-	const char *f[ICT_EXPORT_COLS] = {who,       day,      x->office, x->age_band,
-					  x->gender, arena_printf(r->arena, "%d", x->minutes),
-					  x->modes,  x->tools, x->next,   x->moment};
+	const char *f[ICT_EXPORT_COLS] = {who,         day,       x->office,
+					  x->age_band, x->gender, arena_printf(r->arena, "%d", x->minutes),
+					  x->modes,    x->tools,  x->next,
+					  x->moment};
 	for (int k = 0; k < ICT_SKILLS; k++)
 		f[10 + k] = x->levels[k] < 0 ? "" : arena_printf(r->arena, "%d", x->levels[k]);
 	return csv_put_row(b, f, ICT_EXPORT_COLS);
@@ -146,7 +147,8 @@ static void xlsx_api(http_req_t *r)
 	else {
 		http_add_header(r, "Cache-Control", "no-store");
 		http_add_header(r, "Content-Disposition", "attachment; filename=\"ict-evaluation.xlsx\"");
-		http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.data, b.len);
+		http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.data,
+				 b.len);
 	}
 	buf_free(&b);
 }

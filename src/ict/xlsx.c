@@ -11,9 +11,10 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-const char *const ict_export_head[ICT_EXPORT_COLS] = {
-	"person",  "date",   "office", "age_band",    "gender",     "minutes",    "procedures", "tools",
-	"next",    "moment", "eprocedures", "email",  "digital_id", "esignature", "video_call"};
+const char *const ict_export_head[ICT_EXPORT_COLS] = {"person",     "date",       "office",      "age_band",
+						      "gender",     "minutes",    "procedures",  "tools",
+						      "next",       "moment",     "eprocedures", "email",
+						      "digital_id", "esignature", "video_call"};
 
 int32_t ict_local_day(int64_t at)
 {
