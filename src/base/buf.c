@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void buf_init(buf_t *b, size_t max)
 {
@@ -139,6 +140,20 @@ int buf_read_file(buf_t *b, const char *path)
 	int saved = errno;
 	fclose(f);
 	errno = saved;
+	return rc;
+}
+
+int buf_from_temp(buf_t *b, int (*write)(const char *path, void *ud), void *ud)
+{
+	char path[] = "/tmp/finestreta-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return ERR_IO;
+	close(fd);
+	int rc = write(path, ud);
+	if (!rc)
+		rc = buf_read_file(b, path);
+	unlink(path);
 	return rc;
 }
 

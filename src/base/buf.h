@@ -33,6 +33,10 @@ int buf_put_html(buf_t *b, const char *s, size_t n);
 /* Appends the whole file at path. 0, ERR_NOT_FOUND (cannot open), ERR_IO (cannot read) — errno
  * says why — or ERR_TOO_BIG (past the cap). */
 int buf_read_file(buf_t *b, const char *path);
+/* For libraries that write only to files: runs write(path, ud) on a new private temporary file,
+ * appends the file to b and removes it. 0, ERR_IO (no temporary file), write's error or
+ * buf_read_file's. */
+int buf_from_temp(buf_t *b, int (*write)(const char *path, void *ud), void *ud);
 /* The data as a C string; "" when empty. Borrowed. */
 const char *buf_str(const buf_t *b);
 

@@ -1,8 +1,7 @@
 /* xlsx.c — the figures as a workbook (libxlsxwriter): a "summary" sheet with every figure's
  * totals and the previous period's, then one sheet per figure with its periods (real dates) or
  * rows, each measure and its previous value. Numbers are numbers and dates are dates, so a
- * spreadsheet sums and charts them. libxlsxwriter writes to a file: a private temporary file,
- * read back and removed. */
+ * spreadsheet sums and charts them. libxlsxwriter writes to a file: buf_from_temp reads it back. */
 #include "figures/internal.h"
 
 #include "base/err.h"
@@ -11,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define SHEET_NAME_MAX 31
@@ -67,8 +65,20 @@ static void figure_sheet(lxw_workbook *wb, const fg_fig_t *g, size_t i, fg_tr_fn
 	}
 }
 
-static int build(const char *path, const fg_fig_t *v, size_t n, fg_tr_fn t, void *ud)
+typedef struct {
+	const fg_fig_t *v;
+	size_t n;
+	fg_tr_fn t;
+	void *ud;
+} job_t;
+
+static int build(const char *path, void *arg)
 {
+	const job_t *j = arg;
+	const fg_fig_t *v = j->v;
+	size_t n = j->n;
+	fg_tr_fn t = j->t;
+	void *ud = j->ud;
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
 		return ERR_IO;
@@ -101,14 +111,6 @@ static int build(const char *path, const fg_fig_t *v, size_t n, fg_tr_fn t, void
 
 int fg_xlsx(buf_t *out, const fg_fig_t *v, size_t n, fg_tr_fn t, void *ud)
 {
-	char path[] = "/tmp/finestreta-figures-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return ERR_IO;
-	close(fd);
-	int rc = build(path, v, n, t, ud);
-	if (!rc)
-		rc = buf_read_file(out, path);
-	unlink(path);
-	return rc;
+	job_t j = {v, n, t, ud};
+	return buf_from_temp(out, build, &j);
 }

@@ -1,7 +1,8 @@
 /* api.c — the ict API (docs/api.md, "Digital accompaniment"):
  *   POST /api/v1/ict/sessions          records a session (ict_agent, coordinator, admin) → 201 {"id"}
  *   GET  /api/v1/ict/evaluation        the programme's figures (coordinator, admin)
- *   GET  /api/v1/ict/evaluation.csv    the anonymised export for the evaluators (coordinator, admin) */
+ *   GET  /api/v1/ict/evaluation.csv    the anonymised export for the evaluators (coordinator, admin)
+ *   GET  /api/v1/ict/evaluation.xlsx   the same rows and the evaluation's figures as a workbook */
 #include "ict/web.h"
 
 #include "app.h"
@@ -58,52 +59,56 @@ static void evaluation_api(http_req_t *r)
 	http_reply_json(r, 200, ict_eval_json(&ev));
 }
 
-/* A pseudonym stable within one export: the keyed hash of the person's id, with a key drawn for
- * this export and forgotten after it. */
-static const char *pseudonym(http_req_t *r, const char *key, int64_t person_id)
+/* The export's rows for the request's filter, each with a pseudonym stable within this export:
+ * the keyed hash of the person's id, with a key drawn for this export and forgotten after it.
+ * f: the filter read. false when answered (bad filter, storage error). */
+static bool export_rows(http_req_t *r, ict_filter_t *f, ict_row_t **v, size_t *n, const char ***who)
 {
-	char h[RAND_TOKEN_HEX_LEN];
-	rand_token_hash(arena_printf(r->arena, "%s:%lld", key, (long long)person_id), h);
-	h[12] = '\0';
-	return arena_strdup(r->arena, h);
+	if (!ict_filter_from(r, f))
+		return false;
+	int rc = ict_store_rows(r->db, r->arena, f, v, n);
+	if (rc) {
+		http_reply_failed(r, rc);
+		return false;
+	}
+	char key[RAND_TOKEN_HEX_LEN];
+	rand_token_hex(key);
+	*who = arena_alloc(r->arena, (*n + 1) * sizeof **who);
+	for (size_t i = 0; i < *n; i++) {
+		char h[RAND_TOKEN_HEX_LEN];
+		rand_token_hash(arena_printf(r->arena, "%s:%lld", key, (long long)(*v)[i].person_id), h);
+		h[12] = '\0';
+		(*who)[i] = arena_strdup(r->arena, h);
+	}
+	return true;
 }
 
-static int put_row(http_req_t *r, buf_t *b, const char *key, const ict_row_t *x)
+static int put_row(http_req_t *r, buf_t *b, const char *who, const ict_row_t *x)
 {
 	char day[TZ_DATE_LEN];
-	tz_local_t lt;
-	const tz_t *z = tz_get("Europe/Madrid");
-	tz_local(z ? z : tz_utc(), x->at, &lt);
-	tz_date_format(lt.day, day);
-	const char *f[15] = {pseudonym(r, key, x->person_id),          day,      x->office, x->age_band, x->gender,
-			     arena_printf(r->arena, "%d", x->minutes), x->modes, x->tools,  x->next,     x->moment};
+	tz_date_format(ict_local_day(x->at), day);
+	const char *f[ICT_EXPORT_COLS] = {who,         day,       x->office,
+					  x->age_band, x->gender, arena_printf(r->arena, "%d", x->minutes),
+					  x->modes,    x->tools,  x->next,
+					  x->moment};
 	for (int k = 0; k < ICT_SKILLS; k++)
 		f[10 + k] = x->levels[k] < 0 ? "" : arena_printf(r->arena, "%d", x->levels[k]);
-	return csv_put_row(b, f, 15);
+	return csv_put_row(b, f, ICT_EXPORT_COLS);
 }
 
 static void export_api(http_req_t *r)
 {
 	ict_filter_t f;
-	if (!ict_filter_from(r, &f))
-		return;
 	ict_row_t *v;
 	size_t n;
-	int rc = ict_store_rows(r->db, r->arena, &f, &v, &n);
-	if (rc) {
-		http_reply_failed(r, rc);
+	const char **who;
+	if (!export_rows(r, &f, &v, &n, &who))
 		return;
-	}
-	static const char *const head[15] = {"person",      "date",       "office",     "age_band",   "gender",
-					     "minutes",     "procedures", "tools",      "next",       "moment",
-					     "eprocedures", "email",      "digital_id", "esignature", "video_call"};
-	char key[RAND_TOKEN_HEX_LEN];
-	rand_token_hex(key);
 	buf_t b;
 	buf_init(&b, EXPORT_MAX);
-	rc = csv_put_row(&b, head, 15);
+	int rc = csv_put_row(&b, ict_export_head, ICT_EXPORT_COLS);
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = put_row(r, &b, key, &v[i]);
+		rc = put_row(r, &b, who[i], &v[i]);
 	if (rc) {
 		buf_free(&b);
 		http_reply_error(r, 413, "too_big", "ict_err_export", NULL);
@@ -115,9 +120,43 @@ static void export_api(http_req_t *r)
 	buf_free(&b);
 }
 
+/* The same rows as a workbook, with the evaluation's figures for the same filter. */
+static void xlsx_api(http_req_t *r)
+{
+	ict_filter_t f;
+	ict_row_t *v;
+	size_t n;
+	const char **who;
+	if (!export_rows(r, &f, &v, &n, &who))
+		return;
+	ict_eval_t ev;
+	int rc = ict_evaluate(r->db, r->arena, &f, &ev);
+	if (rc) {
+		http_reply_failed(r, rc);
+		return;
+	}
+	json_t *figs = ict_eval_json(&ev);
+	buf_t b;
+	buf_init(&b, EXPORT_MAX);
+	rc = ict_xlsx(&b, v, n, who, figs);
+	json_decref(figs);
+	if (rc == ERR_TOO_BIG)
+		http_reply_error(r, 413, "too_big", "ict_err_export", NULL);
+	else if (rc)
+		http_reply_failed(r, rc);
+	else {
+		http_add_header(r, "Cache-Control", "no-store");
+		http_add_header(r, "Content-Disposition", "attachment; filename=\"ict-evaluation.xlsx\"");
+		http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.data,
+				 b.len);
+	}
+	buf_free(&b);
+}
+
 const http_route_t ict_api_routes[] = {
 	{HTTP_POST, "/api/v1/ict/sessions", session_api, RT_JSON | RT_DB, ICT_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/ict/evaluation", evaluation_api, RT_DB, ICT_EVAL_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/api/v1/ict/evaluation.csv", export_api, RT_DB, ICT_EVAL_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/api/v1/ict/evaluation.xlsx", xlsx_api, RT_DB, ICT_EVAL_ROLES},
 	{0},
 };

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/fielderr.h"
 #include "core/cap.h"
 #include "db/db.h"
@@ -111,6 +112,14 @@ typedef struct {
 	int levels[ICT_SKILLS];
 } ict_row_t;
 int ict_store_rows(db_conn_t *c, arena_t *a, const ict_filter_t *f, ict_row_t **out, size_t *n);
+/* xlsx.c: the export's columns (CSV header and workbook), a moment's local date (Europe/Madrid),
+ * and the export as a workbook: a "sessions" sheet (row i of v under the pseudonym who[i]) and an
+ * "evaluation" sheet with every number of ev (ict_eval_json). 0, or buf_from_temp's error
+ * (ERR_TOO_BIG past out's cap). */
+#define ICT_EXPORT_COLS 15
+extern const char *const ict_export_head[ICT_EXPORT_COLS];
+int32_t ict_local_day(int64_t at);
+int ict_xlsx(buf_t *out, const ict_row_t *v, size_t n, const char *const *who, const json_t *ev);
 /* A person's sessions (the timeline): newest first. */
 typedef struct {
 	int64_t id, at, person_id;

@@ -254,6 +254,8 @@ static void evaluation_page(http_req_t *r)
 		csv = arena_printf(r->arena, "%s%s%s=%s", csv, k ? "&" : "", keys[k], str_url_encode(r->arena, v));
 	}
 	json_object_set_new(m, "csv", json_string(csv));
+	json_object_set_new(m, "xlsx",
+			    json_string(arena_printf(r->arena, "/api/v1/ict/evaluation.xlsx%s", strchr(csv, '?'))));
 	json_object_set_new(m, "q", fv);
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_page(r, 200, "ict/evaluation", m);
