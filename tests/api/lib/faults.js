@@ -31,8 +31,9 @@ const assert = require('node:assert/strict');
 const data = require('./data.js');
 
 // Columns left out of the fingerprints: those a signed-in request touches whatever the route does,
-// and every table's updated_at (whole seconds: two runs of one change may or may not see it move).
-const VOLATILE = { sessions: ['last_seen'], api_tokens: ['last_used'], '*': ['updated_at'] };
+// every table's updated_at, and a chat's seen_at (the citizen's last sign of life, set again by each
+// message): whole seconds, so two runs of one change may or may not see them move.
+const VOLATILE = { sessions: ['last_seen'], api_tokens: ['last_used'], chats: ['seen_at'], '*': ['updated_at'] };
 // A route with more calls than this is sampled: the first 20, the last 10 and 10 in between.
 const MAX_POSITIONS = 40;
 
