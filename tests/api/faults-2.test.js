@@ -1,0 +1,3 @@
+'use strict';
+// Storage fault injection over every state-changing route, part 2 of 3 (tests/api/lib/faults_suite.js).
+require('./lib/faults_suite.js').run(1);
