@@ -22,7 +22,7 @@ typedef int (*http_tx_fn)(http_req_t *r, void *ud);
  *   0                 committed;
  *   ERR_INVALID       fn found input to show again (it filled errs): rolled back;
  *   ERR_CONFLICT      a unique key or a state clash: rolled back; when conflict_field is given,
- *                     errs gets (conflict_field, conflict_key) and the answer is ERR_INVALID;
+ *                     (conflict_field, conflict_key) is added to errs and the answer is ERR_INVALID;
  *   ERR_NOT_FOUND, ERR_PERM   rolled back, for the caller to answer (404, 403);
  *   HTTP_TX_ANSWERED  any other failure (storage): rolled back, logged, 503 answered.
  * errs may be NULL when conflict_field is. */
