@@ -31,6 +31,9 @@ typedef struct {
 		*dedupe_key, *status, *last_error;
 	int64_t not_before, next_attempt_at, created_at, sent_at;
 	int attempts;
+	const void *att; /* the stored attachment (NULL: none), att_len bytes */
+	size_t att_len;
+	const char *att_name, *att_type;
 } nt_outbox_row_t;
 
 /* Inserts unless the dedupe key exists (then 0 and *id = 0). Strings may be NULL where the
@@ -55,7 +58,7 @@ int nt_outbox_mark_failed(db_conn_t *c, int64_t id, bool dead, int64_t next_at, 
 int nt_outbox_retry(db_conn_t *c, int64_t id, int64_t now);
 /* The latest messages (newest first, at most limit; status filter when status is not NULL or
  * empty) as a JSON array of {id, kind, channel, lang, ref, to, subject, status, attempts,
- * last_error, created_at, next_attempt_at, sent_at}. */
+ * last_error, created_at, next_attempt_at, sent_at, attachment (its file name, "" for none)}. */
 int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out);
 /* 1 when a message with this dedupe key exists, 0 when not, or an error. */
 int nt_outbox_key_exists(db_conn_t *c, const char *key);
@@ -77,14 +80,17 @@ typedef struct {
 	const char *ics;         /* may be NULL */
 	const char *ics_method;  /* "REQUEST" | "CANCEL" */
 	const char *ics_filename;
+	const void *att; /* a stored attachment (may be NULL): att_len bytes, base64 */
+	size_t att_len;
+	const char *att_name, *att_type;
 	const char *message_id;    /* without the angle brackets */
 	int64_t date;              /* Unix seconds */
 	const char *boundary_seed; /* makes boundaries unique per message (any text) */
 } nt_mime_msg_t;
 
 /* Writes an RFC 5322 message with CRLF line ends: multipart/alternative (text/plain, text/html;
- * UTF-8, base64), inside multipart/mixed with the .ics attached (text/calendar; method=…) when
- * there is one. Header values have CR and LF removed; non-ASCII ones are RFC 2047 words.
+ * UTF-8, base64), inside multipart/mixed with the .ics attached (text/calendar; method=…) and the
+ * stored attachment (att_type, base64, att_name) when there are. Header values have CR and LF removed; non-ASCII ones are RFC 2047 words.
  * 0, ERR_INVALID (an address that is not one), or ERR_TOO_BIG. */
 int nt_mime_write(const nt_mime_msg_t *m, buf_t *out);
 /* Whether s looks like a deliverable address: local@domain, printable ASCII, no spaces, no

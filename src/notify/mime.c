@@ -216,6 +216,19 @@ static void put_safe_name(w_t *o, const char *s)
 	}
 }
 
+/* A content type of the form type/subtype in token characters, else application/octet-stream:
+ * a stored value can never add parameters or headers. */
+static void put_safe_type(w_t *o, const char *s)
+{
+	bool ok = s && *s && strchr(s, '/') && strlen(s) < 128;
+	for (const char *p = s; ok && *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		     strchr("/.+-", ch);
+	}
+	w_puts(o, ok ? s : "application/octet-stream");
+}
+
 /* A text part in canonical form (RFC 2046: CRLF line ends, also inside base64). */
 static void put_part(w_t *o, const char *ctype, const char *body)
 {
@@ -277,7 +290,8 @@ int nt_mime_write(const nt_mime_msg_t *m, buf_t *out)
 		w_puts(o, "\r\n");
 	}
 	bool with_ics = m->ics && *m->ics;
-	if (with_ics)
+	bool with_att = m->att && m->att_len;
+	if (with_ics || with_att)
 		w_printf(o, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", mixed, mixed);
 	if (m->html && *m->html) {
 		w_printf(o, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", alt);
@@ -298,8 +312,20 @@ int nt_mime_write(const nt_mime_msg_t *m, buf_t *out)
 		put_safe_name(o, m->ics_filename ? m->ics_filename : "invite.ics");
 		w_puts(o, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 		put_base64(o, m->ics, strlen(m->ics));
-		w_printf(o, "--%s--\r\n", mixed);
 	}
+	if (with_att) {
+		const char *name = m->att_name && *m->att_name ? m->att_name : "attachment";
+		w_printf(o, "--%s\r\nContent-Type: ", mixed);
+		put_safe_type(o, m->att_type);
+		w_puts(o, ";\r\n name=\"");
+		put_safe_name(o, name);
+		w_puts(o, "\"\r\nContent-Disposition: attachment; filename=\"");
+		put_safe_name(o, name);
+		w_puts(o, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+		put_base64(o, m->att, m->att_len);
+	}
+	if (with_ics || with_att)
+		w_printf(o, "--%s--\r\n", mixed);
 	if (wr.rc) {
 		out->len = start; /* no half message */
 		if (out->data)

@@ -140,6 +140,13 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		row.body_html = html;
 		row.ics = ics;
 		row.dedupe_key = m->dedupe_key;
+		if (m->attachment && m->attachment_len) {
+			row.att = m->attachment;
+			row.att_len = m->attachment_len;
+			row.att_name = m->attachment_name && *m->attachment_name ? m->attachment_name : "attachment";
+			row.att_type = m->attachment_type && *m->attachment_type ? m->attachment_type
+										 : "application/octet-stream";
+		}
 		rc = nt_outbox_insert(c, &row, email_id);
 		if (rc)
 			goto out;
@@ -154,6 +161,8 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 		s.body_text = sms_text;
 		s.body_html = NULL;
 		s.ics = NULL;
+		s.att = NULL;
+		s.att_len = 0;
 		s.dedupe_key = sms_key;
 		rc = nt_outbox_insert(c, &s, NULL);
 	}
@@ -172,6 +181,13 @@ out:
 int notify_enqueue(db_conn_t *c, const notify_msg_t *m)
 {
 	return enqueue(c, m, NULL);
+}
+
+int notify_queued(db_conn_t *c, const char *dedupe_key)
+{
+	if (!dedupe_key || !*dedupe_key)
+		return ERR_INVALID;
+	return nt_outbox_key_exists(c, dedupe_key);
 }
 
 int notify_withdraw(db_conn_t *c, const char *dedupe_key)
@@ -232,6 +248,10 @@ int nt_message_eml(const nt_outbox_row_t *r, int64_t date, const char *city, buf
 		.ics = r->ics,
 		.ics_method = r->ics && strstr(r->ics, "METHOD:CANCEL") ? "CANCEL" : "REQUEST",
 		.ics_filename = fname,
+		.att = r->att,
+		.att_len = r->att_len,
+		.att_name = r->att_name,
+		.att_type = r->att_type,
 		.message_id = mid,
 		.date = date,
 		.boundary_seed = seed,

@@ -46,6 +46,13 @@ typedef struct {
 	json_t *model;          /* borrowed: the view model (an appointment for NOTICE_APPOINTMENT) */
 	int64_t not_before;     /* deliver from this instant (0 = now) */
 	const char *dedupe_key; /* unique; a second enqueue with the same key is a no-op (returns 0) */
+	/* A file attached to the e-mail (not to its SMS twin), stored with the message in the same
+	 * row: NULL or attachment_len 0 for none. The name keeps letters, digits, '-', '_' and '.';
+	 * the type is a MIME type ("application/pdf"; application/octet-stream when empty). */
+	const void *attachment;
+	size_t attachment_len;
+	const char *attachment_name;
+	const char *attachment_type;
 } notify_msg_t;
 /* Writes the message (rendered text + HTML parts, and the .ics of an appointment) to the outbox
  * inside the caller's transaction; delivery happens later in the jobs thread. Messages go to
@@ -59,6 +66,10 @@ int notify_enqueue(db_conn_t *c, const notify_msg_t *m);
 /* Whether notify_enqueue sends SMS (sms.gateway_url is set): without it a phone number alone gets
  * no message, and pages must not say one was sent. False before notify_init. */
 bool notify_sms_enabled(void);
+/* Whether a message with this dedupe key is in the outbox (waiting, sent or given up; until the
+ * purge of mail.keep_days): 1, 0, or an error. Lets a job skip the work of a message it queued
+ * already. */
+int notify_queued(db_conn_t *c, const char *dedupe_key);
 /* Deletes the message with this dedupe key (and its SMS twin) when it has not been sent yet.
  * 0 also when there was none or it was sent already. */
 int notify_withdraw(db_conn_t *c, const char *dedupe_key);

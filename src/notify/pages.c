@@ -124,6 +124,10 @@ static void message_page(http_req_t *r, int status, int64_t id, json_t *notice)
 		json_object_set_new(m, "body_html", json_string(o.body_html));
 	if (o.ics)
 		json_object_set_new(m, "ics", json_string(o.ics));
+	if (o.att)
+		json_object_set_new(m, "attachment",
+				    json_string(arena_printf(r->arena, "%s (%s, %zu B)", o.att_name ? o.att_name : "",
+							     o.att_type ? o.att_type : "", o.att_len)));
 	if (notice)
 		json_object_set_new(m, "notice", notice);
 	auth_audit(r, "outbox.view", arena_printf(r->arena, "outbox:%lld", (long long)id), o.kind);

@@ -1,4 +1,4 @@
-/* store.c — the outbox table (migrations/005_notify.sql): all SQL of src/notify/. */
+/* store.c — the outbox table (migrations/notify/005_notify.sql, 006_attachment.sql): all SQL of src/notify/. */
 #include "notify/internal.h"
 
 #include "base/err.h"
@@ -10,7 +10,8 @@
 
 #define ROW_COLS                                                                                                       \
 	"id, kind, channel, lang, ref, to_email, to_phone, subject, body_text, body_html, ics, "                       \
-	"dedupe_key, status, last_error, not_before, next_attempt_at, created_at, sent_at, attempts"
+	"dedupe_key, status, last_error, not_before, next_attempt_at, created_at, sent_at, attempts, attachment, "     \
+	"attachment_name, attachment_type"
 
 int nt_outbox_insert(db_conn_t *c, const nt_outbox_row_t *r, int64_t *id)
 {
@@ -28,14 +29,18 @@ int nt_outbox_insert(db_conn_t *c, const nt_outbox_row_t *r, int64_t *id)
 		DB_TEXT(r->dedupe_key),
 		DB_INT(r->not_before),
 		DB_INT(r->created_at),
+		r->att ? DB_BLOB(r->att, r->att_len) : DB_NULLP,
+		DB_TEXT(r->att ? r->att_name : NULL),
+		DB_TEXT(r->att ? r->att_type : NULL),
 	};
 	db_res_t *res;
 	int rc = db_query(c,
 			  "INSERT INTO outbox (kind, channel, lang, ref, to_email, to_phone, subject, body_text, "
-			  "body_html, ics, dedupe_key, not_before, next_attempt_at, status, attempts, created_at) "
-			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 'queued', 0, $13) "
-			  "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-			  p, 13, &res);
+			  "body_html, ics, dedupe_key, not_before, next_attempt_at, status, attempts, created_at, "
+			  "attachment, attachment_name, attachment_type) "
+			  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 'queued', 0, $13, $14, $15, "
+			  "$16) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+			  p, 16, &res);
 	if (rc)
 		return rc;
 	int64_t v = 0;
@@ -119,6 +124,17 @@ int nt_outbox_get(db_conn_t *c, arena_t *a, int64_t id, nt_outbox_row_t *o)
 		o->created_at = db_res_int(res, 16);
 		o->sent_at = db_res_null(res, 17) ? 0 : db_res_int(res, 17);
 		o->attempts = (int)db_res_int(res, 18);
+		if (!db_res_null(res, 19)) {
+			size_t n = 0;
+			const void *d = db_res_blob(res, 19, &n);
+			void *copy = arena_alloc(a, n ? n : 1);
+			if (n)
+				memcpy(copy, d, n);
+			o->att = copy;
+			o->att_len = n;
+			o->att_name = dup_or_null(a, res, 20);
+			o->att_type = dup_or_null(a, res, 21);
+		}
 		rc = 0;
 	} else if (rc == 0) {
 		rc = ERR_NOT_FOUND;
@@ -155,14 +171,14 @@ int nt_outbox_retry(db_conn_t *c, int64_t id, int64_t now)
 static int outbox_json(db_res_t *res, void *ud)
 {
 	json_t *arr = ud;
-	json_array_append_new(arr,
-			      jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "id",
-				    (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
-				    db_res_text(res, 2), "lang", db_res_text(res, 3), "ref", db_res_text(res, 4), "to",
-				    db_res_text(res, 5), "subject", db_res_text(res, 6), "status", db_res_text(res, 7),
-				    "attempts", (json_int_t)db_res_int(res, 8), "last_error", db_res_text(res, 9),
-				    "created_at", (json_int_t)db_res_int(res, 10), "next_attempt_at",
-				    (json_int_t)db_res_int(res, 11), "sent_at", (json_int_t)db_res_int(res, 12)));
+	json_array_append_new(arr, jpack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:s}", "id",
+					 (json_int_t)db_res_int(res, 0), "kind", db_res_text(res, 1), "channel",
+					 db_res_text(res, 2), "lang", db_res_text(res, 3), "ref", db_res_text(res, 4),
+					 "to", db_res_text(res, 5), "subject", db_res_text(res, 6), "status",
+					 db_res_text(res, 7), "attempts", (json_int_t)db_res_int(res, 8), "last_error",
+					 db_res_text(res, 9), "created_at", (json_int_t)db_res_int(res, 10),
+					 "next_attempt_at", (json_int_t)db_res_int(res, 11), "sent_at",
+					 (json_int_t)db_res_int(res, 12), "attachment", db_res_text(res, 13)));
 	return 0;
 }
 
@@ -175,10 +191,11 @@ int nt_outbox_list(db_conn_t *c, const char *status, int limit, json_t **out)
 		c,
 		filter ? "SELECT id, kind, channel, lang, ref, COALESCE(to_email, to_phone, ''), subject, "
 			 "status, attempts, COALESCE(last_error, ''), created_at, next_attempt_at, "
-			 "COALESCE(sent_at, 0) FROM outbox WHERE status = $2 ORDER BY id DESC LIMIT $1"
+			 "COALESCE(sent_at, 0), COALESCE(attachment_name, '') FROM outbox WHERE status = $2 ORDER BY "
+			 "id DESC LIMIT $1"
 		       : "SELECT id, kind, channel, lang, ref, COALESCE(to_email, to_phone, ''), subject, "
 			 "status, attempts, COALESCE(last_error, ''), created_at, next_attempt_at, "
-			 "COALESCE(sent_at, 0) FROM outbox ORDER BY id DESC LIMIT $1",
+			 "COALESCE(sent_at, 0), COALESCE(attachment_name, '') FROM outbox ORDER BY id DESC LIMIT $1",
 		p, filter ? 2 : 1, outbox_json, arr);
 	if (rc)
 		json_decref(arr);

@@ -427,8 +427,9 @@ static void test_addresses(void **state)
 	assert_false(nt_mime_addr_split("Cita <cita@vilamar.example", addr, sizeof addr, name, sizeof name));
 }
 
-/* Decodes the base64 body that follows the part header naming ctype. New string or NULL. */
-static char *part_body(const char *msg, const char *ctype)
+/* Decodes the base64 body that follows the part header naming ctype: new bytes (NUL-terminated)
+ * with their length in *len (may be NULL), or NULL. */
+static char *part_bytes(const char *msg, const char *ctype, size_t *len)
 {
 	const char *h = strstr(msg, ctype);
 	if (!h)
@@ -449,7 +450,15 @@ static char *part_body(const char *msg, const char *ctype)
 		return NULL;
 	}
 	out[n] = '\0';
+	if (len)
+		*len = n;
 	return out;
+}
+
+/* The same as a string. */
+static char *part_body(const char *msg, const char *ctype)
+{
+	return part_bytes(msg, ctype, NULL);
 }
 
 static void test_mime(void **state)
@@ -515,6 +524,68 @@ static void test_mime(void **state)
 	buf_init(&b, 300);
 	assert_int_equal(nt_mime_write(&m, &b), ERR_TOO_BIG);
 	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
+/* A stored attachment: a base64 part of its own inside multipart/mixed, with or without an .ics,
+ * its bytes (a NUL among them) intact, its name and type unable to carry anything else. */
+static void test_mime_attachment(void **state)
+{
+	(void)state;
+	static const unsigned char pdf[] = "%PDF-1.5\n\0\x01\xff binary\r\n--not a boundary\n%%EOF";
+	nt_mime_msg_t m = {
+		.from_addr = "cita@vilamar.example",
+		.to_addr = "direccio@vilamar.example",
+		.subject = "Les xifres de novembre de 2026",
+		.lang = "ca",
+		.text = "La memòria en PDF va adjunta.\n",
+		.html = "<p>Hola</p>",
+		.att = pdf,
+		.att_len = sizeof pdf - 1,
+		.att_name = "figures-2026-11.pdf",
+		.att_type = "application/pdf",
+		.message_id = "outbox-7.8@cita.vilamar.example",
+		.date = START_UTC,
+		.boundary_seed = "7:8:key",
+	};
+	for (int with_ics = 0; with_ics < 2; with_ics++) {
+		m.ics = with_ics ? "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n" : NULL;
+		m.ics_filename = "cita-K7M4QX.ics";
+		buf_t b;
+		buf_init(&b, 1 << 20);
+		assert_int_equal(nt_mime_write(&m, &b), 0);
+		const char *s = buf_str(&b);
+		assert_non_null(strstr(s, "Content-Type: multipart/mixed; boundary="));
+		assert_non_null(strstr(s, "Content-Type: multipart/alternative; boundary="));
+		assert_non_null(strstr(s, "Content-Type: application/pdf;\r\n name=\"figures-2026-11.pdf\"\r\n"
+					  "Content-Disposition: attachment; filename=\"figures-2026-11.pdf\"\r\n"
+					  "Content-Transfer-Encoding: base64\r\n\r\n"));
+		assert_true((strstr(s, "text/calendar") != NULL) == (with_ics == 1));
+		size_t n = 0;
+		char *got = part_bytes(s, "Content-Type: application/pdf", &n);
+		assert_non_null(got);
+		assert_int_equal(n, sizeof pdf - 1);
+		assert_memory_equal(got, pdf, n);
+		free(got);
+		/* The closing boundary of multipart/mixed ends the message. */
+		const char *mix = strstr(s, "boundary=\"=_mix_");
+		assert_non_null(mix);
+		char close[64];
+		snprintf(close, sizeof close, "--%.30s--\r\n", mix + strlen("boundary=\""));
+		assert_true(b.len > strlen(close));
+		assert_string_equal(s + b.len - strlen(close), close);
+		buf_free(&b);
+	}
+	/* A name or type that would add a header or a parameter is neutralised. */
+	m.ics = NULL;
+	m.att_name = "x\"\r\nBcc: victim@example.cat.pdf";
+	m.att_type = "application/pdf\r\nBcc: victim@example.cat";
+	buf_t b;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(nt_mime_write(&m, &b), 0);
+	assert_null(strstr(buf_str(&b), "\r\nBcc:"));
+	assert_non_null(strstr(buf_str(&b),
+			       "Content-Type: application/octet-stream;\r\n name=\"x___Bcc__victim_example.cat.pdf\""));
 	buf_free(&b);
 }
 
@@ -784,6 +855,59 @@ static void test_store_deliver(void **state)
 	assert_int_equal(eml_files(NULL, 0), 2);
 	assert_int_equal(nt_outbox_retry(c, id, now), 0); /* sent: nothing to retry */
 
+	/* A stored attachment: kept in the row with the e-mail (not with its SMS twin), sent as a part
+	 * of its own, and purged with the message. */
+	static const unsigned char att[] = "%PDF-1.5\n\0\xfe\xff%%EOF";
+	json_t *model = appointment("in_person", "ca", "Anna");
+	notify_msg_t am = {.kind = "booking_confirmed",
+			   .lang = "ca",
+			   .to_email = "anna@example.cat",
+			   .to_phone = "+34600111222",
+			   .model = model,
+			   .dedupe_key = "deliver:att",
+			   .attachment = att,
+			   .attachment_len = sizeof att - 1,
+			   .attachment_name = "figures-2026-11.pdf",
+			   .attachment_type = "application/pdf"};
+	set("sms.gateway_url", "http://127.0.0.1:9/sms");
+	assert_int_equal(notify_enqueue(c, &am), 0);
+	set("sms.gateway_url", "");
+	json_decref(model);
+	assert_int_equal(count(c, "dedupe_key = 'deliver:att:sms' AND attachment IS NULL"), 1);
+	assert_true(db_exec(c, "DELETE FROM outbox WHERE dedupe_key = 'deliver:att:sms'", NULL, 0) == 1);
+	assert_int_equal(count(c, "dedupe_key = 'deliver:att' AND attachment_name = 'figures-2026-11.pdf' AND "
+				  "attachment_type = 'application/pdf' AND attachment IS NOT NULL"),
+			 1);
+	int64_t att_id = 0;
+	assert_int_equal(db_query_int(c, "SELECT id FROM outbox WHERE dedupe_key = 'deliver:att'", NULL, 0, &att_id),
+			 0);
+	arena_t *ar = arena_new();
+	nt_outbox_row_t row;
+	assert_int_equal(nt_outbox_get(c, ar, att_id, &row), 0);
+	assert_int_equal(row.att_len, sizeof att - 1);
+	assert_memory_equal(row.att, att, sizeof att - 1);
+	assert_string_equal(row.att_name, "figures-2026-11.pdf");
+	buf_t withatt;
+	buf_init(&withatt, 1 << 20);
+	char from[256], why[256];
+	assert_int_equal(nt_message_eml(&row, now, "Vilamar", &withatt, from, sizeof from, why, sizeof why), 0);
+	size_t got_len = 0;
+	char *got = part_bytes(buf_str(&withatt), "Content-Type: application/pdf", &got_len);
+	assert_non_null(got);
+	assert_int_equal(got_len, sizeof att - 1);
+	assert_memory_equal(got, att, got_len);
+	free(got);
+	buf_free(&withatt);
+	arena_free(ar);
+	json_t *list = NULL;
+	assert_int_equal(nt_outbox_list(c, NULL, 10, &list), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "attachment")),
+			    "figures-2026-11.pdf");
+	json_decref(list);
+	assert_int_equal(notify_deliver(c, now, &sent), 0);
+	assert_int_equal(sent, 1);
+	assert_int_equal(count(c, "dedupe_key = 'deliver:att' AND status = 'sent'"), 1);
+
 	/* Old sent messages are purged; waiting ones stay. (The job purges once an hour: each backend's
 	 * run goes two hours further.) */
 	static int64_t shift;
@@ -806,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_mime),
+		cmocka_unit_test(test_mime_attachment),
 		cmocka_unit_test(test_pdf),
 	};
 	if (global_setup(NULL))
