@@ -14,6 +14,7 @@
 #include "figures/web.h"
 
 #include "app.h"
+#include "auth/auth.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/json.h"
@@ -21,8 +22,10 @@
 #include "base/tz.h"
 #include "catalog/catalog.h"
 #include "http/kit.h"
+#include "view/i18n.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -324,6 +327,45 @@ static void xlsx_all(http_req_t *r)
 		reply_xlsx(r, v, n, arena_printf(r->arena, "figures-%s-%s.xlsx", f.cur.from, f.cur.to));
 }
 
+/* GET /figures/report.pdf?month=YYYY-MM: the monthly report of any month as a PDF, what the job
+ * mails on the first of the next month, in the request's language. Audited. */
+static void report_pdf(http_req_t *r)
+{
+	int y, m;
+	if (fg_month_parse(http_query(r, "month"), &y, &m)) {
+		bad_filter(r, "month");
+		return;
+	}
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	const char *city = auth_city_name(r->db, r->arena, r->app->cfg);
+	int rc = fg_report_pdf(r->db, r->arena, city, y, m, r->lang, &pdf, &len);
+	if (rc == ERR_TOO_BIG)
+		http_reply_error(r, 413, "too_big", "fg_err_too_big", NULL);
+	else if (rc)
+		http_reply_failed(r, rc);
+	else {
+		const char *month = arena_printf(r->arena, "%04d-%02d", y, m);
+		auth_audit(r, "figures.report_pdf", arena_printf(r->arena, "month:%s", month), NULL);
+		http_add_header(r, "Cache-Control", "no-store");
+		http_add_header(r, "Content-Disposition",
+				arena_printf(r->arena, "attachment; filename=\"figures-%s.pdf\"", month));
+		http_reply_bytes(r, 200, "application/pdf", (const char *)pdf, len);
+	}
+	free(pdf);
+}
+
+/* The month of local day d as "YYYY-MM", and its link text ("PDF report of November 2026"). */
+static void month_link(http_req_t *r, int32_t d, const char **month, const char **label)
+{
+	int y, m, dd;
+	tz_civil_from_days(d, &y, &m, &dd);
+	*month = arena_printf(r->arena, "%04d-%02d", y, m);
+	const char *vars[] = {"of_month", http_t(r, arena_printf(r->arena, "fg_of_month_%d", m)), "year",
+			      arena_printf(r->arena, "%d", y), NULL};
+	*label = i18n_subst(r->arena, http_t(r, "fg_report_pdf_of"), vars);
+}
+
 /* ---------------------------------------------------------------- pages */
 
 static const char *delta(http_req_t *r, int64_t v, int64_t pv)
@@ -424,7 +466,10 @@ static json_t *themes_model(http_req_t *r, const char *current)
 
 static void page_index(http_req_t *r)
 {
-	http_reply_page(r, 200, "figures/index", jpack("{s:o}", "themes", themes_model(r, "")));
+	int y, m, d;
+	tz_civil_from_days(today(), &y, &m, &d);
+	const char *last = arena_printf(r->arena, "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
+	http_reply_page(r, 200, "figures/index", jpack("{s:o,s:s}", "themes", themes_model(r, ""), "last_month", last));
 }
 
 /* The query string of the request's filters (for the export links). */
@@ -481,6 +526,10 @@ static void page_theme(http_req_t *r)
 			  n > 0);
 	json_object_set_new(m, "xlsx_href",
 			    json_string(arena_printf(r->arena, "/figures/%s/export.xlsx?%s", t->name, qs)));
+	const char *month, *label;
+	month_link(r, f.from_day, &month, &label);
+	json_object_set_new(m, "pdf_href", json_string(arena_printf(r->arena, "/figures/report.pdf?month=%s", month)));
+	json_object_set_new(m, "pdf_label", json_string(label));
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_page(r, 200, "figures/theme", m);
 }
@@ -552,6 +601,7 @@ static void open_json(http_req_t *r)
 
 const http_route_t fg_page_routes[] = {
 	{HTTP_GET | HTTP_HEAD, "/figures", page_index, 0, FG_ROLES},
+	{HTTP_GET | HTTP_HEAD, "/figures/report.pdf", report_pdf, RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/figures/{theme}", page_theme, RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/figures/{theme}/export.csv", csv_theme, RT_DB, FG_ROLES},
 	{HTTP_GET | HTTP_HEAD, "/figures/{theme}/export.xlsx", xlsx_theme, RT_DB, FG_ROLES},

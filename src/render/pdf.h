@@ -22,6 +22,21 @@ int pdf_receipt(const json_t *appointment_model, const char *lang, unsigned char
  * Rows with an empty value are left out. ERR_INVALID without a title; ERR_TOO_BIG past 8 MiB. */
 int pdf_document(const json_t *doc, unsigned char **out, size_t *len);
 
+/* The monthly figures report: A4 pages with the city's band, a title, the headline figures and
+ * every figure as tables (this month, the month before, the change), and bar charts each followed
+ * by its numbers as a table; tagged (headings, tables, figures). Every text is already in its
+ * language (lang only picks the document's language):
+ *   {"city", "title", "subtitle", "footer", "sections_title",
+ *    "columns": {"label", "value", "previous", "change"},            the figure tables' headers
+ *    "headline": {"title", "rows": [{"label", "value", "previous"}]},  integers
+ *    "charts": [{"title", "description", "kind": "stacked"|"bars", "label_header",
+ *                "labels": ["…"], "series": [{"name", "values": [integers, one per label]}]}],
+ *    "sections": [{"title", "rows": [{"label", "value", "previous"}]}]}
+ * "stacked": vertical bars per label with the series stacked; "bars": horizontal bars per label,
+ * one per series. At most 8 series and 400 labels per chart (a chart past that is left out).
+ * ERR_INVALID without a title; ERR_TOO_BIG past 8 MiB. */
+int pdf_report(const json_t *model, const char *lang, unsigned char **out, size_t *len);
+
 /* A numbered ticket of the office floor, sized for an 80 mm thermal receipt printer (one page,
  * 80 × 150 mm, 5 mm margins). The model gives the texts already in lang: city, office, number
  * (large, on a band in the zone's colour "#rrggbb"), zone (its name, on the band), lines

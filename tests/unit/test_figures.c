@@ -2,7 +2,8 @@
  * previous period, bad values, the 23- and 25-hour days of Europe/Madrid), the gathering of a
  * capability table of this file's own (a series and a table provider that return fixed rows, a
  * provider that cannot filter by zone), grouping by day, week and month with empty periods, the
- * comparison, the open-data suppression, the CSV and the SVG. Run from the repository root. */
+ * comparison, the open-data suppression, the CSV and the SVG, and the monthly PDF report read back
+ * with pdftotext (poppler-utils). Run from the repository root. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,9 +17,14 @@
 #include "base/tz.h"
 #include "core/cap.h"
 #include "figures/internal.h"
+#include "render/pdf.h"
+#include "view/i18n.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ZONEINFO "tests/data/zoneinfo"
 
@@ -52,16 +58,18 @@ static int top(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 	return 0;
 }
 
+/* Fails, except while the report's test turns it off. */
+static bool broken_fails = true;
 static int broken(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 {
-	return ERR_IO;
+	return broken_fails ? ERR_IO : 0;
 }
 
 static const cap_fig_col_t two[] = {{"a", "k_a"}, {"b", "k_b"}, {0}};
 static const cap_fig_col_t one[] = {{"n", "k_n"}, {0}};
 static const cap_figure_t figs[] = {
 	{"t.visits", "attendance", "k_visits", CAP_FIG_SERIES, CAP_FIG_BY_OFFICE | CAP_FIG_BY_ZONE | CAP_FIG_OPEN, two,
-	 visits, NULL, NULL},
+	 visits, "appointments", "a"},
 	{"t.top", "procedures", "k_top", CAP_FIG_TABLE, CAP_FIG_BY_OFFICE, one, top, NULL, NULL},
 	{"t.elsewhere", "no-such-theme", "k_x", CAP_FIG_TABLE, 0, one, broken, NULL, NULL},
 	{0},
@@ -338,6 +346,141 @@ static void test_csv_and_svg(void **state)
 	arena_free(a);
 }
 
+/* ---------------------------------------------------------------- the monthly PDF report */
+
+/* The text of a PDF as pdftotext lays it out (-layout: a table's row on one line), with every
+ * run of spaces made one. New string. */
+static char *pdf_text(const unsigned char *pdf, size_t len)
+{
+	char path[] = "/tmp/fg-report-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, pdf, len), (ssize_t)len);
+	close(fd);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "pdftotext -layout -enc UTF-8 %s -", path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	buf_t b;
+	buf_init(&b, 4 << 20);
+	char chunk[4096];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, p)) > 0)
+		assert_int_equal(buf_append(&b, chunk, got), 0);
+	assert_int_equal(pclose(p), 0);
+	unlink(path);
+	char *s = buf_detach(&b, NULL);
+	if (getenv("FG_DUMP"))
+		fputs(s, stderr);
+	size_t w = 0;
+	for (size_t r = 0; s[r]; r++) {
+		bool space = s[r] == ' ' || s[r] == '\t';
+		if (space && w && s[w - 1] == ' ')
+			continue;
+		s[w++] = space ? ' ' : s[r];
+	}
+	s[w] = '\0';
+	return s;
+}
+
+static int pages(const unsigned char *pdf, size_t len)
+{
+	int n = 0;
+	for (const unsigned char *p = pdf; (p = memmem(p, len - (size_t)(p - pdf), "/Type /Page", 11)); p++)
+		if (p + 11 < pdf + len && p[11] != 's') /* not /Type /Pages */
+			n++;
+	return n;
+}
+
+/* March 2026 of this file's table by fg_report_pdf: the headline figure (t.visits' "a" is the
+ * appointments' key stat) with February's and the change, the days' table, every figure. */
+static void test_report_pdf(void **state)
+{
+	char err[256];
+	assert_int_equal(i18n_load("locale", err, sizeof err), 0);
+	arena_t *a = arena_new();
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	/* A provider's failure is the report's. */
+	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "ca", &pdf, &len), ERR_IO);
+	broken_fails = false;
+	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "ca", &pdf, &len), 0);
+	assert_memory_equal(pdf, "%PDF-", 5);
+	char *t = pdf_text(pdf, len);
+	free(pdf);
+	assert_non_null(strstr(t, "Vilamar"));
+	assert_non_null(strstr(t, "Les xifres de març de 2026"));
+	assert_non_null(strstr(t, "Del 2026-03-01 al 2026-03-31, comparat amb febrer de 2026"));
+	assert_non_null(strstr(t, "Atenció per canal"));
+	/* March: 3 + 2 + 1 + 4 = 10; February: 5 (the 27th); 2025's row is in neither. */
+	assert_non_null(strstr(t, "Xifra març de 2026 febrer de 2026 Canvi"));
+	assert_non_null(strstr(t, "Cites 10 5 +5 (+100 %)"));
+	/* Every figure: visits a and b (b = 2a), the top list (x 7 + y 2 against x 3 + z 9). */
+	assert_non_null(strstr(t, "Totes les xifres"));
+	assert_non_null(strstr(t, "k_a 10 5 +5 (+100 %)"));
+	assert_non_null(strstr(t, "k_b 20 10 +10 (+100 %)"));
+	assert_non_null(strstr(t, "k_n 9 12 \u22123 (\u221225 %)"));
+	/* The charts' numbers as tables: day 2 has 3 + 2, day 10 has 4; this month and the one before. */
+	assert_non_null(strstr(t, "Atenció de cada dia per canal"));
+	assert_non_null(strstr(t, "Dia Cites"));
+	assert_non_null(strstr(t, "\n2 5\n"));
+	assert_non_null(strstr(t, "\n10 4\n"));
+	assert_non_null(strstr(t, "\n11 0\n"));
+	assert_non_null(strstr(t, "Aquest mes i l'anterior"));
+	assert_non_null(strstr(t, "Xifra març de 2026 febrer de 2026\n"));
+	free(t);
+
+	/* The same in English. */
+	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "en", &pdf, &len), 0);
+	t = pdf_text(pdf, len);
+	free(pdf);
+	assert_non_null(strstr(t, "The figures of March 2026"));
+	assert_non_null(strstr(t, "Appointments 10 5 +5 (+100 %)"));
+	free(t);
+	arena_free(a);
+	broken_fails = true;
+}
+
+/* pdf_report on its own: no title is refused; a long chart table flows over several pages, its
+ * header repeated, every row there; a month with nothing is still a report. */
+static void test_report_pages(void **state)
+{
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	json_t *m = json_pack("{s:s}", "city", "Vilamar");
+	assert_int_equal(pdf_report(m, "ca", &pdf, &len), ERR_INVALID);
+	json_object_set_new(m, "title", json_string("Les xifres de prova"));
+	json_t *labels = json_array(), *vals = json_array();
+	for (int i = 1; i <= 120; i++) {
+		char l[16];
+		snprintf(l, sizeof l, "fila-%03d", i);
+		json_array_append_new(labels, json_string(l));
+		json_array_append_new(vals, json_integer(i * 7));
+	}
+	json_object_set_new(m, "charts",
+			    json_pack("[{s:s,s:s,s:s,s:o,s:[{s:s,s:o}]}]", "title", "Molts dies", "kind", "stacked",
+				      "label_header", "Fila", "labels", labels, "series", "name", "Cites", "values",
+				      vals));
+	assert_int_equal(pdf_report(m, "ca", &pdf, &len), 0);
+	assert_true(pages(pdf, len) >= 3);
+	char *t = pdf_text(pdf, len);
+	free(pdf);
+	assert_non_null(strstr(t, "fila-001 7\n"));
+	assert_non_null(strstr(t, "fila-120 840\n"));
+	int heads = 0;
+	for (const char *p = t; (p = strstr(p, "Fila Cites")); p++)
+		heads++;
+	assert_true(heads >= 2);
+	free(t);
+	json_decref(m);
+	/* Nothing at all but a title. */
+	m = json_pack("{s:s}", "title", "Buit");
+	assert_int_equal(pdf_report(m, "ca", &pdf, &len), 0);
+	assert_int_equal(pages(pdf, len), 1);
+	free(pdf);
+	json_decref(m);
+}
+
 int main(void)
 {
 	tz_set_dir(ZONEINFO);
@@ -349,6 +492,8 @@ int main(void)
 		cmocka_unit_test(test_table_and_filters),
 		cmocka_unit_test(test_open_data),
 		cmocka_unit_test(test_csv_and_svg),
+		cmocka_unit_test(test_report_pdf),
+		cmocka_unit_test(test_report_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
