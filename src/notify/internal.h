@@ -90,8 +90,8 @@ typedef struct {
 
 /* Writes an RFC 5322 message with CRLF line ends: multipart/alternative (text/plain, text/html;
  * UTF-8, base64), inside multipart/mixed with the .ics attached (text/calendar; method=…) and the
- * stored attachment (att_type, base64, att_name) when there are. Header values have CR and LF removed; non-ASCII ones are RFC 2047 words.
- * 0, ERR_INVALID (an address that is not one), or ERR_TOO_BIG. */
+ * stored attachment (att_type, base64, att_name) when there are. Header values have CR and LF
+ * removed; non-ASCII ones are RFC 2047 words. 0, ERR_INVALID (an address that is not one), or ERR_TOO_BIG. */
 int nt_mime_write(const nt_mime_msg_t *m, buf_t *out);
 /* Whether s looks like a deliverable address: local@domain, printable ASCII, no spaces, no
  * <>()[],;:"\ characters, a dot in the domain, at most 254 bytes. */
