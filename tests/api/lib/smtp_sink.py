@@ -10,7 +10,8 @@ so a reader never sees half a message), with DIR/<same>.json holding the envelop
 Parse (Debian python3-icalendar):
     python3 tests/api/lib/smtp_sink.py parse FILE.eml
 prints JSON: from, to, subject, date, message_id, content_language, auto_submitted, type,
-parts [{type, params, filename, disposition, text, ics?}] where ics, for a text/calendar part,
+parts [{type, params, filename, disposition, text, ics?, base64?}] where base64 holds the bytes of a
+binary part (a PDF attached), and ics, for a text/calendar part,
 is {method, uid, dtstart, dtend (ISO 8601, UTC), summary, location, url, sequence, status,
 description, organizer, attendee, alarms}.
 """
@@ -106,6 +107,10 @@ def parse(path):
                 entry["ics"] = _ics(text)
             # Canonical CRLF line ends as plain newlines, for the tests' substring checks.
             entry["text"] = text.replace("\r\n", "\n") if isinstance(text, str) else None
+            if isinstance(text, bytes):
+                import base64
+
+                entry["base64"] = base64.b64encode(text).decode("ascii")
         out["parts"].append(entry)
     return out
 
