@@ -301,8 +301,13 @@ describe('the monthly report: last month\'s figures by mail, once per address', 
 		assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '${key}%'`), '2');
 		const body = sql(`SELECT body_text FROM outbox WHERE dedupe_key = '${key}direccio@vilamar.example'`);
 		const j = fig(await figures('attendance', `from=${first}&to=${last}&group=month`), 'booking.appointments');
+		// Compared with the calendar month before, as in the PDF attached.
+		const pfirst = `${addDays(first, -1).slice(0, 7)}-01`;
+		const pj = fig(await figures('attendance', `from=${pfirst}&to=${addDays(first, -1)}&group=month`), 'booking.appointments');
 		assert.match(body, new RegExp(`${first} – ${last}`));
-		assert.match(body, new RegExp(`Cites\\n  Reservades: ${j.totals.booked} \\(abans ${j.previous_totals.booked}\\)\\n  Ateses: ${j.totals.attended} `));
+		assert.match(body, new RegExp(`Cites\\n  Reservades: ${j.totals.booked} \\(abans ${pj.totals.booked}\\)\\n  Ateses: ${j.totals.attended} \\(abans ${pj.totals.attended}\\)`));
+		assert.match(body, new RegExp(`va adjunta: figures-${first.slice(0, 7)}\\.pdf`));
+		assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '${key}%' AND attachment_name = 'figures-${first.slice(0, 7)}.pdf' AND attachment_type = 'application/pdf'`), '2');
 		const link = body.match(/https?:\/\/\S+\/figures\/attendance\?\S+/);
 		assert.ok(link, 'a link to the month');
 		const page = await srv.get(link[0].replace(/^https?:\/\/[^/]+/, ''), { jar: coord.jar });
