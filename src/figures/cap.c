@@ -16,8 +16,10 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("figures", "rate_open_data", "60", 0, 100000,
 		       "Open-data requests per client address per minute (0: no limit)."),
 	CONFIG_KEY_STR("figures", "report_to", "", NULL, NULL,
-		       "Addresses (comma-separated) that get the previous month's figures by mail; empty: none."),
-	CONFIG_KEY_STR("figures", "report_lang", "ca", NULL, NULL, "Language of the monthly report: ca, es or en."),
+		       "Addresses (comma-separated) that get the previous month's figures by mail, the PDF report "
+		       "attached; empty: none."),
+	CONFIG_KEY_STR("figures", "report_lang", "ca", NULL, NULL,
+		       "Language of the monthly report, its mail and its PDF: ca, es or en."),
 	{0},
 };
 
