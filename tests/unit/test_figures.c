@@ -463,6 +463,11 @@ static void test_report_pages(void **state)
 				      vals));
 	assert_int_equal(pdf_report(m, "ca", &pdf, &len), 0);
 	assert_true(pages(pdf, len) >= 3);
+	/* Tagged: a structure tree with the headings, the figure and the table's header cells. */
+	assert_non_null(memmem(pdf, len, "/StructTreeRoot", 15));
+	assert_non_null(memmem(pdf, len, "/S /H1", 6));
+	assert_non_null(memmem(pdf, len, "/S /Figure", 10));
+	assert_non_null(memmem(pdf, len, "/S /TH", 6));
 	char *t = pdf_text(pdf, len);
 	free(pdf);
 	assert_non_null(strstr(t, "fila-001 7\n"));
