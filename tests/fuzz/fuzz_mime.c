@@ -3,7 +3,9 @@
  * NUL bytes into a subject, a display name, a recipient and a text part. Whatever they hold, the
  * message's header must stay a list of "Name: value" lines and folded continuations (no value
  * may start a header of its own, e.g. "Bcc:"), every line must end in CRLF, and a refused
- * message leaves the buffer empty. tz_iso_parse and nt_mime_addr_split must not crash and must
+ * message leaves the buffer empty. Past the header too, every line is a part header the writer
+ * knows, a folded continuation, a boundary or base64: an attachment's name or type (taken from the
+ * input as well) cannot add a line of its own. tz_iso_parse and nt_mime_addr_split must not crash and must
  * answer the same twice. */
 #include "base/buf.h"
 #include "base/err.h"
@@ -49,6 +51,30 @@ static void check_header(const char *s, size_t len)
 			abort();
 }
 
+/* Every line of the body: empty, a boundary, a continuation, base64, or a part header. */
+static void check_body(const char *s)
+{
+	static const char *part[] = {"Content-Type: ", "Content-Transfer-Encoding: ", "Content-Disposition: "};
+	const char *p = strstr(s, "\r\n\r\n") + 4;
+	while (*p) {
+		const char *e = strstr(p, "\r\n");
+		if (!e)
+			abort();
+		bool ok = e == p || *p == ' ' || strncmp(p, "--=_", 4) == 0;
+		for (size_t k = 0; !ok && k < sizeof part / sizeof part[0]; k++)
+			ok = strncmp(p, part[k], strlen(part[k])) == 0;
+		if (!ok) {
+			ok = true;
+			for (const char *q = p; q < e && ok; q++)
+				ok = (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+				     *q == '+' || *q == '/' || *q == '=';
+		}
+		if (!ok)
+			abort();
+		p = e + 2;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int init;
@@ -79,6 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.ics = f[0],
 		.ics_method = "REQUEST",
 		.ics_filename = f[1],
+		.att = f[3],
+		.att_len = strlen(f[3]),
+		.att_name = f[1],
+		.att_type = f[0],
 		.message_id = "outbox-1.1@example.cat",
 		.date = 0,
 		.boundary_seed = f[0],
@@ -86,9 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_t b;
 	buf_init(&b, 1 << 20);
 	int rc = nt_mime_write(&m, &b);
-	if (rc == 0)
+	if (rc == 0) {
 		check_header(buf_str(&b), b.len);
-	else if ((rc != ERR_INVALID && rc != ERR_TOO_BIG) || b.len != 0)
+		check_body(buf_str(&b));
+	} else if ((rc != ERR_INVALID && rc != ERR_TOO_BIG) || b.len != 0)
 		abort();
 	if (rc == ERR_INVALID && nt_mime_addr_ok(f[2]))
 		abort();
