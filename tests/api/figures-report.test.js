@@ -199,6 +199,22 @@ describe('the monthly report by mail, the PDF attached', () => {
 		}
 	});
 
+	it('the outbox pages name the attachment; the .eml download carries it', async () => {
+		const admin = await srv.loginOk(L.DEMO_USERS.admin);
+		const list = await srv.get('/admin/outbox', { jar: admin.jar });
+		L.assertHtml(list, 200, 'GET /admin/outbox');
+		assert.match(list.text, new RegExp(`Fitxer adjunt: figures-${MONTH}\\.pdf`));
+		const id = sql(`SELECT id FROM outbox WHERE kind = 'figures_monthly' ORDER BY id LIMIT 1`);
+		const size = Number(sql(`SELECT LENGTH(attachment) FROM outbox WHERE id = ${id}`));
+		assert.ok(size > 1000, `${size} bytes`);
+		const one = await srv.get(`/admin/outbox/${id}`, { jar: admin.jar });
+		L.assertHtml(one, 200, 'GET /admin/outbox/ID');
+		assert.match(one.text, new RegExp(`figures-${MONTH}\\.pdf \\(application/pdf, ${size} B\\)`));
+		const eml = await srv.get(`/admin/outbox/${id}/message.eml`, { jar: admin.jar });
+		assert.equal(eml.status, 200);
+		assert.match(eml.text, new RegExp(`Content-Type: application/pdf;\\r\\n name="figures-${MONTH}\\.pdf"\\r\\nContent-Disposition: attachment`));
+	});
+
 	it('once per month and address: later runs and a restart send nothing more', async () => {
 		await L.sleep(3000); // three more runs of the hourly job at jobs.interval = 1 s
 		assert.equal(sink.messages().length, 2);
