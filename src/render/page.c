@@ -210,6 +210,14 @@ void page_qr_figure(page_t *p, const char *text, double x, double y, double size
 		cairo_tag_end(p->cr, "Figure");
 }
 
+double page_qr_aside(page_t *p, const char *text, double top, double size)
+{
+	double x = p->rtl ? PAGE_MARGIN : PAGE_W - PAGE_MARGIN - size;
+	p->width = PAGE_W - 2 * PAGE_MARGIN - size - 6 * PT_PER_MM;
+	page_qr_figure(p, text, x, top, size);
+	return x;
+}
+
 char *qr_svg(const char *text)
 {
 	QRcode *q = qr_encode(text);

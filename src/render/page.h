@@ -29,6 +29,7 @@
 #define PAGE_H (297 * PT_PER_MM)
 #define PAGE_MARGIN (18 * PT_PER_MM)
 #define PAGE_FONT "DejaVu Sans"
+#define PAGE_TOP (34 * PT_PER_MM) /* where the flow starts under the band */
 
 typedef struct {
 	cairo_t *cr;
@@ -102,6 +103,10 @@ void page_field(page_t *p, const char *label_key, const char *value);
 void page_qr(cairo_t *cr, const char *text, double x, double y, double size);
 /* page_qr as a "Figure" of a tagged page. */
 void page_qr_figure(page_t *p, const char *text, double x, double y, double size);
+/* page_qr_figure at the top of a size × size square against the margin the language ends at
+ * (the right one, the left one right to left), the text column narrowed to leave it 6 mm clear;
+ * returns the square's x. The caller sets p->width back when the flow has passed it. */
+double page_qr_aside(page_t *p, const char *text, double top, double size);
 /* The coloured band at the top with the city's name, and its logo (PNG bytes; may be NULL) at
  * the left when it decodes; then the text colour (page_ink). */
 void page_band(page_t *p, const char *city, const unsigned char *logo_png, size_t logo_len);

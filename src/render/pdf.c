@@ -26,7 +26,7 @@
 static int render_pdf(double w, double h, const char *title, const char *lang, const json_t *m,
 		      void (*draw)(page_t *p, void *ud), unsigned char **out, size_t *len)
 {
-	page_doc_t d = {.fmt = PAGE_PDF, .w = w, .h = h, .title = title, .lang = lang, .tagged = true, .directed = true};
+	page_doc_t d = {.w = w, .h = h, .title = title, .lang = lang, .tagged = true, .directed = true};
 	return page_render_doc(&d, draw, (void *)m, out, len);
 }
 
@@ -92,9 +92,9 @@ static void draw_documents(page_t *p, const json_t *m, bool in_person)
 	size_t i;
 	const json_t *d;
 	json_array_foreach (docs, i, d) {
-		if (json_is_string(d))
-			page_line(p, PAGE_FONT " 11", arena_printf(p->a, "•  %s", page_value(p, json_string_value(d))),
-				  2);
+		const char *doc = json_string_value(d);
+		if (doc)
+			page_line(p, PAGE_FONT " 11", arena_printf(p->a, "•  %s", page_value(p, doc)), 2);
 	}
 	if (in_person)
 		page_line(p, PAGE_FONT " 11", page_esc(p, page_tr(p, "mail_bring_id")), 2);
@@ -115,7 +115,7 @@ static void draw_receipt(page_t *p, void *ud)
 		manage = NULL; /* nothing left to manage: no QR code, no link */
 	page_band(p, city, NULL, 0);
 
-	p->y = 34 * PT_PER_MM;
+	p->y = PAGE_TOP;
 	page_block(p, "H1", PAGE_FONT " Bold 16", page_esc(p, page_tr(p, "pdf_title")), 10);
 	if (cancelled)
 		draw_cancelled(p);
@@ -124,10 +124,8 @@ static void draw_receipt(page_t *p, void *ud)
 
 	/* The QR code sits after the details: on the right, or on the left right to left. */
 	double qr_size = 36 * PT_PER_MM, qr_top = p->y;
-	double qr_x = p->rtl ? PAGE_MARGIN : PAGE_W - PAGE_MARGIN - qr_size;
 	if (manage && *manage) {
-		p->width = PAGE_W - 2 * PAGE_MARGIN - qr_size - 6 * PT_PER_MM;
-		page_qr_figure(p, manage, qr_x, qr_top, qr_size);
+		double qr_x = page_qr_aside(p, manage, qr_top, qr_size);
 		page_text_as(p, "Caption", qr_x, qr_top + qr_size + 2, qr_size, PAGE_FONT " 8",
 			     page_esc(p, page_tr(p, "pdf_qr_caption")));
 	}
@@ -177,7 +175,7 @@ static void draw_document(page_t *p, void *ud)
 {
 	const json_t *doc = ud;
 	page_band(p, json_string_value(json_object_get(doc, "city")), NULL, 0);
-	p->y = 34 * PT_PER_MM;
+	p->y = PAGE_TOP;
 	page_block(p, "H1", PAGE_FONT " Bold 16", page_esc(p, jstr(doc, "title")), 4);
 	page_line(p, PAGE_FONT " 10", page_esc(p, jstr(doc, "subtitle")), 12);
 	size_t i, j;
