@@ -400,12 +400,25 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libfontconfig.so\n";
 }
 
+/* Pango matches fonts on a thread of its own, which keeps the font map (and through it cairo's
+ * font faces) alive for a moment after the last render: cairo's static data can only be reset
+ * once the font map is gone, so this waits for it (a second at the most). */
 void pdf_shutdown(void)
 {
 	pthread_mutex_lock(&page_mu);
 	if (font_map) {
+		GWeakRef gone;
+		g_weak_ref_init(&gone, font_map);
 		g_object_unref(font_map);
 		font_map = NULL;
+		for (int i = 0; i < 1000; i++) {
+			GObject *still = g_weak_ref_get(&gone);
+			if (!still)
+				break;
+			g_object_unref(still);
+			g_usleep(1000);
+		}
+		g_weak_ref_clear(&gone);
 	}
 	cairo_debug_reset_static_data();
 	pthread_mutex_unlock(&page_mu);
