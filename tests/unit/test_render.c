@@ -82,44 +82,37 @@ static void draw_observe(page_t *p, void *ud)
 	s->width_after_qr = p->width;
 }
 
+/* What a page of lang drawn as d (NULL: by page_render) says of its direction. */
+static void expect_direction(const page_doc_t *d, const char *lang, bool directed, bool rtl)
+{
+	unsigned char *out;
+	size_t len;
+	seen_t s = {0};
+	if (d)
+		assert_int_equal(page_render_doc(d, draw_observe, &s, &out, &len), 0);
+	else
+		assert_int_equal(page_render(PAGE_PDF, 0, NULL, lang, draw_observe, &s, &out, &len), 0);
+	free(out);
+	double qr = 36 * PT_PER_MM;
+	assert_int_equal(s.directed, directed);
+	assert_int_equal(s.rtl, rtl);
+	/* Text against the right margin and the QR code on the left, right to left. */
+	assert_true(fabs(s.col_x - (rtl ? PAGE_W - PAGE_MARGIN - 100 : PAGE_MARGIN)) < 1e-9);
+	assert_true(fabs(s.qr_x - (rtl ? PAGE_MARGIN : PAGE_W - PAGE_MARGIN - qr)) < 1e-9);
+	assert_true(fabs(s.width_after_qr - (PAGE_W - 2 * PAGE_MARGIN - qr - 6 * PT_PER_MM)) < 1e-9);
+	assert_string_equal(s.esc, "a&lt;b");
+	assert_string_equal(s.value, directed ? "\u2068a&lt;b\u2069" : "a&lt;b");
+}
+
 static void test_direction(void **state)
 {
 	(void)state;
-	unsigned char *out;
-	size_t len;
-	double qr = 36 * PT_PER_MM, narrowed = PAGE_W - 2 * PAGE_MARGIN - qr - 6 * PT_PER_MM;
-
-	seen_t ar = {0};
 	page_doc_t d = {.lang = "ar", .tagged = true, .directed = true};
-	assert_int_equal(page_render_doc(&d, draw_observe, &ar, &out, &len), 0);
-	free(out);
-	assert_true(ar.directed);
-	assert_true(ar.rtl);
-	assert_true(fabs(ar.col_x - (PAGE_W - PAGE_MARGIN - 100)) < 1e-9);
-	assert_true(fabs(ar.qr_x - PAGE_MARGIN) < 1e-9); /* the QR code on the left */
-	assert_true(fabs(ar.width_after_qr - narrowed) < 1e-9);
-	assert_string_equal(ar.esc, "a&lt;b");
-	assert_string_equal(ar.value, "\u2068a&lt;b\u2069");
-
-	seen_t ca = {0};
+	expect_direction(&d, "ar", true, true);
 	d.lang = "ca";
-	assert_int_equal(page_render_doc(&d, draw_observe, &ca, &out, &len), 0);
-	free(out);
-	assert_true(ca.directed);
-	assert_false(ca.rtl);
-	assert_true(fabs(ca.col_x - PAGE_MARGIN) < 1e-9);
-	assert_true(fabs(ca.qr_x - (PAGE_W - PAGE_MARGIN - qr)) < 1e-9);
-	assert_string_equal(ca.value, "\u2068a&lt;b\u2069");
-
+	expect_direction(&d, "ca", true, false);
 	/* A plain page in Arabic stays as page_render always drew: not mirrored, no isolates. */
-	seen_t plain = {0};
-	assert_int_equal(page_render(PAGE_PDF, 0, NULL, "ar", draw_observe, &plain, &out, &len), 0);
-	free(out);
-	assert_false(plain.directed);
-	assert_false(plain.rtl);
-	assert_true(fabs(plain.col_x - PAGE_MARGIN) < 1e-9);
-	assert_true(fabs(plain.qr_x - (PAGE_W - PAGE_MARGIN - qr)) < 1e-9);
-	assert_string_equal(plain.value, "a&lt;b");
+	expect_direction(NULL, "ar", false, false);
 }
 
 /* ---------------------------------------------------------------- the flow */
