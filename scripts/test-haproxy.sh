@@ -17,10 +17,7 @@ BIN=$ROOT/$BUILD/finestreta
 . scripts/lib/proxytest.sh
 finish() { summary haproxy; exit; }
 
-proxy_find haproxy
-HAPROXY=$PROXY
-proxy_setup haproxy
-PROXY_LOG=$tmp/logs/haproxy.log
+proxy_init haproxy haproxy.log
 PEM=/etc/haproxy/certs/$HOST.pem
 
 cat "$tmp/cert.pem" "$tmp/key.pem" >"$tmp/site.pem"
@@ -33,7 +30,7 @@ sed -e "s|server node1 127.0.0.1:8080 |server node1 127.0.0.1:$APP |" \
 	-e 's|timeout http-request 10s|timeout http-request 2s|' \
 	deploy/haproxy.cfg >"$tmp/haproxy.cfg"
 check "every change to the file applied" test "$(grep -c "$tmp\|127.0.0.1:$APP\|127.0.0.1:$HTTP\b\|127.0.0.1:$HTTPS\|log stderr\|http-request 2s" "$tmp/haproxy.cfg")" -eq 5
-if ! "$HAPROXY" -c -f "$tmp/haproxy.cfg" >"$tmp/c.log" 2>&1; then
+if ! "$PROXY" -c -f "$tmp/haproxy.cfg" >"$tmp/c.log" 2>&1; then
 	cat "$tmp/c.log" >&2
 	bad "haproxy -c accepts deploy/haproxy.cfg"
 	finish
@@ -41,7 +38,7 @@ fi
 ok "haproxy -c accepts deploy/haproxy.cfg"
 
 proxy_start_app FINESTRETA_LIMITS_MAX_SSE_PER_ADDRESS=4
-"$HAPROXY" -db -f "$tmp/haproxy.cfg" >"$PROXY_LOG" 2>&1 &
+"$PROXY" -db -f "$tmp/haproxy.cfg" >"$PROXY_LOG" 2>&1 &
 ppid=$!
 proxy_checks HAProxy
 

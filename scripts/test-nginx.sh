@@ -17,10 +17,7 @@ BIN=$ROOT/$BUILD/finestreta
 . scripts/lib/proxytest.sh
 finish() { summary nginx; exit; }
 
-proxy_find nginx
-NGINX=$PROXY
-proxy_setup nginx
-PROXY_LOG=$tmp/logs/error.log
+proxy_init nginx error.log
 
 # The site file as shipped, with ports and paths swapped; IPv6 listeners dropped (the test
 # stays on 127.0.0.1).
@@ -46,7 +43,7 @@ http {
     include $tmp/site.conf;
 }
 CONF
-if ! "$NGINX" -t -p "$tmp" -c "$tmp/nginx.conf" >"$tmp/t.log" 2>&1; then
+if ! "$PROXY" -t -p "$tmp" -c "$tmp/nginx.conf" >"$tmp/t.log" 2>&1; then
 	cat "$tmp/t.log" >&2
 	bad "nginx -t accepts deploy/nginx.conf"
 	finish
@@ -54,7 +51,7 @@ fi
 ok "nginx -t accepts deploy/nginx.conf"
 
 proxy_start_app
-"$NGINX" -p "$tmp" -c "$tmp/nginx.conf" >>"$PROXY_LOG" 2>&1 &
+"$PROXY" -p "$tmp" -c "$tmp/nginx.conf" >>"$PROXY_LOG" 2>&1 &
 ppid=$!
 proxy_checks nginx
 check "X-Accel-Buffering is not passed to the browser" bash -c '! grep -qi "^x-accel-buffering" <<<"$1"' _ "$h"

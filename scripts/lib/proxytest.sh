@@ -3,7 +3,14 @@
 # proxy, and the checks every proxy in front of Finestreta must pass. Source it after testkit.sh,
 # from the repository root, with ROOT, BIN and finish() defined. Sets and uses globals: tmp, APP,
 # HTTP, HTTPS, HOST, C (curl through the proxy), U (its HTTPS base), spid (the server), ppid (the
-# proxy), PROXY_LOG (the proxy's log file, set by the caller), h, tok and cpid (below).
+# proxy), PROXY (its binary), PROXY_LOG (its log file), h, tok and cpid (below).
+
+# proxy_init NAME LOG: proxy_find NAME, proxy_setup NAME, and PROXY_LOG, $tmp/logs/LOG.
+proxy_init() {
+	proxy_find "$1"
+	proxy_setup "$1"
+	PROXY_LOG=$tmp/logs/$2
+}
 
 # proxy_find NAME: PROXY, Debian's NAME binary: the installed one, or else the package's binary
 # unpacked into build/tools/NAME (no daemon is installed or started). None: a failure, finish.
