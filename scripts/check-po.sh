@@ -14,7 +14,7 @@
 #      theirs) a language shipped here must be complete;
 #   4. every further language names itself in core/LANG.po (lang_name, lang_tag, lang_dir);
 #   5. no key is defined in two folders.
-# The server runs the same checks when it loads the files (src/view/i18n.c); this catches a
+# The server runs the same checks when it loads the files (src/view/i18n_load.c); this catches a
 # mistake before it gets that far. Exit 1 with one line per problem.
 set -eu
 

@@ -14,40 +14,12 @@ BUILD=${1:-build}
 BIN=$ROOT/$BUILD/finestreta
 
 . scripts/lib/testkit.sh
+. scripts/lib/proxytest.sh
 finish() { summary haproxy; exit; }
 
-HAPROXY=$(command -v haproxy || true)
-[[ -z "$HAPROXY" && -x /usr/sbin/haproxy ]] && HAPROXY=/usr/sbin/haproxy
-if [[ -z "$HAPROXY" ]]; then
-	tools=$ROOT/build/tools/haproxy
-	HAPROXY=$tools/usr/sbin/haproxy
-	if [[ ! -x "$HAPROXY" ]]; then
-		mkdir -p "$tools"
-		if ! (cd "$tools" && apt-get download haproxy >/dev/null 2>&1 && dpkg -x haproxy_*.deb .); then
-			bad "no haproxy: apt-get download haproxy failed (run apt-get update as root)"
-			finish
-		fi
-	fi
-fi
-
-tmp=$(mktemp -d /tmp/finestreta-haproxy.XXXXXX)
-spid=""
-hpid=""
-cleanup() {
-	[[ -n "$hpid" ]] && kill "$hpid" 2>/dev/null && wait "$hpid" 2>/dev/null
-	[[ -n "$spid" ]] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-APP=$(free_port)
-HTTP=$(free_port)
-HTTPS=$(free_port)
-HOST=cita.example.cat
+proxy_init haproxy haproxy.log
 PEM=/etc/haproxy/certs/$HOST.pem
 
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$HOST" -addext "subjectAltName=DNS:$HOST" \
-	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1 || { bad "openssl: self-signed certificate"; finish; }
 cat "$tmp/cert.pem" "$tmp/key.pem" >"$tmp/site.pem"
 
 # The file as shipped, with ports, paths and the header deadline swapped; IPv6 listeners and
@@ -58,46 +30,17 @@ sed -e "s|server node1 127.0.0.1:8080 |server node1 127.0.0.1:$APP |" \
 	-e 's|timeout http-request 10s|timeout http-request 2s|' \
 	deploy/haproxy.cfg >"$tmp/haproxy.cfg"
 check "every change to the file applied" test "$(grep -c "$tmp\|127.0.0.1:$APP\|127.0.0.1:$HTTP\b\|127.0.0.1:$HTTPS\|log stderr\|http-request 2s" "$tmp/haproxy.cfg")" -eq 5
-if ! "$HAPROXY" -c -f "$tmp/haproxy.cfg" >"$tmp/c.log" 2>&1; then
+if ! "$PROXY" -c -f "$tmp/haproxy.cfg" >"$tmp/c.log" 2>&1; then
 	cat "$tmp/c.log" >&2
 	bad "haproxy -c accepts deploy/haproxy.cfg"
 	finish
 fi
 ok "haproxy -c accepts deploy/haproxy.cfg"
 
-mkdir -p "$tmp/logs"
-FINESTRETA_SERVER_TRUST_PROXY=true FINESTRETA_SERVER_SECURE_COOKIES=true FINESTRETA_EVENTS_HEARTBEAT=1 \
-	FINESTRETA_SERVER_PUBLIC_URL="https://$HOST" FINESTRETA_MAIL_OUTBOX_DIR="$tmp/outbox" \
-	FINESTRETA_LIMITS_MAX_SSE_PER_ADDRESS=4 \
-	"$BIN" demo --db "sqlite:$tmp/f.db" --listen "127.0.0.1:$APP" >"$tmp/logs/app.log" 2>&1 &
-spid=$!
-"$HAPROXY" -db -f "$tmp/haproxy.cfg" >"$tmp/logs/haproxy.log" 2>&1 &
-hpid=$!
-
-C=(curl -sS -k --resolve "$HOST:$HTTPS:127.0.0.1" --max-time 10)
-U=https://$HOST:$HTTPS
-if ! wait_for 150 "${C[@]}" -f -o /dev/null "$U/healthz" 2>/dev/null; then
-	bad "/healthz through HAProxy over TLS"
-	tail -n 20 "$tmp/logs/app.log" "$tmp/logs/haproxy.log" >&2
-	finish
-fi
-ok "/healthz through HAProxy over TLS"
-
-loc=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: $HOST" "http://127.0.0.1:$HTTP/cita?x=1")
-check "plain HTTP redirects to HTTPS ($loc)" test "$loc" = "301 https://$HOST/cita?x=1"
-ver=$("${C[@]}" --http2 -o /dev/null -w '%{http_version}' "$U/")
-check "HTTP/2 ($ver)" test "$ver" = 2
-h=$("${C[@]}" -D - -o /dev/null "$U/?lang=en")
-check "HSTS from HAProxy" grep -qi '^strict-transport-security: max-age=63072000' <<<"$h"
-check "the server's CSP comes through" grep -qi "^content-security-policy: default-src 'self'" <<<"$h"
-m=$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/metrics")
-check "/metrics is not served through the proxy ($m)" test "$m" = 403
-
-# The address the server logs is the one HAProxy saw, not one the client made up.
-"${C[@]}" -o /dev/null -H 'X-Forwarded-For: 203.0.113.9' "$U/login"
-sleep 0.3
-check "X-Forwarded-For from HAProxy, not from the client" \
-	bash -c 'grep "\"GET /login\"" "$1" | tail -n 1 | grep -q "access 127.0.0.1 "' _ "$tmp/logs/app.log"
+proxy_start_app FINESTRETA_LIMITS_MAX_SSE_PER_ADDRESS=4
+"$PROXY" -db -f "$tmp/haproxy.cfg" >"$PROXY_LOG" 2>&1 &
+ppid=$!
+proxy_checks HAProxy
 
 # A client sending its headers a byte every 300 ms is answered 408 at the deadline (2 s here),
 # however long it would go on.
@@ -124,13 +67,7 @@ check "slow headers through HAProxy: 408 at the deadline ($slow)" \
 	bash -c 'set -- $1; [[ "$1 $2" == "HTTP/1.1 408" ]] && awk -v t="${@: -1}" "BEGIN { exit !(t >= 1.8 && t <= 4) }"' _ "$slow"
 
 # Live events: a subscriber through HAProxy gets a published event at once.
-tok=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$tmp/f.db" 2>/dev/null | tail -n 1)
-"${C[@]}" -N --max-time 20 "$U/events?topic=public.haproxy" >"$tmp/events.txt" 2>/dev/null &
-cpid=$!
-check "an event stream opens through HAProxy" wait_for 50 grep -q ': connected' "$tmp/events.txt"
-"${C[@]}" -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-	-d '{"topic":"public.haproxy","type":"ticket.called","data":{"n":7}}' "$U/api/v1/events"
-check "a published event arrives within 2 s through HAProxy" wait_for 20 grep -q '"n":7' "$tmp/events.txt"
+proxy_events HAProxy public.haproxy
 
 # Every client reaches the node from HAProxy's address, yet the node counts streams per
 # forwarded address: this client (one stream open above) gets 3 more (max_sse_per_address = 4
@@ -150,5 +87,5 @@ for i in 1 2 3 4 5; do codes+="$(cat "$tmp/code$i.txt") "; done
 check "streams per forwarded address through HAProxy: 3 more, then 429 ($codes)" test "$codes" = "200 200 200 429 429 "
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
-if ((fail)); then tail -n 20 "$tmp/logs/haproxy.log" "$tmp/logs/app.log" >&2; fi
+if ((fail)); then tail -n 20 "$PROXY_LOG" "$tmp/logs/app.log" >&2; fi
 finish

@@ -1,38 +1,21 @@
+/* config.c — the settings: the core's sections (the key table), the tables capabilities
+ * declare, the values of a config_t and how one is checked and set, typed reads, config_dump and
+ * the derived defaults. Reading files, the environment and flags is config_load.c; the checks of
+ * single values, config_check.c. */
 #include "base/config.h"
+#include "base/config_internal.h"
 
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "base/netaddr.h"
 #include "base/str.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
-#include <errno.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Where a value came from. A later source only overrides an equal or earlier one, so "file <
- * environment < flags" holds whatever order main calls the loaders in. */
-enum level { L_DEFAULT, L_FILE, L_ENV, L_FLAG };
-
-static bool check_listen(const char *v);
-static bool check_networks(const char *v)
-{
-	return netaddr_list_valid(v);
-}
-
-static bool check_db_url(const char *v);
-static bool check_languages(const char *v);
-static bool check_fallback(const char *v);
-static bool check_networks(const char *v);
 
 #define STR CONFIG_KEY_STR
 #define INT CONFIG_KEY_INT
@@ -40,7 +23,7 @@ static bool check_networks(const char *v);
 
 /* The core's sections; capabilities declare theirs (config_declare). */
 static const config_key_t core_keys[] = {
-	STR("server", "listen", "127.0.0.1:8080", check_listen,
+	STR("server", "listen", "127.0.0.1:8080", cfg_check_listen,
 	    "ADDR:PORT or [IPv6]:PORT with an IP address and a port 1..65535",
 	    "Address and port to listen on: an IPv4 address and port (0.0.0.0:8080 for every\n"
 	    "interface) or an IPv6 address in brackets ([::1]:8080). Plain HTTP: put nginx or\n"
@@ -75,7 +58,7 @@ static const config_key_t core_keys[] = {
 	BOOL("server", "fault_injection", "false",
 	     "For the test suite only: a request's X-Fault-Db-Call: N header makes its N-th database\n"
 	     "call fail. Never turn on in production."),
-	STR("database", "url", "sqlite:data/finestreta.db", check_db_url,
+	STR("database", "url", "sqlite:data/finestreta.db", cfg_check_db_url,
 	    "sqlite:PATH, postgresql://... or postgres://...",
 	    "Where data lives: sqlite:PATH for an embedded file, or a PostgreSQL URL\n"
 	    "(postgresql://user:password@host/dbname) when several nodes share one database."),
@@ -99,18 +82,18 @@ static const config_key_t core_keys[] = {
 	STR("city", "phone", "010", config_check_nonempty, "a phone number",
 	    "The city's help line, offered on the home page and the booking pages as a tel: link\n"
 	    "(\"call 010 and we book by phone\"): digits, spaces and a leading + as people dial it."),
-	STR("i18n", "languages", "ca,es,en", check_languages,
+	STR("i18n", "languages", "ca,es,en", cfg_check_languages,
 	    "language codes separated by commas (two or three lower-case letters each, at most 16)",
 	    "The languages citizens and staff can choose, in the order the language switcher shows\n"
 	    "them; the first is the default. Each needs its locale/NAME/LANG.po files: ca, es and en\n"
 	    "are complete; ar and zh are shipped too (ca,es,en,ar,zh), and a language's missing\n"
 	    "messages come from i18n.fallback."),
-	STR("i18n", "fallback", "en", check_fallback, "ca, es or en",
+	STR("i18n", "fallback", "en", cfg_check_fallback, "ca, es or en",
 	    "The language a further language's untranslated messages are shown in: ca, es or en."),
 	INT("events", "heartbeat", "15", 1, 300,
 	    "Seconds between keep-alive messages on live event streams, so proxies keep them open."),
 	BOOL("log", "access", "true", "Write one line per request to the log."),
-	STR("metrics", "allow", "127.0.0.0/8 ::1", check_networks,
+	STR("metrics", "allow", "127.0.0.0/8 ::1", cfg_check_networks,
 	    "addresses or CIDR blocks, separated by spaces or commas",
 	    "Client addresses that may read /metrics (behind a proxy, the forwarded address);\n"
 	    "empty: none, only the token."),
@@ -122,22 +105,6 @@ static const config_key_t core_keys[] = {
 };
 
 #define MAX_TABLES 64
-#define ENV_PREFIX "FINESTRETA_"
-#define MAX_FILE (1024 * 1024)
-#define MAX_STR 2048
-
-struct value {
-	char *s; /* the text as given (CONFIG_STR: the value; others: for dump) */
-	int64_t i;
-	bool b;
-	enum level level;
-};
-
-struct config {
-	size_t n;
-	const config_key_t **k; /* every declared key, core first, then tables in declaration order */
-	struct value *v;
-};
 
 /* Tables declared with config_declare, then copied into every config_new. */
 static struct {
@@ -145,170 +112,8 @@ static struct {
 	size_t n;
 } tables[MAX_TABLES] = {{core_keys, sizeof core_keys / sizeof core_keys[0]}};
 static size_t ntables = 1;
-
-/* "ca,es,en,ar": codes of two or three lower-case letters, each once (src/view/i18n.c reads it). */
-static bool check_languages(const char *v)
-{
-	const char *seen[16];
-	size_t lens[16], n = 0;
-	for (const char *p = v;;) {
-		size_t k = 0;
-		while (p[k] >= 'a' && p[k] <= 'z')
-			k++;
-		if (k < 2 || k > 3 || n == 16)
-			return false;
-		for (size_t i = 0; i < n; i++)
-			if (lens[i] == k && memcmp(seen[i], p, k) == 0)
-				return false;
-		seen[n] = p;
-		lens[n++] = k;
-		p += k;
-		if (!*p)
-			return true;
-		if (*p++ != ',')
-			return false;
-	}
-}
-
-static bool check_fallback(const char *v)
-{
-	return strcmp(v, "ca") == 0 || strcmp(v, "es") == 0 || strcmp(v, "en") == 0;
-}
-
-/* ---- helpers ---- */
-
-/* A value as it can be quoted in a message: control bytes (and every non-ASCII byte when the
- * value is not UTF-8) shown as '?', cut after about 64 bytes on a character boundary, so a
- * hostile value can neither forge log lines nor garble them. */
-static void quote(const char *v, char *out, size_t n)
-{
-	bool utf8 = str_valid_utf8(v, strlen(v));
-	size_t o = 0;
-	for (size_t i = 0; v[i] && o + 4 < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if (i >= 64 && (ch & 0xC0) != 0x80) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		out[o++] = (ch < 0x20 || ch == 0x7f || (!utf8 && ch >= 0x80)) ? '?' : (char)ch;
-	}
-	out[o] = '\0';
-}
-
-static bool text_ok(const char *v)
-{
-	size_t n = strlen(v);
-	if (n > MAX_STR || !str_valid_utf8(v, n))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			return false;
-	return true;
-}
-
-bool config_check_nonempty(const char *v)
-{
-	return *v != '\0';
-}
-
-int config_split_listen(const char *s, char *host, size_t hostlen, int *port)
-{
-	const char *h, *colon;
-	size_t hn;
-	int family;
-	if (!s)
-		return ERR_INVALID;
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (!close || close[1] != ':')
-			return ERR_INVALID;
-		h = s + 1;
-		hn = (size_t)(close - h);
-		colon = close + 1;
-		family = AF_INET6;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return ERR_INVALID;
-		h = s;
-		hn = (size_t)(colon - s);
-		family = AF_INET;
-	}
-	char tmp[INET6_ADDRSTRLEN + 1];
-	unsigned char addr[sizeof(struct in6_addr)];
-	int64_t p;
-	if (hn == 0 || hn >= sizeof tmp || hn >= hostlen)
-		return ERR_INVALID;
-	memcpy(tmp, h, hn);
-	tmp[hn] = '\0';
-	if (inet_pton(family, tmp, addr) != 1)
-		return ERR_INVALID;
-	if (str_to_i64(colon + 1, 1, 65535, &p) || !isdigit((unsigned char)colon[1]))
-		return ERR_INVALID;
-	memcpy(host, tmp, hn + 1);
-	*port = (int)p;
-	return 0;
-}
-
-static bool check_listen(const char *v)
-{
-	char host[INET6_ADDRSTRLEN + 1];
-	int port;
-	return config_split_listen(v, host, sizeof host, &port) == 0;
-}
-
-static bool has_space(const char *v)
-{
-	for (; *v; v++)
-		if (*v == ' ' || *v == '\t')
-			return true;
-	return false;
-}
-
-bool config_check_http_url(const char *v)
-{
-	const char *rest;
-	if (str_starts(v, "http://"))
-		rest = v + 7;
-	else if (str_starts(v, "https://"))
-		rest = v + 8;
-	else
-		return false;
-	return *rest && *rest != '/' && !has_space(v);
-}
-
-static bool check_db_url(const char *v)
-{
-	if (str_starts(v, "sqlite:"))
-		return v[7] != '\0';
-	return str_starts(v, "postgresql://") || str_starts(v, "postgres://");
-}
-
-bool config_check_http_url_opt(const char *v)
-{
-	return !*v || config_check_http_url(v);
-}
-
-static int parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = {"true", "on", "yes", "1"};
-	static const char *const no[] = {"false", "off", "no", "0"};
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(v, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(v, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
-}
-
 /* Checks raw against k. 0, or ERR_INVALID with "bad value for S.K: 'raw' (expected ...)". */
-static int validate(const config_key_t *k, const char *raw, struct value *out, char *err, size_t errlen)
+int cfg_validate(const config_key_t *k, const char *raw, struct cfg_value *out, char *err, size_t errlen)
 {
 	char q[80];
 	bool b;
@@ -319,41 +124,41 @@ static int validate(const config_key_t *k, const char *raw, struct value *out, c
 			out->i = i;
 			return 0;
 		}
-		quote(raw, q, sizeof q);
+		cfg_quote(raw, q, sizeof q);
 		err_set(err, errlen, "bad value for %s.%s: '%s' (expected an integer %lld..%lld)", k->section, k->name,
 			q, (long long)k->min, (long long)k->max);
 		return ERR_INVALID;
 	case CONFIG_BOOL:
-		if (parse_bool(raw, &b) == 0) {
+		if (cfg_parse_bool(raw, &b) == 0) {
 			out->b = b;
 			return 0;
 		}
-		quote(raw, q, sizeof q);
+		cfg_quote(raw, q, sizeof q);
 		err_set(err, errlen,
 			"bad value for %s.%s: '%s' (expected true or false: true/false, on/off, "
 			"yes/no, 1/0)",
 			k->section, k->name, q);
 		return ERR_INVALID;
 	case CONFIG_STR:
-		if (text_ok(raw) && (!k->check || k->check(raw)))
+		if (cfg_text_ok(raw) && (!k->check || k->check(raw)))
 			return 0;
-		quote(raw, q, sizeof q);
+		cfg_quote(raw, q, sizeof q);
 		err_set(err, errlen, "bad value for %s.%s: '%s' (expected %s)", k->section, k->name, q,
-			!text_ok(raw) ? "UTF-8 text without control characters, at most 2048 bytes"
-			: k->check    ? k->expect
-				      : "text");
+			!cfg_text_ok(raw) ? "UTF-8 text without control characters, at most 2048 bytes"
+			: k->check        ? k->expect
+					  : "text");
 		return ERR_INVALID;
 	}
 	return ERR_INVALID;
 }
 
 /* Sets value idx from raw, already validated, when level may override what is there. */
-static void commit(config_t *c, size_t idx, const char *raw, enum level level)
+void cfg_commit(config_t *c, size_t idx, const char *raw, enum cfg_level level)
 {
-	struct value nv = {0};
+	struct cfg_value nv = {0};
 	if (level < c->v[idx].level)
 		return;
-	if (validate(c->k[idx], raw, &nv, NULL, 0))
+	if (cfg_validate(c->k[idx], raw, &nv, NULL, 0))
 		abort(); /* callers validate first */
 	free(c->v[idx].s);
 	c->v[idx].s = xstrdup(raw);
@@ -362,7 +167,7 @@ static void commit(config_t *c, size_t idx, const char *raw, enum level level)
 	c->v[idx].level = level;
 }
 
-static bool section_known(const config_t *c, const char *s)
+bool cfg_section_known(const config_t *c, const char *s)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->k[i]->section, s) == 0)
@@ -370,7 +175,7 @@ static bool section_known(const config_t *c, const char *s)
 	return false;
 }
 
-static int find_key(const config_t *c, const char *section, const char *name)
+int cfg_find_key(const config_t *c, const char *section, const char *name)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->k[i]->section, section) == 0 && strcmp(c->k[i]->name, name) == 0)
@@ -379,7 +184,7 @@ static int find_key(const config_t *c, const char *section, const char *name)
 }
 
 /* "section.key" → index, or -1. */
-static int find_dotted(const config_t *c, const char *name)
+int cfg_find_dotted(const config_t *c, const char *name)
 {
 	const char *dot = name ? strchr(name, '.') : NULL;
 	if (!dot)
@@ -428,7 +233,7 @@ config_t *config_new(void)
 		for (size_t j = 0; j < tables[t].n; j++)
 			c->k[i++] = &tables[t].keys[j];
 	for (i = 0; i < c->n; i++)
-		commit(c, i, c->k[i]->def, L_DEFAULT);
+		cfg_commit(c, i, c->k[i]->def, L_DEFAULT);
 	return c;
 }
 
@@ -443,303 +248,11 @@ void config_free(config_t *c)
 	free(c);
 }
 
-/* ---- INI files ---- */
-
-/* libinih reports syntax errors only as a line number and has no line number in the handler
- * (Debian builds it without INI_HANDLER_LINENO), so the reader below feeds it one line at a time
- * and counts. Values are staged and committed only when the whole file is good. */
-struct ini_ctx {
-	const char *name;
-	const char *src;
-	size_t len, pos;
-	int line;
-	int err_line; /* first error found by the reader or handler; 0 = none */
-	char *err;
-	size_t errlen;
-	config_t *c;
-	int *seen;     /* line each key was set on, to catch duplicates */
-	char **staged; /* value per key */
-};
-
-static void ctx_fail(struct ini_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ctx_fail(struct ini_ctx *x, const char *fmt, ...)
-{
-	if (x->err_line)
-		return; /* the first error is the one worth reading */
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	x->err_line = x->line;
-	err_set(x->err, x->errlen, "%s:%d: %s", x->name, x->line, msg);
-}
-
-/* A section header's name as libinih reads it: from '[' to the first ']'. */
-static bool header_name(const char *line, char *out, size_t n)
-{
-	if (str_starts(line, "\xEF\xBB\xBF")) /* a UTF-8 BOM, which libinih skips too */
-		line += 3;
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (*line != '[')
-		return false;
-	const char *close = strchr(line, ']');
-	if (!close)
-		return false;
-	size_t len = (size_t)(close - line - 1);
-	if (len >= n)
-		len = n - 1;
-	memcpy(out, line + 1, len);
-	out[len] = '\0';
-	return true;
-}
-
-static char *read_line(char *str, int num, void *stream)
-{
-	struct ini_ctx *x = stream;
-	if (x->pos >= x->len || num < 3)
-		return NULL;
-	const char *p = x->src + x->pos;
-	size_t rest = x->len - x->pos;
-	const char *nl = memchr(p, '\n', rest);
-	size_t n = nl ? (size_t)(nl - p) + 1 : rest;
-	size_t content = nl ? n - 1 : n;
-	x->pos += n;
-	x->line++;
-	if (memchr(p, '\0', n)) {
-		ctx_fail(x, "NUL byte in the line");
-		goto blank;
-	}
-	if (content > (size_t)num - 2) {
-		ctx_fail(x, "line too long (at most %d bytes)", num - 2);
-		goto blank;
-	}
-	memcpy(str, p, n);
-	str[n] = '\0';
-	char sec[64], q[80];
-	if (header_name(str, sec, sizeof sec) && !section_known(x->c, sec)) {
-		quote(sec, q, sizeof q);
-		ctx_fail(x, "unknown section [%s]", q);
-	}
-	return str;
-blank:
-	/* libinih must still count the line */
-	str[0] = '\n';
-	str[1] = '\0';
-	return str;
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
-	struct ini_ctx *x = user;
-	char q[80];
-	if (!*section) {
-		quote(name, q, sizeof q);
-		ctx_fail(x, "'%s' is outside any section (start with a [section] line)", q);
-		return 1;
-	}
-	if (!section_known(x->c, section)) {
-		/* normally reported at the header already; this catches any header libinih reads
-		 * differently from header_name */
-		quote(section, q, sizeof q);
-		ctx_fail(x, "unknown section [%s]", q);
-		return 1;
-	}
-	int idx = find_key(x->c, section, name);
-	if (idx < 0) {
-		quote(name, q, sizeof q);
-		ctx_fail(x, "unknown key '%s' in section [%s]", q, section);
-		return 1;
-	}
-	if (x->seen[idx]) {
-		ctx_fail(x, "%s.%s is set twice (first on line %d)", section, name, x->seen[idx]);
-		return 1;
-	}
-	x->seen[idx] = x->line;
-	/* Quotes are a common habit in INI files; accept one surrounding pair. */
-	size_t vn = strlen(value);
-	char *v = (vn >= 2 && value[0] == '"' && value[vn - 1] == '"') ? xstrndup(value + 1, vn - 2) : xstrdup(value);
-	char msg[512];
-	struct value tmp;
-	if (validate(x->c->k[idx], v, &tmp, msg, sizeof msg)) {
-		ctx_fail(x, "%s", msg);
-		free(v);
-		return 1;
-	}
-	x->staged[idx] = v;
-	return 1;
-}
-
-/* The text of line n (1-based) of src, for diagnosing a syntax error libinih found. */
-static void nth_line(const char *src, size_t len, int n, char *out, size_t outn)
-{
-	size_t i = 0;
-	for (int l = 1; l < n && i < len; i++)
-		if (src[i] == '\n')
-			l++;
-	size_t o = 0;
-	while (i < len && src[i] != '\n' && o + 1 < outn)
-		out[o++] = src[i++];
-	out[o] = '\0';
-}
-
-int config_load_string(config_t *c, const char *name, const char *src, size_t len, char *err, size_t errlen)
-{
-	struct ini_ctx x = {.name = name, .src = src, .len = len, .err = err, .errlen = errlen, .c = c};
-	x.seen = xcalloc(c->n, sizeof *x.seen);
-	x.staged = xcalloc(c->n, sizeof *x.staged);
-	int rc = 0;
-	if (err && errlen)
-		err[0] = '\0';
-	/* Continuation lines would silently glue an indented "key = value" onto the key above. */
-	ini_allow_multiline = false;
-	int r = ini_parse_stream(read_line, &x, on_key, &x);
-	if (r < 0) {
-		err_set(err, errlen, "%s: cannot parse (%d)", name, r);
-		rc = ERR_INVALID;
-		goto cleanup;
-	}
-	if (r > 0 && (!x.err_line || r < x.err_line)) {
-		char line[256];
-		nth_line(src, len, r, line, sizeof line);
-		str_trim(line);
-		err_set(err, errlen, "%s:%d: %s", name, r,
-			line[0] == '[' ? "section header without a closing ']'"
-				       : "expected 'key = value', a [section] or a comment");
-		rc = ERR_INVALID;
-		goto cleanup;
-	}
-	if (x.err_line) {
-		rc = ERR_INVALID;
-		goto cleanup;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		if (x.staged[i])
-			commit(c, i, x.staged[i], L_FILE);
-cleanup:
-	for (size_t i = 0; i < c->n; i++)
-		free(x.staged[i]);
-	free(x.staged);
-	free(x.seen);
-	return rc;
-}
-
-int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
-{
-	buf_t b;
-	buf_init(&b, MAX_FILE);
-	int rc = buf_read_file(&b, path);
-	if (rc == ERR_TOO_BIG)
-		err_set(err, errlen, "%s: file too big (at most %d bytes)", path, MAX_FILE);
-	else if (rc)
-		err_set(err, errlen, "%s: cannot %s: %s", path, rc == ERR_NOT_FOUND ? "open" : "read", strerror(errno));
-	else
-		rc = config_load_string(c, path, buf_str(&b), b.len, err, errlen);
-	if (rc == ERR_TOO_BIG)
-		rc = ERR_INVALID;
-	else if (rc == ERR_NOT_FOUND)
-		rc = ERR_IO;
-	buf_free(&b);
-	return rc;
-}
-
-/* ---- environment and flags ---- */
-
-/* FINESTRETA_LIMITS_MAX_BODY for limits.max_body. */
-static void env_name(const config_key_t *k, char *out, size_t n)
-{
-	snprintf(out, n, ENV_PREFIX "%s_%s", k->section, k->name);
-	for (char *p = out; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-}
-
-/* Whether "SECTION_..." starts with a declared section: only then is an unknown name a typo
- * worth stopping for. */
-static bool names_section(const config_t *c, const char *rest, size_t n)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		size_t sl = strlen(c->k[i]->section);
-		if (sl < n && rest[sl] == '_' && strncasecmp(rest, c->k[i]->section, sl) == 0)
-			return true;
-	}
-	return false;
-}
-
-int config_load_env(config_t *c, char *const *envp, char *err, size_t errlen)
-{
-	if (!envp)
-		return 0;
-	const char **staged = xcalloc(c->n, sizeof *staged);
-	int rc = 0;
-	for (size_t e = 0; envp[e]; e++) {
-		const char *var = envp[e];
-		const char *eq = strchr(var, '=');
-		if (!str_starts(var, ENV_PREFIX) || !eq)
-			continue;
-		size_t vn = (size_t)(eq - var);
-		int idx = -1;
-		for (size_t i = 0; i < c->n && idx < 0; i++) {
-			char want[96];
-			env_name(c->k[i], want, sizeof want);
-			if (strlen(want) == vn && memcmp(want, var, vn) == 0)
-				idx = (int)i;
-		}
-		char q[80];
-		if (idx < 0 && !names_section(c, var + strlen(ENV_PREFIX), vn - strlen(ENV_PREFIX)))
-			continue; /* FINESTRETA_CONFIG and the like are not settings */
-		if (idx < 0) {
-			char nm[128];
-			snprintf(nm, sizeof nm, "%.*s", (int)(vn < 100 ? vn : 100), var);
-			quote(nm, q, sizeof q);
-			err_set(err, errlen, "environment %s: unknown setting", q);
-			rc = ERR_INVALID;
-			goto out;
-		}
-		char msg[512];
-		struct value tmp;
-		if (validate(c->k[idx], eq + 1, &tmp, msg, sizeof msg)) {
-			char nm[96];
-			env_name(c->k[idx], nm, sizeof nm);
-			err_set(err, errlen, "environment %s: %s", nm, msg);
-			rc = ERR_INVALID;
-			goto out;
-		}
-		staged[idx] = eq + 1;
-	}
-	for (size_t i = 0; i < c->n; i++)
-		if (staged[i])
-			commit(c, i, staged[i], L_ENV);
-out:
-	free(staged);
-	return rc;
-}
-
-int config_set(config_t *c, const char *name, const char *value, char *err, size_t errlen)
-{
-	char q[80];
-	int idx = find_dotted(c, name);
-	if (idx < 0) {
-		quote(name ? name : "", q, sizeof q);
-		err_set(err, errlen, "unknown setting '%s'", q);
-		return ERR_INVALID;
-	}
-	struct value tmp;
-	if (!value || validate(c->k[idx], value, &tmp, err, errlen)) {
-		if (!value)
-			err_set(err, errlen, "%s.%s: missing value", c->k[idx]->section, c->k[idx]->name);
-		return ERR_INVALID;
-	}
-	commit(c, (size_t)idx, value, L_FLAG);
-	return 0;
-}
-
 /* ---- reads ---- */
 
-static const struct value *get(const config_t *c, const char *name, config_type_t type)
+static const struct cfg_value *get(const config_t *c, const char *name, config_type_t type)
 {
-	int idx = find_dotted(c, name);
+	int idx = cfg_find_dotted(c, name);
 	if (idx < 0 || c->k[idx]->type != type) {
 		log_error("config: %s is not a declared %s setting", name ? name : "(null)",
 			  type == CONFIG_STR   ? "text"
@@ -799,7 +312,7 @@ void config_dump(const config_t *c, char **out, size_t *len)
 		}
 		put_comment(&b, k->doc);
 		char env[96];
-		env_name(k, env, sizeof env);
+		cfg_env_name(k, env, sizeof env);
 		switch (k->type) {
 		case CONFIG_INT: buf_printf(&b, "# Integer %lld..%lld. ", (long long)k->min, (long long)k->max); break;
 		case CONFIG_BOOL: buf_puts(&b, "# true or false. "); break;
@@ -834,10 +347,10 @@ void config_default_public_url(config_t *c)
 			snprintf(host, sizeof host, "%s", v6 ? "::1" : "127.0.0.1");
 	}
 	snprintf(url, sizeof url, v6 ? "http://[%s]:%d" : "http://%s:%d", host, port);
-	size_t idx = (size_t)find_dotted(c, "server.public_url");
-	struct value tmp;
-	if (validate(c->k[idx], url, &tmp, NULL, 0) == 0) /* a host name too long for a URL: keep "" */
-		commit(c, idx, url, c->v[idx].level);
+	size_t idx = (size_t)cfg_find_dotted(c, "server.public_url");
+	struct cfg_value tmp;
+	if (cfg_validate(c->k[idx], url, &tmp, NULL, 0) == 0) /* a host name too long for a URL: keep "" */
+		cfg_commit(c, idx, url, c->v[idx].level);
 }
 
 static bool has_data(const char *dir)
@@ -872,12 +385,12 @@ void config_default_root(config_t *c, const char *exe)
 		}
 	}
 	char *real = strcmp(found, ".") ? realpath(found, NULL) : NULL;
-	size_t idx = (size_t)find_dotted(c, "server.root");
-	struct value tmp;
-	if (real && validate(c->k[idx], real, &tmp, NULL, 0)) {
+	size_t idx = (size_t)cfg_find_dotted(c, "server.root");
+	struct cfg_value tmp;
+	if (real && cfg_validate(c->k[idx], real, &tmp, NULL, 0)) {
 		free(real);
 		real = NULL;
 	}
-	commit(c, idx, real ? real : found, c->v[idx].level);
+	cfg_commit(c, idx, real ? real : found, c->v[idx].level);
 	free(real);
 }

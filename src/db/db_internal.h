@@ -1,8 +1,10 @@
-/* db_internal.h — what db.c shares with the two backends (db_sqlite.c, db_pg.c). Nothing outside
- * src/db/ (and tests/unit/test_db.c) includes this file.
+/* db_internal.h — what the core of src/db/ (db.c: the pool; db_exec.c: statements and
+ * transactions; db_sql.c: statement cache and SQL text; migrate.c: migrations) shares with the two
+ * backends (db_sqlite.c, db_pg.c). Nothing outside src/db/ (and tests/unit/test_db.c) includes
+ * this file.
  *
- * db.c owns the pool, the public entry points, transaction bookkeeping, error counting and the
- * migration runner; a backend only talks to its library through the db_ops_t table below. Every
+ * The core owns the pool, the public entry points, transaction bookkeeping, error counting and
+ * the migration runner; a backend only talks to its library through the db_ops_t table below. Every
  * backend function receives a connection that is lent to the calling thread, so backends need no
  * locking of their own (the pool hands one connection to one thread at a time). */
 #ifndef FIN_DB_INTERNAL_H
@@ -128,7 +130,7 @@ struct db_conn {
 	char errmsg[DB_ERRMSG_MAX];
 };
 
-/* Every backend result starts with this header so db.c can dispatch. */
+/* Every backend result starts with this header so db_exec.c can dispatch. */
 struct db_res {
 	const db_ops_t *ops;
 	db_conn_t *conn;

@@ -1,6 +1,6 @@
-/* server.h — what the files of the HTTP server share (server.c, reply.c, sse.c): the state of
- * one request beside its public part, the settings read at start, and the steps of a reply.
- * Not for capabilities: they use http.h. */
+/* server.h — what the files of the HTTP server share (server.c, request.c, reply.c, sse.c): the
+ * state of one request beside its public part, the settings read at start, the steps of reading a
+ * request and of a reply. Not for capabilities: they use http.h. */
 #ifndef FIN_HTTP_SERVER_H
 #define FIN_HTTP_SERVER_H
 
@@ -85,6 +85,31 @@ static inline ctx_t *srv_ctx(http_req_t *r)
 }
 /* Gives the request's storage connection back (when it took one). */
 void srv_release_db(ctx_t *x);
+
+/* ---------------------------------------------------------------- request.c */
+
+/* A method name as a method (0 for one the server does not know), and a method's label
+ * ("OTHER" for 0). Static storage. */
+http_method_t srv_method_parse(const char *m);
+const char *srv_method_label(http_method_t m);
+/* The client's address (behind a trusted proxy, the last X-Forwarded-For entry), and its key for
+ * the limits (the address, or its IPv6 /64). Arena strings. */
+const char *srv_client_ip(struct MHD_Connection *c, http_req_t *r);
+const char *srv_client_key(http_req_t *r);
+/* The rest of the head: query parameters (at most limits.max_fields), cookies and the language
+ * (a Vary header for API answers, a cookie when ?lang= changes it on a page). */
+void srv_read_head(ctx_t *x);
+/* Records the body's failure (the first one counts): status, error code, message key. */
+void srv_body_fail(ctx_t *x, int status, const char *code, const char *msg);
+/* Decides how the body will be taken in; called once before the first byte arrives. */
+void srv_body_setup(ctx_t *x);
+/* Takes in one piece of the body under its cap. */
+void srv_body_feed(ctx_t *x, const char *data, size_t n);
+/* Parses the complete body by the route's declared kind. */
+void srv_body_finish(ctx_t *x);
+/* The guards and the handler, with the n-th database call made to fail when the test suite asks
+ * for it (server.fault_injection, X-Fault-Db-Call: N); always ends with a reply. */
+void srv_dispatch(ctx_t *x, route_result_t rr, unsigned allowed);
 /* The reply: status, response, content type, security and decoration headers; a second reply
  * is a programming error (logged; the first stays). The storage connection goes back. */
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype);

@@ -39,7 +39,7 @@ static void draw(page_t *p, void *ud)
 	doc_t *d = ud;
 	bool collective = str_eq(d->in->kind, "collective");
 	page_band(p, d->in->city, d->in->logo, d->in->logo_len);
-	p->y = 34 * PT_PER_MM;
+	p->y = PAGE_TOP;
 	page_line(p, PAGE_FONT " Bold 18",
 		  page_esc(p, page_tr(p, collective ? "pd_doc_title_collective" : "pd_doc_title_individual")), 8);
 	page_line(p, PAGE_FONT " 11",
@@ -71,9 +71,8 @@ static void draw(page_t *p, void *ud)
 		cairo_show_page(p->cr);
 		top = PAGE_MARGIN;
 	}
-	page_qr(p->cr, d->url, PAGE_W - PAGE_MARGIN - qr, top, qr);
+	page_qr_aside(p, d->url, top, qr);
 	p->y = top;
-	p->width = PAGE_W - 2 * PAGE_MARGIN - qr - 6 * PT_PER_MM;
 	page_line(p, PAGE_FONT " Bold 9", page_esc(p, page_tr(p, "pd_doc_vcode")), 2);
 	page_line(p, "DejaVu Sans Mono Bold 15", page_esc(p, pd_vcode_group(p->a, d->vcode)), 6);
 	const char *uv[] = {"url", d->url, NULL};

@@ -1,4 +1,4 @@
-// fuzz-sources: src/view/i18n.c src/view/plural.c src/http/parse.c
+// fuzz-sources: src/view/i18n.c src/view/i18n_po.c src/view/i18n_load.c src/view/plural.c src/http/parse.c
 /* The .po parser on arbitrary bytes (plural entries and the Plural-Forms expression included),
  * plus the other functions of i18n.c and plural.c that read text they do not control: language
  * negotiation (headers, cookies, query strings), placeholder substitution (translations) and the

@@ -1,4 +1,4 @@
-// fuzz-sources: src/view/mustache.c src/view/mustache_render.c src/view/i18n.c src/view/plural.c
+// fuzz-sources: src/view/mustache.c src/view/mustache_render.c src/view/i18n.c src/view/i18n_po.c src/view/i18n_load.c src/view/plural.c
 /* Arbitrary bytes as a Mustache template, compiled and rendered against a small fixed context.
  * Every partial and parent name loads the template itself, so recursion is always at hand and
  * the depth guard must stop it. Checks: a compile error says "line N: ...", a render ends with
