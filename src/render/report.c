@@ -1,8 +1,8 @@
 /* report.c — the monthly figures report (pdf.h, pdf_report): A4 pages with the city's band, the
  * month's headline figures (each with the previous month and the change), bar charts drawn with
- * cairo, each followed by its numbers as a table, and every figure's table. The structure is
- * tagged (H1, H2, P, Figure, Table, TR, TH, TD) so that a screen reader finds headings and tables
- * in order; the charts' numbers are always in the table after them. */
+ * cairo, each followed by its numbers as a table, and every figure's table, drawn with the kit of
+ * page.h. The page is tagged (H1, H2, P, Figure, Table, TR, TH, TD) so that a screen reader finds
+ * headings and tables in order; the charts' numbers are always in the table after them. */
 #include "render/page.h"
 #include "render/pdf.h"
 
@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TOP_AFTER_BAND (34 * PT_PER_MM) /* the band (26 mm) and some air */
 #define BOTTOM (PAGE_H - PAGE_MARGIN - 24)
 #define ROW_H 13.0
 #define CHART_H (62 * PT_PER_MM)
@@ -44,25 +43,30 @@ static int64_t jint(const json_t *o, const char *k)
 	return (int64_t)json_integer_value(json_object_get(o, k));
 }
 
-static void ink(cairo_t *cr)
-{
-	cairo_set_source_rgb(cr, 0x1b / 255.0, 0x1f / 255.0, 0x24 / 255.0);
-}
-
-/* Text at (x, y) in width as structure element tag; its height. */
+/* Text (not markup) at (x, y) in width as structure element tag; its height. */
 static double tagged(page_t *p, const char *tag, double x, double y, double width, const char *font, const char *text)
 {
-	cairo_tag_begin(p->cr, tag, NULL);
-	double h = page_text_at(p, x, y, width, font, page_esc(p, text));
-	cairo_tag_end(p->cr, tag);
-	return h;
+	return page_text_as(p, tag, x, y, width, font, page_esc(p, text));
+}
+
+/* A structure element around what is drawn between the two calls (a table, its row, a chart). */
+static void group_begin(page_t *p, const char *tag)
+{
+	if (p->tagged)
+		cairo_tag_begin(p->cr, tag, NULL);
+}
+
+static void group_end(page_t *p, const char *tag)
+{
+	if (p->tagged)
+		cairo_tag_end(p->cr, tag);
 }
 
 /* The footer of the page and its number; then a new page when more follows. */
 static void end_page(page_t *p, report_t *r, bool more)
 {
 	++r->page;
-	ink(p->cr);
+	page_ink(p);
 	page_footer(p, page_esc(p, *r->footer ? arena_printf(p->a, "%s · %d", r->footer, r->page)
 					      : arena_printf(p->a, "%d", r->page)));
 	if (more) {
@@ -81,7 +85,7 @@ static void need(page_t *p, report_t *r, double h)
 static void heading(page_t *p, report_t *r, const char *text)
 {
 	need(p, r, 3 * ROW_H + 20);
-	ink(p->cr);
+	page_ink(p);
 	p->y += tagged(p, "H2", PAGE_MARGIN, p->y, p->width, PAGE_FONT " Bold 13", text) + 4;
 }
 
@@ -106,21 +110,21 @@ static double table_row(page_t *p, const char *const *cells, const double *w, si
 {
 	double x = PAGE_MARGIN, h = 0;
 	const char *font = header ? PAGE_FONT " Bold 8.5" : PAGE_FONT " 8.5";
-	cairo_tag_begin(p->cr, "TR", NULL);
+	group_begin(p, "TR");
 	for (size_t i = 0; i < n; i++) {
 		double ch = tagged(p, header ? "TH" : "TD", x, p->y + 2, w[i] - 4, font, cells[i]);
 		if (ch > h)
 			h = ch;
 		x += w[i];
 	}
-	cairo_tag_end(p->cr, "TR");
+	group_end(p, "TR");
 	h += 4;
 	cairo_set_source_rgb(p->cr, 0.8, 0.8, 0.8);
 	cairo_set_line_width(p->cr, 0.5);
 	cairo_move_to(p->cr, PAGE_MARGIN, p->y + h);
 	cairo_line_to(p->cr, PAGE_MARGIN + p->width, p->y + h);
 	cairo_stroke(p->cr);
-	ink(p->cr);
+	page_ink(p);
 	p->y += h;
 	return h;
 }
@@ -130,7 +134,7 @@ static void table(page_t *p, report_t *r, const char *const *head, const char *c
 		  const double *w, size_t ncols)
 {
 	need(p, r, 3 * ROW_H);
-	cairo_tag_begin(p->cr, "Table", NULL);
+	group_begin(p, "Table");
 	table_row(p, head, w, ncols, true);
 	for (size_t i = 0; i < nrows; i++) {
 		if (p->y + ROW_H + 4 > BOTTOM) {
@@ -139,7 +143,7 @@ static void table(page_t *p, report_t *r, const char *const *head, const char *c
 		}
 		table_row(p, rows[i], w, ncols, false);
 	}
-	cairo_tag_end(p->cr, "Table");
+	group_end(p, "Table");
 	p->y += 10;
 }
 
@@ -193,7 +197,7 @@ static void legend(page_t *p, const json_t *series)
 		cairo_set_source_rgb(p->cr, PALETTE[i][0], PALETTE[i][1], PALETTE[i][2]);
 		cairo_rectangle(p->cr, x, p->y + 3, 8, 8);
 		cairo_fill(p->cr);
-		ink(p->cr);
+		page_ink(p);
 		page_text_at(p, x + 11, p->y, tw - 11, PAGE_FONT " 8", page_esc(p, name));
 		x += tw;
 	}
@@ -210,7 +214,7 @@ static void value_axis(page_t *p, double x0, double y0, double w, double h, int6
 		cairo_move_to(p->cr, x0, y);
 		cairo_line_to(p->cr, x0 + w, y);
 		cairo_stroke(p->cr);
-		ink(p->cr);
+		page_ink(p);
 		page_text_at(p, PAGE_MARGIN, y - 5, x0 - PAGE_MARGIN - 3, PAGE_FONT " 7",
 			     arena_printf(p->a, "%" PRId64, top * k / 4));
 	}
@@ -253,7 +257,7 @@ static void chart_stacked(page_t *p, const json_t *ch)
 			y -= bh;
 		}
 		if (l % every == 0) {
-			ink(p->cr);
+			page_ink(p);
 			page_text_at(p, x - 4, y0 + 2, slot * (double)every, PAGE_FONT " 6.5",
 				     page_esc(p, json_string_value(json_array_get(labels, l))));
 		}
@@ -278,7 +282,7 @@ static void chart_bars(page_t *p, const json_t *ch)
 		}
 	double lw = 48 * PT_PER_MM, x0 = PAGE_MARGIN + lw, w = p->width - lw - 30, bar = 7;
 	for (size_t l = 0; l < n; l++) {
-		ink(p->cr);
+		page_ink(p);
 		page_text_at(p, PAGE_MARGIN, p->y, lw - 4, PAGE_FONT " 8",
 			     page_esc(p, json_string_value(json_array_get(labels, l))));
 		for (size_t s = 0; s < ns; s++) {
@@ -288,7 +292,7 @@ static void chart_bars(page_t *p, const json_t *ch)
 			cairo_set_source_rgb(p->cr, PALETTE[s][0], PALETTE[s][1], PALETTE[s][2]);
 			cairo_rectangle(p->cr, x0, p->y + (double)s * (bar + 1), bw, bar);
 			cairo_fill(p->cr);
-			ink(p->cr);
+			page_ink(p);
 			page_text_at(p, x0 + bw + 3, p->y + (double)s * (bar + 1) - 1.5, 40, PAGE_FONT " 6.5",
 				     arena_printf(p->a, "%" PRId64, v));
 		}
@@ -311,16 +315,16 @@ static void chart(page_t *p, report_t *r, const json_t *ch)
 	need(p, r, drawn + 3 * ROW_H + 40);
 	heading(p, r, jstr(ch, "title"));
 	if (*jstr(ch, "description")) {
-		ink(p->cr);
+		page_ink(p);
 		p->y += tagged(p, "P", PAGE_MARGIN, p->y, p->width, PAGE_FONT " 8.5", jstr(ch, "description")) + 4;
 	}
-	cairo_tag_begin(p->cr, "Figure", NULL);
+	group_begin(p, "Figure");
 	if (stacked)
 		chart_stacked(p, ch);
 	else
 		chart_bars(p, ch);
 	legend(p, series);
-	cairo_tag_end(p->cr, "Figure");
+	group_end(p, "Figure");
 
 	const char **head = arena_alloc(p->a, (ns + 1) * sizeof *head);
 	head[0] = jstr(ch, "label_header");
@@ -355,7 +359,7 @@ static void draw_report(page_t *p, void *ud)
 	report_t *r = ud;
 	const json_t *m = r->m;
 	page_band(p, jstr(m, "city"), NULL, 0);
-	p->y = TOP_AFTER_BAND;
+	p->y = PAGE_TOP;
 	p->width = PAGE_W - 2 * PAGE_MARGIN;
 	p->y += tagged(p, "H1", PAGE_MARGIN, p->y, p->width, PAGE_FONT " Bold 20", jstr(m, "title")) + 3;
 	if (*jstr(m, "subtitle"))
@@ -373,7 +377,7 @@ static void draw_report(page_t *p, void *ud)
 	const json_t *sections = json_object_get(m, "sections");
 	if (json_array_size(sections) && *jstr(m, "sections_title")) {
 		need(p, r, 6 * ROW_H);
-		ink(p->cr);
+		page_ink(p);
 		p->y += tagged(p, "H2", PAGE_MARGIN, p->y, p->width, PAGE_FONT " Bold 15", jstr(m, "sections_title")) +
 			6;
 	}
@@ -392,5 +396,6 @@ int pdf_report(const json_t *model, const char *lang, unsigned char **out, size_
 	if (!json_is_object(model) || !title || !*title)
 		return ERR_INVALID;
 	report_t r = {.m = model, .footer = jstr(model, "footer")};
-	return page_render(PAGE_PDF, 0, title, lang, draw_report, &r, out, len);
+	page_doc_t d = {.fmt = PAGE_PDF, .title = title, .lang = lang, .tagged = true, .directed = true};
+	return page_render_doc(&d, draw_report, &r, out, len);
 }
