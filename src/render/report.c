@@ -165,7 +165,7 @@ static void figure_table(page_t *p, report_t *r, const json_t *rows)
 		cells[i] = c;
 	}
 	double w4 = p->width;
-	const double w[] = {0.37 * w4, 0.21 * w4, 0.21 * w4, 0.21 * w4};
+	const double w[] = {0.28 * w4, 0.26 * w4, 0.26 * w4, 0.20 * w4};
 	table(p, r, head, cells, n, w, 4);
 }
 
@@ -220,6 +220,21 @@ static void value_axis(page_t *p, double x0, double y0, double w, double h, int6
 	}
 }
 
+/* A short text (an axis label) centred on x, its top at y. */
+static void centred(page_t *p, double x, double y, const char *font, const char *text)
+{
+	PangoLayout *l = pango_layout_new(p->pc);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	pango_layout_set_font_description(l, fd);
+	pango_layout_set_text(l, text ? text : "", -1);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	cairo_move_to(p->cr, x - (double)w / PANGO_SCALE / 2, y);
+	pango_cairo_show_layout(p->cr, l);
+	pango_font_description_free(fd);
+	g_object_unref(l);
+}
+
 /* Vertical bars, one per label, the series stacked (daily attendance per channel). */
 static void chart_stacked(page_t *p, const json_t *ch)
 {
@@ -258,8 +273,7 @@ static void chart_stacked(page_t *p, const json_t *ch)
 		}
 		if (l % every == 0) {
 			page_ink(p);
-			page_text_at(p, x - 4, y0 + 2, slot * (double)every, PAGE_FONT " 6.5",
-				     page_esc(p, json_string_value(json_array_get(labels, l))));
+			centred(p, x + bw / 2, y0 + 2, PAGE_FONT " 6.5", json_string_value(json_array_get(labels, l)));
 		}
 	}
 	p->y += CHART_H;
