@@ -1,0 +1,64 @@
+/* demo.h — the shape of the demo city's generated history (`finestreta demo` with
+ * demo.history_days > 0): which past days the offices were open and how busy each was, and a
+ * small deterministic random generator, so that every capability's history step (booking's
+ * appointments, the floor's tickets, the surveys, the chats, …) draws the same year: more people
+ * on Mondays and in January, fewer on Saturdays and in August, and a growth over the period from
+ * about 305 to 443 visitors a day at the city's offices (the figures of a real citizen office),
+ * scaled to the demo city by DEMO_SCALE.
+ *
+ * Everything is a function of the day and a stream name: the same database every time for the
+ * same `now` day, whatever order the steps run in. */
+#ifndef FIN_CORE_DEMO_H
+#define FIN_CORE_DEMO_H
+
+#include "base/config.h"
+#include "base/tz.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The in-person visitors of a day at DEMO_SCALE of a real office's 305 → 443 a day. */
+#define DEMO_SCALE 0.4
+#define DEMO_TZ "Europe/Madrid"
+
+typedef struct demo_rng {
+	uint64_t s;
+} demo_rng_t;
+
+/* A generator for stream (the capability and what it draws: "floor.tickets") on day. */
+void demo_rng_init(demo_rng_t *r, const char *stream, int32_t day);
+uint64_t demo_rng_next(demo_rng_t *r);
+/* Uniform in lo..hi (both included). */
+int demo_rng_int(demo_rng_t *r, int lo, int hi);
+/* True with a probability of per_mille / 1000. */
+bool demo_rng_chance(demo_rng_t *r, int per_mille);
+/* An index of w[0..n) drawn with those weights (n > 0, some weight > 0). */
+size_t demo_rng_pick(demo_rng_t *r, const unsigned *w, size_t n);
+/* mean, with a random rounding and ±spread_pct % noise, never below 0. */
+int demo_rng_count(demo_rng_t *r, double mean, int spread_pct);
+
+typedef struct demo_day {
+	int32_t day;            /* local civil date (tz_days_from_civil) */
+	char date[TZ_DATE_LEN]; /* "YYYY-MM-DD" */
+	int weekday;            /* 1 Monday … 6 Saturday (Sundays are closed) */
+	int back;               /* days before today: 1 = yesterday */
+	double growth;          /* 0 at the first day of the history, 1 at yesterday */
+	double load;            /* weekday × season × growth, about 1 on an ordinary day */
+	int visitors;           /* in-person visitors at the city's offices that day */
+	const tz_t *tz;         /* DEMO_TZ */
+} demo_day_t;
+
+/* demo.history_days: 0 (no history) … */
+int demo_history_days(const config_t *cfg);
+/* True when the offices open on that local date: not a Sunday, not a public holiday of Catalonia
+ * (fixed dates, Good Friday and Easter Monday). */
+bool demo_open(int32_t day);
+/* Calls fn for each open day from history_days days ago to yesterday (local dates of now), in
+ * order; stops at fn's first error and returns it. 0 when history_days is 0. */
+typedef int (*demo_day_fn)(const demo_day_t *d, void *ud);
+int demo_history_each(const config_t *cfg, int64_t now, demo_day_fn fn, void *ud);
+/* The instant of minute (0..1439) of the day, local time. */
+int64_t demo_at(const demo_day_t *d, int minute);
+
+#endif
