@@ -36,12 +36,11 @@ static int remote_row(db_res_t *r, void *ud)
 	return e->fn(db_res_int(r, 0), db_res_text(r, 1), db_res_int(r, 2), db_res_text(r, 3), e->ud);
 }
 
-int booking_each_remote(db_conn_t *c, int64_t from, int64_t to, booking_remote_fn fn, void *ud)
+int booking_history_remote(db_conn_t *c, booking_remote_fn fn, void *ud)
 {
-	db_param_t p[] = {DB_INT(from), DB_INT(to)};
 	each_t e = {fn, ud};
 	return db_query_each(c,
-			     "SELECT id, channel, start_at, status FROM appointments WHERE start_at >= $1 AND "
-			     "start_at < $2 AND channel IN ('phone', 'video') ORDER BY start_at, id",
-			     p, 2, remote_row, &e);
+			     "SELECT id, channel, start_at, status FROM appointments WHERE token_hash LIKE 'history:%' "
+			     "AND channel IN ('phone', 'video') ORDER BY start_at, id",
+			     NULL, 0, remote_row, &e);
 }
