@@ -3,8 +3,8 @@
  * figures of appointments, lead times, procedures, languages and first visits have a year to
  * show. Written straight to the table (the past cannot be booked through the rules) in one
  * transaction. The people are obviously fictitious ("Persona de prova 01234", passport DEMO01234,
- * no e-mail or phone); those past booking.retention_days are blank, as the retention job leaves
- * them. */
+ * no e-mail or phone); those past booking.retention_days, and the cancelled ones, are blank, as
+ * the retention job leaves them. */
 #include "booking/internal.h"
 
 #include "base/err.h"
@@ -62,11 +62,14 @@ static int one(hist_t *h, demo_rng_t *r, const demo_day_t *d, const char *channe
 	x.lang = LANGS[demo_rng_pick(r, LANG_W, 3)];
 	x.booked_by = demo_rng_chance(r, 250) ? "informador@vilamar.example" : "citizen";
 	int who = demo_rng_int(r, 1, POOL);
-	if (x.end_at >= h->blank_before) {
+	size_t status = demo_rng_pick(r, STATUS_W, 3);
+	/* The retention job blanks appointments past retention_days, and cancelled ones once their
+	 * time has passed. */
+	if (x.end_at >= h->blank_before && status != CANCELLED) {
 		snprintf(x.name, sizeof x.name, "Persona de prova %05d", who);
 		snprintf(x.id_number, sizeof x.id_number, "DEMO%05d", who);
 	}
-	switch (demo_rng_pick(r, STATUS_W, 3)) {
+	switch (status) {
 	case DONE:
 		x.status = "done";
 		x.checked_in_at = x.start_at - demo_rng_int(r, 60, 900);

@@ -1,9 +1,10 @@
 /* history.c — `finestreta demo` with demo.history_days: what the informers did with the demo
  * history's phone and video appointments (booking's history.c): call-back attempts and their
  * outcomes (an appointment that ended done was answered, perhaps after a try with no answer; a
- * no-show was called twice in vain, or the number was wrong), and the video calls held, with
- * their length (the citizen entered the room, the outcome came 8 to 35 minutes later). Written
- * straight to remote attention's tables in one transaction. */
+ * no-show was called twice in vain, or the number was wrong; some asked to change the day), and
+ * the video calls held, with their length (the citizen entered the room, the outcome came 8 to
+ * 35 minutes later). None for appointments past booking.retention_days, whose calls the purge
+ * forgets (purge.c). Written straight to remote attention's tables in one transaction. */
 #include "remote/internal.h"
 
 #include "base/log.h"
@@ -44,13 +45,23 @@ static int collect(int64_t id, const char *channel, int64_t start_at, const char
 	return 0;
 }
 
-static int one(db_conn_t *c, const appt_t *x, int64_t *attempts)
+static int one(db_conn_t *c, const appt_t *x, int64_t forgotten, int64_t *attempts)
 {
+	if (x->start_at < forgotten)
+		return 0; /* past booking.retention_days: the purge forgot its calls */
 	demo_rng_t r;
 	demo_rng_init(&r, "remote.calls", (int32_t)(x->id & 0x7fffffff));
 	bool done = !strcmp(x->status, "done");
+	if (!strcmp(x->status, "cancelled")) {
+		/* Some asked on the call to change the day; the others cancelled before it. */
+		if (x->video || !demo_rng_chance(&r, 250))
+			return 0;
+		(*attempts)++;
+		return rm_store_history_attempt(c, x->id, x->start_at + demo_rng_int(&r, 0, 300),
+						INFORMER[demo_rng_int(&r, 0, INFORMERS - 1)], "rescheduled");
+	}
 	if (!done && strcmp(x->status, "no_show"))
-		return 0; /* cancelled: nobody called */
+		return 0;
 	rm_history_t h = {.appointment_id = x->id, .informer = INFORMER[demo_rng_int(&r, 0, INFORMERS - 1)]};
 	h.assigned_at = x->start_at - demo_rng_int(&r, 3600, 86400);
 	int64_t at = x->start_at + demo_rng_int(&r, 0, 300);
@@ -82,12 +93,12 @@ int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 	if (demo_history_days(cfg) <= 0)
 		return 0;
 	list_t l = {0};
-	int64_t attempts = 0;
+	int64_t attempts = 0, forgotten = now - config_int(cfg, "booking.retention_days") * 86400;
 	int rc = db_begin(c);
 	if (!rc)
 		rc = booking_history_remote(c, collect, &l);
 	for (size_t i = 0; i < l.n && !rc; i++)
-		rc = one(c, &l.v[i], &attempts);
+		rc = one(c, &l.v[i], forgotten, &attempts);
 	if (!rc)
 		rc = db_commit(c);
 	else
@@ -95,6 +106,5 @@ int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 	if (!rc)
 		log_info("demo: %zu past remote cases, %lld call-back attempts", l.n, (long long)attempts);
 	free(l.v);
-	(void)now;
 	return rc;
 }
