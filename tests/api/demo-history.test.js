@@ -53,7 +53,7 @@ const figure = (j, name) => {
 	assert.equal(f.skipped, false, name);
 	return f;
 };
-const STATS = ['appointments', 'tickets', 'remote', 'chats', 'requests'];
+const STATS = ['appointments', 'tickets', 'remote', 'chats', 'requests', 'ict'];
 
 describe('demo history', () => {
 	before(async () => {
@@ -149,6 +149,8 @@ describe('demo history', () => {
 		const returning = figure(people, 'booking.returning');
 		assert.ok(returning.rows.every((r) => r.appointments > 0), JSON.stringify(returning.rows));
 		assert.ok(figure(people, 'booking.languages').rows.length === 3);
+		const evaluation = figure(people, 'ict.evaluation').rows;
+		assert.ok(evaluation.filter((r) => r.people > 0).length >= 6, JSON.stringify(evaluation));
 
 		const sat = await get(`/api/v1/figures/satisfaction?${q}`);
 		const scores = figure(sat, 'survey.scores').totals;
