@@ -138,6 +138,9 @@ describe('demo history', () => {
 			assert.ok(figure(j, 'remote.calls').totals.attended > 0, `${ch} calls held`);
 		}
 
+		const seats = figure(await get(`/api/v1/figures/capacity?${q}`), 'booking.seats');
+		for (const s of seats.series) assert.ok(s.used > 0 && s.offered > s.used, `seats in ${s.period}: ${JSON.stringify(s)}`);
+
 		const people = await get(`/api/v1/figures/people?${q}`);
 		const profile = figure(people, 'floor.profile');
 		for (const band of ['under_30', '30_50', 'over_50']) {
