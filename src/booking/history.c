@@ -36,7 +36,7 @@ static const unsigned STATUS_W[] = {800, 90, 110};
 #define POOL 9000 /* fictitious people: some come back */
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	int64_t now, blank_before;
 	int64_t serial, rows;
 } hist_t;
@@ -84,7 +84,7 @@ static int one(hist_t *h, demo_rng_t *r, const demo_day_t *d, const char *channe
 		break;
 	}
 	h->rows++;
-	return bk_store_history_add(h->c, &x, h->now);
+	return bk_store_history_add(h->b, &x, h->now);
 }
 
 static int day(const demo_day_t *d, void *ud)
@@ -122,15 +122,20 @@ int bk_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 {
 	if (demo_history_days(cfg) <= 0)
 		return 0;
-	hist_t h = {.c = c, .now = now, .blank_before = now - config_int(cfg, "booking.retention_days") * 86400};
+	hist_t h = {.b = bk_store_history_batch(c),
+		    .now = now,
+		    .blank_before = now - config_int(cfg, "booking.retention_days") * 86400};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = demo_history_each(cfg, now, day, &h);
+	if (!rc)
+		rc = demo_batch_flush(h.b);
 	if (!rc)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
 	if (!rc)
 		log_info("demo: %lld past appointments", (long long)h.rows);
+	demo_batch_free(h.b);
 	return rc;
 }

@@ -242,7 +242,8 @@ typedef struct {
 } bk_history_t;
 /* `finestreta demo`: demo.history_days of past appointments (core/demo.h). */
 int bk_history_seed(db_conn_t *c, const config_t *cfg, int64_t now);
-int bk_store_history_add(db_conn_t *c, const bk_history_t *h, int64_t now);
+struct demo_batch *bk_store_history_batch(db_conn_t *c);
+int bk_store_history_add(struct demo_batch *b, const bk_history_t *h, int64_t now);
 
 /* store_figures.c: what booking counts for src/figures (cap_t.figures). */
 extern const cap_figure_t bk_figures[];

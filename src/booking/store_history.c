@@ -1,7 +1,20 @@
 /* store_history.c — the SQL of history.c: past appointments written as they ended. */
 #include "booking/internal.h"
 
-int bk_store_history_add(db_conn_t *c, const bk_history_t *h, int64_t now)
+#include "core/demo.h"
+
+demo_batch_t *bk_store_history_batch(db_conn_t *c)
+{
+	return demo_batch_new(c,
+			      "INSERT INTO appointments (code, token_hash, office_id, procedure_id, channel, start_at, "
+			      "end_at, status, name, id_type, id_number, lang, booked_by, created_at, updated_at, "
+			      "cancelled_at, checked_in_at, called_at, served_at, done_at) VALUES ",
+			      "($, $, (SELECT id FROM offices WHERE code = $), (SELECT id FROM procedures WHERE code = "
+			      "$), "
+			      "$, $, $, $, $, 'passport', $, $, $, $, $, $, $, $, $, $)");
+}
+
+int bk_store_history_add(demo_batch_t *b, const bk_history_t *h, int64_t now)
 {
 #define AT(x) ((x) ? DB_INT(x) : DB_NULLP)
 	db_param_t p[] = {DB_TEXT(h->code),      DB_TEXT(h->token_hash),
@@ -15,14 +28,7 @@ int bk_store_history_add(db_conn_t *c, const bk_history_t *h, int64_t now)
 			  AT(h->called_at),      AT(h->served_at),
 			  AT(h->done_at)};
 #undef AT
-	int64_t r = db_exec(c,
-			    "INSERT INTO appointments (code, token_hash, office_id, procedure_id, channel, start_at, "
-			    "end_at, status, name, id_type, id_number, lang, booked_by, created_at, updated_at, "
-			    "cancelled_at, checked_in_at, called_at, served_at, done_at) VALUES ($1, $2, "
-			    "(SELECT id FROM offices WHERE code = $3), (SELECT id FROM procedures WHERE code = $4), "
-			    "$5, $6, $7, $8, $9, 'passport', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-			    p, 19);
-	return r < 0 ? (int)r : 0;
+	return demo_batch_add(b, p);
 }
 
 typedef struct {

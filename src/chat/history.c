@@ -21,7 +21,7 @@ static const char *const LANGS[] = {"ca", "es", "en"};
 static const unsigned LANG_W[] = {58, 37, 5};
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	int64_t blank_before, rows;
 } hist_t;
 
@@ -45,7 +45,7 @@ static int day(const demo_day_t *d, void *ud)
 		}
 		if (x.closed_at >= h->blank_before)
 			snprintf(x.name, sizeof x.name, "Persona de prova %05d", demo_rng_int(&r, 1, 9000));
-		int rc = ch_store_history_add(h->c, &x);
+		int rc = ch_store_history_add(h->b, &x);
 		if (rc)
 			return rc;
 	}
@@ -57,15 +57,19 @@ int ch_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	(void)out;
 	if (demo_history_days(app->cfg) <= 0)
 		return 0;
-	hist_t h = {.c = c, .blank_before = now - config_int(app->cfg, "chat.keep_days") * 86400};
+	hist_t h = {.b = ch_store_history_batch(c),
+		    .blank_before = now - config_int(app->cfg, "chat.keep_days") * 86400};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = demo_history_each(app->cfg, now, day, &h);
+	if (!rc)
+		rc = demo_batch_flush(h.b);
 	if (!rc)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
 	if (!rc)
 		log_info("demo: %lld past chats", (long long)h.rows);
+	demo_batch_free(h.b);
 	return rc;
 }

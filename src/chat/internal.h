@@ -173,7 +173,8 @@ typedef struct {
 	int64_t created_at, taken_at, closed_at; /* taken_at 0: nobody took it */
 } ch_history_t;
 int ch_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
-int ch_store_history_add(db_conn_t *c, const ch_history_t *x);
+struct demo_batch *ch_store_history_batch(db_conn_t *c);
+int ch_store_history_add(struct demo_batch *b, const ch_history_t *x);
 
 /* store_figures.c: what the chat counts for src/figures (cap_t.figures). */
 extern const cap_figure_t ch_figures[];

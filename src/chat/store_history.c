@@ -2,7 +2,19 @@
  * office. */
 #include "chat/internal.h"
 
-int ch_store_history_add(db_conn_t *c, const ch_history_t *x)
+#include "core/demo.h"
+
+demo_batch_t *ch_store_history_batch(db_conn_t *c)
+{
+	return demo_batch_new(c,
+			      "INSERT INTO chats (token_hash, procedure_id, office_id, status, name, lang, outcome, "
+			      "created_at, taken_at, closed_at, seen_at) VALUES ",
+			      "($, (SELECT id FROM procedures WHERE code = $), (SELECT MIN(id) FROM offices WHERE kind "
+			      "= "
+			      "'virtual_office'), 'closed', $, $, $, $, $, $, $)");
+}
+
+int ch_store_history_add(demo_batch_t *b, const ch_history_t *x)
 {
 	db_param_t p[] = {DB_TEXT(x->token_hash),
 			  DB_TEXT(x->procedure),
@@ -11,13 +23,7 @@ int ch_store_history_add(db_conn_t *c, const ch_history_t *x)
 			  DB_TEXT(x->outcome),
 			  DB_INT(x->created_at),
 			  x->taken_at ? DB_INT(x->taken_at) : DB_NULLP,
+			  DB_INT(x->closed_at),
 			  DB_INT(x->closed_at)};
-	int64_t r =
-		db_exec(c,
-			"INSERT INTO chats (token_hash, procedure_id, office_id, status, name, lang, outcome, "
-			"created_at, taken_at, closed_at, seen_at) VALUES ($1, (SELECT id FROM procedures WHERE "
-			"code = $2), (SELECT MIN(id) FROM offices WHERE kind = 'virtual_office'), 'closed', $3, $4, "
-			"$5, $6, $7, $8, $8)",
-			p, 8);
-	return r < 0 ? (int)r : 0;
+	return demo_batch_add(b, p);
 }

@@ -1,7 +1,12 @@
 /* demo.c — the shape of the demo city's generated history; see demo.h. */
 #include "core/demo.h"
 
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/mem.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* splitmix64: small, fast and good enough to draw a demo. */
@@ -123,4 +128,75 @@ int64_t demo_at(const demo_day_t *d, int minute)
 	if (tz_to_utc(d->tz, d->day, minute, TZ_GAP_SHIFT, &t))
 		t = tz_day_start(d->tz, d->day) + (int64_t)minute * 60;
 	return t;
+}
+
+/* The statement of n rows: head, then row n times with its $ numbered. */
+static char *batch_sql(const demo_batch_t *b, int n)
+{
+	buf_t out;
+	buf_init(&out, (size_t)1 << 20);
+	buf_puts(&out, b->head);
+	int k = 0;
+	for (int r = 0; r < n; r++) {
+		if (r)
+			buf_puts(&out, ", ");
+		for (const char *p = b->row; *p; p++) {
+			if (*p == '$')
+				buf_printf(&out, "$%d", ++k);
+			else
+				buf_putc(&out, *p);
+		}
+	}
+	return buf_detach(&out, NULL);
+}
+
+demo_batch_t *demo_batch_new(db_conn_t *c, const char *head, const char *row)
+{
+	demo_batch_t *b = xcalloc(1, sizeof *b);
+	b->c = c;
+	b->head = head;
+	b->row = row;
+	for (const char *p = row; *p; p++)
+		b->ncols += *p == '$';
+	if (b->ncols > DEMO_BATCH_COLS)
+		abort(); /* a programming error: raise DEMO_BATCH_COLS */
+	b->a = arena_new();
+	b->sql = batch_sql(b, DEMO_BATCH_ROWS);
+	return b;
+}
+
+int demo_batch_flush(demo_batch_t *b)
+{
+	if (!b->n)
+		return 0;
+	char *partial = b->n < DEMO_BATCH_ROWS ? batch_sql(b, b->n) : NULL;
+	int64_t r = db_exec(b->c, partial ? partial : b->sql, b->p, b->n * b->ncols);
+	free(partial);
+	b->rows += b->n;
+	b->n = 0;
+	arena_free(b->a);
+	b->a = arena_new();
+	return r < 0 ? (int)r : 0;
+}
+
+int demo_batch_add(demo_batch_t *b, const db_param_t *row)
+{
+	db_param_t *p = &b->p[b->n * b->ncols];
+	for (int i = 0; i < b->ncols; i++) {
+		p[i] = row[i];
+		if (p[i].type == DBP_TEXT)
+			p[i].s = arena_strdup(b->a, p[i].s);
+		else if (p[i].type == DBP_BLOB)
+			p[i].s = p[i].len ? arena_strndup(b->a, p[i].s, p[i].len) : "";
+	}
+	return ++b->n == DEMO_BATCH_ROWS ? demo_batch_flush(b) : 0;
+}
+
+void demo_batch_free(demo_batch_t *b)
+{
+	if (!b)
+		return;
+	arena_free(b->a);
+	free(b->sql);
+	free(b);
 }

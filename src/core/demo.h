@@ -13,6 +13,7 @@
 
 #include "base/config.h"
 #include "base/tz.h"
+#include "db/db.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,5 +61,30 @@ typedef int (*demo_day_fn)(const demo_day_t *d, void *ud);
 int demo_history_each(const config_t *cfg, int64_t now, demo_day_fn fn, void *ud);
 /* The instant of minute (0..1439) of the day, local time. */
 int64_t demo_at(const demo_day_t *d, int minute);
+
+/* Rows written many at a time: one INSERT … VALUES (…), (…), … of up to DEMO_BATCH_ROWS rows per
+ * round trip (a year of history is some 150,000 rows; one statement each is slow on
+ * PostgreSQL). The store file gives the statement's head ("INSERT INTO t (a, b) VALUES ") and
+ * one row with a bare $ for each parameter ("($, (SELECT id FROM offices WHERE code = $))");
+ * the rows' text and blob parameters are copied, so they may live on the caller's stack. */
+#define DEMO_BATCH_ROWS 64
+#define DEMO_BATCH_COLS 24
+typedef struct demo_batch {
+	db_conn_t *c;
+	const char *head, *row;
+	int ncols;       /* $ in row, at most DEMO_BATCH_COLS */
+	int n;           /* rows waiting */
+	int64_t rows;    /* rows written so far */
+	struct arena *a; /* the waiting rows' strings */
+	char *sql;       /* the statement of a full batch */
+	db_param_t p[DEMO_BATCH_ROWS * DEMO_BATCH_COLS];
+} demo_batch_t;
+/* A new batch (free it with demo_batch_free, after demo_batch_flush). */
+demo_batch_t *demo_batch_new(db_conn_t *c, const char *head, const char *row);
+/* Adds a row of ncols parameters; writes the batch when it is full. 0 or a storage error. */
+int demo_batch_add(demo_batch_t *b, const db_param_t *row);
+/* Writes the rows waiting. 0 or a storage error. */
+int demo_batch_flush(demo_batch_t *b);
+void demo_batch_free(demo_batch_t *b);
 
 #endif

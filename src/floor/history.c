@@ -38,7 +38,7 @@ static const char *const LANGS[] = {"ca", "es", "en"};
 static const unsigned LANG_W[] = {58, 37, 5};
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	fl_history_zone_t *z;
 	size_t nz;
 	int64_t rows;
@@ -103,7 +103,7 @@ static int day(const demo_day_t *d, void *ud)
 			if (route == TO_ASSISTED)
 				t.mode = demo_rng_chance(&r, 400) ? "for" : "with";
 		}
-		int rc = fl_store_history_add(h->c, &t);
+		int rc = fl_store_history_add(h->b, &t);
 		if (rc)
 			return rc;
 	}
@@ -115,12 +115,14 @@ int fl_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 	if (demo_history_days(cfg) <= 0)
 		return 0;
 	arena_t *a = arena_new();
-	hist_t h = {.c = c};
+	hist_t h = {.b = fl_store_history_batch(c)};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = fl_store_history_zones(c, a, &h.z, &h.nz);
 	if (!rc)
 		rc = demo_history_each(cfg, now, day, &h);
+	if (!rc)
+		rc = demo_batch_flush(h.b);
 	if (!rc)
 		rc = db_commit(c);
 	else
@@ -128,5 +130,6 @@ int fl_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 	if (!rc)
 		log_info("demo: %lld past tickets", (long long)h.rows);
 	arena_free(a);
+	demo_batch_free(h.b);
 	return rc;
 }

@@ -196,7 +196,8 @@ typedef struct {
 } fl_history_t;
 int fl_history_seed(db_conn_t *c, const config_t *cfg, int64_t now);
 int fl_store_history_zones(db_conn_t *c, arena_t *a, fl_history_zone_t **out, size_t *n);
-int fl_store_history_add(db_conn_t *c, const fl_history_t *t);
+struct demo_batch *fl_store_history_batch(db_conn_t *c);
+int fl_store_history_add(struct demo_batch *b, const fl_history_t *t);
 
 /* demo.c: a morning in progress at two demo offices (optional seed step). */
 int fl_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);

@@ -2,6 +2,8 @@
  * written as they ended. */
 #include "floor/internal.h"
 
+#include "core/demo.h"
+
 static void zone_fill(db_res_t *r, void *item, arena_t *a)
 {
 	fl_history_zone_t *z = item;
@@ -20,33 +22,26 @@ int fl_store_history_zones(db_conn_t *c, arena_t *a, fl_history_zone_t **out, si
 			     NULL, 0, zone_fill, out, n);
 }
 
-int fl_store_history_add(db_conn_t *c, const fl_history_t *t)
+demo_batch_t *fl_store_history_batch(db_conn_t *c)
+{
+	return demo_batch_new(c,
+			      "INSERT INTO floor_tickets (office_id, number_zone_id, zone_id, day, seq, number, "
+			      "token_hash, status, channel, procedure_id, age_band, gender, lang, arrived_at, "
+			      "issued_at, called_at, last_called_at, started_at, finished_at, mode) VALUES ",
+			      "($, $, $, $, $, $, $, $, $, (SELECT id FROM procedures WHERE code = $), $, $, $, $, $, "
+			      "$, $, $, "
+			      "$, $)");
+}
+
+int fl_store_history_add(demo_batch_t *b, const fl_history_t *t)
 {
 #define AT(x) ((x) ? DB_INT(x) : DB_NULLP)
-	db_param_t p[] = {DB_INT(t->office_id),
-			  DB_INT(t->zone_id),
-			  DB_TEXT(t->day),
-			  DB_INT(t->seq),
-			  DB_TEXT(t->number),
-			  DB_TEXT(t->token_hash),
-			  DB_TEXT(t->status),
-			  DB_TEXT(t->channel),
-			  DB_TEXT(t->procedure),
-			  DB_TEXT(t->age_band),
-			  DB_TEXT(t->gender),
-			  DB_TEXT(t->lang),
-			  DB_INT(t->issued_at),
-			  DB_INT(t->called_at),
-			  AT(t->started_at),
-			  AT(t->finished_at),
-			  DB_TEXT(t->mode ? t->mode : "")};
+	db_param_t p[] =
+		{DB_INT(t->office_id), DB_INT(t->zone_id),    DB_INT(t->zone_id),     DB_TEXT(t->day),
+		 DB_INT(t->seq),       DB_TEXT(t->number),    DB_TEXT(t->token_hash), DB_TEXT(t->status),
+		 DB_TEXT(t->channel),  DB_TEXT(t->procedure), DB_TEXT(t->age_band),   DB_TEXT(t->gender),
+		 DB_TEXT(t->lang),     DB_INT(t->issued_at),  DB_INT(t->issued_at),   DB_INT(t->called_at),
+		 DB_INT(t->called_at), AT(t->started_at),     AT(t->finished_at),     DB_TEXT(t->mode ? t->mode : "")};
 #undef AT
-	int64_t r = db_exec(c,
-			    "INSERT INTO floor_tickets (office_id, number_zone_id, zone_id, day, seq, number, "
-			    "token_hash, status, channel, procedure_id, age_band, gender, lang, arrived_at, "
-			    "issued_at, called_at, last_called_at, started_at, finished_at, mode) VALUES ($1, $2, $2, "
-			    "$3, $4, $5, $6, $7, $8, (SELECT id FROM procedures WHERE code = $9), $10, $11, $12, "
-			    "$13, $13, $14, $14, $15, $16, $17)",
-			    p, 17);
-	return r < 0 ? (int)r : 0;
+	return demo_batch_add(b, p);
 }

@@ -19,7 +19,7 @@ static const unsigned LANG_W[] = {58, 37, 5};
 static const char EMPTY_SHA256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	int64_t since, rows;
 } hist_t;
 
@@ -50,7 +50,7 @@ static int day(const demo_day_t *d, void *ud)
 			.issued_at = demo_at(d, demo_rng_int(&r, 9 * 60, 20 * 60)),
 			.pdf = (const unsigned char *)"",
 		};
-		int rc = pd_store_volant_add(h->c, &v);
+		int rc = pd_store_history_add(h->b, &v);
 		if (rc)
 			return rc;
 		h->rows++;
@@ -63,15 +63,18 @@ int pd_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	(void)out;
 	if (demo_history_days(app->cfg) <= 0)
 		return 0;
-	hist_t h = {.c = c, .since = now - config_int(app->cfg, "padro.keep_days") * 86400};
+	hist_t h = {.b = pd_store_history_batch(c), .since = now - config_int(app->cfg, "padro.keep_days") * 86400};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = demo_history_each(app->cfg, now, day, &h);
+	if (!rc)
+		rc = demo_batch_flush(h.b);
 	if (!rc)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
 	if (!rc)
 		log_info("demo: %lld past certificates", (long long)h.rows);
+	demo_batch_free(h.b);
 	return rc;
 }

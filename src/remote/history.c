@@ -45,9 +45,14 @@ static int collect(int64_t id, const char *channel, int64_t start_at, const char
 	return 0;
 }
 
-static int one(db_conn_t *c, const appt_t *x, int64_t forgotten, int64_t *attempts)
+typedef struct {
+	demo_batch_t *attempts, *cases;
+	int64_t forgotten;
+} hist_t;
+
+static int one(hist_t *hs, const appt_t *x)
 {
-	if (x->start_at < forgotten)
+	if (x->start_at < hs->forgotten)
 		return 0; /* past booking.retention_days: the purge forgot its calls */
 	demo_rng_t r;
 	demo_rng_init(&r, "remote.calls", (int32_t)(x->id & 0x7fffffff));
@@ -56,8 +61,7 @@ static int one(db_conn_t *c, const appt_t *x, int64_t forgotten, int64_t *attemp
 		/* Some asked on the call to change the day; the others cancelled before it. */
 		if (x->video || !demo_rng_chance(&r, 250))
 			return 0;
-		(*attempts)++;
-		return rm_store_history_attempt(c, x->id, x->start_at + demo_rng_int(&r, 0, 300),
+		return rm_store_history_attempt(hs->attempts, x->id, x->start_at + demo_rng_int(&r, 0, 300),
 						INFORMER[demo_rng_int(&r, 0, INFORMERS - 1)], "rescheduled");
 	}
 	if (!done && strcmp(x->status, "no_show"))
@@ -74,8 +78,7 @@ static int one(db_conn_t *c, const appt_t *x, int64_t forgotten, int64_t *attemp
 					: done                     ? "attended"
 					: demo_rng_chance(&r, 150) ? "wrong_number"
 								   : "no_answer";
-			rc = rm_store_history_attempt(c, x->id, at, h.informer, o);
-			(*attempts)++;
+			rc = rm_store_history_attempt(hs->attempts, x->id, at, h.informer, o);
 		}
 		at -= 600;
 	} else if (done) {
@@ -85,7 +88,7 @@ static int one(db_conn_t *c, const appt_t *x, int64_t forgotten, int64_t *attemp
 		h.outcome_at = at + demo_rng_int(&r, 8, 35) * 60;
 		h.done_how = HOW[demo_rng_pick(&r, HOW_W, 3)];
 	}
-	return rc ? rc : rm_store_history_case(c, &h);
+	return rc ? rc : rm_store_history_case(hs->cases, &h);
 }
 
 int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
@@ -93,18 +96,26 @@ int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 	if (demo_history_days(cfg) <= 0)
 		return 0;
 	list_t l = {0};
-	int64_t attempts = 0, forgotten = now - config_int(cfg, "booking.retention_days") * 86400;
+	hist_t h = {.forgotten = now - config_int(cfg, "booking.retention_days") * 86400};
+	rm_store_history_batches(c, &h.attempts, &h.cases);
 	int rc = db_begin(c);
 	if (!rc)
 		rc = booking_history_remote(c, collect, &l);
 	for (size_t i = 0; i < l.n && !rc; i++)
-		rc = one(c, &l.v[i], forgotten, &attempts);
+		rc = one(&h, &l.v[i]);
+	if (!rc)
+		rc = demo_batch_flush(h.attempts);
+	if (!rc)
+		rc = demo_batch_flush(h.cases);
 	if (!rc)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
 	if (!rc)
-		log_info("demo: %zu past remote cases, %lld call-back attempts", l.n, (long long)attempts);
+		log_info("demo: %lld past remote cases, %lld call-back attempts", (long long)h.cases->rows,
+			 (long long)h.attempts->rows);
+	demo_batch_free(h.attempts);
+	demo_batch_free(h.cases);
 	free(l.v);
 	return rc;
 }

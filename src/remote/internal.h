@@ -208,7 +208,9 @@ typedef struct {
 	const char *informer, *done_how;
 } rm_history_t;
 int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now);
-int rm_store_history_attempt(db_conn_t *c, int64_t appt, int64_t at, const char *actor, const char *outcome);
-int rm_store_history_case(db_conn_t *c, const rm_history_t *h);
+struct demo_batch;
+void rm_store_history_batches(db_conn_t *c, struct demo_batch **attempts, struct demo_batch **cases);
+int rm_store_history_attempt(struct demo_batch *b, int64_t appt, int64_t at, const char *actor, const char *outcome);
+int rm_store_history_case(struct demo_batch *b, const rm_history_t *h);
 
 #endif

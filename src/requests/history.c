@@ -32,7 +32,7 @@ enum { IN_TIME, LATE, OPEN };
 static const unsigned FATE_W[] = {850, 120, 30};
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	const char *sla;
 	int64_t now, blank_before, serial;
 } hist_t;
@@ -78,7 +78,7 @@ static int day(const demo_day_t *d, void *ud)
 		} else {
 			snprintf(x.name, sizeof x.name, "Persona de prova %05d", demo_rng_int(&r, 1, 9000));
 		}
-		int rc = rq_store_history_add(h->c, &x);
+		int rc = rq_store_history_add(h->b, &x);
 		if (rc)
 			return rc;
 	}
@@ -90,7 +90,7 @@ int rq_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	(void)out;
 	if (demo_history_days(app->cfg) <= 0)
 		return 0;
-	hist_t h = {.c = c,
+	hist_t h = {.b = rq_store_history_batch(c),
 		    .sla = config_str(app->cfg, "requests.sla_hours"),
 		    .now = now,
 		    .blank_before = now - config_int(app->cfg, "requests.keep_days") * 86400};
@@ -98,10 +98,13 @@ int rq_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	if (!rc)
 		rc = demo_history_each(app->cfg, now, day, &h);
 	if (!rc)
+		rc = demo_batch_flush(h.b);
+	if (!rc)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
 	if (!rc)
 		log_info("demo: %lld past requests", (long long)h.serial);
+	demo_batch_free(h.b);
 	return rc;
 }

@@ -107,7 +107,8 @@ typedef struct {
 	int64_t due_at, escalated_at, created_at, answered_at, closed_at; /* 0: none */
 } rq_history_t;
 int rq_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
-int rq_store_history_add(db_conn_t *c, const rq_history_t *x);
+struct demo_batch *rq_store_history_batch(db_conn_t *c);
+int rq_store_history_add(struct demo_batch *b, const rq_history_t *x);
 /* server.public_url without a trailing slash. */
 const char *rq_public(requests_ctx_t *ctx);
 /* "09:00" or "" → minutes (-1 for ""); ERR_INVALID. */

@@ -11,7 +11,7 @@
 #include "core/demo.h"
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	sched_history_rule_t *rules;
 	size_t nrules;
 	int64_t rows;
@@ -52,7 +52,7 @@ static int day(const demo_day_t *d, void *ud)
 			s.booked = taken(&r, pub, fill);
 			s.staff_booked = taken(&r, staff, fill / 2);
 			s.release_at = s.start_at - 30 * 86400;
-			int rc = sched_store_history_slot(h->c, &s);
+			int rc = sched_store_history_slot(h->b, &s);
 			if (rc)
 				return rc;
 			h->rows++;
@@ -67,12 +67,14 @@ int sched_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	if (demo_history_days(app->cfg) <= 0)
 		return 0;
 	arena_t *a = arena_new();
-	hist_t h = {.c = c};
+	hist_t h = {.b = sched_store_history_batch(c)};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = sched_store_history_rules(c, a, &h.rules, &h.nrules);
 	if (!rc)
 		rc = demo_history_each(app->cfg, now, day, &h);
+	if (!rc)
+		rc = demo_batch_flush(h.b);
 	if (!rc)
 		rc = db_commit(c);
 	else
@@ -80,5 +82,6 @@ int sched_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	if (!rc)
 		log_info("demo: %lld past slots", (long long)h.rows);
 	arena_free(a);
+	demo_batch_free(h.b);
 	return rc;
 }

@@ -54,6 +54,7 @@ typedef struct {
 struct app;
 int sched_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
 int sched_store_history_rules(db_conn_t *c, arena_t *a, sched_history_rule_t **out, size_t *n);
-int sched_store_history_slot(db_conn_t *c, const sched_history_slot_t *s);
+struct demo_batch *sched_store_history_batch(db_conn_t *c);
+int sched_store_history_slot(struct demo_batch *b, const sched_history_slot_t *s);
 
 #endif

@@ -1,6 +1,8 @@
 /* store_history.c — the SQL of history.c: the rules that offer appointments, and past slots. */
 #include "schedule/internal.h"
 
+#include "core/demo.h"
+
 static void rule_fill(db_res_t *r, void *item, arena_t *a)
 {
 	sched_history_rule_t *x = item;
@@ -24,15 +26,18 @@ int sched_store_history_rules(db_conn_t *c, arena_t *a, sched_history_rule_t **o
 			     NULL, 0, rule_fill, out, n);
 }
 
-int sched_store_history_slot(db_conn_t *c, const sched_history_slot_t *s)
+demo_batch_t *sched_store_history_batch(db_conn_t *c)
+{
+	return demo_batch_new(c,
+			      "INSERT INTO slots (rule_id, office_id, channel, day, start_at, end_at, capacity, "
+			      "staff_capacity, booked, staff_booked, release_at) VALUES ",
+			      "($, $, $, $, $, $, $, $, $, $, $)");
+}
+
+int sched_store_history_slot(demo_batch_t *b, const sched_history_slot_t *s)
 {
 	db_param_t p[] = {DB_INT(s->rule_id),  DB_INT(s->office_id),    DB_TEXT(s->channel),  DB_TEXT(s->day),
 			  DB_INT(s->start_at), DB_INT(s->end_at),       DB_INT(s->capacity),  DB_INT(s->staff_capacity),
 			  DB_INT(s->booked),   DB_INT(s->staff_booked), DB_INT(s->release_at)};
-	int64_t r = db_exec(c,
-			    "INSERT INTO slots (rule_id, office_id, channel, day, start_at, end_at, capacity, "
-			    "staff_capacity, booked, staff_booked, release_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-			    "$9, $10, $11)",
-			    p, 11);
-	return r < 0 ? (int)r : 0;
+	return demo_batch_add(b, p);
 }

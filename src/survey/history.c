@@ -30,7 +30,7 @@ static const char *const LANGS[] = {"ca", "es", "en"};
 static const unsigned LANG_W[] = {58, 37, 5};
 
 typedef struct {
-	db_conn_t *c;
+	demo_batch_t *b;
 	int64_t serial;
 } hist_t;
 
@@ -52,7 +52,7 @@ static int day(const demo_day_t *d, void *ud)
 		s.answered_at = s.created_at + demo_rng_int(&r, 120, 6 * 3600);
 		s.score = (int)demo_rng_pick(&r, SCORE_W, 11);
 		s.comment = demo_rng_chance(&r, 120) ? COMMENTS[demo_rng_int(&r, 0, 7)] : "";
-		int rc = sv_store_history_add(h->c, &s);
+		int rc = sv_store_history_add(h->b, &s);
 		if (rc)
 			return rc;
 	}
@@ -64,15 +64,18 @@ int sv_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	(void)out;
 	if (demo_history_days(app->cfg) <= 0)
 		return 0;
-	hist_t h = {.c = c};
+	hist_t h = {.b = sv_store_history_batch(c)};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = demo_history_each(app->cfg, now, day, &h);
+	if (!rc)
+		rc = demo_batch_flush(h.b);
 	if (!rc)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
 	if (!rc)
 		log_info("demo: %lld past survey answers", (long long)h.serial);
+	demo_batch_free(h.b);
 	return rc;
 }

@@ -43,6 +43,7 @@ typedef struct {
 	int score;
 } sv_history_t;
 int sv_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
-int sv_store_history_add(db_conn_t *c, const sv_history_t *s);
+struct demo_batch *sv_store_history_batch(db_conn_t *c);
+int sv_store_history_add(struct demo_batch *b, const sv_history_t *s);
 
 #endif
