@@ -135,18 +135,15 @@ static char *batch_sql(const demo_batch_t *b, int n)
 {
 	buf_t out;
 	buf_init(&out, (size_t)1 << 20);
-	buf_puts(&out, b->head);
-	int k = 0;
-	for (int r = 0; r < n; r++) {
+	int rc = buf_puts(&out, b->head), k = 0;
+	for (int r = 0; r < n && !rc; r++) {
 		if (r)
-			buf_puts(&out, ", ");
-		for (const char *p = b->row; *p; p++) {
-			if (*p == '$')
-				buf_printf(&out, "$%d", ++k);
-			else
-				buf_putc(&out, *p);
-		}
+			rc = buf_puts(&out, ", ");
+		for (const char *p = b->row; *p && !rc; p++)
+			rc = *p == '$' ? buf_printf(&out, "$%d", ++k) : buf_putc(&out, *p);
 	}
+	if (rc)
+		abort(); /* a batch's statement is a few kilobytes: a programming error */
 	return buf_detach(&out, NULL);
 }
 
