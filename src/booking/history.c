@@ -94,18 +94,17 @@ static int day(const demo_day_t *d, void *ud)
 	demo_rng_init(&r, "booking.appointments", d->day);
 	/* A third of the visitors come with an appointment; the 010 line calls back about a fifth as
 	 * many people again, one in ten of them by video. */
-	int close = d->weekday == 6 ? 13 * 60 : 14 * 60;
+	if (d->weekday > 5)
+		return 0; /* the offices close on Saturdays, and so does the 010 line */
 	int n = demo_rng_count(&r, d->visitors * 0.33, 8);
 	for (int i = 0; i < n; i++) {
 		size_t o = demo_rng_pick(&r, OFFICE_W, 4);
 		const char *proc = o == 3 ? TAX[demo_rng_pick(&r, TAX_W, 5)] : PROCS[demo_rng_pick(&r, PROC_W, 12)];
-		int minute = 9 * 60 + 15 * demo_rng_int(&r, 0, (close - 9 * 60) / 15 - 1);
+		int minute = demo_office_minute(&r, d, 15) / 15 * 15;
 		int rc = one(h, &r, d, "in_person", OFFICES[o], proc, minute, 15);
 		if (rc)
 			return rc;
 	}
-	if (d->weekday == 6)
-		return 0;
 	n = demo_rng_count(&r, d->visitors * 0.22, 10);
 	for (int i = 0; i < n; i++) {
 		bool video = demo_rng_chance(&r, 100);

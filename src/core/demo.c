@@ -122,6 +122,17 @@ int demo_history_each(const config_t *cfg, int64_t now, demo_day_fn fn, void *ud
 	return 0;
 }
 
+int demo_office_minute(demo_rng_t *r, const demo_day_t *d, int before_close)
+{
+	if (d->weekday > 5)
+		return -1;
+	int open = 8 * 60 + 30, close = 14 * 60 + 30;
+	if (d->weekday == 4 && demo_rng_chance(r, 200))
+		open = 16 * 60, close = 19 * 60;
+	int span = close - before_close - open;
+	return open + (demo_rng_int(r, 0, span) + demo_rng_int(r, 0, span)) / 2;
+}
+
 int64_t demo_at(const demo_day_t *d, int minute)
 {
 	int64_t t;

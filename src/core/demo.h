@@ -59,6 +59,11 @@ bool demo_open(int32_t day);
  * order; stops at fn's first error and returns it. 0 when history_days is 0. */
 typedef int (*demo_day_fn)(const demo_day_t *d, void *ud);
 int demo_history_each(const config_t *cfg, int64_t now, demo_day_fn fn, void *ud);
+/* The demo city's offices open Monday to Friday 8:30–14:30 and on Thursday afternoons
+ * 16:00–19:00 (the schedule's demo hours): the minute someone comes in (a fifth of Thursday's
+ * people in the afternoon; mornings bunch up in the middle), at least before_close minutes before
+ * closing; -1 on a Saturday. */
+int demo_office_minute(demo_rng_t *r, const demo_day_t *d, int before_close);
 /* The instant of minute (0..1439) of the day, local time. */
 int64_t demo_at(const demo_day_t *d, int minute);
 

@@ -59,7 +59,8 @@ static int day(const demo_day_t *d, void *ud)
 	demo_rng_init(&r, "floor.tickets", d->day);
 	for (size_t i = 0; i < h->nz; i++)
 		h->z[i].seq = 0;
-	int open = 9 * 60, close = d->weekday == 6 ? 13 * 60 : 14 * 60;
+	if (d->weekday > 5)
+		return 0; /* the offices close on Saturdays */
 	for (int i = 0; i < d->visitors; i++) {
 		const char *office = OFFICES[demo_rng_pick(&r, OFFICE_W, 4)];
 		size_t route = demo_rng_pick(&r, ROUTE_W, 4);
@@ -84,10 +85,8 @@ static int day(const demo_day_t *d, void *ud)
 		t.age_band = PROFILE[p].band;
 		t.gender = PROFILE[p].gender;
 		t.lang = LANGS[demo_rng_pick(&r, LANG_W, 3)];
-		/* Arrivals bunch up mid-morning; waits grow with the day's load. */
-		int minute =
-			open + (demo_rng_int(&r, 0, close - open - 20) + demo_rng_int(&r, 0, close - open - 20)) / 2;
-		t.issued_at = demo_at(d, minute) + demo_rng_int(&r, 0, 59);
+		/* Waits grow with the day's load. */
+		t.issued_at = demo_at(d, demo_office_minute(&r, d, 20)) + demo_rng_int(&r, 0, 59);
 		int wait = route == TO_ASSISTED ? 720 : route == TO_CHECK_IN ? 180 : 240;
 		wait = (int)(wait * d->load * (0.3 + demo_rng_int(&r, 0, 1400) / 1000.0));
 		int service = route == TO_ASSISTED   ? demo_rng_int(&r, 360, 1500)

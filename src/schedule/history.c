@@ -11,7 +11,9 @@
 #include "core/demo.h"
 
 typedef struct {
+	db_conn_t *c;
 	demo_batch_t *b;
+	arena_t *a;
 	sched_history_rule_t *rules;
 	size_t nrules;
 	int64_t rows;
@@ -40,7 +42,20 @@ static int day(const demo_day_t *d, void *ud)
 		sched_split_seats(seats, x->staff_share, &pub, &staff);
 		int fill = (int)(600 * d->load) + demo_rng_int(&r, -80, 120);
 		fill = fill < 100 ? 100 : fill > 980 ? 980 : fill;
+		/* Within the office's opening hours of the day, when it has some on record. */
+		sched_hours_t *hours;
+		size_t nhours;
+		schedule_interval_t in[8];
+		int rc = sched_store_hours(h->c, h->a, x->office_id, &hours, &nhours);
+		if (rc)
+			return rc;
+		size_t nin = sched_day_intervals(hours, nhours, d->date, d->weekday, in, 8);
 		for (int m = x->start_min; m + x->slot_min <= x->end_min; m += x->slot_min) {
+			bool inside = !nin;
+			for (size_t k = 0; k < nin && !inside; k++)
+				inside = m >= in[k].open_min && m + x->slot_min <= in[k].close_min;
+			if (!inside)
+				continue;
 			sched_history_slot_t s = {.rule_id = x->id,
 						  .office_id = x->office_id,
 						  .channel = x->channel,
@@ -52,7 +67,7 @@ static int day(const demo_day_t *d, void *ud)
 			s.booked = taken(&r, pub, fill);
 			s.staff_booked = taken(&r, staff, fill / 2);
 			s.release_at = s.start_at - 30 * 86400;
-			int rc = sched_store_history_slot(h->b, &s);
+			rc = sched_store_history_slot(h->b, &s);
 			if (rc)
 				return rc;
 			h->rows++;
@@ -67,7 +82,7 @@ int sched_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	if (demo_history_days(app->cfg) <= 0)
 		return 0;
 	arena_t *a = arena_new();
-	hist_t h = {.b = sched_store_history_batch(c)};
+	hist_t h = {.b = sched_store_history_batch(c), .a = a, .c = c};
 	int rc = db_begin(c);
 	if (!rc)
 		rc = sched_store_history_rules(c, a, &h.rules, &h.nrules);

@@ -38,6 +38,8 @@ static int day(const demo_day_t *d, void *ud)
 {
 	hist_t *h = ud;
 	demo_rng_t r;
+	if (d->weekday > 5)
+		return 0; /* the offices close on Saturdays */
 	demo_rng_init(&r, "survey.answers", d->day);
 	int n = demo_rng_count(&r, d->visitors * 0.12, 15);
 	for (int i = 0; i < n; i++) {

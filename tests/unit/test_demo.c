@@ -129,6 +129,24 @@ static void test_walk(void **state)
 	config_free(year);
 }
 
+static void test_office_minutes(void **state)
+{
+	(void)state;
+	demo_rng_t r;
+	demo_rng_init(&r, "test", 1);
+	demo_day_t sat = {.weekday = 6}, thu = {.weekday = 4}, mon = {.weekday = 1};
+	assert_int_equal(demo_office_minute(&r, &sat, 20), -1);
+	int afternoon = 0;
+	for (int i = 0; i < 2000; i++) {
+		int m = demo_office_minute(&r, &mon, 20);
+		assert_true(m >= 8 * 60 + 30 && m <= 14 * 60 + 10);
+		m = demo_office_minute(&r, &thu, 15);
+		assert_true((m >= 8 * 60 + 30 && m <= 14 * 60 + 15) || (m >= 16 * 60 && m <= 18 * 60 + 45));
+		afternoon += m >= 16 * 60;
+	}
+	assert_true(afternoon > 300 && afternoon < 500);
+}
+
 static void test_rng(void **state)
 {
 	(void)state;
@@ -209,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_open_days),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_rng),
+		cmocka_unit_test(test_office_minutes),
 	};
 	const struct CMUnitTest store[] = {
 		cmocka_unit_test(test_batch),
