@@ -151,6 +151,10 @@ describe('demo history', () => {
 		assert.ok(routing.rows.length === 3 && routing.rows.every((r) => r.tickets > 0), JSON.stringify(routing.rows));
 		const returning = figure(people, 'booking.returning');
 		assert.ok(returning.rows.every((r) => r.appointments > 0), JSON.stringify(returning.rows));
+		// An appointment whose ID number was erased names nobody: a first visit.
+		const blank = Number(sql("SELECT COUNT(*) FROM appointments WHERE token_hash LIKE 'history:%' AND id_number = ''"));
+		assert.ok(blank > 100, `${blank} blank`);
+		assert.ok(returning.rows.find((r) => r.label === 'cita_fig_first').appointments >= blank, JSON.stringify(returning.rows));
 		assert.ok(figure(people, 'booking.languages').rows.length === 3);
 		const evaluation = figure(people, 'ict.evaluation').rows;
 		assert.ok(evaluation.filter((r) => r.people > 0).length >= 6, JSON.stringify(evaluation));
