@@ -162,8 +162,8 @@ static int fig_returning(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t 
 			       "SELECT COALESCE(SUM(CASE WHEN e.id IS NULL THEN 1 ELSE 0 END), 0), "
 			       "COALESCE(SUM(CASE WHEN e.id IS NULL THEN 0 ELSE 1 END), 0) " FIG_FROM
 			       "LEFT JOIN appointments e ON e.id = (SELECT MIN(b.id) FROM appointments b "
-			       "WHERE a.id_number <> '' AND b.id_number = a.id_number AND b.start_at < a.start_at) "
-			       FIG_WHERE,
+			       "WHERE a.id_number <> '' AND b.id_number = a.id_number AND b.start_at < "
+			       "a.start_at) " FIG_WHERE,
 			       p, 5, n, 2);
 	if (!rc) {
 		cap_fig_row(out, "cita_fig_first", NULL, NULL)[0] = n[0];
