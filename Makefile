@@ -69,6 +69,7 @@ deps:
 demo: deps
 	@$(MAKE) --no-print-directory all
 	FINESTRETA_PADRO_DEMO_SMS_GATEWAY=true FINESTRETA_I18N_LANGUAGES=$${FINESTRETA_I18N_LANGUAGES:-ca,es,en,ar,zh} \
+		FINESTRETA_DEMO_HISTORY_DAYS=$${FINESTRETA_DEMO_HISTORY_DAYS:-365} \
 		./build/finestreta demo --db sqlite:data/demo.db --listen 127.0.0.1:8080
 
 check: deps

@@ -102,6 +102,10 @@ static const config_key_t core_keys[] = {
 	    "elsewhere); empty: none. Give it in the environment rather than the file."),
 	INT("jobs", "interval", "10", 1, 3600,
 	    "Seconds between rounds of the background jobs (holds, seat returns, no-shows, mail)."),
+	INT("demo", "history_days", "0", 0, 3660,
+	    "`finestreta demo` only: days of generated history before today (slots, appointments,\n"
+	    "tickets, calls, chats, requests, surveys, certificates, ICT sessions), so the figures\n"
+	    "have a shape; 0 for none. `make demo` asks for a year (365)."),
 };
 
 #define MAX_TABLES 64

@@ -363,4 +363,10 @@ int booking_pow_redeem(booking_ctx_t *ctx, const char *payload);
 /* The key in use (booking.pow_key, else a random key made once per process). Borrowed. */
 void booking_pow_key(const config_t *cfg, const unsigned char **key, size_t *keylen);
 
+/* The demo history's phone and video appointments (history.c, demo.history_days), in start
+ * order: fn gets each one's id, channel, start and status; its first error stops the walk and is
+ * returned. Remote attention draws its past calls on them. */
+typedef int (*booking_remote_fn)(int64_t id, const char *channel, int64_t start_at, const char *status, void *ud);
+int booking_history_remote(db_conn_t *c, booking_remote_fn fn, void *ud);
+
 #endif

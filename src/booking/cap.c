@@ -95,6 +95,12 @@ static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 	return booking_demo_seed(c, app->cfg, now);
 }
 
+static int history(app_t *app, db_conn_t *c, int64_t now, FILE *out)
+{
+	(void)out;
+	return bk_history_seed(c, app->cfg, now);
+}
+
 /* The retention the privacy notice promises (booking_purge_personal). */
 static int retention(app_t *app, db_conn_t *c, int64_t now)
 {
@@ -109,6 +115,7 @@ static const cap_job_t jobs[] = {
 
 static const cap_seed_t seeds[] = {
 	{400, "demo appointments", seed, true},
+	{410, "past appointments (demo.history_days)", history, false},
 	{0},
 };
 

@@ -232,6 +232,19 @@ int bk_store_person_of(db_conn_t *c, int64_t id, int64_t *person_id);
 int bk_store_by_person(db_conn_t *c, arena_t *a, int64_t person_id, booking_t **out, size_t *n);
 int bk_store_erase_person(db_conn_t *c, int64_t person_id);
 
+/* ---------------------------------------------------------------- history.c: the demo's past */
+
+/* A past appointment as it ended (the demo's history). */
+typedef struct {
+	char code[9], token_hash[32], name[32], id_number[16]; /* name, id_number: "" when blanked */
+	const char *channel, *office, *procedure, *status, *lang, *booked_by;
+	int64_t start_at, end_at, created_at, cancelled_at, checked_in_at, called_at, served_at, done_at;
+} bk_history_t;
+/* `finestreta demo`: demo.history_days of past appointments (core/demo.h). */
+int bk_history_seed(db_conn_t *c, const config_t *cfg, int64_t now);
+struct demo_batch *bk_store_history_batch(db_conn_t *c);
+int bk_store_history_add(struct demo_batch *b, const bk_history_t *h, int64_t now);
+
 /* store_figures.c: what booking counts for src/figures (cap_t.figures). */
 extern const cap_figure_t bk_figures[];
 

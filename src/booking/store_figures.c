@@ -151,7 +151,9 @@ static int fig_languages(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t 
 			     lang_row, out);
 }
 
-/* First visit or returning: whether the same ID number had an appointment that started before. */
+/* First visit or returning: whether the same ID number had an appointment that started before.
+ * One whose ID number was erased (retention, erasure) names nobody: a first visit, and not
+ * compared with every other blank one. */
 static int fig_returning(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 {
 	int64_t n[2];
@@ -160,7 +162,8 @@ static int fig_returning(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t 
 			       "SELECT COALESCE(SUM(CASE WHEN e.id IS NULL THEN 1 ELSE 0 END), 0), "
 			       "COALESCE(SUM(CASE WHEN e.id IS NULL THEN 0 ELSE 1 END), 0) " FIG_FROM
 			       "LEFT JOIN appointments e ON e.id = (SELECT MIN(b.id) FROM appointments b "
-			       "WHERE b.id_number = a.id_number AND b.start_at < a.start_at) " FIG_WHERE,
+			       "WHERE a.id_number <> '' AND b.id_number = a.id_number AND b.start_at < "
+			       "a.start_at) " FIG_WHERE,
 			       p, 5, n, 2);
 	if (!rc) {
 		cap_fig_row(out, "cita_fig_first", NULL, NULL)[0] = n[0];

@@ -46,6 +46,7 @@ static const cap_job_t jobs[] = {
 
 static const cap_seed_t seeds[] = {
 	{520, "demo chats", ch_demo_seed, true},
+	{530, "past chats (demo.history_days)", ch_history_seed, false},
 	{0},
 };
 

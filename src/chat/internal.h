@@ -166,6 +166,16 @@ int ch_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
 int ch_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 int ch_demo_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
 
+/* history.c: demo.history_days of closed chats (core/demo.h); a seed step. */
+typedef struct {
+	char token_hash[32], name[32]; /* name: "" when blanked */
+	const char *procedure, *lang, *outcome;
+	int64_t created_at, taken_at, closed_at; /* taken_at 0: nobody took it */
+} ch_history_t;
+int ch_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+struct demo_batch *ch_store_history_batch(db_conn_t *c);
+int ch_store_history_add(struct demo_batch *b, const ch_history_t *x);
+
 /* store_figures.c: what the chat counts for src/figures (cap_t.figures). */
 extern const cap_figure_t ch_figures[];
 

@@ -66,8 +66,15 @@ static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 	return fl_demo_seed(c, app->cfg, now);
 }
 
+static int history(app_t *app, db_conn_t *c, int64_t now, FILE *out)
+{
+	(void)out;
+	return fl_history_seed(c, app->cfg, now);
+}
+
 static const cap_seed_t seeds[] = {
 	{500, "a morning on the office floor", seed, true},
+	{510, "past tickets (demo.history_days)", history, false},
 	{0},
 };
 

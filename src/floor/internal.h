@@ -181,6 +181,24 @@ int fl_act(fl_ctx_t *ctx, int64_t ticket_id, fl_action_t a, const fl_act_in_t *i
  * sessions of earlier days close. Its own transactions. *n (may be NULL) gets the tickets ended. */
 int fl_expire(fl_ctx_t *ctx, int *n);
 
+/* history.c: demo.history_days of past tickets (core/demo.h). */
+typedef struct {
+	int64_t office_id, id;
+	const char *office, *kind, *letter;
+	int seq; /* the day's last number */
+} fl_history_zone_t;
+typedef struct {
+	int64_t office_id, zone_id;
+	const char *day, *status, *channel, *procedure, *age_band, *gender, *lang, *mode;
+	int seq;
+	char number[16], token_hash[32];
+	int64_t issued_at, called_at, started_at, finished_at;
+} fl_history_t;
+int fl_history_seed(db_conn_t *c, const config_t *cfg, int64_t now);
+int fl_store_history_zones(db_conn_t *c, arena_t *a, fl_history_zone_t **out, size_t *n);
+struct demo_batch *fl_store_history_batch(db_conn_t *c);
+int fl_store_history_add(struct demo_batch *b, const fl_history_t *t);
+
 /* demo.c: a morning in progress at two demo offices (optional seed step). */
 int fl_demo_seed(db_conn_t *c, const config_t *cfg, int64_t now);
 

@@ -16,6 +16,7 @@ static const config_key_t config[] = {
 
 static const cap_seed_t seeds[] = {
 	{600, "demo digital accompaniment", ict_demo_seed, true},
+	{610, "past ICT sessions (demo.history_days)", ict_history_seed, false},
 	{0},
 };
 

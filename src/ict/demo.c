@@ -65,20 +65,33 @@ static void levels(uint32_t *s, ict_session_t *x, const int *before, bool after)
 	}
 }
 
-static int person_sessions(db_conn_t *c, arena_t *a, uint32_t *s, int i, const int64_t *office_ids, int64_t now)
+/* Person i's sessions: the first at start (NULL: a random day of the last ten months), the
+ * next ones a week to a month apart (moved off closed days when open is set), none at or after
+ * until. */
+int ict_demo_person(db_conn_t *c, arena_t *a, uint32_t *s, int i, const int64_t *office_ids, const int64_t *start,
+		    int64_t until, bool (*open)(int64_t at), int64_t now)
 {
 	static const char letters[] = "TRWAGMYFPDXBNJZSQVHLCKE";
 	int number = 30000000 + i * 7919;
 	char id[16];
 	snprintf(id, sizeof id, "%08d%c", number, letters[number % 23]);
 	int nsessions = 1 + pick(s, 3), fac = pick(s, 3), before[ICT_SKILLS] = {0};
-	int64_t at = now - (int64_t)(20 + pick(s, 280)) * 86400 - 3600 * (8 + pick(s, 10));
+	int64_t at = start ? *start : now - (int64_t)(20 + pick(s, 280)) * 86400 - 3600 * (8 + pick(s, 10));
 	static const char *const ages[5] = {"45_64", "65_74", "75_plus", "65_74", "25_44"};
 	const char *age = ages[pick(s, 5)], *gender = pick(s, 100) < 62 ? "female" : "male";
 	bool assessed_after = nsessions > 1 || pick(s, 100) < 45;
 	const char *name = arena_printf(a, "%s %s", first[pick(s, 12)], last[pick(s, 12)]);
 	const char *phone = pick(s, 100) < 80 ? arena_printf(a, "6%08d", 10000000 + i * 131) : NULL;
+	if (i >= DEMO_PEOPLE) { /* the history's people (history.c): obviously fictitious, no phone */
+		name = arena_printf(a, "Persona de prova %05d", i);
+		snprintf(id, sizeof id, "DEMO%05d", i);
+		phone = NULL;
+	}
 	for (int k = 0; k < nsessions; k++) {
+		while (open && k > 0 && !open(at))
+			at += 86400;
+		if (at >= until)
+			return 0;
 		ict_session_t x = {.office_id = office_ids[fac],
 				   .office = facilities[fac],
 				   .agent = agents[(fac + k) % 4],
@@ -117,6 +130,8 @@ static int person_sessions(db_conn_t *c, arena_t *a, uint32_t *s, int i, const i
 				return rc;
 			ict_session_t call = x;
 			call.at = at + 45 * 86400;
+			if (call.at >= until)
+				return 0;
 			call.minutes = 10;
 			call.nprocs = call.ntools = 0;
 			call.next = "autonomous";
@@ -167,21 +182,27 @@ static const struct {
 	 "- Enter the code from the SMS."},
 };
 
-int ict_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
+int ict_demo_facilities(db_conn_t *c, arena_t *a, int64_t ids[3])
 {
-	arena_t *a = arena_new();
-	int64_t ids[3];
-	uint32_t s = 20260307u;
 	int rc = 0;
 	for (int i = 0; !rc && i < 3; i++) {
 		catalog_office_t o;
 		rc = catalog_office_by_code(c, a, facilities[i], &o);
 		ids[i] = rc ? 0 : o.id;
 	}
+	return rc;
+}
+
+int ict_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
+{
+	arena_t *a = arena_new();
+	int64_t ids[3];
+	uint32_t s = 20260307u;
+	int rc = ict_demo_facilities(c, a, ids);
 	if (!rc)
 		rc = db_begin(c);
 	for (int i = 0; !rc && i < DEMO_PEOPLE; i++)
-		rc = person_sessions(c, a, &s, i, ids, now);
+		rc = ict_demo_person(c, a, &s, i, ids, NULL, now, NULL, now);
 	for (size_t i = 0; !rc && i < sizeof sheets / sizeof *sheets; i++)
 		rc = ict_store_sheet_put(c, sheets[i].tool, sheets[i].lang, sheets[i].body,
 					 "coordinacio@vilamar.example", now);

@@ -154,6 +154,13 @@ int ict_store_sheets(db_conn_t *c, arena_t *a, ict_count_t **out, size_t *n);
 int ict_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl);
 int ict_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 int ict_demo_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out);
+/* The demo's facilities (ids of its three ICT points) and one person's sessions (demo.c), which
+ * history.c shares. */
+int ict_demo_facilities(db_conn_t *c, arena_t *a, int64_t ids[3]);
+int ict_demo_person(db_conn_t *c, arena_t *a, uint32_t *s, int i, const int64_t *office_ids, const int64_t *start,
+		    int64_t until, bool (*open)(int64_t at), int64_t now);
+/* history.c: demo.history_days of sessions (core/demo.h); a seed step. */
+int ict_history_seed(app_t *app, db_conn_t *c, int64_t now, FILE *out);
 
 /* store_figures.c: what digital accompaniment counts for src/figures (cap_t.figures). */
 extern const cap_figure_t ict_figures[];

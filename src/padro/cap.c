@@ -99,6 +99,7 @@ static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 
 static const cap_seed_t seeds[] = {
 	{500, "padró register", seed, false},
+	{530, "past certificates (demo.history_days)", pd_history_seed, false},
 	{0},
 };
 

@@ -202,6 +202,10 @@ int pd_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_
 
 /* demo.c: the fictional residents of Vilamar (`finestreta demo`). */
 int pd_demo_seed(db_conn_t *c, FILE *out);
+/* history.c: demo.history_days of issued certificates (core/demo.h); a seed step. */
+int pd_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+struct demo_batch *pd_store_history_batch(db_conn_t *c);
+int pd_store_history_add(struct demo_batch *b, const pd_volant_t *v);
 
 /* store_figures.c: what the padró counts for src/figures (cap_t.figures). */
 extern const cap_figure_t pd_figures[];

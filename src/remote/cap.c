@@ -123,8 +123,15 @@ static int seed(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 	return rc ? rc : rm_demo_seed(app->cfg, c, now, out);
 }
 
+static int history(app_t *app, db_conn_t *c, int64_t now, FILE *out)
+{
+	(void)out;
+	return rm_history_seed(c, app->cfg, now);
+}
+
 static const cap_seed_t seeds[] = {
 	{500, "remote attention", seed, true},
+	{520, "past calls (demo.history_days)", history, false},
 	{0},
 };
 

@@ -202,4 +202,15 @@ int rm_audit_job(db_conn_t *c, int64_t now, const char *action, const char *targ
 /* store_figures.c: what remote attention counts for src/figures (cap_t.figures). */
 extern const cap_figure_t rm_figures[];
 
+/* history.c: the demo history's calls (demo.history_days; core/demo.h). */
+typedef struct {
+	int64_t appointment_id, assigned_at, citizen_seen_at, outcome_at; /* 0: none */
+	const char *informer, *done_how;
+} rm_history_t;
+int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now);
+struct demo_batch;
+void rm_store_history_batches(db_conn_t *c, struct demo_batch **attempts, struct demo_batch **cases);
+int rm_store_history_attempt(struct demo_batch *b, int64_t appt, int64_t at, const char *actor, const char *outcome);
+int rm_store_history_case(struct demo_batch *b, const rm_history_t *h);
+
 #endif

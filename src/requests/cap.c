@@ -45,6 +45,7 @@ static const cap_job_t jobs[] = {
 
 static const cap_seed_t seeds[] = {
 	{500, "demo requests", rq_demo_seed, true},
+	{530, "past requests (demo.history_days)", rq_history_seed, false},
 	{0},
 };
 

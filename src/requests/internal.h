@@ -99,6 +99,16 @@ int rq_board_card(db_conn_t *c, arena_t *a, const char *lang, int64_t now, floor
 int rq_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
 /* demo.c: requests at every status, one of them overdue. */
 int rq_demo_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+
+/* history.c: demo.history_days of deferred requests (core/demo.h); a seed step. */
+typedef struct {
+	char code[9], token_hash[32], name[32]; /* name: "" when blanked */
+	const char *topic, *text, *lang, *status, *source;
+	int64_t due_at, escalated_at, created_at, answered_at, closed_at; /* 0: none */
+} rq_history_t;
+int rq_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+struct demo_batch *rq_store_history_batch(db_conn_t *c);
+int rq_store_history_add(struct demo_batch *b, const rq_history_t *x);
 /* server.public_url without a trailing slash. */
 const char *rq_public(requests_ctx_t *ctx);
 /* "09:00" or "" → minutes (-1 for ""); ERR_INVALID. */

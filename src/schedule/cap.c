@@ -54,6 +54,7 @@ static const cap_job_t jobs[] = {
 
 static const cap_seed_t seeds[] = {
 	{300, "opening hours, holidays, shifts, rules and slots", seed, false},
+	{310, "past slots (demo.history_days)", sched_history_seed, false},
 	{0},
 };
 

@@ -40,4 +40,21 @@ int schedule_demo_seed_root(db_conn_t *c, const char *root, int64_t now);
  * to err_out. 0, ERR_INVALID (bad file), ERR_IO, or a storage error. */
 int schedule_import_holidays_file(db_t *db, const char *path, FILE *out, FILE *err_out);
 
+/* history.c: demo.history_days of past slots (core/demo.h); a seed step. */
+typedef struct {
+	int64_t id, office_id;
+	const char *channel, *weekdays;
+	int start_min, end_min, slot_min, capacity, staff_share; /* capacity -1: derived */
+} sched_history_rule_t;
+typedef struct {
+	int64_t rule_id, office_id, start_at, end_at, release_at;
+	const char *channel, *day;
+	int capacity, staff_capacity, booked, staff_booked;
+} sched_history_slot_t;
+struct app;
+int sched_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+int sched_store_history_rules(db_conn_t *c, arena_t *a, sched_history_rule_t **out, size_t *n);
+struct demo_batch *sched_store_history_batch(db_conn_t *c);
+int sched_store_history_slot(struct demo_batch *b, const sched_history_slot_t *s);
+
 #endif

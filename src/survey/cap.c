@@ -18,6 +18,11 @@ static const cap_notice_t notices[] = {
 	{0},
 };
 
+static const cap_seed_t seeds[] = {
+	{530, "past survey answers (demo.history_days)", sv_history_seed, false},
+	{0},
+};
+
 static int start(app_t *app)
 {
 	sv_set_base(config_str(app->cfg, "server.public_url"));
@@ -31,6 +36,7 @@ const cap_t survey_cap = {
 	.routes = {sv_page_routes},
 	.config = config,
 	.notices = notices,
+	.seeds = seeds,
 	.figures = sv_figures,
 	.start = start,
 };

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SV_COMMENT_MAX 2000 /* bytes */
 
@@ -33,5 +34,16 @@ void sv_listen(void);
 
 /* store_figures.c: what the surveys count for src/figures (cap_t.figures). */
 extern const cap_figure_t sv_figures[];
+
+/* history.c: demo.history_days of answered surveys (core/demo.h); a seed step. */
+typedef struct {
+	const char *kind, *office, *lang, *comment;
+	char ref[32], token[65];
+	int64_t created_at, answered_at;
+	int score;
+} sv_history_t;
+int sv_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out);
+struct demo_batch *sv_store_history_batch(db_conn_t *c);
+int sv_store_history_add(struct demo_batch *b, const sv_history_t *s);
 
 #endif
