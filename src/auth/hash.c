@@ -22,6 +22,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static gate_t *gate;
@@ -68,13 +69,41 @@ void auth_hash_setup(const config_t *cfg)
 		 (long long)queue, atomic_load(&wait_ms));
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* libmicrohttpd serves each connection on one worker thread, and a thread that hashes serves none
+ * of its other connections meanwhile. So when others were refused a turn while it held one (a
+ * flood), a worker rests as long as it held its turn before it takes another one (a sign-in it
+ * meets meanwhile is refused like any other without a turn): its other connections then wait
+ * for one check at most, not for a run of them. Without contention nobody rests. */
+static _Thread_local int64_t turn_began, rest_until;
+static _Thread_local uint64_t refused_before;
+
 int auth_hash_enter(const char *key)
 {
-	return gate_enter(the_gate(), key, atomic_load(&wait_ms));
+	if (rest_until && now_ns() < rest_until)
+		return ERR_BUSY;
+	int rc = gate_enter(the_gate(), key, atomic_load(&wait_ms));
+	if (rc == 0) {
+		gate_stats_t st;
+		gate_stats(the_gate(), &st);
+		refused_before = st.refused;
+		turn_began = now_ns();
+	}
+	return rc;
 }
 
 void auth_hash_leave(void)
 {
+	gate_stats_t st;
+	gate_stats(the_gate(), &st);
+	int64_t now = now_ns();
+	rest_until = st.refused > refused_before ? now + (now - turn_began) : 0;
 	gate_leave(the_gate());
 }
 
