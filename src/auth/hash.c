@@ -83,27 +83,24 @@ static int64_t now_ns(void)
  * for one check at most, not for a run of them. Without contention nobody rests. */
 static _Thread_local int64_t turn_began, rest_until;
 static _Thread_local uint64_t refused_before;
+static atomic_uint_fast64_t refusals; /* every sign-in refused a turn, resting workers' too */
 
 int auth_hash_enter(const char *key)
 {
-	if (rest_until && now_ns() < rest_until)
-		return ERR_BUSY;
-	int rc = gate_enter(the_gate(), key, atomic_load(&wait_ms));
-	if (rc == 0) {
-		gate_stats_t st;
-		gate_stats(the_gate(), &st);
-		refused_before = st.refused;
-		turn_began = now_ns();
+	int rc = rest_until && now_ns() < rest_until ? ERR_BUSY : gate_enter(the_gate(), key, atomic_load(&wait_ms));
+	if (rc) {
+		atomic_fetch_add(&refusals, 1);
+		return rc;
 	}
-	return rc;
+	refused_before = atomic_load(&refusals);
+	turn_began = now_ns();
+	return 0;
 }
 
 void auth_hash_leave(void)
 {
-	gate_stats_t st;
-	gate_stats(the_gate(), &st);
 	int64_t now = now_ns();
-	rest_until = st.refused > refused_before ? now + (now - turn_began) : 0;
+	rest_until = atomic_load(&refusals) > refused_before ? now + (now - turn_began) : 0;
 	gate_leave(the_gate());
 }
 
