@@ -220,16 +220,6 @@ const http_guard_t auth_guard = {auth_identify, auth_csrf_token, auth_csrf_ok, p
 
 /* ---------------------------------------------------------------- accounts */
 
-_Static_assert(AUTH_HASH_LEN == crypto_pwhash_STRBYTES, "hash size");
-
-int auth_hash_password(const char *password, char out[AUTH_HASH_LEN])
-{
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return ERR_UNAVAILABLE;
-	return 0;
-}
-
 int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, const char *role, const char *office,
 			 const char *hash, int64_t *id_out)
 {
@@ -250,7 +240,7 @@ int auth_user_add(db_conn_t *c, const char *email, const char *name, const char 
 	if (!auth_role_from_name(role))
 		return ERR_INVALID;
 	char hash[AUTH_HASH_LEN];
-	int rc = auth_hash_password(password, hash);
+	int rc = auth_hash_password("local", password, hash);
 	if (rc)
 		return rc;
 	return auth_user_add_hashed(c, email, name, role, office, hash, id_out);

@@ -1,6 +1,7 @@
 /* cap.c — the auth capability's entry in the capability table (core/cap.h): its settings, job,
  * demo staff, CLI sub-commands and the guard it plugs into the HTTP core. */
 #include "auth/internal.h"
+#include "app.h"
 #include "core/cap.h"
 
 #include "base/err.h"
@@ -28,6 +29,15 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("login", "max_attempts_per_ip", "50", 1, 100000,
 		       "Failed sign-ins from one client address, for any accounts, before the address is\n"
 		       "locked (with the same growing waits)."),
+	CONFIG_KEY_INT("auth", "max_concurrent_hashes", "0", 0, 1024,
+		       "Password hashes and checks (argon2id, 64 MiB and ~0.1-0.3 s of a core each) at once,\n"
+		       "process-wide; 0: one fewer than the cores, at least 1. Keep it below server.threads."),
+	CONFIG_KEY_INT("auth", "hash_queue", "4", 0, 1024,
+		       "Sign-ins that may wait for a hashing turn (one per client address), never so many\n"
+		       "that the waiting ones and the hashing ones hold every worker thread; the rest are\n"
+		       "answered 503 at once."),
+	CONFIG_KEY_INT("auth", "hash_wait_ms", "2000", 0, 30000,
+		       "Milliseconds a sign-in waits for a hashing turn before it is answered 503."),
 	{0},
 };
 
@@ -41,6 +51,7 @@ static int purge_job(app_t *app, db_conn_t *c, int64_t now)
 static int start(app_t *app)
 {
 	http_set_guard(&auth_guard);
+	auth_hash_setup(app->cfg);
 	return 0;
 }
 
@@ -64,7 +75,7 @@ static const struct {
 static int seed_staff(app_t *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	char hash[AUTH_HASH_LEN];
-	int rc = auth_hash_password(DEMO_PASSWORD, hash);
+	int rc = auth_hash_password("local", DEMO_PASSWORD, hash);
 	if (rc == 0)
 		rc = db_begin(c);
 	for (size_t i = 0; rc == 0 && i < sizeof staff / sizeof staff[0]; i++)

@@ -26,9 +26,22 @@ int auth_user_add_hashed(db_conn_t *c, const char *email, const char *name, cons
 			 const char *hash, int64_t *id_out);
 /* Creates an API token for the user; writes the token (64 hex chars + NUL) into out. */
 int auth_token_create(db_conn_t *c, const char *email, const char *label, char out[65]);
-/* argon2id (libsodium's interactive limits) into out (AUTH_HASH_LEN bytes). */
+/* Password hashing under one process-wide limit (hash.c): at most auth.max_concurrent_hashes
+ * hashes or checks at once, a short queue (auth.hash_queue, one place per client address, each
+ * waiting at most auth.hash_wait_ms), the rest refused at once. */
 #define AUTH_HASH_LEN 128
-int auth_hash_password(const char *password, char out[AUTH_HASH_LEN]);
+/* Applies the settings; once, when the server starts (before that: cores − 1 at once, no queue). */
+void auth_hash_setup(const config_t *cfg);
+/* Takes a turn for the client key (its address): 0, or ERR_BUSY when refused. auth_hash_leave
+ * gives it back. */
+int auth_hash_enter(const char *key);
+void auth_hash_leave(void);
+/* Whether password is the one hash holds (argon2id); hash NULL (an unknown account) spends the
+ * same time on a dummy hash and gives false. Within a turn. */
+bool auth_password_matches(const char *hash, const char *password);
+/* argon2id (libsodium's interactive limits) into out (AUTH_HASH_LEN bytes), taking a turn for
+ * key itself: 0, ERR_BUSY (no turn) or ERR_UNAVAILABLE. */
+int auth_hash_password(const char *key, const char *password, char out[AUTH_HASH_LEN]);
 /* Removes expired sessions and old login attempts (the job). */
 int auth_purge(db_conn_t *c);
 

@@ -18,7 +18,6 @@
 
 #include <ctype.h>
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,47 +153,47 @@ static void login_locked(http_req_t *r, int64_t wait, const char *email_in)
 }
 
 /* Whether password is the account's; an unknown account spends the same time, so that timing does
- * not reveal which exist. *row is the account when it is. ERR_UNAVAILABLE on storage failure. */
+ * not reveal which exist. *row is the account when it is. ERR_UNAVAILABLE on storage failure.
+ * Within a hashing turn (auth_hash_enter). */
 static int password_ok(db_conn_t *c, arena_t *a, const char *email, const char *password, au_row_t *row)
 {
 	int rc = au_store_user_by_email(c, a, email, row);
 	if (rc && rc != ERR_NOT_FOUND)
 		return ERR_UNAVAILABLE;
-	if (rc == 0)
-		return crypto_pwhash_str_verify(row->password_hash, password, strlen(password)) == 0 ? 1 : 0;
-	static char dummy[AUTH_HASH_LEN];
-	if (!dummy[0])
-		auth_hash_password("not-a-real-password", dummy);
-	int spent = crypto_pwhash_str_verify(dummy, password, strlen(password));
-	(void)spent;
-	return 0;
+	return auth_password_matches(rc == 0 ? row->password_hash : NULL, password) ? 1 : 0;
 }
 
-static void login_post(http_req_t *r)
+/* Seconds a sign-in refused for want of a hashing turn is told to wait. */
+#define BUSY_RETRY "1"
+
+/* No hashing turn: the same answer for every account, known or not, and no try counted. */
+static void login_busy(http_req_t *r, const char *email_in)
 {
-	const char *email_in = http_form(r, "email");
-	const char *password = http_form(r, "password");
-	if (!email_in || !password || !*email_in || !*password) {
-		login_page(r, 400, http_t(r, "login_failed"), email_in);
-		return;
-	}
+	static log_limit_t lim;
+	log_error_limited(&lim, 10, "login: from %s refused, every password-hashing turn taken", r->client_ip);
+	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, BUSY_RETRY);
+	login_page(r, 503, http_t(r, "login_busy"), email_in);
+}
+
+/* The sign-in, within a hashing turn: the try checked and counted, then the password. */
+static void login_check(http_req_t *r, attempt_t *at, const char *email_in, const char *password)
+{
 	config_t *cfg = r->app->cfg;
-	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
-	int rc = http_tx(r, attempt_begin, &at, NULL, NULL, NULL);
+	int rc = http_tx(r, attempt_begin, at, NULL, NULL, NULL);
 	if (rc) {
 		if (rc != HTTP_TX_ANSWERED)
 			http_reply_unavailable(r);
 		return;
 	}
-	if (at.until) {
+	if (at->until) {
 		static log_limit_t lim;
-		log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at.email, r->client_ip,
-				  (long long)(at.until - at.now));
-		login_locked(r, at.until - at.now, email_in);
+		log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at->email, r->client_ip,
+				  (long long)(at->until - at->now));
+		login_locked(r, at->until - at->now, email_in);
 		return;
 	}
 	au_row_t row;
-	int ok = password_ok(r->db, r->arena, at.email, password, &row);
+	int ok = password_ok(r->db, r->arena, at->email, password, &row);
 	if (ok < 0) {
 		http_reply_unavailable(r);
 		return;
@@ -204,18 +203,35 @@ static void login_post(http_req_t *r)
 		return;
 	}
 	session_t x = {.user_id = row.id,
-		       .email = at.email,
-		       .now = at.now,
+		       .email = at->email,
+		       .now = at->now,
 		       .ttl = config_int(cfg, "session.ttl"),
-		       .attempt = at.attempt};
+		       .attempt = at->attempt};
 	rand_token_hex(x.token);
 	if (!http_tx_ok(r, session_open, &x))
 		return;
-	int64_t ttl = x.ttl;
-	const char *token = x.token;
-	http_set_cookie(r, "fin_session", token, ttl, COOKIE_HTTPONLY);
+	http_set_cookie(r, "fin_session", x.token, x.ttl, COOKIE_HTTPONLY);
 	http_set_cookie(r, "fin_csrf", "", 0, COOKIE_DELETE | COOKIE_HTTPONLY | COOKIE_STRICT);
 	http_reply_redirect(r, safe_next(http_form(r, "next")));
+}
+
+/* The hashing turn is taken before the try is counted, so that a sign-in refused for want of one
+ * (503) costs the account no try. */
+static void login_post(http_req_t *r)
+{
+	const char *email_in = http_form(r, "email");
+	const char *password = http_form(r, "password");
+	if (!email_in || !password || !*email_in || !*password) {
+		login_page(r, 400, http_t(r, "login_failed"), email_in);
+		return;
+	}
+	if (auth_hash_enter(r->client_key)) {
+		login_busy(r, email_in);
+		return;
+	}
+	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
+	login_check(r, &at, email_in, password);
+	auth_hash_leave();
 }
 
 static void logout_post(http_req_t *r)
@@ -372,7 +388,13 @@ static void users_post(http_req_t *r)
 	}
 	json_decref(errs);
 	new_user_t x = {email, name, role, office ? office : "", {0}};
-	if (auth_hash_password(password, x.hash)) {
+	int hashed = auth_hash_password(r->client_key, password, x.hash);
+	if (hashed == ERR_BUSY) {
+		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, BUSY_RETRY);
+		users_page(r, 503, jpack("[s]", http_t(r, "err_hash_busy")), NULL);
+		return;
+	}
+	if (hashed) {
 		http_reply_unavailable(r);
 		return;
 	}

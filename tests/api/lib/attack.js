@@ -22,8 +22,9 @@ const ANSWER_MS = 3000;
 
 // From `from` (127.0.0.1 by default), GET each of paths in turn, one request at a time, every
 // `every` ms, until the returned stop() is called; stop() resolves to the statistics. The client
-// gives up by itself after `limit` ms, so that a test failing before stop() does not hang.
-function legit(srv, { paths = ['/', '/healthz', '/api/v1/services'], every = 100, from = '127.0.0.1', limit = 60000 } = {}) {
+// gives up by itself after `limit` ms, so that a test failing before stop() does not hang. With
+// `jar`, the requests carry its cookies (a signed-in staff member).
+function legit(srv, { paths = ['/', '/healthz', '/api/v1/services'], every = 100, from = '127.0.0.1', limit = 60000, jar } = {}) {
 	const times = [];
 	const bad = [];
 	let running = true;
@@ -33,7 +34,7 @@ function legit(srv, { paths = ['/', '/healthz', '/api/v1/services'], every = 100
 			const path = paths[i % paths.length];
 			const t0 = Date.now();
 			try {
-				const r = await srv.request('GET', path, { from, timeout: ANSWER_MS * 3 });
+				const r = await srv.request('GET', path, { from, jar, timeout: ANSWER_MS * 3 });
 				if (r.status !== 200) bad.push(`${path}: ${r.status}`);
 			} catch (e) {
 				bad.push(`${path}: ${e.code || e.message}`);
