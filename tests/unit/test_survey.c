@@ -29,39 +29,7 @@
 
 #define NOW 1800000000LL
 
-static testdb_t *g_backend;
-
-typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
-		free(f);
-		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	free(f);
-	return 0;
-}
+typedef testfx_t fx_t; /* testdb.h */
 
 static int64_t q_int(fx_t *f, const char *sql)
 {
@@ -211,19 +179,11 @@ int main(void)
 	if (start_notify())
 		return 1;
 	const struct CMUnitTest store[] = {
-		cmocka_unit_test_setup_teardown(test_offer_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_offer_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_answers_and_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offer_once, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_offer_refusals, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_answers_and_figures, testfx_setup, testfx_teardown),
 	};
-	int rc = 0;
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "survey (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	int rc = testdb_run_groups("survey", store);
 	stop_notify();
 	return rc;
 }
