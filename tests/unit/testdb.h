@@ -106,9 +106,10 @@ static inline void testdb_close(testdb_t *b, db_t *db)
 /* The back end the running group is on (set by testdb_run_groups). */
 static testdb_t *testdb_current;
 
-/* Runs `tests` as one group per back end, named "PREFIX (sqlite)" and "PREFIX (postgresql)";
- * non-zero if any test failed. */
-static inline int testdb_run(const char *prefix, const struct CMUnitTest *tests, size_t n)
+/* Runs `tests` as one group per back end, named "PREFIX (sqlite)" and "PREFIX (postgresql)",
+ * with the group set-up and tear-down given (or NULL); non-zero if any test failed. */
+static inline int testdb_run(const char *prefix, const struct CMUnitTest *tests, size_t n, CMFixtureFunction setup,
+			     CMFixtureFunction teardown)
 {
 	testdb_t backends[TESTDB_MAX];
 	int nb = testdb_backends(backends), rc = 0;
@@ -116,12 +117,12 @@ static inline int testdb_run(const char *prefix, const struct CMUnitTest *tests,
 		testdb_current = &backends[i];
 		char name[96];
 		snprintf(name, sizeof name, "%s (%s)", prefix, backends[i].name);
-		rc |= _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+		rc |= _cmocka_run_group_tests(name, tests, n, setup, teardown);
 	}
 	testdb_current = NULL;
 	return rc;
 }
-#define testdb_run_groups(prefix, tests) testdb_run(prefix, tests, sizeof(tests) / sizeof((tests)[0]))
+#define testdb_run_groups(prefix, tests) testdb_run(prefix, tests, sizeof(tests) / sizeof((tests)[0]), NULL, NULL)
 
 /* A storage test's fixture: a fresh database on testdb_current (a pool of 2; at least 6
  * migrations applied), one connection to it, an arena, default settings and an app_t over them
