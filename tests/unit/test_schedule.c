@@ -107,14 +107,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	testfx_close(&f->fx);
-	free(f);
-	return 0;
-}
-
 /* A rule with defaults: in_person, every weekday, 09:00-11:00 by 30 min, 2 seats, horizon 14,
  * no notice, no release, no staff share, from 2026-01-01. */
 static sched_rule_t rule_defaults(fx_t *f)
@@ -990,5 +982,5 @@ int main(void)
 		cmocka_unit_test(test_job_extends_horizon),
 		cmocka_unit_test(test_holidays_csv),
 	};
-	return testdb_run("schedule", tests, sizeof tests / sizeof tests[0], setup, teardown);
+	return testdb_run("schedule", tests, sizeof tests / sizeof tests[0], setup, testfx_teardown);
 }

@@ -169,7 +169,8 @@ static inline void testfx_close(testfx_t *f)
 	config_free(f->cfg);
 }
 
-/* cmocka set-up and tear-down for a test whose fixture is a plain testfx_t (*state). */
+/* cmocka set-up for a test whose fixture is a plain testfx_t (*state); the tear-down also ends
+ * a fixture of a test's own that starts with TESTFX_HEAD and holds nothing more to free. */
 static inline int testfx_setup(void **state)
 {
 	testfx_t *f = calloc(1, sizeof *f);
