@@ -238,7 +238,7 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	memset(b, 0, sizeof *b);
 	b->id = db_res_int(res, 0);
 	b->code = adup(a, db_res_text(res, 1));
-	b->slot_id = db_res_null(res, 2) ? 0 : db_res_int(res, 2);
+	b->slot_id = db_res_int(res, 2);
 	b->office_id = db_res_int(res, 3);
 	b->procedure_id = db_res_int(res, 4);
 	b->channel = adup(a, db_res_text(res, 5));
@@ -251,18 +251,18 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	b->email = adup(a, db_res_text(res, 12));
 	b->phone = adup(a, db_res_text(res, 13));
 	b->lang = adup(a, db_res_text(res, 14));
-	b->digital_confidence = db_res_null(res, 15) ? 0 : (int)db_res_int(res, 15);
-	b->booked_by_user_id = db_res_null(res, 16) ? 0 : db_res_int(res, 16);
+	b->digital_confidence = (int)db_res_int(res, 15);
+	b->booked_by_user_id = db_res_int(res, 16);
 	b->booked_by = adup(a, db_res_text(res, 17));
 	b->staff_seat = db_res_int(res, 18) != 0;
 	b->sequence = (int)db_res_int(res, 19);
 	b->created_at = db_res_int(res, 20);
 	b->updated_at = db_res_int(res, 21);
-	b->cancelled_at = db_res_null(res, 22) ? 0 : db_res_int(res, 22);
-	b->checked_in_at = db_res_null(res, 23) ? 0 : db_res_int(res, 23);
-	b->called_at = db_res_null(res, 24) ? 0 : db_res_int(res, 24);
-	b->served_at = db_res_null(res, 25) ? 0 : db_res_int(res, 25);
-	b->done_at = db_res_null(res, 26) ? 0 : db_res_int(res, 26);
+	b->cancelled_at = db_res_int(res, 22);
+	b->checked_in_at = db_res_int(res, 23);
+	b->called_at = db_res_int(res, 24);
+	b->served_at = db_res_int(res, 25);
+	b->done_at = db_res_int(res, 26);
 	if (token_hash) {
 		const char *h = db_res_text(res, 27);
 		size_t n = strlen(h);

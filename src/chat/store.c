@@ -11,11 +11,6 @@ static db_param_t opt_int(int64_t v)
 	return v ? DB_INT(v) : DB_NULLP;
 }
 
-static int64_t opt(db_res_t *r, int col)
-{
-	return db_res_null(r, col) ? 0 : db_res_int(r, col);
-}
-
 int ch_store_insert(db_conn_t *c, const ch_row_t *r, int64_t *id)
 {
 	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id),  DB_TEXT(r->name),
@@ -38,8 +33,8 @@ static void chat_row(db_res_t *r, void *item, arena_t *a)
 	x->id = db_res_int(r, 0);
 	x->procedure_id = db_res_int(r, 1);
 	x->office_id = db_res_int(r, 2);
-	x->person_id = opt(r, 3);
-	x->agent_id = opt(r, 4);
+	x->person_id = db_res_int(r, 3);
+	x->agent_id = db_res_int(r, 4);
 	x->status = db_res_astr(r, 5, a);
 	x->name = db_res_astr(r, 6, a);
 	x->email = db_res_astr(r, 7, a);
@@ -48,9 +43,9 @@ static void chat_row(db_res_t *r, void *item, arena_t *a)
 	x->request_code = db_res_astr(r, 10, a);
 	x->transcript = db_res_int(r, 11) != 0;
 	x->created_at = db_res_int(r, 12);
-	x->taken_at = opt(r, 13);
-	x->closed_at = opt(r, 14);
-	x->offered_at = opt(r, 15);
+	x->taken_at = db_res_int(r, 13);
+	x->closed_at = db_res_int(r, 14);
+	x->offered_at = db_res_int(r, 15);
 	x->seen_at = db_res_int(r, 16);
 }
 
@@ -245,7 +240,7 @@ static void reply_row(db_res_t *r, void *item, arena_t *a)
 {
 	ch_reply_t *x = item;
 	x->id = db_res_int(r, 0);
-	x->procedure_id = opt(r, 1);
+	x->procedure_id = db_res_int(r, 1);
 	x->title = db_res_astr(r, 2, a);
 	x->body = db_res_astr(r, 3, a);
 }

@@ -105,7 +105,7 @@ int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t
 int db_res_next(db_res_t *r);
 int db_res_ncols(const db_res_t *r);
 bool db_res_null(const db_res_t *r, int col);
-int64_t db_res_int(const db_res_t *r, int col);
+int64_t db_res_int(const db_res_t *r, int col); /* 0 for NULL */
 double db_res_real(const db_res_t *r, int col);
 const char *db_res_text(const db_res_t *r, int col); /* "" for NULL */
 const void *db_res_blob(const db_res_t *r, int col, size_t *len);
