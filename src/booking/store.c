@@ -263,14 +263,8 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	b->called_at = db_res_int(res, 24);
 	b->served_at = db_res_int(res, 25);
 	b->done_at = db_res_int(res, 26);
-	if (token_hash) {
-		const char *h = db_res_text(res, 27);
-		size_t n = strlen(h);
-		if (n > 64)
-			n = 64;
-		memcpy(token_hash, h, n);
-		token_hash[n] = '\0';
-	}
+	if (token_hash)
+		db_res_copy(res, 27, token_hash, 65);
 }
 
 static void appt_fill(db_res_t *res, void *item, arena_t *a)

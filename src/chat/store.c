@@ -59,12 +59,8 @@ static int one_row(db_res_t *r, void *ud)
 {
 	one_t *x = ud;
 	chat_row(r, x->out, x->a);
-	if (x->hash) {
-		const char *h = db_res_text(r, 17);
-		size_t n = strlen(h) < 64 ? strlen(h) : 64;
-		memcpy(x->hash, h, n);
-		x->hash[n] = '\0';
-	}
+	if (x->hash)
+		db_res_copy(r, 17, x->hash, 65);
 	return 0;
 }
 

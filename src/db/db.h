@@ -145,6 +145,8 @@ int db_query_str(db_conn_t *c, struct arena *a, const char *sql, const db_param_
 /* Column col as a string in arena a: "" for NULL (db_res_astr), or NULL for NULL (db_res_anull). */
 const char *db_res_astr(db_res_t *r, int col, struct arena *a);
 const char *db_res_anull(db_res_t *r, int col, struct arena *a);
+/* Column col into dst (size > 0 bytes): NUL-terminated, cut to size - 1 bytes, "" for NULL. */
+void db_res_copy(const db_res_t *r, int col, char *dst, size_t size);
 
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db_conn_t *c, const char *sql);
