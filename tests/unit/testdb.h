@@ -125,9 +125,10 @@ static inline int testdb_run(const char *prefix, const struct CMUnitTest *tests,
 #define testdb_run_groups(prefix, tests) testdb_run(prefix, tests, sizeof(tests) / sizeof((tests)[0]), NULL, NULL)
 
 /* A storage test's fixture: a fresh database on testdb_current (a pool of 2; at least 6
- * migrations applied), one connection to it, an arena, default settings and an app_t over them
- * (the root is "."). A fixture of a test's own starts with TESTFX_HEAD: it has these members by
- * name (f->c) and, as f->fx, the testfx_t that testfx_open and testfx_close take. */
+ * migrations applied), one connection to it, an arena, default settings (of the keys declared
+ * by then: call cap_declare() first) and an app_t over them (the root is "."). A fixture of a
+ * test's own starts with TESTFX_HEAD: it has these members by name (f->c) and, as f->fx, the
+ * testfx_t that testfx_open and testfx_close take. */
 #define TESTFX_MEMBERS                                                                                                 \
 	db_t *db;                                                                                                      \
 	db_conn_t *c;                                                                                                  \
