@@ -195,7 +195,7 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 	db_param_t p[] = {
 		DB_TEXT(r->code),
 		DB_TEXT(r->token_hash),
-		r->slot_id ? DB_INT(r->slot_id) : DB_NULLP, /* 0: no slot (booking_demo_at) */
+		DB_OPT(r->slot_id), /* 0: no slot (booking_demo_at) */
 		DB_INT(r->office_id),
 		DB_INT(r->procedure_id),
 		DB_TEXT(r->channel),
@@ -210,8 +210,8 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 		 * with its fallback in lang (migrations/booking/005_language.sql). */
 		DB_TEXT(i18n_langs[i18n_index(r->lang)]),
 		DB_TEXT(r->email_key ? r->email_key : ""),
-		r->digital_confidence ? DB_INT(r->digital_confidence) : DB_NULLP,
-		r->booked_by_user_id ? DB_INT(r->booked_by_user_id) : DB_NULLP,
+		DB_OPT(r->digital_confidence),
+		DB_OPT(r->booked_by_user_id),
 		DB_TEXT(r->booked_by),
 		DB_INT(r->staff_seat ? 1 : 0),
 		DB_INT(r->now),

@@ -6,15 +6,10 @@
 
 #include <string.h>
 
-static db_param_t opt_int(int64_t v)
-{
-	return v ? DB_INT(v) : DB_NULLP;
-}
-
 int ch_store_insert(db_conn_t *c, const ch_row_t *r, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id),  DB_TEXT(r->name),
-			  DB_TEXT(r->email),      DB_TEXT(r->lang),        opt_int(r->person_id), DB_INT(r->transcript),
+	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id), DB_TEXT(r->name),
+			  DB_TEXT(r->email),      DB_TEXT(r->lang),        DB_OPT(r->person_id), DB_INT(r->transcript),
 			  DB_TEXT(r->client),     DB_INT(r->now)};
 	return db_query_int(c,
 			    "INSERT INTO chats (token_hash, procedure_id, office_id, name, email, lang, person_id, "
@@ -73,7 +68,7 @@ int ch_store_get(db_conn_t *c, arena_t *a, int64_t id, ch_chat_t *out, char toke
 int ch_store_msg_add(db_conn_t *c, int64_t chat_id, const char *sender, int64_t user_id, const char *author,
 		     const char *text, int64_t at, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(chat_id), DB_TEXT(sender), opt_int(user_id),
+	db_param_t p[] = {DB_INT(chat_id), DB_TEXT(sender), DB_OPT(user_id),
 			  DB_TEXT(author), DB_TEXT(text),   DB_INT(at)};
 	return db_query_int(c,
 			    "INSERT INTO chat_messages (chat_id, sender, user_id, author, text, at) "
@@ -103,7 +98,7 @@ int ch_store_msgs(db_conn_t *c, arena_t *a, int64_t chat_id, int64_t after_id, c
 int ch_store_move(db_conn_t *c, int64_t id, const char *from, const char *to, int64_t agent, const char *outcome,
 		  int64_t now)
 {
-	db_param_t p[] = {DB_INT(id), DB_TEXT(from), DB_TEXT(to), opt_int(agent), DB_TEXT(outcome ? outcome : ""),
+	db_param_t p[] = {DB_INT(id), DB_TEXT(from), DB_TEXT(to), DB_OPT(agent), DB_TEXT(outcome ? outcome : ""),
 			  DB_INT(now)};
 	return db_exec_any(c,
 			   "UPDATE chats SET status = $3, agent_id = $4, outcome = $5, "
@@ -120,7 +115,7 @@ int ch_store_seen(db_conn_t *c, int64_t id, int64_t now)
 
 int ch_store_person(db_conn_t *c, int64_t id, int64_t person)
 {
-	db_param_t p[] = {DB_INT(id), opt_int(person)};
+	db_param_t p[] = {DB_INT(id), DB_OPT(person)};
 	return db_exec_one(c, "UPDATE chats SET person_id = $2 WHERE id = $1", p, 2);
 }
 
@@ -254,7 +249,7 @@ int ch_store_replies(db_conn_t *c, arena_t *a, int64_t procedure_id, ch_reply_t 
 int ch_store_reply_add(db_conn_t *c, int64_t procedure_id, const char *title, const char *body, const char *by,
 		       int64_t now, int64_t *id)
 {
-	db_param_t p[] = {opt_int(procedure_id), DB_TEXT(title), DB_TEXT(body), DB_TEXT(by), DB_INT(now)};
+	db_param_t p[] = {DB_OPT(procedure_id), DB_TEXT(title), DB_TEXT(body), DB_TEXT(by), DB_INT(now)};
 	return db_query_int(c,
 			    "INSERT INTO chat_replies (procedure_id, title, body, created_by, updated_at) "
 			    "VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -46,6 +46,12 @@ static inline db_ptype_t db_text_type_(const char *s)
 #define DB_REAL(x) ((db_param_t){.type = DBP_REAL, .d = (x)})
 #define DB_BLOB(p, n) ((db_param_t){.type = DBP_BLOB, .s = (const char *)(p), .len = (n)})
 #define DB_NULLP ((db_param_t){.type = DBP_NULL})
+/* An optional integer, such as a reference to a row that may be absent: NULL for 0. */
+static inline db_param_t db_opt_(int64_t v)
+{
+	return v ? DB_INT(v) : DB_NULLP;
+}
+#define DB_OPT(x) db_opt_(x)
 
 /* url: "sqlite:PATH" (file created if missing; "sqlite::memory:" for tests) or
  * "postgresql://..." / "postgres://...". pool_size connections are opened lazily (the first one

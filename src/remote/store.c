@@ -63,8 +63,7 @@ int rm_store_assign(db_conn_t *c, int64_t appt, int64_t informer_id, const char 
 	int rc = rm_store_case_touch(c, appt, now);
 	if (rc)
 		return rc;
-	db_param_t p[] = {DB_INT(appt), informer_id ? DB_INT(informer_id) : DB_NULLP, DB_TEXT(informer), DB_TEXT(by),
-			  DB_INT(now)};
+	db_param_t p[] = {DB_INT(appt), DB_OPT(informer_id), DB_TEXT(informer), DB_TEXT(by), DB_INT(now)};
 	return db_exec_one(c,
 			   "UPDATE remote_cases SET informer_id = $2, informer = $3, assigned_by = $4, assigned_at = "
 			   "$5, "

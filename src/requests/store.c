@@ -8,11 +8,6 @@
 #define OPEN_STATUSES "('new', 'assigned', 'waiting')"
 #define OVERDUE "status IN ('new', 'assigned') AND due_at < $1"
 
-static db_param_t opt_int(int64_t v)
-{
-	return v ? DB_INT(v) : DB_NULLP;
-}
-
 static db_param_t opt_min(int v)
 {
 	return v >= 0 ? DB_INT(v) : DB_NULLP;
@@ -20,12 +15,12 @@ static db_param_t opt_min(int v)
 
 int rq_store_insert(db_conn_t *c, const rq_row_t *r, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(r->code),         DB_TEXT(r->token_hash), DB_TEXT(r->topic),
-			  opt_int(r->procedure_id), DB_TEXT(r->text),       DB_TEXT(r->name),
-			  DB_TEXT(r->email),        DB_TEXT(r->phone),      DB_TEXT(r->answer_by),
-			  opt_min(r->call_from),    opt_min(r->call_to),    DB_TEXT(r->lang),
-			  opt_int(r->person_id),    DB_TEXT(r->source),     DB_TEXT(r->recorded_by),
-			  DB_TEXT(r->chat_ref),     DB_INT(r->due_at),      DB_INT(r->now)};
+	db_param_t p[] = {DB_TEXT(r->code),        DB_TEXT(r->token_hash), DB_TEXT(r->topic),
+			  DB_OPT(r->procedure_id), DB_TEXT(r->text),       DB_TEXT(r->name),
+			  DB_TEXT(r->email),       DB_TEXT(r->phone),      DB_TEXT(r->answer_by),
+			  opt_min(r->call_from),   opt_min(r->call_to),    DB_TEXT(r->lang),
+			  DB_OPT(r->person_id),    DB_TEXT(r->source),     DB_TEXT(r->recorded_by),
+			  DB_TEXT(r->chat_ref),    DB_INT(r->due_at),      DB_INT(r->now)};
 	return db_query_int(c,
 			    "INSERT INTO requests (code, token_hash, topic, procedure_id, text, name, email, phone, "
 			    "answer_by, call_from, call_to, lang, person_id, source, recorded_by, chat_ref, due_at, "
