@@ -69,15 +69,17 @@ static const config_key_t config[] = {
 };
 
 /* A change or a cancellation withdraws what still waits about the appointment: the citizen
- * hears the latest state once, and never a reminder for a time that no longer holds. */
+ * hears the latest state once, and never a reminder for a time that no longer holds. A
+ * confirmation, a change and a reminder say the same things (their subject and intro differ),
+ * so they share one template. */
 static const cap_notice_t notices[] = {
-	{"booking_confirmed", "booking/mail/confirmed", "mail_subject_confirmed", "mail_intro_confirmed",
+	{"booking_confirmed", "booking/mail/appointment", "mail_subject_confirmed", "mail_intro_confirmed",
 	 "sms_confirmed", NOTICE_APPOINTMENT | NOTICE_FIRST | NOTICE_STALE},
-	{"booking_changed", "booking/mail/changed", "mail_subject_changed", "mail_intro_changed", "sms_changed",
+	{"booking_changed", "booking/mail/appointment", "mail_subject_changed", "mail_intro_changed", "sms_changed",
 	 NOTICE_APPOINTMENT | NOTICE_SUPERSEDES | NOTICE_STALE},
 	{"booking_cancelled", "booking/mail/cancelled", "mail_subject_cancelled", "mail_intro_cancelled",
 	 "sms_cancelled", NOTICE_APPOINTMENT | NOTICE_CANCEL | NOTICE_SUPERSEDES},
-	{"booking_reminder", "booking/mail/reminder", "mail_subject_reminder", "mail_intro_reminder", "sms_reminder",
+	{"booking_reminder", "booking/mail/appointment", "mail_subject_reminder", "mail_intro_reminder", "sms_reminder",
 	 NOTICE_APPOINTMENT | NOTICE_STALE},
 	{0},
 };

@@ -195,7 +195,7 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 	db_param_t p[] = {
 		DB_TEXT(r->code),
 		DB_TEXT(r->token_hash),
-		r->slot_id ? DB_INT(r->slot_id) : DB_NULLP, /* 0: no slot (booking_demo_at) */
+		DB_OPT(r->slot_id), /* 0: no slot (booking_demo_at) */
 		DB_INT(r->office_id),
 		DB_INT(r->procedure_id),
 		DB_TEXT(r->channel),
@@ -210,8 +210,8 @@ int bk_store_appt_insert(db_conn_t *c, const bk_row_t *r, int64_t *id)
 		 * with its fallback in lang (migrations/booking/005_language.sql). */
 		DB_TEXT(i18n_langs[i18n_index(r->lang)]),
 		DB_TEXT(r->email_key ? r->email_key : ""),
-		r->digital_confidence ? DB_INT(r->digital_confidence) : DB_NULLP,
-		r->booked_by_user_id ? DB_INT(r->booked_by_user_id) : DB_NULLP,
+		DB_OPT(r->digital_confidence),
+		DB_OPT(r->booked_by_user_id),
 		DB_TEXT(r->booked_by),
 		DB_INT(r->staff_seat ? 1 : 0),
 		DB_INT(r->now),
@@ -238,7 +238,7 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	memset(b, 0, sizeof *b);
 	b->id = db_res_int(res, 0);
 	b->code = adup(a, db_res_text(res, 1));
-	b->slot_id = db_res_null(res, 2) ? 0 : db_res_int(res, 2);
+	b->slot_id = db_res_int(res, 2);
 	b->office_id = db_res_int(res, 3);
 	b->procedure_id = db_res_int(res, 4);
 	b->channel = adup(a, db_res_text(res, 5));
@@ -251,26 +251,20 @@ static void appt_row(db_res_t *res, arena_t *a, booking_t *b, char token_hash[65
 	b->email = adup(a, db_res_text(res, 12));
 	b->phone = adup(a, db_res_text(res, 13));
 	b->lang = adup(a, db_res_text(res, 14));
-	b->digital_confidence = db_res_null(res, 15) ? 0 : (int)db_res_int(res, 15);
-	b->booked_by_user_id = db_res_null(res, 16) ? 0 : db_res_int(res, 16);
+	b->digital_confidence = (int)db_res_int(res, 15);
+	b->booked_by_user_id = db_res_int(res, 16);
 	b->booked_by = adup(a, db_res_text(res, 17));
 	b->staff_seat = db_res_int(res, 18) != 0;
 	b->sequence = (int)db_res_int(res, 19);
 	b->created_at = db_res_int(res, 20);
 	b->updated_at = db_res_int(res, 21);
-	b->cancelled_at = db_res_null(res, 22) ? 0 : db_res_int(res, 22);
-	b->checked_in_at = db_res_null(res, 23) ? 0 : db_res_int(res, 23);
-	b->called_at = db_res_null(res, 24) ? 0 : db_res_int(res, 24);
-	b->served_at = db_res_null(res, 25) ? 0 : db_res_int(res, 25);
-	b->done_at = db_res_null(res, 26) ? 0 : db_res_int(res, 26);
-	if (token_hash) {
-		const char *h = db_res_text(res, 27);
-		size_t n = strlen(h);
-		if (n > 64)
-			n = 64;
-		memcpy(token_hash, h, n);
-		token_hash[n] = '\0';
-	}
+	b->cancelled_at = db_res_int(res, 22);
+	b->checked_in_at = db_res_int(res, 23);
+	b->called_at = db_res_int(res, 24);
+	b->served_at = db_res_int(res, 25);
+	b->done_at = db_res_int(res, 26);
+	if (token_hash)
+		db_res_copy(res, 27, token_hash, 65);
 }
 
 static void appt_fill(db_res_t *res, void *item, arena_t *a)

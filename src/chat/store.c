@@ -6,20 +6,10 @@
 
 #include <string.h>
 
-static db_param_t opt_int(int64_t v)
-{
-	return v ? DB_INT(v) : DB_NULLP;
-}
-
-static int64_t opt(db_res_t *r, int col)
-{
-	return db_res_null(r, col) ? 0 : db_res_int(r, col);
-}
-
 int ch_store_insert(db_conn_t *c, const ch_row_t *r, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id),  DB_TEXT(r->name),
-			  DB_TEXT(r->email),      DB_TEXT(r->lang),        opt_int(r->person_id), DB_INT(r->transcript),
+	db_param_t p[] = {DB_TEXT(r->token_hash), DB_INT(r->procedure_id), DB_INT(r->office_id), DB_TEXT(r->name),
+			  DB_TEXT(r->email),      DB_TEXT(r->lang),        DB_OPT(r->person_id), DB_INT(r->transcript),
 			  DB_TEXT(r->client),     DB_INT(r->now)};
 	return db_query_int(c,
 			    "INSERT INTO chats (token_hash, procedure_id, office_id, name, email, lang, person_id, "
@@ -38,8 +28,8 @@ static void chat_row(db_res_t *r, void *item, arena_t *a)
 	x->id = db_res_int(r, 0);
 	x->procedure_id = db_res_int(r, 1);
 	x->office_id = db_res_int(r, 2);
-	x->person_id = opt(r, 3);
-	x->agent_id = opt(r, 4);
+	x->person_id = db_res_int(r, 3);
+	x->agent_id = db_res_int(r, 4);
 	x->status = db_res_astr(r, 5, a);
 	x->name = db_res_astr(r, 6, a);
 	x->email = db_res_astr(r, 7, a);
@@ -48,9 +38,9 @@ static void chat_row(db_res_t *r, void *item, arena_t *a)
 	x->request_code = db_res_astr(r, 10, a);
 	x->transcript = db_res_int(r, 11) != 0;
 	x->created_at = db_res_int(r, 12);
-	x->taken_at = opt(r, 13);
-	x->closed_at = opt(r, 14);
-	x->offered_at = opt(r, 15);
+	x->taken_at = db_res_int(r, 13);
+	x->closed_at = db_res_int(r, 14);
+	x->offered_at = db_res_int(r, 15);
 	x->seen_at = db_res_int(r, 16);
 }
 
@@ -64,12 +54,8 @@ static int one_row(db_res_t *r, void *ud)
 {
 	one_t *x = ud;
 	chat_row(r, x->out, x->a);
-	if (x->hash) {
-		const char *h = db_res_text(r, 17);
-		size_t n = strlen(h) < 64 ? strlen(h) : 64;
-		memcpy(x->hash, h, n);
-		x->hash[n] = '\0';
-	}
+	if (x->hash)
+		db_res_copy(r, 17, x->hash, 65);
 	return 0;
 }
 
@@ -82,7 +68,7 @@ int ch_store_get(db_conn_t *c, arena_t *a, int64_t id, ch_chat_t *out, char toke
 int ch_store_msg_add(db_conn_t *c, int64_t chat_id, const char *sender, int64_t user_id, const char *author,
 		     const char *text, int64_t at, int64_t *id)
 {
-	db_param_t p[] = {DB_INT(chat_id), DB_TEXT(sender), opt_int(user_id),
+	db_param_t p[] = {DB_INT(chat_id), DB_TEXT(sender), DB_OPT(user_id),
 			  DB_TEXT(author), DB_TEXT(text),   DB_INT(at)};
 	return db_query_int(c,
 			    "INSERT INTO chat_messages (chat_id, sender, user_id, author, text, at) "
@@ -112,7 +98,7 @@ int ch_store_msgs(db_conn_t *c, arena_t *a, int64_t chat_id, int64_t after_id, c
 int ch_store_move(db_conn_t *c, int64_t id, const char *from, const char *to, int64_t agent, const char *outcome,
 		  int64_t now)
 {
-	db_param_t p[] = {DB_INT(id), DB_TEXT(from), DB_TEXT(to), opt_int(agent), DB_TEXT(outcome ? outcome : ""),
+	db_param_t p[] = {DB_INT(id), DB_TEXT(from), DB_TEXT(to), DB_OPT(agent), DB_TEXT(outcome ? outcome : ""),
 			  DB_INT(now)};
 	return db_exec_any(c,
 			   "UPDATE chats SET status = $3, agent_id = $4, outcome = $5, "
@@ -129,7 +115,7 @@ int ch_store_seen(db_conn_t *c, int64_t id, int64_t now)
 
 int ch_store_person(db_conn_t *c, int64_t id, int64_t person)
 {
-	db_param_t p[] = {DB_INT(id), opt_int(person)};
+	db_param_t p[] = {DB_INT(id), DB_OPT(person)};
 	return db_exec_one(c, "UPDATE chats SET person_id = $2 WHERE id = $1", p, 2);
 }
 
@@ -245,7 +231,7 @@ static void reply_row(db_res_t *r, void *item, arena_t *a)
 {
 	ch_reply_t *x = item;
 	x->id = db_res_int(r, 0);
-	x->procedure_id = opt(r, 1);
+	x->procedure_id = db_res_int(r, 1);
 	x->title = db_res_astr(r, 2, a);
 	x->body = db_res_astr(r, 3, a);
 }
@@ -263,7 +249,7 @@ int ch_store_replies(db_conn_t *c, arena_t *a, int64_t procedure_id, ch_reply_t 
 int ch_store_reply_add(db_conn_t *c, int64_t procedure_id, const char *title, const char *body, const char *by,
 		       int64_t now, int64_t *id)
 {
-	db_param_t p[] = {opt_int(procedure_id), DB_TEXT(title), DB_TEXT(body), DB_TEXT(by), DB_INT(now)};
+	db_param_t p[] = {DB_OPT(procedure_id), DB_TEXT(title), DB_TEXT(body), DB_TEXT(by), DB_INT(now)};
 	return db_query_int(c,
 			    "INSERT INTO chat_replies (procedure_id, title, body, created_by, updated_at) "
 			    "VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -193,6 +193,16 @@ int cap_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t no
 	return 0;
 }
 
+int cap_erase_each(db_conn_t *c, const int64_t *ids, size_t n, int (*erase_person)(db_conn_t *c, int64_t id))
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = erase_person(c, ids[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 const cap_t *cap_find(const char *name)
 {
 	for (size_t i = 0; i < cap_count; i++)

@@ -265,6 +265,9 @@ int cap_cli_opts(cap_cli_t *x, const cap_opt_t *opts, const char **args, size_t 
 int cap_timeline(struct app *app, db_conn_t *c, cap_tl_t *tl);
 /* Every capability's .erase in table order. 0 or the first error. */
 int cap_erase(struct app *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now);
+/* For a capability's .erase that blanks its rows one person at a time: erase_person(c, id) for
+ * each of ids[0..n). 0 or the first error. */
+int cap_erase_each(db_conn_t *c, const int64_t *ids, size_t n, int (*erase_person)(db_conn_t *c, int64_t id));
 
 /* The capability of that name, or NULL. */
 const cap_t *cap_find(const char *name);

@@ -46,6 +46,12 @@ static inline db_ptype_t db_text_type_(const char *s)
 #define DB_REAL(x) ((db_param_t){.type = DBP_REAL, .d = (x)})
 #define DB_BLOB(p, n) ((db_param_t){.type = DBP_BLOB, .s = (const char *)(p), .len = (n)})
 #define DB_NULLP ((db_param_t){.type = DBP_NULL})
+/* An optional integer, such as a reference to a row that may be absent: NULL for 0. */
+static inline db_param_t db_opt_(int64_t v)
+{
+	return v ? DB_INT(v) : DB_NULLP;
+}
+#define DB_OPT(x) db_opt_(x)
 
 /* url: "sqlite:PATH" (file created if missing; "sqlite::memory:" for tests) or
  * "postgresql://..." / "postgres://...". pool_size connections are opened lazily (the first one
@@ -105,7 +111,7 @@ int db_query(db_conn_t *c, const char *sql, const db_param_t *p, int n, db_res_t
 int db_res_next(db_res_t *r);
 int db_res_ncols(const db_res_t *r);
 bool db_res_null(const db_res_t *r, int col);
-int64_t db_res_int(const db_res_t *r, int col);
+int64_t db_res_int(const db_res_t *r, int col); /* 0 for NULL */
 double db_res_real(const db_res_t *r, int col);
 const char *db_res_text(const db_res_t *r, int col); /* "" for NULL */
 const void *db_res_blob(const db_res_t *r, int col, size_t *len);
@@ -145,6 +151,8 @@ int db_query_str(db_conn_t *c, struct arena *a, const char *sql, const db_param_
 /* Column col as a string in arena a: "" for NULL (db_res_astr), or NULL for NULL (db_res_anull). */
 const char *db_res_astr(db_res_t *r, int col, struct arena *a);
 const char *db_res_anull(db_res_t *r, int col, struct arena *a);
+/* Column col into dst (size > 0 bytes): NUL-terminated, cut to size - 1 bytes, "" for NULL. */
+void db_res_copy(const db_res_t *r, int col, char *dst, size_t size);
 
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db_conn_t *c, const char *sql);

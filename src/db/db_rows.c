@@ -126,3 +126,11 @@ const char *db_res_anull(db_res_t *r, int col, arena_t *a)
 {
 	return db_res_null(r, col) ? NULL : arena_strdup(a, db_res_text(r, col));
 }
+
+void db_res_copy(const db_res_t *r, int col, char *dst, size_t size)
+{
+	const char *s = db_res_text(r, col);
+	size_t n = strnlen(s, size - 1);
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}

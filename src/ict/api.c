@@ -47,14 +47,9 @@ static void session_api(http_req_t *r)
 static void evaluation_api(http_req_t *r)
 {
 	ict_filter_t f;
-	if (!ict_filter_from(r, &f))
-		return;
 	ict_eval_t ev;
-	int rc = ict_evaluate(r->db, r->arena, &f, &ev);
-	if (rc) {
-		http_reply_failed(r, rc);
+	if (!ict_filter_from(r, &f) || !ict_eval_for(r, &f, &ev))
 		return;
-	}
 	http_add_header(r, "Cache-Control", "no-store");
 	http_reply_json(r, 200, ict_eval_json(&ev));
 }
@@ -127,18 +122,13 @@ static void xlsx_api(http_req_t *r)
 	ict_row_t *v;
 	size_t n;
 	const char **who;
-	if (!export_rows(r, &f, &v, &n, &who))
-		return;
 	ict_eval_t ev;
-	int rc = ict_evaluate(r->db, r->arena, &f, &ev);
-	if (rc) {
-		http_reply_failed(r, rc);
+	if (!export_rows(r, &f, &v, &n, &who) || !ict_eval_for(r, &f, &ev))
 		return;
-	}
 	json_t *figs = ict_eval_json(&ev);
 	buf_t b;
 	buf_init(&b, EXPORT_MAX);
-	rc = ict_xlsx(&b, v, n, who, figs);
+	int rc = ict_xlsx(&b, v, n, who, figs);
 	json_decref(figs);
 	if (rc == ERR_TOO_BIG)
 		http_reply_error(r, 413, "too_big", "ict_err_export", NULL);

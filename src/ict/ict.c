@@ -303,10 +303,5 @@ int ict_timeline(app_t *app, db_conn_t *c, cap_tl_t *tl)
 
 int ict_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now)
 {
-	for (size_t i = 0; i < n; i++) {
-		int rc = ict_store_erase_person(c, ids[i]);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return cap_erase_each(c, ids, n, ict_store_erase_person);
 }

@@ -208,14 +208,9 @@ static json_t *bar(http_req_t *r, const char *key, double pct, int y)
 static void evaluation_page(http_req_t *r)
 {
 	ict_filter_t f;
-	if (!ict_filter_from(r, &f))
-		return;
 	ict_eval_t ev;
-	int rc = ict_evaluate(r->db, r->arena, &f, &ev);
-	if (rc) {
-		http_reply_failed(r, rc);
+	if (!ict_filter_from(r, &f) || !ict_eval_for(r, &f, &ev))
 		return;
-	}
 	json_t *m = ict_eval_json(&ev), *bars = json_array(), *skills = json_object_get(m, "skills");
 	json_array_append_new(bars, bar(r, "ict_low_before", ev.pairs.low_before_pct, 0));
 	json_array_append_new(bars, bar(r, "ict_low_after", ev.pairs.low_after_pct, 30));

@@ -255,6 +255,14 @@ bool ict_filter_from(http_req_t *r, ict_filter_t *f)
 	return true;
 }
 
+bool ict_eval_for(http_req_t *r, const ict_filter_t *f, ict_eval_t *ev)
+{
+	int rc = ict_evaluate(r->db, r->arena, f, ev);
+	if (rc)
+		http_reply_failed(r, rc);
+	return rc == 0;
+}
+
 static json_t *one_decimal(double x)
 {
 	return json_real((double)(int64_t)(x * 10.0 + (x >= 0 ? 0.5 : -0.5)) / 10.0);

@@ -25,6 +25,8 @@ int ict_save(http_req_t *r, ict_session_t *s, fielderr_t *errs);
 /* The evaluation's filter from ?from=&to=&office=&agent= (dates YYYY-MM-DD, Europe/Madrid, to
  * inclusive). False when a value is wrong: 422 answered (or 503 when the office look-up failed). */
 bool ict_filter_from(http_req_t *r, ict_filter_t *f);
+/* The evaluation for filter f into ev. False when it failed: the failure answered. */
+bool ict_eval_for(http_req_t *r, const ict_filter_t *f, ict_eval_t *ev);
 /* The figures as the API gives them. New. */
 json_t *ict_eval_json(const ict_eval_t *ev);
 

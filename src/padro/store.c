@@ -126,7 +126,7 @@ static void code_row(db_res_t *r, void *item, arena_t *a)
 	x->id = db_res_int(r, 0);
 	x->expires_at = db_res_int(r, 1);
 	x->tries = db_res_int(r, 2);
-	x->used_at = db_res_null(r, 3) ? 0 : db_res_int(r, 3);
+	x->used_at = db_res_int(r, 3);
 	x->code_hash = db_res_astr(r, 4, a);
 }
 

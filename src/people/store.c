@@ -39,7 +39,7 @@ static void person_row(db_res_t *r, void *item, arena_t *a)
 	x->gender = db_res_astr(r, 6, a);
 	x->created_at = db_res_int(r, 7);
 	x->updated_at = db_res_int(r, 8);
-	x->erased_at = db_res_null(r, 9) ? 0 : db_res_int(r, 9);
+	x->erased_at = db_res_int(r, 9);
 }
 
 int pe_store_get(db_conn_t *c, arena_t *a, int64_t id, people_t *out)
@@ -130,7 +130,7 @@ static void consent_row(db_res_t *r, void *item, arena_t *a)
 	x->lang = db_res_astr(r, 3, a);
 	x->source = db_res_astr(r, 4, a);
 	x->given_at = db_res_int(r, 5);
-	x->withdrawn_at = db_res_null(r, 6) ? 0 : db_res_int(r, 6);
+	x->withdrawn_at = db_res_int(r, 6);
 }
 
 int pe_store_consents(db_conn_t *c, arena_t *a, const int64_t *ids, size_t n, people_consent_t **out, size_t *nout)
@@ -150,7 +150,7 @@ static void merge_row(db_res_t *r, void *item, arena_t *a)
 	x->merged_by = db_res_astr(r, 3, a);
 	x->merged_at = db_res_int(r, 4);
 	x->undone_by = db_res_astr(r, 5, a);
-	x->undone_at = db_res_null(r, 6) ? 0 : db_res_int(r, 6);
+	x->undone_at = db_res_int(r, 6);
 }
 
 #define MERGE_COLS "id, survivor_id, merged_id, merged_by, merged_at, undone_by, undone_at"

@@ -13,25 +13,20 @@
 	"appointment_id, informer_id, informer, assigned_by, assigned_at, verified_at, verified_by, citizen_seen_at, " \
 	"phone_requested_at, rebook_sent_at, outcome_at, outcome_by, procedures, done_how, notes"
 
-static int64_t opt(db_res_t *r, int col)
-{
-	return db_res_null(r, col) ? 0 : db_res_int(r, col);
-}
-
 static void case_fill(db_res_t *r, void *item, arena_t *a)
 {
 	rm_case_t *x = item;
 	x->appointment_id = db_res_int(r, 0);
-	x->informer_id = opt(r, 1);
+	x->informer_id = db_res_int(r, 1);
 	x->informer = db_res_astr(r, 2, a);
 	x->assigned_by = db_res_astr(r, 3, a);
-	x->assigned_at = opt(r, 4);
-	x->verified_at = opt(r, 5);
+	x->assigned_at = db_res_int(r, 4);
+	x->verified_at = db_res_int(r, 5);
 	x->verified_by = db_res_astr(r, 6, a);
-	x->citizen_seen_at = opt(r, 7);
-	x->phone_requested_at = opt(r, 8);
-	x->rebook_sent_at = opt(r, 9);
-	x->outcome_at = opt(r, 10);
+	x->citizen_seen_at = db_res_int(r, 7);
+	x->phone_requested_at = db_res_int(r, 8);
+	x->rebook_sent_at = db_res_int(r, 9);
+	x->outcome_at = db_res_int(r, 10);
 	x->outcome_by = db_res_astr(r, 11, a);
 	x->procedures = db_res_astr(r, 12, a);
 	x->done_how = db_res_astr(r, 13, a);
@@ -68,8 +63,7 @@ int rm_store_assign(db_conn_t *c, int64_t appt, int64_t informer_id, const char 
 	int rc = rm_store_case_touch(c, appt, now);
 	if (rc)
 		return rc;
-	db_param_t p[] = {DB_INT(appt), informer_id ? DB_INT(informer_id) : DB_NULLP, DB_TEXT(informer), DB_TEXT(by),
-			  DB_INT(now)};
+	db_param_t p[] = {DB_INT(appt), DB_OPT(informer_id), DB_TEXT(informer), DB_TEXT(by), DB_INT(now)};
 	return db_exec_one(c,
 			   "UPDATE remote_cases SET informer_id = $2, informer = $3, assigned_by = $4, assigned_at = "
 			   "$5, "

@@ -240,10 +240,5 @@ int rq_board_card(db_conn_t *c, arena_t *a, const char *lang, int64_t now, floor
 
 int rq_erase(app_t *app, db_conn_t *c, const int64_t *ids, size_t n, int64_t now)
 {
-	for (size_t i = 0; i < n; i++) {
-		int rc = rq_store_erase_person(c, ids[i]);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return cap_erase_each(c, ids, n, rq_store_erase_person);
 }

@@ -8,11 +8,6 @@
 #define OPEN_STATUSES "('new', 'assigned', 'waiting')"
 #define OVERDUE "status IN ('new', 'assigned') AND due_at < $1"
 
-static db_param_t opt_int(int64_t v)
-{
-	return v ? DB_INT(v) : DB_NULLP;
-}
-
 static db_param_t opt_min(int v)
 {
 	return v >= 0 ? DB_INT(v) : DB_NULLP;
@@ -20,12 +15,12 @@ static db_param_t opt_min(int v)
 
 int rq_store_insert(db_conn_t *c, const rq_row_t *r, int64_t *id)
 {
-	db_param_t p[] = {DB_TEXT(r->code),         DB_TEXT(r->token_hash), DB_TEXT(r->topic),
-			  opt_int(r->procedure_id), DB_TEXT(r->text),       DB_TEXT(r->name),
-			  DB_TEXT(r->email),        DB_TEXT(r->phone),      DB_TEXT(r->answer_by),
-			  opt_min(r->call_from),    opt_min(r->call_to),    DB_TEXT(r->lang),
-			  opt_int(r->person_id),    DB_TEXT(r->source),     DB_TEXT(r->recorded_by),
-			  DB_TEXT(r->chat_ref),     DB_INT(r->due_at),      DB_INT(r->now)};
+	db_param_t p[] = {DB_TEXT(r->code),        DB_TEXT(r->token_hash), DB_TEXT(r->topic),
+			  DB_OPT(r->procedure_id), DB_TEXT(r->text),       DB_TEXT(r->name),
+			  DB_TEXT(r->email),       DB_TEXT(r->phone),      DB_TEXT(r->answer_by),
+			  opt_min(r->call_from),   opt_min(r->call_to),    DB_TEXT(r->lang),
+			  DB_OPT(r->person_id),    DB_TEXT(r->source),     DB_TEXT(r->recorded_by),
+			  DB_TEXT(r->chat_ref),    DB_INT(r->due_at),      DB_INT(r->now)};
 	return db_query_int(c,
 			    "INSERT INTO requests (code, token_hash, topic, procedure_id, text, name, email, phone, "
 			    "answer_by, call_from, call_to, lang, person_id, source, recorded_by, chat_ref, due_at, "
@@ -40,18 +35,13 @@ int rq_store_insert(db_conn_t *c, const rq_row_t *r, int64_t *id)
 	"r.call_to, r.lang, r.status, r.person_id, r.assignee_id, r.source, r.recorded_by, r.chat_ref, r.due_at, "     \
 	"r.escalated_at, r.created_at, r.updated_at, r.answered_at, r.closed_at, r.token_hash FROM requests r"
 
-static int64_t opt(db_res_t *r, int col)
-{
-	return db_res_null(r, col) ? 0 : db_res_int(r, col);
-}
-
 static void rq_row(db_res_t *r, void *item, arena_t *a)
 {
 	rq_t *x = item;
 	x->id = db_res_int(r, 0);
 	x->code = db_res_astr(r, 1, a);
 	x->topic = db_res_astr(r, 2, a);
-	x->procedure_id = opt(r, 3);
+	x->procedure_id = db_res_int(r, 3);
 	x->text = db_res_astr(r, 4, a);
 	x->name = db_res_astr(r, 5, a);
 	x->email = db_res_astr(r, 6, a);
@@ -61,18 +51,18 @@ static void rq_row(db_res_t *r, void *item, arena_t *a)
 	x->call_to = db_res_null(r, 10) ? -1 : (int)db_res_int(r, 10);
 	x->lang = db_res_astr(r, 11, a);
 	x->status = db_res_astr(r, 12, a);
-	x->person_id = opt(r, 13);
-	x->assignee_id = opt(r, 14);
+	x->person_id = db_res_int(r, 13);
+	x->assignee_id = db_res_int(r, 14);
 	x->assignee = "";
 	x->source = db_res_astr(r, 15, a);
 	x->recorded_by = db_res_astr(r, 16, a);
 	x->chat_ref = db_res_astr(r, 17, a);
 	x->due_at = db_res_int(r, 18);
-	x->escalated_at = opt(r, 19);
+	x->escalated_at = db_res_int(r, 19);
 	x->created_at = db_res_int(r, 20);
 	x->updated_at = db_res_int(r, 21);
-	x->answered_at = opt(r, 22);
-	x->closed_at = opt(r, 23);
+	x->answered_at = db_res_int(r, 22);
+	x->closed_at = db_res_int(r, 23);
 }
 
 typedef struct {
@@ -85,12 +75,8 @@ static int one_row(db_res_t *r, void *ud)
 {
 	one_t *x = ud;
 	rq_row(r, x->out, x->a);
-	if (x->hash) {
-		const char *h = db_res_text(r, 24);
-		size_t n = strlen(h) < 64 ? strlen(h) : 64;
-		memcpy(x->hash, h, n);
-		x->hash[n] = '\0';
-	}
+	if (x->hash)
+		db_res_copy(r, 24, x->hash, 65);
 	return 0;
 }
 

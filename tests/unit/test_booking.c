@@ -440,15 +440,13 @@ static int64_t make_slot(fx_t *f, int cap, int staff, int days, int64_t *start)
 	return id;
 }
 
-static testdb_t *g_backend; /* the back end the current group runs on */
-
 static int setup(void **state)
 {
 	fx_t *f = calloc(1, sizeof *f);
 	char err[256];
-	f->db = testdb_open(g_backend, 1, 5, err, sizeof err);
+	f->db = testdb_open(testdb_current, 1, 5, err, sizeof err);
 	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
+		print_error("setup (%s): %s\n", testdb_current->name, err);
 		return -1;
 	}
 	f->c = db_acquire(f->db);
@@ -478,7 +476,7 @@ static int teardown(void **state)
 	arena_free(f->a);
 	config_free(f->cfg);
 	db_release(f->c);
-	testdb_close(g_backend, f->db);
+	testdb_close(testdb_current, f->db);
 	free(f);
 	return 0;
 }
@@ -1037,14 +1035,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pow_replay, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("booking", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "booking store (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	rc |= testdb_run_groups("booking store", store);
 	i18n_unload();
 	return rc;
 }

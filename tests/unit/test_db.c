@@ -317,6 +317,9 @@ static void test_nulls(void **state)
 		assert_true(db_res_null(r, col));
 		assert_string_equal(db_res_text(r, col), "");
 		assert_int_equal(db_res_int(r, col), 0);
+		char copy[4] = "xyz";
+		db_res_copy(r, col, copy, sizeof copy);
+		assert_string_equal(copy, "");
 		assert_null(db_res_blob(r, col, &len));
 		assert_int_equal(len, 0);
 	}
@@ -350,6 +353,11 @@ static void test_placeholders(void **state)
 	assert_int_equal(db_res_next(r), 1);
 	assert_int_equal(db_res_int(r, 0), 7);
 	assert_string_equal(db_res_text(r, 1), "seven");
+	char cut[4], whole[6];
+	db_res_copy(r, 1, cut, sizeof cut); /* cut to fit */
+	assert_string_equal(cut, "sev");
+	db_res_copy(r, 1, whole, sizeof whole);
+	assert_string_equal(whole, "seven");
 	db_res_free(r);
 
 	/* Two-digit numbers, in reverse. */

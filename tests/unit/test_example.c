@@ -40,8 +40,6 @@ const size_t cap_count = sizeof cap_table / sizeof cap_table[0];
 
 /* ---------------------------------------------------------------- */
 
-static testdb_t *g_backend;
-
 /* ---------------------------------------------------------------- registration */
 
 static void test_settings(void **state)
@@ -85,41 +83,7 @@ static void test_routes_commands_notices(void **state)
 
 /* ---------------------------------------------------------------- storage, job, seed */
 
-typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-	config_t *cfg;
-	app_t app;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
-		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	f->cfg = config_new();
-	f->app = (app_t){.cfg = f->cfg, .db = f->db, .root = "."};
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	config_free(f->cfg);
-	free(f);
-	return 0;
-}
+typedef testfx_t fx_t; /* testdb.h */
 
 static void test_store(void **state)
 {
@@ -174,17 +138,10 @@ int main(void)
 		cmocka_unit_test(test_routes_commands_notices),
 	};
 	const struct CMUnitTest store[] = {
-		cmocka_unit_test_setup_teardown(test_store, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_job_and_seed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_job_and_seed, testfx_setup, testfx_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("example", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "example store (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	rc |= testdb_run_groups("example store", store);
 	return rc;
 }

@@ -35,8 +35,6 @@
 #define NOW 1800000000LL /* 2027-01-15 08:00 UTC, 09:00 in Madrid */
 #define WINDOW 300
 
-static testdb_t *g_backend;
-
 /* ---------------------------------------------------------------- the calling order */
 
 static fl_ticket_t tk(int64_t id, int64_t arrived, const char *priority, int64_t appt_at)
@@ -218,10 +216,7 @@ static void test_chime_and_ticket_pdf(void **state)
 /* ---------------------------------------------------------------- storage */
 
 typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-	config_t *cfg;
+	TESTFX_HEAD; /* db, c, a, cfg, app (testdb.h) */
 	fl_ctx_t ctx;
 	int64_t office_id, zone_a, zone_b, desk1, desk2, desk3;
 } fx_t;
@@ -245,15 +240,8 @@ static int64_t ins(fx_t *f, const char *sql, const db_param_t *p, int n)
 static int setup(void **state)
 {
 	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
+	if (testfx_open(&f->fx))
 		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	f->cfg = config_new();
 	int64_t org = ins(f,
 			  "INSERT INTO organisations (code, name_ca, name_es, name_en, created_at, updated_at) "
 			  "VALUES ('aj', 'Aj', 'Ay', 'CH', 1, 1) RETURNING id",
@@ -303,10 +291,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	config_free(f->cfg);
+	testfx_close(&f->fx);
 	free(f);
 	return 0;
 }
@@ -676,14 +661,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expire_job, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("floor", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "floor store (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	rc |= testdb_run_groups("floor store", store);
 	pdf_shutdown();
 	i18n_unload();
 	return rc;

@@ -21,8 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static testdb_t *g_backend;
-
 /* ---------------------------------------------------------------- the figures */
 
 #define A(p, t, after, e0, e1, e2)                                                                                     \
@@ -67,32 +65,19 @@ static void test_pairs(void **state)
 
 /* ---------------------------------------------------------------- storage */
 
-typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-	config_t *cfg;
-	app_t app;
-} fx_t;
+typedef testfx_t fx_t; /* testdb.h */
 
 static void sql(fx_t *f, const char *q)
 {
 	assert_true(db_exec(f->c, q, NULL, 0) >= 0);
 }
 
+/* Vilamar with a neighbourhood facility, a virtual office and one procedure. */
 static int setup(void **state)
 {
-	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
+	if (testfx_setup(state))
 		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	f->cfg = config_new();
-	f->app = (app_t){.cfg = f->cfg, .db = f->db, .root = "."};
+	fx_t *f = *state;
 	sql(f, "INSERT INTO organisations (code, name_ca, name_es, name_en, created_at, updated_at) "
 	       "VALUES ('vilamar', 'Vilamar', 'Vilamar', 'Vilamar', 0, 0)");
 	sql(f, "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, tz, created_at, updated_at) "
@@ -101,18 +86,6 @@ static int setup(void **state)
 	       "VALUES (1, 'remot', 'Remot', 'Remoto', 'Remote', 'virtual_office', 'Europe/Madrid', 0, 0)");
 	sql(f, "INSERT INTO procedures (code, name_ca, name_es, name_en, category, channels, duration_min, created_at, "
 	       "updated_at) VALUES ('padro', 'Padró', 'Padrón', 'Register', 'padro', 'in_person', 15, 0, 0)");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	config_free(f->cfg);
-	free(f);
 	return 0;
 }
 
@@ -255,18 +228,11 @@ int main(void)
 		cmocka_unit_test(test_pairs),
 	};
 	const struct CMUnitTest store[] = {
-		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_evaluate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeline_erase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check, setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_record_evaluate, setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_timeline_erase, setup, testfx_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("ict", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "ict store (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	rc |= testdb_run_groups("ict store", store);
 	return rc;
 }

@@ -50,13 +50,11 @@ static void test_blocks(void **state)
 	json_decref(none);
 }
 
-static testdb_t *g_backend;
-
 static void test_store(void **state)
 {
 	(void)state;
 	char err[256];
-	db_t *db = testdb_open(g_backend, 1, 5, err, sizeof err);
+	db_t *db = testdb_open(testdb_current, 1, 5, err, sizeof err);
 	if (!db)
 		fail_msg("%s", err);
 	db_conn_t *c = db_acquire(db);
@@ -78,7 +76,7 @@ static void test_store(void **state)
 		assert_int_equal(lg_store_save(c, lg_docs[i].code, "en", "Text", "admin@x", 5), 0);
 	arena_free(a);
 	db_release(c);
-	testdb_close(g_backend, db);
+	testdb_close(testdb_current, db);
 }
 
 int main(void)
@@ -86,11 +84,6 @@ int main(void)
 	const struct CMUnitTest pure[] = {cmocka_unit_test(test_blocks)};
 	const struct CMUnitTest storage[] = {cmocka_unit_test(test_store)};
 	int rc = cmocka_run_group_tests_name("legal", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		rc |= cmocka_run_group_tests_name(backends[i].name, storage, NULL, NULL);
-	}
+	rc |= testdb_run_groups("legal store", storage);
 	return rc;
 }

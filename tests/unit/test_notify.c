@@ -25,6 +25,7 @@
 #include "view/view.h"
 #include "base/tz.h"
 #include "core/cap.h"
+#include "testapp.h"
 
 #include <dirent.h>
 #include <libical/ical.h>
@@ -75,44 +76,16 @@ static int global_setup(void **state)
 	log_set_quiet(1);
 	if (sodium_init() < 0)
 		return -1;
-	char err[512];
-	if (i18n_load("locale", err, sizeof err)) {
-		fprintf(stderr, "i18n: %s\n", err);
-		return -1;
-	}
-	app.view = view_new("templates", err, sizeof err);
-	if (!app.view) {
-		fprintf(stderr, "templates: %s\n", err);
-		return -1;
-	}
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/fin-notify-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	char outbox[128];
-	snprintf(outbox, sizeof outbox, "%s/outbox", tmpdir);
 	cap_declare();
-	app.cfg = config_new();
-	app.root = ".";
-	if (config_set(app.cfg, "server.public_url", "https://cita.vilamar.example/", err, sizeof err) ||
-	    config_set(app.cfg, "mail.outbox_dir", outbox, err, sizeof err) ||
-	    config_set(app.cfg, "mail.from", "Cita prèvia <cita@vilamar.example>", err, sizeof err)) {
-		fprintf(stderr, "config: %s\n", err);
-		return -1;
-	}
-	return notify_init(&app) ? -1 : 0;
+	const char *const settings[] = {"server.public_url", "https://cita.vilamar.example/", "mail.from",
+					"Cita prèvia <cita@vilamar.example>", NULL};
+	return testapp_start(&app, "notify", settings, tmpdir, sizeof tmpdir);
 }
 
 static int global_teardown(void **state)
 {
 	(void)state;
-	notify_shutdown();
-	pdf_shutdown();
-	view_free(app.view);
-	config_free(app.cfg);
-	i18n_unload();
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testapp_stop(&app, tmpdir);
 }
 
 static void set(const char *name, const char *value)

@@ -25,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static testdb_t *g_backend;
-
 /* ---------------------------------------------------------------- values */
 
 static void test_mobile(void **state)
@@ -209,39 +207,7 @@ static void test_http_parse(void **state)
 
 /* ---------------------------------------------------------------- storage */
 
-typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-	config_t *cfg;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
-		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	f->cfg = config_new();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	config_free(f->cfg);
-	free(f);
-	return 0;
-}
+typedef testfx_t fx_t; /* testdb.h */
 
 static void load(fx_t *f, const char *csv)
 {
@@ -369,18 +335,11 @@ int main(void)
 		cmocka_unit_test(test_http_parse),
 	};
 	const struct CMUnitTest store[] = {
-		cmocka_unit_test_setup_teardown(test_register, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_codes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_volants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_codes, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_volants, testfx_setup, testfx_teardown),
 	};
 	int rc = cmocka_run_group_tests_name("padro", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "padro store (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	rc |= testdb_run_groups("padro store", store);
 	return rc;
 }

@@ -20,8 +20,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static testdb_t *g_backend;
-
 /* ---------------------------------------------------------------- normalisers */
 
 static void test_id(void **state)
@@ -75,37 +73,7 @@ static void test_text_clean(void **state)
 
 /* ---------------------------------------------------------------- storage */
 
-typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-} fx_t;
-
-static int setup(void **state)
-{
-	char err[512];
-	fx_t *f = calloc(1, sizeof *f);
-	f->db = testdb_open(g_backend, 2, 5, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "setup: %s\n", err);
-		free(f);
-		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	arena_free(f->a);
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	free(f);
-	return 0;
-}
+typedef testfx_t fx_t; /* testdb.h */
 
 static int64_t linked(fx_t *f, const char *name, const char *idn, const char *email, const char *phone)
 {
@@ -197,14 +165,9 @@ int main(void)
 	};
 	int rc = cmocka_run_group_tests_name("people: normalisers", pure, NULL, NULL);
 	const struct CMUnitTest storage[] = {
-		cmocka_unit_test_setup_teardown(test_link, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_and_erase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_merge_and_erase, testfx_setup, testfx_teardown),
 	};
-	static testdb_t tdb[TESTDB_MAX];
-	int n = testdb_backends(tdb);
-	for (int i = 0; i < n; i++) {
-		g_backend = &tdb[i];
-		rc |= cmocka_run_group_tests_name(tdb[i].name, storage, NULL, NULL);
-	}
+	rc |= testdb_run_groups("people store", storage);
 	return rc;
 }

@@ -30,8 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static testdb_t *g_backend;
-
 /* ---------------------------------------------------------------- credentials */
 
 static void test_turn_vectors(void **state)
@@ -292,10 +290,7 @@ static void test_files(void **state)
 /* ---------------------------------------------------------------- the store, on both back ends */
 
 typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-	config_t *cfg;
+	TESTFX_HEAD; /* db, c, a, cfg, app (testdb.h) */
 	char dir[32];
 	FILE *out; /* what the demo prints goes nowhere */
 } fx_t;
@@ -303,15 +298,8 @@ typedef struct {
 static int setup(void **state)
 {
 	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
+	if (testfx_open(&f->fx))
 		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	f->cfg = config_new();
 	snprintf(f->dir, sizeof f->dir, "/tmp/fin-rmdocs-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
@@ -328,10 +316,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	config_free(f->cfg);
+	testfx_close(&f->fx);
 	rm_keys_forget();
 	fclose(f->out);
 	char cmd[80];
@@ -468,13 +453,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_signals_and_attempts, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("remote", pure, NULL, NULL);
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "remote store (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
+	rc |= testdb_run_groups("remote store", store);
 	return rc;
 }

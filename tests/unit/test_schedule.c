@@ -29,12 +29,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static testdb_t *g_backend; /* the back end the current group runs on */
-
 typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
+	TESTFX_HEAD; /* db, c, a, cfg, app (testdb.h) */
 	int64_t office, office2, p1, p2, u[4];
 } fx_t;
 
@@ -73,14 +69,8 @@ static int setup(void **state)
 	fx_t *f = calloc(1, sizeof *f);
 	log_set_quiet(1);
 	tz_set_dir("tests/data/zoneinfo");
-	char err[512];
-	f->db = testdb_open(g_backend, 2, 5, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "setup (%s): %s\n", g_backend->name, err);
+	if (testfx_open(&f->fx))
 		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
 	sql(f, "INSERT INTO organisations (code, name_ca, name_es, name_en, created_at, updated_at) "
 	       "VALUES ('vilamar', 'Vilamar', 'Vilamar', 'Vilamar', 0, 0)");
 	f->office = sql_int(f, "INSERT INTO offices (org_id, code, name_ca, name_es, name_en, kind, tz, created_at, "
@@ -114,16 +104,6 @@ static int setup(void **state)
 		sql(f, q);
 	}
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	free(f);
 	return 0;
 }
 
@@ -1002,13 +982,5 @@ int main(void)
 		cmocka_unit_test(test_job_extends_horizon),
 		cmocka_unit_test(test_holidays_csv),
 	};
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends), rc = 0;
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "schedule (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, tests, setup, teardown);
-	}
-	return rc;
+	return testdb_run("schedule", tests, sizeof tests / sizeof tests[0], setup, testfx_teardown);
 }

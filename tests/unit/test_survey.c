@@ -18,6 +18,7 @@
 #include "notify/notify.h"
 #include "render/pdf.h"
 #include "survey/internal.h"
+#include "testapp.h"
 #include "testdb.h"
 #include "view/i18n.h"
 #include "view/view.h"
@@ -29,39 +30,7 @@
 
 #define NOW 1800000000LL
 
-static testdb_t *g_backend;
-
-typedef struct {
-	db_t *db;
-	db_conn_t *c;
-	arena_t *a;
-} fx_t;
-
-static int setup(void **state)
-{
-	fx_t *f = calloc(1, sizeof *f);
-	char err[256];
-	f->db = testdb_open(g_backend, 2, 6, err, sizeof err);
-	if (!f->db) {
-		print_error("setup (%s): %s\n", g_backend->name, err);
-		free(f);
-		return -1;
-	}
-	f->c = db_acquire(f->db);
-	f->a = arena_new();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx_t *f = *state;
-	db_release(f->c);
-	testdb_close(g_backend, f->db);
-	arena_free(f->a);
-	free(f);
-	return 0;
-}
+typedef testfx_t fx_t; /* testdb.h */
 
 static int64_t q_int(fx_t *f, const char *sql)
 {
@@ -165,42 +134,6 @@ static void test_answers_and_figures(void **state)
 static app_t app;
 static char tmpdir[64];
 
-static int start_notify(void)
-{
-	char err[512];
-	if (i18n_load("locale", err, sizeof err) || !(app.view = view_new("templates", err, sizeof err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/fin-survey-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	char outbox[128];
-	snprintf(outbox, sizeof outbox, "%s/outbox", tmpdir);
-	app.cfg = config_new();
-	app.root = ".";
-	if (config_set(app.cfg, "server.public_url", "https://cita.vilamar.example", err, sizeof err) ||
-	    config_set(app.cfg, "mail.outbox_dir", outbox, err, sizeof err)) {
-		fprintf(stderr, "config: %s\n", err);
-		return -1;
-	}
-	sv_set_base("https://cita.vilamar.example");
-	return notify_init(&app) ? -1 : 0;
-}
-
-static void stop_notify(void)
-{
-	notify_shutdown();
-	pdf_shutdown();
-	view_free(app.view);
-	config_free(app.cfg);
-	i18n_unload();
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
 int main(void)
 {
 	log_set_quiet(1);
@@ -208,22 +141,16 @@ int main(void)
 		return 1;
 	cap_declare();
 	cap_register();
-	if (start_notify())
+	sv_set_base("https://cita.vilamar.example");
+	const char *const settings[] = {"server.public_url", "https://cita.vilamar.example", NULL};
+	if (testapp_start(&app, "survey", settings, tmpdir, sizeof tmpdir))
 		return 1;
 	const struct CMUnitTest store[] = {
-		cmocka_unit_test_setup_teardown(test_offer_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_offer_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_answers_and_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offer_once, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_offer_refusals, testfx_setup, testfx_teardown),
+		cmocka_unit_test_setup_teardown(test_answers_and_figures, testfx_setup, testfx_teardown),
 	};
-	int rc = 0;
-	testdb_t backends[TESTDB_MAX];
-	int n = testdb_backends(backends);
-	for (int i = 0; i < n; i++) {
-		g_backend = &backends[i];
-		char name[64];
-		snprintf(name, sizeof name, "survey (%s)", backends[i].name);
-		rc |= cmocka_run_group_tests_name(name, store, NULL, NULL);
-	}
-	stop_notify();
+	int rc = testdb_run_groups("survey", store);
+	testapp_stop(&app, tmpdir);
 	return rc;
 }

@@ -3,22 +3,33 @@
  * one; make check does). Header-only, because every unit test is one .c file linked to the
  * library. Usage:
  *
- *	static testdb_t tdb[TESTDB_MAX];
- *	int n = testdb_backends(tdb);             // 1 or 2
- *	for (int i = 0; i < n; i++) {
- *		g_backend = &tdb[i];                  // read by the group's setup
- *		rc |= cmocka_run_group_tests_name(tdb[i].name, tests, NULL, NULL);
- *	}
+ *	static const struct CMUnitTest store[] = {
+ *		cmocka_unit_test_setup_teardown(test_x, testfx_setup, testfx_teardown), ...};
+ *	rc |= testdb_run_groups("NAME store", store);   // "NAME store (sqlite)", then (postgresql)
  *
- * and in the setup: db_t *db = testdb_open(g_backend, 2, 5, err, sizeof err) — a fresh database
- * (a new SQLite file, or the PostgreSQL one emptied) with every capability's migrations applied
- * (at least `min` of them); testdb_close(g_backend, db) in the teardown. The PostgreSQL database
- * is shared by the runs, so tests must not run in parallel on it (the unit tests do not). */
+ * testdb_run_groups sets testdb_current to each back end in turn; a test's setup opens a
+ * testfx_t on it (testfx_setup, or testfx_open for a fixture of its own that starts with
+ * TESTFX_HEAD): a fresh database (a new SQLite file, or the PostgreSQL one emptied) with every
+ * capability's migrations applied, one connection, an arena, default settings and an app_t
+ * over them. Lower down, testdb_open(testdb_current, pool, min, err, sizeof err) gives the
+ * database alone (at least `min` migrations applied) and testdb_close(testdb_current, db) ends
+ * it. The PostgreSQL database is shared by the runs, so tests must not run in parallel on it
+ * (the unit tests do not). */
 #ifndef FIN_TESTDB_H
 #define FIN_TESTDB_H
 
+#include "app.h"
+#include "base/arena.h"
+#include "base/config.h"
 #include "core/cap.h"
 #include "db/db.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +101,93 @@ static inline void testdb_close(testdb_t *b, db_t *db)
 	}
 	rmdir(b->dir);
 	b->dir[0] = 0;
+}
+
+/* The back end the running group is on (set by testdb_run_groups). */
+static testdb_t *testdb_current;
+
+/* Runs `tests` as one group per back end, named "PREFIX (sqlite)" and "PREFIX (postgresql)",
+ * with the group set-up and tear-down given (or NULL); non-zero if any test failed. */
+static inline int testdb_run(const char *prefix, const struct CMUnitTest *tests, size_t n, CMFixtureFunction setup,
+			     CMFixtureFunction teardown)
+{
+	testdb_t backends[TESTDB_MAX];
+	int nb = testdb_backends(backends), rc = 0;
+	for (int i = 0; i < nb; i++) {
+		testdb_current = &backends[i];
+		char name[96];
+		snprintf(name, sizeof name, "%s (%s)", prefix, backends[i].name);
+		rc |= _cmocka_run_group_tests(name, tests, n, setup, teardown);
+	}
+	testdb_current = NULL;
+	return rc;
+}
+#define testdb_run_groups(prefix, tests) testdb_run(prefix, tests, sizeof(tests) / sizeof((tests)[0]), NULL, NULL)
+
+/* A storage test's fixture: a fresh database on testdb_current (a pool of 2; at least 6
+ * migrations applied), one connection to it, an arena, default settings (of the keys declared
+ * by then: call cap_declare() first) and an app_t over them (the root is "."). A fixture of a
+ * test's own starts with TESTFX_HEAD: it has these members by name (f->c) and, as f->fx, the
+ * testfx_t that testfx_open and testfx_close take. */
+#define TESTFX_MEMBERS                                                                                                 \
+	db_t *db;                                                                                                      \
+	db_conn_t *c;                                                                                                  \
+	arena_t *a;                                                                                                    \
+	config_t *cfg;                                                                                                 \
+	app_t app
+typedef struct {
+	TESTFX_MEMBERS;
+} testfx_t;
+#define TESTFX_HEAD                                                                                                    \
+	union {                                                                                                        \
+		testfx_t fx;                                                                                           \
+		struct {                                                                                               \
+			TESTFX_MEMBERS;                                                                                \
+		};                                                                                                     \
+	}
+
+/* Fills f (zeroed by the caller); 0, or -1 with the reason printed and nothing left open. */
+static inline int testfx_open(testfx_t *f)
+{
+	char err[256];
+	f->db = testdb_open(testdb_current, 2, 6, err, sizeof err);
+	if (!f->db) {
+		print_error("setup (%s): %s\n", testdb_current->name, err);
+		return -1;
+	}
+	f->c = db_acquire(f->db);
+	f->a = arena_new();
+	f->cfg = config_new();
+	f->app = (app_t){.cfg = f->cfg, .db = f->db, .root = "."};
+	return 0;
+}
+
+static inline void testfx_close(testfx_t *f)
+{
+	db_release(f->c);
+	testdb_close(testdb_current, f->db);
+	arena_free(f->a);
+	config_free(f->cfg);
+}
+
+/* cmocka set-up for a test whose fixture is a plain testfx_t (*state); the tear-down also ends
+ * a fixture of a test's own that starts with TESTFX_HEAD and holds nothing more to free. */
+static inline int testfx_setup(void **state)
+{
+	testfx_t *f = calloc(1, sizeof *f);
+	if (testfx_open(f)) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static inline int testfx_teardown(void **state)
+{
+	testfx_close(*state);
+	free(*state);
+	return 0;
 }
 
 #endif
