@@ -443,15 +443,8 @@ int fl_call(fl_ctx_t *ctx, const char *office, const char *desk, int64_t ticket_
 			return ERR_CONFLICT;
 		}
 	} else {
-		fl_ticket_t *q;
-		size_t n;
-		if ((rc = fl_queue(ctx, &f, &q, &n)) != 0)
-			return rc;
-		long i = fl_order_next(q, n, d->id, zones, nz, ctx->now,
-				       fl_cfg(ctx, "floor.appointment_window", 5) * 60);
-		if (i < 0)
-			return ERR_NOT_FOUND; /* nobody waits: err stays empty */
-		t = q[i];
+		if ((rc = fl_next(ctx, &f, d->id, zones, nz, &t)) != 0)
+			return rc; /* ERR_NOT_FOUND: nobody waits, err stays empty */
 	}
 	const char *from = t.status;
 	t.recalls = 0;
