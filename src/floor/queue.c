@@ -121,8 +121,7 @@ int fl_queue(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t **out, size_t *n)
 	return rc;
 }
 
-int fl_next(fl_ctx_t *ctx, const fl_office_t *f, int64_t desk_id, const int64_t *zones, size_t nzones,
-	    fl_ticket_t *out)
+int fl_next(fl_ctx_t *ctx, const fl_office_t *f, int64_t desk_id, const int64_t *zones, size_t nzones, fl_ticket_t *out)
 {
 	int64_t window = fl_window(ctx);
 	fl_ticket_t best = {0}, t;

@@ -272,15 +272,17 @@ int fl_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, const char *da
  * the class (fl_class_t: 0 callable appointment, 1 priority, 2 the rest, 3 early appointment),
  * then the appointment's time for appointments, then arrival and id. */
 #define ORDER_CLASS                                                                                                    \
-	"CASE WHEN appointment_id IS NULL THEN (CASE WHEN priority <> '' THEN 1 ELSE 2 END) "                        \
+	"CASE WHEN appointment_id IS NULL THEN (CASE WHEN priority <> '' THEN 1 ELSE 2 END) "                          \
 	"WHEN COALESCE(appointment_at, 0) <= $4 THEN 0 ELSE 3 END"
+_Static_assert(FL_APPOINTMENT == 0 && FL_PRIORITY == 1 && FL_REGULAR == 2 && FL_EARLY == 3,
+	       "ORDER_CLASS numbers the classes as fl_class_t does");
 #define ORDER_AT "CASE WHEN appointment_id IS NULL THEN 0 ELSE COALESCE(appointment_at, 0) END"
 #define ORDER_BY "ORDER BY " ORDER_CLASS ", " ORDER_AT ", arrived_at, id "
 /* The waiting tickets of office $1, day $2 (index floor_tickets_waiting; the status test is its
  * WHERE, word for word, so SQLite uses it). */
 #define WAITING_IN "FROM floor_tickets WHERE office_id = $1 AND day = $2 AND status IN ('waiting', 'transferred') "
 #define LIGHT_COLS                                                                                                     \
-	"SELECT id, zone_id, COALESCE(appointment_id, 0), COALESCE(appointment_at, 0), priority, arrived_at, "        \
+	"SELECT id, zone_id, COALESCE(appointment_id, 0), COALESCE(appointment_at, 0), priority, arrived_at, "         \
 	"COALESCE(target_desk_id, 0) "
 
 static void light_row(db_res_t *r, void *item, arena_t *a)
@@ -300,11 +302,12 @@ static void light_row(db_res_t *r, void *item, arena_t *a)
 int fl_store_ahead(db_conn_t *c, const fl_ticket_t *t, int cls, int64_t cut, int64_t *n)
 {
 	int64_t at = cls == FL_APPOINTMENT || cls == FL_EARLY ? t->appointment_at : 0;
-	db_param_t p[] = {DB_INT(t->office_id), DB_TEXT(t->day), DB_INT(t->zone_id), DB_INT(cut),
-			  DB_INT(cls),          DB_INT(at),        DB_INT(t->arrived_at), DB_INT(t->id)};
+	db_param_t p[] = {DB_INT(t->office_id), DB_TEXT(t->day), DB_INT(t->zone_id),    DB_INT(cut),
+			  DB_INT(cls),          DB_INT(at),      DB_INT(t->arrived_at), DB_INT(t->id)};
 	return db_query_int(c,
-			    "SELECT COUNT(*) FROM (SELECT " ORDER_CLASS " AS k, " ORDER_AT " AS s, arrived_at, id "
-			    WAITING_IN "AND zone_id = $3) q WHERE k < $5 OR (k = $5 AND (s < $6 OR (s = $6 AND "
+			    "SELECT COUNT(*) FROM (SELECT " ORDER_CLASS " AS k, " ORDER_AT
+			    " AS s, arrived_at, id " WAITING_IN
+			    "AND zone_id = $3) q WHERE k < $5 OR (k = $5 AND (s < $6 OR (s = $6 AND "
 			    "(arrived_at < $7 OR (arrived_at = $7 AND id < $8)))))",
 			    p, 8, n);
 }
@@ -324,14 +327,14 @@ int fl_store_next(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, 
 	if (!zone_id) {
 		db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(desk_id), DB_INT(cut)};
 		return db_query_item(c, a,
-				     LIGHT_COLS WAITING_IN "AND target_desk_id = $3 AND (" ORDER_CLASS ") <> 3 " ORDER_BY
-						       "LIMIT 1",
+				     LIGHT_COLS WAITING_IN "AND target_desk_id = $3 AND (" ORDER_CLASS
+							   ") <> 3 " ORDER_BY "LIMIT 1",
 				     p, 4, light_row, out);
 	}
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(zone_id), DB_INT(cut), DB_INT(desk_id)};
 	return db_query_item(c, a,
 			     LIGHT_COLS WAITING_IN "AND zone_id = $3 AND (target_desk_id IS NULL OR target_desk_id = "
-					       "$5) AND (" ORDER_CLASS ") <> 3 " ORDER_BY "LIMIT 1",
+						   "$5) AND (" ORDER_CLASS ") <> 3 " ORDER_BY "LIMIT 1",
 			     p, 5, light_row, out);
 }
 

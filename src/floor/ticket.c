@@ -53,8 +53,7 @@ static json_t *zone_order(fl_ctx_t *ctx, const zone_read_t *zr, size_t max)
 	size_t i = 0;
 	for (; i < zr->n && i < max; i++) {
 		json_array_append_new(order, json_integer(zr->q[i].id));
-		json_array_append_new(wait,
-				      json_integer(fl_wait_min(&zr->e, (int64_t)i, &zr->q[i], ctx->now, window)));
+		json_array_append_new(wait, json_integer(fl_wait_min(&zr->e, (int64_t)i, &zr->q[i], ctx->now, window)));
 	}
 	return jpack("{s:s,s:o,s:o,s:b}", "zone", zr->z->code, "order", order, "wait", wait, "more", i >= max);
 }
