@@ -312,30 +312,77 @@ int fl_store_ahead(db_conn_t *c, const fl_ticket_t *t, int cls, int64_t cut, int
 			    p, 8, n);
 }
 
+/* A zone's order is four runs of the index floor_tickets_waiting, each already in order: callable
+ * appointments (group 0, time up to now + the window), priority walk-ins (group 1), the rest
+ * (group 2), early appointments (group 0, time after). ORDER_GROUP and ORDER_AT are the index's
+ * expressions, word for word. */
+#define ORDER_GROUP "(CASE WHEN appointment_id IS NULL THEN (CASE WHEN priority <> '' THEN 1 ELSE 2 END) ELSE 0 END)"
+#define RUN_WHERE "AND zone_id = $3 AND " ORDER_GROUP " = $4 AND (" ORDER_AT ") > $5 AND (" ORDER_AT ") <= $6 "
+#define RUN_ORDER "ORDER BY (" ORDER_AT "), arrived_at, id "
+
+static void run_bounds(int k, int64_t cut, int64_t *group, int64_t *after, int64_t *upto)
+{
+	static const int64_t groups[] = {0, 1, 2, 0};
+	*group = groups[k];
+	*after = k == 3 ? cut : INT64_MIN;
+	*upto = k == 0 ? cut : INT64_MAX;
+}
+
 int fl_store_zone_order(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, int64_t zone_id, int64_t cut,
 			size_t max, fl_ticket_t **out, size_t *n)
 {
-	db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(zone_id), DB_INT(cut), DB_INT((int64_t)max)};
-	return DB_QUERY_ROWS(c, a, LIGHT_COLS WAITING_IN "AND zone_id = $3 " ORDER_BY "LIMIT $5", p, 5, light_row, out,
-			     n);
+	fl_ticket_t *all = arena_alloc(a, (max ? max : 1) * sizeof *all);
+	size_t got = 0;
+	for (int k = 0; k < 4 && got < max; k++) {
+		int64_t group, after, upto;
+		run_bounds(k, cut, &group, &after, &upto);
+		db_param_t p[] = {DB_INT(office_id),
+				  DB_TEXT(day),
+				  DB_INT(zone_id),
+				  DB_INT(group),
+				  DB_INT(after),
+				  DB_INT(upto),
+				  DB_INT((int64_t)(max - got))};
+		fl_ticket_t *v;
+		size_t m;
+		int rc = DB_QUERY_ROWS(c, a, LIGHT_COLS WAITING_IN RUN_WHERE RUN_ORDER "LIMIT $7", p, 7, light_row, &v,
+				       &m);
+		if (rc)
+			return rc;
+		memcpy(all + got, v, m * sizeof *v);
+		got += m;
+	}
+	*out = all;
+	*n = got;
+	return 0;
 }
 
 int fl_store_next(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, int64_t zone_id, int64_t desk_id,
 		  int64_t cut, fl_ticket_t *out)
 {
-	/* Never early: an appointment more than the window away waits for its time. */
 	if (!zone_id) {
+		/* Sent to the desk, in any zone: few, read in the order's SQL twin. */
 		db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(desk_id), DB_INT(cut)};
 		return db_query_item(c, a,
 				     LIGHT_COLS WAITING_IN "AND target_desk_id = $3 AND (" ORDER_CLASS
 							   ") <> 3 " ORDER_BY "LIMIT 1",
 				     p, 4, light_row, out);
 	}
-	db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(zone_id), DB_INT(cut), DB_INT(desk_id)};
-	return db_query_item(c, a,
-			     LIGHT_COLS WAITING_IN "AND zone_id = $3 AND (target_desk_id IS NULL OR target_desk_id = "
-						   "$5) AND (" ORDER_CLASS ") <> 3 " ORDER_BY "LIMIT 1",
-			     p, 5, light_row, out);
+	/* The first of the first three runs (never an early appointment) not sent to another desk. */
+	for (int k = 0; k < 3; k++) {
+		int64_t group, after, upto;
+		run_bounds(k, cut, &group, &after, &upto);
+		db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(zone_id), DB_INT(group),
+				  DB_INT(after),     DB_INT(upto), DB_INT(desk_id)};
+		int rc =
+			db_query_item(c, a,
+				      LIGHT_COLS WAITING_IN RUN_WHERE "AND (target_desk_id IS NULL OR target_desk_id = "
+								      "$7) " RUN_ORDER "LIMIT 1",
+				      p, 7, light_row, out);
+		if (rc != ERR_NOT_FOUND)
+			return rc;
+	}
+	return ERR_NOT_FOUND;
 }
 
 int fl_store_active(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, fl_ticket_t **out, size_t *n)

@@ -730,8 +730,10 @@ static void test_queue_reads_agree(void **state)
 				refused++;
 			}
 		} else if (r < 14) {
-			/* A check-in: an appointment from half an hour ago to an hour ahead. */
-			int64_t at = f->ctx.now - 1800 + (int64_t)(rnd(&seed) % 5400);
+			/* A check-in: an appointment from half an hour ago to an hour ahead, or one that
+			 * becomes callable this very second (the window's edge). */
+			int64_t at = rnd(&seed) % 3 ? f->ctx.now - 1800 + (int64_t)(rnd(&seed) % 5400)
+						    : f->ctx.now + fl_window(&f->ctx);
 			fl_issue_t in = {.office = "oac",
 					 .zone = "cita",
 					 .priority = "",
