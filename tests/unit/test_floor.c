@@ -27,10 +27,12 @@
 #include "testdb.h"
 #include "view/i18n.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NOW 1800000000LL /* 2027-01-15 08:00 UTC, 09:00 in Madrid */
 #define WINDOW 300
@@ -797,6 +799,57 @@ static void test_queue_reads_agree(void **state)
 	assert_true(q_int(f, "SELECT count(*) FROM floor_ticket_events WHERE action = 'park'") > 1);
 }
 
+/* The second desk's call-next, on a connection of its own. */
+typedef struct {
+	fx_t *f;
+	fl_ctx_t ctx;
+	fl_change_t ch;
+	fl_err_t err;
+	int rc;
+} race_t;
+
+static void *race_call(void *ud)
+{
+	race_t *x = ud;
+	x->rc = db_begin(x->ctx.c);
+	if (!x->rc)
+		x->rc = fl_call(&x->ctx, "oac", "taula-2", 0, &x->ch, &x->err);
+	if (x->rc)
+		db_rollback(x->ctx.c);
+	else
+		x->rc = db_commit(x->ctx.c);
+	return NULL;
+}
+
+/* Two desks call next at once: the second does not fail on the ticket the first took (on
+ * PostgreSQL both read it as waiting; the second's write waits for the first's commit), it calls
+ * the next one. On SQLite the second transaction waits for the first from its start. */
+static void test_two_desks_call_next(void **state)
+{
+	fx_t *f = *state;
+	fl_ticket_t x = issue_ok(f, "assistida", NULL);
+	f->ctx.now += 5;
+	fl_ticket_t y = issue_ok(f, "assistida", NULL);
+	race_t r = {.f = f, .ctx = f->ctx};
+	r.ctx.c = db_acquire(f->db);
+	r.ctx.a = arena_new();
+	fl_change_t ch = {0};
+	fl_err_t err = {0};
+	assert_int_equal(db_begin(f->c), 0);
+	assert_int_equal(fl_call(&f->ctx, "oac", "taula-1", 0, &ch, &err), 0);
+	assert_int_equal(ch.t.id, x.id);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, race_call, &r), 0);
+	usleep(300 * 1000); /* the other desk reads x as waiting and waits to write it */
+	assert_int_equal(db_commit(f->c), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.ch.t.id, y.id);
+	assert_string_equal(r.ch.t.desk_code, "taula-2");
+	db_release(r.ctx.c);
+	arena_free(r.ctx.a);
+}
+
 static void test_expire_job(void **state)
 {
 	fx_t *f = *state;
@@ -843,6 +896,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transfer_and_estimate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire_job, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_reads_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_desks_call_next, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("floor", pure, NULL, NULL);
 	testdb_t backends[TESTDB_MAX];
