@@ -99,7 +99,8 @@ int fl_order_cmp(const fl_ticket_t *a, const fl_ticket_t *b, int64_t now, int64_
 /* Sorts v into calling order (stable). */
 void fl_order_sort(fl_ticket_t *v, size_t n, int64_t now, int64_t window);
 /* The first ticket of v (sorted) that the desk may call next: waiting in one of zones, sent to
- * no desk or to this one, not FL_EARLY. Its index, or -1. */
+ * no desk or to this one, not FL_EARLY. Its index, or -1. The rule over a whole queue: call-next
+ * reads the same choice from the index (fl_next), and the unit tests check one against the other. */
 long fl_order_next(const fl_ticket_t *v, size_t n, int64_t desk_id, const int64_t *zones, size_t nzones, int64_t now,
 		   int64_t window);
 
@@ -239,7 +240,8 @@ int fl_estimate(fl_ctx_t *ctx, int64_t office_id, int64_t zone_id, const char *d
 /* Minutes to wait with `ahead` people before: ceil(ahead × service / desks / 60); for an
  * appointment not before its callable time (appointment_at − window). */
 int64_t fl_wait_min(const fl_estimate_t *e, int64_t ahead, const fl_ticket_t *t, int64_t now, int64_t window);
-/* ahead: the waiting tickets before t in its zone, in calling order (0 when t is not waiting). */
+/* ahead: the waiting tickets before t in its zone, in calling order (0 when t is not waiting). The
+ * rule over a whole queue: fl_place counts the same in the index, checked by the unit tests. */
 int64_t fl_ahead(const fl_ticket_t *q, size_t n, const fl_ticket_t *t);
 
 /* ---------------------------------------------------------------- what people type (parse.c) */
