@@ -1,10 +1,11 @@
 'use strict';
 // floor.js — the office floor under load, against a running demo server (scripts/run-bench.sh).
 //
-//   node bench/floor.js PORT TOKEN [STREAMS] [CALLS] [ISSUES]
+//   node bench/floor.js PORT TOKEN [STREAMS] [CALLS] [ISSUES] [WAITING]
 //
-// 1. Ticket issue throughput: ISSUES (2000) POST /api/v1/offices/mar-blava/tickets over 16
-//    keep-alive connections; requests/s and latency p50/p99.
+// 1. Ticket issue throughput: WAITING (0) tickets issued first, not timed, so the queue starts
+//    that long; then ISSUES (2000) POST /api/v1/offices/mar-blava/tickets over 16 keep-alive
+//    connections; requests/s and latency p50/p99.
 // 2. Call-next throughput: every desk of the office calls next and marks a no-show in a loop
 //    until the issued tickets run out (one connection per desk); call-next requests/s and their
 //    latency p50/p99.
@@ -17,7 +18,7 @@
 // every stream connected and every event reached every stream. Loopback only; bounded waits.
 const http = require('node:http');
 
-const [PORT, TOKEN, STREAMS = '1000', CALLS = '100', ISSUES = '2000'] = process.argv.slice(2);
+const [PORT, TOKEN, STREAMS = '1000', CALLS = '100', ISSUES = '2000', WAITING = '0'] = process.argv.slice(2);
 const OFFICE = 'mar-blava';
 const DESKS = ['taula-1', 'taula-2', 'taula-3', 'autoservei-1', 'autoservei-2'];
 const ZONES = ['assistida', 'autoservei'];
@@ -50,7 +51,7 @@ function pct(sorted, p) {
 const ms = (x) => x.toFixed(2);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-async function issueAll(n) {
+async function issueAll(n, timed = true) {
 	const lat = [];
 	const ids = [];
 	let next = 0;
@@ -67,6 +68,7 @@ async function issueAll(n) {
 	}
 	await Promise.all(Array.from({ length: 16 }, worker));
 	const secs = (now() - t0) / 1000;
+	if (!timed) return ids;
 	lat.sort((a, b) => a - b);
 	out('issue_n', n);
 	out('issue_per_s', (n / secs).toFixed(0));
@@ -198,6 +200,9 @@ async function latency(nStreams, nCalls) {
 }
 
 (async () => {
+	say(`issuing ${WAITING} tickets, not timed`);
+	await issueAll(Number(WAITING), false);
+	out('issue_waiting_before', WAITING);
 	say(`issuing ${ISSUES} tickets`);
 	await issueAll(Number(ISSUES));
 	say('calling them all at every desk');

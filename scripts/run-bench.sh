@@ -25,7 +25,8 @@
 # BENCH_SURGE_SEATS (600), BENCH_SURGE_CONNS (64), BENCH_SERVER_THREADS (server.threads of the
 # surge's server; 0: the default), BENCH_BEFORE (another build of the server, e.g.
 # the commit before a change: its availability rows are measured in the same run).
-# BENCH_FLOOR_STREAMS (1000), BENCH_FLOOR_CALLS (100), BENCH_FLOOR_ISSUES (2000), BENCH_FIGURES_ROWS (300000).
+# BENCH_FLOOR_STREAMS (1000), BENCH_FLOOR_CALLS (100), BENCH_FLOOR_ISSUES (2000), BENCH_FIGURES_ROWS (300000),
+# BENCH_FLOOR_WAITING (2000: tickets issued, not timed, before the timed ones).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -355,12 +356,13 @@ mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 FLOOR_STREAMS=${BENCH_FLOOR_STREAMS:-1000}
 FLOOR_CALLS=${BENCH_FLOOR_CALLS:-100}
 FLOOR_ISSUES=${BENCH_FLOOR_ISSUES:-2000}
+FLOOR_WAITING=${BENCH_FLOOR_WAITING:-2000}
 need_pkg node nodejs
 start_server floor demo FINESTRETA_FLOOR_RATE_PUBLIC=0 FINESTRETA_SERVER_CONNECTION_LIMIT=$((2 * FLOOR_STREAMS + 1000)) \
 	FINESTRETA_LIMITS_MAX_SSE=$((FLOOR_STREAMS + 1000))
 FLOOR_TOKEN=$("$BIN" token create --user admin@vilamar.example --db "sqlite:$TMP/bench.db" | tail -n1)
-say "floor: $FLOOR_ISSUES tickets, call-next at every desk, $FLOOR_STREAMS streams and $FLOOR_CALLS calls"
-timeout 600 node bench/floor.js "$PORT" "$FLOOR_TOKEN" "$FLOOR_STREAMS" "$FLOOR_CALLS" "$FLOOR_ISSUES" \
+say "floor: $FLOOR_ISSUES tickets after $FLOOR_WAITING, call-next at every desk, $FLOOR_STREAMS streams and $FLOOR_CALLS calls"
+timeout 600 node bench/floor.js "$PORT" "$FLOOR_TOKEN" "$FLOOR_STREAMS" "$FLOOR_CALLS" "$FLOOR_ISSUES" "$FLOOR_WAITING" \
 	>"$OUT/floor.txt" 2>"$OUT/floor.err" || { cat "$OUT/floor.err" >&2; die "bench/floor.js failed"; }
 stop_pid "$SERVER_PID"
 fv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/floor.txt"; }
@@ -471,7 +473,7 @@ figv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
 	echo
 	echo "| measure | value |"
 	echo "|---|---:|"
-	echo "| ticket issue (\`POST /api/v1/offices/mar-blava/tickets\`, 16 connections, $(fv issue_n) tickets) | $(fv issue_per_s) /s, p50 $(fv issue_p50_ms) ms, p99 $(fv issue_p99_ms) ms |"
+	echo "| ticket issue (\`POST /api/v1/offices/mar-blava/tickets\`, 16 connections, $(fv issue_n) tickets, $(fv issue_waiting_before) waiting before) | $(fv issue_per_s) /s, p50 $(fv issue_p50_ms) ms, p99 $(fv issue_p99_ms) ms |"
 	echo "| call next (\`POST …/desks/{desk}/call-next\` + no-show, $(fv call_desks) desks, $(fv call_n) calls) | $(fv call_per_s) calls/s, p50 $(fv call_p50_ms) ms, p99 $(fv call_p99_ms) ms |"
 	echo "| call → display and live page, $(fv streams) streams open (half each), $(fv latency_calls) calls | p50 $(fv latency_p50_ms) ms, p99 $(fv latency_p99_ms) ms, max $(fv latency_max_ms) ms over $(fv latency_deliveries) deliveries, $(fv latency_missed) missed |"
 	echo

@@ -443,20 +443,26 @@ int fl_call(fl_ctx_t *ctx, const char *office, const char *desk, int64_t ticket_
 			return ERR_CONFLICT;
 		}
 	} else {
-		fl_ticket_t *q;
-		size_t n;
-		if ((rc = fl_queue(ctx, &f, &q, &n)) != 0)
-			return rc;
-		long i = fl_order_next(q, n, d->id, zones, nz, ctx->now,
-				       fl_cfg(ctx, "floor.appointment_window", 5) * 60);
-		if (i < 0)
-			return ERR_NOT_FOUND; /* nobody waits: err stays empty */
-		t = q[i];
+		if ((rc = fl_next(ctx, &f, d->id, zones, nz, &t)) != 0)
+			return rc; /* ERR_NOT_FOUND: nobody waits, err stays empty */
 	}
-	const char *from = t.status;
-	t.recalls = 0;
-	set_called(ctx, &t, d);
-	return commit_move(ctx, &t, from, FL_CALL, NULL, true, ch);
+	for (int tries = 1;; tries++) {
+		const char *from = t.status;
+		t.recalls = 0;
+		set_called(ctx, &t, d);
+		rc = commit_move(ctx, &t, from, FL_CALL, NULL, true, ch);
+		if (rc != ERR_CONFLICT)
+			return rc;
+		/* Another desk called it between the read and the write (PostgreSQL lets both read it;
+		 * the second write waits for the first and then finds it called): call-next takes the
+		 * next one, a call by number is refused as it would be a moment later. */
+		if (ticket_id || tries == 8) {
+			fl_err_set(err, "bad_state", "fl_err_bad_state");
+			return ERR_CONFLICT;
+		}
+		if ((rc = fl_next(ctx, &f, d->id, zones, nz, &t)) != 0)
+			return rc;
+	}
 }
 
 /* ---------------------------------------------------------------- the other actions */

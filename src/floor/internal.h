@@ -99,7 +99,8 @@ int fl_order_cmp(const fl_ticket_t *a, const fl_ticket_t *b, int64_t now, int64_
 /* Sorts v into calling order (stable). */
 void fl_order_sort(fl_ticket_t *v, size_t n, int64_t now, int64_t window);
 /* The first ticket of v (sorted) that the desk may call next: waiting in one of zones, sent to
- * no desk or to this one, not FL_EARLY. Its index, or -1. */
+ * no desk or to this one, not FL_EARLY. Its index, or -1. The rule over a whole queue: call-next
+ * reads the same choice from the index (fl_next), and the unit tests check one against the other. */
 long fl_order_next(const fl_ticket_t *v, size_t n, int64_t desk_id, const int64_t *zones, size_t nzones, int64_t now,
 		   int64_t window);
 
@@ -238,6 +239,12 @@ const char *fl_today(fl_ctx_t *ctx, const cat_office_t *o);
 
 /* The waiting tickets of an office today, in calling order. */
 int fl_queue(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t **out, size_t *n);
+/* floor.appointment_window in seconds. */
+int64_t fl_window(const fl_ctx_t *ctx);
+/* The ticket call-next gives desk_id serving zones (fl_order_next's choice), read without walking
+ * the queue: ERR_NOT_FOUND when nobody waits for it. */
+int fl_next(fl_ctx_t *ctx, const fl_office_t *f, int64_t desk_id, const int64_t *zones, size_t nzones,
+	    fl_ticket_t *out);
 
 /* The wait estimate of a zone: the mean service time (start to finish) of its last
  * floor.wait_sample tickets finished today, floor.default_service_min when there are fewer than
@@ -251,7 +258,8 @@ int fl_estimate(fl_ctx_t *ctx, int64_t office_id, int64_t zone_id, const char *d
 /* Minutes to wait with `ahead` people before: ceil(ahead × service / desks / 60); for an
  * appointment not before its callable time (appointment_at − window). */
 int64_t fl_wait_min(const fl_estimate_t *e, int64_t ahead, const fl_ticket_t *t, int64_t now, int64_t window);
-/* ahead: the waiting tickets before t in its zone, in calling order (0 when t is not waiting). */
+/* ahead: the waiting tickets before t in its zone, in calling order (0 when t is not waiting). The
+ * rule over a whole queue: fl_place counts the same in the index, checked by the unit tests. */
 int64_t fl_ahead(const fl_ticket_t *q, size_t n, const fl_ticket_t *t);
 
 /* ---------------------------------------------------------------- what people type (parse.c) */
@@ -339,6 +347,19 @@ int fl_store_set_token(db_conn_t *c, int64_t ticket_id, const char *token_hash);
 /* Open tickets (waiting, transferred) of an office and day; tickets that are with a desk
  * (called, in_service, parked). */
 int fl_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, fl_ticket_t **out, size_t *n);
+/* The same, read without walking the queue (index floor_tickets_waiting; the order in SQL agrees
+ * with fl_order_cmp). cut is now + floor.appointment_window. Light rows: id, zone_id, the
+ * appointment, priority, arrival and target desk, status "waiting"; nothing else is set.
+ * fl_store_ahead: the waiting tickets of t's zone before t, whose class (fl_class_t) is cls.
+ * fl_store_zone_order: a zone's first max waiting tickets in calling order.
+ * fl_store_next: the first ticket desk_id may call in zone_id (not sent to another desk), or,
+ * with zone_id 0, the first one sent to desk_id in any zone; never an early appointment.
+ * ERR_NOT_FOUND when there is none. */
+int fl_store_ahead(db_conn_t *c, const fl_ticket_t *t, int cls, int64_t cut, int64_t *n);
+int fl_store_zone_order(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, int64_t zone_id, int64_t cut,
+			size_t max, fl_ticket_t **out, size_t *n);
+int fl_store_next(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, int64_t zone_id, int64_t desk_id,
+		  int64_t cut, fl_ticket_t *out);
 int fl_store_active(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, fl_ticket_t **out, size_t *n);
 /* The ticket a desk has called or serves now (ERR_NOT_FOUND when none). */
 int fl_store_desk_current(db_conn_t *c, arena_t *a, int64_t desk_id, fl_ticket_t *out);

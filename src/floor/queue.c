@@ -106,14 +106,37 @@ const cat_desk_t *fl_desk_id(const fl_office_t *f, int64_t id, const cat_zone_t 
 	return NULL;
 }
 
+int64_t fl_window(const fl_ctx_t *ctx)
+{
+	return fl_cfg(ctx, "floor.appointment_window", 5) * 60;
+}
+
 int fl_queue(fl_ctx_t *ctx, const fl_office_t *f, fl_ticket_t **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
 	int rc = fl_store_waiting(ctx->c, ctx->a, f->o.id, f->day, out, n);
 	if (!rc)
-		fl_order_sort(*out, *n, ctx->now, fl_cfg(ctx, "floor.appointment_window", 5) * 60);
+		fl_order_sort(*out, *n, ctx->now, fl_window(ctx));
 	return rc;
+}
+
+int fl_next(fl_ctx_t *ctx, const fl_office_t *f, int64_t desk_id, const int64_t *zones, size_t nzones, fl_ticket_t *out)
+{
+	int64_t window = fl_window(ctx);
+	fl_ticket_t best = {0}, t;
+	/* The first of each zone the desk serves, and the first sent to it (zone 0): the earliest. */
+	for (size_t i = 0; i <= nzones; i++) {
+		int rc = fl_store_next(ctx->c, ctx->a, f->o.id, f->day, i < nzones ? zones[i] : 0, desk_id,
+				       ctx->now + window, &t);
+		if (rc == ERR_NOT_FOUND)
+			continue;
+		if (rc)
+			return rc;
+		if (!best.id || fl_order_cmp(&t, &best, ctx->now, window) < 0)
+			best = t;
+	}
+	return best.id ? fl_store_ticket(ctx->c, ctx->a, best.id, out) : ERR_NOT_FOUND;
 }
 
 int fl_estimate(fl_ctx_t *ctx, int64_t office_id, int64_t zone_id, const char *day, fl_estimate_t *out)

@@ -267,6 +267,124 @@ int fl_store_waiting(db_conn_t *c, arena_t *a, int64_t office_id, const char *da
 			     p, 3, ticket_row, out, n);
 }
 
+/* The calling order (order.c, fl_order_cmp) in SQL, for the reads that must not walk the whole
+ * queue; tests/unit/test_floor.c checks that both give the same answers. $4 is now + the window:
+ * the class (fl_class_t: 0 callable appointment, 1 priority, 2 the rest, 3 early appointment),
+ * then the appointment's time for appointments, then arrival and id. */
+#define ORDER_CLASS                                                                                                    \
+	"CASE WHEN appointment_id IS NULL THEN (CASE WHEN priority <> '' THEN 1 ELSE 2 END) "                          \
+	"WHEN COALESCE(appointment_at, 0) <= $4 THEN 0 ELSE 3 END"
+_Static_assert(FL_APPOINTMENT == 0 && FL_PRIORITY == 1 && FL_REGULAR == 2 && FL_EARLY == 3,
+	       "ORDER_CLASS numbers the classes as fl_class_t does");
+#define ORDER_AT "CASE WHEN appointment_id IS NULL THEN 0 ELSE COALESCE(appointment_at, 0) END"
+#define ORDER_BY "ORDER BY " ORDER_CLASS ", " ORDER_AT ", arrived_at, id "
+/* The waiting tickets of office $1, day $2 (index floor_tickets_waiting; the status test is its
+ * WHERE, word for word, so SQLite uses it). */
+#define WAITING_IN "FROM floor_tickets WHERE office_id = $1 AND day = $2 AND status IN ('waiting', 'transferred') "
+#define LIGHT_COLS                                                                                                     \
+	"SELECT id, zone_id, COALESCE(appointment_id, 0), COALESCE(appointment_at, 0), priority, arrived_at, "         \
+	"COALESCE(target_desk_id, 0) "
+
+static void light_row(db_res_t *r, void *item, arena_t *a)
+{
+	fl_ticket_t *t = item;
+	memset(t, 0, sizeof *t);
+	t->id = db_res_int(r, 0);
+	t->zone_id = db_res_int(r, 1);
+	t->appointment_id = db_res_int(r, 2);
+	t->appointment_at = db_res_int(r, 3);
+	t->priority = db_res_astr(r, 4, a);
+	t->arrived_at = db_res_int(r, 5);
+	t->target_desk_id = db_res_int(r, 6);
+	t->status = "waiting"; /* or transferred: both wait */
+}
+
+int fl_store_ahead(db_conn_t *c, const fl_ticket_t *t, int cls, int64_t cut, int64_t *n)
+{
+	int64_t at = cls == FL_APPOINTMENT || cls == FL_EARLY ? t->appointment_at : 0;
+	db_param_t p[] = {DB_INT(t->office_id), DB_TEXT(t->day), DB_INT(t->zone_id),    DB_INT(cut),
+			  DB_INT(cls),          DB_INT(at),      DB_INT(t->arrived_at), DB_INT(t->id)};
+	return db_query_int(c,
+			    "SELECT COUNT(*) FROM (SELECT " ORDER_CLASS " AS k, " ORDER_AT
+			    " AS s, arrived_at, id " WAITING_IN
+			    "AND zone_id = $3) q WHERE k < $5 OR (k = $5 AND (s < $6 OR (s = $6 AND "
+			    "(arrived_at < $7 OR (arrived_at = $7 AND id < $8)))))",
+			    p, 8, n);
+}
+
+/* A zone's order is four runs of the index floor_tickets_waiting, each already in order: callable
+ * appointments (group 0, time up to now + the window), priority walk-ins (group 1), the rest
+ * (group 2), early appointments (group 0, time after). ORDER_GROUP and ORDER_AT are the index's
+ * expressions, word for word. */
+#define ORDER_GROUP "(CASE WHEN appointment_id IS NULL THEN (CASE WHEN priority <> '' THEN 1 ELSE 2 END) ELSE 0 END)"
+#define RUN_WHERE "AND zone_id = $3 AND " ORDER_GROUP " = $4 AND (" ORDER_AT ") > $5 AND (" ORDER_AT ") <= $6 "
+#define RUN_ORDER "ORDER BY (" ORDER_AT "), arrived_at, id "
+
+static void run_bounds(int k, int64_t cut, int64_t *group, int64_t *after, int64_t *upto)
+{
+	static const int64_t groups[] = {0, 1, 2, 0};
+	*group = groups[k];
+	*after = k == 3 ? cut : INT64_MIN;
+	*upto = k == 0 ? cut : INT64_MAX;
+}
+
+int fl_store_zone_order(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, int64_t zone_id, int64_t cut,
+			size_t max, fl_ticket_t **out, size_t *n)
+{
+	fl_ticket_t *all = arena_alloc(a, (max ? max : 1) * sizeof *all);
+	size_t got = 0;
+	for (int k = 0; k < 4 && got < max; k++) {
+		int64_t group, after, upto;
+		run_bounds(k, cut, &group, &after, &upto);
+		db_param_t p[] = {DB_INT(office_id),
+				  DB_TEXT(day),
+				  DB_INT(zone_id),
+				  DB_INT(group),
+				  DB_INT(after),
+				  DB_INT(upto),
+				  DB_INT((int64_t)(max - got))};
+		fl_ticket_t *v;
+		size_t m;
+		int rc = DB_QUERY_ROWS(c, a, LIGHT_COLS WAITING_IN RUN_WHERE RUN_ORDER "LIMIT $7", p, 7, light_row, &v,
+				       &m);
+		if (rc)
+			return rc;
+		memcpy(all + got, v, m * sizeof *v);
+		got += m;
+	}
+	*out = all;
+	*n = got;
+	return 0;
+}
+
+int fl_store_next(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, int64_t zone_id, int64_t desk_id,
+		  int64_t cut, fl_ticket_t *out)
+{
+	if (!zone_id) {
+		/* Sent to the desk, in any zone: few, read in the order's SQL twin. */
+		db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(desk_id), DB_INT(cut)};
+		return db_query_item(c, a,
+				     LIGHT_COLS WAITING_IN "AND target_desk_id = $3 AND (" ORDER_CLASS
+							   ") <> 3 " ORDER_BY "LIMIT 1",
+				     p, 4, light_row, out);
+	}
+	/* The first of the first three runs (never an early appointment) not sent to another desk. */
+	for (int k = 0; k < 3; k++) {
+		int64_t group, after, upto;
+		run_bounds(k, cut, &group, &after, &upto);
+		db_param_t p[] = {DB_INT(office_id), DB_TEXT(day), DB_INT(zone_id), DB_INT(group),
+				  DB_INT(after),     DB_INT(upto), DB_INT(desk_id)};
+		int rc =
+			db_query_item(c, a,
+				      LIGHT_COLS WAITING_IN RUN_WHERE "AND (target_desk_id IS NULL OR target_desk_id = "
+								      "$7) " RUN_ORDER "LIMIT 1",
+				      p, 7, light_row, out);
+		if (rc != ERR_NOT_FOUND)
+			return rc;
+	}
+	return ERR_NOT_FOUND;
+}
+
 int fl_store_active(db_conn_t *c, arena_t *a, int64_t office_id, const char *day, fl_ticket_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(day)};

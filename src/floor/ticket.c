@@ -22,56 +22,47 @@ int fl_place(fl_ctx_t *ctx, const fl_ticket_t *t, int64_t *ahead, int64_t *wait_
 	*ahead = *wait_min = 0;
 	if (!fl_waiting(t->status))
 		return 0;
-	fl_office_t f;
-	fl_ticket_t *q;
-	size_t n;
+	int64_t window = fl_window(ctx);
 	fl_estimate_t e;
-	int rc;
-	if ((rc = fl_office_load_id(ctx, t->office_id, &f)) != 0 || (rc = fl_queue(ctx, &f, &q, &n)) != 0 ||
-	    (rc = fl_estimate(ctx, t->office_id, t->zone_id, t->day, &e)) != 0)
-		return rc;
-	*ahead = fl_ahead(q, n, t);
-	*wait_min = fl_wait_min(&e, *ahead, t, ctx->now, fl_cfg(ctx, "floor.appointment_window", 5) * 60);
-	return 0;
+	int rc = fl_store_ahead(ctx->c, t, fl_order_class(t, ctx->now, window), ctx->now + window, ahead);
+	if (!rc)
+		rc = fl_estimate(ctx, t->office_id, t->zone_id, t->day, &e);
+	if (!rc)
+		*wait_min = fl_wait_min(&e, *ahead, t, ctx->now, window);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- announcements */
 
-/* {"zone", "order": [ids], "wait": [minutes]} of one zone, at most max tickets. */
-static json_t *zone_order(fl_ctx_t *ctx, const fl_office_t *f, const cat_zone_t *z, const fl_ticket_t *q, size_t n,
-			  size_t max)
-{
+/* The most tickets of a zone a queue event lists; fewer when the event would not fit. */
+#define ORDER_MAX 400
+
+/* A zone whose order an event carries: its first ORDER_MAX waiting tickets and its estimate. */
+typedef struct {
+	const cat_zone_t *z;
+	fl_ticket_t *q;
+	size_t n;
 	fl_estimate_t e;
-	if (fl_estimate(ctx, f->o.id, z->id, f->day, &e))
-		memset(&e, 0, sizeof e);
+} zone_read_t;
+
+/* {"zone", "order": [ids], "wait": [minutes], "more"} of one zone, at most max tickets. */
+static json_t *zone_order(fl_ctx_t *ctx, const zone_read_t *zr, size_t max)
+{
 	json_t *order = json_array(), *wait = json_array();
-	int64_t window = fl_cfg(ctx, "floor.appointment_window", 5) * 60, ahead = 0;
-	for (size_t i = 0; i < n && (size_t)ahead < max; i++) {
-		if (q[i].zone_id != z->id)
-			continue;
-		json_array_append_new(order, json_integer(q[i].id));
-		json_array_append_new(wait, json_integer(fl_wait_min(&e, ahead, &q[i], ctx->now, window)));
-		ahead++;
+	int64_t window = fl_window(ctx);
+	size_t i = 0;
+	for (; i < zr->n && i < max; i++) {
+		json_array_append_new(order, json_integer(zr->q[i].id));
+		json_array_append_new(wait, json_integer(fl_wait_min(&zr->e, (int64_t)i, &zr->q[i], ctx->now, window)));
 	}
-	return jpack("{s:s,s:o,s:o,s:b}", "zone", z->code, "order", order, "wait", wait, "more", (size_t)ahead >= max);
+	return jpack("{s:s,s:o,s:o,s:b}", "zone", zr->z->code, "order", order, "wait", wait, "more", i >= max);
 }
 
-static json_t *queue_event(fl_ctx_t *ctx, const fl_change_t *ch, size_t max)
+static json_t *queue_event(fl_ctx_t *ctx, const fl_change_t *ch, const zone_read_t *zr, size_t nzr, size_t max)
 {
-	fl_office_t f;
-	fl_ticket_t *q = NULL;
-	size_t n = 0;
-	if (fl_office_load_id(ctx, ch->office_id, &f) || fl_queue(ctx, &f, &q, &n))
-		return NULL;
 	json_t *zones = json_array();
-	for (size_t i = 0; i < ch->nzones; i++) {
-		bool seen = false;
-		for (size_t k = 0; k < i; k++)
-			seen = seen || ch->zones[k] == ch->zones[i];
-		const cat_zone_t *z = fl_zone_id(&f, ch->zones[i]);
-		if (!seen && z)
-			json_array_append_new(zones, zone_order(ctx, &f, z, q, n, max));
-	}
+	for (size_t i = 0; i < nzr; i++)
+		json_array_append_new(zones, zone_order(ctx, &zr[i], max));
 	const fl_ticket_t *t = &ch->t;
 	if (!t->id)
 		return jpack("{s:o}", "zones", zones);
@@ -82,6 +73,29 @@ static json_t *queue_event(fl_ctx_t *ctx, const fl_change_t *ch, size_t max)
 	if (t->survey_token)
 		json_object_set_new(tk, "survey", json_true());
 	return jpack("{s:o,s:o}", "ticket", tk, "zones", zones);
+}
+
+/* The zones a change touched (each once), read once for every size of the event. */
+static int read_zones(fl_ctx_t *ctx, const fl_change_t *ch, zone_read_t *zr, size_t *nzr)
+{
+	fl_office_t f;
+	int rc = fl_office_load_id(ctx, ch->office_id, &f);
+	*nzr = 0;
+	for (size_t i = 0; !rc && i < ch->nzones; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i; k++)
+			seen = seen || ch->zones[k] == ch->zones[i];
+		const cat_zone_t *z = fl_zone_id(&f, ch->zones[i]);
+		if (seen || !z)
+			continue;
+		zone_read_t *r = &zr[(*nzr)++];
+		r->z = z;
+		rc = fl_store_zone_order(ctx->c, ctx->a, f.o.id, f.day, z->id, ctx->now + fl_window(ctx), ORDER_MAX,
+					 &r->q, &r->n);
+		if (!rc && fl_estimate(ctx, f.o.id, z->id, f.day, &r->e))
+			memset(&r->e, 0, sizeof r->e);
+	}
+	return rc;
 }
 
 void fl_publish(fl_ctx_t *ctx, bus_t *bus, const fl_change_t *ch)
@@ -97,9 +111,13 @@ void fl_publish(fl_ctx_t *ctx, bus_t *bus, const fl_change_t *ch)
 			log_warn("floor: the call of %s was not announced on every node", ch->t.number);
 		json_decref(d);
 	}
+	zone_read_t zr[sizeof ch->zones / sizeof ch->zones[0]];
+	size_t nzr;
+	if (read_zones(ctx, ch, zr, &nzr))
+		return;
 	/* The orders shrink until the event fits a notification. */
-	for (size_t max = 400; max >= 25; max /= 2) {
-		json_t *ev = queue_event(ctx, ch, max);
+	for (size_t max = ORDER_MAX; max >= 25; max /= 2) {
+		json_t *ev = queue_event(ctx, ch, zr, nzr, max);
 		if (!ev)
 			return;
 		int rc = bus_publish(bus, fl_topic(ctx->a, "queue", ch->office_id), "queue", ev, NULL);

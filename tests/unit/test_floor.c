@@ -27,10 +27,12 @@
 #include "testdb.h"
 #include "view/i18n.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NOW 1800000000LL /* 2027-01-15 08:00 UTC, 09:00 in Madrid */
 #define WINDOW 300
@@ -614,6 +616,225 @@ static void test_transfer_and_estimate(void **state)
 	assert_int_equal(ch.t.id, later.id);
 }
 
+/* ---------------------------------------------------------------- the queue read by index */
+
+/* The next number of a small fixed generator (the same run every time). */
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* An appointment at the office starting at `at`, for a check-in ticket. */
+static int64_t appointment_at(fx_t *f, int k, int64_t at)
+{
+	db_param_t p[] = {DB_TEXT(arena_printf(f->a, "T%07d", k)), DB_TEXT(arena_printf(f->a, "h%d", k)),
+			  DB_INT(f->office_id), DB_INT(at), DB_INT(at + 600)};
+	return ins(f,
+		   "INSERT INTO appointments (code, token_hash, office_id, procedure_id, channel, start_at, end_at, "
+		   "name, id_type, id_number, created_at, updated_at) VALUES ($1, $2, $3, (SELECT id FROM procedures "
+		   "LIMIT 1), 'in_person', $4, $5, 'Anna', 'dni', '12345678Z', 1, 1) RETURNING id",
+		   p, 5);
+}
+
+/* What the index reads give (people ahead, each zone's order, call-next for several desks) is
+ * what the calling order (order.c) gives over the whole queue. Returns the waiting tickets. */
+static size_t check_reads(fx_t *f)
+{
+	fl_office_t off;
+	fl_ticket_t *q;
+	size_t n;
+	assert_int_equal(fl_office_load(&f->ctx, "oac", &off), 0);
+	assert_int_equal(fl_queue(&f->ctx, &off, &q, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		int64_t ahead = -1, wait = -1;
+		assert_int_equal(fl_place(&f->ctx, &q[i], &ahead, &wait), 0);
+		if (ahead != fl_ahead(q, n, &q[i]))
+			fail_msg("ticket %s: %lld ahead, the order says %lld", q[i].number, (long long)ahead,
+				 (long long)fl_ahead(q, n, &q[i]));
+	}
+	int64_t zones[] = {f->zone_a, f->zone_b};
+	for (size_t z = 0; z < 2; z++) {
+		fl_ticket_t *o;
+		size_t no, k = 0;
+		assert_int_equal(fl_store_zone_order(f->c, f->a, f->office_id, off.day, zones[z],
+						     f->ctx.now + fl_window(&f->ctx), 400, &o, &no),
+				 0);
+		for (size_t i = 0; i < n; i++)
+			if (q[i].zone_id == zones[z]) {
+				assert_true(k < no);
+				assert_int_equal(o[k++].id, q[i].id);
+			}
+		assert_int_equal(k, no);
+	}
+	/* Desks serving one zone, the other, both, none (only what was sent to them). */
+	const struct {
+		int64_t desk;
+		size_t from, nz;
+	} desks[] = {{f->desk1, 0, 1}, {f->desk2, 0, 1}, {f->desk3, 1, 1}, {f->desk1, 0, 2}, {f->desk2, 0, 0}};
+	for (size_t d = 0; d < sizeof desks / sizeof desks[0]; d++) {
+		fl_ticket_t t;
+		int rc = fl_next(&f->ctx, &off, desks[d].desk, zones + desks[d].from, desks[d].nz, &t);
+		long i = fl_order_next(q, n, desks[d].desk, zones + desks[d].from, desks[d].nz, f->ctx.now,
+				       fl_window(&f->ctx));
+		if (i < 0) {
+			assert_int_equal(rc, ERR_NOT_FOUND);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(t.id, q[i].id);
+			assert_string_equal(t.number, q[i].number); /* the whole ticket, read again */
+		}
+	}
+	return n;
+}
+
+static void test_queue_reads_agree(void **state)
+{
+	fx_t *f = *state;
+	const char *desk_codes[] = {"taula-1", "taula-2", "taula-3"};
+	const char *zone_codes[] = {"assistida", "cita"};
+	uint32_t seed = 2463534242u;
+	int64_t parked[64];
+	size_t nparked = 0, most = 0;
+	int refused = 0, classes[4] = {0}, appts = 0;
+	fl_change_t ch;
+	fl_err_t err;
+	for (int step = 0; step < 160; step++) {
+		f->ctx.now += rnd(&seed) % 3 ? rnd(&seed) % 40 : 0; /* some arrive in the same second */
+		uint32_t r = rnd(&seed) % 20;
+		if (step == 80) /* a quota: the zone's walk-ins stop; a refused ticket changes nobody's place */
+			assert_int_equal(fl_store_zone_set(f->c, f->zone_a, 1, false, f->ctx.now, "coord"), 0);
+		if (r < 11) {
+			fl_ticket_t t;
+			memset(&err, 0, sizeof err);
+			const char *prio = rnd(&seed) % 4 ? "" : "advanced_age";
+			int rc = issue(f, zone_codes[rnd(&seed) % 2], prio, &t, &err);
+			if (rc) {
+				assert_int_equal(rc, ERR_CONFLICT);
+				assert_string_equal(err.code, "quota_reached");
+				refused++;
+			}
+		} else if (r < 14) {
+			/* A check-in: an appointment from half an hour ago to an hour ahead, or one that
+			 * becomes callable this very second (the window's edge). */
+			int64_t at = rnd(&seed) % 3 ? f->ctx.now - 1800 + (int64_t)(rnd(&seed) % 5400)
+						    : f->ctx.now + fl_window(&f->ctx);
+			fl_issue_t in = {.office = "oac",
+					 .zone = "cita",
+					 .priority = "",
+					 .autonomous = -1,
+					 .channel = "check_in",
+					 .appointment_id = appointment_at(f, step, at),
+					 .appointment_at = at};
+			fl_ticket_t t;
+			char token[65];
+			memset(&err, 0, sizeof err);
+			assert_int_equal(db_begin(f->c), 0);
+			assert_int_equal(in_tx(f, fl_issue(&f->ctx, &in, &t, token, &err)), 0);
+			appts++;
+		} else if (r < 15 && nparked) {
+			/* Back from the park to a desk, then gone. */
+			int64_t id = parked[--nparked];
+			fl_act_in_t at = {.desk = desk_codes[rnd(&seed) % 3], .idcat = -1};
+			assert_int_equal(act(f, id, FL_RESUME, &at, &ch, &err), 0);
+			assert_int_equal(act(f, id, FL_NO_SHOW, NULL, &ch, &err), 0);
+		} else {
+			int rc = call(f, desk_codes[rnd(&seed) % 3], 0, &ch, &err);
+			if (rc == ERR_NOT_FOUND)
+				continue;
+			assert_int_equal(rc, 0);
+			int64_t id = ch.t.id;
+			fl_act_in_t to_zone = {.to_zone = zone_codes[rnd(&seed) % 2], .idcat = -1};
+			fl_act_in_t to_desk = {.to_desk = desk_codes[rnd(&seed) % 3], .idcat = -1};
+			switch (rnd(&seed) % 5) {
+			case 0: assert_int_equal(act(f, id, FL_NO_SHOW, NULL, &ch, &err), 0); break;
+			case 1:
+				assert_int_equal(act(f, id, FL_PARK, NULL, &ch, &err), 0);
+				if (nparked < 64)
+					parked[nparked++] = id;
+				break;
+			case 2: assert_int_equal(act(f, id, FL_TRANSFER, &to_zone, &ch, &err), 0); break;
+			case 3: assert_int_equal(act(f, id, FL_TRANSFER, &to_desk, &ch, &err), 0); break;
+			default:
+				assert_int_equal(act(f, id, FL_START, NULL, &ch, &err), 0);
+				assert_int_equal(act(f, id, FL_FINISH, NULL, &ch, &err), 0);
+			}
+		}
+		size_t n = check_reads(f);
+		most = n > most ? n : most;
+		fl_office_t off;
+		fl_ticket_t *q;
+		assert_int_equal(fl_office_load(&f->ctx, "oac", &off), 0);
+		assert_int_equal(fl_queue(&f->ctx, &off, &q, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			classes[fl_order_class(&q[i], f->ctx.now, fl_window(&f->ctx))]++;
+	}
+	/* The run went through what it is meant to: every class waiting, transfers (to a desk too),
+	 * parks, check-ins, refusals by the quota, a queue of some length. */
+	for (int k = 0; k < 4; k++)
+		if (!classes[k])
+			fail_msg("no ticket of class %d ever waited", k);
+	assert_true(appts > 5);
+	assert_true(refused > 3);
+	assert_true(most > 20);
+	assert_true(q_int(f, "SELECT count(*) FROM floor_ticket_events WHERE action = 'transfer'") > 3);
+	assert_true(q_int(f, "SELECT count(*) FROM floor_tickets WHERE target_desk_id IS NOT NULL") > 0);
+	assert_true(q_int(f, "SELECT count(*) FROM floor_ticket_events WHERE action = 'park'") > 1);
+}
+
+/* The second desk's call-next, on a connection of its own. */
+typedef struct {
+	fx_t *f;
+	fl_ctx_t ctx;
+	fl_change_t ch;
+	fl_err_t err;
+	int rc;
+} race_t;
+
+static void *race_call(void *ud)
+{
+	race_t *x = ud;
+	x->rc = db_begin(x->ctx.c);
+	if (!x->rc)
+		x->rc = fl_call(&x->ctx, "oac", "taula-2", 0, &x->ch, &x->err);
+	if (x->rc)
+		db_rollback(x->ctx.c);
+	else
+		x->rc = db_commit(x->ctx.c);
+	return NULL;
+}
+
+/* Two desks call next at once: the second does not fail on the ticket the first took (on
+ * PostgreSQL both read it as waiting; the second's write waits for the first's commit), it calls
+ * the next one. On SQLite the second transaction waits for the first from its start. */
+static void test_two_desks_call_next(void **state)
+{
+	fx_t *f = *state;
+	fl_ticket_t x = issue_ok(f, "assistida", NULL);
+	f->ctx.now += 5;
+	fl_ticket_t y = issue_ok(f, "assistida", NULL);
+	race_t r = {.f = f, .ctx = f->ctx};
+	r.ctx.c = db_acquire(f->db);
+	r.ctx.a = arena_new();
+	fl_change_t ch = {0};
+	fl_err_t err = {0};
+	assert_int_equal(db_begin(f->c), 0);
+	assert_int_equal(fl_call(&f->ctx, "oac", "taula-1", 0, &ch, &err), 0);
+	assert_int_equal(ch.t.id, x.id);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, race_call, &r), 0);
+	usleep(300 * 1000); /* the other desk reads x as waiting and waits to write it */
+	assert_int_equal(db_commit(f->c), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.ch.t.id, y.id);
+	assert_string_equal(r.ch.t.desk_code, "taula-2");
+	db_release(r.ctx.c);
+	arena_free(r.ctx.a);
+}
+
 static void test_expire_job(void **state)
 {
 	fx_t *f = *state;
@@ -659,6 +880,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_life_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_and_estimate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire_job, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_reads_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_desks_call_next, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("floor", pure, NULL, NULL);
 	rc |= testdb_run_groups("floor store", store);
