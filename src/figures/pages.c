@@ -73,6 +73,7 @@ static bool filter_of(http_req_t *r, fg_filter_t *f)
 		bad_filter(r, field);
 		return false;
 	}
+	f->summary = config_bool(r->app->cfg, "figures.summary");
 	return true;
 }
 
@@ -464,6 +465,7 @@ static void page_theme(http_req_t *r)
 	fg_fig_t *v;
 	size_t n;
 	json_t *ch = NULL;
+	f.summary = config_bool(r->app->cfg, "figures.summary");
 	if (fg_gather(r->db, r->arena, &f, t->name, &v, &n) || !(ch = choices(r, &f))) {
 		http_reply_unavailable(r);
 		return;
@@ -507,7 +509,8 @@ static bool open_data(http_req_t *r, fg_filter_t *f, fg_cell_t **v, size_t *n)
 		bad_filter(r, "open_to");
 		return false;
 	}
-	int rc = fg_open_data(r->db, r->arena, f, config_int(cfg, "figures.min_cell"), v, n);
+	f->summary = config_bool(cfg, "figures.summary");
+	int rc = fg_open_data(r->db, r->arena, f, fg_min_cell(cfg), v, n);
 	if (rc) {
 		http_reply_failed(r, rc);
 		return false;
@@ -547,7 +550,7 @@ static void open_json(http_req_t *r)
 					    "count", v[i].suppressed ? json_null() : json_integer(v[i].value)));
 	http_reply_json(r, 200,
 			jpack("{s:s,s:s,s:I,s:o}", "from", f.cur.from, "to", f.cur.to, "min_cell",
-			      (json_int_t)config_int(r->app->cfg, "figures.min_cell"), "rows", rows));
+			      (json_int_t)fg_min_cell(r->app->cfg), "rows", rows));
 }
 
 const http_route_t fg_page_routes[] = {

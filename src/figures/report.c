@@ -99,6 +99,7 @@ int fg_report_run(app_t *app, db_conn_t *c, int64_t now)
 	fg_fig_t *v;
 	size_t n;
 	int rc = fg_filter_make(a, &q, l.day, 62, &f, &field);
+	f.summary = config_bool(app->cfg, "figures.summary");
 	if (!rc)
 		rc = fg_gather(c, a, &f, NULL, &v, &n);
 	if (!rc) {

@@ -1,0 +1,133 @@
+/* store_summary.c — the SQL of the daily summary of the series figures (summary.c,
+ * migrations/figures/001_summary.sql): the days summarised, their rows, their replacement in one
+ * transaction, and the lease and rolling cursor of the job. */
+#include "figures/internal.h"
+
+#include "base/err.h"
+
+#include <string.h>
+
+typedef struct {
+	int32_t d0, d1;
+	bool *mark;
+} days_ud_t;
+
+static int day_row(db_res_t *r, void *ud)
+{
+	days_ud_t *u = ud;
+	int32_t d;
+	if (!tz_date_parse(db_res_text(r, 0), &d) && d >= u->d0 && d <= u->d1)
+		u->mark[d - u->d0] = true;
+	return 0;
+}
+
+int fg_store_days(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, bool *mark)
+{
+	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
+	tz_date_format(d0, from);
+	tz_date_format(d1, to);
+	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(cols), DB_TEXT(from), DB_TEXT(to)};
+	days_ud_t u = {d0, d1, mark};
+	return db_query_each(c, "SELECT day FROM fg_days WHERE figure = $1 AND cols = $2 AND day >= $3 AND day <= $4",
+			     p, 4, day_row, &u);
+}
+
+typedef struct {
+	int (*fn)(const fg_srow_t *r, void *ud);
+	void *ud;
+} rows_ud_t;
+
+static int srow(db_res_t *r, void *ud)
+{
+	rows_ud_t *u = ud;
+	fg_srow_t s = {db_res_text(r, 0), db_res_text(r, 1), db_res_text(r, 2), {0}};
+	for (int i = 0; i < CAP_FIG_COLS; i++)
+		s.v[i] = db_res_int(r, 3 + i);
+	return u->fn(&s, u->ud);
+}
+
+int fg_store_rows(db_conn_t *c, const char *figure, const char *d0, const char *d1, const char *office,
+		  const char *channel, int (*fn)(const fg_srow_t *r, void *ud), void *ud)
+{
+	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(d0), DB_TEXT(d1), DB_TEXT(office), DB_TEXT(channel)};
+	rows_ud_t u = {fn, ud};
+	return db_query_each(c,
+			     "SELECT day, office, channel, v0, v1, v2, v3, v4, v5 FROM fg_daily "
+			     "WHERE figure = $1 AND day >= $2 AND day <= $3 AND ($4 = '' OR office = $4) "
+			     "AND ($5 = '' OR channel = $5) ORDER BY day",
+			     p, 5, srow, &u);
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1,
+		     const cap_fig_row_t *rows, size_t n, int64_t built_at)
+{
+	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
+	tz_date_format(d0, from);
+	tz_date_format(d1, to);
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	db_param_t dp[] = {DB_TEXT(figure), DB_TEXT(from), DB_TEXT(to)};
+	int64_t x = db_exec(c, "DELETE FROM fg_daily WHERE figure = $1 AND day >= $2 AND day <= $3", dp, 3);
+	rc = x < 0 ? (int)x : 0;
+	/* An upsert that replaces: were another node to write the same days at the same time (its
+	 * lease expired mid-run), both write what they counted, and neither adds to the other. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		const cap_fig_row_t *r = &rows[i];
+		db_param_t p[] = {DB_TEXT(figure), DB_TEXT(r->label), DB_TEXT(nz(r->office)), DB_TEXT(nz(r->channel)),
+				  DB_INT(r->v[0]), DB_INT(r->v[1]),   DB_INT(r->v[2]),        DB_INT(r->v[3]),
+				  DB_INT(r->v[4]), DB_INT(r->v[5])};
+		x = db_exec(c,
+			    "INSERT INTO fg_daily (figure, day, office, channel, v0, v1, v2, v3, v4, v5) "
+			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+			    "ON CONFLICT (figure, day, office, channel) DO UPDATE SET v0 = excluded.v0, "
+			    "v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3, v4 = excluded.v4, v5 = excluded.v5",
+			    p, 10);
+		rc = x < 0 ? (int)x : 0;
+	}
+	for (int32_t d = d0; !rc && d <= d1; d++) {
+		char day[TZ_DATE_LEN];
+		tz_date_format(d, day);
+		db_param_t p[] = {DB_TEXT(figure), DB_TEXT(day), DB_TEXT(cols), DB_INT(built_at)};
+		x = db_exec(c,
+			    "INSERT INTO fg_days (figure, day, cols, built_at) VALUES ($1, $2, $3, $4) "
+			    "ON CONFLICT (figure, day) DO UPDATE SET cols = excluded.cols, built_at = "
+			    "excluded.built_at",
+			    p, 4);
+		rc = x < 0 ? (int)x : 0;
+	}
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int fg_store_lease(db_conn_t *c, const char *holder, int64_t now, int64_t until)
+{
+	db_param_t p[] = {DB_TEXT(holder), DB_INT(until), DB_INT(now)};
+	return db_exec_any(c,
+			   "UPDATE fg_summary SET holder = $1, until_at = $2 "
+			   "WHERE name = 'daily' AND (until_at <= $3 OR holder = $1)",
+			   p, 3);
+}
+
+int fg_store_cursor(db_conn_t *c, arena_t *a, const char **day)
+{
+	return db_query_str(c, a, "SELECT cursor_day FROM fg_summary WHERE name = 'daily'", NULL, 0, day);
+}
+
+int fg_store_done(db_conn_t *c, const char *holder, const char *cursor, int64_t now)
+{
+	db_param_t p[] = {DB_TEXT(holder), DB_TEXT(cursor), DB_INT(now)};
+	int64_t x = db_exec(c,
+			    "UPDATE fg_summary SET cursor_day = $2, last_run = $3, until_at = 0 "
+			    "WHERE name = 'daily' AND holder = $1",
+			    p, 3);
+	return x < 0 ? (int)x : 0;
+}
