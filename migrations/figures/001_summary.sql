@@ -38,6 +38,7 @@ CREATE TABLE fg_summary (
 	holder TEXT NOT NULL DEFAULT '',
 	until_at BIGINT NOT NULL DEFAULT 0,
 	cursor_day TEXT NOT NULL DEFAULT '',
-	last_run BIGINT NOT NULL DEFAULT 0
+	last_run BIGINT NOT NULL DEFAULT 0,      -- when the last whole run began
+	runs BIGINT NOT NULL DEFAULT 0           -- whole runs so far
 );
 INSERT INTO fg_summary (name) VALUES ('daily');

@@ -251,7 +251,8 @@ int fg_gather(db_conn_t *c, arena_t *a, const fg_filter_t *f, const char *theme,
 	size_t nv = 0, cap = 0;
 	for (size_t i = 0; i < cap_count; i++) {
 		for (const cap_figure_t *fig = cap_table[i]->figures; fig && fig->name; fig++) {
-			if ((theme && !str_eq(fig->theme, theme)) || !fg_theme_find(fig->theme))
+			if ((theme && !str_eq(fig->theme, theme)) || !fg_theme_find(fig->theme) ||
+			    (f->stats_only && !fig->stat))
 				continue;
 			fg_fig_t *g = ARENA_PUSH(a, v, nv, cap);
 			g->owner = cap_table[i]->name;

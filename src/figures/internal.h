@@ -36,6 +36,8 @@ typedef struct {
 	int32_t from_day, to_day; /* civil day numbers (base/tz.h) */
 	bool summary;             /* read the series from the daily summary where it has the days
 				   * (summary.c); fg_filter_make leaves it false: live only */
+	bool stats_only;          /* only the figures with a key stat (cap_figure_t.stat): the
+				   * /api/v1/stats/ answers, which run no other provider */
 } fg_filter_t;
 
 /* Checks q and fills f: dates YYYY-MM-DD (default: the 30 days up to today), from <= to, at most

@@ -140,10 +140,11 @@ static json_t *figures_json(const fg_filter_t *f, const char *theme, const fg_fi
 
 /* Gathers the figures of theme (NULL: every theme) for the request's filter, or answers (422,
  * 503) and returns false. */
-static bool gather_for(http_req_t *r, const char *theme, fg_filter_t *f, fg_fig_t **v, size_t *n)
+static bool gather_for(http_req_t *r, const char *theme, bool stats_only, fg_filter_t *f, fg_fig_t **v, size_t *n)
 {
 	if (!filter_of(r, f))
 		return false;
+	f->stats_only = stats_only;
 	int rc = fg_gather(r->db, r->arena, f, theme, v, n);
 	if (rc) {
 		http_reply_failed(r, rc);
@@ -155,7 +156,7 @@ static bool gather_for(http_req_t *r, const char *theme, fg_filter_t *f, fg_fig_
 /* The same for the theme of the path (404 when there is none such). */
 static bool gather(http_req_t *r, const fg_theme_t **t, fg_filter_t *f, fg_fig_t **v, size_t *n)
 {
-	return (*t = theme_of(r)) && gather_for(r, (*t)->name, f, v, n);
+	return (*t = theme_of(r)) && gather_for(r, (*t)->name, false, f, v, n);
 }
 
 static void api_theme(http_req_t *r)
@@ -186,7 +187,7 @@ static void api_stats_attendance(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (!gather_for(r, "attendance", &f, &v, &n))
+	if (!gather_for(r, "attendance", true, &f, &v, &n))
 		return;
 	json_t *series = json_array(), *totals = json_object();
 	for (size_t i = 0; i < n; i++) {
@@ -220,7 +221,7 @@ static void api_stats_profile(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (!gather_for(r, "people", &f, &v, &n))
+	if (!gather_for(r, "people", true, &f, &v, &n))
 		return;
 	json_t *cells = json_array(), *totals = json_object();
 	json_int_t total = 0;
@@ -321,7 +322,7 @@ static void xlsx_all(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (gather_for(r, NULL, &f, &v, &n))
+	if (gather_for(r, NULL, false, &f, &v, &n))
 		reply_xlsx(r, v, n, arena_printf(r->arena, "figures-%s-%s.xlsx", f.cur.from, f.cur.to));
 }
 

@@ -126,7 +126,7 @@ int fg_store_done(db_conn_t *c, const char *holder, const char *cursor, int64_t 
 {
 	db_param_t p[] = {DB_TEXT(holder), DB_TEXT(cursor), DB_INT(now)};
 	int64_t x = db_exec(c,
-			    "UPDATE fg_summary SET cursor_day = $2, last_run = $3, until_at = 0 "
+			    "UPDATE fg_summary SET cursor_day = $2, last_run = $3, runs = runs + 1, until_at = 0 "
 			    "WHERE name = 'daily' AND holder = $1",
 			    p, 3);
 	return x < 0 ? (int)x : 0;
