@@ -125,9 +125,10 @@ typedef struct {
 } fg_srow_t;
 /* The days d0..d1 of figure (with columns cols) that fg_days holds: mark[day - d0] = true. */
 int fg_store_days(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, bool *mark);
-/* fg_daily's rows of figure for the days d0..d1 (dates), office and channel ("" = all), in out. */
-int fg_store_rows(db_conn_t *c, const char *figure, const char *d0, const char *d1, const char *office,
-		  const char *channel, int (*fn)(const fg_srow_t *r, void *ud), void *ud);
+/* In one query: the days d0..d1 of figure (with columns cols) that the summary holds
+ * (mark[day - d0] = true) and their rows for office and channel ("" = all), each passed to fn. */
+int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud);
 /* In one transaction: the rows of figure for days d0..d1 replaced by rows[0..n) (sorted, no two
  * alike) and each day marked as summarised with cols at built_at. */
 int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1,

@@ -33,29 +33,42 @@ int fg_store_days(db_conn_t *c, const char *figure, const char *cols, int32_t d0
 }
 
 typedef struct {
+	int32_t d0, d1;
+	bool *mark;
 	int (*fn)(const fg_srow_t *r, void *ud);
 	void *ud;
-} rows_ud_t;
+} read_ud_t;
 
-static int srow(db_res_t *r, void *ud)
+static int read_row(db_res_t *r, void *ud)
 {
-	rows_ud_t *u = ud;
+	read_ud_t *u = ud;
+	int32_t d;
+	if (tz_date_parse(db_res_text(r, 0), &d) || d < u->d0 || d > u->d1)
+		return 0;
+	u->mark[d - u->d0] = true;
+	if (db_res_null(r, 1)) /* a day held that counted nothing (for this office and channel) */
+		return 0;
 	fg_srow_t s = {db_res_text(r, 0), db_res_text(r, 1), db_res_text(r, 2), {0}};
 	for (int i = 0; i < CAP_FIG_COLS; i++)
 		s.v[i] = db_res_int(r, 3 + i);
 	return u->fn(&s, u->ud);
 }
 
-int fg_store_rows(db_conn_t *c, const char *figure, const char *d0, const char *d1, const char *office,
-		  const char *channel, int (*fn)(const fg_srow_t *r, void *ud), void *ud)
+int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud)
 {
-	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(d0), DB_TEXT(d1), DB_TEXT(office), DB_TEXT(channel)};
-	rows_ud_t u = {fn, ud};
+	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
+	tz_date_format(d0, from);
+	tz_date_format(d1, to);
+	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(cols),   DB_TEXT(from),
+			  DB_TEXT(to),     DB_TEXT(office), DB_TEXT(channel)};
+	read_ud_t u = {d0, d1, mark, fn, ud};
 	return db_query_each(c,
-			     "SELECT day, office, channel, v0, v1, v2, v3, v4, v5 FROM fg_daily "
-			     "WHERE figure = $1 AND day >= $2 AND day <= $3 AND ($4 = '' OR office = $4) "
-			     "AND ($5 = '' OR channel = $5) ORDER BY day",
-			     p, 5, srow, &u);
+			     "SELECT d.day, r.office, r.channel, r.v0, r.v1, r.v2, r.v3, r.v4, r.v5 FROM fg_days d "
+			     "LEFT JOIN fg_daily r ON r.figure = d.figure AND r.day = d.day "
+			     "AND ($5 = '' OR r.office = $5) AND ($6 = '' OR r.channel = $6) "
+			     "WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 ORDER BY d.day",
+			     p, 6, read_row, &u);
 }
 
 static const char *nz(const char *s)

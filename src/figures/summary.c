@@ -38,18 +38,9 @@ static void add(cap_fig_out_t *out, const char *day, const char *office, const c
 		w[i] += v[i];
 }
 
-typedef struct {
-	cap_fig_out_t *out;
-	const bool *mark;
-	int32_t d0, d1;
-} read_ud_t;
-
 static int summary_row(const fg_srow_t *r, void *ud)
 {
-	read_ud_t *u = ud;
-	int32_t d;
-	if (!tz_date_parse(r->day, &d) && d >= u->d0 && d <= u->d1 && u->mark[d - u->d0])
-		add(u->out, r->day, r->office, r->channel, r->v);
+	add(ud, r->day, r->office, r->channel, r->v);
 	return 0;
 }
 
@@ -62,7 +53,9 @@ int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t
 	size_t n = (size_t)(d1 - d0) + 1;
 	bool *mark = arena_alloc(out->a, n);
 	memset(mark, 0, n);
-	int rc = fg_store_days(c, fig->name, cols_of(out->a, fig), d0, d1, mark);
+	/* the days held and their rows (none when no day is held) */
+	int rc = fg_store_read(c, fig->name, cols_of(out->a, fig), d0, d1, f->office, f->channel, mark, summary_row,
+			       out);
 	if (rc)
 		return rc;
 	size_t kept = 0;
@@ -70,8 +63,6 @@ int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t
 		kept += mark[i];
 	if (!kept)
 		return fig->run(c, f, out); /* nothing summarised: exactly as before */
-	read_ud_t u = {out, mark, d0, d1};
-	rc = fg_store_rows(c, fig->name, f->from, f->to, f->office, f->channel, summary_row, &u);
 	/* the other days live, one call per run of consecutive days */
 	for (int32_t d = d0; !rc && d <= d1;) {
 		if (mark[d - d0]) {
