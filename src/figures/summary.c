@@ -44,6 +44,19 @@ static int summary_row(const fg_srow_t *r, void *ud)
 	return 0;
 }
 
+/* f for the local days d0..d1, its instants a day wider on each side: a provider labels an event
+ * with the local day of its office's zone (cap_fig_row_at), which for an office in another zone
+ * (Atlantic/Canary) may fall outside the city's midnights; the rows labelled outside d0..d1 are
+ * dropped by the caller, so every day's rows are whole wherever the calls split the period. */
+static cap_fig_filter_t days_filter(arena_t *a, const cap_fig_filter_t *f, int32_t d0, int32_t d1)
+{
+	cap_fig_filter_t g = *f;
+	fg_range(a, &g, d0, d1);
+	g.from_at -= 86400;
+	g.to_at += 86400;
+	return g;
+}
+
 int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, bool summary, cap_fig_out_t *out)
 {
 	int32_t d0, d1;
@@ -72,8 +85,7 @@ int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t
 		int32_t e = d;
 		while (e < d1 && !mark[e + 1 - d0])
 			e++;
-		cap_fig_filter_t g = *f;
-		fg_range(out->a, &g, d, e);
+		cap_fig_filter_t g = days_filter(out->a, f, d, e);
 		cap_fig_out_t live = {.a = out->a};
 		rc = fig->run(c, &g, &live);
 		for (size_t i = 0; !rc && i < live.n; i++) {
@@ -106,8 +118,8 @@ static int row_cmp(const void *x, const void *y)
 static int build(db_conn_t *c, arena_t *a, const cap_figure_t *fig, const char *cols, int32_t d0, int32_t d1,
 		 int64_t now, fg_summary_stats_t *st)
 {
-	cap_fig_filter_t f = {.office = "", .zone = "", .channel = "", .procedure = "", .lang = "ca", .limit = 10};
-	fg_range(a, &f, d0, d1);
+	cap_fig_filter_t all = {.office = "", .zone = "", .channel = "", .procedure = "", .lang = "ca", .limit = 10};
+	cap_fig_filter_t f = days_filter(a, &all, d0, d1);
 	cap_fig_out_t out = {.a = a};
 	int rc = fig->run(c, &f, &out);
 	st->runs++;
