@@ -98,13 +98,14 @@ static int fill(db_conn_t *c, int64_t n, int32_t first)
 				  DB_INT(at),
 				  DB_TEXT(st[rand() % 7]),
 				  DB_TEXT(lg[rand() % 4]),
-				  DB_INT(at - 86400 * (rand() % 40))};
+				  DB_INT(at - 86400 * (rand() % 40)),
+				  DB_INT(at + 900)};
 		rc = db_exec_one(c,
 				 "INSERT INTO appointments (code, token_hash, office_id, procedure_id, channel, "
 				 "start_at, "
 				 "end_at, status, name, id_type, id_number, lang, created_at, updated_at) "
-				 "VALUES ($1, $2, $3, $4, $5, $6, $6 + 900, $7, 'P', 'dni', $1, $8, $9, $9)",
-				 p, 9);
+				 "VALUES ($1, $2, $3, $4, $5, $6, $10, $7, 'P', 'dni', $1, $8, $9, $9)",
+				 p, 10);
 	}
 	/* the desks' tickets: issued, called after a wait, served, or not there, or still waiting */
 	for (int64_t i = napp; !rc && i < n; i++) {
