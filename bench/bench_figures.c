@@ -141,7 +141,11 @@ static int fill(db_conn_t *c, int64_t n, int32_t first)
 				 "$6, $7, $8, $9, $10, $11, $12, $12, $13, $13, $14, $15)",
 				 p, 15);
 	}
-	return rc ? rc : db_commit(c);
+	if (!rc)
+		rc = db_commit(c);
+	/* the planner's statistics, as a database in use has them (PostgreSQL's autovacuum, a nightly
+	 * ANALYZE): without them PostgreSQL may plan a correlated subquery as a nested loop */
+	return rc ? rc : db_exec_script(c, "ANALYZE");
 }
 
 /* ---------------------------------------------------------------- load */
