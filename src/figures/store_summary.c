@@ -3,6 +3,7 @@
  * transaction, and the lease and rolling cursor of the job. */
 #include "figures/internal.h"
 
+#include "base/buf.h"
 #include "base/err.h"
 
 #include <string.h>
@@ -76,6 +77,68 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
+#define BATCH 50 /* rows per INSERT: 9 placeholders each, under SQLite's limit of 999 */
+
+/* fg_daily's rows of figure, BATCH to a statement. An upsert that replaces: were another node to
+ * write the same days at the same time (its lease expired mid-run), both write what they counted,
+ * and neither adds to the other. */
+static int insert_rows(db_conn_t *c, buf_t *b, const char *figure, const cap_fig_row_t *rows, size_t n)
+{
+	db_param_t p[1 + BATCH * 9];
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i += BATCH) {
+		size_t k = n - i < BATCH ? n - i : BATCH;
+		int np = 0;
+		p[np++] = DB_TEXT(figure);
+		buf_reset(b);
+		(void)buf_puts(b,
+			       "INSERT INTO fg_daily (figure, day, office, channel, v0, v1, v2, v3, v4, v5) VALUES ");
+		for (size_t j = 0; j < k; j++) {
+			const cap_fig_row_t *r = &rows[i + j];
+			db_param_t q[] = {DB_TEXT(r->label), DB_TEXT(nz(r->office)), DB_TEXT(nz(r->channel)),
+					  DB_INT(r->v[0]),   DB_INT(r->v[1]),        DB_INT(r->v[2]),
+					  DB_INT(r->v[3]),   DB_INT(r->v[4]),        DB_INT(r->v[5])};
+			(void)buf_puts(b, j ? ", ($1" : "($1");
+			for (size_t m = 0; m < sizeof q / sizeof *q; m++) {
+				p[np++] = q[m];
+				(void)buf_printf(b, ", $%d", np);
+			}
+			(void)buf_puts(b, ")");
+		}
+		(void)buf_puts(b, " ON CONFLICT (figure, day, office, channel) DO UPDATE SET v0 = excluded.v0, "
+				  "v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3, v4 = excluded.v4, v5 = "
+				  "excluded.v5");
+		int64_t x = db_exec(c, buf_str(b), p, np);
+		rc = x < 0 ? (int)x : 0;
+	}
+	return rc;
+}
+
+/* The days d0..d1 of figure marked as held with cols at built_at, in one statement (at most 31). */
+static int mark_days(db_conn_t *c, buf_t *b, const char *figure, const char *cols, int32_t d0, int32_t d1,
+		     int64_t built_at)
+{
+	char days[32][TZ_DATE_LEN];
+	db_param_t p[3 + 32];
+	if (d1 - d0 + 1 > 32)
+		return ERR_INVALID;
+	int np = 0;
+	p[np++] = DB_TEXT(figure);
+	p[np++] = DB_TEXT(cols);
+	p[np++] = DB_INT(built_at);
+	buf_reset(b);
+	(void)buf_puts(b, "INSERT INTO fg_days (figure, day, cols, built_at) VALUES ");
+	for (int32_t d = d0; d <= d1; d++) {
+		tz_date_format(d, days[d - d0]);
+		p[np++] = DB_TEXT(days[d - d0]);
+		(void)buf_printf(b, "%s($1, $%d, $2, $3)", d > d0 ? ", " : "", np);
+	}
+	(void)buf_puts(b,
+		       " ON CONFLICT (figure, day) DO UPDATE SET cols = excluded.cols, built_at = excluded.built_at");
+	int64_t x = db_exec(c, buf_str(b), p, np);
+	return x < 0 ? (int)x : 0;
+}
+
 int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1,
 		     const cap_fig_row_t *rows, size_t n, int64_t built_at)
 {
@@ -85,35 +148,16 @@ int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
+	buf_t b;
+	buf_init(&b, 1 << 16);
 	db_param_t dp[] = {DB_TEXT(figure), DB_TEXT(from), DB_TEXT(to)};
 	int64_t x = db_exec(c, "DELETE FROM fg_daily WHERE figure = $1 AND day >= $2 AND day <= $3", dp, 3);
 	rc = x < 0 ? (int)x : 0;
-	/* An upsert that replaces: were another node to write the same days at the same time (its
-	 * lease expired mid-run), both write what they counted, and neither adds to the other. */
-	for (size_t i = 0; !rc && i < n; i++) {
-		const cap_fig_row_t *r = &rows[i];
-		db_param_t p[] = {DB_TEXT(figure), DB_TEXT(r->label), DB_TEXT(nz(r->office)), DB_TEXT(nz(r->channel)),
-				  DB_INT(r->v[0]), DB_INT(r->v[1]),   DB_INT(r->v[2]),        DB_INT(r->v[3]),
-				  DB_INT(r->v[4]), DB_INT(r->v[5])};
-		x = db_exec(c,
-			    "INSERT INTO fg_daily (figure, day, office, channel, v0, v1, v2, v3, v4, v5) "
-			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-			    "ON CONFLICT (figure, day, office, channel) DO UPDATE SET v0 = excluded.v0, "
-			    "v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3, v4 = excluded.v4, v5 = excluded.v5",
-			    p, 10);
-		rc = x < 0 ? (int)x : 0;
-	}
-	for (int32_t d = d0; !rc && d <= d1; d++) {
-		char day[TZ_DATE_LEN];
-		tz_date_format(d, day);
-		db_param_t p[] = {DB_TEXT(figure), DB_TEXT(day), DB_TEXT(cols), DB_INT(built_at)};
-		x = db_exec(c,
-			    "INSERT INTO fg_days (figure, day, cols, built_at) VALUES ($1, $2, $3, $4) "
-			    "ON CONFLICT (figure, day) DO UPDATE SET cols = excluded.cols, built_at = "
-			    "excluded.built_at",
-			    p, 4);
-		rc = x < 0 ? (int)x : 0;
-	}
+	if (!rc)
+		rc = insert_rows(c, &b, figure, rows, n);
+	if (!rc)
+		rc = mark_days(c, &b, figure, cols, d0, d1, built_at);
+	buf_free(&b);
 	if (rc) {
 		db_rollback(c);
 		return rc;
