@@ -373,7 +373,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 FIGURES_ROWS=${BENCH_FIGURES_ROWS:-300000}
 FULL_PKGS=$(awk '/^PKGS *:=/ { p = 1; sub(/^PKGS *:= */, "") } p { c = sub(/\\$/, ""); printf "%s ", $0; if (!c) exit }' Makefile)
-say "figures: a year of $FIGURES_ROWS appointments, each theme gathered 5 times"
+say "figures: a year of $FIGURES_ROWS attentions, each theme gathered 5 times live, from the summary, and loaded"
 # shellcheck disable=SC2086,SC2046
 cc "${CFLAGS[@]}" $(pkg-config --cflags $FULL_PKGS) -o "$OUT/bench_figures" bench/bench_figures.c \
 	"$BUILD/libfinestreta.a" $(pkg-config --libs $FULL_PKGS) -lpthread -lm
@@ -488,13 +488,17 @@ figv() { awk -F= -v k="$1" '$1==k{print $2}' "$OUT/figures.txt"; }
 	echo
 	echo "### Figures (bench/bench_figures.c, SQLite, in-process)"
 	echo
-	echo "| theme | best ms | median ms (of 5) |"
-	echo "|---|---:|---:|"
-	for t in attendance capacity people procedures; do
-		echo "| $t | $(figv "figures_${t}_best_ms") | $(figv "figures_${t}_median_ms") |"
+	echo "| theme (the year and the one before, by month) | live best / median ms | summary best / median ms | loaded: live | loaded: summary |"
+	echo "|---|---:|---:|---:|---:|"
+	for t in stats attendance capacity people procedures; do
+		echo "| $t | $(figv "figures_${t}_live_best_ms") / $(figv "figures_${t}_live_median_ms") | $(figv "figures_${t}_summary_best_ms") / $(figv "figures_${t}_summary_median_ms") | $(figv "figures_${t}_live_loaded_best_ms") / $(figv "figures_${t}_live_loaded_median_ms") | $(figv "figures_${t}_summary_loaded_best_ms") / $(figv "figures_${t}_summary_loaded_median_ms") |"
 	done
 	echo
-	echo "A year of $(figv figures_rows) appointments (5 offices, 3 channels, 20 procedures, every state) written in $(figv figures_fill_s) s; each theme's figures for the year and the previous one, by month, read from the live tables (no summary tables yet)."
+	echo "A year of $(figv figures_rows) attentions ($(figv figures_appointments) appointments: 5 offices, 3 channels, 20 procedures, every state; $(figv figures_tickets) tickets: 4 ways of issuing, every outcome) written in $(figv figures_fill_s) s. \`stats\` is \`GET /api/v1/stats/attendance\` (the key stats only). The summary job's first build: $(figv figures_build_ms) ms ($(figv figures_build_days) figure-days, $(figv figures_build_rows) rows); one incremental run: $(figv figures_incremental_ms) ms quiet, $(figv figures_incremental_loaded_ms) ms loaded ($(figv figures_incremental_days) figure-days). Loaded: two threads spinning, one per core."
+	echo
+	echo "| figure | kind | live ms | read ms |"
+	echo "|---|---|---:|---:|"
+	awk '$1=="figure" { sub("live_ms=", "", $4); sub("read_ms=", "", $5); if ($4 + $5 >= 1) printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }' "$OUT/figures.txt"
 } >"$OUT/results.md"
 
 echo

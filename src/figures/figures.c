@@ -11,6 +11,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CODE_MAX 64
@@ -33,7 +34,7 @@ const fg_theme_t *fg_theme_find(const char *name)
 	return NULL;
 }
 
-static const tz_t *zone(void)
+const tz_t *fg_zone(void)
 {
 	const tz_t *z = tz_get(TZ_NAME);
 	return z ? z : tz_utc();
@@ -56,15 +57,15 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-static void set_range(arena_t *a, cap_fig_filter_t *f, int32_t from, int32_t to)
+void fg_range(arena_t *a, cap_fig_filter_t *f, int32_t from, int32_t to)
 {
 	char d[TZ_DATE_LEN];
 	tz_date_format(from, d);
 	f->from = arena_strdup(a, d);
 	tz_date_format(to, d);
 	f->to = arena_strdup(a, d);
-	f->from_at = tz_day_start(zone(), from);
-	f->to_at = tz_day_start(zone(), to + 1);
+	f->from_at = tz_day_start(fg_zone(), from);
+	f->to_at = tz_day_start(fg_zone(), to + 1);
 }
 
 int fg_filter_make(arena_t *a, const fg_query_t *q, int32_t today, int max_days, fg_filter_t *f, const char **field)
@@ -115,9 +116,9 @@ int fg_filter_make(arena_t *a, const fg_query_t *q, int32_t today, int max_days,
 	f->cur.limit = 10;
 	f->from_day = from;
 	f->to_day = to;
-	set_range(a, &f->cur, from, to);
+	fg_range(a, &f->cur, from, to);
 	f->prev = f->cur;
-	set_range(a, &f->prev, from - (to - from + 1), from - 1);
+	fg_range(a, &f->prev, from - (to - from + 1), from - 1);
 	return 0;
 }
 
@@ -148,7 +149,15 @@ static fg_line_t *line_find(fg_line_t *v, size_t n, const char *label, const cha
 	return NULL;
 }
 
-/* Series: every period from..to (zeros too), and the split by office × channel. */
+static int split_cmp(const void *x, const void *y)
+{
+	const fg_line_t *a = x, *b = y;
+	int k = strcmp(a->office, b->office);
+	return k ? k : strcmp(a->channel, b->channel);
+}
+
+/* Series: every period from..to (zeros too), and the split by office × channel (sorted by office
+ * and channel, so that the order is the same whether the rows came from the summary or live). */
 static void series_lines(arena_t *a, const fg_filter_t *f, fg_fig_t *g, const cap_fig_out_t *cur,
 			 const cap_fig_out_t *prev)
 {
@@ -199,6 +208,8 @@ static void series_lines(arena_t *a, const fg_filter_t *f, fg_fig_t *g, const ca
 				s->pv[c] += r->v[c];
 		}
 	}
+	if (g->nsplit > 1)
+		qsort(g->split, g->nsplit, sizeof *g->split, split_cmp);
 }
 
 /* Tables: the provider's rows in its order, each with the previous period's row of that label. */
@@ -240,7 +251,8 @@ int fg_gather(db_conn_t *c, arena_t *a, const fg_filter_t *f, const char *theme,
 	size_t nv = 0, cap = 0;
 	for (size_t i = 0; i < cap_count; i++) {
 		for (const cap_figure_t *fig = cap_table[i]->figures; fig && fig->name; fig++) {
-			if ((theme && !str_eq(fig->theme, theme)) || !fg_theme_find(fig->theme))
+			if ((theme && !str_eq(fig->theme, theme)) || !fg_theme_find(fig->theme) ||
+			    (f->stats_only && !fig->stat))
 				continue;
 			fg_fig_t *g = ARENA_PUSH(a, v, nv, cap);
 			g->owner = cap_table[i]->name;
@@ -251,9 +263,9 @@ int fg_gather(db_conn_t *c, arena_t *a, const fg_filter_t *f, const char *theme,
 				continue;
 			}
 			cap_fig_out_t cur = {.a = a}, prev = {.a = a};
-			int rc = fig->run(c, &f->cur, &cur);
+			int rc = fg_series_read(c, fig, &f->cur, f->summary, &cur);
 			if (!rc)
-				rc = fig->run(c, &f->prev, &prev);
+				rc = fg_series_read(c, fig, &f->prev, f->summary, &prev);
 			if (rc)
 				return rc;
 			if (fig->kind == CAP_FIG_SERIES)
@@ -298,7 +310,7 @@ int fg_open_data(db_conn_t *c, arena_t *a, const fg_filter_t *f, int64_t min_cel
 			if (fig->kind != CAP_FIG_SERIES || !(fig->flags & CAP_FIG_OPEN) || !honours(fig, &f->cur))
 				continue;
 			cap_fig_out_t o = {.a = a};
-			int rc = fig->run(c, &f->cur, &o);
+			int rc = fg_series_read(c, fig, &f->cur, f->summary, &o);
 			if (rc)
 				return rc;
 			size_t nc = ncols(fig);

@@ -6,6 +6,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/tz.h"
 #include "core/cap.h"
 #include "db/db.h"
 #include "figures/figures.h"
@@ -33,12 +34,21 @@ typedef struct {
 	cap_fig_filter_t cur, prev;
 	int group;                /* FG_* */
 	int32_t from_day, to_day; /* civil day numbers (base/tz.h) */
+	bool summary;             /* read the series from the daily summary where it has the days
+				   * (summary.c); fg_filter_make leaves it false: live only */
+	bool stats_only;          /* only the figures with a key stat (cap_figure_t.stat): the
+				   * /api/v1/stats/ answers, which run no other provider */
 } fg_filter_t;
 
 /* Checks q and fills f: dates YYYY-MM-DD (default: the 30 days up to today), from <= to, at most
  * max_days; codes of letters, digits, '-' and '_'. today is the local date of "now". ERR_INVALID
  * with *field the first bad field ("from", "to", "office", …). */
 int fg_filter_make(arena_t *a, const fg_query_t *q, int32_t today, int max_days, fg_filter_t *f, const char **field);
+
+/* The city's zone (Europe/Madrid): periods are its local days. */
+const tz_t *fg_zone(void);
+/* Sets f's period to the local days from..to: the dates and the instants [from_at, to_at). */
+void fg_range(arena_t *a, cap_fig_filter_t *f, int32_t from, int32_t to);
 
 /* One line of a figure: a period, an office × channel, or a table's row; v now, pv before. */
 typedef struct {
@@ -71,7 +81,63 @@ typedef struct {
 	int64_t value;
 	bool suppressed;
 } fg_cell_t;
+/* The open-data cell threshold: stats.min_cell, or the deprecated figures.min_cell when set. */
+struct config;
+int64_t fg_min_cell(const struct config *cfg);
 int fg_open_data(db_conn_t *c, arena_t *a, const fg_filter_t *f, int64_t min_cell, fg_cell_t **out, size_t *n);
+
+/* summary.c — the daily summary of the series figures (docs/figures.md, "Daily summary").
+ *
+ * What fig answers for f into out: a table, or a series filtered by zone or procedure, or with
+ * summary false, from its provider; otherwise the days of f that the summary holds from
+ * fg_daily (filtered by office and channel) and the other days (today, days not summarised yet)
+ * from the provider, one call per run of consecutive days. The same rows either way. */
+int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, bool summary, cap_fig_out_t *out);
+
+typedef struct {
+	int history_days;   /* keep the days from today - history_days to yesterday summarised */
+	int recent_days;    /* count the last recent_days again on every run (late changes) */
+	int verify_days;    /* and verify_days older ones, rolling back through the history */
+	int lease_s;        /* how long a run holds the lease before another node may take it */
+	const char *holder; /* this node (a random token) */
+} fg_summary_opts_t;
+typedef struct {
+	bool skipped;         /* another node holds the lease */
+	int64_t days, rows;   /* figure-days written, rows written */
+	int64_t runs;         /* provider calls */
+	char verified_to[11]; /* the oldest day the rolling re-check reached on this run */
+} fg_summary_stats_t;
+/* One run at now: every series provider's missing days, its last recent_days and the next
+ * verify_days of the rolling re-check are counted from the provider for whole days without
+ * filters and replace their rows in fg_daily, a chunk of at most 31 days per transaction. Only
+ * one node at a time (a lease row); a run that finds the lease held does nothing. 0 or an error
+ * (the days done so far stay done). */
+int fg_summary_update(db_conn_t *c, int64_t now, const fg_summary_opts_t *o, fg_summary_stats_t *st);
+/* The job figures.summary: fg_summary_update with the [figures] settings, every
+ * figures.summary_every seconds. */
+struct app;
+int fg_summary_job(struct app *app, db_conn_t *c, int64_t now);
+
+/* store_summary.c — the summary's SQL. */
+typedef struct {
+	const char *day, *office, *channel;
+	int64_t v[CAP_FIG_COLS];
+} fg_srow_t;
+/* The days d0..d1 of figure (with columns cols) that fg_days holds: mark[day - d0] = true. */
+int fg_store_days(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, bool *mark);
+/* In one query: the days d0..d1 of figure (with columns cols) that the summary holds
+ * (mark[day - d0] = true) and their rows for office and channel ("" = all), each passed to fn. */
+int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud);
+/* In one transaction: the rows of figure for days d0..d1 replaced by rows[0..n) (sorted, no two
+ * alike) and each day marked as summarised with cols at built_at. */
+int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1,
+		     const cap_fig_row_t *rows, size_t n, int64_t built_at);
+/* The lease: 1 taken (free, expired or already ours), 0 held by another node; the rolling
+ * cursor ("" = start again) read and written; the lease given back. */
+int fg_store_lease(db_conn_t *c, const char *holder, int64_t now, int64_t until);
+int fg_store_cursor(db_conn_t *c, arena_t *a, const char **day);
+int fg_store_done(db_conn_t *c, const char *holder, const char *cursor, int64_t now);
 
 /* CSV exports (RFC 4180, base/csv.h). 0 or ERR_TOO_BIG. */
 int fg_csv_figures(buf_t *b, const fg_fig_t *v, size_t n);

@@ -76,6 +76,7 @@ static bool filter_of(http_req_t *r, fg_filter_t *f)
 		bad_filter(r, field);
 		return false;
 	}
+	f->summary = config_bool(r->app->cfg, "figures.summary");
 	return true;
 }
 
@@ -142,10 +143,11 @@ static json_t *figures_json(const fg_filter_t *f, const char *theme, const fg_fi
 
 /* Gathers the figures of theme (NULL: every theme) for the request's filter, or answers (422,
  * 503) and returns false. */
-static bool gather_for(http_req_t *r, const char *theme, fg_filter_t *f, fg_fig_t **v, size_t *n)
+static bool gather_for(http_req_t *r, const char *theme, bool stats_only, fg_filter_t *f, fg_fig_t **v, size_t *n)
 {
 	if (!filter_of(r, f))
 		return false;
+	f->stats_only = stats_only;
 	int rc = fg_gather(r->db, r->arena, f, theme, v, n);
 	if (rc) {
 		http_reply_failed(r, rc);
@@ -157,7 +159,7 @@ static bool gather_for(http_req_t *r, const char *theme, fg_filter_t *f, fg_fig_
 /* The same for the theme of the path (404 when there is none such). */
 static bool gather(http_req_t *r, const fg_theme_t **t, fg_filter_t *f, fg_fig_t **v, size_t *n)
 {
-	return (*t = theme_of(r)) && gather_for(r, (*t)->name, f, v, n);
+	return (*t = theme_of(r)) && gather_for(r, (*t)->name, false, f, v, n);
 }
 
 static void api_theme(http_req_t *r)
@@ -188,7 +190,7 @@ static void api_stats_attendance(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (!gather_for(r, "attendance", &f, &v, &n))
+	if (!gather_for(r, "attendance", true, &f, &v, &n))
 		return;
 	json_t *series = json_array(), *totals = json_object();
 	for (size_t i = 0; i < n; i++) {
@@ -222,7 +224,7 @@ static void api_stats_profile(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (!gather_for(r, "people", &f, &v, &n))
+	if (!gather_for(r, "people", true, &f, &v, &n))
 		return;
 	json_t *cells = json_array(), *totals = json_object();
 	json_int_t total = 0;
@@ -323,7 +325,7 @@ static void xlsx_all(http_req_t *r)
 	fg_filter_t f;
 	fg_fig_t *v;
 	size_t n;
-	if (gather_for(r, NULL, &f, &v, &n))
+	if (gather_for(r, NULL, false, &f, &v, &n))
 		reply_xlsx(r, v, n, arena_printf(r->arena, "figures-%s-%s.xlsx", f.cur.from, f.cur.to));
 }
 
@@ -509,6 +511,7 @@ static void page_theme(http_req_t *r)
 	fg_fig_t *v;
 	size_t n;
 	json_t *ch = NULL;
+	f.summary = config_bool(r->app->cfg, "figures.summary");
 	if (fg_gather(r->db, r->arena, &f, t->name, &v, &n) || !(ch = choices(r, &f))) {
 		http_reply_unavailable(r);
 		return;
@@ -556,7 +559,8 @@ static bool open_data(http_req_t *r, fg_filter_t *f, fg_cell_t **v, size_t *n)
 		bad_filter(r, "open_to");
 		return false;
 	}
-	int rc = fg_open_data(r->db, r->arena, f, config_int(cfg, "figures.min_cell"), v, n);
+	f->summary = config_bool(cfg, "figures.summary");
+	int rc = fg_open_data(r->db, r->arena, f, fg_min_cell(cfg), v, n);
 	if (rc) {
 		http_reply_failed(r, rc);
 		return false;
@@ -596,7 +600,7 @@ static void open_json(http_req_t *r)
 					    "count", v[i].suppressed ? json_null() : json_integer(v[i].value)));
 	http_reply_json(r, 200,
 			jpack("{s:s,s:s,s:I,s:o}", "from", f.cur.from, "to", f.cur.to, "min_cell",
-			      (json_int_t)config_int(r->app->cfg, "figures.min_cell"), "rows", rows));
+			      (json_int_t)fg_min_cell(r->app->cfg), "rows", rows));
 }
 
 const http_route_t fg_page_routes[] = {

@@ -3,6 +3,7 @@
 #include "base/mem.h"
 #include "base/err.h"
 #include "core/cap.h"
+#include "figures/internal.h"
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -700,6 +701,20 @@ static void test_docs_and_example(void **state)
 	config_free(c);
 }
 
+/* The open data's threshold is stats.min_cell; figures.min_cell, its old name, wins when set. */
+static void test_renamed_key(void **state)
+{
+	(void)state;
+	char err[256];
+	config_t *c = config_new();
+	assert_int_equal(fg_min_cell(c), 5);
+	assert_int_equal(config_set(c, "stats.min_cell", "7", err, sizeof err), 0);
+	assert_int_equal(fg_min_cell(c), 7);
+	assert_int_equal(config_set(c, "figures.min_cell", "3", err, sizeof err), 0);
+	assert_int_equal(fg_min_cell(c), 3);
+	config_free(c);
+}
+
 int main(void)
 {
 	cap_declare(); /* the capabilities' sections ([session], [mail], [booking], …) */
@@ -717,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_default_root),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_split_listen),
+		cmocka_unit_test(test_renamed_key),
 		cmocka_unit_test(test_docs_and_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
