@@ -148,9 +148,10 @@ int fg_csv_open_data(buf_t *b, const fg_cell_t *v, size_t n);
 struct app;
 int fg_report_run(struct app *app, db_conn_t *c, int64_t now);
 /* The monthly report of y-m (every theme, by day, compared with the month before) as a PDF in lang
- * with city in its band (render/pdf.h, pdf_report): new bytes in *pdf. 0 or an error. */
-int fg_report_pdf(db_conn_t *c, arena_t *a, const char *city, int y, int m, const char *lang, unsigned char **pdf,
-		  size_t *len);
+ * with city in its band (render/pdf.h, pdf_report), reading the daily summary when summary (as
+ * the pages do with figures.summary): new bytes in *pdf. 0 or an error. */
+int fg_report_pdf(db_conn_t *c, arena_t *a, const char *city, int y, int m, const char *lang, bool summary,
+		  unsigned char **pdf, size_t *len);
 /* "YYYY-MM" (years 2000–2999) into *y, *m. 0 or ERR_INVALID. */
 int fg_month_parse(const char *s, int *y, int *m);
 

@@ -341,7 +341,8 @@ static void report_pdf(http_req_t *r)
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	const char *city = auth_city_name(r->db, r->arena, r->app->cfg);
-	int rc = fg_report_pdf(r->db, r->arena, city, y, m, r->lang, &pdf, &len);
+	int rc = fg_report_pdf(r->db, r->arena, city, y, m, r->lang, config_bool(r->app->cfg, "figures.summary"), &pdf,
+			       &len);
 	if (rc == ERR_TOO_BIG)
 		http_reply_error(r, 413, "too_big", "fg_err_too_big", NULL);
 	else if (rc)

@@ -46,8 +46,8 @@ int fg_month_parse(const char *s, int *y, int *m)
 }
 
 /* The figures of the calendar month y-m, by group (day or month), every theme. */
-static int gather_month(db_conn_t *c, arena_t *a, int y, int m, const char *group, const char *lang, fg_filter_t *f,
-			fg_fig_t **v, size_t *n)
+static int gather_month(db_conn_t *c, arena_t *a, int y, int m, const char *group, const char *lang, bool summary,
+			fg_filter_t *f, fg_fig_t **v, size_t *n)
 {
 	int32_t first = tz_days_from_civil(y, m, 1);
 	int32_t last = tz_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
@@ -57,6 +57,7 @@ static int gather_month(db_conn_t *c, arena_t *a, int y, int m, const char *grou
 	fg_query_t q = {.from = from, .to = to, .group = group, .lang = lang};
 	const char *field;
 	int rc = fg_filter_make(a, &q, last, 62, f, &field);
+	f->summary = summary; /* as the pages and the API read, so the report says what they say */
 	return rc ? rc : fg_gather(c, a, f, NULL, v, n);
 }
 
@@ -192,21 +193,22 @@ static json_t *pdf_model(arena_t *a, const char *lang, const char *city, int y, 
 }
 
 /* The figures of y-m by day and of the month before; 0 or an error. */
-static int gather_both(db_conn_t *c, arena_t *a, int y, int m, const char *lang, fg_filter_t *f, fg_fig_t **v,
-		       size_t *n, fg_fig_t **pv, size_t *pn)
+static int gather_both(db_conn_t *c, arena_t *a, int y, int m, const char *lang, bool summary, fg_filter_t *f,
+		       fg_fig_t **v, size_t *n, fg_fig_t **pv, size_t *pn)
 {
 	fg_filter_t pf;
-	int rc = gather_month(c, a, y, m, "day", lang, f, v, n);
-	return rc ? rc : gather_month(c, a, m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, "month", lang, &pf, pv, pn);
+	int rc = gather_month(c, a, y, m, "day", lang, summary, f, v, n);
+	return rc ? rc
+		  : gather_month(c, a, m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1, "month", lang, summary, &pf, pv, pn);
 }
 
-int fg_report_pdf(db_conn_t *c, arena_t *a, const char *city, int y, int m, const char *lang, unsigned char **pdf,
-		  size_t *len)
+int fg_report_pdf(db_conn_t *c, arena_t *a, const char *city, int y, int m, const char *lang, bool summary,
+		  unsigned char **pdf, size_t *len)
 {
 	fg_filter_t f;
 	fg_fig_t *v, *pv;
 	size_t n, pn;
-	int rc = gather_both(c, a, y, m, lang, &f, &v, &n, &pv, &pn);
+	int rc = gather_both(c, a, y, m, lang, summary, &f, &v, &n, &pv, &pn);
 	if (rc)
 		return rc;
 	json_t *model = pdf_model(a, lang, city, y, m, &f, v, n, pv, pn);
@@ -321,7 +323,7 @@ int fg_report_run(app_t *app, db_conn_t *c, int64_t now)
 	const char *city = NULL;
 	rc = auth_city_name_get(c, a, app->cfg, &city);
 	if (!rc)
-		rc = gather_both(c, a, y, m, lang, &f, &v, &n, &pv, &pn);
+		rc = gather_both(c, a, y, m, lang, config_bool(app->cfg, "figures.summary"), &f, &v, &n, &pv, &pn);
 	if (!rc) {
 		const char *name = arena_printf(a, "figures-%s.pdf", month);
 		json_t *pm = pdf_model(a, lang, city, y, m, &f, v, n, pv, pn);

@@ -402,9 +402,9 @@ static void test_report_pdf(void **state)
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	/* A provider's failure is the report's. */
-	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "ca", &pdf, &len), ERR_IO);
+	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "ca", false, &pdf, &len), ERR_IO);
 	broken_fails = false;
-	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "ca", &pdf, &len), 0);
+	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "ca", false, &pdf, &len), 0);
 	assert_memory_equal(pdf, "%PDF-", 5);
 	char *t = pdf_text(pdf, len);
 	free(pdf);
@@ -431,7 +431,7 @@ static void test_report_pdf(void **state)
 	free(t);
 
 	/* The same in English. */
-	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "en", &pdf, &len), 0);
+	assert_int_equal(fg_report_pdf(NULL, a, "Vilamar", 2026, 3, "en", false, &pdf, &len), 0);
 	t = pdf_text(pdf, len);
 	free(pdf);
 	assert_non_null(strstr(t, "The figures of March 2026"));
