@@ -982,6 +982,13 @@ static void test_pg_pool_heals(void **state)
 	assert_int_equal(db_query_int(c1, "SELECT pg_backend_pid()", NULL, 0, &pid2), 0);
 	assert_true(pid2 != pid);
 	assert_int_equal(db_error_count(b->db), errs);
+	/* The session's settings came back with the session (docs/internals/db.md). */
+#define CUSTOM_PLANS "SELECT CAST(current_setting('plan_cache_mode') = 'force_custom_plan' AS INTEGER)"
+	int64_t custom = 0;
+	assert_int_equal(db_query_int(c1, CUSTOM_PLANS, NULL, 0, &custom), 0);
+	assert_int_equal(custom, 1);
+	assert_int_equal(db_query_int(c2, CUSTOM_PLANS, NULL, 0, &custom), 0);
+	assert_int_equal(custom, 1);
 
 	/* Inside a transaction the loss is reported, not papered over. */
 	assert_int_equal(db_begin(c1), 0);
