@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,43 +125,43 @@ typedef struct {
 	int64_t now, attempt, until;
 } attempt_t;
 
-static int attempt_begin(http_req_t *r, void *ud)
+/* Sets x->until to the end of the lock on this account from this address (0: not locked). */
+static int lock_end(http_req_t *r, attempt_t *x)
 {
-	attempt_t *x = ud;
 	const config_t *cfg = r->app->cfg;
 	au_failures_t f;
-	int rc = au_store_login_guard(r->db, x->email, r->client_key, x->now);
-	if (!rc)
-		rc = au_store_attempt_failures(r->db, x->email, r->client_key, x->now - config_int(cfg, "login.window"),
-					       &f);
+	int rc =
+		au_store_attempt_failures(r->db, x->email, r->client_key, x->now - config_int(cfg, "login.window"), &f);
 	if (rc)
 		return rc;
 	int64_t a = locked_until(cfg, f.pair, config_int(cfg, "login.max_attempts"), f.pair_last);
 	int64_t b = locked_until(cfg, f.addr, config_int(cfg, "login.max_attempts_per_ip"), f.addr_last);
 	x->until = a > b ? a : b;
-	if (x->until > x->now)
-		return 0; /* nothing counted: a refused attempt checks no password */
-	x->until = 0;
+	if (x->until <= x->now)
+		x->until = 0;
+	return 0;
+}
+
+static int attempt_begin(http_req_t *r, void *ud)
+{
+	attempt_t *x = ud;
+	int rc = au_store_login_guard(r->db, x->email, r->client_key, x->now);
+	if (!rc)
+		rc = lock_end(r, x);
+	if (rc || x->until)
+		return rc; /* nothing counted: a refused attempt is told nothing of its password */
 	return au_store_attempt_add(r->db, x->email, r->client_key, x->now, &x->attempt);
 }
 
-static void login_locked(http_req_t *r, int64_t wait, const char *email_in)
+static void login_locked(http_req_t *r, const attempt_t *at, const char *email_in)
 {
+	static log_limit_t lim;
+	log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at->email, r->client_ip,
+			  (long long)(at->until - at->now));
 	char secs[32];
-	snprintf(secs, sizeof secs, "%lld", (long long)wait);
+	snprintf(secs, sizeof secs, "%lld", (long long)(at->until - at->now));
 	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-	login_page(r, 429, http_tn(r, "login_locked", (long)((wait + 59) / 60), NULL), email_in);
-}
-
-/* Whether password is the account's; an unknown account spends the same time, so that timing does
- * not reveal which exist. *row is the account when it is. ERR_UNAVAILABLE on storage failure.
- * Within a hashing turn (auth_hash_enter). */
-static int password_ok(db_conn_t *c, arena_t *a, const char *email, const char *password, au_row_t *row)
-{
-	int rc = au_store_user_by_email(c, a, email, row);
-	if (rc && rc != ERR_NOT_FOUND)
-		return ERR_UNAVAILABLE;
-	return auth_password_matches(rc == 0 ? row->password_hash : NULL, password) ? 1 : 0;
+	login_page(r, 429, http_tn(r, "login_locked", (long)((at->until - at->now + 59) / 60), NULL), email_in);
 }
 
 /* Seconds a sign-in refused for want of a hashing turn is told to wait. */
@@ -175,38 +176,38 @@ static void login_busy(http_req_t *r, const char *email_in)
 	login_page(r, 503, http_t(r, "login_busy"), email_in);
 }
 
-/* The sign-in, within a hashing turn: the try checked and counted, then the password. */
-static void login_check(http_req_t *r, attempt_t *at, const char *email_in, const char *password)
+/* The sign-in, back on the worker once the password has been checked off it (login_post): the try
+ * checked and counted, then the answer. A check that found no turn in time counts nothing; one
+ * whose try finds the account locked meanwhile (concurrent tries) is answered 429 and its result
+ * dropped, so no address learns more passwords than its tries allow. */
+static void login_checked(http_req_t *r, void *data)
 {
-	config_t *cfg = r->app->cfg;
-	int rc = http_tx(r, attempt_begin, at, NULL, NULL, NULL);
+	auth_check_job_t *j = data;
+	const char *email_in = http_form(r, "email");
+	if (j->rc == ERR_BUSY) {
+		login_busy(r, email_in);
+		return;
+	}
+	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
+	int rc = http_tx(r, attempt_begin, &at, NULL, NULL, NULL);
 	if (rc) {
 		if (rc != HTTP_TX_ANSWERED)
 			http_reply_unavailable(r);
 		return;
 	}
-	if (at->until) {
-		static log_limit_t lim;
-		log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at->email, r->client_ip,
-				  (long long)(at->until - at->now));
-		login_locked(r, at->until - at->now, email_in);
+	if (at.until) {
+		login_locked(r, &at, email_in);
 		return;
 	}
-	au_row_t row;
-	int ok = password_ok(r->db, r->arena, at->email, password, &row);
-	if (ok < 0) {
-		http_reply_unavailable(r);
-		return;
-	}
-	if (!ok) {
+	if (j->rc != 1) {
 		login_page(r, 401, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	session_t x = {.user_id = row.id,
-		       .email = at->email,
-		       .now = at->now,
-		       .ttl = config_int(cfg, "session.ttl"),
-		       .attempt = at->attempt};
+	session_t x = {.user_id = j->user_id,
+		       .email = at.email,
+		       .now = at.now,
+		       .ttl = config_int(r->app->cfg, "session.ttl"),
+		       .attempt = at.attempt};
 	rand_token_hex(x.token);
 	if (!http_tx_ok(r, session_open, &x))
 		return;
@@ -215,8 +216,11 @@ static void login_check(http_req_t *r, attempt_t *at, const char *email_in, cons
 	http_reply_redirect(r, safe_next(http_form(r, "next")));
 }
 
-/* The hashing turn is taken before the try is counted, so that a sign-in refused for want of one
- * (503) costs the account no try. */
+/* A place in the hashing gate is asked for first, without waiting: a sign-in refused one (503)
+ * costs the account no try and the server no database call. A locked account or address is
+ * answered 429 before any check. Then the check runs off the worker thread (it may wait its turn
+ * there, up to auth.hash_wait_ms), against the account's hash or, for an unknown account, a dummy
+ * one that costs the same; login_checked counts the try and answers. */
 static void login_post(http_req_t *r)
 {
 	const char *email_in = http_form(r, "email");
@@ -225,13 +229,35 @@ static void login_post(http_req_t *r)
 		login_page(r, 400, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	if (auth_hash_enter(r->client_key)) {
+	gate_ticket_t *turn;
+	if (auth_hash_join(r->client_key, &turn)) {
 		login_busy(r, email_in);
 		return;
 	}
 	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
-	login_check(r, &at, email_in, password);
-	auth_hash_leave();
+	au_row_t row;
+	int rc = lock_end(r, &at);
+	int found = rc ? rc : au_store_user_by_email(r->db, r->arena, at.email, &row);
+	if (rc || at.until || (found && found != ERR_NOT_FOUND)) {
+		auth_hash_cancel(turn);
+		if (!rc && at.until)
+			login_locked(r, &at, email_in);
+		else
+			http_reply_unavailable(r);
+		return;
+	}
+	size_t n = strlen(password) + 1, size = sizeof(auth_check_job_t) + n;
+	auth_check_job_t *j = arena_alloc(r->arena, size);
+	memset(j, 0, sizeof *j);
+	j->turn = turn;
+	j->known = found == 0 && row.password_hash && strlen(row.password_hash) < AUTH_HASH_LEN;
+	if (j->known) {
+		j->user_id = row.id;
+		memcpy(j->hash, row.password_hash, strlen(row.password_hash) + 1);
+	}
+	memcpy(j->password, password, n);
+	http_offload(r, auth_check_work, j, size, login_checked);
+	sodium_memzero(j->password, n);
 }
 
 static void logout_post(http_req_t *r)
@@ -369,10 +395,47 @@ static int user_write(http_req_t *r, void *ud)
 	return rc;
 }
 
+/* No hashing turn for the new password: nothing written, the form shown again. */
+static void users_busy(http_req_t *r)
+{
+	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, BUSY_RETRY);
+	users_page(r, 503, jpack("[s]", http_t(r, "err_hash_busy")), NULL);
+}
+
+/* The account, once its password has been hashed off the worker thread (users_post). */
+static void user_hashed(http_req_t *r, void *data)
+{
+	auth_hash_job_t *j = data;
+	if (j->rc == ERR_BUSY) {
+		users_busy(r);
+		return;
+	}
+	if (j->rc) {
+		http_reply_unavailable(r);
+		return;
+	}
+	const char *office = http_form(r, "office");
+	new_user_t x = {http_form(r, "email"), http_form(r, "name"), http_form(r, "role"), office ? office : "", {0}};
+	memcpy(x.hash, j->hash, sizeof x.hash);
+	int rc = http_tx(r, user_write, &x, NULL, NULL, NULL);
+	if (rc == ERR_CONFLICT) {
+		users_page(r, 409, jpack("[s]", http_t(r, "err_email_taken")), NULL);
+		return;
+	}
+	if (rc) {
+		if (rc != HTTP_TX_ANSWERED)
+			http_reply_unavailable(r);
+		return;
+	}
+	/* Post/redirect/get would lose the notice without a flash store; render the list directly. */
+	r->form.n = 0;
+	users_page(r, 201, NULL, json_string(http_t(r, "user_created")));
+}
+
 static void users_post(http_req_t *r)
 {
 	const char *email = http_form(r, "email"), *name = http_form(r, "name"), *role = http_form(r, "role"),
-		   *office = http_form(r, "office"), *password = http_form(r, "password");
+		   *password = http_form(r, "password");
 	json_t *errs = json_array();
 	if (!email || !email_valid(email))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_email")));
@@ -387,30 +450,18 @@ static void users_post(http_req_t *r)
 		return;
 	}
 	json_decref(errs);
-	new_user_t x = {email, name, role, office ? office : "", {0}};
-	int hashed = auth_hash_password(r->client_key, password, x.hash);
-	if (hashed == ERR_BUSY) {
-		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, BUSY_RETRY);
-		users_page(r, 503, jpack("[s]", http_t(r, "err_hash_busy")), NULL);
+	gate_ticket_t *turn;
+	if (auth_hash_join(r->client_key, &turn)) {
+		users_busy(r);
 		return;
 	}
-	if (hashed) {
-		http_reply_unavailable(r);
-		return;
-	}
-	int rc = http_tx(r, user_write, &x, NULL, NULL, NULL);
-	if (rc == ERR_CONFLICT) {
-		users_page(r, 409, jpack("[s]", http_t(r, "err_email_taken")), NULL);
-		return;
-	}
-	if (rc) {
-		if (rc != HTTP_TX_ANSWERED)
-			http_reply_unavailable(r);
-		return;
-	}
-	/* Post/redirect/get would lose the notice without a flash store; render the list directly. */
-	r->form.n = 0;
-	users_page(r, 201, NULL, json_string(http_t(r, "user_created")));
+	size_t n = strlen(password) + 1, size = sizeof(auth_hash_job_t) + n;
+	auth_hash_job_t *j = arena_alloc(r->arena, size);
+	memset(j, 0, sizeof *j);
+	j->turn = turn;
+	memcpy(j->password, password, n);
+	http_offload(r, auth_hash_work, j, size, user_hashed);
+	sodium_memzero(j->password, n);
 }
 
 /* ---------------------------------------------------------------- settings and logo */
