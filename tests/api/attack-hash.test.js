@@ -5,6 +5,8 @@
 // right now" in the visitor's language, the same for known and unknown accounts, and counts no
 // try towards the lock-out. Meanwhile a public page and a signed-in staff page from other
 // addresses keep being answered quickly. Clients are distinct loopback addresses (127.x.y.z).
+// A sign-in waiting for its turn holds no worker thread (the check runs off them), so the queue
+// (auth.hash_queue) works with the defaults: staff signing in at the same moment all get in.
 const { it, test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const L = require('./lib/server.js');
@@ -17,8 +19,12 @@ const srv = L.useServer({
 		FINESTRETA_AUTH_MAX_CONCURRENT_HASHES: '1',
 		FINESTRETA_LOGIN_MAX_ATTEMPTS: String(MAX),
 		FINESTRETA_LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
+		// Room for a burst of five checks one after another on a machine shared with other work.
+		FINESTRETA_AUTH_HASH_WAIT_MS: '5000',
 	},
 });
+// Every [auth] setting at its default: on a 2-core machine one check at once, four more may wait.
+const dflt = L.useServer({ name: 'password hashing with the default settings' });
 
 // What a refused sign-in says, in each language (locale/auth/*.po, login_busy).
 const BUSY = {
@@ -31,12 +37,24 @@ const LANGS = Object.keys(BUSY);
 // the attackers and the server's one hashing turn).
 const P95_MS = 300;
 
-async function signIn(email, password, from, lang = 'ca') {
+// The sign-in form fetched from `from`, then a function that posts it.
+async function signInForm(server, email, password, from, lang = 'ca') {
 	const jar = new L.CookieJar();
 	const headers = { 'Accept-Language': lang };
-	const page = await srv.get('/login', { jar, from, headers });
+	const page = await server.get('/login', { jar, from, headers });
 	const csrf = L.csrfFrom(page.text);
-	return srv.request('POST', '/login', { jar, from, headers: { ...L.FORM, ...headers }, body: L.formBody({ email, password, _csrf: csrf }) });
+	return () => server.request('POST', '/login', { jar, from, headers: { ...L.FORM, ...headers }, body: L.formBody({ email, password, _csrf: csrf }) });
+}
+
+async function signIn(email, password, from, lang = 'ca') {
+	return (await signInForm(srv, email, password, from, lang))();
+}
+
+// Staff from `from` addresses post their sign-ins at the same moment; each answer with its time.
+async function rush(server, emails, from) {
+	const posts = await Promise.all(emails.map((e, i) => signInForm(server, e, L.DEMO_PASSWORD, from[i])));
+	const t0 = Date.now();
+	return Promise.all(posts.map((post) => post().then((res) => ({ res, ms: Date.now() - t0 }))));
 }
 
 // The error shown above the sign-in form.
@@ -144,4 +162,30 @@ describe('a sign-in flood from many addresses', { concurrency: false }, () => {
 	});
 });
 
-test('SIGTERM: the server exits 0', () => srv.stop());
+describe('a morning rush of staff sign-ins', { concurrency: false }, () => {
+	const STAFF = ['admin', 'coordinator', 'informer', 'ict_agent'].map((k) => L.DEMO_USERS[k]);
+
+	it('with the default settings, four staff signing in at the same moment all get in', async () => {
+		const out = await rush(dflt, STAFF, A.addresses(43, STAFF.length));
+		console.log(`# 4 sign-ins at once (defaults): ${out.map((o) => `${o.res.status} in ${o.ms} ms`).join(', ')}`);
+		for (const [i, { res }] of out.entries()) {
+			assert.equal(res.status, 303, `${STAFF[i]}: ${res.status} ${alertText(res) || ''}`);
+			assert.ok(res.headers['set-cookie'].some((c) => c.startsWith('fin_session=')), `${STAFF[i]} has a session`);
+		}
+	});
+
+	it('with one check at once, the four that wait their turn within hash_wait_ms get in too', async () => {
+		const five = [...STAFF, L.DEMO_USERS.welcome];
+		const out = await rush(srv, five, A.addresses(44, five.length));
+		console.log(`# 5 sign-ins at once (one check at a time): ${out.map((o) => `${o.res.status} in ${o.ms} ms`).join(', ')}`);
+		for (const [i, { res }] of out.entries()) assert.equal(res.status, 303, `${five[i]}: ${res.status} ${alertText(res) || ''}`);
+		// One at a time: the last answer came after several checks, not with the first.
+		const times = out.map((o) => o.ms).sort((a, b) => a - b);
+		assert.ok(times[4] >= times[0] + 100, `the checks took turns: ${times}`);
+	});
+});
+
+test('SIGTERM: the servers exit 0', async () => {
+	await srv.stop();
+	await dflt.stop();
+});
