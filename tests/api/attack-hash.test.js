@@ -37,13 +37,14 @@ const LANGS = Object.keys(BUSY);
 // the attackers and the server's one hashing turn).
 const P95_MS = 300;
 
-// The sign-in form fetched from `from`, then a function that posts it.
+// The sign-in form fetched from `from`, then a function that posts it (opts: e.g. a timeout).
 async function signInForm(server, email, password, from, lang = 'ca') {
 	const jar = new L.CookieJar();
 	const headers = { 'Accept-Language': lang };
 	const page = await server.get('/login', { jar, from, headers });
 	const csrf = L.csrfFrom(page.text);
-	return () => server.request('POST', '/login', { jar, from, headers: { ...L.FORM, ...headers }, body: L.formBody({ email, password, _csrf: csrf }) });
+	return (opts = {}) =>
+		server.request('POST', '/login', { jar, from, headers: { ...L.FORM, ...headers }, body: L.formBody({ email, password, _csrf: csrf }), ...opts });
 }
 
 async function signIn(email, password, from, lang = 'ca') {
@@ -185,7 +186,35 @@ describe('a morning rush of staff sign-ins', { concurrency: false }, () => {
 	});
 });
 
-test('SIGTERM: the servers exit 0', async () => {
+describe('checks in flight', { concurrency: false }, () => {
+	it('a client that leaves while its check waits or runs gives its place back, and others still get in', async () => {
+		const emails = [L.DEMO_USERS.admin, L.DEMO_USERS.coordinator, L.DEMO_USERS.informer, L.DEMO_USERS.ict_agent, L.DEMO_USERS.welcome];
+		const from = A.addresses(45, emails.length);
+		const forms = await Promise.all(emails.map((e, i) => signInForm(srv, e, L.DEMO_PASSWORD, from[i])));
+		// Each client hangs up 20 ms after sending: one check runs, four wait, nobody reads.
+		const gone = await Promise.allSettled(forms.map((post) => post({ timeout: 20 })));
+		assert.deepEqual(
+			gone.map((g) => g.status),
+			emails.map(() => 'rejected'),
+			`every client hung up before its answer: ${gone.map((g) => g.value?.status)}`
+		);
+		await L.sleep(1500); // their checks end meanwhile
+		const out = await rush(srv, emails, A.addresses(46, emails.length));
+		for (const [i, { res }] of out.entries()) assert.equal(res.status, 303, `${emails[i]} after the others left: ${res.status}`);
+	});
+});
+
+test('SIGTERM with checks in flight: they finish and are answered, then the server exits 0', async () => {
+	const emails = [L.DEMO_USERS.admin, L.DEMO_USERS.coordinator, L.DEMO_USERS.informer, L.DEMO_USERS.ict_agent, L.DEMO_USERS.welcome];
+	const from = A.addresses(47, emails.length);
+	const posts = await Promise.all(emails.map((e, i) => signInForm(srv, e, L.DEMO_PASSWORD, from[i])));
+	const answers = Promise.allSettled(posts.map((post) => post()));
+	await L.sleep(30); // in: one check runs, four wait their turn
 	await srv.stop();
+	const settled = await answers;
+	assert.deepEqual(
+		settled.map((a) => (a.status === 'fulfilled' ? a.value.status : String(a.reason))),
+		emails.map(() => 303)
+	);
 	await dflt.stop();
 });
