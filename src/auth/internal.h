@@ -52,7 +52,7 @@ typedef struct {
 	gate_ticket_t *turn;
 	int rc;
 	bool known;
-	int64_t user_id;
+	int64_t user_id, attempt, now; /* for the page: the account, its try counted, when */
 	char hash[AUTH_HASH_LEN];
 	char password[];
 } auth_check_job_t;

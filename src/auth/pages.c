@@ -125,31 +125,23 @@ typedef struct {
 	int64_t now, attempt, until;
 } attempt_t;
 
-/* Sets x->until to the end of the lock on this account from this address (0: not locked). */
-static int lock_end(http_req_t *r, attempt_t *x)
+static int attempt_begin(http_req_t *r, void *ud)
 {
+	attempt_t *x = ud;
 	const config_t *cfg = r->app->cfg;
 	au_failures_t f;
-	int rc =
-		au_store_attempt_failures(r->db, x->email, r->client_key, x->now - config_int(cfg, "login.window"), &f);
+	int rc = au_store_login_guard(r->db, x->email, r->client_key, x->now);
+	if (!rc)
+		rc = au_store_attempt_failures(r->db, x->email, r->client_key, x->now - config_int(cfg, "login.window"),
+					       &f);
 	if (rc)
 		return rc;
 	int64_t a = locked_until(cfg, f.pair, config_int(cfg, "login.max_attempts"), f.pair_last);
 	int64_t b = locked_until(cfg, f.addr, config_int(cfg, "login.max_attempts_per_ip"), f.addr_last);
 	x->until = a > b ? a : b;
-	if (x->until <= x->now)
-		x->until = 0;
-	return 0;
-}
-
-static int attempt_begin(http_req_t *r, void *ud)
-{
-	attempt_t *x = ud;
-	int rc = au_store_login_guard(r->db, x->email, r->client_key, x->now);
-	if (!rc)
-		rc = lock_end(r, x);
-	if (rc || x->until)
-		return rc; /* nothing counted: a refused attempt is told nothing of its password */
+	if (x->until > x->now)
+		return 0; /* nothing counted: a refused attempt checks no password */
+	x->until = 0;
 	return au_store_attempt_add(r->db, x->email, r->client_key, x->now, &x->attempt);
 }
 
@@ -176,27 +168,22 @@ static void login_busy(http_req_t *r, const char *email_in)
 	login_page(r, 503, http_t(r, "login_busy"), email_in);
 }
 
-/* The sign-in, back on the worker once the password has been checked off it (login_post): the try
- * checked and counted, then the answer. A check that found no turn in time counts nothing; one
- * whose try finds the account locked meanwhile (concurrent tries) is answered 429 and its result
- * dropped, so no address learns more passwords than its tries allow. */
+static int attempt_forget(http_req_t *r, void *ud)
+{
+	return au_store_attempt_forget(r->db, *(const int64_t *)ud);
+}
+
+/* The sign-in, back on the worker once the password has been checked off it (login_post). A check
+ * that found no turn in time takes its try back (so it costs the account none) and is answered
+ * like one refused a place at once. */
 static void login_checked(http_req_t *r, void *data)
 {
 	auth_check_job_t *j = data;
 	const char *email_in = http_form(r, "email");
 	if (j->rc == ERR_BUSY) {
-		login_busy(r, email_in);
-		return;
-	}
-	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
-	int rc = http_tx(r, attempt_begin, &at, NULL, NULL, NULL);
-	if (rc) {
-		if (rc != HTTP_TX_ANSWERED)
-			http_reply_unavailable(r);
-		return;
-	}
-	if (at.until) {
-		login_locked(r, &at, email_in);
+		(void)http_tx(r, attempt_forget, &j->attempt, NULL, NULL, NULL); /* kept if this fails */
+		if (!r->replied)
+			login_busy(r, email_in);
 		return;
 	}
 	if (j->rc != 1) {
@@ -204,10 +191,10 @@ static void login_checked(http_req_t *r, void *data)
 		return;
 	}
 	session_t x = {.user_id = j->user_id,
-		       .email = at.email,
-		       .now = at.now,
+		       .email = lower_dup(r->arena, email_in),
+		       .now = j->now,
 		       .ttl = config_int(r->app->cfg, "session.ttl"),
-		       .attempt = at.attempt};
+		       .attempt = j->attempt};
 	rand_token_hex(x.token);
 	if (!http_tx_ok(r, session_open, &x))
 		return;
@@ -217,10 +204,11 @@ static void login_checked(http_req_t *r, void *data)
 }
 
 /* A place in the hashing gate is asked for first, without waiting: a sign-in refused one (503)
- * costs the account no try and the server no database call. A locked account or address is
- * answered 429 before any check. Then the check runs off the worker thread (it may wait its turn
- * there, up to auth.hash_wait_ms), against the account's hash or, for an unknown account, a dummy
- * one that costs the same; login_checked counts the try and answers. */
+ * costs the account no try and the server no database call. Then, as before any check, the try is
+ * checked against the lock-out and counted (a locked one: 429, the place given up, no password
+ * checked), and the account read. The check itself runs off the worker thread (it may wait its
+ * turn there, up to auth.hash_wait_ms), against the account's hash or, for an unknown account, a
+ * dummy one that costs the same; login_checked answers. */
 static void login_post(http_req_t *r)
 {
 	const char *email_in = http_form(r, "email");
@@ -235,14 +223,14 @@ static void login_post(http_req_t *r)
 		return;
 	}
 	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
+	int rc = http_tx(r, attempt_begin, &at, NULL, NULL, NULL);
 	au_row_t row;
-	int rc = lock_end(r, &at);
-	int found = rc ? rc : au_store_user_by_email(r->db, r->arena, at.email, &row);
+	int found = rc || at.until ? 0 : au_store_user_by_email(r->db, r->arena, at.email, &row);
 	if (rc || at.until || (found && found != ERR_NOT_FOUND)) {
 		auth_hash_cancel(turn);
-		if (!rc && at.until)
+		if (at.until)
 			login_locked(r, &at, email_in);
-		else
+		else if (rc != HTTP_TX_ANSWERED)
 			http_reply_unavailable(r);
 		return;
 	}
@@ -250,6 +238,8 @@ static void login_post(http_req_t *r)
 	auth_check_job_t *j = arena_alloc(r->arena, size);
 	memset(j, 0, sizeof *j);
 	j->turn = turn;
+	j->attempt = at.attempt;
+	j->now = at.now;
 	j->known = found == 0 && row.password_hash && strlen(row.password_hash) < AUTH_HASH_LEN;
 	if (j->known) {
 		j->user_id = row.id;

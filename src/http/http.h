@@ -160,7 +160,9 @@ void http_reply_events(http_req_t *r, const char *topic);
  * connection is parked (suspended; its worker serves its other connections meanwhile), work runs
  * on one of the server's offload threads, then `then` runs back on the worker and replies (or
  * offloads again). work gets a copy of the size bytes at data and only that: it must not touch the
- * request, which may be gone when it runs (a client that left, a server stopping). then(r, copy)
+ * request, which may be gone when it runs (a client that left, a server stopping). Outside any
+ * transaction: the request's database connection goes back to the pool while it is parked, and
+ * `then` has one again (r->db; the core answers 503 when it cannot). then(r, copy)
  * gets the copy as work left it; the copy is wiped and freed after then returns (or when the
  * client has left). The handler returns without a reply after this call. Work must be short and
  * bounded: the server waits for work in flight before it stops. Without offload threads (no

@@ -131,6 +131,8 @@ void http_offload(http_req_t *r, http_work_fn work, const void *data, size_t siz
 	bool here = !nthreads || stopping || !srv_body_in(x);
 	if (!here) {
 		x->job = j;
+		/* A parked request holds no pooled database connection: `then` takes one again. */
+		srv_release_db(x);
 		/* Parked before the pool can see the job, so that its resume finds it parked. */
 		MHD_suspend_connection(r->conn);
 		if (tail)

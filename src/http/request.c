@@ -399,7 +399,13 @@ void srv_dispatch_then(ctx_t *x)
 {
 	if (x->faulting) /* 0 never fires: the one chosen has (or it is past the count) */
 		db_fault_arm(x->fault_fired ? 0 : x->fault_at - x->fault_calls);
-	srv_offload_then(x);
+	http_req_t *r = &x->r;
+	if ((r->rt->flags & RT_DB) && !(r->db = http_db(r))) {
+		srv_offload_drop(x);
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	} else {
+		srv_offload_then(x);
+	}
 	must_reply(x);
 	if (x->faulting)
 		fault_pause(x);
