@@ -31,11 +31,10 @@ static const config_key_t config[] = {
 		       "locked (with the same growing waits)."),
 	CONFIG_KEY_INT("auth", "max_concurrent_hashes", "0", 0, 1024,
 		       "Password hashes and checks (argon2id, 64 MiB and ~0.1-0.3 s of a core each) at once,\n"
-		       "process-wide; 0: one fewer than the cores, at least 1. Keep it below server.threads."),
+		       "process-wide; 0: one fewer than the cores, at least 1."),
 	CONFIG_KEY_INT("auth", "hash_queue", "4", 0, 1024,
-		       "Sign-ins that may wait for a hashing turn (one per client address), never so many\n"
-		       "that the waiting ones and the hashing ones hold every worker thread; the rest are\n"
-		       "answered 503 at once."),
+		       "Sign-ins that may wait for a hashing turn (one per client address); the rest are\n"
+		       "answered 503 at once. A waiting sign-in holds no worker thread (it waits off them)."),
 	CONFIG_KEY_INT("auth", "hash_wait_ms", "2000", 0, 30000,
 		       "Milliseconds a sign-in waits for a hashing turn before it is answered 503."),
 	{0},
@@ -51,7 +50,8 @@ static int purge_job(app_t *app, db_conn_t *c, int64_t now)
 static int start(app_t *app)
 {
 	http_set_guard(&auth_guard);
-	auth_hash_setup(app->cfg);
+	/* Checks run off the worker threads: one offload thread per place the gate gives out. */
+	http_offload_reserve(auth_hash_setup(app->cfg));
 	return 0;
 }
 

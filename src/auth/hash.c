@@ -1,15 +1,17 @@
 /* hash.c — password hashing under one process-wide limit.
  *
- * An argon2id check (libsodium's interactive limits) takes 64 MiB and about 0.1–0.3 s of a core,
- * and runs on the HTTP worker thread that serves the sign-in. Without a bound, a flood of
- * sign-ins from many addresses (each within its own lock-out limits) keeps every worker and
- * every core hashing, and every other page waits. So every hash and every check takes a turn
- * from one gate (base/gate.h): at most auth.max_concurrent_hashes at once (by default one fewer
- * than the cores), a few more may wait up to auth.hash_wait_ms, one of them per client address;
- * the rest are refused at once (the sign-in answers 503 with Retry-After, and counts no try).
+ * An argon2id check (libsodium's interactive limits) takes 64 MiB and about 0.1–0.3 s of a core.
+ * Without a bound, a flood of sign-ins from many addresses (each within its own lock-out limits)
+ * keeps every core hashing, and every other page waits. So every hash and every check takes a
+ * turn from one gate (base/gate.h): at most auth.max_concurrent_hashes at once (by default one
+ * fewer than the cores), a few more may wait up to auth.hash_wait_ms, one of them per client
+ * address; the rest are refused at once (the sign-in answers 503 with Retry-After, and counts no
+ * try).
  *
- * A waiting sign-in holds its worker thread, so the queue never takes the last worker: running
- * plus waiting stays below server.threads, and one worker is always free for everyone else. */
+ * The pages' checks and hashes run off the HTTP worker threads (http_offload): the worker asks
+ * for a place without waiting (auth_hash_join, refused at once when the queue is full), and an
+ * offload thread waits for the turn and works. So a waiting sign-in holds no worker, and the
+ * server reserves one offload thread per turn and per waiting place. */
 #include "auth/internal.h"
 
 #include "base/config.h"
@@ -22,7 +24,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static gate_t *gate;
@@ -48,60 +49,42 @@ static gate_t *the_gate(void)
 	return gate;
 }
 
-void auth_hash_setup(const config_t *cfg)
+unsigned auth_hash_setup(const config_t *cfg)
 {
 	unsigned c = cores();
 	int64_t max = config_int(cfg, "auth.max_concurrent_hashes");
 	int64_t running = max > 0 ? max : (c > 1 ? c - 1 : 1);
-	int64_t threads = config_int(cfg, "server.threads");
-	if (threads == 0)
-		threads = c;
-	int64_t room = threads - 1 - running, queue = config_int(cfg, "auth.hash_queue");
-	if (queue > room)
-		queue = room > 0 ? room : 0;
+	int64_t queue = config_int(cfg, "auth.hash_queue");
 	gate_set_limits(the_gate(), (unsigned)running, (unsigned)queue, 1);
 	atomic_store(&wait_ms, (int)config_int(cfg, "auth.hash_wait_ms"));
-	if (running >= threads)
-		log_warn("auth: auth.max_concurrent_hashes (%lld) is not below the worker threads (%lld): a sign-in "
-			 "flood can hold every worker",
-			 (long long)running, (long long)threads);
 	log_info("auth: at most %lld password hashes at once, %lld more may wait %d ms", (long long)running,
 		 (long long)queue, atomic_load(&wait_ms));
+	return (unsigned)(running + queue);
 }
-
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-/* libmicrohttpd serves each connection on one worker thread, and a thread that hashes serves none
- * of its other connections meanwhile. So when others were refused a turn while it held one (a
- * flood), a worker rests as long as it held its turn before it takes another one (a sign-in it
- * meets meanwhile is refused like any other without a turn): its other connections then wait
- * for one check at most, not for a run of them. Without contention nobody rests. */
-static _Thread_local int64_t turn_began, rest_until;
-static _Thread_local uint64_t refused_before;
-static atomic_uint_fast64_t refusals; /* every sign-in refused a turn, resting workers' too */
 
 int auth_hash_enter(const char *key)
 {
-	int rc = rest_until && now_ns() < rest_until ? ERR_BUSY : gate_enter(the_gate(), key, atomic_load(&wait_ms));
-	if (rc) {
-		atomic_fetch_add(&refusals, 1);
-		return rc;
-	}
-	refused_before = atomic_load(&refusals);
-	turn_began = now_ns();
-	return 0;
+	return gate_enter(the_gate(), key, atomic_load(&wait_ms));
 }
 
 void auth_hash_leave(void)
 {
-	int64_t now = now_ns();
-	rest_until = atomic_load(&refusals) > refused_before ? now + (now - turn_began) : 0;
 	gate_leave(the_gate());
+}
+
+int auth_hash_join(const char *key, gate_ticket_t **t)
+{
+	return gate_join(the_gate(), key, atomic_load(&wait_ms), t);
+}
+
+int auth_hash_wait(gate_ticket_t *t)
+{
+	return gate_wait(the_gate(), t);
+}
+
+void auth_hash_cancel(gate_ticket_t *t)
+{
+	gate_cancel(the_gate(), t);
 }
 
 /* argon2id, within a turn the caller holds. */
@@ -143,4 +126,26 @@ bool auth_password_matches(const char *hash, const char *password)
 	int spent = crypto_pwhash_str_verify(dummy, password, strlen(password));
 	(void)spent;
 	return false;
+}
+
+void auth_check_work(void *data)
+{
+	auth_check_job_t *j = data;
+	if (auth_hash_wait(j->turn)) {
+		j->rc = ERR_BUSY;
+		return;
+	}
+	j->rc = auth_password_matches(j->known ? j->hash : NULL, j->password) ? 1 : 0;
+	auth_hash_leave();
+}
+
+void auth_hash_work(void *data)
+{
+	auth_hash_job_t *j = data;
+	if (auth_hash_wait(j->turn)) {
+		j->rc = ERR_BUSY;
+		return;
+	}
+	j->rc = hash_now(j->password, j->hash);
+	auth_hash_leave();
 }

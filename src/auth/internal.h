@@ -3,6 +3,7 @@
 #define FIN_AUTH_INTERNAL_H
 
 #include "auth/auth.h"
+#include "base/gate.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,12 +31,39 @@ int auth_token_create(db_conn_t *c, const char *email, const char *label, char o
  * hashes or checks at once, a short queue (auth.hash_queue, one place per client address, each
  * waiting at most auth.hash_wait_ms), the rest refused at once. */
 #define AUTH_HASH_LEN 128
-/* Applies the settings; once, when the server starts (before that: cores − 1 at once, no queue). */
-void auth_hash_setup(const config_t *cfg);
-/* Takes a turn for the client key (its address): 0, or ERR_BUSY when refused. auth_hash_leave
- * gives it back. */
+/* Applies the settings; once, when the server starts (before that: cores − 1 at once, no queue).
+ * Returns the places the gate gives out (turns and waits): the most checks in flight at once. */
+unsigned auth_hash_setup(const config_t *cfg);
+/* Takes a turn for the client key (its address), waiting for it on this thread: 0, or ERR_BUSY
+ * when refused. auth_hash_leave gives it back. For the command line and the demo. */
 int auth_hash_enter(const char *key);
 void auth_hash_leave(void);
+/* The same in steps, for the pages (whose workers must not wait): a place for key, decided at
+ * once (0 with *t, or ERR_BUSY); then, on an offload thread, its turn (0 inside, then
+ * auth_hash_leave; ERR_BUSY when the wait ran out), or the place given up. */
+int auth_hash_join(const char *key, gate_ticket_t **t);
+int auth_hash_wait(gate_ticket_t *t);
+void auth_hash_cancel(gate_ticket_t *t);
+/* Offloaded work (http_offload): with a place joined, wait for its turn, then check a password
+ * (rc 1 when it matches, 0 when not; an unknown account, known false, costs the same) or hash one
+ * (rc 0 with hash, or ERR_UNAVAILABLE); rc ERR_BUSY when the wait ran out. The password is the
+ * copy's tail. */
+typedef struct {
+	gate_ticket_t *turn;
+	int rc;
+	bool known;
+	int64_t user_id, attempt, now; /* for the page: the account, its try counted, when */
+	char hash[AUTH_HASH_LEN];
+	char password[];
+} auth_check_job_t;
+void auth_check_work(void *data);
+typedef struct {
+	gate_ticket_t *turn;
+	int rc;
+	char hash[AUTH_HASH_LEN];
+	char password[];
+} auth_hash_job_t;
+void auth_hash_work(void *data);
 /* Whether password is the one hash holds (argon2id); hash NULL (an unknown account) spends the
  * same time on a dummy hash and gives false. Within a turn. */
 bool auth_password_matches(const char *hash, const char *password);

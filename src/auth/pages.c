@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,23 +145,15 @@ static int attempt_begin(http_req_t *r, void *ud)
 	return au_store_attempt_add(r->db, x->email, r->client_key, x->now, &x->attempt);
 }
 
-static void login_locked(http_req_t *r, int64_t wait, const char *email_in)
+static void login_locked(http_req_t *r, const attempt_t *at, const char *email_in)
 {
+	static log_limit_t lim;
+	log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at->email, r->client_ip,
+			  (long long)(at->until - at->now));
 	char secs[32];
-	snprintf(secs, sizeof secs, "%lld", (long long)wait);
+	snprintf(secs, sizeof secs, "%lld", (long long)(at->until - at->now));
 	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
-	login_page(r, 429, http_tn(r, "login_locked", (long)((wait + 59) / 60), NULL), email_in);
-}
-
-/* Whether password is the account's; an unknown account spends the same time, so that timing does
- * not reveal which exist. *row is the account when it is. ERR_UNAVAILABLE on storage failure.
- * Within a hashing turn (auth_hash_enter). */
-static int password_ok(db_conn_t *c, arena_t *a, const char *email, const char *password, au_row_t *row)
-{
-	int rc = au_store_user_by_email(c, a, email, row);
-	if (rc && rc != ERR_NOT_FOUND)
-		return ERR_UNAVAILABLE;
-	return auth_password_matches(rc == 0 ? row->password_hash : NULL, password) ? 1 : 0;
+	login_page(r, 429, http_tn(r, "login_locked", (long)((at->until - at->now + 59) / 60), NULL), email_in);
 }
 
 /* Seconds a sign-in refused for want of a hashing turn is told to wait. */
@@ -175,38 +168,33 @@ static void login_busy(http_req_t *r, const char *email_in)
 	login_page(r, 503, http_t(r, "login_busy"), email_in);
 }
 
-/* The sign-in, within a hashing turn: the try checked and counted, then the password. */
-static void login_check(http_req_t *r, attempt_t *at, const char *email_in, const char *password)
+static int attempt_forget(http_req_t *r, void *ud)
 {
-	config_t *cfg = r->app->cfg;
-	int rc = http_tx(r, attempt_begin, at, NULL, NULL, NULL);
-	if (rc) {
-		if (rc != HTTP_TX_ANSWERED)
-			http_reply_unavailable(r);
+	return au_store_attempt_forget(r->db, *(const int64_t *)ud);
+}
+
+/* The sign-in, back on the worker once the password has been checked off it (login_post). A check
+ * that found no turn in time takes its try back (so it costs the account none) and is answered
+ * like one refused a place at once. */
+static void login_checked(http_req_t *r, void *data)
+{
+	auth_check_job_t *j = data;
+	const char *email_in = http_form(r, "email");
+	if (j->rc == ERR_BUSY) {
+		(void)http_tx(r, attempt_forget, &j->attempt, NULL, NULL, NULL); /* kept if this fails */
+		if (!r->replied)
+			login_busy(r, email_in);
 		return;
 	}
-	if (at->until) {
-		static log_limit_t lim;
-		log_error_limited(&lim, 10, "login: %s from %s refused, locked for %lld s", at->email, r->client_ip,
-				  (long long)(at->until - at->now));
-		login_locked(r, at->until - at->now, email_in);
-		return;
-	}
-	au_row_t row;
-	int ok = password_ok(r->db, r->arena, at->email, password, &row);
-	if (ok < 0) {
-		http_reply_unavailable(r);
-		return;
-	}
-	if (!ok) {
+	if (j->rc != 1) {
 		login_page(r, 401, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	session_t x = {.user_id = row.id,
-		       .email = at->email,
-		       .now = at->now,
-		       .ttl = config_int(cfg, "session.ttl"),
-		       .attempt = at->attempt};
+	session_t x = {.user_id = j->user_id,
+		       .email = lower_dup(r->arena, email_in),
+		       .now = j->now,
+		       .ttl = config_int(r->app->cfg, "session.ttl"),
+		       .attempt = j->attempt};
 	rand_token_hex(x.token);
 	if (!http_tx_ok(r, session_open, &x))
 		return;
@@ -215,8 +203,12 @@ static void login_check(http_req_t *r, attempt_t *at, const char *email_in, cons
 	http_reply_redirect(r, safe_next(http_form(r, "next")));
 }
 
-/* The hashing turn is taken before the try is counted, so that a sign-in refused for want of one
- * (503) costs the account no try. */
+/* A place in the hashing gate is asked for first, without waiting: a sign-in refused one (503)
+ * costs the account no try and the server no database call. Then, as before any check, the try is
+ * checked against the lock-out and counted (a locked one: 429, the place given up, no password
+ * checked), and the account read. The check itself runs off the worker thread (it may wait its
+ * turn there, up to auth.hash_wait_ms), against the account's hash or, for an unknown account, a
+ * dummy one that costs the same; login_checked answers. */
 static void login_post(http_req_t *r)
 {
 	const char *email_in = http_form(r, "email");
@@ -225,13 +217,37 @@ static void login_post(http_req_t *r)
 		login_page(r, 400, http_t(r, "login_failed"), email_in);
 		return;
 	}
-	if (auth_hash_enter(r->client_key)) {
+	gate_ticket_t *turn;
+	if (auth_hash_join(r->client_key, &turn)) {
 		login_busy(r, email_in);
 		return;
 	}
 	attempt_t at = {.email = lower_dup(r->arena, email_in), .now = now_s()};
-	login_check(r, &at, email_in, password);
-	auth_hash_leave();
+	int rc = http_tx(r, attempt_begin, &at, NULL, NULL, NULL);
+	au_row_t row;
+	int found = rc || at.until ? 0 : au_store_user_by_email(r->db, r->arena, at.email, &row);
+	if (rc || at.until || (found && found != ERR_NOT_FOUND)) {
+		auth_hash_cancel(turn);
+		if (at.until)
+			login_locked(r, &at, email_in);
+		else if (rc != HTTP_TX_ANSWERED)
+			http_reply_unavailable(r);
+		return;
+	}
+	size_t n = strlen(password) + 1, size = sizeof(auth_check_job_t) + n;
+	auth_check_job_t *j = arena_alloc(r->arena, size);
+	memset(j, 0, sizeof *j);
+	j->turn = turn;
+	j->attempt = at.attempt;
+	j->now = at.now;
+	j->known = found == 0 && row.password_hash && strlen(row.password_hash) < AUTH_HASH_LEN;
+	if (j->known) {
+		j->user_id = row.id;
+		memcpy(j->hash, row.password_hash, strlen(row.password_hash) + 1);
+	}
+	memcpy(j->password, password, n);
+	http_offload(r, auth_check_work, j, size, login_checked);
+	sodium_memzero(j->password, n);
 }
 
 static void logout_post(http_req_t *r)
@@ -369,10 +385,47 @@ static int user_write(http_req_t *r, void *ud)
 	return rc;
 }
 
+/* No hashing turn for the new password: nothing written, the form shown again. */
+static void users_busy(http_req_t *r)
+{
+	http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, BUSY_RETRY);
+	users_page(r, 503, jpack("[s]", http_t(r, "err_hash_busy")), NULL);
+}
+
+/* The account, once its password has been hashed off the worker thread (users_post). */
+static void user_hashed(http_req_t *r, void *data)
+{
+	auth_hash_job_t *j = data;
+	if (j->rc == ERR_BUSY) {
+		users_busy(r);
+		return;
+	}
+	if (j->rc) {
+		http_reply_unavailable(r);
+		return;
+	}
+	const char *office = http_form(r, "office");
+	new_user_t x = {http_form(r, "email"), http_form(r, "name"), http_form(r, "role"), office ? office : "", {0}};
+	memcpy(x.hash, j->hash, sizeof x.hash);
+	int rc = http_tx(r, user_write, &x, NULL, NULL, NULL);
+	if (rc == ERR_CONFLICT) {
+		users_page(r, 409, jpack("[s]", http_t(r, "err_email_taken")), NULL);
+		return;
+	}
+	if (rc) {
+		if (rc != HTTP_TX_ANSWERED)
+			http_reply_unavailable(r);
+		return;
+	}
+	/* Post/redirect/get would lose the notice without a flash store; render the list directly. */
+	r->form.n = 0;
+	users_page(r, 201, NULL, json_string(http_t(r, "user_created")));
+}
+
 static void users_post(http_req_t *r)
 {
 	const char *email = http_form(r, "email"), *name = http_form(r, "name"), *role = http_form(r, "role"),
-		   *office = http_form(r, "office"), *password = http_form(r, "password");
+		   *password = http_form(r, "password");
 	json_t *errs = json_array();
 	if (!email || !email_valid(email))
 		json_array_append_new(errs, json_string(http_t(r, "err_invalid_email")));
@@ -387,30 +440,18 @@ static void users_post(http_req_t *r)
 		return;
 	}
 	json_decref(errs);
-	new_user_t x = {email, name, role, office ? office : "", {0}};
-	int hashed = auth_hash_password(r->client_key, password, x.hash);
-	if (hashed == ERR_BUSY) {
-		http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, BUSY_RETRY);
-		users_page(r, 503, jpack("[s]", http_t(r, "err_hash_busy")), NULL);
+	gate_ticket_t *turn;
+	if (auth_hash_join(r->client_key, &turn)) {
+		users_busy(r);
 		return;
 	}
-	if (hashed) {
-		http_reply_unavailable(r);
-		return;
-	}
-	int rc = http_tx(r, user_write, &x, NULL, NULL, NULL);
-	if (rc == ERR_CONFLICT) {
-		users_page(r, 409, jpack("[s]", http_t(r, "err_email_taken")), NULL);
-		return;
-	}
-	if (rc) {
-		if (rc != HTTP_TX_ANSWERED)
-			http_reply_unavailable(r);
-		return;
-	}
-	/* Post/redirect/get would lose the notice without a flash store; render the list directly. */
-	r->form.n = 0;
-	users_page(r, 201, NULL, json_string(http_t(r, "user_created")));
+	size_t n = strlen(password) + 1, size = sizeof(auth_hash_job_t) + n;
+	auth_hash_job_t *j = arena_alloc(r->arena, size);
+	memset(j, 0, sizeof *j);
+	j->turn = turn;
+	memcpy(j->password, password, n);
+	http_offload(r, auth_hash_work, j, size, user_hashed);
+	sodium_memzero(j->password, n);
 }
 
 /* ---------------------------------------------------------------- settings and logo */

@@ -157,6 +157,12 @@ int au_store_attempt_ok(db_conn_t *c, int64_t id)
 	return db_exec_one(c, "UPDATE login_attempts SET ok = 1 WHERE id = $1", p, 1);
 }
 
+int au_store_attempt_forget(db_conn_t *c, int64_t id)
+{
+	db_param_t p[] = {DB_INT(id)};
+	return db_exec_one(c, "DELETE FROM login_attempts WHERE id = $1", p, 1);
+}
+
 int au_store_login_guard(db_conn_t *c, const char *email, const char *ip, int64_t now)
 {
 	/* Every attempt takes the address's row, then the pair's: two attempts never wait on each

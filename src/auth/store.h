@@ -38,6 +38,8 @@ int au_store_token_touch(db_conn_t *c, const char *token_hash, int64_t now);
  * ip is the client's key (http_req_t.client_key). *id: the attempt. */
 int au_store_attempt_add(db_conn_t *c, const char *email, const char *ip, int64_t now, int64_t *id);
 int au_store_attempt_ok(db_conn_t *c, int64_t id);
+/* Uncounts an attempt whose password was never checked (no hashing turn in time). */
+int au_store_attempt_forget(db_conn_t *c, int64_t id);
 /* Inside the transaction that checks and counts: takes the rows of the account+address and of the
  * address (login_guard), so that concurrent attempts from them take turns. */
 int au_store_login_guard(db_conn_t *c, const char *email, const char *ip, int64_t now);

@@ -13,12 +13,14 @@
 
 #define KEY_MAX 64
 
-/* One caller waiting its turn; lives on its own stack while it waits. */
-typedef struct waiter {
-	struct waiter *next;
+/* One place, waiting its turn in the queue or granted; made by gate_join, freed by gate_wait. */
+struct gate_ticket {
+	struct gate_ticket *next;
 	char key[KEY_MAX];
 	bool granted;
-} waiter_t;
+	struct timespec until; /* CLOCK_MONOTONIC */
+};
+typedef struct gate_ticket waiter_t;
 
 struct gate {
 	pthread_mutex_t mu;
@@ -105,51 +107,83 @@ static void unlink_waiter(gate_t *g, waiter_t *me)
 		}
 }
 
-int gate_enter(gate_t *g, const char *key, int64_t wait_ms)
+int gate_join(gate_t *g, const char *key, int64_t wait_ms, gate_ticket_t **t)
 {
-	waiter_t me = {0};
-	snprintf(me.key, sizeof me.key, "%s", key ? key : "");
+	*t = NULL;
+	waiter_t *me = xcalloc(1, sizeof *me);
+	snprintf(me->key, sizeof me->key, "%s", key ? key : "");
 	pthread_mutex_lock(&g->mu);
 	if (!g->head && g->running < g->max_running) {
 		g->running++;
 		if (g->running > g->peak)
 			g->peak = g->running;
-		g->entered++;
+		me->granted = true;
 		pthread_mutex_unlock(&g->mu);
+		*t = me;
 		return 0;
 	}
-	if (wait_ms <= 0 || g->waiting >= g->max_waiting || waiting_for(g, me.key) >= g->per_key) {
+	if (wait_ms <= 0 || g->waiting >= g->max_waiting || waiting_for(g, me->key) >= g->per_key) {
 		g->refused++;
 		pthread_mutex_unlock(&g->mu);
+		free(me);
 		return ERR_BUSY;
 	}
 	if (g->tail)
-		g->tail->next = &me;
+		g->tail->next = me;
 	else
-		g->head = &me;
-	g->tail = &me;
+		g->head = me;
+	g->tail = me;
 	g->waiting++;
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
+	clock_gettime(CLOCK_MONOTONIC, &me->until);
+	me->until.tv_sec += wait_ms / 1000;
+	me->until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (me->until.tv_nsec >= 1000000000L) {
+		me->until.tv_sec++;
+		me->until.tv_nsec -= 1000000000L;
 	}
-	while (!me.granted)
-		if (pthread_cond_timedwait(&g->cv, &g->mu, &until) == ETIMEDOUT)
+	pthread_mutex_unlock(&g->mu);
+	*t = me;
+	return 0;
+}
+
+int gate_wait(gate_t *g, gate_ticket_t *me)
+{
+	pthread_mutex_lock(&g->mu);
+	while (!me->granted)
+		if (pthread_cond_timedwait(&g->cv, &g->mu, &me->until) == ETIMEDOUT)
 			break;
 	int rc = 0;
-	if (me.granted) {
+	if (me->granted) {
 		g->entered++;
 	} else {
-		unlink_waiter(g, &me);
+		unlink_waiter(g, me);
 		g->refused++;
 		rc = ERR_BUSY;
 	}
 	pthread_mutex_unlock(&g->mu);
+	free(me);
 	return rc;
+}
+
+void gate_cancel(gate_t *g, gate_ticket_t *me)
+{
+	pthread_mutex_lock(&g->mu);
+	if (me->granted) {
+		if (g->running)
+			g->running--;
+		grant(g);
+	} else {
+		unlink_waiter(g, me);
+	}
+	pthread_mutex_unlock(&g->mu);
+	free(me);
+}
+
+int gate_enter(gate_t *g, const char *key, int64_t wait_ms)
+{
+	gate_ticket_t *t;
+	int rc = gate_join(g, key, wait_ms, &t);
+	return rc ? rc : gate_wait(g, t);
 }
 
 void gate_leave(gate_t *g)

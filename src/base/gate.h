@@ -25,6 +25,18 @@ void gate_set_limits(gate_t *g, unsigned running, unsigned waiting, unsigned per
 int gate_enter(gate_t *g, const char *key, int64_t wait_ms);
 void gate_leave(gate_t *g);
 
+/* gate_enter in two steps, for a caller that must not block where it asks (an HTTP worker thread
+ * that hands the work to another thread): gate_join decides at once, without waiting: ERR_BUSY
+ * (refused, as gate_enter) or 0 with *t a place, granted already or in the queue for at most
+ * wait_ms from now. gate_wait, on any thread, waits for that place's turn and consumes t: 0 when
+ * inside (call gate_leave once done), ERR_BUSY when the wait ran out. Every place joined must be
+ * waited for exactly once. */
+typedef struct gate_ticket gate_ticket_t;
+int gate_join(gate_t *g, const char *key, int64_t wait_ms, gate_ticket_t **t);
+int gate_wait(gate_t *g, gate_ticket_t *t);
+/* Gives up a place instead of waiting for it (granted or not), and consumes t. */
+void gate_cancel(gate_t *g, gate_ticket_t *t);
+
 /* What the gate holds now, and the most callers that were ever inside at once. */
 typedef struct {
 	unsigned running, waiting, peak;

@@ -156,6 +156,24 @@ void http_reply_json_cacheable(http_req_t *r, const char *body, size_t len, cons
 /* Streams Server-Sent Events of topic to the client until it leaves or the server stops. */
 void http_reply_events(http_req_t *r, const char *topic);
 
+/* Work that must not hold a worker thread (a password check: ~0.2 s of a core): the request's
+ * connection is parked (suspended; its worker serves its other connections meanwhile), work runs
+ * on one of the server's offload threads, then `then` runs back on the worker and replies (or
+ * offloads again). work gets a copy of the size bytes at data and only that: it must not touch the
+ * request, which may be gone when it runs (a client that left, a server stopping). Outside any
+ * transaction: the request's database connection goes back to the pool while it is parked, and
+ * `then` has one again (r->db; the core answers 503 when it cannot). then(r, copy)
+ * gets the copy as work left it; the copy is wiped and freed after then returns (or when the
+ * client has left). The handler returns without a reply after this call. Work must be short and
+ * bounded: the server waits for work in flight before it stops. Without offload threads (no
+ * reservation, or outside the server) work and then run at once on the calling thread. */
+typedef void (*http_work_fn)(void *data);
+typedef void (*http_then_fn)(http_req_t *r, void *data);
+void http_offload(http_req_t *r, http_work_fn work, const void *data, size_t size, http_then_fn then);
+/* Asks for n more offload threads (a capability's start, before http_serve): as many as it can
+ * have work in flight at once, since it bounds that itself. The server starts the sum. */
+void http_offload_reserve(unsigned n);
+
 /* Registers routes (the table must outlive the server). Call before http_serve. */
 void http_routes_add(const http_route_t *routes, size_t n);
 

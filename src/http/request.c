@@ -296,7 +296,17 @@ void srv_read_head(ctx_t *x)
 	negotiate_language(r);
 }
 
-/* The guards and the handler; always ends with a reply. */
+/* A handler's end: a reply, or work offloaded (http_offload) whose `then` will reply. */
+static void must_reply(ctx_t *x)
+{
+	http_req_t *r = &x->r;
+	if (!r->replied && !x->job) {
+		log_error("handler for %s %s gave no reply", srv_method_label(r->method), r->rt->pattern);
+		http_reply_error(r, 500, "internal", "err_internal", NULL);
+	}
+}
+
+/* The guards and the handler; always ends with a reply (or an offload). */
 static void dispatch_guarded(ctx_t *x, route_result_t rr, unsigned allowed)
 {
 	http_req_t *r = &x->r;
@@ -350,15 +360,25 @@ static void dispatch_guarded(ctx_t *x, route_result_t rr, unsigned allowed)
 		return;
 	}
 	rt->fn(r);
-	if (!r->replied) {
-		log_error("handler for %s %s gave no reply", srv_method_label(r->method), r->rt->pattern);
-		http_reply_error(r, 500, "internal", "err_internal", NULL);
-	}
+	must_reply(x);
 }
 
-/* dispatch_guarded, with the n-th database call made to fail when the test suite asks for it
- * (server.fault_injection, X-Fault-Db-Call: N); the answer says how many calls there were and
- * whether the fault fired. */
+/* The fault injection (server.fault_injection, X-Fault-Db-Call: N) counts a request's database
+ * calls across its offloads: disarmed while the connection is parked (its worker serves others
+ * meanwhile), armed again for what is left when `then` runs; the answer says how many calls there
+ * were and whether the fault fired. */
+static void fault_pause(ctx_t *x)
+{
+	int64_t calls;
+	x->fault_fired |= db_fault_disarm(&calls);
+	x->fault_calls += calls;
+	if (x->job || !x->resp)
+		return;
+	MHD_add_response_header(x->resp, "X-Fault-Db-Calls",
+				arena_printf(x->r.arena, "%lld", (long long)x->fault_calls));
+	MHD_add_response_header(x->resp, "X-Fault-Db", x->fault_fired ? "fired" : "unfired");
+}
+
 void srv_dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 {
 	http_req_t *r = &x->r;
@@ -368,12 +388,25 @@ void srv_dispatch(ctx_t *x, route_result_t rr, unsigned allowed)
 		dispatch_guarded(x, rr, allowed);
 		return;
 	}
+	x->faulting = true;
+	x->fault_at = n;
 	db_fault_arm(n);
 	dispatch_guarded(x, rr, allowed);
-	int64_t calls;
-	bool fired = db_fault_disarm(&calls);
-	if (x->resp) {
-		MHD_add_response_header(x->resp, "X-Fault-Db-Calls", arena_printf(r->arena, "%lld", (long long)calls));
-		MHD_add_response_header(x->resp, "X-Fault-Db", fired ? "fired" : "unfired");
+	fault_pause(x);
+}
+
+void srv_dispatch_then(ctx_t *x)
+{
+	if (x->faulting) /* 0 never fires: the one chosen has (or it is past the count) */
+		db_fault_arm(x->fault_fired ? 0 : x->fault_at - x->fault_calls);
+	http_req_t *r = &x->r;
+	if ((r->rt->flags & RT_DB) && !(r->db = http_db(r))) {
+		srv_offload_drop(x);
+		http_reply_error(r, 503, "unavailable", "err_unavailable", NULL);
+	} else {
+		srv_offload_then(x);
 	}
+	must_reply(x);
+	if (x->faulting)
+		fault_pause(x);
 }

@@ -108,11 +108,22 @@ static route_result_t request_route(ctx_t *x, const char *url, unsigned *allowed
 	return rr;
 }
 
-/* Sends the reply dispatch made. */
+bool srv_body_in(ctx_t *x)
+{
+	if (!x->body_checked) {
+		x->body_ok = conn_body_in(x->conn);
+		x->body_checked = true;
+	}
+	return x->body_ok;
+}
+
+/* Sends the reply dispatch made; nothing while the handler's offloaded work runs. */
 static enum MHD_Result queue(ctx_t *x)
 {
-	if (!conn_body_in(x->conn))
+	if (!srv_body_in(x))
 		return MHD_NO; /* the watchdog answered 408 first */
+	if (x->job)
+		return MHD_YES; /* parked: resumed when the work is done */
 	return MHD_queue_response(x->r.conn, (unsigned)x->status, x->resp);
 }
 
@@ -163,6 +174,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	ctx_t *x = *con_cls;
 	if (!x || *con_cls == &uri_over)
 		return request_start(c, url, method, con_cls);
+	if (x->job) {
+		/* Resumed: the offloaded work is done. */
+		srv_dispatch_then(x);
+		return queue(x);
+	}
 	if (x->r.replied) {
 		/* What a client still sends after the answer. An answer queued early makes
 		 * libmicrohttpd drop it itself; after one written on the socket, the body is drained
@@ -238,6 +254,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 			 x->resp_bytes, secs * 1000.0, r->user ? " user=" : "", r->user ? r->user->email : "");
 	if (x->in_flight)
 		gauge_give(g_requests, r->client_key);
+	srv_offload_drop(x);
 	conn_request_over(x->conn);
 	srv_release_db(x);
 	if (x->resp)
@@ -421,6 +438,12 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 		log_error("cannot start the connection watchdog");
 		return ERR_IO;
 	}
+	if (srv_offload_start()) {
+		log_error("cannot start the offload threads");
+		srv_offload_stop();
+		conn_stop();
+		return ERR_IO;
+	}
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (fam == AF_INET6)
@@ -436,6 +459,7 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONN_MEMORY, MHD_OPTION_END);
 	if (!g_daemon) {
 		log_error("cannot listen on %s: %s", listen, strerror(errno));
+		srv_offload_stop();
 		conn_stop();
 		return ERR_IO;
 	}
@@ -457,6 +481,9 @@ int http_serve(app_t *app, void (*on_ready)(const char *url))
 		usleep(100 * 1000);
 	if (atomic_load(&g_inflight) > 0)
 		log_warn("%d requests still open after 10 s; closing them", atomic_load(&g_inflight));
+	/* Work still running ends and resumes its connections: libmicrohttpd will not stop with one
+	 * suspended. */
+	srv_offload_stop();
 	conn_stop();
 	MHD_stop_daemon(g_daemon);
 	g_daemon = NULL;

@@ -17,6 +17,7 @@
 #include <time.h>
 
 struct MHD_Response;
+typedef struct offload_job offload_job_t;
 
 #define SSE_QUEUE_MAX (256 * 1024)
 /* Each connection's memory pool (request line and headers, the reply's headers): 24 KiB, most of
@@ -59,6 +60,12 @@ typedef struct ctx {
 	conn_t *conn;         /* the connection's deadlines and direct answers (conn.h), or NULL */
 	bool direct;          /* the reply is written at once on the socket (conn_answer_now) */
 	bool in_flight;       /* counted in srv_requests (behind a proxy) */
+	bool body_checked;    /* conn_body_in was asked (once): body_ok is its answer */
+	bool body_ok;
+	offload_job_t *job; /* http_offload: parked while this runs, then its `then` */
+	bool faulting;      /* X-Fault-Db-Call: the n-th call fails, counted across offloads */
+	bool fault_fired;
+	int64_t fault_at, fault_calls;
 } ctx_t;
 
 /* The settings the server reads once at start (http_serve). */
@@ -86,6 +93,21 @@ static inline ctx_t *srv_ctx(http_req_t *r)
 /* Gives the request's storage connection back (when it took one). */
 void srv_release_db(ctx_t *x);
 
+/* The whole body is in (conn_body_in, asked once): false when the watchdog answered 408 first. */
+bool srv_body_in(ctx_t *x);
+
+/* ---------------------------------------------------------------- offload.c */
+
+/* Starts the offload threads reserved (http_offload_reserve). 0 or -1. */
+int srv_offload_start(void);
+/* Runs every job queued, resuming the connections still there, and stops the threads: before
+ * MHD_stop_daemon. Later offloads run on the caller's thread. */
+void srv_offload_stop(void);
+/* Back on the worker once the job has run: its `then` (which may offload again). */
+void srv_offload_then(ctx_t *x);
+/* The request is over (completion callback): a job still running resumes nothing. */
+void srv_offload_drop(ctx_t *x);
+
 /* ---------------------------------------------------------------- request.c */
 
 /* A method name as a method (0 for one the server does not know), and a method's label
@@ -110,6 +132,9 @@ void srv_body_finish(ctx_t *x);
 /* The guards and the handler, with the n-th database call made to fail when the test suite asks
  * for it (server.fault_injection, X-Fault-Db-Call: N); always ends with a reply. */
 void srv_dispatch(ctx_t *x, route_result_t rr, unsigned allowed);
+/* The rest of a dispatch the handler offloaded (x->job has run): its `then`, under the same fault
+ * injection; always ends with a reply or another offload. */
+void srv_dispatch_then(ctx_t *x);
 /* The reply: status, response, content type, security and decoration headers; a second reply
  * is a programming error (logged; the first stays). The storage connection goes back. */
 void srv_set_response(ctx_t *x, int status, struct MHD_Response *resp, const char *ctype);

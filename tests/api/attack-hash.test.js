@@ -5,8 +5,11 @@
 // right now" in the visitor's language, the same for known and unknown accounts, and counts no
 // try towards the lock-out. Meanwhile a public page and a signed-in staff page from other
 // addresses keep being answered quickly. Clients are distinct loopback addresses (127.x.y.z).
+// A sign-in waiting for its turn holds no worker thread (the check runs off them), so the queue
+// (auth.hash_queue) works with the defaults: staff signing in at the same moment all get in.
 const { it, test, describe } = require('node:test');
 const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
 const L = require('./lib/server.js');
 const A = require('./lib/attack.js');
 
@@ -17,8 +20,31 @@ const srv = L.useServer({
 		FINESTRETA_AUTH_MAX_CONCURRENT_HASHES: '1',
 		FINESTRETA_LOGIN_MAX_ATTEMPTS: String(MAX),
 		FINESTRETA_LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
+		// Room for a burst of five checks one after another on a machine shared with other work.
+		FINESTRETA_AUTH_HASH_WAIT_MS: '5000',
 	},
 });
+// Every [auth] setting at its default: on a 2-core machine one check at once, four more may wait.
+// On PostgreSQL it gets a database of its own beside the file's (`demo` recreates it).
+function ownDatabase(suffix) {
+	if (!L.IS_PG) return undefined;
+	const u = new URL(L.TEST_DB);
+	const cluster = process.env.FINESTRETA_TEST_DB; // its own database outlives the file's
+	const psql = (q) => execFileSync('psql', [cluster, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', q], { stdio: ['ignore', 'ignore', 'pipe'] });
+	const name = `${u.pathname.slice(1)}_${suffix}`;
+	psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+	psql(`CREATE DATABASE "${name}"`);
+	process.on('exit', () => {
+		try {
+			psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+		} catch {
+			// The cluster is thrown away after the run anyway.
+		}
+	});
+	u.pathname = '/' + name;
+	return u.toString();
+}
+const dflt = L.useServer({ name: 'password hashing with the default settings', db: ownDatabase('defaults') });
 
 // What a refused sign-in says, in each language (locale/auth/*.po, login_busy).
 const BUSY = {
@@ -31,12 +57,25 @@ const LANGS = Object.keys(BUSY);
 // the attackers and the server's one hashing turn).
 const P95_MS = 300;
 
-async function signIn(email, password, from, lang = 'ca') {
+// The sign-in form fetched from `from`, then a function that posts it (opts: e.g. a timeout).
+async function signInForm(server, email, password, from, lang = 'ca') {
 	const jar = new L.CookieJar();
 	const headers = { 'Accept-Language': lang };
-	const page = await srv.get('/login', { jar, from, headers });
+	const page = await server.get('/login', { jar, from, headers });
 	const csrf = L.csrfFrom(page.text);
-	return srv.request('POST', '/login', { jar, from, headers: { ...L.FORM, ...headers }, body: L.formBody({ email, password, _csrf: csrf }) });
+	return (opts = {}) =>
+		server.request('POST', '/login', { jar, from, headers: { ...L.FORM, ...headers }, body: L.formBody({ email, password, _csrf: csrf }), ...opts });
+}
+
+async function signIn(email, password, from, lang = 'ca') {
+	return (await signInForm(srv, email, password, from, lang))();
+}
+
+// Staff from `from` addresses post their sign-ins at the same moment; each answer with its time.
+async function rush(server, emails, from) {
+	const posts = await Promise.all(emails.map((e, i) => signInForm(server, e, L.DEMO_PASSWORD, from[i])));
+	const t0 = Date.now();
+	return Promise.all(posts.map((post) => post().then((res) => ({ res, ms: Date.now() - t0 }))));
 }
 
 // The error shown above the sign-in form.
@@ -144,4 +183,58 @@ describe('a sign-in flood from many addresses', { concurrency: false }, () => {
 	});
 });
 
-test('SIGTERM: the server exits 0', () => srv.stop());
+describe('a morning rush of staff sign-ins', { concurrency: false }, () => {
+	const STAFF = ['admin', 'coordinator', 'informer', 'ict_agent'].map((k) => L.DEMO_USERS[k]);
+
+	it('with the default settings, four staff signing in at the same moment all get in', async () => {
+		const out = await rush(dflt, STAFF, A.addresses(43, STAFF.length));
+		console.log(`# 4 sign-ins at once (defaults): ${out.map((o) => `${o.res.status} in ${o.ms} ms`).join(', ')}`);
+		for (const [i, { res }] of out.entries()) {
+			assert.equal(res.status, 303, `${STAFF[i]}: ${res.status} ${alertText(res) || ''}`);
+			assert.ok(res.headers['set-cookie'].some((c) => c.startsWith('fin_session=')), `${STAFF[i]} has a session`);
+		}
+	});
+
+	it('with one check at once, the four that wait their turn within hash_wait_ms get in too', async () => {
+		const five = [...STAFF, L.DEMO_USERS.welcome];
+		const out = await rush(srv, five, A.addresses(44, five.length));
+		console.log(`# 5 sign-ins at once (one check at a time): ${out.map((o) => `${o.res.status} in ${o.ms} ms`).join(', ')}`);
+		for (const [i, { res }] of out.entries()) assert.equal(res.status, 303, `${five[i]}: ${res.status} ${alertText(res) || ''}`);
+		// One at a time: the last answer came after several checks, not with the first.
+		const times = out.map((o) => o.ms).sort((a, b) => a - b);
+		assert.ok(times[4] >= times[0] + 100, `the checks took turns: ${times}`);
+	});
+});
+
+describe('checks in flight', { concurrency: false }, () => {
+	it('a client that leaves while its check waits or runs gives its place back, and others still get in', async () => {
+		const emails = [L.DEMO_USERS.admin, L.DEMO_USERS.coordinator, L.DEMO_USERS.informer, L.DEMO_USERS.ict_agent, L.DEMO_USERS.welcome];
+		const from = A.addresses(45, emails.length);
+		const forms = await Promise.all(emails.map((e, i) => signInForm(srv, e, L.DEMO_PASSWORD, from[i])));
+		// Each client hangs up 20 ms after sending: one check runs, four wait, nobody reads.
+		const gone = await Promise.allSettled(forms.map((post) => post({ timeout: 20 })));
+		assert.deepEqual(
+			gone.map((g) => g.status),
+			emails.map(() => 'rejected'),
+			`every client hung up before its answer: ${gone.map((g) => g.value?.status)}`
+		);
+		await L.sleep(1500); // their checks end meanwhile
+		const out = await rush(srv, emails, A.addresses(46, emails.length));
+		for (const [i, { res }] of out.entries()) assert.equal(res.status, 303, `${emails[i]} after the others left: ${res.status}`);
+	});
+});
+
+test('SIGTERM with checks in flight: they finish and are answered, then the server exits 0', async () => {
+	const emails = [L.DEMO_USERS.admin, L.DEMO_USERS.coordinator, L.DEMO_USERS.informer, L.DEMO_USERS.ict_agent, L.DEMO_USERS.welcome];
+	const from = A.addresses(47, emails.length);
+	const posts = await Promise.all(emails.map((e, i) => signInForm(srv, e, L.DEMO_PASSWORD, from[i])));
+	const answers = Promise.allSettled(posts.map((post) => post()));
+	await L.sleep(30); // in: one check runs, four wait their turn
+	await srv.stop();
+	const settled = await answers;
+	assert.deepEqual(
+		settled.map((a) => (a.status === 'fulfilled' ? a.value.status : String(a.reason))),
+		emails.map(() => 303)
+	);
+	await dflt.stop();
+});

@@ -1,6 +1,7 @@
 /* test_gate.c — the bounded pool of turns for costly work (base/gate.h): never more callers
  * inside than the limit, however many threads ask; a full queue, a key's used share and a wait
- * that runs out are refused; turns go to waiters in arrival order. */
+ * that runs out are refused; turns go to waiters in arrival order; a place joined without waiting
+ * is waited for on another thread, or given up. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -208,6 +209,101 @@ static void test_raised_limit_lets_waiters_in(void **state)
 	gate_free(g);
 }
 
+/* ---------------------------------------------------------------- join, then wait elsewhere */
+
+typedef struct {
+	gate_t *g;
+	gate_ticket_t *t;
+	int rc;
+	pthread_t th;
+} waiter_arg_t;
+
+static void *wait_elsewhere(void *arg)
+{
+	waiter_arg_t *w = arg;
+	w->rc = gate_wait(w->g, w->t);
+	if (w->rc == 0)
+		gate_leave(w->g);
+	return NULL;
+}
+
+static void test_join_decides_at_once_and_the_wait_happens_elsewhere(void **state)
+{
+	(void)state;
+	gate_t *g = gate_new(1, 2, 1);
+	gate_ticket_t *first, *second, *third, *refused = (gate_ticket_t *)1;
+	int64_t t0 = now_ms();
+	assert_int_equal(gate_join(g, "10.0.0.1", 10000, &first), 0);          /* granted */
+	assert_int_equal(gate_join(g, "10.0.0.2", 10000, &second), 0);         /* queued */
+	assert_int_equal(gate_join(g, "10.0.0.3", 10000, &third), 0);          /* queued */
+	assert_int_equal(gate_join(g, "10.0.0.4", 10000, &refused), ERR_BUSY); /* the queue is full */
+	assert_null(refused);
+	assert_true(now_ms() - t0 < 1000); /* nobody waited */
+	gate_stats_t s;
+	gate_stats(g, &s);
+	assert_int_equal(s.running, 1);
+	assert_int_equal(s.waiting, 2);
+	/* The queued places are waited for on other threads, in the order they joined. */
+	waiter_arg_t b = {.g = g, .t = second}, c = {.g = g, .t = third};
+	assert_int_equal(pthread_create(&b.th, NULL, wait_elsewhere, &b), 0);
+	assert_int_equal(pthread_create(&c.th, NULL, wait_elsewhere, &c), 0);
+	assert_int_equal(gate_wait(g, first), 0); /* granted at the join: no wait */
+	gate_leave(g);
+	pthread_join(b.th, NULL);
+	pthread_join(c.th, NULL);
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(c.rc, 0);
+	gate_stats(g, &s);
+	assert_int_equal(s.running, 0);
+	assert_int_equal(s.waiting, 0);
+	assert_int_equal(s.entered, 3);
+	assert_int_equal(s.peak, 1);
+	gate_free(g);
+}
+
+static void test_a_joined_wait_counts_from_the_join(void **state)
+{
+	(void)state;
+	gate_t *g = gate_new(1, 2, 1);
+	assert_int_equal(gate_enter(g, "10.0.0.1", 0), 0);
+	gate_ticket_t *t;
+	assert_int_equal(gate_join(g, "10.0.0.2", 200, &t), 0);
+	usleep(150 * 1000);
+	int64_t t0 = now_ms();
+	assert_int_equal(gate_wait(g, t), ERR_BUSY);
+	assert_true(now_ms() - t0 < 150); /* what was left of 200 ms, not 200 more */
+	gate_stats_t s;
+	gate_stats(g, &s);
+	assert_int_equal(s.waiting, 0);
+	gate_leave(g);
+	gate_free(g);
+}
+
+static void test_a_place_given_up_passes_its_turn_on(void **state)
+{
+	(void)state;
+	gate_t *g = gate_new(1, 2, 1);
+	gate_ticket_t *held, *queued, *next;
+	assert_int_equal(gate_join(g, "10.0.0.1", 10000, &held), 0);
+	assert_int_equal(gate_join(g, "10.0.0.2", 10000, &queued), 0);
+	assert_int_equal(gate_join(g, "10.0.0.3", 10000, &next), 0);
+	gate_cancel(g, queued); /* a queued place given up frees its place */
+	gate_stats_t s;
+	gate_stats(g, &s);
+	assert_int_equal(s.waiting, 1);
+	gate_cancel(g, held); /* a granted one hands its turn to the oldest waiter */
+	gate_stats(g, &s);
+	assert_int_equal(s.running, 1);
+	assert_int_equal(s.waiting, 0);
+	int64_t t0 = now_ms();
+	assert_int_equal(gate_wait(g, next), 0);
+	assert_true(now_ms() - t0 < 1000);
+	gate_leave(g);
+	gate_stats(g, &s);
+	assert_int_equal(s.running, 0);
+	gate_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +312,9 @@ int main(void)
 		cmocka_unit_test(test_one_key_holds_one_waiting_place),
 		cmocka_unit_test(test_a_wait_runs_out),
 		cmocka_unit_test(test_raised_limit_lets_waiters_in),
+		cmocka_unit_test(test_join_decides_at_once_and_the_wait_happens_elsewhere),
+		cmocka_unit_test(test_a_joined_wait_counts_from_the_join),
+		cmocka_unit_test(test_a_place_given_up_passes_its_turn_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
