@@ -29,10 +29,10 @@ static const config_key_t config[] = {
 	CONFIG_KEY_INT("login", "max_attempts_per_ip", "50", 1, 100000,
 		       "Failed sign-ins from one client address, for any accounts, before the address is\n"
 		       "locked (with the same growing waits)."),
-	CONFIG_KEY_INT("auth", "max_concurrent_hashes", "0", 0, 1024,
+	CONFIG_KEY_INT("auth", "max_concurrent_hashes", "0", 0, 256,
 		       "Password hashes and checks (argon2id, 64 MiB and ~0.1-0.3 s of a core each) at once,\n"
 		       "process-wide; 0: one fewer than the cores, at least 1."),
-	CONFIG_KEY_INT("auth", "hash_queue", "4", 0, 1024,
+	CONFIG_KEY_INT("auth", "hash_queue", "4", 0, 256,
 		       "Sign-ins that may wait for a hashing turn (one per client address); the rest are\n"
 		       "answered 503 at once. A waiting sign-in holds no worker thread (it waits off them)."),
 	CONFIG_KEY_INT("auth", "hash_wait_ms", "2000", 0, 30000,
