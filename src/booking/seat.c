@@ -163,15 +163,10 @@ static int slots_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bk_can
 	*nc = 0;
 	*exists = false;
 	for (size_t i = 0; i < t->noffices; i++) {
-		const tz_t *z = bk_office_tz(&t->offices[i]);
-		tz_local_t l;
-		tz_local(z, at, &l);
-		char day[TZ_DATE_LEN];
-		tz_date_format(l.day, day);
 		schedule_slot_t *s;
 		size_t ns;
-		int rc = schedule_slots(ctx->c, ctx->a, t->offices[i].id, t->slot_channel, t->proc.id, day, day,
-					ctx->now, ctx->staff, &s, &ns);
+		int rc = schedule_slots_at(ctx->c, ctx->a, t->offices[i].id, t->slot_channel, t->proc.id, at, ctx->now,
+					   ctx->staff, &s, &ns);
 		if (rc)
 			return rc;
 		for (size_t k = 0; k < ns; k++) {
