@@ -6,8 +6,10 @@
 #
 # Knobs: BUILD (build), SURGE_BIN (the server to measure: BUILD/finestreta; another build, e.g.
 # of the commit before a change, for a before/after on the same machine), BENCH_SURGE_SEATS (600),
-# BENCH_SURGE_CONNS (64). Prints one line per run (bookings/s, p50/p99, exactly once, the server's
-# CPU per booking) with the load average before and after it; raw outputs in BUILD/bench-surge/. Loopback only; the server and wrk are stopped on exit.
+# BENCH_SURGE_CONNS (64), BENCH_SERVER_THREADS (server.threads; 0: one per core). Prints one line per
+# run (bookings/s, p50/p99, exactly once, the server's CPU per booking) with the load average before
+# and after it; raw outputs in BUILD/bench-surge/. Loopback only; the server and wrk are stopped on
+# exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,7 @@ BUILD=${BUILD:-build}
 BIN=${SURGE_BIN:-$BUILD/finestreta}
 OUT=$BUILD/bench-surge
 RUNS=${1:-3}
+# shellcheck disable=SC2034 # read by scripts/lib/surge.sh
 WRK_THREADS=2
 PIDS=()
 say() { printf 'run-surge: %s\n' "$*" >&2; }
@@ -22,7 +25,7 @@ die() { say "$*"; exit 1; }
 # shellcheck source=scripts/lib/surge.sh
 . scripts/lib/surge.sh
 [[ -x $BIN ]] || die "$BIN not built: run 'make'"
-command -v wrk >/dev/null && command -v sqlite3 >/dev/null || die "needs wrk and sqlite3"
+if ! command -v wrk >/dev/null || ! command -v sqlite3 >/dev/null; then die "needs wrk and sqlite3"; fi
 
 TMP=$(mktemp -d /tmp/finestreta-surge-run.XXXXXX)
 mkdir -p "$OUT"
