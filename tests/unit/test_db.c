@@ -1115,69 +1115,14 @@ static void test_sqlite_checkpoint_thread(void **state)
 	remove_dir(dir);
 }
 
-/* Group commit: a writer that begins while another is in its transaction shares it; the one
- * that rolls back takes only its own row with it, the one that commits keeps its own, and a
- * commit returns only once another connection sees the row. */
-typedef struct {
-	db_t *db;
-	int rc_begin, rc_insert;
-} rollbacker_t;
-
-static void *rollback_writer(void *arg)
-{
-	rollbacker_t *w = arg;
-	db_conn_t *c = db_acquire(w->db);
-	w->rc_begin = db_begin(c);
-	w->rc_insert = (int)db_exec(c, "INSERT INTO items (name) VALUES ('rolled back')", NULL, 0);
-	db_rollback(c);
-	db_release(c);
-	return NULL;
-}
-
-static void test_sqlite_group_commit(void **state)
-{
-	(void)state;
-	char dir[] = "/tmp/fin-group-XXXXXX", url[128], err[256];
-	assert_non_null(mkdtemp(dir));
-	snprintf(url, sizeof url, "sqlite:%s/g.db", dir);
-	db_t *db = db_open(url, 4, err, sizeof err);
-	assert_non_null(db);
-	db_conn_t *c = db_acquire(db), *other = db_acquire(db);
-	assert_true(db_exec(c, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)", NULL, 0) >= 0);
-	for (int round = 0; round < 3; round++) {
-		char name[32];
-		snprintf(name, sizeof name, "kept %d", round);
-		db_param_t p[] = {DB_TEXT(name)};
-		assert_int_equal(db_begin(c), 0);
-		assert_int_equal(db_exec(c, "INSERT INTO items (name) VALUES ($1)", p, 1), 1);
-		/* Another writer arrives while this transaction is open: it waits to join. */
-		rollbacker_t w = {.db = db};
-		pthread_t th;
-		assert_int_equal(pthread_create(&th, NULL, rollback_writer, &w), 0);
-		nanosleep(&(struct timespec){.tv_nsec = 50 * 1000 * 1000}, NULL);
-		/* Not visible to another connection before the commit returns. */
-		assert_int_equal(count_rows(other, "SELECT COUNT(*) FROM items WHERE name LIKE 'kept%'"), round);
-		assert_int_equal(db_commit(c), 0);
-		assert_int_equal(count_rows(other, "SELECT COUNT(*) FROM items WHERE name LIKE 'kept%'"), round + 1);
-		pthread_join(th, NULL);
-		assert_int_equal(w.rc_begin, 0);
-		assert_int_equal(w.rc_insert, 1);
-		assert_int_equal(count_rows(other, "SELECT COUNT(*) FROM items WHERE name = 'rolled back'"), 0);
-		assert_false(db->ops->in_tx(c));
-	}
-	db_release(other);
-	db_release(c);
-	db_close(db);
-	remove_dir(dir);
-}
-
 int main(void)
 {
 	log_set_quiet(1);
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_rewrite_placeholders), cmocka_unit_test(test_filter_regions_table),
-		cmocka_unit_test(test_open_errors),          cmocka_unit_test(test_sqlite_checkpoint_thread),
-		cmocka_unit_test(test_sqlite_group_commit),
+		cmocka_unit_test(test_rewrite_placeholders),
+		cmocka_unit_test(test_filter_regions_table),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_sqlite_checkpoint_thread),
 	};
 	int failed = cmocka_run_group_tests_name("db_pure", pure, NULL, NULL);
 
