@@ -20,9 +20,7 @@
 typedef struct {
 	sqlite3 *h;
 	db_stmt_cache_t cache;
-	bool writer;    /* holds db->writer (an open writing transaction; no group commit) */
-	bool in_group;  /* inside its savepoint of the group's transaction (see group commit) */
-	uint64_t group; /* the group it joined */
+	bool writer; /* holds db->writer (an open writing transaction) */
 } sq_conn_t;
 
 typedef struct {
@@ -34,21 +32,9 @@ typedef struct {
 	bool done;
 } sq_res_t;
 
-static sqlite3 *group_handle(db_t *db);
-static db_stmt_cache_t *group_cache(db_t *db);
-static int group_leave(db_conn_t *c, bool keep);
-
-/* The connection's own handle, or the group's while it writes in the group's transaction. */
 static sqlite3 *handle(db_conn_t *c)
 {
-	sq_conn_t *s = c->impl;
-	return s->in_group ? group_handle(c->db) : s->h;
-}
-
-static db_stmt_cache_t *cache_of(db_conn_t *c)
-{
-	sq_conn_t *s = c->impl;
-	return s->in_group ? group_cache(c->db) : &s->cache;
+	return ((sq_conn_t *)c->impl)->h;
 }
 
 static int map_rc(int rc)
@@ -93,76 +79,23 @@ static void finalize_stmt(void *h, void *ctx)
 
 typedef struct {
 	pthread_t th;
-	bool running;
-	bool want, stop; /* under mu */
-} sq_ckpt_t;
-
-/* ---- group commit ----
- * With synchronous=FULL each commit waits for one fsync of the WAL (1–3 ms on the benchmark's
- * disk), and the writers of a file take turns: one transaction per fsync capped a booking surge
- * at a few hundred bookings a second whatever the CPU did. So the writers of this process share
- * transactions. A writer joins the open group transaction (BEGIN IMMEDIATE on the group's own
- * connection when none is open) and does its work inside a SAVEPOINT of its own, one writer at a
- * time; its db_rollback rolls back to its savepoint only, its db_commit releases the savepoint and
- * then waits. When the writer leaving sees nobody waiting to join (or SQ_GROUP_MAX members in
- * the group), it COMMITs the group — one fsync for every member — and every member's db_commit
- * returns that COMMIT's outcome. So a commit still returns only once it is durable, a failed one
- * fails every member (nothing of any member is kept), and a writer that rolls back takes only its
- * own changes with it. Writers arriving during the fsync form the next group. Statements of a
- * member run on the group's connection (handle(), cache_of()), so it reads its own writes and
- * those of the members before it, exactly as if their transactions had committed one after the
- * other. Should SQLite roll back the whole transaction by itself (an I/O error, a full disk), the
- * group fails as a whole. */
-#define SQ_GROUP_MAX 64
-#define SQ_GROUP_RING 256
-
-typedef struct {
-	sqlite3 *h; /* the group's connection; opened with the first group */
-	db_stmt_cache_t cache;
-	unsigned generation;        /* db->generation when cache was filled */
-	bool open;                  /* BEGIN done, not yet committed */
-	bool busy;                  /* a member is inside its savepoint */
-	bool committing;            /* COMMIT running (mu released) */
-	int members;                /* savepoints released, waiting for the COMMIT */
-	int waiting;                /* writers waiting to join */
-	uint64_t epoch;             /* groups ended so far; the open one is number epoch */
-	int outcome[SQ_GROUP_RING]; /* of group e at e % SQ_GROUP_RING */
-} sq_group_t;
-
-typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	bool want, stop;
 	char *path;
-	sq_ckpt_t ck;
-	sq_group_t g;
-} sq_shared_t;
-
-static sq_shared_t *shared(db_t *db)
-{
-	return db->backend;
-}
-
-static sqlite3 *group_handle(db_t *db)
-{
-	return shared(db)->g.h;
-}
-
-static db_stmt_cache_t *group_cache(db_t *db)
-{
-	return &shared(db)->g.cache;
-}
+} sq_ckpt_t;
 
 static void *ckpt_main(void *arg)
 {
-	sq_shared_t *k = arg;
+	sq_ckpt_t *k = arg;
 	sqlite3 *h = NULL;
 	pthread_mutex_lock(&k->mu);
 	for (;;) {
-		while (!k->ck.want && !k->ck.stop)
+		while (!k->want && !k->stop)
 			pthread_cond_wait(&k->cv, &k->mu);
-		if (k->ck.stop)
+		if (k->stop)
 			break;
-		k->ck.want = false;
+		k->want = false;
 		pthread_mutex_unlock(&k->mu);
 		if (!h && sqlite3_open_v2(k->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
 			sqlite3_exec(h, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
@@ -179,49 +112,49 @@ static void *ckpt_main(void *arg)
 /* The WAL hook: runs after each commit on the committing thread, with the WAL's size in pages. */
 static int ckpt_hook(void *arg, sqlite3 *h, const char *name, int pages)
 {
-	sq_shared_t *k = arg;
+	sq_ckpt_t *k = arg;
 	if (pages >= SQ_CKPT_FORCE) {
 		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return SQLITE_OK;
 	}
 	if (pages >= SQ_CKPT_PAGES) {
 		pthread_mutex_lock(&k->mu);
-		k->ck.want = true;
-		pthread_cond_broadcast(&k->cv);
+		k->want = true;
+		pthread_cond_signal(&k->cv);
 		pthread_mutex_unlock(&k->mu);
 	}
 	return SQLITE_OK;
 }
 
-/* The state a file database's connections share: the checkpointer and the group (from db_open's
- * first connection, before any other thread can use db). Without the checkpoint thread (it could
- * not start) SQLite checkpoints by itself. */
-static void shared_start(db_t *db)
+/* Starts the checkpointer of a file database (from db_open's first connection, before any other
+ * thread can use db). Without it (the thread could not start) SQLite checkpoints by itself. */
+static void ckpt_start(db_t *db)
 {
-	sq_shared_t *k = xcalloc(1, sizeof *k);
+	sq_ckpt_t *k = xcalloc(1, sizeof *k);
 	pthread_mutex_init(&k->mu, NULL);
 	pthread_cond_init(&k->cv, NULL);
 	k->path = xstrdup(db->target);
-	k->ck.running = pthread_create(&k->ck.th, NULL, ckpt_main, k) == 0;
-	if (!k->ck.running)
+	if (pthread_create(&k->th, NULL, ckpt_main, k) != 0) {
 		log_warn("sqlite: no checkpoint thread; checkpoints run in the committing thread");
+		pthread_mutex_destroy(&k->mu);
+		pthread_cond_destroy(&k->cv);
+		free(k->path);
+		free(k);
+		return;
+	}
 	db->backend = k;
 }
 
-static void shared_stop(db_t *db)
+static void ckpt_stop(db_t *db)
 {
-	sq_shared_t *k = db->backend;
+	sq_ckpt_t *k = db->backend;
 	if (!k)
 		return;
-	if (k->ck.running) {
-		pthread_mutex_lock(&k->mu);
-		k->ck.stop = true;
-		pthread_cond_broadcast(&k->cv);
-		pthread_mutex_unlock(&k->mu);
-		pthread_join(k->ck.th, NULL);
-	}
-	db_stmt_clear(&k->g.cache, finalize_stmt, NULL);
-	sqlite3_close_v2(k->g.h);
+	pthread_mutex_lock(&k->mu);
+	k->stop = true;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->th, NULL);
 	pthread_mutex_destroy(&k->mu);
 	pthread_cond_destroy(&k->cv);
 	free(k->path);
@@ -251,8 +184,8 @@ static int sq_connect(db_conn_t *c, char *err, size_t errlen)
 	if (rc != SQLITE_OK)
 		goto fail;
 	if (!mem && !c->db->backend && c->db->nopen == 0)
-		shared_start(c->db);
-	if (c->db->backend && shared(c->db)->ck.running)
+		ckpt_start(c->db);
+	if (c->db->backend)
 		sqlite3_wal_hook(h, ckpt_hook, c->db->backend);
 	sq_conn_t *s = xcalloc(1, sizeof *s);
 	s->h = h;
@@ -267,8 +200,6 @@ fail:
 static void sq_disconnect(db_conn_t *c)
 {
 	sq_conn_t *s = c->impl;
-	if (s->in_group) /* closing rolls its part back */
-		group_leave(c, false);
 	if (s->writer) { /* closing rolls the transaction back */
 		s->writer = false;
 		pthread_mutex_unlock(&c->db->writer);
@@ -300,8 +231,7 @@ static void sq_forget(db_conn_t *c)
 
 static bool sq_in_tx(db_conn_t *c)
 {
-	sq_conn_t *s = c->impl;
-	return s && (s->in_group || !sqlite3_get_autocommit(s->h));
+	return c->impl && !sqlite3_get_autocommit(handle(c));
 }
 
 static int run_simple(db_conn_t *c, const char *sql)
@@ -322,159 +252,7 @@ static void writer_done(db_conn_t *c)
 	}
 }
 
-/* The group's connection, opened as every connection is. 0 or ERR_DB (message on c). */
-static int group_open(db_conn_t *c, sq_shared_t *k)
-{
-	if (k->g.h)
-		return 0;
-	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(k->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_extended_result_codes(h, 1);
-		sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
-		rc = sqlite3_exec(h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-	}
-	if (rc != SQLITE_OK) {
-		int r = db_fail(c, ERR_DB, "sqlite: cannot open the writers' connection: %s",
-				h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
-		sqlite3_close_v2(h);
-		return r;
-	}
-	if (k->ck.running)
-		sqlite3_wal_hook(h, ckpt_hook, k);
-	k->g.h = h;
-	return 0;
-}
-
-/* Ends the open group (mu held): COMMIT when some member kept its changes, else ROLLBACK; the
- * outcome is every member's. mu is released during the COMMIT's fsync, while the next writers
- * queue for the next group. */
-static void group_end(sq_shared_t *k)
-{
-	sq_group_t *g = &k->g;
-	int rc = SQLITE_OK;
-	if (g->members > 0) {
-		g->committing = true;
-		pthread_mutex_unlock(&k->mu);
-		rc = sqlite3_exec(g->h, "COMMIT", NULL, NULL, NULL);
-		if (rc != SQLITE_OK) {
-			log_warn("sqlite: group commit failed: %s", sqlite3_errmsg(g->h));
-			if (!sqlite3_get_autocommit(g->h))
-				sqlite3_exec(g->h, "ROLLBACK", NULL, NULL, NULL);
-		}
-		pthread_mutex_lock(&k->mu);
-		g->committing = false;
-	} else if (!sqlite3_get_autocommit(g->h)) {
-		sqlite3_exec(g->h, "ROLLBACK", NULL, NULL, NULL);
-	}
-	g->outcome[g->epoch % SQ_GROUP_RING] = rc == SQLITE_OK ? 0 : map_rc(rc);
-	g->open = false;
-	g->members = 0;
-	g->epoch++;
-	pthread_cond_broadcast(&k->cv);
-}
-
-/* A writer joins the group: waits for its turn (up to the busy timeout), opens the group's
- * transaction when none is open, and starts its savepoint. */
-static int group_begin(db_conn_t *c)
-{
-	sq_conn_t *s = c->impl;
-	sq_shared_t *k = shared(c->db);
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += DB_BUSY_TIMEOUT_MS / 1000;
-	pthread_mutex_lock(&k->mu);
-	k->g.waiting++;
-	int w = 0;
-	while ((k->g.busy || k->g.committing) && w == 0)
-		w = pthread_cond_timedwait(&k->cv, &k->mu, &ts);
-	k->g.waiting--;
-	if (k->g.busy || k->g.committing) {
-		pthread_mutex_unlock(&k->mu);
-		return db_fail(c, ERR_BUSY, "sqlite: the writers' queue did not move for %d ms", DB_BUSY_TIMEOUT_MS);
-	}
-	int rc = group_open(c, k);
-	if (!rc && k->g.generation != atomic_load(&c->db->generation)) {
-		db_stmt_clear(&k->g.cache, finalize_stmt, NULL);
-		k->g.generation = atomic_load(&c->db->generation);
-	}
-	if (!rc && !k->g.open) {
-		int e = sqlite3_exec(k->g.h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-		if (e != SQLITE_OK)
-			rc = db_fail(c, map_rc(e), "%s", sqlite3_errmsg(k->g.h));
-		else
-			k->g.open = true;
-	}
-	if (!rc) {
-		int e = sqlite3_exec(k->g.h, "SAVEPOINT member", NULL, NULL, NULL);
-		if (e != SQLITE_OK) {
-			rc = db_fail(c, map_rc(e), "%s", sqlite3_errmsg(k->g.h));
-			if (k->g.members == 0)
-				group_end(k);
-		}
-	}
-	if (!rc) {
-		k->g.busy = true;
-		s->in_group = true;
-		s->group = k->g.epoch;
-	} else {
-		pthread_cond_broadcast(&k->cv);
-	}
-	pthread_mutex_unlock(&k->mu);
-	return rc;
-}
-
-/* A member leaves the group: its savepoint released (keep) or rolled back. The last one out ends
- * the group; a member that kept its changes waits for the group's COMMIT and returns its
- * outcome. */
-static int group_leave(db_conn_t *c, bool keep)
-{
-	sq_conn_t *s = c->impl;
-	sq_shared_t *k = shared(c->db);
-	sqlite3 *h = k->g.h;
-	int rc = 0;
-	if (keep && sqlite3_exec(h, "RELEASE member", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = fail(c, sqlite3_extended_errcode(h));
-		keep = false;
-	}
-	if (!keep && !sqlite3_get_autocommit(h)) {
-		sqlite3_exec(h, "ROLLBACK TO member", NULL, NULL, NULL);
-		sqlite3_exec(h, "RELEASE member", NULL, NULL, NULL);
-	}
-	uint64_t mine = s->group;
-	s->in_group = false;
-	pthread_mutex_lock(&k->mu);
-	k->g.busy = false;
-	if (sqlite3_get_autocommit(h)) {
-		/* SQLite rolled the whole transaction back: every member's changes are gone. */
-		k->g.members = 0;
-		group_end(k);
-		k->g.outcome[mine % SQ_GROUP_RING] = ERR_DB;
-		if (keep) {
-			pthread_mutex_unlock(&k->mu);
-			return db_fail(c, ERR_DB, "sqlite: the shared transaction was rolled back");
-		}
-	} else {
-		if (keep)
-			k->g.members++;
-		if (k->g.waiting == 0 || k->g.members >= SQ_GROUP_MAX)
-			group_end(k);
-		else
-			pthread_cond_broadcast(&k->cv);
-	}
-	if (keep) {
-		while (k->g.epoch == mine)
-			pthread_cond_wait(&k->cv, &k->mu);
-		rc = k->g.outcome[mine % SQ_GROUP_RING];
-	}
-	pthread_mutex_unlock(&k->mu);
-	if (rc && keep)
-		return db_fail(c, rc, "sqlite: the shared commit failed");
-	return rc;
-}
-
-/* Without a shared state (a private in-memory database) writers take turns on db->writer.
- * IMMEDIATE takes the write lock now (waiting up to the busy timeout), so two writers never
+/* IMMEDIATE takes the write lock now (waiting up to the busy timeout), so two writers never
  * both read and then collide on upgrading their locks. The writers of this process first queue
  * on a mutex and are woken the moment the one before them ends, instead of meeting SQLite's busy
  * handler, which polls in growing sleeps (up to 100 ms each) and made the slowest bookings of a
@@ -482,8 +260,6 @@ static int group_leave(db_conn_t *c, bool keep)
  * a thread that waited that long for the mutex goes on to BEGIN without it. */
 static int sq_begin(db_conn_t *c)
 {
-	if (c->db->backend)
-		return group_begin(c);
 	sq_conn_t *s = c->impl;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -497,8 +273,6 @@ static int sq_begin(db_conn_t *c)
 
 static int sq_commit(db_conn_t *c)
 {
-	if (((sq_conn_t *)c->impl)->in_group)
-		return group_leave(c, true);
 	int rc = run_simple(c, "COMMIT");
 	writer_done(c);
 	return rc;
@@ -506,8 +280,6 @@ static int sq_commit(db_conn_t *c)
 
 static int sq_rollback(db_conn_t *c)
 {
-	if (((sq_conn_t *)c->impl)->in_group)
-		return group_leave(c, false);
 	int rc = run_simple(c, "ROLLBACK");
 	writer_done(c);
 	return rc;
@@ -528,9 +300,8 @@ static int sq_script(db_conn_t *c, const char *sql)
  * cached (cache full, or the cached one is being walked by an open result). */
 static int prepare(db_conn_t *c, const char *sql, sqlite3_stmt **st, db_stmt_t **ent)
 {
-	db_stmt_cache_t *cache = cache_of(c);
-	sqlite3 *h = handle(c);
-	db_stmt_t *e = db_stmt_find(cache, sql);
+	sq_conn_t *s = c->impl;
+	db_stmt_t *e = db_stmt_find(&s->cache, sql);
 	*st = NULL;
 	*ent = NULL;
 	if (e && !e->busy) {
@@ -541,7 +312,7 @@ static int prepare(db_conn_t *c, const char *sql, sqlite3_stmt **st, db_stmt_t *
 	}
 	char *q = db_sql_to_sqlite(sql);
 	const char *tail = NULL;
-	int rc = sqlite3_prepare_v2(h, q, -1, st, &tail);
+	int rc = sqlite3_prepare_v2(s->h, q, -1, st, &tail);
 	if (rc != SQLITE_OK) {
 		rc = fail(c, rc);
 		goto cleanup;
@@ -552,7 +323,7 @@ static int prepare(db_conn_t *c, const char *sql, sqlite3_stmt **st, db_stmt_t *
 	}
 	/* Text after the first statement would be silently ignored; only comments may follow. */
 	sqlite3_stmt *extra = NULL;
-	if (tail && *tail && (sqlite3_prepare_v2(h, tail, -1, &extra, NULL) != SQLITE_OK || extra)) {
+	if (tail && *tail && (sqlite3_prepare_v2(s->h, tail, -1, &extra, NULL) != SQLITE_OK || extra)) {
 		sqlite3_finalize(extra);
 		sqlite3_finalize(*st);
 		*st = NULL;
@@ -560,7 +331,7 @@ static int prepare(db_conn_t *c, const char *sql, sqlite3_stmt **st, db_stmt_t *
 		goto cleanup;
 	}
 	if (!e) {
-		*ent = db_stmt_add(cache, sql, *st);
+		*ent = db_stmt_add(&s->cache, sql, *st);
 		if (*ent)
 			(*ent)->busy = true;
 	}
@@ -752,7 +523,7 @@ static int sq_listen(db_t *db, const char *channel, db_notify_fn cb, void *ud)
 /* db_close: the checkpointer stops (the last connection to close checkpoints the WAL). */
 static void sq_stop_listeners(db_t *db)
 {
-	shared_stop(db);
+	ckpt_stop(db);
 }
 
 /* BEGIN IMMEDIATE around each migration already serialises processes sharing the file. */
