@@ -1,8 +1,7 @@
 /* db_sqlite.c — the SQLite backend: WAL with synchronous=FULL (a commit is on disk before it is
  * answered), a 5 s busy timeout, foreign keys on, a per-connection cache of prepared statements
- * keyed by the caller's SQL text; for a file, the writers' group commit (one COMMIT, one fsync, for
- * the transactions of several writers, each in a savepoint) and checkpoints in a thread of their
- * own (docs/internals/db.md). */
+ * keyed by the caller's SQL text; for a file, checkpoints in a thread of their own
+ * (docs/internals/db.md). */
 #include "db/db_internal.h"
 
 #include "base/err.h"
