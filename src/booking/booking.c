@@ -250,21 +250,10 @@ bool bk_validate_person(booking_ctx_t *ctx, const booking_input_t *in, bk_person
 
 /* ---------------------------------------------------------------- notifications */
 
-static int enqueue(booking_ctx_t *ctx, const char *kind, const booking_t *b, json_t *model, int64_t not_before,
-		   const char *dedupe)
+/* What a failed enqueue means for the booking: a storage error fails it; anything else (a bad
+ * address, a template error) is logged once and the booking goes ahead without the message. */
+static int enqueue_outcome(int rc, const char *kind, const booking_t *b)
 {
-	notify_msg_t m = {
-		.kind = kind,
-		.lang = b->lang,
-		.to_email = b->email && *b->email ? b->email : NULL,
-		.to_phone = b->phone && *b->phone ? b->phone : NULL,
-		.model = model,
-		.not_before = not_before,
-		.dedupe_key = dedupe,
-	};
-	if (ctx->demo)
-		return 0;
-	int rc = notify_enqueue(ctx->c, &m);
 	if (rc == ERR_DB || rc == ERR_BUSY)
 		return rc;
 	if (rc) {
@@ -275,26 +264,103 @@ static int enqueue(booking_ctx_t *ctx, const char *kind, const booking_t *b, jso
 	return 0;
 }
 
+static notify_msg_t booking_msg(const char *kind, const booking_t *b, json_t *model, int64_t not_before,
+				const char *dedupe)
+{
+	return (notify_msg_t){
+		.kind = kind,
+		.lang = b->lang,
+		.to_email = b->email && *b->email ? b->email : NULL,
+		.to_phone = b->phone && *b->phone ? b->phone : NULL,
+		.model = model,
+		.not_before = not_before,
+		.dedupe_key = dedupe,
+	};
+}
+
+static int enqueue(booking_ctx_t *ctx, const char *kind, const booking_t *b, json_t *model, int64_t not_before,
+		   const char *dedupe)
+{
+	notify_msg_t m = booking_msg(kind, b, model, not_before, dedupe);
+	if (ctx->demo)
+		return 0;
+	return enqueue_outcome(notify_enqueue(ctx->c, &m), kind, b);
+}
+
+/* The messages of a booked (or moved) appointment: the confirmation or change mail, and the
+ * reminder when it is still ahead. Kinds, keys and due times into kinds/keys/due; the count. */
+static size_t booked_msgs(const booking_ctx_t *ctx, const booking_t *b, bool changed, const char *kinds[2],
+			  char keys[2][64], int64_t due[2])
+{
+	kinds[0] = changed ? "booking_changed" : "booking_confirmed";
+	snprintf(keys[0], sizeof keys[0], "%s:%s:%d", changed ? "changed" : "confirmed", b->code, b->sequence);
+	due[0] = 0;
+	int64_t before = bk_cfg_int(ctx->cfg, "booking.reminder_hours", 24) * 3600;
+	if (b->start_at - before <= ctx->now)
+		return 1;
+	/* The first reminder is "reminder:CODE"; a reschedule queues its own for the new time. */
+	kinds[1] = "booking_reminder";
+	if (b->sequence == 0)
+		snprintf(keys[1], sizeof keys[1], "reminder:%s", b->code);
+	else
+		snprintf(keys[1], sizeof keys[1], "reminder:%s:%d", b->code, b->sequence);
+	due[1] = b->start_at - before;
+	return 2;
+}
+
 /* The confirmation / change mail and the reminder (when it is still ahead). */
 int bk_notify_booked(booking_ctx_t *ctx, const booking_t *b, const char *token, bool changed)
 {
 	json_t *model = booking_model(ctx, b, token, b->lang);
 	if (!model)
 		return ERR_DB;
-	char key[64];
-	snprintf(key, sizeof key, "%s:%s:%d", changed ? "changed" : "confirmed", b->code, b->sequence);
-	int rc = enqueue(ctx, changed ? "booking_changed" : "booking_confirmed", b, model, 0, key);
-	int64_t before = bk_cfg_int(ctx->cfg, "booking.reminder_hours", 24) * 3600;
-	if (!rc && b->start_at - before > ctx->now) {
-		/* The first reminder is "reminder:CODE"; a reschedule queues its own for the new time. */
-		if (b->sequence == 0)
-			snprintf(key, sizeof key, "reminder:%s", b->code);
-		else
-			snprintf(key, sizeof key, "reminder:%s:%d", b->code, b->sequence);
-		rc = enqueue(ctx, "booking_reminder", b, model, b->start_at - before, key);
-	}
+	const char *kinds[2];
+	char keys[2][64];
+	int64_t due[2];
+	size_t n = booked_msgs(ctx, b, changed, kinds, keys, due);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = enqueue(ctx, kinds[i], b, model, due[i], keys[i]);
 	json_decref(model);
 	return rc;
+}
+
+int bk_notify_prepare(booking_ctx_t *ctx, const booking_t *b, const char *token, bk_notices_t *out)
+{
+	memset(out, 0, sizeof *out);
+	json_t *model = booking_model(ctx, b, token, b->lang);
+	if (!model)
+		return ERR_DB;
+	char keys[2][64];
+	int64_t due[2];
+	out->n = booked_msgs(ctx, b, false, out->kinds, keys, due);
+	int rc = 0;
+	for (size_t i = 0; i < out->n && !rc && !ctx->demo; i++) {
+		notify_msg_t m = booking_msg(out->kinds[i], b, model, due[i], keys[i]);
+		out->rc[i] = notify_prepare(ctx->c, &m, &out->msg[i]);
+		if (out->rc[i] == ERR_DB || out->rc[i] == ERR_BUSY)
+			rc = out->rc[i];
+	}
+	json_decref(model);
+	if (rc)
+		bk_notices_free(out);
+	return rc;
+}
+
+int bk_notify_enqueue_prepared(booking_ctx_t *ctx, const booking_t *b, const bk_notices_t *ns)
+{
+	int rc = 0;
+	for (size_t i = 0; i < ns->n && !rc && !ctx->demo; i++)
+		rc = enqueue_outcome(ns->msg[i] ? notify_enqueue_prepared(ctx->c, ns->msg[i]) : ns->rc[i], ns->kinds[i],
+				     b);
+	return rc;
+}
+
+void bk_notices_free(bk_notices_t *ns)
+{
+	for (size_t i = 0; i < 2; i++)
+		notify_prepared_free(ns->msg[i]);
+	memset(ns, 0, sizeof *ns);
 }
 
 int bk_notify_cancelled(booking_ctx_t *ctx, const booking_t *b)

@@ -6,6 +6,7 @@
 #include "booking/booking.h"
 #include "catalog/catalog.h"
 #include "core/cap.h"
+#include "notify/notify.h"
 #include "schedule/schedule.h"
 
 /* ---------------------------------------------------------------- helpers (booking.c, id.c) */
@@ -85,6 +86,19 @@ bool bk_validate_person(booking_ctx_t *ctx, const booking_input_t *in, bk_person
 /* The confirmation / change mail and the reminder (when it is still ahead). */
 int bk_notify_booked(booking_ctx_t *ctx, const booking_t *b, const char *token, bool changed);
 int bk_notify_cancelled(booking_ctx_t *ctx, const booking_t *b);
+/* A new appointment's messages (confirmation and reminder, as bk_notify_booked would enqueue
+ * them) composed before its transaction begins, for b as it is about to be written. */
+typedef struct {
+	size_t n;
+	const char *kinds[2];
+	notify_prepared_t *msg[2]; /* NULL where composing failed with rc[i] (logged at enqueue) */
+	int rc[2];
+} bk_notices_t;
+/* 0, or a storage error (nothing is kept). Free with bk_notices_free. */
+int bk_notify_prepare(booking_ctx_t *ctx, const booking_t *b, const char *token, bk_notices_t *out);
+/* Writes them inside the booking's transaction, with bk_notify_booked's outcome rules. */
+int bk_notify_enqueue_prepared(booking_ctx_t *ctx, const booking_t *b, const bk_notices_t *ns);
+void bk_notices_free(bk_notices_t *ns);
 /* Inside the transaction: lock the person's rows, then count. ERR_BUSY with err filled when a
  * limit is reached. */
 int bk_check_limits(booking_ctx_t *ctx, const bk_person_t *p, booking_err_t *err);

@@ -163,15 +163,10 @@ static int slots_at(booking_ctx_t *ctx, const bk_target_t *t, int64_t at, bk_can
 	*nc = 0;
 	*exists = false;
 	for (size_t i = 0; i < t->noffices; i++) {
-		const tz_t *z = bk_office_tz(&t->offices[i]);
-		tz_local_t l;
-		tz_local(z, at, &l);
-		char day[TZ_DATE_LEN];
-		tz_date_format(l.day, day);
 		schedule_slot_t *s;
 		size_t ns;
-		int rc = schedule_slots(ctx->c, ctx->a, t->offices[i].id, t->slot_channel, t->proc.id, day, day,
-					ctx->now, ctx->staff, &s, &ns);
+		int rc = schedule_slots_at(ctx->c, ctx->a, t->offices[i].id, t->slot_channel, t->proc.id, at, ctx->now,
+					   ctx->staff, &s, &ns);
 		if (rc)
 			return rc;
 		for (size_t k = 0; k < ns; k++) {
@@ -512,11 +507,13 @@ static int create_seat(booking_ctx_t *ctx, const booking_input_t *in, const bk_t
 	return rc;
 }
 
-/* A code no appointment has (a few tries: 32^8 codes). */
+/* A code no appointment has (a few tries: 32^8 codes), starting with the one in code when it is
+ * set (chosen before the transaction). */
 static int new_unique_code(booking_ctx_t *ctx, char code[BOOKING_CODE_LEN])
 {
 	for (int tries = 0; tries <= 8; tries++) {
-		new_code(code);
+		if (tries > 0 || !*code)
+			new_code(code);
 		booking_t other;
 		int rc = bk_store_appt_by_code(ctx->c, ctx->a, code, &other, NULL);
 		if (rc)
@@ -525,15 +522,100 @@ static int new_unique_code(booking_ctx_t *ctx, char code[BOOKING_CODE_LEN])
 	return ERR_CONFLICT;
 }
 
-/* The appointment row on the seat, its first history row, its mails, and its model. */
-static int create_insert(booking_ctx_t *ctx, const bk_target_t *t, const bk_person_t *p, const bk_cand_t *seat,
-			 bool staff_seat, booking_created_t *out)
+/* The appointment create_insert writes on seat, as bk_store_appt_by_id reads it back (the fields
+ * the view model reads). */
+static booking_t planned(booking_ctx_t *ctx, const bk_target_t *t, const bk_person_t *p, const bk_cand_t *seat,
+			 const char *code)
 {
+	return (booking_t){
+		.slot_id = seat->s.id,
+		.office_id = seat->s.office_id,
+		.procedure_id = t->proc.id,
+		.code = code,
+		.channel = t->channel,
+		.status = "booked",
+		.office_code = seat->office->code,
+		.service_code = t->proc.code,
+		.start_at = seat->s.start_at,
+		.end_at = seat->s.end_at,
+		.name = p->name,
+		.id_type = p->id_type,
+		.id_number = p->id_number,
+		.email = p->email ? p->email : "",
+		.phone = p->phone ? p->phone : "",
+		.lang = p->lang,
+		.booked_by = bk_actor(ctx),
+	};
+}
+
+static bool same_text(const char *x, const char *y)
+{
+	return str_eq(x ? x : "", y ? y : "");
+}
+
+/* Whether the messages and the answer composed for x say what y (the row as written) says. */
+static bool same_booking(const booking_t *x, const booking_t *y)
+{
+	return x->office_id == y->office_id && x->procedure_id == y->procedure_id && x->start_at == y->start_at &&
+	       x->end_at == y->end_at && x->sequence == y->sequence && same_text(x->code, y->code) &&
+	       same_text(x->channel, y->channel) && same_text(x->status, y->status) && same_text(x->name, y->name) &&
+	       same_text(x->id_type, y->id_type) && same_text(x->id_number, y->id_number) &&
+	       same_text(x->email, y->email) && same_text(x->phone, y->phone) && same_text(x->lang, y->lang) &&
+	       same_text(x->booked_by, y->booked_by);
+}
+
+/* Composed before the transaction: the appointment expected (on the first candidate slot, under
+ * a code and token drawn beforehand), its messages and the answer's model. */
+typedef struct {
+	bool ready;
+	booking_t b;
+	bk_notices_t notices;
+	json_t *model;
+} bk_plan_t;
+
+static void plan_free(bk_plan_t *pl)
+{
+	bk_notices_free(&pl->notices);
+	json_decref(pl->model);
+	pl->model = NULL;
+	pl->ready = false;
+}
+
+/* Renders what a booking on seat will send and answer (the mails, the .ics: the slow part of a
+ * booking) before the transaction begins, so the writers' lock is held for the writes only.
+ * Draws out's code and token. Not ready (composed inside the transaction instead) on a storage
+ * error. */
+static void plan(booking_ctx_t *ctx, const bk_target_t *t, const bk_person_t *p, const bk_cand_t *seat,
+		 booking_created_t *out, bk_plan_t *pl)
+{
+	memset(pl, 0, sizeof *pl);
+	new_code(out->code);
+	rand_token_hex(out->token);
+	pl->b = planned(ctx, t, p, seat, out->code);
+	if (bk_notify_prepare(ctx, &pl->b, out->token, &pl->notices))
+		return;
+	if (!(pl->model = booking_model(ctx, &pl->b, out->token, ctx->lang))) {
+		bk_notices_free(&pl->notices);
+		return;
+	}
+	pl->ready = true;
+}
+
+/* The appointment row on the seat, its first history row, its mails, and its model. With a ready
+ * plan (out's code and token drawn already), its messages and model are used when the row as
+ * written is the one they were composed for; otherwise they are composed here. */
+static int create_insert(booking_ctx_t *ctx, const bk_target_t *t, const bk_person_t *p, const bk_cand_t *seat,
+			 bool staff_seat, booking_created_t *out, bk_plan_t *pl)
+{
+	bool drawn = pl && pl->ready;
+	if (!drawn)
+		out->code[0] = '\0';
 	int rc = new_unique_code(ctx, out->code);
 	if (rc)
 		return rc;
 	char hash[65];
-	rand_token_hex(out->token);
+	if (!drawn)
+		rand_token_hex(out->token);
 	bk_hash_token(out->token, hash);
 	bk_row_t row = {
 		.code = out->code,
@@ -565,11 +647,16 @@ static int create_insert(booking_ctx_t *ctx, const bk_target_t *t, const bk_pers
 		rc = bk_store_event_add(ctx->c, out->id, ctx->now, "", "booked", bk_actor(ctx));
 	if (!rc)
 		rc = bk_store_appt_by_id(ctx->c, ctx->a, out->id, &b);
-	if (!rc) {
-		b.office_code = seat->office->code;
-		b.service_code = t->proc.code;
-		rc = bk_notify_booked(ctx, &b, out->token, false);
+	if (rc)
+		return rc;
+	b.office_code = seat->office->code;
+	b.service_code = t->proc.code;
+	if (drawn && same_booking(&pl->b, &b)) {
+		rc = bk_notify_enqueue_prepared(ctx, &b, &pl->notices);
+		out->model = json_incref(pl->model);
+		return rc;
 	}
+	rc = bk_notify_booked(ctx, &b, out->token, false);
 	if (!rc && !(out->model = booking_model(ctx, &b, out->token, ctx->lang)))
 		rc = ERR_DB;
 	return rc;
@@ -650,6 +737,22 @@ int booking_validate(booking_ctx_t *ctx, const booking_input_t *in, booking_err_
 	return create_check(ctx, in, &t, &p, &pow, err);
 }
 
+/* The seat a booking by start or slot id will most likely get (the first bookable slot it names,
+ * read without the writers' lock) and the plan for it. A booking with a hold, or whose slot
+ * cannot be told yet, composes inside its transaction as before. */
+static void plan_seat(booking_ctx_t *ctx, const booking_input_t *in, const bk_target_t *t, const bk_person_t *p,
+		      booking_created_t *out, bk_plan_t *pl)
+{
+	memset(pl, 0, sizeof *pl);
+	if (in->hold && *in->hold)
+		return;
+	bk_cand_t c[MAX_CANDIDATES];
+	size_t nc = 0;
+	booking_err_t scratch = {0};
+	if (bk_find_slots(ctx, t, in->start, in->slot_id, c, &nc, &scratch) == 0 && nc > 0)
+		plan(ctx, t, p, &c[0], out, pl);
+}
+
 int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_created_t *out, booking_err_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -661,16 +764,20 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 	int rc = create_check(ctx, in, &t, &p, &pow, err);
 	if (rc)
 		return rc;
+	bk_plan_t pl = {0};
+	plan_seat(ctx, in, &t, &p, out, &pl);
 	rc = db_begin(ctx->c);
-	if (rc)
+	if (rc) {
+		plan_free(&pl);
 		return rc;
+	}
 	bk_cand_t seat = {0};
 	bool staff_seat = false, from_hold = false;
 	rc = bk_check_limits(ctx, &p, err);
 	if (!rc)
 		rc = create_seat(ctx, in, &t, pow, &seat, &staff_seat, &from_hold, err);
 	if (!rc)
-		rc = create_insert(ctx, &t, &p, &seat, staff_seat, out);
+		rc = create_insert(ctx, &t, &p, &seat, staff_seat, out, &pl);
 	if (!rc && from_hold)
 		rc = hold_result_add(ctx, in->hold, out);
 	if (!rc)
@@ -679,6 +786,7 @@ int booking_create(booking_ctx_t *ctx, const booking_input_t *in, booking_create
 		rc = bk_audit(ctx, "booking.create", out->code, in->service);
 	if (!rc)
 		rc = db_commit(ctx->c);
+	plan_free(&pl);
 	if (!rc)
 		return 0;
 	db_rollback(ctx->c);
@@ -709,7 +817,7 @@ int booking_demo_at(booking_ctx_t *ctx, const booking_input_t *in, int64_t start
 	seat.s.end_at = end_at;
 	if ((rc = db_begin(ctx->c)) != 0)
 		return rc;
-	rc = create_insert(ctx, &t, &p, &seat, false, out);
+	rc = create_insert(ctx, &t, &p, &seat, false, out, NULL);
 	if (!rc)
 		rc = db_commit(ctx->c);
 	if (rc) {

@@ -110,6 +110,7 @@ struct db {
 	pthread_mutex_t writer;
 	void (*on_touch)(void *ud); /* db_on_touch */
 	void *on_touch_ud;
+	void *backend; /* the backend's state for the whole database (db_sqlite.c: its checkpointer) */
 };
 
 #define DB_WRITE_CHECK_MS 1000

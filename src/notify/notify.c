@@ -80,30 +80,60 @@ bool notify_sms_enabled(void)
 	return sms_on();
 }
 
-/* notify_enqueue, also giving the id of the e-mail row (0 when none was written). */
-static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
+/* A message composed ahead of its transaction (notify_prepare): what notify_enqueue renders, kept
+ * until the rows are written. Strings and the attachment are owned copies. */
+struct notify_prepared {
+	const cap_notice_t *k;
+	char *kind, *lang, *ref, *to_email, *to_phone, *dedupe_key, *sms_key;
+	int64_t not_before;
+	bool email, sms;
+	char *subject, *text, *html, *sms_text, *ics;
+	void *att;
+	size_t att_len;
+	char *att_name, *att_type;
+};
+
+void notify_prepared_free(notify_prepared_t *p)
 {
+	if (!p)
+		return;
+	char *v[] = {p->kind,    p->lang, p->ref,  p->to_email, p->to_phone, p->dedupe_key, p->sms_key,
+		     p->subject, p->text, p->html, p->sms_text, p->ics,      p->att_name,   p->att_type};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		free(v[i]);
+	free(p->att);
+	free(p);
+}
+
+/* Everything notify_enqueue works out before it writes: the kind, the addresses, the parts and
+ * the .ics. c is read for the city's name only. */
+static int prepare(db_conn_t *c, const notify_msg_t *m, notify_prepared_t **out)
+{
+	*out = NULL;
 	if (!g_app)
 		return ERR_UNAVAILABLE;
 	const cap_notice_t *k = m && m->kind ? cap_notice_find(m->kind) : NULL;
 	if (!k || !m->dedupe_key || !*m->dedupe_key)
 		return ERR_INVALID;
-	const char *lang = m->lang && i18n_supported(m->lang) ? m->lang : i18n_default();
 	bool email = m->to_email && *m->to_email;
 	bool sms = m->to_phone && *m->to_phone && sms_on();
 	if (email && !nt_mime_addr_ok(m->to_email))
 		return ERR_INVALID;
-	if (!email && !sms)
+	notify_prepared_t *p = xcalloc(1, sizeof *p);
+	p->k = k;
+	p->kind = xstrdup(m->kind);
+	p->lang = xstrdup(m->lang && i18n_supported(m->lang) ? m->lang : i18n_default());
+	p->ref = xstrdup(vmodel_str(m->model, "code"));
+	p->dedupe_key = xstrdup(m->dedupe_key);
+	p->not_before = m->not_before;
+	p->email = email;
+	p->sms = sms;
+	if (!email && !sms) { /* nothing to send: writes nothing */
+		*out = p;
 		return 0;
-	int64_t now = (int64_t)time(NULL);
-	nt_outbox_row_t row = {
-		.kind = m->kind,
-		.lang = lang,
-		.ref = vmodel_str(m->model, "code"),
-		.not_before = m->not_before > 0 ? m->not_before : now,
-		.created_at = now,
-	};
-	char *subject = NULL, *text = NULL, *html = NULL, *sms_text = NULL, *ics = NULL, *sms_key = NULL;
+	}
+	p->to_email = email ? xstrdup(m->to_email) : NULL;
+	p->to_phone = sms ? xstrdup(m->to_phone) : NULL;
 	/* The city as the administrator named it on the settings page, unless the model says. */
 	json_t *model = json_copy(m->model ? m->model : json_null());
 	arena_t *a = arena_new();
@@ -115,72 +145,119 @@ static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
 			goto out;
 		json_object_set_new(model, "city_name", json_string(city));
 	}
-	rc = notify_compose(m->kind, lang, model, &subject, email ? &text : NULL, email ? &html : NULL,
-			    sms ? &sms_text : NULL);
+	rc = notify_compose(m->kind, p->lang, model, &p->subject, email ? &p->text : NULL, email ? &p->html : NULL,
+			    sms ? &p->sms_text : NULL);
 	if (rc)
 		goto out;
+	if (email && (k->flags & NOTICE_APPOINTMENT))
+		p->ics = notify_ics_kind(model, m->kind, NULL);
+	if (email && m->attachment && m->attachment_len) {
+		p->att = xmalloc(m->attachment_len);
+		memcpy(p->att, m->attachment, m->attachment_len);
+		p->att_len = m->attachment_len;
+		p->att_name = xstrdup(m->attachment_name && *m->attachment_name ? m->attachment_name : "attachment");
+		p->att_type = xstrdup(m->attachment_type && *m->attachment_type ? m->attachment_type
+										: "application/octet-stream");
+	}
+	if (sms)
+		p->sms_key = xasprintf("%s:sms", m->dedupe_key);
+out:
+	json_decref(model);
+	arena_free(a);
+	if (rc)
+		notify_prepared_free(p);
+	else
+		*out = p;
+	return rc;
+}
+
+/* The rows of a prepared message, inside the caller's transaction; *email_id (may be NULL) gets
+ * the id of the e-mail row (0 when none was written). */
+static int write_prepared(db_conn_t *c, const notify_prepared_t *p, int64_t *email_id)
+{
+	if (!p->email && !p->sms)
+		return 0;
+	int64_t now = (int64_t)time(NULL);
+	nt_outbox_row_t row = {
+		.kind = p->kind,
+		.lang = p->lang,
+		.ref = p->ref,
+		.not_before = p->not_before > 0 ? p->not_before : now,
+		.created_at = now,
+	};
+	int rc;
 	/* A change or a cancellation makes what is still waiting about the appointment stale: the
 	 * citizen gets the latest state once, and never a reminder for a time that no longer holds.
 	 * (A second enqueue with the same key is a no-op, so this only runs for new messages.) */
-	if ((k->flags & NOTICE_SUPERSEDES) && *row.ref) {
-		rc = nt_outbox_key_exists(c, m->dedupe_key);
+	if ((p->k->flags & NOTICE_SUPERSEDES) && *row.ref) {
+		rc = nt_outbox_key_exists(c, p->dedupe_key);
 		if (rc == 0)
 			rc = nt_outbox_supersede(c, row.ref);
 		if (rc < 0)
-			goto out;
-		rc = 0;
+			return rc;
 	}
-	if (email) {
-		if (k->flags & NOTICE_APPOINTMENT)
-			ics = notify_ics_kind(model, m->kind, NULL);
+	if (p->email) {
 		row.channel = "email";
-		row.to_email = m->to_email;
-		row.subject = subject;
-		row.body_text = text;
-		row.body_html = html;
-		row.ics = ics;
-		row.dedupe_key = m->dedupe_key;
-		if (m->attachment && m->attachment_len) {
-			row.att = m->attachment;
-			row.att_len = m->attachment_len;
-			row.att_name = m->attachment_name && *m->attachment_name ? m->attachment_name : "attachment";
-			row.att_type = m->attachment_type && *m->attachment_type ? m->attachment_type
-										 : "application/octet-stream";
-		}
-		rc = nt_outbox_insert(c, &row, email_id);
-		if (rc)
-			goto out;
+		row.to_email = p->to_email;
+		row.subject = p->subject;
+		row.body_text = p->text;
+		row.body_html = p->html;
+		row.ics = p->ics;
+		row.dedupe_key = p->dedupe_key;
+		row.att = p->att;
+		row.att_len = p->att_len;
+		row.att_name = p->att_name;
+		row.att_type = p->att_type;
+		if ((rc = nt_outbox_insert(c, &row, email_id)) != 0)
+			return rc;
 	}
-	if (sms) {
-		sms_key = xasprintf("%s:sms", m->dedupe_key);
+	if (p->sms) {
 		nt_outbox_row_t s = row;
 		s.channel = "sms";
 		s.to_email = NULL;
-		s.to_phone = m->to_phone;
-		s.subject = subject;
-		s.body_text = sms_text;
+		s.to_phone = p->to_phone;
+		s.subject = p->subject;
+		s.body_text = p->sms_text;
 		s.body_html = NULL;
 		s.ics = NULL;
 		s.att = NULL;
 		s.att_len = 0;
-		s.dedupe_key = sms_key;
-		rc = nt_outbox_insert(c, &s, NULL);
+		s.att_name = NULL;
+		s.att_type = NULL;
+		s.dedupe_key = p->sms_key;
+		return nt_outbox_insert(c, &s, NULL);
 	}
-out:
-	json_decref(model);
-	arena_free(a);
-	free(subject);
-	free(text);
-	free(html);
-	free(sms_text);
-	free(ics);
-	free(sms_key);
+	return 0;
+}
+
+/* notify_enqueue, also giving the id of the e-mail row (0 when none was written). */
+static int enqueue(db_conn_t *c, const notify_msg_t *m, int64_t *email_id)
+{
+	notify_prepared_t *p;
+	int rc = prepare(c, m, &p);
+	if (!rc)
+		rc = write_prepared(c, p, email_id);
+	notify_prepared_free(p);
 	return rc;
 }
 
 int notify_enqueue(db_conn_t *c, const notify_msg_t *m)
 {
 	return enqueue(c, m, NULL);
+}
+
+int notify_prepare(db_conn_t *c, const notify_msg_t *m, notify_prepared_t **out)
+{
+	return prepare(c, m, out);
+}
+
+int notify_enqueue_prepared(db_conn_t *c, const notify_prepared_t *p)
+{
+	if (!p)
+		return ERR_INVALID;
+	if (!g_app)
+		return ERR_UNAVAILABLE;
+	return write_prepared(c, p, NULL);
 }
 
 int notify_queued(db_conn_t *c, const char *dedupe_key)

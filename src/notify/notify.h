@@ -63,6 +63,19 @@ typedef struct {
  * once and never gets a reminder for a time that no longer holds. ERR_INVALID for an unknown kind
  * or a bad address; ERR_UNAVAILABLE before notify_init. */
 int notify_enqueue(db_conn_t *c, const notify_msg_t *m);
+/* notify_enqueue in two steps, so that the rendering (Mustache, libical: most of an enqueue's
+ * time) can happen before the caller's transaction begins and only the rows are written inside
+ * it. notify_prepare composes m as notify_enqueue would (same errors; c is read for the city's
+ * name, in or out of a transaction) into *out (new, free with notify_prepared_free; nothing of m
+ * is kept, the attachment is copied). notify_enqueue_prepared writes it inside the caller's
+ * transaction exactly as notify_enqueue would have: dedupe, superseding, the SMS twin. The caller
+ * must make sure the model it prepared from is what commits (booking compares the appointment it
+ * wrote with the one it composed for, and composes again inside the transaction when they
+ * differ). A message that goes nowhere (no address, no SMS gateway) prepares and writes nothing. */
+typedef struct notify_prepared notify_prepared_t;
+int notify_prepare(db_conn_t *c, const notify_msg_t *m, notify_prepared_t **out);
+int notify_enqueue_prepared(db_conn_t *c, const notify_prepared_t *p);
+void notify_prepared_free(notify_prepared_t *p);
 /* Whether notify_enqueue sends SMS (sms.gateway_url is set): without it a phone number alone gets
  * no message, and pages must not say one was sent. False before notify_init. */
 bool notify_sms_enabled(void);

@@ -722,6 +722,27 @@ int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *chan
 	return 0;
 }
 
+int schedule_slots_at(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
+		      int64_t at, int64_t now, bool staff, schedule_slot_t **out, size_t *n)
+{
+	if (!schedule_channel_valid(channel))
+		return ERR_INVALID;
+	sched_slot_t *rows;
+	size_t nrows;
+	int rc = sched_store_slots_bookable_at(c, a, office_id, channel, procedure_id, at, now, staff, &rows, &nrows);
+	if (rc)
+		return rc;
+	const tz_t *z = tz_utc();
+	if (nrows && (rc = office_zone(c, a, office_id, &z)) != 0)
+		return rc;
+	schedule_slot_t *o = arena_alloc(a, (nrows ? nrows : 1) * sizeof *o);
+	for (size_t i = 0; i < nrows; i++)
+		to_public(&rows[i], z, staff, &o[i]);
+	*out = o;
+	*n = nrows;
+	return 0;
+}
+
 int schedule_slot_get(db_conn_t *c, arena_t *a, int64_t slot_id, schedule_slot_t *out)
 {
 	sched_slot_t s;

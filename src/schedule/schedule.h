@@ -52,6 +52,10 @@ typedef struct {
  * ERR_INVALID for a bad channel or date. */
 int schedule_slots(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
 		   const char *from_day, const char *to_day, int64_t now, bool staff, schedule_slot_t **out, size_t *n);
+/* The slots schedule_slots would list that start at instant at (an indexed read of those slots
+ * alone, not of their day), by id; at most 64. ERR_INVALID for a bad channel. */
+int schedule_slots_at(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
+		      int64_t at, int64_t now, bool staff, schedule_slot_t **out, size_t *n);
 /* One slot by id, whatever its state (free is computed for the public). ERR_NOT_FOUND. */
 int schedule_slot_get(db_conn_t *c, arena_t *a, int64_t slot_id, schedule_slot_t *out);
 

@@ -570,24 +570,40 @@ int sched_store_slots_days(db_conn_t *c, arena_t *a, int64_t office_id, const ch
 			     p, 4, slot_row, out, n);
 }
 
+/* The conditions of a bookable slot s of rule r, with the placeholders of now, staff (1/0) and the
+ * procedure (0: any). */
+#define SLOT_BOOKABLE(NOW, STAFF, PROC)                                                                                \
+	"s.active = 1 AND r.active = 1 "                                                                               \
+	"AND s.start_at >= CAST(" NOW " AS BIGINT) + r.min_notice_min * 60 "                                           \
+	"AND (" STAFF " = 1 OR s.release_at <= CAST(" NOW " AS BIGINT)) "                                              \
+	"AND ((" STAFF " = 0 AND s.booked < s.capacity) OR "                                                           \
+	"     (" STAFF " = 1 AND s.booked + s.staff_booked < s.capacity + s.staff_capacity)) "                         \
+	"AND (CAST(" PROC " AS BIGINT) = 0 OR NOT EXISTS (SELECT 1 FROM rule_procedures rp WHERE rp.rule_id = r.id) "  \
+	"     OR EXISTS (SELECT 1 FROM rule_procedures rp WHERE rp.rule_id = r.id AND rp.procedure_id = " PROC ")) "
+
 int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
 			       const char *from, const char *to, int64_t now, bool staff, sched_slot_t **out, size_t *n)
 {
 	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel),      DB_TEXT(from),       DB_TEXT(to),
 			  DB_INT(now),       DB_INT(staff ? 1 : 0), DB_INT(procedure_id)};
-	return DB_QUERY_ROWS(
-		c, a,
-		"SELECT " SLOT_COLS " FROM slots s JOIN availability_rules r ON r.id = s.rule_id "
-		"WHERE s.office_id = $1 AND s.channel = $2 AND s.day >= $3 AND s.day <= $4 "
-		"AND s.active = 1 AND r.active = 1 "
-		"AND s.start_at >= CAST($5 AS BIGINT) + r.min_notice_min * 60 "
-		"AND ($6 = 1 OR s.release_at <= CAST($5 AS BIGINT)) "
-		"AND (($6 = 0 AND s.booked < s.capacity) OR "
-		"     ($6 = 1 AND s.booked + s.staff_booked < s.capacity + s.staff_capacity)) "
-		"AND (CAST($7 AS BIGINT) = 0 OR NOT EXISTS (SELECT 1 FROM rule_procedures rp WHERE rp.rule_id = r.id) "
-		"     OR EXISTS (SELECT 1 FROM rule_procedures rp WHERE rp.rule_id = r.id AND rp.procedure_id = $7)) "
-		"ORDER BY s.start_at, s.id LIMIT 2000",
-		p, 7, slot_row, out, n);
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " SLOT_COLS " FROM slots s JOIN availability_rules r ON r.id = s.rule_id "
+			     "WHERE s.office_id = $1 AND s.channel = $2 AND s.day >= $3 AND s.day <= $4 "
+			     "AND " SLOT_BOOKABLE("$5", "$6", "$7") "ORDER BY s.start_at, s.id LIMIT 2000",
+			     p, 7, slot_row, out, n);
+}
+
+int sched_store_slots_bookable_at(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel,
+				  int64_t procedure_id, int64_t at, int64_t now, bool staff, sched_slot_t **out,
+				  size_t *n)
+{
+	db_param_t p[] = {DB_INT(office_id), DB_TEXT(channel),      DB_INT(at),
+			  DB_INT(now),       DB_INT(staff ? 1 : 0), DB_INT(procedure_id)};
+	return DB_QUERY_ROWS(c, a,
+			     "SELECT " SLOT_COLS " FROM slots s JOIN availability_rules r ON r.id = s.rule_id "
+			     "WHERE s.office_id = $1 AND s.channel = $2 AND s.start_at = $3 "
+			     "AND " SLOT_BOOKABLE("$4", "$5", "$6") "ORDER BY s.id LIMIT 64",
+			     p, 6, slot_row, out, n);
 }
 
 int sched_store_slot_get(db_conn_t *c, arena_t *a, int64_t id, sched_slot_t *out)

@@ -131,6 +131,10 @@ int sched_store_slots_days(db_conn_t *c, arena_t *a, int64_t office_id, const ch
 int sched_store_slots_bookable(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel, int64_t procedure_id,
 			       const char *from, const char *to, int64_t now, bool staff, sched_slot_t **out,
 			       size_t *n);
+/* The same, for the slots starting at instant at (the index slots_lookup), by id. At most 64. */
+int sched_store_slots_bookable_at(db_conn_t *c, arena_t *a, int64_t office_id, const char *channel,
+				  int64_t procedure_id, int64_t at, int64_t now, bool staff, sched_slot_t **out,
+				  size_t *n);
 int sched_store_slot_get(db_conn_t *c, arena_t *a, int64_t id, sched_slot_t *out);
 /* Counts for the overview: slots per rule from `now` on. */
 int sched_store_slot_counts(db_conn_t *c, int64_t rule_id, int64_t now, int64_t *slots, int64_t *booked);

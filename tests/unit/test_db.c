@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -1092,6 +1093,43 @@ static int run_backend(backend_t *b)
 	return _cmocka_run_group_tests(b->name, tests, n, NULL, NULL);
 }
 
+/* A file database's WAL is checkpointed by the database's own thread, not by the commit that
+ * passes 1000 pages: the commits here write ~1200 pages to the WAL, and the database file (which
+ * WAL mode writes at checkpoints only) grows to hold them within a few seconds. The WAL hook
+ * replaces SQLite's automatic checkpoint, so without a working thread the file would not grow. */
+static void test_sqlite_checkpoint_thread(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/fin-ckpt-XXXXXX", url[128], path[96], err[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/ckpt.db", dir);
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	db_t *db = db_open(url, 2, err, sizeof err);
+	assert_non_null(db);
+	assert_non_null(db->backend); /* the checkpointer runs */
+	db_conn_t *c = db_acquire(db);
+	assert_true(db_exec(c, "CREATE TABLE big (v BLOB)", NULL, 0) >= 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	off_t before = st.st_size;
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(db_begin(c), 0);
+		assert_int_equal(db_exec(c, "INSERT INTO big VALUES (randomblob(400000))", NULL, 0), 1);
+		assert_int_equal(db_commit(c), 0);
+	}
+	bool grown = false;
+	for (int i = 0; i < 500 && !grown; i++) { /* up to 5 s */
+		assert_int_equal(stat(path, &st), 0);
+		grown = st.st_size >= before + 4 * 1000 * 1000;
+		if (!grown)
+			nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	}
+	assert_true(grown);
+	db_release(c);
+	db_close(db);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	log_set_quiet(1);
@@ -1099,6 +1137,7 @@ int main(void)
 		cmocka_unit_test(test_rewrite_placeholders),
 		cmocka_unit_test(test_filter_regions_table),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_sqlite_checkpoint_thread),
 	};
 	int failed = cmocka_run_group_tests_name("db_pure", pure, NULL, NULL);
 

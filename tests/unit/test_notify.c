@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "app.h"
+#include "base/mem.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/config.h"
@@ -707,6 +708,100 @@ static void test_store_dedupe_and_supersede(void **state)
 	assert_int_equal(notify_test_mail(c, "ops@vilamar.example", "fr", NULL), ERR_INVALID);
 }
 
+/* notify_prepare outside any transaction, notify_enqueue_prepared inside one: the same rows as
+ * notify_enqueue (parts, SMS twin, attachment), nothing after a rollback, dedupe and superseding
+ * as before; the prepared message keeps nothing of what it was given. */
+static void test_store_prepared(void **state)
+{
+	backend_t *b = *state;
+	db_conn_t *c = b->c;
+	set("sms.gateway_url", "http://127.0.0.1:9/sms");
+	json_t *m = appointment("in_person", "ca", "Anna");
+	char *att = xstrdup("%PDF-1.5 prepared");
+	notify_msg_t msg = {.kind = "booking_confirmed",
+			    .lang = "ca",
+			    .to_email = "anna@example.cat",
+			    .to_phone = "+34600111222",
+			    .model = m,
+			    .dedupe_key = "confirmed:K7M4QX:0",
+			    .attachment = att,
+			    .attachment_len = strlen(att),
+			    .attachment_name = "a.pdf",
+			    .attachment_type = "application/pdf"};
+	notify_prepared_t *p = NULL;
+	assert_int_equal(notify_prepare(c, &msg, &p), 0);
+	assert_non_null(p);
+	/* The same message by notify_enqueue, under another key, to compare with. */
+	notify_msg_t plain = msg;
+	plain.dedupe_key = "plain:1";
+	assert_int_equal(notify_enqueue(c, &plain), 0);
+	memset(att, 'x', strlen(att));
+	free(att);
+	json_decref(m);
+
+	assert_int_equal(db_begin(c), 0);
+	assert_int_equal(notify_enqueue_prepared(c, p), 0);
+	assert_int_equal(db_rollback(c), 0);
+	assert_int_equal(count(c, "dedupe_key LIKE 'confirmed:%'"), 0);
+
+	assert_int_equal(db_begin(c), 0);
+	assert_int_equal(notify_enqueue_prepared(c, p), 0);
+	assert_int_equal(db_commit(c), 0);
+	assert_int_equal(count(c, "dedupe_key = 'confirmed:K7M4QX:0' AND ref = 'K7M4QX' AND channel = 'email' AND "
+				  "ics LIKE '%METHOD:REQUEST%' AND attachment_name = 'a.pdf'"),
+			 1);
+	assert_int_equal(count(c, "dedupe_key = 'confirmed:K7M4QX:0:sms' AND channel = 'sms' AND to_phone = "
+				  "'+34600111222' AND attachment IS NULL"),
+			 1);
+	int64_t same = -1;
+	assert_int_equal(db_query_int(c,
+				      "SELECT COUNT(*) FROM outbox a JOIN outbox b ON a.channel = b.channel AND "
+				      "a.subject = b.subject AND a.lang = b.lang AND a.ref = b.ref AND "
+				      "a.kind = b.kind AND "
+				      "a.attachment = b.attachment "
+				      "AND a.body_text = b.body_text AND a.body_html = b.body_html "
+				      "WHERE a.dedupe_key = 'confirmed:K7M4QX:0' AND b.dedupe_key = 'plain:1'",
+				      NULL, 0, &same),
+			 0);
+	assert_int_equal(same, 1);
+	/* The same key again is a no-op. */
+	assert_int_equal(notify_enqueue_prepared(c, p), 0);
+	assert_int_equal(count(c, "dedupe_key LIKE 'confirmed:K7M4QX:0%'"), 2);
+	notify_prepared_free(p);
+
+	/* A prepared change supersedes what still waits about the appointment. */
+	json_t *mc = appointment("in_person", "ca", "Anna");
+	notify_msg_t ch = {.kind = "booking_changed",
+			   .lang = "ca",
+			   .to_email = "anna@example.cat",
+			   .model = mc,
+			   .dedupe_key = "changed:K7M4QX:1"};
+	assert_int_equal(notify_prepare(c, &ch, &p), 0);
+	json_decref(mc);
+	assert_int_equal(notify_enqueue_prepared(c, p), 0);
+	notify_prepared_free(p);
+	assert_int_equal(count(c, "ref = 'K7M4QX'"), 1);
+	assert_int_equal(count(c, "dedupe_key = 'changed:K7M4QX:1'"), 1);
+
+	/* Bad input is refused when preparing, as notify_enqueue refuses it. */
+	json_t *e = json_object();
+	notify_msg_t bad = {.kind = "booking_confirmed",
+			    .lang = "ca",
+			    .to_email = "nope",
+			    .model = e,
+			    .dedupe_key = "b"};
+	p = NULL;
+	assert_int_equal(notify_prepare(c, &bad, &p), ERR_INVALID);
+	assert_null(p);
+	bad.to_email = "anna@example.cat";
+	bad.kind = "booking_lost";
+	assert_int_equal(notify_prepare(c, &bad, &p), ERR_INVALID);
+	assert_null(p);
+	json_decref(e);
+	assert_int_equal(notify_enqueue_prepared(c, NULL), ERR_INVALID);
+	set("sms.gateway_url", "");
+}
+
 /* Two connections race for one message: exactly one gets it, and not again until the lease
  * runs out; a message not yet due is nobody's. */
 static void test_store_claim(void **state)
@@ -911,6 +1006,8 @@ int main(void)
 	int rc = cmocka_run_group_tests_name("notify", pure, NULL, NULL);
 	struct CMUnitTest store[] = {
 		cmocka_unit_test_prestate_setup_teardown(test_store_dedupe_and_supersede, store_setup, store_teardown,
+							 &sqlite_backend),
+		cmocka_unit_test_prestate_setup_teardown(test_store_prepared, store_setup, store_teardown,
 							 &sqlite_backend),
 		cmocka_unit_test_prestate_setup_teardown(test_store_claim, store_setup, store_teardown,
 							 &sqlite_backend),
