@@ -349,7 +349,8 @@ int fl_store_zone_order(db_conn_t *c, arena_t *a, int64_t office_id, const char 
 				       &m);
 		if (rc)
 			return rc;
-		memcpy(all + got, v, m * sizeof *v);
+		if (m) /* v is NULL for no rows */
+			memcpy(all + got, v, m * sizeof *v);
 		got += m;
 	}
 	*out = all;
