@@ -314,9 +314,9 @@ int bk_notify_booked(booking_ctx_t *ctx, const booking_t *b, const char *token, 
 	json_t *model = booking_model(ctx, b, token, b->lang);
 	if (!model)
 		return ERR_DB;
-	const char *kinds[2];
-	char keys[2][64];
-	int64_t due[2];
+	const char *kinds[2] = {NULL, NULL};
+	char keys[2][64] = {{0}};
+	int64_t due[2] = {0, 0};
 	size_t n = booked_msgs(ctx, b, changed, kinds, keys, due);
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++)
@@ -331,11 +331,12 @@ int bk_notify_prepare(booking_ctx_t *ctx, const booking_t *b, const char *token,
 	json_t *model = booking_model(ctx, b, token, b->lang);
 	if (!model)
 		return ERR_DB;
-	char keys[2][64];
-	int64_t due[2];
-	out->n = booked_msgs(ctx, b, false, out->kinds, keys, due);
+	char keys[2][64] = {{0}};
+	int64_t due[2] = {0, 0};
+	size_t n = booked_msgs(ctx, b, false, out->kinds, keys, due);
+	out->n = n;
 	int rc = 0;
-	for (size_t i = 0; i < out->n && !rc && !ctx->demo; i++) {
+	for (size_t i = 0; i < n && !rc && !ctx->demo; i++) {
 		notify_msg_t m = booking_msg(out->kinds[i], b, model, due[i], keys[i]);
 		out->rc[i] = notify_prepare(ctx->c, &m, &out->msg[i]);
 		if (out->rc[i] == ERR_DB || out->rc[i] == ERR_BUSY)
