@@ -129,9 +129,15 @@ int fg_store_days(db_conn_t *c, const char *figure, const char *cols, int32_t d0
  * (mark[day - d0] = true) and their rows for office and channel ("" = all), each passed to fn. */
 int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
 		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud);
+/* In one statement: the days d0..d1 of an additive table figure (with columns cols) that the
+ * summary holds (mark[day - d0] = true) and, over those days, the sums of its rows per key for
+ * office and channel ("" = all), each passed to fn. */
+int fg_store_sums(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		  const char *channel, bool *mark, int (*fn)(const char *key, const int64_t *v, void *ud), void *ud);
 /* In one transaction: the rows of figure for days d0..d1 replaced by rows[0..n) (sorted, no two
- * alike) and each day marked as summarised with cols at built_at. */
-int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1,
+ * alike; labels: an additive table's rows by day into fg_daily_label, else a series' into fg_daily) and each day
+ * marked as summarised with cols at built_at. */
+int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, bool labels,
 		     const cap_fig_row_t *rows, size_t n, int64_t built_at);
 /* The lease: 1 taken (free, expired or already ours), 0 held by another node; the rolling
  * cursor ("" = start again) read and written; the lease given back. */
