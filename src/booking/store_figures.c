@@ -110,8 +110,8 @@ static int lead_live(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out
  * of start_at, the day whose midnights (f->from_at, f->to_at) bound the period the tables count. */
 static int day_row(db_res_t *r, void *ud)
 {
-	int64_t *v = cap_fig_row_day_at(ud, db_res_int(r, 0), NULL, db_res_text(r, 3), db_res_text(r, 1),
-					db_res_text(r, 2));
+	int64_t *v =
+		cap_fig_row_day_at(ud, db_res_int(r, 0), NULL, db_res_text(r, 3), db_res_text(r, 1), db_res_text(r, 2));
 	v[0] += db_res_int(r, 4);
 	v[1] += db_res_int(r, 5);
 	return 0;
@@ -327,7 +327,9 @@ static int fig_lead(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 
 static int fig_procedures(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 {
-	return out->days ? procedures_days(c, f, out) : f->sums ? procedures_sums(c, f, out) : procedures_live(c, f, out);
+	return out->days ? procedures_days(c, f, out)
+	       : f->sums ? procedures_sums(c, f, out)
+			 : procedures_live(c, f, out);
 }
 
 static int fig_languages(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)

@@ -105,16 +105,17 @@ int fg_store_sums(db_conn_t *c, const char *figure, const char *cols, int32_t d0
 			  DB_TEXT(to),     DB_TEXT(office), DB_TEXT(channel)};
 	sums_ud_t u = {d0, d1, mark, fn, ud};
 	/* one statement, so the days held and the sums are of one moment of the summary */
-	return db_query_each(
-		c,
-		"SELECT d.day, '', 0, 0, 0, 0, 0, 0 FROM fg_days d "
-		"WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 "
-		"UNION ALL SELECT '', r.label, CAST(SUM(r.v0) AS BIGINT), CAST(SUM(r.v1) AS BIGINT), "
-		"CAST(SUM(r.v2) AS BIGINT), CAST(SUM(r.v3) AS BIGINT), CAST(SUM(r.v4) AS BIGINT), "
-		"CAST(SUM(r.v5) AS BIGINT) FROM fg_daily_label r JOIN fg_days d ON d.figure = r.figure AND d.day = r.day "
-		"AND d.cols = $2 WHERE r.figure = $1 AND r.day >= $3 AND r.day <= $4 AND ($5 = '' OR r.office = $5) "
-		"AND ($6 = '' OR r.channel = $6) GROUP BY r.label",
-		p, 6, sums_row, &u);
+	return db_query_each(c,
+			     "SELECT d.day, '', 0, 0, 0, 0, 0, 0 FROM fg_days d "
+			     "WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 "
+			     "UNION ALL SELECT '', r.label, CAST(SUM(r.v0) AS BIGINT), CAST(SUM(r.v1) AS BIGINT), "
+			     "CAST(SUM(r.v2) AS BIGINT), CAST(SUM(r.v3) AS BIGINT), CAST(SUM(r.v4) AS BIGINT), "
+			     "CAST(SUM(r.v5) AS BIGINT) FROM fg_daily_label r JOIN fg_days d ON d.figure = r.figure "
+			     "AND d.day = r.day "
+			     "AND d.cols = $2 WHERE r.figure = $1 AND r.day >= $3 AND r.day <= $4 AND ($5 = '' OR "
+			     "r.office = $5) "
+			     "AND ($6 = '' OR r.channel = $6) GROUP BY r.label",
+			     p, 6, sums_row, &u);
 }
 
 static const char *nz(const char *s)
@@ -137,10 +138,11 @@ static int insert_rows(db_conn_t *c, buf_t *b, const char *figure, bool labels, 
 		int np = 0;
 		p[np++] = DB_TEXT(figure);
 		buf_reset(b);
-		(void)buf_puts(b, labels ? "INSERT INTO fg_daily_label (figure, day, label, office, channel, v0, v1, v2, "
-					   "v3, v4, v5) VALUES "
-					 : "INSERT INTO fg_daily (figure, day, office, channel, v0, v1, v2, v3, v4, v5) "
-					   "VALUES ");
+		(void)buf_puts(b,
+			       labels ? "INSERT INTO fg_daily_label (figure, day, label, office, channel, v0, v1, v2, "
+					"v3, v4, v5) VALUES "
+				      : "INSERT INTO fg_daily (figure, day, office, channel, v0, v1, v2, v3, v4, v5) "
+					"VALUES ");
 		for (size_t j = 0; j < k; j++) {
 			const cap_fig_row_t *r = &rows[i + j];
 			(void)buf_puts(b, j ? ", ($1" : "($1");
@@ -164,8 +166,9 @@ static int insert_rows(db_conn_t *c, buf_t *b, const char *figure, bool labels, 
 		}
 		(void)buf_puts(b, labels ? " ON CONFLICT (figure, day, label, office, channel)"
 					 : " ON CONFLICT (figure, day, office, channel)");
-		(void)buf_puts(b, " DO UPDATE SET v0 = excluded.v0, v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3, "
-				  "v4 = excluded.v4, v5 = excluded.v5");
+		(void)buf_puts(b,
+			       " DO UPDATE SET v0 = excluded.v0, v1 = excluded.v1, v2 = excluded.v2, v3 = excluded.v3, "
+			       "v4 = excluded.v4, v5 = excluded.v5");
 		int64_t x = db_exec(c, buf_str(b), p, np);
 		rc = x < 0 ? (int)x : 0;
 	}

@@ -88,8 +88,7 @@ static int table_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filte
 	bool *mark = arena_alloc(out->a, n);
 	memset(mark, 0, n);
 	cap_fig_out_t sums = {.a = out->a};
-	int rc = fg_store_sums(c, fig->name, cols_of(out->a, fig), d0, d1, f->office, f->channel, mark, sum_key,
-			       &sums);
+	int rc = fg_store_sums(c, fig->name, cols_of(out->a, fig), d0, d1, f->office, f->channel, mark, sum_key, &sums);
 	if (rc)
 		return rc;
 	size_t kept = 0;

@@ -243,8 +243,7 @@ static int profile_sums(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *
 	(void)c;
 	const cap_fig_out_t *sums = f->sums;
 	for (size_t b = 0; b < 4; b++)
-		memcpy(cap_fig_row(out, BANDS[b][1], NULL, NULL), cap_fig_sum(sums, BANDS[b][0]),
-		       5 * sizeof(int64_t));
+		memcpy(cap_fig_row(out, BANDS[b][1], NULL, NULL), cap_fig_sum(sums, BANDS[b][0]), 5 * sizeof(int64_t));
 	return 0;
 }
 
@@ -285,9 +284,10 @@ const cap_figure_t fl_figures[] = {
 	{"floor.tickets", "attendance", "fl_fig_t_tickets", CAP_FIG_SERIES, BY_TICKET | CAP_FIG_OPEN, ticket_cols,
 	 fig_tickets, "tickets", "served"},
 	{"floor.times", "attendance", "fl_fig_t_times", CAP_FIG_TABLE, BY_TICKET, time_cols, fig_times, NULL, NULL},
-	{"floor.routing", "people", "fl_fig_t_routing", CAP_FIG_TABLE, BY_TICKET | CAP_FIG_LABEL_KEYS | CAP_FIG_ADDITIVE,
-	 route_cols, fig_routing, NULL, NULL},
-	{"floor.profile", "people", "fl_fig_t_profile", CAP_FIG_TABLE, BY_TICKET | CAP_FIG_LABEL_KEYS | CAP_FIG_ADDITIVE,
-	 profile_cols, fl_store_fig_profile, "profile", NULL}, /* GET /api/v1/stats/profile */
+	{"floor.routing", "people", "fl_fig_t_routing", CAP_FIG_TABLE,
+	 BY_TICKET | CAP_FIG_LABEL_KEYS | CAP_FIG_ADDITIVE, route_cols, fig_routing, NULL, NULL},
+	{"floor.profile", "people", "fl_fig_t_profile", CAP_FIG_TABLE,
+	 BY_TICKET | CAP_FIG_LABEL_KEYS | CAP_FIG_ADDITIVE, profile_cols, fl_store_fig_profile, "profile",
+	 NULL}, /* GET /api/v1/stats/profile */
 	{0},
 };
