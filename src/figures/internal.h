@@ -86,12 +86,16 @@ struct config;
 int64_t fg_min_cell(const struct config *cfg);
 int fg_open_data(db_conn_t *c, arena_t *a, const fg_filter_t *f, int64_t min_cell, fg_cell_t **out, size_t *n);
 
-/* summary.c — the daily summary of the series figures (docs/figures.md, "Daily summary").
+/* summary.c — the daily summary of the series figures and the additive tables (docs/figures.md,
+ * "Daily summary").
  *
- * What fig answers for f into out: a table, or a series filtered by zone or procedure, or with
- * summary false, from its provider; otherwise the days of f that the summary holds from
- * fg_daily (filtered by office and channel) and the other days (today, days not summarised yet)
- * from the provider, one call per run of consecutive days. The same rows either way. */
+ * What fig answers for f into out: a table that is not additive, a figure filtered by zone or
+ * procedure, or with summary false, from its provider; a series otherwise from the days of f that
+ * the summary holds in fg_daily (filtered by office and channel) and the other days (today, days
+ * not summarised yet) from the provider, one call per run of consecutive days; an additive table
+ * (CAP_FIG_ADDITIVE) from the sums per key of the days held in fg_daily_label and the others' rows
+ * by day from the provider, made into the table by the provider (f->sums). The same rows either
+ * way. */
 int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, bool summary, cap_fig_out_t *out);
 
 typedef struct {
