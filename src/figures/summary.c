@@ -1,9 +1,11 @@
 /* summary.c — the daily summary of the series figures and of the additive tables (docs/figures.md,
- * "Daily summary"). A series provider answers rows per local day × office × channel, so what it answers for a whole
- * day without filters is kept in fg_daily by the job figures.summary, and a page whose filters are
- * only the period, the office and the channel reads the days kept there and asks the provider
- * only for the others (today, and any day not summarised yet). The job counts the missing days,
- * the last days again on every run (late changes: a cancellation, a no-show, a request answered
+ * "Daily summary"). A series provider answers rows per local day × office × channel, so what it
+ * answers for a whole day without filters is kept in fg_daily by the job figures.summary, and a
+ * page whose filters are only the period, the office and the channel reads the days kept there
+ * and asks the provider only for the others (today, and any day not summarised yet). An additive
+ * table (CAP_FIG_ADDITIVE) is kept the same way by day and key in fg_daily_label, read back as
+ * sums per key and made into the table by its provider. The job counts the missing days, the
+ * last days again on every run (late changes: a cancellation, a no-show, a request answered
  * later) and a window of older days rolling back through the history, so every kept day is
  * counted again within a known time (docs/figures.md says how long). */
 #include "figures/internal.h"
