@@ -143,6 +143,11 @@ int fg_store_sums(db_conn_t *c, const char *figure, const char *cols, int32_t d0
  * marked as summarised with cols at built_at. */
 int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, bool labels,
 		     const cap_fig_row_t *rows, size_t n, int64_t built_at);
+/* The rows the summary holds for figure's days d0..d1 (labels: fg_daily_label's, day and key;
+ * else fg_daily's, the day as label), appended to out in no order. */
+int fg_store_rows(db_conn_t *c, const char *figure, int32_t d0, int32_t d1, bool labels, cap_fig_out_t *out);
+/* The days d0..d1 of figure marked as summarised with cols at built_at, their rows unchanged. */
+int fg_store_mark(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, int64_t built_at);
 /* The lease: 1 taken (free, expired or already ours), 0 held by another node; the rolling
  * cursor ("" = start again) read and written; the lease given back. */
 int fg_store_lease(db_conn_t *c, const char *holder, int64_t now, int64_t until);

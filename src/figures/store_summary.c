@@ -252,3 +252,46 @@ int fg_store_done(db_conn_t *c, const char *holder, const char *cursor, int64_t 
 			    p, 3);
 	return x < 0 ? (int)x : 0;
 }
+
+typedef struct {
+	cap_fig_out_t *out;
+	bool labels;
+} rows_ud_t;
+
+static int held_row(db_res_t *r, void *ud)
+{
+	rows_ud_t *u = ud;
+	cap_fig_out_t *o = u->out;
+	cap_fig_row_t *x = ARENA_PUSH(o->a, o->rows, o->n, o->cap);
+	x->label = arena_strdup(o->a, db_res_text(r, 1));
+	x->office = arena_strdup(o->a, db_res_text(r, 2));
+	x->channel = arena_strdup(o->a, db_res_text(r, 3));
+	x->day = u->labels ? arena_strdup(o->a, db_res_text(r, 0)) : NULL;
+	for (int i = 0; i < CAP_FIG_COLS; i++)
+		x->v[i] = db_res_int(r, 4 + i);
+	return 0;
+}
+
+int fg_store_rows(db_conn_t *c, const char *figure, int32_t d0, int32_t d1, bool labels, cap_fig_out_t *out)
+{
+	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
+	tz_date_format(d0, from);
+	tz_date_format(d1, to);
+	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(from), DB_TEXT(to)};
+	rows_ud_t u = {out, labels};
+	return db_query_each(c,
+			     labels ? "SELECT day, label, office, channel, v0, v1, v2, v3, v4, v5 FROM fg_daily_label "
+				      "WHERE figure = $1 AND day >= $2 AND day <= $3"
+				    : "SELECT day, day, office, channel, v0, v1, v2, v3, v4, v5 FROM fg_daily "
+				      "WHERE figure = $1 AND day >= $2 AND day <= $3",
+			     p, 3, held_row, &u);
+}
+
+int fg_store_mark(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, int64_t built_at)
+{
+	buf_t b;
+	buf_init(&b, 4096);
+	int rc = mark_days(c, &b, figure, cols, d0, d1, built_at);
+	buf_free(&b);
+	return rc;
+}

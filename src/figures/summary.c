@@ -221,10 +221,22 @@ static int build(db_conn_t *c, arena_t *a, const cap_figure_t *fig, const char *
 			out.rows[m++] = out.rows[i];
 		}
 	}
-	rc = fg_store_replace(c, fig->name, cols, d0, d1, labels, out.rows, m, now);
+	/* the same rows as held (a recount that found no change, most of them): only the days marked */
+	cap_fig_out_t held = {.a = a};
+	rc = fg_store_rows(c, fig->name, d0, d1, labels, &held);
+	if (rc)
+		return rc;
+	bool same = held.n == m;
+	if (same && m > 1)
+		qsort(held.rows, m, sizeof *held.rows, row_cmp);
+	for (size_t i = 0; same && i < m; i++)
+		same = !row_cmp(&held.rows[i], &out.rows[i]) &&
+		       !memcmp(held.rows[i].v, out.rows[i].v, sizeof held.rows[i].v);
+	rc = same ? fg_store_mark(c, fig->name, cols, d0, d1, now)
+		  : fg_store_replace(c, fig->name, cols, d0, d1, labels, out.rows, m, now);
 	if (!rc) {
 		st->days += d1 - d0 + 1;
-		st->rows += (int64_t)m;
+		st->rows += same ? 0 : (int64_t)m;
 	}
 	return rc;
 }

@@ -424,6 +424,32 @@ static void test_summary_equals_live(void **state)
 	arena_free(a);
 }
 
+/* A recount that finds a day's rows as held only marks the day; one that finds a change replaces
+ * them. */
+static void test_recount_unchanged(void **state)
+{
+	fx_t *f = *state;
+	visit(f, "2027-11-14T09:00", "centre", "in_person", "done");
+	int64_t id = visit(f, "2027-11-14T10:00", "port", "phone", "booked");
+	visit(f, "2027-11-01T10:00", "port", "phone", "cancelled");
+	fg_summary_stats_t st = run_job(f, &OPTS);
+	assert_true(st.rows > 0);
+	st = run_job(f, &OPTS);
+	assert_int_equal(st.days, 2 * (OPTS.recent_days + OPTS.verify_days));
+	assert_int_equal(st.rows, 0); /* nothing changed: nothing written */
+	set_status(f, id, "no_show");
+	st = run_job(f, &OPTS);
+	/* the 14th's chunk of each figure rewritten: t.visits' 2 rows and t.statuses' 2 of the 12th..14th */
+	assert_int_equal(st.rows, 4);
+	assert_int_equal(count(f, "SELECT v2 FROM fg_daily WHERE day = '2027-11-14' AND office = 'port'"), 1);
+	assert_int_equal(count(f, "SELECT v0 FROM fg_daily_label WHERE day = '2027-11-14' AND label = 'no_show'"), 1);
+	arena_t *a = arena_new();
+	char s[256];
+	table_both(f, a, "2027-11-01", "2027-11-14", "", 10, s, sizeof s);
+	assert_string_equal(s, "st_cancelled=1,st_done=1,st_no_show=1");
+	arena_free(a);
+}
+
 /* The summary is read, not recounted: a change it has not seen yet shows only live; a change to
  * a recent day is right after one run, one to an old day after at most
  * ceil((history - recent) / verify) + 1 runs. */
@@ -519,6 +545,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_summary_equals_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_equals_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recount_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace_whole_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_and_columns, setup, teardown),
