@@ -150,6 +150,9 @@ enum {
 	CAP_FIG_BY_PROCEDURE = 1 << 3,
 	CAP_FIG_OPEN = 1 << 4,       /* a series of counts about no one: in the open-data export */
 	CAP_FIG_LABEL_KEYS = 1 << 5, /* table labels are i18n keys */
+	CAP_FIG_ADDITIVE = 1 << 6,   /* a table whose rows for a period are the sums of its rows for
+				      * the period's days: its run answers out->days and f->sums (below),
+				      * and the daily summary keeps its days (docs/figures.md) */
 };
 typedef struct cap_fig_filter {
 	const char *from, *to;  /* local dates, both included */
@@ -157,15 +160,25 @@ typedef struct cap_fig_filter {
 	const char *office, *zone, *channel, *procedure; /* codes; "" = all */
 	const char *lang;                                /* for labels: "ca" | "es" | "en" */
 	int limit;                                       /* table rows wanted (top N) */
+	/* CAP_FIG_ADDITIVE tables: when set, run reads nothing of its counts but writes, from these
+	 * sums (one row per key: label the key, office and channel "", the sums of its out->days
+	 * rows over the period's days), exactly what it answers counting: its order, its zero rows,
+	 * its top limit, its labels in lang. */
+	const struct cap_fig_out *sums;
 } cap_fig_filter_t;
 typedef struct cap_fig_row {
 	const char *label, *office, *channel; /* series: the day, office code, channel */
 	int64_t v[CAP_FIG_COLS];
+	const char *day; /* out->days rows (cap_fig_row_day): the local day; NULL otherwise */
 } cap_fig_row_t;
 typedef struct cap_fig_out {
 	struct arena *a;
 	cap_fig_row_t *rows;
 	size_t n, cap;
+	/* CAP_FIG_ADDITIVE tables: when set, run answers for f rows per local day × key × office ×
+	 * channel (cap_fig_row_day), the key independent of f->lang and f->limit (a band, a code),
+	 * the day the one whose midnights bound the period run counts. */
+	bool days;
 } cap_fig_out_t;
 typedef struct {
 	const char *name, *key; /* "no_show" (CSV, JSON); i18n key */
@@ -190,6 +203,15 @@ typedef struct cap_figure {
 int64_t *cap_fig_row(cap_fig_out_t *o, const char *label, const char *office, const char *channel);
 /* The same for the local day of instant at in zone tz (NULL or unknown: Europe/Madrid). */
 int64_t *cap_fig_row_at(cap_fig_out_t *o, int64_t at, const char *tz, const char *office, const char *channel);
+/* out->days' row of (day, key, office, channel), appended (zeroed) unless one of the last rows of
+ * that day has it (a provider that fills rows in day order finds its rows in O(rows per day); a
+ * row given twice is added up by the summary). Strings are copied. */
+int64_t *cap_fig_row_day(cap_fig_out_t *o, const char *day, const char *key, const char *office, const char *channel);
+/* f->sums' look-up: the sums of key (zeros when sums has no such row). */
+const int64_t *cap_fig_sum(const cap_fig_out_t *sums, const char *key);
+/* The same for the local day of instant at in zone tz (NULL or unknown: Europe/Madrid). */
+int64_t *cap_fig_row_day_at(cap_fig_out_t *o, int64_t at, const char *tz, const char *key, const char *office,
+			    const char *channel);
 
 typedef struct cap {
 	const char *name;    /* the folder: src/NAME, migrations/NAME, locale/NAME, templates/NAME */

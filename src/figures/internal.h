@@ -86,12 +86,16 @@ struct config;
 int64_t fg_min_cell(const struct config *cfg);
 int fg_open_data(db_conn_t *c, arena_t *a, const fg_filter_t *f, int64_t min_cell, fg_cell_t **out, size_t *n);
 
-/* summary.c — the daily summary of the series figures (docs/figures.md, "Daily summary").
+/* summary.c — the daily summary of the series figures and the additive tables (docs/figures.md,
+ * "Daily summary").
  *
- * What fig answers for f into out: a table, or a series filtered by zone or procedure, or with
- * summary false, from its provider; otherwise the days of f that the summary holds from
- * fg_daily (filtered by office and channel) and the other days (today, days not summarised yet)
- * from the provider, one call per run of consecutive days. The same rows either way. */
+ * What fig answers for f into out: a table that is not additive, a figure filtered by zone or
+ * procedure, or with summary false, from its provider; a series otherwise from the days of f that
+ * the summary holds in fg_daily (filtered by office and channel) and the other days (today, days
+ * not summarised yet) from the provider, one call per run of consecutive days; an additive table
+ * (CAP_FIG_ADDITIVE) from the sums per key of the days held in fg_daily_label and the others' rows
+ * by day from the provider, made into the table by the provider (f->sums). The same rows either
+ * way. */
 int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, bool summary, cap_fig_out_t *out);
 
 typedef struct {
@@ -129,10 +133,21 @@ int fg_store_days(db_conn_t *c, const char *figure, const char *cols, int32_t d0
  * (mark[day - d0] = true) and their rows for office and channel ("" = all), each passed to fn. */
 int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
 		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud);
+/* In one statement: the days d0..d1 of an additive table figure (with columns cols) that the
+ * summary holds (mark[day - d0] = true) and, over those days, the sums of its rows per key for
+ * office and channel ("" = all), each passed to fn. */
+int fg_store_sums(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		  const char *channel, bool *mark, int (*fn)(const char *key, const int64_t *v, void *ud), void *ud);
 /* In one transaction: the rows of figure for days d0..d1 replaced by rows[0..n) (sorted, no two
- * alike) and each day marked as summarised with cols at built_at. */
-int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1,
+ * alike; labels: an additive table's rows by day into fg_daily_label, else a series' into fg_daily) and each day
+ * marked as summarised with cols at built_at. */
+int fg_store_replace(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, bool labels,
 		     const cap_fig_row_t *rows, size_t n, int64_t built_at);
+/* The rows the summary holds for figure's days d0..d1 (labels: fg_daily_label's, day and key;
+ * else fg_daily's, the day as label), appended to out in no order. */
+int fg_store_rows(db_conn_t *c, const char *figure, int32_t d0, int32_t d1, bool labels, cap_fig_out_t *out);
+/* The days d0..d1 of figure marked as summarised with cols at built_at, their rows unchanged. */
+int fg_store_mark(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, int64_t built_at);
 /* The lease: 1 taken (free, expired or already ours), 0 held by another node; the rolling
  * cursor ("" = start again) read and written; the lease given back. */
 int fg_store_lease(db_conn_t *c, const char *holder, int64_t now, int64_t until);

@@ -1,9 +1,11 @@
-/* summary.c — the daily summary of the series figures (docs/figures.md, "Daily summary"). A
- * series provider answers rows per local day × office × channel, so what it answers for a whole
- * day without filters is kept in fg_daily by the job figures.summary, and a page whose filters are
- * only the period, the office and the channel reads the days kept there and asks the provider
- * only for the others (today, and any day not summarised yet). The job counts the missing days,
- * the last days again on every run (late changes: a cancellation, a no-show, a request answered
+/* summary.c — the daily summary of the series figures and of the additive tables (docs/figures.md,
+ * "Daily summary"). A series provider answers rows per local day × office × channel, so what it
+ * answers for a whole day without filters is kept in fg_daily by the job figures.summary, and a
+ * page whose filters are only the period, the office and the channel reads the days kept there
+ * and asks the provider only for the others (today, and any day not summarised yet). An additive
+ * table (CAP_FIG_ADDITIVE) is kept the same way by day and key in fg_daily_label, read back as
+ * sums per key and made into the table by its provider. The job counts the missing days, the
+ * last days again on every run (late changes: a cancellation, a no-show, a request answered
  * later) and a window of older days rolling back through the history, so every kept day is
  * counted again within a known time (docs/figures.md says how long). */
 #include "figures/internal.h"
@@ -57,12 +59,78 @@ static cap_fig_filter_t days_filter(arena_t *a, const cap_fig_filter_t *f, int32
 	return g;
 }
 
+/* A table whose days the summary keeps (its run answers out->days and f->sums). */
+static bool additive(const cap_figure_t *fig)
+{
+	return fig->kind == CAP_FIG_TABLE && (fig->flags & CAP_FIG_ADDITIVE);
+}
+
+/* The sum of key's rows: one row per key in sums (a few dozen keys at most: a linear search). */
+static int sum_key(const char *key, const int64_t *v, void *ud)
+{
+	cap_fig_out_t *sums = ud;
+	int64_t *w = NULL;
+	for (size_t i = 0; !w && i < sums->n; i++)
+		if (!strcmp(sums->rows[i].label, key))
+			w = sums->rows[i].v;
+	if (!w)
+		w = cap_fig_row(sums, key, NULL, NULL);
+	for (int i = 0; i < CAP_FIG_COLS; i++)
+		w[i] += v[i];
+	return 0;
+}
+
+/* An additive table for the local days d0..d1: the sums over the days the summary holds, plus the
+ * provider's rows by day for the others (one call per run of consecutive days), made into the
+ * table by the provider (f->sums). */
+static int table_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, int32_t d0, int32_t d1,
+		      cap_fig_out_t *out)
+{
+	size_t n = (size_t)(d1 - d0) + 1;
+	bool *mark = arena_alloc(out->a, n);
+	memset(mark, 0, n);
+	cap_fig_out_t sums = {.a = out->a};
+	int rc = fg_store_sums(c, fig->name, cols_of(out->a, fig), d0, d1, f->office, f->channel, mark, sum_key, &sums);
+	if (rc)
+		return rc;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		kept += mark[i];
+	if (!kept)
+		return fig->run(c, f, out); /* nothing summarised: exactly as before */
+	for (int32_t d = d0; !rc && d <= d1;) {
+		if (mark[d - d0]) {
+			d++;
+			continue;
+		}
+		int32_t e = d;
+		while (e < d1 && !mark[e + 1 - d0])
+			e++;
+		cap_fig_filter_t g = days_filter(out->a, f, d, e);
+		cap_fig_out_t live = {.a = out->a, .days = true};
+		rc = fig->run(c, &g, &live);
+		for (size_t i = 0; !rc && i < live.n; i++) {
+			int32_t x;
+			if (live.rows[i].day && !tz_date_parse(live.rows[i].day, &x) && x >= d && x <= e)
+				rc = sum_key(live.rows[i].label, live.rows[i].v, &sums);
+		}
+		d = e + 1;
+	}
+	if (rc)
+		return rc;
+	cap_fig_filter_t g = *f;
+	g.sums = &sums;
+	return fig->run(c, &g, out);
+}
+
 int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, bool summary, cap_fig_out_t *out)
 {
 	int32_t d0, d1;
-	if (!summary || fig->kind != CAP_FIG_SERIES || *f->zone || *f->procedure || tz_date_parse(f->from, &d0) ||
-	    tz_date_parse(f->to, &d1) || d1 < d0)
+	if (!summary || (fig->kind != CAP_FIG_SERIES && !additive(fig)) || *f->zone || *f->procedure ||
+	    tz_date_parse(f->from, &d0) || tz_date_parse(f->to, &d1) || d1 < d0)
 		return fig->run(c, f, out);
+	if (fig->kind == CAP_FIG_TABLE)
+		return table_read(c, fig, f, d0, d1, out);
 	size_t n = (size_t)(d1 - d0) + 1;
 	bool *mark = arena_alloc(out->a, n);
 	memset(mark, 0, n);
@@ -105,31 +173,41 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
+/* A row's day: a series' label, an additive table's day. */
+static const char *day_of(const cap_fig_row_t *r)
+{
+	return r->day ? r->day : r->label;
+}
+
 static int row_cmp(const void *x, const void *y)
 {
 	const cap_fig_row_t *a = x, *b = y;
-	int k = strcmp(a->label, b->label);
+	int k = strcmp(day_of(a), day_of(b));
+	if (!k)
+		k = strcmp(a->label, b->label);
 	if (!k)
 		k = strcmp(nz(a->office), nz(b->office));
 	return k ? k : strcmp(nz(a->channel), nz(b->channel));
 }
 
-/* Counts fig for the days d0..d1 without filters and replaces them in the summary. */
+/* Counts fig for the days d0..d1 without filters and replaces them in the summary: a series'
+ * rows, or an additive table's rows by day (out->days). */
 static int build(db_conn_t *c, arena_t *a, const cap_figure_t *fig, const char *cols, int32_t d0, int32_t d1,
 		 int64_t now, fg_summary_stats_t *st)
 {
 	cap_fig_filter_t all = {.office = "", .zone = "", .channel = "", .procedure = "", .lang = "ca", .limit = 10};
 	cap_fig_filter_t f = days_filter(a, &all, d0, d1);
-	cap_fig_out_t out = {.a = a};
+	bool labels = fig->kind == CAP_FIG_TABLE;
+	cap_fig_out_t out = {.a = a, .days = labels};
 	int rc = fig->run(c, &f, &out);
 	st->runs++;
 	if (rc)
 		return rc;
-	/* only the period's days, sorted, each day × office × channel once */
+	/* only the period's days, sorted, each day × key × office × channel once */
 	size_t n = 0;
 	for (size_t i = 0; i < out.n; i++) {
 		int32_t d;
-		if (!tz_date_parse(out.rows[i].label, &d) && d >= d0 && d <= d1)
+		if ((!labels || out.rows[i].day) && !tz_date_parse(day_of(&out.rows[i]), &d) && d >= d0 && d <= d1)
 			out.rows[n++] = out.rows[i];
 	}
 	if (n > 1)
@@ -143,10 +221,22 @@ static int build(db_conn_t *c, arena_t *a, const cap_figure_t *fig, const char *
 			out.rows[m++] = out.rows[i];
 		}
 	}
-	rc = fg_store_replace(c, fig->name, cols, d0, d1, out.rows, m, now);
+	/* the same rows as held (a recount that found no change, most of them): only the days marked */
+	cap_fig_out_t held = {.a = a};
+	rc = fg_store_rows(c, fig->name, d0, d1, labels, &held);
+	if (rc)
+		return rc;
+	bool same = held.n == m;
+	if (same && m > 1)
+		qsort(held.rows, m, sizeof *held.rows, row_cmp);
+	for (size_t i = 0; same && i < m; i++)
+		same = !row_cmp(&held.rows[i], &out.rows[i]) &&
+		       !memcmp(held.rows[i].v, out.rows[i].v, sizeof held.rows[i].v);
+	rc = same ? fg_store_mark(c, fig->name, cols, d0, d1, now)
+		  : fg_store_replace(c, fig->name, cols, d0, d1, labels, out.rows, m, now);
 	if (!rc) {
 		st->days += d1 - d0 + 1;
-		st->rows += (int64_t)m;
+		st->rows += same ? 0 : (int64_t)m;
 	}
 	return rc;
 }
@@ -197,7 +287,7 @@ int fg_summary_update(db_conn_t *c, int64_t now, const fg_summary_opts_t *o, fg_
 	bool *todo = arena_alloc(a, n);
 	for (size_t i = 0; !rc && i < cap_count; i++) {
 		for (const cap_figure_t *fig = cap_table[i]->figures; !rc && fig && fig->name; fig++) {
-			if (fig->kind != CAP_FIG_SERIES)
+			if (fig->kind != CAP_FIG_SERIES && !additive(fig))
 				continue;
 			const char *cols = cols_of(a, fig);
 			memset(todo, 0, n);

@@ -138,7 +138,7 @@ static const char *const ROUTES[][2] = {
 	{"appointment", "fl_fig_route_appointment"},
 };
 
-static int fig_routing(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+static int routing_live(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 {
 	int64_t n[3];
 	db_param_t p[] = FIG_PARAMS(f);
@@ -175,7 +175,7 @@ static int profile_row(db_res_t *r, void *ud)
 	return 0;
 }
 
-int fl_store_fig_profile(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+static int profile_live(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 {
 	int64_t n[4][5] = {{0}};
 	db_param_t p[] = FIG_PARAMS(f);
@@ -186,6 +186,77 @@ int fl_store_fig_profile(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t 
 	for (size_t b = 0; !rc && b < 4; b++)
 		memcpy(cap_fig_row(out, BANDS[b][1], NULL, NULL), n[b], sizeof n[b]);
 	return rc;
+}
+
+/* The additive tables' days (CAP_FIG_ADDITIVE, docs/figures.md "Daily summary"): the rows come as
+ * (day, office, channel, key, count) by the ticket's day, the day the tables' period counts. */
+static int day_row(db_res_t *r, void *ud)
+{
+	cap_fig_row_day(ud, db_res_text(r, 0), db_res_text(r, 3), db_res_text(r, 1), db_res_text(r, 2))[0] +=
+		db_res_int(r, 4);
+	return 0;
+}
+
+/* The tickets of each kind of zone by day, the kind its key. */
+static int routing_days(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	db_param_t p[] = FIG_PARAMS(f);
+	return db_query_each(c,
+			     "SELECT t.day, o.code, t.channel, nz.kind, COUNT(*) " FIG_FROM
+			     "JOIN zones nz ON nz.id = t.number_zone_id " FIG_WHERE
+			     "AND t.channel IN ('welcome', 'check_in') GROUP BY t.day, o.code, t.channel, nz.kind "
+			     "ORDER BY t.day",
+			     p, 6, day_row, out);
+}
+
+static int routing_sums(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	(void)c;
+	const cap_fig_out_t *sums = f->sums;
+	for (size_t i = 0; i < 3; i++)
+		cap_fig_row(out, ROUTES[i][1], NULL, NULL)[0] = cap_fig_sum(sums, ROUTES[i][0])[0];
+	return 0;
+}
+
+/* The tickets of each age band by day, the band its key and a measure per gender. */
+static int profile_day_row(db_res_t *r, void *ud)
+{
+	const char *band = db_res_text(r, 3), *gender = db_res_text(r, 4);
+	for (size_t g = 0; g < 5; g++)
+		if (str_eq(gender, GENDERS[g]))
+			cap_fig_row_day(ud, db_res_text(r, 0), band, db_res_text(r, 1), db_res_text(r, 2))[g] +=
+				db_res_int(r, 5);
+	return 0;
+}
+
+static int profile_days(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	db_param_t p[] = FIG_PARAMS(f);
+	return db_query_each(c,
+			     "SELECT t.day, o.code, t.channel, t.age_band, t.gender, COUNT(*) " FIG_FROM FIG_WHERE
+			     "GROUP BY t.day, o.code, t.channel, t.age_band, t.gender ORDER BY t.day",
+			     p, 6, profile_day_row, out);
+}
+
+static int profile_sums(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	(void)c;
+	const cap_fig_out_t *sums = f->sums;
+	for (size_t b = 0; b < 4; b++)
+		memcpy(cap_fig_row(out, BANDS[b][1], NULL, NULL), cap_fig_sum(sums, BANDS[b][0]), 5 * sizeof(int64_t));
+	return 0;
+}
+
+/* The additive tables: their days (out->days), their table from the summary's sums (f->sums),
+ * or counted. */
+static int fig_routing(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	return out->days ? routing_days(c, f, out) : f->sums ? routing_sums(c, f, out) : routing_live(c, f, out);
+}
+
+int fl_store_fig_profile(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	return out->days ? profile_days(c, f, out) : f->sums ? profile_sums(c, f, out) : profile_live(c, f, out);
 }
 
 static const cap_fig_col_t ticket_cols[] = {
@@ -213,9 +284,10 @@ const cap_figure_t fl_figures[] = {
 	{"floor.tickets", "attendance", "fl_fig_t_tickets", CAP_FIG_SERIES, BY_TICKET | CAP_FIG_OPEN, ticket_cols,
 	 fig_tickets, "tickets", "served"},
 	{"floor.times", "attendance", "fl_fig_t_times", CAP_FIG_TABLE, BY_TICKET, time_cols, fig_times, NULL, NULL},
-	{"floor.routing", "people", "fl_fig_t_routing", CAP_FIG_TABLE, BY_TICKET | CAP_FIG_LABEL_KEYS, route_cols,
-	 fig_routing, NULL, NULL},
-	{"floor.profile", "people", "fl_fig_t_profile", CAP_FIG_TABLE, BY_TICKET | CAP_FIG_LABEL_KEYS, profile_cols,
-	 fl_store_fig_profile, "profile", NULL}, /* GET /api/v1/stats/profile */
+	{"floor.routing", "people", "fl_fig_t_routing", CAP_FIG_TABLE,
+	 BY_TICKET | CAP_FIG_LABEL_KEYS | CAP_FIG_ADDITIVE, route_cols, fig_routing, NULL, NULL},
+	{"floor.profile", "people", "fl_fig_t_profile", CAP_FIG_TABLE,
+	 BY_TICKET | CAP_FIG_LABEL_KEYS | CAP_FIG_ADDITIVE, profile_cols, fl_store_fig_profile, "profile",
+	 NULL}, /* GET /api/v1/stats/profile */
 	{0},
 };

@@ -91,22 +91,37 @@ describe('figures: the daily summary', () => {
 			for (const [hh, mm] of [[0, 30], [9, 0], [13, 45], [23, 30]]) {
 				const day = madridDate(d);
 				const t = madridTime(day, hh, mm);
-				sql(`INSERT INTO appointments (code, token_hash, office_id, procedure_id, channel, start_at, end_at, status, name, id_type, id_number, created_at, updated_at)
-				     SELECT 'FGS${k}', 'fg-s-${k}', o.id, p.id, '${k % 3 ? 'in_person' : 'phone'}', ${t}, ${t + 900}, '${states[k % states.length]}', 'Persona', 'dni', 'XS${k}', ${t - 86400 * (k % 9)}, ${t - 86400}
-				     FROM offices o, procedures p WHERE o.code = '${OFFICE}' AND p.code = '${SERVICE}'`);
+				// three procedures (the first booked more at first, the third later: the top order
+				// changes over the days), three languages, an ID number seen again (returning visits)
+				const proc = d < -48 ? (k % 4 ? 0 : 2) : k % 4 ? 2 : 1;
+				sql(`INSERT INTO appointments (code, token_hash, office_id, procedure_id, channel, start_at, end_at, status, name, id_type, id_number, lang, created_at, updated_at)
+				     SELECT 'FGS${k}', 'fg-s-${k}', o.id, (SELECT id FROM procedures ORDER BY code LIMIT 1 OFFSET ${proc}), '${k % 3 ? 'in_person' : 'phone'}', ${t}, ${t + 900}, '${states[k % states.length]}', 'Persona', 'dni', 'XS${k % 7}', '${['ca', 'es', 'en'][k % 3]}', ${t - 86400 * (k % 40)}, ${t - 86400}
+				     FROM offices o WHERE o.code = '${OFFICE}'`);
 				k++;
 			}
 		await pause();
 		sql('DELETE FROM fg_days');
 		sql('DELETE FROM fg_daily');
+		sql('DELETE FROM fg_daily_label');
 		live = await answers();
 		await runJob();
 		const yesterday = madridDate(-1);
 		assert.equal(sql(`SELECT COUNT(*) FROM fg_days WHERE figure = 'booking.appointments' AND day >= '${madridDate(-120)}' AND day <= '${yesterday}'`), '120');
 		assert.equal(sql(`SELECT COUNT(*) FROM fg_days WHERE day = '${to}'`), '0', 'today is never summarised');
+		// the additive tables too (docs/figures.md): their days held, their rows by day and key
+		for (const f of ['booking.lead_time', 'booking.procedures', 'booking.returning', 'booking.languages', 'floor.routing', 'floor.profile'])
+			assert.equal(sql(`SELECT COUNT(*) FROM fg_days WHERE figure = '${f}' AND day >= '${madridDate(-120)}' AND day <= '${yesterday}'`), '120', f);
+		assert.notEqual(sql("SELECT COUNT(*) FROM fg_daily_label WHERE figure = 'booking.returning' AND label = 'returning'"), '0');
 		const read = await answers();
 		for (let i = 0; i < QUERIES.length; i++) assert.deepEqual(read[i], live[i], QUERIES[i]);
 		assert.ok(live[1].totals.appointments >= 24, 'the attended appointments made above are counted');
+		// the tables compared above were read from the summary: a count changed there shows
+		const people = QUERIES.findIndex((q) => q.startsWith('/api/v1/figures/people'));
+		const langs = (j) => JSON.stringify(j.figures.find((f) => f.name === 'booking.languages'));
+		sql("UPDATE fg_daily_label SET v0 = v0 + 1000 WHERE figure = 'booking.languages'");
+		assert.notEqual(langs(await get(QUERIES[people])), langs(live[people]));
+		sql("UPDATE fg_daily_label SET v0 = v0 - 1000 WHERE figure = 'booking.languages'");
+		assert.deepEqual(await get(QUERIES[people]), live[people]);
 	});
 
 	it('a late change to an old day: the old count until the job counts that day again, then the new one', async () => {

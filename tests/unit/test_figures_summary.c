@@ -5,7 +5,9 @@
  * empty month, the two DST days of 2027 in Europe/Madrid (23 and 25 hours) and with office and
  * channel filters; a late change to a recent day is right after one run, one to an old day after
  * at most the runs of one rolling re-check (the staleness docs/figures.md states); the lease keeps
- * a second node out. Run from the repository root. */
+ * a second node out. An additive table of its own (CAP_FIG_ADDITIVE: the top statuses) reads the
+ * same from the summary as counted, with a top N whose order changes over the days, an empty
+ * period, the DST days, an office filter and a period ending today. Run from the repository root. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +24,7 @@
 #include "testdb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ZONEINFO "tests/data/zoneinfo"
@@ -49,10 +52,66 @@ static int visits(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
 			     p, 4, visits_row, out);
 }
 
+/* An additive table (CAP_FIG_ADDITIVE): the top f->limit statuses by visits (most first, then by
+ * status), labelled "st_" + status: counted; by day and status (out->days); from the sums
+ * (f->sums). */
+static int status_live_row(db_res_t *r, void *ud)
+{
+	cap_fig_out_t *out = ud;
+	char label[64];
+	snprintf(label, sizeof label, "st_%s", db_res_text(r, 0));
+	cap_fig_row(out, label, NULL, NULL)[0] = db_res_int(r, 1);
+	return 0;
+}
+
+static int status_day_row(db_res_t *r, void *ud)
+{
+	cap_fig_row_day_at(ud, db_res_int(r, 0), NULL, db_res_text(r, 3), db_res_text(r, 1), db_res_text(r, 2))[0]++;
+	return 0;
+}
+
+static int sum_cmp(const void *x, const void *y)
+{
+	const cap_fig_row_t *a = *(const cap_fig_row_t *const *)x, *b = *(const cap_fig_row_t *const *)y;
+	return a->v[0] != b->v[0] ? (a->v[0] > b->v[0] ? -1 : 1) : strcmp(a->label, b->label);
+}
+
+static int statuses(db_conn_t *c, const cap_fig_filter_t *f, cap_fig_out_t *out)
+{
+	if (f->sums) {
+		const cap_fig_row_t *v[16];
+		size_t n = 0;
+		for (size_t i = 0; i < f->sums->n && n < 16; i++)
+			v[n++] = &f->sums->rows[i];
+		qsort(v, n, sizeof *v, sum_cmp);
+		for (size_t i = 0; i < n && (int)i < f->limit; i++) {
+			char label[64];
+			snprintf(label, sizeof label, "st_%s", v[i]->label);
+			cap_fig_row(out, label, NULL, NULL)[0] = v[i]->v[0];
+		}
+		return 0;
+	}
+	db_param_t p[] = {DB_INT(f->from_at), DB_INT(f->to_at), DB_TEXT(f->office), DB_TEXT(f->channel),
+			  DB_INT(f->limit)};
+	if (out->days)
+		return db_query_each(c,
+				     "SELECT at, office, channel, status FROM t_visits WHERE at >= $1 AND at < $2 "
+				     "AND ($3 = '' OR office = $3) AND ($4 = '' OR channel = $4) ORDER BY at, id",
+				     p, 4, status_day_row, out);
+	return db_query_each(c,
+			     "SELECT status, COUNT(*) FROM t_visits WHERE at >= $1 AND at < $2 AND ($3 = '' OR office "
+			     "= $3) AND ($4 = '' OR channel = $4) GROUP BY status ORDER BY COUNT(*) DESC, status LIMIT "
+			     "$5",
+			     p, 5, status_live_row, out);
+}
+
 static const cap_fig_col_t cols[] = {{"visits", "k_v"}, {"done", "k_d"}, {"no_show", "k_n"}, {0}};
+static const cap_fig_col_t status_cols[] = {{"visits", "k_v"}, {0}};
 static const cap_figure_t figs[] = {
 	{"t.visits", "attendance", "k_visits", CAP_FIG_SERIES,
 	 CAP_FIG_BY_OFFICE | CAP_FIG_BY_CHANNEL | CAP_FIG_BY_ZONE | CAP_FIG_OPEN, cols, visits, NULL, NULL},
+	{"t.statuses", "people", "k_statuses", CAP_FIG_TABLE, CAP_FIG_BY_OFFICE | CAP_FIG_BY_CHANNEL | CAP_FIG_ADDITIVE,
+	 status_cols, statuses, NULL, NULL},
 	{0},
 };
 /* named "figures" so that testdb_open applies migrations/figures/ */
@@ -228,7 +287,91 @@ static void dst_visits(fx_t *f)
 	visit(f, "2027-10-31T23:00", "port", "in_person", "done");     /* 1 Nov, 00:00 CET */
 }
 
+/* The statuses' table for from..to with the top limit, from the summary or live; its lines. */
+static fg_fig_t gather_table(fx_t *f, arena_t *a, const char *from, const char *to, const char *office, int limit,
+			     bool summary)
+{
+	int32_t today;
+	assert_int_equal(tz_date_parse("2027-11-15", &today), 0);
+	fg_query_t q = {.from = from, .to = to, .office = office, .group = "day"};
+	fg_filter_t ff;
+	const char *field = NULL;
+	assert_int_equal(fg_filter_make(a, &q, today, 731, &ff, &field), 0);
+	ff.summary = summary;
+	ff.cur.limit = ff.prev.limit = limit;
+	fg_fig_t *v;
+	size_t n;
+	assert_int_equal(fg_gather(f->c, a, &ff, "people", &v, &n), 0);
+	assert_int_equal(n, 1);
+	return v[0];
+}
+
+/* Both ways, the same rows in the same order (and the previous period's beside them); the
+ * summary's, as "label=n,label=n" into s. */
+static void table_both(fx_t *f, arena_t *a, const char *from, const char *to, const char *office, int limit, char *s,
+		       size_t len)
+{
+	fg_fig_t live = gather_table(f, a, from, to, office, limit, false);
+	fg_fig_t sum = gather_table(f, a, from, to, office, limit, true);
+	assert_int_equal(sum.nlines, live.nlines);
+	size_t k = 0;
+	s[0] = 0;
+	for (size_t i = 0; i < sum.nlines; i++) {
+		assert_string_equal(sum.lines[i].label, live.lines[i].label);
+		assert_memory_equal(sum.lines[i].v, live.lines[i].v, sizeof sum.lines[i].v);
+		assert_memory_equal(sum.lines[i].pv, live.lines[i].pv, sizeof sum.lines[i].pv);
+		k += (size_t)snprintf(s + k, len - k, "%s%s=%lld", i ? "," : "", sum.lines[i].label,
+				      (long long)sum.lines[i].v[0]);
+	}
+}
+
 /* ---------------------------------------------------------------- tests */
+
+/* An additive table read from the summary: the same top N as counted, whose order changes over
+ * the days; an empty period; the DST days; an office filter; a period ending today. */
+static void test_table_equals_live(void **state)
+{
+	fx_t *f = *state;
+	dst_visits(f); /* 28 Mar: done 2, no_show 1, booked 1; 31 Oct: done 3, no_show 1 */
+	/* early September: done leads; late September: cancelled overtakes it */
+	for (int i = 0; i < 5; i++)
+		visit(f, "2027-09-02T08:00", "centre", "in_person", "done");
+	visit(f, "2027-09-03T08:00", "port", "in_person", "no_show");
+	visit(f, "2027-09-03T09:00", "port", "phone", "no_show");
+	for (int i = 0; i < 7; i++)
+		visit(f, "2027-09-25T08:00", i % 2 ? "port" : "centre", "in_person", "cancelled");
+	visit(f, "2027-11-15T09:00", "centre", "in_person", "cancelled"); /* today: always live */
+	visit(f, "2027-11-15T09:30", "centre", "in_person", "cancelled");
+	run_job(f, &OPTS);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM fg_days WHERE figure = 't.statuses'"), 400);
+	assert_true(count(f, "SELECT COUNT(*) FROM fg_daily_label WHERE figure = 't.statuses'") > 0);
+
+	arena_t *a = arena_new();
+	char s[256];
+	table_both(f, a, "2027-09-01", "2027-09-10", "", 2, s, sizeof s);
+	assert_string_equal(s, "st_done=5,st_no_show=2");
+	table_both(f, a, "2027-09-01", "2027-09-30", "", 2, s, sizeof s);
+	assert_string_equal(s, "st_cancelled=7,st_done=5");
+	table_both(f, a, "2027-09-01", "2027-09-30", "port", 10, s, sizeof s);
+	assert_string_equal(s, "st_cancelled=3,st_no_show=2");
+	/* an empty month: no rows either way */
+	table_both(f, a, "2027-06-01", "2027-06-30", "", 10, s, sizeof s);
+	assert_string_equal(s, "");
+	/* the DST days (23 and 25 hours) */
+	table_both(f, a, "2027-03-28", "2027-03-28", "", 10, s, sizeof s);
+	assert_string_equal(s, "st_done=2,st_booked=1,st_no_show=1");
+	table_both(f, a, "2027-10-31", "2027-10-31", "", 10, s, sizeof s);
+	assert_string_equal(s, "st_done=3,st_no_show=1");
+	/* ending today: the summary's days and today counted by day */
+	table_both(f, a, "2027-09-20", "2027-11-15", "", 2, s, sizeof s);
+	assert_string_equal(s, "st_cancelled=9,st_done=5");
+	/* read from the summary, not recounted: a count changed there shows */
+	assert_true(db_exec(f->c, "UPDATE fg_daily_label SET v0 = v0 + 100 WHERE label = 'no_show'", NULL, 0) > 0);
+	fg_fig_t g = gather_table(f, a, "2027-09-01", "2027-09-10", "", 2, true);
+	assert_string_equal(g.lines[0].label, "st_no_show");
+	assert_int_equal(g.lines[0].v[0], 202);
+	arena_free(a);
+}
 
 static void test_summary_equals_live(void **state)
 {
@@ -238,11 +381,11 @@ static void test_summary_equals_live(void **state)
 	visit(f, "2027-11-15T09:00", "centre", "in_person", "booked"); /* today: always live */
 	fg_summary_stats_t st = run_job(f, &OPTS);
 	assert_false(st.skipped);
-	assert_int_equal(st.days, 400); /* every day of the history, yesterday included */
+	assert_int_equal(st.days, 2 * 400); /* every day of the history, yesterday included, of both figures */
 	/* the days are kept, today is not */
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM fg_days WHERE figure = 't.visits'"), 400);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM fg_days WHERE day = '2027-11-15'"), 0);
-	assert_int_equal(count(f, "SELECT COUNT(*) FROM fg_days WHERE day = '2027-11-14'"), 1);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM fg_days WHERE day = '2027-11-14'"), 2);
 
 	arena_t *a = arena_new();
 	/* spring forward: 4 visits on the 23-hour day, one either side */
@@ -278,6 +421,32 @@ static void test_summary_equals_live(void **state)
 	/* a year, grouped by day, with the previous year beside it */
 	g = both(f, a, "2026-11-16", "2027-11-15", "", "");
 	assert_int_equal(g.tot[0], 14);
+	arena_free(a);
+}
+
+/* A recount that finds a day's rows as held only marks the day; one that finds a change replaces
+ * them. */
+static void test_recount_unchanged(void **state)
+{
+	fx_t *f = *state;
+	visit(f, "2027-11-14T09:00", "centre", "in_person", "done");
+	int64_t id = visit(f, "2027-11-14T10:00", "port", "phone", "booked");
+	visit(f, "2027-11-01T10:00", "port", "phone", "cancelled");
+	fg_summary_stats_t st = run_job(f, &OPTS);
+	assert_true(st.rows > 0);
+	st = run_job(f, &OPTS);
+	assert_int_equal(st.days, 2 * (OPTS.recent_days + OPTS.verify_days));
+	assert_int_equal(st.rows, 0); /* nothing changed: nothing written */
+	set_status(f, id, "no_show");
+	st = run_job(f, &OPTS);
+	/* the 14th's chunk of each figure rewritten: t.visits' 2 rows and t.statuses' 2 of the 12th..14th */
+	assert_int_equal(st.rows, 4);
+	assert_int_equal(count(f, "SELECT v2 FROM fg_daily WHERE day = '2027-11-14' AND office = 'port'"), 1);
+	assert_int_equal(count(f, "SELECT v0 FROM fg_daily_label WHERE day = '2027-11-14' AND label = 'no_show'"), 1);
+	arena_t *a = arena_new();
+	char s[256];
+	table_both(f, a, "2027-11-01", "2027-11-14", "", 10, s, sizeof s);
+	assert_string_equal(s, "st_cancelled=1,st_done=1,st_no_show=1");
 	arena_free(a);
 }
 
@@ -359,7 +528,7 @@ static void test_lease_and_columns(void **state)
 	assert_false(st.skipped);
 	st = run_job(f, &b);
 	assert_false(st.skipped);
-	assert_int_equal(st.days, OPTS.recent_days + OPTS.verify_days); /* the rest is kept */
+	assert_int_equal(st.days, 2 * (OPTS.recent_days + OPTS.verify_days)); /* the rest is kept */
 
 	/* columns changed (a new version of the provider): those days are counted live again */
 	assert_true(db_exec(f->c, "UPDATE fg_days SET cols = 'visits'", NULL, 0) > 0);
@@ -375,6 +544,8 @@ int main(void)
 	tz_set_dir(ZONEINFO);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_summary_equals_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_equals_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recount_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace_whole_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_and_columns, setup, teardown),
