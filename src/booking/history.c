@@ -8,7 +8,6 @@
 #include "booking/internal.h"
 
 #include "base/err.h"
-#include "base/log.h"
 #include "core/demo.h"
 
 #include <stdio.h>
@@ -119,22 +118,8 @@ static int day(const demo_day_t *d, void *ud)
 
 int bk_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 {
-	if (demo_history_days(cfg) <= 0)
-		return 0;
 	hist_t h = {.b = bk_store_history_batch(c),
 		    .now = now,
 		    .blank_before = now - config_int(cfg, "booking.retention_days") * 86400};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = demo_history_each(cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past appointments", (long long)h.rows);
-	demo_batch_free(h.b);
-	return rc;
+	return demo_history_run(cfg, c, now, h.b, NULL, day, &h, "past appointments", &h.rows);
 }

@@ -92,4 +92,12 @@ int demo_batch_add(demo_batch_t *b, const db_param_t *row);
 int demo_batch_flush(demo_batch_t *b);
 void demo_batch_free(demo_batch_t *b);
 
+/* A capability's history step in one transaction on c: prep (may be NULL) for what the days
+ * need, fn for each open day (demo_history_each), then b's waiting rows; commits, or rolls back
+ * at the first error. On success logs "demo: N what" with N = *count. Frees b in any case;
+ * 0 at once (b freed) when demo.history_days is 0. 0 or the first error. */
+typedef int (*demo_prep_fn)(db_conn_t *c, void *ud);
+int demo_history_run(const config_t *cfg, db_conn_t *c, int64_t now, demo_batch_t *b, demo_prep_fn prep, demo_day_fn fn,
+		     void *ud, const char *what, const int64_t *count);
+
 #endif
