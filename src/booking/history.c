@@ -65,7 +65,7 @@ static int one(hist_t *h, demo_rng_t *r, const demo_day_t *d, const char *channe
 	/* The retention job blanks appointments past retention_days, and cancelled ones once their
 	 * time has passed. */
 	if (x.end_at >= h->blank_before && status != CANCELLED) {
-		snprintf(x.name, sizeof x.name, "Persona de prova %05d", who);
+		demo_name(x.name, sizeof x.name, who);
 		snprintf(x.id_number, sizeof x.id_number, "DEMO%05d", who);
 	}
 	switch (status) {
@@ -120,6 +120,6 @@ int bk_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 {
 	hist_t h = {.b = bk_store_history_batch(c),
 		    .now = now,
-		    .blank_before = now - config_int(cfg, "booking.retention_days") * 86400};
+		    .blank_before = demo_kept_from(cfg, "booking.retention_days", now)};
 	return demo_history_run(cfg, c, now, h.b, NULL, day, &h, "past appointments", &h.rows);
 }

@@ -43,7 +43,7 @@ static int day(const demo_day_t *d, void *ud)
 			x.closed_at = x.taken_at + demo_rng_int(&r, 180, 1800);
 		}
 		if (x.closed_at >= h->blank_before)
-			snprintf(x.name, sizeof x.name, "Persona de prova %05d", demo_rng_int(&r, 1, 9000));
+			demo_name(x.name, sizeof x.name, demo_rng_int(&r, 1, 9000));
 		int rc = ch_store_history_add(h->b, &x);
 		if (rc)
 			return rc;
@@ -54,7 +54,6 @@ static int day(const demo_day_t *d, void *ud)
 int ch_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	(void)out;
-	hist_t h = {.b = ch_store_history_batch(c),
-		    .blank_before = now - config_int(app->cfg, "chat.keep_days") * 86400};
+	hist_t h = {.b = ch_store_history_batch(c), .blank_before = demo_kept_from(app->cfg, "chat.keep_days", now)};
 	return demo_history_run(app->cfg, c, now, h.b, NULL, day, &h, "past chats", &h.rows);
 }

@@ -7,6 +7,7 @@
 #include "base/mem.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,4 +233,14 @@ int demo_history_run(const config_t *cfg, db_conn_t *c, int64_t now, demo_batch_
 		log_info("demo: %lld %s", (long long)*count, what);
 	demo_batch_free(b);
 	return rc;
+}
+
+int64_t demo_kept_from(const config_t *cfg, const char *key, int64_t now)
+{
+	return now - config_int(cfg, key) * 86400;
+}
+
+void demo_name(char *s, size_t len, int who)
+{
+	snprintf(s, len, "Persona de prova %05d", who);
 }

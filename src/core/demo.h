@@ -66,6 +66,11 @@ int demo_history_each(const config_t *cfg, int64_t now, demo_day_fn fn, void *ud
 int demo_office_minute(demo_rng_t *r, const demo_day_t *d, int before_close);
 /* The instant of minute (0..1439) of the day, local time. */
 int64_t demo_at(const demo_day_t *d, int minute);
+/* now less the days of config key (a retention: "chat.keep_days"): rows older than this are
+ * blank in the history, as the purge leaves them. */
+int64_t demo_kept_from(const config_t *cfg, const char *key, int64_t now);
+/* Demo person who's obviously fictitious name into s: "Persona de prova 01234". */
+void demo_name(char *s, size_t len, int who);
 
 /* Rows written many at a time: one INSERT … VALUES (…), (…), … of up to DEMO_BATCH_ROWS rows per
  * round trip (a year of history is some 150,000 rows; one statement each is slow on

@@ -60,6 +60,6 @@ static int day(const demo_day_t *d, void *ud)
 int pd_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	(void)out;
-	hist_t h = {.b = pd_store_history_batch(c), .since = now - config_int(app->cfg, "padro.keep_days") * 86400};
+	hist_t h = {.b = pd_store_history_batch(c), .since = demo_kept_from(app->cfg, "padro.keep_days", now)};
 	return demo_history_run(app->cfg, c, now, h.b, NULL, day, &h, "past certificates", &h.rows);
 }

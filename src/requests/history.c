@@ -75,7 +75,7 @@ static int day(const demo_day_t *d, void *ud)
 		if (x.answered_at && x.closed_at < h->blank_before) {
 			x.text = "";
 		} else {
-			snprintf(x.name, sizeof x.name, "Persona de prova %05d", demo_rng_int(&r, 1, 9000));
+			demo_name(x.name, sizeof x.name, demo_rng_int(&r, 1, 9000));
 		}
 		int rc = rq_store_history_add(h->b, &x);
 		if (rc)
@@ -90,6 +90,6 @@ int rq_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 	hist_t h = {.b = rq_store_history_batch(c),
 		    .sla = config_str(app->cfg, "requests.sla_hours"),
 		    .now = now,
-		    .blank_before = now - config_int(app->cfg, "requests.keep_days") * 86400};
+		    .blank_before = demo_kept_from(app->cfg, "requests.keep_days", now)};
 	return demo_history_run(app->cfg, c, now, h.b, NULL, day, &h, "past requests", &h.serial);
 }
