@@ -38,20 +38,8 @@ TMP=$(mktemp -d /tmp/finestreta-bench-pg.XXXXXX)
 chmod 755 "$TMP" # the PostgreSQL cluster inside runs as its own user
 PIDS=()
 PG_STARTED=""
-stop_pid() {
-	local pid=$1
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-	wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+	stop_pids
 	[[ -n $PG_STARTED ]] && scripts/pg-test.sh stop "$TMP/pg" >/dev/null 2>&1
 	rm -rf "$TMP"
 }

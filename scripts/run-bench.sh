@@ -83,20 +83,8 @@ cc "${CFLAGS[@]}" $(pkg-config --cflags $PKGS) -o "$OUT/bench_render" bench/benc
 
 TMP=$(mktemp -d /tmp/finestreta-bench.XXXXXX)
 PIDS=()
-stop_pid() {
-	local pid=$1
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 50); do # up to 5 s, then force
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-	wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+	stop_pids
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

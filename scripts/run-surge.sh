@@ -31,16 +31,8 @@ TMP=$(mktemp -d /tmp/finestreta-surge-run.XXXXXX)
 mkdir -p "$OUT"
 cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; } # utime + stime
 CLK_TCK=$(getconf CLK_TCK)
-stop() { # PID: TERM, up to 5 s, then KILL
-	kill -0 "$1" 2>/dev/null || return 0
-	kill -TERM "$1" 2>/dev/null || true
-	for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do stop "$p"; done
+	stop_pids
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -69,7 +61,7 @@ for run in $(seq 1 "$RUNS"); do
 	LOAD1=$(cut -d' ' -f1 /proc/loadavg)
 	CPU1=$(cpu_ticks "$SERVER")
 	kill -0 "$SERVER" 2>/dev/null || die "the server exited during the surge; see $OUT/server-$run.log"
-	stop "$SERVER"
+	stop_pid "$SERVER"
 	# Server CPU over the surge and its checks, per booking: moves less than bookings/s when
 	# other processes share the cores.
 	CPU_US=$(awk -v t=$((CPU1 - CPU0)) -v hz="$CLK_TCK" -v n="$SURGE_ROWS" 'BEGIN{printf "%.0f", n ? t / hz * 1e6 / n : 0}')

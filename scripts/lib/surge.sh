@@ -1,5 +1,6 @@
-# surge.sh — a release-day booking surge, shared by scripts/run-bench.sh (SQLite, one node) and
-# scripts/run-bench-pg.sh (PostgreSQL, two nodes behind HAProxy). Sourced; the caller defines
+# surge.sh — a release-day booking surge, shared by scripts/run-bench.sh (SQLite, one node),
+# scripts/run-surge.sh (the surge alone) and scripts/run-bench-pg.sh (PostgreSQL, two nodes behind
+# HAProxy). Sourced; the caller defines
 # say, die, sq (SQL on the database, one value per line), WRK_THREADS and the PIDS array.
 #
 # surge_run BASE TOKEN WANT CONNS OUTFILE [KILL_PID KILL_AFTER]
@@ -14,6 +15,24 @@
 #   set to a path, that path is asked on 16 other connections meanwhile: SURGE_SIDE_RPS and
 #   SURGE_SIDE_P99.
 SURGE_SERVICE=ajuts-socials
+
+# stop_pid PID: TERM, up to 5 s, then KILL; reaps it.
+stop_pid() {
+	local pid=$1
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 1 50); do # up to 5 s, then force
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+	wait "$pid" 2>/dev/null || true
+}
+# stop_pids: stop_pid for every process of the PIDS array.
+stop_pids() {
+	local pid
+	for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+}
 
 # to_ms VALUE-WITH-UNIT (wrk prints 812.00us, 1.20ms, 1.01s, 1.00m)
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) printf "%.2f", v/1000; else if (v ~ /ms$/) printf "%.2f", v+0;

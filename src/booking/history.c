@@ -8,7 +8,6 @@
 #include "booking/internal.h"
 
 #include "base/err.h"
-#include "base/log.h"
 #include "core/demo.h"
 
 #include <stdio.h>
@@ -66,7 +65,7 @@ static int one(hist_t *h, demo_rng_t *r, const demo_day_t *d, const char *channe
 	/* The retention job blanks appointments past retention_days, and cancelled ones once their
 	 * time has passed. */
 	if (x.end_at >= h->blank_before && status != CANCELLED) {
-		snprintf(x.name, sizeof x.name, "Persona de prova %05d", who);
+		demo_name(x.name, sizeof x.name, who);
 		snprintf(x.id_number, sizeof x.id_number, "DEMO%05d", who);
 	}
 	switch (status) {
@@ -119,22 +118,8 @@ static int day(const demo_day_t *d, void *ud)
 
 int bk_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 {
-	if (demo_history_days(cfg) <= 0)
-		return 0;
 	hist_t h = {.b = bk_store_history_batch(c),
 		    .now = now,
-		    .blank_before = now - config_int(cfg, "booking.retention_days") * 86400};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = demo_history_each(cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past appointments", (long long)h.rows);
-	demo_batch_free(h.b);
-	return rc;
+		    .blank_before = demo_kept_from(cfg, "booking.retention_days", now)};
+	return demo_history_run(cfg, c, now, h.b, NULL, day, &h, "past appointments", &h.rows);
 }

@@ -6,7 +6,6 @@
 #include "chat/internal.h"
 
 #include "app.h"
-#include "base/log.h"
 #include "core/demo.h"
 
 #include <stdio.h>
@@ -44,7 +43,7 @@ static int day(const demo_day_t *d, void *ud)
 			x.closed_at = x.taken_at + demo_rng_int(&r, 180, 1800);
 		}
 		if (x.closed_at >= h->blank_before)
-			snprintf(x.name, sizeof x.name, "Persona de prova %05d", demo_rng_int(&r, 1, 9000));
+			demo_name(x.name, sizeof x.name, demo_rng_int(&r, 1, 9000));
 		int rc = ch_store_history_add(h->b, &x);
 		if (rc)
 			return rc;
@@ -55,21 +54,6 @@ static int day(const demo_day_t *d, void *ud)
 int ch_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	(void)out;
-	if (demo_history_days(app->cfg) <= 0)
-		return 0;
-	hist_t h = {.b = ch_store_history_batch(c),
-		    .blank_before = now - config_int(app->cfg, "chat.keep_days") * 86400};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = demo_history_each(app->cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past chats", (long long)h.rows);
-	demo_batch_free(h.b);
-	return rc;
+	hist_t h = {.b = ch_store_history_batch(c), .blank_before = demo_kept_from(app->cfg, "chat.keep_days", now)};
+	return demo_history_run(app->cfg, c, now, h.b, NULL, day, &h, "past chats", &h.rows);
 }

@@ -3,9 +3,11 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/mem.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,4 +209,38 @@ void demo_batch_free(demo_batch_t *b)
 	arena_free(b->a);
 	free(b->sql);
 	free(b);
+}
+
+int demo_history_run(const config_t *cfg, db_conn_t *c, int64_t now, demo_batch_t *b, demo_prep_fn prep, demo_day_fn fn,
+		     void *ud, const char *what, const int64_t *count)
+{
+	if (demo_history_days(cfg) <= 0) {
+		demo_batch_free(b);
+		return 0;
+	}
+	int rc = db_begin(c);
+	if (!rc && prep)
+		rc = prep(c, ud);
+	if (!rc)
+		rc = demo_history_each(cfg, now, fn, ud);
+	if (!rc)
+		rc = demo_batch_flush(b);
+	if (!rc)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (!rc)
+		log_info("demo: %lld %s", (long long)*count, what);
+	demo_batch_free(b);
+	return rc;
+}
+
+int64_t demo_kept_from(const config_t *cfg, const char *key, int64_t now)
+{
+	return now - config_int(cfg, key) * 86400;
+}
+
+void demo_name(char *s, size_t len, int who)
+{
+	snprintf(s, len, "Persona de prova %05d", who);
 }

@@ -66,6 +66,11 @@ int demo_history_each(const config_t *cfg, int64_t now, demo_day_fn fn, void *ud
 int demo_office_minute(demo_rng_t *r, const demo_day_t *d, int before_close);
 /* The instant of minute (0..1439) of the day, local time. */
 int64_t demo_at(const demo_day_t *d, int minute);
+/* now less the days of config key (a retention: "chat.keep_days"): rows older than this are
+ * blank in the history, as the purge leaves them. */
+int64_t demo_kept_from(const config_t *cfg, const char *key, int64_t now);
+/* Demo person who's obviously fictitious name into s: "Persona de prova 01234". */
+void demo_name(char *s, size_t len, int who);
 
 /* Rows written many at a time: one INSERT … VALUES (…), (…), … of up to DEMO_BATCH_ROWS rows per
  * round trip (a year of history is some 150,000 rows; one statement each is slow on
@@ -91,5 +96,13 @@ int demo_batch_add(demo_batch_t *b, const db_param_t *row);
 /* Writes the rows waiting. 0 or a storage error. */
 int demo_batch_flush(demo_batch_t *b);
 void demo_batch_free(demo_batch_t *b);
+
+/* A capability's history step in one transaction on c: prep (may be NULL) for what the days
+ * need, fn for each open day (demo_history_each), then b's waiting rows; commits, or rolls back
+ * at the first error. On success logs "demo: N what" with N = *count. Frees b in any case;
+ * 0 at once (b freed) when demo.history_days is 0. 0 or the first error. */
+typedef int (*demo_prep_fn)(db_conn_t *c, void *ud);
+int demo_history_run(const config_t *cfg, db_conn_t *c, int64_t now, demo_batch_t *b, demo_prep_fn prep, demo_day_fn fn,
+		     void *ud, const char *what, const int64_t *count);
 
 #endif

@@ -123,6 +123,24 @@ static json_t *row(const char *label, int64_t v, int64_t pv)
 	return jpack("{s:s,s:I,s:I}", "label", label, "value", (json_int_t)v, "previous", (json_int_t)pv);
 }
 
+/* Each figure counted in v: {title, rows: [{label, value, previous}]}, previous from pv. */
+static json_t *fig_sections(const char *lang, const fg_fig_t *v, size_t n, const fg_fig_t *pv, size_t pn)
+{
+	void *L = (void *)lang;
+	json_t *sections = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const fg_fig_t *g = &v[i];
+		if (g->skipped)
+			continue;
+		const fg_fig_t *p = before(g, pv, pn);
+		json_t *rows = json_array();
+		for (size_t c = 0; c < g->ncols; c++)
+			json_array_append_new(rows, row(tr(L, g->fig->cols[c].key), g->tot[c], p ? p->tot[c] : 0));
+		json_array_append_new(sections, jpack("{s:s,s:o}", "title", tr(L, g->fig->title_key), "rows", rows));
+	}
+	return sections;
+}
+
 /* The model of pdf_report (render/pdf.h) for month y-m in lang. */
 static json_t *pdf_model(arena_t *a, const char *lang, const char *city, int y, int m, const fg_filter_t *f,
 			 const fg_fig_t *v, size_t n, const fg_fig_t *pv, size_t pn)
@@ -156,17 +174,7 @@ static json_t *pdf_model(arena_t *a, const char *lang, const char *city, int y, 
 	for (size_t d = 0; d < days; d++)
 		json_array_append_new(days_l, json_string(arena_printf(a, "%zu", d + 1)));
 
-	json_t *sections = json_array();
-	for (size_t i = 0; i < n; i++) {
-		const fg_fig_t *g = &v[i];
-		if (g->skipped)
-			continue;
-		const fg_fig_t *p = before(g, pv, pn);
-		json_t *rows = json_array();
-		for (size_t c = 0; c < g->ncols; c++)
-			json_array_append_new(rows, row(tr(L, g->fig->cols[c].key), g->tot[c], p ? p->tot[c] : 0));
-		json_array_append_new(sections, jpack("{s:s,s:o}", "title", tr(L, g->fig->title_key), "rows", rows));
-	}
+	json_t *sections = fig_sections(lang, v, n, pv, pn);
 	json_t *charts = json_array();
 	if (ns) {
 		json_array_append_new(charts,
@@ -222,19 +230,7 @@ int fg_report_pdf(db_conn_t *c, arena_t *a, const char *city, int y, int m, cons
 static json_t *mail_model(arena_t *a, const char *base, const fg_filter_t *f, const fg_fig_t *v, size_t n,
 			  const fg_fig_t *pv, size_t pn, const char *lang, const char *pdf_name)
 {
-	json_t *figs = json_array();
-	for (size_t i = 0; i < n; i++) {
-		const fg_fig_t *g = &v[i];
-		if (g->skipped)
-			continue;
-		const fg_fig_t *p = before(g, pv, pn);
-		json_t *rows = json_array();
-		for (size_t c = 0; c < g->ncols; c++)
-			json_array_append_new(rows,
-					      row(tr((void *)lang, g->fig->cols[c].key), g->tot[c], p ? p->tot[c] : 0));
-		json_array_append_new(figs,
-				      jpack("{s:s,s:o}", "title", tr((void *)lang, g->fig->title_key), "rows", rows));
-	}
+	json_t *figs = fig_sections(lang, v, n, pv, pn);
 	char month[8];
 	snprintf(month, sizeof month, "%.7s", f->cur.from);
 	return jpack("{s:s,s:s,s:s,s:s,s:s,s:o}", "month", month, "from", f->cur.from, "to", f->cur.to, "link",

@@ -55,21 +55,28 @@ static int read_row(db_res_t *r, void *ud)
 	return u->fn(&s, u->ud);
 }
 
-int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
-		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud)
+/* sql over a figure's days d0..d1 with $1 figure, $2 cols, $3 from, $4 to, $5 office, $6 channel. */
+static int period_each(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		       const char *channel, const char *sql, int (*row)(db_res_t *r, void *ud), void *ud)
 {
 	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
 	tz_date_format(d0, from);
 	tz_date_format(d1, to);
 	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(cols),   DB_TEXT(from),
 			  DB_TEXT(to),     DB_TEXT(office), DB_TEXT(channel)};
+	return db_query_each(c, sql, p, 6, row, ud);
+}
+
+int fg_store_read(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
+		  const char *channel, bool *mark, int (*fn)(const fg_srow_t *r, void *ud), void *ud)
+{
 	read_ud_t u = {d0, d1, mark, fn, ud};
-	return db_query_each(c,
-			     "SELECT d.day, r.office, r.channel, r.v0, r.v1, r.v2, r.v3, r.v4, r.v5 FROM fg_days d "
-			     "LEFT JOIN fg_daily r ON r.figure = d.figure AND r.day = d.day "
-			     "AND ($5 = '' OR r.office = $5) AND ($6 = '' OR r.channel = $6) "
-			     "WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 ORDER BY d.day",
-			     p, 6, read_row, &u);
+	return period_each(c, figure, cols, d0, d1, office, channel,
+			   "SELECT d.day, r.office, r.channel, r.v0, r.v1, r.v2, r.v3, r.v4, r.v5 FROM fg_days d "
+			   "LEFT JOIN fg_daily r ON r.figure = d.figure AND r.day = d.day "
+			   "AND ($5 = '' OR r.office = $5) AND ($6 = '' OR r.channel = $6) "
+			   "WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 ORDER BY d.day",
+			   read_row, &u);
 }
 
 typedef struct {
@@ -98,24 +105,19 @@ static int sums_row(db_res_t *r, void *ud)
 int fg_store_sums(db_conn_t *c, const char *figure, const char *cols, int32_t d0, int32_t d1, const char *office,
 		  const char *channel, bool *mark, int (*fn)(const char *key, const int64_t *v, void *ud), void *ud)
 {
-	char from[TZ_DATE_LEN], to[TZ_DATE_LEN];
-	tz_date_format(d0, from);
-	tz_date_format(d1, to);
-	db_param_t p[] = {DB_TEXT(figure), DB_TEXT(cols),   DB_TEXT(from),
-			  DB_TEXT(to),     DB_TEXT(office), DB_TEXT(channel)};
 	sums_ud_t u = {d0, d1, mark, fn, ud};
 	/* one statement, so the days held and the sums are of one moment of the summary */
-	return db_query_each(c,
-			     "SELECT d.day, '', 0, 0, 0, 0, 0, 0 FROM fg_days d "
-			     "WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 "
-			     "UNION ALL SELECT '', r.label, CAST(SUM(r.v0) AS BIGINT), CAST(SUM(r.v1) AS BIGINT), "
-			     "CAST(SUM(r.v2) AS BIGINT), CAST(SUM(r.v3) AS BIGINT), CAST(SUM(r.v4) AS BIGINT), "
-			     "CAST(SUM(r.v5) AS BIGINT) FROM fg_daily_label r JOIN fg_days d ON d.figure = r.figure "
-			     "AND d.day = r.day "
-			     "AND d.cols = $2 WHERE r.figure = $1 AND r.day >= $3 AND r.day <= $4 AND ($5 = '' OR "
-			     "r.office = $5) "
-			     "AND ($6 = '' OR r.channel = $6) GROUP BY r.label",
-			     p, 6, sums_row, &u);
+	return period_each(c, figure, cols, d0, d1, office, channel,
+			   "SELECT d.day, '', 0, 0, 0, 0, 0, 0 FROM fg_days d "
+			   "WHERE d.figure = $1 AND d.cols = $2 AND d.day >= $3 AND d.day <= $4 "
+			   "UNION ALL SELECT '', r.label, CAST(SUM(r.v0) AS BIGINT), CAST(SUM(r.v1) AS BIGINT), "
+			   "CAST(SUM(r.v2) AS BIGINT), CAST(SUM(r.v3) AS BIGINT), CAST(SUM(r.v4) AS BIGINT), "
+			   "CAST(SUM(r.v5) AS BIGINT) FROM fg_daily_label r JOIN fg_days d ON d.figure = r.figure "
+			   "AND d.day = r.day "
+			   "AND d.cols = $2 WHERE r.figure = $1 AND r.day >= $3 AND r.day <= $4 AND ($5 = '' OR "
+			   "r.office = $5) "
+			   "AND ($6 = '' OR r.channel = $6) GROUP BY r.label",
+			   sums_row, &u);
 }
 
 static const char *nz(const char *s)

@@ -80,6 +80,55 @@ static int sum_key(const char *key, const int64_t *v, void *ud)
 	return 0;
 }
 
+/* True when some day of mark[0..n) is held by the summary. */
+static bool any_held(const bool *mark, size_t n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		kept += mark[i];
+	return kept > 0;
+}
+
+/* The provider's rows for the days of d0..d1 the summary does not hold (mark), one call per run
+ * of consecutive days; row gets each row labelled within its run (by its day when days, else by
+ * its label). */
+static int live_days(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t *f, int32_t d0, int32_t d1,
+		     const bool *mark, bool days, int (*row)(const cap_fig_row_t *r, void *ud), void *ud, arena_t *a)
+{
+	int rc = 0;
+	for (int32_t d = d0; !rc && d <= d1;) {
+		if (mark[d - d0]) {
+			d++;
+			continue;
+		}
+		int32_t e = d;
+		while (e < d1 && !mark[e + 1 - d0])
+			e++;
+		cap_fig_filter_t g = days_filter(a, f, d, e);
+		cap_fig_out_t live = {.a = a, .days = days};
+		rc = fig->run(c, &g, &live);
+		for (size_t i = 0; !rc && i < live.n; i++) {
+			const char *day = days ? live.rows[i].day : live.rows[i].label;
+			int32_t x;
+			if (day && !tz_date_parse(day, &x) && x >= d && x <= e)
+				rc = row(&live.rows[i], ud);
+		}
+		d = e + 1;
+	}
+	return rc;
+}
+
+static int row_sum(const cap_fig_row_t *r, void *ud)
+{
+	return sum_key(r->label, r->v, ud);
+}
+
+static int row_add(const cap_fig_row_t *r, void *ud)
+{
+	add(ud, r->label, r->office, r->channel, r->v);
+	return 0;
+}
+
 /* An additive table for the local days d0..d1: the sums over the days the summary holds, plus the
  * provider's rows by day for the others (one call per run of consecutive days), made into the
  * table by the provider (f->sums). */
@@ -93,29 +142,9 @@ static int table_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filte
 	int rc = fg_store_sums(c, fig->name, cols_of(out->a, fig), d0, d1, f->office, f->channel, mark, sum_key, &sums);
 	if (rc)
 		return rc;
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++)
-		kept += mark[i];
-	if (!kept)
+	if (!any_held(mark, n))
 		return fig->run(c, f, out); /* nothing summarised: exactly as before */
-	for (int32_t d = d0; !rc && d <= d1;) {
-		if (mark[d - d0]) {
-			d++;
-			continue;
-		}
-		int32_t e = d;
-		while (e < d1 && !mark[e + 1 - d0])
-			e++;
-		cap_fig_filter_t g = days_filter(out->a, f, d, e);
-		cap_fig_out_t live = {.a = out->a, .days = true};
-		rc = fig->run(c, &g, &live);
-		for (size_t i = 0; !rc && i < live.n; i++) {
-			int32_t x;
-			if (live.rows[i].day && !tz_date_parse(live.rows[i].day, &x) && x >= d && x <= e)
-				rc = sum_key(live.rows[i].label, live.rows[i].v, &sums);
-		}
-		d = e + 1;
-	}
+	rc = live_days(c, fig, f, d0, d1, mark, true, row_sum, &sums, out->a);
 	if (rc)
 		return rc;
 	cap_fig_filter_t g = *f;
@@ -139,31 +168,10 @@ int fg_series_read(db_conn_t *c, const cap_figure_t *fig, const cap_fig_filter_t
 			       out);
 	if (rc)
 		return rc;
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++)
-		kept += mark[i];
-	if (!kept)
+	if (!any_held(mark, n))
 		return fig->run(c, f, out); /* nothing summarised: exactly as before */
 	/* the other days live, one call per run of consecutive days */
-	for (int32_t d = d0; !rc && d <= d1;) {
-		if (mark[d - d0]) {
-			d++;
-			continue;
-		}
-		int32_t e = d;
-		while (e < d1 && !mark[e + 1 - d0])
-			e++;
-		cap_fig_filter_t g = days_filter(out->a, f, d, e);
-		cap_fig_out_t live = {.a = out->a};
-		rc = fig->run(c, &g, &live);
-		for (size_t i = 0; !rc && i < live.n; i++) {
-			int32_t x;
-			if (!tz_date_parse(live.rows[i].label, &x) && x >= d && x <= e)
-				add(out, live.rows[i].label, live.rows[i].office, live.rows[i].channel, live.rows[i].v);
-		}
-		d = e + 1;
-	}
-	return rc;
+	return live_days(c, fig, f, d0, d1, mark, false, row_add, out, out->a);
 }
 
 /* ---------------------------------------------------------------- the job */

@@ -6,7 +6,6 @@
  * asked. Written straight to the table in one transaction; no names, no people linked. */
 #include "floor/internal.h"
 
-#include "base/log.h"
 #include "core/demo.h"
 
 #include <stdio.h>
@@ -39,6 +38,7 @@ static const unsigned LANG_W[] = {58, 37, 5};
 
 typedef struct {
 	demo_batch_t *b;
+	arena_t *a;
 	fl_history_zone_t *z;
 	size_t nz;
 	int64_t rows;
@@ -109,26 +109,16 @@ static int day(const demo_day_t *d, void *ud)
 	return 0;
 }
 
+static int prep(db_conn_t *c, void *ud)
+{
+	hist_t *h = ud;
+	return fl_store_history_zones(c, h->a, &h->z, &h->nz);
+}
+
 int fl_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 {
-	if (demo_history_days(cfg) <= 0)
-		return 0;
-	arena_t *a = arena_new();
-	hist_t h = {.b = fl_store_history_batch(c)};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = fl_store_history_zones(c, a, &h.z, &h.nz);
-	if (!rc)
-		rc = demo_history_each(cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past tickets", (long long)h.rows);
-	arena_free(a);
-	demo_batch_free(h.b);
+	hist_t h = {.b = fl_store_history_batch(c), .a = arena_new()};
+	int rc = demo_history_run(cfg, c, now, h.b, prep, day, &h, "past tickets", &h.rows);
+	arena_free(h.a);
 	return rc;
 }

@@ -96,7 +96,7 @@ int rm_history_seed(db_conn_t *c, const config_t *cfg, int64_t now)
 	if (demo_history_days(cfg) <= 0)
 		return 0;
 	list_t l = {0};
-	hist_t h = {.forgotten = now - config_int(cfg, "booking.retention_days") * 86400};
+	hist_t h = {.forgotten = demo_kept_from(cfg, "booking.retention_days", now)};
 	rm_store_history_batches(c, &h.attempts, &h.cases);
 	int rc = db_begin(c);
 	if (!rc)

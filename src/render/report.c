@@ -235,6 +235,12 @@ static void centred(page_t *p, double x, double y, const char *font, const char 
 	g_object_unref(l);
 }
 
+/* Value l of series s of a chart (0 when missing). */
+static int64_t series_value(const json_t *series, size_t s, size_t l)
+{
+	return json_integer_value(json_array_get(json_object_get(json_array_get(series, s), "values"), l));
+}
+
 /* Vertical bars, one per label, the series stacked (daily attendance per channel). */
 static void chart_stacked(page_t *p, const json_t *ch)
 {
@@ -246,8 +252,7 @@ static void chart_stacked(page_t *p, const json_t *ch)
 	for (size_t l = 0; l < n; l++) {
 		int64_t sum = 0;
 		for (size_t s = 0; s < ns; s++)
-			sum += json_integer_value(
-				json_array_get(json_object_get(json_array_get(series, s), "values"), l));
+			sum += series_value(series, s, l);
 		if (sum > max)
 			max = sum;
 	}
@@ -261,8 +266,7 @@ static void chart_stacked(page_t *p, const json_t *ch)
 	for (size_t l = 0; l < n; l++) {
 		double x = x0 + slot * (double)l + (slot - bw) / 2, y = y0;
 		for (size_t s = 0; s < ns; s++) {
-			int64_t v = json_integer_value(
-				json_array_get(json_object_get(json_array_get(series, s), "values"), l));
+			int64_t v = series_value(series, s, l);
 			if (v <= 0)
 				continue;
 			double bh = h * (double)v / (double)top;
@@ -289,8 +293,7 @@ static void chart_bars(page_t *p, const json_t *ch)
 	int64_t max = 1;
 	for (size_t s = 0; s < ns; s++)
 		for (size_t l = 0; l < n; l++) {
-			int64_t v = json_integer_value(
-				json_array_get(json_object_get(json_array_get(series, s), "values"), l));
+			int64_t v = series_value(series, s, l);
 			if (v > max)
 				max = v;
 		}
@@ -300,8 +303,7 @@ static void chart_bars(page_t *p, const json_t *ch)
 		page_text_at(p, PAGE_MARGIN, p->y, lw - 4, PAGE_FONT " 8",
 			     page_esc(p, json_string_value(json_array_get(labels, l))));
 		for (size_t s = 0; s < ns; s++) {
-			int64_t v = json_integer_value(
-				json_array_get(json_object_get(json_array_get(series, s), "values"), l));
+			int64_t v = series_value(series, s, l);
 			double bw = w * (double)(v > 0 ? v : 0) / (double)max;
 			cairo_set_source_rgb(p->cr, PALETTE[s][0], PALETTE[s][1], PALETTE[s][2]);
 			cairo_rectangle(p->cr, x0, p->y + (double)s * (bar + 1), bw, bar);
@@ -351,11 +353,7 @@ static void chart(page_t *p, report_t *r, const json_t *ch)
 		if (!c[0])
 			c[0] = "";
 		for (size_t s = 0; s < ns; s++)
-			c[s + 1] = arena_printf(p->a, "%" PRId64,
-						(int64_t)json_integer_value(
-							json_array_get(json_object_get(json_array_get(series, s),
-										       "values"),
-								       l)));
+			c[s + 1] = arena_printf(p->a, "%" PRId64, series_value(series, s, l));
 		rows[l] = c;
 	}
 	double *w = arena_alloc(p->a, (ns + 1) * sizeof *w);

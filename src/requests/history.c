@@ -8,7 +8,6 @@
 #include "requests/internal.h"
 
 #include "app.h"
-#include "base/log.h"
 #include "core/demo.h"
 
 #include <stdio.h>
@@ -76,7 +75,7 @@ static int day(const demo_day_t *d, void *ud)
 		if (x.answered_at && x.closed_at < h->blank_before) {
 			x.text = "";
 		} else {
-			snprintf(x.name, sizeof x.name, "Persona de prova %05d", demo_rng_int(&r, 1, 9000));
+			demo_name(x.name, sizeof x.name, demo_rng_int(&r, 1, 9000));
 		}
 		int rc = rq_store_history_add(h->b, &x);
 		if (rc)
@@ -88,23 +87,9 @@ static int day(const demo_day_t *d, void *ud)
 int rq_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	(void)out;
-	if (demo_history_days(app->cfg) <= 0)
-		return 0;
 	hist_t h = {.b = rq_store_history_batch(c),
 		    .sla = config_str(app->cfg, "requests.sla_hours"),
 		    .now = now,
-		    .blank_before = now - config_int(app->cfg, "requests.keep_days") * 86400};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = demo_history_each(app->cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past requests", (long long)h.serial);
-	demo_batch_free(h.b);
-	return rc;
+		    .blank_before = demo_kept_from(app->cfg, "requests.keep_days", now)};
+	return demo_history_run(app->cfg, c, now, h.b, NULL, day, &h, "past requests", &h.serial);
 }

@@ -7,7 +7,6 @@
 #include "schedule/internal.h"
 
 #include "app.h"
-#include "base/log.h"
 #include "core/demo.h"
 
 typedef struct {
@@ -76,27 +75,17 @@ static int day(const demo_day_t *d, void *ud)
 	return 0;
 }
 
+static int prep(db_conn_t *c, void *ud)
+{
+	hist_t *h = ud;
+	return sched_store_history_rules(c, h->a, &h->rules, &h->nrules);
+}
+
 int sched_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	(void)out;
-	if (demo_history_days(app->cfg) <= 0)
-		return 0;
-	arena_t *a = arena_new();
-	hist_t h = {.b = sched_store_history_batch(c), .a = a, .c = c};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = sched_store_history_rules(c, a, &h.rules, &h.nrules);
-	if (!rc)
-		rc = demo_history_each(app->cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past slots", (long long)h.rows);
-	arena_free(a);
-	demo_batch_free(h.b);
+	hist_t h = {.b = sched_store_history_batch(c), .a = arena_new(), .c = c};
+	int rc = demo_history_run(app->cfg, c, now, h.b, prep, day, &h, "past slots", &h.rows);
+	arena_free(h.a);
 	return rc;
 }

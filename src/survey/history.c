@@ -5,7 +5,6 @@
 #include "survey/internal.h"
 
 #include "app.h"
-#include "base/log.h"
 #include "core/demo.h"
 
 #include <stdio.h>
@@ -64,20 +63,6 @@ static int day(const demo_day_t *d, void *ud)
 int sv_history_seed(struct app *app, db_conn_t *c, int64_t now, FILE *out)
 {
 	(void)out;
-	if (demo_history_days(app->cfg) <= 0)
-		return 0;
 	hist_t h = {.b = sv_store_history_batch(c)};
-	int rc = db_begin(c);
-	if (!rc)
-		rc = demo_history_each(app->cfg, now, day, &h);
-	if (!rc)
-		rc = demo_batch_flush(h.b);
-	if (!rc)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!rc)
-		log_info("demo: %lld past survey answers", (long long)h.serial);
-	demo_batch_free(h.b);
-	return rc;
+	return demo_history_run(app->cfg, c, now, h.b, NULL, day, &h, "past survey answers", &h.serial);
 }

@@ -9,7 +9,6 @@
 // (auth.hash_queue) works with the defaults: staff signing in at the same moment all get in.
 const { it, test, describe } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const L = require('./lib/server.js');
 const A = require('./lib/attack.js');
 
@@ -25,24 +24,11 @@ const srv = L.useServer({
 	},
 });
 // Every [auth] setting at its default: on a 2-core machine one check at once, four more may wait.
-// On PostgreSQL it gets a database of its own beside the file's (`demo` recreates it).
+// On PostgreSQL it gets a database of its own beside the file's (`demo` recreates it), made on the
+// server itself so that it outlives the file's.
 function ownDatabase(suffix) {
 	if (!L.IS_PG) return undefined;
-	const u = new URL(L.TEST_DB);
-	const cluster = process.env.FINESTRETA_TEST_DB; // its own database outlives the file's
-	const psql = (q) => execFileSync('psql', [cluster, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', q], { stdio: ['ignore', 'ignore', 'pipe'] });
-	const name = `${u.pathname.slice(1)}_${suffix}`;
-	psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-	psql(`CREATE DATABASE "${name}"`);
-	process.on('exit', () => {
-		try {
-			psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-		} catch {
-			// The cluster is thrown away after the run anyway.
-		}
-	});
-	u.pathname = '/' + name;
-	return u.toString();
+	return L.makeDatabase(process.env.FINESTRETA_TEST_DB, `${new URL(L.TEST_DB).pathname.slice(1)}_${suffix}`);
 }
 const dflt = L.useServer({ name: 'password hashing with the default settings', db: ownDatabase('defaults') });
 

@@ -132,14 +132,19 @@ before(async () => {
 	}
 	await demo.stop();
 	assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE kind = 'figures_monthly'`), '0');
+	await serveReports('report');
+}, { timeout: 120000 });
+
+// srv: the server on DB with the hourly job every second and the report's list set, once ready.
+async function serveReports(name) {
 	srv = new L.Server({
 		env: env({ FINESTRETA_JOBS_INTERVAL: '1', FINESTRETA_FIGURES_REPORT_TO: TO.join(', ') }),
 		command: 'serve',
 		db: DB,
-		name: 'report',
+		name,
 	});
 	await srv.ready();
-}, { timeout: 120000 });
+}
 
 after(async () => {
 	if (srv) await srv.kill();
@@ -225,13 +230,7 @@ describe('the monthly report by mail, the PDF attached', () => {
 		assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE kind = 'figures_monthly'`), '2');
 		assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE kind = 'figures_monthly' AND attachment_name = 'figures-${MONTH}.pdf' AND status = 'sent'`), '2');
 		await srv.stop();
-		srv = new L.Server({
-			env: env({ FINESTRETA_JOBS_INTERVAL: '1', FINESTRETA_FIGURES_REPORT_TO: TO.join(', ') }),
-			command: 'serve',
-			db: DB,
-			name: 'report-again',
-		});
-		await srv.ready();
+		await serveReports('report-again');
 		await L.sleep(3000);
 		assert.equal(sink.messages().length, 2);
 		assert.equal(sql(`SELECT COUNT(*) FROM outbox WHERE kind = 'figures_monthly'`), '2');

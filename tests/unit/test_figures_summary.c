@@ -307,10 +307,12 @@ static fg_fig_t gather_table(fx_t *f, arena_t *a, const char *from, const char *
 }
 
 /* Both ways, the same rows in the same order (and the previous period's beside them); the
- * summary's, as "label=n,label=n" into s. */
-static void table_both(fx_t *f, arena_t *a, const char *from, const char *to, const char *office, int limit, char *s,
-		       size_t len)
+ * summary's, as "label=n,label=n", are want. */
+static void table_both(fx_t *f, arena_t *a, const char *from, const char *to, const char *office, int limit,
+		       const char *want)
 {
+	char s[256];
+	size_t len = sizeof s;
 	fg_fig_t live = gather_table(f, a, from, to, office, limit, false);
 	fg_fig_t sum = gather_table(f, a, from, to, office, limit, true);
 	assert_int_equal(sum.nlines, live.nlines);
@@ -323,6 +325,7 @@ static void table_both(fx_t *f, arena_t *a, const char *from, const char *to, co
 		k += (size_t)snprintf(s + k, len - k, "%s%s=%lld", i ? "," : "", sum.lines[i].label,
 				      (long long)sum.lines[i].v[0]);
 	}
+	assert_string_equal(s, want);
 }
 
 /* ---------------------------------------------------------------- tests */
@@ -347,24 +350,16 @@ static void test_table_equals_live(void **state)
 	assert_true(count(f, "SELECT COUNT(*) FROM fg_daily_label WHERE figure = 't.statuses'") > 0);
 
 	arena_t *a = arena_new();
-	char s[256];
-	table_both(f, a, "2027-09-01", "2027-09-10", "", 2, s, sizeof s);
-	assert_string_equal(s, "st_done=5,st_no_show=2");
-	table_both(f, a, "2027-09-01", "2027-09-30", "", 2, s, sizeof s);
-	assert_string_equal(s, "st_cancelled=7,st_done=5");
-	table_both(f, a, "2027-09-01", "2027-09-30", "port", 10, s, sizeof s);
-	assert_string_equal(s, "st_cancelled=3,st_no_show=2");
+	table_both(f, a, "2027-09-01", "2027-09-10", "", 2, "st_done=5,st_no_show=2");
+	table_both(f, a, "2027-09-01", "2027-09-30", "", 2, "st_cancelled=7,st_done=5");
+	table_both(f, a, "2027-09-01", "2027-09-30", "port", 10, "st_cancelled=3,st_no_show=2");
 	/* an empty month: no rows either way */
-	table_both(f, a, "2027-06-01", "2027-06-30", "", 10, s, sizeof s);
-	assert_string_equal(s, "");
+	table_both(f, a, "2027-06-01", "2027-06-30", "", 10, "");
 	/* the DST days (23 and 25 hours) */
-	table_both(f, a, "2027-03-28", "2027-03-28", "", 10, s, sizeof s);
-	assert_string_equal(s, "st_done=2,st_booked=1,st_no_show=1");
-	table_both(f, a, "2027-10-31", "2027-10-31", "", 10, s, sizeof s);
-	assert_string_equal(s, "st_done=3,st_no_show=1");
+	table_both(f, a, "2027-03-28", "2027-03-28", "", 10, "st_done=2,st_booked=1,st_no_show=1");
+	table_both(f, a, "2027-10-31", "2027-10-31", "", 10, "st_done=3,st_no_show=1");
 	/* ending today: the summary's days and today counted by day */
-	table_both(f, a, "2027-09-20", "2027-11-15", "", 2, s, sizeof s);
-	assert_string_equal(s, "st_cancelled=9,st_done=5");
+	table_both(f, a, "2027-09-20", "2027-11-15", "", 2, "st_cancelled=9,st_done=5");
 	/* read from the summary, not recounted: a count changed there shows */
 	assert_true(db_exec(f->c, "UPDATE fg_daily_label SET v0 = v0 + 100 WHERE label = 'no_show'", NULL, 0) > 0);
 	fg_fig_t g = gather_table(f, a, "2027-09-01", "2027-09-10", "", 2, true);
@@ -444,9 +439,7 @@ static void test_recount_unchanged(void **state)
 	assert_int_equal(count(f, "SELECT v2 FROM fg_daily WHERE day = '2027-11-14' AND office = 'port'"), 1);
 	assert_int_equal(count(f, "SELECT v0 FROM fg_daily_label WHERE day = '2027-11-14' AND label = 'no_show'"), 1);
 	arena_t *a = arena_new();
-	char s[256];
-	table_both(f, a, "2027-11-01", "2027-11-14", "", 10, s, sizeof s);
-	assert_string_equal(s, "st_cancelled=1,st_done=1,st_no_show=1");
+	table_both(f, a, "2027-11-01", "2027-11-14", "", 10, "st_cancelled=1,st_done=1,st_no_show=1");
 	arena_free(a);
 }
 

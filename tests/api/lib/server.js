@@ -40,8 +40,13 @@ const TEST_DB = IS_PG ? fileDatabase(process.env.FINESTRETA_TEST_DB) : process.e
 const BACKEND = IS_PG ? 'postgresql' : 'sqlite';
 
 function fileDatabase(url) {
+	return makeDatabase(url, `${new URL(url).pathname.replace(/^\//, '') || 'finestreta'}_f${process.pid}`);
+}
+
+// A new empty database `name` on the PostgreSQL server of url (dropped when the process ends);
+// its URL.
+function makeDatabase(url, name) {
 	const u = new URL(url);
-	const name = `${u.pathname.replace(/^\//, '') || 'finestreta'}_f${process.pid}`;
 	const psql = (q) => execFileSync('psql', [url, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', q], { stdio: ['ignore', 'ignore', 'pipe'] });
 	psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 	psql(`CREATE DATABASE "${name}"`);
@@ -935,6 +940,7 @@ module.exports = {
 	Server,
 	startServer,
 	useServer,
+	makeDatabase,
 	CookieJar,
 	parseSetCookie,
 	formBody,
