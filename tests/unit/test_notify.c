@@ -933,6 +933,7 @@ static void test_store_deliver(void **state)
 			   .to_phone = "+34600111222",
 			   .model = model,
 			   .dedupe_key = "deliver:att",
+			   .not_before = now, /* due at this test's now, not at the clock's later second */
 			   .attachment = att,
 			   .attachment_len = sizeof att - 1,
 			   .attachment_name = "figures-2026-11.pdf",
