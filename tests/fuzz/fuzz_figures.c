@@ -1,4 +1,4 @@
-// fuzz-sources: src/figures/figures.c src/figures/svg.c
+// fuzz-sources: src/figures/figures.c src/figures/svg.c src/figures/summary.c src/figures/store_summary.c src/core/fig.c src/db/db.c src/db/db_exec.c src/db/db_rows.c src/db/db_sql.c src/db/db_sqlite.c src/db/db_pg.c
 /* A statistics filter as a query gives it (from, to, office, zone, channel, procedure, group, one
  * per line) through fg_filter_make; when accepted, the period is ordered and bounded, the previous
  * period has its length and ends the day before, and the figures of a provider that counts every
