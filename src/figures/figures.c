@@ -86,6 +86,16 @@ int fg_filter_make(arena_t *a, const fg_query_t *q, int32_t today, int max_days,
 		*field = "to";
 		return ERR_INVALID;
 	}
+	/* Years 2000–2999, the period before included (it is compared with): a date the pages, the
+	 * exports and the monthly report can all write back. */
+	if (from - (to - from + 1) < tz_days_from_civil(2000, 1, 1)) {
+		*field = "from";
+		return ERR_INVALID;
+	}
+	if (to > tz_days_from_civil(2999, 12, 31)) {
+		*field = "to";
+		return ERR_INVALID;
+	}
 	struct {
 		const char *name, *v;
 		const char **dst;

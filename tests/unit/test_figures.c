@@ -142,6 +142,9 @@ static void test_filter(void **state)
 		{{.channel = "in_person;"}, "channel"},
 		{{.procedure = "\xc3\xa9"}, "procedure"},
 		{{.group = "year"}, "group"},
+		{{.to = "0001-01-29"}, "from"},                       /* its period before: no year 0 */
+		{{.from = "2000-01-01", .to = "2000-01-31"}, "from"}, /* the month before is 1999's */
+		{{.from = "3000-01-01", .to = "3000-01-02"}, "to"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		const char *field = NULL;
