@@ -11,6 +11,7 @@
 # checked-in seeds stay small while the work corpus grows from run to run.
 #
 #   short: 4 s per target (make check)    long: 600 s per target (make fuzz)
+#   Targets run FUZZ_JOBS at a time (default: the cores).
 #   FUZZ_SECONDS=N overrides either; FUZZ_CFLAGS adds compiler flags; FUZZ_CC picks the
 #   compiler (default clang).
 #
@@ -79,25 +80,26 @@ failed=0
 failed_names=()
 
 fail() { # name, message
-	failed=$((failed + 1))
-	failed_names+=("$1")
 	printf 'fuzz %-20s FAIL  %s\n' "$1" "$2"
 }
 
-for src in "${targets[@]}"; do
+# One target: build, run, and one result line on stdout; 1 when it failed.
+run_one() { # src
+	local src=$1 name log first corpus bin start rc took runs cov files artifact reason where
+	local -a listed extra missing pkgs
 	name=$(basename "$src" .c)
 	name=${name#fuzz_}
 	log="$OUT/logs/$name.log"
 	: >"$log"
 	if [[ ! -f "$src" ]]; then
 		fail "$name" "no such target: $src"
-		continue
+		return 1
 	fi
 
 	first=$(head -n 1 "$src")
 	if [[ "$first" != "// fuzz-sources:"* ]]; then
 		fail "$name" "first line is not '// fuzz-sources: ...'"
-		continue
+		return 1
 	fi
 	read -r -a listed <<<"${first#// fuzz-sources:}"
 	extra=()
@@ -121,7 +123,7 @@ for src in "${targets[@]}"; do
 	unset seen
 	if ((${#missing[@]})); then
 		fail "$name" "sources missing: ${missing[*]}"
-		continue
+		return 1
 	fi
 
 	bin="$OUT/$name"
@@ -131,7 +133,7 @@ for src in "${targets[@]}"; do
 		"${base_srcs[@]}" "${extra[@]}" "$src" \
 		$(pkg-config --cflags --libs "${pkgs[@]}") -lpthread -lm -o "$bin" >>"$log" 2>&1; then
 		fail "$name" "build failed (see $log)"
-		continue
+		return 1
 	fi
 
 	corpus="$OUT/corpus/$name"
@@ -156,11 +158,36 @@ for src in "${targets[@]}"; do
 		where=$(grep -m 1 -oE ' in [A-Za-z_][A-Za-z0-9_]* [^ ]*(src|tests)/[^ ]+:[0-9]+' "$log")
 		where=${where# in }
 		fail "$name" "exit $rc after ${took}s: ${reason:-see log}${where:+ at $where}${artifact:+ (input: $artifact)} (log: $log)"
-		continue
+		return 1
 	fi
-	ok=$((ok + 1))
 	printf 'fuzz %-20s ok    %ss, %s runs, cov %s, corpus %s files\n' \
 		"$name" "$took" "${runs:-?}" "${cov:-?}" "$files"
+}
+
+# Targets run side by side, FUZZ_JOBS at a time (default: the cores), each into a result file;
+# the lines are printed in the targets' order.
+jobs_max=${FUZZ_JOBS:-$(nproc)}
+for src in "${targets[@]}"; do
+	name=$(basename "$src" .c)
+	name=${name#fuzz_}
+	(run_one "$src" >"$OUT/logs/$name.result") &
+	while (($(jobs -rp | wc -l) >= jobs_max)); do
+		wait -n || true
+	done
+done
+wait
+for src in "${targets[@]}"; do
+	name=$(basename "$src" .c)
+	name=${name#fuzz_}
+	line=$(cat "$OUT/logs/$name.result" 2>/dev/null)
+	[[ -n "$line" ]] || line=$(printf 'fuzz %-20s FAIL  %s' "$name" "no result (see $OUT/logs/$name.log)")
+	echo "$line"
+	if [[ "$line" == *" FAIL "* ]]; then
+		failed=$((failed + 1))
+		failed_names+=("$name")
+	else
+		ok=$((ok + 1))
+	fi
 done
 
 echo "run-fuzz ($mode, ${seconds}s each): $ok passed, $failed failed${failed_names:+: ${failed_names[*]}}"
